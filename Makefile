@@ -1,0 +1,47 @@
+# Practica — set-up, run, test, demo, bench.
+# `make run` and `make test` work on a fresh machine: they create .venv when missing.
+
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+# Prefer a Python >= 3.12 (PySide6 6.12.0 on 3.11 aborts during live plotting; see DESIGN.md).
+PYTHON_CANDIDATES := python3.12 python3.13 \
+	$(wildcard $(HOME)/.pyenv/versions/3.12*/bin/python3) \
+	$(wildcard $(HOME)/.pyenv/versions/3.13*/bin/python3) \
+	python3
+FIND_PYTHON := for p in $(PYTHON_CANDIDATES); do \
+	  if $$p -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' >/dev/null 2>&1; then echo $$p; exit 0; fi; \
+	done; echo python3
+
+.PHONY: install run test test-slow demo bench clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@if [ ! -x $(PY) ]; then \
+	  base=$$($(FIND_PYTHON)); echo "Creating $(VENV) with $$base ($$($$base --version))"; \
+	  $$base -m venv $(VENV); \
+	fi
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	@touch $(STAMP)
+
+run: install
+	$(VENV)/bin/practica
+
+test: install
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q
+
+test-slow: install
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -m slow
+
+demo: install
+	$(VENV)/bin/practica demo --out demo-output
+
+bench: install
+	$(PY) -m bench
+
+clean:
+	rm -rf demo-output .pytest_cache

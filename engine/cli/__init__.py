@@ -1,0 +1,1 @@
+"""The command line: the headless face of Practica, calling the same functions as the GUI."""

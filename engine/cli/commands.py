@@ -1,0 +1,131 @@
+"""What each ``practica`` command does; each returns the process exit code."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+from pathlib import Path
+
+from engine.diagnosis import diagnose
+from engine.errors import GoalError
+from engine.file_check import check_file
+from engine.goal_setup import GoalChoice, new_project
+from engine.cli.printer import EventPrinter
+from engine.project import PROJECT_FILE, open_project
+from engine.samples import DEMO_SAMPLE, SAMPLES
+from engine.texts import text
+from engine.workflow import run_until
+
+
+def cmd_demo(args) -> int:
+    out = Path(args.out).resolve()
+    folder = out / "project"
+    if (folder / PROJECT_FILE).exists():
+        shutil.rmtree(folder)  # the demo's own earlier output
+    sample = SAMPLES[DEMO_SAMPLE]
+    print(text("cli.demo_start", sample=sample.description))
+    project = new_project(folder, GoalChoice(data=str(sample.path), target=sample.target,
+                                             constraints=("latency_ms < 50",)))
+    _print_goal(project)
+    run_until(project, "report", EventPrinter(), mlp_params={"epochs": args.epochs},
+              pdf=out / "report.pdf", csv_dir=out / "csv")
+    _print_outcome(project)
+    print(text("cli.report_written", pdf=out / "report.pdf", csv=out / "csv"))
+    return 0
+
+
+def cmd_new(args) -> int:
+    choice = GoalChoice(data=args.data, target=args.target, target_data=args.target_data,
+                        task=args.task, metric=args.metric, constraints=tuple(args.constraint),
+                        target_error=_error_value(args.target_error))
+    project = new_project(args.dir, choice)
+    print(text("cli.project_made", path=project.root))
+    _print_goal(project)
+    for f in project.findings:
+        print(f"  [{f['severity']}] {f['message']} {f['fix']}")
+    return 0
+
+
+def cmd_run(args) -> int:
+    project = open_project(args.dir)
+    done = run_until(project, args.until, EventPrinter(), mlp_params={"epochs": args.epochs})
+    print(text("cli.steps_done", steps=", ".join(done) or text("cli.nothing_to_do")))
+    _print_outcome(project)
+    return 0
+
+
+def cmd_check(args) -> int:
+    result = check_file(args.file, args.target)
+    s = result.summary.to_dict()
+    print(text("cli.check_summary", path=args.file, rows=s.get("rows"),
+               columns=s.get("n_columns", len(s.get("columns", [])))))
+    for note in result.table.notes:
+        print(f"  note: {note}")
+    for f in result.findings:
+        print(f"  [{f.severity}] {f.message} {f.fix}")
+    if not result.usable:
+        print(result.problem, file=sys.stderr)
+        return 2
+    print(text("cli.check_usable"))
+    return 0
+
+
+def cmd_diagnose(args) -> int:
+    def frac(v):
+        return None if v is None else v / 100.0
+
+    result = diagnose(train=frac(args.train), dev=frac(args.dev), target=frac(args.target_error),
+                      train_dev=frac(args.train_dev), test=frac(args.test))
+    if args.json:
+        print(json.dumps(result.to_dict(), indent=2))
+        return 0
+    for row in result.to_dict()["ladder"]:
+        print(f"  {row['name']:<12} {row['error'] * 100:6.2f}%")
+    print(text("cli.verdict", verdict=result.verdict))
+    print(result.explanation)
+    for move in result.advice:
+        print(f"  - {move}")
+    return 0
+
+
+def cmd_report(args) -> int:
+    from engine.report import build_report
+
+    project = open_project(args.dir)
+    files = build_report(project, pdf_path=Path(args.pdf) if args.pdf else None,
+                         csv_dir=Path(args.csv) if args.csv else None)
+    print(text("cli.report_written", pdf=files.pdf, csv=files.csv_files[0].parent
+               if files.csv_files else ""))
+    return 0
+
+
+def _error_value(raw: str | None) -> float | None:
+    if raw is None:
+        return None
+    s = raw.strip()
+    try:
+        return float(s[:-1]) / 100 if s.endswith("%") else float(s)
+    except ValueError:
+        raise GoalError(text("setup.bad_target_error")) from None
+
+
+def _print_goal(project) -> None:
+    g = project.goal
+    print(text("cli.goal", target=g["target"], task=g["task"], metric=g["metric"]))
+    print(f"  {g['metric_reason']}")
+
+
+def _print_outcome(project) -> None:
+    if project.diagnosis:
+        d = project.diagnosis
+        print(text("cli.verdict", verdict=d["verdict"]))
+        for move in d.get("advice", []):
+            print(f"  - {move}")
+    if project.final_test:
+        ft = project.final_test
+        m = ft["metrics"][ft["metric"]]
+        low = "?" if m["low"] is None else f"{m['low']:.4f}"
+        high = "?" if m["high"] is None else f"{m['high']:.4f}"
+        print(text("cli.test_result", metric=ft["metric"], value=f"{m['value']:.4f}",
+                   low=low, high=high))

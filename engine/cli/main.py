@@ -1,0 +1,65 @@
+"""``practica`` entry point: dispatch a command; user errors print one line and exit 2.
+
+No traceback ever reaches the user: an unexpected failure prints one line that says where
+the details were saved.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import traceback
+from pathlib import Path
+
+from engine.cli import commands
+from engine.cli.parser import build_parser
+from engine.errors import PracticaError
+
+COMMANDS = {
+    "demo": commands.cmd_demo,
+    "new": commands.cmd_new,
+    "run": commands.cmd_run,
+    "check": commands.cmd_check,
+    "diagnose": commands.cmd_diagnose,
+    "report": commands.cmd_report,
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 0
+    try:
+        return COMMANDS[args.command](args)
+    except PracticaError as exc:
+        print(f"practica: {_one_line(str(exc))}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("practica: stopped. Everything finished so far was kept.", file=sys.stderr)
+        return 130
+    except Exception:  # noqa: BLE001 - the user must never see a traceback
+        log = _save_details()
+        print(f"practica: something went wrong inside Practica; nothing you made was lost. "
+              f"Details were saved to {log}.", file=sys.stderr)
+        return 1
+
+
+def _one_line(message: str) -> str:
+    return " ".join(message.split())
+
+
+def _save_details() -> Path:
+    folder = Path(os.environ.get("PRACTICA_LOG_DIR", tempfile.gettempdir()))
+    path = folder / "practica-last-error.txt"
+    try:
+        path.write_text(traceback.format_exc(), encoding="utf-8")
+    except OSError:
+        pass
+    return path
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,46 @@
+"""Step 4 — pick the best run that meets the constraints and read its error ladder."""
+
+from __future__ import annotations
+
+import math
+
+from engine.constraints import Constraint, check_all
+from engine.diagnosis import diagnose
+from engine.errors import ProjectError
+from engine.project import Project
+from engine.run_record import RunRecord
+from engine.texts import text
+
+
+def feasibility(project: Project, run: RunRecord) -> list:
+    """The satisfying constraints checked on ``run`` (dev metrics and measured quantities)."""
+    constraints = [Constraint.from_dict(c) for c in (project.goal or {}).get("constraints", [])]
+    values = {**run.metrics.get("dev", {}), **run.measured}
+    return check_all(constraints, values)
+
+
+def best_run(project: Project) -> RunRecord:
+    """The finished run with the lowest dev error among those meeting every constraint."""
+    finished = [r for r in project.runs
+                if r.status == "finished" and math.isfinite(r.errors.get("dev", math.nan))]
+    if not finished:
+        raise ProjectError(text("diagnose.no_runs"))
+    feasible = [r for r in finished if all(c.ok for c in feasibility(project, r))]
+    if not feasible:
+        raise ProjectError(text("diagnose.none_feasible"))
+    return min(feasible, key=lambda r: (r.errors["dev"], r.created))
+
+
+def diagnose_project(project: Project, run_id: str | None = None) -> dict:
+    """Choose a run (the best feasible one unless ``run_id`` is given) and diagnose it."""
+    run = project.run(run_id) if run_id else best_run(project)
+    target = (project.goal or {}).get("target_error")
+    result = diagnose(train=run.errors["train"], dev=run.errors["dev"], target=target,
+                      train_dev=run.errors.get("train_dev"))
+    project.chosen_run = run.id
+    project.diagnosis = {"run": run.id, **result.to_dict()}
+    project.log("model_accepted", text("decision.model_accepted", label=run.label, run=run.id),
+                dev_error=run.errors["dev"])
+    project.log("diagnosed", text("decision.diagnosed", verdict=result.verdict))
+    project.save()
+    return project.diagnosis

@@ -1,0 +1,25 @@
+"""Errors a user can cause. Their message is one plain line: what is wrong, what to do."""
+
+
+class PracticaError(Exception):
+    """Base for every error the user can cause; the CLI prints it and exits 2."""
+
+
+class DataError(PracticaError):
+    """A data file cannot be read or used as it is."""
+
+
+class ProjectError(PracticaError):
+    """A project folder is missing, damaged or cannot be written."""
+
+
+class GoalError(PracticaError):
+    """The goal (target, metric, constraints) is not usable."""
+
+
+class VaultLockedError(PracticaError):
+    """Something asked for test rows, predictions or metrics while the vault is closed."""
+
+
+class JobCancelled(Exception):
+    """A job stopped because its cancel token was set."""

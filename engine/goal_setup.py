@@ -1,0 +1,126 @@
+"""Step 1 — set the goal: a new project from a data file, what to predict and how to judge it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Sequence
+
+import pandas as pd
+
+from engine.constraints import parse_constraint
+from engine.datasets import label_text
+from engine.errors import GoalError
+from engine.file_check import check_file
+from engine.findings import usable_columns
+from engine.goal_suggestion import positive_label, suggest_metric
+from engine.metrics import get_metric, metrics_for
+from engine.project import DataSource, Project, create_project
+from engine.tabular import file_fingerprint
+from engine.tasks import TASK_KINDS, infer_task
+from engine.texts import text
+
+
+@dataclass(frozen=True)
+class GoalChoice:
+    """What the user chose in step 1; ``None`` means "use the suggestion"."""
+
+    data: str
+    target: str
+    target_data: str | None = None
+    task: str | None = None
+    metric: str | None = None
+    constraints: Sequence[str] = field(default_factory=tuple)
+    target_error: float | None = None
+
+
+def new_project(folder: str | Path, choice: GoalChoice) -> Project:
+    """Create a project in ``folder`` from ``choice``: read and check the data, set the goal.
+
+    Raises ``DataError``/``GoalError`` with a plain message when the file or the goal is not
+    usable; in that case no project folder is left behind half-made.
+    """
+    check = check_file(choice.data, choice.target)
+    if not check.usable:
+        raise GoalError(check.problem)
+    frame = check.table.frame
+    y = frame[choice.target].dropna()
+    guess = infer_task(y)
+    task = choice.task or guess.kind
+    if task not in TASK_KINDS:
+        raise GoalError(text("setup.bad_task", task=task, kinds=", ".join(TASK_KINDS)))
+    target_check = None
+    if choice.target_data:
+        target_check = check_file(choice.target_data, choice.target)
+        if not target_check.usable:
+            raise GoalError(target_check.problem)
+        _same_columns(frame, target_check.table.frame, choice.target_data)
+    goal = _goal(task, guess.reason, y, choice, target_check)
+    project = create_project(folder)
+    project.sources.append(DataSource("main", str(Path(choice.data).resolve()),
+                                      file_fingerprint(choice.data), len(frame),
+                                      check.table.source_kind))
+    if target_check is not None:
+        project.sources.append(DataSource("target", str(Path(choice.target_data).resolve()),
+                                          file_fingerprint(choice.target_data),
+                                          len(target_check.table.frame),
+                                          target_check.table.source_kind))
+    project.goal = goal
+    project.summary = check.summary.to_dict()
+    project.findings = [f.to_dict() for f in check.findings]
+    project.features = usable_columns(frame, choice.target, check.findings)
+    if not project.features:
+        raise GoalError(text("setup.no_features"))
+    project.log("data_loaded", text("decision.data_loaded", path=choice.data, rows=len(frame)))
+    project.log("goal_set", text("decision.goal_set", target=choice.target, task=task),
+                task=task, reason=goal["task_reason"])
+    project.log("metric_chosen", text("decision.metric_chosen", metric=goal["metric"]),
+                reason=goal["metric_reason"], suggested=choice.metric is None)
+    for c in goal["constraints"]:
+        project.log("constraint_set", text("decision.constraint_set", expr=c["text"]))
+    if choice.target_error is not None:
+        project.log("target_error_set", text("decision.target_error_set",
+                                             error=f"{choice.target_error:.2%}"))
+    project.save()
+    return project
+
+
+def _goal(task: str, task_reason: str, y: pd.Series, choice: GoalChoice, target_check) -> dict:
+    if choice.metric:
+        metric = get_metric(choice.metric)
+        if task not in metric.tasks:
+            names = ", ".join(m.name for m in metrics_for(task))
+            raise GoalError(text("setup.metric_not_for_task", metric=choice.metric, task=task,
+                                 names=names))
+        metric_name, metric_reason = metric.name, text("setup.metric_user_choice")
+    else:
+        suggestion = suggest_metric(task, y)
+        metric_name, metric_reason = suggestion.name, suggestion.reason
+    constraints = [parse_constraint(expr, task) for expr in choice.constraints]
+    if choice.target_error is not None and not 0 <= choice.target_error < 1e9:
+        raise GoalError(text("setup.bad_target_error"))
+    goal = {
+        "target": choice.target, "task": task, "task_reason": task_reason,
+        "metric": metric_name, "metric_reason": metric_reason,
+        "constraints": [{**c.to_dict(), "text": c.describe()} for c in constraints],
+        "target_error": choice.target_error, "labels": [], "positive_label": None,
+    }
+    if task != "regression":
+        values = y.map(label_text)
+        if target_check is not None:
+            values = pd.concat([values, target_check.table.frame[choice.target].dropna()
+                                .map(label_text)])
+        labels = sorted(values.unique().tolist())
+        goal["labels"] = labels
+        if task == "binary":
+            if len(labels) != 2:
+                raise GoalError(text("setup.not_binary", n=len(labels)))
+            goal["positive_label"] = label_text(positive_label(y))
+    return goal
+
+
+def _same_columns(main: pd.DataFrame, other: pd.DataFrame, path: str) -> None:
+    missing = [c for c in main.columns if c not in other.columns]
+    if missing:
+        raise GoalError(text("setup.second_file_columns", path=path,
+                             columns=", ".join(map(str, missing[:5]))))

@@ -1,0 +1,96 @@
+"""The job protocol: long work is a plain function ``job(spec, progress, cancel) -> result``.
+
+``progress`` receives small frozen event objects; ``cancel`` is checked often and stops the
+work early. Specs, events and results turn into plain JSON-able dicts (``to_dict``), so the
+GUI can run a job in a child process and relay its events, the CLI can print them, and
+tests can call the function directly. One code path, three faces.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import asdict, dataclass, field
+from typing import Any, Callable, Protocol
+
+
+class CancelFlag(Protocol):
+    def is_set(self) -> bool: ...
+
+
+class CancelToken:
+    """Set by whoever wants the job to stop; the job checks it between batches.
+
+    Any object with ``is_set()`` works as a token too (e.g. a ``multiprocessing.Event``).
+    """
+
+    def __init__(self) -> None:
+        self._event = threading.Event()
+
+    def cancel(self) -> None:
+        self._event.set()
+
+    def is_set(self) -> bool:
+        return self._event.is_set()
+
+
+NEVER = CancelToken()
+
+
+@dataclass(frozen=True)
+class Event:
+    """Base of progress events; ``to_dict`` adds the event type for the wire."""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"type": type(self).__name__, **asdict(self)}
+
+
+@dataclass(frozen=True)
+class StageStarted(Event):
+    """A job moved to a new stage (``text`` is plain words for the user)."""
+
+    stage: str
+    text: str
+
+
+@dataclass(frozen=True)
+class EpochEnded(Event):
+    """One training epoch finished; ``logs`` maps Keras log names to floats."""
+
+    run_id: str
+    epoch: int
+    epochs: int
+    logs: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class BatchEnded(Event):
+    """A training batch finished; ``loss`` is Keras' running mean over the epoch so far."""
+
+    run_id: str
+    step: int
+    loss: float
+
+
+@dataclass(frozen=True)
+class RunFinished(Event):
+    """A run was saved (finished or stopped early)."""
+
+    run_id: str
+    status: str
+
+
+ProgressFn = Callable[[Event], None]
+
+
+def ignore(_event: Event) -> None:
+    """A progress callback that drops every event."""
+
+
+EVENT_TYPES = {cls.__name__: cls for cls in (StageStarted, EpochEnded, BatchEnded, RunFinished)}
+
+
+def event_from_dict(data: dict[str, Any]) -> Event:
+    """Rebuild an event sent over a process boundary."""
+    data = dict(data)
+    cls = EVENT_TYPES[data.pop("type")]
+    return cls(**data)

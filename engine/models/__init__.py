@@ -1,0 +1,1 @@
+"""Models Practica trains: simple scikit-learn baselines and Keras networks."""

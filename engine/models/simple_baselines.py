@@ -1,0 +1,82 @@
+"""Non-deep baselines from scikit-learn: the majority class (or mean) and a linear model.
+
+They answer "how good is doing almost nothing?" and "how good is a straight line?" before
+any deep model is trained. Their fitted numbers are saved as JSON (never pickled) and the
+scikit-learn estimator is rebuilt from them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from sklearn.dummy import DummyClassifier, DummyRegressor
+from sklearn.linear_model import LogisticRegression, Ridge
+
+KINDS = ("majority", "linear")
+
+
+def fit(kind: str, task: str, X: np.ndarray, y: np.ndarray, seed: int = 0):
+    """Fit baseline ``kind`` on encoded inputs ``X`` and targets ``y`` (class indices)."""
+    if task == "regression":
+        model = DummyRegressor(strategy="mean") if kind == "majority" else Ridge(alpha=1.0)
+    elif kind == "majority":
+        model = DummyClassifier(strategy="prior")
+    else:
+        model = LogisticRegression(max_iter=1000, random_state=seed)
+    return model.fit(X, y)
+
+
+def to_dict(model) -> dict[str, Any]:
+    """The fitted numbers of ``model`` as JSON-able data."""
+    if isinstance(model, DummyClassifier):
+        return {"type": "prior", "classes": model.classes_.tolist(),
+                "prior": model.class_prior_.tolist()}
+    if isinstance(model, DummyRegressor):
+        return {"type": "mean", "constant": float(np.ravel(model.constant_)[0])}
+    if isinstance(model, LogisticRegression):
+        return {"type": "logistic", "classes": model.classes_.tolist(),
+                "coef": model.coef_.tolist(), "intercept": model.intercept_.tolist()}
+    return {"type": "ridge", "coef": np.ravel(model.coef_).tolist(),
+            "intercept": float(np.ravel(model.intercept_)[0])}
+
+
+def from_dict(d: dict[str, Any], n_inputs: int):
+    """Rebuild a fitted scikit-learn estimator from ``to_dict`` output."""
+    kind = d["type"]
+    if kind == "prior":
+        classes = np.array(d["classes"])
+        prior = np.array(d["prior"])
+        model = DummyClassifier(strategy="prior")
+        model.fit(np.zeros((len(classes), n_inputs)), classes)
+        model.class_prior_ = prior
+        return model
+    if kind == "mean":
+        model = DummyRegressor(strategy="mean").fit(np.zeros((1, n_inputs)), [d["constant"]])
+        return model
+    if kind == "logistic":
+        model = LogisticRegression()
+        model.classes_ = np.array(d["classes"])
+        model.coef_ = np.array(d["coef"])
+        model.intercept_ = np.array(d["intercept"])
+        model.n_features_in_ = n_inputs
+        return model
+    model = Ridge()
+    model.coef_ = np.array(d["coef"])
+    model.intercept_ = float(d["intercept"])
+    model.n_features_in_ = n_inputs
+    return model
+
+
+def predict_scores(model, task: str, X: np.ndarray) -> np.ndarray:
+    """Class probabilities (n, C) for classification, predicted values (n,) for regression."""
+    if task == "regression":
+        return np.asarray(model.predict(X), dtype=float)
+    return np.asarray(model.predict_proba(X), dtype=float)
+
+
+def parameter_count(model) -> int:
+    d = to_dict(model)
+    if d["type"] in ("logistic", "ridge"):
+        return int(np.size(d["coef"]) + np.size(d["intercept"]))
+    return int(np.size(d.get("prior", [0])))

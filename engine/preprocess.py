@@ -1,0 +1,158 @@
+"""The transform from table rows to model inputs, fitted on the training rows only.
+
+Numbers: missing and infinite values are filled with the training median, then standardized
+with the training mean and standard deviation. Categories: missing values become the most
+frequent training category, then one-hot columns for the categories seen in training (at
+most ``MAX_CATEGORIES`` per column); a category never seen in training gets all zeros.
+The fitted numbers are saved as JSON with the project so predictions later use the very same
+transform. Statistics come from scikit-learn's imputer and scaler.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sklearn.impute import SimpleImputer
+from sklearn.preprocessing import StandardScaler
+
+MAX_CATEGORIES = 50
+
+
+@dataclass(frozen=True)
+class NumericColumn:
+    name: str
+    fill: float
+    mean: float
+    scale: float
+
+
+@dataclass(frozen=True)
+class CategoryColumn:
+    name: str
+    fill: str
+    categories: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class TargetCoding:
+    """Classification: the class labels in output order. Regression: the scale of the target."""
+
+    task: str
+    labels: tuple[str, ...] = ()
+    mean: float = 0.0
+    scale: float = 1.0
+
+
+@dataclass(frozen=True)
+class Preprocessor:
+    numeric: tuple[NumericColumn, ...]
+    categorical: tuple[CategoryColumn, ...]
+    target: TargetCoding
+
+    @property
+    def n_inputs(self) -> int:
+        return len(self.numeric) + sum(len(c.categories) for c in self.categorical)
+
+    def feature_names(self) -> list[str]:
+        names = [c.name for c in self.numeric]
+        for col in self.categorical:
+            names += [f"{col.name}={cat}" for cat in col.categories]
+        return names
+
+    def transform(self, frame: pd.DataFrame) -> np.ndarray:
+        """Model inputs for ``frame`` (float32, one row per row)."""
+        parts = []
+        if self.numeric:
+            values = np.column_stack([_numbers(frame[c.name]) for c in self.numeric])
+            fill = np.array([c.fill for c in self.numeric])
+            values = np.where(np.isfinite(values), values, fill)
+            mean = np.array([c.mean for c in self.numeric])
+            scale = np.array([c.scale for c in self.numeric])
+            parts.append((values - mean) / scale)
+        for col in self.categorical:
+            values = _texts(frame[col.name]).fillna(col.fill).to_numpy()
+            parts.append((values[:, None] == np.array(col.categories)[None, :]).astype(float))
+        if not parts:
+            return np.zeros((len(frame), 0), dtype=np.float32)
+        return np.hstack(parts).astype(np.float32)
+
+    def encode_target(self, y: pd.Series) -> np.ndarray:
+        """Training targets: class indices, or the standardized value for regression."""
+        if self.target.task == "regression":
+            return ((y.to_numpy(dtype=float) - self.target.mean) / self.target.scale
+                    ).astype(np.float32)
+        index = {label: i for i, label in enumerate(self.target.labels)}
+        return np.array([index[v] for v in y], dtype=np.int64)
+
+    def decode_regression(self, z: np.ndarray) -> np.ndarray:
+        return np.asarray(z, dtype=float) * self.target.scale + self.target.mean
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "numeric": [vars(c) for c in self.numeric],
+            "categorical": [{"name": c.name, "fill": c.fill, "categories": list(c.categories)}
+                            for c in self.categorical],
+            "target": {"task": self.target.task, "labels": list(self.target.labels),
+                       "mean": self.target.mean, "scale": self.target.scale},
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "Preprocessor":
+        t = d["target"]
+        return cls(
+            numeric=tuple(NumericColumn(**c) for c in d["numeric"]),
+            categorical=tuple(CategoryColumn(c["name"], c["fill"], tuple(c["categories"]))
+                              for c in d["categorical"]),
+            target=TargetCoding(t["task"], tuple(t["labels"]), float(t["mean"]),
+                                float(t["scale"])),
+        )
+
+
+def fit_preprocessor(train: pd.DataFrame, features: list[str], task: str,
+                     labels: list[str] | None = None, y_train: pd.Series | None = None
+                     ) -> Preprocessor:
+    """Fit the transform on the training rows ``train`` (never on dev or test rows)."""
+    numeric_names = [c for c in features if _is_numeric(train[c])]
+    category_names = [c for c in features if c not in numeric_names]
+    numeric: list[NumericColumn] = []
+    if numeric_names:
+        raw = np.column_stack([_numbers(train[c]) for c in numeric_names])
+        raw = np.where(np.isfinite(raw), raw, np.nan)
+        usable = ~np.all(np.isnan(raw), axis=0)
+        raw = raw[:, usable]
+        numeric_names = [n for n, ok in zip(numeric_names, usable) if ok]
+        imputer = SimpleImputer(strategy="median").fit(raw)
+        scaler = StandardScaler().fit(imputer.transform(raw))
+        numeric = [NumericColumn(n, float(f), float(m), float(s)) for n, f, m, s in
+                   zip(numeric_names, imputer.statistics_, scaler.mean_, scaler.scale_)]
+    categorical = []
+    for name in category_names:
+        values = _texts(train[name]).dropna()
+        if values.empty:
+            continue
+        counts = values.value_counts()
+        top = sorted(counts.index[:MAX_CATEGORIES].tolist())
+        imputer = SimpleImputer(strategy="most_frequent").fit(values.to_frame())
+        categorical.append(CategoryColumn(name, str(imputer.statistics_[0]), tuple(top)))
+    if task == "regression":
+        y = np.asarray(y_train, dtype=float).reshape(-1, 1)
+        scaler = StandardScaler().fit(y)
+        target = TargetCoding(task, (), float(scaler.mean_[0]), float(scaler.scale_[0]))
+    else:
+        target = TargetCoding(task, tuple(labels or ()))
+    return Preprocessor(tuple(numeric), tuple(categorical), target)
+
+
+def _is_numeric(series: pd.Series) -> bool:
+    return pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series)
+
+
+def _numbers(series: pd.Series) -> np.ndarray:
+    return pd.to_numeric(series, errors="coerce").to_numpy(dtype=float)
+
+
+def _texts(series: pd.Series) -> pd.Series:
+    return series.map(lambda v: v if pd.isna(v) else str(v))
