@@ -1,0 +1,45 @@
+"""Shared test set-up: no display, quiet TensorFlow, projects in temp folders."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+os.environ.setdefault("PRACTICA_LOG_DIR", "/tmp")
+
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+import pytest  # noqa: E402
+
+
+def make_mixed_frame(n: int = 160, seed: int = 0) -> pd.DataFrame:
+    """A small table with numbers, text categories, missing values and a learnable target."""
+    rng = np.random.default_rng(seed)
+    age = rng.normal(40, 12, n).round(1)
+    income = rng.lognormal(10, 0.5, n).round(0)
+    city = rng.choice(["Lyon", "Graz", "Turin", "Porto"], n)
+    score = 0.08 * (age - 40) + (city == "Graz") * 1.5 + rng.normal(0, 0.7, n)
+    label = np.where(score > 0.4, "yes", "no")
+    frame = pd.DataFrame({"age": age, "income": income, "city": city, "bought": label})
+    frame.loc[rng.choice(n, 12, replace=False), "income"] = np.nan
+    frame.loc[rng.choice(n, 6, replace=False), "city"] = np.nan
+    return frame
+
+
+@pytest.fixture
+def mixed_csv(tmp_path):
+    path = tmp_path / "customers.csv"
+    make_mixed_frame().to_csv(path, index=False)
+    return path
+
+
+@pytest.fixture
+def split_project(tmp_path, mixed_csv):
+    """A project on ``mixed_csv`` with its goal set and its rows split."""
+    from engine.goal_setup import GoalChoice, new_project
+    from engine.split_step import split_project as do_split
+
+    project = new_project(tmp_path / "proj", GoalChoice(data=str(mixed_csv), target="bought"))
+    do_split(project, seed=3)
+    return project

@@ -1,0 +1,91 @@
+"""The command line as a user runs it: one plain line and exit 2 for every user error."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from engine.cli.main import main
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def practica(*args, cwd=None):
+    exe = Path(sys.executable).with_name("practica")
+    return subprocess.run([str(exe), *map(str, args)], capture_output=True, text=True,
+                          cwd=cwd or ROOT, timeout=600)
+
+
+@pytest.mark.parametrize("errors, verdict", [
+    (dict(train=1, dev=11), "variance"),
+    (dict(train=15, dev=16), "bias"),
+    (dict(target_error=1, train=8, dev=10), "bias"),
+    (dict(target_error=7.5, train=8, dev=10), "variance"),
+    (dict(train=1, train_dev=9, dev=10), "variance"),
+    (dict(train=1, train_dev=1.5, dev=10), "mismatch"),
+    (dict(train=10, train_dev=11, dev=12), "bias"),
+])
+def test_diagnose_json_gives_the_seeds_verdicts(capsys, errors, verdict):
+    args = ["diagnose", "--json"]
+    for k, v in errors.items():
+        args += [f"--{k.replace('_', '-')}", str(v)]
+    assert main(args) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["verdict"] == verdict
+    assert out["advice"]
+
+
+def test_version_and_help():
+    out = practica("--version")
+    assert out.returncode == 0 and out.stdout.startswith("practica ")
+    out = practica()
+    assert out.returncode == 0 and "demo" in out.stdout and "diagnose" in out.stdout
+
+
+@pytest.mark.parametrize("args", [
+    ["check", "no/such/file.csv"],
+    ["run", "no/such/project", "--until", "split"],
+    ["diagnose", "--train", "abc", "--dev", "3"],
+    ["new", "x", "--data", "no/such.csv", "--target", "y"],
+    ["frobnicate"],
+])
+def test_user_errors_are_one_plain_line(args, tmp_path):
+    out = practica(*args, cwd=tmp_path)
+    assert out.returncode == 2, out
+    lines = out.stderr.strip().splitlines()
+    assert len(lines) == 1, out.stderr
+    assert "Traceback" not in out.stderr and out.stdout.strip() == ""
+
+
+def test_check_refuses_a_one_class_target(tmp_path, capsys):
+    path = tmp_path / "one.csv"
+    path.write_text("a,b,y\n" + "".join(f"{i},{i * 2},same\n" for i in range(30)))
+    code = main(["check", str(path), "--target", "y"])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 2 and len(err) == 1
+
+
+def test_new_then_run_until_report_on_an_unseen_messy_csv(tmp_path, mixed_csv):
+    """Missing values and text categories, a file the other tests never built this way."""
+    import pandas as pd
+
+    frame = pd.read_csv(mixed_csv)
+    frame["segment"] = frame["city"].map({"Lyon": "retail", "Graz": "pro"})  # more gaps
+    messy = tmp_path / "messy;data.csv"
+    frame.to_csv(messy, index=False, sep=";", decimal=",")
+    proj = tmp_path / "proj"
+    out = practica("new", proj, "--data", messy, "--target", "bought",
+                   "--constraint", "latency_ms < 100", "--target-error", "5%")
+    assert out.returncode == 0, out.stderr
+    out = practica("run", proj, "--until", "report", "--epochs", "3")
+    assert out.returncode == 0, out.stderr
+    assert "Final test" in out.stdout
+    data = json.loads((proj / "project.json").read_text())
+    assert data["vault"]["opened_at"]
+    assert data["goal"]["target_error"] == 0.05
+    assert (proj / "reports" / "report.pdf").stat().st_size > 1000
+    kinds = [d["kind"] for d in data["decisions"]]
+    for kind in ("goal_set", "metric_chosen", "split_made", "model_accepted", "vault_opened"):
+        assert kind in kinds
