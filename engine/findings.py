@@ -1,0 +1,243 @@
+"""Basic checks on a table before any splitting or training, each reported as a ``Finding``:
+what was found, in plain words, and what Practica will do or the user should do.
+
+A "blocker" means Practica cannot go on with this file and target; a "warning" needs the
+user's attention; an "info" says what Practica will do on its own.
+
+Example:
+    >>> findings = check_frame(frame, target="label")
+    >>> [f.code for f in findings if f.severity == "blocker"]
+    ['one_class']
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+import numpy as np
+import pandas as pd
+
+from engine.summary import (
+    class_counts,
+    column_kind,
+    distinct_count,
+    is_number,
+    target_is_categorical,
+    target_not_found_text,
+)
+from engine.texts import text
+
+SEVERITIES = ("blocker", "warning", "info")
+MIN_ROWS_FOR_DEEP_LEARNING = 50
+MIN_PER_CLASS = 4  # one example each in train, train-dev, dev and test
+IMBALANCE_RATIO = 10.0
+MIN_ROWS_FOR_ID_GUESS = 20  # below this, a guess from the values alone is too risky
+HEAVY_MISSING_SHARE = 0.5  # above this share of missing values, missing_values is a warning
+IGNORED_CODES = frozenset({"empty_column", "constant_column", "id_column"})
+_ID_NAMES = ("id", "uuid", "guid", "key", "index", "row", "rownum", "row_number", "record")
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One thing a check found: ``code`` (e.g. "missing_values"), ``severity`` (one of
+    ``SEVERITIES``), the ``column`` it is about (None for the whole table), the plain
+    ``message`` (what was found) and ``fix`` (what Practica will do or the user should do)."""
+
+    code: str
+    severity: str
+    column: str | None
+    message: str
+    fix: str
+
+    @property
+    def line(self) -> str:
+        """Message and fix as one line, as the CLI prints it."""
+        return f"{self.message} {self.fix}"
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def check_frame(frame: pd.DataFrame, target: str | None = None) -> tuple[Finding, ...]:
+    """Run every check on ``frame``; blockers come first, then warnings, then infos.
+
+    Args:
+        frame: the table as read.
+        target: the column to predict, or None when it is not chosen yet.
+    """
+    found: list[Finding] = []
+    if target is not None and target not in frame.columns:
+        message, fix = target_not_found_text(frame, target)
+        found.append(Finding("target_not_found", "blocker", target, message, fix))
+        target = None
+    elif target is not None:
+        found.extend(_target_findings(frame[target], target))
+
+    rows = len(frame)
+    if rows < MIN_ROWS_FOR_DEEP_LEARNING:
+        found.append(_finding("too_few_rows", "warning", None, rows=rows))
+    duplicates = _duplicate_count(frame)
+    if duplicates:
+        found.append(_finding("duplicate_rows", "warning", None, count=duplicates))
+    for name in frame.columns:
+        if name != target:
+            found.extend(_column_findings(frame[name], str(name), rows))
+
+    if target is not None and frame[target].notna().any() and not usable_columns(frame, target, found):
+        found.append(_finding("no_features", "blocker", None))
+    rank = {severity: i for i, severity in enumerate(SEVERITIES)}
+    return tuple(sorted(found, key=lambda f: rank[f.severity]))
+
+
+def usable_columns(frame: pd.DataFrame, target: str | None,
+                   findings: tuple[Finding, ...] | list[Finding]) -> list[str]:
+    """Feature columns: every column but the target and those found empty, constant or id-like."""
+    ignored = {f.column for f in findings if f.code in IGNORED_CODES}
+    return [str(c) for c in frame.columns if c != target and str(c) not in ignored]
+
+
+def _finding(code: str, severity: str, column: str | None, **values: object) -> Finding:
+    if column is not None:
+        values.setdefault("column", column)
+    return Finding(code, severity, column, text(f"data.{code}", **values),
+                   text(f"data.{code}_fix", **values))
+
+
+def _column_findings(series: pd.Series, name: str, rows: int) -> list[Finding]:
+    kind = column_kind(series)
+    if kind == "empty":
+        return [_finding("empty_column", "warning", name)]
+    if kind == "constant":
+        return [_finding("constant_column", "info", name, value=_shorten(series.iloc[0]))]
+    if _is_id_like(series, name):
+        return [_finding("id_column", "info", name)]
+    out: list[Finding] = []
+    missing = int(series.isna().sum())
+    if missing:
+        share = missing / rows
+        out.append(_finding("missing_values", "warning" if share > HEAVY_MISSING_SHARE else "info",
+                            name, count=missing, percent=_percent(share)))
+    if is_number(series):
+        values = series.to_numpy(dtype=float, na_value=np.nan)
+        infinite = int(np.isinf(values).sum())
+        if infinite:
+            out.append(_finding("infinite_values", "warning", name, count=infinite))
+    return out
+
+
+def _is_id_like(series: pd.Series, name: str) -> bool:
+    """Different in every row, nothing missing, and either an id-like name ("id", "*_id", ...)
+    or, from ``MIN_ROWS_FOR_ID_GUESS`` rows on, whole numbers counting up one by one in file
+    order (row numbers) or short codes without spaces (free text has spaces)."""
+    rows = len(series)
+    if rows < 2 or series.isna().any() or pd.api.types.is_bool_dtype(series):
+        return False
+    named = _id_name(name)
+    if is_number(series):
+        values = series.to_numpy(dtype=float)
+        if not (np.all(np.isfinite(values)) and np.all(values == np.round(values))):
+            return False
+        counts_up = rows >= MIN_ROWS_FOR_ID_GUESS and bool(np.all(np.diff(values) == 1))
+        return (counts_up or named) and distinct_count(series) == rows
+    if not named and rows < MIN_ROWS_FOR_ID_GUESS:
+        return False
+    if distinct_count(series) != rows:
+        return False
+    strings = series.astype(str)
+    return not strings.str.contains(r"\s").any() and strings.str.len().mean() <= 40
+
+
+def _id_name(name: str) -> bool:
+    stripped = name.strip()
+    lowered = stripped.lower().replace(" ", "_").replace("-", "_")
+    return (lowered in _ID_NAMES or lowered.endswith("_id") or lowered.startswith("id_")
+            or (len(stripped) > 2 and stripped.endswith(("Id", "ID"))))
+
+
+def _target_findings(series: pd.Series, target: str) -> list[Finding]:
+    rows = len(series)
+    missing = int(series.isna().sum())
+    if missing == rows:
+        return [_finding("target_empty", "blocker", target, target=target)]
+    out: list[Finding] = []
+    if missing:
+        out.append(_finding("target_missing", "warning", target, target=target, count=missing,
+                            rows=rows))
+    if not target_is_categorical(series):
+        values = series.to_numpy(dtype=float, na_value=np.nan)
+        finite = np.unique(values[np.isfinite(values)])
+        if finite.size == 1:
+            out.append(_finding("target_constant", "blocker", target, target=target,
+                                value=_shorten(finite[0])))
+        return out
+    counts = class_counts(series)
+    if len(counts) == 1:
+        out.append(_finding("one_class", "blocker", target, target=target,
+                            value=_shorten(counts[0][0])))
+        return out
+    out.extend(_label_spelling_findings([label for label, _ in counts], series, target))
+    rare = [(label, n) for label, n in counts if n < MIN_PER_CLASS]
+    if rare:
+        shown = ", ".join(f"'{_shorten(label)}': {n}" for label, n in rare[:5])
+        out.append(_finding("rare_class", "warning", target, target=target, count=len(rare),
+                            minimum=MIN_PER_CLASS, classes=shown + (", ..." if len(rare) > 5 else "")))
+    (major, major_count), (minor, minor_count) = counts[0], counts[-1]
+    ratio = major_count / minor_count
+    if ratio > IMBALANCE_RATIO:
+        out.append(_finding("imbalance", "warning", target, target=target,
+                            major=_shorten(major), major_count=major_count,
+                            minor=_shorten(minor), minor_count=minor_count, ratio=f"{ratio:.0f}"))
+    return out
+
+
+def _label_spelling_findings(labels: list[str], series: pd.Series, target: str) -> list[Finding]:
+    """Warn when text labels mix numbers and words, or differ only in case or spaces."""
+    if is_number(series) or pd.api.types.is_bool_dtype(series):
+        return []
+    out: list[Finding] = []
+    numbers = [label for label in labels if _looks_numeric(label)]
+    words = [label for label in labels if not _looks_numeric(label)]
+    if numbers and words:
+        out.append(_finding("mixed_labels", "warning", target, target=target,
+                            number=_shorten(numbers[0]), word=_shorten(words[0])))
+    seen: dict[str, str] = {}
+    for label in labels:
+        key = " ".join(label.split()).casefold()
+        if key in seen:
+            out.append(_finding("label_variants", "warning", target, target=target,
+                                first=_shorten(seen[key], keep_spaces=True),
+                            second=_shorten(label, keep_spaces=True)))
+            break
+        seen[key] = label
+    return out
+
+
+def _looks_numeric(label: str) -> bool:
+    try:
+        float(label)
+    except ValueError:
+        return False
+    return True
+
+
+def _duplicate_count(frame: pd.DataFrame) -> int:
+    if frame.shape[1] == 0:
+        return 0
+    try:
+        return int(frame.duplicated().sum())
+    except TypeError:  # unhashable cells (lists from Parquet): compare their text
+        return int(frame.astype(str).duplicated().sum())
+
+
+def _percent(share: float) -> str:
+    percent = 100 * share
+    if percent < 0.1:
+        return "<0.1"
+    return f"{percent:.0f}" if percent >= 1 else f"{percent:.1f}"
+
+
+def _shorten(value: object, limit: int = 40, keep_spaces: bool = False) -> str:
+    if isinstance(value, (float, np.floating)) and float(value).is_integer():
+        value = int(value)
+    shown = str(value) if keep_spaces else " ".join(str(value).split())
+    return shown if len(shown) <= limit else shown[: limit - 3] + "..."
