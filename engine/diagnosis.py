@@ -1,0 +1,223 @@
+"""The error ladder: which problem to work on next (bias, variance, mismatch, dev overfit).
+
+Errors are fractions in [0, 1] (the CLI converts percentages). The ladder reads
+
+    target (human-level / Bayes)  ->  train  ->  train-dev  ->  dev  ->  test
+
+and each step down is a gap:
+
+* avoidable bias = train - target (the model does not even fit its training data well);
+* variance = train-dev - train, or dev - train without a train-dev set (it does not
+  generalise to unseen examples like the training ones);
+* mismatch = dev - train-dev (the data we care about differs from the training data);
+* dev overfit = test - dev (repeated choices on the dev set tuned the model to it).
+
+How a verdict is reached (orthogonalization: one problem at a time, bottom-up):
+
+1. A gap *matters* when it exceeds ``threshold = max(ABSOLUTE_FLOOR, RELATIVE_SHARE *
+   target)``. ``ABSOLUTE_FLOOR`` is 1 percentage point: on a dev set of a few thousand
+   examples an error rate moves by about half a point from the sample alone, so smaller
+   differences are not worth a change of direction (the seeds' examples treat 0.5-1 point
+   gaps as small). ``RELATIVE_SHARE`` is 10% of the target error: when even the best
+   possible error is high (say 30%), the rates are noisier and a 1-point gap is small.
+2. No gap matters: verdict ``"none"``; the model meets its target.
+3. Otherwise, walk the ladder in order (bias, variance, mismatch, dev overfit) and pick the
+   first gap that matters and is at least ``COMPARABLE`` (half) the size of the largest gap
+   that matters. Bias is fixed first because it is the cheapest to act on and changes every
+   later rung; it only yields when another gap clearly dwarfs it (e.g. train 1% / dev 11%
+   is variance, not bias).
+
+Example:
+    >>> diagnose(train=0.01, dev=0.11).verdict
+    'variance'
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from engine.errors import GoalError
+from engine.texts import text
+
+ABSOLUTE_FLOOR = 0.01
+RELATIVE_SHARE = 0.10
+COMPARABLE = 0.5
+VERDICTS = ("bias", "variance", "mismatch", "dev_overfit", "none")
+GAP_OF_VERDICT = {"bias": "avoidable_bias", "variance": "variance", "mismatch": "mismatch",
+                  "dev_overfit": "dev_overfit"}
+_EPS = 1e-9  # so that a gap of exactly the threshold (0.11 - 0.10) never "matters" by rounding
+
+
+@dataclass(frozen=True)
+class LadderRow:
+    """One rung of the ladder: ``name`` in target/train/train_dev/dev/test, its error."""
+
+    name: str
+    label: str
+    error: float
+
+
+@dataclass(frozen=True)
+class Diagnosis:
+    """The ladder, its gaps and the recommended next move.
+
+    Gaps are ``None`` where the rungs to compute them were not given.
+    """
+
+    ladder: tuple[LadderRow, ...]
+    target: float
+    target_given: bool
+    avoidable_bias: float
+    variance: float
+    mismatch: float | None
+    dev_overfit: float | None
+    verdict: str
+    threshold: float
+    advice: tuple[str, ...]
+    explanation: str
+
+    @property
+    def gaps(self) -> dict[str, float | None]:
+        return {"avoidable_bias": self.avoidable_bias, "variance": self.variance,
+                "mismatch": self.mismatch, "dev_overfit": self.dev_overfit}
+
+    def matters(self, gap_name: str) -> bool:
+        """Whether the gap ``gap_name`` is larger than the threshold."""
+        return _matters(self.gaps[gap_name], self.threshold)
+
+    def to_dict(self) -> dict:
+        """JSON-able form: verdict, gaps, advice, ladder, explanation (+ threshold, target)."""
+        return {
+            "verdict": self.verdict,
+            "verdict_label": verdict_label(self.verdict),
+            "gaps": self.gaps,
+            "advice": list(self.advice),
+            "ladder": [{"name": r.name, "label": r.label, "error": r.error}
+                       for r in self.ladder],
+            "explanation": self.explanation,
+            "threshold": self.threshold,
+            "target": self.target,
+            "target_given": self.target_given,
+        }
+
+
+def diagnose(train: float, dev: float, target: float | None = None,
+             train_dev: float | None = None, test: float | None = None,
+             threshold: float | None = None) -> Diagnosis:
+    """Read the error ladder and recommend what to work on next (see module doc).
+
+    Args:
+        train: error on the training set.
+        dev: error on the dev (validation) set.
+        target: human-level or best achievable error; 0 when not given.
+        train_dev: error on held-out rows from the training distribution, if any.
+        test: error on the test set, once the vault is open.
+        threshold: override the size above which a gap matters.
+
+    Raises:
+        GoalError: an error is not a number between 0 and 1.
+    """
+    values = {"target": target, "train": train, "train_dev": train_dev, "dev": dev,
+              "test": test}
+    for name, value in values.items():
+        _check_error(name, value)
+    target_given = target is not None
+    target_value = float(target) if target_given else 0.0
+    if threshold is None:
+        threshold = max(ABSOLUTE_FLOOR, RELATIVE_SHARE * target_value)
+
+    gaps = {
+        "avoidable_bias": train - target_value,
+        "variance": (train_dev if train_dev is not None else dev) - train,
+        "mismatch": dev - train_dev if train_dev is not None else None,
+        "dev_overfit": test - dev if test is not None else None,
+    }
+    verdict = _verdict(gaps, threshold)
+
+    ladder = tuple(
+        LadderRow(name, text(f"diagnosis.rung.{name}"),
+                  target_value if name == "target" else float(value))
+        for name, value in values.items() if name == "target" or value is not None
+    )
+    return Diagnosis(
+        ladder=ladder,
+        target=target_value,
+        target_given=target_given,
+        avoidable_bias=gaps["avoidable_bias"],
+        variance=gaps["variance"],
+        mismatch=gaps["mismatch"],
+        dev_overfit=gaps["dev_overfit"],
+        verdict=verdict,
+        threshold=threshold,
+        advice=advice_for(verdict),
+        explanation=_explain(verdict, gaps, threshold, values, target_value, target_given),
+    )
+
+
+def advice_for(verdict: str) -> tuple[str, ...]:
+    """The next moves for ``verdict``, in plain words, most useful first."""
+    if verdict not in VERDICTS:
+        raise ValueError(f"unknown verdict {verdict!r}")
+    moves = []
+    while True:
+        try:
+            moves.append(text(f"diagnosis.advice.{verdict}.{len(moves) + 1}"))
+        except KeyError:
+            return tuple(moves)
+
+
+def verdict_label(verdict: str) -> str:
+    """The user-facing name of a verdict."""
+    return text(f"diagnosis.verdict.{verdict}")
+
+
+def gap_label(gap_name: str) -> str:
+    """The user-facing name of a gap (``avoidable_bias``, ``variance`` ...)."""
+    return text(f"diagnosis.gap.{gap_name}")
+
+
+def _matters(gap: float | None, threshold: float) -> bool:
+    return gap is not None and gap > threshold + _EPS
+
+
+def _verdict(gaps: dict[str, float | None], threshold: float) -> str:
+    mattering = {v: gaps[g] for v, g in GAP_OF_VERDICT.items() if _matters(gaps[g], threshold)}
+    if not mattering:
+        return "none"
+    largest = max(mattering.values())
+    return next(v for v, gap in mattering.items() if gap >= COMPARABLE * largest)
+
+
+def _check_error(name: str, value: float | None) -> None:
+    if value is None and name in ("target", "train_dev", "test"):
+        return
+    label = text(f"diagnosis.rung.{name}")
+    if not isinstance(value, (int, float)) or isinstance(value, bool) or not math.isfinite(value):
+        raise GoalError(text("diagnosis.not_a_number", rung=label, value=value))
+    if not 0.0 <= value <= 1.0:
+        raise GoalError(text("diagnosis.out_of_range", rung=label, value=value))
+
+
+def _pct(value: float | None) -> str:
+    return "-" if value is None else f"{100 * value:.1f}%"
+
+
+def _points(value: float) -> str:
+    return f"{100 * value:.1f}"
+
+
+def _explain(verdict, gaps, threshold, values, target, target_given) -> str:
+    filled = {name: _pct(value) for name, value in values.items()}
+    filled["target"] = _pct(target)
+    filled.update({name: _points(gap) for name, gap in gaps.items() if gap is not None})
+    filled["threshold"] = _points(threshold)
+    parts = [text(f"diagnosis.explain.{verdict}", **filled)]
+    if verdict == "variance" and values["train_dev"] is None:
+        parts.append(text("diagnosis.note.variance_without_train_dev"))
+    parts.append(text("diagnosis.note.threshold", threshold=_points(threshold)))
+    if not target_given:
+        parts.append(text("diagnosis.note.no_target"))
+    elif gaps["avoidable_bias"] < -threshold:
+        parts.append(text("diagnosis.note.below_target", **filled))
+    return " ".join(parts)
