@@ -1,0 +1,48 @@
+"""The evaluation report: a PDF to hand to someone else and CSV tables to reuse, from a Project.
+
+The report is built from the project alone (no data file is read, nothing is trained), so
+it can be made at any step: sections whose step has not been done yet say so.
+
+Example:
+    >>> files = build_report(project)
+    >>> files.pdf, files.csv_files[0]
+    (PosixPath('.../reports/report.pdf'), PosixPath('.../reports/csv/runs.csv'))
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from engine.project import Project
+from engine.report.csv_export import export_csv
+from engine.report.pdf_report import write_pdf
+
+__all__ = ["ReportFiles", "build_report"]
+
+
+@dataclass(frozen=True)
+class ReportFiles:
+    """Where the report was written: the PDF and the CSV files (README last)."""
+
+    pdf: Path
+    csv_files: tuple[Path, ...]
+
+
+def build_report(project: Project, pdf_path: str | Path | None = None,
+                 csv_dir: str | Path | None = None) -> ReportFiles:
+    """Write the PDF and CSV report of ``project``.
+
+    Args:
+        project: the project to describe; it is not modified.
+        pdf_path: where the PDF goes (default ``<project>/reports/report.pdf``).
+        csv_dir: the folder for the CSV files (default ``<project>/reports/csv``).
+
+    Returns:
+        The paths written. Every file is replaced atomically, so an older report stays
+        whole if writing fails (a ``ProjectError`` then says why).
+    """
+    pdf = Path(pdf_path) if pdf_path is not None else project.reports_dir / "report.pdf"
+    folder = Path(csv_dir) if csv_dir is not None else project.reports_dir / "csv"
+    csv_files = export_csv(project, folder)
+    return ReportFiles(pdf=write_pdf(project, pdf), csv_files=csv_files)

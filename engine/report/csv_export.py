@@ -1,0 +1,48 @@
+"""The report's tables as CSV files, with a README that explains every column in plain words.
+
+Numbers keep every digit (pandas writes the shortest text that reads back as the same
+float), so a spreadsheet or a script gets exactly the project's values. Each file is
+written atomically: a reader sees the old file or the new one, never half of one.
+
+Example:
+    >>> export_csv(project, project.reports_dir / "csv")
+    (PosixPath('.../runs.csv'), ..., PosixPath('.../README.txt'))
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from engine import atomic
+from engine.project import Project
+from engine.report.formatting import t
+from engine.report.tables import TABLES, all_tables
+
+README = "README.txt"
+
+
+def export_csv(project: Project, folder: str | Path) -> tuple[Path, ...]:
+    """Write one CSV per report table and ``README.txt`` into ``folder``.
+
+    Args:
+        project: the project to describe.
+        folder: where the files go; made if missing. Existing files are replaced.
+
+    Returns:
+        The paths written: the CSV files in the README's order, then the README.
+    """
+    folder = Path(folder)
+    written = []
+    for name, frame in all_tables(project).items():
+        path = folder / f"{name}.csv"
+        atomic.write_text(path, frame.to_csv(index=False, lineterminator="\n"))
+        written.append(path)
+    atomic.write_text(folder / README, readme_text())
+    written.append(folder / README)
+    return tuple(written)
+
+
+def readme_text() -> str:
+    """The README: what the files are, then each file's columns."""
+    parts = [t("csv.readme")] + [t(f"csv.{name}") for name in TABLES]
+    return "\n\n".join(parts) + "\n"

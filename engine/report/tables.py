@@ -1,0 +1,182 @@
+"""The report's tables as pandas DataFrames, built from a ``Project`` alone.
+
+The same frames feed the CSV files and the PDF. Every function returns a frame with its
+columns even when the step behind it has not been done yet (then it has no rows), and keeps
+the project's numbers untouched: errors stay shares in [0, 1] as the project stores them.
+
+Example:
+    >>> runs_table(project)[["id", "dev_error"]]
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import pandas as pd
+
+from engine.project import Project
+from engine.run_record import RunRecord
+from engine.report.formatting import error_is_share, is_number
+
+SPLITS = ("train", "train_dev", "dev", "test")
+MEASURED = ("params", "size_mb", "latency_ms")
+RUN_COLUMNS = ("id", "model", "label", "status", "created", "after_vault",
+               "train_error", "train_dev_error", "dev_error")
+TEST_COLUMNS = ("metric", "value", "low", "high", "confidence")
+LADDER_COLUMNS = ("step", "error", "error_percent", "gap_name", "gap_value")
+DECISION_COLUMNS = ("time", "kind", "text")
+SPLIT_COLUMNS = ("split", "source", "rows", "fraction")
+# Which gap ends at which rung of the ladder (engine/diagnosis.py names them the same way).
+GAP_AT_RUNG = {"train": "avoidable_bias", "train_dev": "variance", "dev": "mismatch",
+               "test": "dev_overfit"}
+
+
+def find_run(project: Project, run_id: str | None) -> RunRecord | None:
+    """The run with id ``run_id``, or None (never raises)."""
+    return next((r for r in project.runs if r.id == run_id), None) if run_id else None
+
+
+def chosen_run(project: Project) -> RunRecord | None:
+    """The run chosen in the diagnosis step, if any."""
+    return find_run(project, project.chosen_run)
+
+
+def _number(value: Any) -> float:
+    return float(value) if is_number(value) else math.nan
+
+
+def runs_table(project: Project) -> pd.DataFrame:
+    """One row per run: errors per split, the dev value of every metric, measured sizes."""
+    metric_names: list[str] = []
+    for run in project.runs:
+        for name in (run.metrics.get("dev") or {}):
+            if name not in metric_names:
+                metric_names.append(name)
+    metric_columns = [f"dev_{name}" for name in metric_names]
+    columns = [*RUN_COLUMNS, *metric_columns, *MEASURED]
+    rows = []
+    for run in project.runs:
+        dev = run.metrics.get("dev") or {}
+        row: dict[str, Any] = {
+            "id": run.id, "model": run.model, "label": run.label, "status": run.status,
+            "created": run.created, "after_vault": bool(run.after_vault),
+        }
+        for split in ("train", "train_dev", "dev"):
+            row[f"{split}_error"] = _number(run.errors.get(split))
+        for name in metric_names:
+            row[f"dev_{name}"] = _number(dev.get(name))
+        for name in MEASURED:
+            row[name] = _number(run.measured.get(name))
+        rows.append(row)
+    frame = pd.DataFrame(rows, columns=columns)
+    frame["after_vault"] = frame["after_vault"].astype(bool)
+    return frame
+
+
+def test_metrics_table(project: Project) -> pd.DataFrame:
+    """Test value and interval of every metric; no rows while the vault is locked."""
+    final = project.final_test or {}
+    if not project.vault_open or not final.get("metrics"):
+        return pd.DataFrame(columns=list(TEST_COLUMNS))
+    confidence = _number(final.get("confidence", 0.95))
+    metrics = dict(final["metrics"])
+    first = final.get("metric") or (project.goal or {}).get("metric")
+    order = ([first] if first in metrics else []) + [m for m in metrics if m != first]
+    rows = []
+    for name in order:
+        entry = metrics[name] if isinstance(metrics[name], dict) else {"value": metrics[name]}
+        rows.append({"metric": name, "value": _number(entry.get("value")),
+                     "low": _number(entry.get("low")), "high": _number(entry.get("high")),
+                     "confidence": confidence})
+    return pd.DataFrame(rows, columns=list(TEST_COLUMNS))
+
+
+def error_ladder_table(project: Project) -> pd.DataFrame:
+    """The diagnosis' error ladder: each rung's error and the gap that ends at it."""
+    diagnosis = project.diagnosis or {}
+    ladder = [r for r in diagnosis.get("ladder") or [] if isinstance(r, dict)]
+    if not ladder:
+        return pd.DataFrame(columns=list(LADDER_COLUMNS))
+    share = error_is_share((project.goal or {}).get("metric"))
+    gaps = diagnosis.get("gaps") or {}
+    names = [str(r.get("name", "")) for r in ladder]
+    rows = []
+    previous = None
+    for row in ladder:
+        name = str(row.get("name", ""))
+        error = _number(row.get("error"))
+        gap = GAP_AT_RUNG.get(name) if previous is not None else None
+        if name == "dev" and "train_dev" not in names:
+            gap = "variance"  # without a train-dev set, dev - train is the variance
+        gap_value = math.nan
+        if gap:
+            given = gaps.get(gap) if isinstance(gaps, dict) else None
+            gap_value = float(given) if is_number(given) else error - previous
+        rows.append({"step": name, "error": error,
+                     "error_percent": 100 * error if share and is_number(error) else math.nan,
+                     "gap_name": gap or "", "gap_value": gap_value})
+        previous = error
+    return pd.DataFrame(rows, columns=list(LADDER_COLUMNS))
+
+
+def confusion_table(project: Project) -> pd.DataFrame:
+    """Counts with rows = true class, columns = predicted class; no rows while locked."""
+    confusion = (project.final_test or {}).get("confusion") or {}
+    labels = [str(label) for label in confusion.get("labels") or []]
+    matrix = confusion.get("matrix") or []
+    if not project.vault_open or not labels or len(matrix) != len(labels):
+        return pd.DataFrame(columns=["true_class", *labels])
+    rows = [{"true_class": label, **{p: int(c) for p, c in zip(labels, counts)}}
+            for label, counts in zip(labels, matrix)]
+    return pd.DataFrame(rows, columns=["true_class", *labels])
+
+
+def decisions_table(project: Project) -> pd.DataFrame:
+    """The decisions log, in the order it was written."""
+    rows = [{"time": d.time, "kind": d.kind, "text": d.text} for d in project.decisions]
+    return pd.DataFrame(rows, columns=list(DECISION_COLUMNS))
+
+
+def splits_table(project: Project) -> pd.DataFrame:
+    """Each split's source file, size, asked-for share and class counts."""
+    split = project.split or {}
+    sizes = split.get("sizes") or {}
+    balance = split.get("class_balance") or {}
+    classes: list[str] = []
+    for name in SPLITS:
+        for label in (balance.get(name) or {}):
+            if str(label) not in classes:
+                classes.append(str(label))
+    class_columns = [f"class_{label}" for label in classes]
+    columns = [*SPLIT_COLUMNS, *class_columns]
+    if not sizes:
+        return pd.DataFrame(columns=columns)
+    sources = split.get("sources") or {}
+    fractions = split.get("fractions") or {}
+    rows = []
+    for name in SPLITS:
+        if name not in sizes:
+            continue
+        counts = {str(k): v for k, v in (balance.get(name) or {}).items()}
+        row = {"split": name, "source": sources.get(name, "main"),
+               "rows": int(sizes[name]), "fraction": _number(fractions.get(name))}
+        row.update({f"class_{label}": int(counts.get(label, 0)) for label in classes})
+        rows.append(row)
+    return pd.DataFrame(rows, columns=columns)
+
+
+# File name (without .csv) -> builder, in the order the README lists them.
+TABLES = {
+    "runs": runs_table,
+    "test_metrics": test_metrics_table,
+    "error_ladder": error_ladder_table,
+    "confusion_matrix": confusion_table,
+    "decisions": decisions_table,
+    "splits": splits_table,
+}
+
+
+def all_tables(project: Project) -> dict[str, pd.DataFrame]:
+    """Every table of the report, keyed by its CSV file name (without ``.csv``)."""
+    return {name: build(project) for name, build in TABLES.items()}
