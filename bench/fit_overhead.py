@@ -19,7 +19,8 @@ import numpy as np  # noqa: E402
 
 from engine.jobs import CancelToken, EpochEnded  # noqa: E402
 from engine.keras_callbacks import ProgressAndCancel  # noqa: E402
-from engine.models.mlp import MlpParams, build_mlp  # noqa: E402
+from engine.models.mlp import build_mlp
+from engine.models.mlp_params import MlpParams  # noqa: E402
 from engine.samples import SAMPLES, sample_frame  # noqa: E402
 
 EPOCHS = 20

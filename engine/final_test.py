@@ -42,7 +42,7 @@ def run_final_test(project: Project, progress: ProgressFn = ignore, cancel: Canc
     intervals = metric_intervals(goal["task"], preds.y_true, preds.y_pred, preds.y_score,
                                  labels=goal.get("labels") or None,
                                  positive_label=goal.get("positive_label"),
-                                 n_resamples=n_resamples)
+                                 n_resamples=n_resamples, progress=progress, cancel=cancel)
     result = {
         "run": run.id, "label": run.label, "rows": int(len(frame)), "evaluated_at": now_iso(),
         "metric": goal["metric"],

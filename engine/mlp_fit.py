@@ -12,7 +12,8 @@ from engine.atomic import atomic_path
 from engine.fitted import Fitted
 from engine.jobs import CancelFlag, ProgressFn
 from engine.keras_callbacks import ProgressAndCancel
-from engine.models.mlp import MlpParams, build_mlp
+from engine.models.mlp import build_mlp
+from engine.models.mlp_params import MlpParams
 from engine.preprocess import Preprocessor
 from engine.texts import text
 

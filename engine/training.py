@@ -25,7 +25,7 @@ from engine.fitted import Fitted
 from engine.evaluation import optimizing_error, score, to_predictions
 from engine.jobs import NEVER, CancelFlag, ProgressFn, RunFinished, StageStarted, ignore
 from engine.models import simple_baselines
-from engine.models.mlp import MlpParams
+from engine.models.mlp_params import MlpParams
 from engine.predictor import Predictor
 from engine.preprocess_store import load_preprocessor
 from engine.project import Project, open_project

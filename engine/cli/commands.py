@@ -57,9 +57,8 @@ def cmd_run(args) -> int:
 
 def cmd_check(args) -> int:
     result = check_file(args.file, args.target)
-    s = result.summary.to_dict()
-    print(text("cli.check_summary", path=args.file, rows=s.get("rows"),
-               columns=s.get("n_columns", len(s.get("columns", [])))))
+    print(text("cli.check_summary", path=args.file, rows=result.summary.rows,
+               columns=result.summary.columns))
     for note in result.table.notes:
         print(f"  note: {note}")
     for f in result.findings:

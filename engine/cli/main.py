@@ -12,9 +12,12 @@ import tempfile
 import traceback
 from pathlib import Path
 
-from engine.cli import commands
-from engine.cli.parser import build_parser
-from engine.errors import PracticaError
+# TensorFlow's start-up chatter is not for users; set before Keras is ever imported.
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+from engine.cli import commands  # noqa: E402
+from engine.cli.parser import build_parser  # noqa: E402
+from engine.errors import PracticaError  # noqa: E402
 
 COMMANDS = {
     "demo": commands.cmd_demo,
