@@ -5,7 +5,9 @@ from __future__ import annotations
 import math
 
 from engine.constraints import Constraint, check_all
-from engine.diagnosis import diagnose
+from engine.diagnosis import Diagnosis, diagnose
+from engine.gap_noise import gap_noise
+from engine.metrics import get_metric
 from engine.errors import ProjectError
 from engine.project import Project
 from engine.run_record import RunRecord
@@ -34,9 +36,7 @@ def best_run(project: Project) -> RunRecord:
 def diagnose_project(project: Project, run_id: str | None = None) -> dict:
     """Choose a run (the best feasible one unless ``run_id`` is given) and diagnose it."""
     run = project.run(run_id) if run_id else best_run(project)
-    target = (project.goal or {}).get("target_error")
-    result = diagnose(train=run.errors["train"], dev=run.errors["dev"], target=target,
-                      train_dev=run.errors.get("train_dev"))
+    result = read_ladder(project, run)
     project.chosen_run = run.id
     project.diagnosis = {"run": run.id, **result.to_dict()}
     project.log("model_accepted", text("decision.model_accepted", label=run.label, run=run.id),
@@ -44,3 +44,14 @@ def diagnose_project(project: Project, run_id: str | None = None) -> dict:
     project.log("diagnosed", text("decision.diagnosed", verdict=result.verdict))
     project.save()
     return project.diagnosis
+
+
+def read_ladder(project: Project, run: RunRecord, test: float | None = None) -> Diagnosis:
+    """The error ladder of ``run``; gaps within chance for the set sizes do not count."""
+    goal = project.goal or {}
+    errors = {**run.errors, "test": test}
+    sizes = (project.split or {}).get("sizes", {})
+    noise = gap_noise(errors, sizes, bounded=get_metric(goal["metric"]).bounded)
+    return diagnose(train=run.errors["train"], dev=run.errors["dev"],
+                    target=goal.get("target_error"), train_dev=run.errors.get("train_dev"),
+                    test=test, noise=noise)

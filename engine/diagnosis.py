@@ -74,6 +74,7 @@ class Diagnosis:
     dev_overfit: float | None
     verdict: str
     threshold: float
+    thresholds: dict[str, float]
     advice: tuple[str, ...]
     explanation: str
 
@@ -83,8 +84,8 @@ class Diagnosis:
                 "mismatch": self.mismatch, "dev_overfit": self.dev_overfit}
 
     def matters(self, gap_name: str) -> bool:
-        """Whether the gap ``gap_name`` is larger than the threshold."""
-        return _matters(self.gaps[gap_name], self.threshold)
+        """Whether the gap ``gap_name`` is larger than its threshold."""
+        return _matters(self.gaps[gap_name], self.thresholds[gap_name])
 
     def to_dict(self) -> dict:
         """JSON-able form: verdict, gaps, advice, ladder, explanation (+ threshold, target)."""
@@ -97,6 +98,7 @@ class Diagnosis:
                        for r in self.ladder],
             "explanation": self.explanation,
             "threshold": self.threshold,
+            "thresholds": dict(self.thresholds),
             "target": self.target,
             "target_given": self.target_given,
         }
@@ -104,7 +106,8 @@ class Diagnosis:
 
 def diagnose(train: float, dev: float, target: float | None = None,
              train_dev: float | None = None, test: float | None = None,
-             threshold: float | None = None) -> Diagnosis:
+             threshold: float | None = None,
+             noise: dict[str, float] | None = None) -> Diagnosis:
     """Read the error ladder and recommend what to work on next (see module doc).
 
     Args:
@@ -114,6 +117,8 @@ def diagnose(train: float, dev: float, target: float | None = None,
         train_dev: error on held-out rows from the training distribution, if any.
         test: error on the test set, once the vault is open.
         threshold: override the size above which a gap matters.
+        noise: per gap, how large it can be from chance alone given the set sizes (see
+            ``engine.gap_noise``); a gap must also exceed its band to matter.
 
     Raises:
         GoalError: an error is not a number between 0 and 1.
@@ -133,7 +138,8 @@ def diagnose(train: float, dev: float, target: float | None = None,
         "mismatch": dev - train_dev if train_dev is not None else None,
         "dev_overfit": test - dev if test is not None else None,
     }
-    verdict = _verdict(gaps, threshold)
+    thresholds = {g: max(threshold, (noise or {}).get(g, 0.0)) for g in gaps}
+    verdict = _verdict(gaps, thresholds)
 
     ladder = tuple(
         LadderRow(name, text(f"diagnosis.rung.{name}"),
@@ -150,14 +156,19 @@ def diagnose(train: float, dev: float, target: float | None = None,
         dev_overfit=gaps["dev_overfit"],
         verdict=verdict,
         threshold=threshold,
-        advice=advice_for(verdict),
-        explanation=_explain(verdict, gaps, threshold, values, target_value, target_given),
+        thresholds=thresholds,
+        advice=advice_for("tested" if verdict == "none" and test is not None else verdict),
+        explanation=_explain(verdict, gaps, threshold, values, target_value, target_given,
+                             thresholds),
     )
 
 
 def advice_for(verdict: str) -> tuple[str, ...]:
-    """The next moves for ``verdict``, in plain words, most useful first."""
-    if verdict not in VERDICTS:
+    """The next moves for ``verdict``, in plain words, most useful first.
+
+    ``"tested"`` is the advice when nothing is wrong and the final test is done.
+    """
+    if verdict not in VERDICTS + ("tested",):
         raise ValueError(f"unknown verdict {verdict!r}")
     moves = []
     while True:
@@ -181,8 +192,9 @@ def _matters(gap: float | None, threshold: float) -> bool:
     return gap is not None and gap > threshold + _EPS
 
 
-def _verdict(gaps: dict[str, float | None], threshold: float) -> str:
-    mattering = {v: gaps[g] for v, g in GAP_OF_VERDICT.items() if _matters(gaps[g], threshold)}
+def _verdict(gaps: dict[str, float | None], thresholds: dict[str, float]) -> str:
+    mattering = {v: gaps[g] for v, g in GAP_OF_VERDICT.items()
+                 if _matters(gaps[g], thresholds[g])}
     if not mattering:
         return "none"
     largest = max(mattering.values())
@@ -207,7 +219,7 @@ def _points(value: float) -> str:
     return f"{100 * value:.1f}"
 
 
-def _explain(verdict, gaps, threshold, values, target, target_given) -> str:
+def _explain(verdict, gaps, threshold, values, target, target_given, thresholds) -> str:
     filled = {name: _pct(value) for name, value in values.items()}
     filled["target"] = _pct(target)
     filled.update({name: _points(gap) for name, gap in gaps.items() if gap is not None})
@@ -216,6 +228,12 @@ def _explain(verdict, gaps, threshold, values, target, target_given) -> str:
     if verdict == "variance" and values["train_dev"] is None:
         parts.append(text("diagnosis.note.variance_without_train_dev"))
     parts.append(text("diagnosis.note.threshold", threshold=_points(threshold)))
+    chance = [text("diagnosis.note.chance_item", gap=gap_label(gap), size=_points(value),
+                   band=_points(thresholds[gap]))
+              for gap, value in gaps.items()
+              if value is not None and threshold + _EPS < value <= thresholds[gap] + _EPS]
+    if chance:
+        parts.append(text("diagnosis.note.within_chance", items="; ".join(chance)))
     if not target_given:
         parts.append(text("diagnosis.note.no_target"))
     elif gaps["avoidable_bias"] < -threshold:

@@ -12,7 +12,7 @@ from sklearn.metrics import confusion_matrix
 from engine.bootstrap import metric_intervals
 from engine.datasets import split_frame, target_values
 from engine.decisions import now_iso
-from engine.diagnosis import diagnose
+from engine.diagnose_step import read_ladder
 from engine.errors import ProjectError
 from engine.evaluation import optimizing_error, score, to_predictions
 from engine.jobs import NEVER, CancelFlag, ProgressFn, StageStarted, ignore
@@ -58,9 +58,7 @@ def run_final_test(project: Project, progress: ProgressFn = ignore, cancel: Canc
         result["confusion"] = {"labels": labels, "matrix": matrix.tolist()}
     test_error = optimizing_error(goal, metrics)
     result["test_error"] = test_error
-    ladder = diagnose(train=run.errors["train"], dev=run.errors["dev"],
-                      target=goal.get("target_error"), train_dev=run.errors.get("train_dev"),
-                      test=test_error)
+    ladder = read_ladder(project, run, test=test_error)
     project.diagnosis = {"run": run.id, **ladder.to_dict()}
     project.final_test = result
     record_evaluation(project, run.id, metric=goal["metric"], value=metrics[goal["metric"]])

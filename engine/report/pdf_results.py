@@ -31,9 +31,16 @@ def curves_section(project: Project) -> list[Flowable]:
     if run is None:
         return out + [plain(t("curves.no_choice"))]
     png = figures.training_curves(run)
-    if png is None:
+    if png is not None:
+        return out + figure(png, t("curves.caption", label=run.label), width_share=0.95)
+    # The chosen model has no epochs: show the latest deep run so the curves still inform.
+    deep = [r for r in project.runs if r.history]
+    if not deep:
         return out + [plain(t("curves.no_history", label=run.label))]
-    return out + figure(png, t("curves.caption", label=run.label), width_share=0.95)
+    other = deep[-1]
+    out.append(plain(t("curves.other_run", label=run.label, other=other.label)))
+    return out + figure(figures.training_curves(other), t("curves.caption", label=other.label),
+                        width_share=0.95)
 
 
 def diagnosis_section(project: Project) -> list[Flowable]:

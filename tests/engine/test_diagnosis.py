@@ -31,7 +31,9 @@ P = 0.01  # one percent
 def test_worked_examples(ladder, verdict):
     result = diagnose(**ladder)
     assert result.verdict == verdict
-    assert result.advice == advice_for(verdict) and result.advice
+    # Nothing wrong after the final test: the advice is to ship, not to run the test.
+    advice_key = "tested" if verdict == "none" and "test" in ladder else verdict
+    assert result.advice == advice_for(advice_key) and result.advice
     assert result.explanation and "{" not in result.explanation
 
 
