@@ -51,7 +51,28 @@ def read_ladder(project: Project, run: RunRecord, test: float | None = None) -> 
     goal = project.goal or {}
     errors = {**run.errors, "test": test}
     sizes = (project.split or {}).get("sizes", {})
-    noise = gap_noise(errors, sizes, bounded=get_metric(goal["metric"]).bounded)
+    bounded = get_metric(goal["metric"]).bounded
+    noise = gap_noise(errors, sizes, bounded=bounded)
     return diagnose(train=run.errors["train"], dev=run.errors["dev"],
                     target=goal.get("target_error"), train_dev=run.errors.get("train_dev"),
-                    test=test, noise=noise)
+                    test=test, noise=noise, scale=None if bounded else error_scale(project))
+
+
+def error_scale(project: Project) -> float:
+    """The typical size of an unbounded error, against which a gap is judged.
+
+    1 - R² is already relative (1 = no better than the mean); log loss is compared with
+    guessing evenly among the classes (ln C); RMSE and MAE with the spread (standard
+    deviation) of the values to predict, or the mean model's dev error as a fallback.
+    """
+    goal = project.goal or {}
+    if goal.get("metric") == "r2":
+        return 1.0
+    if goal.get("metric") == "log_loss":
+        return math.log(max(len(goal.get("labels") or ()), 2))
+    target = (project.summary or {}).get("target") or {}
+    std = target.get("std")
+    if isinstance(std, (int, float)) and math.isfinite(std) and std > 0:
+        return float(std)
+    means = [r.errors["dev"] for r in project.runs if r.model == "majority" and r.errors]
+    return float(means[0]) if means and means[0] > 0 else 1.0

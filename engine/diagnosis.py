@@ -107,7 +107,8 @@ class Diagnosis:
 def diagnose(train: float, dev: float, target: float | None = None,
              train_dev: float | None = None, test: float | None = None,
              threshold: float | None = None,
-             noise: dict[str, float] | None = None) -> Diagnosis:
+             noise: dict[str, float] | None = None,
+             scale: float | None = None) -> Diagnosis:
     """Read the error ladder and recommend what to work on next (see module doc).
 
     Args:
@@ -119,6 +120,9 @@ def diagnose(train: float, dev: float, target: float | None = None,
         threshold: override the size above which a gap matters.
         noise: per gap, how large it can be from chance alone given the set sizes (see
             ``engine.gap_noise``); a gap must also exceed its band to matter.
+        scale: for an unbounded error (RMSE, MAE, log loss) the typical size of an error,
+            e.g. the spread of the values to predict; errors may then be any number >= 0
+            and the 1-point floor becomes 1% of ``scale``. None means errors are rates.
 
     Raises:
         GoalError: an error is not a number between 0 and 1.
@@ -126,11 +130,12 @@ def diagnose(train: float, dev: float, target: float | None = None,
     values = {"target": target, "train": train, "train_dev": train_dev, "dev": dev,
               "test": test}
     for name, value in values.items():
-        _check_error(name, value)
+        _check_error(name, value, rates=scale is None)
     target_given = target is not None
     target_value = float(target) if target_given else 0.0
     if threshold is None:
-        threshold = max(ABSOLUTE_FLOOR, RELATIVE_SHARE * target_value)
+        floor = ABSOLUTE_FLOOR if scale is None else ABSOLUTE_FLOOR * scale
+        threshold = max(floor, RELATIVE_SHARE * target_value)
 
     gaps = {
         "avoidable_bias": train - target_value,
@@ -159,7 +164,7 @@ def diagnose(train: float, dev: float, target: float | None = None,
         thresholds=thresholds,
         advice=advice_for("tested" if verdict == "none" and test is not None else verdict),
         explanation=_explain(verdict, gaps, threshold, values, target_value, target_given,
-                             thresholds),
+                             thresholds, scale is None),
     )
 
 
@@ -201,35 +206,45 @@ def _verdict(gaps: dict[str, float | None], thresholds: dict[str, float]) -> str
     return next(v for v, gap in mattering.items() if gap >= COMPARABLE * largest)
 
 
-def _check_error(name: str, value: float | None) -> None:
+def _check_error(name: str, value: float | None, rates: bool = True) -> None:
     if value is None and name in ("target", "train_dev", "test"):
         return
     label = text(f"diagnosis.rung.{name}")
     if not isinstance(value, (int, float)) or isinstance(value, bool) or not math.isfinite(value):
         raise GoalError(text("diagnosis.not_a_number", rung=label, value=value))
-    if not 0.0 <= value <= 1.0:
+    if rates and not 0.0 <= value <= 1.0:
         raise GoalError(text("diagnosis.out_of_range", rung=label, value=value))
+    if value < 0:
+        raise GoalError(text("diagnosis.negative", rung=label, value=value))
 
 
-def _pct(value: float | None) -> str:
-    return "-" if value is None else f"{100 * value:.1f}%"
+def _pct(value: float | None, rates: bool = True) -> str:
+    if value is None:
+        return "-"
+    return f"{100 * value:.1f}%" if rates else _number(value)
 
 
-def _points(value: float) -> str:
-    return f"{100 * value:.1f}"
+def _points(value: float, rates: bool = True) -> str:
+    return text("diagnosis.points", n=f"{100 * value:.1f}") if rates else _number(value)
 
 
-def _explain(verdict, gaps, threshold, values, target, target_given, thresholds) -> str:
-    filled = {name: _pct(value) for name, value in values.items()}
-    filled["target"] = _pct(target)
-    filled.update({name: _points(gap) for name, gap in gaps.items() if gap is not None})
-    filled["threshold"] = _points(threshold)
+def _number(value: float) -> str:
+    """An unbounded error for reading: ``26,122`` or ``0.4321``."""
+    return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.4g}"
+
+
+def _explain(verdict, gaps, threshold, values, target, target_given, thresholds,
+             rates) -> str:
+    filled = {name: _pct(value, rates) for name, value in values.items()}
+    filled["target"] = _pct(target, rates)
+    filled.update({name: _points(gap, rates) for name, gap in gaps.items() if gap is not None})
+    filled["threshold"] = _points(threshold, rates)
     parts = [text(f"diagnosis.explain.{verdict}", **filled)]
     if verdict == "variance" and values["train_dev"] is None:
         parts.append(text("diagnosis.note.variance_without_train_dev"))
-    parts.append(text("diagnosis.note.threshold", threshold=_points(threshold)))
-    chance = [text("diagnosis.note.chance_item", gap=gap_label(gap), size=_points(value),
-                   band=_points(thresholds[gap]))
+    parts.append(text("diagnosis.note.threshold", threshold=_points(threshold, rates)))
+    chance = [text("diagnosis.note.chance_item", gap=gap_label(gap),
+                   size=_points(value, rates), band=_points(thresholds[gap], rates))
               for gap, value in gaps.items()
               if value is not None and threshold + _EPS < value <= thresholds[gap] + _EPS]
     if chance:

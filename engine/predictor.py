@@ -47,9 +47,9 @@ def load_predictor(run_dir: Path, run: RunRecord, preprocessor: Preprocessor) ->
     """Load the model of ``run`` from ``run_dir``."""
     path = Path(run_dir) / (run.model_file or "")
     if run.model == "mlp":
-        import keras
+        from engine.backend import import_keras
 
-        model = keras.saving.load_model(path, compile=False, safe_mode=True)
+        model = import_keras().saving.load_model(path, compile=False, safe_mode=True)
     else:
         model = simple_baselines.from_dict(json.loads(path.read_text(encoding="utf-8")),
                                            preprocessor.n_inputs)

@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from engine import atomic
+from engine.backend import import_keras
 from engine.constraints import measure_latency_ms
 from engine.datasets import DEV_SPLITS, split_frame, target_values
 from engine.decisions import now_iso
@@ -90,6 +91,7 @@ def run_training(spec: TrainingSpec, progress: ProgressFn = ignore,
     started = time.perf_counter()
     progress(StageStarted("train", text("stage.training", model=spec.model)))
     if spec.model == "mlp":
+        import_keras()
         from engine.mlp_fit import fit_mlp
 
         fitted = fit_mlp(run_id, run_dir, prep, X, y, MlpParams.from_dict(spec.params),

@@ -89,3 +89,24 @@ def test_new_then_run_until_report_on_an_unseen_messy_csv(tmp_path, mixed_csv):
     kinds = [d["kind"] for d in data["decisions"]]
     for kind in ("goal_set", "metric_chosen", "split_made", "model_accepted", "vault_opened"):
         assert kind in kinds
+
+
+MALFORMED = sorted((ROOT / "tests" / "data" / "malformed").glob("*.*"))
+
+
+@pytest.mark.parametrize("path", [p for p in MALFORMED if p.suffix != ".py"],
+                         ids=lambda p: p.name)
+def test_check_answers_every_malformed_file_plainly(path, capsys):
+    code = main(["check", str(path)])
+    out = capsys.readouterr()
+    assert code in (0, 2), out.err
+    assert "Traceback" not in out.err + out.out
+    if code == 2:
+        assert len(out.err.strip().splitlines()) == 1, out.err
+        assert out.err.startswith("practica: ") or out.out
+
+
+def test_check_names_the_ragged_line(capsys):
+    code = main(["check", str(ROOT / "tests" / "data" / "malformed" / "ragged_short.csv")])
+    err = capsys.readouterr().err
+    assert code == 2 and "7" in err

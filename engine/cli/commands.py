@@ -64,7 +64,7 @@ def cmd_check(args) -> int:
     for f in result.findings:
         print(f"  [{f.severity}] {f.message} {f.fix}")
     if not result.usable:
-        print(result.problem, file=sys.stderr)
+        print(f"practica: {result.problem}", file=sys.stderr)
         return 2
     print(text("cli.check_usable"))
     return 0

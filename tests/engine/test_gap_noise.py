@@ -37,3 +37,11 @@ def test_big_sets_keep_the_seeds_verdicts():
 def test_unbounded_metrics_get_no_band():
     assert set(gap_noise({"train": 3.0, "dev": 5.0}, {"train": 10, "dev": 10},
                          bounded=False).values()) == {0.0}
+
+
+def test_regression_ladder_reads_in_the_metric_units():
+    d = diagnose(train=26122.0, dev=27000.0, target=20000.0, scale=40000.0)
+    assert d.verdict == "bias"
+    assert d.threshold == 2000.0  # 10% of the target beats 1% of the spread (400)
+    assert "26,122" in d.explanation and "6,122" in d.explanation
+    assert "%" not in d.explanation.split("reachable")[0]

@@ -1,0 +1,78 @@
+"""The one place that knows about the Keras backend: a quiet import and the training device.
+
+TensorFlow's C++ start-up writes lines like "Could not find cuda drivers" straight to the
+process' standard error before its logging is set up, so ``TF_CPP_MIN_LOG_LEVEL`` cannot
+hide them. ``import_keras`` sends file descriptor 2 to a temporary file while Keras and its
+backend load, and shows what was written only if the import fails.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+import tempfile
+from typing import Iterator
+
+_loaded = None
+
+
+@contextlib.contextmanager
+def _stderr_captured() -> Iterator[tempfile.SpooledTemporaryFile]:
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with tempfile.TemporaryFile(mode="w+b") as sink:
+        os.dup2(sink.fileno(), 2)
+        try:
+            yield sink
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+
+
+def import_keras():
+    """Import Keras (and its backend) once, without the backend's start-up chatter."""
+    global _loaded
+    if _loaded is not None:
+        return _loaded
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    with _stderr_captured() as sink:
+        try:
+            import keras
+        except Exception:
+            sink.seek(0)
+            captured = sink.read().decode("utf-8", "replace")
+            sys.stderr.write(captured)
+            raise
+    _loaded = keras
+    return keras
+
+
+def backend_name() -> str:
+    """The Keras backend in use (``tensorflow``, ``jax`` or ``torch``)."""
+    return import_keras().backend.backend()
+
+
+def training_device() -> str:
+    """Plain words for the device that trains: ``CPU`` or the GPU's name."""
+    keras = import_keras()
+    name = keras.backend.backend()
+    if name == "tensorflow":
+        import tensorflow as tf
+
+        gpus = tf.config.list_physical_devices("GPU")
+        if gpus:
+            details = tf.config.experimental.get_device_details(gpus[0])
+            return details.get("device_name", "GPU")
+    elif name == "jax":
+        import jax
+
+        devices = [d for d in jax.devices() if d.platform == "gpu"]
+        if devices:
+            return devices[0].device_kind
+    elif name == "torch":
+        import torch
+
+        if torch.cuda.is_available():
+            return torch.cuda.get_device_name(0)
+    return "CPU"
