@@ -56,6 +56,9 @@ def new_project(folder: str | Path, choice: GoalChoice) -> Project:
             raise GoalError(target_check.problem)
         _same_columns(frame, target_check.table.frame, choice.target_data)
     goal = _goal(task, guess.reason, y, choice, target_check)
+    features = usable_columns(frame, choice.target, check.findings)
+    if not features:
+        raise GoalError(text("setup.no_features"))
     project = create_project(folder)
     project.sources.append(DataSource("main", str(Path(choice.data).resolve()),
                                       file_fingerprint(choice.data), len(frame),
@@ -68,9 +71,7 @@ def new_project(folder: str | Path, choice: GoalChoice) -> Project:
     project.goal = goal
     project.summary = check.summary.to_dict()
     project.findings = [f.to_dict() for f in check.findings]
-    project.features = usable_columns(frame, choice.target, check.findings)
-    if not project.features:
-        raise GoalError(text("setup.no_features"))
+    project.features = features
     project.log("data_loaded", text("decision.data_loaded", path=choice.data, rows=len(frame)))
     project.log("goal_set", text("decision.goal_set", target=choice.target, task=task),
                 task=task, reason=goal["task_reason"])

@@ -47,13 +47,22 @@ class TrainingSpec:
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "TrainingSpec":
+        return cls(str(d["project_dir"]), str(d.get("model", "mlp")), dict(d.get("params") or {}))
+
 
 @dataclass(frozen=True)
 class TrainingResult:
+    """What a training job hands back: the run's id, how it ended and its errors."""
+
     run_id: str
     status: str
     errors: dict[str, float]
     message: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
 
 
 def run_training(spec: TrainingSpec, progress: ProgressFn = ignore,

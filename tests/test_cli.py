@@ -110,3 +110,11 @@ def test_check_names_the_ragged_line(capsys):
     code = main(["check", str(ROOT / "tests" / "data" / "malformed" / "ragged_short.csv")])
     err = capsys.readouterr().err
     assert code == 2 and "7" in err
+
+
+def test_a_refused_goal_leaves_no_half_made_project(tmp_path, mixed_csv, capsys):
+    code = main(["new", str(tmp_path / "p"), "--data", str(mixed_csv), "--target", "bought",
+                 "--metric", "rmse"])
+    assert code == 2
+    assert "rmse" in capsys.readouterr().err
+    assert not (tmp_path / "p").exists()
