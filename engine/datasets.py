@@ -6,7 +6,9 @@ the vault.
 
 from __future__ import annotations
 
+import functools
 import json
+import os
 
 import numpy as np
 import pandas as pd
@@ -21,11 +23,23 @@ DEV_SPLITS = ("train", "train_dev", "dev")
 
 
 def source_frame(project: Project, role: str = "main") -> pd.DataFrame:
-    """The whole data file of ``role`` (``main`` or ``target``) as read from disk."""
+    """The whole data file of ``role`` (``main`` or ``target``) as read from disk.
+
+    The frame is shared between callers (read once per file version): never modify it.
+    """
     source = project.source(role)
     if source is None:
         raise ProjectError(text("project.no_data"))
-    return read_table(source.path).frame
+    try:
+        stat = os.stat(source.path)
+    except OSError:
+        return read_table(source.path).frame  # raises the plain "no file" message
+    return _read_cached(source.path, stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=4)
+def _read_cached(path: str, mtime_ns: int, size: int) -> pd.DataFrame:
+    return read_table(path).frame
 
 
 def split_rows(project: Project) -> dict:

@@ -20,7 +20,7 @@ from engine.workflow import run_until
 
 def cmd_demo(args) -> int:
     out = Path(args.out).resolve()
-    folder = out / "project"
+    folder = out / "breast-cancer-demo"
     if (folder / PROJECT_FILE).exists():
         shutil.rmtree(folder)  # the demo's own earlier output
     sample = SAMPLES[DEMO_SAMPLE]

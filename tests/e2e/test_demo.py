@@ -22,7 +22,7 @@ def demo(tmp_path_factory):
 
 def test_demo_pdf_holds_goal_ladder_verdict_and_test_intervals(demo):
     out, stdout = demo
-    project = json.loads((out / "project" / "project.json").read_text())
+    project = json.loads((out / "breast-cancer-demo" / "project.json").read_text())
     text = "\n".join(page.extract_text() for page in PdfReader(out / "report.pdf").pages)
     flat = " ".join(text.split())
     assert project["goal"]["target"] in flat
@@ -36,7 +36,7 @@ def test_demo_pdf_holds_goal_ladder_verdict_and_test_intervals(demo):
 
 def test_demo_csvs_parse_back_to_the_project(demo):
     out, _ = demo
-    project = json.loads((out / "project" / "project.json").read_text())
+    project = json.loads((out / "breast-cancer-demo" / "project.json").read_text())
     tm = pd.read_csv(out / "csv" / "test_metrics.csv").set_index("metric")
     for name, m in project["final_test"]["metrics"].items():
         if m["low"] is not None:
