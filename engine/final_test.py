@@ -47,8 +47,9 @@ def run_final_test(project: Project, progress: ProgressFn = ignore, cancel: Canc
         "run": run.id, "label": run.label, "rows": int(len(frame)), "evaluated_at": now_iso(),
         "metric": goal["metric"],
         "metrics": {name: {"value": value, "low": intervals[name].low,
-                           "high": intervals[name].high} if name in intervals else
-                    {"value": value, "low": None, "high": None}
+                           "high": intervals[name].high, "method": intervals[name].method}
+                    if name in intervals else
+                    {"value": value, "low": None, "high": None, "method": "undefined"}
                     for name, value in metrics.items()},
         "confidence": 0.95,
     }
