@@ -11,6 +11,7 @@ from engine.metrics import get_metric
 from engine.errors import ProjectError
 from engine.project import Project
 from engine.run_record import RunRecord
+from engine.steps import judging_key
 from engine.texts import text
 
 
@@ -38,7 +39,7 @@ def diagnose_project(project: Project, run_id: str | None = None) -> dict:
     run = project.run(run_id) if run_id else best_run(project)
     result = read_ladder(project, run)
     project.chosen_run = run.id
-    project.diagnosis = {"run": run.id, **result.to_dict()}
+    project.diagnosis = {"run": run.id, "judged_by": judging_key(project), **result.to_dict()}
     project.log("model_accepted", text("decision.model_accepted", label=run.label, run=run.id),
                 dev_error=run.errors["dev"])
     project.log("diagnosed", text("decision.diagnosed", verdict=result.verdict))

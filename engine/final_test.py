@@ -19,6 +19,7 @@ from engine.jobs import NEVER, CancelFlag, ProgressFn, StageStarted, ignore
 from engine.predictor import load_predictor
 from engine.preprocess_store import load_preprocessor
 from engine.project import Project
+from engine.steps import judging_key
 from engine.texts import text
 from engine.vault import open_vault, record_evaluation
 
@@ -60,7 +61,7 @@ def run_final_test(project: Project, progress: ProgressFn = ignore, cancel: Canc
     test_error = optimizing_error(goal, metrics)
     result["test_error"] = test_error
     ladder = read_ladder(project, run, test=test_error)
-    project.diagnosis = {"run": run.id, **ladder.to_dict()}
+    project.diagnosis = {"run": run.id, "judged_by": judging_key(project), **ladder.to_dict()}
     project.final_test = result
     record_evaluation(project, run.id, metric=goal["metric"], value=metrics[goal["metric"]])
     project.log("final_test", text("decision.final_test", label=run.label,

@@ -73,6 +73,7 @@ class Project:
     diagnosis: dict[str, Any] | None = None
     vault: dict[str, Any] = field(default_factory=lambda: {"opened_at": None, "evaluations": []})
     final_test: dict[str, Any] | None = None
+    report: dict[str, Any] | None = None
     decisions: list[Decision] = field(default_factory=list)
     runs: list[RunRecord] = field(default_factory=list)
 
@@ -125,6 +126,7 @@ class Project:
             "diagnosis": self.diagnosis,
             "vault": self.vault,
             "final_test": self.final_test,
+            "report": self.report,
             "decisions": [d.to_dict() for d in self.decisions],
         }
 
@@ -178,6 +180,7 @@ def open_project(root: str | Path) -> Project:
         diagnosis=data.get("diagnosis"),
         vault=dict(data.get("vault") or {"opened_at": None, "evaluations": []}),
         final_test=data.get("final_test"),
+        report=data.get("report"),
         decisions=[Decision.from_dict(d) for d in data.get("decisions", [])],
         runs=load_runs(root / "runs"),
     )

@@ -28,6 +28,7 @@ class RunRecord:
         measured: satisfying quantities measured on this machine
             (``latency_ms``, ``params``, ``size_mb``).
         after_vault: True when the run was made after the test set was seen.
+        split_key: which split it was trained on (see ``engine.steps``).
     """
 
     id: str
@@ -42,6 +43,7 @@ class RunRecord:
     measured: dict[str, float] = field(default_factory=dict)
     model_file: str | None = None
     after_vault: bool = False
+    split_key: str = ""
     seconds: float = 0.0
     message: str = ""
 

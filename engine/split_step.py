@@ -10,6 +10,7 @@ from engine.errors import ProjectError
 from engine.preprocess import fit_preprocessor
 from engine.preprocess_store import save_preprocessor
 from engine.project import SPLITS_FILE, Project
+from engine.steps import goal_key
 from engine.splits import Fractions, class_balance, default_fractions, make_split
 from engine.texts import text
 
@@ -42,6 +43,7 @@ def split_project(project: Project, fractions: Fractions | None = None, seed: in
         "fractions": fractions.to_dict(), "seed": seed, "stratified": plan.stratified,
         "sizes": plan.sizes(), "sources": plan.sources,
         "dropped_missing_target": int(dropped), "notes": list(plan.notes),
+        "made_for": goal_key(project),
     }
     if classification:
         balance = class_balance(y_main, {k: plan.rows[k] for k in ("train", "train_dev")})

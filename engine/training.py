@@ -31,6 +31,7 @@ from engine.predictor import Predictor
 from engine.preprocess_store import load_preprocessor
 from engine.project import Project, open_project
 from engine.run_record import RunRecord
+from engine.steps import split_key
 from engine.texts import text
 
 MODEL_KINDS = ("majority", "linear", "mlp")
@@ -125,6 +126,7 @@ def run_training(spec: TrainingSpec, progress: ProgressFn = ignore,
         id=run_id, model=spec.model, label=fitted.label, status=status, created=now_iso(),
         params=fitted.param_dict, metrics=metrics, errors=errors, history=fitted.history,
         measured=measured, model_file=fitted.model_file, after_vault=project.vault_open,
+        split_key=split_key(project),
         seconds=round(time.perf_counter() - started, 3), message=fitted.message,
     )
     record.save(run_dir)

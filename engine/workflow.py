@@ -41,9 +41,9 @@ def run_until(project: Project, until: str, progress: ProgressFn = ignore,
         elif step == "test" and project.final_test is None:
             run_final_test(project, progress, cancel)
         elif step == "report":
-            from engine.report import build_report
+            from engine.report_step import export_report
 
-            build_report(project, pdf_path=pdf, csv_dir=csv_dir)
+            export_report(project, pdf=pdf, csv_dir=csv_dir)
         else:
             continue
         done.append(step)

@@ -89,11 +89,11 @@ def cmd_diagnose(args) -> int:
 
 
 def cmd_report(args) -> int:
-    from engine.report import build_report
+    from engine.report_step import export_report
 
     project = open_project(args.dir)
-    files = build_report(project, pdf_path=Path(args.pdf) if args.pdf else None,
-                         csv_dir=Path(args.csv) if args.csv else None)
+    files = export_report(project, pdf=Path(args.pdf) if args.pdf else None,
+                          csv_dir=Path(args.csv) if args.csv else None)
     print(text("cli.report_written", pdf=files.pdf, csv=files.csv_files[0].parent
                if files.csv_files else ""))
     return 0

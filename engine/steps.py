@@ -1,0 +1,118 @@
+"""Which wizard steps are locked, ready, done or stale — a pure function of the project.
+
+The sidebar, the CLI and the tests all ask ``step_states(project)``, so they agree. A result
+made from inputs that have changed since is *stale* rather than silently kept: the split
+records the goal it was made for, each run the split it was trained on, the diagnosis the
+goal settings it read the ladder with, and the report how long the decisions log was when it was written.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+
+from engine.project import Project
+
+STEPS = ("goal", "data", "baseline", "diagnose", "tune", "final", "report")
+LOCKED, READY, DONE, STALE = "locked", "ready", "done", "stale"
+
+
+@dataclass(frozen=True)
+class StepState:
+    """The state of one step and a short plain reason for it."""
+
+    step: str
+    state: str
+    reason: str = ""
+
+
+def _key(data: object) -> str:
+    raw = json.dumps(data, sort_keys=True, default=str).encode("utf-8")
+    return hashlib.sha1(raw).hexdigest()[:12]
+
+
+def goal_key(project: Project) -> str:
+    """What the split depends on: the data files, the target, the task and the features."""
+    goal = project.goal or {}
+    return _key({"sources": [(s.role, s.sha256) for s in project.sources],
+                 "target": goal.get("target"), "task": goal.get("task"),
+                 "labels": goal.get("labels"), "features": project.features})
+
+
+def split_key(project: Project) -> str:
+    """What a training run depends on: the split it was trained on."""
+    split = project.split or {}
+    return _key({"goal": split.get("made_for"), "seed": split.get("seed"),
+                 "fractions": split.get("fractions"), "sizes": split.get("sizes")})
+
+
+def judging_key(project: Project) -> str:
+    """What the diagnosis depends on: how runs are judged."""
+    goal = project.goal or {}
+    return _key({"metric": goal.get("metric"), "target_error": goal.get("target_error"),
+                 "constraints": goal.get("constraints")})
+
+
+def step_states(project: Project) -> dict[str, StepState]:
+    """The state of every step, in wizard order."""
+    out: dict[str, StepState] = {}
+    has_goal = project.goal is not None
+    out["goal"] = StepState("goal", DONE if has_goal else READY,
+                            "" if has_goal else "choose a file and what to predict")
+
+    split = project.split
+    if not has_goal:
+        out["data"] = StepState("data", LOCKED, "set the goal first")
+    elif split is None:
+        out["data"] = StepState("data", READY)
+    elif split.get("made_for") != goal_key(project):
+        out["data"] = StepState("data", STALE, "the data or the target changed since the split")
+    else:
+        out["data"] = StepState("data", DONE)
+
+    current = [r for r in project.runs if r.split_key == split_key(project)]
+    finished = [r for r in current if r.status == "finished"]
+    if out["data"].state != DONE:
+        out["baseline"] = StepState("baseline", LOCKED, "split the data first")
+    elif finished:
+        out["baseline"] = StepState("baseline", DONE)
+    elif any(r.status == "finished" for r in project.runs):
+        out["baseline"] = StepState("baseline", STALE, "the split changed since these runs")
+    else:
+        out["baseline"] = StepState("baseline", READY)
+
+    diagnosis = project.diagnosis
+    chosen_ok = project.chosen_run in {r.id for r in finished}
+    if out["baseline"].state != DONE:
+        out["diagnose"] = StepState("diagnose", LOCKED, "train the baseline first")
+    elif diagnosis is None:
+        out["diagnose"] = StepState("diagnose", READY)
+    elif not chosen_ok or diagnosis.get("judged_by") != judging_key(project):
+        out["diagnose"] = StepState("diagnose", STALE, "the runs or the metric changed")
+    else:
+        out["diagnose"] = StepState("diagnose", DONE)
+
+    after = out["diagnose"].state == DONE
+    out["tune"] = StepState("tune", READY if after else LOCKED,
+                            "" if after else "diagnose the baseline first")
+
+    final = project.final_test
+    if final is not None and final.get("run") != project.chosen_run:
+        out["final"] = StepState("final", STALE, "another model was chosen after the test")
+    elif final is not None:
+        out["final"] = StepState("final", DONE)
+    else:
+        out["final"] = StepState("final", READY if after else LOCKED,
+                                 "" if after else "diagnose a model first")
+
+    report = project.report
+    if not has_goal:
+        out["report"] = StepState("report", LOCKED, "set the goal first")
+    elif report is None:
+        out["report"] = StepState("report", READY)
+    elif len(project.decisions) > int(report.get("decisions", 0)):
+        out["report"] = StepState("report", STALE, "the project changed since the last report")
+    else:
+        out["report"] = StepState("report", DONE)
+    return out
