@@ -72,6 +72,15 @@ class BatchEnded(Event):
 
 
 @dataclass(frozen=True)
+class Progress(Event):
+    """How far a job is: ``done`` of ``total`` units, with plain words for the user."""
+
+    done: float
+    total: float
+    text: str = ""
+
+
+@dataclass(frozen=True)
 class RunFinished(Event):
     """A run was saved (finished or stopped early)."""
 
@@ -86,7 +95,8 @@ def ignore(_event: Event) -> None:
     """A progress callback that drops every event."""
 
 
-EVENT_TYPES = {cls.__name__: cls for cls in (StageStarted, EpochEnded, BatchEnded, RunFinished)}
+EVENT_TYPES = {cls.__name__: cls for cls in (StageStarted, EpochEnded, BatchEnded, Progress,
+                                             RunFinished)}
 
 
 def event_from_dict(data: dict[str, Any]) -> Event:

@@ -1,0 +1,110 @@
+"""The jobs the engine process runs for the GUI: JSON-able arguments in, JSON-able result out.
+
+Each entry takes ``(args, progress, cancel)``; ``args`` always names the project folder
+(``project``) except for jobs that make or read files before a project exists. The child
+process reads and writes the project folder itself, so only these small dicts cross.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Callable
+
+from engine.jobs import CancelFlag, ProgressFn
+
+Job = Callable[[dict[str, Any], ProgressFn, CancelFlag], dict[str, Any]]
+
+
+def _check_file(args, progress, cancel):
+    from engine.file_check import check_file
+
+    return check_file(args["path"], args.get("target")).to_dict()
+
+
+def _new_project(args, progress, cancel):
+    from engine.goal_setup import GoalChoice, new_project
+
+    choice = GoalChoice(data=args["data"], target=args["target"],
+                        target_data=args.get("target_data"), task=args.get("task"),
+                        metric=args.get("metric"),
+                        constraints=tuple(args.get("constraints") or ()),
+                        target_error=args.get("target_error"))
+    project = new_project(args["project"], choice)
+    return {"project": str(project.root)}
+
+
+def _split(args, progress, cancel):
+    from engine.project import open_project
+    from engine.split_step import split_project
+    from engine.splits import Fractions
+
+    project = open_project(args["project"])
+    fractions = Fractions.from_dict(args["fractions"]) if args.get("fractions") else None
+    return split_project(project, fractions=fractions, seed=int(args.get("seed", 0)))
+
+
+def _baselines(args, progress, cancel):
+    from engine.baseline import run_baselines
+    from engine.project import open_project
+
+    project = open_project(args["project"])
+    results = run_baselines(project, progress, cancel, args.get("mlp_params"))
+    return {"runs": [r.to_dict() for r in results]}
+
+
+def _train(args, progress, cancel):
+    from engine.training import TrainingSpec, run_training
+
+    return run_training(TrainingSpec.from_dict(args), progress, cancel).to_dict()
+
+
+def _diagnose(args, progress, cancel):
+    from engine.diagnose_step import diagnose_project
+    from engine.project import open_project
+
+    return diagnose_project(open_project(args["project"]), args.get("run"))
+
+
+def _final_test(args, progress, cancel):
+    from engine.final_test import run_final_test
+    from engine.project import open_project
+
+    return run_final_test(open_project(args["project"]), progress, cancel)
+
+
+def _report(args, progress, cancel):
+    from engine.project import open_project
+    from engine.report_step import export_report
+
+    project = open_project(args["project"])
+    pdf = Path(args["pdf"]) if args.get("pdf") else None
+    csv = Path(args["csv"]) if args.get("csv") else None
+    files = export_report(project, pdf=pdf, csv_dir=csv)
+    return {"pdf": str(files.pdf), "csv": [str(p) for p in files.csv_files]}
+
+
+def _raise_for_test(args, progress, cancel):
+    """A job that fails on purpose (used by the tests of the error dialog)."""
+    raise RuntimeError(args.get("message", "a deliberate failure"))
+
+
+def _sleep_for_test(args, progress, cancel):
+    """A job that ignores its cancel token (used by the tests of the hard stop)."""
+    import time
+
+    time.sleep(float(args.get("seconds", 60)))
+    return {}
+
+
+JOBS: dict[str, Job] = {
+    "check_file": _check_file,
+    "new_project": _new_project,
+    "split": _split,
+    "baselines": _baselines,
+    "train": _train,
+    "diagnose": _diagnose,
+    "final_test": _final_test,
+    "report": _report,
+    "raise_for_test": _raise_for_test,
+    "sleep_for_test": _sleep_for_test,
+}
