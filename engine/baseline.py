@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from engine.jobs import NEVER, CancelFlag, ProgressFn, StageStarted, ignore
+from engine.jobs import NEVER, CancelFlag, Progress, ProgressFn, ignore
 from engine.project import Project
 from engine.texts import text
 from engine.training import TrainingResult, TrainingSpec, run_training
@@ -16,10 +16,10 @@ def run_baselines(project: Project, progress: ProgressFn = ignore, cancel: Cance
                   mlp_params: dict[str, Any] | None = None) -> list[TrainingResult]:
     """Train the three baselines in order; stop early when ``cancel`` is set."""
     results = []
-    for kind in BASELINE_ORDER:
+    for done, kind in enumerate(BASELINE_ORDER):
         if cancel.is_set():
             break
-        progress(StageStarted("baseline", text("stage.baseline", model=kind)))
+        progress(Progress(done, len(BASELINE_ORDER), text("stage.baseline", model=kind)))
         params = dict(mlp_params or {}) if kind == "mlp" else {}
         results.append(run_training(TrainingSpec(str(project.root), kind, params),
                                     progress, cancel))

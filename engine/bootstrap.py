@@ -28,7 +28,7 @@ import numpy as np
 from scipy import stats
 
 from engine.errors import JobCancelled
-from engine.jobs import NEVER, CancelFlag, Event, StageStarted, ignore
+from engine.jobs import NEVER, CancelFlag, Event, Progress, ignore
 from engine.metrics import Metric, get_metric, metrics_for, prepare
 from engine.texts import text
 
@@ -98,7 +98,7 @@ def metric_intervals(task: str, y_true, y_pred, y_score=None, labels=None,
     """Intervals for several metrics of ``task`` (all of the task's metrics by default).
 
     Each metric costs about ``n_resamples`` scikit-learn calls (1-5 ms each for most
-    metrics), so this is a job: it reports a ``StageStarted`` event per metric and stops
+    metrics), so this is a job: it reports a ``Progress`` event per metric and stops
     with ``JobCancelled`` between metrics when ``cancel`` is set.
     """
     chosen = [get_metric(n, task) for n in names] if names is not None else metrics_for(task)
@@ -108,8 +108,9 @@ def metric_intervals(task: str, y_true, y_pred, y_score=None, labels=None,
     for done, metric in enumerate(chosen):
         if cancel.is_set():
             raise JobCancelled("metric intervals cancelled")
-        progress(StageStarted("bootstrap", text("metric.interval_progress", label=metric.label,
-                                                done=done + 1, total=len(chosen))))
+        progress(Progress(done, len(chosen), text("metric.interval_progress",
+                                                  label=metric.label, done=done + 1,
+                                                  total=len(chosen))))
         intervals[metric.name] = _interval(metric, prepared, n_resamples, confidence, seed,
                                            method)
     return intervals

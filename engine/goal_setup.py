@@ -125,3 +125,23 @@ def _same_columns(main: pd.DataFrame, other: pd.DataFrame, path: str) -> None:
     if missing:
         raise GoalError(text("setup.second_file_columns", path=path,
                              columns=", ".join(map(str, missing[:5]))))
+
+
+def suggest_goal(path: str, target: str) -> dict:
+    """What Practica proposes for ``target`` in the file ``path`` before a project exists:
+    the task, the metric (with reasons) and the metrics that fit the task."""
+    check = check_file(path, target)
+    result = {"usable": check.usable, "problem": check.problem,
+              "findings": [f.to_dict() for f in check.findings]}
+    if not check.usable:
+        return result
+    y = check.table.frame[target].dropna()
+    guess = infer_task(y)
+    suggestion = suggest_metric(guess.kind, y)
+    result.update({
+        "task": guess.kind, "task_reason": guess.reason,
+        "metric": suggestion.name, "metric_reason": suggestion.reason,
+        "metrics": {task: [[m.name, m.label] for m in metrics_for(task)]
+                    for task in TASK_KINDS},
+    })
+    return result

@@ -21,6 +21,12 @@ def _check_file(args, progress, cancel):
     return check_file(args["path"], args.get("target")).to_dict()
 
 
+def _suggest_goal(args, progress, cancel):
+    from engine.goal_setup import suggest_goal
+
+    return suggest_goal(args["path"], args["target"])
+
+
 def _new_project(args, progress, cancel):
     from engine.goal_setup import GoalChoice, new_project
 
@@ -98,6 +104,7 @@ def _sleep_for_test(args, progress, cancel):
 
 JOBS: dict[str, Job] = {
     "check_file": _check_file,
+    "suggest_goal": _suggest_goal,
     "new_project": _new_project,
     "split": _split,
     "baselines": _baselines,

@@ -10,9 +10,12 @@ import sys
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    if not argv:
+        from gui.app import main as app_main
+
+        return app_main()
     from engine.cli.main import main as cli_main
 
-    # The desktop app arrives with the GUI issue; until then no command prints the help.
     return cli_main(argv)
 
 

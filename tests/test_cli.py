@@ -40,7 +40,7 @@ def test_diagnose_json_gives_the_seeds_verdicts(capsys, errors, verdict):
 def test_version_and_help():
     out = practica("--version")
     assert out.returncode == 0 and out.stdout.startswith("practica ")
-    out = practica()
+    out = practica("--help")  # with no command at all, practica opens the desktop app
     assert out.returncode == 0 and "demo" in out.stdout and "diagnose" in out.stdout
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from engine.jobs import EpochEnded, Event, RunFinished, StageStarted
+from engine.jobs import EpochEnded, Event, Progress, RunFinished, StageStarted
 
 
 class EventPrinter:
@@ -15,7 +15,7 @@ class EventPrinter:
         self.every = every
 
     def __call__(self, event: Event) -> None:
-        if isinstance(event, StageStarted):
+        if isinstance(event, (StageStarted, Progress)):
             self._say(f"- {event.text}")
         elif isinstance(event, EpochEnded):
             if event.epoch == 1 or event.epoch % self.every == 0:

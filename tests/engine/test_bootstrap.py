@@ -9,7 +9,7 @@ from sklearn import metrics as skm
 
 from engine.bootstrap import bootstrap_interval, metric_intervals
 from engine.errors import JobCancelled
-from engine.jobs import CancelToken, StageStarted
+from engine.jobs import CancelToken, Progress
 
 
 def _binary(n, seed=0, accuracy=0.8):
@@ -95,7 +95,8 @@ def test_metric_intervals_reports_progress_and_can_be_cancelled():
     y_true, y_pred, _ = _binary(50)
     metric_intervals("binary", y_true, y_pred, names=["accuracy", "recall"], n_resamples=50,
                      progress=events.append)
-    assert [type(e) for e in events] == [StageStarted, StageStarted]
+    assert [type(e) for e in events] == [Progress, Progress]
+    assert [(e.done, e.total) for e in events] == [(0, 2), (1, 2)]
     assert "2 of 2" in events[-1].text and "Recall" in events[-1].text
     token = CancelToken()
     token.cancel()

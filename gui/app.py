@@ -1,0 +1,38 @@
+"""Starting the desktop app: the window shows first, the engine process starts after.
+
+TensorFlow is never imported in the GUI process; the engine process imports it once, in
+the background, while the user reads the first page.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication
+
+from engine.texts import RESOURCES
+
+
+def make_app(argv: list[str] | None = None) -> QApplication:
+    app = QApplication.instance() or QApplication(argv or sys.argv[:1])
+    app.setOrganizationName("Practica")
+    app.setApplicationName("Practica")
+    style = RESOURCES / "style.qss"
+    if style.is_file():
+        app.setStyleSheet(style.read_text(encoding="utf-8"))
+    icon = RESOURCES / "icons" / "practica.png"
+    if icon.is_file():
+        app.setWindowIcon(QIcon(str(icon)))
+    return app
+
+
+def main(argv: list[str] | None = None) -> int:
+    app = make_app(argv)
+    from gui.main_window import MainWindow
+
+    window = MainWindow()
+    window.show()
+    QTimer.singleShot(0, window.runner.start)
+    return app.exec()

@@ -1,0 +1,181 @@
+"""The main window: steps on the left, the page of the chosen step, jobs at the bottom."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QLabel, QMainWindow, QMessageBox,
+                               QStackedWidget, QVBoxLayout, QWidget)
+
+from engine import __version__
+from engine.steps import STEPS
+from gui.error_dialog import show_problem
+from gui.job_panel import JobPanel
+from gui.jobs import JobRunner
+from gui.pages.base import gui_text
+from gui.pages.baseline_page import BaselinePage
+from gui.pages.data_page import DataPage
+from gui.pages.diagnose_page import DiagnosePage
+from gui.pages.final_page import FinalTestPage
+from gui.pages.goal_page import GoalPage
+from gui.pages.report_page import ReportPage
+from gui.pages.tune_page import TunePage
+from gui.recent import recent_projects
+from gui.session import ProjectSession
+from gui.sidebar import StepList
+
+PAGES = {"goal": GoalPage, "data": DataPage, "baseline": BaselinePage,
+         "diagnose": DiagnosePage, "tune": TunePage, "final": FinalTestPage,
+         "report": ReportPage}
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, runner: JobRunner | None = None) -> None:
+        super().__init__()
+        self.runner = runner or JobRunner(parent=self)
+        self.session = ProjectSession(self.runner, parent=self)
+        self.steps = StepList()
+        self.stack = QStackedWidget()
+        self.pages = {step: PAGES[step](self.session) for step in STEPS}
+        for step in STEPS:
+            self.stack.addWidget(self.pages[step])
+        self.job_panel = JobPanel(self.runner, self)
+        self._build_layout()
+        self._build_menus()
+        self._build_status()
+        self.steps.step_chosen.connect(self.show_step)
+        self.session.project_changed.connect(self._project_changed)
+        self.session.dirty_changed.connect(lambda _d: self._update_title())
+        self.session.problem.connect(lambda m, d: show_problem(self, m, d))
+        self.runner.engine_ready.connect(self._engine_ready)
+        self.resize(1180, 780)
+        self._project_changed()
+        self.steps.select("goal")
+
+    # ----- layout
+    def _build_layout(self) -> None:
+        central = QWidget()
+        outer = QVBoxLayout(central)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(0)
+        row = QHBoxLayout()
+        row.setContentsMargins(0, 0, 0, 0)
+        self.steps.setFixedWidth(210)
+        row.addWidget(self.steps)
+        row.addWidget(self.stack, 1)
+        outer.addLayout(row, 1)
+        outer.addWidget(self.job_panel)
+        self.setCentralWidget(central)
+
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu(gui_text("menu.file"))
+        self._action(file_menu, "menu.new", QKeySequence.New, self.new_project)
+        self._action(file_menu, "menu.open", QKeySequence.Open, self.open_dialog)
+        self.recent_menu = file_menu.addMenu(gui_text("menu.recent"))
+        self.recent_menu.aboutToShow.connect(self._fill_recent)
+        self._action(file_menu, "menu.save", QKeySequence.Save, self.session.save)
+        self._action(file_menu, "menu.export", QKeySequence("Ctrl+E"),
+                     lambda: self.show_step("report"))
+        file_menu.addSeparator()
+        self._action(file_menu, "menu.quit", QKeySequence.Quit, self.close)
+        help_menu = self.menuBar().addMenu(gui_text("menu.help"))
+        self._action(help_menu, "menu.about", None, self._about)
+
+    def _action(self, menu, key, shortcut, slot) -> QAction:
+        action = QAction(gui_text(key), self)
+        if shortcut is not None:
+            action.setShortcut(shortcut)
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        return action
+
+    def _build_status(self) -> None:
+        self.engine_label = QLabel(gui_text("status.starting"))
+        self.statusBar().addPermanentWidget(self.engine_label)
+
+    # ----- behaviour
+    def show_step(self, step: str) -> None:
+        self.stack.setCurrentWidget(self.pages[step])
+        if self.steps.currentRow() != STEPS.index(step):
+            self.steps.select(step)
+
+    def new_project(self) -> None:
+        if not self._may_leave():
+            return
+        self.session.project = None
+        self.session._set_dirty(False)
+        self.session.project_changed.emit()
+        self.show_step("goal")
+
+    def open_dialog(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, gui_text("menu.open_title"))
+        if folder and self._may_leave():
+            self.session.open(folder)
+
+    def _fill_recent(self) -> None:
+        self.recent_menu.clear()
+        items = recent_projects()
+        if not items:
+            self.recent_menu.addAction(gui_text("menu.no_recent")).setEnabled(False)
+        for folder in items:
+            action = self.recent_menu.addAction(folder)
+            action.triggered.connect(lambda _c=False, f=folder: self._open_recent(f))
+
+    def _open_recent(self, folder: str) -> None:
+        if self._may_leave():
+            self.session.open(folder)
+
+    def _project_changed(self) -> None:
+        self.steps.set_states(self.session.states())
+        self._update_title()
+
+    def _update_title(self) -> None:
+        project = self.session.project
+        name = project.name if project else gui_text("title.no_project")
+        mark = "*" if self.session.dirty else ""
+        self.setWindowTitle(f"{name}{mark} — Practica")
+        self.setWindowModified(self.session.dirty)
+
+    def _engine_ready(self, info: dict) -> None:
+        self.engine_label.setText(gui_text("status.engine", backend=info.get("backend", "?"),
+                                           device=info.get("device", "?")))
+
+    def _about(self) -> None:
+        QMessageBox.about(self, "Practica", gui_text("about", version=__version__))
+
+    def _may_leave(self) -> bool:
+        """Ask about unsaved changes; False when the user wants to stay."""
+        if not self.session.dirty:
+            return True
+        answer = QMessageBox.question(
+            self, gui_text("unsaved.title"), gui_text("unsaved.text"),
+            QMessageBox.Save | QMessageBox.Discard | QMessageBox.Cancel, QMessageBox.Save)
+        if answer == QMessageBox.Save:
+            return self.session.save()
+        return answer == QMessageBox.Discard
+
+    def closeEvent(self, event) -> None:  # noqa: N802 - Qt API
+        if not self._may_leave():
+            event.ignore()
+            return
+        if self.runner.busy:
+            answer = QMessageBox.question(self, gui_text("quit.title"), gui_text("quit.busy"))
+            if answer != QMessageBox.Yes:
+                event.ignore()
+                return
+        self.runner.shutdown()
+        event.accept()
+
+
+def default_project_folder(data_file: str) -> Path:
+    """Where a new project on ``data_file`` goes unless the user says otherwise."""
+    base = Path.home() / "Practica"
+    stem = Path(data_file).stem or "project"
+    folder = base / stem
+    n = 2
+    while (folder / "project.json").exists():
+        folder = base / f"{stem}-{n}"
+        n += 1
+    return folder

@@ -1,0 +1,45 @@
+"""GUI tests: offscreen, settings and projects in temp folders, screenshots collected."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+SCREENSHOTS = Path(os.environ.get("PRACTICA_SCREENSHOTS", ROOT / "screenshots"))
+
+
+@pytest.fixture(autouse=True)
+def isolated_settings(tmp_path, qapp, monkeypatch):
+    """Qt settings (recent projects) and the home folder point at a temp folder."""
+    from PySide6.QtCore import QSettings
+
+    qapp.setOrganizationName("PracticaTest")
+    qapp.setApplicationName("PracticaTest")
+    QSettings.setDefaultFormat(QSettings.IniFormat)
+    QSettings.setPath(QSettings.IniFormat, QSettings.UserScope, str(tmp_path / "settings"))
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    yield
+
+
+@pytest.fixture(scope="session")
+def engine_runner(qapp):
+    """One engine process shared by the GUI tests (TensorFlow is imported once)."""
+    from gui.jobs import JobRunner
+
+    runner = JobRunner(grace_ms=1500)
+    runner.start()
+    yield runner
+    runner.shutdown()
+
+
+def save_screenshot(widget, name: str) -> Path:
+    """Save ``widget.grab()`` as ``screenshots/<name>.png`` for a person to look at."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    widget.grab().save(str(path))
+    return path
