@@ -15,7 +15,7 @@ FIND_PYTHON := for p in $(PYTHON_CANDIDATES); do \
 	  if $$p -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' >/dev/null 2>&1; then echo $$p; exit 0; fi; \
 	done; echo python3
 
-.PHONY: install run test test-slow demo bench clean
+.PHONY: install run test test-slow demo bench soak clean
 
 install: $(STAMP)
 
@@ -41,7 +41,10 @@ demo: install
 	$(VENV)/bin/practica demo --out demo-output
 
 bench: install
-	$(PY) -m bench
+	QT_QPA_PLATFORM=offscreen $(PY) -m bench
+
+soak: install
+	QT_QPA_PLATFORM=offscreen $(PY) -m bench.soak --minutes 10
 
 clean:
 	rm -rf demo-output .pytest_cache
