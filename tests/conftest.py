@@ -43,3 +43,14 @@ def split_project(tmp_path, mixed_csv):
     project = new_project(tmp_path / "proj", GoalChoice(data=str(mixed_csv), target="bought"))
     do_split(project, seed=3)
     return project
+
+
+@pytest.fixture(scope="session")
+def engine_runner(qapp):
+    """One engine process shared by the GUI and e2e tests (TensorFlow is imported once)."""
+    from gui.jobs import JobRunner
+
+    runner = JobRunner(grace_ms=1500)
+    runner.start()
+    yield runner
+    runner.shutdown()

@@ -26,17 +26,6 @@ def isolated_settings(tmp_path, qapp, monkeypatch):
     yield
 
 
-@pytest.fixture(scope="session")
-def engine_runner(qapp):
-    """One engine process shared by the GUI tests (TensorFlow is imported once)."""
-    from gui.jobs import JobRunner
-
-    runner = JobRunner(grace_ms=1500)
-    runner.start()
-    yield runner
-    runner.shutdown()
-
-
 def save_screenshot(widget, name: str) -> Path:
     """Save ``widget.grab()`` as ``screenshots/<name>.png`` for a person to look at."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
