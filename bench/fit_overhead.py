@@ -1,7 +1,9 @@
 """The app's training path against a bare ``model.fit`` on the same data, same process.
 
 Both fit the same MLP for the same epochs on the bundled breast-cancer sample; the app adds
-its progress/cancel callback (an event per batch and per epoch). Runs are interleaved in
+its callbacks: the goal's metric on training and dev rows at each epoch end (EpochMetric)
+and progress/cancel (an event per batch with its recovered loss, the learning rate every 10
+batches, an event and the alert checks per epoch). Runs are interleaved in
 pairs so drift of the machine hits both sides alike; the ratio of median epochs per second
 is printed (1.00 = no overhead; the design target is >= 0.95).
 """
@@ -17,9 +19,10 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
 
+from engine.epoch_metric import EpochMetric, ScoredRows, goal_metric  # noqa: E402
 from engine.jobs import CancelToken, EpochEnded  # noqa: E402
 from engine.keras_callbacks import ProgressAndCancel  # noqa: E402
-from engine.models.mlp import build_mlp
+from engine.models.mlp import build_mlp  # noqa: E402
 from engine.models.mlp_params import MlpParams  # noqa: E402
 from engine.samples import SAMPLES, sample_frame  # noqa: E402
 
@@ -36,6 +39,19 @@ def _data():
     return X, y
 
 
+GOAL = {"task": "binary", "metric": "f1", "labels": ["benign", "malignant"],
+        "positive_label": "malignant"}
+
+
+def _app_callbacks(X, y, events: list) -> list:
+    names = np.array(GOAL["labels"], dtype=object)
+    scorer = EpochMetric(ScoredRows(X, goal_metric(GOAL, names[y])),
+                         ScoredRows(X[:100], goal_metric(GOAL, names[y[:100]])))
+    watcher = ProgressAndCancel("bench", EPOCHS, events.append, CancelToken(), batch_size=32,
+                                n_samples=len(X))
+    return [scorer, watcher]
+
+
 def _fit(X, y, with_app: bool) -> float:
     p = MlpParams(epochs=EPOCHS, batch_size=32, seed=0)
     keras.utils.set_random_seed(0)
@@ -43,13 +59,14 @@ def _fit(X, y, with_app: bool) -> float:
     callbacks = []
     if with_app:
         events = []
-        callbacks = [ProgressAndCancel("bench", EPOCHS, events.append, CancelToken())]
+        callbacks = _app_callbacks(X, y, events)
     start = time.perf_counter()
     model.fit(X, y, validation_data=(X[:100], y[:100]), epochs=EPOCHS, batch_size=32,
               verbose=0, callbacks=callbacks)
     seconds = time.perf_counter() - start
     if with_app:
-        assert sum(isinstance(e, EpochEnded) for e in events) == EPOCHS
+        ends = [e for e in events if isinstance(e, EpochEnded)]
+        assert len(ends) == EPOCHS and "val_metric" in ends[-1].logs
     return EPOCHS / seconds
 
 

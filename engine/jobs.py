@@ -8,6 +8,7 @@ tests can call the function directly. One code path, three faces.
 
 from __future__ import annotations
 
+import math
 import threading
 from dataclasses import asdict, dataclass, field
 from typing import Any, Callable, Protocol
@@ -64,11 +65,34 @@ class EpochEnded(Event):
 
 @dataclass(frozen=True)
 class BatchEnded(Event):
-    """A training batch finished; ``loss`` is Keras' running mean over the epoch so far."""
+    """A training batch finished.
+
+    ``step`` counts batches from the start of the run; ``loss`` is Keras' running mean over
+    the epoch so far; ``batch_loss`` is this batch's own loss and ``smoothed`` its moving
+    average (see ``engine.batch_loss``); ``learning_rate`` is the optimizer's current
+    learning rate, sent every few batches only (None in between).
+    """
 
     run_id: str
     step: int
     loss: float
+    batch_loss: float = math.nan
+    smoothed: float = math.nan
+    learning_rate: float | None = None
+
+
+@dataclass(frozen=True)
+class AlertRaised(Event):
+    """Something looks wrong in a training run (see ``engine.training_alerts``).
+
+    ``severity`` is ``"error"`` or ``"warning"``; ``text`` says in plain words what is wrong
+    and what to do.
+    """
+
+    run_id: str
+    code: str
+    severity: str
+    text: str
 
 
 @dataclass(frozen=True)
@@ -95,8 +119,8 @@ def ignore(_event: Event) -> None:
     """A progress callback that drops every event."""
 
 
-EVENT_TYPES = {cls.__name__: cls for cls in (StageStarted, EpochEnded, BatchEnded, Progress,
-                                             RunFinished)}
+EVENT_TYPES = {cls.__name__: cls for cls in (StageStarted, EpochEnded, BatchEnded, AlertRaised,
+                                             Progress, RunFinished)}
 
 
 def event_from_dict(data: dict[str, Any]) -> Event:

@@ -1,4 +1,5 @@
-"""Fitting the Keras MLP of a run: early stopping on dev, progress, cancel, atomic save."""
+"""Fitting the Keras MLP of a run: early stopping on dev, the goal's metric per epoch,
+progress, alerts, cancel, atomic save."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import keras
 import numpy as np
 
 from engine.atomic import atomic_path
+from engine.epoch_metric import EpochMetric
 from engine.fitted import Fitted
 from engine.jobs import CancelFlag, ProgressFn
 from engine.keras_callbacks import ProgressAndCancel
@@ -21,19 +23,26 @@ MODEL_FILE = "model.keras"
 
 
 def fit_mlp(run_id: str, run_dir: Path, prep: Preprocessor, X: dict, y: dict, p: MlpParams,
-            progress: ProgressFn, cancel: CancelFlag):
-    """Train the MLP on ``X['train']`` with early stopping on ``X['dev']`` and save it."""
+            progress: ProgressFn, cancel: CancelFlag, goal: dict | None = None):
+    """Train the MLP on ``X['train']`` with early stopping on ``X['dev']`` and save it.
+
+    With the project's ``goal`` the epoch logs (history and events) also hold the
+    optimizing metric on training and dev rows as ``metric`` and ``val_metric``.
+    """
     keras.utils.set_random_seed(p.seed)
     task = prep.target.task
     n_classes = max(len(prep.target.labels), 2)
     model = build_mlp(prep.n_inputs, task, n_classes, p)
-    watcher = ProgressAndCancel(run_id, p.epochs, progress, cancel)
+    watcher = ProgressAndCancel(run_id, p.epochs, progress, cancel, batch_size=p.batch_size,
+                                n_samples=len(X["train"]))
+    # The metric goes first, so the events and the history the later callbacks see hold it.
+    scorer = [EpochMetric.for_goal(goal, prep, X, y)] if goal else []
     stopper = keras.callbacks.EarlyStopping(monitor="val_loss", patience=p.patience,
                                             restore_best_weights=True)
     history = model.fit(
         X["train"], y["train"], validation_data=(X["dev"], y["dev"]),
         epochs=p.epochs, batch_size=p.batch_size, shuffle=True, verbose=0,
-        callbacks=[watcher, stopper],
+        callbacks=[*scorer, watcher, stopper],
     )
     logs = history.history
     n_epochs = len(logs.get("loss", []))

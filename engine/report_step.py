@@ -13,8 +13,10 @@ from engine.texts import text
 def export_report(project: Project, pdf: Path | None = None,
                   csv_dir: Path | None = None) -> ReportFiles:
     """Write the PDF and CSV report, log it and save the project."""
+    # Logged first so the exported decisions log ends with this export too.
+    target = pdf or project.reports_dir / "report.pdf"
+    project.log("report_exported", text("decision.report_exported", pdf=target))
     files = build_report(project, pdf_path=pdf, csv_dir=csv_dir)
-    project.log("report_exported", text("decision.report_exported", pdf=files.pdf))
     project.report = {"time": now_iso(), "decisions": len(project.decisions),
                       "pdf": str(files.pdf),
                       "csv": str(files.csv_files[0].parent) if files.csv_files else ""}

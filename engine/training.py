@@ -105,7 +105,7 @@ def run_training(spec: TrainingSpec, progress: ProgressFn = ignore,
         from engine.mlp_fit import fit_mlp
 
         fitted = fit_mlp(run_id, run_dir, prep, X, y, MlpParams.from_dict(spec.params),
-                         progress, cancel)
+                         progress, cancel, goal=goal)
     else:
         fitted = _fit_baseline(spec.model, goal["task"], run_dir, X, y,
                                int(spec.params.get("seed", 0)))

@@ -28,6 +28,7 @@ class JobRunner(QObject):
     job_failed = Signal(str, str, str)  # job name, plain message, details
     job_cancelled = Signal(str, str)   # job name, plain message ("" for a clean stop)
     busy_changed = Signal(bool)
+    ACKED_GRACE_MS = 30_000
     _engine_died = Signal()            # emitted by the reader thread, handled on the GUI thread
 
     def __init__(self, settings: dict | None = None, grace_ms: int = 2000, parent=None) -> None:
@@ -41,6 +42,7 @@ class JobRunner(QObject):
         self._lock = threading.Lock()
         self._reader: threading.Thread | None = None
         self._closing = False
+        self._acknowledged = False
         self._engine_died.connect(self.start)
 
     # ----- engine life
@@ -85,16 +87,24 @@ class JobRunner(QObject):
         return True
 
     def cancel(self) -> None:
-        """Ask the running job to stop; stop the engine outright if it does not obey."""
+        """Ask the running job to stop; stop the engine outright if it does not obey.
+
+        A job that answers with a "stopping" stage is saving what it finished and gets
+        ``ACKED_GRACE_MS`` more; a job that says nothing is stopped after ``grace_ms``.
+        """
         if not self.busy:
             return
         self.engine.cancel.set()
         job = self._job
-        QTimer.singleShot(self.grace_ms, lambda: self._hard_stop(job))
+        self._acknowledged = False
+        QTimer.singleShot(self.grace_ms, lambda: self._hard_stop(job, patient=True))
+        QTimer.singleShot(self.ACKED_GRACE_MS, lambda: self._hard_stop(job, patient=False))
 
-    def _hard_stop(self, job) -> None:
+    def _hard_stop(self, job, patient: bool) -> None:
         if self._job is None or self._job != job:
             return  # it stopped in time
+        if patient and self._acknowledged:
+            return  # it is saving; the second deadline still applies
         engine = self.engine
         self._end_job()
         engine.kill()
@@ -135,6 +145,8 @@ class JobRunner(QObject):
             return  # a late message of a job already given up on
         if kind == "events":
             for data in message["events"]:
+                if data.get("type") == "StageStarted" and data.get("stage") == "stopping":
+                    self._acknowledged = True
                 self.job_event.emit(event_from_dict(data))
         elif kind == "result":
             self._end_job()
