@@ -50,6 +50,8 @@ class MainWindow(QMainWindow):
         self.session.dirty_changed.connect(lambda _d: self._update_title())
         self.session.problem.connect(lambda m, d: show_problem(self, m, d))
         self.runner.engine_ready.connect(self._engine_ready)
+        if self.runner.ready_info:
+            self._engine_ready(self.runner.ready_info)
         self.resize(1180, 780)
         self._project_changed()
         self.steps.select("goal")

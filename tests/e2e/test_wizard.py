@@ -1,0 +1,114 @@
+"""The whole wizard by mouse and keyboard on a bundled sample: Goal to Report.
+
+Drives the real main window with the real engine process; saves a screenshot of every step
+into ``screenshots/`` (README) for a person to look at.
+"""
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLineEdit, QListWidget, QMessageBox, QPushButton
+
+from engine.steps import STEPS
+from tests.gui.conftest import save_screenshot
+
+LONG = 240_000
+
+
+def _click(qtbot, window, name):
+    button = window.findChild(QPushButton, name)
+    assert button is not None, name
+    assert button.isEnabled(), f"{name} is disabled"
+    qtbot.mouseClick(button, Qt.LeftButton)
+
+
+def _go(qtbot, window, step):
+    """Click the step in the sidebar, as a user would."""
+    steps = window.steps
+    item = steps.item(STEPS.index(step))
+    assert item.flags() & Qt.ItemIsEnabled, f"step {step} is still locked"
+    rect = steps.visualItemRect(item)
+    qtbot.mouseClick(steps.viewport(), Qt.LeftButton, pos=rect.center())
+    assert window.stack.currentWidget() is window.pages[step]
+
+
+def _run_and_wait(qtbot, window, button, job):
+    with qtbot.waitSignal(window.runner.job_finished, timeout=LONG,
+                          check_params_cb=lambda name, _r: name == job):
+        _click(qtbot, window, button)
+
+
+def test_wizard_from_goal_to_report(qtbot, tmp_path, engine_runner, monkeypatch):
+    from gui.main_window import MainWindow
+
+    window = MainWindow(runner=engine_runner)
+    qtbot.addWidget(window)
+    window.resize(1280, 860)
+    window.show()
+    qtbot.waitUntil(lambda: "trains on" in window.engine_label.text(), timeout=LONG)
+    states = window.session.states
+    assert window.windowTitle().startswith("New project")
+    save_screenshot(window, "step1_goal_empty")
+
+    # 1 Goal: pick the breast-cancer sample, accept the suggestions, create the project.
+    samples = window.findChild(QListWidget, "sampleList")
+    with qtbot.waitSignal(engine_runner.job_finished, timeout=LONG,
+                          check_params_cb=lambda name, _r: name == "suggest_goal"):
+        rect = samples.visualItemRect(samples.item(0))
+        qtbot.mouseClick(samples.viewport(), Qt.LeftButton, pos=rect.center())
+    folder = window.findChild(QLineEdit, "folderEdit")
+    folder.clear()
+    qtbot.keyClicks(folder, str(tmp_path / "wizard-project"))
+    save_screenshot(window, "step1_goal_filled")
+    _run_and_wait(qtbot, window, "createButton", "new_project")
+    qtbot.waitUntil(lambda: window.session.project is not None, timeout=LONG)
+    assert "wizard-project" in window.windowTitle()
+    assert states()["goal"].state == "done" and states()["data"].state == "ready"
+
+    # 2 Data & split: default sizes, split, the vault is locked.
+    _go(qtbot, window, "data")
+    _run_and_wait(qtbot, window, "splitButton", "split")
+    assert states()["data"].state == "done"
+    assert "vault" in window.pages["data"].findChild(object, "vaultLabel").text().lower()
+    save_screenshot(window, "step2_data_split")
+
+    # 3 Baseline: few epochs, train, watch it live.
+    _go(qtbot, window, "baseline")
+    epochs = window.pages["baseline"].findChild(object, "epochsSpin")
+    epochs.selectAll()
+    qtbot.keyClicks(epochs, "5")
+    _run_and_wait(qtbot, window, "trainBaselinesButton", "baselines")
+    assert len(window.session.project.runs) == 3
+    save_screenshot(window, "step3_baseline")
+
+    # 4 Diagnose.
+    _go(qtbot, window, "diagnose")
+    _run_and_wait(qtbot, window, "diagnoseButton", "diagnose")
+    assert window.session.project.diagnosis["verdict"]
+    save_screenshot(window, "step4_diagnose")
+
+    # 5 Tune: says what will come, offers no control that does nothing.
+    _go(qtbot, window, "tune")
+    assert not window.pages["tune"].findChildren(QPushButton)
+    save_screenshot(window, "step5_tune")
+
+    # 6 Final test: confirm opening the vault once.
+    _go(qtbot, window, "final")
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.Yes)
+    _run_and_wait(qtbot, window, "openVaultButton", "final_test")
+    assert window.session.project.vault_open
+    assert window.session.project.final_test["metrics"]
+    save_screenshot(window, "step6_final")
+
+    # 7 Report: export PDF and CSV.
+    _go(qtbot, window, "report")
+    _run_and_wait(qtbot, window, "exportButton", "report")
+    report = window.session.project.report
+    assert Path(report["pdf"]).stat().st_size > 10_000
+    runs = pd.read_csv(Path(report["csv"]) / "runs.csv")
+    assert len(runs) == 3
+    assert states()["report"].state == "done"
+    save_screenshot(window, "step7_report")
+    assert not window.session.dirty

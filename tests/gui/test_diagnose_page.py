@@ -1,0 +1,132 @@
+"""Step 4 page: reading the ladder shows the engine's verdict; the move trains and re-reads."""
+
+from contextlib import contextmanager
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox, QLabel, QPushButton
+
+from engine.diagnose_step import best_run
+from engine.goal_edit import set_target_error
+from engine.next_move import recommended_move
+from engine.report.formatting import fmt_error
+from engine.texts import RESOURCES, text
+from gui.pages.diagnose_page import DiagnosePage
+from gui.result_table import ResultTable
+from gui.session import ProjectSession
+from tests.gui.conftest import save_screenshot
+
+JOB_TIMEOUT = 240_000
+STYLE = (RESOURCES / "style.qss").read_text(encoding="utf-8")  # screenshots as in the app
+
+
+@contextmanager
+def job_done(qtbot, runner, name: str, timeout: int = JOB_TIMEOUT):
+    """Wait until the engine job ``name`` ends; a failure fails the test with its message."""
+    outcome: dict = {}
+
+    def finished(job, result):
+        if job == name:
+            outcome["result"] = result
+
+    def failed(job, message, details):
+        if job == name:
+            outcome["failed"] = f"{message}\n{details}"
+
+    runner.job_finished.connect(finished)
+    runner.job_failed.connect(failed)
+    try:
+        yield outcome
+        qtbot.waitUntil(lambda: bool(outcome), timeout=timeout)
+    finally:
+        runner.job_finished.disconnect(finished)
+        runner.job_failed.disconnect(failed)
+    assert "failed" not in outcome, outcome["failed"]
+
+
+def _trained_page(qtbot, engine_runner, split_project):
+    session = ProjectSession(engine_runner)
+    assert session.open(split_project.root)
+    with job_done(qtbot, engine_runner, "baselines"):
+        session.run("baselines", {"mlp_params": {"epochs": 2, "width": 8}})
+    page = DiagnosePage(session)
+    qtbot.addWidget(page)
+    page.setStyleSheet(STYLE)
+    page.resize(980, 900)
+    page.show()
+    return session, page
+
+
+def _choose(page, model: str) -> None:
+    combo = page.findChild(QComboBox, "runCombo")
+    run = next(r for r in page.project.runs if r.model == model)
+    combo.setCurrentIndex(combo.findData(run.id))
+
+
+def test_reading_the_ladder_shows_the_engines_verdict(qtbot, engine_runner, split_project):
+    session, page = _trained_page(qtbot, engine_runner, split_project)
+    combo = page.findChild(QComboBox, "runCombo")
+    assert combo.count() == 3
+    assert combo.currentData() == best_run(session.project).id  # the default choice
+    verdict = page.findChild(QLabel, "verdictLabel")
+    assert not verdict.isVisible()  # nothing read yet
+
+    # Diagnose the majority-class run: it learned nothing, so it underfits (bias).
+    _choose(page, "majority")
+    with job_done(qtbot, engine_runner, "diagnose"):
+        qtbot.mouseClick(page.findChild(QPushButton, "diagnoseButton"), Qt.LeftButton)
+    diagnosis = session.project.diagnosis
+    assert session.project.run(diagnosis["run"]).model == "majority"
+    assert diagnosis["verdict"] == "bias"
+    assert verdict.isVisible() and verdict.text() == diagnosis["verdict_label"]
+    assert page.findChild(QLabel, "explanationText").text() == diagnosis["explanation"]
+    advice = page.findChild(QLabel, "adviceList").text()
+    assert all(a in advice for a in diagnosis["advice"])
+    ladder = page.findChild(ResultTable, "ladderTable")
+    assert ladder.rowCount() == len(diagnosis["ladder"])
+    metric = session.project.goal["metric"]
+    for row, rung in enumerate(diagnosis["ladder"]):
+        assert ladder.cell_text(row, 0) == rung["label"]
+        assert ladder.cell_text(row, 1) == fmt_error(rung["error"], metric)
+    assert ladder.item(1, 0).font().bold()  # the training rung: the bias gap ends there
+    move = recommended_move(session.project)
+    button = page.findChild(QPushButton, "moveButton")
+    assert button.isVisible() and button.text() == move.label
+    assert not page.findChild(QLabel, "noMoveText").isVisible()
+    assert page.findChild(QLabel, "diagnoseComing").text()
+
+    # The move trains a bigger network, then the ladder is read again on its own.
+    runs_before = len(session.project.runs)
+    with job_done(qtbot, engine_runner, "diagnose"):  # started by the page itself
+        with job_done(qtbot, engine_runner, "train") as trained:
+            qtbot.mouseClick(button, Qt.LeftButton)
+        assert trained["result"]["status"] == "finished"
+    project = session.project
+    assert len(project.runs) == runs_before + 1
+    new = project.run(trained["result"]["run_id"])
+    assert (new.params["width"], new.params["depth"]) == (move.params["width"],
+                                                          move.params["depth"])
+    assert project.diagnosis["run"] == best_run(project).id  # re-read for the best run
+    assert [d.kind for d in project.decisions].count("diagnosed") == 2
+    assert verdict.text() == project.diagnosis["verdict_label"]
+    assert new.label in page.findChild(QLabel, "moveOutcome").text()
+    page.resize(980, page.widget().sizeHint().height() + 20)
+    save_screenshot(page, "diagnose_done")
+
+
+def test_no_move_button_when_nothing_is_left_to_fix(qtbot, engine_runner, split_project):
+    session, page = _trained_page(qtbot, engine_runner, split_project)
+    # With a target error of 100% no gap of the majority run matters: verdict "none".
+    assert session.edit(lambda p: set_target_error(p, 1.0))
+    _choose(page, "majority")
+    with job_done(qtbot, engine_runner, "diagnose"):
+        qtbot.mouseClick(page.findChild(QPushButton, "diagnoseButton"), Qt.LeftButton)
+    assert session.project.diagnosis["verdict"] == "none"
+    assert recommended_move(session.project) is None
+    assert not page.findChild(QPushButton, "moveButton").isVisible()
+    no_move = page.findChild(QLabel, "noMoveText")
+    assert no_move.isVisible() and no_move.text() == text("gui.diagnose.no_move.none")
+
+    # Changing how runs are judged makes the reading out of date, and the page says so.
+    assert session.edit(lambda p: set_target_error(p, None))
+    assert page.findChild(QLabel, "diagnosisStale").isVisible()
+    assert no_move.text() == text("gui.diagnose.no_move.stale")
