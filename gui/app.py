@@ -19,13 +19,18 @@ def make_app(argv: list[str] | None = None) -> QApplication:
     app = QApplication.instance() or QApplication(argv or sys.argv[:1])
     app.setOrganizationName("Practica")
     app.setApplicationName("Practica")
+    apply_look(app)
+    return app
+
+
+def apply_look(app: QApplication) -> None:
+    """Practica's style sheet and icon (also used by the tests, so screenshots are true)."""
     style = RESOURCES / "style.qss"
     if style.is_file():
         app.setStyleSheet(style.read_text(encoding="utf-8"))
     icon = RESOURCES / "icons" / "practica.png"
     if icon.is_file():
         app.setWindowIcon(QIcon(str(icon)))
-    return app
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -198,12 +198,12 @@ class LiveMonitor(QWidget):
             axis = item.getAxis(side)
             axis.setPen("#888")
             axis.setTextPen("#333")
+            axis.enableAutoSIPrefix(False)  # "800 (x0.001)" means nothing to a non-programmer
         item.setLabel("bottom", gui_text(f"monitor.{x_key}"), color="#333")
         if y_key:
             item.setLabel("left", gui_text(f"monitor.{y_key}"), color="#333")
         if name == "lr":
             item.setLogMode(y=True)  # schedules multiply the rate: equal steps look equal
-            item.getAxis("left").enableAutoSIPrefix(False)
         if long_curve:
             item.setClipToView(True)
             item.setDownsampling(auto=True, mode="peak")

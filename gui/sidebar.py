@@ -8,7 +8,8 @@ from PySide6.QtWidgets import QListWidget, QListWidgetItem
 from engine.steps import LOCKED, STEPS
 from gui.pages.base import gui_text
 
-MARKS = {"locked": "\U0001F512", "ready": "\u25CB", "done": "\u2714", "stale": "\u26A0"}
+# Glyphs every common UI font has (an emoji lock shows as an empty box without emoji fonts).
+MARKS = {"locked": "\u2013", "ready": "\u25CB", "done": "\u2714", "stale": "\u26A0"}
 
 
 class StepList(QListWidget):

@@ -18,6 +18,9 @@ def isolated_settings(tmp_path, qapp, monkeypatch):
     """Qt settings (recent projects) and the home folder point at a temp folder."""
     from PySide6.QtCore import QSettings
 
+    from gui.app import apply_look
+
+    apply_look(qapp)
     qapp.setOrganizationName("PracticaTest")
     qapp.setApplicationName("PracticaTest")
     QSettings.setDefaultFormat(QSettings.IniFormat)
