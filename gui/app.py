@@ -37,7 +37,12 @@ def main(argv: list[str] | None = None) -> int:
     app = make_app(argv)
     from gui.main_window import MainWindow
 
-    window = MainWindow()
+    from gui.preload import Preloader
+
+    window = MainWindow(build_pages=False)
     window.show()
     QTimer.singleShot(0, window.runner.start)
+    preloader = Preloader(window)
+    preloader.loaded.connect(window.build_pages)
+    preloader.start()
     return app.exec()

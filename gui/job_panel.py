@@ -46,7 +46,10 @@ class JobPanel(QWidget):
     def _started(self, job: str) -> None:
         self._start = time.monotonic()
         self._outer, self._inner = None, 0.0
-        self.label.setText(gui_text(f"job.{job}") if job else "")
+        try:
+            self.label.setText(gui_text(f"job.{job}"))
+        except KeyError:
+            self.label.setText(gui_text("job.generic"))
         self.bar.setRange(0, 0)  # busy until the first progress arrives
         self.eta.setText("")
         self.cancel_button.setEnabled(True)

@@ -2,45 +2,52 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+import importlib
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QLabel, QMainWindow, QMessageBox,
                                QStackedWidget, QVBoxLayout, QWidget)
 
 from engine import __version__
 from engine.steps import STEPS
+from engine.texts import step_help
 from gui.error_dialog import show_problem
 from gui.job_panel import JobPanel
 from gui.jobs import JobRunner
 from gui.pages.base import gui_text
-from gui.pages.baseline_page import BaselinePage
-from gui.pages.data_page import DataPage
-from gui.pages.diagnose_page import DiagnosePage
-from gui.pages.final_page import FinalTestPage
-from gui.pages.goal_page import GoalPage
-from gui.pages.report_page import ReportPage
-from gui.pages.tune_page import TunePage
 from gui.recent import recent_projects
 from gui.session import ProjectSession
 from gui.sidebar import StepList
 
-PAGES = {"goal": GoalPage, "data": DataPage, "baseline": BaselinePage,
-         "diagnose": DiagnosePage, "tune": TunePage, "final": FinalTestPage,
-         "report": ReportPage}
+# Pages are imported when they are built: their modules pull in pandas, scikit-learn and
+# pyqtgraph (about 3 s here), which must not delay the window (see gui/app.py).
+PAGES = {"goal": "gui.pages.goal_page:GoalPage", "data": "gui.pages.data_page:DataPage",
+         "baseline": "gui.pages.baseline_page:BaselinePage",
+         "diagnose": "gui.pages.diagnose_page:DiagnosePage",
+         "tune": "gui.pages.tune_page:TunePage", "final": "gui.pages.final_page:FinalTestPage",
+         "report": "gui.pages.report_page:ReportPage"}
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, runner: JobRunner | None = None) -> None:
+    pages_ready = Signal()
+
+    def __init__(self, runner: JobRunner | None = None, build_pages: bool = True) -> None:
         super().__init__()
         self.runner = runner or JobRunner(parent=self)
         self.session = ProjectSession(self.runner, parent=self)
         self.steps = StepList()
         self.stack = QStackedWidget()
-        self.pages = {step: PAGES[step](self.session) for step in STEPS}
-        for step in STEPS:
-            self.stack.addWidget(self.pages[step])
+        self.pages: dict[str, QWidget] = {}
+        # While the pages load, the first step's "why" text is already there to read.
+        self.loading = QLabel(f"{step_help('goal')}\n\n*{gui_text('status.loading')}*")
+        self.loading.setObjectName("loadingText")
+        self.loading.setTextFormat(Qt.MarkdownText)
+        self.loading.setWordWrap(True)
+        self.loading.setAlignment(Qt.AlignTop | Qt.AlignLeft)
+        self.loading.setContentsMargins(24, 24, 24, 24)
+        self.stack.addWidget(self.loading)
+        self._wanted_step = "goal"
         self.job_panel = JobPanel(self.runner, self)
         self._build_layout()
         self._build_menus()
@@ -55,6 +62,21 @@ class MainWindow(QMainWindow):
         self.resize(1180, 780)
         self._project_changed()
         self.steps.select("goal")
+        if build_pages:
+            self.build_pages()
+
+    def build_pages(self) -> None:
+        """Create the step pages (imports their modules); then the window is usable."""
+        if self.pages:
+            return
+        for step in STEPS:
+            module, name = PAGES[step].split(":")
+            page = getattr(importlib.import_module(module), name)(self.session)
+            self.pages[step] = page
+            self.stack.addWidget(page)
+        self.stack.removeWidget(self.loading)
+        self.show_step(self._wanted_step)
+        self.pages_ready.emit()
 
     # ----- layout
     def _build_layout(self) -> None:
@@ -99,7 +121,9 @@ class MainWindow(QMainWindow):
 
     # ----- behaviour
     def show_step(self, step: str) -> None:
-        self.stack.setCurrentWidget(self.pages[step])
+        self._wanted_step = step
+        if step in self.pages:
+            self.stack.setCurrentWidget(self.pages[step])
         if self.steps.currentRow() != STEPS.index(step):
             self.steps.select(step)
 
@@ -169,15 +193,3 @@ class MainWindow(QMainWindow):
                 return
         self.runner.shutdown()
         event.accept()
-
-
-def default_project_folder(data_file: str) -> Path:
-    """Where a new project on ``data_file`` goes unless the user says otherwise."""
-    base = Path.home() / "Practica"
-    stem = Path(data_file).stem or "project"
-    folder = base / stem
-    n = 2
-    while (folder / "project.json").exists():
-        folder = base / f"{stem}-{n}"
-        n += 1
-    return folder

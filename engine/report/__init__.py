@@ -15,8 +15,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from engine.project import Project
-from engine.report.csv_export import export_csv
-from engine.report.pdf_report import write_pdf
 
 __all__ = ["ReportFiles", "build_report"]
 
@@ -42,6 +40,11 @@ def build_report(project: Project, pdf_path: str | Path | None = None,
         The paths written. Every file is replaced atomically, so an older report stays
         whole if writing fails (a ``ProjectError`` then says why).
     """
+    # Imported here: matplotlib and reportlab are heavy, and the GUI imports this package
+    # for its formatting helpers long before anyone exports a report.
+    from engine.report.csv_export import export_csv
+    from engine.report.pdf_report import write_pdf
+
     pdf = Path(pdf_path) if pdf_path is not None else project.reports_dir / "report.pdf"
     folder = Path(csv_dir) if csv_dir is not None else project.reports_dir / "csv"
     csv_files = export_csv(project, folder)

@@ -17,12 +17,11 @@ from engine.metrics import METRICS, metrics_for
 from engine.samples import SAMPLES
 from engine.texts import text
 from gui.pages.base import StepPage, gui_text
+from engine.project_folders import default_project_folder
 from gui.pages.goal_form import GoalForm
 
 
 def default_folder(data_file: str) -> Path:
-    from gui.main_window import default_project_folder  # the window imports this page
-
     return default_project_folder(data_file)
 
 

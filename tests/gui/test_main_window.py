@@ -1,0 +1,73 @@
+"""The main window: launch order, step gating in the sidebar, title, recent projects."""
+
+import sys
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
+
+from engine.goal_edit import set_metric
+from engine.samples import SAMPLES
+from engine.steps import STEPS
+
+
+def test_window_shows_before_the_pages_and_tensorflow(qtbot, engine_runner):
+    from gui.main_window import MainWindow
+    from gui.preload import Preloader
+
+    window = MainWindow(runner=engine_runner, build_pages=False)
+    qtbot.addWidget(window)
+    window.show()
+    assert window.pages == {} and window.stack.currentWidget() is window.loading
+    assert "tensorflow" not in sys.modules and "keras" not in sys.modules
+    preloader = Preloader(window)
+    preloader.loaded.connect(window.build_pages)
+    with qtbot.waitSignal(window.pages_ready, timeout=60_000):
+        preloader.start()
+    assert set(window.pages) == set(STEPS)
+    assert window.stack.currentWidget() is window.pages["goal"]
+    assert "tensorflow" not in sys.modules  # the engine process trains, not the GUI
+
+
+def test_sidebar_follows_the_project_and_title_shows_unsaved(qtbot, engine_runner,
+                                                             split_project, monkeypatch):
+    from gui.main_window import MainWindow
+
+    window = MainWindow(runner=engine_runner)
+    qtbot.addWidget(window)
+    locked = [window.steps.item(i).flags() & Qt.ItemIsEnabled for i in range(len(STEPS))]
+    assert locked[0] and not any(locked[1:5])  # only Goal (and Report later) open at first
+    assert window.session.open(split_project.root)
+    enabled = {s: bool(window.steps.item(i).flags() & Qt.ItemIsEnabled)
+               for i, s in enumerate(STEPS)}
+    assert enabled["data"] and enabled["baseline"] and not enabled["diagnose"]
+    assert window.windowTitle().startswith(split_project.name)
+    assert "*" not in window.windowTitle()
+    window.session.edit(lambda p: set_metric(p, "f1"))
+    assert window.windowTitle().startswith(split_project.name + "*")
+    # Closing with unsaved changes asks; Cancel keeps the window open.
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.Cancel)
+    assert not window.close()
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.Save)
+    assert window._may_leave() and not window.session.dirty
+    window.recent_menu.aboutToShow.emit()
+    texts = [a.text() for a in window.recent_menu.actions()]
+    assert str(split_project.root) in texts
+
+
+def test_a_failing_job_shows_a_dialog_and_the_app_goes_on(qtbot, engine_runner):
+    from gui.main_window import MainWindow
+
+    window = MainWindow(runner=engine_runner)
+    qtbot.addWidget(window)
+    with qtbot.waitSignal(engine_runner.job_failed, timeout=60_000):
+        engine_runner.run("raise_for_test", {"message": "boom"})
+    qtbot.waitUntil(lambda: window.findChild(QMessageBox, "problemBox") is not None)
+    box = window.findChild(QMessageBox, "problemBox")
+    assert "Nothing you made was lost" in box.text()
+    assert "RuntimeError: boom" in box.detailedText()
+    from tests.gui.conftest import save_screenshot
+
+    save_screenshot(box, "problem_dialog")
+    box.accept()
+    with qtbot.waitSignal(engine_runner.job_finished, timeout=60_000):
+        engine_runner.run("check_file", {"path": str(SAMPLES["wine"].path)})
