@@ -39,6 +39,7 @@ def test_epoch_events_reach_the_curves_on_the_timer(qtbot, monitor):
     assert len(widget.series("loss")[0]) == 0  # nothing is drawn per event ...
     wait_for(qtbot, widget, "loss", 3)           # ... the timer draws
     for name in ("loss", "val_loss", "metric", "val_metric"):
+        wait_for(qtbot, widget, name, 3)  # one plot is redrawn per tick
         x, y = widget.series(name)
         assert x.tolist() == [1, 2, 3]
         assert y.tolist() == pytest.approx([row[name] for row in logs])
@@ -61,6 +62,7 @@ def test_twenty_thousand_batches_keep_the_buffers_right(qtbot, monitor):
     x, y = widget.series("batch_loss")
     assert np.array_equal(x, steps) and np.allclose(y, losses)
     assert np.allclose(widget.series("smoothed")[1], losses * 0.9)
+    wait_for(qtbot, widget, "learning_rate", n // 10)
     x, lr = widget.series("learning_rate")
     assert len(x) == n // 10 and x[0] == 1 and x[-1] == n - 9
     assert np.allclose(lr, 1e-3 * 0.5 ** (x // 5000)) and lr[-1] == pytest.approx(1e-3 / 8)
