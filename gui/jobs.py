@@ -48,6 +48,7 @@ class JobRunner(QObject):
     # ----- engine life
     def start(self) -> None:
         """Start (or restart) the engine process and its reader thread."""
+        self._closing = False
         engine = EngineProcess(self.settings)
         engine.start()
         self.engine = engine

@@ -34,6 +34,7 @@ class MainWindow(QMainWindow):
 
     def __init__(self, runner: JobRunner | None = None, build_pages: bool = True) -> None:
         super().__init__()
+        self._owns_runner = runner is None
         self.runner = runner or JobRunner(parent=self)
         self.session = ProjectSession(self.runner, parent=self)
         self.steps = StepList()
@@ -191,5 +192,8 @@ class MainWindow(QMainWindow):
             if answer != QMessageBox.Yes:
                 event.ignore()
                 return
-        self.runner.shutdown()
+        if self._owns_runner:
+            self.runner.shutdown()
+        elif self.runner.busy:
+            self.runner.cancel()
         event.accept()
