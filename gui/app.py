@@ -6,6 +6,7 @@ the background, while the user reads the first page.
 
 from __future__ import annotations
 
+import signal
 import sys
 
 from PySide6.QtCore import QTimer
@@ -45,4 +46,21 @@ def main(argv: list[str] | None = None) -> int:
     preloader = Preloader(window)
     preloader.loaded.connect(window.build_pages)
     preloader.start()
+    _quit_on_signals(window)
     return app.exec()
+
+
+def _quit_on_signals(window) -> None:
+    """SIGTERM / Ctrl+C close the window properly, so the engine process is stopped too.
+
+    Python runs signal handlers only when it gets control, so a light timer hands it
+    control twice a second while Qt's event loop runs.
+    """
+    def close(*_args) -> None:
+        QTimer.singleShot(0, window.close)
+
+    signal.signal(signal.SIGTERM, close)
+    signal.signal(signal.SIGINT, close)
+    ticker = QTimer(window)
+    ticker.timeout.connect(lambda: None)
+    ticker.start(500)

@@ -1,5 +1,7 @@
 """The main window: launch order, step gating in the sidebar, title, recent projects."""
 
+import os
+import subprocess
 import sys
 
 from PySide6.QtCore import Qt
@@ -18,14 +20,23 @@ def test_window_shows_before_the_pages_and_tensorflow(qtbot, engine_runner):
     qtbot.addWidget(window)
     window.show()
     assert window.pages == {} and window.stack.currentWidget() is window.loading
-    assert "tensorflow" not in sys.modules and "keras" not in sys.modules
     preloader = Preloader(window)
     preloader.loaded.connect(window.build_pages)
     with qtbot.waitSignal(window.pages_ready, timeout=60_000):
         preloader.start()
     assert set(window.pages) == set(STEPS)
     assert window.stack.currentWidget() is window.pages["goal"]
-    assert "tensorflow" not in sys.modules  # the engine process trains, not the GUI
+
+
+def test_the_gui_process_never_imports_tensorflow():
+    """Checked in a fresh interpreter: other tests here train in-process."""
+    code = ("import sys; from gui.app import make_app; app = make_app(); "
+            "from gui.main_window import MainWindow; w = MainWindow(); w.show(); "
+            "app.processEvents(); bad = [m for m in ('tensorflow', 'keras') "
+            "if m in sys.modules]; print(bad); assert not bad")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         env={**os.environ, "QT_QPA_PLATFORM": "offscreen"}, timeout=300)
+    assert out.returncode == 0, out.stdout + out.stderr
 
 
 def test_sidebar_follows_the_project_and_title_shows_unsaved(qtbot, engine_runner,
