@@ -31,6 +31,12 @@ def isolated_settings(tmp_path, qapp, monkeypatch):
 
 def save_screenshot(widget, name: str) -> Path:
     """Save ``widget.grab()`` as ``screenshots/<name>.png`` for a person to look at."""
+    from PySide6.QtCore import QCoreApplication, QEvent, QEventLoop
+
+    # Let pending layout passes run, as the event loop would before the next frame.
+    for _ in range(3):
+        QCoreApplication.sendPostedEvents(None, QEvent.LayoutRequest)
+        QCoreApplication.processEvents(QEventLoop.AllEvents, 20)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
     widget.grab().save(str(path))
