@@ -1,3 +1,4 @@
+from contextlib import contextmanager
 """Driving the Goal and Data pages in tests: fixtures, finding widgets by objectName,
 clicking, choosing, typing, waiting on engine jobs, tab order and screenshots."""
 
@@ -7,20 +8,11 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QComboBox, QListWidget, QPushButton
 
-from engine.texts import RESOURCES
 from gui.pages.goal_page import GoalPage
 from gui.session import ProjectSession
 from tests.gui.conftest import save_screenshot
 
-JOB_TIMEOUT = 120_000
-
-
-@pytest.fixture
-def styled(qapp):
-    """The app's style sheet, so screenshots look like the app."""
-    qapp.setStyleSheet((RESOURCES / "style.qss").read_text(encoding="utf-8"))
-    yield
-    qapp.setStyleSheet("")
+JOB_TIMEOUT = 240_000  # a job in the shared engine process, Keras import included
 
 
 @pytest.fixture
@@ -113,3 +105,28 @@ def tab_walk(qtbot, page, start, steps=40) -> list[str]:
             seen.append(widget.objectName())
         qtbot.keyClick(QApplication.focusWidget(), Qt.Key_Tab)
     return seen
+
+
+
+@contextmanager
+def job_done(qtbot, runner, name: str, timeout: int = JOB_TIMEOUT):
+    """Wait until the engine job ``name`` ends; a failure fails the test with its message."""
+    outcome: dict = {}
+
+    def finished(job, result):
+        if job == name:
+            outcome["result"] = result
+
+    def failed(job, message, details):
+        if job == name:
+            outcome["failed"] = f"{message}\n{details}"
+
+    runner.job_finished.connect(finished)
+    runner.job_failed.connect(failed)
+    try:
+        yield outcome
+        qtbot.waitUntil(lambda: bool(outcome), timeout=timeout)
+    finally:
+        runner.job_finished.disconnect(finished)
+        runner.job_failed.disconnect(failed)
+    assert "failed" not in outcome, outcome["failed"]

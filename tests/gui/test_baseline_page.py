@@ -1,7 +1,5 @@
 """Step 3 page: the network's settings reach the engine, the three runs fill the table."""
 
-from contextlib import contextmanager
-
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractSpinBox, QLabel, QPushButton, QSpinBox
 
@@ -9,40 +7,12 @@ from engine.diagnose_step import feasibility
 from engine.goal_edit import set_constraints
 from engine.models.mlp_params import MlpParams
 from engine.report.formatting import fmt_error
-from engine.texts import RESOURCES
 from gui.live_monitor import LiveMonitor
 from gui.pages.baseline_page import BaselinePage
 from gui.result_table import ResultTable
 from gui.session import ProjectSession
 from tests.gui.conftest import save_screenshot
-
-JOB_TIMEOUT = 240_000
-STYLE = (RESOURCES / "style.qss").read_text(encoding="utf-8")  # screenshots as in the app
-
-
-@contextmanager
-def job_done(qtbot, runner, name: str, timeout: int = JOB_TIMEOUT):
-    """Wait until the engine job ``name`` ends; a failure fails the test with its message."""
-    outcome: dict = {}
-
-    def finished(job, result):
-        if job == name:
-            outcome["result"] = result
-
-    def failed(job, message, details):
-        if job == name:
-            outcome["failed"] = f"{message}\n{details}"
-
-    runner.job_finished.connect(finished)
-    runner.job_failed.connect(failed)
-    try:
-        yield outcome
-        qtbot.waitUntil(lambda: bool(outcome), timeout=timeout)
-    finally:
-        runner.job_finished.disconnect(finished)
-        runner.job_failed.disconnect(failed)
-    assert "failed" not in outcome, outcome["failed"]
-
+from tests.gui.page_helpers import job_done
 
 def _type(qtbot, spin: QAbstractSpinBox, value: str) -> None:
     spin.setFocus()
@@ -56,7 +26,6 @@ def _page(qtbot, engine_runner, split_project):
     assert session.open(split_project.root)
     page = BaselinePage(session)
     qtbot.addWidget(page)
-    page.setStyleSheet(STYLE)
     page.resize(980, 900)
     page.show()
     return session, page

@@ -15,9 +15,9 @@ from engine.vault import open_vault
 from gui.pages.data_page import DataPage
 from gui.pages.goal_page import GoalPage
 from tests.gui.page_helpers import (JOB_TIMEOUT, child, click, create_from_sample, make_page,
-                                    session, shot, styled, tab_walk)
+                                    session, shot, tab_walk)
 
-__all__ = ["session", "styled"]  # fixtures
+__all__ = ["session"]  # fixtures
 
 
 def type_into(qtbot, spin, value: str) -> None:
@@ -60,7 +60,7 @@ def test_without_a_goal_the_page_says_to_set_one(qtbot, session):
     assert not child(page, QPushButton, "splitButton").isVisible()
 
 
-def test_from_a_sample_to_a_split(qtbot, session, tmp_path, styled):
+def test_from_a_sample_to_a_split(qtbot, session, tmp_path):
     goal = make_page(qtbot, session)
     data = make_page(qtbot, session, DataPage, height=1700)
     create_from_sample(qtbot, goal, tmp_path / "bc")
@@ -136,7 +136,7 @@ def test_from_a_sample_to_a_split(qtbot, session, tmp_path, styled):
     shot(qtbot, data, "data_split")
 
 
-def test_findings_are_listed_with_their_severity(qtbot, session, findings_project, styled):
+def test_findings_are_listed_with_their_severity(qtbot, session, findings_project):
     page = make_page(qtbot, session, DataPage, height=1400)
     assert session.open(findings_project)
     found = [w for w in page.findChildren(QLabel, "finding") if w.isVisible()]

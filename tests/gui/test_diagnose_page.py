@@ -1,7 +1,5 @@
 """Step 4 page: reading the ladder shows the engine's verdict; the move trains and re-reads."""
 
-from contextlib import contextmanager
-
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QLabel, QPushButton
 
@@ -9,39 +7,12 @@ from engine.diagnose_step import best_run
 from engine.goal_edit import set_target_error
 from engine.next_move import recommended_move
 from engine.report.formatting import fmt_error
-from engine.texts import RESOURCES, text
+from engine.texts import text
 from gui.pages.diagnose_page import DiagnosePage
 from gui.result_table import ResultTable
 from gui.session import ProjectSession
 from tests.gui.conftest import save_screenshot
-
-JOB_TIMEOUT = 240_000
-STYLE = (RESOURCES / "style.qss").read_text(encoding="utf-8")  # screenshots as in the app
-
-
-@contextmanager
-def job_done(qtbot, runner, name: str, timeout: int = JOB_TIMEOUT):
-    """Wait until the engine job ``name`` ends; a failure fails the test with its message."""
-    outcome: dict = {}
-
-    def finished(job, result):
-        if job == name:
-            outcome["result"] = result
-
-    def failed(job, message, details):
-        if job == name:
-            outcome["failed"] = f"{message}\n{details}"
-
-    runner.job_finished.connect(finished)
-    runner.job_failed.connect(failed)
-    try:
-        yield outcome
-        qtbot.waitUntil(lambda: bool(outcome), timeout=timeout)
-    finally:
-        runner.job_finished.disconnect(finished)
-        runner.job_failed.disconnect(failed)
-    assert "failed" not in outcome, outcome["failed"]
-
+from tests.gui.page_helpers import job_done
 
 def _trained_page(qtbot, engine_runner, split_project):
     session = ProjectSession(engine_runner)
@@ -50,7 +21,6 @@ def _trained_page(qtbot, engine_runner, split_project):
         session.run("baselines", {"mlp_params": {"epochs": 2, "width": 8}})
     page = DiagnosePage(session)
     qtbot.addWidget(page)
-    page.setStyleSheet(STYLE)
     page.resize(980, 900)
     page.show()
     return session, page

@@ -1,45 +1,16 @@
 """Step 6 page: the vault opens only after a Yes, once; the intervals come from the project."""
 
-from contextlib import contextmanager
-
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QMessageBox, QPushButton
 
 from engine.report.formatting import fmt_error, fmt_value
-from engine.texts import RESOURCES, text
+from engine.texts import text
 from gui.pages.baseline_page import BaselinePage
 from gui.pages.final_page import FinalTestPage
 from gui.result_table import ResultTable
 from gui.session import ProjectSession
 from tests.gui.conftest import save_screenshot
-
-JOB_TIMEOUT = 240_000
-STYLE = (RESOURCES / "style.qss").read_text(encoding="utf-8")  # screenshots as in the app
-
-
-@contextmanager
-def job_done(qtbot, runner, name: str, timeout: int = JOB_TIMEOUT):
-    """Wait until the engine job ``name`` ends; a failure fails the test with its message."""
-    outcome: dict = {}
-
-    def finished(job, result):
-        if job == name:
-            outcome["result"] = result
-
-    def failed(job, message, details):
-        if job == name:
-            outcome["failed"] = f"{message}\n{details}"
-
-    runner.job_finished.connect(finished)
-    runner.job_failed.connect(failed)
-    try:
-        yield outcome
-        qtbot.waitUntil(lambda: bool(outcome), timeout=timeout)
-    finally:
-        runner.job_finished.disconnect(finished)
-        runner.job_failed.disconnect(failed)
-    assert "failed" not in outcome, outcome["failed"]
-
+from tests.gui.page_helpers import job_done
 
 class Answer:
     """Stands in for ``QMessageBox.question``: records the call, gives a fixed answer."""
@@ -59,7 +30,6 @@ def test_the_vault_opens_once_after_a_yes(qtbot, engine_runner, split_project, m
         session.run("baselines", {"mlp_params": {"epochs": 2, "width": 8}})
     page = FinalTestPage(session)
     qtbot.addWidget(page)
-    page.setStyleSheet(STYLE)
     page.resize(980, 900)
     page.show()
     button = page.findChild(QPushButton, "openVaultButton")

@@ -12,15 +12,15 @@ from PySide6.QtWidgets import (QApplication, QCheckBox, QComboBox, QDoubleSpinBo
 from engine.goal_setup import GoalChoice, new_project
 from engine.samples import SAMPLES
 from tests.gui.page_helpers import (JOB_TIMEOUT, child, choose, click, make_page, pick_sample,
-                                    session, set_folder, shot, styled, tab_walk,
+                                    session, set_folder, shot, tab_walk,
                                     wait_for_suggestion)
 
-__all__ = ["session", "styled"]  # fixtures
+__all__ = ["session"]  # fixtures
 
 
 # ----- choosing a sample and creating the project
 
-def test_sample_to_new_project(qtbot, session, tmp_path, styled):
+def test_sample_to_new_project(qtbot, session, tmp_path):
     page = make_page(qtbot, session)
     assert child(page, QPushButton, "chooseFileButton").isVisible()
     assert not child(page, QComboBox, "metricCombo").isVisible()

@@ -1,44 +1,15 @@
 """Step 7 page: the report goes where the user said, the page lists it and opens its folder."""
 
-from contextlib import contextmanager
 from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QFileDialog, QLabel, QLineEdit, QPushButton
 
-from engine.texts import RESOURCES
 from gui.pages.report_page import ReportPage
 from gui.session import ProjectSession
 from tests.gui.conftest import save_screenshot
-
-JOB_TIMEOUT = 240_000
-STYLE = (RESOURCES / "style.qss").read_text(encoding="utf-8")  # screenshots as in the app
-
-
-@contextmanager
-def job_done(qtbot, runner, name: str, timeout: int = JOB_TIMEOUT):
-    """Wait until the engine job ``name`` ends; a failure fails the test with its message."""
-    outcome: dict = {}
-
-    def finished(job, result):
-        if job == name:
-            outcome["result"] = result
-
-    def failed(job, message, details):
-        if job == name:
-            outcome["failed"] = f"{message}\n{details}"
-
-    runner.job_finished.connect(finished)
-    runner.job_failed.connect(failed)
-    try:
-        yield outcome
-        qtbot.waitUntil(lambda: bool(outcome), timeout=timeout)
-    finally:
-        runner.job_finished.disconnect(finished)
-        runner.job_failed.disconnect(failed)
-    assert "failed" not in outcome, outcome["failed"]
-
+from tests.gui.page_helpers import job_done
 
 def test_export_writes_the_files_and_opens_their_folder(qtbot, engine_runner, split_project,
                                                         tmp_path, monkeypatch):
@@ -46,7 +17,6 @@ def test_export_writes_the_files_and_opens_their_folder(qtbot, engine_runner, sp
     assert session.open(split_project.root)
     page = ReportPage(session)
     qtbot.addWidget(page)
-    page.setStyleSheet(STYLE)
     page.resize(980, 600)
     page.show()
     pdf_edit = page.findChild(QLineEdit, "pdfPathEdit")
