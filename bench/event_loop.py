@@ -77,7 +77,8 @@ def _settle(app, seconds: float = 1.0) -> None:
         app.processEvents(QEventLoop.AllEvents, 20)
 
 
-def main() -> dict:
+def ready_window():
+    """The real app's window, shown, with its engine process started and ready."""
     from gui.app import make_app
     from gui.main_window import MainWindow
 
@@ -88,6 +89,11 @@ def main() -> dict:
     window.runner.engine_ready.connect(ready.append)
     window.runner.start()
     _wait(lambda: ready, app)
+    return app, window
+
+
+def main() -> dict:
+    app, window = ready_window()
     with tempfile.TemporaryDirectory() as tmp:
         root = _project(Path(tmp) / "p")
         window.session.open(root)

@@ -35,17 +35,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--minutes", type=float, default=10.0)
     args = parser.parse_args(argv)
-    from bench.event_loop import _project, _wait
-    from gui.app import make_app
-    from gui.main_window import MainWindow
+    from bench.event_loop import _project, _wait, ready_window
 
-    app = make_app()
-    window = MainWindow()
-    window.show()
-    ready = []
-    window.runner.engine_ready.connect(ready.append)
-    window.runner.start()
-    _wait(lambda: ready, app)
+    app, window = ready_window()
     problems = []
     window.runner.job_failed.connect(lambda job, msg, det: problems.append(msg + det))
     with tempfile.TemporaryDirectory() as tmp:

@@ -13,6 +13,7 @@ import json
 from dataclasses import dataclass
 
 from engine.project import Project
+from engine.texts import text
 
 STEPS = ("goal", "data", "baseline", "diagnose", "tune", "final", "report")
 LOCKED, READY, DONE, STALE = "locked", "ready", "done", "stale"
@@ -59,60 +60,60 @@ def step_states(project: Project) -> dict[str, StepState]:
     out: dict[str, StepState] = {}
     has_goal = project.goal is not None
     out["goal"] = StepState("goal", DONE if has_goal else READY,
-                            "" if has_goal else "choose a file and what to predict")
+                            "" if has_goal else text("steps.need_file"))
 
     split = project.split
     if not has_goal:
-        out["data"] = StepState("data", LOCKED, "set the goal first")
+        out["data"] = StepState("data", LOCKED, text("steps.need_goal"))
     elif split is None:
         out["data"] = StepState("data", READY)
     elif split.get("made_for") != goal_key(project):
-        out["data"] = StepState("data", STALE, "the data or the target changed since the split")
+        out["data"] = StepState("data", STALE, text("steps.data_changed"))
     else:
         out["data"] = StepState("data", DONE)
 
     current = [r for r in project.runs if r.split_key == split_key(project)]
     finished = [r for r in current if r.status == "finished"]
     if out["data"].state != DONE:
-        out["baseline"] = StepState("baseline", LOCKED, "split the data first")
+        out["baseline"] = StepState("baseline", LOCKED, text("steps.need_split"))
     elif finished:
         out["baseline"] = StepState("baseline", DONE)
     elif any(r.status == "finished" for r in project.runs):
-        out["baseline"] = StepState("baseline", STALE, "the split changed since these runs")
+        out["baseline"] = StepState("baseline", STALE, text("steps.split_changed"))
     else:
         out["baseline"] = StepState("baseline", READY)
 
     diagnosis = project.diagnosis
     chosen_ok = project.chosen_run in {r.id for r in finished}
     if out["baseline"].state != DONE:
-        out["diagnose"] = StepState("diagnose", LOCKED, "train the baseline first")
+        out["diagnose"] = StepState("diagnose", LOCKED, text("steps.need_baseline"))
     elif diagnosis is None:
         out["diagnose"] = StepState("diagnose", READY)
     elif not chosen_ok or diagnosis.get("judged_by") != judging_key(project):
-        out["diagnose"] = StepState("diagnose", STALE, "the runs or the metric changed")
+        out["diagnose"] = StepState("diagnose", STALE, text("steps.judging_changed"))
     else:
         out["diagnose"] = StepState("diagnose", DONE)
 
     after = out["diagnose"].state == DONE
     out["tune"] = StepState("tune", READY if after else LOCKED,
-                            "" if after else "diagnose the baseline first")
+                            "" if after else text("steps.need_diagnosis"))
 
     final = project.final_test
     if final is not None and final.get("run") != project.chosen_run:
-        out["final"] = StepState("final", STALE, "another model was chosen after the test")
+        out["final"] = StepState("final", STALE, text("steps.other_model_chosen"))
     elif final is not None:
         out["final"] = StepState("final", DONE)
     else:
         out["final"] = StepState("final", READY if after else LOCKED,
-                                 "" if after else "diagnose a model first")
+                                 "" if after else text("steps.need_chosen_model"))
 
     report = project.report
     if not has_goal:
-        out["report"] = StepState("report", LOCKED, "set the goal first")
+        out["report"] = StepState("report", LOCKED, text("steps.need_goal"))
     elif report is None:
         out["report"] = StepState("report", READY)
     elif len(project.decisions) > int(report.get("decisions", 0)):
-        out["report"] = StepState("report", STALE, "the project changed since the last report")
+        out["report"] = StepState("report", STALE, text("steps.changed_since_report"))
     else:
         out["report"] = StepState("report", DONE)
     return out

@@ -34,7 +34,7 @@ class StepList(QListWidget):
             state = states[step].state if states else (LOCKED if step != "goal" else "ready")
             reason = states[step].reason if states else ""
             item.setText(f"{MARKS[state]}  {gui_text(f'step.{step}')}")
-            item.setToolTip(gui_text(f"state.{state}") + (f": {reason}" if reason else ""))
+            item.setToolTip(gui_text(f"state.{state}") + (f" \u2014 {reason}" if reason else ""))
             item.setData(Qt.AccessibleDescriptionRole, gui_text(f"state.{state}"))
             flags = Qt.ItemIsEnabled | Qt.ItemIsSelectable
             item.setFlags(Qt.NoItemFlags if state == LOCKED else flags)

@@ -21,16 +21,8 @@ from engine.next_move import recommended_move
 from engine.report.formatting import fmt_error, fmt_points, fmt_time, is_number
 from engine.report.tables import error_ladder_table, find_run
 from gui.pages.base import StepPage, gui_text
+from gui.pages.labels import note
 from gui.result_table import ResultTable, settle_layout
-
-
-def _label(name: str, text: str = "", role: str | None = None, wrap: bool = True) -> QLabel:
-    label = QLabel(text)
-    label.setObjectName(name)
-    label.setWordWrap(wrap)
-    if role:
-        label.setProperty("role", role)
-    return label
 
 
 class DiagnosePage(StepPage):
@@ -54,13 +46,13 @@ class DiagnosePage(StepPage):
         row.addWidget(self.diagnose_button)
         row.addStretch(1)
         self.body.addLayout(row)
-        self.choice_note = _label("runChoiceNote", role="warning")
+        self.choice_note = note("", "runChoiceNote", role="warning")
         self.body.addWidget(self.choice_note)
 
-        self.verdict = _label("verdictLabel", role="verdict")
-        self.diagnosed = _label("diagnosedRun")
-        self.stale = _label("diagnosisStale", gui_text("diagnose.stale"), role="warning")
-        self.explanation = _label("explanationText")
+        self.verdict = note("", "verdictLabel", role="verdict")
+        self.diagnosed = note("", "diagnosedRun")
+        self.stale = note(gui_text("diagnose.stale"), "diagnosisStale", role="warning")
+        self.explanation = note("", "explanationText")
         for widget in (self.verdict, self.diagnosed, self.stale, self.explanation):
             self.body.addWidget(widget)
 
@@ -85,15 +77,15 @@ class DiagnosePage(StepPage):
         self.advice_box = QGroupBox(gui_text("diagnose.advice_title"))
         self.advice_box.setObjectName("adviceBox")
         advice_layout = QVBoxLayout(self.advice_box)
-        self.advice = _label("adviceList")
+        self.advice = note("", "adviceList")
         self.advice.setTextFormat(Qt.RichText)
         advice_layout.addWidget(self.advice)
         self.move_button = QPushButton()
         self.move_button.setObjectName("moveButton")
         self.move_button.clicked.connect(self.apply_move)
-        self.move_explanation = _label("moveExplanation")
-        self.no_move = _label("noMoveText")
-        self.move_outcome = _label("moveOutcome")
+        self.move_explanation = note("", "moveExplanation")
+        self.no_move = note("", "noMoveText")
+        self.move_outcome = note("", "moveOutcome")
         move_row = QHBoxLayout()
         move_row.addWidget(self.move_button)
         move_row.addStretch(1)
@@ -102,7 +94,7 @@ class DiagnosePage(StepPage):
             advice_layout.addWidget(widget)
         self.move_outcome.hide()
         self.body.addWidget(self.advice_box)
-        self.body.addWidget(_label("diagnoseComing", gui_text("diagnose.coming")))
+        self.body.addWidget(note(gui_text("diagnose.coming"), "diagnoseComing"))
         session.runner.busy_changed.connect(self._busy_changed)
         self.finish_layout()
 

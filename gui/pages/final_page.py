@@ -7,23 +7,15 @@ The evaluation runs in the engine process (``final_test`` job); the page shows
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import (QGroupBox, QHBoxLayout, QLabel, QMessageBox, QPushButton,
+from PySide6.QtWidgets import (QGroupBox, QHBoxLayout, QMessageBox, QPushButton,
                                QVBoxLayout)
 
 from engine.report.formatting import (fmt_confidence, fmt_count, fmt_error, fmt_time,
                                       fmt_value, is_number, metric_label)
 from engine.report.tables import find_run, test_metrics_table
 from gui.pages.base import StepPage, gui_text
+from gui.pages.labels import note
 from gui.result_table import ResultTable, settle_layout
-
-
-def _label(name: str, text: str = "", role: str | None = None) -> QLabel:
-    label = QLabel(text)
-    label.setObjectName(name)
-    label.setWordWrap(True)
-    if role:
-        label.setProperty("role", role)
-    return label
 
 
 class FinalTestPage(StepPage):
@@ -31,9 +23,9 @@ class FinalTestPage(StepPage):
 
     def __init__(self, session, parent=None) -> None:
         super().__init__(session, parent)
-        self.chosen = _label("chosenModel")
+        self.chosen = note("", "chosenModel")
         self.body.addWidget(self.chosen)
-        self.once = _label("vaultOnce", gui_text("final.once"))
+        self.once = note(gui_text("final.once"), "vaultOnce")
         self.body.addWidget(self.once)
         row = QHBoxLayout()
         self.open_button = QPushButton(gui_text("final.open"))
@@ -43,16 +35,16 @@ class FinalTestPage(StepPage):
         row.addWidget(self.open_button)
         row.addStretch(1)
         self.body.addLayout(row)
-        self.vault_state = _label("vaultState", role="vault")
-        self.stale = _label("finalStale", role="warning")
-        self.errors = _label("testVersusDev")
+        self.vault_state = note("", "vaultState", role="vault")
+        self.stale = note("", "finalStale", role="warning")
+        self.errors = note("", "testVersusDev")
         for widget in (self.vault_state, self.stale, self.errors):
             self.body.addWidget(widget)
 
         self.metrics_box = QGroupBox(gui_text("final.metrics_title"))
         self.metrics_box.setObjectName("metricsBox")
         layout = QVBoxLayout(self.metrics_box)
-        self.metrics_intro = _label("metricsIntro")
+        self.metrics_intro = note("", "metricsIntro")
         layout.addWidget(self.metrics_intro)
         self.metrics_table = ResultTable("metricsTable")
         layout.addWidget(self.metrics_table)
@@ -61,7 +53,7 @@ class FinalTestPage(StepPage):
         self.confusion_box = QGroupBox(gui_text("final.confusion_title"))
         self.confusion_box.setObjectName("confusionBox")
         layout = QVBoxLayout(self.confusion_box)
-        layout.addWidget(_label("confusionIntro", gui_text("final.confusion_intro")))
+        layout.addWidget(note(gui_text("final.confusion_intro"), "confusionIntro"))
         self.confusion_table = ResultTable("confusionTable")
         layout.addWidget(self.confusion_table)
         self.body.addWidget(self.confusion_box)
