@@ -1,40 +1,52 @@
-"""Hyperparameters of the tabular MLP and of its training, as one plain dataclass.
+"""The architecture of the tabular MLP, as one plain frozen dataclass.
 
-Kept apart from the Keras model code so that reading or writing them never imports Keras.
+Training settings (learning rate, batches, epochs, early stopping, seed) are not here: they
+live in ``engine.train_params.TrainParams``. Kept apart from the Keras code so that reading
+or writing them never imports Keras.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, fields
-from typing import Any
+from dataclasses import dataclass
+
+from engine.models.arch_params import ArchParams
+from engine.texts import text
 
 
 @dataclass(frozen=True)
-class MlpParams:
-    """Hyperparameters of the MLP and of its training.
+class MlpParams(ArchParams):
+    """Architecture of a multilayer perceptron: ``depth`` hidden layers of ``width`` units.
+
+    Args:
+        width: units per hidden layer.
+        depth: hidden layers (0: the inputs go straight to the output layer).
+        activation: ``relu``, ``elu``, ``gelu``, ``tanh`` or ``sigmoid``.
+        dropout: fraction of units dropped after each hidden layer while training.
+        l2: weight-decay factor on the hidden layers' weights.
+        batch_norm: normalise each hidden layer's sums before its activation.
+        init: weight initialiser (``he_normal`` suits relu-like units, ``glorot_uniform``
+            suits tanh and sigmoid).
 
     Example:
-        >>> MlpParams(width=32, depth=1).to_dict()["width"]
-        32
+        >>> MlpParams(width=32, depth=1).label()
+        'Keras MLP, 1 x 32'
     """
 
     width: int = 64
     depth: int = 2
+    activation: str = "relu"
     dropout: float = 0.1
     l2: float = 1e-4
-    learning_rate: float = 1e-3
-    batch_size: int = 32
-    epochs: int = 100
-    patience: int = 10
-    seed: int = 0
+    batch_norm: bool = False
+    init: str = "he_normal"
 
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-    @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> "MlpParams":
-        names = {f.name for f in fields(cls)}
-        return cls(**{k: v for k, v in d.items() if k in names})
+    def __post_init__(self) -> None:
+        self.check_common()
 
     def label(self) -> str:
-        return f"Keras MLP, {self.depth} x {self.width}"
+        """Plain words for this model, e.g. ``Keras MLP, 2 x 64``.
+
+        Returns:
+            The label shown in run lists and reports.
+        """
+        return text("models.label_mlp", depth=self.depth, width=self.width)

@@ -1,0 +1,178 @@
+"""Data augmentation as Keras layers placed right after a model's input, active in training only.
+
+``augmentation_layers(data_kind, strength)`` gives the layers for one data kind; strength 0
+gives none, 1 is strong. Every layer is the identity outside training (``predict``,
+``evaluate``), so a saved model predicts exactly as without them. Layer names start with
+``augment_``.
+
+- tables: ``GaussianNoise(0.1 * strength)`` on the standardized inputs;
+- images: horizontal flip, rotation (up to 29 degrees at strength 1), zoom (20 %), shift
+  with zero fill like a padded crop (15 % of each side) and contrast (40 %); contrast is not
+  clipped, so it suits standardized pixels as well as 0..1 or 0..255 ones. Flipping left
+  and right must not change the class (it would for letters or digits);
+- sequences (steps x channels): jitter ``GaussianNoise(0.1 * strength)``, scaling of each
+  example by a random factor ~ N(1, 0.1 * strength) (``RandomScaling``) and a circular
+  shift in time of up to 10 % * strength of the length (``RandomTimeShift``);
+- text: none (changing words changes meaning; no layer is added).
+
+The two custom layers use ``keras.ops`` and ``keras.random`` with a ``SeedGenerator``, have
+``get_config`` and are registered under the package ``practica``: a saved model loads back
+with ``keras.saving.load_model(path, safe_mode=True)`` once this module is imported.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import keras
+from keras import ops
+
+TABLE_NOISE = 0.1
+SEQUENCE_JITTER = 0.1
+SEQUENCE_SCALE = 0.1
+SEQUENCE_SHIFT = 0.1
+IMAGE_ROTATION = 0.08  # fraction of a full turn
+IMAGE_ZOOM = 0.2
+IMAGE_SHIFT = 0.15
+IMAGE_CONTRAST = 0.4
+UNCLIPPED = (-1.0e6, 1.0e6)  # RandomContrast clips to this range: in effect, not at all
+
+
+@keras.saving.register_keras_serializable(package="practica")
+class RandomScaling(keras.layers.Layer):
+    """Multiply each example by one random factor drawn from N(1, ``stddev``) in training.
+
+    Args:
+        stddev: standard deviation of the factor (0 turns the layer off).
+        seed: seed of the draws (None: from Keras' global seed).
+
+    Example:
+        >>> RandomScaling(0.1, seed=1)(x, training=True)  # each row scaled by ~1 +- 0.1
+    """
+
+    def __init__(self, stddev: float, seed: int | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.stddev = float(stddev)
+        self.seed = seed
+        self.seed_generator = keras.random.SeedGenerator(seed)
+        self.supports_masking = True
+        self.built = True
+
+    def call(self, inputs: Any, training: bool | None = None) -> Any:
+        if not training or self.stddev <= 0:
+            return inputs
+        shape = (ops.shape(inputs)[0],) + (1,) * (len(inputs.shape) - 1)
+        factor = keras.random.normal(shape, mean=1.0, stddev=self.stddev,
+                                     dtype=self.compute_dtype, seed=self.seed_generator)
+        return inputs * factor
+
+    def compute_output_shape(self, input_shape: tuple) -> tuple:
+        return input_shape
+
+    def get_config(self) -> dict[str, Any]:
+        return {**super().get_config(), "stddev": self.stddev, "seed": self.seed}
+
+
+@keras.saving.register_keras_serializable(package="practica")
+class RandomTimeShift(keras.layers.Layer):
+    """Roll each example along its time axis (axis 1) by its own random number of steps.
+
+    The shift is drawn uniformly from ``-max_shift .. max_shift`` with ``max_shift`` =
+    ``round(fraction * steps)``; steps pushed off one end come back at the other. Inputs
+    whose length is unknown when the model is built are left as they are.
+
+    Args:
+        fraction: the largest shift as a fraction of the length (0 turns the layer off).
+        seed: seed of the draws (None: from Keras' global seed).
+
+    Example:
+        >>> RandomTimeShift(0.1, seed=1)(x, training=True)  # x: (batch, steps, channels)
+    """
+
+    def __init__(self, fraction: float, seed: int | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.fraction = float(fraction)
+        self.seed = seed
+        self.seed_generator = keras.random.SeedGenerator(seed)
+        self.built = True
+
+    def call(self, inputs: Any, training: bool | None = None) -> Any:
+        steps = inputs.shape[1]
+        if not training or steps is None:
+            return inputs
+        max_shift = int(round(self.fraction * steps))
+        if max_shift < 1:
+            return inputs
+        batch = ops.shape(inputs)[0]
+        shift = keras.random.randint((batch, 1), -max_shift, max_shift + 1,
+                                     seed=self.seed_generator, dtype="int32")
+        index = (ops.expand_dims(ops.arange(steps, dtype="int32"), 0) - shift + steps) % steps
+        for _ in range(len(inputs.shape) - 2):
+            index = ops.expand_dims(index, -1)
+        index = ops.broadcast_to(index, ops.shape(inputs))
+        return ops.take_along_axis(inputs, index, axis=1)
+
+    def compute_output_shape(self, input_shape: tuple) -> tuple:
+        return input_shape
+
+    def get_config(self) -> dict[str, Any]:
+        return {**super().get_config(), "fraction": self.fraction, "seed": self.seed}
+
+
+def augmentation_layers(data_kind: str, strength: float,
+                        seed: int | None = None) -> list[keras.layers.Layer]:
+    """The augmentation layers for ``data_kind`` at ``strength``, in the order to apply them.
+
+    Args:
+        data_kind: ``table``, ``images``, ``sequence`` or ``text``.
+        strength: 0 (none: no layer) to 1 (strong).
+        seed: base seed; layer k uses ``seed + k`` (None: from Keras' global seed).
+
+    Returns:
+        New, unbuilt layers named ``augment_*`` (an empty list for text or strength 0).
+
+    Example:
+        >>> [layer.name for layer in augmentation_layers("table", 0.5)]
+        ['augment_noise']
+    """
+    s = float(strength)
+    if not 0.0 <= s <= 1.0:
+        raise ValueError("augmentation strength must be between 0 and 1")
+    if s == 0.0 or data_kind == "text":
+        return []
+
+    def seeded(k: int) -> int | None:
+        return None if seed is None else int(seed) + k
+
+    L = keras.layers
+    if data_kind == "table":
+        return [L.GaussianNoise(TABLE_NOISE * s, seed=seeded(0), name="augment_noise")]
+    if data_kind == "sequence":
+        return [L.GaussianNoise(SEQUENCE_JITTER * s, seed=seeded(0), name="augment_jitter"),
+                RandomScaling(SEQUENCE_SCALE * s, seed=seeded(1), name="augment_scale"),
+                RandomTimeShift(SEQUENCE_SHIFT * s, seed=seeded(2), name="augment_time_shift")]
+    if data_kind == "images":
+        return [L.RandomFlip("horizontal", seed=seeded(0), name="augment_flip"),
+                L.RandomRotation(IMAGE_ROTATION * s, seed=seeded(1), name="augment_rotation"),
+                L.RandomZoom(IMAGE_ZOOM * s, seed=seeded(2), name="augment_zoom"),
+                L.RandomTranslation(IMAGE_SHIFT * s, IMAGE_SHIFT * s, fill_mode="constant",
+                                    seed=seeded(3), name="augment_shift"),
+                L.RandomContrast(IMAGE_CONTRAST * s, value_range=UNCLIPPED, seed=seeded(4),
+                                 name="augment_contrast")]
+    raise ValueError(f"unknown data kind {data_kind!r}")
+
+
+def augmentation_names(model: keras.Model) -> tuple[str, ...]:
+    """Names of the augmentation layers of ``model`` (those named ``augment_*``).
+
+    Args:
+        model: a Keras model.
+
+    Returns:
+        The names, in layer order.
+
+    Example:
+        >>> augmentation_names(model)
+        ('augment_noise',)
+    """
+    return tuple(layer.name for layer in model.layers if layer.name.startswith("augment_"))

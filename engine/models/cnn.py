@@ -1,0 +1,82 @@
+"""A small Keras CNN for images: a few convolution blocks, then dense layers.
+
+Each block is ``convs_per_block`` convolutions (``conv_<i>``, same padding) and a 2 x 2
+max-pool (``pool_<b>``); the channels double from block to block while the side halves.
+Blocks stop once the shorter side would fall below 4 pixels (a picture that small gets one
+block without pooling). The last feature maps are flattened (``flatten``) when they hold at
+most ``FLATTEN_LIMIT`` numbers, otherwise averaged over the picture (``pool_global``),
+which keeps big pictures from making a huge dense layer. Then ``dense_<i>`` layers and
+``head``. Image augmentation layers come right after the input.
+"""
+
+from __future__ import annotations
+
+import keras
+
+from engine.models.blocks import activated, dense_stack, model_input, output_head
+from engine.models.cnn_params import CnnParams
+
+FLATTEN_LIMIT = 8192
+MIN_SIDE = 4
+
+
+def pooled_blocks(side: int, blocks: int) -> int:
+    """How many pooled blocks fit: each halves ``side``, which must stay ``MIN_SIDE`` or more.
+
+    Args:
+        side: the shorter side of the picture, in pixels.
+        blocks: the blocks asked for.
+
+    Returns:
+        The number of blocks to build with pooling (0: build one block without pooling).
+
+    Example:
+        >>> pooled_blocks(28, 3), pooled_blocks(8, 2), pooled_blocks(6, 2)
+        (2, 1, 0)
+    """
+    n = 0
+    while n < blocks and side // 2 >= MIN_SIDE:
+        side //= 2
+        n += 1
+    return n
+
+
+def build_cnn(input_shape: tuple[int, ...], task: str, n_classes: int, p: CnnParams,
+              augment: float = 0.0, seed: int | None = None) -> keras.Model:
+    """An uncompiled CNN for images ``(height, width, channels)`` or ``(height, width)``.
+
+    Args:
+        input_shape: one image's shape without the batch axis.
+        task: ``binary``, ``multiclass`` or ``regression``.
+        n_classes: classes of a classification task (ignored for regression).
+        p: the architecture.
+        augment: strength of the image augmentation while training (0: none).
+        seed: seed of the augmentation's draws.
+
+    Returns:
+        An uncompiled ``keras.Model`` named ``cnn``.
+
+    Example:
+        >>> build_cnn((28, 28, 1), "multiclass", 10, CnnParams()).output.shape
+        (None, 10)
+    """
+    if len(input_shape) not in (2, 3):
+        raise ValueError("a CNN needs images shaped (height, width) or (height, width, channels)")
+    inputs, x = model_input(input_shape, "images", augment, seed, min_rank=3)
+    n_pooled = pooled_blocks(min(int(input_shape[0]), int(input_shape[1])), p.blocks)
+    conv = 0
+    for block in range(max(1, n_pooled)):
+        filters = p.filters * 2 ** block
+        for _ in range(p.convs_per_block):
+            conv += 1
+            x = activated(x, lambda **kw: keras.layers.Conv2D(
+                filters, p.kernel_size, padding="same", **kw), f"conv_{conv}", p)
+        if block < n_pooled:
+            x = keras.layers.MaxPooling2D(2, name=f"pool_{block + 1}")(x)
+    height, width, channels = x.shape[1:]
+    if height * width * channels <= FLATTEN_LIMIT:
+        x = keras.layers.Flatten(name="flatten")(x)
+    else:
+        x = keras.layers.GlobalAveragePooling2D(name="pool_global")(x)
+    x = dense_stack(x, p, p.depth, p.width)
+    return keras.Model(inputs, output_head(x, task, n_classes), name="cnn")

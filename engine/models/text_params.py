@@ -1,0 +1,63 @@
+"""The architecture of the text models (word vectors, pooled or convolved), as a dataclass.
+
+The zoo's kinds ``text_pool`` and ``text_conv`` share this class with ``encoder`` fixed by
+the kind. No Keras import.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from engine.models.arch_params import ArchParams, check_choice, check_positive
+from engine.texts import text
+
+ENCODERS = ("pool", "conv1d")
+
+
+@dataclass(frozen=True)
+class TextParams(ArchParams):
+    """Architecture of a model for texts coded as word numbers (0 = padding).
+
+    Each word number becomes a learnt vector of ``embed_dim`` numbers. ``pool`` averages the
+    vectors of the real words (padding is masked out); ``conv1d`` runs one 1D convolution of
+    ``width`` filters over ``kernel_size`` neighbouring words and keeps each filter's
+    strongest response. Then ``depth`` dense layers of ``width`` units and the output layer.
+
+    Args:
+        encoder: ``pool`` or ``conv1d``.
+        embed_dim: numbers per word vector.
+        width: filters of the convolution and units of each dense layer.
+        depth: dense layers after the encoder.
+        kernel_size: words seen at once by the convolution.
+        activation, dropout, l2, batch_norm, init: as in ``MlpParams``; dropout follows the
+            dense layers.
+
+    Example:
+        >>> TextParams().label()
+        'Keras text model, average of word vectors (32 numbers), dense 1 x 32'
+    """
+
+    encoder: str = "pool"
+    embed_dim: int = 32
+    width: int = 32
+    depth: int = 1
+    kernel_size: int = 5
+    activation: str = "relu"
+    dropout: float = 0.1
+    l2: float = 1e-4
+    batch_norm: bool = False
+    init: str = "he_normal"
+
+    def __post_init__(self) -> None:
+        self.check_common()
+        check_choice("encoder", self.encoder, ENCODERS)
+        check_positive(embed_dim=self.embed_dim, kernel_size=self.kernel_size)
+
+    def label(self) -> str:
+        """Plain words for this model, e.g. ``Keras text model, average of word vectors ...``.
+
+        Returns:
+            The label shown in run lists and reports.
+        """
+        return text(f"models.label_text_{self.encoder}", embed_dim=self.embed_dim,
+                    depth=self.depth, width=self.width)
