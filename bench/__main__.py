@@ -1,8 +1,17 @@
 """``make bench``: run every benchmark and print its ratios."""
 
-from bench import event_loop, fit_overhead, launch_time
+import os
+
+# Never more TensorFlow threads than cores; set before any benchmark loads TensorFlow.
+_CORES = str(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
+             else os.cpu_count() or 1)
+os.environ.setdefault("TF_NUM_INTRAOP_THREADS", _CORES)
+os.environ.setdefault("TF_NUM_INTEROP_THREADS", _CORES)
+
+from bench import event_loop, fit_overhead, launch_time, telemetry_overhead  # noqa: E402
 
 if __name__ == "__main__":
     fit_overhead.main()
+    telemetry_overhead.main()
     launch_time.main()
     event_loop.main()

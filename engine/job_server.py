@@ -24,10 +24,11 @@ import traceback
 from typing import Any
 
 from engine.errors import JobCancelled, PracticaError
-from engine.jobs import BatchEnded, Event
+from engine.jobs import BatchEnded, Event, TelemetrySampled
 from engine.texts import text
 
 FLUSH_SECONDS = 0.05
+FREQUENT = (BatchEnded, TelemetrySampled)
 
 
 def apply_settings(settings: dict[str, Any]) -> None:
@@ -43,7 +44,8 @@ def apply_settings(settings: dict[str, Any]) -> None:
 
 
 class EventSender:
-    """Sends events of one job, batching the frequent ones (batch ends) every 50 ms."""
+    """Sends events of one job, batching the frequent ones (batch ends, telemetry samples)
+    every 50 ms."""
 
     def __init__(self, conn, job_id: int) -> None:
         self.conn = conn
@@ -54,7 +56,7 @@ class EventSender:
     def __call__(self, event: Event) -> None:
         self.buffer.append(event.to_dict())
         now = time.monotonic()
-        if not isinstance(event, BatchEnded) or now - self.last >= FLUSH_SECONDS:
+        if not isinstance(event, FREQUENT) or now - self.last >= FLUSH_SECONDS:
             self.flush(now)
 
     def flush(self, now: float | None = None) -> None:

@@ -67,10 +67,13 @@ class EpochEnded(Event):
 class BatchEnded(Event):
     """A training batch finished.
 
-    ``step`` counts batches from the start of the run; ``loss`` is Keras' running mean over
-    the epoch so far; ``batch_loss`` is this batch's own loss and ``smoothed`` its moving
-    average (see ``engine.batch_loss``); ``learning_rate`` is the optimizer's current
-    learning rate, sent every few batches only (None in between).
+    Sent at most about 20 times a second (see ``engine.keras_callbacks``): always for an
+    epoch's first and last batch and for a loss that is not a number, otherwise only when
+    50 ms have passed since the last one. ``step`` counts batches from the start of the
+    run; ``loss`` is Keras' running mean over the epoch so far; ``batch_loss`` is this
+    batch's own loss and ``smoothed`` its moving average (see ``engine.batch_loss``), exact
+    even for the batches not sent; ``learning_rate`` is the optimizer's current learning
+    rate, sent now and then only (None in between).
     """
 
     run_id: str
@@ -79,6 +82,44 @@ class BatchEnded(Event):
     batch_loss: float = math.nan
     smoothed: float = math.nan
     learning_rate: float | None = None
+
+
+@dataclass(frozen=True)
+class TelemetrySampled(Event):
+    """Statistics of a training run sampled every few steps (see ``engine.telemetry``).
+
+    ``step`` is the training step (batch) the statistics describe, counted from the start
+    of the run; ``epoch`` is 1-based. ``update_ratio`` maps each layer with a kernel to
+    ``||W_after - W_before|| / ||W_before||`` over that step; ``grad_norm`` maps each layer
+    to the L2 norm of its gradients at that step and ``global_grad_norm`` is the norm over
+    all of them (None when the optimizer does not record gradients). ``activations`` maps
+    layers to statistics of their outputs on a fixed probe batch (``mean``, ``std`` and,
+    by activation, ``dead`` or ``saturated`` fractions); it is None when not probed this
+    time.
+    """
+
+    run_id: str
+    step: int
+    epoch: int
+    learning_rate: float | None = None
+    update_ratio: dict[str, float] = field(default_factory=dict)
+    grad_norm: dict[str, float] = field(default_factory=dict)
+    global_grad_norm: float | None = None
+    activations: dict[str, dict[str, float]] | None = None
+
+
+@dataclass(frozen=True)
+class FiltersSampled(Event):
+    """The first convolution layer's filters at the end of an epoch (1-based).
+
+    ``filters`` holds at most 32 filters, each a nested list ``[row][column][channel]`` of
+    weights scaled together to [0, 1], ready to draw as small images.
+    """
+
+    run_id: str
+    epoch: int
+    layer: str
+    filters: list = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -120,7 +161,8 @@ def ignore(_event: Event) -> None:
 
 
 EVENT_TYPES = {cls.__name__: cls for cls in (StageStarted, EpochEnded, BatchEnded, AlertRaised,
-                                             Progress, RunFinished)}
+                                             Progress, RunFinished, TelemetrySampled,
+                                             FiltersSampled)}
 
 
 def event_from_dict(data: dict[str, Any]) -> Event:

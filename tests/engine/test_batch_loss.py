@@ -77,7 +77,7 @@ def test_keras_batches_match_losses_computed_independently():
                   loss="sparse_categorical_crossentropy")
     events = []
     watcher = ProgressAndCancel("r", 2, events.append, CancelToken(), batch_size=16,
-                                n_samples=50)
+                                n_samples=50, min_interval=0.0)  # every batch is sent
     history = model.fit(X, y, batch_size=16, epochs=2, shuffle=False, verbose=0,
                         callbacks=[watcher])
     expected = []
@@ -98,7 +98,9 @@ def test_keras_batches_match_losses_computed_independently():
         (1, 0.0), (5, 0.0)]
 
 
-def test_training_events_carry_batch_losses_whose_epoch_mean_is_the_epoch_loss(split_project):
+def test_training_events_carry_batch_losses_whose_epoch_mean_is_the_epoch_loss(
+        split_project, monkeypatch):
+    monkeypatch.setattr("engine.keras_callbacks.MIN_EVENT_INTERVAL", 0.0)  # send every batch
     events = []
     batch_size = 16
     run_training(TrainingSpec(str(split_project.root), "mlp",
