@@ -15,7 +15,7 @@ FIND_PYTHON := for p in $(PYTHON_CANDIDATES); do \
 	  if $$p -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' >/dev/null 2>&1; then echo $$p; exit 0; fi; \
 	done; echo python3
 
-.PHONY: install run test test-slow demo bench soak clean
+.PHONY: install run test test-slow test-backends demo bench soak clean
 
 install: $(STAMP)
 
@@ -36,6 +36,15 @@ test: install
 
 test-slow: install
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -m slow
+
+# The engine's Keras code on JAX too (installs JAX into .venv; TensorFlow stays the default).
+BACKEND_TESTS := tests/engine/test_backends.py tests/engine/test_model_zoo.py \
+	tests/engine/test_telemetry.py tests/engine/test_sanity_checks.py \
+	tests/engine/test_checkpoint.py tests/engine/test_imbalance.py tests/engine/test_training.py
+test-backends: install
+	$(PY) -m pip install --quiet "jax[cpu]"
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q tests/engine/test_backends.py
+	KERAS_BACKEND=jax QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q $(BACKEND_TESTS)
 
 demo: install
 	$(VENV)/bin/practica demo --out demo-output

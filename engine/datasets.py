@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import functools
 import json
-import os
 
 import numpy as np
 import pandas as pd
 
 from engine.errors import ProjectError
 from engine.project import SPLITS_FILE, Project
-from engine.tabular import read_table
+from engine.source_reading import read_source, source_stamp
 from engine.texts import text
 from engine.vault import require_open
 
@@ -31,15 +30,16 @@ def source_frame(project: Project, role: str = "main") -> pd.DataFrame:
     if source is None:
         raise ProjectError(text("project.no_data"))
     try:
-        stat = os.stat(source.path)
+        stamp = source_stamp(source.path)
     except OSError:
-        return read_table(source.path).frame  # raises the plain "no file" message
-    return _read_cached(source.path, stat.st_mtime_ns, stat.st_size)
+        return read_source(source.path, source.kind, source.options)  # the plain "no file" error
+    return _read_cached(source.path, source.kind, json.dumps(source.options, sort_keys=True),
+                        stamp)
 
 
 @functools.lru_cache(maxsize=4)
-def _read_cached(path: str, mtime_ns: int, size: int) -> pd.DataFrame:
-    return read_table(path).frame
+def _read_cached(path: str, kind: str, options: str, stamp: tuple[int, int]) -> pd.DataFrame:
+    return read_source(path, kind, json.loads(options))
 
 
 def split_rows(project: Project) -> dict:

@@ -11,11 +11,10 @@ import pandas as pd
 from engine.constraints import parse_constraint
 from engine.datasets import label_text
 from engine.errors import GoalError
-from engine.file_check import check_file
-from engine.findings import usable_columns
 from engine.goal_suggestion import positive_label, suggest_metric
 from engine.metrics import get_metric, metrics_for
 from engine.project import DataSource, Project, create_project
+from engine.source_check import SourceCheck, check_source
 from engine.tabular import file_fingerprint
 from engine.tasks import TASK_KINDS, infer_task
 from engine.texts import text
@@ -23,15 +22,30 @@ from engine.texts import text
 
 @dataclass(frozen=True)
 class GoalChoice:
-    """What the user chose in step 1; ``None`` means "use the suggestion"."""
+    """What the user chose in step 1; ``None`` means "use the suggestion".
+
+    ``data`` is a table file or a folder of images (one sub-folder per class; then
+    ``target`` may be None). ``data_kind`` is guessed when None (see
+    ``engine.source_check``); text needs ``text_column``; sequences take ``sequence``
+    (``{"format": "wide"}`` or ``{"format": "long", "id": ..., "time": ..., "values": [...]}``).
+    """
 
     data: str
-    target: str
+    target: str | None
     target_data: str | None = None
     task: str | None = None
     metric: str | None = None
     constraints: Sequence[str] = field(default_factory=tuple)
     target_error: float | None = None
+    data_kind: str | None = None
+    text_column: str | None = None
+    sequence: dict | None = None
+
+
+def check_choice(choice: GoalChoice, path: str | None = None) -> SourceCheck:
+    """Check the data of ``choice`` (or the second file ``path``) as its data kind."""
+    return check_source(path or choice.data, choice.target, choice.data_kind,
+                        choice.text_column, choice.sequence)
 
 
 def new_project(folder: str | Path, choice: GoalChoice) -> Project:
@@ -40,40 +54,38 @@ def new_project(folder: str | Path, choice: GoalChoice) -> Project:
     Raises ``DataError``/``GoalError`` with a plain message when the file or the goal is not
     usable; in that case no project folder is left behind half-made.
     """
-    check = check_file(choice.data, choice.target)
+    check = check_choice(choice)
     if not check.usable:
         raise GoalError(check.problem)
-    frame = check.table.frame
-    y = frame[choice.target].dropna()
+    frame = check.frame
+    target = check.target
+    y = frame[target].dropna()
     guess = infer_task(y)
     task = choice.task or guess.kind
     if task not in TASK_KINDS:
         raise GoalError(text("setup.bad_task", task=task, kinds=", ".join(TASK_KINDS)))
     target_check = None
     if choice.target_data:
-        target_check = check_file(choice.target_data, choice.target)
+        target_check = check_choice(choice, choice.target_data)
         if not target_check.usable:
             raise GoalError(target_check.problem)
-        _same_columns(frame, target_check.table.frame, choice.target_data)
-    goal = _goal(task, guess.reason, y, choice, target_check)
-    features = usable_columns(frame, choice.target, check.findings)
+        _same_columns(frame, target_check.frame, choice.target_data)
+    goal = _goal(task, guess.reason, y, choice, target, target_check)
+    goal["data_kind"] = check.data_kind
+    goal["inputs"] = dict(check.inputs)
+    features = check.features
     if not features:
         raise GoalError(text("setup.no_features"))
     project = create_project(folder)
-    project.sources.append(DataSource("main", str(Path(choice.data).resolve()),
-                                      file_fingerprint(choice.data), len(frame),
-                                      check.table.source_kind))
+    project.sources.append(_source("main", choice.data, check))
     if target_check is not None:
-        project.sources.append(DataSource("target", str(Path(choice.target_data).resolve()),
-                                          file_fingerprint(choice.target_data),
-                                          len(target_check.table.frame),
-                                          target_check.table.source_kind))
+        project.sources.append(_source("target", choice.target_data, target_check))
     project.goal = goal
     project.summary = check.summary.to_dict()
     project.findings = [f.to_dict() for f in check.findings]
     project.features = features
     project.log("data_loaded", text("decision.data_loaded", path=choice.data, rows=len(frame)))
-    project.log("goal_set", text("decision.goal_set", target=choice.target, task=task),
+    project.log("goal_set", text("decision.goal_set", target=target, task=task),
                 task=task, reason=goal["task_reason"])
     project.log("metric_chosen", text("decision.metric_chosen", metric=goal["metric"]),
                 reason=goal["metric_reason"], suggested=choice.metric is None)
@@ -86,7 +98,21 @@ def new_project(folder: str | Path, choice: GoalChoice) -> Project:
     return project
 
 
-def _goal(task: str, task_reason: str, y: pd.Series, choice: GoalChoice, target_check) -> dict:
+def _source(role: str, path: str, check: SourceCheck) -> DataSource:
+    from engine.source_reading import IMAGE_KIND
+
+    if check.source_kind == IMAGE_KIND:
+        from engine.image_folder import folder_fingerprint
+
+        fingerprint = folder_fingerprint(path)
+    else:
+        fingerprint = file_fingerprint(path)
+    return DataSource(role, str(Path(path).resolve()), fingerprint, len(check.frame),
+                      check.source_kind, dict(check.options))
+
+
+def _goal(task: str, task_reason: str, y: pd.Series, choice: GoalChoice, target: str,
+          target_check) -> dict:
     if choice.metric:
         metric = get_metric(choice.metric)
         if task not in metric.tasks:
@@ -101,7 +127,7 @@ def _goal(task: str, task_reason: str, y: pd.Series, choice: GoalChoice, target_
     if choice.target_error is not None and not 0 <= choice.target_error < 1e9:
         raise GoalError(text("setup.bad_target_error"))
     goal = {
-        "target": choice.target, "task": task, "task_reason": task_reason,
+        "target": target, "task": task, "task_reason": task_reason,
         "metric": metric_name, "metric_reason": metric_reason,
         "constraints": [{**c.to_dict(), "text": c.describe()} for c in constraints],
         "target_error": choice.target_error, "labels": [], "positive_label": None,
@@ -109,7 +135,7 @@ def _goal(task: str, task_reason: str, y: pd.Series, choice: GoalChoice, target_
     if task != "regression":
         values = y.map(label_text)
         if target_check is not None:
-            values = pd.concat([values, target_check.table.frame[choice.target].dropna()
+            values = pd.concat([values, target_check.frame[target].dropna()
                                 .map(label_text)])
         labels = sorted(values.unique().tolist())
         goal["labels"] = labels
@@ -127,15 +153,17 @@ def _same_columns(main: pd.DataFrame, other: pd.DataFrame, path: str) -> None:
                              columns=", ".join(map(str, missing[:5]))))
 
 
-def suggest_goal(path: str, target: str) -> dict:
-    """What Practica proposes for ``target`` in the file ``path`` before a project exists:
-    the task, the metric (with reasons) and the metrics that fit the task."""
-    check = check_file(path, target)
-    result = {"usable": check.usable, "problem": check.problem,
+def suggest_goal(path: str, target: str | None, data_kind: str | None = None,
+                 text_column: str | None = None, sequence: dict | None = None) -> dict:
+    """What Practica proposes for ``target`` in ``path`` (a file, or an image folder) before
+    a project exists: the task, the metric (with reasons) and the metrics that fit the task."""
+    check = check_source(path, target, data_kind, text_column, sequence)
+    result = {"usable": check.usable, "problem": check.problem, "data_kind": check.data_kind,
+              "target": check.target, "skipped": [list(s) for s in check.skipped],
               "findings": [f.to_dict() for f in check.findings]}
     if not check.usable:
         return result
-    y = check.table.frame[target].dropna()
+    y = check.frame[check.target].dropna()
     guess = infer_task(y)
     suggestion = suggest_metric(guess.kind, y)
     result.update({

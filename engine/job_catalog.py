@@ -16,6 +16,13 @@ Job = Callable[[dict[str, Any], ProgressFn, CancelFlag], dict[str, Any]]
 
 
 def _check_file(args, progress, cancel):
+    from pathlib import Path as _Path
+
+    if _Path(args["path"]).is_dir() or args.get("data_kind") not in (None, "table"):
+        from engine.source_check import check_source
+
+        return check_source(args["path"], args.get("target"), args.get("data_kind"),
+                            args.get("text_column"), args.get("sequence")).to_dict()
     from engine.file_check import check_file
 
     return check_file(args["path"], args.get("target")).to_dict()
@@ -24,17 +31,20 @@ def _check_file(args, progress, cancel):
 def _suggest_goal(args, progress, cancel):
     from engine.goal_setup import suggest_goal
 
-    return suggest_goal(args["path"], args["target"])
+    return suggest_goal(args["path"], args.get("target"), args.get("data_kind"),
+                        args.get("text_column"), args.get("sequence"))
 
 
 def _new_project(args, progress, cancel):
     from engine.goal_setup import GoalChoice, new_project
 
-    choice = GoalChoice(data=args["data"], target=args["target"],
+    choice = GoalChoice(data=args["data"], target=args.get("target"),
                         target_data=args.get("target_data"), task=args.get("task"),
                         metric=args.get("metric"),
                         constraints=tuple(args.get("constraints") or ()),
-                        target_error=args.get("target_error"))
+                        target_error=args.get("target_error"),
+                        data_kind=args.get("data_kind"), text_column=args.get("text_column"),
+                        sequence=args.get("sequence"))
     project = new_project(args["project"], choice)
     return {"project": str(project.root)}
 
@@ -54,7 +64,9 @@ def _baselines(args, progress, cancel):
     from engine.project import open_project
 
     project = open_project(args["project"])
-    results = run_baselines(project, progress, cancel, args.get("mlp_params"))
+    results = run_baselines(project, progress, cancel,
+                            args.get("deep_params") or args.get("mlp_params"),
+                            args.get("deep_kind"), bool(args.get("sanity", True)))
     return {"runs": [r.to_dict() for r in results]}
 
 
@@ -62,6 +74,21 @@ def _train(args, progress, cancel):
     from engine.training import TrainingSpec, run_training
 
     return run_training(TrainingSpec.from_dict(args), progress, cancel).to_dict()
+
+
+def _sanity(args, progress, cancel):
+    from engine.project import open_project
+    from engine.sanity_step import run_sanity
+
+    return run_sanity(open_project(args["project"]), args["kind"], args.get("params"),
+                      progress, cancel)
+
+
+def _resumable(args, progress, cancel):
+    from engine.project import open_project
+    from engine.training import resumable_runs
+
+    return {"runs": resumable_runs(open_project(args["project"]))}
 
 
 def _diagnose(args, progress, cancel):
@@ -109,6 +136,8 @@ JOBS: dict[str, Job] = {
     "split": _split,
     "baselines": _baselines,
     "train": _train,
+    "sanity": _sanity,
+    "resumable": _resumable,
     "diagnose": _diagnose,
     "final_test": _final_test,
     "report": _report,

@@ -12,7 +12,6 @@ from pathlib import Path
 import numpy as np
 
 from engine.models import simple_baselines
-from engine.preprocess import Preprocessor
 from engine.run_record import RunRecord
 
 
@@ -22,19 +21,20 @@ class Predictor:
 
     kind: str
     model: object
-    preprocessor: Preprocessor
+    preprocessor: object  # any input coding (see engine.input_coding)
 
     @property
     def task(self) -> str:
         return self.preprocessor.target.task
 
     def scores(self, X: np.ndarray) -> np.ndarray:
-        if self.kind == "mlp":
+        """Scores for inputs coded by ``preprocessor.transform``."""
+        if self.kind not in simple_baselines.KINDS:
             raw = np.asarray(self.model.predict(X, verbose=0, batch_size=1024), dtype=float)
             if self.task == "regression":
                 return self.preprocessor.decode_regression(raw.reshape(-1))
             return raw
-        out = simple_baselines.predict_scores(self.model, self.task, X)
+        out = simple_baselines.predict_scores(self.model, self.task, self.preprocessor.flat(X))
         if self.task == "regression":
             return self.preprocessor.decode_regression(out)
         # A baseline only knows the classes it saw in training: widen to every class.
@@ -43,13 +43,16 @@ class Predictor:
         return full
 
 
-def load_predictor(run_dir: Path, run: RunRecord, preprocessor: Preprocessor) -> Predictor:
+def load_predictor(run_dir: Path, run: RunRecord, preprocessor) -> Predictor:
     """Load the model of ``run`` from ``run_dir``."""
     path = Path(run_dir) / (run.model_file or "")
-    if run.model == "mlp":
+    if run.model not in simple_baselines.KINDS:
         from engine.backend import import_keras
 
-        model = import_keras().saving.load_model(path, compile=False, safe_mode=True)
+        keras = import_keras()
+        import engine.models.augmentation  # noqa: F401  (registers Practica's own layers)
+
+        model = keras.saving.load_model(path, compile=False, safe_mode=True)
     else:
         model = simple_baselines.from_dict(json.loads(path.read_text(encoding="utf-8")),
                                            preprocessor.n_inputs)

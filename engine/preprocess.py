@@ -52,9 +52,19 @@ class Preprocessor:
     categorical: tuple[CategoryColumn, ...]
     target: TargetCoding
 
+    kind = "table"
+
     @property
     def n_inputs(self) -> int:
         return len(self.numeric) + sum(len(c.categories) for c in self.categorical)
+
+    @property
+    def input_shape(self) -> tuple[int, ...]:
+        return (self.n_inputs,)
+
+    def flat(self, X: np.ndarray) -> np.ndarray:
+        """Inputs for the linear baseline: the table's encoded columns as they are."""
+        return X
 
     def feature_names(self) -> list[str]:
         names = [c.name for c in self.numeric]
@@ -92,6 +102,7 @@ class Preprocessor:
 
     def to_dict(self) -> dict[str, Any]:
         return {
+            "kind": "table",
             "numeric": [vars(c) for c in self.numeric],
             "categorical": [{"name": c.name, "fill": c.fill, "categories": list(c.categories)}
                             for c in self.categorical],

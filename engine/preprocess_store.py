@@ -1,4 +1,4 @@
-"""Saving and loading the project's fitted preprocessing (``preprocess.json``)."""
+"""Saving and loading the project's fitted input coding (``preprocess.json``)."""
 
 from __future__ import annotations
 
@@ -6,17 +6,19 @@ import json
 
 from engine import atomic
 from engine.errors import ProjectError
-from engine.preprocess import Preprocessor
+from engine.input_coding import coding_from_dict
 from engine.project import PREPROCESS_FILE, Project
 from engine.texts import text
 
 
-def save_preprocessor(project: Project, prep: Preprocessor) -> None:
+def save_preprocessor(project: Project, prep) -> None:
+    """Write any input coding (see ``engine.input_coding``)."""
     atomic.write_json(project.root / PREPROCESS_FILE, prep.to_dict())
 
 
-def load_preprocessor(project: Project) -> Preprocessor:
+def load_preprocessor(project: Project):
+    """The project's input coding, of whatever data kind."""
     path = project.root / PREPROCESS_FILE
     if not path.is_file():
         raise ProjectError(text("project.no_split"))
-    return Preprocessor.from_dict(json.loads(path.read_text(encoding="utf-8")))
+    return coding_from_dict(json.loads(path.read_text(encoding="utf-8")))

@@ -34,22 +34,28 @@ PREPROCESS_FILE = "preprocess.json"
 
 @dataclass
 class DataSource:
-    """A data file the project reads. ``role`` is ``main`` or ``target`` (the data you care about)."""
+    """A data file the project reads. ``role`` is ``main`` or ``target`` (the data you care about).
+
+    ``kind`` says how it is read: a table (``csv``, ``excel``, ``parquet``), an image folder
+    (``images``), or a long-format sequence table (``sequence_long``, with its id, time and
+    value columns in ``options``).
+    """
 
     role: str
     path: str
     sha256: str
     rows: int
     kind: str = "csv"
+    options: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return {"role": self.role, "path": self.path, "sha256": self.sha256,
-                "rows": self.rows, "kind": self.kind}
+                "rows": self.rows, "kind": self.kind, "options": self.options}
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> "DataSource":
         return cls(role=d["role"], path=d["path"], sha256=d["sha256"], rows=int(d["rows"]),
-                   kind=d.get("kind", "csv"))
+                   kind=d.get("kind", "csv"), options=dict(d.get("options") or {}))
 
 
 @dataclass
@@ -69,6 +75,7 @@ class Project:
     findings: list[dict[str, Any]] = field(default_factory=list)
     features: list[str] = field(default_factory=list)
     split: dict[str, Any] | None = None
+    sanity: dict[str, Any] | None = None
     chosen_run: str | None = None
     diagnosis: dict[str, Any] | None = None
     vault: dict[str, Any] = field(default_factory=lambda: {"opened_at": None, "evaluations": []})
@@ -122,6 +129,7 @@ class Project:
             "findings": self.findings,
             "features": self.features,
             "split": self.split,
+            "sanity": self.sanity,
             "chosen_run": self.chosen_run,
             "diagnosis": self.diagnosis,
             "vault": self.vault,
@@ -176,6 +184,7 @@ def open_project(root: str | Path) -> Project:
         findings=list(data.get("findings") or []),
         features=list(data.get("features") or []),
         split=data.get("split"),
+        sanity=data.get("sanity"),
         chosen_run=data.get("chosen_run"),
         diagnosis=data.get("diagnosis"),
         vault=dict(data.get("vault") or {"opened_at": None, "evaluations": []}),

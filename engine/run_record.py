@@ -18,7 +18,7 @@ class RunRecord:
 
     Args:
         id: folder name under ``runs/``.
-        model: ``majority``, ``linear`` or ``mlp``.
+        model: ``majority``, ``linear`` or a family of ``engine.models.zoo``.
         label: a short plain name ("Keras MLP, 2 x 64").
         status: ``finished``, ``cancelled`` or ``failed``.
         params: the hyperparameters used.
@@ -29,6 +29,7 @@ class RunRecord:
             (``latency_ms``, ``params``, ``size_mb``).
         after_vault: True when the run was made after the test set was seen.
         split_key: which split it was trained on (see ``engine.steps``).
+        device: what trained it (``CPU`` or the GPU's name); empty for non-deep models.
     """
 
     id: str
@@ -46,6 +47,7 @@ class RunRecord:
     split_key: str = ""
     seconds: float = 0.0
     message: str = ""
+    device: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return {k: getattr(self, k) for k in self.__dataclass_fields__}

@@ -1,7 +1,8 @@
-"""Bundled sample data sets under ``resources/samples/``, made from data scikit-learn ships.
+"""Bundled sample data sets under ``resources/samples/``: tables and digit images made from
+data scikit-learn ships, and generated texts and sequences (``engine.sample_builders``).
 
-They let a person try Practica offline with no file of their own. ``write_sample`` makes a
-file again from scikit-learn (a test checks the bundled copies still match).
+They let a person try every data kind offline with no file of their own. ``write_sample``
+makes a sample again (a test checks the bundled copies still match).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import numpy as np
 import pandas as pd
 from sklearn import datasets
 
+from engine import sample_builders
 from engine.texts import RESOURCES
 
 SAMPLES_DIR = RESOURCES / "samples"
@@ -20,11 +22,17 @@ SAMPLES_DIR = RESOURCES / "samples"
 
 @dataclass(frozen=True)
 class Sample:
+    """A bundled data set; ``file`` is a folder for images. ``data_kind``,
+    ``text_column`` and ``sequence`` say how to read it (see ``engine.goal_setup``)."""
+
     name: str
     file: str
-    target: str
+    target: str | None
     task: str
     description: str
+    data_kind: str = "table"
+    text_column: str | None = None
+    sequence: dict | None = None
 
     @property
     def path(self) -> Path:
@@ -42,6 +50,16 @@ SAMPLES = {
         Sample("diabetes", "diabetes.csv", "progression", "regression",
                "442 diabetes patients described by 10 measurements; "
                "predict how far the disease progressed one year later."),
+        Sample("digits", "digits", None, "multiclass",
+               "1,797 scanned handwritten digits (8 x 8 pixels), one folder per digit; "
+               "predict which digit each image shows.", data_kind="images"),
+        Sample("support_messages", "support_messages.csv", "topic", "multiclass",
+               "900 short messages to a support desk (generated); predict their topic "
+               "from the words.", data_kind="text", text_column="message"),
+        Sample("vibration", "vibration.csv", "state", "multiclass",
+               "600 vibration signals of a machine, 64 readings each (generated); "
+               "predict whether it runs normally, is unbalanced or has a worn bearing.",
+               data_kind="sequence", sequence={"format": "wide"}),
     )
 }
 DEMO_SAMPLE = "breast_cancer"
@@ -61,13 +79,19 @@ def sample_frame(name: str) -> pd.DataFrame:
         raw = datasets.load_diabetes(as_frame=True, scaled=False)
         frame = raw.data.copy()
         frame["progression"] = raw.target
+    elif name == "support_messages":
+        frame = sample_builders.support_messages()
+    elif name == "vibration":
+        frame = sample_builders.vibration_signals()
     else:
         raise KeyError(name)
     return frame
 
 
 def write_sample(name: str, folder: Path = SAMPLES_DIR) -> Path:
-    """Write sample ``name`` as CSV into ``folder``."""
+    """Write sample ``name`` into ``folder`` (a CSV file, or a folder of PNG images)."""
     path = Path(folder) / SAMPLES[name].file
+    if SAMPLES[name].data_kind == "images":
+        return sample_builders.digits_folder(path)
     sample_frame(name).to_csv(path, index=False, float_format="%.6g")
     return path

@@ -7,7 +7,7 @@ import pandas as pd
 from engine import atomic
 from engine.datasets import source_frame, split_frame, target_values
 from engine.errors import ProjectError
-from engine.preprocess import fit_preprocessor
+from engine.input_coding import fit_inputs
 from engine.preprocess_store import save_preprocessor
 from engine.project import SPLITS_FILE, Project
 from engine.steps import goal_key
@@ -52,9 +52,7 @@ def split_project(project: Project, fractions: Fractions | None = None, seed: in
         summary["class_balance"] = balance
     project.split = summary
     train = split_frame(project, "train")
-    prep = fit_preprocessor(train, project.features, project.goal["task"],
-                            labels=project.goal.get("labels"),
-                            y_train=target_values(project, train))
+    prep = fit_inputs(project, train, target_values(project, train))
     save_preprocessor(project, prep)
     sizes = plan.sizes()
     project.log("split_made", text("decision.split_made", train=sizes["train"],

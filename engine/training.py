@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from engine import atomic
-from engine.backend import import_keras
+from engine.backend import import_keras, training_device
 from engine.constraints import measure_latency_ms
 from engine.datasets import DEV_SPLITS, split_frame, target_values
 from engine.decisions import now_iso
@@ -25,8 +25,8 @@ from engine.errors import JobCancelled, ProjectError
 from engine.fitted import Fitted
 from engine.evaluation import optimizing_error, score, to_predictions
 from engine.jobs import NEVER, CancelFlag, ProgressFn, RunFinished, StageStarted, ignore
-from engine.models import simple_baselines
-from engine.models.mlp_params import MlpParams
+from engine.input_coding import data_kind
+from engine.models import simple_baselines, zoo
 from engine.predictor import Predictor
 from engine.preprocess_store import load_preprocessor
 from engine.project import Project, open_project
@@ -34,23 +34,32 @@ from engine.run_record import RunRecord
 from engine.steps import split_key
 from engine.texts import text
 
-MODEL_KINDS = ("majority", "linear", "mlp")
+SPEC_FILE = "spec.json"
 
 
 @dataclass(frozen=True)
 class TrainingSpec:
-    """What to train. ``params`` are the model's hyperparameters (see ``MlpParams``)."""
+    """What to train: a model kind (``majority``, ``linear`` or a family of
+    ``engine.models.zoo``) with its architecture and training settings in ``params`` (see
+    ``TrainParams``). ``resume`` names an interrupted run to continue instead."""
 
     project_dir: str
     model: str = "mlp"
     params: dict[str, Any] = field(default_factory=dict)
+    resume: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> "TrainingSpec":
-        return cls(str(d["project_dir"]), str(d.get("model", "mlp")), dict(d.get("params") or {}))
+        return cls(str(d["project_dir"]), str(d.get("model", "mlp")),
+                   dict(d.get("params") or {}), str(d.get("resume") or ""))
+
+
+def model_kinds() -> tuple[str, ...]:
+    """Every model kind a run can have."""
+    return (*simple_baselines.KINDS, *zoo.FAMILIES)
 
 
 @dataclass(frozen=True)
@@ -82,32 +91,42 @@ def run_training(spec: TrainingSpec, progress: ProgressFn = ignore,
         >>> run_training(TrainingSpec("my-project", "linear")).status
         'finished'
     """
-    if spec.model not in MODEL_KINDS:
-        raise ValueError(f"unknown model kind {spec.model!r}")
     if cancel.is_set():
         raise JobCancelled()
     project = open_project(spec.project_dir)
     goal = project.goal
     if not goal or not project.split:
         raise ProjectError(text("project.no_split"))
+    if spec.resume:
+        spec = _resumed_spec(project, spec.resume)
+    if spec.model not in model_kinds():
+        raise ValueError(f"unknown model kind {spec.model!r}")
+    kind = data_kind(project)
+    if zoo.is_keras_kind(spec.model) and spec.model not in zoo.kinds_for(kind):
+        raise ProjectError(text("training.kind_mismatch", model=spec.model, data=kind,
+                                kinds=", ".join(zoo.kinds_for(kind))))
     progress(StageStarted("load", text("stage.loading")))
     prep = load_preprocessor(project)
     frames = {name: split_frame(project, name) for name in DEV_SPLITS}
     X = {name: prep.transform(f) for name, f in frames.items()}
     y_labels = {name: target_values(project, f) for name, f in frames.items()}
     y = {name: prep.encode_target(v) for name, v in y_labels.items()}
-    run_id = _new_run_id(project, spec.model)
+    run_id = spec.resume or _new_run_id(project, spec.model)
     run_dir = project.run_dir(run_id)
+    atomic.write_json(run_dir / SPEC_FILE, {"model": spec.model, "params": spec.params})
     started = time.perf_counter()
     progress(StageStarted("train", text("stage.training", model=spec.model)))
-    if spec.model == "mlp":
+    device = ""
+    if zoo.is_keras_kind(spec.model):
         import_keras()
-        from engine.mlp_fit import fit_mlp
+        from engine.keras_fit import fit_keras
 
-        fitted = fit_mlp(run_id, run_dir, prep, X, y, MlpParams.from_dict(spec.params),
-                         progress, cancel, goal=goal)
+        device = training_device()
+        fitted = fit_keras(run_id, run_dir, spec.model, prep, X, y, spec.params,
+                           progress, cancel, goal=goal, resume=bool(spec.resume))
     else:
-        fitted = _fit_baseline(spec.model, goal["task"], run_dir, X, y,
+        fitted = _fit_baseline(spec.model, goal["task"], run_dir,
+                               {k: prep.flat(v) for k, v in X.items()}, y,
                                int(spec.params.get("seed", 0)))
     predictor = Predictor(spec.model, fitted.model, prep)
     progress(StageStarted("evaluate", text("stage.evaluating")))
@@ -126,12 +145,40 @@ def run_training(spec: TrainingSpec, progress: ProgressFn = ignore,
         id=run_id, model=spec.model, label=fitted.label, status=status, created=now_iso(),
         params=fitted.param_dict, metrics=metrics, errors=errors, history=fitted.history,
         measured=measured, model_file=fitted.model_file, after_vault=project.vault_open,
-        split_key=split_key(project),
+        split_key=split_key(project), device=device,
         seconds=round(time.perf_counter() - started, 3), message=fitted.message,
     )
     record.save(run_dir)
     progress(RunFinished(run_id, status))
     return TrainingResult(run_id, status, errors, fitted.message)
+
+
+def resumable_runs(project: Project) -> list[str]:
+    """Runs that stopped before their end (cancelled, or the app was killed) and kept a
+    checkpoint to go on from."""
+    from engine.checkpoint import load_checkpoint
+    from engine.run_record import RUN_FILE
+
+    found = []
+    if not project.runs_dir.is_dir():
+        return found
+    for folder in sorted(p for p in project.runs_dir.iterdir() if p.is_dir()):
+        if not (folder / SPEC_FILE).is_file() or load_checkpoint(folder) is None:
+            continue
+        record = folder / RUN_FILE
+        status = json.loads(record.read_text(encoding="utf-8")).get("status") \
+            if record.is_file() else "interrupted"
+        if status != "finished":
+            found.append(folder.name)
+    return found
+
+
+def _resumed_spec(project: Project, run_id: str) -> TrainingSpec:
+    path = project.run_dir(run_id) / SPEC_FILE
+    if not path.is_file():
+        raise ProjectError(text("training.no_checkpoint", run=run_id))
+    saved = json.loads(path.read_text(encoding="utf-8"))
+    return TrainingSpec(str(project.root), saved["model"], dict(saved["params"]), run_id)
 
 
 def _fit_baseline(kind: str, task: str, run_dir, X, y, seed: int) -> Fitted:

@@ -21,9 +21,13 @@ STEPS = ("split", "baseline", "diagnose", "test", "report")
 
 
 def run_until(project: Project, until: str, progress: ProgressFn = ignore,
-              cancel: CancelFlag = NEVER, mlp_params: dict | None = None,
-              pdf: Path | None = None, csv_dir: Path | None = None) -> list[str]:
-    """Run the steps up to and including ``until``; return the steps that were run."""
+              cancel: CancelFlag = NEVER, deep_params: dict | None = None,
+              pdf: Path | None = None, csv_dir: Path | None = None,
+              deep_kind: str | None = None) -> list[str]:
+    """Run the steps up to and including ``until``; return the steps that were run.
+
+    ``deep_params``/``deep_kind``: settings and family of the baseline's deep model.
+    """
     if until not in STEPS:
         raise ProjectError(text("workflow.bad_step", step=until, steps=", ".join(STEPS)))
     if project.goal is None:
@@ -35,7 +39,7 @@ def run_until(project: Project, until: str, progress: ProgressFn = ignore,
         if step == "split" and project.split is None:
             split_project(project)
         elif step == "baseline" and not any(r.status == "finished" for r in project.runs):
-            run_baselines(project, progress, cancel, mlp_params)
+            run_baselines(project, progress, cancel, deep_params, deep_kind)
         elif step == "diagnose" and project.diagnosis is None:
             diagnose_project(project)
         elif step == "test" and project.final_test is None:

@@ -8,8 +8,7 @@ import sys
 from pathlib import Path
 
 from engine.diagnosis import diagnose
-from engine.errors import GoalError
-from engine.file_check import check_file
+from engine.errors import GoalError, ProjectError
 from engine.goal_setup import GoalChoice, new_project
 from engine.cli.printer import EventPrinter
 from engine.project import PROJECT_FILE, open_project
@@ -28,7 +27,7 @@ def cmd_demo(args) -> int:
     project = new_project(folder, GoalChoice(data=str(sample.path), target=sample.target,
                                              constraints=("latency_ms < 50",)))
     _print_goal(project)
-    run_until(project, "report", EventPrinter(), mlp_params={"epochs": args.epochs},
+    run_until(project, "report", EventPrinter(), deep_params={"epochs": args.epochs},
               pdf=out / "report.pdf", csv_dir=out / "csv")
     _print_outcome(project)
     print(text("cli.report_written", pdf=out / "report.pdf", csv=out / "csv"))
@@ -38,7 +37,9 @@ def cmd_demo(args) -> int:
 def cmd_new(args) -> int:
     choice = GoalChoice(data=args.data, target=args.target, target_data=args.target_data,
                         task=args.task, metric=args.metric, constraints=tuple(args.constraint),
-                        target_error=_error_value(args.target_error))
+                        target_error=_error_value(args.target_error),
+                        data_kind=_data_kind(args), text_column=args.text_column,
+                        sequence=_sequence(args))
     project = new_project(args.dir, choice)
     print(text("cli.project_made", path=project.root))
     _print_goal(project)
@@ -49,18 +50,90 @@ def cmd_new(args) -> int:
 
 def cmd_run(args) -> int:
     project = open_project(args.dir)
-    done = run_until(project, args.until, EventPrinter(), mlp_params={"epochs": args.epochs})
+    params = {"epochs": args.epochs, **parse_settings(args.set)}
+    done = run_until(project, args.until, EventPrinter(), deep_params=params,
+                     deep_kind=args.model)
     print(text("cli.steps_done", steps=", ".join(done) or text("cli.nothing_to_do")))
+    _print_sanity(project)
     _print_outcome(project)
     return 0
 
 
+def cmd_train(args) -> int:
+    from engine.input_coding import data_kind
+    from engine.models import zoo
+    from engine.training import TrainingSpec, resumable_runs, run_training
+
+    project = open_project(args.dir)
+    resume = ""
+    if args.resume:
+        waiting = resumable_runs(project)
+        if not waiting:
+            raise ProjectError(text("cli.nothing_to_resume"))
+        resume = waiting[-1] if args.resume == "latest" else args.resume
+        if resume not in waiting:
+            raise ProjectError(text("cli.not_resumable", run=resume,
+                                    runs=", ".join(waiting)))
+    kind = args.model or zoo.default_kind(data_kind(project))
+    result = run_training(TrainingSpec(str(project.root), kind, parse_settings(args.set),
+                                       resume), EventPrinter())
+    print(text("cli.run_done", run=result.run_id, status=result.status,
+               dev=f"{result.errors.get('dev', float('nan')):.4f}"))
+    if result.message:
+        print(f"  {result.message}")
+    return 0
+
+
+def parse_settings(pairs: list[str]) -> dict:
+    """``["width=128", "optimizer=sgd"]`` as ``{"width": 128, "optimizer": "sgd"}``."""
+    out = {}
+    for pair in pairs:
+        name, sep, raw = pair.partition("=")
+        if not sep or not name.strip():
+            raise ProjectError(text("cli.bad_setting", pair=pair))
+        out[name.strip()] = _value(raw.strip())
+    return out
+
+
+def _value(raw: str):
+    if raw.lower() in ("true", "false"):
+        return raw.lower() == "true"
+    for cast in (int, float):
+        try:
+            return cast(raw)
+        except ValueError:
+            pass
+    return raw
+
+
+def _data_kind(args) -> str | None:
+    if args.text_column:
+        return "text"
+    if args.sequence:
+        return "sequence"
+    return None
+
+
+def _sequence(args) -> dict | None:
+    if not args.sequence:
+        return None
+    if args.sequence == "wide":
+        return {"format": "wide"}
+    return {"format": "long", "id": args.id_column, "time": args.time_column,
+            "values": list(args.value_column)}
+
+
 def cmd_check(args) -> int:
-    result = check_file(args.file, args.target)
+    from engine.source_check import check_source
+
+    result = check_source(args.file, args.target, _data_kind(args), args.text_column,
+                          _sequence(args))
     print(text("cli.check_summary", path=args.file, rows=result.summary.rows,
                columns=result.summary.columns))
-    for note in result.table.notes:
+    for note in result.notes:
         print(f"  note: {note}")
+    for name, reason in result.skipped:
+        print("  " + text("cli.skipped_file", file=name, reason=reason))
     for f in result.findings:
         print(f"  [{f.severity}] {f.message} {f.fix}")
     if not result.usable:
@@ -113,6 +186,17 @@ def _print_goal(project) -> None:
     g = project.goal
     print(text("cli.goal", target=g["target"], task=g["task"], metric=g["metric"]))
     print(f"  {g['metric_reason']}")
+
+
+def _print_sanity(project) -> None:
+    report = project.sanity
+    if not report:
+        return
+    word = text("cli.sanity_passed" if report.get("passed") else "cli.sanity_failed")
+    print(text("cli.sanity", model=report.get("model", ""), verdict=word))
+    for name in ("overfit", "initial_loss", "lr_range"):
+        if report.get(name):
+            print(f"  - {report[name].get('text', '')}")
 
 
 def _print_outcome(project) -> None:

@@ -23,6 +23,7 @@ COMMANDS = {
     "demo": commands.cmd_demo,
     "new": commands.cmd_new,
     "run": commands.cmd_run,
+    "train": commands.cmd_train,
     "check": commands.cmd_check,
     "diagnose": commands.cmd_diagnose,
     "report": commands.cmd_report,

@@ -28,12 +28,16 @@ def build_parser() -> PlainParser:
     demo.add_argument("--out", default="demo-output", help="folder for the project and report")
     demo.add_argument("--epochs", type=int, default=100, help="most epochs for the Keras model")
 
-    new = sub.add_parser("new", help="make a project from a data file")
+    new = sub.add_parser("new", help="make a project from a data file or an image folder")
     new.add_argument("dir", help="the new project folder")
-    new.add_argument("--data", required=True, help="the data file (CSV, Excel or Parquet)")
+    new.add_argument("--data", required=True,
+                     help="the data file (CSV, Excel or Parquet), or a folder with one "
+                          "sub-folder of images per class")
     new.add_argument("--target-data", help="a second file: the data you care about; "
                                            "it supplies the dev and test sets")
-    new.add_argument("--target", required=True, help="the column to predict")
+    new.add_argument("--target", help="the column to predict (not for an image folder: "
+                                      "its sub-folder names are the classes)")
+    _data_kind_options(new)
     new.add_argument("--task", choices=("binary", "multiclass", "regression"),
                      help="override the task Practica infers from the target")
     new.add_argument("--metric", help="the optimizing metric (default: Practica suggests one)")
@@ -47,10 +51,26 @@ def build_parser() -> PlainParser:
     run.add_argument("--until", required=True, choices=STEPS,
                      help="the last step to run (test opens the vault, once)")
     run.add_argument("--epochs", type=int, default=100, help="most epochs for the Keras model")
+    run.add_argument("--model", help="the deep model of the baseline (default: the usual one "
+                                     "for the data: mlp, cnn, conv1d or text_pool)")
+    run.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
+                     help="a setting of the deep model, e.g. optimizer=sgd, "
+                          "schedule=warmup_cosine, imbalance=class_weights, augment=0.5")
 
-    check = sub.add_parser("check", help="summarize a data file and list its problems")
+    train = sub.add_parser("train", help="train one more model of a split project")
+    train.add_argument("dir", help="the project folder")
+    train.add_argument("--model", help="mlp, cnn, conv1d, gru, lstm, text_pool, text_conv, "
+                                       "linear or majority (default: the usual one)")
+    train.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
+                       help="a setting, e.g. learning_rate=0.01, width=128, epochs=20")
+    train.add_argument("--resume", nargs="?", const="latest", metavar="RUN",
+                       help="continue an interrupted run (the latest one if no RUN given)")
+
+    check = sub.add_parser("check", help="summarize a data file or image folder and list "
+                                         "its problems")
     check.add_argument("file")
     check.add_argument("--target", help="the column to predict")
+    _data_kind_options(check)
 
     diag = sub.add_parser("diagnose", help="read an error ladder (errors in percent)")
     for name in ("train", "dev"):
@@ -64,3 +84,15 @@ def build_parser() -> PlainParser:
     report.add_argument("--pdf", help="where to write the PDF")
     report.add_argument("--csv", help="folder for the CSV files")
     return p
+
+
+def _data_kind_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--text-column", metavar="COL",
+                   help="the data are texts: the column that holds them")
+    p.add_argument("--sequence", choices=("wide", "long"),
+                   help="the data are sequences: one series per row (wide: the numeric "
+                        "columns in file order) or one time step per row (long)")
+    p.add_argument("--id-column", metavar="COL", help="long sequences: the series' id")
+    p.add_argument("--time-column", metavar="COL", help="long sequences: the time step")
+    p.add_argument("--value-column", action="append", default=[], metavar="COL",
+                   help="long sequences: a measured value (repeat for several)")

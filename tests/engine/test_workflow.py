@@ -45,7 +45,7 @@ def test_specs_events_and_results_cross_a_process_boundary_as_json(split_project
 
 
 def test_run_until_does_each_step_once(split_project):
-    done = run_until(split_project, "diagnose", mlp_params={"epochs": 2})
+    done = run_until(split_project, "diagnose", deep_params={"epochs": 2})
     assert done == ["baseline", "diagnose"]
     assert run_until(split_project, "diagnose") == []
     assert split_project.chosen_run and split_project.diagnosis["verdict"]

@@ -1,0 +1,66 @@
+"""The fitted coding from a project's examples to model inputs, for every data kind.
+
+Tables use ``engine.preprocess``; image folders, text and sequences have their own codings
+(``engine.image_inputs``, ``engine.text_inputs``, ``engine.sequence_inputs``). Each is fitted
+on the training rows only, saved as JSON, and offers the same face: ``kind``,
+``transform(frame)``, ``input_shape``, ``flat(X)`` (inputs for the linear baseline),
+``n_inputs``, ``target``, ``encode_target`` and ``decode_regression``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from engine.project import Project
+
+DATA_KIND_NAMES = ("table", "images", "text", "sequence")
+
+
+def data_kind(project: Project) -> str:
+    """What the project's examples are: ``table``, ``images``, ``text`` or ``sequence``."""
+    return str((project.goal or {}).get("data_kind") or "table")
+
+
+def fit_inputs(project: Project, train: pd.DataFrame, y_train: pd.Series):
+    """Fit the coding of the project's data kind on the training rows ``train``."""
+    goal = project.goal or {}
+    task, labels = goal["task"], goal.get("labels")
+    kind = data_kind(project)
+    if kind == "images":
+        from engine.image_inputs import fit_image_inputs
+
+        return fit_image_inputs(train, project.source("main").path, task, labels, y_train)
+    if kind == "text":
+        from engine.text_inputs import fit_text_inputs
+
+        return fit_text_inputs(train, goal["inputs"]["text_column"], task, labels, y_train)
+    if kind == "sequence":
+        from engine.sequence_inputs import columns_by_channel, fit_sequence_inputs
+
+        return fit_sequence_inputs(train, columns_by_channel(project.features), task, labels,
+                                   y_train)
+    from engine.preprocess import fit_preprocessor
+
+    return fit_preprocessor(train, project.features, task, labels=labels, y_train=y_train)
+
+
+def coding_from_dict(d: dict[str, Any]):
+    """The coding saved as ``d`` (``to_dict`` of any of them)."""
+    kind = d.get("kind", "table")
+    if kind == "images":
+        from engine.image_inputs import ImageInputs
+
+        return ImageInputs.from_dict(d)
+    if kind == "text":
+        from engine.text_inputs import TextInputs
+
+        return TextInputs.from_dict(d)
+    if kind == "sequence":
+        from engine.sequence_inputs import SequenceInputs
+
+        return SequenceInputs.from_dict(d)
+    from engine.preprocess import Preprocessor
+
+    return Preprocessor.from_dict(d)
