@@ -4,7 +4,9 @@
 numbers the engine computed to growing buffers (preallocated, doubled when full); a timer
 hands the buffers to curves created once (``setData``) about 15 times a second, and only
 while something changed. A new run (a new ``run_id``) clears the plots; alerts from the
-engine appear below them with a warning mark. Nothing here computes on data.
+engine appear below them with a warning mark. Tabs beside the curves show the run's
+statistics (weight updates, gradients, units, filters: ``gui.telemetry_panels``), redrawn
+on the same timer and only while their tab is the one shown. Nothing here computes on data.
 """
 
 from __future__ import annotations
@@ -22,64 +24,16 @@ from PySide6.QtWidgets import (QFrame, QGridLayout, QHBoxLayout, QLabel, QStyle,
 from engine.jobs import AlertRaised, BatchEnded, EpochEnded, RunFinished
 from gui.jobs import JobRunner
 from gui.pages.base import gui_text
+from gui.plot_parts import GrowingSeries, RateAxis, WholeNumberAxis, styled_plot
+from gui.telemetry_panels import telemetry_panels
+
+__all__ = ["GrowingSeries", "LiveMonitor", "RateAxis", "WholeNumberAxis"]
 
 REFRESH_MS = 100  # 10 Hz: one plot per tick keeps each tick short (see _redraw)
 
 # Okabe-Ito colours, told apart by colour-blind readers; line style and symbol tell
 # training from dev rows in grey print too.
 TRAIN, DEV, LR = "#0072B2", "#D55E00", "#009E73"
-
-
-class GrowingSeries:
-    """(x, y) points in preallocated arrays that double when full.
-
-    ``data()`` returns views of the filled part; a cleared series gets fresh arrays, so a
-    view handed to a curve earlier is never overwritten.
-    """
-
-    def __init__(self, capacity: int = 256) -> None:
-        self._capacity = capacity
-        self.clear()
-
-    def clear(self) -> None:
-        self._x = np.empty(self._capacity)
-        self._y = np.empty(self._capacity)
-        self._n = 0
-
-    def append(self, x: float, y: float) -> None:
-        if self._n == len(self._x):
-            self._x = np.concatenate([self._x, np.empty(len(self._x))])
-            self._y = np.concatenate([self._y, np.empty(len(self._y))])
-        self._x[self._n] = x
-        self._y[self._n] = y
-        self._n += 1
-
-    def __len__(self) -> int:
-        return self._n
-
-    def data(self) -> tuple[np.ndarray, np.ndarray]:
-        return self._x[:self._n], self._y[:self._n]
-
-
-class WholeNumberAxis(pg.AxisItem):
-    """A bottom axis for epochs and steps: ticks only at whole numbers."""
-
-    def tickSpacing(self, minVal, maxVal, size):
-        levels = [(spacing, offset) for spacing, offset in super().tickSpacing(minVal, maxVal, size)
-                  if spacing >= 1]
-        return levels or [(1.0, 0.0)]
-
-
-class RateAxis(pg.AxisItem):
-    """A log-scale axis for the learning rate, labelled only at 1, 2 and 5 times a power
-    of ten (pyqtgraph labels every minor tick when the range is under one decade)."""
-
-    def tickStrings(self, values, scale, spacing):
-        strings = super().tickStrings(values, scale, spacing)
-        if not self.logMode:
-            return strings
-        return [text if round(10 ** (v - math.floor(v + 1e-9)), 6) in (1.0, 2.0, 5.0) else ""
-                for v, text in zip(values, strings)]
 
 
 @dataclass(frozen=True)
@@ -121,7 +75,9 @@ class LiveMonitor(QWidget):
         self._fresh_job = False
         self._epoch = 0
         self._series = {name: GrowingSeries() for name in SERIES}
-        self._dirty: dict[str, None] = {}  # an ordered set: oldest change first
+        # An ordered set, oldest change first: curve names, and telemetry panels.
+        self._dirty: dict[object, None] = {}
+        self._panels: list = []  # telemetry panels (see add_panel)
         self._alerts: list[AlertRaised] = []
 
         layout = QVBoxLayout(self)
@@ -154,8 +110,7 @@ class LiveMonitor(QWidget):
             grid.addWidget(self.plots[name], i // 2, i % 2)
         self.plots["lr"].setXLink(self.plots["batch"])  # the same steps, one above the other
         self.tabs.addTab(curves_tab, gui_text("monitor.tab_curves"))
-        # Room for the telemetry panels of a later step (weight-update ratios per layer,
-        # dead or saturated units, gradient norms): they arrive as tabs via add_panel().
+        self.tabs.currentChanged.connect(self._tab_changed)
         layout.addWidget(self.tabs, 1)
         self.curves = {name: self._make_curve(spec) for name, spec in SERIES.items()}
         # One key for all panels, above them, so no legend hides a curve.
@@ -180,34 +135,19 @@ class LiveMonitor(QWidget):
         self._timer.timeout.connect(self._redraw)
         runner.job_started.connect(self._job_started)
         runner.job_event.connect(self._on_event)
+        # Weight updates, gradients, units and filters (gui.telemetry_panels): tabs that
+        # show while a run sends those statistics.
+        for panel in telemetry_panels():
+            self.add_panel(panel, panel.title)
         self.reset()
 
     # ----- building
     def _make_plot(self, name, title_key, x_key, y_key, long_curve) -> pg.PlotWidget:
-        axes = {"bottom": WholeNumberAxis("bottom")}
-        if name == "lr":
-            axes["left"] = RateAxis("left")
-        widget = pg.PlotWidget(background="w", axisItems=axes)
-        widget.setMinimumSize(260, 180)
-        item = widget.getPlotItem()
-        item.setTitle(gui_text(f"monitor.{title_key}"), color="#222", size="10pt")
-        item.showGrid(x=True, y=True, alpha=0.15)
-        item.getViewBox().setDefaultPadding(0.05)  # end points are not cut by the frame
-        item.hideButtons()
-        for side in ("left", "bottom"):
-            axis = item.getAxis(side)
-            axis.setPen("#888")
-            axis.setTextPen("#333")
-            axis.enableAutoSIPrefix(False)  # "800 (x0.001)" means nothing to a non-programmer
-        item.setLabel("bottom", gui_text(f"monitor.{x_key}"), color="#333")
-        if y_key:
-            item.setLabel("left", gui_text(f"monitor.{y_key}"), color="#333")
-        if name == "lr":
-            item.setLogMode(y=True)  # schedules multiply the rate: equal steps look equal
-        if long_curve:
-            item.setClipToView(True)
-            item.setDownsampling(auto=True, mode="peak")
-        return widget
+        return styled_plot(gui_text(f"monitor.{title_key}"), gui_text(f"monitor.{x_key}"),
+                           gui_text(f"monitor.{y_key}") if y_key else None,
+                           left=RateAxis("left") if name == "lr" else None,
+                           # schedules multiply the rate: equal steps look equal
+                           log_y=name == "lr", long_curve=long_curve)
 
     def _make_curve(self, spec: CurveSpec):
         pen = dict(spec.pen)
@@ -220,8 +160,23 @@ class LiveMonitor(QWidget):
         return self.plots[spec.panel].getPlotItem().plot([], [], **options)
 
     def add_panel(self, widget: QWidget, title: str) -> None:
-        """Add a telemetry panel as a tab beside the curves."""
-        self.tabs.addTab(widget, title)
+        """Add a panel as a tab beside the curves. A telemetry panel (one with ``take``,
+        ``redraw``, ``reset`` and ``wanted``, see ``gui.telemetry_panels``) gets every run
+        event, is redrawn on the monitor's timer and its tab shows only while it has
+        something to show."""
+        index = self.tabs.addTab(widget, title)
+        if hasattr(widget, "take"):
+            self._panels.append(widget)
+            self.tabs.setTabVisible(index, widget.wanted())
+
+    def panels(self) -> list:
+        """The telemetry panels, in tab order."""
+        return list(self._panels)
+
+    def set_data_kind(self, kind: str) -> None:
+        """Tell the panels what the examples are (the filters panel waits for images)."""
+        for panel in self._panels:
+            panel.set_data_kind(kind)
 
     def set_metric_name(self, name: str) -> None:
         """Title the metric panel with the goal's metric (e.g. "F1 score")."""
@@ -236,6 +191,9 @@ class LiveMonitor(QWidget):
             series.clear()
             self.curves[name].setData([], [])
         self._dirty.clear()
+        for panel in self._panels:
+            panel.reset()
+            self._show_tab(panel)
         self._alerts.clear()
         while self.alert_rows.count() > 1:
             row = self.alert_rows.takeAt(1)
@@ -270,6 +228,10 @@ class LiveMonitor(QWidget):
             self.reset()
             self._run_id = run_id
             self.title.setText(gui_text("monitor.starting", run=run_id))
+        for panel in self._panels:
+            if panel.take(event):
+                self._mark(panel)
+                self._show_tab(panel)
         if isinstance(event, BatchEnded):
             self._add("batch_loss", event.step, event.batch_loss)
             self._add("smoothed", event.step, event.smoothed)
@@ -293,9 +255,24 @@ class LiveMonitor(QWidget):
         if not math.isfinite(y):
             return  # nothing to draw; an alert says what happened
         self._series[name].append(x, y)
-        self._dirty[name] = None
+        self._mark(name)
+
+    def _mark(self, key) -> None:
+        """Note that curve ``key`` (a name) or a telemetry panel needs a redraw."""
+        self._dirty[key] = None
         if not self._timer.isActive():
             self._timer.start()
+
+    def _show_tab(self, panel) -> None:
+        index = self.tabs.indexOf(panel)
+        wanted = panel.wanted()
+        if self.tabs.isTabVisible(index) != wanted:
+            self.tabs.setTabVisible(index, wanted)
+
+    def _tab_changed(self, _index: int) -> None:
+        panel = self.tabs.currentWidget()
+        if panel in self._panels and panel.stale:
+            self._mark(panel)  # it was not redrawn while hidden
 
     def _show_alert(self, alert: AlertRaised) -> None:
         self._alerts.append(alert)
@@ -324,8 +301,16 @@ class LiveMonitor(QWidget):
         if not self._dirty:
             self._timer.stop()
             return
-        panel = self._panel_of(next(iter(self._dirty)))
-        for name in [n for n in self._dirty if self._panel_of(n) is panel]:
+        first = next(iter(self._dirty))
+        if not isinstance(first, str):  # a telemetry panel: drawn only where it is seen
+            self._dirty.pop(first)
+            first.stale = self.tabs.currentWidget() is not first
+            if not first.stale:
+                first.redraw()
+            return
+        panel = self._panel_of(first)
+        for name in [n for n in self._dirty if isinstance(n, str)
+                     and self._panel_of(n) is panel]:
             self.curves[name].setData(*self._series[name].data())
             self._dirty.pop(name, None)
 

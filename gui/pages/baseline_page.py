@@ -1,22 +1,26 @@
-"""Step 3 — Baseline: the three proposed models, the network's main settings, the live
-monitor while they train, and a table of every run with its errors and measurements.
+"""Step 3 — Baseline: the three proposed models, the neural network's kind and settings, the
+sanity checks made before it trains, the live monitor while they train, and a table of every
+run with its errors and measurements.
 
-Training runs in the engine process (``baselines`` job); every number in the table comes
-from the project's run records, formatted by the report's helpers.
+Training runs in the engine process (``baselines`` job; ``sanity`` runs the checks alone,
+``resumable`` and ``train`` with ``resume`` continue an interrupted run); every number shown
+comes from the project (its run records and ``project.sanity``), formatted for display.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QAbstractSpinBox, QDoubleSpinBox, QFormLayout, QGroupBox,
-                               QHBoxLayout, QLabel, QPushButton, QSpinBox, QVBoxLayout, QWidget)
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout
 
 from engine.diagnose_step import feasibility
-from engine.models.mlp_params import MlpParams
+from engine.input_coding import data_kind
 from engine.report.formatting import (error_is_share, fmt_count, fmt_error, fmt_number,
                                       metric_label)
 from gui.live_monitor import LiveMonitor
 from gui.pages.base import StepPage, gui_text
+from gui.pages.deep_settings import DeepSettings, kind_name
+from gui.pages.resume_box import ResumeBox
+from gui.pages.sanity_box import SanityBox
 from gui.result_table import ResultTable, settle_layout
 
 SPLITS = ("train", "train_dev", "dev")
@@ -36,7 +40,12 @@ class BaselinePage(StepPage):
         self.models.setTextFormat(Qt.RichText)
         QVBoxLayout(models_box).addWidget(self.models)
         self.body.addWidget(models_box)
-        self.body.addWidget(self._settings_box())
+        self.settings = DeepSettings()
+        self.body.addWidget(self.settings)
+        self.sanity = SanityBox()
+        self.body.addWidget(self.sanity)
+        self.resume_box = ResumeBox()
+        self.body.addWidget(self.resume_box)
 
         row = QHBoxLayout()
         self.train_button = QPushButton(gui_text("baseline.train"))
@@ -69,82 +78,79 @@ class BaselinePage(StepPage):
         self.table = ResultTable("runsTable")
         runs_layout.addWidget(self.table)
         self.body.addWidget(runs_box)
+        self._resumable_key: tuple | None = None  # what the last ``resumable`` job saw
+        self.settings.kind_combo.currentIndexChanged.connect(self._show_sanity)
+        self.sanity.use_rate.connect(self.settings.set_learning_rate)
+        self.sanity.run_requested.connect(self.run_sanity)
+        self.resume_box.resume.connect(self.resume)
         session.runner.busy_changed.connect(self._busy_changed)
+        # A bound method, not a ``then``: Qt drops the connection when the page goes away.
+        session.runner.job_finished.connect(self._job_finished)
         self.finish_layout()
 
-    # ----- the network's settings
-    def _settings_box(self) -> QGroupBox:
-        box = QGroupBox(gui_text("baseline.mlp_title"))
-        box.setObjectName("mlpSettings")
-        form = QFormLayout(box)
-        defaults = MlpParams()
-        self.epochs_spin = self._int_spin("epochsSpin", 1, 10_000, defaults.epochs)
-        self.width_spin = self._int_spin("widthSpin", 1, 4096, defaults.width)
-        self.depth_spin = self._int_spin("depthSpin", 1, 12, defaults.depth)
-        self.learning_rate_spin = QDoubleSpinBox()
-        self.learning_rate_spin.setObjectName("learningRateSpin")
-        self.learning_rate_spin.setDecimals(5)
-        self.learning_rate_spin.setRange(0.00001, 1.0)
-        self.learning_rate_spin.setStepType(QAbstractSpinBox.AdaptiveDecimalStepType)
-        self.learning_rate_spin.setValue(defaults.learning_rate)
-        self._spins = {"epochs": self.epochs_spin, "width": self.width_spin,
-                       "depth": self.depth_spin, "learning_rate": self.learning_rate_spin}
-        for name, spin in self._spins.items():
-            spin.setToolTip(gui_text(f"baseline.{name}_tip"))
-            mark = QLabel(gui_text("baseline.recommended",
-                                   value=fmt_number(getattr(defaults, name))))
-            mark.setObjectName(f"{name}Recommended")
-            mark.setProperty("role", "recommended")
-            line = QWidget()
-            layout = QHBoxLayout(line)
-            layout.setContentsMargins(0, 0, 0, 0)
-            layout.addWidget(spin)
-            layout.addWidget(mark)
-            layout.addStretch(1)
-            label = QLabel(gui_text(f"baseline.{name}"))
-            label.setBuddy(spin)
-            form.addRow(label, line)
-        self.reset_button = QPushButton(gui_text("baseline.reset"))
-        self.reset_button.setObjectName("resetMlpButton")
-        self.reset_button.clicked.connect(self.reset_settings)
-        reset_row = QHBoxLayout()
-        reset_row.addWidget(self.reset_button)
-        reset_row.addStretch(1)
-        form.addRow("", reset_row)
-        return box
-
-    @staticmethod
-    def _int_spin(name: str, low: int, high: int, value: int) -> QSpinBox:
-        spin = QSpinBox()
-        spin.setObjectName(name)
-        spin.setRange(low, high)
-        spin.setValue(value)
-        spin.setGroupSeparatorShown(True)
-        return spin
-
-    def reset_settings(self) -> None:
-        defaults = MlpParams()
-        for name, spin in self._spins.items():
-            spin.setValue(getattr(defaults, name))
-
-    def mlp_params(self) -> dict:
-        """The settings as the ``baselines`` job takes them (the rest keep their defaults)."""
-        return {name: spin.value() for name, spin in self._spins.items()}
-
     # ----- actions
+    def deep_params(self) -> dict:
+        """The network's settings as the ``baselines`` job takes them (``deep_params``)."""
+        return self.settings.params()
+
+    def job_args(self) -> dict:
+        return {"deep_params": self.deep_params(), "deep_kind": self.settings.kind()}
+
     def train(self) -> None:
-        self.session.run("baselines", {"mlp_params": self.mlp_params()})
+        self.session.run("baselines", self.job_args())
+
+    def run_sanity(self) -> None:
+        self.session.run("sanity", {"kind": self.settings.kind(), "params": self.deep_params()})
+
+    def resume(self, run_id: str) -> None:
+        if self.project is not None:
+            self.session.run("train", {"project_dir": str(self.project.root), "resume": run_id})
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt API
+        super().showEvent(event)
+        self._check_resumable_soon()
+
+    def _check_resumable_soon(self) -> None:
+        # After the slots of a job's end have run (another page may start a job then).
+        QTimer.singleShot(0, self, self._check_resumable)
+
+    def _check_resumable(self) -> None:
+        """Ask the engine which runs can be continued, once per state of the runs."""
+        project, states = self.project, self.session.states()
+        if (project is None or states is None or states["baseline"].state == "locked"
+                or self.session.runner.busy or not self.isVisible()):
+            return
+        key = (str(project.root), tuple((r.id, r.status) for r in project.runs))
+        if key != self._resumable_key:
+            self._resumable_key = key
+            self.session.run("resumable", {})
+
+    def _job_finished(self, job: str, result) -> None:
+        if job == "resumable":
+            self._resumable_found(result)
+
+    def _resumable_found(self, result) -> None:
+        self.resume_box.show_runs(list((result or {}).get("runs") or []))
 
     def refresh(self) -> None:
         self._show_project()
         settle_layout()
+        self._check_resumable_soon()
 
     def _show_project(self) -> None:
         project = self.project
         states = self.session.states()
         goal = (project.goal or {}) if project is not None else {}
         kind = "regression" if goal.get("task") == "regression" else "classification"
-        self.models.setText(gui_text(f"baseline.models_{kind}"))
+        self.models.setText(gui_text(f"deep.models_{kind}"))
+        if project is not None:
+            examples = data_kind(project)
+            self.settings.set_project(examples, goal.get("task") or "binary")
+            self.monitor.set_data_kind(examples)
+        else:
+            self.resume_box.show_runs([])
+            self._resumable_key = None
+        self._show_sanity()
         if goal.get("metric"):
             self.monitor.set_metric_name(metric_label(goal["metric"]))
         ready = states is not None and states["baseline"].state != "locked"
@@ -153,13 +159,24 @@ class BaselinePage(StepPage):
         self._update_button()
         self._fill_table()
 
-    def _busy_changed(self, _busy: bool) -> None:
+    def _show_sanity(self, _index: int = 0) -> None:
+        report = self.project.sanity if self.project is not None else None
+        model = (report or {}).get("model")
+        self.sanity.show_report(report, kind_name(model) if model else "",
+                                kind_name(self.settings.kind()))
+
+    def _busy_changed(self, busy: bool) -> None:
         self._update_button()
+        if not busy:
+            self._check_resumable_soon()
 
     def _update_button(self) -> None:
         states = self.session.states()
         ready = states is not None and states["baseline"].state != "locked"
-        self.train_button.setEnabled(ready and not self.session.runner.busy)
+        busy = self.session.runner.busy
+        self.train_button.setEnabled(ready and not busy)
+        self.sanity.set_busy(busy, ready)
+        self.resume_box.set_busy(busy)
 
     def _fill_table(self) -> None:
         project = self.project

@@ -110,7 +110,7 @@ class DiagnosePage(StepPage):
         if move is None:
             return
         self._say_outcome("")
-        self.session.run("train", {"project_dir": str(project.root), "model": "mlp",
+        self.session.run("train", {"project_dir": str(project.root), "model": move.model,
                                    "params": move.params}, then=self._after_move)
 
     def _after_move(self, result) -> None:

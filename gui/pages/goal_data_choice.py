@@ -1,6 +1,7 @@
-"""Choosing the data file on the Goal page: a drop zone with a "Choose file…" button, and the
-bundled samples offered for a first try. Dropping is handled by the page (the whole page is
-a drop target); this widget only shows where to drop and emits what was chosen."""
+"""Choosing the data on the Goal page: a drop zone with "Choose file…" and "Choose folder of
+images…" buttons, and the bundled samples offered for a first try. Dropping is handled by
+the page (the whole page is a drop target); this widget only shows where to drop and emits
+what was chosen."""
 
 from __future__ import annotations
 
@@ -25,7 +26,8 @@ def sample_title(name: str) -> str:
 
 
 class DataChoice(QWidget):
-    """Emits ``file_chosen(path)`` from the file dialog, ``sample_chosen(name)`` from the list."""
+    """Emits ``file_chosen(path)`` from the file or folder dialog, ``sample_chosen(name)``
+    from the list."""
 
     file_chosen = Signal(str)
     sample_chosen = Signal(str)
@@ -40,12 +42,16 @@ class DataChoice(QWidget):
         self.zone.setMinimumHeight(64)
         zone_row = QHBoxLayout(self.zone)
         zone_row.setContentsMargins(16, 12, 16, 12)
-        hint = QLabel(gui_text("goal.drop_hint"))
+        hint = QLabel(gui_text("goal_source.drop_hint"))
         hint.setWordWrap(True)
         self.choose_button = QPushButton(gui_text("goal.choose_file"))
         self.choose_button.setObjectName("chooseFileButton")
+        self.folder_button = QPushButton(gui_text("goal_source.choose_folder"))
+        self.folder_button.setObjectName("chooseFolderButton")
+        self.folder_button.setToolTip(gui_text("goal_source.choose_folder_tip"))
         zone_row.addWidget(hint, 1)
         zone_row.addWidget(self.choose_button)
+        zone_row.addWidget(self.folder_button)
         outer.addWidget(self.zone)
 
         samples_label = QLabel(gui_text("goal.samples_label"))
@@ -69,6 +75,7 @@ class DataChoice(QWidget):
         self.fit_list_height()
 
         self.choose_button.clicked.connect(self.choose_file)
+        self.folder_button.clicked.connect(self.choose_folder)
         self.sample_list.itemClicked.connect(self._sample_item)
         self.sample_list.itemActivated.connect(self._sample_item)
 
@@ -85,6 +92,12 @@ class DataChoice(QWidget):
     def choose_file(self) -> None:
         path, _filter = QFileDialog.getOpenFileName(
             self, gui_text("goal.choose_title"), str(Path.home()), gui_text("goal.file_filter"))
+        if path:
+            self.file_chosen.emit(path)
+
+    def choose_folder(self) -> None:
+        path = QFileDialog.getExistingDirectory(
+            self, gui_text("goal_source.choose_folder_title"), str(Path.home()))
         if path:
             self.file_chosen.emit(path)
 

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (QComboBox, QFileDialog, QGridLayout, QHBoxLayout,
 from engine.tasks import TASK_KINDS
 from gui.pages.base import gui_text
 from gui.pages.goal_data_choice import DataChoice, sample_title
+from gui.pages.goal_examples import ExamplesChoice, FolderInfo
 from gui.pages.goal_judging import JudgingForm
 from gui.pages.labels import (LABEL_WIDTH, field_label, heading, note, recommended_mark,
                               set_role)
@@ -50,6 +51,7 @@ class GoalForm(QWidget):
         super().__init__(parent)
         self.filling = False  # True while combos are filled by code, not the user
         self.second_path: str | None = None
+        self.images = False  # the data is a folder of images (no column to predict)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.setSpacing(10)
@@ -62,7 +64,10 @@ class GoalForm(QWidget):
         self.file_label = note(gui_text("goal.no_file"), "fileLabel")
         self.file_info = note(name="fileInfo")
         self.file_problem = note(name="fileProblem", role="warning")
-        for w in (self.file_label, self.file_info, self.file_problem):
+        self.folder_info = FolderInfo()
+        self.examples = ExamplesChoice()
+        for w in (self.file_label, self.file_info, self.file_problem, self.folder_info,
+                  self.examples):
             box.addWidget(w)
         self.target_box = QWidget()
         target = QVBoxLayout(self.target_box)
@@ -186,7 +191,7 @@ class GoalForm(QWidget):
         self.open_tail.setVisible(open_project)
 
     def set_busy(self, busy: bool) -> None:
-        for button in (self.choice.choose_button, self.apply_button):
+        for button in (self.choice.choose_button, self.choice.folder_button, self.apply_button):
             button.setEnabled(not busy)
 
     def set_waiting(self, on: bool) -> None:
@@ -200,6 +205,10 @@ class GoalForm(QWidget):
         self.file_info.hide()
         self.file_problem.hide()
         self.target_box.hide()
+        self.folder_info.hide()
+        self.examples.hide()
+        self.examples.reset()
+        self.images = False
         self.set_second(None)
         self.folder_edit.clear()
         self.set_create_status("")
@@ -214,7 +223,27 @@ class GoalForm(QWidget):
         self.file_info.show()
         self.file_problem.hide()
         self.target_box.hide()
+        self.folder_info.hide()
+        self.examples.hide()
+        self.examples.reset()  # a new file starts as a table unless said otherwise
+        self.images = False
         self.set_mode(open_project=False, judged=False)
+
+    def show_folder(self, path: str, result: dict) -> None:
+        """An image folder: its classes and skipped files; no column to choose."""
+        self.images = True
+        summary = result["summary"]
+        counts = (summary.get("target") or {}).get("class_counts") or {}
+        self.file_label.setText(gui_text("goal_source.folder_chosen", name=Path(path).name))
+        self.file_info.setText(gui_text("goal_source.folder_info", rows=f"{summary['rows']:,}",
+                                        classes=len(counts)))
+        problem = result.get("problem")
+        self.set_file_problem(gui_text("goal.file_unusable", problem=problem)
+                              if not result.get("usable") and problem else "")
+        self.folder_info.show_folder(counts, result.get("skipped") or [])
+        self.folder_info.show()
+        self.examples.hide()
+        self.target_box.hide()
 
     def set_file_problem(self, message: str) -> None:
         self.file_problem.setText(message)
@@ -233,6 +262,9 @@ class GoalForm(QWidget):
         self.target_combo.setCurrentIndex(names.index(wanted) if wanted in names else -1)
         self.filling = False
         self._target_message("", warning=False)
+        self.examples.set_columns(names)
+        self.examples.set_status("")
+        self.examples.show()
         self.target_box.show()
 
     def show_looking(self) -> None:
@@ -240,6 +272,9 @@ class GoalForm(QWidget):
         self.set_mode(open_project=False, judged=False)
 
     def show_target_problem(self, problem: str) -> None:
+        if self.images:
+            self.set_file_problem(gui_text("goal.file_unusable", problem=problem))
+            return
         self._target_message(gui_text("goal.target_unusable", problem=problem), warning=True)
 
     def _target_message(self, message: str, warning: bool) -> None:
@@ -282,8 +317,13 @@ class GoalForm(QWidget):
         self.second_clear.setEnabled(path is not None)
 
     def choose_second(self) -> None:
-        path, _filter = QFileDialog.getOpenFileName(
-            self, gui_text("goal.second_title"), str(Path.home()), gui_text("goal.file_filter"))
+        if self.images:  # the images you care about: another folder sorted the same way
+            path = QFileDialog.getExistingDirectory(
+                self, gui_text("goal_source.second_title"), str(Path.home()))
+        else:
+            path, _filter = QFileDialog.getOpenFileName(
+                self, gui_text("goal.second_title"), str(Path.home()),
+                gui_text("goal.file_filter"))
         if path:
             self.set_second(path)
 

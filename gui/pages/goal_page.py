@@ -1,6 +1,8 @@
-"""Step 1 — Goal. With no project open: choose a file (dialog, drop or a sample), the column
-to predict, how to judge models, and create the project. With a project open: show its goal
-and let the user change the metric, the constraints and the target error.
+"""Step 1 — Goal. With no project open: choose a file or a folder of images (dialog, drop or
+a sample), what one example is (a row, a text, a series), the column to predict (none for
+images: the sub-folders are the classes), how to judge models, and create the project.
+With a project open: show its goal and let the user change the metric, the constraints and
+the target error.
 
 Reading the file and suggesting the goal are engine jobs (``check_file``, ``suggest_goal``,
 ``new_project``); changes to an open project are quick engine edits (``engine.goal_edit``).
@@ -36,6 +38,7 @@ class GoalPage(StepPage):
         self._path: str | None = None
         self._sample: str | None = None
         self._wanted_target: str | None = None
+        self._wanted_examples: dict | None = None
         self._suggestion: dict | None = None
         self._shown: object = ()  # what the open-project view shows (to keep user edits)
         self._active: str | None = None  # the job this page started and waits for
@@ -44,6 +47,7 @@ class GoalPage(StepPage):
         f.choice.file_chosen.connect(self.use_file)
         f.choice.sample_chosen.connect(self.use_sample)
         f.target_combo.currentIndexChanged.connect(self._target_chosen)
+        f.examples.changed.connect(self._target_chosen)
         f.task_combo.currentIndexChanged.connect(self._task_chosen)
         f.create_button.clicked.connect(self.create_project)
         f.apply_button.clicked.connect(self.apply_changes)
@@ -74,7 +78,7 @@ class GoalPage(StepPage):
         if self.project is not None:
             event.ignore()
         elif self._dropped_file(event) is None:
-            self.form.set_file_problem(gui_text("goal.drop_not_a_file"))
+            self.form.set_file_problem(gui_text("goal_source.drop_not_a_file"))
             event.ignore()
         else:
             event.acceptProposedAction()
@@ -84,7 +88,7 @@ class GoalPage(StepPage):
         self.form.choice.set_hover(False)
         path = self._dropped_file(event)
         if self.project is not None or path is None:
-            self.form.set_file_problem(gui_text("goal.drop_not_a_file"))
+            self.form.set_file_problem(gui_text("goal_source.drop_not_a_file"))
             event.ignore()
             return
         event.acceptProposedAction()
@@ -100,13 +104,19 @@ class GoalPage(StepPage):
     # ----- choosing the data
     def use_sample(self, name: str) -> None:
         sample = SAMPLES[name]
-        self.use_file(str(sample.path), target=sample.target, sample=name)
+        self.use_file(str(sample.path), target=sample.target, sample=name,
+                      examples={"data_kind": sample.data_kind,
+                                "text_column": sample.text_column,
+                                "sequence": sample.sequence})
 
-    def use_file(self, path: str, target: str | None = None, sample: str | None = None) -> None:
-        """Read ``path`` (a ``check_file`` job) and list its columns; preselect ``target``."""
+    def use_file(self, path: str, target: str | None = None, sample: str | None = None,
+                 examples: dict | None = None) -> None:
+        """Read ``path`` (a ``check_file`` job) and list its columns; preselect ``target``
+        and what an example is (``examples``: data_kind, text_column, sequence)."""
         if self.project is not None:
             return
         self._path, self._sample, self._wanted_target = path, sample, target
+        self._wanted_examples = examples
         self._suggestion = None
         f = self.form
         f.choice.select_sample(sample)
@@ -118,25 +128,50 @@ class GoalPage(StepPage):
     def _file_checked(self, path: str, result: dict) -> None:
         if path != self._path:
             return  # an older request; a newer one is on its way
+        if result.get("data_kind") == "images":
+            self.form.show_folder(path, result)
+            if result.get("usable"):
+                self._target_chosen()  # nothing to choose: the sub-folders are the classes
+            return
         names = [c["name"] for c in result["summary"]["column_info"]]
         self.form.show_columns(result, names, self._wanted_target)
+        if self._wanted_examples:
+            self.form.examples.select(self._wanted_examples)
         if self.form.target_combo.currentIndex() >= 0:
             self._target_chosen()
 
+    def _source_args(self) -> dict | None:
+        """What the engine needs to read the data as the user means it: the file or folder,
+        the column to predict, what an example is. None while something is still missing."""
+        f = self.form
+        if self._path is None:
+            return None
+        if f.images:
+            return {"path": self._path, "data_kind": "images"}
+        if f.target_combo.currentIndex() < 0:
+            return None
+        return {"path": self._path, "target": f.target_combo.currentText(),
+                **f.examples.choice()}
+
     def _target_chosen(self, _index: int = 0) -> None:
         f = self.form
-        if f.filling or self._path is None or f.target_combo.currentIndex() < 0:
+        args = self._source_args()
+        if f.filling or f.examples.filling or args is None:
             return
-        target = f.target_combo.currentText()
         self._suggestion = None
-        f.show_looking()
-        self._start("suggest_goal", {"path": self._path, "target": target},
-                    lambda result, p=self._path, t=target: self._suggested(p, t, result))
-
-    def _suggested(self, path: str, target: str, result: dict) -> None:
-        f = self.form
-        if path != self._path or target != f.target_combo.currentText():
+        missing = None if f.images else f.examples.missing()
+        f.examples.set_status(missing or "")
+        if missing:
+            f.set_mode(open_project=False, judged=False)
+            self._update_create()
             return
+        f.show_looking()
+        self._start("suggest_goal", args, lambda result, a=args: self._suggested(a, result))
+
+    def _suggested(self, args: dict, result: dict) -> None:
+        f = self.form
+        if args != self._source_args():
+            return  # the user changed something since; a newer request is on its way
         if not result.get("usable"):
             f.show_target_problem(result.get("problem") or "")
             return
@@ -166,9 +201,13 @@ class GoalPage(StepPage):
             f.set_create_status(gui_text("goal.folder_missing"), warning=True)
             f.folder_edit.setFocus()
             return
+        source = self._source_args()
+        if source is None:
+            return
         task, metric = f.task_combo.currentData(), f.judging.metric()
         suggested = task == s["task"] and metric == s["metric"]
-        args = {"project": folder, "data": self._path, "target": f.target_combo.currentText(),
+        data, target = source.pop("path"), source.pop("target", None)
+        args = {"project": folder, "data": data, "target": target, **source,
                 "target_data": f.second_path, "task": task,
                 "metric": None if suggested else metric,
                 "constraints": f.judging.expressions(),

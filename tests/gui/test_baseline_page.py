@@ -1,18 +1,30 @@
-"""Step 3 page: the network's settings reach the engine, the three runs fill the table."""
+"""Step 3 page: the network's kind and settings become the job's arguments, the sanity
+checks are shown with their proposed learning rate, an interrupted run can be continued, and
+the three runs fill the table."""
 
+import math
+
+import numpy as np
+import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QAbstractSpinBox, QLabel, QPushButton, QSpinBox
+from PySide6.QtWidgets import (QAbstractSpinBox, QApplication, QComboBox, QDoubleSpinBox,
+                               QFileDialog, QLabel, QLineEdit, QPushButton, QSpinBox,
+                               QToolButton)
 
 from engine.diagnose_step import feasibility
 from engine.goal_edit import set_constraints
-from engine.models.mlp_params import MlpParams
+from engine.models import zoo
 from engine.report.formatting import fmt_error
+from engine.sanity_result import CheckResult, LrRangeResult
+from engine.train_params import TrainParams
 from gui.live_monitor import LiveMonitor
 from gui.pages.baseline_page import BaselinePage
+from gui.pages.deep_settings import DeepSettings
 from gui.result_table import ResultTable
 from gui.session import ProjectSession
 from tests.gui.conftest import save_screenshot
-from tests.gui.page_helpers import job_done
+from tests.gui.page_helpers import child, choose, click, job_done, tab_walk
+
 
 def _type(qtbot, spin: QAbstractSpinBox, value: str) -> None:
     spin.setFocus()
@@ -21,52 +33,264 @@ def _type(qtbot, spin: QAbstractSpinBox, value: str) -> None:
     spin.interpretText()
 
 
-def _page(qtbot, engine_runner, split_project):
-    session = ProjectSession(engine_runner)
-    assert session.open(split_project.root)
-    page = BaselinePage(session)
-    qtbot.addWidget(page)
-    page.resize(980, 900)
-    page.show()
-    return session, page
+@pytest.fixture
+def open_page(qtbot, engine_runner, split_project):
+    """Opens the split project on a Baseline page. At the test's end the engine is idle and
+    the sessions are gone, so no job of this test reaches a page of the next one."""
+    sessions = []
+
+    def make(height=900):
+        session = ProjectSession(engine_runner)
+        assert session.open(split_project.root)
+        sessions.append(session)
+        page = BaselinePage(session)
+        qtbot.addWidget(page)
+        page.resize(980, height)
+        page.show()
+        return session, page
+
+    yield make
+    qtbot.waitUntil(lambda: not engine_runner.busy, timeout=240_000)
+    for session in sessions:
+        session.deleteLater()
+    qtbot.wait(10)
 
 
-def test_settings_start_at_the_recommended_values(qtbot, engine_runner, split_project):
-    _session, page = _page(qtbot, engine_runner, split_project)
-    defaults = MlpParams()
-    for name, value in [("epochsSpin", defaults.epochs), ("widthSpin", defaults.width),
-                        ("depthSpin", defaults.depth),
-                        ("learningRateSpin", defaults.learning_rate)]:
+@pytest.fixture
+def jobs(monkeypatch):
+    """Jobs the page asks for, recorded instead of run (``resumable`` still runs)."""
+    seen = []
+    real = ProjectSession.run
+
+    def spy(self, job, args=None, then=None):
+        seen.append((job, dict(args or {})))
+        return real(self, job, args, then) if job == "resumable" else True
+
+    monkeypatch.setattr(ProjectSession, "run", spy)
+    return seen
+
+
+def idle_after_resume_check(qtbot, runner, jobs):
+    """Wait until the page has asked which runs can be continued, and the engine answered."""
+    qtbot.waitUntil(lambda: ("resumable", {}) in jobs and not runner.busy, timeout=240_000)
+
+
+def sanity_report(passed_overfit=True, rate=0.0031):
+    """A report shaped as ``engine.sanity_checks.SanityReport.to_dict`` writes it."""
+    rates = np.geomspace(1e-6, 1.0, 60)
+    losses = 0.7 - 0.4 / (1 + np.exp(-(np.log10(rates) + 3.5) * 3))
+    losses[rates > 0.05] = 0.3 + (np.log10(rates[rates > 0.05]) + 1.3) * 2
+    initial = CheckResult("initial_loss", True, "ok", "The loss before training, 0.694, is "
+                          "where it should be (0.693 for two classes).", 0.694, 0.693)
+    overfit = CheckResult("overfit", passed_overfit,
+                          "passed" if passed_overfit else "no_progress",
+                          "It learned 16 rows by heart in 80 steps." if passed_overfit else
+                          "It could not learn 16 rows by heart: check the data and the "
+                          "learning rate.", 0.01 if passed_overfit else 0.6, 0.05, 80)
+    lr = LrRangeResult(rate is not None, "found" if rate else "no_decrease",
+                       f"The loss fell fastest near {rate}." if rate else "No decrease.",
+                       rate, rate, 0.01, tuple(rates), tuple(losses), tuple(losses), 60)
+    passed = passed_overfit and rate is not None
+    return {"passed": passed, "text": "All three checks passed." if passed else
+            "A check found a problem.", "suggested_learning_rate": rate,
+            "initial_loss": initial.to_dict(), "overfit": overfit.to_dict(),
+            "lr_range": lr.to_dict(), "model": "mlp"}
+
+
+def test_settings_start_at_the_recommended_values(qtbot, engine_runner, split_project, jobs,
+                                                  open_page):
+    _session, page = open_page()
+    train, arch = TrainParams(), zoo.arch_params("mlp", {})
+    kind = child(page, QComboBox, "modelKindCombo")
+    assert [kind.itemData(i) for i in range(kind.count())] == list(zoo.kinds_for("table"))
+    assert kind.currentData() == "mlp" and kind.currentText() == "Dense network (MLP)"
+    for name, value in [("epochsSpin", train.epochs), ("widthSpin", arch.width),
+                        ("depthSpin", arch.depth), ("learningRateSpin", train.learning_rate)]:
         spin = page.findChild(QAbstractSpinBox, name)
         assert spin.value() == value
-        assert spin.focusPolicy() & Qt.TabFocus
+        assert spin.focusPolicy() & Qt.TabFocus and spin.toolTip()
     mark = page.findChild(QLabel, "epochsRecommended")
-    assert mark.property("role") == "recommended" and str(defaults.epochs) in mark.text()
+    assert mark.property("role") == "recommended" and str(train.epochs) in mark.text()
+    assert "Dense network" in child(page, QLabel, "kindRecommended").text()
     _type(qtbot, page.findChild(QSpinBox, "widthSpin"), "7")
-    assert page.mlp_params()["width"] == 7
-    qtbot.mouseClick(page.findChild(QPushButton, "resetMlpButton"), Qt.LeftButton)
-    assert page.mlp_params() == {"epochs": defaults.epochs, "width": defaults.width,
-                                 "depth": defaults.depth,
-                                 "learning_rate": defaults.learning_rate}
+    assert page.deep_params()["width"] == 7
+    click(qtbot, child(page, QPushButton, "resetMlpButton"))
+    expected = {"epochs": train.epochs, "width": arch.width, "depth": arch.depth,
+                "learning_rate": train.learning_rate, "optimizer": "adam", "schedule": "none",
+                "batch_size": train.batch_size, "patience": train.patience,
+                "imbalance": "none", "augment": 0.0}
+    assert page.job_args() == {"deep_params": expected, "deep_kind": "mlp"}
     assert page.findChild(ResultTable, "runsTable").isHidden()  # nothing trained yet
+    train_button = child(page, QPushButton, "trainBaselinesButton")
+    idle_after_resume_check(qtbot, engine_runner, jobs)
+    # The keyboard reaches every setting in the order shown, and Alt + letter jumps.
+    click(qtbot, child(page, QToolButton, "moreSettingsButton"))
+    order = tab_walk(qtbot, page, kind, steps=30)
+    keyboard = ["modelKindCombo", "epochsSpin", "widthSpin", "depthSpin", "learningRateSpin",
+                "moreSettingsButton", "optimizerCombo", "scheduleCombo", "batchSizeSpin",
+                "patienceSpin", "imbalanceCombo", "augmentSpin", "transferEdit",
+                "transferBrowseButton", "resetMlpButton", "runSanityButton",
+                "trainBaselinesButton"]
+    assert [name for name in order if name in keyboard] == keyboard
+    qtbot.keyClick(page, Qt.Key_R, Qt.AltModifier)
+    assert QApplication.focusWidget() is child(page, QDoubleSpinBox, "learningRateSpin")
+    qtbot.keyClick(page, Qt.Key_O, Qt.AltModifier)
+    assert QApplication.focusWidget() is child(page, QComboBox, "optimizerCombo")
+    click(qtbot, train_button)
+    assert jobs[-1] == ("baselines", {"deep_params": expected, "deep_kind": "mlp"})
 
 
-def test_training_the_baselines_fills_the_runs_table(qtbot, engine_runner, split_project):
-    session, page = _page(qtbot, engine_runner, split_project)
+def test_more_settings_reach_the_job(qtbot, engine_runner, split_project, jobs, monkeypatch,
+                                     tmp_path, open_page):
+    _session, page = open_page(1400)
+    more = child(page, QToolButton, "moreSettingsButton")
+    optimizer = child(page, QComboBox, "optimizerCombo")
+    assert not optimizer.isVisible()
+    click(qtbot, more)
+    assert optimizer.isVisible() and optimizer.currentData() == "adam"
+    assert "Adam" in child(page, QLabel, "optimizerRecommended").text()
+    choose(optimizer, "sgd")
+    choose(child(page, QComboBox, "scheduleCombo"), "plateau")
+    _type(qtbot, child(page, QSpinBox, "batchSizeSpin"), "64")
+    _type(qtbot, child(page, QSpinBox, "patienceSpin"), "4")
+    imbalance = child(page, QComboBox, "imbalanceCombo")
+    assert imbalance.isVisible()  # a classification project
+    choose(imbalance, "class_weights")
+    augment = child(page, QDoubleSpinBox, "augmentSpin")
+    assert augment.value() == 0 and augment.text() == "off"
+    augment.setValue(0.3)
+    freeze = child(page, QSpinBox, "freezeSpin")
+    assert not freeze.isVisible()  # no saved model chosen
+    saved = tmp_path / "earlier.keras"
+    monkeypatch.setattr(QFileDialog, "getOpenFileName",
+                        staticmethod(lambda *a, **k: (str(saved), "")))
+    click(qtbot, child(page, QPushButton, "transferBrowseButton"))
+    assert child(page, QLineEdit, "transferEdit").text() == str(saved)
+    assert freeze.isVisible() and freeze.text() == "all"
+    freeze.setValue(2)
+    page.resize(980, page.widget().sizeHint().height() + 20)
+    save_screenshot(page.settings, "baseline_more_settings")
+    idle_after_resume_check(qtbot, engine_runner, jobs)
+    click(qtbot, child(page, QPushButton, "trainBaselinesButton"))
+    job, args = jobs[-1]
+    assert job == "baselines" and args["deep_kind"] == "mlp"
+    params = args["deep_params"]
+    assert {k: params[k] for k in ("optimizer", "schedule", "batch_size", "patience",
+                                   "imbalance", "augment", "transfer_from", "freeze_layers",
+                                   "transfer_rates")} == {
+        "optimizer": "sgd", "schedule": "plateau", "batch_size": 64, "patience": 4,
+        "imbalance": "class_weights", "augment": pytest.approx(0.3),
+        "transfer_from": str(saved), "freeze_layers": 2, "transfer_rates": False}
+    TrainParams.from_dict(params)  # the engine takes them
+    choose(child(page, QComboBox, "transferModeCombo"), "rates")
+    assert not freeze.isVisible()
+    assert page.deep_params()["transfer_rates"] is True
+    click(qtbot, child(page, QPushButton, "transferClearButton"))
+    assert "transfer_from" not in page.deep_params()
+
+
+def test_the_families_and_fields_follow_the_data(qtbot):
+    settings = DeepSettings()
+    qtbot.addWidget(settings)
+    settings.show()
+    settings.more_button.setChecked(True)
+    settings.set_project("text", "regression")
+    kinds = [settings.kind_combo.itemData(i) for i in range(settings.kind_combo.count())]
+    assert kinds == list(zoo.kinds_for("text")) and settings.kind() == "text_pool"
+    assert settings.width_spin.value() == zoo.arch_params("text_pool", {}).width
+    params = settings.params()
+    assert "imbalance" not in params and "augment" not in params  # regression, text
+    assert not settings.more.augment.isVisible() and not settings.more.imbalance.isVisible()
+    settings.set_project("sequence", "multiclass")
+    assert settings.kind() == "conv1d"
+    choose(settings.kind_combo, "lstm")
+    assert "memory" in settings.about.text()
+    assert "imbalance" in settings.params() and "augment" in settings.params()
+    settings.set_project("sequence", "multiclass")  # the same data: the choice stays
+    assert settings.kind() == "lstm"
+
+
+def test_sanity_checks_are_shown_and_their_rate_can_be_used(
+        qtbot, engine_runner, split_project, jobs, open_page):
+    split_project.sanity = sanity_report()
+    split_project.save()
+    _session, page = open_page(1500)
+    box = page.sanity
+    assert child(page, QLabel, "sanityVerdict").text() == "All three checks passed."
+    for check in ("initial_loss", "overfit", "lr_range"):
+        mark = child(page, QLabel, f"{check}Mark")
+        assert mark.text() == "\u2713" and mark.accessibleName() == "passed"
+    assert "16 rows by heart" in child(page, QLabel, "overfitText").text()
+    assert "0.0031" in child(page, QLabel, "proposedRate").text()
+    x, y = box.curve.getOriginalDataset()
+    assert len(x) == 60 and x[0] == pytest.approx(1e-6)
+    assert box.proposal.value() == pytest.approx(math.log10(0.0031))
+    assert not child(page, QLabel, "sanityStale").isVisible()
+    spin = child(page, QDoubleSpinBox, "learningRateSpin")
+    assert spin.value() == pytest.approx(1e-3)
+    click(qtbot, child(page, QPushButton, "useRateButton"))
+    assert spin.value() == pytest.approx(0.0031)
+    assert page.deep_params()["learning_rate"] == pytest.approx(0.0031)
+    save_screenshot(box, "baseline_sanity")
+    click(qtbot, child(page, QPushButton, "runSanityButton"))
+    assert jobs[-1] == ("sanity", {"kind": "mlp", "params": page.deep_params()})
+
+    # A failed check, and no proposal: marked, and the button cannot be used.
+    split_project.sanity = sanity_report(passed_overfit=False, rate=None)
+    split_project.save()
+    page.session.reload()
+    assert child(page, QLabel, "overfitMark").accessibleName() == "found a problem"
+    assert child(page, QLabel, "sanityVerdictMark").text() == "\u2717"
+    assert not child(page, QPushButton, "useRateButton").isEnabled()
+
+
+def test_no_checks_yet_says_when_they_run(qtbot, engine_runner, split_project, jobs, open_page):
+    _session, page = open_page()
+    assert child(page, QLabel, "sanityIntro").isVisible()
+    assert not child(page, QLabel, "proposedRate").isVisible()
+    assert not child(page, QPushButton, "useRateButton").isVisible()
+
+
+def test_an_interrupted_run_can_be_continued(qtbot, engine_runner, split_project, jobs,
+                                             open_page):
+    session, page = open_page()
+    box = page.resume_box
+    idle_after_resume_check(qtbot, engine_runner, jobs)
+    qtbot.wait(100)  # the reload after the job does not ask again
+    assert [job for job, _args in jobs].count("resumable") == 1
+    assert not box.isVisible()  # nothing to continue in a fresh project
+    page._resumable_found({"runs": ["20250101-mlp-1"]})
+    assert box.isVisible() and "20250101-mlp-1" in child(page, QLabel, "resumeText").text()
+    assert not child(page, QComboBox, "resumeCombo").isVisible()
+    click(qtbot, child(page, QPushButton, "resumeButton"))
+    assert jobs[-1] == ("train", {"project_dir": str(split_project.root),
+                                  "resume": "20250101-mlp-1"})
+    page._resumable_found({"runs": ["a", "b"]})
+    combo = child(page, QComboBox, "resumeCombo")
+    assert combo.isVisible() and combo.currentText() == "b"
+
+
+def test_training_the_baselines_fills_the_runs_table(qtbot, engine_runner, split_project,
+                                                      open_page):
+    session, page = open_page()
     assert page.findChild(LiveMonitor) is not None
     _type(qtbot, page.findChild(QSpinBox, "epochsSpin"), "2")
     _type(qtbot, page.findChild(QSpinBox, "widthSpin"), "8")
     button = page.findChild(QPushButton, "trainBaselinesButton")
+    qtbot.waitUntil(lambda: page._resumable_key is not None and not engine_runner.busy,
+                    timeout=240_000)  # the check for resumable runs has ended
     with job_done(qtbot, engine_runner, "baselines"):
         qtbot.mouseClick(button, Qt.LeftButton)
         assert not button.isEnabled()  # one job at a time
-    assert button.isEnabled()
+    qtbot.waitUntil(lambda: button.isEnabled(), timeout=240_000)
 
     project = session.project
     # Runs made within the same second are listed by id, so compare without the order.
     assert sorted(r.model for r in project.runs) == ["linear", "majority", "mlp"]
     mlp = next(r for r in project.runs if r.model == "mlp")
     assert mlp.params["epochs"] == 2 and mlp.params["width"] == 8  # the spin boxes' values
+    assert project.sanity is not None and project.sanity["model"] == "mlp"
+    assert page.sanity.verdict.isVisible()
     table = page.findChild(ResultTable, "runsTable")
     assert table.isVisible() and table.rowCount() == 3
     metric = project.goal["metric"]

@@ -200,7 +200,7 @@ def test_dropping_a_file_on_the_page_reads_it(qtbot, session, tmp_path):
     two = [QUrl.fromLocalFile(str(path)), QUrl.fromLocalFile(str(path))]
     assert drag_and_drop(page, two) == (False, False)
     problem = child(page, QLabel, "fileProblem")
-    assert problem.isVisible() and "one file at a time" in problem.text()
+    assert problem.isVisible() and "one at a time" in problem.text()
     assert drag_and_drop(page, [QUrl("https://example.org/data.csv")]) == (False, False)
     assert "wine copy.csv" in child(page, QLabel, "fileLabel").text()  # nothing changed
 
