@@ -121,12 +121,18 @@ def job_done(qtbot, runner, name: str, timeout: int = JOB_TIMEOUT):
         if job == name:
             outcome["failed"] = f"{message}\n{details}"
 
+    def cancelled(job, message):
+        if job == name:
+            outcome["failed"] = f"cancelled: {message}"
+
     runner.job_finished.connect(finished)
     runner.job_failed.connect(failed)
+    runner.job_cancelled.connect(cancelled)
     try:
         yield outcome
         qtbot.waitUntil(lambda: bool(outcome), timeout=timeout)
     finally:
         runner.job_finished.disconnect(finished)
         runner.job_failed.disconnect(failed)
+        runner.job_cancelled.disconnect(cancelled)
     assert "failed" not in outcome, outcome["failed"]

@@ -123,6 +123,7 @@ def test_settings_start_at_the_recommended_values(qtbot, engine_runner, split_pr
     assert page.findChild(ResultTable, "runsTable").isHidden()  # nothing trained yet
     train_button = child(page, QPushButton, "trainBaselinesButton")
     idle_after_resume_check(qtbot, engine_runner, jobs)
+    qtbot.waitUntil(train_button.isEnabled, timeout=10_000)  # Tab skips disabled buttons
     # The keyboard reaches every setting in the order shown, and Alt + letter jumps.
     click(qtbot, child(page, QToolButton, "moreSettingsButton"))
     order = tab_walk(qtbot, page, kind, steps=30)
@@ -279,6 +280,7 @@ def test_training_the_baselines_fills_the_runs_table(qtbot, engine_runner, split
     button = page.findChild(QPushButton, "trainBaselinesButton")
     qtbot.waitUntil(lambda: page._resumable_key is not None and not engine_runner.busy,
                     timeout=240_000)  # the check for resumable runs has ended
+    qtbot.waitUntil(button.isEnabled, timeout=10_000)
     with job_done(qtbot, engine_runner, "baselines"):
         qtbot.mouseClick(button, Qt.LeftButton)
         assert not button.isEnabled()  # one job at a time
