@@ -27,11 +27,10 @@ import numpy as np
 import pandas as pd
 from PIL import Image
 
-from engine.data_kinds import (decode_regression, encode_target, fit_target_coding,
-                               target_from_dict, target_to_dict)
 from engine.errors import DataError
 from engine.image_folder import image_facts, map_files
-from engine.preprocess import TargetCoding
+from engine.target_coding import (TargetCoding, decode_regression, encode_target,
+                                  fit_target_coding, target_from_dict, target_to_dict)
 from engine.texts import text
 
 FLAT_SIDE = 16  # the linear baseline sees images pooled to at most 16 x 16 pixels

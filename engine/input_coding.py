@@ -15,9 +15,6 @@ import pandas as pd
 
 from engine.project import Project
 
-DATA_KIND_NAMES = ("table", "images", "text", "sequence")
-
-
 def data_kind(project: Project) -> str:
     """What the project's examples are: ``table``, ``images``, ``text`` or ``sequence``."""
     return str((project.goal or {}).get("data_kind") or "table")

@@ -18,6 +18,9 @@ import pandas as pd
 from sklearn.impute import SimpleImputer
 from sklearn.preprocessing import StandardScaler
 
+from engine.target_coding import (TargetCoding, decode_regression, encode_target,
+                                  fit_target_coding, target_from_dict, target_to_dict)
+
 MAX_CATEGORIES = 50
 
 
@@ -34,16 +37,6 @@ class CategoryColumn:
     name: str
     fill: str
     categories: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class TargetCoding:
-    """Classification: the class labels in output order. Regression: the scale of the target."""
-
-    task: str
-    labels: tuple[str, ...] = ()
-    mean: float = 0.0
-    scale: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -91,14 +84,10 @@ class Preprocessor:
 
     def encode_target(self, y: pd.Series) -> np.ndarray:
         """Training targets: class indices, or the standardized value for regression."""
-        if self.target.task == "regression":
-            return ((y.to_numpy(dtype=float) - self.target.mean) / self.target.scale
-                    ).astype(np.float32)
-        index = {label: i for i, label in enumerate(self.target.labels)}
-        return np.array([index[v] for v in y], dtype=np.int64)
+        return encode_target(self.target, y)
 
     def decode_regression(self, z: np.ndarray) -> np.ndarray:
-        return np.asarray(z, dtype=float) * self.target.scale + self.target.mean
+        return decode_regression(self.target, z)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -106,19 +95,16 @@ class Preprocessor:
             "numeric": [vars(c) for c in self.numeric],
             "categorical": [{"name": c.name, "fill": c.fill, "categories": list(c.categories)}
                             for c in self.categorical],
-            "target": {"task": self.target.task, "labels": list(self.target.labels),
-                       "mean": self.target.mean, "scale": self.target.scale},
+            "target": target_to_dict(self.target),
         }
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> "Preprocessor":
-        t = d["target"]
         return cls(
             numeric=tuple(NumericColumn(**c) for c in d["numeric"]),
             categorical=tuple(CategoryColumn(c["name"], c["fill"], tuple(c["categories"]))
                               for c in d["categorical"]),
-            target=TargetCoding(t["task"], tuple(t["labels"]), float(t["mean"]),
-                                float(t["scale"])),
+            target=target_from_dict(d["target"]),
         )
 
 
@@ -148,13 +134,8 @@ def fit_preprocessor(train: pd.DataFrame, features: list[str], task: str,
         top = sorted(counts.index[:MAX_CATEGORIES].tolist())
         imputer = SimpleImputer(strategy="most_frequent").fit(values.to_frame())
         categorical.append(CategoryColumn(name, str(imputer.statistics_[0]), tuple(top)))
-    if task == "regression":
-        y = np.asarray(y_train, dtype=float).reshape(-1, 1)
-        scaler = StandardScaler().fit(y)
-        target = TargetCoding(task, (), float(scaler.mean_[0]), float(scaler.scale_[0]))
-    else:
-        target = TargetCoding(task, tuple(labels or ()))
-    return Preprocessor(tuple(numeric), tuple(categorical), target)
+    return Preprocessor(tuple(numeric), tuple(categorical),
+                        fit_target_coding(task, labels, y_train))
 
 
 def _is_numeric(series: pd.Series) -> bool:

@@ -22,10 +22,9 @@ from typing import Any, ClassVar, Iterable, Mapping
 import numpy as np
 import pandas as pd
 
-from engine.data_kinds import (decode_regression, encode_target, fit_target_coding,
-                               target_from_dict, target_to_dict)
 from engine.errors import DataError
-from engine.preprocess import TargetCoding
+from engine.target_coding import (TargetCoding, decode_regression, encode_target,
+                                  fit_target_coding, target_from_dict, target_to_dict)
 from engine.texts import text
 
 PLAIN_CHANNEL = "value"

@@ -22,10 +22,9 @@ import numpy as np
 import pandas as pd
 from sklearn.feature_extraction.text import CountVectorizer
 
-from engine.data_kinds import (decode_regression, encode_target, fit_target_coding,
-                               target_from_dict, target_to_dict)
 from engine.errors import DataError
-from engine.preprocess import TargetCoding
+from engine.target_coding import (TargetCoding, decode_regression, encode_target,
+                                  fit_target_coding, target_from_dict, target_to_dict)
 from engine.texts import text
 
 PAD, UNKNOWN = 0, 1
