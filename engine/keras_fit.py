@@ -188,10 +188,10 @@ def fit_keras(run_id: str, run_dir: Path, kind: str, coding, X: dict, y: dict,
     if not watcher.cancelled:
         remove_checkpoint(run_dir)
     val = [r.get("val_loss", math.inf) for r in rows]
-    arch = zoo.arch_params(kind, params).to_dict()
-    saved = {**arch, **train.to_dict(), "epochs_run": len(rows),
+    arch = zoo.arch_params(kind, params)
+    saved = {**arch.to_dict(), **train.to_dict(), "epochs_run": len(rows),
              "best_epoch": int(np.argmin(val)) + 1 if rows and "val_loss" in rows[0] else 0}
-    label = zoo.arch_params(kind, params).label()
+    label = arch.label()
     if built.note:
         label = f"{label} ({built.note})"
     return Fitted(model, label, MODEL_FILE, int(model.count_params()), saved, rows,

@@ -33,7 +33,7 @@ def run_sanity(project: Project, kind: str, params: dict[str, Any] | None = None
     Returns:
         The report as plain data (``passed``, and each check with its plain verdict).
     """
-    keras = import_keras()
+    import_keras()  # quietly, before the Keras modules below load it
     from engine.keras_fit import build_compiled
     from engine.sanity_checks import run_all
 
@@ -45,7 +45,6 @@ def run_sanity(project: Project, kind: str, params: dict[str, Any] | None = None
     X = coding.transform(frame)
     y = coding.encode_target(target_values(project, frame))
     steps = max(1, math.ceil(len(X) / train.batch_size))
-    keras.utils.set_random_seed(train.seed)
     task = coding.target.task
     n_classes = max(len(coding.target.labels), 2)
 

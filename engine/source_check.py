@@ -22,7 +22,7 @@ from typing import Any
 import pandas as pd
 
 from engine.errors import DataError
-from engine.findings import Finding, check_frame, usable_columns
+from engine.findings import SEVERITIES, Finding, check_frame, usable_columns
 from engine.source_reading import IMAGE_KIND, LONG_SEQUENCE_KIND
 from engine.summary import DataSummary, summarize
 from engine.texts import text
@@ -207,5 +207,5 @@ def _need_features(findings, features) -> tuple[Finding, ...]:
 
 
 def _sorted(findings) -> tuple[Finding, ...]:
-    rank = {"blocker": 0, "warning": 1, "info": 2}
+    rank = {severity: i for i, severity in enumerate(SEVERITIES)}
     return tuple(sorted(findings, key=lambda f: rank[f.severity]))

@@ -9,7 +9,7 @@ writing these never imports Keras.
 
 from __future__ import annotations
 
-from dataclasses import asdict, fields
+from dataclasses import asdict, dataclass, fields
 from typing import Any, TypeVar
 
 ACTIVATIONS = ("relu", "elu", "gelu", "tanh", "sigmoid")
@@ -18,18 +18,32 @@ INITS = ("he_normal", "he_uniform", "glorot_uniform", "glorot_normal")
 P = TypeVar("P", bound="ArchParams")
 
 
+@dataclass(frozen=True)
 class ArchParams:
-    """Mixin of the architecture dataclasses: ``to_dict``, ``from_dict`` and common checks.
+    """The settings every family shares, with ``to_dict``, ``from_dict`` and their checks.
 
-    Subclasses are frozen dataclasses with at least ``width``, ``activation``, ``dropout``,
-    ``l2``, ``batch_norm`` and ``init`` fields, and call ``check_common()`` in
-    ``__post_init__``.
+    Subclasses are frozen dataclasses that add at least ``width`` (and usually ``depth``)
+    and call ``check_common()`` in ``__post_init__``.
+
+    Args:
+        activation: ``relu``, ``elu``, ``gelu``, ``tanh`` or ``sigmoid``.
+        dropout: fraction of units dropped after each dense layer while training.
+        l2: weight-decay factor on the layers' weights.
+        batch_norm: normalise each layer's sums before its activation.
+        init: weight initialiser (``he_normal`` suits relu-like units, ``glorot_uniform``
+            suits tanh and sigmoid).
 
     Example:
         >>> from engine.models.mlp_params import MlpParams
         >>> MlpParams.from_dict({"width": 8, "epochs": 3}).to_dict()["width"]
         8
     """
+
+    activation: str = "relu"
+    dropout: float = 0.1
+    l2: float = 1e-4
+    batch_norm: bool = False
+    init: str = "he_normal"
 
     def to_dict(self) -> dict[str, Any]:
         """The fields as a plain dict (JSON-able).
@@ -61,13 +75,13 @@ class ArchParams:
         width = getattr(self, "width")
         if int(width) < 1:
             raise ValueError("width must be 1 or more")
-        if getattr(self, "activation") not in ACTIVATIONS:
+        if self.activation not in ACTIVATIONS:
             raise ValueError(f"activation must be one of {', '.join(ACTIVATIONS)}")
-        if getattr(self, "init") not in INITS:
+        if self.init not in INITS:
             raise ValueError(f"init must be one of {', '.join(INITS)}")
-        if not 0.0 <= float(getattr(self, "dropout")) < 1.0:
+        if not 0.0 <= float(self.dropout) < 1.0:
             raise ValueError("dropout must be at least 0 and below 1")
-        if float(getattr(self, "l2")) < 0.0:
+        if float(self.l2) < 0.0:
             raise ValueError("l2 must be 0 or more")
         depth = getattr(self, "depth", 0)
         if int(depth) < 0:

@@ -25,7 +25,7 @@ class CnnParams(ArchParams):
         kernel_size: side of each convolution's window.
         width: units of each dense layer of the head.
         depth: dense layers between the convolutions and the output.
-        activation, dropout, l2, batch_norm, init: as in ``MlpParams``; dropout follows the
+        activation, dropout, l2, batch_norm, init: see ``ArchParams``; dropout follows the
             dense layers only.
 
     Example:
@@ -39,11 +39,6 @@ class CnnParams(ArchParams):
     kernel_size: int = 3
     width: int = 64
     depth: int = 1
-    activation: str = "relu"
-    dropout: float = 0.1
-    l2: float = 1e-4
-    batch_norm: bool = False
-    init: str = "he_normal"
 
     def __post_init__(self) -> None:
         self.check_common()

@@ -20,12 +20,7 @@ class MlpParams(ArchParams):
     Args:
         width: units per hidden layer.
         depth: hidden layers (0: the inputs go straight to the output layer).
-        activation: ``relu``, ``elu``, ``gelu``, ``tanh`` or ``sigmoid``.
-        dropout: fraction of units dropped after each hidden layer while training.
-        l2: weight-decay factor on the hidden layers' weights.
-        batch_norm: normalise each hidden layer's sums before its activation.
-        init: weight initialiser (``he_normal`` suits relu-like units, ``glorot_uniform``
-            suits tanh and sigmoid).
+        activation, dropout, l2, batch_norm, init: see ``ArchParams``.
 
     Example:
         >>> MlpParams(width=32, depth=1).label()
@@ -34,11 +29,6 @@ class MlpParams(ArchParams):
 
     width: int = 64
     depth: int = 2
-    activation: str = "relu"
-    dropout: float = 0.1
-    l2: float = 1e-4
-    batch_norm: bool = False
-    init: str = "he_normal"
 
     def __post_init__(self) -> None:
         self.check_common()

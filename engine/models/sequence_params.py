@@ -31,7 +31,7 @@ class SequenceParams(ArchParams):
         width: filters or units per layer, and units of the dense layer.
         depth: convolution or recurrent layers (1 or more).
         kernel_size: window of the 1D convolutions (time steps).
-        activation, dropout, l2, batch_norm, init: as in ``MlpParams``; dropout follows the
+        activation, dropout, l2, batch_norm, init: see ``ArchParams``; dropout follows the
             dense layer.
 
     Example:
@@ -43,11 +43,6 @@ class SequenceParams(ArchParams):
     width: int = 32
     depth: int = 1
     kernel_size: int = 5
-    activation: str = "relu"
-    dropout: float = 0.1
-    l2: float = 1e-4
-    batch_norm: bool = False
-    init: str = "he_normal"
 
     def __post_init__(self) -> None:
         self.check_common()

@@ -29,7 +29,7 @@ class TextParams(ArchParams):
         width: filters of the convolution and units of each dense layer.
         depth: dense layers after the encoder.
         kernel_size: words seen at once by the convolution.
-        activation, dropout, l2, batch_norm, init: as in ``MlpParams``; dropout follows the
+        activation, dropout, l2, batch_norm, init: see ``ArchParams``; dropout follows the
             dense layers.
 
     Example:
@@ -42,11 +42,6 @@ class TextParams(ArchParams):
     width: int = 32
     depth: int = 1
     kernel_size: int = 5
-    activation: str = "relu"
-    dropout: float = 0.1
-    l2: float = 1e-4
-    batch_norm: bool = False
-    init: str = "he_normal"
 
     def __post_init__(self) -> None:
         self.check_common()
