@@ -62,8 +62,11 @@ class DataSource:
 class Project:
     """Everything about one piece of work, saved as a folder.
 
-    The dict-valued fields (``goal``, ``split``, ``diagnosis``, ``final_test``, ``vault``)
-    hold the ``to_dict()`` form of their engine objects so the file stays plain JSON.
+    The dict-valued fields (``goal``, ``split``, ``diagnosis``, ``learning_curve``,
+    ``error_analysis``, ``final_test``, ``vault``) hold the ``to_dict()`` form of their engine
+    objects so the file stays plain JSON. ``error_tags`` maps a data row (its number in the
+    main file, as text) to the tags the user gave that dev mistake; they outlive any one
+    error analysis.
     """
 
     root: Path
@@ -78,6 +81,9 @@ class Project:
     sanity: dict[str, Any] | None = None
     chosen_run: str | None = None
     diagnosis: dict[str, Any] | None = None
+    learning_curve: dict[str, Any] | None = None
+    error_analysis: dict[str, Any] | None = None
+    error_tags: dict[str, list[str]] = field(default_factory=dict)
     vault: dict[str, Any] = field(default_factory=lambda: {"opened_at": None, "evaluations": []})
     final_test: dict[str, Any] | None = None
     report: dict[str, Any] | None = None
@@ -132,6 +138,9 @@ class Project:
             "sanity": self.sanity,
             "chosen_run": self.chosen_run,
             "diagnosis": self.diagnosis,
+            "learning_curve": self.learning_curve,
+            "error_analysis": self.error_analysis,
+            "error_tags": self.error_tags,
             "vault": self.vault,
             "final_test": self.final_test,
             "report": self.report,
@@ -187,6 +196,10 @@ def open_project(root: str | Path) -> Project:
         sanity=data.get("sanity"),
         chosen_run=data.get("chosen_run"),
         diagnosis=data.get("diagnosis"),
+        learning_curve=data.get("learning_curve"),
+        error_analysis=data.get("error_analysis"),
+        error_tags={str(k): [str(t) for t in v] for k, v in
+                    (data.get("error_tags") or {}).items()},
         vault=dict(data.get("vault") or {"opened_at": None, "evaluations": []}),
         final_test=data.get("final_test"),
         report=data.get("report"),

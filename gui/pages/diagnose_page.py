@@ -12,7 +12,7 @@ import html
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QComboBox, QGroupBox, QHBoxLayout, QLabel, QPushButton,
-                               QVBoxLayout)
+                               QTabWidget, QVBoxLayout, QWidget)
 
 from engine.diagnose_step import best_run, feasibility
 from engine.diagnosis import GAP_OF_VERDICT, gap_label
@@ -31,6 +31,15 @@ class DiagnosePage(StepPage):
     def __init__(self, session, parent=None) -> None:
         super().__init__(session, parent)
         self._run_ids: list[str] = []
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("diagnoseTabs")
+        self.tabs.setDocumentMode(True)
+        self.body.addWidget(self.tabs)
+        ladder_tab = QWidget()
+        ladder_tab.setObjectName("ladderTab")
+        self.ladder_body = QVBoxLayout(ladder_tab)
+        self.ladder_body.setContentsMargins(0, 8, 0, 0)
+        self.tabs.addTab(ladder_tab, gui_text("diagnose.tab_ladder"))
         row = QHBoxLayout()
         which = QLabel(gui_text("diagnose.which_run"))
         self.run_combo = QComboBox()
@@ -45,16 +54,16 @@ class DiagnosePage(StepPage):
         row.addWidget(self.run_combo)
         row.addWidget(self.diagnose_button)
         row.addStretch(1)
-        self.body.addLayout(row)
+        self.ladder_body.addLayout(row)
         self.choice_note = note("", "runChoiceNote", role="warning")
-        self.body.addWidget(self.choice_note)
+        self.ladder_body.addWidget(self.choice_note)
 
         self.verdict = note("", "verdictLabel", role="verdict")
         self.diagnosed = note("", "diagnosedRun")
         self.stale = note(gui_text("diagnose.stale"), "diagnosisStale", role="warning")
         self.explanation = note("", "explanationText")
         for widget in (self.verdict, self.diagnosed, self.stale, self.explanation):
-            self.body.addWidget(widget)
+            self.ladder_body.addWidget(widget)
 
         self.ladder_box = QGroupBox(gui_text("diagnose.ladder_title"))
         self.ladder_box.setObjectName("ladderBox")
@@ -72,7 +81,7 @@ class DiagnosePage(StepPage):
             self.chart.getAxis(side).setTextPen("#222")
             self.chart.getAxis(side).setPen("#555")
         ladder_layout.addWidget(self.chart)
-        self.body.addWidget(self.ladder_box)
+        self.ladder_body.addWidget(self.ladder_box)
 
         self.advice_box = QGroupBox(gui_text("diagnose.advice_title"))
         self.advice_box.setObjectName("adviceBox")
@@ -93,8 +102,11 @@ class DiagnosePage(StepPage):
         for widget in (self.move_explanation, self.no_move, self.move_outcome):
             advice_layout.addWidget(widget)
         self.move_outcome.hide()
-        self.body.addWidget(self.advice_box)
-        self.body.addWidget(note(gui_text("diagnose.coming"), "diagnoseComing"))
+        self.ladder_body.addWidget(self.advice_box)
+        self.ladder_body.addStretch(1)
+        # More tabs: each is a panel in its own file that takes the session.
+        # [learning curves tab]
+        # [error analysis tab]
         session.runner.busy_changed.connect(self._busy_changed)
         self.finish_layout()
 
