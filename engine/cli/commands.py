@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import json
 import shutil
 import sys
 from pathlib import Path
 
-from engine.diagnosis import diagnose
 from engine.errors import GoalError, ProjectError
 from engine.goal_setup import GoalChoice, new_project
 from engine.cli.printer import EventPrinter
@@ -140,24 +138,6 @@ def cmd_check(args) -> int:
         print(f"practica: {result.problem}", file=sys.stderr)
         return 2
     print(text("cli.check_usable"))
-    return 0
-
-
-def cmd_diagnose(args) -> int:
-    def frac(v):
-        return None if v is None else v / 100.0
-
-    result = diagnose(train=frac(args.train), dev=frac(args.dev), target=frac(args.target_error),
-                      train_dev=frac(args.train_dev), test=frac(args.test))
-    if args.json:
-        print(json.dumps(result.to_dict(), indent=2))
-        return 0
-    for row in result.to_dict()["ladder"]:
-        print(f"  {row['name']:<12} {row['error'] * 100:6.2f}%")
-    print(text("cli.verdict", verdict=result.verdict))
-    print(result.explanation)
-    for move in result.advice:
-        print(f"  - {move}")
     return 0
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 from engine.cli import commands  # noqa: E402
+from engine.cli.diagnose_command import cmd_diagnose  # noqa: E402
 from engine.cli.parser import build_parser  # noqa: E402
 from engine.errors import PracticaError  # noqa: E402
 
@@ -25,7 +26,7 @@ COMMANDS = {
     "run": commands.cmd_run,
     "train": commands.cmd_train,
     "check": commands.cmd_check,
-    "diagnose": commands.cmd_diagnose,
+    "diagnose": cmd_diagnose,
     "report": commands.cmd_report,
 }
 

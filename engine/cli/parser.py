@@ -72,9 +72,12 @@ def build_parser() -> PlainParser:
     check.add_argument("--target", help="the column to predict")
     _data_kind_options(check)
 
-    diag = sub.add_parser("diagnose", help="read an error ladder (errors in percent)")
+    diag = sub.add_parser("diagnose", help="read the error ladder of a project, or of errors "
+                                           "you type in (in percent)")
+    diag.add_argument("dir", nargs="?", help="a project folder: read its chosen model's ladder "
+                                             "(or the best model that meets your limits)")
     for name in ("train", "dev"):
-        diag.add_argument(f"--{name}", type=float, required=True, metavar="X")
+        diag.add_argument(f"--{name}", type=float, metavar="X")
     for name in ("target-error", "train-dev", "test"):
         diag.add_argument(f"--{name}", type=float, metavar="X")
     diag.add_argument("--json", action="store_true", help="print a JSON object")

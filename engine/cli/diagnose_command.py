@@ -1,0 +1,62 @@
+"""``practica diagnose``: the error ladder, its verdict and the advice, for a project folder or
+for errors typed on the command line. Both forms print the same lines (or the same JSON).
+
+A project is read as it is: its saved diagnosis when that is up to date, otherwise the ladder
+of the chosen model (or the best model that meets the limits) is read now, which trains
+nothing and is saved like the Diagnose step's reading.
+"""
+
+from __future__ import annotations
+
+import json
+
+from engine.diagnose_step import diagnose_project
+from engine.diagnosis import Diagnosis, diagnose
+from engine.errors import GoalError
+from engine.project import open_project
+from engine.report.formatting import fmt_error
+from engine.steps import step_states
+from engine.texts import text
+
+
+def cmd_diagnose(args) -> int:
+    metric = None
+    if args.dir:
+        result, metric = _project_diagnosis(args.dir)
+    else:
+        if args.train is None or args.dev is None:
+            raise GoalError(text("cli.diagnose_needs"))
+        result = _typed_diagnosis(args).to_dict()
+    if args.json:
+        print(json.dumps(result, indent=2))
+        return 0
+    _print(result, metric)
+    return 0
+
+
+def _typed_diagnosis(args) -> Diagnosis:
+    def frac(v):
+        return None if v is None else v / 100.0
+
+    return diagnose(train=frac(args.train), dev=frac(args.dev), target=frac(args.target_error),
+                    train_dev=frac(args.train_dev), test=frac(args.test))
+
+
+def _project_diagnosis(folder: str) -> tuple[dict, str | None]:
+    project = open_project(folder)
+    current = project.diagnosis is not None and step_states(project)["diagnose"].state == "done"
+    if not current:
+        chosen = project.chosen_run if any(r.id == project.chosen_run for r in project.runs) \
+            else None
+        diagnose_project(project, chosen)
+    return dict(project.diagnosis), (project.goal or {}).get("metric")
+
+
+def _print(result: dict, metric: str | None) -> None:
+    for row in result["ladder"]:
+        shown = fmt_error(row["error"], metric) if metric else f"{row['error'] * 100:.2f}%"
+        print(f"  {row['name']:<12} {shown:>8}")
+    print(text("cli.verdict", verdict=result["verdict"]))
+    print(result["explanation"])
+    for move in result["advice"]:
+        print(f"  - {move}")
