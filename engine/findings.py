@@ -96,11 +96,20 @@ def usable_columns(frame: pd.DataFrame, target: str | None,
     return [str(c) for c in frame.columns if c != target and str(c) not in ignored]
 
 
-def _finding(code: str, severity: str, column: str | None, **values: object) -> Finding:
+def make_finding(code: str, severity: str, column: str | None, section: str = "data",
+                 fix: str | None = None, **values: object) -> Finding:
+    """A ``Finding`` whose message is the text ``<section>.<code>`` and whose fix is
+    ``<section>.<fix>`` (default ``<code>_fix``; a dotted ``fix`` is a full text key), both
+    filled in with ``values``."""
     if column is not None:
         values.setdefault("column", column)
-    return Finding(code, severity, column, text(f"data.{code}", **values),
-                   text(f"data.{code}_fix", **values))
+    fix_key = fix if fix and "." in fix else f"{section}.{fix or code + '_fix'}"
+    return Finding(code, severity, column, text(f"{section}.{code}", **values),
+                   text(fix_key, **values))
+
+
+def _finding(code: str, severity: str, column: str | None, **values: object) -> Finding:
+    return make_finding(code, severity, column, **values)
 
 
 def _column_findings(series: pd.Series, name: str, rows: int) -> list[Finding]:
@@ -108,7 +117,7 @@ def _column_findings(series: pd.Series, name: str, rows: int) -> list[Finding]:
     if kind == "empty":
         return [_finding("empty_column", "warning", name)]
     if kind == "constant":
-        return [_finding("constant_column", "info", name, value=_shorten(series.iloc[0]))]
+        return [_finding("constant_column", "info", name, value=short_value(series.iloc[0]))]
     if _is_id_like(series, name):
         return [_finding("id_column", "info", name)]
     out: list[Finding] = []
@@ -116,7 +125,7 @@ def _column_findings(series: pd.Series, name: str, rows: int) -> list[Finding]:
     if missing:
         share = missing / rows
         out.append(_finding("missing_values", "warning" if share > HEAVY_MISSING_SHARE else "info",
-                            name, count=missing, percent=_percent(share)))
+                            name, count=missing, percent=percent_text(share)))
     if is_number(series):
         values = series.to_numpy(dtype=float, na_value=np.nan)
         infinite = int(np.isinf(values).sum())
@@ -168,25 +177,30 @@ def _target_findings(series: pd.Series, target: str) -> list[Finding]:
         finite = np.unique(values[np.isfinite(values)])
         if finite.size == 1:
             out.append(_finding("target_constant", "blocker", target, target=target,
-                                value=_shorten(finite[0])))
+                                value=short_value(finite[0])))
         return out
     counts = class_counts(series)
     if len(counts) == 1:
         out.append(_finding("one_class", "blocker", target, target=target,
-                            value=_shorten(counts[0][0])))
+                            value=short_value(counts[0][0])))
         return out
     out.extend(_label_spelling_findings([label for label, _ in counts], series, target))
     rare = [(label, n) for label, n in counts if n < MIN_PER_CLASS]
     if rare:
-        shown = ", ".join(f"'{_shorten(label)}': {n}" for label, n in rare[:5])
+        shown = ", ".join(f"'{short_value(label)}': {n}" for label, n in rare[:5])
         out.append(_finding("rare_class", "warning", target, target=target, count=len(rare),
                             minimum=MIN_PER_CLASS, classes=shown + (", ..." if len(rare) > 5 else "")))
     (major, major_count), (minor, minor_count) = counts[0], counts[-1]
     ratio = major_count / minor_count
     if ratio > IMBALANCE_RATIO:
-        out.append(_finding("imbalance", "warning", target, target=target,
-                            major=_shorten(major), major_count=major_count,
-                            minor=_shorten(minor), minor_count=minor_count, ratio=f"{ratio:.0f}"))
+        # The fix names the metric and the training strategy (engine.goal_suggestion,
+        # engine.imbalance) in resources/help/data_checks.toml.
+        out.append(make_finding("imbalance", "warning", target, fix="checks.imbalance_fix",
+                                target=target, major=short_value(major), major_count=major_count,
+                                minor=short_value(minor), minor_count=minor_count,
+                                ratio=f"{ratio:.0f}",
+                                metric=text("checks.metric_binary" if len(counts) == 2
+                                            else "checks.metric_multiclass")))
     return out
 
 
@@ -199,14 +213,14 @@ def _label_spelling_findings(labels: list[str], series: pd.Series, target: str) 
     words = [label for label in labels if not _looks_numeric(label)]
     if numbers and words:
         out.append(_finding("mixed_labels", "warning", target, target=target,
-                            number=_shorten(numbers[0]), word=_shorten(words[0])))
+                            number=short_value(numbers[0]), word=short_value(words[0])))
     seen: dict[str, str] = {}
     for label in labels:
         key = " ".join(label.split()).casefold()
         if key in seen:
             out.append(_finding("label_variants", "warning", target, target=target,
-                                first=_shorten(seen[key], keep_spaces=True),
-                            second=_shorten(label, keep_spaces=True)))
+                                first=short_value(seen[key], keep_spaces=True),
+                            second=short_value(label, keep_spaces=True)))
             break
         seen[key] = label
     return out
@@ -229,14 +243,16 @@ def _duplicate_count(frame: pd.DataFrame) -> int:
         return int(frame.astype(str).duplicated().sum())
 
 
-def _percent(share: float) -> str:
+def percent_text(share: float) -> str:
+    """A share in [0, 1] as a short percentage without the sign: '<0.1', '0.4', '12'."""
     percent = 100 * share
     if percent < 0.1:
         return "<0.1"
     return f"{percent:.0f}" if percent >= 1 else f"{percent:.1f}"
 
 
-def _shorten(value: object, limit: int = 40, keep_spaces: bool = False) -> str:
+def short_value(value: object, limit: int = 40, keep_spaces: bool = False) -> str:
+    """A value as short text for a message (whole floats without '.0', long text cut)."""
     if isinstance(value, (float, np.floating)) and float(value).is_integer():
         value = int(value)
     shown = str(value) if keep_spaces else " ".join(str(value).split())

@@ -1,54 +1,110 @@
-"""Step 2 — split the rows, lock the test rows in the vault, fit the preprocessing on train."""
+"""Step 2 — split the rows, check the split, lock the test rows in the vault, fit the
+preprocessing on train.
+
+Copies of one example are kept together in one split (``engine.row_overlap``), so no copy
+crosses from the training rows to dev or test within a file. The checks of
+``engine.split_checks`` run before anything is written, so a cancelled split leaves the
+project as it was; their findings are stored in ``project.split["checks"]``.
+"""
 
 from __future__ import annotations
 
+from dataclasses import replace
+from typing import Sequence
+
+import numpy as np
 import pandas as pd
 
 from engine import atomic
 from engine.datasets import source_frame, split_frame, target_values
-from engine.errors import ProjectError
-from engine.input_coding import fit_inputs
+from engine.errors import DataError, ProjectError
+from engine.input_coding import data_kind, fit_inputs
+from engine.jobs import NEVER, CancelFlag, ProgressFn, ignore
 from engine.preprocess_store import save_preprocessor
 from engine.project import SPLITS_FILE, Project
+from engine.row_keys import example_keys
+from engine.row_overlap import copies_of_training, repeats_expected, split_groups
+from engine.split_checks import CheckData, finding_dicts, run_split_checks
+from engine.splits import (MIN_ROWS_PER_SPLIT, Fractions, SplitPlan, class_balance,
+                           default_fractions, make_split)
 from engine.steps import goal_key
-from engine.splits import Fractions, class_balance, default_fractions, make_split
 from engine.texts import text
 
 
-def split_project(project: Project, fractions: Fractions | None = None, seed: int = 0) -> dict:
-    """Make the split and the training-only preprocessing; return the split summary.
+def split_project(project: Project, fractions: Fractions | None = None, seed: int = 0,
+                  drop_copies: bool | None = None, leave_out: Sequence[str] = (),
+                  progress: ProgressFn = ignore, cancel: CancelFlag = NEVER) -> dict:
+    """Make the split, check it, and fit the training-only preprocessing; return the split
+    summary.
 
     Rows whose target is missing are left out of every split (and counted in the notes).
     Splitting again after runs exist is refused while the vault is open, because the test
     rows would change after they were seen.
+
+    Args:
+        project: the project (its goal set).
+        fractions: the split shares (default: the recommended ones).
+        seed: the random seed.
+        drop_copies: leave out the train-dev, dev and test rows that copy (or nearly copy)
+            a training row, and log it; None keeps the choice of the previous split.
+        leave_out: feature columns to leave out (e.g. one that copies the target), logged.
+        progress, cancel: the job protocol; cancelling during the checks writes nothing.
     """
     if project.goal is None:
         raise ProjectError(text("project.no_goal"))
     if project.vault_open:
         raise ProjectError(text("split.after_vault"))
+    if drop_copies is None:
+        drop_copies = bool((project.split or {}).get("drop_copies"))
+    features = _kept_features(project, leave_out)
     target = project.goal["target"]
-    classification = project.goal["task"] != "regression"
-    main = source_frame(project, "main")
-    y_main = _labelled(project, main, target)
-    y_target = None
+    task = project.goal["task"]
+    classification = task != "regression"
+    kind = data_kind(project)
+    columns = _key_columns(project, kind, features)
+    frames = {"main": source_frame(project, "main")}
+    labels = {"main": _labelled(project, frames["main"], target)}
     if project.source("target") is not None:
-        y_target = _labelled(project, source_frame(project, "target"), target)
+        frames["target"] = source_frame(project, "target")
+        labels["target"] = _labelled(project, frames["target"], target)
+    keys = {role: example_keys(frame, columns, kind, project.source(role).path)
+            for role, frame in frames.items()}
+    repeats = repeats_expected(frames["main"], columns, kind)
+    groups = {role: split_groups(keys[role], labels[role].index, repeats) for role in frames}
+    y_main, y_target = labels["main"], labels.get("target")
     if fractions is None:
         fractions = default_fractions(len(y_main), second_file=y_target is not None)
     plan = make_split(y_main, fractions, seed=seed, classification=classification,
-                      y_target=y_target)
-    atomic.write_json(project.root / SPLITS_FILE, plan.indices_dict())
-    dropped = len(main) - len(y_main)
-    summary = {
-        "fractions": fractions.to_dict(), "seed": seed, "stratified": plan.stratified,
-        "sizes": plan.sizes(), "sources": plan.sources,
-        "dropped_missing_target": int(dropped), "notes": list(plan.notes),
-        "made_for": goal_key(project),
-    }
+                      y_target=y_target, groups_main=groups["main"],
+                      groups_target=groups.get("target"))
+    dropped = _drop_copies(plan, keys) if drop_copies else {}
+    if dropped:
+        plan = replace(plan, rows={name: np.setdiff1d(idx, dropped.get(name, []))
+                                   for name, idx in plan.rows.items()})
+        _check_sizes(plan)
+    balance = {}
     if classification:
         balance = class_balance(y_main, {k: plan.rows[k] for k in ("train", "train_dev")})
         other = y_target if y_target is not None else y_main
         balance.update(class_balance(other, {k: plan.rows[k] for k in ("dev", "test")}))
+    data = CheckData(frames, keys, labels, kind, columns, task, target,
+                     second_file=y_target is not None, repeats=repeats, balance=balance)
+    checks = run_split_checks(data, plan.rows, plan.sources, seed, progress, cancel)
+
+    atomic.write_json(project.root / SPLITS_FILE, plan.indices_dict())
+    for column in leave_out:
+        project.log("column_left_out", text("checks.decision_left_out", column=column),
+                    column=column)
+    project.features = features
+    summary = {
+        "fractions": fractions.to_dict(), "seed": seed, "stratified": plan.stratified,
+        "sizes": plan.sizes(), "sources": plan.sources,
+        "dropped_missing_target": int(len(frames["main"]) - len(y_main)),
+        "notes": list(plan.notes), "made_for": goal_key(project),
+        "checks": finding_dicts(checks), "drop_copies": bool(drop_copies),
+        "copies_dropped": {k: int(len(v)) for k, v in dropped.items() if len(v)},
+    }
+    if classification:
         summary["class_balance"] = balance
     project.split = summary
     train = split_frame(project, "train")
@@ -59,8 +115,50 @@ def split_project(project: Project, fractions: Fractions | None = None, seed: in
                                    train_dev=sizes["train_dev"], dev=sizes["dev"],
                                    test=sizes["test"], seed=seed),
                 fractions=fractions.to_dict(), seed=seed)
+    if summary["copies_dropped"]:
+        counts = summary["copies_dropped"]
+        project.log("copies_dropped", text("checks.decision_copies_dropped",
+                                           n=sum(counts.values()),
+                                           where=_where(counts)), counts=counts)
     project.save()
     return summary
+
+
+def _key_columns(project: Project, kind: str, features: list[str]) -> list[str]:
+    """The columns that make an example what it is: the features (text: its column;
+    images: the file)."""
+    if kind == "images":
+        return ["file"]
+    if kind == "text":
+        return [project.goal["inputs"]["text_column"]]
+    return list(features)
+
+
+def _kept_features(project: Project, leave_out: Sequence[str]) -> list[str]:
+    """The features without the ``leave_out`` columns (checked, not yet stored)."""
+    unknown = [c for c in leave_out if c not in project.features]
+    if unknown:
+        raise ProjectError(text("checks.leave_out_unknown", column=unknown[0],
+                                columns=", ".join(project.features[:20])))
+    kept = [c for c in project.features if c not in set(leave_out)]
+    if not kept:
+        raise ProjectError(text("checks.leave_out_all"))
+    return kept
+
+
+def _drop_copies(plan: SplitPlan, keys) -> dict[str, np.ndarray]:
+    return copies_of_training(plan.rows, plan.sources, keys)
+
+
+def _check_sizes(plan: SplitPlan) -> None:
+    for name, idx in plan.rows.items():
+        if len(idx) < MIN_ROWS_PER_SPLIT:
+            raise DataError(text("checks.too_few_after_drop", split=text(f"checks.split_{name}"),
+                                 rows=len(idx)))
+
+
+def _where(counts: dict[str, int]) -> str:
+    return ", ".join(f"{n} {text(f'checks.from_{name}')}" for name, n in counts.items())
 
 
 def _labelled(project: Project, frame: pd.DataFrame, target: str) -> pd.Series:

@@ -79,7 +79,9 @@ class SplitPlan:
 
 
 def make_split(y_main: pd.Series, fractions: Fractions, seed: int = 0,
-               classification: bool = True, y_target: pd.Series | None = None) -> SplitPlan:
+               classification: bool = True, y_target: pd.Series | None = None,
+               groups_main: pd.Series | None = None,
+               groups_target: pd.Series | None = None) -> SplitPlan:
     """Split rows into the four sets.
 
     Args:
@@ -90,6 +92,8 @@ def make_split(y_main: pd.Series, fractions: Fractions, seed: int = 0,
         classification: stratify by class when possible.
         y_target: the target column of the second file ("the data you care about"), which
             then supplies dev and test.
+        groups_main, groups_target: a group key per row (same index as ``y_main`` /
+            ``y_target``), or None: rows with the same key stay in one split.
 
     Returns:
         A ``SplitPlan``; no row appears in two splits.
@@ -97,18 +101,19 @@ def make_split(y_main: pd.Series, fractions: Fractions, seed: int = 0,
     notes: list[str] = []
     rng = np.random.RandomState(seed)
     stratified = classification
+    gm, gt = groups_main, groups_target
     if y_target is None:
-        rest, test = _cut(y_main, fractions.test, rng, classification, notes)
+        rest, test = _cut(y_main, fractions.test, rng, classification, notes, gm)
         rest, dev = _cut(y_main.loc[rest], fractions.dev / (1 - fractions.test), rng,
-                         classification, notes)
+                         classification, notes, gm)
         remaining = 1 - fractions.test - fractions.dev
         train, train_dev = _cut(y_main.loc[rest], fractions.train_dev / remaining, rng,
-                                classification, notes)
+                                classification, notes, gm)
         sources = dict.fromkeys(SPLITS, "main")
     else:
-        train, train_dev = _cut(y_main, fractions.train_dev, rng, classification, notes)
+        train, train_dev = _cut(y_main, fractions.train_dev, rng, classification, notes, gm)
         share = fractions.test / (fractions.dev + fractions.test)
-        dev, test = _cut(y_target, share, rng, classification, notes)
+        dev, test = _cut(y_target, share, rng, classification, notes, gt)
         sources = {"train": "main", "train_dev": "main", "dev": "target", "test": "target"}
     rows = {"train": train, "train_dev": train_dev, "dev": dev, "test": test}
     rows = {k: np.sort(np.asarray(v, dtype=np.int64)) for k, v in rows.items()}
@@ -123,8 +128,18 @@ def make_split(y_main: pd.Series, fractions: Fractions, seed: int = 0,
 
 
 def _cut(y: pd.Series, share: float, rng: np.random.RandomState, classification: bool,
-         notes: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    """Split the index of ``y`` into (kept, taken) with ``share`` of the rows taken."""
+         notes: list[str], groups: pd.Series | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Split the index of ``y`` into (kept, taken) with ``share`` of the rows taken; with
+    ``groups``, whole groups are taken (``share`` of the groups)."""
+    if groups is not None:
+        groups = groups.loc[y.index]
+        if groups.duplicated().any():
+            first = y[~groups.duplicated().to_numpy()]  # one row stands for its group
+            kept, taken = _cut(first, share, rng, classification, notes)
+            taken_groups = groups.loc[taken].to_numpy()
+            is_taken = groups.isin(taken_groups).to_numpy()
+            notes.append(text("checks.note_grouped"))
+            return y.index.to_numpy()[~is_taken], y.index.to_numpy()[is_taken]
     index = y.index.to_numpy()
     n_take = int(round(share * len(index)))
     if n_take < 1 or n_take >= len(index):
@@ -134,7 +149,8 @@ def _cut(y: pd.Series, share: float, rng: np.random.RandomState, classification:
         counts = y.value_counts()
         n_classes = len(counts)
         if counts.min() >= 2 and n_take >= n_classes and len(index) - n_take >= n_classes:
-            stratify = y.to_numpy()
+            # class numbers in sorted label order: the same split as the labels, quicker
+            stratify = pd.factorize(y, sort=True)[0]
         else:
             notes.append(text("split.not_stratified"))
     kept, taken = train_test_split(index, test_size=n_take, random_state=rng,

@@ -55,6 +55,11 @@ def judging_key(project: Project) -> str:
                  "constraints": goal.get("constraints")})
 
 
+def _split_blocked(split: dict | None) -> bool:
+    """Whether the checks of the split found a blocker (``engine.split_checks``)."""
+    return any(f.get("severity") == "blocker" for f in (split or {}).get("checks") or [])
+
+
 def step_states(project: Project) -> dict[str, StepState]:
     """The state of every step, in wizard order."""
     out: dict[str, StepState] = {}
@@ -69,13 +74,18 @@ def step_states(project: Project) -> dict[str, StepState]:
         out["data"] = StepState("data", READY)
     elif split.get("made_for") != goal_key(project):
         out["data"] = StepState("data", STALE, text("steps.data_changed"))
+    elif _split_blocked(split):
+        out["data"] = StepState("data", READY, text("checks.steps_blocked"))
     else:
         out["data"] = StepState("data", DONE)
 
     current = [r for r in project.runs if r.split_key == split_key(project)]
     finished = [r for r in current if r.status == "finished"]
     if out["data"].state != DONE:
-        out["baseline"] = StepState("baseline", LOCKED, text("steps.need_split"))
+        blocked = out["data"].state == READY and _split_blocked(split)
+        out["baseline"] = StepState("baseline", LOCKED,
+                                    text("checks.steps_fix_first" if blocked
+                                         else "steps.need_split"))
     elif finished:
         out["baseline"] = StepState("baseline", DONE)
     elif any(r.status == "finished" for r in project.runs):

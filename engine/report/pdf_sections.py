@@ -17,6 +17,7 @@ from engine.report.formatting import (dash, fmt_confidence, fmt_count, fmt_error
                                       task_words, verdict_words)
 from engine.report.pdf_style import (bullets, esc, heading, key_values, lead, para, plain,
                                      spacer, table)
+from engine.report.pdf_checks import split_checks_part
 from engine.report.tables import SPLITS, chosen_run
 
 MAX_COLUMNS_SHOWN = 60
@@ -200,6 +201,7 @@ def splits_section(project: Project) -> list[Flowable]:
         if notes:
             out.extend(bullets(notes))
         out += _balance_part(split.get("class_balance") or {})
+        out += split_checks_part(project)
     return out + _vault_part(project)
 
 

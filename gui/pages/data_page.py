@@ -1,5 +1,6 @@
 """Step 2 — Data & split: a preview of the data file, what the checks found, the split sizes,
-and after the split the rows per set, the classes per set and the vault.
+and after the split what the checks of the split found (with buttons for the fixes
+Practica can apply), the rows per set, the classes per set and the vault.
 
 The preview frame is read off the GUI thread (``ThreadCall`` on ``engine.datasets``); the
 split is the engine's ``split`` job. Nothing here computes on the data.
@@ -7,7 +8,6 @@ split is the engine's ``split`` job. Nothing here computes on the data.
 
 from __future__ import annotations
 
-import html
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -19,27 +19,10 @@ from engine.steps import STALE
 from gui.frame_model import FrameModel, fit_columns
 from gui.pages.base import StepPage, gui_text
 from gui.pages.labels import heading, note
+from gui.pages.split_checks_view import SplitChecksView, finding_html
 from gui.pages.split_editor import SplitEditor
 from gui.pages.split_summary import SplitSummary
 from gui.thread_call import ThreadCall
-
-SEVERITY_MARKS = {"blocker": ("\u2716", "#b00020"), "warning": ("\u26A0", "#8a4b00"),
-                  "info": ("\u2139", "#2f5d8a")}
-
-
-def finding_html(finding: dict) -> str:
-    """One finding as rich text: a severity mark and name, the message, then the fix."""
-    severity = finding.get("severity", "info")
-    mark, color = SEVERITY_MARKS.get(severity, SEVERITY_MARKS["info"])
-    where = ""
-    if finding.get("column"):
-        where = " — " + html.escape(gui_text("data.finding_column", column=finding["column"]))
-    return (f"<span style='color:{color}; font-weight:600'>{mark} "
-            f"{html.escape(gui_text('data.severity_' + severity))}</span>{where}<br>"
-            f"{html.escape(finding.get('message', ''))}<br>"
-            f"<span style='color:#555'><i>{html.escape(gui_text('data.fix_prefix'))}</i> "
-            f"{html.escape(finding.get('fix', ''))}</span>")
-
 
 class DataPage(StepPage):
     step = "data"
@@ -81,14 +64,20 @@ class DataPage(StepPage):
         box.addWidget(self.editor)
         self.runs_note = note(gui_text("data.runs_will_go_stale"), "runsNote", role="warning")
         box.addWidget(self.runs_note)
+        self.checks = SplitChecksView()
+        box.addWidget(self.checks)
         self.summary = SplitSummary()
         box.addWidget(self.summary)
         self.body.addWidget(self.content)
 
         self.editor.split_requested.connect(self.split)
+        self.checks.drop_copies_requested.connect(self.drop_copies)
+        self.checks.leave_out_requested.connect(self.leave_out)
         session.runner.busy_changed.connect(self.editor.set_busy)
+        session.runner.busy_changed.connect(self.checks.set_busy)
         session.runner.job_failed.connect(self._job_failed)
         self.editor.set_busy(session.runner.busy)
+        self.checks.set_busy(session.runner.busy)
         self.finish_layout()
 
     # ----- showing the project
@@ -180,8 +169,10 @@ class DataPage(StepPage):
         self.editor.set_blocked(gui_text("data.vault_blocks") if project.vault_open else "")
         self.runs_note.setVisible(bool(project.runs) and not project.vault_open)
         self.summary.setVisible(split is not None)
+        self.checks.setVisible(split is not None and not stale)
         if split is not None:
             self.summary.show_split(project, stale)
+            self.checks.show_checks(split)
 
     # ----- splitting
     def split(self, fractions: dict, seed: int) -> None:
@@ -191,6 +182,23 @@ class DataPage(StepPage):
         self.session.run("split", {"fractions": fractions, "seed": seed},
                          then=lambda _result: self.editor.set_status(""))
 
+    def drop_copies(self) -> None:
+        """Split again with the same shares and seed, leaving out the copies."""
+        self._split_again({"drop_copies": True})
+
+    def leave_out(self, column: str) -> None:
+        """Split again with the same shares and seed, without ``column`` among the inputs."""
+        self._split_again({"leave_out": [column]})
+
+    def _split_again(self, fix: dict) -> None:
+        split = (self.project.split or {}) if self.project is not None else {}
+        if not split or self.session.runner.busy:
+            return
+        self.checks.set_status(gui_text("checks.working"))
+        args = {"fractions": split.get("fractions"), "seed": int(split.get("seed", 0)), **fix}
+        self.session.run("split", args, then=lambda _result: self.checks.set_status(""))
+
     def _job_failed(self, job: str, message: str, _details: str) -> None:
         if job == "split":
             self.editor.set_status(message, warning=True)
+            self.checks.set_status(message)

@@ -1,0 +1,92 @@
+"""``practica check PROJECT``: the findings of a project's data file and of its split.
+
+Given a project folder (instead of a data file), ``practica check`` prints what the checks
+of the data file found and what the checks of the split found (severity, message, fix),
+with the command that applies the fix where Practica can apply it. ``--drop-copies`` and
+``--leave-out COLUMN`` split again with the same shares and seed and that fix.
+The exit code is 2 while the split has a blocker, as for an unusable file.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from engine.cli.printer import EventPrinter
+from engine.errors import ProjectError
+from engine.project import PROJECT_FILE, Project, open_project
+from engine.split_step import split_project
+from engine.splits import Fractions
+from engine.steps import STALE, step_states
+from engine.texts import text
+
+
+def is_project_folder(path: str) -> bool:
+    """Whether ``path`` is a Practica project folder (it holds ``project.json``)."""
+    return (Path(path) / PROJECT_FILE).is_file()
+
+
+def cmd_check_project(args) -> int:
+    """Print the file and split findings of the project ``args.file``; apply a fix first
+    when ``--drop-copies`` or ``--leave-out`` is given."""
+    project = open_project(args.file)
+    leave_out = list(getattr(args, "leave_out", None) or [])
+    if getattr(args, "drop_copies", False) or leave_out:
+        resplit(project, drop_copies=bool(getattr(args, "drop_copies", False)),
+                leave_out=leave_out)
+    main = project.source("main")
+    print(text("checks.cli_project", name=project.name, rows=f"{main.rows:,}" if main else 0,
+               path=main.path if main else "-"))
+    print(text("checks.cli_file_heading"))
+    _print_findings(project.findings, project)
+    split = project.split
+    if split is None:
+        print(text("checks.cli_no_split", path=project.root))
+        return 0
+    state = step_states(project)["data"]
+    if state.state == STALE:
+        print(f"  {state.reason}")
+    print(text("checks.cli_split_heading"))
+    if split.get("copies_dropped"):
+        counts = split["copies_dropped"]
+        print("  " + text("report.checks.dropped", n=sum(counts.values()),
+                          where=", ".join(f"{n} {text(f'checks.from_{k}')}"
+                                          for k, n in counts.items())))
+    checks = split.get("checks") or []
+    _print_findings(checks, project)
+    if any(f.get("severity") == "blocker" for f in checks):
+        print(f"practica: {text('checks.cli_blocked')}", file=sys.stderr)
+        return 2
+    print(text("checks.cli_ok"))
+    return 0
+
+
+def resplit(project: Project, drop_copies: bool = False, leave_out: list[str] | None = None
+            ) -> dict:
+    """Split ``project`` again with its current shares and seed, and the fix asked for."""
+    split = project.split or {}
+    fractions = Fractions.from_dict(split["fractions"]) if split.get("fractions") else None
+    print(text("checks.cli_resplit"))
+    return split_project(project, fractions, seed=int(split.get("seed", 0)),
+                         drop_copies=True if drop_copies else None,
+                         leave_out=tuple(leave_out or ()), progress=EventPrinter())
+
+
+def refuse_fix_for_file(args) -> None:
+    """``--drop-copies``/``--leave-out`` only make sense for a project folder."""
+    if getattr(args, "drop_copies", False) or getattr(args, "leave_out", None):
+        raise ProjectError(text("checks.cli_fix_needs_project"))
+
+
+def _print_findings(findings: list[dict], project: Project) -> None:
+    if not findings:
+        print("  " + text("checks.cli_nothing"))
+        return
+    for f in findings:
+        print(f"  [{f.get('severity')}] {f.get('message')} {f.get('fix')}")
+        fix = f.get("way_out")
+        if fix == "drop_copies":
+            print("    " + text("checks.cli_way_out_copies", path=project.root))
+        elif fix == "leave_out" and f.get("column"):
+            print("    " + text("checks.cli_way_out_column", path=project.root,
+                                 column=f["column"]))
