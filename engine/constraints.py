@@ -4,7 +4,8 @@ A goal has one optimizing metric and any number of constraints such as ``recall 
 ``latency_ms < 50``, ``params <= 1e6`` or ``size_mb < 5``. A constraint is either a metric
 of the task or one of the resource quantities:
 
-* ``latency_ms``: prediction time per example on this machine, in milliseconds;
+* ``latency_ms``: time to answer one example alone on this machine, in milliseconds;
+* ``batch_latency_ms``: time to answer a batch of 32 examples at once, in milliseconds;
 * ``params``: number of trainable parameters of the model;
 * ``size_mb``: size of the saved model file, in megabytes.
 
@@ -19,8 +20,6 @@ from __future__ import annotations
 import math
 import operator
 import re
-import statistics
-import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
@@ -28,7 +27,7 @@ from engine.errors import GoalError
 from engine.metrics import METRICS, metrics_for
 from engine.texts import text
 
-RESOURCE_QUANTITIES = ("latency_ms", "params", "size_mb")
+RESOURCE_QUANTITIES = ("latency_ms", "batch_latency_ms", "params", "size_mb")
 OPS: dict[str, Callable[[float, float], bool]] = {
     "<=": operator.le, ">=": operator.ge, "<": operator.lt, ">": operator.gt,
 }
@@ -105,6 +104,30 @@ class ConstraintCheck:
                     value=format_quantity(self.constraint.quantity, self.value))
 
 
+    def explain(self) -> str:
+        """Why a broken constraint is broken, with the measured value and the limit, e.g.
+        'Prediction time per example: 72 ms, above your limit of 50 ms.'; empty when met."""
+        if self.ok:
+            return ""
+        c = self.constraint
+        label = quantity_label(c.quantity)
+        if not math.isfinite(self.value):
+            return text("constraint.broken_missing", quantity=label,
+                        constraint=c.describe())
+        if c.op in ("<", "<="):
+            key = "broken_above" if self.value > c.bound else "broken_at_upper"
+        else:
+            key = "broken_below" if self.value < c.bound else "broken_at_lower"
+        return text(f"constraint.{key}", quantity=label,
+                    value=format_quantity(c.quantity, self.value),
+                    bound=format_quantity(c.quantity, c.bound))
+
+
+def explain_broken(checks: Iterable[ConstraintCheck]) -> list[str]:
+    """One sentence per broken constraint (see ``ConstraintCheck.explain``)."""
+    return [c.explain() for c in checks if not c.ok]
+
+
 def valid_quantities(task: str) -> list[str]:
     """Names a constraint of ``task`` may use: the task's metrics, then the resources."""
     return [m.name for m in metrics_for(task)] + list(RESOURCE_QUANTITIES)
@@ -150,24 +173,6 @@ def check_all(constraints: Iterable[Constraint],
         value = float("nan") if value is None else float(value)
         checks.append(ConstraintCheck(constraint, value, constraint.check(value)))
     return checks
-
-
-def measure_latency_ms(predict_fn: Callable[[object], object], X, repeats: int = 5) -> float:
-    """Prediction time per example on this machine, in milliseconds.
-
-    Calls ``predict_fn(X)`` once to warm up (first calls compile or allocate), then
-    ``repeats`` more times; returns the median call time divided by the number of rows.
-    """
-    rows = len(X)
-    if rows == 0:
-        raise ValueError("measure_latency_ms needs at least one row")
-    predict_fn(X)
-    times = []
-    for _ in range(max(1, repeats)):
-        start = time.perf_counter()
-        predict_fn(X)
-        times.append(time.perf_counter() - start)
-    return 1000.0 * statistics.median(times) / rows
 
 
 def quantity_label(quantity: str) -> str:

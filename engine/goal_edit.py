@@ -1,4 +1,5 @@
-"""Changing the goal of an existing project: metric, constraints, target error.
+"""Changing the goal of an existing project: metric, constraints, target error, and the
+accuracy required when the model may refuse to answer.
 
 Each change is checked, logged in the decisions log and leaves the project unsaved; the
 steps that depend on it turn stale (see ``engine.steps``), nothing is silently redone.
@@ -52,6 +53,35 @@ def set_target_error(project: Project, value: float | None) -> None:
     goal["target_error"] = value
     shown = "none" if value is None else f"{value:.4g}"
     project.log("target_error_set", text("decision.target_error_set", error=shown))
+
+
+def check_abstain_accuracy(task: str, value: float | None) -> float | None:
+    """``value`` checked as the accuracy the answered rows must reach (a share in (0, 1))."""
+    if value is None:
+        return None
+    if task == "regression":
+        raise GoalError(text("abstain.not_classification"))
+    try:
+        value = float(value)
+    except (TypeError, ValueError):
+        raise GoalError(text("abstain.bad_value")) from None
+    if not 0.0 < value < 1.0:
+        raise GoalError(text("abstain.bad_value"))
+    return value
+
+
+def set_abstain_accuracy(project: Project, value: float | None) -> None:
+    """Let the model refuse to answer when unsure, its answers being right at least
+    ``value`` of the time (a share in (0, 1)); None makes it answer every row."""
+    goal = _goal(project)
+    value = check_abstain_accuracy(goal["task"], value)
+    if goal.get("abstain_accuracy") == value:
+        return
+    goal["abstain_accuracy"] = value
+    if value is None:
+        project.log("abstain_set", text("abstain.decision_cleared"))
+    else:
+        project.log("abstain_set", text("abstain.decision_set", share=f"{value:.1%}"))
 
 
 def _goal(project: Project) -> dict:

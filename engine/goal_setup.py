@@ -11,6 +11,7 @@ import pandas as pd
 from engine.constraints import parse_constraint
 from engine.datasets import label_text
 from engine.errors import GoalError
+from engine.goal_edit import check_abstain_accuracy
 from engine.goal_suggestion import positive_label, suggest_metric
 from engine.metrics import get_metric, metrics_for
 from engine.project import DataSource, Project, create_project
@@ -40,6 +41,7 @@ class GoalChoice:
     data_kind: str | None = None
     text_column: str | None = None
     sequence: dict | None = None
+    abstain_accuracy: float | None = None
 
 
 def check_choice(choice: GoalChoice, path: str | None = None) -> SourceCheck:
@@ -91,6 +93,9 @@ def new_project(folder: str | Path, choice: GoalChoice) -> Project:
                 reason=goal["metric_reason"], suggested=choice.metric is None)
     for c in goal["constraints"]:
         project.log("constraint_set", text("decision.constraint_set", expr=c["text"]))
+    if goal.get("abstain_accuracy") is not None:
+        project.log("abstain_set", text("abstain.decision_set",
+                                        share=f"{goal['abstain_accuracy']:.1%}"))
     if choice.target_error is not None:
         project.log("target_error_set", text("decision.target_error_set",
                                              error=f"{choice.target_error:.2%}"))
@@ -132,6 +137,8 @@ def _goal(task: str, task_reason: str, y: pd.Series, choice: GoalChoice, target:
         "constraints": [{**c.to_dict(), "text": c.describe()} for c in constraints],
         "target_error": choice.target_error, "labels": [], "positive_label": None,
     }
+    if choice.abstain_accuracy is not None:
+        goal["abstain_accuracy"] = check_abstain_accuracy(task, choice.abstain_accuracy)
     if task != "regression":
         values = y.map(label_text)
         if target_check is not None:

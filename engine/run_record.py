@@ -25,8 +25,9 @@ class RunRecord:
         metrics: per split (``train``, ``train_dev``, ``dev``), every metric of the task.
         errors: per split, the optimizing metric expressed as an error (lower is better).
         history: per epoch, the Keras logs (empty for non-deep models).
-        measured: satisfying quantities measured on this machine
-            (``latency_ms``, ``params``, ``size_mb``).
+        measured: satisfying quantities measured on this machine (see ``engine.footprint``):
+            ``latency_ms`` (one example alone), ``batch_latency_ms`` (a batch of 32),
+            ``throughput_per_s``, ``params``, ``size_mb`` and ``measure_s`` (what measuring took).
         after_vault: True when the run was made after the test set was seen.
         split_key: which split it was trained on (see ``engine.steps``).
         device: what trained it (``CPU`` or the GPU's name); empty for non-deep models.

@@ -2,7 +2,8 @@
 
 It reads the project folder itself (so it can run in a child process), trains one model on
 the training rows, scores it on train, train-dev and dev — never on test — measures the
-satisfying quantities (parameters, file size, latency per example) and saves the run in
+satisfying quantities (parameters, file size, prediction time per example and per batch, see
+``engine.footprint``) and saves the run in
 ``runs/<id>/``. A cancelled run is saved too, marked as stopped.
 """
 
@@ -18,11 +19,11 @@ import numpy as np
 
 from engine import atomic
 from engine.backend import import_keras, training_device
-from engine.constraints import measure_latency_ms
 from engine.datasets import DEV_SPLITS, split_frame, target_values
 from engine.decisions import now_iso
 from engine.errors import JobCancelled, ProjectError
 from engine.fitted import Fitted
+from engine.footprint import measure_footprint, scoring_function
 from engine.evaluation import optimizing_error, score, to_predictions
 from engine.jobs import NEVER, CancelFlag, ProgressFn, RunFinished, StageStarted, ignore
 from engine.input_coding import data_kind
@@ -135,11 +136,8 @@ def run_training(spec: TrainingSpec, progress: ProgressFn = ignore,
         metrics[name] = score(goal, to_predictions(goal, y_labels[name],
                                                    predictor.scores(X[name])))
     errors = {name: optimizing_error(goal, m) for name, m in metrics.items()}
-    measured = {
-        "params": float(fitted.params),
-        "size_mb": (run_dir / fitted.model_file).stat().st_size / 1e6,
-        "latency_ms": measure_latency_ms(predictor.scores, X["dev"]),
-    }
+    measured = measure_footprint(scoring_function(predictor), X["dev"],
+                                 run_dir / fitted.model_file, fitted.params).measured()
     status = "cancelled" if fitted.cancelled else ("failed" if fitted.message else "finished")
     record = RunRecord(
         id=run_id, model=spec.model, label=fitted.label, status=status, created=now_iso(),

@@ -12,7 +12,9 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout
 
+from engine.constraints import explain_broken
 from engine.diagnose_step import feasibility
+from engine.footprint import describe_measured
 from engine.input_coding import data_kind
 from engine.report.formatting import (error_is_share, fmt_count, fmt_error, fmt_number,
                                       metric_label)
@@ -206,7 +208,11 @@ class BaselinePage(StepPage):
             else:
                 ok = all(c.ok for c in checks)
                 row.append(gui_text("baseline.meets" if ok else "baseline.fails"))
-                tips[(r, 8)] = "\n".join(c.describe() for c in checks)
+                tips[(r, 8)] = "\n".join(explain_broken(checks) if not ok else
+                                         [c.describe() for c in checks])
+            timing = describe_measured(run.measured)
+            if timing:
+                tips[(r, 5)] = timing
             row.append(gui_text("baseline.after_vault_mark" if run.after_vault
                                 else "baseline.before_vault_mark"))
             if run.after_vault:

@@ -19,7 +19,8 @@ from gui.pages.labels import note
 
 OPS = (">=", "<=", ">", "<")
 _OP_TEXT = {">=": "op_at_least", "<=": "op_at_most", ">": "op_above", "<": "op_below"}
-_RESOURCE_DEFAULTS = {"latency_ms": 50.0, "params": 1_000_000.0, "size_mb": 5.0}
+_RESOURCE_DEFAULTS = {"latency_ms": 50.0, "batch_latency_ms": 500.0, "params": 1_000_000.0,
+                      "size_mb": 5.0}
 
 
 def _is_share(quantity: str) -> bool:
@@ -90,7 +91,8 @@ class ConstraintRow(QWidget):
         elif name in RESOURCE_QUANTITIES:
             box.setRange(0.0, 1e12)
             box.setDecimals(0 if name == "params" else 2)
-            box.setSuffix({"latency_ms": " ms", "size_mb": " MB"}.get(
+            box.setSuffix({"latency_ms": " ms", "batch_latency_ms": " ms",
+                           "size_mb": " MB"}.get(
                 name, gui_text("goal.unit_parameters")))
             box.setValue(_RESOURCE_DEFAULTS[name])
         else:

@@ -1,4 +1,5 @@
-"""How a model is judged: the optimizing metric, the satisfying constraints, the target error.
+"""How a model is judged: the optimizing metric, the satisfying constraints, the target error
+and, optionally, the accuracy its answers must reach when it may refuse to answer.
 
 Used by the Goal page both before a project exists (filled from the engine's suggestion) and
 for an open project (filled from its goal). It only collects choices; the engine checks them.
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QGridLayout, QHBoxLayout,
-                               QVBoxLayout, QWidget)
+                               QLabel, QVBoxLayout, QWidget)
 
 from engine.metrics import METRICS
 from gui.pages.base import gui_text
@@ -74,6 +75,7 @@ class JudgingForm(QWidget):
         self.error_hint = note(name="targetErrorHint", muted=True)
         outer.addWidget(self.error_hint)
         self._set_error_mode(True)
+        self._add_abstain(outer)
 
         self.metric_combo.currentIndexChanged.connect(self._metric_changed)
         self.constraints.changed.connect(self.changed)
@@ -99,6 +101,11 @@ class JudgingForm(QWidget):
         self.metric_combo.setCurrentIndex(max(0, index))
         self.metric_combo.blockSignals(False)
         self.constraints.set_task(task)
+        classifier = task != "regression"
+        self.abstain_check.setEnabled(classifier)
+        self.abstain_spin.setEnabled(classifier and self.abstain_check.isChecked())
+        self.abstain_check.setToolTip(gui_text("abstain.tip" if classifier
+                                               else "abstain.not_for_regression"))
         self._metric_changed()
 
     def set_constraints(self, constraints: list[dict]) -> None:
@@ -108,6 +115,11 @@ class JudgingForm(QWidget):
         self.error_check.setChecked(value is not None)
         if value is not None:
             self.error_spin.setValue(value * 100.0 if self._percent else value)
+
+    def set_abstain_accuracy(self, value: float | None) -> None:
+        self.abstain_check.setChecked(value is not None)
+        if value is not None:
+            self.abstain_spin.setValue(value * 100.0)
 
     # ----- reading
     def metric(self) -> str | None:
@@ -122,6 +134,12 @@ class JudgingForm(QWidget):
             return None
         value = self.error_spin.value()
         return value / 100.0 if self._percent else value
+
+    def abstain_accuracy(self) -> float | None:
+        """The accuracy the answers must reach (a share), or None: answer every example."""
+        if not self.abstain_check.isChecked() or not self.abstain_check.isEnabled():
+            return None
+        return self.abstain_spin.value() / 100.0
 
     # ----- behaviour
     def _metric_changed(self, _index: int = 0) -> None:
@@ -170,4 +188,37 @@ class JudgingForm(QWidget):
         self.error_spin.setEnabled(on)
         if on and self.error_check.hasFocus():
             self.error_spin.setFocus()
+        self.changed.emit()
+
+    def _add_abstain(self, outer: QVBoxLayout) -> None:
+        """The optional reject option: refuse to answer below a confidence that keeps the
+        answers given right at least the chosen share of the time."""
+        self.abstain_check = QCheckBox(gui_text("abstain.check"))
+        self.abstain_check.setObjectName("abstainCheck")
+        self.abstain_check.setToolTip(gui_text("abstain.tip"))
+        self.abstain_spin = QDoubleSpinBox()
+        self.abstain_spin.setObjectName("abstainSpin")
+        self.abstain_spin.setRange(50.0, 99.9)
+        self.abstain_spin.setDecimals(1)
+        self.abstain_spin.setSingleStep(0.5)
+        self.abstain_spin.setSuffix(" %")
+        self.abstain_spin.setValue(95.0)
+        self.abstain_spin.setMinimumWidth(130)
+        self.abstain_spin.setEnabled(False)
+        self.abstain_spin.setAccessibleName(gui_text("abstain.check").replace("&", ""))
+        row = QHBoxLayout()
+        row.addWidget(self.abstain_check)
+        row.addWidget(self.abstain_spin)
+        row.addWidget(QLabel(gui_text("abstain.after")))
+        row.addStretch(1)
+        outer.addSpacing(6)
+        outer.addLayout(row)
+        outer.addWidget(note(gui_text("abstain.hint"), name="abstainHint", muted=True))
+        self.abstain_check.toggled.connect(self._abstain_toggled)
+        self.abstain_spin.valueChanged.connect(lambda _v: self.changed.emit())
+
+    def _abstain_toggled(self, on: bool) -> None:
+        self.abstain_spin.setEnabled(on)
+        if on and self.abstain_check.hasFocus():
+            self.abstain_spin.setFocus()
         self.changed.emit()

@@ -211,7 +211,8 @@ class GoalPage(StepPage):
                 "target_data": f.second_path, "task": task,
                 "metric": None if suggested else metric,
                 "constraints": f.judging.expressions(),
-                "target_error": f.judging.target_error()}
+                "target_error": f.judging.target_error(),
+                "abstain_accuracy": f.judging.abstain_accuracy()}
         f.set_create_status(gui_text("goal.creating"))
         self._start("new_project", args, self._created)
 
@@ -267,11 +268,13 @@ class GoalPage(StepPage):
             return
         j = self.form.judging
         metric, expressions, error = j.metric(), j.expressions(), j.target_error()
+        abstain = j.abstain_accuracy()
         before = len(project.decisions)
 
         def change(p) -> None:
             goal_edit.set_constraints(p, expressions)
             goal_edit.set_target_error(p, error)
+            goal_edit.set_abstain_accuracy(p, abstain)
             goal_edit.set_metric(p, metric)
 
         if self.session.edit(change):
@@ -302,4 +305,5 @@ class GoalPage(StepPage):
                            current=goal["metric"] if goal["metric"] in METRICS else None)
         f.judging.set_constraints(goal.get("constraints") or [])
         f.judging.set_target_error(goal.get("target_error"))
+        f.judging.set_abstain_accuracy(goal.get("abstain_accuracy"))
         f.set_apply_status("")

@@ -1,14 +1,11 @@
-"""Satisfying constraints: parsing, checking, describing, measuring latency."""
+"""Satisfying constraints: parsing, checking, describing."""
 
 import json
 import math
-import time
 
-import numpy as np
 import pytest
 
-from engine.constraints import (Constraint, check_all, measure_latency_ms, parse_constraint,
-                                valid_quantities)
+from engine.constraints import Constraint, check_all, parse_constraint, valid_quantities
 from engine.errors import GoalError
 
 
@@ -78,20 +75,5 @@ def test_check_all():
 
 
 def test_valid_quantities():
-    assert valid_quantities("regression") == ["mae", "rmse", "r2", "latency_ms", "params",
-                                              "size_mb"]
-
-
-def test_measure_latency_ms_is_per_example():
-    calls = []
-
-    def predict(X):
-        calls.append(len(X))
-        time.sleep(0.02)
-        return np.zeros(len(X))
-
-    latency = measure_latency_ms(predict, np.zeros((10, 3)), repeats=3)
-    assert len(calls) == 4  # one warm-up call, three timed
-    assert 1.9 <= latency < 4.0  # 20 ms per call of 10 rows = about 2 ms per example
-    with pytest.raises(ValueError):
-        measure_latency_ms(predict, np.zeros((0, 3)))
+    assert valid_quantities("regression") == ["mae", "rmse", "r2", "latency_ms",
+                                              "batch_latency_ms", "params", "size_mb"]
