@@ -12,10 +12,10 @@ import platform
 from reportlab.platypus import Flowable
 
 from engine.project import Project
-from engine.report import figures
+from engine.report import figures, pdf_final_stats
 from engine.report.formatting import (dash, fmt_confidence, fmt_count, fmt_error, fmt_number,
-                                      fmt_points, fmt_time, fmt_value, gap_words, is_number,
-                                      metric_title, step_name, t, verdict_words)
+                                      fmt_points, fmt_time, gap_words, is_number, step_name, t,
+                                      verdict_words)
 from engine.report.pdf_style import (bullets, esc, figure, heading, lead, para, plain,
                                      spacer, table)
 from engine.report.tables import (chosen_run, confusion_table, error_ladder_table,
@@ -94,21 +94,14 @@ def final_section(project: Project) -> list[Flowable]:
                        rows=fmt_count(final.get("rows")),
                        time=fmt_time(final.get("evaluated_at")))))
     out.append(lead(t("final.intro", confidence=fmt_confidence(final.get("confidence")))))
-    rows = []
-    for r in metrics.itertuples():
-        name = esc(metric_title(r.metric))
-        if r.metric == goal_metric:
-            name = f"<b>{name} {esc(t('final.optimizing'))}</b>"
-        rows.append([para(name, "cell"), fmt_value(r.value), fmt_value(r.low),
-                     fmt_value(r.high)])
-    out.append(table([t("final.col_metric"), t("final.col_value"), t("final.col_low"),
-                      t("final.col_high")], rows, widths=[3.6, 1.3, 1.3, 1.3], width_share=0.8,
-                     right=(1, 2, 3)))
+    out.append(pdf_final_stats.metrics_table(project, goal_metric))
+    out.append(pdf_final_stats.methods_note())
     dev = run.errors.get("dev") if run else None
     if is_number(final.get("test_error")):
         out.append(spacer(0.2))
         out.append(plain(t("final.test_error", test=fmt_error(final["test_error"], goal_metric),
                            dev=fmt_error(dev, goal_metric))))
+    out.extend(pdf_final_stats.stats_flowables(project))
     out.append(heading(t("final.confusion_heading"), 2))
     png = figures.confusion_chart(confusion_table(project))
     if png is None:

@@ -1,19 +1,27 @@
-"""Step 6 — Final test: open the vault once, after a confirmation, and show the chosen
-model's test results with their 95% intervals and, for classes, the confusion matrix.
+"""Step 6 — Final test: choose the seeds, the finalists and the correction, open the vault
+once, after a confirmation, and show the chosen model's test results: every metric with its
+95% interval and how it was made, the spread over seeds, the comparisons with the other
+finalists, the test curves (``self.curves_area``) and, for classes, the confusion matrix.
 
-The evaluation runs in the engine process (``final_test`` job); the page shows
-``project.final_test`` as it is and says when the vault was opened.
+The evaluation runs in the engine process (``final_test`` job, with progress and Stop in
+the session's job panel); the page shows ``project.final_test`` as it is and says when the
+vault was opened. The parts live in ``final_options`` (before) and ``final_comparisons``
+(after).
 """
 
 from __future__ import annotations
 
 from PySide6.QtWidgets import (QGroupBox, QHBoxLayout, QMessageBox, QPushButton,
-                               QVBoxLayout)
+                               QVBoxLayout, QWidget)
 
 from engine.report.formatting import (fmt_confidence, fmt_count, fmt_error, fmt_time,
                                       fmt_value, is_number, metric_label)
 from engine.report.tables import find_run, test_metrics_table
+from engine.report.pdf_final_stats import method_words
 from gui.pages.base import StepPage, gui_text
+from gui.pages.final_curves_panel import FinalCurvesPanel
+from gui.pages.final_comparisons import ComparisonsBox, SeedSpreadBox
+from gui.pages.final_options import FinalOptions
 from gui.pages.labels import note
 from gui.result_table import ResultTable, settle_layout
 
@@ -27,6 +35,8 @@ class FinalTestPage(StepPage):
         self.body.addWidget(self.chosen)
         self.once = note(gui_text("final.once"), "vaultOnce")
         self.body.addWidget(self.once)
+        self.options = FinalOptions(session)
+        self.body.addWidget(self.options)
         row = QHBoxLayout()
         self.open_button = QPushButton(gui_text("final.open"))
         self.open_button.setObjectName("openVaultButton")
@@ -49,6 +59,18 @@ class FinalTestPage(StepPage):
         self.metrics_table = ResultTable("metricsTable")
         layout.addWidget(self.metrics_table)
         self.body.addWidget(self.metrics_box)
+        self.seeds_box = SeedSpreadBox()
+        self.body.addWidget(self.seeds_box)
+        self.comparisons_box = ComparisonsBox()
+        self.body.addWidget(self.comparisons_box)
+        # The test curves panel (ROC, PR, calibration, per class, reject option) goes here.
+        curves = QWidget()
+        curves.setObjectName("curvesArea")
+        self.curves_area = QVBoxLayout(curves)
+        self.curves_area.setContentsMargins(0, 0, 0, 0)
+        self.curves_panel = FinalCurvesPanel(session)
+        self.curves_area.addWidget(self.curves_panel)
+        self.body.addWidget(curves)
 
         self.confusion_box = QGroupBox(gui_text("final.confusion_title"))
         self.confusion_box.setObjectName("confusionBox")
@@ -72,7 +94,7 @@ class FinalTestPage(StepPage):
             gui_text("final.confirm_text", label=run.label),
             QMessageBox.Yes | QMessageBox.No, QMessageBox.No)
         if answer == QMessageBox.Yes:
-            self.session.run("final_test", {})
+            self.session.run("final_test", self.options.job_args())
 
     # ----- showing the project
     def refresh(self) -> None:
@@ -84,7 +106,8 @@ class FinalTestPage(StepPage):
         if project is None:
             self.chosen.setText(gui_text("final.no_project"))
             for widget in (self.vault_state, self.stale, self.errors, self.metrics_box,
-                           self.confusion_box):
+                           self.confusion_box, self.options, self.seeds_box,
+                           self.comparisons_box):
                 widget.hide()
             self._update_button()
             return
@@ -110,8 +133,13 @@ class FinalTestPage(StepPage):
         if stale:
             self.stale.setText(gui_text("final.stale", tested=final.get("label", ""),
                                         chosen=run.label if run else ""))
+        self.options.setVisible(final is None and run is not None)
+        if final is None:
+            self.options.refresh()
         self.errors.setVisible(final is not None)
         self.metrics_box.setVisible(final is not None)
+        self.seeds_box.show_final(final or {})
+        self.comparisons_box.show_final(final or {})
         confusion = (final or {}).get("confusion")
         self.confusion_box.setVisible(bool(confusion))
         if final is not None:
@@ -130,6 +158,8 @@ class FinalTestPage(StepPage):
         confidence = fmt_confidence(final.get("confidence"))
         self.metrics_intro.setText(gui_text("final.metrics_intro", confidence=confidence))
         frame = test_metrics_table(project)
+        methods = {name: entry.get("method") for name, entry in final["metrics"].items()
+                   if isinstance(entry, dict)}
         rows, bold = [], []
         for i, row in enumerate(frame.itertuples(index=False)):
             if is_number(row.low) and is_number(row.high):
@@ -141,9 +171,11 @@ class FinalTestPage(StepPage):
             if row.metric == final.get("metric"):
                 name = gui_text("final.optimizing", name=name)
                 bold.append(i)
-            rows.append([name, fmt_value(row.value), interval])
+            rows.append([name, fmt_value(row.value), interval,
+                         method_words(methods.get(row.metric))])
         headers = [gui_text("final.col_metric"), gui_text("final.col_value"),
-                   gui_text("final.col_interval", confidence=confidence)]
+                   gui_text("final.col_interval", confidence=confidence),
+                   gui_text("final_stats.col_method")]
         self.metrics_table.fill(headers, rows, numeric={1, 2}, bold_rows=bold)
 
     def _fill_confusion(self, confusion: dict) -> None:

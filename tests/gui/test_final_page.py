@@ -1,9 +1,12 @@
 """Step 6 page: the vault opens only after a Yes, once; the intervals come from the project."""
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QMessageBox, QPushButton
+from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QMessageBox, QPushButton, QSpinBox
 
+from engine.comparisons import describe_test
+from engine.ensemble import load_ensemble
 from engine.report.formatting import fmt_error, fmt_value
+from engine.report.pdf_final_stats import method_words
 from engine.texts import text
 from gui.pages.baseline_page import BaselinePage
 from gui.pages.final_page import FinalTestPage
@@ -40,6 +43,35 @@ def test_the_vault_opens_once_after_a_yes(qtbot, engine_runner, split_project, m
     assert chosen.label in page.findChild(QLabel, "chosenModel").text()
     assert button.isEnabled()
 
+    # Choose the deep model, so that the seeds matter; then set up the final test.
+    mlp = next(r for r in session.project.runs if r.model == "mlp")
+    with job_done(qtbot, engine_runner, "diagnose"):
+        session.run("diagnose", {"run": mlp.id})
+    chosen = session.project.run(session.project.chosen_run)
+    assert chosen.id == mlp.id
+    seeds = page.findChild(QSpinBox, "seedsSpin")
+    plan = page.findChild(QLabel, "finalPlan")
+    assert seeds.value() == 5 and seeds.isEnabled() and "copies to train: 4" in plan.text()
+    seeds.setFocus()
+    seeds.selectAll()
+    qtbot.keyClicks(seeds, "2")
+    assert seeds.value() == 2 and "copies to train: 1" in plan.text()
+    assert page.findChild(QComboBox, "correctionCombo").currentData() == "holm"
+    finalists = page.findChild(ResultTable, "finalistsTable")
+    assert finalists.rowCount() == 2  # the chosen model and the best simple baseline
+    ensemble = page.findChild(QCheckBox, "ensembleCheck")
+    assert ensemble.isEnabled() and not ensemble.isChecked()
+    with job_done(qtbot, engine_runner, "ensemble"):
+        ensemble.setFocus()
+        qtbot.keyClick(ensemble, Qt.Key_Space)
+    record = load_ensemble(session.project)
+    assert record is not None and finalists.rowCount() == 3
+    metric = session.project.goal["metric"]
+    assert finalists.cell_text(2, 2) == fmt_error(record["errors"]["dev"], metric)
+    assert page.findChild(QLabel, "ensembleNote").isVisible()
+    page.resize(980, page.widget().sizeHint().height() + 20)
+    save_screenshot(page, "final_options")
+
     # "No" leaves the vault closed and starts nothing.
     no = Answer(QMessageBox.No)
     monkeypatch.setattr(QMessageBox, "question", no)
@@ -60,6 +92,8 @@ def test_the_vault_opens_once_after_a_yes(qtbot, engine_runner, split_project, m
     project = session.project
     final = project.final_test
     assert project.vault_open and final["run"] == chosen.id
+    assert final["seeds"]["k"] == 2 and final["ensemble"]["members"] == record["members"]
+    assert not page.findChild(QSpinBox, "seedsSpin").isVisible()  # the options are spent
     assert not button.isVisible()  # once
     assert page.findChild(QLabel, "vaultState").isVisible()
     assert project.vault["opened_at"][:10] in page.findChild(QLabel, "vaultState").text()
@@ -74,6 +108,27 @@ def test_the_vault_opens_once_after_a_yes(qtbot, engine_runner, split_project, m
     first = final["metrics"][metric]  # the optimizing metric comes first
     assert table.cell_text(0, 1) == fmt_value(first["value"])
     assert table.cell_text(0, 2) == f"{fmt_value(first['low'])} – {fmt_value(first['high'])}"
+    assert table.cell_text(0, 3) == method_words(first["method"])
+    methods = {table.cell_text(r, 3) for r in range(table.rowCount())}
+    assert method_words("Wilson") in methods  # accuracy, precision, recall
+
+    # The spread over the two seeds, and the comparisons with their sentences.
+    spread = page.findChild(ResultTable, "seedsTable")
+    assert spread.isVisible() and spread.rowCount() == len(final["seeds"]["mean"])
+    assert spread.cell_text(0, 1) == (f"{fmt_value(final['seeds']['mean'][metric])} ± "
+                                      f"{fmt_value(final['seeds']['std'][metric])}")
+    assert len(spread.cell_text(0, 2).split(", ")) == 2
+    comparisons = page.findChild(ResultTable, "comparisonsTable")
+    rows = final["comparisons"]
+    assert comparisons.isVisible() and comparisons.rowCount() == len(rows) == 3
+    for r, row in enumerate(rows):
+        assert comparisons.cell_text(r, 1) == describe_test(row["test"])
+        assert comparisons.cell_text(r, 4) == row["sentence"]
+    bold = page.findChild(QLabel, "comparisonSentences").text()
+    assert bold.count("<b>") == 3 and rows[0]["sentence"].split(" at the ")[0] in bold
+    tested = page.findChild(ResultTable, "testedFinalistsTable")
+    assert tested.rowCount() == 3 and tested.cell_text(0, 4) == "2"
+    assert page.curves_area.parentWidget().objectName() == "curvesArea"
     confusion = page.findChild(ResultTable, "confusionTable")
     labels = final["confusion"]["labels"]
     assert confusion.rowCount() == len(labels) and confusion.columnCount() == len(labels) + 1
@@ -81,6 +136,7 @@ def test_the_vault_opens_once_after_a_yes(qtbot, engine_runner, split_project, m
     assert not page.findChild(QLabel, "finalStale").isVisible()
     page.resize(980, page.widget().sizeHint().height() + 20)
     save_screenshot(page, "final_done")
+    save_screenshot(page, "final_statistics")
 
     # Choosing another model afterwards makes the test result stale; the page warns.
     other = next(r for r in project.runs if r.id != chosen.id and r.status == "finished")
