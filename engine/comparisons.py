@@ -81,8 +81,8 @@ def _corrected_words(correction: str, n_tests: int) -> str:
     """" after Holm correction for 3 comparisons"; nothing for a single comparison."""
     if n_tests <= 1:
         return text("final_stats.corrected_one")
-    return text("final_stats.corrected_many", n=n_tests,
-                correction=text(f"final_stats.correction_{correction}"))
+    return " " + text("final_stats.corrected_many", n=n_tests,
+                      correction=text(f"final_stats.correction_{correction}"))
 
 
 def sentence(goal: dict, chosen: str, other: str, test: PairedTest, p_corrected: float,

@@ -44,7 +44,8 @@ def _new_project(args, progress, cancel):
                         constraints=tuple(args.get("constraints") or ()),
                         target_error=args.get("target_error"),
                         data_kind=args.get("data_kind"), text_column=args.get("text_column"),
-                        sequence=args.get("sequence"))
+                        sequence=args.get("sequence"),
+                        abstain_accuracy=args.get("abstain_accuracy"))
     project = new_project(args["project"], choice)
     return {"project": str(project.root)}
 
@@ -56,7 +57,10 @@ def _split(args, progress, cancel):
 
     project = open_project(args["project"])
     fractions = Fractions.from_dict(args["fractions"]) if args.get("fractions") else None
-    return split_project(project, fractions=fractions, seed=int(args.get("seed", 0)))
+    return split_project(project, fractions=fractions, seed=int(args.get("seed", 0)),
+                         drop_copies=args.get("drop_copies"),
+                         leave_out=tuple(args.get("leave_out") or ()),
+                         progress=progress, cancel=cancel)
 
 
 def _baselines(args, progress, cancel):
@@ -98,11 +102,43 @@ def _diagnose(args, progress, cancel):
     return diagnose_project(open_project(args["project"]), args.get("run"))
 
 
+def _learning_curve(args, progress, cancel):
+    from engine.learning_curve import DEFAULT_SEEDS, DEFAULT_SIZES, draw_learning_curve
+    from engine.project import open_project
+
+    max_epochs = args.get("max_epochs")
+    return draw_learning_curve(open_project(args["project"]),
+                               sizes=tuple(args.get("sizes") or DEFAULT_SIZES),
+                               seeds=int(args.get("seeds") or DEFAULT_SEEDS),
+                               max_epochs=int(max_epochs) if max_epochs else None,
+                               progress=progress, cancel=cancel)
+
+
+def _error_analysis(args, progress, cancel):
+    from engine.error_analysis import analyse_errors
+    from engine.project import open_project
+
+    analysis = analyse_errors(open_project(args["project"]), progress, cancel,
+                              seed=int(args.get("seed", 0)))
+    return {"run": analysis["run"], "mistakes": analysis["mistakes"],
+            "examples": len(analysis["examples"])}
+
+
 def _final_test(args, progress, cancel):
     from engine.final_test import run_final_test
     from engine.project import open_project
 
-    return run_final_test(open_project(args["project"]), progress, cancel)
+    return run_final_test(open_project(args["project"]), progress, cancel,
+                          seeds=int(args.get("seeds", 5)), ensemble=bool(args.get("ensemble")),
+                          correction=str(args.get("correction", "holm")))
+
+
+def _ensemble(args, progress, cancel):
+    from engine.ensemble import score_ensemble
+    from engine.project import open_project
+
+    return score_ensemble(open_project(args["project"]), int(args.get("k", 3)), progress,
+                          cancel)
 
 
 def _report(args, progress, cancel):
@@ -139,7 +175,10 @@ JOBS: dict[str, Job] = {
     "sanity": _sanity,
     "resumable": _resumable,
     "diagnose": _diagnose,
+    "learning_curve": _learning_curve,
+    "error_analysis": _error_analysis,
     "final_test": _final_test,
+    "ensemble": _ensemble,
     "report": _report,
     "raise_for_test": _raise_for_test,
     "sleep_for_test": _sleep_for_test,

@@ -10,23 +10,30 @@ from pathlib import Path
 
 from engine.baseline import run_baselines
 from engine.diagnose_step import diagnose_project
+from engine.error_analysis import analyse_errors
 from engine.errors import ProjectError
 from engine.final_test import run_final_test
+from engine.learning_curve import draw_learning_curve
 from engine.jobs import NEVER, CancelFlag, ProgressFn, ignore
 from engine.project import Project
 from engine.split_step import split_project
+from engine.steps import LOCKED, step_states
 from engine.texts import text
 
 STEPS = ("split", "baseline", "diagnose", "test", "report")
+LEARNING_CURVE_SEEDS = 2  # headless runs draw fewer fits per size than the GUI's default 3
 
 
 def run_until(project: Project, until: str, progress: ProgressFn = ignore,
               cancel: CancelFlag = NEVER, deep_params: dict | None = None,
               pdf: Path | None = None, csv_dir: Path | None = None,
-              deep_kind: str | None = None) -> list[str]:
+              deep_kind: str | None = None, seeds: int = 5, ensemble: bool = False,
+              correction: str = "holm") -> list[str]:
     """Run the steps up to and including ``until``; return the steps that were run.
 
     ``deep_params``/``deep_kind``: settings and family of the baseline's deep model.
+    ``seeds``, ``ensemble``, ``correction``: how the final test is made (see
+    ``engine.final_test.run_final_test``).
     """
     if until not in STEPS:
         raise ProjectError(text("workflow.bad_step", step=until, steps=", ".join(STEPS)))
@@ -39,11 +46,17 @@ def run_until(project: Project, until: str, progress: ProgressFn = ignore,
         if step == "split" and project.split is None:
             split_project(project)
         elif step == "baseline" and not any(r.status == "finished" for r in project.runs):
+            _stop_at_blockers(project)
             run_baselines(project, progress, cancel, deep_params, deep_kind)
         elif step == "diagnose" and project.diagnosis is None:
             diagnose_project(project)
+            analyse_errors(project, progress, cancel)
+            draw_learning_curve(project, seeds=LEARNING_CURVE_SEEDS,
+                                max_epochs=(deep_params or {}).get("epochs"),
+                                progress=progress, cancel=cancel)
         elif step == "test" and project.final_test is None:
-            run_final_test(project, progress, cancel)
+            run_final_test(project, progress, cancel, seeds=seeds, ensemble=ensemble,
+                           correction=correction)
         elif step == "report":
             from engine.report_step import export_report
 
@@ -52,3 +65,11 @@ def run_until(project: Project, until: str, progress: ProgressFn = ignore,
             continue
         done.append(step)
     return done
+
+
+def _stop_at_blockers(project: Project) -> None:
+    """Refuse to train while the checks of the split found something that must be fixed."""
+    state = step_states(project)["baseline"]
+    if state.state == LOCKED:
+        raise ProjectError(text("workflow.blocked", reason=state.reason,
+                                folder=project.root))

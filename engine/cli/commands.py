@@ -37,7 +37,8 @@ def cmd_new(args) -> int:
                         task=args.task, metric=args.metric, constraints=tuple(args.constraint),
                         target_error=_error_value(args.target_error),
                         data_kind=_data_kind(args), text_column=args.text_column,
-                        sequence=_sequence(args))
+                        sequence=_sequence(args),
+                        abstain_accuracy=_share_value(args.abstain_accuracy))
     project = new_project(args.dir, choice)
     print(text("cli.project_made", path=project.root))
     _print_goal(project)
@@ -50,7 +51,8 @@ def cmd_run(args) -> int:
     project = open_project(args.dir)
     params = {"epochs": args.epochs, **parse_settings(args.set)}
     done = run_until(project, args.until, EventPrinter(), deep_params=params,
-                     deep_kind=args.model)
+                     deep_kind=args.model, seeds=args.seeds, ensemble=args.ensemble,
+                     correction=args.correction)
     print(text("cli.steps_done", steps=", ".join(done) or text("cli.nothing_to_do")))
     _print_sanity(project)
     _print_outcome(project)
@@ -122,7 +124,13 @@ def _sequence(args) -> dict | None:
 
 
 def cmd_check(args) -> int:
+    from engine.cli.check_command import cmd_check_project, is_project_folder, \
+        refuse_fix_for_file
     from engine.source_check import check_source
+
+    if is_project_folder(args.file):
+        return cmd_check_project(args)
+    refuse_fix_for_file(args)
 
     result = check_source(args.file, args.target, _data_kind(args), args.text_column,
                           _sequence(args))
@@ -162,6 +170,17 @@ def _error_value(raw: str | None) -> float | None:
         raise GoalError(text("setup.bad_target_error")) from None
 
 
+def _share_value(raw: str | None) -> float | None:
+    """A share typed as 0.95 or 95%."""
+    if raw is None:
+        return None
+    s = raw.strip()
+    try:
+        return float(s[:-1]) / 100 if s.endswith("%") else float(s)
+    except ValueError:
+        raise GoalError(text("abstain.bad_value")) from None
+
+
 def _print_goal(project) -> None:
     g = project.goal
     print(text("cli.goal", target=g["target"], task=g["task"], metric=g["metric"]))
@@ -192,3 +211,6 @@ def _print_outcome(project) -> None:
         high = "?" if m["high"] is None else f"{m['high']:.4f}"
         print(text("cli.test_result", metric=ft["metric"], value=f"{m['value']:.4f}",
                    low=low, high=high))
+        from engine.cli.final_printer import print_final_stats
+
+        print_final_stats(ft)

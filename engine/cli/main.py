@@ -17,6 +17,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 from engine.cli import commands  # noqa: E402
 from engine.cli.diagnose_command import cmd_diagnose  # noqa: E402
+from engine.cli.learning_curve_command import cmd_learning_curve  # noqa: E402
 from engine.cli.parser import build_parser  # noqa: E402
 from engine.errors import PracticaError  # noqa: E402
 
@@ -28,6 +29,7 @@ COMMANDS = {
     "check": commands.cmd_check,
     "diagnose": cmd_diagnose,
     "report": commands.cmd_report,
+    "learning-curve": cmd_learning_curve,
 }
 
 

@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from engine import __version__
+from engine.cli import learning_curve_command
 from engine.workflow import STEPS
 
 
@@ -45,6 +46,10 @@ def build_parser() -> PlainParser:
                      help='a satisfying constraint, e.g. "recall >= 0.9", "latency_ms < 50"')
     new.add_argument("--target-error", metavar="X",
                      help="the target (human-level) error, as a fraction (0.05) or percent (5%%)")
+    new.add_argument("--abstain-accuracy", metavar="X",
+                     help="let the model refuse to answer when unsure; the answers it gives "
+                          "must be right at least this often, as a fraction (0.95) or "
+                          "percent (95%%)")
 
     run = sub.add_parser("run", help="run the workflow steps of a project")
     run.add_argument("dir", help="the project folder")
@@ -56,6 +61,14 @@ def build_parser() -> PlainParser:
     run.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                      help="a setting of the deep model, e.g. optimizer=sgd, "
                           "schedule=warmup_cosine, imbalance=class_weights, augment=0.5")
+    run.add_argument("--seeds", type=int, default=5, metavar="K",
+                     help="final test: train the chosen settings with K seeds in all and "
+                          "give the mean and spread of every metric (default 5)")
+    run.add_argument("--ensemble", action="store_true",
+                     help="final test: compare the chosen model with the average of the "
+                          "top 3 models too")
+    run.add_argument("--correction", choices=("holm", "bonferroni"), default="holm",
+                     help="final test: correction for making several comparisons")
 
     train = sub.add_parser("train", help="train one more model of a split project")
     train.add_argument("dir", help="the project folder")
@@ -67,10 +80,17 @@ def build_parser() -> PlainParser:
                        help="continue an interrupted run (the latest one if no RUN given)")
 
     check = sub.add_parser("check", help="summarize a data file or image folder and list "
-                                         "its problems")
-    check.add_argument("file")
+                                         "its problems; for a project folder, also what "
+                                         "the checks of its split found")
+    check.add_argument("file", help="a data file, an image folder or a project folder")
     check.add_argument("--target", help="the column to predict")
     _data_kind_options(check)
+    check.add_argument("--drop-copies", action="store_true",
+                       help="project folder: split again, leaving out the dev and test rows "
+                            "that copy a training row")
+    check.add_argument("--leave-out", action="append", default=[], metavar="COLUMN",
+                       help="project folder: split again without this input column "
+                            "(e.g. one that gives the answer away); repeat for several")
 
     diag = sub.add_parser("diagnose", help="read the error ladder of a project, or of errors "
                                            "you type in (in percent)")
@@ -86,6 +106,7 @@ def build_parser() -> PlainParser:
     report.add_argument("dir")
     report.add_argument("--pdf", help="where to write the PDF")
     report.add_argument("--csv", help="folder for the CSV files")
+    learning_curve_command.add_parser(sub)
     return p
 
 

@@ -37,6 +37,11 @@ def export_csv(project: Project, folder: str | Path) -> tuple[Path, ...]:
         path = folder / f"{name}.csv"
         atomic.write_text(path, frame.to_csv(index=False, lineterminator="\n"))
         written.append(path)
+    from engine.error_tags import tags_frame  # the tags of error analysis (step 4)
+
+    path = folder / "error_tags.csv"
+    atomic.write_text(path, tags_frame(project).to_csv(index=False, lineterminator="\n"))
+    written.append(path)
     atomic.write_text(folder / README, readme_text())
     written.append(folder / README)
     return tuple(written)
@@ -44,5 +49,5 @@ def export_csv(project: Project, folder: str | Path) -> tuple[Path, ...]:
 
 def readme_text() -> str:
     """The README: what the files are, then each file's columns."""
-    parts = [t("csv.readme")] + [t(f"csv.{name}") for name in TABLES]
+    parts = [t("csv.readme")] + [t(f"csv.{name}") for name in TABLES] + [t("csv.error_tags")]
     return "\n\n".join(parts) + "\n"

@@ -20,6 +20,9 @@ from reportlab.platypus import (CondPageBreak, Flowable, KeepTogether, PageBreak
 from engine.atomic import atomic_path
 from engine.project import Project
 from engine.report import pdf_results, pdf_sections
+from engine.report import pdf_error_analysis
+from engine.report import pdf_learning_curve
+from engine.report import pdf_test_curves
 from engine.report.formatting import t
 from engine.report.pdf_style import FRAME_HEIGHT, MARGIN, PAGE, font_names, styles
 
@@ -31,7 +34,10 @@ SECTIONS = (
     pdf_sections.runs_section,
     pdf_results.curves_section,
     pdf_results.diagnosis_section,
+    pdf_learning_curve.learning_curve_section,
+    pdf_error_analysis.error_analysis_section,
     pdf_results.final_section,
+    pdf_test_curves.final_curves_section,
     pdf_results.decisions_section,
     pdf_results.appendix_section,
 )

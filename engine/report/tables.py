@@ -20,10 +20,11 @@ from engine.run_record import RunRecord
 from engine.report.formatting import error_is_share, is_number
 
 SPLITS = ("train", "train_dev", "dev", "test")
-MEASURED = ("params", "size_mb", "latency_ms")
+MEASURED = ("params", "size_mb", "latency_ms", "batch_latency_ms", "throughput_per_s")
 RUN_COLUMNS = ("id", "model", "label", "status", "created", "after_vault",
                "train_error", "train_dev_error", "dev_error")
-TEST_COLUMNS = ("metric", "value", "low", "high", "confidence")
+TEST_COLUMNS = ("metric", "value", "low", "high", "confidence", "method")
+CURVE_COLUMNS = ("run", "fraction", "rows", "seed", "train_error", "dev_error", "epochs")
 LADDER_COLUMNS = ("step", "error", "error_percent", "gap_name", "gap_value")
 DECISION_COLUMNS = ("time", "kind", "text")
 SPLIT_COLUMNS = ("split", "source", "rows", "fraction")
@@ -88,7 +89,7 @@ def test_metrics_table(project: Project) -> pd.DataFrame:
         entry = metrics[name] if isinstance(metrics[name], dict) else {"value": metrics[name]}
         rows.append({"metric": name, "value": _number(entry.get("value")),
                      "low": _number(entry.get("low")), "high": _number(entry.get("high")),
-                     "confidence": confidence})
+                     "confidence": confidence, "method": str(entry.get("method") or "")})
     return pd.DataFrame(rows, columns=list(TEST_COLUMNS))
 
 
@@ -166,6 +167,17 @@ def splits_table(project: Project) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns)
 
 
+def learning_curve_table(project: Project) -> pd.DataFrame:
+    """Every fit of the learning curve: share and number of training rows, seed, both errors."""
+    curve = project.learning_curve or {}
+    run = str(curve.get("run") or "")
+    rows = [{"run": run, "fraction": _number(p.get("fraction")), "rows": int(p.get("rows", 0)),
+             "seed": int(p.get("seed", 0)), "train_error": _number(p.get("train_error")),
+             "dev_error": _number(p.get("dev_error")), "epochs": int(p.get("epochs", 0))}
+            for p in curve.get("points") or [] if isinstance(p, dict)]
+    return pd.DataFrame(rows, columns=list(CURVE_COLUMNS))
+
+
 # File name (without .csv) -> builder, in the order the README lists them.
 TABLES = {
     "runs": runs_table,
@@ -174,6 +186,7 @@ TABLES = {
     "confusion_matrix": confusion_table,
     "decisions": decisions_table,
     "splits": splits_table,
+    "learning_curve": learning_curve_table,
 }
 
 

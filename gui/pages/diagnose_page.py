@@ -20,7 +20,10 @@ from engine.errors import ProjectError
 from engine.next_move import recommended_move
 from engine.report.formatting import fmt_error, fmt_points, fmt_time, is_number
 from engine.report.tables import error_ladder_table, find_run
+from engine.run_choice import choice_note, why_not_offered
 from gui.pages.base import StepPage, gui_text
+from gui.pages.error_analysis_panel import ErrorAnalysisPanel
+from gui.pages.learning_curve_panel import LearningCurvePanel
 from gui.pages.labels import note
 from gui.result_table import ResultTable, settle_layout
 
@@ -105,8 +108,8 @@ class DiagnosePage(StepPage):
         self.ladder_body.addWidget(self.advice_box)
         self.ladder_body.addStretch(1)
         # More tabs: each is a panel in its own file that takes the session.
-        # [learning curves tab]
-        # [error analysis tab]
+        self.tabs.addTab(LearningCurvePanel(session), gui_text("learning_curve.tab"))
+        self.tabs.addTab(ErrorAnalysisPanel(session), gui_text("error_analysis.tab"))
         session.runner.busy_changed.connect(self._busy_changed)
         self.finish_layout()
 
@@ -190,6 +193,7 @@ class DiagnosePage(StepPage):
         self._update_buttons()
 
     def _fill_runs(self) -> None:
+
         project = self.project
         runs = [r for r in project.runs if r.status == "finished"] if project else []
         ids = [r.id for r in runs]
@@ -200,6 +204,7 @@ class DiagnosePage(StepPage):
                 best = best_run(project).id
             except ProjectError as exc:
                 note = str(exc)
+            note = "\n".join(n for n in (note, choice_note(project)) if n)
         elif project is not None:
             note = gui_text("diagnose.no_runs")
         metric = (project.goal or {}).get("metric") if project else None
@@ -215,6 +220,10 @@ class DiagnosePage(StepPage):
             self.run_combo.addItem(gui_text(key, label=run.label, when=fmt_time(run.created),
                                             error=fmt_error(run.errors.get("dev"), metric),
                                             mark=mark), run.id)
+            reasons = why_not_offered(project, run)
+            if reasons:
+                self.run_combo.setItemData(self.run_combo.count() - 1, "\n".join(reasons),
+                                           Qt.ToolTipRole)
         wanted = keep or best
         if wanted in ids:
             self.run_combo.setCurrentIndex(ids.index(wanted))

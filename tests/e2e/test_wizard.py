@@ -9,7 +9,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLineEdit, QListWidget, QMessageBox, QPushButton
+from PySide6.QtWidgets import (QApplication, QComboBox, QLineEdit, QListWidget, QMessageBox, QPushButton,
+                               QSpinBox, QTableWidget, QTabWidget)
 
 from engine.steps import STEPS
 from tests.gui.conftest import save_screenshot
@@ -89,6 +90,43 @@ def test_wizard_from_goal_to_report(qtbot, tmp_path, engine_runner, monkeypatch)
     assert window.session.project.diagnosis["verdict"]
     save_screenshot(window, "step4_diagnose")
 
+    # Read the ladder of the Keras model instead (the user picks it), so the later views show
+    # a network's mistakes, its learning curve and its spread over seeds.
+    page = window.pages["diagnose"]
+    combo = page.findChild(QComboBox, "runCombo")
+    mlp = next(r.id for r in window.session.project.runs if r.model == "mlp")
+    combo.setCurrentIndex(combo.findData(mlp))
+    _run_and_wait(qtbot, window, "diagnoseButton", "diagnose")
+    assert window.session.project.chosen_run == mlp
+
+    # 4b Learning curves: two draws per size, a few epochs each.
+    tabs = page.findChild(QTabWidget, "diagnoseTabs")
+    tabs.setCurrentIndex(1)
+    for name, value in (("curveSeeds", "2"), ("curveEpochs", "3")):
+        spin = page.findChild(QSpinBox, name)
+        spin.selectAll()
+        qtbot.keyClicks(spin, value)
+    _run_and_wait(qtbot, window, "drawCurveButton", "learning_curve")
+    assert window.session.project.learning_curve["answer"]
+    save_screenshot(window, "step4_learning_curves")
+
+    # 4c Error analysis: collect the dev mistakes and tag the first one by typing.
+    tabs.setCurrentIndex(2)
+    _run_and_wait(qtbot, window, "collectMistakesButton", "error_analysis")
+    examples = page.findChild(QTableWidget, "examplesTable")
+    assert examples.rowCount() > 0
+    examples.setFocus()
+    examples.setCurrentCell(0, 0)
+    qtbot.keyClick(examples, Qt.Key_Return)
+    editor = QApplication.focusWidget()
+    assert isinstance(editor, QLineEdit)
+    qtbot.keyClicks(editor, "ambiguous, odd case")
+    qtbot.keyClick(editor, Qt.Key_Return)
+    qtbot.waitUntil(lambda: bool(window.session.project.error_tags), timeout=LONG)
+    save_screenshot(window, "step4_error_analysis")
+    save_screenshot(page.widget(), "step4_error_analysis_whole_page")
+    tabs.setCurrentIndex(0)
+
     # 5 Tune: says what will come, offers no control that does nothing.
     _go(qtbot, window, "tune")
     assert not window.pages["tune"].findChildren(QPushButton)
@@ -97,10 +135,14 @@ def test_wizard_from_goal_to_report(qtbot, tmp_path, engine_runner, monkeypatch)
     # 6 Final test: confirm opening the vault once.
     _go(qtbot, window, "final")
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.Yes)
+    seeds = window.pages["final"].findChild(QSpinBox, "seedsSpin")
+    seeds.selectAll()
+    qtbot.keyClicks(seeds, "3")
     _run_and_wait(qtbot, window, "openVaultButton", "final_test")
     assert window.session.project.vault_open
     assert window.session.project.final_test["metrics"]
     save_screenshot(window, "step6_final")
+    save_screenshot(window.pages["final"].widget(), "step6_final_whole_page")
 
     # 7 Report: export PDF and CSV.
     _go(qtbot, window, "report")
@@ -110,5 +152,7 @@ def test_wizard_from_goal_to_report(qtbot, tmp_path, engine_runner, monkeypatch)
     runs = pd.read_csv(Path(report["csv"]) / "runs.csv")
     assert len(runs) == 3
     assert states()["report"].state == "done"
+    tags = pd.read_csv(Path(report["csv"]) / "error_tags.csv")
+    assert "odd case" in " ".join(tags["tags"].astype(str))
     save_screenshot(window, "step7_report")
     assert not window.session.dirty

@@ -18,7 +18,9 @@ from engine.texts import text
 
 SECTIONS = ("goal", "data", "splits", "runs", "curves", "diagnosis", "final", "decisions",
             "appendix")
-CSV_NAMES = ("runs", "test_metrics", "error_ladder", "confusion_matrix", "decisions", "splits")
+CSV_NAMES = ("runs", "test_metrics", "error_ladder", "confusion_matrix", "decisions", "splits",
+             "learning_curve",
+             "error_tags")
 
 
 def _history(n: int) -> list[dict[str, float]]:
@@ -233,7 +235,7 @@ def test_fresh_project_report_says_the_steps_are_not_done(tmp_path):
     folder = tmp_path / "out" / "tables"
     tests = _read_csv(folder / "test_metrics.csv")
     assert len(tests) == 0 and list(tests.columns) == ["metric", "value", "low", "high",
-                                                       "confidence"]
+                                                       "confidence", "method"]
     for name in CSV_NAMES:
         assert len(_read_csv(folder / f"{name}.csv")) == 0, name
     assert list(_read_csv(folder / "runs.csv").columns)[:3] == ["id", "model", "label"]

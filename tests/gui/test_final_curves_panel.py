@@ -73,7 +73,9 @@ def test_binary_curves_of_the_real_final_test(qtbot, session, tmp_path):  # noqa
     assert np.allclose(roc[1][0], bundle["roc"]["curves"][0]["fpr"])
     coverage = curve_points(panel.plots["coverage"])
     chosen = bundle["coverage"]["chosen"]
-    assert chosen is not None and chosen["accuracy"] >= 0.99
+    # The threshold was chosen on the dev rows; the test rows only measure it.
+    assert chosen is not None and not bundle["coverage"]["chosen_here"]
+    assert 0.9 <= chosen["accuracy"] <= 1 and 0 < chosen["coverage"] <= 1
     assert coverage[-1][0][0] == pytest.approx(chosen["coverage"])  # the marked point
     assert panel.findChild(QLabel, "coverageSentence").text() == \
         curve_words.reject_sentence(bundle)
