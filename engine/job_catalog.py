@@ -152,6 +152,12 @@ def _report(args, progress, cancel):
     return {"pdf": str(files.pdf), "csv": [str(p) for p in files.csv_files]}
 
 
+def _tune(args, progress, cancel):
+    from engine.tuning_objective import TuningBudget, run_study
+
+    return run_study(TuningBudget.from_dict(args), progress, cancel).to_dict()
+
+
 def _raise_for_test(args, progress, cancel):
     """A job that fails on purpose (used by the tests of the error dialog)."""
     raise RuntimeError(args.get("message", "a deliberate failure"))
@@ -178,6 +184,7 @@ JOBS: dict[str, Job] = {
     "learning_curve": _learning_curve,
     "error_analysis": _error_analysis,
     "final_test": _final_test,
+    "tune": _tune,
     "ensemble": _ensemble,
     "report": _report,
     "raise_for_test": _raise_for_test,

@@ -102,12 +102,40 @@ def build_parser() -> PlainParser:
         diag.add_argument(f"--{name}", type=float, metavar="X")
     diag.add_argument("--json", action="store_true", help="print a JSON object")
 
+    tune = sub.add_parser("tune", help="search the settings of a project's network "
+                                       "(Optuna; finished trials are kept)")
+    tune.add_argument("dir", help="the project folder (split, with a baseline)")
+    _budget_options(tune)
+    tune.add_argument("--model", help="the network to tune (default: the chosen one)")
+    tune.add_argument("--sampler", choices=("random", "grid", "tpe"), default="random",
+                      help="how to pick settings (default: random, on log scales)")
+    tune.add_argument("--pruner", choices=("median", "hyperband", "none"),
+                      help="stop poor trials early (default: median for random, "
+                           "hyperband for tpe)")
+    tune.add_argument("--epochs", type=int, default=20, help="most epochs per trial")
+    tune.add_argument("--seed", type=int, help="the sampler's seed")
+
+    worker = sub.add_parser("worker", help="run more trials of a study started with "
+                                           "'practica tune', from another process or machine")
+    worker.add_argument("dir", help="the project folder")
+    _budget_options(worker)
+
     report = sub.add_parser("report", help="write the PDF and CSV report of a project")
     report.add_argument("dir")
     report.add_argument("--pdf", help="where to write the PDF")
     report.add_argument("--csv", help="folder for the CSV files")
     learning_curve_command.add_parser(sub)
     return p
+
+
+def _budget_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--trials", type=int, metavar="N", help="how many trials to run")
+    p.add_argument("--seconds", type=float, metavar="S",
+                   help="start no new trial after this many seconds")
+    p.add_argument("--storage", metavar="URL",
+                   help="a database URL (e.g. postgresql://user@host/db) shared by workers "
+                        "on several machines; default: a journal file in the project folder")
+    p.add_argument("--json", action="store_true", help="print a JSON object")
 
 
 def _data_kind_options(p: argparse.ArgumentParser) -> None:

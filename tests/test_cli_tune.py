@@ -1,0 +1,47 @@
+"""``practica tune`` starts a project's study; ``practica worker`` adds trials to it."""
+
+from __future__ import annotations
+
+import json
+
+from engine.cli.main import main
+from engine.project import open_project
+from engine.training import TrainingSpec, run_training
+
+
+def test_tune_then_a_worker_share_one_study(split_project, capsys):
+    run_training(TrainingSpec(str(split_project.root), "linear", {}))
+    folder = str(split_project.root)
+    assert main(["tune", folder, "--trials", "2", "--epochs", "1", "--seed", "0",
+                 "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["trials"] == 2
+    assert main(["worker", folder, "--trials", "1", "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["trials"] == 3
+    assert result["complete"] + result["pruned"] + result["failed"] == 3
+    runs = {r.id for r in open_project(folder).runs}
+    assert result["best_run"] in runs
+    assert (split_project.root / "tuning" / "study.journal").is_file()
+
+
+def test_tune_needs_a_budget_and_a_worker_needs_a_study(split_project, capsys):
+    assert main(["tune", str(split_project.root)]) == 2
+    assert "--trials" in capsys.readouterr().err
+    assert main(["worker", str(split_project.root), "--trials", "1"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "practica tune" in err[0]
+
+
+def test_the_tune_job_takes_json_arguments_and_answers_json(split_project):
+    from engine.job_catalog import JOBS
+    from engine.jobs import NEVER
+    from engine.tuning_objective import TuningBudget
+    from engine.tuning_space import default_space
+    from engine.tuning_study import TuningSettings
+
+    space = default_space(split_project, "mlp").to_dict()
+    budget = TuningBudget(str(split_project.root), TuningSettings(space=space, epochs=1, seed=1),
+                          n_trials=1)
+    args = json.loads(json.dumps(budget.to_dict()))  # what crosses to the engine process
+    result = JOBS["tune"](args, lambda _event: None, NEVER)
+    assert json.loads(json.dumps(result))["trials"] == 1
