@@ -12,6 +12,7 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtCore import Qt
 
 
 class GrowingSeries:
@@ -74,23 +75,29 @@ class PercentAxis(pg.AxisItem):
 
 
 def styled_plot(title: str, x_label: str, y_label: str | None = None, *,
-                left: pg.AxisItem | None = None, log_y: bool = False,
-                long_curve: bool = False, min_size: tuple[int, int] = (260, 180)
-                ) -> pg.PlotWidget:
+                left: pg.AxisItem | None = None, bottom: pg.AxisItem | None = None,
+                log_y: bool = False, long_curve: bool = False, still: bool = False,
+                min_size: tuple[int, int] = (260, 180)) -> pg.PlotWidget:
     """A white plot with Practica's frame, grid and axis labels.
 
     Args:
         title, x_label, y_label: plain words shown on the plot.
         left: a custom left axis (e.g. ``RateAxis``, ``PercentAxis``).
+        bottom: a custom bottom axis; default: whole numbers (epochs, steps).
         log_y: a log-scale y axis.
         long_curve: clip to the view and downsample (curves with thousands of points).
+        still: a finished result, not a live view: no panning, zooming, menu or focus.
         min_size: the plot's smallest width and height in pixels.
     """
-    axes = {"bottom": WholeNumberAxis("bottom")}
+    axes = {"bottom": bottom if bottom is not None else WholeNumberAxis("bottom")}
     if left is not None:
         axes["left"] = left
     widget = pg.PlotWidget(background="w", axisItems=axes)
     widget.setMinimumSize(*min_size)
+    if still:
+        widget.setMouseEnabled(x=False, y=False)
+        widget.setMenuEnabled(False)
+        widget.setFocusPolicy(Qt.NoFocus)
     item = widget.getPlotItem()
     item.setTitle(title, color="#222", size="10pt")
     item.showGrid(x=True, y=True, alpha=0.15)

@@ -35,10 +35,10 @@ def cmd_demo(args) -> int:
 def cmd_new(args) -> int:
     choice = GoalChoice(data=args.data, target=args.target, target_data=args.target_data,
                         task=args.task, metric=args.metric, constraints=tuple(args.constraint),
-                        target_error=_error_value(args.target_error),
+                        target_error=_share(args.target_error, "setup.bad_target_error"),
                         data_kind=_data_kind(args), text_column=args.text_column,
                         sequence=_sequence(args),
-                        abstain_accuracy=_share_value(args.abstain_accuracy))
+                        abstain_accuracy=_share(args.abstain_accuracy, "abstain.bad_value"))
     project = new_project(args.dir, choice)
     print(text("cli.project_made", path=project.root))
     _print_goal(project)
@@ -160,25 +160,15 @@ def cmd_report(args) -> int:
     return 0
 
 
-def _error_value(raw: str | None) -> float | None:
+def _share(raw: str | None, bad_value: str) -> float | None:
+    """A share typed as 0.05 or 5%; a typo raises ``GoalError`` with the ``bad_value`` text."""
     if raw is None:
         return None
     s = raw.strip()
     try:
         return float(s[:-1]) / 100 if s.endswith("%") else float(s)
     except ValueError:
-        raise GoalError(text("setup.bad_target_error")) from None
-
-
-def _share_value(raw: str | None) -> float | None:
-    """A share typed as 0.95 or 95%."""
-    if raw is None:
-        return None
-    s = raw.strip()
-    try:
-        return float(s[:-1]) / 100 if s.endswith("%") else float(s)
-    except ValueError:
-        raise GoalError(text("abstain.bad_value")) from None
+        raise GoalError(text(bad_value)) from None
 
 
 def _print_goal(project) -> None:

@@ -19,6 +19,7 @@ from engine.report import curve_words as words
 from engine.texts import text
 from gui.pages.base import gui_text
 from gui.pages.labels import note
+from gui.plot_parts import styled_plot
 from gui.result_table import ResultTable, settle_layout
 
 MODEL_PEN = pg.mkPen("#1f4e9c", width=2)
@@ -213,24 +214,13 @@ class FinalCurvesPanel(QWidget):
 
     # ----- pieces
     def _plot(self, name: str, x_key: str, y_key: str, percent: bool) -> pg.PlotWidget:
-        axes = {"left": ShareAxis("left"), "bottom": ShareAxis("bottom")} if percent else {}
-        plot = pg.PlotWidget(background="w", axisItems=axes)
+        plot = styled_plot(gui_text(f"curves.{name}_title"), text(f"test_curves.{x_key}"),
+                           text(f"test_curves.{y_key}"),
+                           left=ShareAxis("left") if percent else None,
+                           bottom=ShareAxis("bottom") if percent else pg.AxisItem("bottom"),
+                           still=True, min_size=(300, PLOT_HEIGHT))
         plot.setObjectName(f"{name}Plot")
-        plot.setMinimumSize(300, PLOT_HEIGHT)
         plot.setMaximumHeight(PLOT_HEIGHT + 40)
-        plot.setMouseEnabled(x=False, y=False)
-        plot.setMenuEnabled(False)
-        plot.setFocusPolicy(Qt.NoFocus)
-        item = plot.getPlotItem()
-        item.hideButtons()
-        item.setTitle(gui_text(f"curves.{name}_title"), color="#222", size="10pt")
-        item.showGrid(x=True, y=True, alpha=0.15)
-        for side, key in (("bottom", x_key), ("left", y_key)):
-            axis = item.getAxis(side)
-            axis.setPen("#888")
-            axis.setTextPen("#333")
-            axis.enableAutoSIPrefix(False)
-            item.setLabel(side, text(f"test_curves.{key}"), color="#333")
         return plot
 
     def _reset(self, name: str) -> pg.PlotWidget:

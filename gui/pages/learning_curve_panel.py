@@ -19,6 +19,7 @@ from engine.texts import text
 from gui.pages.base import gui_text
 from gui.pages.labels import note
 from gui.pages.setting_rows import choice_combo, int_spin
+from gui.plot_parts import styled_plot
 from gui.result_table import ResultTable, settle_layout
 
 PRESETS = (("default", (0.1, 0.25, 0.5, 1.0)), ("quick", (0.25, 0.5, 1.0)),
@@ -147,24 +148,12 @@ class LearningCurvePanel(QWidget):
 
     # ----- the plot
     def _make_plot(self) -> pg.PlotWidget:
-        plot = pg.PlotWidget(background="w")
+        plot = styled_plot(_key("plot_title"), _key("axis_rows"), bottom=pg.AxisItem("bottom"),
+                           still=True, min_size=(260, 280))
         plot.setObjectName("curvePlot")
-        plot.setMinimumHeight(280)
-        plot.setFocusPolicy(Qt.NoFocus)
         item = plot.getPlotItem()
-        item.setTitle(_key("plot_title"), color="#222", size="10pt")
-        item.showGrid(x=True, y=True, alpha=0.15)
-        item.hideButtons()
-        item.setMenuEnabled(False)
-        item.setMouseEnabled(x=False, y=False)
         item.setLogMode(x=True, y=False)
         item.getViewBox().setDefaultPadding(0.08)
-        for side in ("left", "bottom"):
-            axis = item.getAxis(side)
-            axis.setPen("#888")
-            axis.setTextPen("#333")
-            axis.enableAutoSIPrefix(False)
-        item.setLabel("bottom", _key("axis_rows"), color="#333")
         self.legend = item.addLegend(offset=(-10, 10), labelTextColor="#222",
                                      brush=pg.mkBrush(255, 255, 255, 220))
         return plot

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (QGridLayout, QGroupBox, QHBoxLayout, QLabel, QPus
 from engine.report.formatting import fmt_number
 from gui.pages.base import gui_text
 from gui.pages.labels import note
-from gui.plot_parts import RateAxis
+from gui.plot_parts import RateAxis, styled_plot
 
 CHECKS = ("initial_loss", "overfit", "lr_range")
 PASS_COLOUR, FAIL_COLOUR = "#2e7d32", "#b3261e"
@@ -109,22 +109,12 @@ class SanityBox(QGroupBox):
         self.show_report(None)
 
     def _make_plot(self) -> pg.PlotWidget:
-        widget = pg.PlotWidget(background="w", axisItems={"bottom": RateAxis("bottom")})
+        widget = styled_plot(gui_text("sanity.curve_title"), gui_text("sanity.curve_x"),
+                             gui_text("sanity.curve_y"), bottom=RateAxis("bottom"), still=True)
         widget.setObjectName("lrCurvePlot")
         widget.setFixedHeight(190)
         widget.setMaximumWidth(560)
         item = widget.getPlotItem()
-        item.setTitle(gui_text("sanity.curve_title"), color="#222", size="9pt")
-        item.showGrid(x=True, y=True, alpha=0.15)
-        item.hideButtons()
-        item.setMouseEnabled(x=False, y=False)
-        for side in ("left", "bottom"):
-            axis = item.getAxis(side)
-            axis.setPen("#888")
-            axis.setTextPen("#333")
-            axis.enableAutoSIPrefix(False)
-        item.setLabel("bottom", gui_text("sanity.curve_x"), color="#333")
-        item.setLabel("left", gui_text("sanity.curve_y"), color="#333")
         item.setLogMode(x=True)
         self.curve = item.plot([], [], pen=pg.mkPen(CURVE, width=2), connect="finite")
         self.proposal = pg.InfiniteLine(angle=90, pen=pg.mkPen(PASS_COLOUR, width=1.5,
