@@ -153,6 +153,21 @@ class RunFinished(Event):
     status: str
 
 
+@dataclass(frozen=True)
+class TrialEnded(Event):
+    """A tuning trial ended (see ``engine.tuning_objective``).
+
+    ``number`` counts trials from 1 (Optuna's number + 1, as the user sees them); ``state``
+    is ``complete``, ``pruned`` or ``fail``; ``value`` is the trial's dev error
+    (None unless complete); ``run_id`` names the run it trained ("" when none was saved).
+    """
+
+    number: int
+    state: str
+    value: float | None = None
+    run_id: str = ""
+
+
 ProgressFn = Callable[[Event], None]
 
 
@@ -162,7 +177,7 @@ def ignore(_event: Event) -> None:
 
 EVENT_TYPES = {cls.__name__: cls for cls in (StageStarted, EpochEnded, BatchEnded, AlertRaised,
                                              Progress, RunFinished, TelemetrySampled,
-                                             FiltersSampled)}
+                                             FiltersSampled, TrialEnded)}
 
 
 def event_from_dict(data: dict[str, Any]) -> Event:
