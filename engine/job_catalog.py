@@ -153,9 +153,24 @@ def _report(args, progress, cancel):
 
 
 def _tune(args, progress, cancel):
-    from engine.tuning_objective import TuningBudget, run_study
+    from engine.project import open_project
+    from engine.tune_step import log_search
+    from engine.tuning_objective import TuningBudget
+    from engine.tuning_study import open_study, study_settings
+    from engine.tuning_workers import run_parallel
 
-    return run_study(TuningBudget.from_dict(args), progress, cancel).to_dict()
+    budget = TuningBudget.from_dict(args)
+    result = run_parallel(budget, progress=progress, cancel=cancel)
+    settings = budget.settings or study_settings(open_study(budget.project_dir,
+                                                            budget.storage or None))
+    log_search(open_project(budget.project_dir), settings, result)
+    return result.to_dict()
+
+
+def _tuning_overview(args, progress, cancel):
+    from engine.tuning_summary import write_summary
+
+    return write_summary(args["project"], args.get("storage") or None)
 
 
 def _raise_for_test(args, progress, cancel):
@@ -185,6 +200,7 @@ JOBS: dict[str, Job] = {
     "error_analysis": _error_analysis,
     "final_test": _final_test,
     "tune": _tune,
+    "tuning_overview": _tuning_overview,
     "ensemble": _ensemble,
     "report": _report,
     "raise_for_test": _raise_for_test,

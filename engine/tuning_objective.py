@@ -22,10 +22,12 @@ from typing import Any
 import optuna
 
 from engine.errors import JobCancelled
-from engine.jobs import NEVER, CancelFlag, EpochEnded, ProgressFn, StageStarted, ignore
+from engine.jobs import (NEVER, CancelFlag, EpochEnded, ProgressFn, StageStarted, TrialEnded,
+                         ignore)
 from engine.metrics import error_of
 from engine.texts import text
 from engine.tuning_space import SearchSpace, suggest
+from engine.tuning_summary import write_summary
 from engine.tuning_study import (TuningSettings, best_feasible_trial, open_study,
                                  study_settings, worker_id)
 
@@ -89,8 +91,10 @@ class TrialObjective:
             raise JobCancelled()
         begun = time.perf_counter()
         self.started += 1
-        key = "tuning.trial_of" if self.n_trials else "tuning.trial"
-        self.progress(StageStarted("trial", text(key, n=self.started, total=self.n_trials)))
+        key = ("tuning.trial" if not self.n_trials else
+               "tuning.trial_of" if trial.number + 1 == self.started else "tuning.trial_later")
+        self.progress(StageStarted("trial", text(key, trial=trial.number + 1, n=self.started,
+                                                 total=self.n_trials)))
         trial.set_user_attr("worker", worker_id())
         trial.set_user_attr("round", self.settings.round)
         params = {**suggest(trial, self.space), "epochs": self.settings.epochs,
@@ -146,6 +150,10 @@ class TuningBudget:
         n_trials: trials to run in this call (None: no limit; then ``seconds`` is needed).
         seconds: stop starting new trials after this many seconds (None: no limit).
         storage: a database URL; empty for the journal file in the project folder.
+        workers: processes that run trials at once on this machine (see
+            ``engine.tuning_workers``).
+        first_trial: when set, ``n_trials`` counts the study's trials from this number
+            on, whoever runs them: workers started together share one budget.
     """
 
     project_dir: str
@@ -153,6 +161,8 @@ class TuningBudget:
     n_trials: int | None = None
     seconds: float | None = None
     storage: str = ""
+    workers: int = 1
+    first_trial: int | None = None
 
     def __post_init__(self) -> None:
         if self.n_trials is None and self.seconds is None:
@@ -168,7 +178,8 @@ class TuningBudget:
         settings = d.get("settings")
         return cls(str(d["project_dir"]),
                    None if settings is None else TuningSettings.from_dict(settings),
-                   d.get("n_trials"), d.get("seconds"), str(d.get("storage") or ""))
+                   d.get("n_trials"), d.get("seconds"), str(d.get("storage") or ""),
+                   int(d.get("workers") or 1), d.get("first_trial"))
 
 
 @dataclass(frozen=True)
@@ -199,28 +210,76 @@ def run_study(budget: TuningBudget, progress: ProgressFn = ignore,
         JobCancelled: ``cancel`` was set; the current trial is marked failed, the trials
             finished before stay.
     """
-    from engine.project import open_project
-
     study = open_study(budget.project_dir, budget.storage or None, budget.settings)
     objective = TrialObjective(budget.project_dir, study_settings(study), progress, cancel,
                                budget.n_trials)
-    study.optimize(objective, n_trials=budget.n_trials, timeout=budget.seconds,
-                   catch=(TrialBroke,), gc_after_trial=False)
-    states = [t.state for t in study.get_trials(deepcopy=False)]
-    best = best_feasible_trial(study, open_project(budget.project_dir))
+    callbacks = [_TrialReporter(budget, progress)]
+    if budget.first_trial is not None and budget.n_trials is not None:
+        share = _StopAtTotal(int(budget.first_trial), int(budget.n_trials))
+        if share.reached(study):  # a worker that started late: the others did it all
+            return study_result(study, budget.project_dir)
+        callbacks.append(share)
+    try:
+        study.optimize(objective, n_trials=budget.n_trials, timeout=budget.seconds,
+                       catch=(TrialBroke,), callbacks=callbacks, gc_after_trial=False)
+    finally:
+        write_summary(budget.project_dir, budget.storage or None, study)
     overhead = sum(objective.overhead) / len(objective.overhead) if objective.overhead else None
+    return study_result(study, budget.project_dir, overhead)
+
+
+def study_result(study: optuna.Study, project_dir: str,
+                 overhead_s: float | None = None) -> TuningResult:
+    """The trials of ``study`` by state and its best feasible trial, as a ``TuningResult``."""
+    from engine.project import open_project
+
+    states = [t.state for t in study.get_trials(deepcopy=False)]
+    best = best_feasible_trial(study, open_project(project_dir))
     return TuningResult(
         trials=len(states), complete=states.count(optuna.trial.TrialState.COMPLETE),
         pruned=states.count(optuna.trial.TrialState.PRUNED),
         failed=states.count(optuna.trial.TrialState.FAIL),
         best_trial=None if best is None else best.number,
         best_run="" if best is None else str(best.user_attrs.get("run_id", "")),
-        best_value=None if best is None else float(best.value), overhead_s=overhead)
+        best_value=None if best is None else float(best.value), overhead_s=overhead_s)
+
+
+class _TrialReporter:
+    """After each trial: the summary file is rewritten (so the GUI sees the trial) and a
+    ``TrialEnded`` event says how it ended."""
+
+    def __init__(self, budget: TuningBudget, progress: ProgressFn) -> None:
+        self.budget = budget
+        self.progress = progress
+
+    def __call__(self, study: optuna.Study, trial: optuna.trial.FrozenTrial) -> None:
+        write_summary(self.budget.project_dir, self.budget.storage or None, study,
+                      importance=False)
+        value = trial.value if trial.state == optuna.trial.TrialState.COMPLETE else None
+        self.progress(TrialEnded(trial.number + 1, trial.state.name.lower(), value,
+                                 str(trial.user_attrs.get("run_id", ""))))
+
+
+class _StopAtTotal:
+    """Stops this worker once the study holds ``n`` trials numbered ``first`` or more
+    (running ones included), so workers started together share one budget."""
+
+    def __init__(self, first: int, n: int) -> None:
+        self.first = first
+        self.n = n
+
+    def reached(self, study: optuna.Study) -> bool:
+        made = sum(t.number >= self.first for t in study.get_trials(deepcopy=False))
+        return made >= self.n
+
+    def __call__(self, study: optuna.Study, _trial) -> None:
+        if self.reached(study):
+            study.stop()
 
 
 def run_worker(project_dir: str, storage: str = "", n_trials: int | None = None,
                seconds: float | None = None, progress: ProgressFn = ignore,
-               cancel: CancelFlag = NEVER) -> TuningResult:
+               cancel: CancelFlag = NEVER, first_trial: int | None = None) -> TuningResult:
     """Join the project's existing study (started by ``run_study`` elsewhere) and run
     trials for it: on this machine with the journal file, or on any machine that reaches
     the database at ``storage``.
@@ -228,5 +287,5 @@ def run_worker(project_dir: str, storage: str = "", n_trials: int | None = None,
     Raises:
         ProjectError: nobody started a study there yet.
     """
-    return run_study(TuningBudget(str(project_dir), None, n_trials, seconds, storage),
-                     progress, cancel)
+    return run_study(TuningBudget(str(project_dir), None, n_trials, seconds, storage,
+                                  first_trial=first_trial), progress, cancel)

@@ -69,6 +69,20 @@ def build_parser() -> PlainParser:
                           "top 3 models too")
     run.add_argument("--correction", choices=("holm", "bonferroni"), default="holm",
                      help="final test: correction for making several comparisons")
+    run.add_argument("--trials", type=int, metavar="N",
+                     help="tune: search N settings (without --trials or --seconds the "
+                          "tune step is skipped)")
+    run.add_argument("--seconds", type=float, metavar="S",
+                     help="tune: stop starting new trials after S seconds")
+    run.add_argument("--workers", type=int, default=1, metavar="N",
+                     help="tune: processes that run trials at once (default 1)")
+    run.add_argument("--sampler", choices=("random", "grid", "tpe"), default="random",
+                     help="tune: how to pick settings (default: random, on log scales)")
+    run.add_argument("--pruner", choices=("median", "hyperband", "none"),
+                     help="tune: stop poor trials early (default: median for random, "
+                          "hyperband for tpe)")
+    run.add_argument("--tune-epochs", type=int, metavar="E",
+                     help="tune: most epochs per trial (default: --epochs, at most 20)")
 
     train = sub.add_parser("train", help="train one more model of a split project")
     train.add_argument("dir", help="the project folder")
@@ -114,11 +128,16 @@ def build_parser() -> PlainParser:
                            "hyperband for tpe)")
     tune.add_argument("--epochs", type=int, default=20, help="most epochs per trial")
     tune.add_argument("--seed", type=int, help="the sampler's seed")
+    tune.add_argument("--workers", type=int, default=1, metavar="N",
+                      help="processes that run trials at once on this machine (default 1)")
 
     worker = sub.add_parser("worker", help="run more trials of a study started with "
                                            "'practica tune', from another process or machine")
     worker.add_argument("dir", help="the project folder")
     _budget_options(worker)
+    # Set by the tuning job for the helper processes it starts (see engine.tuning_workers).
+    worker.add_argument("--first-trial", type=int, help=argparse.SUPPRESS)
+    worker.add_argument("--stop-file", help=argparse.SUPPRESS)
 
     report = sub.add_parser("report", help="write the PDF and CSV report of a project")
     report.add_argument("dir")

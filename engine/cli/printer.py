@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import sys
 
-from engine.jobs import EpochEnded, Event, Progress, RunFinished, StageStarted
+from engine.jobs import EpochEnded, Event, Progress, RunFinished, StageStarted, TrialEnded
+from engine.texts import text
 
 
 class EventPrinter:
@@ -13,16 +14,23 @@ class EventPrinter:
     def __init__(self, stream=sys.stdout, every: int = 10) -> None:
         self.stream = stream
         self.every = every
+        self.last = ""
 
     def __call__(self, event: Event) -> None:
         if isinstance(event, (StageStarted, Progress)):
-            self._say(f"- {event.text}")
+            if event.text != self.last:  # a job repeats its stage with each progress step
+                self._say(f"- {event.text}")
+            self.last = event.text
         elif isinstance(event, EpochEnded):
             if event.epoch == 1 or event.epoch % self.every == 0:
                 logs = ", ".join(f"{k} {v:.4f}" for k, v in event.logs.items())
                 self._say(f"    epoch {event.epoch}: {logs}")
         elif isinstance(event, RunFinished):
             self._say(f"    run {event.run_id}: {event.status}")
+        elif isinstance(event, TrialEnded):
+            value = "" if event.value is None else f"{event.value:.4g}"
+            self._say("  " + text(f"tuning.trial_{event.state}", n=event.number,
+                                  error=value))
 
     def _say(self, line: str) -> None:
         print(line, file=self.stream, flush=True)

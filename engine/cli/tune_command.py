@@ -12,47 +12,46 @@ import json
 
 from engine.cli.printer import EventPrinter
 from engine.errors import GoalError
-from engine.input_coding import data_kind
-from engine.models import zoo
 from engine.project import open_project
 from engine.texts import text
+from engine.tuning_kind import tuning_kind
 
 
 def cmd_tune(args) -> int:
     # Optuna loads only when tuning is asked for, so other commands start as fast as before.
-    from engine.tuning_objective import TuningBudget, run_study
+    from engine.tuning_objective import TuningBudget
+    from engine.tune_step import log_search
+    from engine.tuning_workers import run_parallel
     from engine.tuning_space import default_space
     from engine.tuning_study import TuningSettings
 
     _check_budget(args)
     project = open_project(args.dir)
-    kind = args.model or _chosen_kind(project)
+    kind = args.model or tuning_kind(project)
     settings = TuningSettings(space=default_space(project, kind).to_dict(),
                               sampler=args.sampler, pruner=args.pruner or "",
                               epochs=args.epochs, seed=args.seed)
+    if args.workers < 1:
+        raise GoalError(text("tuning.cli_bad_workers"))
     budget = TuningBudget(str(project.root), settings, args.trials, args.seconds,
-                          args.storage or "")
-    _show(run_study(budget, _printer(args)), args.json)
-    return 0
-
-
-def cmd_worker(args) -> int:
-    from engine.tuning_objective import run_worker
-
-    _check_budget(args)
-    result = run_worker(args.dir, args.storage or "", args.trials, args.seconds,
-                        _printer(args))
+                          args.storage or "", workers=args.workers)
+    result = run_parallel(budget, progress=_printer(args))
+    log_search(project, settings, result)
     _show(result, args.json)
     return 0
 
 
-def _chosen_kind(project) -> str:
-    """The family of the chosen run when it is a network, else the data's usual network."""
-    if project.chosen_run and any(r.id == project.chosen_run for r in project.runs):
-        model = project.run(project.chosen_run).model
-        if zoo.is_keras_kind(model):
-            return model
-    return zoo.default_kind(data_kind(project))
+def cmd_worker(args) -> int:
+    from engine.jobs import NEVER
+    from engine.tuning_objective import run_worker
+    from engine.tuning_workers import StopFile
+
+    _check_budget(args)
+    cancel = StopFile(args.stop_file) if args.stop_file else NEVER
+    result = run_worker(args.dir, args.storage or "", args.trials, args.seconds,
+                        _printer(args), cancel, args.first_trial)
+    _show(result, args.json)
+    return 0
 
 
 def _printer(args):
@@ -74,5 +73,5 @@ def _show(result, as_json: bool) -> None:
     if result.best_trial is None:
         print(text("tuning.cli_no_best"))
     else:
-        print(text("tuning.cli_best", trial=result.best_trial, run=result.best_run,
+        print(text("tuning.cli_best", trial=result.best_trial + 1, run=result.best_run,
                    error=f"{result.best_value:.4g}"))

@@ -42,3 +42,51 @@ def test_two_worker_processes_share_one_study(split_project):
     assert len(set(runs)) == 4  # ... each trial with its own run, none lost
     project = open_project(root)
     assert all(project.run(r).status == "finished" for r in runs)
+
+
+def _parallel_budget(project, n_trials, epochs=1):
+    from engine.tuning_objective import TuningBudget
+
+    settings = TuningSettings(tiny_space(project).to_dict(), epochs=epochs, seed=0)
+    return TuningBudget(str(project.root), settings, n_trials=n_trials, workers=2)
+
+
+def test_two_workers_started_by_the_job_share_one_budget(split_project):
+    from engine.tuning_summary import read_summary
+    from engine.tuning_workers import run_parallel
+
+    result = run_parallel(_parallel_budget(split_project, 4))
+    trials = open_study(str(split_project.root)).trials
+    assert result.trials == len(trials) == 4  # the budget counts all workers' trials
+    assert all(t.state in (TrialState.COMPLETE, TrialState.PRUNED) for t in trials)
+    assert not list((split_project.root / "tuning").glob("stop-*"))
+    summary = read_summary(split_project.root)
+    assert len(summary["trials"]) == 4 and summary["best"]["number"] == result.best_trial
+
+
+def test_cancel_stops_every_worker_and_keeps_finished_trials(split_project):
+    from engine.errors import JobCancelled
+    from engine.jobs import CancelToken, TrialEnded
+    from engine.tuning_workers import run_parallel
+
+    token = CancelToken()
+
+    def progress(event):
+        if isinstance(event, TrialEnded):
+            token.cancel()
+
+    with pytest.raises(JobCancelled):
+        run_parallel(_parallel_budget(split_project, 50, epochs=2), progress=progress,
+                     cancel=token)
+    trials = open_study(str(split_project.root)).trials
+    assert any(t.state == TrialState.COMPLETE for t in trials)
+    assert not any(t.state == TrialState.RUNNING for t in trials)
+    assert len(trials) < 10
+
+
+def test_a_late_worker_runs_nothing_once_the_budget_is_spent(split_project):
+    root = str(split_project.root)
+    open_study(root, settings=TuningSettings(tiny_space(split_project).to_dict(), epochs=1))
+    first = run_worker(root, n_trials=1, first_trial=0)
+    assert first.trials == 1
+    assert run_worker(root, n_trials=1, first_trial=0).trials == 1
