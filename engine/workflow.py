@@ -1,7 +1,8 @@
 """The whole workflow, step by step, as the CLI and the demo run it headless.
 
 ``run_until(project, step)`` does every step that is not done yet, up to ``step``, in the
-methodology's order: split, baseline, diagnose, test (opens the vault), report.
+methodology's order: split, baseline, diagnose, tune (only with a budget), test (opens the
+vault), report.
 """
 
 from __future__ import annotations
@@ -19,8 +20,9 @@ from engine.project import Project
 from engine.split_step import split_project
 from engine.steps import LOCKED, step_states
 from engine.texts import text
+from engine.tune_step import TuneRequest, tune_project, tuning_done
 
-STEPS = ("split", "baseline", "diagnose", "test", "report")
+STEPS = ("split", "baseline", "diagnose", "tune", "test", "report")
 LEARNING_CURVE_SEEDS = 2  # headless runs draw fewer fits per size than the GUI's default 3
 
 
@@ -28,17 +30,21 @@ def run_until(project: Project, until: str, progress: ProgressFn = ignore,
               cancel: CancelFlag = NEVER, deep_params: dict | None = None,
               pdf: Path | None = None, csv_dir: Path | None = None,
               deep_kind: str | None = None, seeds: int = 5, ensemble: bool = False,
-              correction: str = "holm") -> list[str]:
+              correction: str = "holm", tune: TuneRequest | None = None) -> list[str]:
     """Run the steps up to and including ``until``; return the steps that were run.
 
     ``deep_params``/``deep_kind``: settings and family of the baseline's deep model.
     ``seeds``, ``ensemble``, ``correction``: how the final test is made (see
-    ``engine.final_test.run_final_test``).
+    ``engine.final_test.run_final_test``). ``tune``: the search's budget; without one the
+    tune step is skipped (asking to stop at it without one is an error).
     """
     if until not in STEPS:
         raise ProjectError(text("workflow.bad_step", step=until, steps=", ".join(STEPS)))
     if project.goal is None:
         raise ProjectError(text("project.no_goal"))
+    tune = tune or TuneRequest()
+    if until == "tune" and not tune.has_budget and not tuning_done(project):
+        raise ProjectError(text("tuning.no_budget"))
     done: list[str] = []
     for step in STEPS[: STEPS.index(until) + 1]:
         if cancel.is_set():
@@ -50,10 +56,10 @@ def run_until(project: Project, until: str, progress: ProgressFn = ignore,
             run_baselines(project, progress, cancel, deep_params, deep_kind)
         elif step == "diagnose" and project.diagnosis is None:
             diagnose_project(project)
-            analyse_errors(project, progress, cancel)
-            draw_learning_curve(project, seeds=LEARNING_CURVE_SEEDS,
-                                max_epochs=(deep_params or {}).get("epochs"),
-                                progress=progress, cancel=cancel)
+            _look_closer(project, progress, cancel, deep_params)
+        elif step == "tune" and tune.has_budget and not tuning_done(project):
+            if tune_project(project, tune, progress, cancel):
+                _look_closer(project, progress, cancel, deep_params)
         elif step == "test" and project.final_test is None:
             run_final_test(project, progress, cancel, seeds=seeds, ensemble=ensemble,
                            correction=correction)
@@ -65,6 +71,15 @@ def run_until(project: Project, until: str, progress: ProgressFn = ignore,
             continue
         done.append(step)
     return done
+
+
+def _look_closer(project: Project, progress: ProgressFn, cancel: CancelFlag,
+                 deep_params: dict | None) -> None:
+    """Error analysis and learning curves of the chosen model."""
+    analyse_errors(project, progress, cancel)
+    draw_learning_curve(project, seeds=LEARNING_CURVE_SEEDS,
+                        max_epochs=(deep_params or {}).get("epochs"),
+                        progress=progress, cancel=cancel)
 
 
 def _stop_at_blockers(project: Project) -> None:

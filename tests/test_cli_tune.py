@@ -45,3 +45,26 @@ def test_the_tune_job_takes_json_arguments_and_answers_json(split_project):
     args = json.loads(json.dumps(budget.to_dict()))  # what crosses to the engine process
     result = JOBS["tune"](args, lambda _event: None, NEVER)
     assert json.loads(json.dumps(result))["trials"] == 1
+
+
+def test_run_until_tune_searches_with_a_budget_and_logs_it(split_project, capsys):
+    folder = str(split_project.root)
+    assert main(["run", folder, "--until", "tune"]) == 2  # no budget: one plain line
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "--trials" in err[0]
+    assert main(["run", folder, "--until", "tune", "--epochs", "2", "--trials", "2",
+                 "--tune-epochs", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "Steps run: baseline, diagnose, tune." in out
+    project = open_project(folder)
+    kinds = [d.kind for d in project.decisions]
+    assert "tuned" in kinds
+    from engine.tuning_summary import read_summary
+
+    summary = read_summary(folder)
+    assert len(summary["trials"]) == 2
+    tuned = [d for d in project.decisions if d.kind == "tuned"][0]
+    assert "2 trials" in tuned.text
+    # Tuning is done: running again does not search again.
+    assert main(["run", folder, "--until", "tune", "--trials", "2"]) == 0
+    assert len(read_summary(folder)["trials"]) == 2

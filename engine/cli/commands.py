@@ -12,7 +12,13 @@ from engine.cli.printer import EventPrinter
 from engine.project import PROJECT_FILE, open_project
 from engine.samples import DEMO_SAMPLE, SAMPLES
 from engine.texts import text
+from engine.tune_step import TuneRequest
 from engine.workflow import run_until
+
+TUNE_EPOCHS = 20
+"""Most epochs per tuning trial when ``run`` is not told (searches are many short runs)."""
+DEMO_TUNE = TuneRequest(trials=6, epochs=10)
+"""The demo's search: enough trials to show the step, short enough to keep the demo quick."""
 
 
 def cmd_demo(args) -> int:
@@ -26,7 +32,7 @@ def cmd_demo(args) -> int:
                                              constraints=("latency_ms < 50",)))
     _print_goal(project)
     run_until(project, "report", EventPrinter(), deep_params={"epochs": args.epochs},
-              pdf=out / "report.pdf", csv_dir=out / "csv")
+              pdf=out / "report.pdf", csv_dir=out / "csv", tune=DEMO_TUNE)
     _print_outcome(project)
     print(text("cli.report_written", pdf=out / "report.pdf", csv=out / "csv"))
     return 0
@@ -52,11 +58,19 @@ def cmd_run(args) -> int:
     params = {"epochs": args.epochs, **parse_settings(args.set)}
     done = run_until(project, args.until, EventPrinter(), deep_params=params,
                      deep_kind=args.model, seeds=args.seeds, ensemble=args.ensemble,
-                     correction=args.correction)
+                     correction=args.correction, tune=_tune_request(args))
     print(text("cli.steps_done", steps=", ".join(done) or text("cli.nothing_to_do")))
     _print_sanity(project)
     _print_outcome(project)
     return 0
+
+
+def _tune_request(args) -> TuneRequest:
+    if args.workers < 1:
+        raise GoalError(text("tuning.cli_bad_workers"))
+    epochs = args.tune_epochs or min(args.epochs, TUNE_EPOCHS)
+    return TuneRequest(args.trials, args.seconds, args.workers, args.sampler,
+                       args.pruner or "", epochs)
 
 
 def cmd_train(args) -> int:
