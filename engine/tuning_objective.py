@@ -26,6 +26,7 @@ from engine.jobs import (NEVER, CancelFlag, EpochEnded, ProgressFn, StageStarted
                          ignore)
 from engine.metrics import error_of
 from engine.texts import text
+from engine.trial_runs import mark_trial_run
 from engine.tuning_space import SearchSpace, suggest
 from engine.tuning_summary import write_summary
 from engine.tuning_study import (TuningSettings, best_feasible_trial, open_study,
@@ -122,6 +123,8 @@ class TrialObjective:
         inner = time.perf_counter() - inner
         trial.set_user_attr("run_id", result.run_id)
         trial.set_user_attr("status", result.status)
+        mark_trial_run(self.project_dir, result.run_id, trial.number + 1,
+                       pruned=flag.pruned and not self.cancel.is_set())
         if self.cancel.is_set():
             raise JobCancelled()
         if flag.pruned:

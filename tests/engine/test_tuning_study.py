@@ -59,7 +59,7 @@ def test_tpe_with_hyperband_pruning_runs_a_study(split_project):
     assert isinstance(open_study(split_project.root).pruner, optuna.pruners.HyperbandPruner)
 
 
-def test_pruning_stops_a_poor_trial_and_keeps_its_run_as_stopped(split_project):
+def test_pruning_stops_a_poor_trial_and_keeps_its_run_marked_pruned(split_project):
     settings = tiny_settings(split_project, epochs=6, startup_trials=1)
     study = optuna.create_study(pruner=make_pruner(settings))
     # A perfect earlier trial: any real trial is worse than its median at epoch 2.
@@ -72,8 +72,13 @@ def test_pruning_stops_a_poor_trial_and_keeps_its_run_as_stopped(split_project):
     assert trial.state == TrialState.PRUNED
     epochs = [e.epoch for e in events if isinstance(e, EpochEnded)]
     assert epochs == [1, 2]  # the median pruner waits one epoch, then stops it
-    run = open_project(split_project.root).run(trial.user_attrs["run_id"])
-    assert run.status == "cancelled" and len(run.history) == 2
+    project = open_project(split_project.root)
+    run = project.run(trial.user_attrs["run_id"])
+    assert run.status == "pruned" and len(run.history) == 2
+    assert run.label.startswith("Trial 2 · ") and "stopped early by the search" in run.message
+    from engine.training import resumable_runs
+
+    assert run.id not in resumable_runs(project)  # not offered for resuming
 
 
 def test_a_space_optuna_cannot_continue_is_refused_in_plain_words(split_project):
