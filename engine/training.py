@@ -15,7 +15,6 @@ import time
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-import numpy as np
 
 from engine import atomic
 from engine.backend import import_keras, training_device
@@ -189,10 +188,14 @@ def _fit_baseline(kind: str, task: str, run_dir, X, y, seed: int) -> Fitted:
 
 def _new_run_id(project: Project, kind: str) -> str:
     stamp = _dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    project.runs_dir.mkdir(parents=True, exist_ok=True)
     n = 1
     while True:
         run_id = f"{stamp}-{kind}" + (f"-{n}" if n > 1 else "")
-        if not project.run_dir(run_id).exists():
-            project.run_dir(run_id).mkdir(parents=True)
+        try:
+            # mkdir either makes the folder or fails: two processes (tuning workers) can
+            # never both take the same id.
+            project.run_dir(run_id).mkdir()
             return run_id
-        n += 1
+        except FileExistsError:
+            n += 1

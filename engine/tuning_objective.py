@@ -113,13 +113,7 @@ class TrialObjective:
 
         inner = time.perf_counter()
         spec = TrainingSpec(self.project_dir, self.settings.kind, params)
-        for attempt in range(3):  # two workers may pick the same new run id at once
-            try:
-                result = run_training(spec, relay, flag)
-                break
-            except FileExistsError:
-                if attempt == 2:
-                    raise
+        result = run_training(spec, relay, flag)
         inner = time.perf_counter() - inner
         trial.set_user_attr("run_id", result.run_id)
         trial.set_user_attr("status", result.status)

@@ -72,3 +72,15 @@ def test_simple_baselines_round_trip(split_project, kind):
     assert np.allclose(scores.sum(axis=1), 1.0)
     if kind == "majority":
         assert run.errors["dev"] >= run.errors["train"] - 0.2
+
+
+def test_run_ids_made_at_once_never_collide(split_project):
+    """Tuning workers start runs at the same second: each still gets its own folder."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from engine.training import _new_run_id
+
+    with ThreadPoolExecutor(8) as pool:
+        ids = list(pool.map(lambda _i: _new_run_id(split_project, "mlp"), range(16)))
+    assert len(set(ids)) == 16
+    assert all(split_project.run_dir(i).is_dir() for i in ids)
