@@ -105,8 +105,12 @@ def step_states(project: Project) -> dict[str, StepState]:
         out["diagnose"] = StepState("diagnose", DONE)
 
     after = out["diagnose"].state == DONE
-    out["tune"] = StepState("tune", READY if after else LOCKED,
-                            "" if after else text("steps.need_diagnosis"))
+    if not after:
+        out["tune"] = StepState("tune", LOCKED, text("steps.need_diagnosis"))
+    else:  # optional: done once a search has a finished trial
+        from engine.tune_step import tuning_done
+
+        out["tune"] = StepState("tune", DONE if tuning_done(project) else READY)
 
     final = project.final_test
     if final is not None and final.get("run") != project.chosen_run:
