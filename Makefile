@@ -15,7 +15,7 @@ FIND_PYTHON := for p in $(PYTHON_CANDIDATES); do \
 	  if $$p -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' >/dev/null 2>&1; then echo $$p; exit 0; fi; \
 	done; echo python3
 
-.PHONY: install run test test-slow test-backends demo bench soak clean
+.PHONY: install run test test-slow test-backends demo bench soak installer installer-check clean
 
 install: $(STAMP)
 
@@ -54,6 +54,14 @@ bench: install
 
 soak: install
 	QT_QPA_PLATFORM=offscreen $(PY) -m bench.soak --minutes 10
+
+# A one-folder app in dist/practica (PyInstaller); see installer/ and the README.
+installer: install
+	PY=$(PY) installer/build.sh
+
+# Builds the bundle and runs `practica --version` and `practica demo` from it (slow).
+installer-check: install
+	PY=$(PY) installer/check.sh
 
 clean:
 	rm -rf demo-output .pytest_cache
