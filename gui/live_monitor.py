@@ -219,8 +219,8 @@ class LiveMonitor(QWidget):
 
     def _on_event(self, event) -> None:
         run_id = getattr(event, "run_id", None)
-        if run_id is None:
-            return
+        if not run_id:
+            return  # not a run's event (a tuning trial that ended before its run began)
         if self._fresh_job or run_id != self._run_id:
             if isinstance(event, RunFinished):
                 return  # a run with nothing to draw (a baseline): keep the last picture

@@ -127,10 +127,27 @@ def test_wizard_from_goal_to_report(qtbot, tmp_path, engine_runner, monkeypatch)
     save_screenshot(page.widget(), "step4_error_analysis_whole_page")
     tabs.setCurrentIndex(0)
 
-    # 5 Tune: says what will come, offers no control that does nothing.
+    # 5 Tune: a tiny search through the page (the learning rate only, 2 trials of 1 epoch).
+    # "Use this trial" is left alone here, so the final test keeps the network read above
+    # (tests/gui/test_tune_page.py covers it).
     _go(qtbot, window, "tune")
-    assert not window.pages["tune"].findChildren(QPushButton)
+    tune = window.pages["tune"]
+    qtbot.waitUntil(lambda: bool(tune.editor.rows) and not engine_runner.busy, timeout=LONG)
+    for name, row in tune.editor.rows.items():
+        if row.search.isChecked() != (name == "learning_rate"):
+            row.search.click()
+    for name, value in (("trialsSpin", "2"), ("tuneEpochsSpin", "1")):
+        spin = tune.findChild(QSpinBox, name)
+        spin.selectAll()
+        qtbot.keyClicks(spin, value)
     save_screenshot(window, "step5_tune")
+    _run_and_wait(qtbot, window, "startTuneButton", "tune")
+    qtbot.waitUntil(lambda: len((tune.summary or {}).get("trials") or []) == 2, timeout=LONG)
+    assert tune.results.table.proxy.rowCount() == 2
+    assert window.session.project.chosen_run == mlp
+    tune.results.setCurrentIndex(0)
+    tune.ensureWidgetVisible(tune.results)
+    save_screenshot(window, "step5_tune_results")
 
     # 6 Final test: confirm opening the vault once.
     _go(qtbot, window, "final")
@@ -150,7 +167,7 @@ def test_wizard_from_goal_to_report(qtbot, tmp_path, engine_runner, monkeypatch)
     report = window.session.project.report
     assert Path(report["pdf"]).stat().st_size > 10_000
     runs = pd.read_csv(Path(report["csv"]) / "runs.csv")
-    assert len(runs) == 3
+    assert len(runs) == len(window.session.project.runs) == 5  # 3 baselines, 2 trials
     assert states()["report"].state == "done"
     tags = pd.read_csv(Path(report["csv"]) / "error_tags.csv")
     assert "odd case" in " ".join(tags["tags"].astype(str))
