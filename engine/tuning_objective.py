@@ -22,8 +22,8 @@ from typing import Any
 import optuna
 
 from engine.errors import JobCancelled
-from engine.jobs import (NEVER, CancelFlag, EpochEnded, ProgressFn, StageStarted, TrialEnded,
-                         ignore)
+from engine.jobs import (NEVER, CancelFlag, EpochEnded, Progress, ProgressFn, StageStarted,
+                         TrialEnded, ignore)
 from engine.metrics import error_of
 from engine.texts import text
 from engine.trial_runs import mark_trial_run
@@ -210,7 +210,7 @@ def run_study(budget: TuningBudget, progress: ProgressFn = ignore,
     study = open_study(budget.project_dir, budget.storage or None, budget.settings)
     objective = TrialObjective(budget.project_dir, study_settings(study), progress, cancel,
                                budget.n_trials)
-    callbacks = [_TrialReporter(budget, progress)]
+    callbacks = [_TrialReporter(budget, progress, study)]
     if budget.first_trial is not None and budget.n_trials is not None:
         share = _StopAtTotal(int(budget.first_trial), int(budget.n_trials))
         if share.reached(study):  # a worker that started late: the others did it all
@@ -245,9 +245,12 @@ class _TrialReporter:
     """After each trial: the summary file is rewritten (so the GUI sees the trial) and a
     ``TrialEnded`` event says how it ended."""
 
-    def __init__(self, budget: TuningBudget, progress: ProgressFn) -> None:
+    def __init__(self, budget: TuningBudget, progress: ProgressFn, study: optuna.Study) -> None:
         self.budget = budget
         self.progress = progress
+        self.first = (budget.first_trial if budget.first_trial is not None
+                      else len(study.get_trials(deepcopy=False)))
+        self.begun = time.monotonic()
 
     def __call__(self, study: optuna.Study, trial: optuna.trial.FrozenTrial) -> None:
         write_summary(self.budget.project_dir, self.budget.storage or None, study,
@@ -255,6 +258,20 @@ class _TrialReporter:
         value = trial.value if trial.state == optuna.trial.TrialState.COMPLETE else None
         self.progress(TrialEnded(trial.number + 1, trial.state.name.lower(), value,
                                  str(trial.user_attrs.get("run_id", ""))))
+        self._overall(study)
+
+    def _overall(self, study: optuna.Study) -> None:
+        """How far the whole search is: trials ended of the budget (or time used)."""
+        ended = sum(t.number >= self.first and t.state.is_finished()
+                    for t in study.get_trials(deepcopy=False))
+        if self.budget.n_trials:
+            done, total = min(ended, self.budget.n_trials), self.budget.n_trials
+        elif self.budget.seconds:
+            done = min(time.monotonic() - self.begun, self.budget.seconds)
+            total = self.budget.seconds
+        else:
+            return
+        self.progress(Progress(done, total, text("tuning.progress", ended=ended)))
 
 
 class _StopAtTotal:

@@ -116,6 +116,7 @@ def _describe(study, project, importance: bool) -> dict[str, Any]:
     saved = study.user_attrs.get(SETTINGS_ATTR)
     axes = _axes(trials)
     rows = [_row(t, axes, project, is_feasible) for t in trials]
+    _place_scores(rows)
     best = best_feasible_trial(study, project)
     proposal = None
     if saved and best is not None:
@@ -175,7 +176,8 @@ def _plain(value: Any) -> Any:
 
 def _row(t, axes, project, is_feasible) -> dict[str, Any]:
     state = t.state.name.lower()
-    value = _plain(float(t.value)) if t.value is not None else None
+    # Optuna keeps a pruned trial's last reported error as its value: not a result.
+    value = _plain(float(t.value)) if t.value is not None and state == "complete" else None
     feasible = is_feasible(t, project) if state == "complete" else None
     curve = sorted((int(k), _plain(float(v))) for k, v in t.intermediate_values.items())
     seconds = (t.duration.total_seconds() if t.duration is not None else None)
@@ -187,6 +189,17 @@ def _row(t, axes, project, is_feasible) -> dict[str, Any]:
             "worker": str(t.user_attrs.get("worker", "")),
             "curve": [list(p) for p in curve],
             "positions": {n: position(axes[n], v) for n, v in t.params.items() if n in axes}}
+
+
+def _place_scores(rows: list[dict]) -> None:
+    """Each finished trial's dev error as a position from 0 (the best) to 1 (the worst)
+    among the finished trials, under ``score_position`` (None for the others)."""
+    values = [r["value"] for r in rows if r["value"] is not None]
+    low, high = (min(values), max(values)) if values else (0.0, 0.0)
+    for r in rows:
+        v = r["value"]
+        r["score_position"] = None if v is None else (
+            0.0 if high == low else (v - low) / (high - low))
 
 
 def _history(rows: list[dict]) -> list[dict[str, Any]]:

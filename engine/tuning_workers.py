@@ -48,6 +48,18 @@ class StopFile:
         self.path.touch()
 
 
+class HelperStop(StopFile):
+    """The cancel flag of a helper process: the stop file, or its parent (the tuning job)
+    gone — a helper never goes on alone after the app's engine process was killed."""
+
+    def __init__(self, path: str | os.PathLike) -> None:
+        super().__init__(path)
+        self.parent = os.getppid()
+
+    def is_set(self) -> bool:
+        return super().is_set() or os.getppid() != self.parent
+
+
 def worker_command(budget: TuningBudget, first_trial: int, stop_file: Path) -> list[str]:
     """The command line of one helper process (the installed app calls itself)."""
     if getattr(sys, "frozen", False):

@@ -41,6 +41,7 @@ class JobPanel(QWidget):
         runner.job_started.connect(self._started)
         runner.job_event.connect(self._event)
         runner.busy_changed.connect(self._busy)
+        runner.cancel_requested.connect(self._stopping)
         self.hide()
 
     def _started(self, job: str) -> None:
@@ -83,9 +84,12 @@ class JobPanel(QWidget):
 
     def _cancel(self) -> None:
         if self.runner.busy:
-            self.cancel_button.setEnabled(False)
-            self.label.setText(gui_text("job.stopping"))
             self.runner.cancel()
+
+    def _stopping(self) -> None:
+        """A stop was asked for (here or by a page's own Stop button)."""
+        self.cancel_button.setEnabled(False)
+        self.label.setText(gui_text("job.stopping"))
 
     def _busy(self, busy: bool) -> None:
         if not busy:

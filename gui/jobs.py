@@ -28,6 +28,7 @@ class JobRunner(QObject):
     job_failed = Signal(str, str, str)  # job name, plain message, details
     job_cancelled = Signal(str, str)   # job name, plain message ("" for a clean stop)
     busy_changed = Signal(bool)
+    cancel_requested = Signal()        # whoever asked: the job panel says "Stopping..."
     ACKED_GRACE_MS = 30_000
     _engine_died = Signal()            # emitted by the reader thread, handled on the GUI thread
 
@@ -96,6 +97,7 @@ class JobRunner(QObject):
         if not self.busy:
             return
         self.engine.cancel.set()
+        self.cancel_requested.emit()
         job = self._job
         self._acknowledged = False
         QTimer.singleShot(self.grace_ms, lambda: self._hard_stop(job, patient=True))

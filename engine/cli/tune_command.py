@@ -44,10 +44,10 @@ def cmd_tune(args) -> int:
 def cmd_worker(args) -> int:
     from engine.jobs import NEVER
     from engine.tuning_objective import run_worker
-    from engine.tuning_workers import StopFile
+    from engine.tuning_workers import HelperStop
 
     _check_budget(args)
-    cancel = StopFile(args.stop_file) if args.stop_file else NEVER
+    cancel = HelperStop(args.stop_file) if args.stop_file else NEVER
     result = run_worker(args.dir, args.storage or "", args.trials, args.seconds,
                         _printer(args), cancel, args.first_trial)
     _show(result, args.json)

@@ -39,6 +39,11 @@ def test_study_trains_runs_and_keeps_them_in_the_project_journal(split_project):
     result = run_study(budget, events.append)
     assert (result.trials, result.complete) == (2, 2)
     assert journal_path(split_project.root).is_file()
+    from engine.jobs import Progress
+
+    overall = [(e.done, e.total) for e in events if isinstance(e, Progress)
+               and e.text.startswith("Search")]
+    assert overall == [(1, 2), (2, 2)]  # the job panel's bar follows the whole search
     stages = [e.text for e in events if isinstance(e, StageStarted) and e.stage == "trial"]
     assert stages == ["Trial 1 of 2", "Trial 2 of 2"]
     study = open_study(split_project.root)

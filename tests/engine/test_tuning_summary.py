@@ -67,6 +67,9 @@ def test_rows_history_best_and_positions(split_project):
     assert rows[2]["positions"]["width"] == pytest.approx(1.0)
     assert rows[0]["positions"]["batch_size"] == pytest.approx(0.5)
     assert rows[0]["curve"] == [[1, pytest.approx(0.4)], [2, pytest.approx(0.3)]]
+    assert [r["score_position"] for r in rows] == [pytest.approx(1.0), 0.0,
+                                                    pytest.approx(0.5), None]
+    assert rows[3]["value"] is None  # a pruned trial has no result, only its curve
     assert summary["log_params"] == ["learning_rate", "width"]
     assert summary["axes"]["batch_size"]["choices"] == [16, 32, 64]
     assert summary["counts"] == {"complete": 3, "pruned": 1, "fail": 0, "running": 0}
