@@ -173,6 +173,22 @@ def _tuning_overview(args, progress, cancel):
     return write_summary(args["project"], args.get("storage") or None)
 
 
+def _predict(args, progress, cancel):
+    from engine.prediction_job import default_output, predict_to_csv
+
+    out = args.get("out") or default_output(args["project"], args["path"])
+    return predict_to_csv(args["project"], args["path"], out, run_id=args.get("run"),
+                          progress=progress, cancel=cancel).to_dict()
+
+
+def _export_model(args, progress, cancel):
+    from engine.model_export import export_model
+    from engine.project import open_project
+
+    return export_model(open_project(args["project"]), args["to"], run_id=args.get("run"),
+                        progress=progress, cancel=cancel).to_dict()
+
+
 def _raise_for_test(args, progress, cancel):
     """A job that fails on purpose (used by the tests of the error dialog)."""
     raise RuntimeError(args.get("message", "a deliberate failure"))
@@ -203,6 +219,8 @@ JOBS: dict[str, Job] = {
     "tuning_overview": _tuning_overview,
     "ensemble": _ensemble,
     "report": _report,
+    "predict": _predict,
+    "export_model": _export_model,
     "raise_for_test": _raise_for_test,
     "sleep_for_test": _sleep_for_test,
 }

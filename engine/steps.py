@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from engine.project import Project
 from engine.texts import text
 
-STEPS = ("goal", "data", "baseline", "diagnose", "tune", "final", "report")
+STEPS = ("goal", "data", "baseline", "diagnose", "tune", "final", "report", "use")
 LOCKED, READY, DONE, STALE = "locked", "ready", "done", "stale"
 
 
@@ -130,4 +130,8 @@ def step_states(project: Project) -> dict[str, StepState]:
         out["report"] = StepState("report", STALE, text("steps.changed_since_report"))
     else:
         out["report"] = StepState("report", DONE)
+
+    # Using the model needs a model: a finished run of the current split, chosen in step 4.
+    out["use"] = StepState("use", READY if chosen_ok else LOCKED,
+                           "" if chosen_ok else text("steps.need_chosen_model"))
     return out

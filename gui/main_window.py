@@ -26,7 +26,8 @@ PAGES = {"goal": "gui.pages.goal_page:GoalPage", "data": "gui.pages.data_page:Da
          "baseline": "gui.pages.baseline_page:BaselinePage",
          "diagnose": "gui.pages.diagnose_page:DiagnosePage",
          "tune": "gui.pages.tune_page:TunePage", "final": "gui.pages.final_page:FinalTestPage",
-         "report": "gui.pages.report_page:ReportPage"}
+         "report": "gui.pages.report_page:ReportPage",
+         "use": "gui.pages.use_page:UsePage"}
 
 
 class MainWindow(QMainWindow):

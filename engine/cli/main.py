@@ -19,6 +19,7 @@ from engine.cli import commands  # noqa: E402
 from engine.cli.diagnose_command import cmd_diagnose  # noqa: E402
 from engine.cli.learning_curve_command import cmd_learning_curve  # noqa: E402
 from engine.cli.parser import build_parser  # noqa: E402
+from engine.cli.predict_command import cmd_export, cmd_predict  # noqa: E402
 from engine.cli.tune_command import cmd_tune, cmd_worker  # noqa: E402
 from engine.errors import PracticaError  # noqa: E402
 
@@ -33,6 +34,8 @@ COMMANDS = {
     "tune": cmd_tune,
     "worker": cmd_worker,
     "learning-curve": cmd_learning_curve,
+    "predict": cmd_predict,
+    "export": cmd_export,
 }
 
 

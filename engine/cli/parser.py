@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from engine import __version__
-from engine.cli import learning_curve_command
+from engine.cli import learning_curve_command, predict_command
 from engine.workflow import STEPS
 
 
@@ -144,6 +144,7 @@ def build_parser() -> PlainParser:
     report.add_argument("--pdf", help="where to write the PDF")
     report.add_argument("--csv", help="folder for the CSV files")
     learning_curve_command.add_parser(sub)
+    predict_command.add_parsers(sub)
     return p
 
 

@@ -15,7 +15,7 @@ def states(project):
 def test_a_new_project_only_offers_the_goal(tmp_path):
     s = states(create_project(tmp_path / "p"))
     assert s == {"goal": READY, "data": LOCKED, "baseline": LOCKED, "diagnose": LOCKED,
-                 "tune": LOCKED, "final": LOCKED, "report": LOCKED}
+                 "tune": LOCKED, "final": LOCKED, "report": LOCKED, "use": LOCKED}
 
 
 def test_steps_open_in_order_and_changes_mark_later_results_stale(split_project):
@@ -27,6 +27,7 @@ def test_steps_open_in_order_and_changes_mark_later_results_stale(split_project)
     diagnose_project(p)
     s = states(p)
     assert s["diagnose"] == DONE and s["tune"] == READY and s["final"] == READY
+    assert s["use"] == READY  # a chosen model can be used on new data
     export_report(p)
     assert states(p)["report"] == DONE
 
@@ -40,6 +41,7 @@ def test_steps_open_in_order_and_changes_mark_later_results_stale(split_project)
     make_split(p, seed=99)
     s = states(p)
     assert s["data"] == DONE and s["baseline"] == STALE and s["diagnose"] == LOCKED
+    assert s["use"] == LOCKED  # its preprocessing was fitted on the old split
 
 
 def test_changing_the_features_makes_the_split_stale(split_project):

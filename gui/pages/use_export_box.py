@@ -1,0 +1,81 @@
+"""The "Export the model" box of the Use page: a folder, a Change… button and Export, which
+runs the ``export_model`` job in the engine process and lists what it wrote."""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (QFileDialog, QGroupBox, QHBoxLayout, QLabel, QLineEdit,
+                               QPushButton, QVBoxLayout)
+
+from gui.pages.base import gui_text
+from gui.pages.labels import note
+
+DEFAULT_FOLDER = "model-export"
+
+
+class ExportBox(QGroupBox):
+    """Export the chosen model to a folder the user picks."""
+
+    def __init__(self, session, parent=None) -> None:
+        super().__init__(gui_text("use.export_title"), parent)
+        self.setObjectName("exportBox")
+        self.session = session
+        self._root: Path | None = None
+        layout = QVBoxLayout(self)
+        layout.addWidget(note(gui_text("use.export_intro"), "exportIntro"))
+        row = QHBoxLayout()
+        self.folder_edit = QLineEdit()
+        self.folder_edit.setObjectName("exportFolderEdit")
+        self.folder_edit.setMinimumWidth(380)
+        label = QLabel(gui_text("use.export_label"))
+        label.setBuddy(self.folder_edit)
+        self.change_button = QPushButton(gui_text("use.export_change"))
+        self.change_button.setObjectName("changeExportButton")
+        self.change_button.setToolTip(gui_text("use.export_change_tip"))
+        self.change_button.clicked.connect(self.choose_folder)
+        self.export_button = QPushButton(gui_text("use.export"))
+        self.export_button.setObjectName("exportModelButton")
+        self.export_button.setToolTip(gui_text("use.export_tip"))
+        self.export_button.clicked.connect(self.export)
+        row.addWidget(label)
+        row.addWidget(self.folder_edit, 1)
+        row.addWidget(self.change_button)
+        row.addWidget(self.export_button)
+        layout.addLayout(row)
+        self.state = note("", "exportState")
+        self.state.setTextFormat(Qt.RichText)
+        self.state.hide()
+        layout.addWidget(self.state)
+
+    def choose_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, gui_text("use.export_dialog"),
+                                                  self.folder_edit.text())
+        if folder:
+            self.folder_edit.setText(folder)
+
+    def export(self) -> None:
+        folder = self.folder_edit.text().strip()
+        if folder:
+            self.session.run("export_model", {"to": folder}, then=self._exported)
+
+    def _exported(self, result) -> None:
+        if not isinstance(result, dict):
+            return
+        names = ", ".join(Path(f).name for f in result.get("files") or [])
+        words = gui_text("use.exported", folder=html.escape(result["folder"]),
+                         files=html.escape(names))
+        notes = " ".join(html.escape(n) for n in result.get("notes") or [])
+        self.state.setText(words + (f"<br>{notes}" if notes else ""))
+        self.state.show()
+
+    def show_project(self, project, usable: bool, busy: bool) -> None:
+        """Default folder for a newly opened project; buttons follow the project state."""
+        root = project.root if project is not None else None
+        if root != self._root:
+            self._root = root
+            self.folder_edit.setText(str(root / DEFAULT_FOLDER) if root is not None else "")
+            self.state.hide()
+        self.export_button.setEnabled(usable and not busy)
