@@ -39,6 +39,13 @@ def import_keras():
     with _stderr_captured() as sink:
         try:
             import keras
+
+            if keras.backend.backend() == "tensorflow":
+                # TensorFlow looks for CUDA when first asked for a device and prints
+                # "failed call to cuInit" on machines without one: ask now, while hidden.
+                import tensorflow as tf
+
+                tf.config.list_physical_devices("GPU")
         except Exception:
             sink.seek(0)
             captured = sink.read().decode("utf-8", "replace")
