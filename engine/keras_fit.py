@@ -29,6 +29,7 @@ from engine.models import zoo
 from engine.resumable_stopping import ResumableEarlyStopping
 from engine.schedules import learning_rate_plan
 from engine.telemetry import Telemetry
+from engine.telemetry_digest import TelemetryDigest
 from engine.telemetry_optimizer import make_optimizer
 from engine.texts import text
 from engine.train_params import TrainParams
@@ -150,6 +151,8 @@ def fit_keras(run_id: str, run_dir: Path, kind: str, coding, X: dict, y: dict,
                                                  start_epoch=initial_epoch)
     built = build_compiled(kind, coding, params, steps)
     model = built.model
+    digest = TelemetryDigest(initial_epoch)  # what the monitor saw, kept for the report
+    progress = digest.watching(progress)
     watcher = ProgressAndCancel(run_id, train.epochs, progress, cancel,
                                 batch_size=None if y_fit is None else train.batch_size,
                                 n_samples=None if y_fit is None else len(X["train"]))
@@ -176,6 +179,7 @@ def fit_keras(run_id: str, run_dir: Path, kind: str, coding, X: dict, y: dict,
         batch_size=train.batch_size if y_fit is not None else None,
         shuffle=True, verbose=0, callbacks=callbacks,
     )
+    digest.save(run_dir)
     logs = history.history
     n_new = len(logs.get("loss", []))
     rows = earlier + [{k: float(v[i]) for k, v in logs.items() if i < len(v)}

@@ -1,7 +1,8 @@
 """The evaluation report: a PDF to hand to someone else and CSV tables to reuse, from a Project.
 
-The report is built from the project alone (no data file is read, nothing is trained), so
-it can be made at any step: sections whose step has not been done yet say so.
+The report is built from the project alone (nothing is trained), so it can be made at any
+step: sections whose step has not been done yet say so. Only the prediction CSV files read
+data: the saved models predict the dev rows again (and the test rows once the vault is open).
 
 Example:
     >>> files = build_report(project)

@@ -16,6 +16,7 @@ from pathlib import Path
 from engine import atomic
 from engine.project import Project
 from engine.report.formatting import t
+from engine.report.prediction_csv import PREDICTION_FILES, export_predictions
 from engine.report.tables import TABLES, all_tables
 
 README = "README.txt"
@@ -30,6 +31,7 @@ def export_csv(project: Project, folder: str | Path) -> tuple[Path, ...]:
 
     Returns:
         The paths written: the CSV files in the README's order, then the README.
+        ``predictions_test.csv`` is written only once the vault is open.
     """
     folder = Path(folder)
     written = []
@@ -42,12 +44,15 @@ def export_csv(project: Project, folder: str | Path) -> tuple[Path, ...]:
     path = folder / "error_tags.csv"
     atomic.write_text(path, tags_frame(project).to_csv(index=False, lineterminator="\n"))
     written.append(path)
-    atomic.write_text(folder / README, readme_text())
+    paths, notes = export_predictions(project, folder)  # dev rows; test rows once seen
+    written += paths
+    atomic.write_text(folder / README, readme_text(notes))
     written.append(folder / README)
     return tuple(written)
 
 
-def readme_text() -> str:
-    """The README: what the files are, then each file's columns."""
+def readme_text(notes: tuple[str, ...] = ()) -> str:
+    """The README: what the files are, then each file's columns, then remarks on this export."""
     parts = [t("csv.readme")] + [t(f"csv.{name}") for name in TABLES] + [t("csv.error_tags")]
+    parts += [t(f"csv.{name}") for name in PREDICTION_FILES] + list(notes)
     return "\n\n".join(parts) + "\n"

@@ -23,6 +23,7 @@ from engine.report import pdf_results, pdf_sections
 from engine.report import pdf_error_analysis
 from engine.report import pdf_learning_curve
 from engine.report import pdf_test_curves
+from engine.report import pdf_compare, pdf_reproduce, pdf_telemetry, pdf_tuning
 from engine.report.formatting import t
 from engine.report.pdf_style import FRAME_HEIGHT, MARGIN, PAGE, font_names, styles
 
@@ -32,14 +33,18 @@ SECTIONS = (
     pdf_sections.data_section,
     pdf_sections.splits_section,
     pdf_sections.runs_section,
+    pdf_compare.compare_section,
     pdf_results.curves_section,
+    pdf_telemetry.monitor_section,
     pdf_results.diagnosis_section,
     pdf_learning_curve.learning_curve_section,
     pdf_error_analysis.error_analysis_section,
+    pdf_tuning.tuning_section,
     pdf_results.final_section,
     pdf_test_curves.final_curves_section,
     pdf_results.decisions_section,
     pdf_results.appendix_section,
+    pdf_reproduce.reproduce_section,
 )
 
 

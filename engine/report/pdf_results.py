@@ -18,11 +18,12 @@ from engine.report.formatting import (dash, fmt_confidence, fmt_count, fmt_error
                                       verdict_words)
 from engine.report.pdf_style import (bullets, esc, figure, heading, lead, para, plain,
                                      spacer, table)
+from engine.report.pdf_telemetry import curves_run
 from engine.report.tables import (chosen_run, confusion_table, error_ladder_table,
                                   find_run, test_metrics_table)
 
-LIBRARIES = ("keras", "tensorflow", "numpy", "pandas", "scikit-learn", "matplotlib",
-             "reportlab")
+LIBRARIES = ("keras", "tensorflow", "numpy", "pandas", "scikit-learn", "scipy", "optuna",
+             "matplotlib", "reportlab")
 
 
 def curves_section(project: Project) -> list[Flowable]:
@@ -33,11 +34,10 @@ def curves_section(project: Project) -> list[Flowable]:
     png = figures.training_curves(run)
     if png is not None:
         return out + figure(png, t("curves.caption", label=run.label), width_share=0.95)
-    # The chosen model has no epochs: show the latest deep run so the curves still inform.
-    deep = [r for r in project.runs if r.history]
-    if not deep:
+    # The chosen model has no epochs: show the best network so the curves still inform.
+    other = curves_run(project)
+    if other is None:
         return out + [plain(t("curves.no_history", label=run.label))]
-    other = deep[-1]
     out.append(plain(t("curves.other_run", label=run.label, other=other.label)))
     return out + figure(figures.training_curves(other), t("curves.caption", label=other.label),
                         width_share=0.95)
@@ -90,9 +90,9 @@ def final_section(project: Project) -> list[Flowable]:
     goal_metric = final.get("metric") or (project.goal or {}).get("metric")
     run = find_run(project, final.get("run"))
     label = final.get("label") or (run.label if run else dash())
-    out.append(plain(t("final.run", label=label, run=final.get("run", dash()),
-                       rows=fmt_count(final.get("rows")),
-                       time=fmt_time(final.get("evaluated_at")))))
+    out.append(lead(t("final.run", label=label, run=final.get("run", dash()),
+                      rows=fmt_count(final.get("rows")),
+                      time=fmt_time(final.get("evaluated_at")))))
     out.append(lead(t("final.intro", confidence=fmt_confidence(final.get("confidence")))))
     out.append(pdf_final_stats.metrics_table(project, goal_metric))
     out.append(pdf_final_stats.methods_note())

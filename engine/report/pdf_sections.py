@@ -13,11 +13,13 @@ from reportlab.platypus import Flowable
 from engine.project import Project
 from engine.report.formatting import (dash, fmt_confidence, fmt_count, fmt_error, fmt_number,
                                       fmt_share, fmt_time, fmt_value, is_number,
-                                      metric_label, metric_title, split_name, t, t_or,
+                                      metric_title, split_name, t, t_or,
                                       task_words, verdict_words)
 from engine.report.pdf_style import (bullets, esc, heading, key_values, lead, para, plain,
                                      spacer, table)
+from engine.report.cover_verdict import baseline_sentence, tuning_sentence
 from engine.report.pdf_checks import split_checks_part
+from engine.report.pdf_vault import vault_part
 from engine.report.tables import SPLITS, chosen_run
 
 MAX_COLUMNS_SHOWN = 60
@@ -37,6 +39,7 @@ def summary_sentences(project: Project) -> list[str]:
     else:
         out.append(t("cover.chosen", label=run.label, run=run.id,
                      error=fmt_error(run.errors.get("dev"), metric)))
+        out += [s for s in (baseline_sentence(project), tuning_sentence(project)) if s]
     verdict = (project.diagnosis or {}).get("verdict")
     out.append(t("cover.diagnosis", verdict=verdict_words(verdict)) if verdict
                else t("cover.no_diagnosis"))
@@ -70,7 +73,7 @@ def cover_section(project: Project) -> list[Flowable]:
         pairs.append((t("cover.data_file"), t("cover.no_data")))
     return [spacer(3), plain(t("title"), "title"), plain(project.name, "h1"), spacer(0.6),
             key_values(pairs), spacer(1.0), heading(t("cover.summary"), 2),
-            para("<br/><br/>".join(esc(s) for s in summary_sentences(project)), "note")]
+            para(" ".join(esc(s) for s in summary_sentences(project)), "note")]
 
 
 def goal_section(project: Project) -> list[Flowable]:
@@ -202,7 +205,7 @@ def splits_section(project: Project) -> list[Flowable]:
             out.extend(bullets(notes))
         out += _balance_part(split.get("class_balance") or {})
         out += split_checks_part(project)
-    return out + _vault_part(project)
+    return out + vault_part(project)
 
 
 def _balance_part(balance: dict) -> list[Flowable]:
@@ -224,27 +227,6 @@ def _balance_part(balance: dict) -> list[Flowable]:
             table([t("data.class"), *[split_name(n) for n in names]], rows,
                   widths=[2.2] + [1.6] * len(names), right=tuple(range(1, len(names) + 1)),
                   width_share=min(1.0, 0.25 + 0.17 * len(names)))]
-
-
-def _vault_part(project: Project) -> list[Flowable]:
-    out: list[Flowable] = [heading(t("splits.vault_heading"), 2)]
-    vault = project.vault or {}
-    if not project.vault_open:
-        return out + [plain(t("splits.vault_locked"))]
-    out.append(plain(t("splits.vault_opened", time=fmt_time(vault.get("opened_at")))))
-    if vault.get("reason"):
-        out.append(plain(t("splits.vault_reason", reason=vault["reason"])))
-    evaluations = [e for e in vault.get("evaluations") or [] if isinstance(e, dict)]
-    out.append(plain(t("splits.vault_evaluations", n=len(evaluations))))
-    if len(evaluations) > 1:
-        out.append(plain(t("splits.vault_many", n=len(evaluations)), "note"))
-    if evaluations:
-        rows = [[fmt_time(e.get("time")), e.get("run", dash()), metric_label(e.get("metric")),
-                 fmt_value(e.get("value"))] for e in evaluations]
-        out.append(table([t("splits.col_time"), t("splits.col_run"), t("splits.col_metric"),
-                          t("splits.col_value")], rows, widths=[1.6, 3, 1.6, 1.0], width_share=0.85,
-                         right=(3,)))
-    return out
 
 
 def runs_section(project: Project) -> list[Flowable]:

@@ -18,6 +18,8 @@ import pandas as pd
 from engine.project import Project
 from engine.run_record import RunRecord
 from engine.report.formatting import error_is_share, is_number
+from engine.report.per_class_table import per_class_table
+from engine.report.trial_tables import trials_table
 
 SPLITS = ("train", "train_dev", "dev", "test")
 MEASURED = ("params", "size_mb", "latency_ms", "batch_latency_ms", "throughput_per_s")
@@ -181,9 +183,11 @@ def learning_curve_table(project: Project) -> pd.DataFrame:
 # File name (without .csv) -> builder, in the order the README lists them.
 TABLES = {
     "runs": runs_table,
+    "trials": trials_table,
     "test_metrics": test_metrics_table,
     "error_ladder": error_ladder_table,
     "confusion_matrix": confusion_table,
+    "per_class": per_class_table,
     "decisions": decisions_table,
     "splits": splits_table,
     "learning_curve": learning_curve_table,

@@ -18,9 +18,9 @@ from engine.texts import text
 
 SECTIONS = ("goal", "data", "splits", "runs", "curves", "diagnosis", "final", "decisions",
             "appendix")
-CSV_NAMES = ("runs", "test_metrics", "error_ladder", "confusion_matrix", "decisions", "splits",
-             "learning_curve",
-             "error_tags")
+CSV_NAMES = ("runs", "trials", "test_metrics", "error_ladder", "confusion_matrix", "per_class",
+             "decisions", "splits", "learning_curve", "error_tags", "predictions_dev",
+             "predictions_test")
 
 
 def _history(n: int) -> list[dict[str, float]]:
@@ -236,8 +236,9 @@ def test_fresh_project_report_says_the_steps_are_not_done(tmp_path):
     tests = _read_csv(folder / "test_metrics.csv")
     assert len(tests) == 0 and list(tests.columns) == ["metric", "value", "low", "high",
                                                        "confidence", "method"]
-    for name in CSV_NAMES:
+    for name in CSV_NAMES[:-1]:
         assert len(_read_csv(folder / f"{name}.csv")) == 0, name
+    assert not (folder / "predictions_test.csv").exists()  # the vault is locked
     assert list(_read_csv(folder / "runs.csv").columns)[:3] == ["id", "model", "label"]
 
 

@@ -1,0 +1,42 @@
+"""The final test's metrics for each class on its own, as a table for ``per_class.csv``.
+
+The numbers are those the final test stored (``project.final_test["curves"]``: precision,
+recall and F1 by scikit-learn, the number of test rows of the class, and the class's ROC
+area against all the others); nothing is computed again. No rows while the vault is
+locked, and none for a model that predicts a number.
+
+Example:
+    >>> per_class_table(project).set_index("class").loc["yes", "recall"]
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from engine.project import Project
+from engine.report.formatting import is_number
+
+PER_CLASS_COLUMNS = ("class", "precision", "recall", "f1", "support", "roc_auc")
+
+
+def per_class_table(project: Project) -> pd.DataFrame:
+    """One row per class of the final test, in the order the test stored them."""
+    bundle = (project.final_test or {}).get("curves") or {}
+    rows = bundle.get("per_class") or []
+    if not project.vault_open or not rows:
+        return pd.DataFrame(columns=list(PER_CLASS_COLUMNS))
+    curves = (bundle.get("roc") or {}).get("curves") or []
+    areas = {str(c.get("label")): c.get("auc") for c in curves}
+    if bundle.get("task") == "binary" and curves:  # one class against the other: one area
+        areas = {str(r.get("label")): curves[0].get("auc") for r in rows}
+    out = [{"class": str(r.get("label")), "precision": _num(r.get("precision")),
+            "recall": _num(r.get("recall")), "f1": _num(r.get("f1")),
+            "support": int(r.get("support", 0)), "roc_auc": _num(areas.get(str(r.get("label"))))}
+           for r in rows if isinstance(r, dict)]
+    return pd.DataFrame(out, columns=list(PER_CLASS_COLUMNS))
+
+
+def _num(value) -> float:
+    return float(value) if is_number(value) else math.nan

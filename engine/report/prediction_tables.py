@@ -1,0 +1,99 @@
+"""Row-by-row predictions for the CSV report: the chosen model on the dev rows, and the
+tested model on the test rows once the vault is open (never before).
+
+The saved models predict again with the saved input coding, exactly as error analysis and
+the final test did; nothing is trained. One row per example:
+
+- ``row``: the example's row in the data file it comes from (0 = the first data row);
+- ``true_value`` and ``prediction``;
+- classification: ``correct``, ``confidence`` (the probability of the predicted class),
+  ``abstain`` when the goal lets the model refuse (threshold chosen on the dev rows, as the
+  final test does) and ``probability <class>`` for up to ``MAX_PROBABILITY_COLUMNS`` classes;
+- regression: ``error`` (prediction minus true value).
+
+Example:
+    >>> predictions_table(project, "dev").head()
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from engine.evaluation import to_predictions
+from engine.project import Project
+from engine.reject_option import abstain_mask, confidence_of
+from engine.report.tables import find_run
+
+MAX_PROBABILITY_COLUMNS = 10
+BASE_COLUMNS = ("row", "run", "true_value", "prediction")
+CLASS_COLUMNS = ("correct", "confidence")
+REGRESSION_COLUMNS = ("error",)
+PROBABILITY = "probability {label}"
+
+
+def prediction_run(project: Project, split: str) -> str | None:
+    """The run whose predictions the file of ``split`` holds: the chosen run for the dev
+    rows, the tested run for the test rows (None while the vault is locked)."""
+    if split == "test":
+        return (project.final_test or {}).get("run") if project.vault_open else None
+    return project.chosen_run
+
+
+def empty_table(project: Project) -> pd.DataFrame:
+    """The columns the file would have, without rows (no model chosen or tested yet)."""
+    task = (project.goal or {}).get("task")
+    extra = REGRESSION_COLUMNS if task == "regression" else CLASS_COLUMNS
+    return pd.DataFrame(columns=[*BASE_COLUMNS, *extra])
+
+
+def predictions_table(project: Project, split: str) -> pd.DataFrame:
+    """The predictions on ``split`` (``dev`` or ``test``), see the module docstring.
+
+    Raises:
+        VaultLockedError: ``split`` is ``test`` and the vault is locked.
+        ProjectError, OSError: the data file or the model cannot be read.
+    """
+    from engine.datasets import split_frame, target_values
+    from engine.predictor import load_predictor
+    from engine.preprocess_store import load_preprocessor
+
+    run = find_run(project, prediction_run(project, split))
+    if split == "test":
+        split_frame(project, "test")  # raises while the vault is locked
+    if run is None or project.goal is None:
+        return empty_table(project)
+    goal = project.goal
+    prep = load_preprocessor(project)
+    predictor = load_predictor(project.run_dir(run.id), run, prep)
+    frame = split_frame(project, split)
+    preds = to_predictions(goal, target_values(project, frame),
+                           predictor.scores(prep.transform(frame)))
+    out = pd.DataFrame({"row": frame.index.to_numpy(dtype=np.int64), "run": run.id,
+                        "true_value": preds.y_true, "prediction": preds.y_pred})
+    if goal["task"] == "regression":
+        out["error"] = np.asarray(preds.y_pred, float) - np.asarray(preds.y_true, float)
+        return out
+    out["correct"] = preds.y_true == preds.y_pred
+    out["confidence"] = confidence_of(preds.proba)
+    if goal.get("abstain_accuracy") is not None:
+        out["abstain"] = abstain_mask(preds.proba, _threshold(project, split, preds,
+                                                              predictor, prep))
+    labels = [str(label) for label in goal["labels"]]
+    if len(labels) <= MAX_PROBABILITY_COLUMNS:
+        for i, label in enumerate(labels):
+            out[PROBABILITY.format(label=label)] = preds.proba[:, i]
+    return out
+
+
+def _threshold(project: Project, split: str, preds, predictor, prep) -> float | None:
+    """The confidence below which the model refuses, chosen on the dev rows."""
+    from engine.datasets import split_frame, target_values
+    from engine.test_curves import reject_threshold
+
+    goal = project.goal
+    if split != "dev":
+        frame = split_frame(project, "dev")
+        preds = to_predictions(goal, target_values(project, frame),
+                               predictor.scores(prep.transform(frame)))
+    return reject_threshold(goal, preds, goal.get("target_error"))

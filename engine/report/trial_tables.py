@@ -1,0 +1,54 @@
+"""The tuning search as the report reads it: the study's summary and its trial table.
+
+The summary (``engine.tuning_summary``) is the small JSON file the search keeps beside its
+journal. When trials were added after it was last written (a worker on the command line,
+say), it is rebuilt from the journal for the report without being saved, so the PDF and
+``trials.csv`` always count every trial. No search at all gives ``None`` and a table with
+its columns but no rows.
+
+Example:
+    >>> trials_table(project)[["trial", "dev_error", "best"]]
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from engine.project import Project
+from engine.tuning_summary import read_summary, summary_is_stale
+from engine.tuning_table import COLUMNS, trials_frame
+
+
+def report_summary(project: Project) -> dict[str, Any] | None:
+    """The project's study as plain data, or None when no search was ever started."""
+    summary = read_summary(project.root)
+    journal = project.root / "tuning" / "study.journal"  # engine.tuning_study.JOURNAL
+    if journal.is_file() and not (summary or {}).get("storage") and (
+            summary is None or summary_is_stale(project.root)):
+        try:
+            from engine.tuning_summary import study_summary
+
+            summary = study_summary(project.root) or summary
+        except Exception:  # noqa: BLE001 - an unreadable journal: keep the saved summary
+            pass
+    if not summary or not summary.get("exists"):
+        return None
+    return summary
+
+
+def trials_table(project: Project, summary: dict[str, Any] | None = None) -> pd.DataFrame:
+    """One row per trial (``engine.tuning_table.trials_frame``), plus ``after_vault``: True
+    for a trial whose run was made after the test set was seen."""
+    summary = summary if summary is not None else report_summary(project)
+    frame = trials_frame(summary)
+    late = {r.id for r in project.runs if r.after_vault}
+    at = list(frame.columns).index("run_id") + 1
+    frame.insert(at, "after_vault", frame["run_id"].astype(str).isin(late).astype(bool))
+    return frame
+
+
+TRIAL_COLUMNS = (*COLUMNS[:COLUMNS.index("run_id") + 1], "after_vault",
+                 *COLUMNS[COLUMNS.index("run_id") + 1:])
+"""The fixed columns of ``trials.csv``, in order; the searched settings follow them."""
