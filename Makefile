@@ -15,7 +15,7 @@ FIND_PYTHON := for p in $(PYTHON_CANDIDATES); do \
 	  if $$p -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' >/dev/null 2>&1; then echo $$p; exit 0; fi; \
 	done; echo python3
 
-.PHONY: install run test test-slow test-backends demo bench soak installer installer-check clean
+.PHONY: install run test test-slow test-backends demo bench soak installer installer-check guide clean
 
 install: $(STAMP)
 
@@ -62,6 +62,11 @@ installer: install
 # Builds the bundle and runs `practica --version` and `practica demo` from it (slow).
 installer-check: install
 	PY=$(PY) installer/check.sh
+
+# The README's pictures: the e2e wizard test's screenshots, scaled into resources/guide/.
+guide: install
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q tests/e2e/test_wizard.py
+	$(PY) -m tests.e2e.guide_images
 
 clean:
 	rm -rf demo-output .pytest_cache

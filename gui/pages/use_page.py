@@ -13,7 +13,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QFileDialog, QGroupBox, QHBoxLayout, QLabel, QLineEdit,
-                               QPushButton, QVBoxLayout)
+                               QPushButton, QSizePolicy, QVBoxLayout)
 
 from engine.errors import PracticaError
 from engine.report.formatting import fmt_error, fmt_time, fmt_value, metric_label
@@ -66,6 +66,10 @@ class UsePage(StepPage):
         self.caption = note("", "previewCaption", muted=True)
         layout.addWidget(self.caption)
         self.table = ResultTable("predictionsTable")
+        # New data can have dozens of columns: this table scrolls sideways within the page
+        # instead of widening it past the window.
+        self.table.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Fixed)
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarAsNeeded)
         layout.addWidget(self.table)
         save_row = QHBoxLayout()
         self.save_button = QPushButton(gui_text("use.save"))
@@ -194,6 +198,8 @@ class UsePage(StepPage):
         self.caption.setText(gui_text("use.preview_caption", shown=len(result["preview"]),
                                       rows=f"{result['rows']:,}"))
         self.table.fill(result["headers"], result["preview"], numeric=result.get("numeric", ()))
+        bar = self.table.horizontalScrollBar().sizeHint().height()
+        self.table.setFixedHeight(self.table.maximumHeight() + bar)
 
     def _state_changed(self, _value) -> None:
         self._update_buttons()

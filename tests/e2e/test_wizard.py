@@ -173,3 +173,18 @@ def test_wizard_from_goal_to_report(qtbot, tmp_path, engine_runner, monkeypatch)
     assert "odd case" in " ".join(tags["tags"].astype(str))
     save_screenshot(window, "step7_report")
     assert not window.session.dirty
+
+    # 8 Use the model: predictions for new rows (a few rows without the answer column).
+    from engine.samples import SAMPLES
+
+    sample = next(s for s in SAMPLES.values() if s.path.name == "breast_cancer.csv")
+    new_rows = tmp_path / "new_patients.csv"
+    pd.read_csv(sample.path).drop(columns=[sample.target]).head(25).to_csv(new_rows,
+                                                                         index=False)
+    _go(qtbot, window, "use")
+    use = window.pages["use"]
+    use.data_edit.setText(str(new_rows))
+    _run_and_wait(qtbot, window, "predictButton", "predict")
+    written = pd.read_csv(use._result["out"])
+    assert len(written) == 25 and {"prediction", "confidence"} <= set(written.columns)
+    save_screenshot(window, "step8_use")
