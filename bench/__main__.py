@@ -9,9 +9,12 @@ os.environ.setdefault("TF_NUM_INTRAOP_THREADS", _CORES)
 os.environ.setdefault("TF_NUM_INTEROP_THREADS", _CORES)
 
 from bench import event_loop, fit_overhead, launch_time, telemetry_overhead  # noqa: E402
+from bench import tuning_search, tuning_workers  # noqa: E402
 
 if __name__ == "__main__":
     fit_overhead.main()
     telemetry_overhead.main()
     launch_time.main()
     event_loop.main()
+    tuning_workers.main([])
+    tuning_search.main([])
