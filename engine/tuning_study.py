@@ -143,7 +143,9 @@ def open_study(project_dir: str | os.PathLike, storage: str | None = None,
     Raises:
         ProjectError: no settings given and none saved (nobody started a study there yet).
     """
-    optuna.logging.set_verbosity(optuna.logging.WARNING)
+    # Optuna warns with a traceback for each trial that failed or was cancelled; the job's
+    # own events and messages say that in plain words.
+    optuna.logging.set_verbosity(optuna.logging.ERROR)
     store = make_storage(project_dir, storage)
     if settings is None:
         try:
@@ -164,6 +166,10 @@ def _open(store, settings: TuningSettings, sampler) -> optuna.Study:
     study = optuna.create_study(study_name=STUDY_NAME, storage=store, direction="minimize",
                                 sampler=sampler, pruner=make_pruner(settings),
                                 load_if_exists=True)
+    made = len(study.get_trials(deepcopy=False))
+    if settings.seed is not None and made:
+        # Continuing with the same seed would draw the first trials' settings again.
+        study.sampler = make_sampler(replace(settings, seed=settings.seed + made))
     check_compatible(study, settings)
     if study.user_attrs.get(SETTINGS_ATTR) != settings.to_dict():
         study.set_user_attr(SETTINGS_ATTR, settings.to_dict())

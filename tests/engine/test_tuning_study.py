@@ -191,3 +191,14 @@ def test_narrowed_ranges_lie_inside_the_original_around_the_best():
     trial = study.ask()
     params = suggest(trial, fine)
     assert lr.low <= params["learning_rate"] <= lr.high
+
+
+def test_continuing_a_seeded_study_draws_new_settings(split_project):
+    settings = tiny_settings(split_project, epochs=1)
+    rates = []
+    for _ in range(3):
+        study = open_study(split_project.root, settings=settings)
+        trial = study.ask()
+        rates.append(trial.suggest_float("learning_rate", 1e-4, 1e-1, log=True))
+        study.tell(trial, 0.5)
+    assert len(set(rates)) == 3
