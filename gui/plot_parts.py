@@ -117,3 +117,13 @@ def styled_plot(title: str, x_label: str, y_label: str | None = None, *,
         item.setClipToView(True)
         item.setDownsampling(auto=True, mode="peak")
     return widget
+
+
+def named_series(plot: pg.PlotWidget) -> dict[str, tuple[list, list]]:
+    """The (x, y) data of each named curve of ``plot``, as drawn (for tests)."""
+    out = {}
+    for entry in plot.getPlotItem().listDataItems():
+        if entry.name():
+            x, y = entry.getOriginalDataset()
+            out[entry.name()] = (list(x), list(y))
+    return out

@@ -19,7 +19,7 @@ from engine.texts import text
 from gui.pages.base import gui_text
 from gui.pages.labels import note
 from gui.pages.setting_rows import choice_combo, int_spin
-from gui.plot_parts import styled_plot
+from gui.plot_parts import named_series, styled_plot
 from gui.result_table import ResultTable, settle_layout
 
 PRESETS = (("default", (0.1, 0.25, 0.5, 1.0)), ("quick", (0.25, 0.5, 1.0)),
@@ -182,11 +182,6 @@ class LearningCurvePanel(QWidget):
             item.plot(ends, [series.target] * 2, pen=TARGET_PEN, name=_key("legend_target"))
 
     # ----- for tests
-    def plotted(self) -> dict[str, tuple]:
-        """The (x, y) data of each named curve, as drawn."""
-        out = {}
-        for entry in self.plot.getPlotItem().listDataItems():
-            if entry.name():
-                x, y = entry.getOriginalDataset()
-                out[entry.name()] = (list(x), list(y))
-        return out
+    def plotted(self) -> dict[str, tuple[list, list]]:
+        """The named series as drawn (for tests)."""
+        return named_series(self.plot)

@@ -20,7 +20,7 @@ from gui.pages.base import gui_text
 from gui.pages.labels import note
 from gui.pages.tune_range_row import param_label
 from gui.pages.tune_trials_table import shown_number
-from gui.plot_parts import PercentAxis, styled_plot
+from gui.plot_parts import PercentAxis, named_series, styled_plot
 
 # Okabe-Ito colours for rounds 1, 2, 3 ... (told apart by colour-blind readers).
 ROUND_COLOURS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00")
@@ -159,12 +159,7 @@ class HistoryPlot(QWidget):
 
     def plotted(self) -> dict[str, tuple[list, list]]:
         """The named series as drawn (for tests)."""
-        out = {}
-        for entry in self.plot.getPlotItem().listDataItems():
-            if entry.name():
-                x, y = entry.getOriginalDataset()
-                out[entry.name()] = (list(x), list(y))
-        return out
+        return named_series(self.plot)
 
 
 class ImportancePlot(QWidget):
