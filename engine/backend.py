@@ -9,6 +9,7 @@ backend load, and shows what was written only if the import fails.
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import sys
 import tempfile
@@ -46,6 +47,9 @@ def import_keras():
                 import tensorflow as tf
 
                 tf.config.list_physical_devices("GPU")
+                # Its Python warnings (e.g. "tf.function retracing" when a tuning search
+                # builds many models in one process) mean nothing to our users.
+                logging.getLogger("tensorflow").setLevel(logging.ERROR)
         except Exception:
             sink.seek(0)
             captured = sink.read().decode("utf-8", "replace")
