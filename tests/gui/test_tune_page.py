@@ -185,7 +185,7 @@ def test_a_search_from_the_page_fills_the_table_and_hands_on_a_trial(
     best = summary["best"]["number"]
     assert table.selected_trial() == best  # the best feasible trial is preselected
     assert page.results.use_button.isEnabled()
-    assert str(best) in page.status.text()
+    assert f"trial {summary['best']['trial']}," in page.status.text()  # counted from 1
     save_screenshot(window, "tune_after_search")
 
     # Keyboard: Tab goes from the ranges on to the search controls.
