@@ -1,9 +1,8 @@
 """Scoring many rows a batch at a time, with progress and cancel between batches.
 
-A Keras model answers through ``predict_on_batch``: ``predict`` builds a data pipeline on
-every call, which costs tens of milliseconds whatever the number of rows. Every batch of a
-long file has the same number of rows (the last one is padded and the padding dropped), so
-TensorFlow traces the model once per call instead of once per new batch size.
+The file's rows are coded a batch at a time too (a large file is never coded whole), and
+every batch is scored at the same padded size (see ``Predictor.scores``), so the model is
+traced for one shape.
 
 Example:
     >>> scores = score_in_batches(predictor, coding, frame, progress, cancel)
@@ -20,11 +19,9 @@ import pandas as pd
 
 from engine.errors import JobCancelled
 from engine.jobs import NEVER, CancelFlag, Progress, ProgressFn, ignore
-from engine.models import simple_baselines
+from engine.predictor import BATCH_ROWS, IMAGE_BATCH_ROWS
 from engine.texts import text
 
-BATCH_ROWS = 1024
-IMAGE_BATCH_ROWS = 128
 PROGRESS_INTERVAL_S = 0.1
 
 
@@ -57,7 +54,7 @@ def score_in_batches(predictor, coding, frame: pd.DataFrame, progress: ProgressF
             progress(Progress(start, n, words))
             last = now
         X = coding.transform(frame.iloc[start:start + step])
-        parts.append(scores_on_batch(predictor, X, pad_to=step if n > step else None))
+        parts.append(predictor.scores(X, pad_to=step if n > step else None))
     progress(Progress(n, n, words))
     if parts:
         return np.concatenate(parts, axis=0)
@@ -66,15 +63,3 @@ def score_in_batches(predictor, coding, frame: pd.DataFrame, progress: ProgressF
     return np.zeros((0, len(predictor.preprocessor.target.labels)))
 
 
-def scores_on_batch(predictor, X: np.ndarray, pad_to: int | None = None) -> np.ndarray:
-    """``predictor.scores(X)`` for one batch; a Keras model answers through
-    ``predict_on_batch``, on ``X`` padded with zeros to ``pad_to`` rows when given."""
-    if predictor.kind in simple_baselines.KINDS:
-        return predictor.scores(X)
-    rows = len(X)
-    if pad_to is not None and rows < pad_to:
-        X = np.concatenate([X, np.zeros((pad_to - rows, *X.shape[1:]), dtype=X.dtype)])
-    raw = np.asarray(predictor.model.predict_on_batch(X), dtype=float)[:rows]
-    if predictor.task == "regression":
-        return predictor.preprocessor.decode_regression(raw.reshape(-1))
-    return raw
