@@ -57,6 +57,7 @@ def predictions_table(project: Project, split: str) -> pd.DataFrame:
     from engine.datasets import split_frame, target_values
     from engine.predictor import load_predictor
     from engine.preprocess_store import load_preprocessor
+    from engine.usable_model import project_threshold
 
     run = find_run(project, prediction_run(project, split))
     if split == "test":
@@ -77,23 +78,10 @@ def predictions_table(project: Project, split: str) -> pd.DataFrame:
     out["correct"] = preds.y_true == preds.y_pred
     out["confidence"] = confidence_of(preds.proba)
     if goal.get("abstain_accuracy") is not None:
-        out["abstain"] = abstain_mask(preds.proba, _threshold(project, split, preds,
-                                                              predictor, prep))
+        # The same threshold as the final test and `practica predict` (chosen on dev).
+        out["abstain"] = abstain_mask(preds.proba, project_threshold(project, run.id, predictor))
     labels = [str(label) for label in goal["labels"]]
     if len(labels) <= MAX_PROBABILITY_COLUMNS:
         for i, label in enumerate(labels):
             out[PROBABILITY.format(label=label)] = preds.proba[:, i]
     return out
-
-
-def _threshold(project: Project, split: str, preds, predictor, prep) -> float | None:
-    """The confidence below which the model refuses, chosen on the dev rows."""
-    from engine.datasets import split_frame, target_values
-    from engine.test_curves import reject_threshold
-
-    goal = project.goal
-    if split != "dev":
-        frame = split_frame(project, "dev")
-        preds = to_predictions(goal, target_values(project, frame),
-                               predictor.scores(prep.transform(frame)))
-    return reject_threshold(goal, preds, goal.get("target_error"))
