@@ -23,14 +23,15 @@ from engine.tuning_table import COLUMNS, trials_frame
 
 def report_summary(project: Project) -> dict[str, Any] | None:
     """The project's study as plain data, or None when no search was ever started."""
+    from engine.tuning_study import journal_path
+
     summary = read_summary(project.root)
-    journal = project.root / "tuning" / "study.journal"  # engine.tuning_study.JOURNAL
-    if journal.is_file() and not (summary or {}).get("storage") and (
-            summary is None or summary_is_stale(project.root)):
+    if (journal_path(project.root).is_file() and summary_is_stale(project.root)
+            and not (summary or {}).get("storage")):
         try:
             from engine.tuning_summary import study_summary
 
-            summary = study_summary(project.root) or summary
+            summary = study_summary(project.root)
         except Exception:  # noqa: BLE001 - an unreadable journal: keep the saved summary
             pass
     if not summary or not summary.get("exists"):
