@@ -131,7 +131,9 @@ def test_a_real_training_run_is_drawn(qtbot, engine_runner, split_project):
                                            "model": "mlp", "params": {"epochs": 3}})
     assert done.args[0] == "train"
     run_id = done.args[1]["run_id"]
-    wait_for(qtbot, widget, "loss", 3)
+    # One plot is redrawn per tick, so each curve is waited for on its own.
+    for name in ("loss", "val_metric"):
+        wait_for(qtbot, widget, name, 3)
     assert widget.series("val_metric")[0].tolist() == [1, 2, 3]
     assert len(widget.series("batch_loss")[0]) >= 3
     assert len(widget.series("learning_rate")[0]) >= 1
