@@ -135,7 +135,7 @@ def test_a_real_training_run_is_drawn(qtbot, engine_runner, split_project):
     for name in ("loss", "val_metric"):
         wait_for(qtbot, widget, name, 3)
     assert widget.series("val_metric")[0].tolist() == [1, 2, 3]
-    assert len(widget.series("batch_loss")[0]) >= 3
-    assert len(widget.series("learning_rate")[0]) >= 1
+    qtbot.waitUntil(lambda: len(widget.series("batch_loss")[0]) >= 3, timeout=3000)
+    qtbot.waitUntil(lambda: len(widget.series("learning_rate")[0]) >= 1, timeout=3000)
     assert run_id in widget.title.text()
     save_screenshot(widget, "monitor")
