@@ -33,7 +33,9 @@ MIN_PER_CLASS = 4  # one example each in train, train-dev, dev and test
 IMBALANCE_RATIO = 10.0
 MIN_ROWS_FOR_ID_GUESS = 20  # below this, a guess from the values alone is too risky
 HEAVY_MISSING_SHARE = 0.5  # above this share of missing values, missing_values is a warning
-IGNORED_CODES = frozenset({"empty_column", "constant_column", "id_column"})
+IGNORED_CODES = frozenset({"empty_column", "constant_column", "id_column", "infinite_column"})
+NUMBERS_AS_TEXT_SHARE = 0.8  # this share of a text column's values read as numbers: a typo
+_SEPARATOR_GUESSES = " :/#~^*!+=-"
 _ID_NAMES = ("id", "uuid", "guid", "key", "index", "row", "rownum", "row_number", "record")
 
 
@@ -66,6 +68,8 @@ def check_frame(frame: pd.DataFrame, target: str | None = None) -> tuple[Finding
         target: the column to predict, or None when it is not chosen yet.
     """
     found: list[Finding] = []
+    if frame.shape[1] == 1:
+        found.append(_single_column_finding(frame))
     if target is not None and target not in frame.columns:
         message, fix = target_not_found_text(frame, target)
         found.append(Finding("target_not_found", "blocker", target, message, fix))
@@ -101,8 +105,8 @@ def make_finding(code: str, severity: str, column: str | None, section: str = "d
     """A ``Finding`` whose message is the text ``<section>.<code>`` and whose fix is
     ``<section>.<fix>`` (default ``<code>_fix``; a dotted ``fix`` is a full text key), both
     filled in with ``values``."""
-    if column is not None:
-        values.setdefault("column", column)
+    if column is not None:  # a name of many kB (a broken header) is cut, not printed whole
+        values.setdefault("column", column if len(column) <= 80 else column[:77] + "...")
     fix_key = fix if fix and "." in fix else f"{section}.{fix or code + '_fix'}"
     return Finding(code, severity, column, text(f"{section}.{code}", **values),
                    text(fix_key, **values))
@@ -121,16 +125,21 @@ def _column_findings(series: pd.Series, name: str, rows: int) -> list[Finding]:
     if _is_id_like(series, name):
         return [_finding("id_column", "info", name)]
     out: list[Finding] = []
+    infinite = 0
+    if is_number(series):
+        values = series.to_numpy(dtype=float, na_value=np.nan)
+        infinite = int(np.isinf(values).sum())
+        if infinite and not np.isfinite(values).any():
+            return [make_finding("infinite_column", "warning", name, section="bad_input")]
+    else:
+        out.extend(_numbers_as_text(series, name))
     missing = int(series.isna().sum())
     if missing:
         share = missing / rows
         out.append(_finding("missing_values", "warning" if share > HEAVY_MISSING_SHARE else "info",
                             name, count=missing, percent=percent_text(share)))
-    if is_number(series):
-        values = series.to_numpy(dtype=float, na_value=np.nan)
-        infinite = int(np.isinf(values).sum())
-        if infinite:
-            out.append(_finding("infinite_values", "warning", name, count=infinite))
+    if infinite:
+        out.append(_finding("infinite_values", "warning", name, count=infinite))
     return out
 
 
@@ -169,6 +178,11 @@ def _target_findings(series: pd.Series, target: str) -> list[Finding]:
     if missing == rows:
         return [_finding("target_empty", "blocker", target, target=target)]
     out: list[Finding] = []
+    if is_number(series):
+        infinite = int(np.isinf(series.to_numpy(dtype=float, na_value=np.nan)).sum())
+        if infinite:
+            return [make_finding("target_infinite", "blocker", target, section="bad_input",
+                                 target=target, count=infinite)]
     if missing:
         out.append(_finding("target_missing", "warning", target, target=target, count=missing,
                             rows=rows))
@@ -224,6 +238,57 @@ def _label_spelling_findings(labels: list[str], series: pd.Series, target: str) 
             break
         seen[key] = label
     return out
+
+
+def _single_column_finding(frame: pd.DataFrame) -> Finding:
+    """One column only: most often a file whose separator Practica does not split at."""
+    name = str(frame.columns[0])
+    separator = _likely_separator(name, frame.iloc[:20, 0])
+    fix = "bad_input.single_column_fix"
+    values: dict[str, object] = {}
+    if separator is not None:
+        fix = "bad_input.single_column_separator_fix"
+        values["separator"] = (text("bad_input.separator_space") if separator == " "
+                               else text("bad_input.separator_char", char=separator))
+    return make_finding("single_column", "blocker", name, section="bad_input", fix=fix,
+                        **values)
+
+
+def _likely_separator(header: str, head: pd.Series) -> str | None:
+    """A character that splits the header and the first values into the same number (> 1)
+    of pieces, as a separator would; None when there is none."""
+    values = [str(v) for v in head.dropna()]
+    if is_number(head) or not values:
+        return None
+    for char in _SEPARATOR_GUESSES:
+        count = header.count(char)
+        if count and sum(v.count(char) == count for v in values) >= 0.8 * len(values):
+            return char
+    return None
+
+
+def _numbers_as_text(series: pd.Series, name: str) -> list[Finding]:
+    """A text column whose values are nearly all numbers: a few words ('?', 'unknown')
+    turned a number column into categories."""
+    if pd.api.types.is_bool_dtype(series):
+        return []
+    present = series.dropna()
+    sample = present.iloc[:200]
+    if sample.empty or pd.to_numeric(sample.astype(str), errors="coerce").notna().mean() \
+            < NUMBERS_AS_TEXT_SHARE:
+        return []
+    try:  # each distinct value is parsed once
+        distinct = pd.Series(present.unique()).astype(str)
+    except TypeError:  # unhashable cells (lists from Parquet): not numbers typed as text
+        return []
+    wordy = distinct[pd.to_numeric(distinct, errors="coerce").isna()]
+    if wordy.empty:
+        return []
+    count = int(present.astype(str).isin(set(wordy)).sum())
+    if count > (1 - NUMBERS_AS_TEXT_SHARE) * len(present):
+        return []
+    return [make_finding("numbers_as_text", "warning", name, section="bad_input",
+                         count=count, example=short_value(wordy.iloc[0]))]
 
 
 def _looks_numeric(label: str) -> bool:

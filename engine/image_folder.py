@@ -102,6 +102,13 @@ def read_image_folder(root: str | Path) -> ImageFolderRead:
     for _, name in rows:
         counts[name] += 1
     classes = tuple(name for name in class_dirs if counts[name])
+    if not classes and skipped:
+        first, reason = sorted(skipped)[0]
+        raise DataError(text("bad_input.no_usable_images", path=root, count=len(skipped),
+                             file=first, reason=reason))
+    if not classes:
+        raise DataError(text("bad_input.class_folders_empty", path=root,
+                             names=", ".join(class_dirs[:8])))
     if len(classes) < 2:
         raise DataError(text("images.too_few_classes", path=root, count=len(classes),
                              names=", ".join(classes) or "-"))

@@ -23,6 +23,7 @@ import pandas as pd
 
 from engine.errors import DataError
 from engine.findings import SEVERITIES, Finding, check_frame, usable_columns
+from engine.jobs import NEVER, CancelFlag, ProgressFn, ignore
 from engine.source_reading import IMAGE_KIND, LONG_SEQUENCE_KIND
 from engine.summary import DataSummary, summarize
 from engine.texts import text
@@ -85,7 +86,8 @@ def guess_data_kind(path: str | Path, text_column: str | None = None,
 
 
 def check_source(path: str | Path, target: str | None = None, data_kind: str | None = None,
-                 text_column: str | None = None, sequence: dict | None = None) -> SourceCheck:
+                 text_column: str | None = None, sequence: dict | None = None,
+                 progress: ProgressFn = ignore, cancel: CancelFlag = NEVER) -> SourceCheck:
     """Read and check the source at ``path`` as ``data_kind`` (guessed when None).
 
     Args:
@@ -96,6 +98,8 @@ def check_source(path: str | Path, target: str | None = None, data_kind: str | N
         sequence: for sequences, ``{"format": "wide"}`` (one series per row, the numeric
             columns in file order) or ``{"format": "long", "id": ..., "time": ...,
             "values": [...]}`` (one row per time step).
+        progress, cancel: ``Progress`` while a table is read and checked; stop request in
+            (``JobCancelled``).
 
     Raises:
         DataError: the source cannot be read, with what to do.
@@ -106,10 +110,10 @@ def check_source(path: str | Path, target: str | None = None, data_kind: str | N
     if target is None and kind != "table":
         raise DataError(text("source_check.need_target"))
     if kind == "sequence" and (sequence or {}).get("format") == "long":
-        return _check_long_sequence(path, target, sequence)
+        return _check_long_sequence(path, target, sequence, progress, cancel)
     from engine.file_check import check_file
 
-    checked = check_file(path, target)
+    checked = check_file(path, target, progress, cancel)
     frame, findings = checked.table.frame, checked.findings
     notes = tuple(checked.table.notes)
     if kind == "text":
@@ -134,8 +138,9 @@ def _check_images(path) -> SourceCheck:
     read = read_image_folder(path)
     frame = read.frame
     # The file names are not features to judge one by one (nor are rows "copies").
-    findings = [f for f in _without_column_findings(check_frame(frame, IMAGE_TARGET), ["file"],
-                                                    keep_missing=False)
+    findings = [_image_worded(f, len(frame))
+                for f in _without_column_findings(check_frame(frame, IMAGE_TARGET), ["file"],
+                                                  keep_missing=False)
                 if f.code != "duplicate_rows"]
     if read.skipped:
         listed = ", ".join(name for name, _ in read.skipped[:MAX_LISTED])
@@ -150,6 +155,15 @@ def _check_images(path) -> SourceCheck:
                        summarize(frame, IMAGE_TARGET), _need_features(findings, ["file"]),
                        ["file"],
                        tuple(read.notes), tuple(tuple(s) for s in read.skipped))
+
+
+def _image_worded(finding: Finding, rows: int) -> Finding:
+    """The table's "too few rows" said of images."""
+    if finding.code != "too_few_rows":
+        return finding
+    return Finding("too_few_rows", finding.severity, None,
+                   text("bad_input.too_few_images", rows=rows),
+                   text("bad_input.too_few_images_fix"))
 
 
 def _check_text(path, target, column, checked, frame, findings, notes) -> SourceCheck:
@@ -167,11 +181,11 @@ def _check_text(path, target, column, checked, frame, findings, notes) -> Source
                        inputs={"text_column": column})
 
 
-def _check_long_sequence(path, target, sequence) -> SourceCheck:
+def _check_long_sequence(path, target, sequence, progress=ignore, cancel=NEVER) -> SourceCheck:
     from engine.sequence_table import long_to_wide
     from engine.tabular import read_table
 
-    table = read_table(path)
+    table = read_table(path, progress, cancel)
     options = {"id": sequence.get("id"), "time": sequence.get("time"),
                "values": list(sequence.get("values") or []), "target": target}
     missing = [k for k in ("id", "time") if not options[k]] + ([] if options["values"]

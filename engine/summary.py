@@ -182,7 +182,7 @@ def target_not_found_text(frame: pd.DataFrame, target: str) -> tuple[str, str]:
     lowered = {n.lower().strip(): n for n in names}
     close = lowered.get(str(target).lower().strip()) or next(
         iter(difflib.get_close_matches(str(target), names, n=1)), None)
-    hint = text("data.target_hint", suggestion=close) if close else ""
+    hint = " " + text("data.target_hint", suggestion=close) if close else ""  # texts are stripped
     shown = ", ".join(f"'{n}'" for n in names[:12]) + (", ..." if len(names) > 12 else "")
     return (text("data.target_not_found", target=target, hint=hint),
             text("data.target_not_found_fix", columns=shown))

@@ -1,4 +1,9 @@
-"""``practica check PROJECT``: the findings of a project's data file and of its split.
+"""``practica check FILE|FOLDER|PROJECT``: what the checks of a data source or a project found.
+
+Given a data file or an image folder, ``practica check`` prints its size, the notes on how
+it was read, the files left out, and the findings (severity, message, fix); it exits 0 when
+the source can be used and 2 with the first blocker on one line when not (a source that
+cannot be read at all is the one-line message of its ``DataError``, exit 2 too).
 
 Given a project folder (instead of a data file), ``practica check`` prints what the checks
 of the data file found and what the checks of the split found (severity, message, fix),
@@ -24,6 +29,33 @@ from engine.texts import text
 def is_project_folder(path: str) -> bool:
     """Whether ``path`` is a Practica project folder (it holds ``project.json``)."""
     return (Path(path) / PROJECT_FILE).is_file()
+
+
+def cmd_check_source(args, data_kind: str | None, sequence: dict | None) -> int:
+    """Check the data file or image folder ``args.file`` and print what was found."""
+    from engine.source_check import check_source
+
+    refuse_fix_for_file(args)
+    result = check_source(args.file, args.target, data_kind, args.text_column, sequence)
+    images = result.data_kind == "images"
+    if images:
+        print(text("bad_input.cli_folder_summary", path=args.file, rows=result.summary.rows,
+                   classes=len((result.summary.target.class_counts
+                                if result.summary.target else ()))))
+    else:
+        print(text("cli.check_summary", path=args.file, rows=result.summary.rows,
+                   columns=result.summary.columns))
+    for note in result.notes:
+        print(f"  note: {note}")
+    for name, reason in result.skipped:
+        print("  " + text("cli.skipped_file", file=name, reason=reason))
+    for f in result.findings:
+        print(f"  [{f.severity}] {f.message} {f.fix}")
+    if not result.usable:
+        print(f"practica: {result.problem}", file=sys.stderr)
+        return 2
+    print(text("bad_input.cli_folder_usable" if images else "cli.check_usable"))
+    return 0
 
 
 def cmd_check_project(args) -> int:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import sys
 from pathlib import Path
 
 from engine.errors import GoalError, ProjectError
@@ -138,29 +137,12 @@ def _sequence(args) -> dict | None:
 
 
 def cmd_check(args) -> int:
-    from engine.cli.check_command import cmd_check_project, is_project_folder, \
-        refuse_fix_for_file
-    from engine.source_check import check_source
+    from engine.cli.check_command import cmd_check_project, cmd_check_source, \
+        is_project_folder
 
     if is_project_folder(args.file):
         return cmd_check_project(args)
-    refuse_fix_for_file(args)
-
-    result = check_source(args.file, args.target, _data_kind(args), args.text_column,
-                          _sequence(args))
-    print(text("cli.check_summary", path=args.file, rows=result.summary.rows,
-               columns=result.summary.columns))
-    for note in result.notes:
-        print(f"  note: {note}")
-    for name, reason in result.skipped:
-        print("  " + text("cli.skipped_file", file=name, reason=reason))
-    for f in result.findings:
-        print(f"  [{f.severity}] {f.message} {f.fix}")
-    if not result.usable:
-        print(f"practica: {result.problem}", file=sys.stderr)
-        return 2
-    print(text("cli.check_usable"))
-    return 0
+    return cmd_check_source(args, _data_kind(args), _sequence(args))
 
 
 def cmd_report(args) -> int:

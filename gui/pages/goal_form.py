@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QComboBox, QFileDialog, QGridLayout, QHBoxLayout, QLineEdit,
                                QPushButton, QVBoxLayout, QWidget)
 
@@ -64,10 +65,12 @@ class GoalForm(QWidget):
         self.file_label = note(gui_text("goal.no_file"), "fileLabel")
         self.file_info = note(name="fileInfo")
         self.file_problem = note(name="fileProblem", role="warning")
+        self.read_notes = note(name="readNotes", muted=True)  # how the file was read
+        self.read_notes.setTextFormat(Qt.PlainText)
         self.folder_info = FolderInfo()
         self.examples = ExamplesChoice()
-        for w in (self.file_label, self.file_info, self.file_problem, self.folder_info,
-                  self.examples):
+        for w in (self.file_label, self.file_info, self.file_problem, self.read_notes,
+                  self.folder_info, self.examples):
             box.addWidget(w)
         self.target_box = QWidget()
         target = QVBoxLayout(self.target_box)
@@ -204,6 +207,7 @@ class GoalForm(QWidget):
         self.file_label.setText(gui_text("goal.no_file"))
         self.file_info.hide()
         self.file_problem.hide()
+        self.show_read_notes([])
         self.target_box.hide()
         self.folder_info.hide()
         self.examples.hide()
@@ -222,6 +226,7 @@ class GoalForm(QWidget):
         self.file_info.setText(gui_text("goal.checking"))
         self.file_info.show()
         self.file_problem.hide()
+        self.show_read_notes([])
         self.target_box.hide()
         self.folder_info.hide()
         self.examples.hide()
@@ -240,6 +245,7 @@ class GoalForm(QWidget):
         problem = result.get("problem")
         self.set_file_problem(gui_text("goal.file_unusable", problem=problem)
                               if not result.get("usable") and problem else "")
+        self.show_read_notes(result.get("notes") or [])
         self.folder_info.show_folder(counts, result.get("skipped") or [])
         self.folder_info.show()
         self.examples.hide()
@@ -249,6 +255,11 @@ class GoalForm(QWidget):
         self.file_problem.setText(message)
         self.file_problem.setVisible(bool(message))
 
+    def show_read_notes(self, notes: list[str]) -> None:
+        """What Practica guessed or left out while reading (encoding, separator, ...)."""
+        self.read_notes.setText("\n".join(notes))
+        self.read_notes.setVisible(bool(notes))
+
     def show_columns(self, result: dict, names: list[str], wanted: str | None) -> None:
         summary = result["summary"]
         self.file_info.setText(gui_text("goal.file_info", rows=f"{summary['rows']:,}",
@@ -256,6 +267,7 @@ class GoalForm(QWidget):
         problem = result.get("problem")
         self.set_file_problem(gui_text("goal.file_unusable", problem=problem)
                               if not result.get("usable") and problem else "")
+        self.show_read_notes(result.get("notes") or [])
         self.filling = True
         self.target_combo.clear()
         self.target_combo.addItems(names)

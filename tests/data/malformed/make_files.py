@@ -2,8 +2,10 @@
 
     .venv/bin/python tests/data/malformed/make_files.py
 
-Cases that need big or binary generated data (a 10 MB field, 1:500 imbalance, Excel and
-Parquet files) are made by the tests themselves in tmp_path.
+Cases that need big or binary generated data (a 10 MB field, 1:500 imbalance, image
+folders) are made by ``tests/malformed_corpus.py`` in a temporary folder; Excel and Parquet
+files by the tests that need them. ``tests/malformed_corpus.py`` also lists what the user
+sees for every file here.
 """
 
 import random
@@ -83,6 +85,24 @@ def main() -> None:
     write("five_rows.csv", "x,y,label\n1,2,a\n2,3,b\n3,1,a\n4,4,b\n5,0,a\n")
     write("duplicated_rows.csv",
           "x,y,label\n" + "".join(f"{i % 20},{i % 20 * 2},{'ab'[i % 20 % 2]}\n" for i in range(n)))
+    # Separators Practica does not split at: every row is one value.
+    write("space_separated.csv",
+          "x y label\n" + "".join(f"{i * 0.5} {i % 7} {'ab'[i % 2]}\n" for i in range(n)))
+    write("colon_separated.csv",
+          "x:y:label\n" + "".join(f"{i * 0.5}:{i % 7}:{'ab'[i % 2]}\n" for i in range(n)))
+    write("infinite_column.csv",
+          "x,big,label\n" + "".join(f"{i * 0.5},{'-inf' if i % 3 else 'inf'},{'ab'[i % 2]}\n"
+                                   for i in range(n)))
+    write("infinite_target.csv",
+          "x,price\n" + "".join(f"{i % 9},{'inf' if i in (7, 30) else i * 1.5}\n"
+                                for i in range(n)))
+    write("labels_all_missing.csv",
+          "x,y,label\n" + "".join(f"{i * 0.5},{i % 7},\n" for i in range(n)))
+    write("numbers_with_text.csv",
+          "x,y,label\n" + "".join(f"{'?' if i % 11 == 0 else i * 0.5},{i % 7},{'ab'[i % 2]}\n"
+                                   for i in range(n)))
+    write("text_named.xlsx", "x,label\n1,a\n2,b\n")
+    write("broken_zip.xlsx", b"PK\x03\x04" + bytes(rng.randrange(256) for _ in range(512)))
 
 
 if __name__ == "__main__":
