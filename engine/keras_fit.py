@@ -5,7 +5,9 @@ one) with its augmentation; pick the optimizer, its schedule and per-layer rates
 the training rows are fed (as they are, with class weights, or resampled each epoch); fit
 with early stopping on the dev loss, the goal's metric per epoch, live events and
 telemetry, and a checkpoint every epoch; save the model through a temporary file. A run
-that was interrupted resumes from its last checkpoint.
+that was interrupted resumes from its last checkpoint, which stays until the run is
+recorded (``engine.training`` removes it then). ``clip_norm`` in the parameters turns on
+gradient clipping (the advice when a loss blows up).
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ import keras
 import numpy as np
 
 from engine.atomic import atomic_path
-from engine.checkpoint import Checkpointer, load_checkpoint, remove_checkpoint, restore
+from engine.checkpoint import Checkpointer, load_checkpoint, restore
 from engine.epoch_metric import EpochMetric
 from engine.fitted import Fitted
 from engine.errors import ProjectError
@@ -33,6 +35,7 @@ from engine.telemetry_digest import TelemetryDigest
 from engine.telemetry_optimizer import make_optimizer
 from engine.texts import text
 from engine.train_params import TrainParams
+from engine.training_alerts import non_finite_advice
 
 MODEL_FILE = "model.keras"
 PROBE_ROWS = 64
@@ -91,8 +94,29 @@ def build_compiled(kind: str, coding, params: dict[str, Any], steps_per_epoch: i
     optimizer = make_optimizer(train.optimizer, lr, momentum=train.momentum,
                                nesterov=train.nesterov, lr_multipliers=multipliers or None,
                                record_gradients=train.telemetry)
+    clip = clip_norm(params)
+    if clip:
+        # Keras reads it at every step: caps the norm of all gradients together.
+        optimizer.global_clipnorm = clip
     model.compile(optimizer=optimizer, loss=loss_for(task))
     return BuiltModel(model, lr, callbacks, note)
+
+
+def clip_norm(params: dict[str, Any]) -> float:
+    """The run's gradient clipping (``clip_norm``, the most the norm of all gradients
+    together may be at a step); 0 when off.
+
+    Raises:
+        ProjectError: the value is not a number, or is negative.
+    """
+    raw = params.get("clip_norm", 0) or 0
+    try:
+        value = float(raw)
+    except (TypeError, ValueError):
+        raise ProjectError(text("faults.bad_clip_norm")) from None
+    if not math.isfinite(value) or value < 0:
+        raise ProjectError(text("faults.bad_clip_norm"))
+    return value
 
 
 def training_feed(X: np.ndarray, y: np.ndarray, task: str, n_classes: int, train: TrainParams,
@@ -186,15 +210,16 @@ def fit_keras(run_id: str, run_dir: Path, kind: str, coding, X: dict, y: dict,
                       for i in range(n_new)]
     message = ""
     if watcher.non_finite or any(not math.isfinite(r.get("loss", 0.0)) for r in rows):
-        message = text("training.non_finite", lr=train.learning_rate)
+        message = non_finite_advice(train.learning_rate)
+    # model.save writes straight onto its target: a temporary file, then a replace.
     with atomic_path(run_dir / MODEL_FILE, suffix=".keras") as tmp:
         model.save(tmp)
-    if not watcher.cancelled:
-        remove_checkpoint(run_dir)
     val = [r.get("val_loss", math.inf) for r in rows]
     arch = zoo.arch_params(kind, params)
     saved = {**arch.to_dict(), **train.to_dict(), "epochs_run": len(rows),
              "best_epoch": int(np.argmin(val)) + 1 if rows and "val_loss" in rows[0] else 0}
+    if clip_norm(params):
+        saved["clip_norm"] = clip_norm(params)
     label = arch.label()
     if built.note:
         label = f"{label} ({built.note})"

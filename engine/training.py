@@ -4,7 +4,11 @@ It reads the project folder itself (so it can run in a child process), trains on
 the training rows, scores it on train, train-dev and dev — never on test — measures the
 satisfying quantities (parameters, file size, prediction time per example and per batch, see
 ``engine.footprint``) and saves the run in
-``runs/<id>/``. A cancelled run is saved too, marked as stopped.
+``runs/<id>/``. A cancelled run is saved too, marked as stopped. A run whose loss blew up
+(NaN or infinite) stops at once and is saved as failed with advice; so is a run that ran
+out of memory (advice: a smaller batch). Every file goes through ``engine.atomic``, and
+the run's checkpoint is removed only once its ``run.json`` is written, so a process
+killed at any moment leaves either a recorded run or one that can be resumed.
 """
 
 from __future__ import annotations
@@ -12,27 +16,31 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 
 from engine import atomic
 from engine.backend import import_keras, training_device
+from engine.checkpoint_store import remove_checkpoint
 from engine.datasets import DEV_SPLITS, split_frame, target_values
 from engine.decisions import now_iso
 from engine.errors import JobCancelled, ProjectError
 from engine.fitted import Fitted
 from engine.footprint import measure_footprint, scoring_function
 from engine.evaluation import optimizing_error, score, to_predictions
-from engine.jobs import NEVER, CancelFlag, ProgressFn, RunFinished, StageStarted, ignore
+from engine.jobs import (NEVER, AlertRaised, CancelFlag, ProgressFn, RunFinished,
+                         StageStarted, ignore)
 from engine.input_coding import data_kind
 from engine.models import simple_baselines, zoo
+from engine.out_of_memory import OUT_OF_MEMORY, is_out_of_memory, out_of_memory_advice
 from engine.predictor import Predictor
 from engine.preprocess_store import load_preprocessor
 from engine.project import Project, open_project
 from engine.run_record import RunRecord
 from engine.steps import split_key
 from engine.texts import text
+from engine.train_params import TrainParams
 
 SPEC_FILE = "spec.json"
 
@@ -116,6 +124,30 @@ def run_training(spec: TrainingSpec, progress: ProgressFn = ignore,
     atomic.write_json(run_dir / SPEC_FILE, {"model": spec.model, "params": spec.params})
     started = time.perf_counter()
     progress(StageStarted("train", text("stage.training", model=spec.model)))
+    try:
+        record = _train_and_score(spec, project, run_id, prep, X, y, y_labels, progress,
+                                  cancel)
+    except Exception as exc:
+        if not is_out_of_memory(exc):
+            raise
+        record = _out_of_memory_record(spec, project, run_id)
+        # The live monitor shows it at once; the record keeps it for the runs table.
+        progress(AlertRaised(run_id, OUT_OF_MEMORY, "error", record.message))
+    record = replace(record, seconds=round(time.perf_counter() - started, 3))
+    record.save(run_dir)
+    if record.status != "cancelled":
+        # Only now: a run killed before its record was written can still be resumed.
+        remove_checkpoint(run_dir)
+    atomic.remove_temp_files(run_dir)  # left by writes a kill interrupted
+    progress(RunFinished(run_id, record.status))
+    return TrainingResult(run_id, record.status, record.errors, record.message)
+
+
+def _train_and_score(spec: TrainingSpec, project: Project, run_id: str, prep, X, y,
+                     y_labels, progress: ProgressFn, cancel: CancelFlag) -> RunRecord:
+    """Fit the model, score it on the dev splits and measure it: the run's record."""
+    goal = project.goal
+    run_dir = project.run_dir(run_id)
     device = ""
     if zoo.is_keras_kind(spec.model):
         import_keras()
@@ -138,16 +170,23 @@ def run_training(spec: TrainingSpec, progress: ProgressFn = ignore,
     measured = measure_footprint(scoring_function(predictor), X["dev"],
                                  run_dir / fitted.model_file, fitted.params).measured()
     status = "cancelled" if fitted.cancelled else ("failed" if fitted.message else "finished")
-    record = RunRecord(
+    return RunRecord(
         id=run_id, model=spec.model, label=fitted.label, status=status, created=now_iso(),
         params=fitted.param_dict, metrics=metrics, errors=errors, history=fitted.history,
         measured=measured, model_file=fitted.model_file, after_vault=project.vault_open,
-        split_key=split_key(project), device=device,
-        seconds=round(time.perf_counter() - started, 3), message=fitted.message,
+        split_key=split_key(project), device=device, message=fitted.message,
     )
-    record.save(run_dir)
-    progress(RunFinished(run_id, status))
-    return TrainingResult(run_id, status, errors, fitted.message)
+
+
+def _out_of_memory_record(spec: TrainingSpec, project: Project, run_id: str) -> RunRecord:
+    """The record of a run that ran out of memory: failed, with the advice as its message."""
+    keras_kind = zoo.is_keras_kind(spec.model)
+    batch = TrainParams.from_dict(spec.params).batch_size if keras_kind else None
+    label = zoo.arch_params(spec.model, spec.params).label() if keras_kind else spec.model
+    return RunRecord(
+        id=run_id, model=spec.model, label=label, status="failed", created=now_iso(),
+        params=dict(spec.params), after_vault=project.vault_open,
+        split_key=split_key(project), message=out_of_memory_advice(batch))
 
 
 def resumable_runs(project: Project) -> list[str]:
@@ -162,10 +201,11 @@ def resumable_runs(project: Project) -> list[str]:
     for folder in sorted(p for p in project.runs_dir.iterdir() if p.is_dir()):
         if not (folder / SPEC_FILE).is_file() or load_checkpoint(folder) is None:
             continue
-        record = folder / RUN_FILE
-        status = json.loads(record.read_text(encoding="utf-8")).get("status") \
-            if record.is_file() else "interrupted"
-        if status != "finished":
+        try:
+            status = json.loads((folder / RUN_FILE).read_text(encoding="utf-8")).get("status")
+        except (OSError, ValueError, AttributeError):
+            status = "interrupted"  # no record yet: the process stopped before the end
+        if status not in ("finished", "failed", "pruned"):
             found.append(folder.name)
     return found
 
@@ -188,7 +228,11 @@ def _fit_baseline(kind: str, task: str, run_dir, X, y, seed: int) -> Fitted:
 
 def _new_run_id(project: Project, kind: str) -> str:
     stamp = _dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    project.runs_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        project.runs_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ProjectError(atomic.write_problem(project.runs_dir / "run", exc,
+                                                text("faults.what_run"))) from exc
     n = 1
     while True:
         run_id = f"{stamp}-{kind}" + (f"-{n}" if n > 1 else "")
@@ -199,3 +243,6 @@ def _new_run_id(project: Project, kind: str) -> str:
             return run_id
         except FileExistsError:
             n += 1
+        except OSError as exc:
+            raise ProjectError(atomic.write_problem(project.run_dir(run_id), exc,
+                                                    text("faults.what_run"))) from exc

@@ -3,7 +3,8 @@
 ``check_alerts`` looks at the epoch logs so far and names what looks wrong: the loss is no
 longer a number, the loss is climbing (the steps are too large), the model starts to
 memorise the training rows (training loss falls while the dev loss rises), or the loss does
-not fall at all. The texts live in ``resources/help/monitor.toml`` under ``[monitor]``.
+not fall at all. The texts live in ``resources/help/monitor.toml`` under ``[monitor]``,
+the advice for a loss that blew up in ``resources/help/faults.toml``.
 Each alert is meant to be raised once per run: pass the codes already sent as ``sent``.
 
 Example:
@@ -42,8 +43,14 @@ class Alert:
 
 
 def non_finite_alert(learning_rate: float | None = None) -> Alert:
-    """The alert for a loss that became infinite or not a number."""
-    return _alert(NON_FINITE, "error", learning_rate)
+    """The alert for a loss that became infinite or not a number: a smaller learning rate,
+    a look at the data for infinite or extreme values, then gradient clipping."""
+    return Alert(NON_FINITE, "error", non_finite_advice(learning_rate))
+
+
+def non_finite_advice(learning_rate: float | None = None) -> str:
+    """What to do about a loss that blew up (the alert's text and the run's message)."""
+    return text("faults.non_finite", lr_hint=_lr_hint(learning_rate))
 
 
 def check_alerts(history: list[dict[str, float]], sent: Collection[str] = (), *,
@@ -85,9 +92,13 @@ def check_alerts(history: list[dict[str, float]], sent: Collection[str] = (), *,
     return [a for a in found if a.code not in sent]
 
 
+def _lr_hint(learning_rate: float | None) -> str:
+    return "" if learning_rate is None else " " + text("monitor.lr_hint", lr=f"{learning_rate:g}")
+
+
 def _alert(code: str, severity: str, learning_rate: float | None, **values) -> Alert:
-    hint = "" if learning_rate is None else " " + text("monitor.lr_hint", lr=f"{learning_rate:g}")
-    return Alert(code, severity, text(f"monitor.{code}", lr_hint=hint, **values))
+    return Alert(code, severity, text(f"monitor.{code}", lr_hint=_lr_hint(learning_rate),
+                                      **values))
 
 
 def _diverging(loss: list[float], window: int, rise: float, blow_up: float) -> bool:

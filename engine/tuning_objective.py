@@ -14,6 +14,7 @@ Example:
 
 from __future__ import annotations
 
+import contextlib
 import math
 import time
 from dataclasses import asdict, dataclass
@@ -21,7 +22,8 @@ from typing import Any
 
 import optuna
 
-from engine.errors import JobCancelled
+from engine.atomic import is_write_fault, write_problem
+from engine.errors import JobCancelled, ProjectError
 from engine.jobs import (NEVER, CancelFlag, EpochEnded, Progress, ProgressFn, StageStarted,
                          TrialEnded, ignore)
 from engine.metrics import error_of
@@ -29,8 +31,8 @@ from engine.texts import text
 from engine.trial_runs import mark_trial_run
 from engine.tuning_space import SearchSpace, suggest
 from engine.tuning_summary import write_summary
-from engine.tuning_study import (TuningSettings, best_feasible_trial, open_study,
-                                 study_settings, worker_id)
+from engine.tuning_study import (TuningSettings, best_feasible_trial, journal_path,
+                                 open_study, study_settings, worker_id)
 
 
 class TrialBroke(Exception):
@@ -207,7 +209,8 @@ def run_study(budget: TuningBudget, progress: ProgressFn = ignore,
         JobCancelled: ``cancel`` was set; the current trial is marked failed, the trials
             finished before stay.
     """
-    study = open_study(budget.project_dir, budget.storage or None, budget.settings)
+    with _journal_faults(budget.project_dir):
+        study = open_study(budget.project_dir, budget.storage or None, budget.settings)
     objective = TrialObjective(budget.project_dir, study_settings(study), progress, cancel,
                                budget.n_trials)
     callbacks = [_TrialReporter(budget, progress, study)]
@@ -217,12 +220,26 @@ def run_study(budget: TuningBudget, progress: ProgressFn = ignore,
             return study_result(study, budget.project_dir)
         callbacks.append(share)
     try:
-        study.optimize(objective, n_trials=budget.n_trials, timeout=budget.seconds,
-                       catch=(TrialBroke,), callbacks=callbacks, gc_after_trial=False)
+        with _journal_faults(budget.project_dir):
+            study.optimize(objective, n_trials=budget.n_trials, timeout=budget.seconds,
+                           catch=(TrialBroke,), callbacks=callbacks, gc_after_trial=False)
     finally:
         write_summary(budget.project_dir, budget.storage or None, study)
     overhead = sum(objective.overhead) / len(objective.overhead) if objective.overhead else None
     return study_result(study, budget.project_dir, overhead)
+
+
+@contextlib.contextmanager
+def _journal_faults(project_dir: str):
+    """Turn a journal that cannot be written (read-only folder, full disk) into one plain
+    line; the trials recorded before stay."""
+    try:
+        yield
+    except OSError as exc:
+        if not is_write_fault(exc):
+            raise
+        raise ProjectError(write_problem(journal_path(project_dir), exc,
+                                         text("faults.what_journal"))) from exc
 
 
 def study_result(study: optuna.Study, project_dir: str,

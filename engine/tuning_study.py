@@ -96,9 +96,13 @@ def make_storage(project_dir: str | os.PathLike, storage: str | None = None):
     from optuna.storages import JournalStorage
     from optuna.storages.journal import JournalFileBackend
 
+    from engine.journal_lock import journal_lock
+
     path = journal_path(project_dir)
     path.parent.mkdir(parents=True, exist_ok=True)
-    return JournalStorage(JournalFileBackend(str(path)))
+    # A lock the system drops when its holder dies: a worker killed mid-append must not
+    # make the next tuning call wait 30 s for Optuna to break a stale lock file.
+    return JournalStorage(JournalFileBackend(str(path), lock_obj=journal_lock(path)))
 
 
 def make_sampler(settings: TuningSettings) -> optuna.samplers.BaseSampler:
