@@ -1,6 +1,8 @@
 """A trained model of a run, loaded back and ready to score rows.
 
-Keras models load with safe mode on; baselines are rebuilt from their JSON numbers.
+Keras models load with safe mode on, after ``engine.safe_model_check`` looked inside the
+file (in a throw-away process for a file from outside the project, see
+``engine.safe_model_load``); baselines are rebuilt from their JSON numbers.
 """
 
 from __future__ import annotations
@@ -11,8 +13,10 @@ from pathlib import Path
 
 import numpy as np
 
+from engine.errors import ProjectError
 from engine.models import simple_baselines
 from engine.run_record import RunRecord
+from engine.texts import text
 
 BATCH_ROWS = 1024
 IMAGE_BATCH_ROWS = 128
@@ -73,17 +77,38 @@ def batch_rows(X: np.ndarray) -> int:
     return IMAGE_BATCH_ROWS if np.ndim(X) > 2 else BATCH_ROWS
 
 
-def load_predictor(run_dir: Path, run: RunRecord, preprocessor) -> Predictor:
-    """Load the model of ``run`` from ``run_dir``."""
-    path = Path(run_dir) / (run.model_file or "")
+def load_predictor(run_dir: Path, run: RunRecord, preprocessor, *,
+                   outside: bool = False) -> Predictor:
+    """Load the model of ``run`` from ``run_dir``.
+
+    Args:
+        run_dir: the folder that holds the model file.
+        run: its record (``model_file`` names the file inside ``run_dir``).
+        preprocessor: the input coding the model was trained with.
+        outside: the folder is not one of this project's runs (an export folder): its
+            Keras file is checked in a throw-away process before it is loaded.
+
+    Raises:
+        ProjectError: the model file lies outside ``run_dir``; ``UnsafeModelError`` (a
+            ``ProjectError``) when the file was refused.
+    """
+    path = model_path(run_dir, run.model_file, "manifest.json" if outside else "run.json")
     if run.model not in simple_baselines.KINDS:
-        from engine.backend import import_keras
+        from engine.safe_model_load import load_keras_model
 
-        keras = import_keras()
-        import engine.models.augmentation  # noqa: F401  (registers Practica's own layers)
-
-        model = keras.saving.load_model(path, compile=False, safe_mode=True)
+        model = load_keras_model(path, outside=outside)
     else:
         model = simple_baselines.from_dict(json.loads(path.read_text(encoding="utf-8")),
                                            preprocessor.n_inputs)
     return Predictor(run.model, model, preprocessor)
+
+
+def model_path(run_dir: Path, model_file: str | None, named_in: str = "run.json") -> Path:
+    """``run_dir / model_file``, refused when the name leads out of ``run_dir`` (``..``, an
+    absolute path or a link to elsewhere); ``named_in`` is the file that names it."""
+    folder = Path(run_dir)
+    path = folder / (model_file or "")
+    if model_file and not path.resolve().is_relative_to(folder.resolve()):
+        raise ProjectError(text("paths.outside", file=folder / named_in,
+                                what="model_file", path=model_file))
+    return path

@@ -23,8 +23,10 @@ from typing import Any
 from engine import atomic
 from engine.decisions import Decision, now_iso
 from engine.errors import ProjectError
+from engine.project_paths import check_project_paths
 from engine.project_schema import SCHEMA_VERSION, migrate
 from engine.run_record import RunRecord, load_runs
+from engine.source_changes import SourceChange, check_sources
 from engine.texts import text
 
 PROJECT_FILE = "project.json"
@@ -47,15 +49,19 @@ class DataSource:
     rows: int
     kind: str = "csv"
     options: dict[str, Any] = field(default_factory=dict)
+    stamp: dict[str, int] | None = None  # size and mtime_ns when sha256 was last confirmed
 
     def to_dict(self) -> dict[str, Any]:
         return {"role": self.role, "path": self.path, "sha256": self.sha256,
-                "rows": self.rows, "kind": self.kind, "options": self.options}
+                "rows": self.rows, "kind": self.kind, "options": self.options,
+                "stamp": self.stamp}
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> "DataSource":
+        stamp = d.get("stamp")
         return cls(role=d["role"], path=d["path"], sha256=d["sha256"], rows=int(d["rows"]),
-                   kind=d.get("kind", "csv"), options=dict(d.get("options") or {}))
+                   kind=d.get("kind", "csv"), options=dict(d.get("options") or {}),
+                   stamp=dict(stamp) if isinstance(stamp, dict) else None)
 
 
 @dataclass
@@ -89,6 +95,8 @@ class Project:
     report: dict[str, Any] | None = None
     decisions: list[Decision] = field(default_factory=list)
     runs: list[RunRecord] = field(default_factory=list)
+    data_changes: list[SourceChange] = field(default_factory=list)
+    """Data sources found changed or missing when the project was opened (not saved)."""
 
     # ----- paths
     @property
@@ -171,7 +179,13 @@ def create_project(root: str | Path, name: str | None = None) -> Project:
 
 
 def open_project(root: str | Path) -> Project:
-    """Read a project folder. Never runs anything; migrates old schemas in memory."""
+    """Read a project folder. Never runs anything; migrates old schemas in memory.
+
+    Paths in the project's files must stay inside its folder (``engine.project_paths``);
+    the data files' fingerprints are compared with the files on disk, and any that changed
+    or went missing are listed in ``data_changes`` (``engine.source_changes``) for the
+    caller to show.
+    """
     root = Path(root).expanduser().resolve()
     path = root / PROJECT_FILE
     if not path.is_file():
@@ -183,7 +197,9 @@ def open_project(root: str | Path) -> Project:
     if not isinstance(raw, dict) or raw.get("app") != "practica":
         raise ProjectError(text("project.damaged", path=path, problem="not a Practica project"))
     data = migrate(raw)
-    return Project(
+    runs = load_runs(root / "runs")
+    check_project_paths(root, data, runs)
+    project = Project(
         root=root,
         name=data["name"],
         created=data["created"],
@@ -204,5 +220,7 @@ def open_project(root: str | Path) -> Project:
         final_test=data.get("final_test"),
         report=data.get("report"),
         decisions=[Decision.from_dict(d) for d in data.get("decisions", [])],
-        runs=load_runs(root / "runs"),
+        runs=runs,
     )
+    project.data_changes = check_sources(project.sources)
+    return project

@@ -4,7 +4,9 @@ from a folder written by ``engine.model_export``.
 Both give the same ``UsableModel``: the model, the very input coding it was trained with,
 what it predicts (task, target, labels) and, when the goal turns the reject option on
 (``abstain_accuracy``), the confidence threshold chosen on the dev rows. Models load with
-Keras' safe mode on; baselines are rebuilt from their JSON numbers. Nothing is pickled.
+Keras' safe mode on, after ``engine.safe_model_check`` passed the file (an exported model
+comes from outside the project: it is checked in a throw-away process first); baselines
+are rebuilt from their JSON numbers. Nothing is pickled.
 
 Example:
     >>> usable = load_usable("~/Practica/customers")          # the chosen model
@@ -192,7 +194,7 @@ def from_export(folder: str | Path) -> UsableModel:
     kind = str(manifest["model"])
     record = RunRecord(id=str(manifest.get("run", "")), model=kind, label="", status="",
                        created="", model_file=model_file)
-    predictor = load_predictor(folder, record, coding)
+    predictor = load_predictor(folder, record, coding, outside=True)
     reject = manifest.get("reject_option") or {}
     asked = reject.get("target_accuracy")
     threshold = reject.get("threshold")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import importlib
 
 from PySide6.QtCore import Qt, Signal
@@ -10,6 +11,7 @@ from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QLabel, QMainWindow, QM
                                QStackedWidget, QVBoxLayout, QWidget)
 
 from engine import __version__
+from engine.source_changes import describe
 from engine.steps import STEPS
 from engine.texts import step_help
 from gui.error_dialog import show_problem
@@ -51,6 +53,13 @@ class MainWindow(QMainWindow):
         self.stack.addWidget(self.loading)
         self._wanted_step = "goal"
         self.job_panel = JobPanel(self.runner, self)
+        # Shown while the open project's data files changed or went missing underneath it.
+        self.data_warning = QLabel()
+        self.data_warning.setObjectName("dataWarning")
+        self.data_warning.setProperty("role", "warning")
+        self.data_warning.setWordWrap(True)
+        self.data_warning.setContentsMargins(12, 6, 12, 6)
+        self.data_warning.hide()
         self._build_layout()
         self._build_menus()
         self._build_status()
@@ -86,6 +95,7 @@ class MainWindow(QMainWindow):
         outer = QVBoxLayout(central)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.setSpacing(0)
+        outer.addWidget(self.data_warning)
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
         self.steps.setFixedWidth(210)
@@ -158,6 +168,12 @@ class MainWindow(QMainWindow):
     def _project_changed(self) -> None:
         self.steps.set_states(self.session.states())
         self._update_title()
+        changes = self.session.project.data_changes if self.session.project else []
+        line = describe(changes)
+        self.data_warning.setText(f"<b>{gui_text('data_check.title')}:</b> "
+                                  f"{html.escape(line)}" if line else "")
+        self.data_warning.setToolTip("\n".join(c.sentence() for c in changes))
+        self.data_warning.setVisible(bool(line))
 
     def _update_title(self) -> None:
         project = self.session.project

@@ -13,6 +13,8 @@ from PySide6.QtCore import QCoreApplication, QEvent, Qt
 from PySide6.QtWidgets import (QAbstractItemView, QAbstractScrollArea, QHeaderView,
                                QSizePolicy, QTableWidget, QTableWidgetItem)
 
+from engine.texts import text
+
 
 class ResultTable(QTableWidget):
     """A table that shows strings; ``fill`` replaces everything it shows.
@@ -101,6 +103,17 @@ class ResultTable(QTableWidget):
         for r in range(self.rowCount()):
             height += self.rowHeight(r)
         return height + 2 * self.frameWidth()
+
+
+def vault_marked(label: str, after_vault: bool) -> str:
+    """``label``, marked "made after seeing the test set" when its run was trained after the
+    vault was opened (``RunRecord.after_vault``); every table and list of runs uses it."""
+    return f"{label} ({text('gui.vault_mark.after')})" if after_vault else label
+
+
+def vault_tip() -> str:
+    """The tooltip of a run marked by ``vault_marked``."""
+    return text("gui.vault_mark.tip")
 
 
 def settle_layout() -> None:

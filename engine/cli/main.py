@@ -22,6 +22,10 @@ from engine.cli.parser import build_parser  # noqa: E402
 from engine.cli.predict_command import cmd_export, cmd_predict  # noqa: E402
 from engine.cli.tune_command import cmd_tune, cmd_worker  # noqa: E402
 from engine.errors import PracticaError  # noqa: E402
+from engine.project import PROJECT_FILE, open_project  # noqa: E402
+from engine.safe_model_load import child_main  # noqa: E402
+from engine.source_changes import describe  # noqa: E402
+from engine.texts import text  # noqa: E402
 
 COMMANDS = {
     "demo": commands.cmd_demo,
@@ -36,6 +40,7 @@ COMMANDS = {
     "learning-curve": cmd_learning_curve,
     "predict": cmd_predict,
     "export": cmd_export,
+    "inspect-model": lambda args: child_main([args.file]),
 }
 
 
@@ -46,6 +51,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return 0
     try:
+        warn_about_data(args)
         return COMMANDS[args.command](args)
     except PracticaError as exc:
         print(f"practica: {_one_line(str(exc))}", file=sys.stderr)
@@ -58,6 +64,22 @@ def main(argv: list[str] | None = None) -> int:
         print(f"practica: something went wrong inside Practica; nothing you made was lost. "
               f"Details were saved to {log}.", file=sys.stderr)
         return 1
+
+
+def warn_about_data(args) -> None:
+    """Print one line when the project a command opens has data that changed or is missing
+    (``engine.source_changes``); the command itself goes on."""
+    if args.command in ("new", "demo", "inspect-model") or getattr(args, "first_trial", None):
+        return  # no project yet, or a helper process of a search (its parent warned)
+    folder = getattr(args, "dir", None) or getattr(args, "file", None)
+    if not folder or not (Path(folder) / PROJECT_FILE).is_file():
+        return
+    try:
+        changes = open_project(folder).data_changes
+    except PracticaError:
+        return  # the command says what is wrong with the project
+    if changes:
+        print(text("data_check.cli", message=_one_line(describe(changes))), file=sys.stderr)
 
 
 def _one_line(message: str) -> str:

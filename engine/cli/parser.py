@@ -145,6 +145,9 @@ def build_parser() -> PlainParser:
     report.add_argument("--csv", help="folder for the CSV files")
     learning_curve_command.add_parser(sub)
     predict_command.add_parsers(sub)
+    # The throw-away model checker of the installed app (engine.safe_model_load); unlisted.
+    inspect = sub.add_parser("inspect-model")
+    inspect.add_argument("file")
     return p
 
 

@@ -1,8 +1,10 @@
 """Transfer learning: reuse a trained network's layers and give it a new output for this task.
 
-``source`` is a saved ``.keras`` model (its inputs must be shaped like this project's) or
-``keras:<Name>`` for a pretrained backbone of ``keras.applications`` whose weights are in
-the local Keras cache (``engine.models.backbones``; never downloaded here).
+``source`` is a saved ``.keras`` model (its inputs must be shaped like this project's;
+``engine.safe_model_load`` checks the file in a throw-away process before Keras loads it
+with safe mode on) or ``keras:<Name>`` for a pretrained backbone of ``keras.applications``
+whose weights are in the local Keras cache (``engine.models.backbones``; never downloaded
+here).
 
 The new model is the source's layers up to, not including, its output layer, then a new
 output layer ``head`` for this task (after ``pool_global``, an average over the picture,
@@ -30,6 +32,7 @@ from engine.errors import ProjectError
 from engine.models.augmentation import augmentation_layers  # also registers its layers
 from engine.models.backbones import first_line, check_backbone, load_backbone
 from engine.models.blocks import output_head
+from engine.safe_model_load import check_in_child
 from engine.texts import text
 
 LOWER_RATE = 0.01
@@ -151,6 +154,7 @@ def _on_saved_model(source: str, shape: tuple[int, ...], task: str, n_classes: i
     path = Path(source).expanduser()
     if not path.is_file():
         raise ProjectError(text("transfer.no_file", path=path))
+    check_in_child(path)  # a file from anywhere: looked at in a throw-away process first
     try:
         src = keras.saving.load_model(path, compile=False, safe_mode=True)
     except Exception as exc:  # damaged, not a Keras file, unknown layers: say so plainly

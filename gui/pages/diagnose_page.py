@@ -25,7 +25,7 @@ from gui.pages.base import StepPage, gui_text
 from gui.pages.error_analysis_panel import ErrorAnalysisPanel
 from gui.pages.learning_curve_panel import LearningCurvePanel
 from gui.pages.labels import note
-from gui.result_table import ResultTable, settle_layout
+from gui.result_table import ResultTable, settle_layout, vault_marked, vault_tip
 
 
 class DiagnosePage(StepPage):
@@ -217,10 +217,13 @@ class DiagnosePage(StepPage):
             elif not all(c.ok for c in feasibility(project, run)):
                 mark = gui_text("diagnose.run_infeasible")
             key = "diagnose.run_item_marked" if mark else "diagnose.run_item"
-            self.run_combo.addItem(gui_text(key, label=run.label, when=fmt_time(run.created),
+            self.run_combo.addItem(gui_text(key, label=vault_marked(run.label, run.after_vault),
+                                            when=fmt_time(run.created),
                                             error=fmt_error(run.errors.get("dev"), metric),
                                             mark=mark), run.id)
             reasons = why_not_offered(project, run)
+            if run.after_vault:
+                reasons = [*reasons, vault_tip()]
             if reasons:
                 self.run_combo.setItemData(self.run_combo.count() - 1, "\n".join(reasons),
                                            Qt.ToolTipRole)

@@ -15,7 +15,7 @@ from engine.report.pdf_final_stats import role_words
 from engine.texts import text
 from gui.pages.base import gui_text
 from gui.pages.labels import note
-from gui.result_table import ResultTable
+from gui.result_table import ResultTable, vault_marked
 
 
 class SeedSpreadBox(QGroupBox):
@@ -75,7 +75,9 @@ class ComparisonsBox(QGroupBox):
         self.sentences.setWordWrap(True)
         layout.addWidget(self.sentences)
 
-    def show_final(self, final: dict) -> None:
+    def show_final(self, final: dict, late_runs: frozenset[str] = frozenset()) -> None:
+        """Show the comparisons of ``final``; runs in ``late_runs`` (made after the test
+        set was seen) are marked."""
         finalists = final.get("finalists") or []
         self.setVisible(bool(finalists))
         if not finalists:
@@ -85,7 +87,8 @@ class ComparisonsBox(QGroupBox):
             [gui_text("final_stats.col_finalist"), gui_text("final_stats.col_role"),
              gui_text("final_stats.col_dev_error"), gui_text("final_stats.col_test_error"),
              gui_text("final_stats.col_seeds")],
-            [[f["label"], role_words(f["role"]), fmt_error(f.get("dev_error"), metric),
+            [[vault_marked(f["label"], f.get("run") in late_runs), role_words(f["role"]),
+              fmt_error(f.get("dev_error"), metric),
               fmt_error(f.get("test_error"), metric), str(f.get("seeds", 1))]
              for f in finalists], numeric={2, 3, 4}, wrap={0: 360})
         rows = final.get("comparisons") or []

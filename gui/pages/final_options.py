@@ -21,7 +21,7 @@ from engine.seed_repeats import DEFAULT_SEEDS, MAX_SEEDS, effective_k, estimate_
 from engine.texts import text
 from gui.pages.base import gui_text
 from gui.pages.labels import note
-from gui.result_table import ResultTable
+from gui.result_table import ResultTable, vault_marked
 
 
 class FinalOptions(QGroupBox):
@@ -92,11 +92,12 @@ class FinalOptions(QGroupBox):
             if effective_k(run, 2) == 1:
                 plan += " " + gui_text("final_stats.plan_deterministic", label=run.label)
         self.plan.setText(plan)
-        table = [[run.label, gui_text("final_stats.role_chosen"),
+        table = [[vault_marked(run.label, run.after_vault), gui_text("final_stats.role_chosen"),
                   fmt_error(run.errors.get("dev"), metric)]]
         base = best_baseline(project, exclude=run.id)
         if base is not None:
-            table.append([base.label, gui_text("final_stats.role_baseline"),
+            table.append([vault_marked(base.label, base.after_vault),
+                          gui_text("final_stats.role_baseline"),
                           fmt_error(base.errors.get("dev"), metric)])
         table += self._ensemble_rows(project, metric)
         self.finalists.fill([gui_text("final_stats.col_finalist"),

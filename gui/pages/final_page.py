@@ -139,7 +139,8 @@ class FinalTestPage(StepPage):
         self.errors.setVisible(final is not None)
         self.metrics_box.setVisible(final is not None)
         self.seeds_box.show_final(final or {})
-        self.comparisons_box.show_final(final or {})
+        late = frozenset(r.id for r in project.runs if r.after_vault)
+        self.comparisons_box.show_final(final or {}, late)
         confusion = (final or {}).get("confusion")
         self.confusion_box.setVisible(bool(confusion))
         if final is not None:

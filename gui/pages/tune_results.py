@@ -95,7 +95,9 @@ class TuneResults(QTabWidget):
         """Show ``summary`` everywhere; the trial the user picked stays selected, else the
         best trial that meets every limit is."""
         self.summary = summary or {}
-        self.table.show_summary(self.summary)
+        project = self.session.project
+        late = frozenset(r.id for r in project.runs if r.after_vault) if project else frozenset()
+        self.table.show_summary(self.summary, late)
         # Only the plot in view is drawn now; the others when their tab is opened.
         self._stale = {self.history, self.parallel, self.importance, self.score}
         self._tab_changed()

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QAbstractItemView, QTableView
 from engine.report.formatting import fmt_error, fmt_number, is_number
 from gui.pages.base import gui_text
 from gui.pages.tune_range_row import param_label
+from gui.result_table import vault_marked, vault_tip
 
 SORT_ROLE = Qt.UserRole + 1
 NUMBER_ROLE = Qt.UserRole + 2  # the trial number of the row
@@ -148,8 +149,10 @@ class TrialsTable(QTableView):
         self.selectionModel().currentRowChanged.connect(self._current_changed)
         self._quiet = False
 
-    def show_summary(self, summary: dict | None) -> None:
-        """Fill the table from ``summary``, keeping the selected trial and the sort."""
+    def show_summary(self, summary: dict | None, late_runs: frozenset[str] = frozenset()
+                     ) -> None:
+        """Fill the table from ``summary``, keeping the selected trial and the sort; trials
+        whose run is in ``late_runs`` (made after the test set was seen) are marked."""
         summary = summary or {}
         keep = self.selected_trial()
         metric = summary.get("metric")
@@ -160,7 +163,13 @@ class TrialsTable(QTableView):
         numeric = [any(is_number(t.get("params", {}).get(p)) for t in trials) for p in params]
         rows, tips = [], {}
         for r, trial in enumerate(trials):
-            rows.append(self._cells(trial, metric, best, params, numeric))
+            cells = self._cells(trial, metric, best, params, numeric)
+            if trial.get("run_id") and trial["run_id"] in late_runs:
+                state = FIXED.index("state")
+                words = vault_marked(cells[state][0], True)
+                cells[state] = (words, words)
+                tips[(r, state)] = vault_tip()
+            rows.append(cells)
             if trial.get("broken"):
                 tips[(r, FIXED.index("limits"))] = "\n".join(trial["broken"])
         right = NUMERIC | {len(FIXED) + i for i, on in enumerate(numeric) if on}
