@@ -15,7 +15,7 @@ FIND_PYTHON := for p in $(PYTHON_CANDIDATES); do \
 	  if $$p -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' >/dev/null 2>&1; then echo $$p; exit 0; fi; \
 	done; echo python3
 
-.PHONY: install run test test-slow test-backends demo bench soak installer installer-check guide clean
+.PHONY: install run test test-slow test-backends demo bench soak kill-loop bench-big installer installer-check guide clean
 
 install: $(STAMP)
 
@@ -54,6 +54,14 @@ bench: install
 
 soak: install
 	QT_QPA_PLATFORM=offscreen $(PY) -m bench.soak --minutes 10
+
+# A 1M-row x 20-column CSV read, checked and split, next to a plain pandas read (bench/big_data.py).
+bench-big: install
+	$(PY) -m bench.big_data
+
+# kill -9 during training and tuning, 200 times; prints "runs lost: 0 in 200 kills" (bench/kill_loop.py).
+kill-loop: install
+	QT_QPA_PLATFORM=offscreen $(PY) -m bench.kill_loop --kills 200
 
 # A one-folder app in dist/practica (PyInstaller); see installer/ and the README.
 installer: install

@@ -13,6 +13,7 @@ Example:
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import re
 from collections import Counter
@@ -22,7 +23,8 @@ from pathlib import Path
 import charset_normalizer
 import pandas as pd
 
-from engine.errors import DataError
+from engine.errors import DataError, JobCancelled
+from engine.jobs import NEVER, CancelFlag, ProgressFn, ignore
 from engine.texts import text
 
 CANDIDATE_DELIMITERS = (",", ";", "\t", "|")
@@ -55,13 +57,19 @@ class CsvRead:
     delimiter: str
     decimal: str
     notes: tuple[str, ...]
+    sha256: str = ""  # of the file's bytes, as read
 
 
-def read_csv_file(path: str | Path) -> CsvRead:
+def read_csv_file(path: str | Path, progress: ProgressFn = ignore,
+                  cancel: CancelFlag = NEVER) -> CsvRead:
     """Read a delimited text file into a DataFrame, refusing anything ambiguous.
+
+    Big plain files are read by ``engine.csv_fast`` (pyarrow, one pass, progress and cancel);
+    everything else, and every file it declines, by the strict reader below.
 
     Args:
         path: the file to read.
+        progress, cancel: ``Progress`` while a big file is read; stop request in.
 
     Returns:
         A ``CsvRead`` with the frame, the encoding, separator and decimal mark used, and notes.
@@ -69,15 +77,24 @@ def read_csv_file(path: str | Path) -> CsvRead:
     Raises:
         DataError: the file is empty, binary, has only a header, an unclosed quotation mark,
             or a record whose number of values differs from the header's.
+        JobCancelled: ``cancel`` was set.
     """
+    from engine.csv_fast import read_fast
+
     path = Path(path)
+    fast = read_fast(path, progress, cancel)
+    if fast is not None:
+        return fast
+    if cancel.is_set():
+        raise JobCancelled("reading cancelled")
     name = path.name
     raw = path.read_bytes()
     if not raw.strip():
-        raise DataError(text("data.empty_file", name=name))
+        raise DataError(text("bad_input.blank_file" if raw else "data.empty_file", name=name))
     content, encoding, notes = decode_text(raw, name)
     if not content.strip():
-        raise DataError(text("data.empty_file", name=name))
+        raise DataError(text("bad_input.blank_file" if content else "data.empty_file",
+                             name=name))
     if len(_CONTROL.findall(content[:SAMPLE_BYTES])) > 0.02 * min(len(content), SAMPLE_BYTES):
         raise DataError(text("data.not_text", name=name))
 
@@ -106,7 +123,7 @@ def read_csv_file(path: str | Path) -> CsvRead:
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise DataError(text("data.pandas_failed", name=name, reason=reason)) from exc
     return CsvRead(frame=frame, encoding=encoding, delimiter=delimiter, decimal=decimal,
-                   notes=tuple(notes))
+                   notes=tuple(notes), sha256=hashlib.sha256(raw).hexdigest())
 
 
 def decode_text(raw: bytes, name: str = "the file") -> tuple[str, str, list[str]]:

@@ -15,9 +15,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from engine.errors import JobCancelled
 from engine.findings import Finding, check_frame
+from engine.jobs import NEVER, CancelFlag, Progress, ProgressFn, ignore
 from engine.summary import DataSummary, summarize
 from engine.tabular import TableRead, read_table
+from engine.texts import text
 
 
 @dataclass(frozen=True, eq=False)
@@ -47,16 +50,30 @@ class FileCheck:
         }
 
 
-def check_file(path: str | Path, target: str | None = None) -> FileCheck:
+def check_file(path: str | Path, target: str | None = None, progress: ProgressFn = ignore,
+               cancel: CancelFlag = NEVER) -> FileCheck:
     """Read ``path`` and check it, with ``target`` as the column to predict if given.
+
+    ``progress`` gets ``Progress`` while a big file is read and before each of the two
+    passes over the table (the checks, the summary); ``cancel`` is checked between them.
 
     Raises:
         DataError: the file cannot be read as a table.
+        JobCancelled: ``cancel`` was set.
     """
-    table = read_table(path)
+    table = read_table(path, progress, cancel)
+    _step(0, "big_data.check_columns", progress, cancel)
     findings = check_frame(table.frame, target)
     known_target = target if target is not None and target in table.frame.columns else None
+    _step(1, "big_data.check_summary", progress, cancel)
     summary = summarize(table.frame, known_target)
+    _step(2, "big_data.check_done", progress, cancel)
     blockers = [f for f in findings if f.severity == "blocker"]
     return FileCheck(table=table, summary=summary, findings=findings, usable=not blockers,
                      problem=blockers[0].line if blockers else None)
+
+
+def _step(done: int, key: str, progress: ProgressFn, cancel: CancelFlag) -> None:
+    if cancel.is_set():
+        raise JobCancelled("check cancelled")
+    progress(Progress(done, 2, text(key)))

@@ -10,12 +10,14 @@ import pandas as pd
 
 from engine.constraints import parse_constraint
 from engine.datasets import label_text
-from engine.errors import GoalError
+from engine.errors import GoalError, JobCancelled
 from engine.goal_edit import check_abstain_accuracy
 from engine.goal_suggestion import positive_label, suggest_metric
+from engine.jobs import NEVER, CancelFlag, ProgressFn, StageStarted, ignore
 from engine.metrics import get_metric, metrics_for
 from engine.project import DataSource, Project, create_project
 from engine.source_check import SourceCheck, check_source
+from engine.source_changes import file_stamp
 from engine.tabular import file_fingerprint
 from engine.tasks import TASK_KINDS, infer_task
 from engine.texts import text
@@ -44,19 +46,23 @@ class GoalChoice:
     abstain_accuracy: float | None = None
 
 
-def check_choice(choice: GoalChoice, path: str | None = None) -> SourceCheck:
+def check_choice(choice: GoalChoice, path: str | None = None, progress: ProgressFn = ignore,
+                 cancel: CancelFlag = NEVER) -> SourceCheck:
     """Check the data of ``choice`` (or the second file ``path``) as its data kind."""
     return check_source(path or choice.data, choice.target, choice.data_kind,
-                        choice.text_column, choice.sequence)
+                        choice.text_column, choice.sequence, progress, cancel)
 
 
-def new_project(folder: str | Path, choice: GoalChoice) -> Project:
+def new_project(folder: str | Path, choice: GoalChoice, progress: ProgressFn = ignore,
+                cancel: CancelFlag = NEVER) -> Project:
     """Create a project in ``folder`` from ``choice``: read and check the data, set the goal.
 
     Raises ``DataError``/``GoalError`` with a plain message when the file or the goal is not
-    usable; in that case no project folder is left behind half-made.
+    usable; in that case no project folder is left behind half-made. ``progress`` gets the
+    reading and checking of the file(s); ``cancel`` stops them (``JobCancelled``) before
+    anything is written.
     """
-    check = check_choice(choice)
+    check = check_choice(choice, progress=progress, cancel=cancel)
     if not check.usable:
         raise GoalError(check.problem)
     frame = check.frame
@@ -68,7 +74,7 @@ def new_project(folder: str | Path, choice: GoalChoice) -> Project:
         raise GoalError(text("setup.bad_task", task=task, kinds=", ".join(TASK_KINDS)))
     target_check = None
     if choice.target_data:
-        target_check = check_choice(choice, choice.target_data)
+        target_check = check_choice(choice, choice.target_data, progress, cancel)
         if not target_check.usable:
             raise GoalError(target_check.problem)
         _same_columns(frame, target_check.frame, choice.target_data)
@@ -78,6 +84,9 @@ def new_project(folder: str | Path, choice: GoalChoice) -> Project:
     features = check.features
     if not features:
         raise GoalError(text("setup.no_features"))
+    if cancel.is_set():
+        raise JobCancelled("new project cancelled")
+    progress(StageStarted("saving", text("big_data.new_project_saving")))
     project = create_project(folder)
     project.sources.append(_source("main", choice.data, check))
     if target_check is not None:
@@ -109,11 +118,12 @@ def _source(role: str, path: str, check: SourceCheck) -> DataSource:
     if check.source_kind == IMAGE_KIND:
         from engine.image_folder import folder_fingerprint
 
-        fingerprint = folder_fingerprint(path)
+        fingerprint, stamp = folder_fingerprint(path), None
     else:
+        stamp = file_stamp(path)  # taken first: a later change makes it differ
         fingerprint = file_fingerprint(path)
     return DataSource(role, str(Path(path).resolve()), fingerprint, len(check.frame),
-                      check.source_kind, dict(check.options))
+                      check.source_kind, dict(check.options), stamp)
 
 
 def _goal(task: str, task_reason: str, y: pd.Series, choice: GoalChoice, target: str,
@@ -161,10 +171,11 @@ def _same_columns(main: pd.DataFrame, other: pd.DataFrame, path: str) -> None:
 
 
 def suggest_goal(path: str, target: str | None, data_kind: str | None = None,
-                 text_column: str | None = None, sequence: dict | None = None) -> dict:
+                 text_column: str | None = None, sequence: dict | None = None,
+                 progress: ProgressFn = ignore, cancel: CancelFlag = NEVER) -> dict:
     """What Practica proposes for ``target`` in ``path`` (a file, or an image folder) before
     a project exists: the task, the metric (with reasons) and the metrics that fit the task."""
-    check = check_source(path, target, data_kind, text_column, sequence)
+    check = check_source(path, target, data_kind, text_column, sequence, progress, cancel)
     result = {"usable": check.usable, "problem": check.problem, "data_kind": check.data_kind,
               "target": check.target, "skipped": [list(s) for s in check.skipped],
               "findings": [f.to_dict() for f in check.findings]}

@@ -22,17 +22,18 @@ def _check_file(args, progress, cancel):
         from engine.source_check import check_source
 
         return check_source(args["path"], args.get("target"), args.get("data_kind"),
-                            args.get("text_column"), args.get("sequence")).to_dict()
+                            args.get("text_column"), args.get("sequence"), progress,
+                            cancel).to_dict()
     from engine.file_check import check_file
 
-    return check_file(args["path"], args.get("target")).to_dict()
+    return check_file(args["path"], args.get("target"), progress, cancel).to_dict()
 
 
 def _suggest_goal(args, progress, cancel):
     from engine.goal_setup import suggest_goal
 
     return suggest_goal(args["path"], args.get("target"), args.get("data_kind"),
-                        args.get("text_column"), args.get("sequence"))
+                        args.get("text_column"), args.get("sequence"), progress, cancel)
 
 
 def _new_project(args, progress, cancel):
@@ -46,7 +47,7 @@ def _new_project(args, progress, cancel):
                         data_kind=args.get("data_kind"), text_column=args.get("text_column"),
                         sequence=args.get("sequence"),
                         abstain_accuracy=args.get("abstain_accuracy"))
-    project = new_project(args["project"], choice)
+    project = new_project(args["project"], choice, progress, cancel)
     return {"project": str(project.root)}
 
 

@@ -12,8 +12,13 @@ are plain dicts over a ``multiprocessing`` pipe:
              {"kind": "error", "id": 3, "message": "...", "details": "...", "user": bool}
              {"kind": "cancelled", "id": 3}
 
-A job's cancel token is a ``multiprocessing.Event`` the GUI sets; the GUI kills the whole
-process if a job ignores it for too long, so everything a job finished is already on disk.
+A job's cancel token is a ``multiprocessing.Event`` the GUI sets. Jobs look at it between
+batches, read chunks, checks and trials; a job in a phase that cannot (a model being traced,
+a report's PDF, one long library call) is killed with the whole process by the GUI 0.6 s
+after Cancel and the process restarts (``gui.jobs.JobRunner``), so the user has control
+back within a second. Everything a job finished is already on disk, written atomically; a
+job about to write sends a ``StageStarted`` with stage ``saving`` (a stopping fit sends
+``stopping``) and is then let finish its writes.
 """
 
 from __future__ import annotations

@@ -81,6 +81,7 @@ class ProgressAndCancel(keras.callbacks.Callback):
         self.lr_every = max(1, lr_every)
         self.min_interval = MIN_EVENT_INTERVAL if min_interval is None else min_interval
         self.cancelled = False
+        self._acknowledged = False
         self.non_finite = False
         self.history: list[dict[str, float]] = []
         self._tracker = BatchLossTracker(batch_size=batch_size, n_samples=n_samples)
@@ -109,9 +110,12 @@ class ProgressAndCancel(keras.callbacks.Callback):
     def _check(self) -> None:
         if self.cancel.is_set():
             with self._check_lock:
-                if not self.cancelled:
+                if not self._acknowledged and self._step > 0:
                     # Tell the GUI the stop was seen: the run is being saved, not stuck.
+                    # Not before a batch has run: the first one still traces the model
+                    # (seconds), so a stop then waits for the GUI's deadline instead.
                     self.progress(StageStarted("stopping", text("stage.stopping")))
+                    self._acknowledged = True
                 self.cancelled = True
             self._trainer.stop_training = True
 
@@ -214,6 +218,12 @@ class ProgressAndCancel(keras.callbacks.Callback):
         self._check()
         if self._trainer.stop_training:
             self._flush()
+
+    def on_test_batch_end(self, batch, logs=None):
+        # After a cancel the validation that fit() still runs stops after one batch
+        # (fit's validation obeys stop_evaluating, not stop_training).
+        if self.cancelled:
+            self._trainer.stop_evaluating = True
 
     def on_epoch_end(self, epoch, logs=None):
         self._flush()

@@ -12,20 +12,22 @@ from typing import Any
 
 import pandas as pd
 
+from engine.jobs import NEVER, CancelFlag, ProgressFn, ignore
 from engine.tabular import read_table
 
 IMAGE_KIND = "images"
 LONG_SEQUENCE_KIND = "sequence_long"
 
 
-def read_source(path: str | Path, kind: str, options: dict[str, Any] | None = None
-                ) -> pd.DataFrame:
+def read_source(path: str | Path, kind: str, options: dict[str, Any] | None = None,
+                progress: ProgressFn = ignore, cancel: CancelFlag = NEVER) -> pd.DataFrame:
     """The examples of the source at ``path`` as a frame.
 
     Args:
         path: the file (or, for images, the folder).
         kind: the ``DataSource.kind`` (``images``, ``sequence_long`` or a table kind).
         options: for ``sequence_long``: ``id``, ``time``, ``values`` (list) and ``target``.
+        progress, cancel: ``Progress`` while a big text table is read; stop request in.
 
     Raises:
         DataError: the source cannot be read; the message says what to do.
@@ -34,7 +36,7 @@ def read_source(path: str | Path, kind: str, options: dict[str, Any] | None = No
         from engine.image_folder import read_image_folder
 
         return read_image_folder(path).frame
-    frame = read_table(path).frame
+    frame = read_table(path, progress, cancel).frame
     if kind == LONG_SEQUENCE_KIND:
         from engine.sequence_table import long_to_wide
 

@@ -102,6 +102,9 @@ def make_split(y_main: pd.Series, fractions: Fractions, seed: int = 0,
     rng = np.random.RandomState(seed)
     stratified = classification
     gm, gt = groups_main, groups_target
+    if classification:  # class numbers in sorted label order: the same split, much quicker
+        y_main = _class_numbers(y_main)
+        y_target = None if y_target is None else _class_numbers(y_target)
     if y_target is None:
         rest, test = _cut(y_main, fractions.test, rng, classification, notes, gm)
         rest, dev = _cut(y_main.loc[rest], fractions.dev / (1 - fractions.test), rng,
@@ -143,7 +146,7 @@ def _cut(y: pd.Series, share: float, rng: np.random.RandomState, classification:
     index = y.index.to_numpy()
     n_take = int(round(share * len(index)))
     if n_take < 1 or n_take >= len(index):
-        raise DataError(text("split.too_small", split="one of the sets", rows=n_take))
+        raise DataError(text("bad_input.split_too_small", total=len(index), rows=n_take))
     stratify = None
     if classification:
         counts = y.value_counts()
@@ -156,6 +159,12 @@ def _cut(y: pd.Series, share: float, rng: np.random.RandomState, classification:
     kept, taken = train_test_split(index, test_size=n_take, random_state=rng,
                                    stratify=stratify)
     return kept, taken
+
+
+def _class_numbers(y: pd.Series) -> pd.Series:
+    """``y`` as the numbers of its classes in sorted order (counting and stratifying whole
+    numbers is several times quicker than text labels on big data)."""
+    return pd.Series(pd.factorize(y, sort=True)[0], index=y.index)
 
 
 def class_balance(y: pd.Series, rows: dict[str, np.ndarray]) -> dict[str, dict[str, int]]:

@@ -13,6 +13,8 @@ Example:
 from __future__ import annotations
 
 import hashlib
+import os
+import threading
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +23,7 @@ import pandas as pd
 
 from engine.csv_reader import clean_header_names, read_csv_file
 from engine.errors import DataError
+from engine.jobs import NEVER, CancelFlag, ProgressFn, ignore
 from engine.texts import text
 
 CSV_SUFFIXES = (".csv", ".tsv", ".txt")
@@ -55,11 +58,13 @@ class TableRead:
     path: Path
 
 
-def read_table(path: str | Path) -> TableRead:
+def read_table(path: str | Path, progress: ProgressFn = ignore,
+               cancel: CancelFlag = NEVER) -> TableRead:
     """Read a CSV/TSV/TXT, Excel (.xlsx/.xlsm, first sheet) or Parquet file.
 
     Args:
         path: the file to read.
+        progress, cancel: ``Progress`` while a big text table is read; stop request in.
 
     Returns:
         A ``TableRead``; the frame has a fresh 0..n-1 index and clean, unique column names.
@@ -67,6 +72,7 @@ def read_table(path: str | Path) -> TableRead:
     Raises:
         DataError: the file is missing, a folder, of an unknown kind, not what its extension
             says, or cannot be read as a table.
+        JobCancelled: ``cancel`` was set while a text table was read.
     """
     path = Path(path)
     if not path.exists():
@@ -85,7 +91,10 @@ def read_table(path: str | Path) -> TableRead:
         if signature is not None:
             raise DataError(text("data.wrong_content", name=path.name, expected="text table",
                                  actual=text(f"data.{signature}")))
-        read = read_csv_file(path)
+        before = _stat_key(path)
+        read = read_csv_file(path, progress, cancel)
+        if read.sha256 and before is not None and before == _stat_key(path):
+            _remember(before, read.sha256)  # the bytes hashed while reading: no second pass
         return TableRead(read.frame, read.notes, "csv", path)
     if suffix in EXCEL_SUFFIXES:
         if signature == "kind_ole":
@@ -111,12 +120,43 @@ def read_table(path: str | Path) -> TableRead:
 
 
 def file_fingerprint(path: str | Path, chunk_size: int = 1 << 20) -> str:
-    """SHA-256 of the file's bytes as hex, read in chunks so big files use little memory."""
+    """SHA-256 of the file's bytes as hex, read in chunks so big files use little memory.
+
+    A text table that ``read_table`` just read is not read again: its bytes were hashed on
+    the way, and the hash is reused while the file's inode, size, modification and change
+    times stay the same (any write changes the change time).
+    """
+    key = _stat_key(path)
+    with _HASHES_LOCK:
+        known = _HASHES.get(key) if key is not None else None
+    if known is not None:
+        return known
     digest = hashlib.sha256()
     with open(path, "rb") as fh:
         while chunk := fh.read(chunk_size):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+_HASHES: dict[tuple, str] = {}
+_HASHES_KEPT = 8
+_HASHES_LOCK = threading.Lock()  # the GUI process reads previews in threads
+
+
+def _stat_key(path: str | Path) -> tuple | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (os.path.realpath(path), st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns,
+            st.st_ctime_ns)
+
+
+def _remember(key: tuple, sha256: str) -> None:
+    with _HASHES_LOCK:
+        _HASHES[key] = sha256
+        while len(_HASHES) > _HASHES_KEPT:
+            _HASHES.pop(next(iter(_HASHES)))
 
 
 def _signature_kind(head: bytes) -> str | None:

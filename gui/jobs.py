@@ -1,10 +1,16 @@
 """Running engine jobs from the GUI: one at a time, in the child engine process.
 
 ``JobRunner`` sends a job to the engine process and a reader thread relays what comes back
-as queued Qt signals, so slots run on the GUI thread. Cancel sets the job's token; if the
-job has not stopped after ``grace_ms`` the process is killed and restarted (everything the
-job finished is already on disk). A job that fails becomes ``job_failed`` with a plain
-message and the details; the app keeps running. ``shutdown`` cancels and awaits on quit.
+as queued Qt signals, so slots run on the GUI thread. Cancel sets the job's token; a job
+checks it between batches, chunks, checks or trials and ends within a fraction of a second.
+One that has not ended after ``grace_ms`` (0.6 s: with the kill, the user has control back
+within a second) is in a phase that cannot look at the token — a model being traced, one
+long C call — so the process is killed and restarted (everything the job finished is
+already on disk, written atomically). A job that has said it is saving (a
+``StageStarted`` with stage ``stopping`` or ``saving``) is not killed in the middle of its
+writes: it gets up to ``ACKED_GRACE_MS``. A job that fails becomes ``job_failed`` with a
+plain message and the details; the app keeps running. ``shutdown`` cancels and awaits on
+quit.
 """
 
 from __future__ import annotations
@@ -29,13 +35,16 @@ class JobRunner(QObject):
     job_cancelled = Signal(str, str)   # job name, plain message ("" for a clean stop)
     busy_changed = Signal(bool)
     cancel_requested = Signal()        # whoever asked: the job panel says "Stopping..."
-    ACKED_GRACE_MS = 30_000
+    GRACE_MS = 600                     # cancel -> killed, for a job that does not stop
+    ACKED_GRACE_MS = 30_000            # ... for a job that said it is saving
+    SAVING_STAGES = ("stopping", "saving")
     _engine_died = Signal()            # emitted by the reader thread, handled on the GUI thread
 
-    def __init__(self, settings: dict | None = None, grace_ms: int = 2000, parent=None) -> None:
+    def __init__(self, settings: dict | None = None, grace_ms: int | None = None,
+                 parent=None) -> None:
         super().__init__(parent)
         self.settings = settings
-        self.grace_ms = grace_ms
+        self.grace_ms = self.GRACE_MS if grace_ms is None else grace_ms
         self.engine: EngineProcess | None = None
         self.ready_info: dict | None = None
         self._job: tuple[int, str] | None = None
@@ -82,6 +91,7 @@ class JobRunner(QObject):
         self._next_id += 1
         with self._lock:
             self._job = (job_id, job)
+        self._acknowledged = False
         self.engine.cancel.clear()
         self.engine.send({"id": job_id, "job": job, "args": args})
         self.job_started.emit(job)
@@ -91,15 +101,14 @@ class JobRunner(QObject):
     def cancel(self) -> None:
         """Ask the running job to stop; stop the engine outright if it does not obey.
 
-        A job that answers with a "stopping" stage is saving what it finished and gets
-        ``ACKED_GRACE_MS`` more; a job that says nothing is stopped after ``grace_ms``.
+        A job that has said it is saving what it finished (a "stopping" or "saving" stage)
+        gets ``ACKED_GRACE_MS`` in all; any other job is stopped after ``grace_ms``.
         """
         if not self.busy:
             return
         self.engine.cancel.set()
         self.cancel_requested.emit()
         job = self._job
-        self._acknowledged = False
         QTimer.singleShot(self.grace_ms, lambda: self._hard_stop(job, patient=True))
         QTimer.singleShot(self.ACKED_GRACE_MS, lambda: self._hard_stop(job, patient=False))
 
@@ -108,11 +117,12 @@ class JobRunner(QObject):
             return  # it stopped in time
         if patient and self._acknowledged:
             return  # it is saving; the second deadline still applies
-        engine = self.engine
+        engine, self.engine = self.engine, None  # the reader must not restart it as well
         self._end_job()
         engine.kill()
         self.job_cancelled.emit(job[1], text("engine.hard_stop"))
-        self.start()
+        if self.engine is None:  # a slot of the signal may have started the next job
+            self.start()
 
     def _end_job(self) -> tuple[int, str] | None:
         with self._lock:
@@ -148,7 +158,8 @@ class JobRunner(QObject):
             return  # a late message of a job already given up on
         if kind == "events":
             for data in message["events"]:
-                if data.get("type") == "StageStarted" and data.get("stage") == "stopping":
+                if (data.get("type") == "StageStarted"
+                        and data.get("stage") in self.SAVING_STAGES):
                     self._acknowledged = True
                 self.job_event.emit(event_from_dict(data))
         elif kind == "result":

@@ -32,7 +32,7 @@ class ProjectSession(QObject):
         self.dirty = False
         self._then: dict[str, Callable[[Any], None]] = {}
         runner.job_finished.connect(self._finished)
-        runner.job_cancelled.connect(lambda job, _msg: self._after_job(job, None, call=False))
+        runner.job_cancelled.connect(self._cancelled)  # a method: dropped with the session
         runner.job_failed.connect(self._failed)
 
     # ----- project
@@ -101,6 +101,9 @@ class ProjectSession(QObject):
         if job == "new_project" and isinstance(result, dict) and result.get("project"):
             self.open(result["project"])
         self._after_job(job, result, call=True)
+
+    def _cancelled(self, job: str, _message: str) -> None:
+        self._after_job(job, None, call=False)
 
     def _failed(self, job: str, message: str, details: str) -> None:
         self._after_job(job, None, call=False)
