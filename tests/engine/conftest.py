@@ -7,6 +7,8 @@ collection and imports while the other tests run, so the loop does not wait for 
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 KILL_LOOP_TEST = "test_kill_loop.py::test_twenty_kills_during_training_and_tuning_lose_nothing"
@@ -32,3 +34,19 @@ def warm_parent():
     from bench.kill_loop import WarmParent
 
     return _parents.pop() if _parents else WarmParent()
+
+
+@pytest.fixture(scope="module")
+def split_template(tmp_path_factory) -> Path:
+    """A project with its goal set and its rows split, made once per test module; tests
+    work on copies of it."""
+    from engine.goal_setup import GoalChoice, new_project
+    from engine.split_step import split_project
+    from tests.conftest import make_mixed_frame
+
+    base = tmp_path_factory.mktemp("template")
+    data = base / "customers.csv"
+    make_mixed_frame().to_csv(data, index=False)
+    project = new_project(base / "proj", GoalChoice(data=str(data), target="bought"))
+    split_project(project, seed=3)
+    return project.root

@@ -21,21 +21,6 @@ from engine.project import open_project
 from engine.training import TrainingSpec, resumable_runs, run_training
 
 
-@pytest.fixture(scope="module")
-def split_template(tmp_path_factory) -> Path:
-    """A project with its goal set and its rows split, made once for this module."""
-    from engine.goal_setup import GoalChoice, new_project
-    from engine.split_step import split_project
-    from tests.conftest import make_mixed_frame
-
-    base = tmp_path_factory.mktemp("template")
-    data = base / "customers.csv"
-    make_mixed_frame().to_csv(data, index=False)
-    project = new_project(base / "proj", GoalChoice(data=str(data), target="bought"))
-    split_project(project, seed=3)
-    return project.root
-
-
 @pytest.fixture
 def split_project(split_template, tmp_path):
     """A fresh copy of the split project (runs of one test never meet another's)."""

@@ -31,19 +31,10 @@ class Killed(BaseException):
 
 
 @pytest.fixture(scope="module")
-def trained_template(tmp_path_factory) -> Path:
-    """A split project with one finished run (a linear model: no Keras needed), made once."""
-    from engine.goal_setup import GoalChoice, new_project
-    from engine.split_step import split_project
-    from tests.conftest import make_mixed_frame
-
-    base = tmp_path_factory.mktemp("template")
-    data = base / "customers.csv"
-    make_mixed_frame().to_csv(data, index=False)
-    project = new_project(base / "proj", GoalChoice(data=str(data), target="bought"))
-    split_project(project, seed=3)
-    run_training(TrainingSpec(str(project.root), "linear"))
-    return project.root
+def trained_template(split_template) -> Path:
+    """The split template with one finished run (a linear model: no Keras needed)."""
+    run_training(TrainingSpec(str(split_template), "linear"))
+    return split_template
 
 
 @pytest.fixture
