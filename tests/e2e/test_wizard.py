@@ -21,7 +21,9 @@ LONG = 240_000
 def _click(qtbot, window, name):
     button = window.findChild(QPushButton, name)
     assert button is not None, name
-    assert button.isEnabled(), f"{name} is disabled"
+    # A short job the page started itself (e.g. the Baseline page asking which runs can be
+    # resumed) keeps every button off for a moment; a user waits for it too.
+    qtbot.waitUntil(button.isEnabled, timeout=30_000)
     qtbot.mouseClick(button, Qt.LeftButton)
 
 
