@@ -47,7 +47,11 @@ class DiagnosePage(StepPage):
         which = QLabel(gui_text("diagnose.which_run"))
         self.run_combo = QComboBox()
         self.run_combo.setObjectName("runCombo")
-        self.run_combo.setSizeAdjustPolicy(QComboBox.AdjustToContents)
+        # Long labels (marks, dates) must not widen the page past the window: the combo
+        # keeps a readable width and shows the whole label in its drop-down list.
+        self.run_combo.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
+        self.run_combo.setMinimumContentsLength(60)
+        self.run_combo.view().setTextElideMode(Qt.ElideNone)
         which.setBuddy(self.run_combo)
         self.diagnose_button = QPushButton(gui_text("diagnose.read"))
         self.diagnose_button.setObjectName("diagnoseButton")
