@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from engine.project import Project
@@ -20,9 +21,14 @@ def data_kind(project: Project) -> str:
     return str((project.goal or {}).get("data_kind") or "table")
 
 
-def fit_inputs(project: Project, train: pd.DataFrame, y_train: pd.Series):
-    """Fit the coding of the project's data kind on the training rows ``train``."""
+def fit_inputs(project: Project, train: pd.DataFrame, y_train: pd.Series,
+               rows: np.ndarray | None = None):
+    """Fit the coding of the project's data kind on the training rows: ``train`` itself, or
+    its rows at positions ``rows`` (a table then takes them a column at a time, so the
+    training rows are never copied whole)."""
     goal = project.goal or {}
+    if rows is not None and data_kind(project) != "table":
+        train, rows = train.iloc[rows], None
     task, labels = goal["task"], goal.get("labels")
     kind = data_kind(project)
     if kind == "images":
@@ -40,7 +46,8 @@ def fit_inputs(project: Project, train: pd.DataFrame, y_train: pd.Series):
                                    y_train)
     from engine.preprocess import fit_preprocessor
 
-    return fit_preprocessor(train, project.features, task, labels=labels, y_train=y_train)
+    return fit_preprocessor(train, project.features, task, labels=labels, y_train=y_train,
+                            rows=rows)
 
 
 def coding_from_dict(d: dict[str, Any]):

@@ -109,27 +109,32 @@ class Preprocessor:
 
 
 def fit_preprocessor(train: pd.DataFrame, features: list[str], task: str,
-                     labels: list[str] | None = None, y_train: pd.Series | None = None
-                     ) -> Preprocessor:
-    """Fit the transform on the training rows ``train`` (never on dev or test rows)."""
+                     labels: list[str] | None = None, y_train: pd.Series | None = None,
+                     rows: np.ndarray | None = None) -> Preprocessor:
+    """Fit the transform on the training rows (never on dev or test rows): ``train``, or
+    only its rows at positions ``rows``, taken one column at a time."""
+
+    def column(name: str) -> pd.Series:
+        return train[name] if rows is None else train[name].iloc[rows]
+
     numeric_names = [c for c in features if _is_numeric(train[c])]
     category_names = [c for c in features if c not in numeric_names]
     numeric: list[NumericColumn] = []
     # One column at a time: both statistics are per column, and stacking every column (plus
     # the imputer's and scaler's copies) made the split's peak memory 6.8x the data at 1M rows.
     for name in numeric_names:
-        raw = _numbers(train[name])
+        raw = _numbers(column(name))
         raw = np.where(np.isfinite(raw), raw, np.nan)
         if np.isnan(raw).all():
             continue  # nothing to learn from; the checks already said so
-        column = raw.reshape(-1, 1)
-        imputer = SimpleImputer(strategy="median").fit(column)
-        scaler = StandardScaler().fit(imputer.transform(column))
+        one = raw.reshape(-1, 1)
+        imputer = SimpleImputer(strategy="median").fit(one)
+        scaler = StandardScaler().fit(imputer.transform(one))
         numeric.append(NumericColumn(name, float(imputer.statistics_[0]),
                                      float(scaler.mean_[0]), float(scaler.scale_[0])))
     categorical = []
     for name in category_names:
-        values = _texts(train[name]).dropna()
+        values = _texts(column(name)).dropna()
         if values.empty:
             continue
         counts = values.value_counts()

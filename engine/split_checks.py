@@ -86,9 +86,9 @@ def run_split_checks(data: CheckData, rows: dict[str, np.ndarray], sources: dict
         elif stage == "classes" and data.task != "regression":
             found += class_findings(data.balance)
         elif stage == "leakage" and data.kind in LEAKAGE_KINDS:
-            train = data.frames[sources["train"]].iloc[rows["train"]]
             y = data.labels[sources["train"]].loc[rows["train"]]
-            powers = column_powers(train, y, data.features, data.task, seed, cancel)
+            powers = column_powers(data.frames[sources["train"]], y, data.features, data.task,
+                                   seed, cancel, rows=rows["train"])
             found += leakage_findings(powers, data.target)
         elif stage == "drift":
             for split in ("dev", "test"):

@@ -103,12 +103,12 @@ def split_project(project: Project, fractions: Fractions | None = None, seed: in
 
     step("fit")
     train_rows = plan.rows["train"]
-    train = frames[plan.sources["train"]].iloc[train_rows]  # as split_frame reads it later
+    train = frames[plan.sources["train"]]  # its rows train_rows, as split_frame reads them
     y_train = labels[plan.sources["train"]].loc[train_rows]
     kept_features = project.features
     project.features = features  # the coding is fitted on the features kept
     try:
-        prep = fit_inputs(project, train, y_train)
+        prep = fit_inputs(project, train, y_train, rows=train_rows)
     finally:
         project.features = kept_features
     step("save")  # from here on nothing is interrupted: the writes take well under a second

@@ -57,12 +57,15 @@ class ColumnPower:
 
 
 def column_powers(frame: pd.DataFrame, y: pd.Series, columns: Sequence[str], task: str,
-                  seed: int = 0, cancel=None) -> list[ColumnPower]:
+                  seed: int = 0, cancel=None, rows: np.ndarray | None = None
+                  ) -> list[ColumnPower]:
     """The power of each of ``columns`` of the training rows ``frame`` for target ``y``.
 
     Args:
-        frame: the training rows (features).
-        y: their target values (text labels for classes, numbers for regression), same rows.
+        frame: the training rows (features), or a bigger table whose rows at positions
+            ``rows`` are the training rows (only the subsample is then copied).
+        y: their target values (text labels for classes, numbers for regression), one per
+            training row.
         columns: the feature columns to try.
         task: ``binary``, ``multiclass`` or ``regression``.
         seed: the random seed for the subsample and the folds.
@@ -70,10 +73,12 @@ def column_powers(frame: pd.DataFrame, y: pd.Series, columns: Sequence[str], tas
     """
     classification = task != "regression"
     keep = y.notna().to_numpy()
-    frame, y = frame[keep], y[keep]
+    positions = (np.arange(len(frame)) if rows is None else np.asarray(rows))[keep]
+    y = y[keep]
     if len(y) > MAX_ROWS:
         pick = np.sort(np.random.default_rng(seed).choice(len(y), MAX_ROWS, replace=False))
-        frame, y = frame.iloc[pick], y.iloc[pick]
+        positions, y = positions[pick], y.iloc[pick]
+    frame = frame.iloc[positions]
     if len(y) < 2 * FOLDS or y.nunique() < 2:
         return []
     if classification:  # class numbers: much quicker to sort and count than text
