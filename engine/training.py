@@ -19,6 +19,8 @@ import time
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
+import numpy as np
+
 
 from engine import atomic
 from engine.backend import import_keras, training_device
@@ -162,6 +164,8 @@ def _train_and_score(spec: TrainingSpec, project: Project, run_id: str, prep, X,
                                int(spec.params.get("seed", 0)))
     predictor = Predictor(spec.model, fitted.model, prep)
     progress(StageStarted("evaluate", text("stage.evaluating")))
+    if fitted.cancelled:
+        X, y_labels = _stopped_run_sample(X, y_labels)
     metrics = {}
     for name in DEV_SPLITS:
         metrics[name] = score(goal, to_predictions(goal, y_labels[name],
@@ -176,6 +180,26 @@ def _train_and_score(spec: TrainingSpec, project: Project, run_id: str, prep, X,
         measured=measured, model_file=fitted.model_file, after_vault=project.vault_open,
         split_key=split_key(project), device=device, message=fitted.message,
     )
+
+
+STOPPED_RUN_ROWS = 5_000
+"""Rows of each split a stopped run is scored on: its scores only show how far it got
+(it is kept to be resumed), and on big data scoring every row would hold Stop up for
+seconds."""
+
+
+def _stopped_run_sample(X: dict, y_labels: dict) -> tuple[dict, dict]:
+    """At most ``STOPPED_RUN_ROWS`` evenly spread rows of each split."""
+    sampled_X, sampled_y = {}, {}
+    for name, inputs in X.items():
+        rows = len(inputs)
+        keep = np.unique(np.linspace(0, rows - 1, min(rows, STOPPED_RUN_ROWS)).astype(int)) \
+            if rows else np.arange(0)
+        labels = y_labels[name]
+        sampled_X[name] = np.take(np.asarray(inputs), keep, axis=0)
+        sampled_y[name] = labels.iloc[keep] if hasattr(labels, "iloc") \
+            else np.asarray(labels)[keep]
+    return sampled_X, sampled_y
 
 
 def _out_of_memory_record(spec: TrainingSpec, project: Project, run_id: str) -> RunRecord:

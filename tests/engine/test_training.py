@@ -84,3 +84,18 @@ def test_run_ids_made_at_once_never_collide(split_project):
         ids = list(pool.map(lambda _i: _new_run_id(split_project, "mlp"), range(16)))
     assert len(set(ids)) == 16
     assert all(split_project.run_dir(i).is_dir() for i in ids)
+
+
+def test_a_stopped_run_is_scored_on_an_even_sample_of_each_split():
+    import pandas as pd
+
+    from engine.training import STOPPED_RUN_ROWS, _stopped_run_sample
+
+    n = 3 * STOPPED_RUN_ROWS
+    X = {"train": np.arange(n * 2, dtype=float).reshape(n, 2), "dev": np.ones((7, 2))}
+    y = {"train": pd.Series(np.arange(n), index=np.arange(n) + 100), "dev": np.arange(7)}
+    sx, sy = _stopped_run_sample(X, y)
+    assert len(sx["train"]) == STOPPED_RUN_ROWS and len(sx["dev"]) == 7
+    assert sx["train"][0, 0] == 0 and sx["train"][-1, 0] == (n - 1) * 2  # spread end to end
+    assert np.array_equal(sx["train"][:, 0] / 2, sy["train"].to_numpy())  # rows stay paired
+    assert np.array_equal(sy["dev"], np.arange(7))
