@@ -9,6 +9,9 @@ import pytest
 
 from bench import tuning_search, tuning_workers
 
+# Each runs a real (tiny) search, 15-25 s on 2 cores; `make test-slow` and `make bench` run them.
+pytestmark = pytest.mark.slow
+
 
 def test_the_search_bench_counts_epochs_and_compares_with_random_search():
     lines = []
