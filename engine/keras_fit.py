@@ -6,7 +6,7 @@ the training rows are fed (as they are, with class weights, or resampled each ep
 with early stopping on the dev loss, the goal's metric per epoch, live events and
 telemetry, and a checkpoint every epoch; save the model through a temporary file. A run
 that was interrupted resumes from its last checkpoint, which stays until the run is
-recorded (``engine.training`` removes it then). ``clip_norm`` in the parameters turns on
+recorded (``engine.training`` removes it then). ``TrainParams.clip_norm`` turns on
 gradient clipping (the advice when a loss blows up).
 """
 
@@ -94,29 +94,11 @@ def build_compiled(kind: str, coding, params: dict[str, Any], steps_per_epoch: i
     optimizer = make_optimizer(train.optimizer, lr, momentum=train.momentum,
                                nesterov=train.nesterov, lr_multipliers=multipliers or None,
                                record_gradients=train.telemetry)
-    clip = clip_norm(params)
-    if clip:
+    if train.clip_norm:
         # Keras reads it at every step: caps the norm of all gradients together.
-        optimizer.global_clipnorm = clip
+        optimizer.global_clipnorm = train.clip_norm
     model.compile(optimizer=optimizer, loss=loss_for(task))
     return BuiltModel(model, lr, callbacks, note)
-
-
-def clip_norm(params: dict[str, Any]) -> float:
-    """The run's gradient clipping (``clip_norm``, the most the norm of all gradients
-    together may be at a step); 0 when off.
-
-    Raises:
-        ProjectError: the value is not a number, or is negative.
-    """
-    raw = params.get("clip_norm", 0) or 0
-    try:
-        value = float(raw)
-    except (TypeError, ValueError):
-        raise ProjectError(text("faults.bad_clip_norm")) from None
-    if not math.isfinite(value) or value < 0:
-        raise ProjectError(text("faults.bad_clip_norm"))
-    return value
 
 
 def training_feed(X: np.ndarray, y: np.ndarray, task: str, n_classes: int, train: TrainParams,
@@ -218,8 +200,6 @@ def fit_keras(run_id: str, run_dir: Path, kind: str, coding, X: dict, y: dict,
     arch = zoo.arch_params(kind, params)
     saved = {**arch.to_dict(), **train.to_dict(), "epochs_run": len(rows),
              "best_epoch": int(np.argmin(val)) + 1 if rows and "val_loss" in rows[0] else 0}
-    if clip_norm(params):
-        saved["clip_norm"] = clip_norm(params)
     label = arch.label()
     if built.note:
         label = f"{label} ({built.note})"

@@ -7,8 +7,12 @@ imbalance, augmentation and transfer learning. Reading or writing it never impor
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass, fields
 from typing import Any
+
+from engine.errors import ProjectError
+from engine.texts import text
 
 OPTIMIZERS = ("sgd", "adam", "rmsprop", "adagrad", "adadelta", "nadam")
 SCHEDULES = ("none", "step", "exponential", "inverse_time", "plateau", "warmup_cosine")
@@ -53,12 +57,14 @@ class TrainParams:
     freeze_layers: int = 0
     transfer_rates: bool = False
     telemetry: bool = True
+    clip_norm: float = 0.0
 
     def __post_init__(self) -> None:
         for name, allowed in (("optimizer", OPTIMIZERS), ("schedule", SCHEDULES),
                               ("imbalance", IMBALANCE)):
             if getattr(self, name) not in allowed:
                 raise ValueError(f"{name} must be one of {', '.join(allowed)}")
+        object.__setattr__(self, "clip_norm", _clip_norm(self.clip_norm))
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -68,3 +74,19 @@ class TrainParams:
         """Keep the keys this class knows (a run's params also hold the architecture)."""
         names = {f.name for f in fields(cls)}
         return cls(**{k: v for k, v in d.items() if k in names})
+
+
+def _clip_norm(raw: Any) -> float:
+    """``clip_norm`` as a number: the most the norm of all gradients together may be at a
+    step (the advice when a loss blows up); 0 turns clipping off.
+
+    Raises:
+        ProjectError: the value is not a number, or is negative.
+    """
+    try:
+        value = float(raw or 0)
+    except (TypeError, ValueError):
+        raise ProjectError(text("faults.bad_clip_norm")) from None
+    if not math.isfinite(value) or value < 0:
+        raise ProjectError(text("faults.bad_clip_norm"))
+    return value
