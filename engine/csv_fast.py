@@ -30,6 +30,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from engine import csv_dialect as dialect
 from engine.errors import JobCancelled
 from engine.jobs import CancelFlag, Progress, ProgressFn
 from engine.texts import text
@@ -110,8 +111,6 @@ def read_fast(path: Path, progress: ProgressFn, cancel: CancelFlag):
     Raises:
         JobCancelled: ``cancel`` was set while reading.
     """
-    from engine import csv_reader as strict
-
     try:
         size = path.stat().st_size
         if size < FAST_MIN_BYTES:
@@ -120,7 +119,7 @@ def read_fast(path: Path, progress: ProgressFn, cancel: CancelFlag):
             head = fh.read(HEAD_BYTES)
     except OSError:
         return None
-    layout = _layout(head, strict)
+    layout = _layout(head)
     if layout is None:
         return None
     delimiter, decimal, names, notes, header_end = layout
@@ -157,7 +156,7 @@ def read_fast(path: Path, progress: ProgressFn, cancel: CancelFlag):
     frame = _to_pandas(pa, table, reader.hex)
     if frame is None:
         return None
-    return strict.CsvRead(frame=frame, encoding="utf-8-sig" if head.startswith(_UTF8_BOM)
+    return dialect.CsvRead(frame=frame, encoding="utf-8-sig" if head.startswith(_UTF8_BOM)
                           else "utf-8", delimiter=delimiter, decimal=decimal,
                           notes=tuple(notes), sha256=reader.sha.hexdigest())
 
@@ -175,7 +174,7 @@ def _returning_pool(pa):
     return pool
 
 
-def _layout(head: bytes, strict):
+def _layout(head: bytes):
     """(separator, decimal mark, column names, notes, end of the header line in bytes) from
     the first bytes, as the strict reader finds them; None when the fast path does not take
     the file. Only the header may hold quotation marks (many programs quote the names)."""
@@ -190,26 +189,26 @@ def _layout(head: bytes, strict):
     except UnicodeDecodeError:
         return None
     # The strict reader sniffs the first SAMPLE_BYTES characters of a longer text: so here.
-    if len(sample) <= strict.SAMPLE_BYTES or sample[0] in "\r\n":
+    if len(sample) <= dialect.SAMPLE_BYTES or sample[0] in "\r\n":
         return None
-    window = sample[:strict.SAMPLE_BYTES]
-    if strict._CONTROL.search(window):
+    window = sample[:dialect.SAMPLE_BYTES]
+    if dialect.CONTROL_CHARS.search(window):
         return None
-    delimiter = strict.sniff_delimiter(sample)
+    delimiter = dialect.sniff_delimiter(sample)
     records = csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter, strict=True)
     try:
         header = next(records)
     except csv.Error:
         return None
-    if records.line_num != 1 or len(header) < 2 or strict._is_blank(header):
+    if records.line_num != 1 or len(header) < 2 or dialect.is_blank(header):
         return None  # a name with a line break in it, or not a table
     notes = []
     if delimiter != ",":
-        label = text(f"data.delimiter_{strict._DELIMITER_NAMES[delimiter]}")
+        label = text(f"data.delimiter_{dialect.DELIMITER_NAMES[delimiter]}")
         notes.append(text("data.note_delimiter", delimiter=label))
-    names, name_notes = strict.clean_header_names(header)
+    names, name_notes = dialect.clean_header_names(header)
     notes.extend(name_notes)
-    decimal = strict._detect_decimal(sample, delimiter)
+    decimal = dialect.detect_decimal(sample, delimiter)
     if decimal == ",":
         notes.append(text("data.note_decimal_comma"))
     return delimiter, decimal, names, notes, header_end

@@ -17,19 +17,19 @@ import hashlib
 import io
 import re
 from collections import Counter
-from dataclasses import dataclass
 from pathlib import Path
 
 import charset_normalizer
 import pandas as pd
 
+from engine.csv_dialect import (CONTROL_CHARS, DELIMITER_NAMES, SAMPLE_BYTES, CsvRead,
+                                 clean_header_names, detect_decimal, is_blank,
+                                 sniff_delimiter)
+from engine.csv_fast import read_fast
 from engine.errors import DataError, JobCancelled
 from engine.jobs import NEVER, CancelFlag, ProgressFn, ignore
 from engine.texts import text
 
-CANDIDATE_DELIMITERS = (",", ";", "\t", "|")
-SAMPLE_BYTES = 64 * 1024
-SAMPLE_RECORDS = 100
 FIELD_SIZE_LIMIT = 2**31 - 1  # a C long on every platform; fields of many MB must load
 
 _BOMS = (  # longest first: the UTF-32 LE mark starts with the UTF-16 LE one
@@ -40,24 +40,10 @@ _BOMS = (  # longest first: the UTF-32 LE mark starts with the UTF-16 LE one
     (b"\xfe\xff", "utf-16", "UTF-16"),
 )
 _FRIENDLY = {"cp1252": "Windows-1252 (Western European)", "latin_1": "Latin-1"}
-_DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
-_DECIMAL_COMMA = re.compile(r"^\s*[-+]?\d*,\d+(?:[eE][-+]?\d+)?\s*$")
-_DECIMAL_POINT = re.compile(r"^\s*[-+]?\d*\.\d+(?:[eE][-+]?\d+)?\s*$")
 _NON_ASCII_LINE = re.compile(rb"[^\n]*[\x80-\xff][^\n]*\n?")
 _NON_ASCII_CHAR = re.compile(r"[^\x00-\x7f]")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
 
 
-@dataclass(frozen=True, eq=False)
-class CsvRead:
-    """A text table read from disk, with what was detected and plain remarks for the user."""
-
-    frame: pd.DataFrame
-    encoding: str
-    delimiter: str
-    decimal: str
-    notes: tuple[str, ...]
-    sha256: str = ""  # of the file's bytes, as read
 
 
 def read_csv_file(path: str | Path, progress: ProgressFn = ignore,
@@ -79,8 +65,6 @@ def read_csv_file(path: str | Path, progress: ProgressFn = ignore,
             or a record whose number of values differs from the header's.
         JobCancelled: ``cancel`` was set.
     """
-    from engine.csv_fast import read_fast
-
     path = Path(path)
     fast = read_fast(path, progress, cancel)
     if fast is not None:
@@ -95,19 +79,19 @@ def read_csv_file(path: str | Path, progress: ProgressFn = ignore,
     if not content.strip():
         raise DataError(text("bad_input.blank_file" if content else "data.empty_file",
                              name=name))
-    if len(_CONTROL.findall(content[:SAMPLE_BYTES])) > 0.02 * min(len(content), SAMPLE_BYTES):
+    if len(CONTROL_CHARS.findall(content[:SAMPLE_BYTES])) > 0.02 * min(len(content), SAMPLE_BYTES):
         raise DataError(text("data.not_text", name=name))
 
     csv.field_size_limit(FIELD_SIZE_LIMIT)
     delimiter = sniff_delimiter(content)
     if delimiter != ",":
-        label = text(f"data.delimiter_{_DELIMITER_NAMES[delimiter]}")
+        label = text(f"data.delimiter_{DELIMITER_NAMES[delimiter]}")
         notes.append(text("data.note_delimiter", delimiter=label))
 
     header, blank = _validate_records(content, delimiter, name)
     names, name_notes = clean_header_names(header)
     notes.extend(name_notes)
-    decimal = _detect_decimal(content, delimiter)
+    decimal = detect_decimal(content, delimiter)
     if decimal == ",":
         notes.append(text("data.note_decimal_comma"))
     if blank:
@@ -213,65 +197,14 @@ def _guess_legacy_encoding(sample: bytes) -> str:
     return best.encoding
 
 
-def sniff_delimiter(content: str) -> str:
-    """The separator among ``CANDIDATE_DELIMITERS``: csv.Sniffer if it is consistent, else the
-    one giving the most consistent number of values (> 1) per record; ',' for one column."""
-    sample = content[:SAMPLE_BYTES]
-    truncated = len(content) > len(sample)
-    scores = {d: _consistency(sample, d, truncated) for d in CANDIDATE_DELIMITERS}
-    try:
-        sniffed = csv.Sniffer().sniff(sample[:16384], delimiters="".join(CANDIDATE_DELIMITERS))
-        choice = sniffed.delimiter
-        if choice in scores and scores[choice][0] == 1.0 and scores[choice][2] > 1:
-            return choice
-    except csv.Error:
-        pass
-    usable = {d: s for d, s in scores.items() if s[2] > 1}
-    if not usable:
-        return ","
-    return max(usable, key=lambda d: usable[d])
 
 
-def _consistency(sample: str, delimiter: str, truncated: bool) -> tuple[float, bool, int]:
-    """(share of records with the most common count, header has that count, that count)."""
-    counts = [len(r) for r in _sample_records(sample, delimiter, truncated)]
-    if not counts:
-        return 0.0, False, 0
-    mode, hits = Counter(counts).most_common(1)[0]
-    return hits / len(counts), counts[0] == mode, mode
 
 
-def _sample_records(sample: str, delimiter: str, truncated: bool) -> list[list[str]]:
-    records: list[list[str]] = []
-    try:
-        for row in csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter):
-            if not _is_blank(row):
-                records.append(row)
-            if len(records) > SAMPLE_RECORDS:
-                break
-    except csv.Error:
-        pass
-    if truncated and len(records) > 1:
-        records.pop()  # the sample may end in the middle of a record
-    return records[:SAMPLE_RECORDS]
 
 
-def _is_blank(row: list[str]) -> bool:
-    """Blank the way pandas skips it: no field, or one field made only of spaces."""
-    return not row or (len(row) == 1 and row[0] != "" and not row[0].strip())
 
 
-def _detect_decimal(content: str, delimiter: str) -> str:
-    """',' when the separator is not a comma and numbers like 3,14 outnumber numbers like 3.14."""
-    if delimiter == ",":
-        return "."
-    records = _sample_records(content[:SAMPLE_BYTES], delimiter, len(content) > SAMPLE_BYTES)
-    commas = points = 0
-    for row in records[1:]:
-        for field in row:
-            commas += bool(_DECIMAL_COMMA.match(field))
-            points += bool(_DECIMAL_POINT.match(field))
-    return "," if commas and commas >= points else "."
 
 
 def _validate_records(content: str, delimiter: str, name: str) -> tuple[list[str], int]:
@@ -285,7 +218,7 @@ def _validate_records(content: str, delimiter: str, name: str) -> tuple[list[str
     try:
         header, skipped = None, 0
         for row in reader:
-            if not _is_blank(row):
+            if not is_blank(row):
                 header = row
                 break
             skipped += 1
@@ -311,7 +244,7 @@ def _validate_records(content: str, delimiter: str, name: str) -> tuple[list[str
                    "data.stray_quote" if "expected after" in str(exc) else "data.pandas_failed")
             raise DataError(text(key, line=start, name=name, reason=exc)) from None
         previous_line = reader.line_num
-        if _is_blank(row):
+        if is_blank(row):
             blank += 1
         elif header is None:
             header, header_line = row, start
@@ -335,44 +268,7 @@ def _reader(content: str, delimiter: str):
     return csv.reader(io.StringIO(content, newline=""), delimiter=delimiter, strict=True)
 
 
-def clean_header_names(raw_names: list[object]) -> tuple[list[str], list[str]]:
-    """Strip the names, call unnamed columns ``column_<n>`` and make repeated names unique.
-
-    Returns:
-        The new names (same length) and one note per renamed column.
-    """
-    stripped = [_name_text(n) for n in raw_names]
-    taken = {n for n in stripped if n}
-    seen: set[str] = set()
-    names: list[str] = []
-    notes: list[str] = []
-    for position, original in enumerate(stripped, start=1):
-        if not original:
-            new = _free_name(f"column_{position}", taken)
-            notes.append(text("data.note_unnamed_column", position=position, name=new))
-        elif original in seen:
-            new = _free_name(f"{original}_{position}", taken)
-            notes.append(text("data.note_duplicate_column", original=original,
-                              position=position, name=new))
-        else:
-            new = original
-        seen.add(original)
-        taken.add(new)
-        names.append(new)
-    return names, notes
 
 
-def _name_text(value: object) -> str:
-    """A header cell as text: '' when missing; 2.0 from a spreadsheet becomes '2'."""
-    if value is None or (isinstance(value, float) and value != value):
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip().lstrip("\ufeff").strip()
 
 
-def _free_name(candidate: str, taken: set[str]) -> str:
-    name, suffix = candidate, 2
-    while name in taken:
-        name, suffix = f"{candidate}_{suffix}", suffix + 1
-    return name

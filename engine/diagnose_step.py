@@ -4,34 +4,14 @@ from __future__ import annotations
 
 import math
 
-from engine.constraints import Constraint, check_all
 from engine.diagnosis import Diagnosis, diagnose
 from engine.gap_noise import gap_noise
 from engine.metrics import get_metric
-from engine.errors import ProjectError
 from engine.project import Project
 from engine.run_record import RunRecord
-from engine.steps import judging_key
+from engine.fingerprints import judging_key
+from engine.run_choice import best_run
 from engine.texts import text
-
-
-def feasibility(project: Project, run: RunRecord) -> list:
-    """The satisfying constraints checked on ``run`` (dev metrics and measured quantities)."""
-    constraints = [Constraint.from_dict(c) for c in (project.goal or {}).get("constraints", [])]
-    values = {**run.metrics.get("dev", {}), **run.measured}
-    return check_all(constraints, values)
-
-
-def best_run(project: Project) -> RunRecord:
-    """The finished run with the lowest dev error among those meeting every constraint."""
-    finished = [r for r in project.runs
-                if r.status == "finished" and math.isfinite(r.errors.get("dev", math.nan))]
-    if not finished:
-        raise ProjectError(text("diagnose.no_runs"))
-    feasible = [r for r in finished if all(c.ok for c in feasibility(project, r))]
-    if not feasible:
-        raise ProjectError(text("diagnose.none_feasible"))
-    return min(feasible, key=lambda r: (r.errors["dev"], r.created))
 
 
 def diagnose_project(project: Project, run_id: str | None = None) -> dict:

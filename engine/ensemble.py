@@ -29,7 +29,7 @@ import numpy as np
 from engine import atomic
 from engine.constraints import Constraint, check_all
 from engine.datasets import DEV_SPLITS, split_frame, target_values
-from engine.diagnose_step import feasibility
+from engine.run_choice import feasibility
 from engine.errors import JobCancelled, ProjectError
 from engine.evaluation import Predictions, optimizing_error, score, to_predictions
 from engine.jobs import NEVER, CancelFlag, Progress, ProgressFn, ignore
@@ -37,7 +37,7 @@ from engine.predictor import load_predictor
 from engine.preprocess_store import load_preprocessor
 from engine.project import Project
 from engine.run_record import RunRecord
-from engine.steps import judging_key, split_key
+from engine.fingerprints import judging_key, split_key
 from engine.texts import text
 
 DEFAULT_MEMBERS = 3

@@ -37,7 +37,7 @@ from engine.label_issues import find_label_issues
 from engine.predictor import load_predictor
 from engine.preprocess_store import load_preprocessor
 from engine.project import Project
-from engine.steps import judging_key, split_key
+from engine.fingerprints import judging_key, split_key
 from engine.texts import text
 
 MAX_EXAMPLES = 100

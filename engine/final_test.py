@@ -41,7 +41,7 @@ from engine.project import Project
 from engine.proportion_interval import proportion_intervals
 from engine.seed_repeats import (DEFAULT_SEEDS, MAX_SEEDS, effective_k, repeat_predictor,
                                  repeat_seeds, seeds_apply, spread, train_repeats)
-from engine.steps import judging_key
+from engine.fingerprints import judging_key
 from engine.texts import text
 from engine.vault import open_vault, record_evaluation
 

@@ -21,7 +21,7 @@ from engine.models import simple_baselines
 from engine.predictor import load_predictor
 from engine.project import Project
 from engine.run_record import RunRecord
-from engine.steps import split_key
+from engine.fingerprints import split_key
 
 CHOSEN, BASELINE, ENSEMBLE = "chosen", "baseline", "ensemble"
 

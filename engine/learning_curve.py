@@ -32,7 +32,7 @@ from engine.learning_curve_fit import fit_point
 from engine.learning_curve_verdict import SizeSummary, judge_curve
 from engine.metrics import get_metric
 from engine.project import Project
-from engine.steps import judging_key, split_key
+from engine.fingerprints import judging_key, split_key
 from engine.texts import text
 
 DEFAULT_SIZES = (0.1, 0.25, 0.5, 1.0)

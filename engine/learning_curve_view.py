@@ -19,7 +19,7 @@ import numpy as np
 
 from engine.project import Project
 from engine.report.formatting import error_is_share, fmt_count, is_number
-from engine.steps import judging_key
+from engine.fingerprints import judging_key
 
 
 @dataclass(frozen=True)

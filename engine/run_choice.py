@@ -1,7 +1,7 @@
 """Why a run is or is not offered as the best model: the satisfying constraints it breaks.
 
-``engine.diagnose_step.best_run`` only offers runs that meet every constraint. The functions
-here say why the others were left out, with the measured value and the limit, so that the
+``best_run`` offers the finished run with the lowest dev error among those meeting every
+satisfying constraint (``feasibility``). The other functions say why the others were left out, with the measured value and the limit, so that the
 pages can show it (a model with a better dev error that is too slow, for instance).
 
 Example:
@@ -14,12 +14,30 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from engine.constraints import explain_broken
-from engine.diagnose_step import best_run, feasibility
+from engine.constraints import Constraint, check_all, explain_broken
 from engine.errors import ProjectError
 from engine.project import Project
 from engine.run_record import RunRecord
 from engine.texts import text
+
+
+def feasibility(project: Project, run: RunRecord) -> list:
+    """The satisfying constraints checked on ``run`` (dev metrics and measured quantities)."""
+    constraints = [Constraint.from_dict(c) for c in (project.goal or {}).get("constraints", [])]
+    values = {**run.metrics.get("dev", {}), **run.measured}
+    return check_all(constraints, values)
+
+
+def best_run(project: Project) -> RunRecord:
+    """The finished run with the lowest dev error among those meeting every constraint."""
+    finished = [r for r in project.runs
+                if r.status == "finished" and math.isfinite(r.errors.get("dev", math.nan))]
+    if not finished:
+        raise ProjectError(text("diagnose.no_runs"))
+    feasible = [r for r in finished if all(c.ok for c in feasibility(project, r))]
+    if not feasible:
+        raise ProjectError(text("diagnose.none_feasible"))
+    return min(feasible, key=lambda r: (r.errors["dev"], r.created))
 
 
 @dataclass(frozen=True)

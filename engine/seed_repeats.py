@@ -40,7 +40,7 @@ from engine.predictor import Predictor, load_predictor
 from engine.preprocess_store import load_preprocessor
 from engine.project import Project
 from engine.run_record import RunRecord
-from engine.steps import split_key
+from engine.fingerprints import split_key
 from engine.texts import text
 
 DEFAULT_SEEDS = 5

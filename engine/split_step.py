@@ -32,7 +32,7 @@ from engine.row_overlap import copies_of_training, repeats_expected, split_group
 from engine.split_checks import CheckData, finding_dicts, run_split_checks
 from engine.splits import (MIN_ROWS_PER_SPLIT, Fractions, SplitPlan, class_balance,
                            default_fractions, make_split)
-from engine.steps import goal_key
+from engine.fingerprints import goal_key
 from engine.texts import text
 
 

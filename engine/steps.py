@@ -8,10 +8,9 @@ goal settings it read the ladder with, and the report how long the decisions log
 
 from __future__ import annotations
 
-import hashlib
-import json
 from dataclasses import dataclass
 
+from engine.fingerprints import goal_key, judging_key, split_key
 from engine.project import Project
 from engine.texts import text
 
@@ -26,33 +25,6 @@ class StepState:
     step: str
     state: str
     reason: str = ""
-
-
-def _key(data: object) -> str:
-    raw = json.dumps(data, sort_keys=True, default=str).encode("utf-8")
-    return hashlib.sha1(raw).hexdigest()[:12]
-
-
-def goal_key(project: Project) -> str:
-    """What the split depends on: the data files, the target, the task and the features."""
-    goal = project.goal or {}
-    return _key({"sources": [(s.role, s.sha256) for s in project.sources],
-                 "target": goal.get("target"), "task": goal.get("task"),
-                 "labels": goal.get("labels"), "features": project.features})
-
-
-def split_key(project: Project) -> str:
-    """What a training run depends on: the split it was trained on."""
-    split = project.split or {}
-    return _key({"goal": split.get("made_for"), "seed": split.get("seed"),
-                 "fractions": split.get("fractions"), "sizes": split.get("sizes")})
-
-
-def judging_key(project: Project) -> str:
-    """What the diagnosis depends on: how runs are judged."""
-    goal = project.goal or {}
-    return _key({"metric": goal.get("metric"), "target_error": goal.get("target_error"),
-                 "constraints": goal.get("constraints")})
 
 
 def _split_blocked(split: dict | None) -> bool:

@@ -21,7 +21,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from engine.csv_reader import clean_header_names, read_csv_file
+from engine.csv_dialect import clean_header_names
+from engine.csv_reader import read_csv_file
 from engine.errors import DataError
 from engine.jobs import NEVER, CancelFlag, ProgressFn, ignore
 from engine.texts import text

@@ -40,7 +40,7 @@ from engine.predictor import Predictor
 from engine.preprocess_store import load_preprocessor
 from engine.project import Project, open_project
 from engine.run_record import RunRecord
-from engine.steps import split_key
+from engine.fingerprints import split_key
 from engine.texts import text
 from engine.train_params import TrainParams
 

@@ -86,7 +86,7 @@ class TrialObjective:
         self.overhead: list[float] = []  # seconds per trial outside run_training
 
     def __call__(self, trial: optuna.Trial) -> float:
-        from engine.diagnose_step import feasibility
+        from engine.run_choice import feasibility
         from engine.project import open_project
         from engine.training import TrainingSpec, run_training
 

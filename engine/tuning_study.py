@@ -262,7 +262,7 @@ def is_feasible(trial: FrozenTrial, project=None) -> bool:
     changed since), else as recorded when the trial ended."""
     run_id = trial.user_attrs.get("run_id")
     if project is not None and run_id:
-        from engine.diagnose_step import feasibility
+        from engine.run_choice import feasibility
 
         try:
             run = project.run(run_id)

@@ -120,7 +120,7 @@ def load_usable(where: Project | str | Path, run_id: str | None = None) -> Usabl
 def from_project(project: Project, run_id: str | None = None) -> UsableModel:
     """The chosen model of ``project`` (or run ``run_id``), with the project's coding."""
     from engine.preprocess_store import load_preprocessor
-    from engine.steps import split_key
+    from engine.fingerprints import split_key
 
     run_id = run_id or project.chosen_run
     if not run_id:

@@ -13,7 +13,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout
 
 from engine.constraints import explain_broken
-from engine.diagnose_step import feasibility
+from engine.run_choice import feasibility
 from engine.footprint import describe_measured
 from engine.input_coding import data_kind
 from engine.report.formatting import (error_is_share, fmt_count, fmt_error, fmt_number,

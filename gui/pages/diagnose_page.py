@@ -14,7 +14,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QComboBox, QGroupBox, QHBoxLayout, QLabel, QPushButton,
                                QTabWidget, QVBoxLayout, QWidget)
 
-from engine.diagnose_step import best_run, feasibility
+from engine.run_choice import best_run, feasibility
 from engine.diagnosis import GAP_OF_VERDICT, gap_label
 from engine.errors import ProjectError
 from engine.next_move import recommended_move

@@ -6,7 +6,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from engine.csv_reader import clean_header_names, decode_text, read_csv_file, sniff_delimiter
+from engine.csv_dialect import clean_header_names, sniff_delimiter
+from engine.csv_reader import decode_text, read_csv_file
 from engine.errors import DataError
 
 MALFORMED = Path(__file__).resolve().parents[1] / "data" / "malformed"

@@ -13,7 +13,8 @@ from engine.baseline import run_baselines
 from engine.cli.final_printer import print_final_stats
 from engine.cli.main import main
 from engine.datasets import split_frame, target_values
-from engine.diagnose_step import best_run, diagnose_project
+from engine.diagnose_step import diagnose_project
+from engine.run_choice import best_run
 from engine.ensemble import ensemble_members, score_ensemble
 from engine.errors import JobCancelled, ProjectError
 from engine.final_test import run_final_test

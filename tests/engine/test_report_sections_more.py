@@ -14,7 +14,7 @@ from engine.report import build_report
 from engine.report.pdf_telemetry import replay_alerts
 from engine.report.pdf_vault import vault_uses
 from engine.run_record import RunRecord
-from engine.steps import split_key
+from engine.fingerprints import split_key
 from engine.telemetry_digest import DIGEST_FILE
 from engine.texts import text
 from engine.tuning_summary import SUMMARY, VERSION

@@ -5,7 +5,7 @@ import dataclasses
 import pytest
 
 from engine.constraints import Constraint, check_all
-from engine.diagnose_step import best_run
+from engine.run_choice import best_run
 from engine.goal_edit import set_constraints
 from engine.project import open_project
 from engine.run_choice import choice_note, passed_over, why_not_offered

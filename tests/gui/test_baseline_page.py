@@ -11,7 +11,7 @@ from PySide6.QtWidgets import (QAbstractSpinBox, QApplication, QComboBox, QDoubl
                                QFileDialog, QLabel, QLineEdit, QPushButton, QSpinBox,
                                QToolButton)
 
-from engine.diagnose_step import feasibility
+from engine.run_choice import feasibility
 from engine.goal_edit import set_constraints
 from engine.models import zoo
 from engine.report.formatting import fmt_error

@@ -3,7 +3,7 @@
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QLabel, QPushButton
 
-from engine.diagnose_step import best_run
+from engine.run_choice import best_run
 from engine.goal_edit import set_target_error
 from engine.next_move import recommended_move
 from engine.report.formatting import fmt_error
