@@ -224,3 +224,13 @@ def open_project(root: str | Path) -> Project:
     )
     project.data_changes = check_sources(project.sources)
     return project
+
+
+def find_run(project: Project, run_id: str | None) -> RunRecord | None:
+    """The run with id ``run_id``, or None (never raises)."""
+    return next((r for r in project.runs if r.id == run_id), None) if run_id else None
+
+
+def chosen_run(project: Project) -> RunRecord | None:
+    """The run chosen in the diagnosis step, if any."""
+    return find_run(project, project.chosen_run)

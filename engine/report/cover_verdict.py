@@ -9,7 +9,7 @@ from engine.finalists import best_baseline
 from engine.project import Project
 from engine.report.formatting import fmt_error, is_number, t
 from engine.report.pdf_compare import points_words
-from engine.report.tables import chosen_run
+from engine.project import chosen_run
 from engine.report.trial_tables import report_summary
 
 

@@ -9,20 +9,12 @@ from __future__ import annotations
 
 from reportlab.platypus import Flowable
 
-from engine.constraints import format_quantity
 from engine.comparisons import describe_test
 from engine.report.formatting import (dash, fmt_error, fmt_value, is_number, metric_title, t)
 from engine.report.pdf_style import esc, heading, lead, para, plain, spacer, table
-from engine.report.tables import test_metrics_table
+from engine.result_tables import test_metrics_table
+from engine.stat_words import method_words, quantities, role_words
 from engine.texts import text
-
-
-def method_words(method: str | None) -> str:
-    """How an interval was made, for people: 'Wilson', 'bootstrap (BCa)', ..."""
-    try:
-        return text(f"final_stats.method_{method}") if method else dash()
-    except KeyError:
-        return str(method)
 
 
 def metrics_table(project, goal_metric: str | None) -> Flowable:
@@ -113,19 +105,6 @@ def finalists_flowables(final: dict) -> list[Flowable]:
                            members=", ".join(ensemble.get("member_labels") or []),
                            **quantities(measured))))
     return out
-
-
-def quantities(measured: dict) -> dict[str, str]:
-    """The summed satisfying quantities of an ensemble, with their units."""
-    out = {}
-    for key, name in (("params", "params"), ("size_mb", "size"), ("latency_ms", "latency")):
-        value = measured.get(key)
-        out[name] = format_quantity(key, float(value)) if is_number(value) else dash()
-    return out
-
-
-def role_words(role: str) -> str:
-    return text(f"gui.final_stats.role_{role}")
 
 
 def _p(value) -> str:

@@ -10,7 +10,7 @@ from engine.project import Project
 from engine.report.figure_learning_curve import learning_curve_chart
 from engine.report.formatting import fmt_time, t
 from engine.report.pdf_style import esc, figure, heading, para, plain, spacer, table
-from engine.report.tables import find_run
+from engine.project import find_run
 
 
 def learning_curve_section(project: Project) -> list[Flowable]:

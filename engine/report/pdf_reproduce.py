@@ -16,7 +16,7 @@ from reportlab.platypus import Flowable
 from engine.project import Project
 from engine.report.formatting import fmt_number, t
 from engine.report.pdf_style import heading, table
-from engine.report.tables import chosen_run
+from engine.project import chosen_run
 from engine.report.trial_tables import report_summary
 
 

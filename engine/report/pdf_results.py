@@ -19,8 +19,9 @@ from engine.report.formatting import (dash, fmt_confidence, fmt_count, fmt_error
 from engine.report.pdf_style import (bullets, esc, figure, heading, lead, para, plain,
                                      spacer, table)
 from engine.report.pdf_telemetry import curves_run
-from engine.report.tables import (chosen_run, confusion_table, error_ladder_table,
-                                  find_run, test_metrics_table)
+from engine.project import chosen_run, find_run
+from engine.report.tables import confusion_table
+from engine.result_tables import error_ladder_table, test_metrics_table
 
 LIBRARIES = ("keras", "tensorflow", "numpy", "pandas", "scikit-learn", "scipy", "optuna",
              "matplotlib", "reportlab")

@@ -20,7 +20,8 @@ from engine.report.pdf_style import (bullets, esc, heading, key_values, lead, pa
 from engine.report.cover_verdict import baseline_sentence, tuning_sentence
 from engine.report.pdf_checks import split_checks_part
 from engine.report.pdf_vault import vault_part
-from engine.report.tables import SPLITS, chosen_run
+from engine.project import chosen_run
+from engine.report.tables import SPLITS
 
 MAX_COLUMNS_SHOWN = 60
 RUNS_PER_TABLE = 4

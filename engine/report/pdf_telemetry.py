@@ -19,7 +19,7 @@ from reportlab.platypus import Flowable
 from engine.project import Project
 from engine.report.formatting import fmt_share, t
 from engine.report.pdf_style import bullets, heading, lead, plain, table
-from engine.report.tables import chosen_run
+from engine.project import chosen_run
 from engine.run_record import RunRecord
 from engine.telemetry_digest import read_digest
 from engine.telemetry_health import MAX_UPDATE_RATIO, MIN_UPDATE_RATIO

@@ -15,7 +15,7 @@ from engine.project import Project
 from engine.report.figure_tuning import history_chart, importance_chart
 from engine.report.formatting import fmt_count, fmt_error, fmt_number, is_number, t, t_or
 from engine.report.pdf_style import esc, figure, heading, lead, para, plain, spacer, table
-from engine.report.tables import find_run
+from engine.project import find_run
 from engine.report.trial_tables import report_summary
 from engine.tuning_summary import MIN_FOR_IMPORTANCE
 

@@ -23,7 +23,7 @@ import pandas as pd
 from engine.evaluation import to_predictions
 from engine.project import Project
 from engine.reject_option import abstain_mask, confidence_of
-from engine.report.tables import find_run
+from engine.project import find_run
 
 MAX_PROBABILITY_COLUMNS = 10
 BASE_COLUMNS = ("row", "run", "true_value", "prediction")

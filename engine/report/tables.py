@@ -16,8 +16,8 @@ from typing import Any
 import pandas as pd
 
 from engine.project import Project
-from engine.run_record import RunRecord
-from engine.report.formatting import error_is_share, is_number
+from engine.report.formatting import is_number
+from engine.result_tables import error_ladder_table, test_metrics_table
 from engine.report.per_class_table import per_class_table
 from engine.report.trial_tables import trials_table
 
@@ -25,24 +25,9 @@ SPLITS = ("train", "train_dev", "dev", "test")
 MEASURED = ("params", "size_mb", "latency_ms", "batch_latency_ms", "throughput_per_s")
 RUN_COLUMNS = ("id", "model", "label", "status", "created", "after_vault",
                "train_error", "train_dev_error", "dev_error")
-TEST_COLUMNS = ("metric", "value", "low", "high", "confidence", "method")
 CURVE_COLUMNS = ("run", "fraction", "rows", "seed", "train_error", "dev_error", "epochs")
-LADDER_COLUMNS = ("step", "error", "error_percent", "gap_name", "gap_value")
 DECISION_COLUMNS = ("time", "kind", "text")
 SPLIT_COLUMNS = ("split", "source", "rows", "fraction")
-# Which gap ends at which rung of the ladder (engine/diagnosis.py names them the same way).
-GAP_AT_RUNG = {"train": "avoidable_bias", "train_dev": "variance", "dev": "mismatch",
-               "test": "dev_overfit"}
-
-
-def find_run(project: Project, run_id: str | None) -> RunRecord | None:
-    """The run with id ``run_id``, or None (never raises)."""
-    return next((r for r in project.runs if r.id == run_id), None) if run_id else None
-
-
-def chosen_run(project: Project) -> RunRecord | None:
-    """The run chosen in the diagnosis step, if any."""
-    return find_run(project, project.chosen_run)
 
 
 def _number(value: Any) -> float:
@@ -75,52 +60,6 @@ def runs_table(project: Project) -> pd.DataFrame:
     frame = pd.DataFrame(rows, columns=columns)
     frame["after_vault"] = frame["after_vault"].astype(bool)
     return frame
-
-
-def test_metrics_table(project: Project) -> pd.DataFrame:
-    """Test value and interval of every metric; no rows while the vault is locked."""
-    final = project.final_test or {}
-    if not project.vault_open or not final.get("metrics"):
-        return pd.DataFrame(columns=list(TEST_COLUMNS))
-    confidence = _number(final.get("confidence", 0.95))
-    metrics = dict(final["metrics"])
-    first = final.get("metric") or (project.goal or {}).get("metric")
-    order = ([first] if first in metrics else []) + [m for m in metrics if m != first]
-    rows = []
-    for name in order:
-        entry = metrics[name] if isinstance(metrics[name], dict) else {"value": metrics[name]}
-        rows.append({"metric": name, "value": _number(entry.get("value")),
-                     "low": _number(entry.get("low")), "high": _number(entry.get("high")),
-                     "confidence": confidence, "method": str(entry.get("method") or "")})
-    return pd.DataFrame(rows, columns=list(TEST_COLUMNS))
-
-
-def error_ladder_table(project: Project) -> pd.DataFrame:
-    """The diagnosis' error ladder: each rung's error and the gap that ends at it."""
-    diagnosis = project.diagnosis or {}
-    ladder = [r for r in diagnosis.get("ladder") or [] if isinstance(r, dict)]
-    if not ladder:
-        return pd.DataFrame(columns=list(LADDER_COLUMNS))
-    share = error_is_share((project.goal or {}).get("metric"))
-    gaps = diagnosis.get("gaps") or {}
-    names = [str(r.get("name", "")) for r in ladder]
-    rows = []
-    previous = None
-    for row in ladder:
-        name = str(row.get("name", ""))
-        error = _number(row.get("error"))
-        gap = GAP_AT_RUNG.get(name) if previous is not None else None
-        if name == "dev" and "train_dev" not in names:
-            gap = "variance"  # without a train-dev set, dev - train is the variance
-        gap_value = math.nan
-        if gap:
-            given = gaps.get(gap) if isinstance(gaps, dict) else None
-            gap_value = float(given) if is_number(given) else error - previous
-        rows.append({"step": name, "error": error,
-                     "error_percent": 100 * error if share and is_number(error) else math.nan,
-                     "gap_name": gap or "", "gap_value": gap_value})
-        previous = error
-    return pd.DataFrame(rows, columns=list(LADDER_COLUMNS))
 
 
 def confusion_table(project: Project) -> pd.DataFrame:

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QGroupBox, QLabel, QVBoxLayout
 
 from engine.comparisons import describe_test, fmt_p
 from engine.report.formatting import dash, fmt_error, fmt_value, is_number, metric_label
-from engine.report.pdf_final_stats import role_words
+from engine.stat_words import role_words
 from engine.texts import text
 from gui.pages.base import gui_text
 from gui.pages.labels import note

@@ -15,8 +15,8 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QGroupBox, QSp
 from engine.ensemble import DEFAULT_MEMBERS, ensemble_members, load_ensemble
 from engine.finalists import best_baseline
 from engine.report.formatting import fmt_count, fmt_error
-from engine.report.pdf_final_stats import quantities
-from engine.report.tables import find_run
+from engine.stat_words import quantities
+from engine.project import find_run
 from engine.seed_repeats import DEFAULT_SEEDS, MAX_SEEDS, effective_k, estimate_seconds
 from engine.texts import text
 from gui.pages.base import gui_text

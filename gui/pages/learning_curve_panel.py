@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBo
 
 from engine.learning_curve_view import curve_is_current, curve_rows, curve_series, has_curve
 from engine.report.formatting import fmt_count, fmt_time
-from engine.report.tables import find_run
+from engine.project import find_run
 from engine.texts import text
 from gui.pages.base import gui_text
 from gui.pages.labels import note

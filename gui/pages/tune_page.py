@@ -22,7 +22,7 @@ from PySide6.QtWidgets import QFileDialog, QWidget
 from engine.input_coding import data_kind
 from engine.jobs import StageStarted, TrialEnded
 from engine.report.formatting import fmt_error, metric_label
-from engine.report.tables import find_run
+from engine.project import find_run
 from engine.tuning_study import journal_path
 from engine.tuning_summary import read_summary, summary_is_stale
 from engine.tuning_table import write_trials_csv

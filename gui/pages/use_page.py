@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (QFileDialog, QGroupBox, QHBoxLayout, QLabel, QLin
 
 from engine.errors import PracticaError
 from engine.report.formatting import fmt_error, fmt_time, fmt_value, metric_label
-from engine.report.tables import chosen_run
+from engine.project import chosen_run
 from gui.pages.base import StepPage, gui_text
 from gui.pages.labels import note, set_role
 from gui.pages.use_export_box import ExportBox

@@ -6,7 +6,7 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QMessageBox, QPushBu
 from engine.comparisons import describe_test
 from engine.ensemble import load_ensemble
 from engine.report.formatting import fmt_error, fmt_value
-from engine.report.pdf_final_stats import method_words
+from engine.stat_words import method_words
 from engine.texts import text
 from gui.pages.baseline_page import BaselinePage
 from gui.pages.final_page import FinalTestPage
