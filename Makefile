@@ -38,12 +38,12 @@ test-slow: install
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -m slow
 
 # The engine's Keras code on JAX too (installs JAX into .venv; TensorFlow stays the default).
-BACKEND_TESTS := tests/engine/test_backends.py tests/engine/test_model_zoo.py \
-	tests/engine/test_telemetry.py tests/engine/test_sanity_checks.py \
-	tests/engine/test_checkpoint.py tests/engine/test_imbalance.py tests/engine/test_training.py
+BACKEND_TESTS := tests/engine/core/test_backends.py tests/engine/models/test_model_zoo.py \
+	tests/engine/training/monitor/test_telemetry.py tests/engine/baseline/test_sanity_checks.py \
+	tests/engine/training/test_checkpoint.py tests/engine/training/test_imbalance.py tests/engine/training/test_job.py
 test-backends: install
 	$(PY) -m pip install --quiet "jax[cpu]"
-	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q tests/engine/test_backends.py
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q tests/engine/core/test_backends.py
 	KERAS_BACKEND=jax QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q $(BACKEND_TESTS)
 
 demo: install

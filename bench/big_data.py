@@ -9,10 +9,10 @@ is subtracted. Printed:
 
 - plain read: ``pandas.read_csv(path, engine="pyarrow")``, its peak memory and the
   in-memory size of the data (``DataFrame.memory_usage(deep=True).sum()``);
-- our load (``engine.tabular.read_table``, what the goal and data pages use), with the
+- our load (``engine.data.tabular.read_table``, what the goal and data pages use), with the
   ratios load / plain read (target <= 1.5x) and load peak / in-memory size (target <= 3x);
-- our checks (``engine.file_check`` + ``engine.goal_setup.new_project``) and our split
-  (``engine.split_step.split_project``), with their times and peaks.
+- our checks (``engine.data.file_check`` + ``engine.goal.step.new_project``) and our split
+  (``engine.split.step.split_project``), with their times and peaks.
 
 Plain read and our load alternate (``--pairs`` of them, 3 by default) and the medians are
 compared: this machine's noise is +-15-25%.
@@ -86,10 +86,10 @@ def phase(name: str, path: str, work: str) -> dict:
     import pandas as pd  # noqa: F401  (imports belong to the baseline)
     import pyarrow.csv  # noqa: F401
 
-    from engine.file_check import check_file  # noqa: F401
-    from engine.goal_setup import GoalChoice, new_project
-    from engine.split_step import split_project
-    from engine.tabular import read_table
+    from engine.data.file_check import check_file  # noqa: F401
+    from engine.goal.step import GoalChoice, new_project
+    from engine.split.step import split_project
+    from engine.data.tabular import read_table
 
     out: dict = {"phase": name}
     if name == "plain":
@@ -118,7 +118,7 @@ def phase(name: str, path: str, work: str) -> dict:
         out["findings"] = [f"{f['severity']} {f['code']}" for f in project.findings]
         out["phases"] = phases.durations(started)
     elif name == "split":
-        from engine.project import open_project
+        from engine.project.project import open_project
 
         project = open_project(Path(work) / "project")
         phases = _Phases()

@@ -1,6 +1,6 @@
 """What saving a checkpoint every epoch costs: a 2x64 MLP and a small CNN.
 
-For each model the same fit runs with and without ``engine.checkpoint.Checkpointer``,
+For each model the same fit runs with and without ``engine.training.checkpoint.Checkpointer``,
 interleaved in pairs so drift of the machine hits both sides alike. Printed per model:
 the parameter count, the checkpoint's size, the median time training waits at each epoch
 end (host copy of weights, optimizer and seed states), the median background write time
@@ -25,7 +25,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
 
-from engine.checkpoint import Checkpointer  # noqa: E402
+from engine.training.checkpoint import Checkpointer  # noqa: E402
 
 PAIRS = 3
 

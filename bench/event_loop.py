@@ -53,9 +53,9 @@ class Lateness:
 
 
 def _project(folder: Path) -> Path:
-    from engine.goal_setup import GoalChoice, new_project
-    from engine.samples import SAMPLES
-    from engine.split_step import split_project
+    from engine.goal.step import GoalChoice, new_project
+    from engine.data.samples import SAMPLES
+    from engine.split.step import split_project
 
     sample = SAMPLES["breast_cancer"]
     project = new_project(folder, GoalChoice(data=str(sample.path), target=sample.target))
@@ -111,12 +111,12 @@ def main() -> dict:
         child = meter.summary()
 
         # The rejected design: the same job in a thread of the GUI process.
-        from engine.training import TrainingSpec, run_training
+        from engine.training.job import TrainingSpec, run_training
 
         finished = threading.Event()
 
         def work():
-            from engine.backend import import_keras
+            from engine.core.backend import import_keras
 
             import_keras()
             run_training(TrainingSpec(str(root), "mlp", args["params"]))

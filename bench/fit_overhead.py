@@ -19,12 +19,12 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
 
-from engine.epoch_metric import EpochMetric, ScoredRows, goal_metric  # noqa: E402
-from engine.jobs import CancelToken, EpochEnded  # noqa: E402
-from engine.keras_callbacks import ProgressAndCancel  # noqa: E402
+from engine.training.epoch_metric import EpochMetric, ScoredRows, goal_metric  # noqa: E402
+from engine.core.jobs import CancelToken, EpochEnded  # noqa: E402
+from engine.training.monitor.callbacks import ProgressAndCancel  # noqa: E402
 from engine.models.mlp import build_mlp  # noqa: E402
 from engine.models.mlp_params import MlpParams  # noqa: E402
-from engine.samples import SAMPLES, sample_frame  # noqa: E402
+from engine.data.samples import SAMPLES, sample_frame  # noqa: E402
 
 EPOCHS = 20
 PAIRS = 5

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 TEMP_PREFIX = "."
-"""Atomic writes use hidden temporary files (``engine.atomic``)."""
+"""Atomic writes use hidden temporary files (``engine.core.atomic``)."""
 
 
 @dataclass
@@ -94,9 +94,9 @@ def temp_files(root: Path) -> list[Path]:
 def interrupted_runs(root: Path) -> tuple[int, int]:
     """Run folders without a record (their process was killed), and how many of them hold
     a checkpoint to resume from."""
-    from engine.project import open_project
-    from engine.run_record import RUN_FILE
-    from engine.training import resumable_runs
+    from engine.project.project import open_project
+    from engine.project.run_record import RUN_FILE
+    from engine.training.job import resumable_runs
 
     project = open_project(root)
     folders = [p for p in project.runs_dir.iterdir() if p.is_dir()]
@@ -111,20 +111,20 @@ def check_project(root: Path, claims: Claims, verified: dict, findings: Findings
     Checked: the project opens; ``project.json`` holds every decision a child saved; every
     ``run.json``, ``spec.json`` and ``checkpoint.json`` parses; a checkpoint present loads;
     every run folder with a ``run.json`` is listed; every finished run's model loads with
-    the project's own loader (``engine.predictor.load_predictor``, Keras safe mode); every
+    the project's own loader (``engine.training.predictor.load_predictor``, Keras safe mode); every
     run a child reported finished is still there and finished; the tuning journal opens
     and holds every trial a child reported complete, each with its finished run; the
     tuning summary, when present, reads; no temporary file is listed as a run.
     """
-    from engine.checkpoint_store import JSON_FILE, load_checkpoint
-    from engine.errors import PracticaError
-    from engine.predictor import load_predictor
-    from engine.preprocess_store import load_preprocessor
-    from engine.project import open_project
-    from engine.run_record import RUN_FILE
-    from engine.training import SPEC_FILE
-    from engine.tuning_summary import read_summary, summary_path
-    from engine.tuning_study import journal_path
+    from engine.training.checkpoint_store import JSON_FILE, load_checkpoint
+    from engine.core.errors import PracticaError
+    from engine.training.predictor import load_predictor
+    from engine.kinds.preprocess_store import load_preprocessor
+    from engine.project.project import open_project
+    from engine.project.run_record import RUN_FILE
+    from engine.training.job import SPEC_FILE
+    from engine.tuning.summary import read_summary, summary_path
+    from engine.tuning.study import journal_path
 
     try:
         project = open_project(root)
@@ -177,7 +177,7 @@ def _check_journal(root: Path, runs: dict, claims: Claims, findings: Findings) -
     import optuna
     from optuna.trial import TrialState
 
-    from engine.tuning_study import STUDY_NAME, journal_path, make_storage
+    from engine.tuning.study import STUDY_NAME, journal_path, make_storage
 
     raw = journal_path(root).read_bytes()
     if raw and not raw.endswith(b"\n"):

@@ -15,13 +15,13 @@ search in ``project.json``) on one project, without end, and is killed with SIGK
 - or (every 7th life) just after a run was saved finished or a trial recorded complete
   (while the project and the tuning summary are being saved).
 
-After each kill the project is reopened with ``engine.project.open_project`` and checked
+After each kill the project is reopened with ``engine.project.project.open_project`` and checked
 against what the child said it had finished before it died (``bench.kill_checks``). The
 figures: kills, where they landed, runs and trials finished, and runs and trials lost
 (must be 0), damaged files (must be 0), temporary files left behind.
 
 ``make kill-loop`` runs 200 kills (``python -m bench.kill_loop --kills 200``);
-``tests/engine/test_kill_loop.py`` runs 20 in the default test run.
+``tests/engine/tuning/test_kill_loop.py`` runs 20 in the default test run.
 """
 
 from __future__ import annotations
@@ -114,8 +114,8 @@ def make_project(folder: Path, rows: int = 160, seed: int = 0) -> Path:
     import numpy as np
     import pandas as pd
 
-    from engine.goal_setup import GoalChoice, new_project
-    from engine.split_step import split_project
+    from engine.goal.step import GoalChoice, new_project
+    from engine.split.step import split_project
 
     rng = np.random.default_rng(seed)
     x = rng.normal(size=(rows, 4)).round(3)
@@ -206,7 +206,7 @@ def run_kill_loop(kills: int, folder: Path, seed: int = 0, stall_share: float = 
     parent = parent or WarmParent()  # it imports while this process makes the project
     try:
         root = make_project(Path(folder))
-        from engine.backend import import_keras
+        from engine.core.backend import import_keras
 
         import_keras()  # the checks load models; import while the parent does the same
         result.start_seconds = float(parent.wait_ready()["ready"])
@@ -269,7 +269,7 @@ def _order(rng: random.Random, mode: str, root: Path, log: Path, i: int,
 def _count(result: KillLoopResult, root: Path, mode: str, answer: dict,
            typical: list[float]) -> None:
     """Add one kill's figures to ``result`` and its first new run's time to ``typical``."""
-    from engine.tuning_study import journal_path
+    from engine.tuning.study import journal_path
 
     lines = [line for _, line in answer["lines"]]
     result.kills += 1

@@ -8,14 +8,14 @@ every Practica process does; TensorFlow starts its runtime and thread pools lazi
 the first operation; the GPU is hidden, since a GPU driver does not survive a fork), and
 forks one child per *life*. Whether forking is reliable here is measured by the loop
 itself: a child that stops reporting for long is counted as hung. The child
-does real work on the project (``engine.training.run_training`` or
-``engine.tuning_objective.run_study``) in an endless loop; this parent SIGKILLs it at the
+does real work on the project (``engine.training.job.run_training`` or
+``engine.tuning.objective.run_study``) in an endless loop; this parent SIGKILLs it at the
 moment the driver asked for, reaps it and answers with what the child said before it died.
 
 The child reports on a pipe, one short line per event (a write under ``PIPE_BUF`` bytes is
 atomic, so a line is never cut by the kill):
 
-- ``S <file>`` / ``E <file>``: an atomic write (``engine.atomic.atomic_path``) begins / ends;
+- ``S <file>`` / ``E <file>``: an atomic write (``engine.core.atomic.atomic_path``) begins / ends;
 - ``H <file>`` / ``W <file>``: a stalled write is half-written / written, not yet in place;
 - ``J`` / ``j``: an append to the Optuna journal begins / ends;
 - ``G <stage>``: a job stage began (``load``, ``train``, ``evaluate`` ...);
@@ -56,14 +56,14 @@ TUNE_TRIALS = 2
 def _warm_up() -> None:
     """Import what the children use, without running a TensorFlow operation."""
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    from engine.backend import import_keras
+    from engine.core.backend import import_keras
 
     import_keras()
-    import engine.diagnose_step  # noqa: F401
-    import engine.keras_fit  # noqa: F401
-    import engine.predictor  # noqa: F401
-    import engine.tune_step  # noqa: F401
-    import engine.tuning_objective  # noqa: F401
+    import engine.diagnosis.step  # noqa: F401
+    import engine.training.keras_fit  # noqa: F401
+    import engine.training.predictor  # noqa: F401
+    import engine.tuning.step  # noqa: F401
+    import engine.tuning.objective  # noqa: F401
     import optuna.storages.journal  # noqa: F401
 
 
@@ -77,7 +77,7 @@ class _Reporter:
         os.write(self.fd, (line.replace("\n", " ")[:400] + "\n").encode("utf-8"))
 
     def event(self, event) -> None:
-        from engine.jobs import RunFinished, StageStarted, TrialEnded
+        from engine.core.jobs import RunFinished, StageStarted, TrialEnded
 
         if isinstance(event, StageStarted):
             self.say(f"G {event.stage}")
@@ -99,7 +99,7 @@ def _watch_writes(reporter: _Reporter, stall: dict | None = None) -> None:
     import contextlib
     from pathlib import Path
 
-    from engine import atomic
+    from engine.core import atomic
     from optuna.storages.journal import JournalFileBackend
 
     original = atomic.atomic_path
@@ -151,9 +151,9 @@ def _watch_writes(reporter: _Reporter, stall: dict | None = None) -> None:
 def _train_forever(project_dir: str, seed: int, reporter: _Reporter) -> None:
     """Resume an interrupted run or start a new one, accept it (saving ``project.json``),
     and again, until killed."""
-    from engine.diagnose_step import diagnose_project
-    from engine.project import open_project
-    from engine.training import TrainingSpec, resumable_runs, run_training
+    from engine.diagnosis.step import diagnose_project
+    from engine.project.project import open_project
+    from engine.training.job import TrainingSpec, resumable_runs, run_training
 
     n = 0
     while True:
@@ -172,11 +172,11 @@ def _train_forever(project_dir: str, seed: int, reporter: _Reporter) -> None:
 def _tune_forever(project_dir: str, reporter: _Reporter) -> None:
     """Run the project's study two trials at a time, logging each search in
     ``project.json`` as ``practica tune`` does, until killed."""
-    from engine.project import open_project
-    from engine.tune_step import log_search
-    from engine.tuning_objective import TuningBudget, run_study
-    from engine.tuning_space import default_space
-    from engine.tuning_study import TuningSettings
+    from engine.project.project import open_project
+    from engine.tuning.step import log_search
+    from engine.tuning.objective import TuningBudget, run_study
+    from engine.tuning.space import default_space
+    from engine.tuning.study import TuningSettings
 
     project = open_project(project_dir)
     settings = TuningSettings(space=default_space(project, "mlp").to_dict(),

@@ -44,13 +44,13 @@ def _median_s(fn, repeats: int = REPEATS) -> float:
 def main() -> None:
     import pandas as pd
 
-    from engine.goal_setup import GoalChoice, new_project
-    from engine.prediction import predict_new
-    from engine.prediction_job import predict_to_csv
-    from engine.split_step import split_project
-    from engine.training import TrainingSpec, run_training
-    from engine.project import open_project
-    from engine.usable_model import load_usable
+    from engine.goal.step import GoalChoice, new_project
+    from engine.use.prediction import predict_new
+    from engine.use.prediction_job import predict_to_csv
+    from engine.split.step import split_project
+    from engine.training.job import TrainingSpec, run_training
+    from engine.project.project import open_project
+    from engine.use.usable_model import load_usable
 
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)

@@ -16,10 +16,10 @@ import time
 import numpy as np
 import pandas as pd
 
-from engine.row_keys import example_keys
-from engine.row_overlap import repeats_expected, split_groups
-from engine.split_checks import CheckData, run_split_checks
-from engine.splits import class_balance, default_fractions, make_split
+from engine.kinds.row_keys import example_keys
+from engine.split.row_overlap import repeats_expected, split_groups
+from engine.split.checks import CheckData, run_split_checks
+from engine.split.splits import class_balance, default_fractions, make_split
 
 
 def synthetic_table(n: int, planted: bool) -> pd.DataFrame:

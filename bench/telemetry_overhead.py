@@ -41,10 +41,10 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
 
-from engine.jobs import CancelToken, EpochEnded, TelemetrySampled  # noqa: E402
-from engine.keras_callbacks import ProgressAndCancel  # noqa: E402
-from engine.telemetry import Telemetry  # noqa: E402
-from engine.telemetry_optimizer import make_optimizer  # noqa: E402
+from engine.core.jobs import CancelToken, EpochEnded, TelemetrySampled  # noqa: E402
+from engine.training.monitor.callbacks import ProgressAndCancel  # noqa: E402
+from engine.training.monitor.telemetry import Telemetry  # noqa: E402
+from engine.training.monitor.optimizer import make_optimizer  # noqa: E402
 
 ROUNDS = os.environ.get("BENCH_ROUNDS")  # overrides each workload's own number
 BATCH = 32

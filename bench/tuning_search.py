@@ -59,8 +59,8 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from engine.errors import JobCancelled  # noqa: E402
-from engine.jobs import CancelToken, EpochEnded, TrialEnded  # noqa: E402
+from engine.core.errors import JobCancelled  # noqa: E402
+from engine.core.jobs import CancelToken, EpochEnded, TrialEnded  # noqa: E402
 
 ROWS = 3000
 SHARES = {"train": 0.5, "train_dev": 0.05, "dev": 0.4, "test": 0.05}
@@ -79,9 +79,9 @@ def make_template(folder: str | os.PathLike, rows: int = ROWS) -> Path:
     """A split project on the fixed data set, in ``folder``; its folder is returned."""
     from sklearn.datasets import make_classification
 
-    from engine.goal_setup import GoalChoice, new_project
-    from engine.split_step import split_project
-    from engine.splits import Fractions
+    from engine.goal.step import GoalChoice, new_project
+    from engine.split.step import split_project
+    from engine.split.splits import Fractions
 
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
@@ -105,8 +105,8 @@ def fresh_copy(template: Path, folder: str | os.PathLike) -> str:
 
 def space_dict(project_dir: str) -> dict:
     """The app's recommended MLP search space for the project."""
-    from engine.project import open_project
-    from engine.tuning_space import default_space
+    from engine.project.project import open_project
+    from engine.tuning.space import default_space
 
     return default_space(open_project(project_dir), "mlp").to_dict()
 
@@ -142,7 +142,7 @@ def run_search(project_dir: str, settings, cap: int, target: float | None = None
                ) -> SearchTrace:
     """Run the project's study with ``settings`` for at most ``cap`` trials, stopping after
     the first finished trial whose dev error is <= ``target``."""
-    from engine.tuning_objective import TuningBudget, run_study
+    from engine.tuning.objective import TuningBudget, run_study
 
     cancel = CancelToken()
     epochs: list[int] = []
@@ -226,7 +226,7 @@ def _pruned(trace: SearchTrace, target: float, epochs: int, seconds: float) -> P
 def compare_seed(template: Path, workdir: Path, seed: int, trials: int, epochs: int,
                  cap: int, variants: tuple[str, ...]) -> SeedFigures:
     """Random search with ``seed``, then each pruned variant, each on a fresh copy."""
-    from engine.tuning_study import TuningSettings
+    from engine.tuning.study import TuningSettings
 
     folder = fresh_copy(template, workdir / f"random-{seed}")
     space = space_dict(folder)
@@ -247,7 +247,7 @@ def compare_seed(template: Path, workdir: Path, seed: int, trials: int, epochs: 
 
 def warm_up(template: Path, workdir: Path) -> None:
     """One short trial, so loading TensorFlow is not charged to the first search."""
-    from engine.tuning_study import TuningSettings
+    from engine.tuning.study import TuningSettings
 
     folder = fresh_copy(template, workdir / "warm-up")
     run_search(folder, TuningSettings(space_dict(folder), "random", "none", 1, seed=0), 1)

@@ -1,6 +1,6 @@
 """Trials per minute with 1 and with 2 worker processes on one tuning study.
 
-Both runs go through the app's own ``engine.tuning_workers.run_parallel`` on their own copy
+Both runs go through the app's own ``engine.tuning.workers.run_parallel`` on their own copy
 of the same split project (the fixed data set of ``bench.tuning_search``), with the same
 settings: ``--trials`` trials of ``--epochs`` epochs, no pruning, random search over the
 learning rate, dropout and L2 only, with a fixed network (width 64, depth 2, batches of 32)
@@ -52,8 +52,8 @@ FIXED = {"width": 64, "depth": 2, "batch_size": 32}
 
 def fixed_space(project_dir: str) -> dict:
     """The MLP search space with the network's size fixed (see ``FIXED``)."""
-    from engine.project import open_project
-    from engine.tuning_space import ParamRange, default_space
+    from engine.project.project import open_project
+    from engine.tuning.space import ParamRange, default_space
 
     space = default_space(open_project(project_dir), "mlp")
     for name, value in FIXED.items():
@@ -99,9 +99,9 @@ def timed_run(template: Path, folder: Path, workers: int, trials: int, epochs: i
     copy of the project."""
     import optuna
 
-    from engine.tuning_objective import TuningBudget
-    from engine.tuning_study import TuningSettings, open_study, worker_id
-    from engine.tuning_workers import run_parallel
+    from engine.tuning.objective import TuningBudget
+    from engine.tuning.study import TuningSettings, open_study, worker_id
+    from engine.tuning.workers import run_parallel
 
     project = fresh_copy(template, folder)
     settings = TuningSettings(fixed_space(project), "random", "none", epochs, seed=seed)
@@ -201,7 +201,7 @@ def _load() -> str:
 
 
 def main(argv: list[str] | None = None) -> WorkersBench:
-    from engine.tuning_workers import helper_env
+    from engine.tuning.workers import helper_env
 
     parser = argparse.ArgumentParser(prog="python -m bench.tuning_workers",
                                      description=__doc__.split("\n\n")[0])

@@ -14,7 +14,7 @@ from PySide6.QtCore import QRect
 from PySide6.QtGui import QColor, QImage, QPainter, QPen
 from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
-from engine.jobs import FiltersSampled
+from engine.core.jobs import FiltersSampled
 from gui.pages.base import gui_text
 from gui.telemetry_base import LayerColours, TelemetryPanel
 
@@ -24,7 +24,7 @@ def filter_images(filters: list) -> list[QImage]:
     the first channel).
 
     ``filters`` is a list of filters, each ``[row][column][channel]`` with values the
-    engine already scaled to [0, 1] (``engine.conv_filters``).
+    engine already scaled to [0, 1] (``engine.training.monitor.conv_filters``).
     """
     stack = np.asarray(filters, dtype=float)
     if stack.ndim == 3:

@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
 
-from engine.jobs import EpochEnded, Progress, StageStarted
+from engine.core.jobs import EpochEnded, Progress, StageStarted
 from gui.jobs import JobRunner
 from gui.pages.base import gui_text
 

@@ -19,8 +19,8 @@ import threading
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from engine.jobs import event_from_dict
-from engine.texts import text
+from engine.core.jobs import event_from_dict
+from engine.core.texts import text
 from gui.engine_process import EngineProcess
 
 
@@ -29,7 +29,7 @@ class JobRunner(QObject):
 
     engine_ready = Signal(dict)        # {"backend": ..., "device": ...}
     job_started = Signal(str)          # job name
-    job_event = Signal(object)         # an engine.jobs.Event
+    job_event = Signal(object)         # an engine.core.jobs.Event
     job_finished = Signal(str, object)  # job name, result dict
     job_failed = Signal(str, str, str)  # job name, plain message, details
     job_cancelled = Signal(str, str)   # job name, plain message ("" for a clean stop)

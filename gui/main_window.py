@@ -11,9 +11,9 @@ from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QLabel, QMainWindow, QM
                                QStackedWidget, QVBoxLayout, QWidget)
 
 from engine import __version__
-from engine.source_changes import describe
-from engine.steps import STEPS
-from engine.texts import step_help
+from engine.project.source_changes import describe
+from engine.app.steps import STEPS
+from engine.core.texts import step_help
 from gui.error_dialog import show_problem
 from gui.job_panel import JobPanel
 from gui.jobs import JobRunner

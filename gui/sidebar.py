@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QListWidget, QListWidgetItem
 
-from engine.steps import LOCKED, STEPS
+from engine.app.steps import LOCKED, STEPS
 from gui.pages.base import gui_text
 
 # Glyphs every common UI font has (an emoji lock shows as an empty box without emoji fonts).
@@ -28,7 +28,7 @@ class StepList(QListWidget):
         self.currentRowChanged.connect(self._changed)
 
     def set_states(self, states) -> None:
-        """Show each step's state; ``states`` is ``engine.steps.step_states`` (or None)."""
+        """Show each step's state; ``states`` is ``engine.app.steps.step_states`` (or None)."""
         for row, step in enumerate(STEPS):
             item = self.item(row)
             state = states[step].state if states else (LOCKED if step != "goal" else "ready")

@@ -15,7 +15,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from engine.jobs import FiltersSampled, TelemetrySampled
+from engine.core.jobs import FiltersSampled, TelemetrySampled
 from gui.pages.base import gui_text
 from gui.plot_parts import GrowingSeries, styled_plot
 

@@ -37,8 +37,8 @@ def mixed_csv(tmp_path):
 @pytest.fixture
 def split_project(tmp_path, mixed_csv):
     """A project on ``mixed_csv`` with its goal set and its rows split."""
-    from engine.goal_setup import GoalChoice, new_project
-    from engine.split_step import split_project as do_split
+    from engine.goal.step import GoalChoice, new_project
+    from engine.split.step import split_project as do_split
 
     project = new_project(tmp_path / "proj", GoalChoice(data=str(mixed_csv), target="bought"))
     do_split(project, seed=3)

@@ -3,9 +3,9 @@
 import numpy as np
 
 from engine.cli.main import main
-from engine.project import open_project
-from engine.split_step import split_project
-from tests.engine.split_check_data import project_from, table
+from engine.project.project import open_project
+from engine.split.step import split_project
+from tests.engine.split.split_check_data import project_from, table
 
 
 def _project(tmp_path):

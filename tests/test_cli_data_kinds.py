@@ -7,7 +7,7 @@ import pytest
 from PIL import Image
 
 from engine.cli.main import main
-from engine.project import open_project
+from engine.project.project import open_project
 
 
 def _image_folder(root):

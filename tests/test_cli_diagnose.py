@@ -7,9 +7,9 @@ import json
 import pytest
 
 from engine.cli.main import main
-from engine.diagnosis import diagnose
-from engine.project import open_project
-from engine.training import TrainingSpec, run_training
+from engine.diagnosis.ladder import diagnose
+from engine.project.project import open_project
+from engine.training.job import TrainingSpec, run_training
 
 
 @pytest.fixture

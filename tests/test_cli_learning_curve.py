@@ -4,12 +4,12 @@ import json
 
 from engine.cli import learning_curve_command as command
 from engine.cli.main import main
-from engine.diagnose_step import diagnose_project
-from engine.learning_curve import DEFAULT_SEEDS, DEFAULT_SIZES
-from engine.learning_curve_view import curve_rows
-from engine.project import open_project
-from engine.texts import text
-from engine.training import TrainingSpec, run_training
+from engine.diagnosis.step import diagnose_project
+from engine.diagnosis.learning_curve import DEFAULT_SEEDS, DEFAULT_SIZES
+from engine.diagnosis.learning_curve_view import curve_rows
+from engine.project.project import open_project
+from engine.core.texts import text
+from engine.training.job import TrainingSpec, run_training
 
 
 def _choose_linear(project):

@@ -101,9 +101,9 @@ def test_images_of_every_mode_and_size_become_model_inputs(generated, tmp_path, 
     (and files left out) makes a project whose images all code to finite model inputs."""
     import numpy as np
 
-    from engine.image_inputs import fit_image_inputs
-    from engine.project import open_project
-    from engine.source_reading import read_source
+    from engine.kinds.image_inputs import fit_image_inputs
+    from engine.project.project import open_project
+    from engine.data.source_reading import read_source
 
     assert main(["new", str(tmp_path / "p"), "--data", str(generated / "images_mixed")]) == 0
     project = open_project(tmp_path / "p")

@@ -11,10 +11,10 @@ import pandas as pd
 import pytest
 
 from engine.cli.main import main
-from engine.datasets import split_frame
-from engine.project import open_project
+from engine.split.datasets import split_frame
+from engine.project.project import open_project
 from tests.conftest import make_mixed_frame
-from tests.engine.test_prediction import _project, own_scores
+from tests.engine.use.test_prediction import _project, own_scores
 
 
 @pytest.fixture(scope="module")

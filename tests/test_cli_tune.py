@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 from engine.cli.main import main
-from engine.project import open_project
-from engine.training import TrainingSpec, run_training
+from engine.project.project import open_project
+from engine.training.job import TrainingSpec, run_training
 
 
 def test_tune_then_a_worker_share_one_study(split_project, capsys):
@@ -33,11 +33,11 @@ def test_tune_needs_a_budget_and_a_worker_needs_a_study(split_project, capsys):
 
 
 def test_the_tune_job_takes_json_arguments_and_answers_json(split_project):
-    from engine.job_catalog import JOBS
-    from engine.jobs import NEVER
-    from engine.tuning_objective import TuningBudget
-    from engine.tuning_space import default_space
-    from engine.tuning_study import TuningSettings
+    from engine.app.job_catalog import JOBS
+    from engine.core.jobs import NEVER
+    from engine.tuning.objective import TuningBudget
+    from engine.tuning.space import default_space
+    from engine.tuning.study import TuningSettings
 
     space = default_space(split_project, "mlp").to_dict()
     budget = TuningBudget(str(split_project.root), TuningSettings(space=space, epochs=1, seed=1),
@@ -59,13 +59,13 @@ def test_run_until_tune_searches_with_a_budget_and_logs_it(split_project, capsys
     project = open_project(folder)
     kinds = [d.kind for d in project.decisions]
     assert "tuned" in kinds
-    from engine.tuning_summary import read_summary
+    from engine.tuning.summary import read_summary
 
     summary = read_summary(folder)
     assert len(summary["trials"]) == 2
     tuned = [d for d in project.decisions if d.kind == "tuned"][0]
     assert "2 trials" in tuned.text
-    from engine.steps import DONE, step_states
+    from engine.app.steps import DONE, step_states
 
     assert step_states(project)["tune"].state == DONE
     # Tuning is done: running again does not search again.

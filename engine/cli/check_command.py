@@ -18,12 +18,12 @@ import sys
 from pathlib import Path
 
 from engine.cli.printer import EventPrinter
-from engine.errors import ProjectError
-from engine.project import PROJECT_FILE, Project, open_project
-from engine.split_step import split_project
-from engine.splits import Fractions
-from engine.steps import STALE, step_states
-from engine.texts import text
+from engine.core.errors import ProjectError
+from engine.project.project import PROJECT_FILE, Project, open_project
+from engine.split.step import split_project
+from engine.split.splits import Fractions
+from engine.app.steps import STALE, step_states
+from engine.core.texts import text
 
 
 def is_project_folder(path: str) -> bool:
@@ -33,7 +33,7 @@ def is_project_folder(path: str) -> bool:
 
 def cmd_check_source(args, data_kind: str | None, sequence: dict | None) -> int:
     """Check the data file or image folder ``args.file`` and print what was found."""
-    from engine.source_check import check_source
+    from engine.data.source_check import check_source
 
     refuse_fix_for_file(args)
     result = check_source(args.file, args.target, data_kind, args.text_column, sequence)

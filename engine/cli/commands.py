@@ -5,14 +5,14 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from engine.errors import GoalError, ProjectError
-from engine.goal_setup import GoalChoice, new_project
+from engine.core.errors import GoalError, ProjectError
+from engine.goal.step import GoalChoice, new_project
 from engine.cli.printer import EventPrinter
-from engine.project import PROJECT_FILE, open_project
-from engine.samples import DEMO_SAMPLE, SAMPLES
-from engine.texts import text
-from engine.tune_step import TuneRequest
-from engine.workflow import run_until
+from engine.project.project import PROJECT_FILE, open_project
+from engine.data.samples import DEMO_SAMPLE, SAMPLES
+from engine.core.texts import text
+from engine.tuning.step import TuneRequest
+from engine.app.workflow import run_until
 
 TUNE_EPOCHS = 20
 """Most epochs per tuning trial when ``run`` is not told (searches are many short runs)."""
@@ -73,9 +73,9 @@ def _tune_request(args) -> TuneRequest:
 
 
 def cmd_train(args) -> int:
-    from engine.input_coding import data_kind
+    from engine.kinds.input_coding import data_kind
     from engine.models import zoo
-    from engine.training import TrainingSpec, resumable_runs, run_training
+    from engine.training.job import TrainingSpec, resumable_runs, run_training
 
     project = open_project(args.dir)
     resume = ""
@@ -146,7 +146,7 @@ def cmd_check(args) -> int:
 
 
 def cmd_report(args) -> int:
-    from engine.report_step import export_report
+    from engine.report.step import export_report
 
     project = open_project(args.dir)
     files = export_report(project, pdf=Path(args.pdf) if args.pdf else None,

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import json
 
-from engine.diagnose_step import diagnose_project
-from engine.diagnosis import Diagnosis, diagnose
-from engine.errors import GoalError
-from engine.project import open_project
-from engine.report.formatting import fmt_error
-from engine.steps import step_states
-from engine.texts import text
+from engine.diagnosis.step import diagnose_project
+from engine.diagnosis.ladder import Diagnosis, diagnose
+from engine.core.errors import GoalError
+from engine.project.project import open_project
+from engine.words.formatting import fmt_error
+from engine.app.steps import step_states
+from engine.core.texts import text
 
 
 def cmd_diagnose(args) -> int:

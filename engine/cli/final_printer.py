@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import sys
 
-from engine.report.formatting import fmt_value, is_number
-from engine.texts import text
+from engine.words.formatting import fmt_value, is_number
+from engine.core.texts import text
 
 
 def print_final_stats(final: dict, stream=None) -> None:

@@ -1,15 +1,15 @@
 """``practica learning-curve DIR``: draw the chosen model's learning curves and answer
-"will more data help?" (``engine.learning_curve``)."""
+"will more data help?" (``engine.diagnosis.learning_curve``)."""
 
 from __future__ import annotations
 
 import argparse
 import json
 
-from engine.errors import ProjectError
-from engine.texts import text
+from engine.core.errors import ProjectError
+from engine.core.texts import text
 
-# The command's defaults, as in engine.learning_curve (not imported here: it pulls in the
+# The command's defaults, as in engine.diagnosis.learning_curve (not imported here: it pulls in the
 # data libraries, and the parser is built for every command).
 SIZES = "0.1,0.25,0.5,1"
 SEEDS = 3
@@ -44,9 +44,9 @@ def parse_sizes(raw: str) -> tuple[float, ...]:
 
 def cmd_learning_curve(args: argparse.Namespace) -> int:
     from engine.cli.printer import EventPrinter
-    from engine.learning_curve import draw_learning_curve
-    from engine.learning_curve_view import curve_rows
-    from engine.project import open_project
+    from engine.diagnosis.learning_curve import draw_learning_curve
+    from engine.diagnosis.learning_curve_view import curve_rows
+    from engine.project.project import open_project
 
     project = open_project(args.dir)
     progress = (lambda _event: None) if args.json else _once_per_fit(EventPrinter())

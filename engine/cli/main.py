@@ -21,11 +21,11 @@ from engine.cli.learning_curve_command import cmd_learning_curve  # noqa: E402
 from engine.cli.parser import build_parser  # noqa: E402
 from engine.cli.predict_command import cmd_export, cmd_predict  # noqa: E402
 from engine.cli.tune_command import cmd_tune, cmd_worker  # noqa: E402
-from engine.errors import PracticaError  # noqa: E402
-from engine.project import PROJECT_FILE, open_project  # noqa: E402
-from engine.safe_model_load import child_main  # noqa: E402
-from engine.source_changes import describe  # noqa: E402
-from engine.texts import text  # noqa: E402
+from engine.core.errors import PracticaError  # noqa: E402
+from engine.project.project import PROJECT_FILE, open_project  # noqa: E402
+from engine.models.safe_model_load import child_main  # noqa: E402
+from engine.project.source_changes import describe  # noqa: E402
+from engine.core.texts import text  # noqa: E402
 
 COMMANDS = {
     "demo": commands.cmd_demo,
@@ -68,7 +68,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def warn_about_data(args) -> None:
     """Print one line when the project a command opens has data that changed or is missing
-    (``engine.source_changes``); the command itself goes on."""
+    (``engine.project.source_changes``); the command itself goes on."""
     if args.command in ("new", "demo", "inspect-model") or getattr(args, "first_trial", None):
         return  # no project yet, or a helper process of a search (its parent warned)
     folder = getattr(args, "dir", None) or getattr(args, "file", None)

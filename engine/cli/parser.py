@@ -7,7 +7,7 @@ import sys
 
 from engine import __version__
 from engine.cli import learning_curve_command, predict_command
-from engine.workflow import STEPS
+from engine.app.workflow import STEPS
 
 
 class PlainParser(argparse.ArgumentParser):
@@ -135,7 +135,7 @@ def build_parser() -> PlainParser:
                                            "'practica tune', from another process or machine")
     worker.add_argument("dir", help="the project folder")
     _budget_options(worker)
-    # Set by the tuning job for the helper processes it starts (see engine.tuning_workers).
+    # Set by the tuning job for the helper processes it starts (see engine.tuning.workers).
     worker.add_argument("--first-trial", type=int, help=argparse.SUPPRESS)
     worker.add_argument("--stop-file", help=argparse.SUPPRESS)
 
@@ -145,7 +145,7 @@ def build_parser() -> PlainParser:
     report.add_argument("--csv", help="folder for the CSV files")
     learning_curve_command.add_parser(sub)
     predict_command.add_parsers(sub)
-    # The throw-away model checker of the installed app (engine.safe_model_load); unlisted.
+    # The throw-away model checker of the installed app (engine.models.safe_model_load); unlisted.
     inspect = sub.add_parser("inspect-model")
     inspect.add_argument("file")
     return p

@@ -1,13 +1,13 @@
 """``practica predict DIR FILE --out predictions.csv`` and ``practica export DIR --to FOLDER``:
 use a project's chosen model (or an exported one) on new data, and export it
-(``engine.prediction_job``, ``engine.model_export``)."""
+(``engine.use.prediction_job``, ``engine.use.model_export``)."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
-from engine.texts import text
+from engine.core.texts import text
 
 
 def add_parsers(sub) -> None:
@@ -35,7 +35,7 @@ def add_parsers(sub) -> None:
 
 def cmd_predict(args) -> int:
     from engine.cli.printer import EventPrinter
-    from engine.prediction_job import predict_to_csv
+    from engine.use.prediction_job import predict_to_csv
 
     summary = predict_to_csv(args.dir, args.file, args.out, run_id=args.run,
                              progress=(lambda _e: None) if args.json else EventPrinter())
@@ -49,8 +49,8 @@ def cmd_predict(args) -> int:
 
 def cmd_export(args) -> int:
     from engine.cli.printer import EventPrinter
-    from engine.model_export import export_model
-    from engine.project import open_project
+    from engine.use.model_export import export_model
+    from engine.project.project import open_project
 
     project = open_project(args.dir)
     result = export_model(project, args.to, run_id=args.run,

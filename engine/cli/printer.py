@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import sys
 
-from engine.jobs import EpochEnded, Event, Progress, RunFinished, StageStarted, TrialEnded
-from engine.texts import text
+from engine.core.jobs import EpochEnded, Event, Progress, RunFinished, StageStarted, TrialEnded
+from engine.core.texts import text
 
 
 class EventPrinter:

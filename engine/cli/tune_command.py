@@ -11,19 +11,19 @@ from __future__ import annotations
 import json
 
 from engine.cli.printer import EventPrinter
-from engine.errors import GoalError
-from engine.project import open_project
-from engine.texts import text
-from engine.tuning_kind import tuning_kind
+from engine.core.errors import GoalError
+from engine.project.project import open_project
+from engine.core.texts import text
+from engine.tuning.kind import tuning_kind
 
 
 def cmd_tune(args) -> int:
     # Optuna loads only when tuning is asked for, so other commands start as fast as before.
-    from engine.tuning_objective import TuningBudget
-    from engine.tune_step import log_search
-    from engine.tuning_workers import run_parallel
-    from engine.tuning_space import default_space
-    from engine.tuning_study import TuningSettings
+    from engine.tuning.objective import TuningBudget
+    from engine.tuning.step import log_search
+    from engine.tuning.workers import run_parallel
+    from engine.tuning.space import default_space
+    from engine.tuning.study import TuningSettings
 
     _check_budget(args)
     project = open_project(args.dir)
@@ -42,9 +42,9 @@ def cmd_tune(args) -> int:
 
 
 def cmd_worker(args) -> int:
-    from engine.jobs import NEVER
-    from engine.tuning_objective import run_worker
-    from engine.tuning_workers import HelperStop
+    from engine.core.jobs import NEVER
+    from engine.tuning.objective import run_worker
+    from engine.tuning.workers import HelperStop
 
     _check_budget(args)
     cancel = HelperStop(args.stop_file) if args.stop_file else NEVER

@@ -3,7 +3,7 @@
 Each family (``MlpParams``, ``CnnParams``, ``SequenceParams``, ``TextParams``) is a frozen
 dataclass that inherits from ``ArchParams``: ``to_dict`` gives plain JSON-able data and
 ``from_dict`` keeps only the keys the class knows, because a run's params are one flat dict
-that also holds the training settings (``engine.train_params.TrainParams``). Reading or
+that also holds the training settings (``engine.models.train_params.TrainParams``). Reading or
 writing these never imports Keras.
 """
 

@@ -22,8 +22,8 @@ import os
 from pathlib import Path
 from typing import Any, Callable
 
-from engine.errors import ProjectError
-from engine.texts import text
+from engine.core.errors import ProjectError
+from engine.core.texts import text
 
 
 def _sized(template: str, sizes: tuple[int, ...]) -> Callable[[tuple[int, int]], str]:

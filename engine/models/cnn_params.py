@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from engine.models.arch_params import ArchParams, check_positive
-from engine.texts import text
+from engine.core.texts import text
 
 
 @dataclass(frozen=True)

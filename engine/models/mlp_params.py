@@ -1,7 +1,7 @@
 """The architecture of the tabular MLP, as one plain frozen dataclass.
 
 Training settings (learning rate, batches, epochs, early stopping, seed) are not here: they
-live in ``engine.train_params.TrainParams``. Kept apart from the Keras code so that reading
+live in ``engine.models.train_params.TrainParams``. Kept apart from the Keras code so that reading
 or writing them never imports Keras.
 """
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from engine.models.arch_params import ArchParams
-from engine.texts import text
+from engine.core.texts import text
 
 
 @dataclass(frozen=True)

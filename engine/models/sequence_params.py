@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from engine.models.arch_params import ArchParams, check_choice, check_positive
-from engine.texts import text
+from engine.core.texts import text
 
 CELLS = ("conv1d", "gru", "lstm")
 

@@ -1,7 +1,7 @@
 """Transfer learning: reuse a trained network's layers and give it a new output for this task.
 
 ``source`` is a saved ``.keras`` model (its inputs must be shaped like this project's;
-``engine.safe_model_load`` checks the file in a throw-away process before Keras loads it
+``engine.models.safe_model_load`` checks the file in a throw-away process before Keras loads it
 with safe mode on) or ``keras:<Name>`` for a pretrained backbone of ``keras.applications``
 whose weights are in the local Keras cache (``engine.models.backbones``; never downloaded
 here).
@@ -28,12 +28,12 @@ from typing import Any
 
 import keras
 
-from engine.errors import ProjectError
+from engine.core.errors import ProjectError
 from engine.models.augmentation import augmentation_layers  # also registers its layers
 from engine.models.backbones import first_line, check_backbone, load_backbone
 from engine.models.blocks import output_head
-from engine.safe_model_load import check_in_child
-from engine.texts import text
+from engine.models.safe_model_load import check_in_child
+from engine.core.texts import text
 
 LOWER_RATE = 0.01
 TOP_RATE = 0.1

@@ -23,13 +23,13 @@ import importlib
 from dataclasses import dataclass, replace
 from typing import Any, Callable
 
-from engine.errors import ProjectError
+from engine.core.errors import ProjectError
 from engine.models.arch_params import ArchParams
 from engine.models.cnn_params import CnnParams
 from engine.models.mlp_params import MlpParams
 from engine.models.sequence_params import SequenceParams
 from engine.models.text_params import TextParams
-from engine.texts import text
+from engine.core.texts import text
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from engine.project import Project
+from engine.project.project import Project
 
 __all__ = ["ReportFiles", "build_report"]
 
@@ -44,7 +44,7 @@ def build_report(project: Project, pdf_path: str | Path | None = None,
     # Imported here: matplotlib and reportlab are heavy, and the GUI imports this package
     # for its formatting helpers long before anyone exports a report.
     from engine.report.csv_export import export_csv
-    from engine.report.pdf_report import write_pdf
+    from engine.report.pdf.document import write_pdf
 
     pdf = Path(pdf_path) if pdf_path is not None else project.reports_dir / "report.pdf"
     folder = Path(csv_dir) if csv_dir is not None else project.reports_dir / "csv"

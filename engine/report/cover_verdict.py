@@ -5,11 +5,11 @@ between the chosen model and the diagnosis.
 
 from __future__ import annotations
 
-from engine.finalists import best_baseline
-from engine.project import Project
-from engine.report.formatting import fmt_error, is_number, t
-from engine.report.pdf_compare import points_words
-from engine.project import chosen_run
+from engine.final.finalists import best_baseline
+from engine.project.project import Project
+from engine.words.formatting import fmt_error, is_number, t
+from engine.report.pdf.compare import points_words
+from engine.project.project import chosen_run
 from engine.report.trial_tables import report_summary
 
 

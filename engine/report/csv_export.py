@@ -13,9 +13,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from engine import atomic
-from engine.project import Project
-from engine.report.formatting import t
+from engine.core import atomic
+from engine.project.project import Project
+from engine.words.formatting import t
 from engine.report.prediction_csv import PREDICTION_FILES, export_predictions
 from engine.report.tables import TABLES, all_tables
 
@@ -39,7 +39,7 @@ def export_csv(project: Project, folder: str | Path) -> tuple[Path, ...]:
         path = folder / f"{name}.csv"
         atomic.write_text(path, frame.to_csv(index=False, lineterminator="\n"))
         written.append(path)
-    from engine.error_tags import tags_frame  # the tags of error analysis (step 4)
+    from engine.diagnosis.error_tags import tags_frame  # the tags of error analysis (step 4)
 
     path = folder / "error_tags.csv"
     atomic.write_text(path, tags_frame(project).to_csv(index=False, lineterminator="\n"))

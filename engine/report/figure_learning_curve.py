@@ -16,9 +16,9 @@ from typing import Any
 
 from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
-from engine.learning_curve_view import curve_series, has_curve
+from engine.diagnosis.learning_curve_view import curve_series, has_curve
 from engine.report.figures import FONT, _figure, _finish, _style
-from engine.report.formatting import fmt_count, t
+from engine.words.formatting import fmt_count, t
 
 
 def learning_curve_chart(curve: dict[str, Any] | None,

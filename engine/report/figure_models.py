@@ -18,7 +18,7 @@ from typing import Sequence
 from matplotlib.ticker import FuncFormatter
 
 from engine.report.figures import FONT, _figure, _finish, _style
-from engine.report.formatting import error_is_share, fmt_error, t
+from engine.words.formatting import error_is_share, fmt_error, t
 
 _LOOK = {"baseline": {"color": "0.85", "hatch": ".."},
          "other": {"color": "0.7", "hatch": ""},

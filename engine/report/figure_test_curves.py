@@ -17,9 +17,9 @@ from pathlib import Path
 
 from matplotlib.ticker import FuncFormatter, PercentFormatter
 
-from engine.report.curve_words import classes_to_draw
+from engine.words.curve_words import classes_to_draw
 from engine.report.figures import FONT, _figure, _finish, _style
-from engine.texts import text
+from engine.core.texts import text
 
 _LINES = ("-", "--", ":", "-.")
 _MARKS = ("o", "s", "^", "D", "v", "P", "X", "*")

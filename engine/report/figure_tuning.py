@@ -19,7 +19,7 @@ from typing import Any
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from engine.report.figures import FONT, _figure, _finish, _style
-from engine.report.formatting import error_is_share, t
+from engine.words.formatting import error_is_share, t
 
 _ROUND_MARKERS = ("o", "s", "^", "D", "v", "P")
 

@@ -19,9 +19,9 @@ import pandas as pd
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from engine.atomic import atomic_path
-from engine.report.formatting import fmt_error, step_name, t
-from engine.run_record import RunRecord
+from engine.core.atomic import atomic_path
+from engine.words.formatting import fmt_error, step_name, t
+from engine.project.run_record import RunRecord
 
 DPI = 200
 WIDTH_IN = 6.4

@@ -15,8 +15,8 @@ import math
 
 import pandas as pd
 
-from engine.project import Project
-from engine.report.formatting import is_number
+from engine.project.project import Project
+from engine.words.formatting import is_number
 
 PER_CLASS_COLUMNS = ("class", "precision", "recall", "f1", "support", "roc_auc")
 

@@ -14,10 +14,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from engine import atomic
-from engine.errors import PracticaError
-from engine.project import Project
-from engine.report.formatting import t
+from engine.core import atomic
+from engine.core.errors import PracticaError
+from engine.project.project import Project
+from engine.words.formatting import t
 from engine.report.prediction_tables import empty_table, prediction_run, predictions_table
 
 PREDICTION_FILES = ("predictions_dev", "predictions_test")

@@ -20,10 +20,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from engine.evaluation import to_predictions
-from engine.project import Project
-from engine.reject_option import abstain_mask, confidence_of
-from engine.project import find_run
+from engine.goal.evaluation import to_predictions
+from engine.project.project import Project
+from engine.final.reject_option import abstain_mask, confidence_of
+from engine.project.project import find_run
 
 MAX_PROBABILITY_COLUMNS = 10
 BASE_COLUMNS = ("row", "run", "true_value", "prediction")
@@ -54,10 +54,10 @@ def predictions_table(project: Project, split: str) -> pd.DataFrame:
         VaultLockedError: ``split`` is ``test`` and the vault is locked.
         ProjectError, OSError: the data file or the model cannot be read.
     """
-    from engine.datasets import split_frame, target_values
-    from engine.predictor import load_predictor
-    from engine.preprocess_store import load_preprocessor
-    from engine.usable_model import project_threshold
+    from engine.split.datasets import split_frame, target_values
+    from engine.training.predictor import load_predictor
+    from engine.kinds.preprocess_store import load_preprocessor
+    from engine.use.usable_model import project_threshold
 
     run = find_run(project, prediction_run(project, split))
     if split == "test":

@@ -15,9 +15,9 @@ from typing import Any
 
 import pandas as pd
 
-from engine.project import Project
-from engine.report.formatting import is_number
-from engine.result_tables import error_ladder_table, test_metrics_table
+from engine.project.project import Project
+from engine.words.formatting import is_number
+from engine.words.result_tables import error_ladder_table, test_metrics_table
 from engine.report.per_class_table import per_class_table
 from engine.report.trial_tables import trials_table
 

@@ -1,6 +1,6 @@
 """The tuning search as the report reads it: the study's summary and its trial table.
 
-The summary (``engine.tuning_summary``) is the small JSON file the search keeps beside its
+The summary (``engine.tuning.summary``) is the small JSON file the search keeps beside its
 journal. When trials were added after it was last written (a worker on the command line,
 say), it is rebuilt from the journal for the report without being saved, so the PDF and
 ``trials.csv`` always count every trial. No search at all gives ``None`` and a table with
@@ -16,20 +16,20 @@ from typing import Any
 
 import pandas as pd
 
-from engine.project import Project
-from engine.tuning_summary import read_summary, summary_is_stale
-from engine.tuning_table import COLUMNS, trials_frame
+from engine.project.project import Project
+from engine.tuning.summary import read_summary, summary_is_stale
+from engine.tuning.table import COLUMNS, trials_frame
 
 
 def report_summary(project: Project) -> dict[str, Any] | None:
     """The project's study as plain data, or None when no search was ever started."""
-    from engine.tuning_study import journal_path
+    from engine.tuning.study import journal_path
 
     summary = read_summary(project.root)
     if (journal_path(project.root).is_file() and summary_is_stale(project.root)
             and not (summary or {}).get("storage")):
         try:
-            from engine.tuning_summary import study_summary
+            from engine.tuning.summary import study_summary
 
             summary = study_summary(project.root)
         except Exception:  # noqa: BLE001 - an unreadable journal: keep the saved summary
@@ -40,7 +40,7 @@ def report_summary(project: Project) -> dict[str, Any] | None:
 
 
 def trials_table(project: Project, summary: dict[str, Any] | None = None) -> pd.DataFrame:
-    """One row per trial (``engine.tuning_table.trials_frame``), plus ``after_vault``: True
+    """One row per trial (``engine.tuning.table.trials_frame``), plus ``after_vault``: True
     for a trial whose run was made after the test set was seen."""
     summary = summary if summary is not None else report_summary(project)
     frame = trials_frame(summary)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
 
-from engine.texts import step_help, text
+from engine.core.texts import step_help, text
 from gui.session import ProjectSession
 
 

@@ -12,11 +12,11 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout
 
-from engine.constraints import explain_broken
-from engine.run_choice import feasibility
-from engine.footprint import describe_measured
-from engine.input_coding import data_kind
-from engine.report.formatting import (error_is_share, fmt_count, fmt_error, fmt_number,
+from engine.goal.constraints import explain_broken
+from engine.goal.run_choice import feasibility
+from engine.training.footprint import describe_measured
+from engine.kinds.input_coding import data_kind
+from engine.words.formatting import (error_is_share, fmt_count, fmt_error, fmt_number,
                                       metric_label)
 from gui.live_monitor import LiveMonitor
 from gui.pages.base import StepPage, gui_text

@@ -3,7 +3,7 @@ of their true class they are, whose cells open their examples.
 
 Clicking a cell, or moving to it with the arrow keys and pressing Enter, emits
 ``cell_opened(true_index, predicted_index)``. The counts and shares come from the engine
-(``engine.error_analysis.confusion_cells``); this widget only draws them.
+(``engine.diagnosis.error_analysis.confusion_cells``); this widget only draws them.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from PySide6.QtGui import QBrush, QColor, QFontMetrics
 from PySide6.QtWidgets import (QAbstractItemView, QAbstractScrollArea, QHeaderView,
                                QSizePolicy, QTableWidget, QTableWidgetItem)
 
-from engine.report.formatting import fmt_count, fmt_share
+from engine.words.formatting import fmt_count, fmt_share
 from gui.pages.base import gui_text
 
 RIGHT = QColor("#2f6db5")   # predicted right (the diagonal)

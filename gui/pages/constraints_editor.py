@@ -12,8 +12,8 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QHBoxLayout, QPushButton,
                                QVBoxLayout, QWidget)
 
-from engine.constraints import RESOURCE_QUANTITIES, quantity_label, valid_quantities
-from engine.metrics import METRICS
+from engine.goal.constraints import RESOURCE_QUANTITIES, quantity_label, valid_quantities
+from engine.goal.metrics import METRICS
 from gui.pages.base import gui_text
 from gui.pages.labels import note
 

@@ -2,7 +2,7 @@
 and after the split what the checks of the split found (with buttons for the fixes
 Practica can apply), the rows per set, the classes per set and the vault.
 
-The preview frame is read off the GUI thread (``ThreadCall`` on ``engine.datasets``); the
+The preview frame is read off the GUI thread (``ThreadCall`` on ``engine.split.datasets``); the
 split is the engine's ``split`` job. Nothing here computes on the data.
 """
 
@@ -13,9 +13,9 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QTableView, QVBoxLayout, QWidget
 
-from engine.datasets import source_frame
-from engine.splits import Fractions, default_fractions
-from engine.steps import STALE
+from engine.split.datasets import source_frame
+from engine.split.splits import Fractions, default_fractions
+from engine.app.steps import STALE
 from gui.frame_model import FrameModel, fit_columns
 from gui.pages.base import StepPage, gui_text
 from gui.pages.labels import heading, note

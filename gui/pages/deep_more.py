@@ -14,8 +14,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QAbstractSpinBox, QFileDialog, QFormLayout, QLineEdit,
                                QPushButton, QWidget)
 
-from engine.texts import text
-from engine.train_params import IMBALANCE, OPTIMIZERS, SCHEDULES, TrainParams
+from engine.core.texts import text
+from engine.models.train_params import IMBALANCE, OPTIMIZERS, SCHEDULES, TrainParams
 from gui.pages.base import gui_text
 from gui.pages.setting_rows import (SettingsForm, choice_combo, int_spin, rate_spin, set_value,
                                     value_of)

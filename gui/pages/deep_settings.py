@@ -13,8 +13,8 @@ from PySide6.QtWidgets import (QComboBox, QFormLayout, QGroupBox, QHBoxLayout, Q
                                QToolButton, QVBoxLayout)
 
 from engine.models import zoo
-from engine.report.formatting import fmt_number
-from engine.train_params import TrainParams
+from engine.words.formatting import fmt_number
+from engine.models.train_params import TrainParams
 from gui.pages.base import gui_text
 from gui.pages.deep_more import MoreSettings
 from gui.pages.labels import note

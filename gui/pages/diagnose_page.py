@@ -2,7 +2,7 @@
 advice, and a button for the recommended next training run when Practica can make it.
 
 The ladder, its gaps, the verdict and the move all come from the engine (``diagnose`` job,
-``engine.result_tables.error_ladder_table``, ``engine.next_move.recommended_move``).
+``engine.words.result_tables.error_ladder_table``, ``engine.diagnosis.next_move.recommended_move``).
 """
 
 from __future__ import annotations
@@ -14,14 +14,14 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QComboBox, QGroupBox, QHBoxLayout, QLabel, QPushButton,
                                QTabWidget, QVBoxLayout, QWidget)
 
-from engine.run_choice import best_run, feasibility
-from engine.diagnosis import GAP_OF_VERDICT, gap_label
-from engine.errors import ProjectError
-from engine.next_move import recommended_move
-from engine.report.formatting import fmt_error, fmt_points, fmt_time, is_number
-from engine.project import find_run
-from engine.result_tables import error_ladder_table
-from engine.run_choice import choice_note, why_not_offered
+from engine.goal.run_choice import best_run, feasibility
+from engine.diagnosis.ladder import GAP_OF_VERDICT, gap_label
+from engine.core.errors import ProjectError
+from engine.diagnosis.next_move import recommended_move
+from engine.words.formatting import fmt_error, fmt_points, fmt_time, is_number
+from engine.project.project import find_run
+from engine.words.result_tables import error_ladder_table
+from engine.goal.run_choice import choice_note, why_not_offered
 from gui.pages.base import StepPage, gui_text
 from gui.pages.error_analysis_panel import ErrorAnalysisPanel
 from gui.pages.learning_curve_panel import LearningCurvePanel

@@ -1,8 +1,8 @@
 """The Error analysis tab of the Diagnose page: look at the chosen model's dev mistakes,
 tag them, and see which kind of mistake is worth fixing first.
 
-The button runs the ``error_analysis`` job (``engine.error_analysis``); everything shown is
-read from ``project.error_analysis`` and the tag table from ``engine.error_tags``. Tags are
+The button runs the ``error_analysis`` job (``engine.diagnosis.error_analysis``); everything shown is
+read from ``project.error_analysis`` and the tag table from ``engine.diagnosis.error_tags``. Tags are
 changed through ``session.edit`` (``set_tags``, ``toggle_tag``), like every other edit, so
 the tag table is recomputed by the engine after each one.
 """
@@ -13,10 +13,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (QGroupBox, QHBoxLayout, QPushButton, QVBoxLayout, QWidget)
 
-from engine.error_analysis import analysis_state, cell_count, cell_examples
-from engine.error_tags import (ceiling_words, error_words, project_suggestions, set_tags,
+from engine.diagnosis.error_analysis import analysis_state, cell_count, cell_examples
+from engine.diagnosis.error_tags import (ceiling_words, error_words, project_suggestions, set_tags,
                                tag_table, tags_of, tags_text, toggle_tag)
-from engine.report.formatting import fmt_count, fmt_share, split_name
+from engine.words.formatting import fmt_count, fmt_share, split_name
 from gui.pages.base import gui_text
 from gui.pages.confusion_view import ConfusionView
 from gui.pages.error_examples_table import ExamplesTable

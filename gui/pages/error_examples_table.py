@@ -1,6 +1,6 @@
 """The table of dev mistakes a person reviews and tags (Error analysis tab).
 
-Each line shows one example the engine collected (``engine.error_analysis``): its image as a
+Each line shows one example the engine collected (``engine.diagnosis.error_analysis``): its image as a
 thumbnail, its text, or its feature values; the true and the predicted value, the
 confidence, and a Tags cell the user types into (comma-separated, with completion of the
 suggested tags and the tags in use). Enter or F2 starts typing; Enter keeps the tags; Tab
@@ -17,8 +17,8 @@ from PySide6.QtWidgets import (QAbstractItemDelegate, QAbstractItemView, QComple
                                QHeaderView, QLineEdit, QMenu, QStyledItemDelegate,
                                QTableWidget, QTableWidgetItem)
 
-from engine.error_analysis import case_details, case_line
-from engine.report.formatting import fmt_number, fmt_share
+from engine.diagnosis.error_analysis import case_details, case_line
+from engine.words.formatting import fmt_number, fmt_share
 from gui.pages.base import gui_text
 
 THUMB = 64

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QGroupBox, QLabel, QVBoxLayout
 
-from engine.comparisons import describe_test, fmt_p
-from engine.report.formatting import dash, fmt_error, fmt_value, is_number, metric_label
-from engine.stat_words import role_words
-from engine.texts import text
+from engine.final.comparisons import describe_test, fmt_p
+from engine.words.formatting import dash, fmt_error, fmt_value, is_number, metric_label
+from engine.words.stat_words import role_words
+from engine.core.texts import text
 from gui.pages.base import gui_text
 from gui.pages.labels import note
 from gui.result_table import ResultTable, vault_marked

@@ -2,8 +2,8 @@
 coverage-vs-accuracy curve of refusing when unsure, the per-class table and top-k accuracy
 (or, for a regression, predicted against true and the size of the errors).
 
-Everything shown comes from ``project.final_test["curves"]`` (``engine.test_curves``) and
-the sentences from ``engine.report.curve_words``; the panel only draws. Before the vault is
+Everything shown comes from ``project.final_test["curves"]`` (``engine.final.test_curves``) and
+the sentences from ``engine.words.curve_words``; the panel only draws. Before the vault is
 opened it shows a short note.
 """
 
@@ -15,8 +15,8 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGridLayout, QGroupBox, QVBoxLayout, QWidget
 
-from engine.report import curve_words as words
-from engine.texts import text
+from engine.words import curve_words as words
+from engine.core.texts import text
 from gui.pages.base import gui_text
 from gui.pages.labels import note
 from gui.plot_parts import styled_plot

@@ -3,7 +3,7 @@ top 3 joins the finalists, and which correction for several tests; with what wil
 and the finalists' dev errors.
 
 The box computes nothing: the seeds' time estimate, the ensemble's members and its dev
-scores come from the engine (``engine.seed_repeats``, ``engine.ensemble``); scoring the
+scores come from the engine (``engine.final.seed_repeats``, ``engine.final.ensemble``); scoring the
 ensemble on dev is the ``ensemble`` job.
 """
 
@@ -12,13 +12,13 @@ from __future__ import annotations
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QGroupBox, QSpinBox,
                                QVBoxLayout)
 
-from engine.ensemble import DEFAULT_MEMBERS, ensemble_members, load_ensemble
-from engine.finalists import best_baseline
-from engine.report.formatting import fmt_count, fmt_error
-from engine.stat_words import quantities
-from engine.project import find_run
-from engine.seed_repeats import DEFAULT_SEEDS, MAX_SEEDS, effective_k, estimate_seconds
-from engine.texts import text
+from engine.final.ensemble import DEFAULT_MEMBERS, ensemble_members, load_ensemble
+from engine.final.finalists import best_baseline
+from engine.words.formatting import fmt_count, fmt_error
+from engine.words.stat_words import quantities
+from engine.project.project import find_run
+from engine.final.seed_repeats import DEFAULT_SEEDS, MAX_SEEDS, effective_k, estimate_seconds
+from engine.core.texts import text
 from gui.pages.base import gui_text
 from gui.pages.labels import note
 from gui.result_table import ResultTable, vault_marked

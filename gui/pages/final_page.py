@@ -14,11 +14,11 @@ from __future__ import annotations
 from PySide6.QtWidgets import (QGroupBox, QHBoxLayout, QMessageBox, QPushButton,
                                QVBoxLayout, QWidget)
 
-from engine.report.formatting import (fmt_confidence, fmt_count, fmt_error, fmt_time,
+from engine.words.formatting import (fmt_confidence, fmt_count, fmt_error, fmt_time,
                                       fmt_value, is_number, metric_label)
-from engine.project import find_run
-from engine.result_tables import test_metrics_table
-from engine.stat_words import method_words
+from engine.project.project import find_run
+from engine.words.result_tables import test_metrics_table
+from engine.words.stat_words import method_words
 from gui.pages.base import StepPage, gui_text
 from gui.pages.final_curves_panel import FinalCurvesPanel
 from gui.pages.final_comparisons import ComparisonsBox, SeedSpreadBox

@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QFileDialog, QFrame, QHBoxLayout, QLabel, QListWidget,
                                QListWidgetItem, QPushButton, QVBoxLayout, QWidget)
 
-from engine.samples import SAMPLES
+from engine.data.samples import SAMPLES
 from gui.pages.base import gui_text
 
 _ZONE_STYLE = ("QFrame#dropZone { border: 2px dashed #9aa7b8; border-radius: 6px;"

@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QComboBox, QFileDialog, QGridLayout, QHBoxLayout, QLineEdit,
                                QPushButton, QVBoxLayout, QWidget)
 
-from engine.tasks import TASK_KINDS
+from engine.goal.tasks import TASK_KINDS
 from gui.pages.base import gui_text
 from gui.pages.goal_data_choice import DataChoice, sample_title
 from gui.pages.goal_examples import ExamplesChoice, FolderInfo

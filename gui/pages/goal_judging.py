@@ -13,7 +13,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QGridLayout, QHBoxLayout,
                                QLabel, QVBoxLayout, QWidget)
 
-from engine.metrics import METRICS
+from engine.goal.metrics import METRICS
 from gui.pages.base import gui_text
 from gui.pages.constraints_editor import ConstraintsEditor
 from gui.pages.labels import LABEL_WIDTH, field_label, heading, note, recommended_mark

@@ -5,7 +5,7 @@ With a project open: show its goal and let the user change the metric, the const
 the target error.
 
 Reading the file and suggesting the goal are engine jobs (``check_file``, ``suggest_goal``,
-``new_project``); changes to an open project are quick engine edits (``engine.goal_edit``).
+``new_project``); changes to an open project are quick engine edits (``engine.goal.edit``).
 """
 
 from __future__ import annotations
@@ -14,12 +14,12 @@ from pathlib import Path
 
 from PySide6.QtCore import QEvent
 
-from engine import goal_edit
-from engine.metrics import METRICS, metrics_for
-from engine.samples import SAMPLES
-from engine.texts import text
+from engine.goal import edit as goal_edit
+from engine.goal.metrics import METRICS, metrics_for
+from engine.data.samples import SAMPLES
+from engine.core.texts import text
 from gui.pages.base import StepPage, gui_text
-from engine.project_folders import default_project_folder
+from engine.project.folders import default_project_folder
 from gui.pages.goal_form import GoalForm
 
 

@@ -2,7 +2,7 @@
 
 The user picks the training-set sizes and the draws per size, then starts the
 ``learning_curve`` job. The plot, the table and the answer all come from the engine
-(``project.learning_curve``, ``engine.learning_curve_view``); this panel only shows them.
+(``project.learning_curve``, ``engine.diagnosis.learning_curve_view``); this panel only shows them.
 """
 
 from __future__ import annotations
@@ -12,10 +12,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout,
                                QWidget)
 
-from engine.learning_curve_view import curve_is_current, curve_rows, curve_series, has_curve
-from engine.report.formatting import fmt_count, fmt_time
-from engine.project import find_run
-from engine.texts import text
+from engine.diagnosis.learning_curve_view import curve_is_current, curve_rows, curve_series, has_curve
+from engine.words.formatting import fmt_count, fmt_time
+from engine.project.project import find_run
+from engine.core.texts import text
 from gui.pages.base import gui_text
 from gui.pages.labels import note
 from gui.pages.setting_rows import choice_combo, int_spin

@@ -12,7 +12,7 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (QFileDialog, QFormLayout, QGroupBox, QHBoxLayout, QLabel,
                                QLineEdit, QPushButton, QWidget)
 
-from engine.report.formatting import fmt_time
+from engine.words.formatting import fmt_time
 from gui.pages.base import StepPage, gui_text
 
 

@@ -3,7 +3,7 @@
 learning rate the range test proposes, with a button that puts it into the settings and a
 small plot of the test's curve.
 
-The verdicts, texts and numbers are the engine's (``engine.sanity_checks``); this box only
+The verdicts, texts and numbers are the engine's (``engine.baseline.sanity_checks``); this box only
 shows them. Emits ``use_rate(rate)`` and ``run_requested()``.
 """
 
@@ -17,7 +17,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QGridLayout, QGroupBox, QHBoxLayout, QLabel, QPushButton,
                                QVBoxLayout)
 
-from engine.report.formatting import fmt_number
+from engine.words.formatting import fmt_number
 from gui.pages.base import gui_text
 from gui.pages.labels import note
 from gui.plot_parts import RateAxis, styled_plot

@@ -8,7 +8,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (QDoubleSpinBox, QGridLayout, QHBoxLayout, QLabel, QPushButton,
                                QSpinBox, QVBoxLayout, QWidget)
 
-from engine.splits import SPLITS, Fractions
+from engine.split.splits import SPLITS, Fractions
 from gui.pages.base import gui_text
 from gui.pages.labels import note, recommended_mark, set_role
 

@@ -11,7 +11,7 @@ from PySide6.QtGui import QColor, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import (QAbstractItemView, QFrame, QHBoxLayout, QHeaderView, QLabel,
                                QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
-from engine.splits import SPLITS
+from engine.split.splits import SPLITS
 from gui.pages.base import gui_text
 from gui.pages.labels import heading, note
 

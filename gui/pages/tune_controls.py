@@ -14,10 +14,10 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (QComboBox, QGridLayout, QGroupBox, QHBoxLayout, QLabel,
                                QPushButton, QSpinBox, QVBoxLayout)
 
-from engine.report.formatting import fmt_count
-from engine.tuning_objective import TuningBudget
-from engine.tuning_space import SearchSpace, grid_size
-from engine.tuning_study import PRUNERS, SAMPLERS, TuningSettings
+from engine.words.formatting import fmt_count
+from engine.tuning.objective import TuningBudget
+from engine.tuning.space import SearchSpace, grid_size
+from engine.tuning.study import PRUNERS, SAMPLERS, TuningSettings
 from gui.pages.base import gui_text
 from gui.pages.labels import note
 from gui.pages.setting_rows import int_spin

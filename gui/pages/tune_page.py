@@ -4,7 +4,7 @@ a trial.
 The user edits the ranges (``tune_space_editor``), the method and budget
 (``tune_controls``) and starts the ``tune`` job; the engine runs the trials (in helper
 processes too) and rewrites ``tuning/summary.json`` after each one. The page reads that
-summary (``engine.tuning_summary.read_summary``) when a trial ends and every 2 s while the
+summary (``engine.tuning.summary.read_summary``) when a trial ends and every 2 s while the
 search runs, and shows it in the trial table and plots (``tune_results``). "Zoom in" loads
 the engine's narrowed ranges for a finer round; "Use this trial" reads the trial's error
 ladder (``diagnose`` job, which makes it the chosen model) and moves to the Diagnose step.
@@ -19,13 +19,13 @@ from pathlib import Path
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QFileDialog, QWidget
 
-from engine.input_coding import data_kind
-from engine.jobs import StageStarted, TrialEnded
-from engine.report.formatting import fmt_error, metric_label
-from engine.project import find_run
-from engine.tuning_study import journal_path
-from engine.tuning_summary import read_summary, summary_is_stale
-from engine.tuning_table import write_trials_csv
+from engine.kinds.input_coding import data_kind
+from engine.core.jobs import StageStarted, TrialEnded
+from engine.words.formatting import fmt_error, metric_label
+from engine.project.project import find_run
+from engine.tuning.study import journal_path
+from engine.tuning.summary import read_summary, summary_is_stale
+from engine.tuning.table import write_trials_csv
 from gui.pages.base import StepPage, gui_text
 from gui.pages.deep_settings import kind_name
 from gui.pages.labels import note

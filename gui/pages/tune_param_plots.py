@@ -14,7 +14,7 @@ import math
 import pyqtgraph as pg
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from engine.report.formatting import error_is_share, fmt_number
+from engine.words.formatting import error_is_share, fmt_number
 from gui.pages.labels import note
 from gui.pages.tune_plots import (BEST, BROKEN, PLOT_SIZE, PRUNED, ErrorAxis, rt,
                                   round_colour)

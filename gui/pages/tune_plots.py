@@ -5,7 +5,7 @@ with the best-so-far line (of trials that meet every limit) in the colour of the
 set it; trials that break a limit are red crosses, trials stopped early grey dots at their
 last epoch. ``ImportancePlot`` draws each setting's share of the differences in dev error
 (Optuna's importance evaluator, run by the engine). Everything drawn comes from the summary
-(``engine.tuning_summary``); the shared colours and the error axis live here too.
+(``engine.tuning.summary``); the shared colours and the error axis live here too.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import math
 import pyqtgraph as pg
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from engine.report.formatting import error_is_share, fmt_share
+from engine.words.formatting import error_is_share, fmt_share
 from gui.pages.base import gui_text
 from gui.pages.labels import note
 from gui.pages.tune_range_row import param_label

@@ -1,6 +1,6 @@
 """One row of the Tune page's ranges editor: a hyperparameter searched or fixed.
 
-``RangeRow`` holds the widgets of one ``engine.tuning_space.ParamRange`` (search tick box,
+``RangeRow`` holds the widgets of one ``engine.tuning.space.ParamRange`` (search tick box,
 from / to, log or linear scale, choices or fixed value), loads a range into them and reads
 them back as a ``ParamRange`` with the problems of what the user typed, in plain words.
 A setting the study already searched keeps its scale and its choices (Optuna cannot change
@@ -14,9 +14,9 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QLineEdit, QWidget
 
-from engine.report.formatting import fmt_number
-from engine.texts import text
-from engine.tuning_space import ParamRange
+from engine.words.formatting import fmt_number
+from engine.core.texts import text
+from engine.tuning.space import ParamRange
 from gui.pages.base import gui_text
 
 INVALID = "QLineEdit { border: 1px solid #c62828; background: #fff3f3; }"

@@ -3,7 +3,7 @@ and the "Use this trial" and CSV buttons, the optimization history, the settings
 side (parallel coordinates), their importance, the score against one setting, and the live
 curves of the trial training now.
 
-``TuneResults`` shows a summary (``engine.tuning_summary``) in every view and says whether
+``TuneResults`` shows a summary (``engine.tuning.summary``) in every view and says whether
 the selected trial can be used (finished and within every limit of the goal); the page
 runs the jobs behind its buttons.
 """
@@ -13,7 +13,7 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QTabWidget, QVBoxLayout, QWidget
 
-from engine.report.formatting import fmt_error
+from engine.words.formatting import fmt_error
 from gui.live_monitor import LiveMonitor
 from gui.pages.labels import note
 from gui.pages.tune_param_plots import ParallelPlot, ScorePlot

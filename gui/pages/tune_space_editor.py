@@ -14,7 +14,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QGridLayout, QGroupBox, QHBoxLayout, QLabel, QPushButton,
                                QVBoxLayout, QWidget)
 
-from engine.tuning_space import ParamRange, SearchSpace
+from engine.tuning.space import ParamRange, SearchSpace
 from gui.pages.base import gui_text
 from gui.pages.labels import note
 from gui.pages.tune_range_row import RangeRow

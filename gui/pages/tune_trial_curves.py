@@ -14,8 +14,8 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
-from engine.errors import ProjectError
-from engine.report.formatting import error_is_share
+from engine.core.errors import ProjectError
+from engine.words.formatting import error_is_share
 from gui.pages.tune_plots import ErrorAxis, LegendStrip, round_colour, rt
 from gui.pages.tune_trials_table import shown_number
 from gui.plot_parts import styled_plot

@@ -1,6 +1,6 @@
 """The sortable table of a study's trials on the Tune page.
 
-One row per trial of the summary (``engine.tuning_summary``): number, round, state, dev
+One row per trial of the summary (``engine.tuning.summary``): number, round, state, dev
 error, whether it meets the goal's limits (and which it breaks), epochs, seconds, then one
 column per searched setting. Cells show text formatted by the engine's report helpers and
 sort by the value behind them; the best trial that meets every limit is bold and starred.
@@ -16,7 +16,7 @@ from PySide6.QtCore import (QAbstractTableModel, QModelIndex, QSortFilterProxyMo
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QAbstractItemView, QTableView
 
-from engine.report.formatting import fmt_error, fmt_number, is_number
+from engine.words.formatting import fmt_error, fmt_number, is_number
 from gui.pages.base import gui_text
 from gui.pages.tune_range_row import param_label
 from gui.result_table import vault_marked, vault_tip

@@ -15,9 +15,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QFileDialog, QGroupBox, QHBoxLayout, QLabel, QLineEdit,
                                QPushButton, QSizePolicy, QVBoxLayout)
 
-from engine.errors import PracticaError
-from engine.report.formatting import fmt_error, fmt_time, fmt_value, metric_label
-from engine.project import chosen_run
+from engine.core.errors import PracticaError
+from engine.words.formatting import fmt_error, fmt_time, fmt_value, metric_label
+from engine.project.project import chosen_run
 from gui.pages.base import StepPage, gui_text
 from gui.pages.labels import note, set_role
 from gui.pages.use_export_box import ExportBox
@@ -121,7 +121,7 @@ class UsePage(StepPage):
         """Copy the predictions file to where the user says (an engine call, atomic)."""
         if not self._result:
             return
-        from engine.prediction_job import copy_predictions
+        from engine.use.prediction_job import copy_predictions
 
         start = str(Path.home() / Path(self._result["out"]).name)
         path, _filter = QFileDialog.getSaveFileName(self, gui_text("use.save_dialog"), start,

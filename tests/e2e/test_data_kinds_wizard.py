@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit, QListWidget
 
 from engine.models import zoo
-from engine.samples import SAMPLES
+from engine.data.samples import SAMPLES
 from tests.e2e.test_wizard import LONG, _go, _run_and_wait
 from tests.gui.conftest import save_screenshot
 

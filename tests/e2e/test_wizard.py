@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QApplication, QComboBox, QLineEdit, QListWidget, QMessageBox, QPushButton,
                                QSpinBox, QTableWidget, QTabWidget)
 
-from engine.steps import STEPS
+from engine.app.steps import STEPS
 from tests.gui.conftest import save_screenshot
 
 LONG = 240_000
@@ -177,7 +177,7 @@ def test_wizard_from_goal_to_report(qtbot, tmp_path, engine_runner, monkeypatch)
     assert not window.session.dirty
 
     # 8 Use the model: predictions for new rows (a few rows without the answer column).
-    from engine.samples import SAMPLES
+    from engine.data.samples import SAMPLES
 
     sample = next(s for s in SAMPLES.values() if s.path.name == "breast_cancer.csv")
     new_rows = tmp_path / "new_patients.csv"

@@ -40,8 +40,8 @@ def warm_parent():
 def split_template(tmp_path_factory) -> Path:
     """A project with its goal set and its rows split, made once per test module; tests
     work on copies of it."""
-    from engine.goal_setup import GoalChoice, new_project
-    from engine.split_step import split_project
+    from engine.goal.step import GoalChoice, new_project
+    from engine.split.step import split_project
     from tests.conftest import make_mixed_frame
 
     base = tmp_path_factory.mktemp("template")

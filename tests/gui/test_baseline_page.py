@@ -11,12 +11,12 @@ from PySide6.QtWidgets import (QAbstractSpinBox, QApplication, QComboBox, QDoubl
                                QFileDialog, QLabel, QLineEdit, QPushButton, QSpinBox,
                                QToolButton)
 
-from engine.run_choice import feasibility
-from engine.goal_edit import set_constraints
+from engine.goal.run_choice import feasibility
+from engine.goal.edit import set_constraints
 from engine.models import zoo
-from engine.report.formatting import fmt_error
-from engine.sanity_result import CheckResult, LrRangeResult
-from engine.train_params import TrainParams
+from engine.words.formatting import fmt_error
+from engine.baseline.sanity_result import CheckResult, LrRangeResult
+from engine.models.train_params import TrainParams
 from gui.live_monitor import LiveMonitor
 from gui.pages.baseline_page import BaselinePage
 from gui.pages.deep_settings import DeepSettings
@@ -76,7 +76,7 @@ def idle_after_resume_check(qtbot, runner, jobs):
 
 
 def sanity_report(passed_overfit=True, rate=0.0031):
-    """A report shaped as ``engine.sanity_checks.SanityReport.to_dict`` writes it."""
+    """A report shaped as ``engine.baseline.sanity_checks.SanityReport.to_dict`` writes it."""
     rates = np.geomspace(1e-6, 1.0, 60)
     losses = 0.7 - 0.4 / (1 + np.exp(-(np.log10(rates) + 3.5) * 3))
     losses[rates > 0.05] = 0.3 + (np.log10(rates[rates > 0.05]) + 1.3) * 2

@@ -22,8 +22,8 @@ import time
 from PySide6.QtCore import QElapsedTimer, QTimer
 from PySide6.QtWidgets import QPushButton, QTableView
 
-from engine.jobs import Progress
-from engine.texts import text
+from engine.core.jobs import Progress
+from engine.core.texts import text
 from gui.main_window import MainWindow
 from tests.conftest import make_mixed_frame
 from tests.gui.page_helpers import JOB_TIMEOUT, child, click, set_folder

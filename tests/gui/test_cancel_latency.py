@@ -16,9 +16,9 @@ import time
 
 import pytest
 
-from engine.jobs import BatchEnded, EpochEnded, Progress, StageStarted, TrialEnded
-from engine.project import open_project
-from engine.texts import text
+from engine.core.jobs import BatchEnded, EpochEnded, Progress, StageStarted, TrialEnded
+from engine.project.project import open_project
+from engine.core.texts import text
 from gui.jobs import JobRunner
 from tests.conftest import make_mixed_frame
 
@@ -56,9 +56,9 @@ def slow_setup(tmp_path_factory, engine_runner):
     """A split project with a chosen Keras run (3000 rows), a big file of the same columns
     for prediction, and a big project (not split yet) for the check and split jobs. The run
     is trained in the engine process, which has Keras loaded already."""
-    from engine.diagnose_step import diagnose_project
-    from engine.goal_setup import GoalChoice, new_project
-    from engine.split_step import split_project
+    from engine.diagnosis.step import diagnose_project
+    from engine.goal.step import GoalChoice, new_project
+    from engine.split.step import split_project
 
     root = tmp_path_factory.mktemp("cancel")
     small = root / "rows.csv"
@@ -101,7 +101,7 @@ def _batch_after_an_epoch():
 
 
 def _tuning_space(project_dir):
-    from engine.tuning_space import ParamRange, default_space
+    from engine.tuning.space import ParamRange, default_space
 
     space = default_space(open_project(project_dir), "mlp")
     for name, value in (("width", 8), ("depth", 1), ("batch_size", 16), ("dropout", 0.0),

@@ -7,11 +7,11 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QApplication, QDoubleSpinBox, QLabel, QPushButton, QSpinBox,
                                QTableView, QTableWidget)
 
-from engine.goal_setup import GoalChoice, new_project
-from engine.project import open_project
-from engine.samples import SAMPLES
-from engine.split_step import split_project
-from engine.vault import open_vault
+from engine.goal.step import GoalChoice, new_project
+from engine.project.project import open_project
+from engine.data.samples import SAMPLES
+from engine.split.step import split_project
+from engine.project.vault import open_vault
 from gui.pages.data_page import DataPage
 from gui.pages.goal_page import GoalPage
 from tests.gui.page_helpers import (JOB_TIMEOUT, child, click, create_from_sample, make_page,

@@ -3,11 +3,11 @@
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QLabel, QPushButton
 
-from engine.run_choice import best_run
-from engine.goal_edit import set_target_error
-from engine.next_move import recommended_move
-from engine.report.formatting import fmt_error
-from engine.texts import text
+from engine.goal.run_choice import best_run
+from engine.goal.edit import set_target_error
+from engine.diagnosis.next_move import recommended_move
+from engine.words.formatting import fmt_error
+from engine.core.texts import text
 from gui.pages.diagnose_page import DiagnosePage
 from gui.result_table import ResultTable
 from gui.session import ProjectSession

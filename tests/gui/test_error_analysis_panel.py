@@ -7,13 +7,13 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QAbstractItemView, QApplication, QLabel, QLineEdit,
                                QPushButton)
 
-from engine.diagnose_step import diagnose_project
-from engine.error_analysis import cell_examples
-from engine.error_tags import tag_table
-from engine.project import open_project
-from engine.report.formatting import fmt_count, fmt_share
-from engine.texts import text
-from engine.training import TrainingSpec, run_training
+from engine.diagnosis.step import diagnose_project
+from engine.diagnosis.error_analysis import cell_examples
+from engine.diagnosis.error_tags import tag_table
+from engine.project.project import open_project
+from engine.words.formatting import fmt_count, fmt_share
+from engine.core.texts import text
+from engine.training.job import TrainingSpec, run_training
 from gui.pages.confusion_view import ConfusionView
 from gui.pages.diagnose_page import DiagnosePage
 from gui.pages.error_analysis_panel import ErrorAnalysisPanel
@@ -139,9 +139,9 @@ def test_collect_tag_by_typing_save_and_open_a_cell(qtbot, engine_runner, split_
 
 
 def test_digits_sample_shows_thumbnails(qtbot, engine_runner, tmp_path):
-    from engine.goal_setup import GoalChoice, new_project
-    from engine.samples import SAMPLES
-    from engine.split_step import split_project
+    from engine.goal.step import GoalChoice, new_project
+    from engine.data.samples import SAMPLES
+    from engine.split.step import split_project
 
     folder = SAMPLES["digits"].path  # the bundled folder
     project = new_project(tmp_path / "digits", GoalChoice(data=str(folder), target=None))

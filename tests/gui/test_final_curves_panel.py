@@ -5,14 +5,14 @@ import numpy as np
 import pytest
 from PySide6.QtWidgets import QLabel
 
-from engine.diagnose_step import diagnose_project
-from engine.final_test import run_final_test
-from engine.goal_setup import GoalChoice, new_project
-from engine.project import open_project
-from engine.report import curve_words
-from engine.samples import SAMPLES
-from engine.split_step import split_project
-from engine.training import TrainingSpec, run_training
+from engine.diagnosis.step import diagnose_project
+from engine.final.step import run_final_test
+from engine.goal.step import GoalChoice, new_project
+from engine.project.project import open_project
+from engine.words import curve_words
+from engine.data.samples import SAMPLES
+from engine.split.step import split_project
+from engine.training.job import TrainingSpec, run_training
 from gui.pages.final_curves_panel import FinalCurvesPanel
 from gui.result_table import ResultTable
 from tests.gui.page_helpers import session, shot  # noqa: F401  (fixture)

@@ -3,11 +3,11 @@
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QMessageBox, QPushButton, QSpinBox
 
-from engine.comparisons import describe_test
-from engine.ensemble import load_ensemble
-from engine.report.formatting import fmt_error, fmt_value
-from engine.stat_words import method_words
-from engine.texts import text
+from engine.final.comparisons import describe_test
+from engine.final.ensemble import load_ensemble
+from engine.words.formatting import fmt_error, fmt_value
+from engine.words.stat_words import method_words
+from engine.core.texts import text
 from gui.pages.baseline_page import BaselinePage
 from gui.pages.final_page import FinalTestPage
 from gui.result_table import ResultTable

@@ -9,8 +9,8 @@ from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (QApplication, QCheckBox, QComboBox, QDoubleSpinBox,
                                QFileDialog, QLabel, QListWidget, QPushButton)
 
-from engine.goal_setup import GoalChoice, new_project
-from engine.samples import SAMPLES
+from engine.goal.step import GoalChoice, new_project
+from engine.data.samples import SAMPLES
 from tests.gui.page_helpers import (JOB_TIMEOUT, child, choose, click, make_page, pick_sample,
                                     session, set_folder, shot, tab_walk,
                                     wait_for_suggestion)

@@ -2,8 +2,8 @@
 
 import pytest
 
-from engine.jobs import EpochEnded
-from engine.samples import SAMPLES
+from engine.core.jobs import EpochEnded
+from engine.data.samples import SAMPLES
 from gui.jobs import JobRunner
 
 

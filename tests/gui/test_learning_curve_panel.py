@@ -2,9 +2,9 @@
 
 from PySide6.QtWidgets import QComboBox, QLabel, QPushButton, QSpinBox, QTabWidget
 
-from engine.goal_edit import set_target_error
-from engine.learning_curve_view import curve_rows, curve_series
-from engine.texts import text
+from engine.goal.edit import set_target_error
+from engine.diagnosis.learning_curve_view import curve_rows, curve_series
+from engine.core.texts import text
 from gui.pages.diagnose_page import DiagnosePage
 from gui.pages.learning_curve_panel import LearningCurvePanel
 from gui.result_table import ResultTable

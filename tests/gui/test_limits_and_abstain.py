@@ -9,11 +9,11 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QApplication, QCheckBox, QComboBox, QDoubleSpinBox, QLabel,
                                QPushButton)
 
-from engine.goal_edit import set_constraints
-from engine.goal_setup import GoalChoice, new_project
-from engine.project import open_project
-from engine.samples import SAMPLES
-from engine.training import TrainingSpec, run_training
+from engine.goal.edit import set_constraints
+from engine.goal.step import GoalChoice, new_project
+from engine.project.project import open_project
+from engine.data.samples import SAMPLES
+from engine.training.job import TrainingSpec, run_training
 from gui.pages.baseline_page import BaselinePage
 from gui.pages.diagnose_page import DiagnosePage
 from gui.result_table import ResultTable

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from engine.jobs import AlertRaised, BatchEnded, EpochEnded, RunFinished, StageStarted
+from engine.core.jobs import AlertRaised, BatchEnded, EpochEnded, RunFinished, StageStarted
 from gui.jobs import JobRunner
 from gui.live_monitor import LiveMonitor
 

@@ -7,9 +7,9 @@ import sys
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
-from engine.goal_edit import set_metric
-from engine.samples import SAMPLES
-from engine.steps import STEPS
+from engine.goal.edit import set_metric
+from engine.data.samples import SAMPLES
+from engine.app.steps import STEPS
 
 
 def test_window_shows_before_the_pages_and_tensorflow(qtbot, engine_runner):

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from PySide6.QtGui import QImage
 
-from engine.jobs import BatchEnded, FiltersSampled, RunFinished, TelemetrySampled
+from engine.core.jobs import BatchEnded, FiltersSampled, RunFinished, TelemetrySampled
 from gui.jobs import JobRunner
 from gui.live_monitor import LiveMonitor
 from gui.telemetry_panels import (FiltersPanel, GradientPanel, UnitsPanel, UpdateRatioPanel,

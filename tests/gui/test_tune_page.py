@@ -8,11 +8,11 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QFileDialog, QWidget
 
-from engine.jobs import TrialEnded
-from engine.report.formatting import fmt_error
-from engine.texts import text
-from engine.tuning_space import SearchSpace, default_space
-from engine.tuning_table import trials_frame
+from engine.core.jobs import TrialEnded
+from engine.words.formatting import fmt_error
+from engine.core.texts import text
+from engine.tuning.space import SearchSpace, default_space
+from engine.tuning.table import trials_frame
 from gui.pages.tune_space_editor import SpaceEditor
 from tests.gui.conftest import save_screenshot
 from tests.gui.page_helpers import choose, click, job_done
@@ -269,7 +269,7 @@ def test_a_search_from_the_page_fills_the_table_and_hands_on_a_trial(
 
 
 def test_the_live_monitor_keeps_a_trials_curves_when_a_trial_without_run_ends(qtbot):
-    from engine.jobs import EpochEnded
+    from engine.core.jobs import EpochEnded
     from gui.jobs import JobRunner
     from gui.live_monitor import LiveMonitor
 

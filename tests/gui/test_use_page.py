@@ -7,9 +7,9 @@ import pandas as pd
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QGroupBox, QLabel, QLineEdit, QPushButton
 
-from engine.datasets import split_frame
-from engine.goal_edit import set_abstain_accuracy
-from engine.prediction import predict_file
+from engine.split.datasets import split_frame
+from engine.goal.edit import set_abstain_accuracy
+from engine.use.prediction import predict_file
 from gui.pages.use_page import UsePage
 from gui.result_table import ResultTable
 from gui.session import ProjectSession

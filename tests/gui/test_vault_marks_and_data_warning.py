@@ -7,10 +7,10 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QLabel
 
-from engine.project import open_project
-from engine.texts import text
-from engine.training import TrainingSpec, run_training
-from engine.vault import open_vault
+from engine.project.project import open_project
+from engine.core.texts import text
+from engine.training.job import TrainingSpec, run_training
+from engine.project.vault import open_vault
 from gui.session import ProjectSession
 from tests.gui.conftest import save_screenshot
 

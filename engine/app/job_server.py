@@ -1,0 +1,121 @@
+"""The engine process: runs one job at a time for the GUI and streams its events back.
+
+The GUI starts ``serve`` in a spawned child process. The child applies the Keras backend and
+thread settings before Keras is ever imported, imports it once, says it is ready (with the
+backend and the training device), then answers job requests until told to stop. Messages
+are plain dicts over a ``multiprocessing`` pipe:
+
+    request  {"id": 3, "job": "train", "args": {...}}   or   {"stop": True}
+    replies  {"kind": "ready", "backend": ..., "device": ...}
+             {"kind": "events", "id": 3, "events": [event dicts]}   (batched, ~20 per s)
+             {"kind": "result", "id": 3, "result": {...}}
+             {"kind": "error", "id": 3, "message": "...", "details": "...", "user": bool}
+             {"kind": "cancelled", "id": 3}
+
+A job's cancel token is a ``multiprocessing.Event`` the GUI sets. Jobs look at it between
+batches, read chunks, checks and trials; a job in a phase that cannot (a model being traced,
+a report's PDF, one long library call) is killed with the whole process by the GUI 0.6 s
+after Cancel and the process restarts (``gui.jobs.JobRunner``), so the user has control
+back within a second. Everything a job finished is already on disk, written atomically; a
+job about to write sends a ``StageStarted`` with stage ``saving`` (a stopping fit sends
+``stopping``) and is then let finish its writes.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+import traceback
+from typing import Any
+
+from engine.core.errors import JobCancelled, PracticaError
+from engine.core.jobs import BatchEnded, Event, TelemetrySampled
+from engine.core.texts import text
+
+FLUSH_SECONDS = 0.05
+FREQUENT = (BatchEnded, TelemetrySampled)
+
+
+def apply_settings(settings: dict[str, Any]) -> None:
+    """Backend and thread pools, set before Keras is imported."""
+    if settings.get("backend"):
+        os.environ["KERAS_BACKEND"] = str(settings["backend"])
+    threads = settings.get("threads")
+    if threads:
+        for name in ("TF_NUM_INTRAOP_THREADS", "OMP_NUM_THREADS"):
+            os.environ[name] = str(threads)
+        os.environ["TF_NUM_INTEROP_THREADS"] = "2"
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+
+class EventSender:
+    """Sends events of one job, batching the frequent ones (batch ends, telemetry samples)
+    every 50 ms."""
+
+    def __init__(self, conn, job_id: int) -> None:
+        self.conn = conn
+        self.job_id = job_id
+        self.buffer: list[dict] = []
+        self.last = time.monotonic()
+
+    def __call__(self, event: Event) -> None:
+        self.buffer.append(event.to_dict())
+        now = time.monotonic()
+        if not isinstance(event, FREQUENT) or now - self.last >= FLUSH_SECONDS:
+            self.flush(now)
+
+    def flush(self, now: float | None = None) -> None:
+        if self.buffer:
+            self.conn.send({"kind": "events", "id": self.job_id, "events": self.buffer})
+            self.buffer = []
+        self.last = time.monotonic() if now is None else now
+
+
+def run_one(conn, request: dict, cancel) -> None:
+    """Run one job request and send its events and its outcome."""
+    from engine.app.job_catalog import JOBS
+
+    job_id = request.get("id", 0)
+    sender = EventSender(conn, job_id)
+    try:
+        job = JOBS[request["job"]]
+        result = job(dict(request.get("args") or {}), sender, cancel)
+        sender.flush()
+        if cancel.is_set() and request["job"] not in ("report",):
+            conn.send({"kind": "cancelled", "id": job_id, "result": result})
+        else:
+            conn.send({"kind": "result", "id": job_id, "result": result})
+    except JobCancelled:
+        sender.flush()
+        conn.send({"kind": "cancelled", "id": job_id, "result": None})
+    except PracticaError as exc:
+        sender.flush()
+        conn.send({"kind": "error", "id": job_id, "message": str(exc), "details": "",
+                   "user": True})
+    except Exception as exc:  # noqa: BLE001 - reported to the GUI, never lost
+        sender.flush()
+        conn.send({"kind": "error", "id": job_id, "user": False,
+                   "message": text("engine.internal_error", problem=type(exc).__name__),
+                   "details": traceback.format_exc()})
+
+
+def serve(conn, cancel, settings: dict[str, Any] | None = None) -> None:
+    """The child process' main loop (target of ``multiprocessing.Process``)."""
+    apply_settings(settings or {})
+    from engine.core.backend import backend_name, training_device
+
+    try:
+        conn.send({"kind": "ready", "backend": backend_name(), "device": training_device(),
+                   "pid": os.getpid()})
+    except Exception as exc:  # noqa: BLE001
+        conn.send({"kind": "ready", "backend": "unavailable", "device": "none",
+                   "pid": os.getpid(), "problem": str(exc)})
+    while True:
+        try:
+            request = conn.recv()
+        except (EOFError, OSError):
+            return
+        if request.get("stop"):
+            return
+        cancel.clear()
+        run_one(conn, request, cancel)

@@ -1,0 +1,90 @@
+"""The whole workflow, step by step, as the CLI and the demo run it headless.
+
+``run_until(project, step)`` does every step that is not done yet, up to ``step``, in the
+methodology's order: split, baseline, diagnose, tune (only with a budget), test (opens the
+vault), report.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from engine.baseline.step import run_baselines
+from engine.diagnosis.step import diagnose_project
+from engine.diagnosis.error_analysis import analyse_errors
+from engine.core.errors import ProjectError
+from engine.final.step import run_final_test
+from engine.diagnosis.learning_curve import draw_learning_curve
+from engine.core.jobs import NEVER, CancelFlag, ProgressFn, ignore
+from engine.project.project import Project
+from engine.split.step import split_project
+from engine.app.steps import LOCKED, step_states
+from engine.core.texts import text
+from engine.tuning.step import TuneRequest, tune_project, tuning_done
+
+STEPS = ("split", "baseline", "diagnose", "tune", "test", "report")
+LEARNING_CURVE_SEEDS = 2  # headless runs draw fewer fits per size than the GUI's default 3
+
+
+def run_until(project: Project, until: str, progress: ProgressFn = ignore,
+              cancel: CancelFlag = NEVER, deep_params: dict | None = None,
+              pdf: Path | None = None, csv_dir: Path | None = None,
+              deep_kind: str | None = None, seeds: int = 5, ensemble: bool = False,
+              correction: str = "holm", tune: TuneRequest | None = None) -> list[str]:
+    """Run the steps up to and including ``until``; return the steps that were run.
+
+    ``deep_params``/``deep_kind``: settings and family of the baseline's deep model.
+    ``seeds``, ``ensemble``, ``correction``: how the final test is made (see
+    ``engine.final.step.run_final_test``). ``tune``: the search's budget; without one the
+    tune step is skipped (asking to stop at it without one is an error).
+    """
+    if until not in STEPS:
+        raise ProjectError(text("workflow.bad_step", step=until, steps=", ".join(STEPS)))
+    if project.goal is None:
+        raise ProjectError(text("project.no_goal"))
+    tune = tune or TuneRequest()
+    if until == "tune" and not tune.has_budget and not tuning_done(project):
+        raise ProjectError(text("tuning.no_budget"))
+    done: list[str] = []
+    for step in STEPS[: STEPS.index(until) + 1]:
+        if cancel.is_set():
+            break
+        if step == "split" and project.split is None:
+            split_project(project)
+        elif step == "baseline" and not any(r.status == "finished" for r in project.runs):
+            _stop_at_blockers(project)
+            run_baselines(project, progress, cancel, deep_params, deep_kind)
+        elif step == "diagnose" and project.diagnosis is None:
+            diagnose_project(project)
+            _look_closer(project, progress, cancel, deep_params)
+        elif step == "tune" and tune.has_budget and not tuning_done(project):
+            if tune_project(project, tune, progress, cancel):
+                _look_closer(project, progress, cancel, deep_params)
+        elif step == "test" and project.final_test is None:
+            run_final_test(project, progress, cancel, seeds=seeds, ensemble=ensemble,
+                           correction=correction)
+        elif step == "report":
+            from engine.report.step import export_report
+
+            export_report(project, pdf=pdf, csv_dir=csv_dir)
+        else:
+            continue
+        done.append(step)
+    return done
+
+
+def _look_closer(project: Project, progress: ProgressFn, cancel: CancelFlag,
+                 deep_params: dict | None) -> None:
+    """Error analysis and learning curves of the chosen model."""
+    analyse_errors(project, progress, cancel)
+    draw_learning_curve(project, seeds=LEARNING_CURVE_SEEDS,
+                        max_epochs=(deep_params or {}).get("epochs"),
+                        progress=progress, cancel=cancel)
+
+
+def _stop_at_blockers(project: Project) -> None:
+    """Refuse to train while the checks of the split found something that must be fixed."""
+    state = step_states(project)["baseline"]
+    if state.state == LOCKED:
+        raise ProjectError(text("workflow.blocked", reason=state.reason,
+                                folder=project.root))

@@ -1,0 +1,97 @@
+"""Bundled sample data sets under ``resources/samples/``: tables and digit images made from
+data scikit-learn ships, and generated texts and sequences (``engine.data.sample_builders``).
+
+They let a person try every data kind offline with no file of their own. ``write_sample``
+makes a sample again (a test checks the bundled copies still match).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from sklearn import datasets
+
+from engine.data import sample_builders
+from engine.core.texts import RESOURCES
+
+SAMPLES_DIR = RESOURCES / "samples"
+
+
+@dataclass(frozen=True)
+class Sample:
+    """A bundled data set; ``file`` is a folder for images. ``data_kind``,
+    ``text_column`` and ``sequence`` say how to read it (see ``engine.goal.step``)."""
+
+    name: str
+    file: str
+    target: str | None
+    task: str
+    description: str
+    data_kind: str = "table"
+    text_column: str | None = None
+    sequence: dict | None = None
+
+    @property
+    def path(self) -> Path:
+        return SAMPLES_DIR / self.file
+
+
+SAMPLES = {
+    s.name: s for s in (
+        Sample("breast_cancer", "breast_cancer.csv", "diagnosis", "binary",
+               "569 breast tissue samples described by 30 measurements; "
+               "predict whether the tumour is malignant or benign."),
+        Sample("wine", "wine.csv", "cultivar", "multiclass",
+               "178 wines described by 13 chemical measurements; "
+               "predict which of three growers made each one."),
+        Sample("diabetes", "diabetes.csv", "progression", "regression",
+               "442 diabetes patients described by 10 measurements; "
+               "predict how far the disease progressed one year later."),
+        Sample("digits", "digits", None, "multiclass",
+               "1,797 scanned handwritten digits (8 x 8 pixels), one folder per digit; "
+               "predict which digit each image shows.", data_kind="images"),
+        Sample("support_messages", "support_messages.csv", "topic", "multiclass",
+               "900 short messages to a support desk (generated); predict their topic "
+               "from the words.", data_kind="text", text_column="message"),
+        Sample("vibration", "vibration.csv", "state", "multiclass",
+               "600 vibration signals of a machine, 64 readings each (generated); "
+               "predict whether it runs normally, is unbalanced or has a worn bearing.",
+               data_kind="sequence", sequence={"format": "wide"}),
+    )
+}
+DEMO_SAMPLE = "breast_cancer"
+
+
+def sample_frame(name: str) -> pd.DataFrame:
+    """The sample ``name`` built from scikit-learn's copy of the data."""
+    if name == "breast_cancer":
+        raw = datasets.load_breast_cancer(as_frame=True)
+        frame = raw.data.copy()
+        frame["diagnosis"] = np.array(raw.target_names)[raw.target]
+    elif name == "wine":
+        raw = datasets.load_wine(as_frame=True)
+        frame = raw.data.copy()
+        frame["cultivar"] = [f"grower_{i + 1}" for i in raw.target]
+    elif name == "diabetes":
+        raw = datasets.load_diabetes(as_frame=True, scaled=False)
+        frame = raw.data.copy()
+        frame["progression"] = raw.target
+    elif name == "support_messages":
+        frame = sample_builders.support_messages()
+    elif name == "vibration":
+        frame = sample_builders.vibration_signals()
+    else:
+        raise KeyError(name)
+    return frame
+
+
+def write_sample(name: str, folder: Path = SAMPLES_DIR) -> Path:
+    """Write sample ``name`` into ``folder`` (a CSV file, or a folder of PNG images)."""
+    path = Path(folder) / SAMPLES[name].file
+    if SAMPLES[name].data_kind == "images":
+        return sample_builders.digits_folder(path)
+    sample_frame(name).to_csv(path, index=False, float_format="%.6g")
+    return path

@@ -1,0 +1,59 @@
+"""Read one data source of a project into a frame with one row per example.
+
+A table is read as it is; an image folder becomes a table of (file, class) rows; a long
+sequence table (one row per time step) becomes one row per series. Splits are row numbers
+into this frame, so every data kind is split, checked and counted the same way.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from engine.core.jobs import NEVER, CancelFlag, ProgressFn, ignore
+from engine.data.tabular import read_table
+
+IMAGE_KIND = "images"
+LONG_SEQUENCE_KIND = "sequence_long"
+
+
+def read_source(path: str | Path, kind: str, options: dict[str, Any] | None = None,
+                progress: ProgressFn = ignore, cancel: CancelFlag = NEVER) -> pd.DataFrame:
+    """The examples of the source at ``path`` as a frame.
+
+    Args:
+        path: the file (or, for images, the folder).
+        kind: the ``DataSource.kind`` (``images``, ``sequence_long`` or a table kind).
+        options: for ``sequence_long``: ``id``, ``time``, ``values`` (list) and ``target``.
+        progress, cancel: ``Progress`` while a big text table is read; stop request in.
+
+    Raises:
+        DataError: the source cannot be read; the message says what to do.
+    """
+    if kind == IMAGE_KIND:
+        from engine.data.image_folder import read_image_folder
+
+        return read_image_folder(path).frame
+    frame = read_table(path, progress, cancel).frame
+    if kind == LONG_SEQUENCE_KIND:
+        from engine.data.sequence_table import long_to_wide
+
+        o = options or {}
+        return long_to_wide(frame, o["id"], o["time"], list(o["values"]), o["target"])
+    return frame
+
+
+def source_stamp(path: str | Path) -> tuple[int, int]:
+    """(modification time, size) of a file, or of a folder and the files just inside it, to
+    tell when a cached read is stale."""
+    p = Path(path)
+    stat = p.stat()
+    if not p.is_dir():
+        return stat.st_mtime_ns, stat.st_size
+    newest, count = stat.st_mtime_ns, 0
+    for child in p.iterdir():
+        s = child.stat()
+        newest, count = max(newest, s.st_mtime_ns), count + 1
+    return newest, count

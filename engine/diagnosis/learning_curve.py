@@ -1,0 +1,217 @@
+"""Learning curves over training-set size: "will more data help?".
+
+The chosen run's configuration (model kind and parameters) is trained again on nested,
+stratified subsets of the training rows (by default 10%, 25%, 50% and 100%), a few times
+each with different seeds; the seed draws both the subset and the model's initialisation.
+Each fit records its error on its own training rows and on the dev rows (see
+``engine.diagnosis.learning_curve_fit``); the per-size means and spreads are read by
+``engine.diagnosis.learning_curve_verdict``. The result is saved as ``project.learning_curve``.
+These fits are not runs: they are never candidates for the best model.
+
+Example:
+    >>> curve = draw_learning_curve(project, sizes=(0.25, 1.0), seeds=2, max_epochs=20)
+    >>> curve["answer"]
+    'Yes: the dev error is still falling by about 2.4 points ...'
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass
+from typing import Any, Sequence
+
+import numpy as np
+import pandas as pd
+
+from engine.split.datasets import split_frame, target_values
+from engine.project.decisions import now_iso
+from engine.diagnosis.step import error_scale
+from engine.core.errors import JobCancelled, ProjectError
+from engine.core.jobs import NEVER, CancelFlag, Progress, ProgressFn, StageStarted, ignore
+from engine.diagnosis.learning_curve_fit import fit_point
+from engine.diagnosis.learning_curve_verdict import SizeSummary, judge_curve
+from engine.goal.metrics import get_metric
+from engine.project.project import Project
+from engine.project.fingerprints import judging_key, split_key
+from engine.core.texts import text
+
+DEFAULT_SIZES = (0.1, 0.25, 0.5, 1.0)
+DEFAULT_SEEDS = 3
+MAX_SEEDS = 10
+MAX_SIZES = 8
+REGRESSION_BINS = 5
+"""A numeric target is stratified by this many quantile bins of its values."""
+
+
+@dataclass(frozen=True)
+class CurvePoint:
+    """One fit: a share of the training rows, its row count, the seed and both errors."""
+
+    fraction: float
+    rows: int
+    seed: int
+    train_error: float
+    dev_error: float
+    epochs: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def check_sizes(sizes: Sequence[float]) -> tuple[float, ...]:
+    """The sizes as sorted, distinct shares in (0, 1]; a plain error otherwise."""
+    try:
+        values = sorted({round(float(s), 6) for s in sizes})
+    except (TypeError, ValueError):
+        raise ProjectError(text("learning_curve.bad_sizes")) from None
+    if not values or len(values) > MAX_SIZES or values[0] <= 0 or values[-1] > 1:
+        raise ProjectError(text("learning_curve.bad_sizes"))
+    return tuple(values)
+
+
+def strata(y: pd.Series, task: str) -> np.ndarray:
+    """The group of every training row for stratifying: its class, or for a numeric target
+    its quantile bin (up to ``REGRESSION_BINS``)."""
+    if task == "regression":
+        values = pd.Series(np.asarray(y, dtype=float))
+        bins = min(REGRESSION_BINS, max(1, len(values) // 2))
+        return pd.qcut(values.rank(method="first"), bins, labels=False).to_numpy()
+    return pd.Series(y).astype(str).to_numpy()
+
+
+def nested_subsets(groups: np.ndarray, sizes: Sequence[float], seed: int) -> list[np.ndarray]:
+    """Row positions for each size; each subset holds every smaller one (nested).
+
+    Within each group the rows are shuffled once (by ``seed``) and a subset takes the first
+    ``round(size * n_group)`` of them (at least one), so every group keeps its share at
+    every size and a larger size only adds rows.
+    """
+    rng = np.random.default_rng(seed)
+    groups = np.asarray(groups)
+    order = {g: rng.permutation(np.flatnonzero(groups == g)) for g in sorted(set(groups))}
+    subsets = []
+    for size in sizes:
+        parts = [rows[:max(1, int(round(size * len(rows))))] for rows in order.values()]
+        subsets.append(np.sort(np.concatenate(parts)))
+    return subsets
+
+
+def summarize(points: Sequence[CurvePoint]) -> list[SizeSummary]:
+    """Mean and standard deviation (over seeds, ``ddof=1``; 0 for one seed) per size."""
+    out = []
+    for fraction in sorted({p.fraction for p in points}):
+        at = [p for p in points if p.fraction == fraction]
+        train = np.array([p.train_error for p in at], dtype=float)
+        dev = np.array([p.dev_error for p in at], dtype=float)
+
+        def spread(values: np.ndarray) -> float:
+            return float(np.std(values, ddof=1)) if len(values) > 1 else 0.0
+
+        out.append(SizeSummary(fraction, at[0].rows, len(at), float(np.mean(train)),
+                               spread(train), float(np.mean(dev)), spread(dev)))
+    return out
+
+
+def draw_learning_curve(project: Project, sizes: Sequence[float] = DEFAULT_SIZES,
+                        seeds: int = DEFAULT_SEEDS, max_epochs: int | None = None,
+                        progress: ProgressFn = ignore,
+                        cancel: CancelFlag = NEVER) -> dict[str, Any]:
+    """Train the chosen run's configuration on growing parts of the training rows.
+
+    Args:
+        project: a project whose model has been chosen (step 4, the error ladder).
+        sizes: shares of the training rows, each in (0, 1].
+        seeds: fits per size (1 to ``MAX_SEEDS``); each draws its own subsets.
+        max_epochs: the most epochs of a Keras fit (the run's own number when None); early
+            stopping on the dev loss applies as in the run.
+        progress: a ``Progress`` before every fit and as its epochs go by.
+        cancel: checked between and within fits; raises ``JobCancelled`` and saves nothing.
+
+    Returns:
+        The ``project.learning_curve`` dict (also saved): ``run``, ``judged_by``, ``sizes``,
+        ``points``, ``summary`` (per size: mean and std of both errors), ``verdict``,
+        ``answer``, ``explanation``, the verdict's numbers and ``created``.
+    """
+    sizes = check_sizes(sizes)
+    seeds = int(seeds)
+    if not 1 <= seeds <= MAX_SEEDS:
+        raise ProjectError(text("learning_curve.bad_seeds", most=MAX_SEEDS))
+    if max_epochs is not None and int(max_epochs) < 1:
+        raise ProjectError(text("learning_curve.bad_epochs"))
+    run = _chosen(project)
+    goal = project.goal or {}
+    progress(StageStarted("load", text("stage.loading")))
+    train, dev = split_frame(project, "train"), split_frame(project, "dev")
+    y_train, y_dev = target_values(project, train), target_values(project, dev)
+    groups = strata(y_train, goal["task"])
+    subsets = {s: nested_subsets(groups, sizes, seed=s) for s in range(seeds)}
+    base_seed = int(run.params.get("seed", 0) or 0)
+    total = len(sizes) * seeds
+    points: list[CurvePoint] = []
+    for i, fraction in enumerate(sizes):
+        for s in range(seeds):
+            if cancel.is_set():
+                raise JobCancelled("learning curve cancelled")
+            rows = subsets[s][i]
+            done = len(points)
+            words = text("learning_curve.stage_fit", share=f"{100 * fraction:g}%",
+                         rows=f"{len(rows):,}", seed=s + 1, seeds=seeds)
+            progress(Progress(done, total, words))
+
+            def on_epoch(epoch: int, epochs: int, done=done, words=words) -> None:
+                progress(Progress(done + min(epoch / max(epochs, 1), 1.0), total, words))
+
+            fit = fit_point(project, run.model, run.params, train.iloc[rows],
+                            y_train.iloc[rows], dev, y_dev, base_seed + s, max_epochs,
+                            on_epoch, cancel, progress)
+            points.append(CurvePoint(fraction, int(len(rows)), s, fit.train_error,
+                                     fit.dev_error, fit.epochs))
+    progress(Progress(total, total, text("learning_curve.stage_reading")))
+    result = curve_record(project, run.id, sizes, points, max_epochs)
+    project.learning_curve = result
+    project.log("learning_curve", text("learning_curve.decision", label=run.label,
+                                       answer=result["answer"]),
+                run=run.id, verdict=result["verdict"])
+    project.save()
+    return result
+
+
+def curve_record(project: Project, run_id: str, sizes: Sequence[float],
+                 points: Sequence[CurvePoint], max_epochs: int | None = None) -> dict[str, Any]:
+    """The JSON-able record of learning curves drawn for ``run_id`` (see
+    ``draw_learning_curve``), with the verdict read from ``points``."""
+    goal = project.goal or {}
+    bounded = get_metric(goal["metric"]).bounded
+    summary = summarize(points)
+    dev_rows = ((project.split or {}).get("sizes") or {}).get("dev")
+    verdict = judge_curve(summary, [(p.rows, p.dev_error) for p in points],
+                          target=goal.get("target_error"),
+                          scale=None if bounded else error_scale(project), dev_rows=dev_rows)
+    numbers = verdict.to_dict()
+    return {
+        "run": run_id, "judged_by": judging_key(project), "metric": goal["metric"],
+        "target_error": goal.get("target_error"), "sizes": list(sizes),
+        "seeds": len({p.seed for p in points}), "max_epochs": max_epochs,
+        "points": [p.to_dict() for p in points],
+        "summary": [s.to_dict() for s in summary],
+        "verdict": numbers.pop("verdict"), "answer": numbers.pop("answer"),
+        "explanation": numbers.pop("explanation"), "numbers": _finite(numbers),
+        "created": now_iso(),
+    }
+
+
+def _chosen(project: Project):
+    if not project.goal or not project.split:
+        raise ProjectError(text("project.no_split"))
+    if not project.chosen_run:
+        raise ProjectError(text("learning_curve.no_choice"))
+    run = project.run(project.chosen_run)
+    if run.split_key and run.split_key != split_key(project):
+        raise ProjectError(text("learning_curve.old_split", label=run.label))
+    return run
+
+
+def _finite(values: dict[str, Any]) -> dict[str, Any]:
+    """Numbers as JSON allows them: NaN and infinities become None."""
+    return {k: (None if isinstance(v, float) and not math.isfinite(v) else v)
+            for k, v in values.items()}

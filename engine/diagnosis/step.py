@@ -1,0 +1,59 @@
+"""Step 4 — pick the best run that meets the constraints and read its error ladder."""
+
+from __future__ import annotations
+
+import math
+
+from engine.diagnosis.ladder import Diagnosis, diagnose
+from engine.diagnosis.gap_noise import gap_noise
+from engine.goal.metrics import get_metric
+from engine.project.project import Project
+from engine.project.run_record import RunRecord
+from engine.project.fingerprints import judging_key
+from engine.goal.run_choice import best_run
+from engine.core.texts import text
+
+
+def diagnose_project(project: Project, run_id: str | None = None) -> dict:
+    """Choose a run (the best feasible one unless ``run_id`` is given) and diagnose it."""
+    run = project.run(run_id) if run_id else best_run(project)
+    result = read_ladder(project, run)
+    project.chosen_run = run.id
+    project.diagnosis = {"run": run.id, "judged_by": judging_key(project), **result.to_dict()}
+    project.log("model_accepted", text("decision.model_accepted", label=run.label, run=run.id),
+                dev_error=run.errors["dev"])
+    project.log("diagnosed", text("decision.diagnosed", verdict=result.verdict))
+    project.save()
+    return project.diagnosis
+
+
+def read_ladder(project: Project, run: RunRecord, test: float | None = None) -> Diagnosis:
+    """The error ladder of ``run``; gaps within chance for the set sizes do not count."""
+    goal = project.goal or {}
+    errors = {**run.errors, "test": test}
+    sizes = (project.split or {}).get("sizes", {})
+    bounded = get_metric(goal["metric"]).bounded
+    noise = gap_noise(errors, sizes, bounded=bounded)
+    return diagnose(train=run.errors["train"], dev=run.errors["dev"],
+                    target=goal.get("target_error"), train_dev=run.errors.get("train_dev"),
+                    test=test, noise=noise, scale=None if bounded else error_scale(project))
+
+
+def error_scale(project: Project) -> float:
+    """The typical size of an unbounded error, against which a gap is judged.
+
+    1 - R² is already relative (1 = no better than the mean); log loss is compared with
+    guessing evenly among the classes (ln C); RMSE and MAE with the spread (standard
+    deviation) of the values to predict, or the mean model's dev error as a fallback.
+    """
+    goal = project.goal or {}
+    if goal.get("metric") == "r2":
+        return 1.0
+    if goal.get("metric") == "log_loss":
+        return math.log(max(len(goal.get("labels") or ()), 2))
+    target = (project.summary or {}).get("target") or {}
+    std = target.get("std")
+    if isinstance(std, (int, float)) and math.isfinite(std) and std > 0:
+        return float(std)
+    means = [r.errors["dev"] for r in project.runs if r.model == "majority" and r.errors]
+    return float(means[0]) if means and means[0] > 0 else 1.0

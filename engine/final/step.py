@@ -1,0 +1,240 @@
+"""Step 6 — open the vault once and evaluate the chosen model on the test rows.
+
+What happens, in order:
+
+1. before the vault opens: the chosen configuration is trained again with ``K - 1`` more
+   seeds (``engine.final.seed_repeats``) and, when asked for, the ensemble of the top runs is
+   scored on dev (``engine.final.ensemble``); stopping here leaves the vault closed;
+2. the vault opens (logged, irreversible) and the chosen model is scored on the test rows:
+   every metric with a 95% interval — Wilson for the proportions (accuracy, precision,
+   recall, top-2 accuracy; ``engine.final.stats.proportion_interval``), the bootstrap for the others
+   (``engine.final.stats.bootstrap``) — and, for classes, the confusion matrix and the test curves
+   (``engine.final.test_curves``);
+3. every seed copy is scored too (mean ± standard deviation of each metric), then the
+   other finalists — the best non-deep baseline and the ensemble — and the chosen model is
+   compared with each by paired tests with a Holm (or Bonferroni) correction
+   (``engine.final.comparisons``);
+4. the error ladder is read again with the test error (a large dev-to-test gap means the
+   dev set was overfitted).
+"""
+
+from __future__ import annotations
+
+from sklearn.metrics import confusion_matrix
+
+from engine.final.stats.bootstrap import Interval, metric_intervals
+from engine.final.comparisons import ALPHA, compare_finalists
+from engine.split.datasets import split_frame, target_values
+from engine.project.decisions import now_iso
+from engine.diagnosis.step import read_ladder
+from engine.final.ensemble import (DEFAULT_MEMBERS, averaged_scores, load_ensemble, member_scores,
+                             members_of, score_ensemble)
+from engine.core.errors import JobCancelled, ProjectError
+from engine.goal.evaluation import Predictions, optimizing_error, score, to_predictions
+from engine.final.finalists import BASELINE, CHOSEN, ENSEMBLE, Finalist, best_baseline, finalist
+from engine.core.jobs import NEVER, CancelFlag, ProgressFn, StageStarted, ignore
+from engine.goal.metrics import metrics_for
+from engine.final.stats.multiple_testing import METHODS
+from engine.training.predictor import load_predictor
+from engine.kinds.preprocess_store import load_preprocessor
+from engine.project.project import Project
+from engine.final.stats.proportion_interval import proportion_intervals
+from engine.final.seed_repeats import (DEFAULT_SEEDS, MAX_SEEDS, effective_k, repeat_predictor,
+                                 repeat_seeds, seeds_apply, spread, train_repeats)
+from engine.project.fingerprints import judging_key
+from engine.core.texts import text
+from engine.project.vault import open_vault, record_evaluation
+
+
+def run_final_test(project: Project, progress: ProgressFn = ignore, cancel: CancelFlag = NEVER,
+                   n_resamples: int = 1000, seeds: int = DEFAULT_SEEDS,
+                   ensemble: bool = False, correction: str = "holm") -> dict:
+    """Open the vault (logged, irreversible) and test the chosen run and the finalists.
+
+    Args:
+        project: a project with a chosen run.
+        progress, cancel: events out, stop request in. Stopping while the seed copies
+            train (or the ensemble is scored) leaves the vault closed.
+        n_resamples: bootstrap resamples per interval.
+        seeds: K, the number of seeds of the chosen configuration (its own run counts as
+            one); 1 for a non-deep model, which does not depend on a seed.
+        ensemble: add the ensemble of the top runs as a finalist.
+        correction: ``"holm"`` or ``"bonferroni"``, across all comparisons.
+
+    Returns:
+        ``project.final_test``.
+    """
+    if not project.chosen_run:
+        raise ProjectError(text("final.no_choice"))
+    if not 1 <= int(seeds) <= MAX_SEEDS:
+        raise ProjectError(text("final_stats.bad_seeds", k=seeds, most=MAX_SEEDS))
+    if correction not in METHODS:
+        raise ProjectError(text("final_stats.bad_correction", name=correction,
+                                valid=", ".join(METHODS)))
+    run = project.run(project.chosen_run)
+    goal = project.goal
+
+    # 1. Before the vault: everything that trains or looks at dev rows only.
+    record = _ensemble_record(project, progress, cancel) if ensemble else None
+    k = effective_k(run, seeds)
+    progress(StageStarted("seeds", text("final_stats.stage_seeds", k=k) if k > 1
+                          else text("final_stats.stage_one_seed")))
+    repeats = train_repeats(project, run, seeds, progress, cancel)
+    if cancel.is_set():
+        raise JobCancelled("final test cancelled before the vault opened")
+
+    # 2. The vault opens; the test set is seen from here on.
+    progress(StageStarted("vault", text("stage.vault")))
+    open_vault(project, reason=text("final.vault_reason", label=run.label))
+    project.save()
+    prep = load_preprocessor(project)
+    frame = split_frame(project, "test")
+    y_true = target_values(project, frame)
+    X = prep.transform(frame)
+    predictor = load_predictor(project.run_dir(run.id), run, prep)
+    preds = _predictions(goal, y_true, predictor, X)
+    metrics = score(goal, preds)
+    progress(StageStarted("intervals", text("final_stats.stage_intervals")))
+    intervals = final_intervals(goal, preds, n_resamples=n_resamples, progress=progress,
+                                cancel=cancel)
+    result = {
+        "run": run.id, "label": run.label, "rows": int(len(frame)), "evaluated_at": now_iso(),
+        "metric": goal["metric"], "metrics": _metric_entries(metrics, intervals),
+        "confidence": 0.95,
+    }
+    if goal["task"] != "regression":
+        labels = goal["labels"]
+        matrix = confusion_matrix(preds.y_true, preds.y_pred, labels=labels)
+        result["confusion"] = {"labels": labels, "matrix": matrix.tolist()}
+    result["curves"] = _curves(project, predictor, prep, preds)
+
+    # 3. The seed copies, the other finalists and the comparisons.
+    progress(StageStarted("finalists", text("final_stats.stage_finalists")))
+    per_seed = [metrics] + [score(goal, _predictions(goal, y_true,
+                                                     repeat_predictor(project, run, r, prep), X))
+                            for r in repeats]
+    seed_list = repeat_seeds(project, run, seeds)
+    result["seeds"] = {**spread(seed_list, per_seed), "asked": int(seeds),
+                       "applies": seeds_apply(run)}
+    own = [m[goal["metric"]] for m in per_seed]
+    chosen = Finalist(CHOSEN, run.label, run.id, preds, metrics, tuple(own))
+    others = _other_finalists(project, run, prep, X, y_true, record, len(own))
+    result["finalists"] = [_finalist_entry(chosen, goal, n_resamples, project, record,
+                                           result["metrics"][goal["metric"]])]
+    result["finalists"] += [_finalist_entry(f, goal, n_resamples, project, record)
+                            for f in others]
+    if record is not None:
+        result["ensemble"] = {k: record[k] for k in ("members", "member_labels", "label",
+                                                     "measured", "errors", "k")}
+    progress(StageStarted("comparisons", text("final_stats.stage_comparisons")))
+    result["comparisons"] = compare_finalists(goal, chosen, others, correction)
+    result["correction"] = correction
+    result["alpha"] = ALPHA
+
+    # 4. The ladder with the test error; the record of what the test set was used for.
+    test_error = optimizing_error(goal, metrics)
+    result["test_error"] = test_error
+    ladder = read_ladder(project, run, test=test_error)
+    project.diagnosis = {"run": run.id, "judged_by": judging_key(project), **ladder.to_dict()}
+    project.final_test = result
+    record_evaluation(project, run.id, metric=goal["metric"], value=metrics[goal["metric"]])
+    for seed, m in zip(seed_list[1:], per_seed[1:]):
+        record_evaluation(project, f"{run.id}@seed{seed}", metric=goal["metric"],
+                          value=m[goal["metric"]], role="seed_copy")
+    for other in others:
+        record_evaluation(project, other.run or ENSEMBLE, metric=goal["metric"],
+                          value=other.metrics[goal["metric"]], role=other.role)
+    project.log("final_test", text("decision.final_test", label=run.label,
+                                   metric=goal["metric"], value=metrics[goal["metric"]]))
+    project.save()
+    return result
+
+
+def final_intervals(goal: dict, preds: Predictions, names=None, n_resamples: int = 1000,
+                    progress: ProgressFn = ignore,
+                    cancel: CancelFlag = NEVER) -> dict[str, Interval]:
+    """The interval of every metric (or of ``names``): Wilson for the proportions, the
+    bootstrap for the rest."""
+    task = goal["task"]
+    common = dict(labels=goal.get("labels") or None, positive_label=goal.get("positive_label"))
+    wilson = proportion_intervals(task, preds.y_true, preds.y_pred, preds.y_score,
+                                  names=names, **common)
+    rest = [m.name for m in metrics_for(task)
+            if m.name not in wilson and (names is None or m.name in names)]
+    boot = metric_intervals(task, preds.y_true, preds.y_pred, preds.y_score, names=rest,
+                            n_resamples=n_resamples, progress=progress, cancel=cancel,
+                            **common) if rest else {}
+    return {**boot, **wilson}
+
+
+def _predictions(goal: dict, y_true, predictor, X) -> Predictions:
+    return to_predictions(goal, y_true, predictor.scores(X))
+
+
+def _metric_entries(metrics: dict[str, float], intervals: dict[str, Interval]) -> dict:
+    out = {}
+    for name, value in metrics.items():
+        i = intervals.get(name)
+        out[name] = ({"value": value, "low": i.low, "high": i.high, "method": i.method}
+                     if i is not None else
+                     {"value": value, "low": None, "high": None, "method": "undefined"})
+    return out
+
+
+def _ensemble_record(project: Project, progress: ProgressFn, cancel: CancelFlag) -> dict:
+    """The ensemble scored on dev (the saved one when still current); it must meet the
+    constraints to be a finalist."""
+    record = load_ensemble(project, DEFAULT_MEMBERS)
+    if record is None:
+        record = score_ensemble(project, DEFAULT_MEMBERS, progress, cancel)
+    if not record["feasible"]:
+        raise ProjectError(text("final_stats.ensemble_breaks",
+                                broken="; ".join(record["broken"])))
+    return record
+
+
+def _other_finalists(project: Project, run, prep, X, y_true, record: dict | None,
+                     k: int) -> list[Finalist]:
+    goal = project.goal
+    others = []
+    base = best_baseline(project, exclude=run.id)
+    if base is not None:
+        preds = _predictions(goal, y_true, load_predictor(project.run_dir(base.id), base,
+                                                          prep), X)
+        value = score(goal, preds)[goal["metric"]]
+        # A baseline does not depend on a seed: its one score stands for every seed.
+        others.append(finalist(project, BASELINE, base.label, base.id, preds,
+                               seed_scores=[value] * k if k >= 2 else None))
+    if record is not None:
+        scores = member_scores(project, members_of(project, record), ["test"], prep)["test"]
+        preds = to_predictions(goal, y_true, averaged_scores(scores))
+        others.append(finalist(project, ENSEMBLE, record["label"], None, preds))
+    return others
+
+
+def _finalist_entry(f: Finalist, goal: dict, n_resamples: int, project: Project,
+                    record: dict | None, interval: dict | None = None) -> dict:
+    """A finalist as stored: its test metrics and the interval of the optimizing metric."""
+    metric = goal["metric"]
+    if interval is None:
+        found = final_intervals(goal, f.preds, names=[metric], n_resamples=n_resamples)
+        interval = _metric_entries({metric: f.metrics[metric]}, found)[metric]
+    dev = project.run(f.run).errors.get("dev") if f.run else None
+    if f.role == ENSEMBLE:
+        dev = (record or {}).get("errors", {}).get("dev")
+    return {"role": f.role, "label": f.label, "run": f.run, "metrics": f.metrics,
+            "test_error": optimizing_error(goal, f.metrics), "dev_error": dev,
+            "interval": interval,
+            "seeds": len(f.seed_scores) if f.role == CHOSEN and f.seed_scores else 1}
+
+
+def _curves(project: Project, predictor, prep, preds: Predictions) -> dict:
+    """ROC, PR, calibration, per-class metrics and the reject option on the test rows; the
+    reject threshold is chosen on the dev rows, so the test rows only measure it."""
+    from engine.final.test_curves import curve_bundle, reject_threshold
+
+    goal = project.goal
+    dev = split_frame(project, "dev")
+    dev_preds = _predictions(goal, target_values(project, dev), predictor, prep.transform(dev))
+    threshold = reject_threshold(goal, dev_preds, goal.get("target_error"))
+    return curve_bundle(goal, preds, goal.get("target_error"), threshold=threshold)

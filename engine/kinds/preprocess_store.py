@@ -1,0 +1,24 @@
+"""Saving and loading the project's fitted input coding (``preprocess.json``)."""
+
+from __future__ import annotations
+
+import json
+
+from engine.core import atomic
+from engine.core.errors import ProjectError
+from engine.kinds.input_coding import coding_from_dict
+from engine.project.project import PREPROCESS_FILE, Project
+from engine.core.texts import text
+
+
+def save_preprocessor(project: Project, prep) -> None:
+    """Write any input coding (see ``engine.kinds.input_coding``)."""
+    atomic.write_json(project.root / PREPROCESS_FILE, prep.to_dict())
+
+
+def load_preprocessor(project: Project):
+    """The project's input coding, of whatever data kind."""
+    path = project.root / PREPROCESS_FILE
+    if not path.is_file():
+        raise ProjectError(text("project.no_split"))
+    return coding_from_dict(json.loads(path.read_text(encoding="utf-8")))

@@ -1,0 +1,44 @@
+"""Fingerprints of what each result depends on, so a later change marks it stale.
+
+The split records the ``goal_key`` it was made for, each run the ``split_key`` it was
+trained on and the diagnosis the ``judging_key`` it read the ladder with; the step gating
+(``steps``) compares them with the project's current ones.
+
+Example:
+    >>> len(judging_key(project))
+    12
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from engine.project.project import Project
+
+
+def _key(data: object) -> str:
+    raw = json.dumps(data, sort_keys=True, default=str).encode("utf-8")
+    return hashlib.sha1(raw).hexdigest()[:12]
+
+
+def goal_key(project: Project) -> str:
+    """What the split depends on: the data files, the target, the task and the features."""
+    goal = project.goal or {}
+    return _key({"sources": [(s.role, s.sha256) for s in project.sources],
+                 "target": goal.get("target"), "task": goal.get("task"),
+                 "labels": goal.get("labels"), "features": project.features})
+
+
+def split_key(project: Project) -> str:
+    """What a training run depends on: the split it was trained on."""
+    split = project.split or {}
+    return _key({"goal": split.get("made_for"), "seed": split.get("seed"),
+                 "fractions": split.get("fractions"), "sizes": split.get("sizes")})
+
+
+def judging_key(project: Project) -> str:
+    """What the diagnosis depends on: how runs are judged."""
+    goal = project.goal or {}
+    return _key({"metric": goal.get("metric"), "target_error": goal.get("target_error"),
+                 "constraints": goal.get("constraints")})

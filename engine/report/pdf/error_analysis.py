@@ -1,0 +1,120 @@
+"""The report's error-analysis section: the tag table with its ceilings, the most confident
+mistakes (largest errors for regression), suspected label errors and the dev confusion
+matrix, all read from ``project.error_analysis`` and ``project.error_tags``.
+"""
+
+from __future__ import annotations
+
+from reportlab.platypus import Flowable
+
+from engine.diagnosis.error_analysis import analysis_state, case_line
+from engine.diagnosis.error_tags import ceiling_words, error_words, tag_table, tags_of
+from engine.project.project import Project
+from engine.words.formatting import fmt_count, fmt_number, fmt_share, split_name, t
+from engine.report.pdf.style import heading, lead, plain, spacer, table
+
+MAX_CONFUSION_CLASSES = 20  # a wider matrix does not fit the page
+EXAMPLE_CHARS = 90
+
+
+def error_analysis_section(project: Project) -> list[Flowable]:
+    out: list[Flowable] = [heading(t("error_analysis.title"))]
+    analysis = project.error_analysis
+    if not analysis:
+        return out + [plain(t("error_analysis.not_done"))]
+    task = str(analysis.get("task", ""))
+    if analysis_state(project) == "stale":
+        out.append(plain(t("error_analysis.stale", label=analysis.get("label", ""))))
+    tags = tag_table(project) if analysis_state(project) == "current" else None
+    reviewed = tags.reviewed if tags is not None else 0
+    values = dict(label=analysis.get("label", ""), mistakes=fmt_count(analysis.get("mistakes")),
+                  rows=fmt_count(analysis.get("rows")), reviewed=fmt_count(reviewed),
+                  error=error_words(analysis.get("dev_error"), task),
+                  shown=fmt_count(len(analysis.get("examples") or [])))
+    if task == "regression":
+        part = error_words(analysis.get("mistakes_error"), task)
+        out.append(plain(t("error_analysis.summary_regression", part=part, **values)))
+    else:
+        out.append(plain(t("error_analysis.summary_classification", **values)))
+    out += _tags_part(tags, task)
+    out += _confident_part(project, analysis, task)
+    out += _suspects_part(analysis)
+    out += _confusion_part(analysis)
+    return out
+
+
+def _tags_part(tags, task: str) -> list[Flowable]:
+    out: list[Flowable] = [heading(t("error_analysis.tags_heading"), 2)]
+    if tags is None or not tags.rows:
+        return out + [plain(t("error_analysis.no_tags"))]
+    rows = [[r.tag, fmt_count(r.count), fmt_share(r.share), ceiling_words(r.ceiling, task)]
+            for r in tags.rows]
+    return out + [lead(t("error_analysis.tags_intro")),
+                  table([t("error_analysis.col_tag"), t("error_analysis.col_count"),
+                         t("error_analysis.col_share"), t("error_analysis.col_ceiling")],
+                        rows, widths=[3, 1.2, 1.2, 1.4], right=(1, 2, 3), width_share=0.7)]
+
+
+def _confident_part(project: Project, analysis: dict, task: str) -> list[Flowable]:
+    cases = analysis.get("confident") or []
+    if not cases:
+        return []
+    regression = task == "regression"
+    key = "largest_heading" if regression else "confident_heading"
+    out: list[Flowable] = [heading(t(f"error_analysis.{key}"), 2)]
+    if not regression:
+        out.append(lead(t("error_analysis.confident_intro")))
+    rows = []
+    for case in cases:
+        example = case_line(case)
+        if len(example) > EXAMPLE_CHARS:
+            example = example[:EXAMPLE_CHARS - 1] + "\u2026"
+        last = fmt_number(case.get("error")) if regression else fmt_share(case.get("confidence"))
+        rows.append([str(case.get("row", "")), _value(case.get("true")),
+                     _value(case.get("predicted")), last, example,
+                     ", ".join(tags_of(project, int(case["row"])))])
+    last_title = t("error_analysis.col_error" if regression else "error_analysis.col_confidence")
+    out.append(table([t("error_analysis.col_row"), t("error_analysis.col_true"),
+                      t("error_analysis.col_predicted"), last_title,
+                      t("error_analysis.col_example"), t("error_analysis.col_tags")],
+                     rows, widths=[0.8, 1.3, 1.3, 1.2, 4.4, 1.8], right=(0, 3), font_size=7.5))
+    return out
+
+
+def _suspects_part(analysis: dict) -> list[Flowable]:
+    check = analysis.get("suspect_check") or {}
+    suspects = analysis.get("suspects") or []
+    out: list[Flowable] = [heading(t("error_analysis.suspects_heading"), 2)]
+    notes = [plain(n, "small") for n in check.get("notes") or []]
+    if analysis.get("task") == "regression":
+        return out + notes
+    if not suspects:
+        return out + [plain(t("error_analysis.no_suspects"))] + notes
+    rows = [[str(s.get("row", "")), split_name(str(s.get("split", ""))), s.get("given", ""),
+             s.get("suggested", ""), fmt_share(s.get("confidence"))] for s in suspects]
+    out.append(lead(t("error_analysis.suspects_intro")))
+    out.append(table([t("error_analysis.col_row"), t("error_analysis.col_split"),
+                      t("error_analysis.col_given"), t("error_analysis.col_suggested"),
+                      t("error_analysis.col_confidence")], rows,
+                     widths=[0.8, 1.2, 1.6, 1.6, 1.2], right=(0, 4), width_share=0.75))
+    return out + [spacer(0.2)] + notes
+
+
+def _confusion_part(analysis: dict) -> list[Flowable]:
+    confusion = analysis.get("confusion") or {}
+    labels = [str(v) for v in confusion.get("labels") or []]
+    matrix = confusion.get("matrix") or []
+    if not labels or len(labels) > MAX_CONFUSION_CLASSES or len(matrix) != len(labels):
+        return []
+    rows = [[label, *(fmt_count(c) for c in counts)] for label, counts in zip(labels, matrix)]
+    small = 7 if len(labels) > 8 else None
+    return [heading(t("error_analysis.confusion_heading"), 2),
+            lead(t("error_analysis.confusion_intro")),
+            table([t("error_analysis.col_true_class"), *labels], rows,
+                  widths=[2.0] + [1.0] * len(labels), right=range(1, len(labels) + 1),
+                  font_size=small, width_share=min(1.0, 0.3 + 0.09 * len(labels)))]
+
+
+def _value(value) -> str:
+    return fmt_number(value) if isinstance(value, float) else str(value if value is not None
+                                                                   else "")

@@ -1,0 +1,38 @@
+"""The PDF report's learning-curve section: the figure, the answer to "will more data
+help?", how it was read, and the per-size table. It says so when the curves are not drawn."""
+
+from __future__ import annotations
+
+from reportlab.platypus import Flowable
+
+from engine.diagnosis.learning_curve_view import curve_is_current, curve_rows, has_curve
+from engine.project.project import Project
+from engine.report.figure_learning_curve import learning_curve_chart
+from engine.words.formatting import fmt_time, t
+from engine.report.pdf.style import esc, figure, heading, para, plain, spacer, table
+from engine.project.project import find_run
+
+
+def learning_curve_section(project: Project) -> list[Flowable]:
+    out: list[Flowable] = [heading(t("section.learning_curve"))]
+    curve = project.learning_curve
+    if not has_curve(curve):
+        return out + [plain(t("learning_curve.not_done"))]
+    run = find_run(project, curve.get("run"))
+    out.append(plain(t("learning_curve.run", label=run.label if run else curve.get("run"),
+                       run=curve.get("run"), seeds=curve.get("seeds"),
+                       when=fmt_time(curve.get("created")))))
+    if not curve_is_current(project):
+        out.append(plain(t("learning_curve.stale")))
+    out.append(para(f"<b>{esc(t('learning_curve.answer', answer=curve.get('answer', '')))}</b>"))
+    if curve.get("explanation"):
+        out.append(plain(curve["explanation"]))
+    png = learning_curve_chart(curve)
+    if png is not None:
+        key = "caption" if curve.get("target_error") is not None else "caption_no_target"
+        out.extend(figure(png, t(f"learning_curve.{key}"), width_share=0.85))
+    out.append(spacer(0.2))
+    out.append(table([t(f"learning_curve.col_{c}") for c in ("share", "rows", "train", "dev")],
+                     curve_rows(curve), widths=[1.0, 1.0, 1.8, 1.8], right=(1, 2, 3),
+                     width_share=0.6))
+    return out

@@ -1,0 +1,157 @@
+"""The second half of the PDF report: training curves, diagnosis, final test, decisions, appendix.
+
+Each ``*_section`` function takes the project and returns the flowables of one section.
+A section whose step has not been done yet says so in one plain sentence.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import platform
+
+from reportlab.platypus import Flowable
+
+from engine.project.project import Project
+from engine.report import figures
+from engine.report.pdf import final_stats as pdf_final_stats
+from engine.words.formatting import (dash, fmt_confidence, fmt_count, fmt_error, fmt_number,
+                                      fmt_points, fmt_time, gap_words, is_number, step_name, t,
+                                      verdict_words)
+from engine.report.pdf.style import (bullets, esc, figure, heading, lead, para, plain,
+                                     spacer, table)
+from engine.report.pdf.telemetry import curves_run
+from engine.project.project import chosen_run, find_run
+from engine.report.tables import confusion_table
+from engine.words.result_tables import error_ladder_table, test_metrics_table
+
+LIBRARIES = ("keras", "tensorflow", "numpy", "pandas", "scikit-learn", "scipy", "optuna",
+             "matplotlib", "reportlab")
+
+
+def curves_section(project: Project) -> list[Flowable]:
+    out: list[Flowable] = [heading(t("section.curves"))]
+    run = chosen_run(project)
+    if run is None:
+        return out + [plain(t("curves.no_choice"))]
+    png = figures.training_curves(run)
+    if png is not None:
+        return out + figure(png, t("curves.caption", label=run.label), width_share=0.95)
+    # The chosen model has no epochs: show the best network so the curves still inform.
+    other = curves_run(project)
+    if other is None:
+        return out + [plain(t("curves.no_history", label=run.label))]
+    out.append(plain(t("curves.other_run", label=run.label, other=other.label)))
+    return out + figure(figures.training_curves(other), t("curves.caption", label=other.label),
+                        width_share=0.95)
+
+
+def diagnosis_section(project: Project) -> list[Flowable]:
+    out: list[Flowable] = [heading(t("section.diagnosis"))]
+    diagnosis = project.diagnosis or {}
+    if not diagnosis.get("verdict") and not diagnosis.get("ladder"):
+        return out + [plain(t("diagnosis.not_done"))]
+    metric = (project.goal or {}).get("metric")
+    run = find_run(project, diagnosis.get("run") or project.chosen_run)
+    if run is not None:
+        out.append(plain(t("diagnosis.run", label=run.label, run=run.id)))
+    if diagnosis.get("verdict"):
+        verdict = t("diagnosis.verdict", verdict=verdict_words(diagnosis["verdict"]))
+        out.append(para(f"<b>{esc(verdict)}</b>"))
+    if diagnosis.get("explanation"):
+        out.append(plain(diagnosis["explanation"]))
+    ladder = error_ladder_table(project)
+    if not ladder.empty:
+        rows = [[step_name(_rung(diagnosis, r.step)), fmt_error(r.error, metric),
+                 gap_words(r.gap_name), fmt_points(r.gap_value, metric) if r.gap_name else ""]
+                for r in ladder.itertuples()]
+        out.append(table([t("diagnosis.col_step"), t("diagnosis.col_error"),
+                          t("diagnosis.col_gap"), t("diagnosis.col_gap_value")], rows,
+                         widths=[2.2, 1.3, 2.2, 1.5], right=(1, 3), width_share=0.75))
+        out.append(spacer(0.3))
+        png = figures.error_ladder_chart(ladder, metric)
+        if png is not None:
+            out.extend(figure(png, t("diagnosis.caption"), width_share=0.85))
+    advice = [str(a) for a in diagnosis.get("advice") or []]
+    out.append(heading(t("diagnosis.next"), 2))
+    out.extend(bullets(advice) if advice else [plain(t("diagnosis.no_advice"))])
+    return out
+
+
+def _rung(diagnosis: dict, name: str) -> dict:
+    """The ladder row called ``name`` (it carries the diagnosis' own label)."""
+    return next((r for r in diagnosis.get("ladder") or []
+                 if isinstance(r, dict) and r.get("name") == name), {"name": name})
+
+
+def final_section(project: Project) -> list[Flowable]:
+    out: list[Flowable] = [heading(t("section.final"))]
+    final = project.final_test or {}
+    metrics = test_metrics_table(project)
+    if metrics.empty:
+        return out + [plain(t("final.locked"))]
+    goal_metric = final.get("metric") or (project.goal or {}).get("metric")
+    run = find_run(project, final.get("run"))
+    label = final.get("label") or (run.label if run else dash())
+    out.append(lead(t("final.run", label=label, run=final.get("run", dash()),
+                      rows=fmt_count(final.get("rows")),
+                      time=fmt_time(final.get("evaluated_at")))))
+    out.append(lead(t("final.intro", confidence=fmt_confidence(final.get("confidence")))))
+    out.append(pdf_final_stats.metrics_table(project, goal_metric))
+    out.append(pdf_final_stats.methods_note())
+    dev = run.errors.get("dev") if run else None
+    if is_number(final.get("test_error")):
+        out.append(spacer(0.2))
+        out.append(plain(t("final.test_error", test=fmt_error(final["test_error"], goal_metric),
+                           dev=fmt_error(dev, goal_metric))))
+    out.extend(pdf_final_stats.stats_flowables(project))
+    out.append(heading(t("final.confusion_heading"), 2))
+    png = figures.confusion_chart(confusion_table(project))
+    if png is None:
+        return out + [plain(t("final.no_confusion"))]
+    n = len((final.get("confusion") or {}).get("labels") or [])
+    return out + figure(png, t("final.confusion_caption"),
+                        width_share=min(0.85, 0.42 + 0.04 * n))
+
+
+def decisions_section(project: Project) -> list[Flowable]:
+    out: list[Flowable] = [heading(t("section.decisions"))]
+    if not project.decisions:
+        return out + [plain(t("decisions.none"))]
+    rows = [[fmt_time(d.time), d.kind.replace("_", " "), d.text] for d in project.decisions]
+    return out + [lead(t("decisions.intro")),
+                  table([t("decisions.col_time"), t("decisions.col_kind"),
+                         t("decisions.col_text")], rows, widths=[1.7, 1.8, 6.5])]
+
+
+def appendix_section(project: Project) -> list[Flowable]:
+    out: list[Flowable] = [heading(t("section.appendix")),
+                           heading(t("appendix.params_heading"), 2)]
+    run = chosen_run(project)
+    if run is None:
+        out.append(plain(t("appendix.no_choice")))
+    elif not run.params:
+        out.append(plain(t("appendix.no_params")))
+    else:
+        rows = [[key, fmt_number(value)] for key, value in run.params.items()]
+        out.append(lead(f"{run.label} ({run.id})", "small"))
+        out.append(table([t("appendix.col_setting"), t("appendix.col_value")], rows,
+                         widths=[2.5, 3.5], width_share=0.6))
+    seed = (project.split or {}).get("seed")
+    out.append(spacer(0.2))
+    out.append(plain(t("appendix.seed", seed=seed) if seed is not None
+                     else t("appendix.no_seed")))
+    out.append(plain(t("appendix.folder", path=project.root), "small"))
+    out.append(heading(t("appendix.versions_heading"), 2))
+    rows = [["python", platform.python_version()]] + [[name, library_version(name)]
+                                                      for name in LIBRARIES]
+    out.append(table([t("appendix.col_library"), t("appendix.col_version")], rows,
+                     widths=[2.5, 3.5], width_share=0.6))
+    return out
+
+
+def library_version(name: str) -> str:
+    """The installed version of the distribution ``name``, read without importing it."""
+    try:
+        return importlib.metadata.version(name)
+    except importlib.metadata.PackageNotFoundError:
+        return t("appendix.not_installed")

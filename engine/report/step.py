@@ -1,0 +1,24 @@
+"""Step 7 — export the report and remember when, so the sidebar can tell when it is stale."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from engine.project.decisions import now_iso
+from engine.project.project import Project
+from engine.report import ReportFiles, build_report
+from engine.core.texts import text
+
+
+def export_report(project: Project, pdf: Path | None = None,
+                  csv_dir: Path | None = None) -> ReportFiles:
+    """Write the PDF and CSV report, log it and save the project."""
+    # Logged first so the exported decisions log ends with this export too.
+    target = pdf or project.reports_dir / "report.pdf"
+    project.log("report_exported", text("decision.report_exported", pdf=target))
+    files = build_report(project, pdf_path=pdf, csv_dir=csv_dir)
+    project.report = {"time": now_iso(), "decisions": len(project.decisions),
+                      "pdf": str(files.pdf),
+                      "csv": str(files.csv_files[0].parent) if files.csv_files else ""}
+    project.save()
+    return files

@@ -1,0 +1,106 @@
+"""Rows of a split as frames and arrays, read from the project's data files.
+
+This is the only way the rest of the engine gets at data rows; the test split goes through
+the vault.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+
+import numpy as np
+import pandas as pd
+
+from engine.core.errors import ProjectError
+from engine.core.jobs import NEVER, CancelFlag, ProgressFn, ignore
+from engine.project.project import SPLITS_FILE, Project
+from engine.data.source_reading import read_source, source_stamp
+from engine.core.texts import text
+from engine.project.vault import require_open
+
+DEV_SPLITS = ("train", "train_dev", "dev")
+
+
+def source_frame(project: Project, role: str = "main", progress: ProgressFn = ignore,
+                 cancel: CancelFlag = NEVER) -> pd.DataFrame:
+    """The whole data file of ``role`` (``main`` or ``target``) as read from disk.
+
+    The frame is shared between callers (read once per file version): never modify it.
+    ``progress`` and ``cancel`` serve a read from disk (a big file), not a cached frame.
+    """
+    source = project.source(role)
+    if source is None:
+        raise ProjectError(text("project.no_data"))
+    try:
+        stamp = source_stamp(source.path)
+    except OSError:
+        return read_source(source.path, source.kind, source.options)  # the plain "no file" error
+    return _read_cached(source.path, source.kind, json.dumps(source.options, sort_keys=True),
+                        stamp, _Reading(progress, cancel))
+
+
+class _Reading:
+    """Progress and cancel of one read, handed to the cache without being part of its key."""
+
+    def __init__(self, progress: ProgressFn, cancel: CancelFlag) -> None:
+        self.progress, self.cancel = progress, cancel
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Reading)
+
+    def __hash__(self) -> int:
+        return 0
+
+
+@functools.lru_cache(maxsize=4)
+def _read_cached(path: str, kind: str, options: str, stamp: tuple[int, int],
+                 reading: _Reading) -> pd.DataFrame:
+    return read_source(path, kind, json.loads(options), reading.progress, reading.cancel)
+
+
+def split_rows(project: Project) -> dict:
+    """The content of ``splits.json``: each split's ``source`` and ``rows``. While the vault
+    is closed the test split shows its source and size only (``rows`` is left out)."""
+    entries = _split_entries(project)
+    test = entries.get("test")
+    if not project.vault_open and isinstance(test, dict):
+        entries["test"] = {"source": test.get("source"), "size": len(test.get("rows") or ())}
+    return entries
+
+
+def _split_entries(project: Project) -> dict:
+    path = project.root / SPLITS_FILE
+    if not path.is_file():
+        raise ProjectError(text("project.no_split"))
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def split_frame(project: Project, name: str) -> pd.DataFrame:
+    """The rows of split ``name``; the test split raises until the vault is opened."""
+    if name == "test":
+        require_open(project, "the test rows")
+    elif name not in DEV_SPLITS:
+        raise ValueError(f"unknown split {name!r}")
+    entry = _split_entries(project)[name]
+    frame = source_frame(project, entry["source"])
+    rows = np.asarray(entry["rows"], dtype=np.int64)
+    if len(rows) and rows.max() >= len(frame):
+        raise ProjectError(text("project.data_changed", path=project.source(entry["source"]).path))
+    return frame.iloc[rows]
+
+
+def target_values(project: Project, frame: pd.DataFrame) -> pd.Series:
+    """The target column of ``frame``, as text labels for classification."""
+    goal = project.goal or {}
+    y = frame[goal["target"]]
+    if goal.get("task") in ("binary", "multiclass"):
+        return y.map(label_text)
+    return y.astype(float)
+
+
+def label_text(value) -> str:
+    """One class label as text; ``1.0`` read from a float column becomes ``"1"``."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)

@@ -1,0 +1,173 @@
+"""Splitting rows into train / train-dev / dev / test.
+
+Rules (from the seeds): dev and test come from the same distribution — the data the user
+cares about; train-dev is carved from the training data and never trained on, so it tells
+variance apart from data mismatch; sizes follow the rule of thumb (about 60/20/20 for small
+data, thin dev and test above a million rows); classification splits are stratified; the
+same seed gives the same split.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sklearn.model_selection import train_test_split
+
+from engine.core.errors import DataError
+from engine.core.texts import text
+
+SPLITS = ("train", "train_dev", "dev", "test")
+MIN_ROWS_PER_SPLIT = 2
+
+
+@dataclass(frozen=True)
+class Fractions:
+    """Shares of the rows for each split. With a second file, ``dev``/``test`` are shares of it."""
+
+    train: float
+    train_dev: float
+    dev: float
+    test: float
+
+    def to_dict(self) -> dict[str, float]:
+        return {"train": self.train, "train_dev": self.train_dev, "dev": self.dev,
+                "test": self.test}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, float]) -> "Fractions":
+        return cls(float(d["train"]), float(d["train_dev"]), float(d["dev"]), float(d["test"]))
+
+
+def default_fractions(n_rows: int, second_file: bool = False) -> Fractions:
+    """The recommended split sizes for ``n_rows`` rows.
+
+    One file: dev and test take ``min(20%, max(1%, 2000 rows))`` each — 20% under 10,000 rows,
+    1% at a million — and train-dev half as much, carved from the training share.
+    With a second file (the data the user cares about), the first file gives train and
+    train-dev (10%, at least 1%) and the second gives dev and test, half each.
+    """
+    if second_file:
+        train_dev = min(0.1, max(0.01, 1000 / max(n_rows, 1)))
+        return Fractions(train=1 - train_dev, train_dev=train_dev, dev=0.5, test=0.5)
+    share = min(0.2, max(0.01, 2000 / max(n_rows, 1)))
+    train_dev = share / 2
+    return Fractions(train=round(1 - 2 * share - train_dev, 6), train_dev=train_dev,
+                     dev=share, test=share)
+
+
+@dataclass(frozen=True)
+class SplitPlan:
+    """Row numbers of every split, and where they come from (``main`` or ``target`` file)."""
+
+    rows: dict[str, np.ndarray]
+    sources: dict[str, str]
+    fractions: Fractions
+    seed: int
+    stratified: bool
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    def sizes(self) -> dict[str, int]:
+        return {name: int(len(self.rows[name])) for name in SPLITS}
+
+    def indices_dict(self) -> dict[str, Any]:
+        """The ``splits.json`` content."""
+        return {name: {"source": self.sources[name], "rows": self.rows[name].tolist()}
+                for name in SPLITS}
+
+
+def make_split(y_main: pd.Series, fractions: Fractions, seed: int = 0,
+               classification: bool = True, y_target: pd.Series | None = None,
+               groups_main: pd.Series | None = None,
+               groups_target: pd.Series | None = None) -> SplitPlan:
+    """Split rows into the four sets.
+
+    Args:
+        y_main: the target column of the main file, indexed by row number; rows whose
+            target is missing must already be dropped.
+        fractions: the shares (see ``default_fractions``).
+        seed: the random seed; the same seed gives the same split.
+        classification: stratify by class when possible.
+        y_target: the target column of the second file ("the data you care about"), which
+            then supplies dev and test.
+        groups_main, groups_target: a group key per row (same index as ``y_main`` /
+            ``y_target``), or None: rows with the same key stay in one split.
+
+    Returns:
+        A ``SplitPlan``; no row appears in two splits.
+    """
+    notes: list[str] = []
+    rng = np.random.RandomState(seed)
+    stratified = classification
+    gm, gt = groups_main, groups_target
+    if classification:  # class numbers in sorted label order: the same split, much quicker
+        y_main = _class_numbers(y_main)
+        y_target = None if y_target is None else _class_numbers(y_target)
+    if y_target is None:
+        rest, test = _cut(y_main, fractions.test, rng, classification, notes, gm)
+        rest, dev = _cut(y_main.loc[rest], fractions.dev / (1 - fractions.test), rng,
+                         classification, notes, gm)
+        remaining = 1 - fractions.test - fractions.dev
+        train, train_dev = _cut(y_main.loc[rest], fractions.train_dev / remaining, rng,
+                                classification, notes, gm)
+        sources = dict.fromkeys(SPLITS, "main")
+    else:
+        train, train_dev = _cut(y_main, fractions.train_dev, rng, classification, notes, gm)
+        share = fractions.test / (fractions.dev + fractions.test)
+        dev, test = _cut(y_target, share, rng, classification, notes, gt)
+        sources = {"train": "main", "train_dev": "main", "dev": "target", "test": "target"}
+    rows = {"train": train, "train_dev": train_dev, "dev": dev, "test": test}
+    rows = {k: np.sort(np.asarray(v, dtype=np.int64)) for k, v in rows.items()}
+    for name, idx in rows.items():
+        if len(idx) < MIN_ROWS_PER_SPLIT:
+            raise DataError(text("split.too_small", split=name.replace("_", "-"),
+                                 rows=len(idx)))
+    if any("not stratified" in n for n in notes):
+        stratified = False
+    return SplitPlan(rows=rows, sources=sources, fractions=fractions, seed=seed,
+                     stratified=stratified, notes=tuple(dict.fromkeys(notes)))
+
+
+def _cut(y: pd.Series, share: float, rng: np.random.RandomState, classification: bool,
+         notes: list[str], groups: pd.Series | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Split the index of ``y`` into (kept, taken) with ``share`` of the rows taken; with
+    ``groups``, whole groups are taken (``share`` of the groups)."""
+    if groups is not None:
+        groups = groups.loc[y.index]
+        if groups.duplicated().any():
+            first = y[~groups.duplicated().to_numpy()]  # one row stands for its group
+            kept, taken = _cut(first, share, rng, classification, notes)
+            taken_groups = groups.loc[taken].to_numpy()
+            is_taken = groups.isin(taken_groups).to_numpy()
+            notes.append(text("checks.note_grouped"))
+            return y.index.to_numpy()[~is_taken], y.index.to_numpy()[is_taken]
+    index = y.index.to_numpy()
+    n_take = int(round(share * len(index)))
+    if n_take < 1 or n_take >= len(index):
+        raise DataError(text("bad_input.split_too_small", total=len(index), rows=n_take))
+    stratify = None
+    if classification:
+        counts = y.value_counts()
+        n_classes = len(counts)
+        if counts.min() >= 2 and n_take >= n_classes and len(index) - n_take >= n_classes:
+            # class numbers in sorted label order: the same split as the labels, quicker
+            stratify = pd.factorize(y, sort=True)[0]
+        else:
+            notes.append(text("split.not_stratified"))
+    kept, taken = train_test_split(index, test_size=n_take, random_state=rng,
+                                   stratify=stratify)
+    return kept, taken
+
+
+def _class_numbers(y: pd.Series) -> pd.Series:
+    """``y`` as the numbers of its classes in sorted order (counting and stratifying whole
+    numbers is several times quicker than text labels on big data)."""
+    return pd.Series(pd.factorize(y, sort=True)[0], index=y.index)
+
+
+def class_balance(y: pd.Series, rows: dict[str, np.ndarray]) -> dict[str, dict[str, int]]:
+    """Class counts per split (for the split summary)."""
+    return {name: {str(k): int(v) for k, v in y.loc[idx].value_counts().sort_index().items()}
+            for name, idx in rows.items()}

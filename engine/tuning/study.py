@@ -1,0 +1,287 @@
+"""The tuning study of a project: where it is stored, how it samples and prunes, and which
+trial is best.
+
+One Optuna study per project, named ``practica``. By default it lives in a journal file in
+the project folder (``tuning/study.journal``), which several worker processes on one machine
+can share; past one machine the same study can live in a database (``storage`` = a URL such
+as ``postgresql://...``). The study keeps its ``TuningSettings`` (model kind, search space,
+sampler, pruner, epochs, round) as a user attribute, so a worker that joins it knows what to
+run. Opening a study fails the trials a crashed worker left running, so they do not count.
+
+Example:
+    >>> study = open_study("my-project", settings=TuningSettings(space.to_dict()))
+    >>> best_feasible_trial(study, project)
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import socket
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import optuna
+from optuna.trial import FrozenTrial, TrialState
+
+from engine.core.errors import ProjectError
+from engine.core.texts import text
+
+STUDY_NAME = "practica"
+JOURNAL = Path("tuning") / "study.journal"
+SETTINGS_ATTR = "settings"
+SAMPLERS = ("random", "grid", "tpe")
+PRUNERS = ("median", "hyperband", "none")
+DEFAULT_PRUNER = {"random": "median", "grid": "none", "tpe": "hyperband"}
+"""The pruner each sampler gets unless told otherwise (Optuna's benchmarks pair median
+pruning with random search and Hyperband with TPE)."""
+
+
+@dataclass(frozen=True)
+class TuningSettings:
+    """How a study searches.
+
+    Args:
+        space: the ``SearchSpace`` as a dict (``SearchSpace.to_dict``).
+        sampler: ``random`` (default), ``grid`` or ``tpe``.
+        pruner: ``median``, ``hyperband`` or ``none``; empty: the sampler's default.
+        epochs: epochs per trial (early stopping may end a trial sooner).
+        round: 1 for the coarse search, 2 and on for narrowed ones (kept on each trial).
+        seed: sampler seed; None gives every worker its own random stream.
+        startup_trials: trials that finish before the median pruner starts pruning.
+    """
+
+    space: dict[str, Any] = field(default_factory=dict)
+    sampler: str = "random"
+    pruner: str = ""
+    epochs: int = 20
+    round: int = 1
+    seed: int | None = None
+    startup_trials: int = 5
+
+    def __post_init__(self) -> None:
+        if self.sampler not in SAMPLERS:
+            raise ValueError(f"sampler must be one of {', '.join(SAMPLERS)}")
+        if self.pruner and self.pruner not in PRUNERS:
+            raise ValueError(f"pruner must be one of {', '.join(PRUNERS)}")
+        if int(self.epochs) < 1:
+            raise ValueError("epochs must be 1 or more")
+
+    @property
+    def kind(self) -> str:
+        return str(self.space["kind"])
+
+    @property
+    def pruner_name(self) -> str:
+        return self.pruner or DEFAULT_PRUNER[self.sampler]
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "TuningSettings":
+        return cls(**d)
+
+
+def journal_path(project_dir: str | os.PathLike) -> Path:
+    """The journal file of the project's study."""
+    return Path(project_dir) / JOURNAL
+
+
+def make_storage(project_dir: str | os.PathLike, storage: str | None = None):
+    """The study's storage: the project's journal file, or the database at URL ``storage``."""
+    if storage:
+        return storage
+    from optuna.storages import JournalStorage
+    from optuna.storages.journal import JournalFileBackend
+
+    from engine.tuning.journal_lock import journal_lock
+
+    path = journal_path(project_dir)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # A lock the system drops when its holder dies: a worker killed mid-append must not
+    # make the next tuning call wait 30 s for Optuna to break a stale lock file.
+    return JournalStorage(JournalFileBackend(str(path), lock_obj=journal_lock(path)))
+
+
+def make_sampler(settings: TuningSettings) -> optuna.samplers.BaseSampler:
+    """Optuna's sampler for ``settings`` (grid over ``tuning_space.grid``)."""
+    if settings.sampler == "grid":
+        from engine.tuning.space import SearchSpace, grid
+
+        return optuna.samplers.GridSampler(grid(SearchSpace.from_dict(settings.space)),
+                                           seed=settings.seed)
+    if settings.sampler == "tpe":
+        # TPE reads each trial's constraint (``Trial.set_constraint``) and samples away
+        # from infeasible regions.
+        return optuna.samplers.TPESampler(seed=settings.seed)
+    return optuna.samplers.RandomSampler(seed=settings.seed)
+
+
+def make_pruner(settings: TuningSettings) -> optuna.pruners.BasePruner:
+    """Optuna's pruner for ``settings``: decided at each epoch on the dev error."""
+    name = settings.pruner_name
+    if name == "median":
+        # Steps are 1-based epochs: never judge a trial on its first epoch alone.
+        return optuna.pruners.MedianPruner(n_startup_trials=settings.startup_trials,
+                                           n_warmup_steps=2)
+    if name == "hyperband":
+        return optuna.pruners.HyperbandPruner(min_resource=1, max_resource=settings.epochs)
+    return optuna.pruners.NopPruner()
+
+
+def open_study(project_dir: str | os.PathLike, storage: str | None = None,
+               settings: TuningSettings | None = None) -> optuna.Study:
+    """The project's study, created when missing and continued when it exists.
+
+    Args:
+        project_dir: the project folder.
+        storage: a database URL; None for the journal file in the project folder.
+        settings: how to search; saved in the study. None: the settings saved before (a
+            worker joining a study).
+
+    Returns:
+        The study, with the trials a crashed worker left running marked failed.
+
+    Raises:
+        ProjectError: no settings given and none saved (nobody started a study there yet).
+    """
+    # Optuna warns with a traceback for each trial that failed or was cancelled; the job's
+    # own events and messages say that in plain words.
+    optuna.logging.set_verbosity(optuna.logging.ERROR)
+    store = make_storage(project_dir, storage)
+    if settings is None:
+        try:
+            probe = optuna.load_study(study_name=STUDY_NAME, storage=store)
+        except KeyError:
+            raise ProjectError(text("tuning.no_study", path=str(project_dir))) from None
+        saved = probe.user_attrs.get(SETTINGS_ATTR)
+        if not saved:
+            raise ProjectError(text("tuning.no_study", path=str(project_dir)))
+        # A joining worker draws its own random stream: with the saved seed it would
+        # repeat the trials of the worker that started the study.
+        sampler = make_sampler(replace(TuningSettings.from_dict(saved), seed=None))
+        return _open(store, TuningSettings.from_dict(saved), sampler)
+    return _open(store, settings, make_sampler(settings))
+
+
+def _open(store, settings: TuningSettings, sampler) -> optuna.Study:
+    study = optuna.create_study(study_name=STUDY_NAME, storage=store, direction="minimize",
+                                sampler=sampler, pruner=make_pruner(settings),
+                                load_if_exists=True)
+    made = len(study.get_trials(deepcopy=False))
+    if settings.seed is not None and made:
+        # Continuing with the same seed would draw the first trials' settings again.
+        study.sampler = make_sampler(replace(settings, seed=settings.seed + made))
+    check_compatible(study, settings)
+    if study.user_attrs.get(SETTINGS_ATTR) != settings.to_dict():
+        study.set_user_attr(SETTINGS_ATTR, settings.to_dict())
+    fail_stale_trials(study)
+    return study
+
+
+def check_compatible(study: optuna.Study, settings: TuningSettings) -> None:
+    """Raise ``ProjectError`` when the space asks Optuna for something its earlier trials
+    forbid in the same study: a parameter that changes kind (number / choice) or scale
+    (log / linear), or a choice list that changes (Optuna cannot change the choices of a
+    categorical within a study; fix the parameter instead)."""
+    from optuna.distributions import CategoricalDistribution
+
+    from engine.tuning.space import SearchSpace, suggest_distribution
+
+    space = SearchSpace.from_dict(settings.space)
+    seen: dict[str, Any] = {}
+    for trial in study.get_trials(deepcopy=False):
+        for name, dist in trial.distributions.items():
+            seen.setdefault(name, dist)
+    for p in space.params:
+        old = seen.get(p.name)
+        if not p.searched or old is None:
+            continue
+        new = suggest_distribution(p)
+        same_kind = type(old) is type(new)
+        if same_kind and isinstance(new, CategoricalDistribution):
+            same_kind = tuple(old.choices) == tuple(new.choices)
+        elif same_kind:
+            same_kind = old.log == new.log
+        if not same_kind:
+            raise ProjectError(text("tuning.space_changed", name=p.name))
+
+
+def study_settings(study: optuna.Study) -> TuningSettings:
+    """The settings saved in ``study``."""
+    return TuningSettings.from_dict(study.user_attrs[SETTINGS_ATTR])
+
+
+def worker_id() -> str:
+    """This process, as ``host:pid``, stored on each trial it runs."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _alive(pid: int) -> bool:
+    if os.name == "nt":
+        return True  # no safe check without extra packages: never fail a Windows trial
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def fail_stale_trials(study: optuna.Study) -> list[int]:
+    """Mark failed the running trials whose worker process on this machine is gone.
+
+    Only trials that name their worker (``worker`` user attribute, ``host:pid``) on this
+    host, other than this process, are judged; a trial of another machine is left alone
+    (a database storage can use Optuna's heartbeat for those).
+
+    Returns:
+        The numbers of the trials marked failed.
+    """
+    host = socket.gethostname()
+    failed = []
+    for trial in study.get_trials(deepcopy=False, states=(TrialState.RUNNING,)):
+        owner = str(trial.user_attrs.get("worker", ""))
+        owner_host, _, pid = owner.rpartition(":")
+        if owner_host != host or not pid.isdigit() or int(pid) == os.getpid():
+            continue
+        if not _alive(int(pid)):
+            # Optuna has no public call for this outside its RDB heartbeat; its own
+            # fail_stale_trials marks trials failed through the study's storage the same way.
+            study._storage.set_trial_state_values(trial._trial_id, TrialState.FAIL)
+            failed.append(trial.number)
+    return failed
+
+
+def is_feasible(trial: FrozenTrial, project=None) -> bool:
+    """Whether ``trial``'s run meets the project's satisfying constraints: checked again
+    on the saved run when ``project`` is given and holds it (the constraints may have
+    changed since), else as recorded when the trial ended."""
+    run_id = trial.user_attrs.get("run_id")
+    if project is not None and run_id:
+        from engine.goal.run_choice import feasibility
+
+        try:
+            run = project.run(run_id)
+        except ProjectError:
+            run = None
+        if run is not None:
+            return all(c.ok for c in feasibility(project, run))
+    return bool(trial.user_attrs.get("feasible", False))
+
+
+def feasible_trials(study: optuna.Study, project=None) -> list[FrozenTrial]:
+    """The finished trials that meet every constraint, best (lowest dev error) first."""
+    done = [t for t in study.get_trials(deepcopy=False, states=(TrialState.COMPLETE,))
+            if t.value is not None and math.isfinite(t.value) and is_feasible(t, project)]
+    return sorted(done, key=lambda t: (t.value, t.number))
+
+
+def best_feasible_trial(study: optuna.Study, project=None) -> FrozenTrial | None:
+    """The finished trial with the lowest dev error that meets every constraint; None when
+    no trial does. An infeasible trial is never returned, however good its error."""
+    found = feasible_trials(study, project)
+    return found[0] if found else None

@@ -1,0 +1,262 @@
+"""What the Tune page, the report and the CSV show of a project's study, as plain JSON.
+
+The Optuna journal is the record of the search; ``study_summary`` reads it into one dict
+(every trial with its round, state, dev error, feasibility, settings, epochs and curve; the
+optimization history with the best so far; parameter importance; the narrowed ranges
+proposed for a finer round) and ``write_summary`` keeps it in ``tuning/summary.json``, so
+the GUI reads a small file instead of importing Optuna. Workers rewrite it after each trial
+(without importance, which costs more) and at the end of each tuning call (with it).
+
+Example:
+    >>> summary = write_summary(project_dir)          # after a tuning call
+    >>> read_summary(project_dir)["best"]["run_id"]
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from engine.core.atomic import write_json
+
+SUMMARY = Path("tuning") / "summary.json"
+VERSION = 1
+MIN_FOR_IMPORTANCE = 4
+"""Finished trials needed before the importance of the parameters is estimated."""
+
+
+def summary_path(project_dir: str | os.PathLike) -> Path:
+    return Path(project_dir) / SUMMARY
+
+
+def read_summary(project_dir: str | os.PathLike) -> dict[str, Any] | None:
+    """The last summary written for the project's study (None when there is none or it
+    cannot be read; the journal stays the record, ``write_summary`` rebuilds it)."""
+    path = summary_path(project_dir)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) and data.get("version") == VERSION else None
+
+
+def summary_is_stale(project_dir: str | os.PathLike) -> bool:
+    """Whether the summary is missing or older than the journal (trials were made since,
+    e.g. from the command line); a database study is never judged stale here."""
+    from engine.tuning.study import journal_path
+
+    summary, journal = summary_path(project_dir), journal_path(project_dir)
+    if not summary.is_file():
+        return True
+    return journal.is_file() and journal.stat().st_mtime > summary.stat().st_mtime
+
+
+def write_summary(project_dir: str | os.PathLike, storage: str | None = None,
+                  study=None, importance: bool = True) -> dict[str, Any]:
+    """Rebuild the summary from the study and save it atomically; return it.
+
+    Args:
+        project_dir: the project folder.
+        storage: the study's database URL (None: the journal in the project folder).
+        study: an open study (saves opening it again); None opens the project's own.
+        importance: estimate parameter importance too (about a second on 100 trials).
+    """
+    summary = study_summary(project_dir, storage, study, importance)
+    write_json(summary_path(project_dir), summary)
+    return summary
+
+
+def study_summary(project_dir: str | os.PathLike, storage: str | None = None, study=None,
+                  importance: bool = True) -> dict[str, Any]:
+    """The study of ``project_dir`` as plain data (see the module docstring); a summary
+    with ``exists`` False and the recommended ranges when no search ran yet."""
+    from engine.project.project import open_project
+    from engine.tuning.kind import tuning_kind
+    from engine.tuning.space import default_space
+
+    project = open_project(project_dir)
+    kind = tuning_kind(project)
+    base = {"version": VERSION, "updated": datetime.now(timezone.utc).isoformat(),
+            "metric": (project.goal or {}).get("metric", ""), "kind": kind,
+            "default_space": default_space(project, kind).to_dict(), "storage": storage or ""}
+    if study is None:
+        study = _existing_study(project_dir, storage)
+    if study is None:
+        return {**base, "exists": False, "settings": None, "trials": [], "history": [],
+                "best": None, "importance": {}, "proposal": None, "next_round": 1,
+                "counts": _counts([]), "log_params": [], "axes": {}}
+    return {**base, "exists": True, **_describe(study, project, importance)}
+
+
+def _existing_study(project_dir, storage):
+    import optuna
+
+    from engine.tuning.study import STUDY_NAME, journal_path, make_storage
+
+    if not storage and not journal_path(project_dir).is_file():
+        return None
+    optuna.logging.set_verbosity(optuna.logging.WARNING)
+    try:
+        return optuna.load_study(study_name=STUDY_NAME, storage=make_storage(project_dir,
+                                                                             storage))
+    except KeyError:
+        return None
+
+
+def _describe(study, project, importance: bool) -> dict[str, Any]:
+    from engine.tuning.narrowing import narrowed_space, next_round
+    from engine.tuning.space import SearchSpace
+    from engine.tuning.study import SETTINGS_ATTR, best_feasible_trial, is_feasible
+
+    trials = study.get_trials(deepcopy=False)
+    saved = study.user_attrs.get(SETTINGS_ATTR)
+    axes = _axes(trials)
+    rows = [_row(t, axes, project, is_feasible) for t in trials]
+    _place_scores(rows)
+    best = best_feasible_trial(study, project)
+    proposal = None
+    if saved and best is not None:
+        proposal = narrowed_space(study, SearchSpace.from_dict(saved["space"]),
+                                  project=project).to_dict()
+    return {"settings": saved, "trials": rows, "history": _history(rows),
+            "best": None if best is None else {
+                "number": best.number, "trial": best.number + 1, "run_id": str(best.user_attrs.get("run_id", "")),
+                "value": float(best.value)},
+            "importance": _importance(trials) if importance else {},
+            "proposal": proposal, "next_round": next_round(study),
+            "counts": _counts(rows), "log_params": sorted(n for n, a in axes.items() if a[2]),
+            "axes": {n: {"low": a[0], "high": a[1], "log": a[2], "choices": list(a[3])}
+                     for n, a in axes.items()}}
+
+
+def _axes(trials) -> dict[str, tuple]:
+    """Per parameter, the widest range any trial searched: (low, high, log, choices)."""
+    from optuna.distributions import CategoricalDistribution
+
+    axes: dict[str, tuple] = {}
+    for t in trials:
+        for name, dist in t.distributions.items():
+            if isinstance(dist, CategoricalDistribution):
+                old = axes.get(name)
+                choices = list(old[3]) if old else []
+                choices += [c for c in dist.choices if c not in choices]
+                axes[name] = (None, None, False, tuple(choices))
+                continue
+            low, high, log = float(dist.low), float(dist.high), bool(dist.log)
+            if name in axes:
+                low, high = min(low, axes[name][0]), max(high, axes[name][1])
+            axes[name] = (low, high, log, ())
+    return axes
+
+
+def position(axis: tuple, value: Any) -> float | None:
+    """Where ``value`` lies on its parameter's axis, 0 (low end) to 1 (high end): on a log
+    scale for a log range, by index for a list of choices (for parallel coordinates)."""
+    low, high, log, choices = axis
+    if choices:
+        if value not in choices:
+            return None
+        return choices.index(value) / (len(choices) - 1) if len(choices) > 1 else 0.5
+    if value is None or high == low:
+        return 0.5
+    if log:
+        return (math.log10(value) - math.log10(low)) / (math.log10(high) - math.log10(low))
+    return (float(value) - low) / (high - low)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def _row(t, axes, project, is_feasible) -> dict[str, Any]:
+    state = t.state.name.lower()
+    # Optuna keeps a pruned trial's last reported error as its value: not a result.
+    value = _plain(float(t.value)) if t.value is not None and state == "complete" else None
+    feasible = is_feasible(t, project) if state == "complete" else None
+    curve = sorted((int(k), _plain(float(v))) for k, v in t.intermediate_values.items())
+    seconds = (t.duration.total_seconds() if t.duration is not None else None)
+    return {"number": t.number, "trial": t.number + 1, "state": state, "round": int(t.user_attrs.get("round", 1)),
+            "value": value, "feasible": feasible,
+            "broken": list(t.user_attrs.get("broken", [])) if state == "complete" else [],
+            "run_id": str(t.user_attrs.get("run_id", "")), "params": dict(t.params),
+            "epochs": len(curve), "seconds": seconds,
+            "worker": str(t.user_attrs.get("worker", "")),
+            "curve": [list(p) for p in curve],
+            "positions": {n: position(axes[n], v) for n, v in t.params.items() if n in axes}}
+
+
+def _place_scores(rows: list[dict]) -> None:
+    """Each finished trial's dev error as a position from 0 (the best) to 1 (the worst)
+    among the finished trials, under ``score_position`` (None for the others)."""
+    values = [r["value"] for r in rows if r["value"] is not None]
+    low, high = (min(values), max(values)) if values else (0.0, 0.0)
+    for r in rows:
+        v = r["value"]
+        r["score_position"] = None if v is None else (
+            0.0 if high == low else (v - low) / (high - low))
+
+
+def _history(rows: list[dict]) -> list[dict[str, Any]]:
+    """The finished trials in the order they were made, with the best feasible dev error
+    so far (None until a feasible trial finished)."""
+    out, best = [], None
+    for r in sorted(rows, key=lambda r: r["number"]):
+        if r["state"] != "complete" or r["value"] is None:
+            continue
+        if r["feasible"] and (best is None or r["value"] < best):
+            best = r["value"]
+        out.append({"number": r["number"], "trial": r["trial"], "round": r["round"], "value": r["value"],
+                    "feasible": r["feasible"], "best_so_far": best})
+    return out
+
+
+def _counts(rows: list[dict]) -> dict[str, int]:
+    states = [r["state"] for r in rows]
+    return {s: states.count(s) for s in ("complete", "pruned", "fail", "running")}
+
+
+def _importance(trials) -> dict[str, float]:
+    """Each searched parameter's importance (shares summing to 1) by Optuna's default
+    evaluator (PED-ANOVA since Optuna 4: how much the parameter's values in the best trials
+    differ from its values in all), over the finished trials of every round, with ranges
+    widened to the widest a round used so narrowed rounds count too. Empty when too few
+    trials finished."""
+    import optuna
+    from optuna.distributions import CategoricalDistribution, FloatDistribution, \
+        IntDistribution
+    from optuna.importance import get_param_importances
+    from optuna.trial import TrialState, create_trial
+
+    done = [t for t in trials if t.state == TrialState.COMPLETE and t.value is not None
+            and math.isfinite(t.value)]
+    if len(done) < MIN_FOR_IMPORTANCE:
+        return {}
+    shared = set.intersection(*(set(t.params) for t in done))
+    axes = _axes(done)
+    widest = {}
+    for name in shared:
+        low, high, log, choices = axes[name]
+        if choices:
+            widest[name] = CategoricalDistribution(list(choices))
+        elif all(isinstance(t.distributions[name], IntDistribution) for t in done):
+            widest[name] = IntDistribution(int(low), int(high), log=log)
+        else:
+            widest[name] = FloatDistribution(low, high, log=log)
+    varied = [n for n in widest if len({repr(t.params[n]) for t in done}) > 1]
+    if not varied:
+        return {}
+    copy = optuna.create_study(direction="minimize")
+    copy.add_trials([create_trial(params={n: t.params[n] for n in varied},
+                                  distributions={n: widest[n] for n in varied},
+                                  value=float(t.value)) for t in done])
+    try:
+        found = get_param_importances(copy)
+    except (RuntimeError, ValueError):
+        return {}
+    return {name: float(share) for name, share in found.items()}

@@ -1,0 +1,253 @@
+"""Export a project's model to a folder of its own, to use it outside Practica or later.
+
+The folder holds:
+
+- the model file as trained: ``model.keras`` (a baseline: its numbers as JSON);
+- ``preprocess.json``: the input coding fitted on the training rows (JSON, as in the project);
+- ``manifest.json``: what the model predicts (task, target, labels), the input columns and
+  their kinds, the optimizing metric with the dev (and test) results, the abstain threshold
+  when the reject option is on, the Practica, Keras and backend versions, and whether the
+  model was made before or after the vault was opened;
+- ``saved_model/``: a TensorFlow SavedModel with a ``serve`` function (TensorFlow backend
+  only), for serving without Keras or Practica;
+- ``README.txt``: the same in plain words.
+
+ONNX is not written: converting a Keras model needs ``tf2onnx`` (with ``onnx`` and a pinned
+``protobuf``), which Keras itself has to patch to work with NumPy 2. The SavedModel is the
+format TensorFlow's own tools convert from.
+
+Every file is written atomically; an earlier export's manifest is removed first and the new
+one written last, so a folder with a manifest is complete. A folder that holds other files
+than an export's is refused.
+``engine.use.usable_model.from_export`` (``practica predict FOLDER FILE``) reads it back.
+
+Example:
+    >>> result = export_model(project, "~/models/churn")
+    >>> sorted(p.name for p in result.files)
+    ['README.txt', 'manifest.json', 'model.keras', 'preprocess.json', 'saved_model']
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from engine import __version__
+from engine.core import atomic
+from engine.project.decisions import now_iso
+from engine.core.errors import JobCancelled, ProjectError
+from engine.core.jobs import NEVER, CancelFlag, ProgressFn, StageStarted, ignore
+from engine.models import simple_baselines
+from engine.project.project import Project
+from engine.core.texts import text
+from engine.use.usable_model import (CODING_FILE, MANIFEST_FILE, MANIFEST_SCHEMA, UsableModel,
+                                 from_project, input_columns)
+
+SAVED_MODEL_DIR = "saved_model"
+README_FILE = "README.txt"
+# What an export folder may hold (the model file is model.keras, or model.json for a baseline).
+EXPORT_NAMES = frozenset({MANIFEST_FILE, CODING_FILE, SAVED_MODEL_DIR, README_FILE,
+                          "model.keras", "model.json"})
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    """Where the model went: the folder, the files written, and plain remarks."""
+
+    folder: str
+    files: tuple[str, ...]
+    saved_model: bool
+    notes: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"folder": self.folder, "files": list(self.files),
+                "saved_model": self.saved_model, "notes": list(self.notes)}
+
+
+def export_model(project: Project, folder: str | Path, run_id: str | None = None,
+                 progress: ProgressFn = ignore, cancel: CancelFlag = NEVER) -> ExportResult:
+    """Write the chosen model (or run ``run_id``) of ``project`` to ``folder``.
+
+    Args:
+        project: a project with a chosen model.
+        folder: the export folder; made when missing; it may hold an earlier export.
+        run_id: another run of the project.
+        progress, cancel: stages out; a stop before the manifest is written leaves no
+            manifest (the folder is then not a usable export).
+
+    Returns:
+        An ``ExportResult``.
+
+    Raises:
+        ProjectError: no chosen model, the run cannot be used, or the folder holds other
+            files or cannot be written.
+    """
+    folder = Path(folder).expanduser().resolve()
+    _check_folder(folder, project)
+    progress(StageStarted("load", text("use.stage_load")))
+    usable = from_project(project, run_id)
+    run = project.run(usable.run)
+    earlier = _forget_earlier_export(folder)
+    source = project.run_dir(run.id) / run.model_file
+    files = []
+    with atomic.atomic_path(folder / run.model_file, suffix=source.suffix) as tmp:
+        shutil.copyfile(source, tmp)
+    files.append(folder / run.model_file)
+    atomic.write_json(folder / CODING_FILE, usable.coding.to_dict())
+    files.append(folder / CODING_FILE)
+    notes = []
+    saved = False
+    if run.model not in simple_baselines.KINDS:
+        if cancel.is_set():
+            raise JobCancelled("export cancelled")
+        progress(StageStarted("saved_model", text("use.stage_saved_model")))
+        saved, note = _write_saved_model(usable, folder / SAVED_MODEL_DIR)
+        if saved:
+            files.append(folder / SAVED_MODEL_DIR)
+        notes += [note] if note else []
+    if not saved and (folder / SAVED_MODEL_DIR).is_dir():  # an earlier export's
+        shutil.rmtree(folder / SAVED_MODEL_DIR, ignore_errors=True)
+    if cancel.is_set():
+        raise JobCancelled("export cancelled")
+    manifest = build_manifest(project, usable, run.model_file, saved)
+    atomic.write_text(folder / README_FILE, readme(manifest))
+    files.append(folder / README_FILE)
+    if earlier and earlier != run.model_file:
+        (folder / earlier).unlink(missing_ok=True)
+    atomic.write_json(folder / MANIFEST_FILE, manifest)
+    files.append(folder / MANIFEST_FILE)
+    return ExportResult(str(folder), tuple(str(f) for f in files), saved,
+                        (*usable.notes, *notes))
+
+
+def build_manifest(project: Project, usable: UsableModel, model_file: str,
+                   saved_model: bool) -> dict[str, Any]:
+    """The manifest of an export: plain JSON that says what the model is and needs."""
+    run = project.run(usable.run)
+    goal = usable.goal
+    final = project.final_test or {}
+    tested = final.get("run") == run.id
+    metric = goal.get("metric")
+    test = None
+    if tested and metric in (final.get("metrics") or {}):
+        test = {k: final["metrics"][metric].get(k) for k in ("value", "low", "high")}
+    return {
+        "schema": MANIFEST_SCHEMA, "app": "practica", "exported_at": now_iso(),
+        "project": project.name, "run": run.id, "label": run.label, "model": run.model,
+        "model_file": model_file,
+        "model_format": "keras" if run.model not in simple_baselines.KINDS else "baseline-json",
+        "saved_model": SAVED_MODEL_DIR if saved_model else None,
+        "data_kind": usable.data_kind, "source": usable.source,
+        **goal,
+        "inputs": input_columns(usable.coding),
+        "input_shape": list(usable.coding.input_shape),
+        "reject_option": {"on": usable.reject_on, "target_accuracy": usable.abstain_accuracy,
+                          "threshold": usable.threshold},
+        "dev": {"metric": metric, "value": (run.metrics.get("dev") or {}).get(metric),
+                "error": run.errors.get("dev")},
+        "test": test,
+        "vault": {"opened_at": project.vault.get("opened_at"),
+                  "model_made_after_vault_opened": bool(run.after_vault),
+                  "model_tested": tested},
+        "measured": dict(run.measured),
+        "versions": versions(),
+    }
+
+
+def versions() -> dict[str, str | None]:
+    """Practica's, Keras' and the backend's versions (without importing Keras)."""
+    import os
+
+    backend = os.environ.get("KERAS_BACKEND", "tensorflow")
+    return {"practica": __version__, "keras": _version("keras"), "backend": backend,
+            "backend_version": _version({"torch": "torch", "jax": "jax"}.get(backend,
+                                                                           "tensorflow")),
+            "scikit-learn": _version("scikit-learn")}
+
+
+def readme(manifest: dict[str, Any]) -> str:
+    """The export's README: what the files are and how to load them, in plain words."""
+    labels = ", ".join(map(str, manifest.get("labels") or [])) or "-"
+    inputs = "\n".join(f"- {c['name']} ({c['kind']})" for c in manifest["inputs"][:60])
+    if len(manifest["inputs"]) > 60:
+        inputs += "\n- " + text("use.readme_more", count=len(manifest["inputs"]) - 60)
+    parts = [text("use.readme", label=manifest["label"], project=manifest["project"],
+                  task=manifest["task"], target=manifest.get("target") or "-",
+                  labels=labels, inputs=inputs, model_file=manifest["model_file"])]
+    reject = manifest["reject_option"]
+    if reject["on"] and reject["threshold"] is not None:
+        parts.append(text("use.readme_abstain", threshold=f"{reject['threshold']:.4g}",
+                          target=f"{reject['target_accuracy']:.1%}"))
+    if manifest.get("saved_model"):
+        parts.append(text("use.readme_saved_model"))
+    parts.append("Made with " + ", ".join(f"{k} {v}" for k, v in manifest["versions"].items()
+                                          if v) + ".")
+    return "\n\n".join(parts) + "\n"
+
+
+def _check_folder(folder: Path, project: Project) -> None:
+    """Refuse a file, and a folder that holds other things than an export (finished or
+    stopped): the project folder itself, say, or someone's documents."""
+    if folder.exists() and not folder.is_dir():
+        raise ProjectError(text("use.export_not_folder", path=folder))
+    if not folder.is_dir():
+        return
+    others = [p.name for p in folder.iterdir()
+              if p.name not in EXPORT_NAMES and not p.name.startswith(".")]
+    if others:
+        raise ProjectError(text("use.export_folder_busy", path=folder))
+
+
+def _forget_earlier_export(folder: Path) -> str | None:
+    """Remove an earlier export's manifest first (so a stopped export is never taken for a
+    complete one); return the name of its model file."""
+    path = folder / MANIFEST_FILE
+    if not path.is_file():
+        return None
+    try:
+        name = json.loads(path.read_text(encoding="utf-8")).get("model_file")
+    except (OSError, ValueError, AttributeError):
+        name = None
+    path.unlink(missing_ok=True)
+    return Path(str(name)).name if name else None
+
+
+def _write_saved_model(usable: UsableModel, target: Path) -> tuple[bool, str]:
+    """Write the TensorFlow SavedModel into ``target`` (replacing an earlier one whole)."""
+    from engine.core.backend import backend_name
+
+    if backend_name() != "tensorflow":
+        return False, text("use.saved_model_backend", backend=backend_name())
+    target.parent.mkdir(parents=True, exist_ok=True)
+    scratch = Path(tempfile.mkdtemp(prefix=".saved_model.", dir=target.parent))
+    try:
+        usable.predictor.model.export(str(scratch / "model"), format="tf_saved_model",
+                                      verbose=False)
+        old = None
+        if target.exists():
+            old = target.with_name(f".{target.name}.old")
+            shutil.rmtree(old, ignore_errors=True)
+            target.rename(old)
+        (scratch / "model").rename(target)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+    except OSError as exc:
+        raise ProjectError(text("use.export_write", path=target, problem=exc)) from exc
+    except Exception as exc:  # noqa: BLE001 - a model TensorFlow cannot trace: keep the rest
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        return False, text("use.saved_model_failed", reason=reason[:200])
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    return True, ""
+
+
+def _version(package: str) -> str | None:
+    try:
+        return metadata.version(package)
+    except metadata.PackageNotFoundError:
+        return None

@@ -1,0 +1,217 @@
+"""A trained model ready to score new data: from a project (its chosen run by default) or
+from a folder written by ``engine.use.model_export``.
+
+Both give the same ``UsableModel``: the model, the very input coding it was trained with,
+what it predicts (task, target, labels) and, when the goal turns the reject option on
+(``abstain_accuracy``), the confidence threshold chosen on the dev rows. Models load with
+Keras' safe mode on, after ``engine.models.safe_model_check`` passed the file (an exported model
+comes from outside the project: it is checked in a throw-away process first); baselines
+are rebuilt from their JSON numbers. Nothing is pickled.
+
+Example:
+    >>> usable = load_usable("~/Practica/customers")          # the chosen model
+    >>> usable.required_columns()
+    ['age', 'income', 'city']
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from engine.training.batch_scoring import score_in_batches
+from engine.core.errors import ProjectError
+from engine.kinds.input_coding import coding_from_dict, data_kind
+from engine.training.predictor import Predictor, load_predictor
+from engine.project.project import PROJECT_FILE, Project, open_project
+from engine.core.texts import text
+
+MANIFEST_FILE = "manifest.json"
+MANIFEST_SCHEMA = 1  # the manifest version this Practica writes and reads
+CODING_FILE = "preprocess.json"
+
+
+@dataclass(frozen=True, eq=False)
+class UsableModel:
+    """A model and everything needed to apply it to new rows.
+
+    Args:
+        predictor: the loaded model with its input coding (``predictor.preprocessor``).
+        goal: ``task``, ``target``, ``labels``, ``positive_label`` and ``metric``.
+        data_kind: ``table``, ``images``, ``text`` or ``sequence``.
+        source: how the training data was read: ``{"kind", "options"}`` (a long sequence
+            table names its id, time and value columns there).
+        run: the run id; ``label``: its plain name.
+        threshold: the abstain threshold (None: the model answers every row).
+        abstain_accuracy: the accuracy the answered rows must reach (None: reject option off).
+        notes: plain remarks to show with the predictions.
+    """
+
+    predictor: Predictor
+    goal: dict[str, Any]
+    data_kind: str
+    source: dict[str, Any]
+    run: str
+    label: str
+    threshold: float | None = None
+    abstain_accuracy: float | None = None
+    notes: tuple[str, ...] = ()
+    info: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def coding(self):
+        """The fitted input coding (see ``engine.kinds.input_coding``)."""
+        return self.predictor.preprocessor
+
+    @property
+    def task(self) -> str:
+        return str(self.goal["task"])
+
+    @property
+    def reject_on(self) -> bool:
+        """Whether the goal lets the model refuse to answer."""
+        return self.abstain_accuracy is not None and self.task != "regression"
+
+    def required_columns(self) -> list[str]:
+        """The columns a new file must have (for images: none, it is a folder)."""
+        return [c["name"] for c in input_columns(self.coding) if c["kind"] != "image"]
+
+
+def input_columns(coding) -> list[dict[str, Any]]:
+    """The inputs the coding reads, each ``{"name", "kind", ...}``: ``number`` (with the
+    value a missing one becomes), ``category`` (with the known categories), ``text``,
+    ``series`` (one step of a channel) or ``image``."""
+    kind = getattr(coding, "kind", "table")
+    if kind == "images":
+        return [{"name": "file", "kind": "image", "height": coding.height,
+                 "width": coding.width, "channels": coding.channels}]
+    if kind == "text":
+        return [{"name": coding.column, "kind": "text", "words_kept": coding.max_len}]
+    if kind == "sequence":
+        return [{"name": name, "kind": "series", "channel": channel, "step": step}
+                for channel, names in zip(coding.channels, coding.columns)
+                for step, name in enumerate(names)]
+    columns = [{"name": c.name, "kind": "number", "missing_becomes": c.fill}
+               for c in coding.numeric]
+    columns += [{"name": c.name, "kind": "category", "missing_becomes": c.fill,
+                 "categories": list(c.categories)} for c in coding.categorical]
+    return columns
+
+
+def load_usable(where: Project | str | Path, run_id: str | None = None) -> UsableModel:
+    """The model of a project (its chosen run, or ``run_id``) or of an export folder.
+
+    Raises:
+        ProjectError: ``where`` is neither a project nor an exported model, the project has
+            no chosen model, or the run cannot be used (see ``from_project``).
+    """
+    if isinstance(where, Project):
+        return from_project(where, run_id)
+    folder = Path(where).expanduser()
+    if (folder / PROJECT_FILE).is_file():
+        return from_project(open_project(folder), run_id)
+    if (folder / MANIFEST_FILE).is_file():
+        return from_export(folder)
+    raise ProjectError(text("use.not_a_model", path=folder))
+
+
+def from_project(project: Project, run_id: str | None = None) -> UsableModel:
+    """The chosen model of ``project`` (or run ``run_id``), with the project's coding."""
+    from engine.kinds.preprocess_store import load_preprocessor
+    from engine.project.fingerprints import split_key
+
+    run_id = run_id or project.chosen_run
+    if not run_id:
+        raise ProjectError(text("use.no_chosen_model"))
+    run = project.run(run_id)
+    if not run.model_file or not (project.run_dir(run.id) / run.model_file).is_file():
+        raise ProjectError(text("use.no_model_file", run=run.id))
+    if run.split_key != split_key(project):
+        raise ProjectError(text("use.old_split", run=run.id))
+    goal = project.goal or {}
+    predictor = load_predictor(project.run_dir(run.id), run, load_preprocessor(project))
+    asked = goal.get("abstain_accuracy") if goal.get("task") != "regression" else None
+    threshold, notes = (None, ())
+    if asked is not None:
+        threshold = project_threshold(project, run.id, predictor)
+        if threshold is None:
+            notes = (text("use.abstain_unreachable", target=f"{float(asked):.1%}"),)
+    source = project.source("main")
+    return UsableModel(
+        predictor=predictor, goal=_goal_view(goal), data_kind=data_kind(project),
+        source={"kind": source.kind if source else "csv",
+                "options": dict(source.options) if source else {}},
+        run=run.id, label=run.label, threshold=threshold,
+        abstain_accuracy=None if asked is None else float(asked), notes=notes,
+        info={"project": project.name, "after_vault": bool(run.after_vault),
+              "vault_opened_at": project.vault.get("opened_at"), "model": run.model,
+              "sources": [s.sha256 for s in project.sources],
+              "vault_open": project.vault_open})
+
+
+def project_threshold(project: Project, run_id: str, predictor: Predictor) -> float | None:
+    """The abstain threshold of ``run_id``: the one the final test chose on the dev rows
+    when it tested this run for the same target accuracy, else chosen on the dev rows now
+    (the same rule); None when no threshold reaches the target accuracy."""
+    from engine.split.datasets import split_frame, target_values
+    from engine.goal.evaluation import to_predictions
+    from engine.final.test_curves import reject_threshold
+
+    goal = project.goal or {}
+    asked = goal.get("abstain_accuracy")
+    final = project.final_test or {}
+    coverage = (final.get("curves") or {}).get("coverage") or {}
+    chosen = coverage.get("chosen") or {}
+    if (final.get("run") == run_id and coverage.get("target_source") == "abstain_accuracy"
+            and coverage.get("target_accuracy") == asked and not coverage.get("chosen_here")
+            and chosen.get("threshold") is not None):
+        return float(chosen["threshold"])
+    dev = split_frame(project, "dev")
+    scores = score_in_batches(predictor, predictor.preprocessor, dev)
+    return reject_threshold(goal, to_predictions(goal, target_values(project, dev), scores))
+
+
+def from_export(folder: str | Path) -> UsableModel:
+    """The model saved in an export folder (see ``engine.use.model_export``)."""
+    from engine.project.run_record import RunRecord
+
+    folder = Path(folder)
+    try:
+        manifest = json.loads((folder / MANIFEST_FILE).read_text(encoding="utf-8"))
+        coding = coding_from_dict(json.loads((folder / CODING_FILE).read_text(encoding="utf-8")))
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise ProjectError(text("use.damaged_export", path=folder, problem=exc)) from exc
+    if manifest.get("app") != "practica":
+        raise ProjectError(text("use.not_a_model", path=folder))
+    if int(manifest.get("schema", 1)) > MANIFEST_SCHEMA:
+        raise ProjectError(text("use.newer_export", path=folder))
+    model_file = str(manifest.get("model_file") or "")
+    if not (folder / model_file).is_file():
+        raise ProjectError(text("use.damaged_export", path=folder,
+                                problem=f"{model_file or 'the model file'} is missing"))
+    kind = str(manifest["model"])
+    record = RunRecord(id=str(manifest.get("run", "")), model=kind, label="", status="",
+                       created="", model_file=model_file)
+    predictor = load_predictor(folder, record, coding, outside=True)
+    reject = manifest.get("reject_option") or {}
+    asked = reject.get("target_accuracy")
+    threshold = reject.get("threshold")
+    notes = ()
+    if asked is not None and threshold is None:
+        notes = (text("use.abstain_unreachable", target=f"{float(asked):.1%}"),)
+    return UsableModel(
+        predictor=predictor, goal=_goal_view(manifest), data_kind=str(manifest["data_kind"]),
+        source=dict(manifest.get("source") or {"kind": "csv", "options": {}}),
+        run=str(manifest.get("run", "")), label=str(manifest.get("label", "")),
+        threshold=None if threshold is None else float(threshold),
+        abstain_accuracy=None if asked is None else float(asked), notes=notes,
+        info={"project": manifest.get("project"), "exported_at": manifest.get("exported_at"),
+              "model": kind})
+
+
+def _goal_view(goal: dict[str, Any]) -> dict[str, Any]:
+    return {"task": goal.get("task"), "target": goal.get("target"),
+            "labels": list(goal.get("labels") or []),
+            "positive_label": goal.get("positive_label"), "metric": goal.get("metric")}

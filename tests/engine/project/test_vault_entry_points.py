@@ -1,0 +1,455 @@
+"""Before the vault opens, no public engine entry point hands out test rows, test
+predictions or test metrics.
+
+One split project, whose test rows carry a sentinel (``vault_probe``), goes through every
+job of the catalogue and every CLI subcommand with its vault closed; the engine functions
+they do not reach are called directly. Every public function and method of ``engine`` is
+watched while that happens: each one that can reach a project (it takes a project, its
+folder, a training spec, a tuning budget or study) must have run here without leaking, be
+listed as refusing (it exists to read the test set: it raises ``VaultLockedError``), as
+opening the vault on purpose (checked on a copy: the opening is logged), or as reading only
+files the caller names. A new entry point that none of this covers fails the test.
+"""
+
+from __future__ import annotations
+
+import inspect
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from engine.cli.main import COMMANDS, main as cli_main
+from engine.core.errors import DataError, PracticaError, VaultLockedError
+from engine.app.job_catalog import JOBS
+from engine.core.jobs import NEVER, ignore
+from engine.project.project import open_project
+from tests.conftest import make_mixed_frame
+from tests.engine.project.test_no_pickle import pickle_files
+from tests.engine.project.vault_probe import (SENTINEL, CallRecorder, entry_points, folder_leaks,
+                                      leaks, reaches_projects)
+
+pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")
+
+SMALL = {"epochs": 1, "width": 8, "depth": 1, "batch_size": 32}
+
+REFUSE = {  # exist to read the test set: raise VaultLockedError while it is locked
+    "engine.split.datasets.split_frame": lambda c: c.call("split_frame", c.project(), "test"),
+    "engine.project.vault.require_open": lambda c: c.call("require_open", c.project()),
+    "engine.project.vault.record_evaluation": lambda c: c.call("record_evaluation", c.project(), "r"),
+    "engine.report.prediction_tables.predictions_table":
+        lambda c: c.call("predictions_table", c.project(), "test"),
+    "engine.final.ensemble.ensemble_predictions":
+        lambda c: c.call("ensemble_predictions", c.project(), c.members(), "test", c.prep()),
+    "engine.final.ensemble.member_scores":
+        lambda c: c.call("member_scores", c.project(), c.members(), ("test",), c.prep()),
+}
+OPENS = {  # open the vault on purpose (the final test): run on a copy, must log it
+    "engine.project.vault.open_vault", "engine.final.step.run_final_test", "engine.app.workflow.run_until",
+}
+FILES_ONLY = {  # take a folder or a path, but read only what the caller names; no split
+    "engine.core.atomic.remove_temp_files": "cleans temporary files in a folder",
+    "engine.kinds.image_fingerprints.image_fingerprints": "reads the pictures it is given",
+    "engine.data.image_folder.ImageFolderRead.__init__": "holds a read image folder",
+    "engine.data.image_folder.folder_fingerprint": "stats the files of a folder",
+    "engine.data.image_folder.read_image_folder": "reads the image folder it is given",
+    "engine.kinds.image_inputs.ImageInputs.__init__": "holds a picture coding",
+    "engine.kinds.image_inputs.decode_images": "decodes the pictures it is given",
+    "engine.kinds.image_inputs.fit_image_inputs": "fits on the training frame it is given",
+    "engine.kinds.row_keys.example_keys": "keys the frame it is given",
+    "engine.data.sample_builders.digits_folder": "writes a bundled sample",
+    "engine.data.samples.write_sample": "writes a bundled sample",
+    "engine.project.source_changes.SourceChange.__init__": "a record of a changed data file",
+    "engine.use.model_export.ExportResult.__init__": "a record of written files",
+    "engine.final.seed_repeats.Repeat.__init__": "a record of a seed copy",
+    "engine.project.paths.check_project_paths": "checks the names in a project file",
+    "engine.use.usable_model.from_export": "reads an export folder, which holds no data rows",
+}
+WHOLE_FILE = {  # the data file as the user gave it: every row, none marked as a test row
+    "engine.split.datasets.source_frame": "the split reads it to split the rows and the Data page "
+                                    "shows it; which rows are test rows stays hidden "
+                                    "(split_rows leaves them out while the vault is closed)",
+}
+GIVEN = {  # work only on what they are handed (only the final test hands them test rows,
+    # after opening the vault); the jobs above run them on what they measured
+    "engine.final.finalists.finalist": "measures the predictions it is given",
+    "engine.final.finalists.run_predictions": "scores the coded rows it is given",
+    "engine.diagnosis.learning_curve.curve_record": "assembles the curve points it is given",
+}
+BY_JOBS = {  # long work, or work that changes the project: run by the jobs and commands
+    # above, whose results and written files are what these return and write
+    "engine.baseline.step.run_baselines": "baselines", "engine.training.job.run_training": "train",
+    "engine.baseline.sanity_step.run_sanity": "sanity",
+    "engine.diagnosis.learning_curve.draw_learning_curve": "learning_curve",
+    "engine.diagnosis.learning_curve_fit.fit_point": "learning_curve",
+    "engine.diagnosis.error_analysis.analyse_errors": "error_analysis",
+    "engine.diagnosis.label_issues.find_label_issues": "error_analysis",
+    "engine.final.ensemble.score_ensemble": "ensemble", "engine.report.build_report": "report",
+    "engine.report.step.export_report": "report", "engine.report.pdf.document.write_pdf":
+    "report", "engine.report.csv_export.export_csv": "report",
+    "engine.report.prediction_csv.export_predictions": "report",
+    "engine.use.prediction_job.predict_to_csv": "predict",
+    "engine.use.model_export.export_model": "export_model",
+    "engine.split.step.split_project": "split",
+    "engine.cli.check_command.resplit": "practica check --drop-copies",
+    "engine.tuning.step.tune_project": "practica run", "engine.tuning.workers.run_parallel":
+    "tune", "engine.tuning.objective.run_study": "tune",
+    "engine.tuning.objective.run_worker": "practica worker",
+    "engine.tuning.step.log_search": "tune", "engine.goal.step.new_project": "new_project",
+    "engine.project.project.create_project": "new_project",
+}
+CLI_NOT_RUN = {
+    "demo": "makes its own project from a bundled sample and takes it to the report, final "
+            "test included, by the code of 'run' (run here up to tune) and of the final "
+            "test (the final_test job, run on a copy below)",
+}
+
+
+class Context:
+    """The probe project and helpers to call engine functions on it."""
+
+    def __init__(self, root: Path, out: Path, test_rows: set[int], data: Path, new: Path,
+                 functions: dict | None = None, found: list[str] | None = None):
+        self.root, self.out, self.test_rows, self.data, self.new = root, out, test_rows, \
+            data, new
+        self.functions = functions or entry_points()
+        self.found = [] if found is None else found
+
+    def project(self):
+        return open_project(self.root)
+
+    def prep(self):
+        from engine.kinds.preprocess_store import load_preprocessor
+
+        return load_preprocessor(self.project())
+
+    def members(self):
+        from engine.final.ensemble import ensemble_members
+
+        return ensemble_members(self.project(), 3)
+
+    def call(self, short: str, *args, **kwargs):
+        """Call the engine function whose name ends with ``short`` (there must be one)."""
+        names = [n for n in self.functions if n.endswith(f".{short}")]
+        assert len(names) == 1, names
+        return self.functions[names[0]](*args, **kwargs)
+
+    def check(self, label: str, value) -> None:
+        self.found += [f"{label}: {what}" for what in leaks(value, self.test_rows)]
+
+
+def _data(folder: Path) -> tuple[Path, Path, set[int], Path]:
+    """The data file with the sentinel in its test rows, a new-data file, the test rows
+    and the probe project (split)."""
+    from engine.goal.step import GoalChoice, new_project
+    from engine.split.step import split_project
+
+    frame = make_mixed_frame(160)
+    frame.insert(0, "code", [f"r{i:03d}" for i in range(len(frame))])
+    first = folder / "first.csv"
+    frame.to_csv(first, index=False)
+    scratch = new_project(folder / "scratch", GoalChoice(data=str(first), target="bought"))
+    split_project(scratch, seed=3)
+    test_rows = _test_rows(scratch.root)
+    for row in test_rows:
+        frame.loc[row, "code"] = f"{SENTINEL}{row:03d}"
+    data = folder / "customers.csv"
+    frame.to_csv(data, index=False)
+    project = new_project(folder / "probe", GoalChoice(data=str(data), target="bought"))
+    split_project(project, seed=3)
+    assert _test_rows(project.root) == test_rows and "code" not in project.features
+    new = make_mixed_frame(60, seed=9)
+    new.insert(0, "code", [f"n{i:03d}" for i in range(len(new))])
+    new.drop(columns="bought").to_csv(folder / "new.csv", index=False)
+    return data, folder / "new.csv", test_rows, project.root
+
+
+def _test_rows(root: Path) -> set[int]:
+    return set(json.loads((root / "splits.json").read_text())["test"]["rows"])
+
+
+def _copy(ctx: Context, name: str) -> Path:
+    target = ctx.out / name
+    shutil.copytree(ctx.root, target)
+    return target
+
+
+def _run_jobs(ctx: Context) -> dict:
+    root, out = str(ctx.root), ctx.out
+    results = {}
+
+    def job(name, label=None, **args):
+        args.setdefault("project", root)
+        result = JOBS[name](args, ignore, NEVER)
+        ctx.check(f"job {label or name}", result)
+        results[label or name] = result
+        return result
+
+    job("check_file", path=str(ctx.data), target="bought")
+    job("suggest_goal", path=str(ctx.data), target="bought")
+    job("new_project", project=str(out / "another"), data=str(ctx.data), target="bought")
+    job("sanity", kind="mlp", params=SMALL)
+    job("baselines", deep_params=SMALL, sanity=False)
+    job("train", project_dir=root, model="mlp", params={**SMALL, "telemetry": True})
+    job("resumable")
+    job("diagnose")
+    job("learning_curve", sizes=[0.5, 1.0], seeds=1, max_epochs=1)
+    job("error_analysis")
+    job("ensemble", k=3)
+    job("report", pdf=str(out / "job-report.pdf"), csv=str(out / "job-csv"))
+    job("predict", path=str(ctx.new), out=str(out / "job-predictions.csv"))
+    with pytest.raises(DataError, match="test rows"):  # the project's own data: refused
+        job("predict", label="predict own data", path=str(ctx.data),
+            out=str(out / "own.csv"))
+    job("export_model", to=str(out / "job-export"))
+    job("split", label="split again (a copy)", project=str(_copy(ctx, "resplit")), seed=4)
+    with pytest.raises(RuntimeError):
+        job("raise_for_test")
+    job("sleep_for_test", seconds=0)
+    return results
+
+
+def _run_tune_jobs(ctx: Context) -> dict:
+    """The search jobs, after ``practica run --until tune`` made the study."""
+    from engine.tuning.space import default_space
+    from engine.tuning.study import TuningSettings
+
+    root = str(ctx.root)
+    settings = TuningSettings(space=default_space(ctx.project(), "mlp").to_dict(), epochs=1,
+                              seed=0)
+    results = {}
+    for name, args in (("tune", {"project_dir": root, "settings": settings.to_dict(),
+                                 "n_trials": 1}), ("tuning_overview", {})):
+        results[name] = JOBS[name]({"project": root, **args}, ignore, NEVER)
+        ctx.check(f"job {name}", results[name])
+    return results
+
+
+def _run_cli(ctx: Context, capsys, monkeypatch) -> dict[str, int]:
+    import engine.models.safe_model_load as loader
+
+    monkeypatch.setattr(loader, "restrict_child", lambda: None)  # in-process here
+    root, out = str(ctx.root), ctx.out
+    model = next(ctx.root.glob("runs/*/model.keras"))
+    commands = {
+        "new": ["new", str(out / "cli-new"), "--data", str(ctx.new.parent / "first.csv"),
+                "--target", "bought"],
+        "run": ["run", root, "--until", "tune", "--epochs", "1", "--trials", "1",
+                "--tune-epochs", "1"],
+        "train": ["train", root, "--model", "majority"],
+        "check": ["check", root],
+        "check --drop-copies": ["check", str(ctx.out / "resplit"), "--drop-copies"],
+        "diagnose": ["diagnose", root, "--json"],
+        "tune": ["tune", root, "--trials", "0", "--epochs", "1", "--json"],
+        "worker": ["worker", root, "--trials", "0", "--json"],
+        "report": ["report", root, "--pdf", str(out / "cli.pdf"), "--csv", str(out / "cli")],
+        "learning-curve": ["learning-curve", root, "--sizes", "0.5,1", "--seeds", "1",
+                           "--max-epochs", "1", "--json"],
+        "predict": ["predict", root, str(ctx.new), "--out", str(out / "cli-pred.csv")],
+        "export": ["export", root, "--to", str(out / "cli-export")],
+        "inspect-model": ["inspect-model", str(model)],
+    }
+    assert {c.split()[0] for c in commands} | set(CLI_NOT_RUN) == set(COMMANDS), \
+        "a new command: run it here, or say in CLI_NOT_RUN why not"
+    codes = {}
+    for name, argv in commands.items():
+        codes[name] = cli_main(argv)
+        printed = capsys.readouterr()
+        ctx.check(f"practica {name}", printed.out + printed.err)
+    codes["predict own data"] = cli_main(["predict", root, str(ctx.data), "--out",
+                                          str(out / "cli-own.csv")])
+    err = capsys.readouterr().err
+    assert "test rows" in err and len(err.strip().splitlines()) == 1
+    return codes
+
+
+def _call_each(ctx: Context) -> None:
+    """Call each project-reaching function (but those in ``BY_JOBS``) on a copy of the
+    locked project (some change it), and look at what it returns."""
+    from engine.final.ensemble import load_ensemble
+    from engine.training.predictor import load_predictor
+    from engine.final.seed_repeats import train_repeats
+    from engine.tuning.objective import TuningBudget
+    from engine.tuning.space import default_space
+    from engine.tuning.study import open_study, study_settings
+    from engine.tuning.summary import read_summary
+    from engine.use.usable_model import load_usable
+
+    ctx = Context(_copy(ctx, "direct"), ctx.out, ctx.test_rows, ctx.data, ctx.new,
+                  ctx.functions, ctx.found)
+    project = ctx.project()
+    run = project.run(project.chosen_run)
+    dev = ctx.call("split_frame", project, "dev")
+    summary = read_summary(ctx.root)
+    fill = {
+        "project": ctx.project, "run": lambda: run, "run_id": lambda: run.id,
+        "project_dir": lambda: str(ctx.root), "project_root": lambda: str(ctx.root),
+        "where": lambda: str(ctx.root), "root": lambda: str(ctx.root),
+        "frame": lambda: dev, "prep": ctx.prep, "k": lambda: 3, "kind": lambda: "mlp",
+        "split": lambda: "dev", "name": lambda: "dev", "seed": lambda: 0,
+        "progress": lambda: ignore, "cancel": lambda: NEVER, "row": lambda: int(dev.index[0]),
+        "tags": lambda: ["probe"], "tag": lambda: "probe", "summary": lambda: summary,
+        "study": lambda: open_study(ctx.root), "members": ctx.members,
+        "record": lambda: load_ensemble(ctx.project(), 3)
+        or {"members": [r.id for r in ctx.members()]}, "role": lambda: "chosen",
+        "label": lambda: "probe", "test": lambda: None, "exclude": lambda: None,
+        "what": lambda: "the test rows",
+        "value": lambda: 0.05, "expressions": lambda: ["latency_ms < 50"],
+        "goal_metric": lambda: "accuracy", "path": lambda: str(ctx.new),
+        "new_data": lambda: str(ctx.new), "first_trial": lambda: 0,
+        "stop_file": lambda: ctx.out / "stop", "predictor": lambda: load_predictor(
+            ctx.root / "runs" / run.id, run, ctx.prep()),
+        "budget": lambda: TuningBudget(str(ctx.root), None, 1),
+        "train": lambda: ctx.call("split_frame", ctx.project(), "train"),
+        "y_train": lambda: ctx.call("target_values", ctx.project(),
+                                    ctx.call("split_frame", ctx.project(), "train")),
+        "usable": lambda: load_usable(ctx.project()), "model_file": lambda: run.model_file,
+        "saved_model": lambda: False, "space": lambda: default_space(ctx.project(), "mlp"),
+        "settings": lambda: study_settings(open_study(ctx.root)),
+    }
+    deep = next(r for r in project.runs if r.model == "mlp" and r.status == "finished")
+    special = {
+        "engine.tuning.trial_runs.mark_trial_run": lambda: ctx.call(
+            "mark_trial_run", str(ctx.root), deep.id, 0, False),
+        "engine.tuning.study.is_feasible": lambda: ctx.call(
+            "is_feasible", open_study(ctx.root).trials[0], ctx.project()),
+        # a seed copy of a network, as the final test trains them
+        "engine.final.seed_repeats.repeat_predictor": lambda: ctx.call(
+            "repeat_predictor", ctx.project(), deep,
+            train_repeats(ctx.project(), deep, 2)[0], ctx.prep()),
+    }
+    for name, func in sorted(ctx.functions.items()):
+        if name in special:
+            ctx.check(f"{name}()", special[name]())
+            continue
+        if name in BY_JOBS or name in REFUSE or name in OPENS or name in FILES_ONLY \
+                or name in GIVEN or name in WHOLE_FILE or not reaches_projects(func) \
+                or name.endswith(".__init__"):
+            continue
+        params = [p for p in inspect.signature(func).parameters.values()
+                  if p.default is inspect.Parameter.empty and p.name != "self"
+                  and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
+        if not all(p.name in fill for p in params):
+            ctx.found.append(f"{name}: no way to call it here ({[p.name for p in params]})")
+            continue
+        try:
+            value = func(**{p.name: fill[p.name]() for p in params})
+        except VaultLockedError:
+            value = None
+        except PracticaError:
+            value = None  # a refusal with a message is fine: nothing was handed out
+        except Exception as exc:  # noqa: BLE001 - say which call the probe got wrong
+            ctx.found.append(f"{name}: the probe's call failed: {exc!r}")
+            continue
+        ctx.check(f"{name}()", value)
+
+
+@pytest.fixture(scope="module")
+def probe(tmp_path_factory):
+    """Everything run on the locked probe project, with what was called and found."""
+    folder = tmp_path_factory.mktemp("vault")
+    data, new, test_rows, root = _data(folder)
+    out = folder / "out"
+    out.mkdir()
+    return Context(root, out, test_rows, data, new)
+
+
+def test_no_entry_point_hands_out_test_data_before_the_vault_opens(probe, capsys,
+                                                                   monkeypatch):
+    ctx = probe
+    with CallRecorder(ctx.functions) as recorder:
+        jobs = _run_jobs(ctx)
+        codes = _run_cli(ctx, capsys, monkeypatch)
+        jobs.update(_run_tune_jobs(ctx))
+        _call_each(ctx)
+        for name, call in REFUSE.items():
+            with pytest.raises(VaultLockedError):
+                call(ctx)
+    project = ctx.project()
+    assert not project.vault_open and project.final_test is None
+    assert not any("test" in r.metrics or "test" in r.errors for r in project.runs)
+    assert codes == {**{n: 0 for n in codes}, "inspect-model": 0, "predict own data": 2}
+    assert len(project.runs) >= 6 and jobs["tune"]["trials"] >= 1
+    for folder in (ctx.root, ctx.out):
+        ctx.found += folder_leaks(folder, ctx.test_rows)
+    assert ctx.found == [], "\n".join(ctx.found)
+    assert pickle_files(ctx.root) == [] and pickle_files(ctx.out) == []
+    # Every entry point that can reach a project was covered, or is listed.
+    listed = set(BY_JOBS) | set(REFUSE) | OPENS | set(FILES_ONLY) | set(GIVEN) \
+        | set(WHOLE_FILE)
+    assert listed <= set(ctx.functions), sorted(listed - set(ctx.functions))
+    uncovered = sorted(n for n, f in ctx.functions.items()
+                       if reaches_projects(f) and n not in recorder.called
+                       and n not in listed - set(BY_JOBS) and "__init__" not in n)
+    assert uncovered == []  # BY_JOBS included: those must really have run
+
+
+def test_opening_the_vault_is_logged_and_later_runs_are_marked(probe, monkeypatch):
+    import functools
+
+    import engine.final.step
+
+    ctx = probe
+    # Fewer bootstrap resamples than the default 1000: the intervals are not under test.
+    monkeypatch.setattr(engine.final.step, "run_final_test", functools.partial(
+        engine.final.step.run_final_test, n_resamples=50))
+    copy = _copy(ctx, "opened")
+    result = JOBS["final_test"]({"project": str(copy), "seeds": 1}, ignore, NEVER)
+    project = open_project(copy)
+    assert project.vault_open and result["run"] == project.final_test["run"]
+    opened = [d for d in project.decisions if d.kind == "vault_opened"]
+    assert len(opened) == 1 and opened[0].time == project.vault["opened_at"]
+    assert project.vault["evaluations"]
+    assert not any(r.after_vault for r in project.runs)
+    JOBS["train"]({"project_dir": str(copy), "model": "linear", "params": {}}, ignore, NEVER)
+    project = open_project(copy)
+    late = [r for r in project.runs if r.after_vault]
+    assert len(late) == 1 and late[0].model == "linear"
+    # The report says so: the runs table (PDF and CSV) and the vault's record.
+    from engine.report.pdf.sections import runs_section
+    from engine.report.pdf.vault import vault_part
+    from engine.report.tables import runs_table
+    from engine.core.texts import text
+
+    frame = runs_table(project)
+    assert frame.set_index("id")["after_vault"].to_dict() == {
+        r.id: r.after_vault for r in project.runs}
+    words = _words(runs_section(project))
+    assert text("report.runs.after_note") in words and text("report.runs.col_after") in words
+    assert text("report.vault.late_runs", n=1) in _words(vault_part(project))
+
+
+def _words(flowables) -> str:
+    """The text of report flowables (paragraphs and table cells)."""
+    out = []
+    for item in flowables:
+        if hasattr(item, "getPlainText"):
+            out.append(item.getPlainText())
+        for row in getattr(item, "_cellvalues", ()):
+            for cell in row:
+                out.append(_words(cell if isinstance(cell, list) else [cell])
+                           if not isinstance(cell, str) else cell)
+    return " ".join(out)
+
+
+def test_the_probe_sees_test_data(tmp_path):
+    """The checks above can fail: each kind of leak is seen."""
+    import pandas as pd
+
+    rows = {3, 7, 11, 19, 23, 29}
+    frame = pd.DataFrame({"x": [1.0, 2.0]}, index=[3, 7])
+    assert leaks(frame, rows) == ["test row numbers (index)"]
+    assert leaks({"test": {"accuracy": 0.8}}, rows) == ["a test result at .test"]
+    assert leaks({"sizes": {"test": 32}, "test_rows": 6}, rows) == []
+    assert leaks({"test": {"source": "main", "rows": sorted(rows)}}, rows) \
+        == ["a list of test row numbers"]
+    assert leaks([f"{SENTINEL}003"], rows) == ["a test row's values"]
+    assert leaks(pd.DataFrame({"row": [3, 4]}), rows) == ["test row numbers (column row)"]
+    pd.DataFrame({"row": [1, 2], "p": [0.1, 0.2]}).to_csv(tmp_path / "predictions_dev.csv")
+    assert folder_leaks(tmp_path, rows) == []
+    pd.DataFrame({"row": [3], "p": [0.1]}).to_csv(tmp_path / "predictions_test.csv")
+    (tmp_path / "r.json").write_text(json.dumps({"metrics": {"test": {"f1": 0.5}}}))
+    assert folder_leaks(tmp_path, rows) == [
+        "predictions_test.csv: 1 rows about the test set",
+        "predictions_test.csv: test row numbers", "r.json: a test result at .metrics.test"]

@@ -1,0 +1,65 @@
+import numpy as np
+import pandas as pd
+import pytest
+
+from engine.core.errors import DataError
+from engine.split.splits import SPLITS, default_fractions, make_split
+
+
+def _labels(n=1000, minority=0.2, seed=0):
+    rng = np.random.default_rng(seed)
+    return pd.Series(np.where(rng.random(n) < minority, "a", "b"))
+
+
+def test_default_fractions_follow_the_rule_of_thumb():
+    small = default_fractions(5000)
+    assert (small.train + small.train_dev, small.dev, small.test) == pytest.approx((0.6, 0.2, 0.2))
+    big = default_fractions(2_000_000)
+    assert (big.dev, big.test) == (0.01, 0.01)
+    assert big.train + big.train_dev == pytest.approx(0.98)
+    mid = default_fractions(100_000)
+    assert 0.01 < mid.dev < 0.2
+    for f in (small, mid, big):
+        assert f.train + f.train_dev + f.dev + f.test == pytest.approx(1.0)
+
+
+def test_splits_are_disjoint_complete_and_reproducible():
+    y = _labels()
+    plan = make_split(y, default_fractions(len(y)), seed=7)
+    rows = [set(plan.rows[s].tolist()) for s in SPLITS]
+    assert sum(len(r) for r in rows) == len(y)
+    assert set().union(*rows) == set(range(len(y)))
+    for i in range(4):
+        for j in range(i + 1, 4):
+            assert not rows[i] & rows[j]
+    again = make_split(y, default_fractions(len(y)), seed=7)
+    other = make_split(y, default_fractions(len(y)), seed=8)
+    assert all(np.array_equal(plan.rows[s], again.rows[s]) for s in SPLITS)
+    assert not np.array_equal(plan.rows["test"], other.rows["test"])
+    assert plan.sizes() == {"train": 500, "train_dev": 100, "dev": 200, "test": 200}
+
+
+def test_classification_split_is_stratified():
+    y = _labels(minority=0.1)
+    plan = make_split(y, default_fractions(len(y)), seed=1)
+    overall = (y == "a").mean()
+    for s in SPLITS:
+        share = (y.loc[plan.rows[s]] == "a").mean()
+        assert abs(share - overall) < 0.011, s
+    assert plan.stratified
+
+
+def test_second_file_supplies_dev_and_test():
+    main = _labels(800)
+    care = pd.Series(_labels(200, seed=3).to_numpy())
+    plan = make_split(main, default_fractions(800, second_file=True), seed=0, y_target=care)
+    assert plan.sources == {"train": "main", "train_dev": "main", "dev": "target",
+                            "test": "target"}
+    assert len(plan.rows["train"]) + len(plan.rows["train_dev"]) == 800
+    assert len(plan.rows["dev"]) + len(plan.rows["test"]) == 200
+    assert not set(plan.rows["dev"]) & set(plan.rows["test"])
+
+
+def test_too_little_data_is_a_plain_error():
+    with pytest.raises(DataError, match="rows"):
+        make_split(_labels(5), default_fractions(5), seed=0)

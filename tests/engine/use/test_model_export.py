@@ -1,0 +1,122 @@
+"""Exporting a model: the folder reloads with Keras' safe mode and predicts as the project
+does; the manifest says what the model is; folders of other things are refused."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from engine.core.backend import import_keras
+from engine.split.datasets import split_frame
+from engine.core.errors import ProjectError
+from engine.final.step import run_final_test
+from engine.use.model_export import export_model
+from engine.use.prediction import predict_file
+from engine.kinds.preprocess_store import load_preprocessor
+from engine.project.project import open_project
+from engine.use.usable_model import load_usable
+from tests.conftest import make_mixed_frame
+from tests.engine.use.test_prediction import _project, own_scores
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory):
+    root = tmp_path_factory.mktemp("export")
+    return _project(root, make_mixed_frame(n=300), abstain_accuracy=0.8)
+
+
+def test_the_exported_folder_reloads_and_predicts_the_same(trained, tmp_path):
+    project, ids = trained
+    folder = tmp_path / "churn model"
+    result = export_model(project, folder)
+    names = sorted(p.name for p in folder.iterdir())
+    assert names == ["README.txt", "manifest.json", "model.keras", "preprocess.json",
+                     "saved_model"]
+    assert result.saved_model and len(result.files) == 5
+
+    manifest = json.loads((folder / "manifest.json").read_text())
+    usable = load_usable(project)
+    assert manifest["run"] == ids[0] and manifest["task"] == "binary"
+    assert manifest["labels"] == project.goal["labels"] and manifest["target"] == "bought"
+    assert [(c["name"], c["kind"]) for c in manifest["inputs"]] == \
+        [("age", "number"), ("income", "number"), ("city", "category")]
+    assert manifest["reject_option"] == {"on": True, "target_accuracy": 0.8,
+                                         "threshold": usable.threshold}
+    assert manifest["vault"]["model_made_after_vault_opened"] is False
+    assert manifest["vault"]["model_tested"] is False and manifest["test"] is None
+    assert manifest["versions"]["keras"] and manifest["versions"]["practica"]
+    assert json.loads((folder / "preprocess.json").read_text()) == \
+        load_preprocessor(project).to_dict()
+
+    # Keras' safe mode loads it; it scores the dev rows as the run's own model does.
+    dev = split_frame(project, "dev")
+    X = load_preprocessor(project).transform(dev)
+    keras = import_keras()
+    model = keras.saving.load_model(folder / "model.keras", compile=False, safe_mode=True)
+    expected = own_scores(project, ids[0], dev)
+    np.testing.assert_allclose(model.predict_on_batch(X), expected, atol=1e-5)
+    import tensorflow as tf
+
+    reloaded = tf.saved_model.load(str(folder / "saved_model"))  # kept: it owns the weights
+    np.testing.assert_allclose(reloaded.serve(X).numpy(), expected, atol=1e-5)
+
+    # practica predict on the folder gives what it gives on the project.
+    path = tmp_path / "dev.csv"
+    dev.drop(columns=["bought"]).to_csv(path, index=False)
+    pd.testing.assert_frame_equal(predict_file(folder, path), predict_file(project, path))
+    assert "practica predict" in (folder / "README.txt").read_text()
+
+
+def test_a_baseline_exports_its_json_and_replaces_an_earlier_export(trained, tmp_path):
+    project, ids = trained
+    folder = tmp_path / "out"
+    export_model(project, folder)
+    assert (folder / "saved_model").is_dir()
+    result = export_model(project, folder, run_id=ids[1])  # the linear model, same folder
+    assert not result.saved_model and not (folder / "saved_model").exists()
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert manifest["model_format"] == "baseline-json" and manifest["run"] == ids[1]
+    assert not (folder / "model.keras").exists()  # the earlier export's model is gone
+    path = tmp_path / "dev.csv"
+    dev = split_frame(project, "dev")
+    dev.to_csv(path, index=False)
+    np.testing.assert_allclose(predict_file(folder, path)["confidence"],
+                               own_scores(project, ids[1], dev).max(axis=1), atol=1e-9)
+
+
+def test_a_folder_holding_other_files_is_refused(trained, tmp_path):
+    project, _ = trained
+    (tmp_path / "holiday.jpg").write_bytes(b"photo")
+    with pytest.raises(ProjectError, match="already holds other files"):
+        export_model(project, tmp_path)
+    with pytest.raises(ProjectError, match="already holds other files"):
+        export_model(project, project.root)
+    assert not (project.root / "manifest.json").exists()
+    stopped = tmp_path / "stopped"  # an export stopped before its manifest: may be redone
+    stopped.mkdir()
+    (stopped / "model.keras").write_bytes(b"half")
+    export_model(project, stopped)
+    assert (stopped / "manifest.json").is_file()
+
+
+def test_after_the_final_test_the_manifest_holds_the_test_result(tmp_path):
+    project, ids = _project(tmp_path, make_mixed_frame(n=200), models=("linear",),
+                            abstain_accuracy=0.75)
+    run_final_test(project, seeds=1, n_resamples=50)
+    project = open_project(project.root)
+    coverage = project.final_test["curves"]["coverage"]
+    folder = tmp_path / "export"
+    export_model(project, folder)
+    manifest = json.loads((folder / "manifest.json").read_text())
+    entry = project.final_test["metrics"][project.goal["metric"]]
+    assert manifest["test"] == {k: entry[k] for k in ("value", "low", "high")}
+    assert manifest["vault"]["model_tested"] is True
+    assert manifest["vault"]["opened_at"] == project.vault["opened_at"]
+    # the threshold the final test chose on the dev rows is the one the export uses
+    assert manifest["reject_option"]["threshold"] == coverage["chosen"]["threshold"]
+    # with the vault open, the project's own file may be predicted
+    out = predict_file(project, project.source("main").path)
+    assert len(out) == 200
