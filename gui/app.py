@@ -13,7 +13,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
-from engine.core.texts import RESOURCES
+from engine.core import RESOURCES
 
 
 def make_app(argv: list[str] | None = None) -> QApplication:

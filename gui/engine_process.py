@@ -12,7 +12,7 @@ from __future__ import annotations
 import multiprocessing as mp
 import os
 
-from engine.app.job_server import serve
+from engine.app import serve
 
 
 def default_settings() -> dict:

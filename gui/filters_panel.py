@@ -14,7 +14,7 @@ from PySide6.QtCore import QRect
 from PySide6.QtGui import QColor, QImage, QPainter, QPen
 from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
-from engine.core.jobs import FiltersSampled
+from engine.core import FiltersSampled
 from gui.pages.base import gui_text
 from gui.telemetry_base import LayerColours, TelemetryPanel
 

@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
 
-from engine.core.jobs import EpochEnded, Progress, StageStarted
+from engine.core import EpochEnded, Progress, StageStarted
 from gui.jobs import JobRunner
 from gui.pages.base import gui_text
 
@@ -48,6 +48,10 @@ class JobPanel(QWidget):
         self._start = time.monotonic()
         self._outer, self._inner = None, 0.0
         try:
+            # text keys: gui.job.{baselines,diagnose,predict,report,split,train,tune}
+            # text keys: gui.job.check_file, gui.job.error_analysis, gui.job.export_model
+            # text keys: gui.job.final_test, gui.job.learning_curve, gui.job.new_project
+            # text keys: gui.job.suggest_goal, gui.job.tuning_overview
             self.label.setText(gui_text(f"job.{job}"))
         except KeyError:
             self.label.setText(gui_text("job.generic"))

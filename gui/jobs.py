@@ -19,8 +19,8 @@ import threading
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from engine.core.jobs import event_from_dict
-from engine.core.texts import text
+from engine.core import event_from_dict
+from engine.core import text
 from gui.engine_process import EngineProcess
 
 

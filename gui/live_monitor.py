@@ -21,7 +21,7 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (QFrame, QGridLayout, QHBoxLayout, QLabel, QStyle,
                                QTabWidget, QVBoxLayout, QWidget)
 
-from engine.core.jobs import AlertRaised, BatchEnded, EpochEnded, RunFinished
+from engine.core import AlertRaised, BatchEnded, EpochEnded, RunFinished
 from gui.jobs import JobRunner
 from gui.pages.base import gui_text
 from gui.plot_parts import GrowingSeries, RateAxis, WholeNumberAxis, styled_plot

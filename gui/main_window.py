@@ -11,9 +11,9 @@ from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QLabel, QMainWindow, QM
                                QStackedWidget, QVBoxLayout, QWidget)
 
 from engine import __version__
-from engine.project.source_changes import describe
-from engine.app.steps import STEPS
-from engine.core.texts import step_help
+from engine.project import describe
+from engine.app import STEPS
+from engine.core import step_help
 from gui.error_dialog import show_problem
 from gui.job_panel import JobPanel
 from gui.jobs import JobRunner
@@ -24,12 +24,12 @@ from gui.sidebar import StepList
 
 # Pages are imported when they are built: their modules pull in pandas, scikit-learn and
 # pyqtgraph (about 3 s here), which must not delay the window (see gui/app.py).
-PAGES = {"goal": "gui.pages.goal_page:GoalPage", "data": "gui.pages.data_page:DataPage",
-         "baseline": "gui.pages.baseline_page:BaselinePage",
-         "diagnose": "gui.pages.diagnose_page:DiagnosePage",
-         "tune": "gui.pages.tune_page:TunePage", "final": "gui.pages.final_page:FinalTestPage",
-         "report": "gui.pages.report_page:ReportPage",
-         "use": "gui.pages.use_page:UsePage"}
+PAGES = {"goal": "gui.pages.goal.page:GoalPage", "data": "gui.pages.data.page:DataPage",
+         "baseline": "gui.pages.baseline.page:BaselinePage",
+         "diagnose": "gui.pages.diagnose.page:DiagnosePage",
+         "tune": "gui.pages.tune.page:TunePage", "final": "gui.pages.final.page:FinalTestPage",
+         "report": "gui.pages.report.page:ReportPage",
+         "use": "gui.pages.use.page:UsePage"}
 
 
 class MainWindow(QMainWindow):

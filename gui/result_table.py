@@ -13,7 +13,7 @@ from PySide6.QtCore import QCoreApplication, QEvent, Qt
 from PySide6.QtWidgets import (QAbstractItemView, QAbstractScrollArea, QHeaderView,
                                QSizePolicy, QTableWidget, QTableWidgetItem)
 
-from engine.core.texts import text
+from engine.core import text
 
 
 class ResultTable(QTableWidget):

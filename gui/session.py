@@ -13,9 +13,9 @@ from typing import Any, Callable
 
 from PySide6.QtCore import QObject, Signal
 
-from engine.core.errors import PracticaError
-from engine.project.project import Project, open_project
-from engine.app.steps import step_states
+from engine.core import PracticaError
+from engine.project import Project, open_project
+from engine.app import step_states
 from gui.jobs import JobRunner
 from gui.recent import add_recent
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QListWidget, QListWidgetItem
 
-from engine.app.steps import LOCKED, STEPS
+from engine.app import LOCKED, STEPS
 from gui.pages.base import gui_text
 
 # Glyphs every common UI font has (an emoji lock shows as an empty box without emoji fonts).

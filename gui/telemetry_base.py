@@ -15,7 +15,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from engine.core.jobs import FiltersSampled, TelemetrySampled
+from engine.core import FiltersSampled, TelemetrySampled
 from gui.pages.base import gui_text
 from gui.plot_parts import GrowingSeries, styled_plot
 
@@ -108,6 +108,8 @@ class TelemetryPanel(QWidget):
         super().__init__(parent)
         self.colours = colours or LayerColours()
         self.setObjectName(f"{self.key}Panel")
+        # text keys: gui.telemetry.filters_tab, gui.telemetry.gradients_tab
+        # text keys: gui.telemetry.units_tab, gui.telemetry.updates_tab
         self.title = gui_text(f"telemetry.{self.key}_tab")
         self.stale = False  # not redrawn while its tab was hidden
         self._seen = False  # this run sends statistics
@@ -115,11 +117,15 @@ class TelemetryPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 0)
         layout.setSpacing(4)
+        # text keys: gui.telemetry.filters_explain, gui.telemetry.gradients_explain
+        # text keys: gui.telemetry.units_explain, gui.telemetry.updates_explain
         self.explain = QLabel(gui_text(f"telemetry.{self.key}_explain"))
         self.explain.setObjectName(f"{self.key}Explain")
         self.explain.setWordWrap(True)
         self.explain.setTextInteractionFlags(Qt.TextSelectableByMouse)
         layout.addWidget(self.explain)
+        # text keys: gui.telemetry.filters_waiting, gui.telemetry.gradients_waiting
+        # text keys: gui.telemetry.units_waiting, gui.telemetry.updates_waiting
         self.waiting = QLabel(gui_text(f"telemetry.{self.key}_waiting"))
         self.waiting.setObjectName(f"{self.key}Waiting")
         self.waiting.setWordWrap(True)
@@ -190,6 +196,8 @@ class TelemetryPanel(QWidget):
         self.legend_view.setFixedHeight(8 + 20 * rows)
 
     def _plot(self, name: str, log: bool, left=None) -> pg.PlotWidget:
+        # text keys: gui.telemetry.dead_{axis,title}, gui.telemetry.gradients_{axis,title}
+        # text keys: gui.telemetry.saturated_{axis,title}, gui.telemetry.updates_{axis,title}
         plot = styled_plot(gui_text(f"telemetry.{name}_title"),
                            gui_text("monitor.step_axis"), gui_text(f"telemetry.{name}_axis"),
                            left=left, log_y=log, long_curve=True, min_size=(240, 150))

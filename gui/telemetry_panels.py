@@ -16,7 +16,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 
-from engine.core.jobs import TelemetrySampled
+from engine.core import TelemetrySampled
 from gui.filters_panel import FiltersPanel, filter_images
 from gui.pages.base import gui_text
 from gui.plot_parts import PercentAxis, RateAxis

@@ -12,7 +12,7 @@ from typing import Any, Callable
 
 from PySide6.QtCore import QObject, Signal
 
-from engine.core.errors import PracticaError
+from engine.core import PracticaError
 
 
 class ThreadCall(QObject):

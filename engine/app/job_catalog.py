@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Callable
 
+from engine.core.defaults import CORRECTION, ENSEMBLE_MEMBERS, FINAL_SEEDS
 from engine.core.jobs import CancelFlag, ProgressFn
 
 Job = Callable[[dict[str, Any], ProgressFn, CancelFlag], dict[str, Any]]
@@ -130,15 +131,16 @@ def _final_test(args, progress, cancel):
     from engine.project.project import open_project
 
     return run_final_test(open_project(args["project"]), progress, cancel,
-                          seeds=int(args.get("seeds", 5)), ensemble=bool(args.get("ensemble")),
-                          correction=str(args.get("correction", "holm")))
+                          seeds=int(args.get("seeds", FINAL_SEEDS)),
+                          ensemble=bool(args.get("ensemble")),
+                          correction=str(args.get("correction", CORRECTION)))
 
 
 def _ensemble(args, progress, cancel):
     from engine.final.ensemble import score_ensemble
     from engine.project.project import open_project
 
-    return score_ensemble(open_project(args["project"]), int(args.get("k", 3)), progress,
+    return score_ensemble(open_project(args["project"]), int(args.get("k", ENSEMBLE_MEMBERS)), progress,
                           cancel)
 
 
@@ -149,7 +151,7 @@ def _report(args, progress, cancel):
     project = open_project(args["project"])
     pdf = Path(args["pdf"]) if args.get("pdf") else None
     csv = Path(args["csv"]) if args.get("csv") else None
-    files = export_report(project, pdf=pdf, csv_dir=csv)
+    files = export_report(project, pdf=pdf, csv_dir=csv, progress=progress, cancel=cancel)
     return {"pdf": str(files.pdf), "csv": [str(p) for p in files.csv_files]}
 
 

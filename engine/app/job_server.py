@@ -81,7 +81,7 @@ def run_one(conn, request: dict, cancel) -> None:
         job = JOBS[request["job"]]
         result = job(dict(request.get("args") or {}), sender, cancel)
         sender.flush()
-        if cancel.is_set() and request["job"] not in ("report",):
+        if cancel.is_set():
             conn.send({"kind": "cancelled", "id": job_id, "result": result})
         else:
             conn.send({"kind": "result", "id": job_id, "result": result})

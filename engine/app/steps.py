@@ -15,6 +15,13 @@ from engine.project.project import Project
 from engine.core.texts import text
 
 STEPS = ("goal", "data", "baseline", "diagnose", "tune", "final", "report", "use")
+"""The wizard's steps in order: the one set of step names the GUI, the CLI and the tests use."""
+
+HEADLESS = ("data", "baseline", "diagnose", "tune", "final", "report")
+"""The steps ``run --until`` can run without a person (the goal is set by ``practica new``)."""
+
+STEP_ALIASES = {"split": "data", "test": "final"}
+"""Older names of steps, still accepted by ``run --until`` (releases before the rooms)."""
 LOCKED, READY, DONE, STALE = "locked", "ready", "done", "stale"
 
 

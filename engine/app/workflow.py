@@ -1,8 +1,8 @@
 """The whole workflow, step by step, as the CLI and the demo run it headless.
 
 ``run_until(project, step)`` does every step that is not done yet, up to ``step``, in the
-methodology's order: split, baseline, diagnose, tune (only with a budget), test (opens the
-vault), report.
+methodology's order: data (the split), baseline, diagnose, tune (only with a budget),
+final (opens the vault), report. The step names are the wizard's (``steps.STEPS``).
 """
 
 from __future__ import annotations
@@ -12,25 +12,24 @@ from pathlib import Path
 from engine.baseline.step import run_baselines
 from engine.diagnosis.step import diagnose_project
 from engine.diagnosis.error_analysis import analyse_errors
+from engine.core.defaults import CORRECTION, FINAL_SEEDS, HEADLESS_LEARNING_CURVE_SEEDS
 from engine.core.errors import ProjectError
 from engine.final.step import run_final_test
 from engine.diagnosis.learning_curve import draw_learning_curve
 from engine.core.jobs import NEVER, CancelFlag, ProgressFn, ignore
 from engine.project.project import Project
 from engine.split.step import split_project
-from engine.app.steps import LOCKED, step_states
+from engine.app.steps import HEADLESS, LOCKED, STEP_ALIASES, step_states
 from engine.core.texts import text
 from engine.tuning.step import TuneRequest, tune_project, tuning_done
 
-STEPS = ("split", "baseline", "diagnose", "tune", "test", "report")
-LEARNING_CURVE_SEEDS = 2  # headless runs draw fewer fits per size than the GUI's default 3
 
 
 def run_until(project: Project, until: str, progress: ProgressFn = ignore,
               cancel: CancelFlag = NEVER, deep_params: dict | None = None,
               pdf: Path | None = None, csv_dir: Path | None = None,
-              deep_kind: str | None = None, seeds: int = 5, ensemble: bool = False,
-              correction: str = "holm", tune: TuneRequest | None = None) -> list[str]:
+              deep_kind: str | None = None, seeds: int = FINAL_SEEDS, ensemble: bool = False,
+              correction: str = CORRECTION, tune: TuneRequest | None = None) -> list[str]:
     """Run the steps up to and including ``until``; return the steps that were run.
 
     ``deep_params``/``deep_kind``: settings and family of the baseline's deep model.
@@ -38,18 +37,19 @@ def run_until(project: Project, until: str, progress: ProgressFn = ignore,
     ``engine.final.step.run_final_test``). ``tune``: the search's budget; without one the
     tune step is skipped (asking to stop at it without one is an error).
     """
-    if until not in STEPS:
-        raise ProjectError(text("workflow.bad_step", step=until, steps=", ".join(STEPS)))
+    until = STEP_ALIASES.get(until, until)
+    if until not in HEADLESS:
+        raise ProjectError(text("workflow.bad_step", step=until, steps=", ".join(HEADLESS)))
     if project.goal is None:
         raise ProjectError(text("project.no_goal"))
     tune = tune or TuneRequest()
     if until == "tune" and not tune.has_budget and not tuning_done(project):
         raise ProjectError(text("tuning.no_budget"))
     done: list[str] = []
-    for step in STEPS[: STEPS.index(until) + 1]:
+    for step in HEADLESS[: HEADLESS.index(until) + 1]:
         if cancel.is_set():
             break
-        if step == "split" and project.split is None:
+        if step == "data" and project.split is None:
             split_project(project)
         elif step == "baseline" and not any(r.status == "finished" for r in project.runs):
             _stop_at_blockers(project)
@@ -60,13 +60,13 @@ def run_until(project: Project, until: str, progress: ProgressFn = ignore,
         elif step == "tune" and tune.has_budget and not tuning_done(project):
             if tune_project(project, tune, progress, cancel):
                 _look_closer(project, progress, cancel, deep_params)
-        elif step == "test" and project.final_test is None:
+        elif step == "final" and project.final_test is None:
             run_final_test(project, progress, cancel, seeds=seeds, ensemble=ensemble,
                            correction=correction)
         elif step == "report":
             from engine.report.step import export_report
 
-            export_report(project, pdf=pdf, csv_dir=csv_dir)
+            export_report(project, pdf=pdf, csv_dir=csv_dir, progress=progress, cancel=cancel)
         else:
             continue
         done.append(step)
@@ -77,7 +77,7 @@ def _look_closer(project: Project, progress: ProgressFn, cancel: CancelFlag,
                  deep_params: dict | None) -> None:
     """Error analysis and learning curves of the chosen model."""
     analyse_errors(project, progress, cancel)
-    draw_learning_curve(project, seeds=LEARNING_CURVE_SEEDS,
+    draw_learning_curve(project, seeds=HEADLESS_LEARNING_CURVE_SEEDS,
                         max_epochs=(deep_params or {}).get("epochs"),
                         progress=progress, cancel=cancel)
 

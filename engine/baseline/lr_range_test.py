@@ -29,10 +29,9 @@ on every Keras backend. An optimizer built with a schedule (a rate that changes 
 does not take a plain number there, so its schedule is swapped for one that follows the
 test's rates (the same growth by a constant factor, counted in the optimizer's steps).
 
-Example:
-    >>> result = lr_range_test(build, X, y, batch_size=32)   # doctest: +SKIP
-    >>> result.suggested                                       # doctest: +SKIP
-    0.0031
+Use:
+    result = lr_range_test(build, X, y, batch_size=32)
+    result.suggested
 """
 
 from __future__ import annotations
@@ -71,9 +70,8 @@ the settling part (where the learning rate is too small to change anything)."""
 def lr_schedule(start: float, stop: float, steps: int) -> np.ndarray:
     """``steps`` learning rates growing by the same factor from ``start`` to ``stop``.
 
-    Example:
-        >>> lr_schedule(1e-3, 1e-1, 3).round(6).tolist()
-        [0.001, 0.01, 0.1]
+    Use:
+        lr_schedule(1e-3, 1e-1, 3).round(6).tolist()
     """
     if not 0 < start < stop:
         raise ValueError("the learning rates must satisfy 0 < start < stop")
@@ -108,9 +106,8 @@ def lr_range_test(build: Callable[[], keras.Model], X, y, batch_size: int = 32,
         JobCancelled: ``cancel`` was set.
         ValueError: the rates or steps make no range.
 
-    Example:
-        >>> lr_range_test(build, X, y).code   # doctest: +SKIP
-        'found'
+    Use:
+        lr_range_test(build, X, y).code
     """
     X, y = as_arrays(X, y, None)
     rates = lr_schedule(start, stop, steps)
@@ -180,9 +177,8 @@ def steepest_fall(smooth: np.ndarray, window: int, settle: int) -> int | None:
         The index halfway through the window with the largest fall, or None if no window
         fits.
 
-    Example:
-        >>> steepest_fall(np.array([5.0, 5, 4.9, 3, 1, 0.9]), 2, 1)
-        3
+    Use:
+        steepest_fall(np.array([5.0, 5, 4.9, 3, 1, 0.9]), 2, 1)
     """
     starts = np.arange(settle, len(smooth) - window)
     if starts.size == 0:

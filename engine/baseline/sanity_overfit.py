@@ -22,10 +22,9 @@ and reads the loss curve:
   of the run: the model learns, too slowly (larger learning rate, more steps);
 * ``stalled``: it fell, then levelled off above near zero: model too small or unsuited.
 
-Example:
-    >>> result = overfit_tiny_subset(build, X, y, "binary", 2)   # doctest: +SKIP
-    >>> result.code, result.steps                                 # doctest: +SKIP
-    ('passed', 87)
+Use:
+    result = overfit_tiny_subset(build, X, y, "binary", 2)
+    result.code, result.steps
 """
 
 from __future__ import annotations
@@ -38,7 +37,7 @@ import numpy as np
 
 from engine.core.errors import JobCancelled
 from engine.core.jobs import NEVER, CancelFlag
-from engine.baseline.sanity_data import accuracy, as_arrays, is_classification, prior_loss
+from engine.baseline.sanity_data import accuracy, as_arrays, is_classification, loss_of, prior_loss
 from engine.baseline.sanity_result import CheckResult, plain_number
 from engine.core.texts import text
 
@@ -77,10 +76,9 @@ def tiny_subset(y: np.ndarray, task: str, n: int = 16, seed: int = 0) -> np.ndar
     Returns:
         The chosen row indices.
 
-    Example:
-        >>> np.bincount(np.asarray([0] * 90 + [1] * 10)[tiny_subset(
-        ...     np.asarray([0] * 90 + [1] * 10), "binary", 10)]).tolist()
-        [5, 5]
+    Use:
+        np.bincount(np.asarray([0] * 90 + [1] * 10)[tiny_subset(
+            np.asarray([0] * 90 + [1] * 10), "binary", 10)]).tolist()
     """
     n = min(max(int(n), MIN_ROWS), MAX_ROWS, len(y))
     rng = np.random.default_rng(seed)
@@ -124,9 +122,8 @@ def overfit_tiny_subset(build: Callable[[], keras.Model], X, y, task: str, n_cla
         JobCancelled: ``cancel`` was set.
         ValueError: ``steps`` is below 1, or ``X`` and ``y`` differ in rows.
 
-    Example:
-        >>> overfit_tiny_subset(build, X, y, "binary", 2).passed   # doctest: +SKIP
-        True
+    Use:
+        overfit_tiny_subset(build, X, y, "binary", 2).passed
     """
     if steps < 1:
         raise ValueError("the overfit check needs at least one step")
@@ -148,7 +145,7 @@ def overfit_tiny_subset(build: Callable[[], keras.Model], X, y, task: str, n_cla
             xb, yb = as_arrays(*feed(step), task)
         if step == 0:
             prior = prior_loss(yb, task)
-        loss = float(model.train_on_batch(xb, yb, return_dict=True)["loss"])
+        loss = loss_of(float(model.train_on_batch(xb, yb, return_dict=True)["loss"]), xb)
         losses.append(loss)
         if on_step is not None:
             on_step(step + 1, steps)

@@ -81,6 +81,7 @@ def cmd_check_project(args) -> int:
     print(text("checks.cli_split_heading"))
     if split.get("copies_dropped"):
         counts = split["copies_dropped"]
+        # text keys: checks.from_{dev,test}, checks.from_train_dev
         print("  " + text("report.checks.dropped", n=sum(counts.values()),
                           where=", ".join(f"{n} {text(f'checks.from_{k}')}"
                                           for k, n in counts.items())))

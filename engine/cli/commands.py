@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from engine.core.defaults import TUNING_EPOCHS
 from engine.core.errors import GoalError, ProjectError
 from engine.goal.step import GoalChoice, new_project
 from engine.cli.printer import EventPrinter
@@ -14,7 +15,6 @@ from engine.core.texts import text
 from engine.tuning.step import TuneRequest
 from engine.app.workflow import run_until
 
-TUNE_EPOCHS = 20
 """Most epochs per tuning trial when ``run`` is not told (searches are many short runs)."""
 DEMO_TUNE = TuneRequest(trials=6, epochs=10)
 """The demo's search: enough trials to show the step, short enough to keep the demo quick."""
@@ -67,7 +67,7 @@ def cmd_run(args) -> int:
 def _tune_request(args) -> TuneRequest:
     if args.workers < 1:
         raise GoalError(text("tuning.cli_bad_workers"))
-    epochs = args.tune_epochs or min(args.epochs, TUNE_EPOCHS)
+    epochs = args.tune_epochs or min(args.epochs, TUNING_EPOCHS)
     return TuneRequest(args.trials, args.seconds, args.workers, args.sampler,
                        args.pruner or "", epochs)
 

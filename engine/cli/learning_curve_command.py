@@ -7,12 +7,13 @@ import argparse
 import json
 
 from engine.core.errors import ProjectError
+from engine.core.defaults import LEARNING_CURVE_SEEDS
 from engine.core.texts import text
 
 # The command's defaults, as in engine.diagnosis.learning_curve (not imported here: it pulls in the
 # data libraries, and the parser is built for every command).
 SIZES = "0.1,0.25,0.5,1"
-SEEDS = 3
+SEEDS = LEARNING_CURVE_SEEDS
 
 
 def add_parser(sub) -> None:

@@ -7,7 +7,9 @@ import sys
 
 from engine import __version__
 from engine.cli import learning_curve_command, predict_command
-from engine.app.workflow import STEPS
+from engine.app.steps import HEADLESS, STEP_ALIASES
+from engine.core.defaults import (CORRECTION, CORRECTIONS, DEEP_EPOCHS, ENSEMBLE_MEMBERS,
+                                  FINAL_SEEDS, TUNING_EPOCHS)
 
 
 class PlainParser(argparse.ArgumentParser):
@@ -27,7 +29,8 @@ def build_parser() -> PlainParser:
 
     demo = sub.add_parser("demo", help="run the whole workflow on a bundled sample")
     demo.add_argument("--out", default="demo-output", help="folder for the project and report")
-    demo.add_argument("--epochs", type=int, default=100, help="most epochs for the Keras model")
+    demo.add_argument("--epochs", type=int, default=DEEP_EPOCHS,
+                      help="most epochs for the Keras model")
 
     new = sub.add_parser("new", help="make a project from a data file or an image folder")
     new.add_argument("dir", help="the new project folder")
@@ -53,21 +56,24 @@ def build_parser() -> PlainParser:
 
     run = sub.add_parser("run", help="run the workflow steps of a project")
     run.add_argument("dir", help="the project folder")
-    run.add_argument("--until", required=True, choices=STEPS,
-                     help="the last step to run (test opens the vault, once)")
-    run.add_argument("--epochs", type=int, default=100, help="most epochs for the Keras model")
+    run.add_argument("--until", required=True, choices=(*HEADLESS, *STEP_ALIASES),
+                     metavar="{" + ",".join(HEADLESS) + "}",
+                     help="the last step to run (final opens the vault, once; split and "
+                          "test are older names of data and final)")
+    run.add_argument("--epochs", type=int, default=DEEP_EPOCHS,
+                     help="most epochs for the Keras model")
     run.add_argument("--model", help="the deep model of the baseline (default: the usual one "
                                      "for the data: mlp, cnn, conv1d or text_pool)")
     run.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                      help="a setting of the deep model, e.g. optimizer=sgd, "
                           "schedule=warmup_cosine, imbalance=class_weights, augment=0.5")
-    run.add_argument("--seeds", type=int, default=5, metavar="K",
+    run.add_argument("--seeds", type=int, default=FINAL_SEEDS, metavar="K",
                      help="final test: train the chosen settings with K seeds in all and "
-                          "give the mean and spread of every metric (default 5)")
+                          f"give the mean and spread of every metric (default {FINAL_SEEDS})")
     run.add_argument("--ensemble", action="store_true",
                      help="final test: compare the chosen model with the average of the "
-                          "top 3 models too")
-    run.add_argument("--correction", choices=("holm", "bonferroni"), default="holm",
+                          f"top {ENSEMBLE_MEMBERS} models too")
+    run.add_argument("--correction", choices=CORRECTIONS, default=CORRECTION,
                      help="final test: correction for making several comparisons")
     run.add_argument("--trials", type=int, metavar="N",
                      help="tune: search N settings (without --trials or --seconds the "
@@ -82,7 +88,8 @@ def build_parser() -> PlainParser:
                      help="tune: stop poor trials early (default: median for random, "
                           "hyperband for tpe)")
     run.add_argument("--tune-epochs", type=int, metavar="E",
-                     help="tune: most epochs per trial (default: --epochs, at most 20)")
+                     help="tune: most epochs per trial (default: --epochs, at most "
+                          f"{TUNING_EPOCHS})")
 
     train = sub.add_parser("train", help="train one more model of a split project")
     train.add_argument("dir", help="the project folder")

@@ -29,6 +29,7 @@ class EventPrinter:
             self._say(f"    run {event.run_id}: {event.status}")
         elif isinstance(event, TrialEnded):
             value = "" if event.value is None else f"{event.value:.4g}"
+            # text keys: tuning.trial_{complete,fail,pruned}
             self._say("  " + text(f"tuning.trial_{event.state}", n=event.number,
                                   error=value))
 

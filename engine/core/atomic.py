@@ -33,9 +33,9 @@ def atomic_path(target: str | os.PathLike, suffix: str = "") -> Iterator[Path]:
 
     Use it for writers that insist on a path of their own (``model.save``, matplotlib).
 
-    Example:
-        >>> with atomic_path("runs/r1/model.keras", suffix=".keras") as tmp:
-        ...     model.save(tmp)
+    Use:
+        with atomic_path("runs/r1/model.keras", suffix=".keras") as tmp:
+            model.save(tmp)
     """
     target = Path(target)
     try:

@@ -1,4 +1,4 @@
-"""What a delimited text file looks like: its separator, decimal mark and header names.
+r"""What a delimited text file looks like: its separator, decimal mark and header names.
 
 Shared by the strict reader (``csv_reader``) and the fast pyarrow path (``csv_fast``), so
 both guess a file's layout the same way and neither reaches into the other's private names.

@@ -13,10 +13,9 @@ Why: the strict reader counts the values of every record in Python (about 6 s fo
 on every core and releases the GIL while it does, so the window stays smooth when the
 preview is read in a thread of the GUI process.
 
-Example:
-    >>> read = read_fast(Path("big.csv"), ignore, NEVER)
-    >>> read is None or read.frame.shape[0] > 0
-    True
+Use:
+    read = read_fast(Path("big.csv"), ignore, NEVER)
+    read is None or read.frame.shape[0] > 0
 """
 
 from __future__ import annotations
@@ -204,6 +203,7 @@ def _layout(head: bytes):
         return None  # a name with a line break in it, or not a table
     notes = []
     if delimiter != ",":
+        # text keys: data.delimiter_{comma,pipe,semicolon,tab}
         label = text(f"data.delimiter_{dialect.DELIMITER_NAMES[delimiter]}")
         notes.append(text("data.note_delimiter", delimiter=label))
     names, name_notes = dialect.clean_header_names(header)

@@ -4,10 +4,9 @@ The reader finds the text encoding, the separator and the decimal mark, then cou
 values of every record itself (pandas would silently pad short lines), and only then lets
 pandas parse the table. Anything wrong becomes a one-line ``DataError`` naming the line.
 
-Example:
-    >>> read = read_csv_file("measurements.csv")
-    >>> read.delimiter, read.decimal, read.frame.shape
-    (';', ',', (120, 5))
+Use:
+    read = read_csv_file("measurements.csv")
+    read.delimiter, read.decimal, read.frame.shape
 """
 
 from __future__ import annotations
@@ -85,6 +84,7 @@ def read_csv_file(path: str | Path, progress: ProgressFn = ignore,
     csv.field_size_limit(FIELD_SIZE_LIMIT)
     delimiter = sniff_delimiter(content)
     if delimiter != ",":
+        # text keys: data.delimiter_{comma,pipe,semicolon,tab}
         label = text(f"data.delimiter_{DELIMITER_NAMES[delimiter]}")
         notes.append(text("data.note_delimiter", delimiter=label))
 

@@ -4,10 +4,9 @@ This is what ``practica check FILE [--target COL]`` runs: it exits 0 when ``usab
 with ``problem`` (one line) when not. A ``DataError`` raised while reading is not caught
 here; the CLI prints its message.
 
-Example:
-    >>> result = check_file("iris.csv", target="species")
-    >>> result.usable, result.summary.rows
-    (True, 150)
+Use:
+    result = check_file("iris.csv", target="species")
+    result.usable, result.summary.rows
 """
 
 from __future__ import annotations

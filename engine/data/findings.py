@@ -4,10 +4,9 @@ what was found, in plain words, and what Practica will do or the user should do.
 A "blocker" means Practica cannot go on with this file and target; a "warning" needs the
 user's attention; an "info" says what Practica will do on its own.
 
-Example:
-    >>> findings = check_frame(frame, target="label")
-    >>> [f.code for f in findings if f.severity == "blocker"]
-    ['one_class']
+Use:
+    findings = check_frame(frame, target="label")
+    [f.code for f in findings if f.severity == "blocker"]
 """
 
 from __future__ import annotations
@@ -208,7 +207,7 @@ def _target_findings(series: pd.Series, target: str) -> list[Finding]:
     ratio = major_count / minor_count
     if ratio > IMBALANCE_RATIO:
         # The fix names the metric and the training strategy (engine.goal.suggestion,
-        # engine.training.imbalance) in resources/help/data_checks.toml.
+        # engine.training.imbalance) in resources/help/checks.toml.
         out.append(make_finding("imbalance", "warning", target, fix="checks.imbalance_fix",
                                 target=target, major=short_value(major), major_count=major_count,
                                 minor=short_value(minor), minor_count=minor_count,

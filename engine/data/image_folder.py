@@ -9,10 +9,9 @@ their name ends in), or that are damaged or cut short, are listed in ``skipped``
 plain reason. Hidden files and folders (names starting with a dot) and the system files
 ``Thumbs.db``/``desktop.ini``/``__MACOSX`` are ignored silently.
 
-Example:
-    >>> read = read_image_folder("flowers")
-    >>> read.classes, len(read.frame), read.skipped[:1]
-    (('daisy', 'rose'), 120, (('rose/notes.txt', 'not an image file'),))
+Use:
+    read = read_image_folder("flowers")
+    read.classes, len(read.frame), read.skipped[:1]
 """
 
 from __future__ import annotations
@@ -77,9 +76,8 @@ def read_image_folder(root: str | Path) -> ImageFolderRead:
         DataError: the folder is missing, has no class folders, or fewer than two class
             folders hold usable images.
 
-    Example:
-        >>> read_image_folder("pets").frame.iloc[0].to_dict()
-        {'file': 'cat/001.jpg', 'class': 'cat'}
+    Use:
+        read_image_folder("pets").frame.iloc[0].to_dict()
     """
     root = Path(root)
     if not root.exists():
@@ -137,9 +135,8 @@ def is_image_folder(path: str | Path) -> bool:
     Returns:
         Whether it is an existing directory.
 
-    Example:
-        >>> is_image_folder("flowers"), is_image_folder("table.csv")
-        (True, False)
+    Use:
+        is_image_folder("flowers"), is_image_folder("table.csv")
     """
     return Path(path).is_dir()
 
@@ -180,9 +177,8 @@ def check_image(path: str | Path) -> tuple[ImageFacts | None, str | None]:
         ``(facts, None)`` for a usable PNG/JPEG/BMP/GIF image, else ``(None, reason)`` with
         a plain reason.
 
-    Example:
-        >>> check_image("notes.txt")
-        (None, 'not an image file')
+    Use:
+        check_image("notes.txt")
     """
     try:
         with warnings.catch_warnings():
@@ -215,9 +211,8 @@ def image_facts(path: str | Path) -> ImageFacts:
         ``ImageFacts``; width and height are swapped for photos that their camera marked
         as turned.
 
-    Example:
-        >>> image_facts("cat/001.jpg").width
-        640
+    Use:
+        image_facts("cat/001.jpg").width
     """
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", Image.DecompressionBombWarning)

@@ -46,6 +46,8 @@ def long_to_wide(frame: pd.DataFrame, id_col: str, time_col: str, value_cols: li
             the times cannot be ordered, or the target is missing or not constant in a series.
 
     Example:
+        >>> long = pd.DataFrame({"id": [1, 1, 2], "t": [0, 1, 0], "hr": [60, 62, 80],
+        ...                      "ill": ["no", "no", "yes"]})
         >>> long_to_wide(long, "id", "t", ["hr"], "ill")["hr@1"].tolist()
         [62.0, nan]
     """

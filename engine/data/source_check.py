@@ -7,10 +7,9 @@ text; the series columns are numbers). The result has the same face for every ki
 example frame, its summary, the findings, whether it can be used and, if not, one line that
 says why.
 
-Example:
-    >>> check = check_source("photos/", data_kind="images")
-    >>> check.target, [s[0] for s in check.skipped]
-    ('class', ['cats/broken.jpg'])
+Use:
+    check = check_source("photos/", data_kind="images")
+    check.target, [s[0] for s in check.skipped]
 """
 
 from __future__ import annotations

@@ -1,10 +1,9 @@
 """A short description of a table: its size, what kind of values each column holds, and how
 the column to predict is distributed. Stored in project.json and shown in reports.
 
-Example:
-    >>> s = summarize(frame, target="species")
-    >>> s.rows, s.column("petal_length").kind, s.target.class_counts[0]
-    (150, 'number', ('setosa', 50))
+Use:
+    s = summarize(frame, target="species")
+    s.rows, s.column("petal_length").kind, s.target.class_counts[0]
 """
 
 from __future__ import annotations

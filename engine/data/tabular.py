@@ -4,10 +4,9 @@ Dispatch is by file extension, after checking that the file exists, is a file, a
 first bytes do not say it is something else (a PNG named ``.csv``, a text file named
 ``.xlsx``). Every problem is a one-line ``DataError`` that says what to do.
 
-Example:
-    >>> table = read_table("patients.xlsx")
-    >>> table.source_kind, table.frame.shape
-    ('excel', (300, 12))
+Use:
+    table = read_table("patients.xlsx")
+    table.source_kind, table.frame.shape
 """
 
 from __future__ import annotations

@@ -1,0 +1,30 @@
+"""Step 4, diagnose: the error ladder and the next move, learning curves, error analysis
+with tags, and suspected label errors.
+"""
+
+from engine.core.front_door import public_names
+
+# Which module holds each public name; a module is imported when one of its names is used.
+_EXPORTS = {
+    "error_analysis": (
+        "MAX_EXAMPLES", "allocate", "analyse_errors", "analysis_state", "case_details",
+        "case_line", "case_lookup", "cell_count", "cell_examples", "stratified_sample",
+        "worst_errors"),
+    "error_tags": (
+        "ceiling_words", "clear_tags", "error_words", "parse_tags", "project_suggestions",
+        "set_tags", "suggested_tags", "tag_table", "tags_frame", "tags_of", "tags_text",
+        "toggle_tag"),
+    "label_issues": (
+        "class_thresholds", "find_label_issues", "flag_issues", "out_of_sample_proba"),
+    "ladder": (
+        "Diagnosis", "GAP_OF_VERDICT", "VERDICTS", "advice_for", "diagnose", "gap_label",
+        "verdict_label"),
+    "learning_curve": (
+        "CurvePoint", "DEFAULT_SEEDS", "DEFAULT_SIZES", "curve_record", "draw_learning_curve",
+        "nested_subsets", "strata"),
+    "learning_curve_verdict": ("SizeSummary", "judge_curve"),
+    "learning_curve_view": ("curve_is_current", "curve_rows", "curve_series", "has_curve"),
+    "next_move": ("recommended_move",),
+    "step": ("diagnose_project", "read_ladder"),
+}
+__getattr__, __dir__, __all__ = public_names(__name__, _EXPORTS)

@@ -11,10 +11,9 @@ GUI can show a cell's examples), and suspected label errors (``engine.diagnosis.
 Row numbers are those of the file the dev rows come from (the main file, or the data you
 care about when there is one): they stay the same when the analysis is made again.
 
-Example:
-    >>> analysis = analyse_errors(project)
-    >>> analysis["mistakes"], len(analysis["examples"])
-    (37, 37)
+Use:
+    analysis = analyse_errors(project)
+    analysis["mistakes"], len(analysis["examples"])
 """
 
 from __future__ import annotations

@@ -12,12 +12,10 @@ regression the part of the mean absolute error that the collected large errors c
 it extrapolates from the reviewed mistakes to all of them. A mistake may carry several
 tags, so the shares can add up to more than 100%.
 
-Example:
-    >>> set_tags(project, 17, "Blurry, mislabeled, blurry")
-    >>> project.error_tags["17"]
-    ['Blurry', 'mislabeled']
-    >>> tag_table(project).rows[0].tag
-    'Blurry'
+Use:
+    set_tags(project, 17, "Blurry, mislabeled, blurry")
+    project.error_tags["17"]
+    tag_table(project).rows[0].tag
 """
 
 from __future__ import annotations

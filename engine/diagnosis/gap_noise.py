@@ -39,7 +39,7 @@ def gap_noise(errors: dict[str, float | None], sizes: dict[str, int],
     Example:
         >>> round(gap_noise({"train": 0.01, "train_dev": 0.07}, {"train": 284,
         ...                 "train_dev": 57})["variance"], 3)
-        0.068
+        0.067
     """
     bands: dict[str, float] = {}
     for gap, (upper, lower) in GAP_RUNGS.items():

@@ -15,9 +15,9 @@ suggested label is the most probable such class. Suspects are ranked by the marg
 (probability of the suggested label minus that of the given one). Thresholds are computed
 within each group of rows (train, dev), because the two models are not calibrated alike.
 
-Example:
-    >>> flagged = flag_issues(proba, given)
-    >>> flagged.positions[:3], flagged.suggested[:3]
+Use:
+    flagged = flag_issues(proba, given)
+    flagged.positions[:3], flagged.suggested[:3]
 """
 
 from __future__ import annotations

@@ -178,6 +178,9 @@ def advice_for(verdict: str) -> tuple[str, ...]:
     moves = []
     while True:
         try:
+            # text keys: diagnosis.advice.bias.{1,2,3}, diagnosis.advice.dev_overfit.{1,2}
+            # text keys: diagnosis.advice.mismatch.{1,2,3}, diagnosis.advice.none.{1,2}
+            # text keys: diagnosis.advice.tested.{1,2}, diagnosis.advice.variance.{1,2,3,4}
             moves.append(text(f"diagnosis.advice.{verdict}.{len(moves) + 1}"))
         except KeyError:
             return tuple(moves)

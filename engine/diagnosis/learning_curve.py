@@ -8,10 +8,9 @@ Each fit records its error on its own training rows and on the dev rows (see
 ``engine.diagnosis.learning_curve_verdict``. The result is saved as ``project.learning_curve``.
 These fits are not runs: they are never candidates for the best model.
 
-Example:
-    >>> curve = draw_learning_curve(project, sizes=(0.25, 1.0), seeds=2, max_epochs=20)
-    >>> curve["answer"]
-    'Yes: the dev error is still falling by about 2.4 points ...'
+Use:
+    curve = draw_learning_curve(project, sizes=(0.25, 1.0), seeds=2, max_epochs=20)
+    curve["answer"]
 """
 
 from __future__ import annotations
@@ -23,6 +22,7 @@ from typing import Any, Sequence
 import numpy as np
 import pandas as pd
 
+from engine.core.defaults import LEARNING_CURVE_SEEDS, MAX_LEARNING_CURVE_SEEDS
 from engine.split.datasets import split_frame, target_values
 from engine.project.decisions import now_iso
 from engine.diagnosis.step import error_scale
@@ -36,8 +36,8 @@ from engine.project.fingerprints import judging_key, split_key
 from engine.core.texts import text
 
 DEFAULT_SIZES = (0.1, 0.25, 0.5, 1.0)
-DEFAULT_SEEDS = 3
-MAX_SEEDS = 10
+DEFAULT_SEEDS = LEARNING_CURVE_SEEDS
+MAX_SEEDS = MAX_LEARNING_CURVE_SEEDS
 MAX_SIZES = 8
 REGRESSION_BINS = 5
 """A numeric target is stratified by this many quantile bins of its values."""

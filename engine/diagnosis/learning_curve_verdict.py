@@ -38,10 +38,9 @@ Verdicts, in the order they are checked:
 * ``flat_gap``: flat although the gap is still large: more data is a slow way to close
   that gap; regularization comes first.
 
-Example:
-    >>> v = judge_curve(summary, points, target=0.05)
-    >>> v.verdict, v.answer
-    ('yes', 'Yes: the dev error is still falling by about 2.4 points ...')
+Use:
+    v = judge_curve(summary, points, target=0.05)
+    v.verdict, v.answer
 """
 
 from __future__ import annotations

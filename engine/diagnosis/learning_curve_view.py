@@ -4,9 +4,8 @@ whether the saved curves still belong to the chosen model.
 The GUI, the CLI and the report all show the same per-size table and draw the same series
 from a saved ``project.learning_curve``; they compute nothing themselves.
 
-Example:
-    >>> curve_rows(project.learning_curve)
-    [['10%', '10', '2.0% ± 1.1', '18.3% ± 2.4'], ...]
+Use:
+    curve_rows(project.learning_curve)
 """
 
 from __future__ import annotations

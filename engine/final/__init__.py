@@ -1,0 +1,22 @@
+"""Step 6, the final test: the vault opened once, the finalists, seed repeats, the ensemble,
+comparisons, the reject option and the curves.
+"""
+
+from engine.core.front_door import public_names
+
+# Which module holds each public name; a module is imported when one of its names is used.
+_EXPORTS = {
+    "comparisons": ("compare_finalists", "describe_test", "fmt_p"),
+    "ensemble": ("DEFAULT_MEMBERS", "ensemble_members", "load_ensemble", "score_ensemble"),
+    "finalists": ("Finalist", "best_baseline"),
+    "reject_option": (
+        "abstain_mask", "at_threshold", "choose_threshold", "confidence_of", "coverage_curve"),
+    "seed_repeats": (
+        "DEFAULT_SEEDS", "MAX_SEEDS", "effective_k", "estimate_seconds", "repeat_folder",
+        "train_repeats"),
+    "step": ("final_intervals", "run_final_test"),
+    "test_curves": (
+        "MAX_POINTS", "MAX_SCATTER", "curve_bundle", "expected_calibration_error",
+        "reject_threshold", "target_accuracy"),
+}
+__getattr__, __dir__, __all__ = public_names(__name__, _EXPORTS)

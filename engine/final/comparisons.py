@@ -7,10 +7,9 @@ test then goes through one correction (Holm by default, Bonferroni on request) s
 chance of at least one false "significant" stays at the level asked for, and each test gets
 one plain sentence: better, worse, or no significant difference.
 
-Example:
-    >>> rows = compare_finalists(goal, chosen, [baseline], correction="holm")
-    >>> rows[0]["sentence"]
-    'Keras MLP ... is right more often than Linear model ... (p = 0.003 after Holm ...).'
+Use:
+    rows = compare_finalists(goal, chosen, [baseline], correction="holm")
+    rows[0]["sentence"]
 """
 
 from __future__ import annotations
@@ -20,6 +19,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from engine.core.defaults import ALPHA as DEFAULT_ALPHA, CORRECTION
 from engine.final.finalists import Finalist
 from engine.goal.metrics import get_metric
 from engine.final.stats.multiple_testing import adjust
@@ -27,7 +27,7 @@ from engine.final.stats.significance import (PairedTest, mcnemar_exact, paired_p
                                  per_example_loss, seeds_ttest)
 from engine.core.texts import text
 
-ALPHA = 0.05
+ALPHA = DEFAULT_ALPHA
 
 
 def paired_tests(goal: dict, chosen: Finalist, other: Finalist,
@@ -50,7 +50,7 @@ def paired_tests(goal: dict, chosen: Finalist, other: Finalist,
 
 
 def compare_finalists(goal: dict, chosen: Finalist, others: Sequence[Finalist],
-                      correction: str = "holm", alpha: float = ALPHA,
+                      correction: str = CORRECTION, alpha: float = ALPHA,
                       n_permutations: int = 9999) -> list[dict]:
     """Every test of ``chosen`` against each of ``others``, corrected together.
 
@@ -81,6 +81,7 @@ def _corrected_words(correction: str, n_tests: int) -> str:
     """" after Holm correction for 3 comparisons"; nothing for a single comparison."""
     if n_tests <= 1:
         return text("final_stats.corrected_one")
+    # text keys: final_stats.correction_{holm,bonferroni}
     return " " + text("final_stats.corrected_many", n=n_tests,
                       correction=text(f"final_stats.correction_{correction}"))
 
@@ -88,6 +89,7 @@ def _corrected_words(correction: str, n_tests: int) -> str:
 def sentence(goal: dict, chosen: str, other: str, test: PairedTest, p_corrected: float,
              correction: str, n_tests: int, alpha: float = ALPHA) -> str:
     """The plain sentence for one test's outcome."""
+    # text keys: final_stats.sentence_{undefined,same}_{mcnemar,permutation,seeds_ttest}
     if math.isnan(p_corrected):
         return text(f"final_stats.sentence_undefined_{test.test}", chosen=chosen, other=other)
     values = dict(chosen=chosen, other=other, level=f"{alpha:.0%}", p=fmt_p(p_corrected),
@@ -97,6 +99,7 @@ def sentence(goal: dict, chosen: str, other: str, test: PairedTest, p_corrected:
     if p_corrected >= alpha or test.direction == 0:
         return text(f"final_stats.sentence_same_{test.test}", **values)
     word = "better" if test.direction > 0 else "worse"
+    # text keys: final_stats.sentence_{better,worse}_{mcnemar,permutation,seeds_ttest}
     return text(f"final_stats.sentence_{word}_{test.test}", **values)
 
 

@@ -12,10 +12,9 @@ the final test, only compared with the chosen model there). Its satisfying quant
 up over the members: every member must be stored and asked, one after another, so the
 parameters, file sizes and prediction times are the sums of the members'.
 
-Example:
-    >>> record = score_ensemble(project, k=3)
-    >>> record["errors"]["dev"]
-    0.081...
+Use:
+    record = score_ensemble(project, k=3)
+    record["errors"]["dev"]
 """
 
 from __future__ import annotations
@@ -26,6 +25,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from engine.core.defaults import ENSEMBLE_MEMBERS
 from engine.core import atomic
 from engine.goal.constraints import Constraint, check_all
 from engine.split.datasets import DEV_SPLITS, split_frame, target_values
@@ -40,7 +40,7 @@ from engine.project.run_record import RunRecord
 from engine.project.fingerprints import judging_key, split_key
 from engine.core.texts import text
 
-DEFAULT_MEMBERS = 3
+DEFAULT_MEMBERS = ENSEMBLE_MEMBERS
 ENSEMBLE_FILE = "ensemble.json"
 SCHEMA = 1
 SUMMED = ("params", "size_mb", "latency_ms", "batch_latency_ms")

@@ -7,10 +7,10 @@ gets more of them right. ``coverage_curve`` traces that trade-off on labelled ro
 right at least as often as the user asked, and ``abstain_mask`` applies a threshold to new
 scores (the Predict step uses it).
 
-Example:
-    >>> curve = coverage_curve(confidence, correct)
-    >>> choice = choose_threshold(curve, target_accuracy=0.95)
-    >>> abstain_mask(new_scores, choice.threshold)   # True where the model refuses
+Use:
+    curve = coverage_curve(confidence, correct)
+    choice = choose_threshold(curve, target_accuracy=0.95)
+    abstain_mask(new_scores, choice.threshold)   # True where the model refuses
 """
 
 from __future__ import annotations

@@ -29,6 +29,7 @@ from pathlib import Path
 
 import numpy as np
 
+from engine.core.defaults import FINAL_SEEDS, MAX_FINAL_SEEDS
 from engine.core import atomic
 from engine.split.datasets import DEV_SPLITS, split_frame, target_values
 from engine.final.ensemble import final_dir
@@ -43,8 +44,8 @@ from engine.project.run_record import RunRecord
 from engine.project.fingerprints import split_key
 from engine.core.texts import text
 
-DEFAULT_SEEDS = 5
-MAX_SEEDS = 20
+DEFAULT_SEEDS = FINAL_SEEDS
+MAX_SEEDS = MAX_FINAL_SEEDS
 REPEAT_FILE = "repeat.json"
 SPEC_FILE = "spec.json"
 

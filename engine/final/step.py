@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from sklearn.metrics import confusion_matrix
 
+from engine.core.defaults import BOOTSTRAP_RESAMPLES, CORRECTION
 from engine.final.stats.bootstrap import Interval, metric_intervals
 from engine.final.comparisons import ALPHA, compare_finalists
 from engine.split.datasets import split_frame, target_values
@@ -47,8 +48,8 @@ from engine.project.vault import open_vault, record_evaluation
 
 
 def run_final_test(project: Project, progress: ProgressFn = ignore, cancel: CancelFlag = NEVER,
-                   n_resamples: int = 1000, seeds: int = DEFAULT_SEEDS,
-                   ensemble: bool = False, correction: str = "holm") -> dict:
+                   n_resamples: int = BOOTSTRAP_RESAMPLES, seeds: int = DEFAULT_SEEDS,
+                   ensemble: bool = False, correction: str = CORRECTION) -> dict:
     """Open the vault (logged, irreversible) and test the chosen run and the finalists.
 
     Args:
@@ -150,7 +151,8 @@ def run_final_test(project: Project, progress: ProgressFn = ignore, cancel: Canc
     return result
 
 
-def final_intervals(goal: dict, preds: Predictions, names=None, n_resamples: int = 1000,
+def final_intervals(goal: dict, preds: Predictions, names=None,
+                    n_resamples: int = BOOTSTRAP_RESAMPLES,
                     progress: ProgressFn = ignore,
                     cancel: CancelFlag = NEVER) -> dict[str, Interval]:
     """The interval of every metric (or of ``names``): Wilson for the proportions, the

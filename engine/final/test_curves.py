@@ -12,10 +12,9 @@ row-weighted gap between confidence and accuracy over sklearn's calibration bins
 The result is plain JSON (lists and floats, None where undefined), every curve thinned to
 at most ``MAX_POINTS`` points so that it can be stored in ``project.json`` and drawn quickly.
 
-Example:
-    >>> bundle = curve_bundle(goal, preds, target_error=0.05)
-    >>> bundle["roc"]["curves"][0]["auc"]
-    0.93...
+Use:
+    bundle = curve_bundle(goal, preds, target_error=0.05)
+    bundle["roc"]["curves"][0]["auc"]
 """
 
 from __future__ import annotations

@@ -1,0 +1,22 @@
+"""Step 1, the goal: a project from a data file, the task, the optimizing metric and the
+satisfying constraints, and which runs meet those constraints.
+"""
+
+from engine.core.front_door import public_names
+
+# Which module holds each public name; a module is imported when one of its names is used.
+_EXPORTS = {
+    "constraints": (
+        "Constraint", "RESOURCE_QUANTITIES", "check_all", "explain_broken", "format_quantity",
+        "parse_constraint", "quantity_label", "valid_quantities"),
+    "edit": ("set_abstain_accuracy", "set_constraints", "set_metric", "set_target_error"),
+    "evaluation": ("Predictions", "optimizing_error", "score", "to_predictions"),
+    "metrics": (
+        "METRICS", "Metric", "Prepared", "compute", "compute_all", "error_of", "get_metric",
+        "metrics_for", "prepare", "value_from_error"),
+    "run_choice": ("best_run", "choice_note", "feasibility", "passed_over", "why_not_offered"),
+    "step": ("GoalChoice", "new_project", "suggest_goal"),
+    "suggestion": ("positive_label", "suggest_metric"),
+    "tasks": ("TASK_KINDS", "check_task", "infer_task"),
+}
+__getattr__, __dir__, __all__ = public_names(__name__, _EXPORTS)

@@ -2,7 +2,7 @@
 
 Every metric is a frozen ``Metric`` in ``METRICS``. Its value comes from a scikit-learn
 function; nothing here re-derives a formula. Labels and explanations for the user live in
-``resources/help/goal.toml`` under ``[metric.<name>]``.
+``resources/help/metric.toml`` under ``[metric.<name>]``.
 
 Conventions for the inputs:
 

@@ -4,9 +4,8 @@
 satisfying constraint (``feasibility``). The other functions say why the others were left out, with the measured value and the limit, so that the
 pages can show it (a model with a better dev error that is too slow, for instance).
 
-Example:
-    >>> why_not_offered(project, run)
-    ['Prediction time per example: 72 ms, above your limit of 50 ms.']
+Use:
+    why_not_offered(project, run)
 """
 
 from __future__ import annotations

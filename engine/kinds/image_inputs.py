@@ -8,10 +8,9 @@ pixels. The size is the median training size, shrunk so that the longer side is 
 ``max_side`` pixels. Decoded images are kept in memory (keyed on the file, its size and
 modification time, and the target size), so coding the same images again is fast.
 
-Example:
-    >>> coding = fit_image_inputs(train, "pets", "binary", ["cat", "dog"], y_train)
-    >>> coding.transform(dev).shape
-    (40, 48, 64, 3)
+Use:
+    coding = fit_image_inputs(train, "pets", "binary", ["cat", "dog"], y_train)
+    coding.transform(dev).shape
 """
 
 from __future__ import annotations
@@ -75,9 +74,8 @@ class ImageInputs:
         Raises:
             DataError: the column is missing, or an image is gone or cannot be decoded.
 
-        Example:
-            >>> coding.transform(frame.iloc[:2]).shape
-            (2, 48, 64, 3)
+        Use:
+            coding.transform(frame.iloc[:2]).shape
         """
         pixels = decode_images(self.root, _files(frame), self.height, self.width,
                                self.channels)
@@ -94,9 +92,8 @@ class ImageInputs:
         Returns:
             float32 array (n, n_inputs).
 
-        Example:
-            >>> coding.flat(coding.transform(frame)).shape[1] == coding.n_inputs
-            True
+        Use:
+            coding.flat(coding.transform(frame)).shape[1] == coding.n_inputs
         """
         X = np.asarray(X, dtype=np.float32)
         pooled = _average_pool(X, min(self.height, FLAT_SIDE), min(self.width, FLAT_SIDE))
@@ -120,9 +117,8 @@ class ImageInputs:
     def from_dict(cls, d: dict[str, Any]) -> "ImageInputs":
         """The coding saved by ``to_dict``.
 
-        Example:
-            >>> ImageInputs.from_dict(coding.to_dict()) == coding
-            True
+        Use:
+            ImageInputs.from_dict(coding.to_dict()) == coding
         """
         return cls(str(d["root"]), int(d["height"]), int(d["width"]), int(d["channels"]),
                    tuple(float(v) for v in d["mean"]), tuple(float(v) for v in d["std"]),
@@ -148,9 +144,8 @@ def fit_image_inputs(train_frame: pd.DataFrame, root: str | Path, task: str,
     Raises:
         DataError: there are no training images, or one cannot be opened.
 
-    Example:
-        >>> fit_image_inputs(train, "pets", "binary", ["cat", "dog"], None).input_shape
-        (48, 64, 3)
+    Use:
+        fit_image_inputs(train, "pets", "binary", ["cat", "dog"], None).input_shape
     """
     files = _files(train_frame)
     if not files:
@@ -211,9 +206,8 @@ def decode_images(root: str, files: list[str], height: int, width: int,
     Raises:
         DataError: a file is gone or cannot be decoded.
 
-    Example:
-        >>> decode_images("pets", ["cat/1.png"], 8, 8, 3).shape
-        (1, 8, 8, 3)
+    Use:
+        decode_images("pets", ["cat/1.png"], 8, 8, 3).shape
     """
     arrays = map_files(lambda rel: _decoded_file(root, rel, height, width, channels), files)
     if not arrays:

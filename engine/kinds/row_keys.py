@@ -12,10 +12,9 @@ Every example (row of a source frame) gets two 64-bit keys:
 Keys from two files are comparable when both have the same feature columns, so copies of
 training rows in the second file ("the data you care about") are found too.
 
-Example:
-    >>> keys = example_keys(frame, ["age", "city"], "table")
-    >>> int((keys.copy[0] == keys.copy[1]))  # rows 0 and 1 hold the same values
-    1
+Use:
+    keys = example_keys(frame, ["age", "city"], "table")
+    int((keys.copy[0] == keys.copy[1]))  # rows 0 and 1 hold the same values
 """
 
 from __future__ import annotations
@@ -92,7 +91,7 @@ def normal_text(values: pd.Series) -> pd.Series:
 
     Example:
         >>> normal_text(pd.Series(["Hello,  World!", None])).tolist()
-        ['hello world', None]
+        ['hello world', nan]
     """
     codes, uniques = pd.factorize(values)
     normal = np.array([" ".join(_PUNCTUATION.sub(" ", str(u).casefold()).split())

@@ -6,11 +6,10 @@ names, one series called ``value`` whose steps are the columns in file order. Ea
 is standardized with the mean and standard deviation of all its training values (every
 step together); a missing value becomes 0 after that, which is the channel's training mean.
 
-Example:
-    >>> coding = fit_sequence_inputs(train, columns_by_channel(features), "binary",
-    ...                              ["no", "yes"], None)
-    >>> coding.transform(dev).shape
-    (30, 48, 2)
+Use:
+    coding = fit_sequence_inputs(train, columns_by_channel(features), "binary",
+                                 ["no", "yes"], None)
+    coding.transform(dev).shape
 """
 
 from __future__ import annotations
@@ -66,9 +65,8 @@ class SequenceInputs:
         Raises:
             DataError: a column of the series is missing.
 
-        Example:
-            >>> coding.transform(frame.iloc[:2]).shape
-            (2, 48, 2)
+        Use:
+            coding.transform(frame.iloc[:2]).shape
         """
         out = np.zeros((len(frame), self.steps, len(self.channels)), dtype=np.float32)
         for c, names in enumerate(self.columns):
@@ -86,9 +84,8 @@ class SequenceInputs:
         Returns:
             float32 array (n, steps * channels).
 
-        Example:
-            >>> coding.flat(np.zeros((2, 48, 2))).shape
-            (2, 96)
+        Use:
+            coding.flat(np.zeros((2, 48, 2))).shape
         """
         X = np.asarray(X, dtype=np.float32)
         return X.reshape(len(X), -1)
@@ -112,9 +109,8 @@ class SequenceInputs:
     def from_dict(cls, d: dict[str, Any]) -> "SequenceInputs":
         """The coding saved by ``to_dict``.
 
-        Example:
-            >>> SequenceInputs.from_dict(coding.to_dict()) == coding
-            True
+        Use:
+            SequenceInputs.from_dict(coding.to_dict()) == coding
         """
         return cls(tuple(str(c) for c in d["channels"]), int(d["steps"]),
                    tuple(tuple(str(n) for n in names) for names in d["columns"]),
@@ -177,9 +173,8 @@ def fit_sequence_inputs(train_frame: pd.DataFrame, columns_by_channel: Mapping[s
     Raises:
         DataError: a column is missing or there are no channels.
 
-    Example:
-        >>> fit_sequence_inputs(train, {"hr": ["hr@0", "hr@1"]}, "regression", None, y).steps
-        2
+    Use:
+        fit_sequence_inputs(train, {"hr": ["hr@0", "hr@1"]}, "regression", None, y).steps
     """
     if not columns_by_channel or not any(columns_by_channel.values()):
         raise DataError(text("sequences.no_values"))

@@ -7,10 +7,9 @@ two, because 0 marks padding and 1 marks a word that is not in the vocabulary (a
 seen outside training is such a word). Each text becomes ``max_len`` numbers: its first
 ``max_len`` words, padded with zeros at the end. Missing texts count as empty.
 
-Example:
-    >>> coding = fit_text_inputs(train, "review", "binary", ["bad", "good"], None)
-    >>> coding.transform(pd.DataFrame({"review": ["Great film"]}))[0, :3]
-    array([57, 1, 0], dtype=int32)
+Use:
+    coding = fit_text_inputs(train, "review", "binary", ["bad", "good"], None)
+    coding.transform(pd.DataFrame({"review": ["Great film"]}))[0, :3]
 """
 
 from __future__ import annotations
@@ -71,9 +70,8 @@ class TextInputs:
         Raises:
             DataError: the text column is missing.
 
-        Example:
-            >>> coding.transform(pd.DataFrame({"review": ["so so"]}))[0, :3]
-            array([12, 12, 0], dtype=int32)
+        Use:
+            coding.transform(pd.DataFrame({"review": ["so so"]}))[0, :3]
         """
         if self.column not in frame.columns:
             raise DataError(text("text_data.no_column", column=self.column))
@@ -97,9 +95,8 @@ class TextInputs:
         Returns:
             float32 array (n, n_inputs); each row sums to 1 (0 for an empty text).
 
-        Example:
-            >>> coding.flat(coding.transform(frame)).sum(axis=1)[:2]
-            array([1., 1.], dtype=float32)
+        Use:
+            coding.flat(coding.transform(frame)).sum(axis=1)[:2]
         """
         X = np.asarray(X, dtype=np.int64)
         width = self.n_inputs
@@ -128,9 +125,8 @@ class TextInputs:
     def from_dict(cls, d: dict[str, Any]) -> "TextInputs":
         """The coding saved by ``to_dict``.
 
-        Example:
-            >>> TextInputs.from_dict(coding.to_dict()) == coding
-            True
+        Use:
+            TextInputs.from_dict(coding.to_dict()) == coding
         """
         return cls(str(d["column"]), tuple(str(w) for w in d["vocabulary"]),
                    int(d["max_len"]), target_from_dict(d["target"]))
@@ -157,9 +153,8 @@ def fit_text_inputs(train_frame: pd.DataFrame, column: str, task: str,
     Raises:
         DataError: the column is missing or the training texts hold no words.
 
-    Example:
-        >>> fit_text_inputs(train, "review", "binary", ["bad", "good"], None).max_len
-        57
+    Use:
+        fit_text_inputs(train, "review", "binary", ["bad", "good"], None).max_len
     """
     if column not in train_frame.columns:
         raise DataError(text("text_data.no_column", column=column))

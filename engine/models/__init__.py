@@ -1,1 +1,20 @@
-"""Models Practica trains: simple scikit-learn baselines and Keras networks."""
+"""Models Practica trains: simple scikit-learn baselines and Keras networks, their settings,
+pretrained backbones and the safe loading of model files.
+"""
+
+from engine.core.front_door import public_names
+
+# Which module holds each public name; a module is imported when one of its names is used.
+_EXPORTS = {
+    "augmentation": ("RandomScaling", "RandomTimeShift", "augmentation_names"),
+    "cnn": ("pooled_blocks",),
+    "mlp": ("build_mlp",),
+    "mlp_params": ("MlpParams",),
+    "safe_model_check": ("OWN_OBJECTS", "UnsafeModelError", "check_model_file"),
+    "safe_model_load": ("check_in_child", "child_command", "child_main", "load_keras_model"),
+    "sequence_params": ("SequenceParams",),
+    "text_params": ("TextParams",),
+    "train_params": ("IMBALANCE", "OPTIMIZERS", "SCHEDULES", "TrainParams"),
+    "transfer": ("transfer_model",),
+}
+__getattr__, __dir__, __all__ = public_names(__name__, _EXPORTS)

@@ -46,8 +46,8 @@ class RandomScaling(keras.layers.Layer):
         stddev: standard deviation of the factor (0 turns the layer off).
         seed: seed of the draws (None: from Keras' global seed).
 
-    Example:
-        >>> RandomScaling(0.1, seed=1)(x, training=True)  # each row scaled by ~1 +- 0.1
+    Use:
+        RandomScaling(0.1, seed=1)(x, training=True)  # each row scaled by ~1 +- 0.1
     """
 
     def __init__(self, stddev: float, seed: int | None = None, **kwargs: Any) -> None:
@@ -85,8 +85,8 @@ class RandomTimeShift(keras.layers.Layer):
         fraction: the largest shift as a fraction of the length (0 turns the layer off).
         seed: seed of the draws (None: from Keras' global seed).
 
-    Example:
-        >>> RandomTimeShift(0.1, seed=1)(x, training=True)  # x: (batch, steps, channels)
+    Use:
+        RandomTimeShift(0.1, seed=1)(x, training=True)  # x: (batch, steps, channels)
     """
 
     def __init__(self, fraction: float, seed: int | None = None, **kwargs: Any) -> None:
@@ -131,9 +131,8 @@ def augmentation_layers(data_kind: str, strength: float,
     Returns:
         New, unbuilt layers named ``augment_*`` (an empty list for text or strength 0).
 
-    Example:
-        >>> [layer.name for layer in augmentation_layers("table", 0.5)]
-        ['augment_noise']
+    Use:
+        [layer.name for layer in augmentation_layers("table", 0.5)]
     """
     s = float(strength)
     if not 0.0 <= s <= 1.0:
@@ -171,8 +170,7 @@ def augmentation_names(model: keras.Model) -> tuple[str, ...]:
     Returns:
         The names, in layer order.
 
-    Example:
-        >>> augmentation_names(model)
-        ('augment_noise',)
+    Use:
+        augmentation_names(model)
     """
     return tuple(layer.name for layer in model.layers if layer.name.startswith("augment_"))

@@ -129,9 +129,8 @@ def load_backbone(name: str, input_shape: tuple[int, int, int]) -> Any:
     Returns:
         A ``keras.Model`` named ``base`` with its pretrained weights loaded from the cache.
 
-    Example:
-        >>> load_backbone("MobileNetV2", (96, 96, 3)).output.shape
-        (None, 3, 3, 1280)
+    Use:
+        load_backbone("MobileNetV2", (96, 96, 3)).output.shape
     """
     path = weights_path(name, input_shape[:2])  # before building: no file, no network
     import keras

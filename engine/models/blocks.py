@@ -28,9 +28,8 @@ def regularizer(l2: float) -> keras.regularizers.Regularizer | None:
     Returns:
         ``keras.regularizers.L2(l2)`` or None.
 
-    Example:
-        >>> regularizer(0.0) is None
-        True
+    Use:
+        regularizer(0.0) is None
     """
     return keras.regularizers.L2(float(l2)) if l2 > 0 else None
 
@@ -55,10 +54,9 @@ def model_input(input_shape: tuple[int, ...] | int, data_kind: str, augment: flo
     Returns:
         ``(inputs, x)``: the ``Input`` tensor and the tensor to build on.
 
-    Example:
-        >>> inputs, x = model_input((20,), "sequence", 0.0, min_rank=2)
-        >>> tuple(x.shape)
-        (None, 20, 1)
+    Use:
+        inputs, x = model_input((20,), "sequence", 0.0, min_rank=2)
+        tuple(x.shape)
     """
     shape = (int(input_shape),) if isinstance(input_shape, int) else tuple(input_shape)
     inputs = keras.Input(shape=shape, dtype=dtype, name="input")
@@ -84,8 +82,8 @@ def activated(x: Any, make: Callable[..., keras.layers.Layer], name: str, p: Any
     Returns:
         The block's output tensor.
 
-    Example:
-        >>> y = activated(x, functools.partial(keras.layers.Dense, 8), "dense_1", MlpParams())
+    Use:
+        y = activated(x, functools.partial(keras.layers.Dense, 8), "dense_1", MlpParams())
     """
     common = dict(kernel_initializer=p.init, kernel_regularizer=regularizer(p.l2), name=name)
     if not p.batch_norm:
@@ -108,8 +106,8 @@ def dense_stack(x: Any, p: Any, depth: int, width: int, start: int = 1) -> Any:
     Returns:
         The last layer's output (``x`` itself when ``depth`` is 0).
 
-    Example:
-        >>> h = dense_stack(x, MlpParams(), depth=2, width=64)
+    Use:
+        h = dense_stack(x, MlpParams(), depth=2, width=64)
     """
     for i in range(start, start + depth):
         name = f"dense_{i}"
@@ -131,8 +129,8 @@ def output_head(x: Any, task: str, n_classes: int, name: str = "head") -> Any:
     Returns:
         The model's output tensor.
 
-    Example:
-        >>> y = output_head(x, "multiclass", 3)
+    Use:
+        y = output_head(x, "multiclass", 3)
     """
     if task == "regression":
         return keras.layers.Dense(1, name=name)(x)

@@ -30,9 +30,8 @@ def pooled_blocks(side: int, blocks: int) -> int:
     Returns:
         The number of blocks to build with pooling (0: build one block without pooling).
 
-    Example:
-        >>> pooled_blocks(28, 3), pooled_blocks(8, 2), pooled_blocks(6, 2)
-        (2, 1, 0)
+    Use:
+        pooled_blocks(28, 3), pooled_blocks(8, 2), pooled_blocks(6, 2)
     """
     n = 0
     while n < blocks and side // 2 >= MIN_SIDE:
@@ -56,9 +55,8 @@ def build_cnn(input_shape: tuple[int, ...], task: str, n_classes: int, p: CnnPar
     Returns:
         An uncompiled ``keras.Model`` named ``cnn``.
 
-    Example:
-        >>> build_cnn((28, 28, 1), "multiclass", 10, CnnParams()).output.shape
-        (None, 10)
+    Use:
+        build_cnn((28, 28, 1), "multiclass", 10, CnnParams()).output.shape
     """
     if len(input_shape) not in (2, 3):
         raise ValueError("a CNN needs images shaped (height, width) or (height, width, channels)")

@@ -33,9 +33,8 @@ def build_mlp(input_shape: tuple[int, ...] | int, task: str, n_classes: int, p: 
     Returns:
         An uncompiled ``keras.Model`` named ``mlp``.
 
-    Example:
-        >>> build_mlp(5, "multiclass", 3, MlpParams(width=8)).output.shape
-        (None, 3)
+    Use:
+        build_mlp(5, "multiclass", 3, MlpParams(width=8)).output.shape
     """
     inputs, x = model_input(input_shape, "table", augment, seed)
     if len(x.shape) > 2:

@@ -9,8 +9,8 @@ that process says the file is clean does Keras load it, with ``safe_mode=True``.
 throw-away process costs about 0.1 s. A project's own model files (written by Practica) get
 the same check in this process, which costs a few milliseconds.
 
-Example:
-    >>> model = load_keras_model("export/model.keras", outside=True)
+Use:
+    model = load_keras_model("export/model.keras", outside=True)
 """
 
 from __future__ import annotations

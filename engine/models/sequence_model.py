@@ -51,9 +51,8 @@ def build_sequence_model(input_shape: tuple[int, ...], task: str, n_classes: int
     Returns:
         An uncompiled ``keras.Model`` named after the cell (``conv1d``, ``gru``, ``lstm``).
 
-    Example:
-        >>> build_sequence_model((50, 3), "regression", 0, SequenceParams(cell="gru")).output.shape
-        (None, 1)
+    Use:
+        build_sequence_model((50, 3), "regression", 0, SequenceParams(cell="gru")).output.shape
     """
     if len(input_shape) not in (1, 2):
         raise ValueError("a sequence model needs inputs shaped (steps,) or (steps, channels)")

@@ -33,9 +33,8 @@ def build_text_model(input_shape: tuple[int, ...] | int, task: str, n_classes: i
     Returns:
         An uncompiled ``keras.Model`` named ``text_pool`` or ``text_conv``.
 
-    Example:
-        >>> build_text_model((40,), "binary", 2, TextParams(), vocab_size=1000).output.shape
-        (None, 2)
+    Use:
+        build_text_model((40,), "binary", 2, TextParams(), vocab_size=1000).output.shape
     """
     if vocab_size is None or int(vocab_size) < 2:
         raise ValueError("a text model needs vocab_size >= 2")

@@ -54,5 +54,6 @@ class TextParams(ArchParams):
         Returns:
             The label shown in run lists and reports.
         """
+        # text keys: models.label_text_{pool,conv}
         return text(f"models.label_text_{self.encoder}", embed_dim=self.embed_dim,
                     depth=self.depth, width=self.width)

@@ -77,10 +77,9 @@ def transfer_model(source: str, input_shape: tuple[int, ...], task: str, n_class
     Returns:
         The ``TransferredModel``.
 
-    Example:
-        >>> moved = transfer_model("old/model.keras", (5,), "multiclass", 3, freeze_layers=1)
-        >>> moved.frozen
-        ('dense_1',)
+    Use:
+        moved = transfer_model("old/model.keras", (5,), "multiclass", 3, freeze_layers=1)
+        moved.frozen
     """
     if int(freeze_layers) < -1:
         raise ProjectError(text("transfer.bad_freeze", n=freeze_layers))
@@ -116,9 +115,8 @@ def layer_groups(layers: list[Any]) -> list[list[Any]]:
     Returns:
         One list per counted layer (``[dense_1, dense_1_bn]``, ``[dense_2]``, ...).
 
-    Example:
-        >>> [[l.name for l in g] for g in layer_groups(model.layers)]
-        [['dense_1'], ['dense_2']]
+    Use:
+        [[l.name for l in g] for g in layer_groups(model.layers)]
     """
     groups: list[list[Any]] = []
     for layer in layers:

@@ -199,9 +199,8 @@ def build_model(kind: str, input_shape: tuple[int, ...] | int, task: str, n_clas
     Returns:
         An uncompiled ``keras.Model``.
 
-    Example:
-        >>> build_model("mlp", (5,), "binary", 2, {"width": 8}).output.shape
-        (None, 2)
+    Use:
+        build_model("mlp", (5,), "binary", 2, {"width": 8}).output.shape
     """
     fam = family(kind)
     arch = arch_params(kind, params)

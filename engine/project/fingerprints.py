@@ -4,9 +4,8 @@ The split records the ``goal_key`` it was made for, each run the ``split_key`` i
 trained on and the diagnosis the ``judging_key`` it read the ladder with; the step gating
 (``steps``) compares them with the project's current ones.
 
-Example:
-    >>> len(judging_key(project))
-    12
+Use:
+    len(judging_key(project))
 """
 
 from __future__ import annotations

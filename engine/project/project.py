@@ -24,7 +24,17 @@ from engine.core import atomic
 from engine.project.decisions import Decision, now_iso
 from engine.core.errors import ProjectError
 from engine.project.paths import check_project_paths
-from engine.project.schema import SCHEMA_VERSION, migrate
+from engine.project.parts.diagnosis import DiagnosisRecord
+from engine.project.parts.error_analysis import ErrorAnalysisRecord
+from engine.project.parts.final_test import FinalTestRecord
+from engine.project.parts.goal import Goal
+from engine.project.parts.learning_curve import LearningCurveRecord
+from engine.project.parts.report import ReportRecord
+from engine.project.parts.sanity import SanityRecord
+from engine.project.parts.split import SplitRecord
+from engine.project.parts.summary import DataSummary
+from engine.project.parts.vault import Vault
+from engine.project.schema import PARTS, SCHEMA_VERSION, dump_parts, load_parts, migrate
 from engine.project.run_record import RunRecord, load_runs
 from engine.project.source_changes import SourceChange, check_sources
 from engine.core.texts import text
@@ -68,9 +78,10 @@ class DataSource:
 class Project:
     """Everything about one piece of work, saved as a folder.
 
-    The dict-valued fields (``goal``, ``split``, ``diagnosis``, ``learning_curve``,
-    ``error_analysis``, ``final_test``, ``vault``) hold the ``to_dict()`` form of their engine
-    objects so the file stays plain JSON. ``error_tags`` maps a data row (its number in the
+    The parts (``goal``, ``summary``, ``split``, ``sanity``, ``diagnosis``,
+    ``learning_curve``, ``error_analysis``, ``vault``, ``final_test``, ``report``) are read
+    and written through ``engine.project.schema``; each has its type in
+    ``engine.project.parts``. ``error_tags`` maps a data row (its number in the
     main file, as text) to the tags the user gave that dev mistake; they outlive any one
     error analysis.
     """
@@ -78,21 +89,21 @@ class Project:
     root: Path
     name: str
     created: str = field(default_factory=now_iso)
-    goal: dict[str, Any] | None = None
+    goal: Goal | None = None
     sources: list[DataSource] = field(default_factory=list)
-    summary: dict[str, Any] | None = None
+    summary: DataSummary | None = None
     findings: list[dict[str, Any]] = field(default_factory=list)
     features: list[str] = field(default_factory=list)
-    split: dict[str, Any] | None = None
-    sanity: dict[str, Any] | None = None
+    split: SplitRecord | None = None
+    sanity: SanityRecord | None = None
     chosen_run: str | None = None
-    diagnosis: dict[str, Any] | None = None
-    learning_curve: dict[str, Any] | None = None
-    error_analysis: dict[str, Any] | None = None
+    diagnosis: DiagnosisRecord | None = None
+    learning_curve: LearningCurveRecord | None = None
+    error_analysis: ErrorAnalysisRecord | None = None
     error_tags: dict[str, list[str]] = field(default_factory=dict)
-    vault: dict[str, Any] = field(default_factory=lambda: {"opened_at": None, "evaluations": []})
-    final_test: dict[str, Any] | None = None
-    report: dict[str, Any] | None = None
+    vault: Vault = field(default_factory=Vault)
+    final_test: FinalTestRecord | None = None
+    report: ReportRecord | None = None
     decisions: list[Decision] = field(default_factory=list)
     runs: list[RunRecord] = field(default_factory=list)
     data_changes: list[SourceChange] = field(default_factory=list)
@@ -128,30 +139,31 @@ class Project:
 
     @property
     def vault_open(self) -> bool:
-        return bool(self.vault.get("opened_at"))
+        return self.vault.is_open
 
     # ----- persistence
     def to_dict(self) -> dict[str, Any]:
+        parts = dump_parts({name: getattr(self, name) for name in PARTS})
         return {
             "schema": SCHEMA_VERSION,
             "app": "practica",
             "name": self.name,
             "created": self.created,
-            "goal": self.goal,
+            "goal": parts["goal"],
             "sources": [s.to_dict() for s in self.sources],
-            "summary": self.summary,
+            "summary": parts["summary"],
             "findings": self.findings,
             "features": self.features,
-            "split": self.split,
-            "sanity": self.sanity,
+            "split": parts["split"],
+            "sanity": parts["sanity"],
             "chosen_run": self.chosen_run,
-            "diagnosis": self.diagnosis,
-            "learning_curve": self.learning_curve,
-            "error_analysis": self.error_analysis,
+            "diagnosis": parts["diagnosis"],
+            "learning_curve": parts["learning_curve"],
+            "error_analysis": parts["error_analysis"],
             "error_tags": self.error_tags,
-            "vault": self.vault,
-            "final_test": self.final_test,
-            "report": self.report,
+            "vault": parts["vault"],
+            "final_test": parts["final_test"],
+            "report": parts["report"],
             "decisions": [d.to_dict() for d in self.decisions],
         }
 
@@ -203,24 +215,15 @@ def open_project(root: str | Path) -> Project:
         root=root,
         name=data["name"],
         created=data["created"],
-        goal=data.get("goal"),
         sources=[DataSource.from_dict(s) for s in data.get("sources", [])],
-        summary=data.get("summary"),
         findings=list(data.get("findings") or []),
         features=list(data.get("features") or []),
-        split=data.get("split"),
-        sanity=data.get("sanity"),
         chosen_run=data.get("chosen_run"),
-        diagnosis=data.get("diagnosis"),
-        learning_curve=data.get("learning_curve"),
-        error_analysis=data.get("error_analysis"),
         error_tags={str(k): [str(t) for t in v] for k, v in
                     (data.get("error_tags") or {}).items()},
-        vault=dict(data.get("vault") or {"opened_at": None, "evaluations": []}),
-        final_test=data.get("final_test"),
-        report=data.get("report"),
         decisions=[Decision.from_dict(d) for d in data.get("decisions", [])],
         runs=runs,
+        **load_parts(data),
     )
     project.data_changes = check_sources(project.sources)
     return project

@@ -1,4 +1,16 @@
-"""The version of ``project.json`` and the migrations that bring old files up to date."""
+"""The version of ``project.json``, the migrations that bring old files up to date, and the
+one place where the project's parts are read from and written to their JSON form.
+
+Each part (goal, summary, split, sanity, diagnosis, learning curve, error analysis, vault,
+final test, report) has a module in ``engine.project.parts`` with ``load(raw)`` (JSON to the
+part) and ``dump(part)`` (the part to JSON). ``load_parts`` and ``dump_parts`` are the only
+callers, so a part's JSON form is defined once.
+
+Example:
+    >>> parts = load_parts({"vault": {"opened_at": None, "evaluations": []}})
+    >>> parts["vault"].is_open, dump_parts(parts)["vault"]
+    (False, {'opened_at': None, 'evaluations': []})
+"""
 
 from __future__ import annotations
 
@@ -6,6 +18,8 @@ from typing import Any, Callable
 
 from engine.core.errors import ProjectError
 from engine.core.texts import text
+from engine.project.parts import (diagnosis, error_analysis, final_test, goal, learning_curve,
+                                  report, sanity, split, summary, vault)
 
 SCHEMA_VERSION = 1
 
@@ -30,3 +44,20 @@ def migrate(data: dict[str, Any]) -> dict[str, Any]:
         version += 1
         out["schema"] = version
     return out
+
+
+# The parts of a project, in the order ``project.json`` lists them: name -> its module.
+PARTS = {"goal": goal, "summary": summary, "split": split, "sanity": sanity,
+         "diagnosis": diagnosis, "learning_curve": learning_curve,
+         "error_analysis": error_analysis, "vault": vault, "final_test": final_test,
+         "report": report}
+
+
+def load_parts(data: dict[str, Any]) -> dict[str, Any]:
+    """Every part of a (migrated) ``project.json``, read into its type."""
+    return {name: module.load(data.get(name)) for name, module in PARTS.items()}
+
+
+def dump_parts(parts: dict[str, Any]) -> dict[str, Any]:
+    """The JSON form of every part, for ``project.json``."""
+    return {name: module.dump(parts[name]) for name, module in PARTS.items()}

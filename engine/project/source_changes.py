@@ -12,10 +12,9 @@ Measured on this kind of machine, for a 155 MB CSV: ``open_project`` takes 0.7 m
 stamp matches; hashing the file (a touched file, or a project saved before stamps existed)
 takes 0.18 s with a warm disk cache.
 
-Example:
-    >>> changes = check_sources(project.sources)
-    >>> describe(changes)
-    'the data file /data/customers.csv has changed since the project was made: ...'
+Use:
+    changes = check_sources(project.sources)
+    describe(changes)
 """
 
 from __future__ import annotations

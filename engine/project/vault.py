@@ -11,6 +11,7 @@ from typing import Any
 
 from engine.project.decisions import now_iso
 from engine.core.errors import VaultLockedError
+from engine.project.parts.vault import Evaluation
 from engine.project.project import Project
 from engine.core.texts import text
 
@@ -30,12 +31,11 @@ def open_vault(project: Project, reason: str = "") -> None:
     """Open the vault (irreversible) and log it. Opening twice changes nothing."""
     if project.vault_open:
         return
-    project.vault = {"opened_at": now_iso(), "evaluations": [], "reason": reason}
+    project.vault = project.vault.opened(now_iso(), reason)
     project.log("vault_opened", text("decision.vault_opened"), reason=reason)
 
 
 def record_evaluation(project: Project, run_id: str, **facts: Any) -> None:
     """Note one evaluation on the test set (the report counts them)."""
     require_open(project)
-    project.vault.setdefault("evaluations", []).append({"time": now_iso(), "run": run_id,
-                                                        **facts})
+    project.vault = project.vault.with_evaluation(Evaluation(now_iso(), run_id, dict(facts)))

@@ -4,10 +4,9 @@ The report is built from the project alone (nothing is trained), so it can be ma
 step: sections whose step has not been done yet say so. Only the prediction CSV files read
 data: the saved models predict the dev rows again (and the test rows once the vault is open).
 
-Example:
-    >>> files = build_report(project)
-    >>> files.pdf, files.csv_files[0]
-    (PosixPath('.../reports/report.pdf'), PosixPath('.../reports/csv/runs.csv'))
+Use:
+    files = build_report(project)
+    files.pdf, files.csv_files[0]
 """
 
 from __future__ import annotations
@@ -15,6 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from engine.core.jobs import NEVER, CancelFlag, Progress, ProgressFn, ignore
+from engine.core.texts import text
 from engine.project.project import Project
 
 __all__ = ["ReportFiles", "build_report"]
@@ -29,13 +30,16 @@ class ReportFiles:
 
 
 def build_report(project: Project, pdf_path: str | Path | None = None,
-                 csv_dir: str | Path | None = None) -> ReportFiles:
+                 csv_dir: str | Path | None = None, progress: ProgressFn = ignore,
+                 cancel: CancelFlag = NEVER) -> ReportFiles:
     """Write the PDF and CSV report of ``project``.
 
     Args:
         project: the project to describe; it is not modified.
         pdf_path: where the PDF goes (default ``<project>/reports/report.pdf``).
         csv_dir: the folder for the CSV files (default ``<project>/reports/csv``).
+        progress: receives a ``Progress`` event per stage (the CSV files, each PDF section).
+        cancel: looked at between files and between sections (``JobCancelled``).
 
     Returns:
         The paths written. Every file is replaced atomically, so an older report stays
@@ -48,5 +52,6 @@ def build_report(project: Project, pdf_path: str | Path | None = None,
 
     pdf = Path(pdf_path) if pdf_path is not None else project.reports_dir / "report.pdf"
     folder = Path(csv_dir) if csv_dir is not None else project.reports_dir / "csv"
-    csv_files = export_csv(project, folder)
-    return ReportFiles(pdf=write_pdf(project, pdf), csv_files=csv_files)
+    progress(Progress(0, 1, text("report.progress_csv")))
+    csv_files = export_csv(project, folder, cancel)
+    return ReportFiles(pdf=write_pdf(project, pdf, progress, cancel), csv_files=csv_files)

@@ -4,9 +4,8 @@ Numbers keep every digit (pandas writes the shortest text that reads back as the
 float), so a spreadsheet or a script gets exactly the project's values. Each file is
 written atomically: a reader sees the old file or the new one, never half of one.
 
-Example:
-    >>> export_csv(project, project.reports_dir / "csv")
-    (PosixPath('.../runs.csv'), ..., PosixPath('.../README.txt'))
+Use:
+    export_csv(project, project.reports_dir / "csv")
 """
 
 from __future__ import annotations
@@ -14,6 +13,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from engine.core import atomic
+from engine.core.errors import JobCancelled
+from engine.core.jobs import NEVER, CancelFlag
 from engine.project.project import Project
 from engine.words.formatting import t
 from engine.report.prediction_csv import PREDICTION_FILES, export_predictions
@@ -22,12 +23,14 @@ from engine.report.tables import TABLES, all_tables
 README = "README.txt"
 
 
-def export_csv(project: Project, folder: str | Path) -> tuple[Path, ...]:
+def export_csv(project: Project, folder: str | Path,
+               cancel: CancelFlag = NEVER) -> tuple[Path, ...]:
     """Write one CSV per report table and ``README.txt`` into ``folder``.
 
     Args:
         project: the project to describe.
         folder: where the files go; made if missing. Existing files are replaced.
+        cancel: checked before each file; a stop leaves every file whole (old or new).
 
     Returns:
         The paths written: the CSV files in the README's order, then the README.
@@ -36,6 +39,7 @@ def export_csv(project: Project, folder: str | Path) -> tuple[Path, ...]:
     folder = Path(folder)
     written = []
     for name, frame in all_tables(project).items():
+        _check(cancel)
         path = folder / f"{name}.csv"
         atomic.write_text(path, frame.to_csv(index=False, lineterminator="\n"))
         written.append(path)
@@ -44,6 +48,7 @@ def export_csv(project: Project, folder: str | Path) -> tuple[Path, ...]:
     path = folder / "error_tags.csv"
     atomic.write_text(path, tags_frame(project).to_csv(index=False, lineterminator="\n"))
     written.append(path)
+    _check(cancel)
     paths, notes = export_predictions(project, folder)  # dev rows; test rows once seen
     written += paths
     atomic.write_text(folder / README, readme_text(notes))
@@ -51,8 +56,16 @@ def export_csv(project: Project, folder: str | Path) -> tuple[Path, ...]:
     return tuple(written)
 
 
+def _check(cancel: CancelFlag) -> None:
+    if cancel.is_set():
+        raise JobCancelled("report cancelled")
+
+
 def readme_text(notes: tuple[str, ...] = ()) -> str:
     """The README: what the files are, then each file's columns, then remarks on this export."""
     parts = [t("csv.readme")] + [t(f"csv.{name}") for name in TABLES] + [t("csv.error_tags")]
+    # text keys: report.csv.{decisions,runs,splits,trials}, report.csv.confusion_matrix
+    # text keys: report.csv.error_ladder, report.csv.learning_curve, report.csv.per_class
+    # text keys: report.csv.predictions_{dev,test}, report.csv.test_metrics
     parts += [t(f"csv.{name}") for name in PREDICTION_FILES] + list(notes)
     return "\n\n".join(parts) + "\n"

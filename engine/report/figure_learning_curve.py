@@ -5,8 +5,8 @@ readable in grayscale: the training curve is a solid black line with circles, th
 a dashed grey line with squares, the target a dotted line; error bars show one standard
 deviation over the draws.
 
-Example:
-    >>> png = learning_curve_chart(project.learning_curve)   # bytes, or None
+Use:
+    png = learning_curve_chart(project.learning_curve)   # bytes, or None
 """
 
 from __future__ import annotations

@@ -7,8 +7,8 @@ grayscale: the model is a solid black line, the references (guessing, random fla
 perfect calibration) dashed grey lines, the accuracy asked for a dotted line and the chosen
 threshold a star; several classes differ by line style and marker, not by colour alone.
 
-Example:
-    >>> png = final_curves_chart(project.final_test["curves"])   # bytes, or None
+Use:
+    png = final_curves_chart(project.final_test["curves"])   # bytes, or None
 """
 
 from __future__ import annotations

@@ -6,9 +6,9 @@ readable in grayscale: trials are black markers whose shape changes with the rou
 cross for a trial that breaks a constraint), the best so far is a solid step line, and
 the importance bars are hatched and labelled with their share.
 
-Example:
-    >>> png = history_chart(summary, "accuracy")          # bytes, or None
-    >>> png = importance_chart(summary["importance"])
+Use:
+    png = history_chart(summary, "accuracy")          # bytes, or None
+    png = importance_chart(summary["importance"])
 """
 
 from __future__ import annotations

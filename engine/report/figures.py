@@ -4,9 +4,9 @@ Each figure is returned as PNG bytes and, when a path is given, also written ato
 They are meant to survive a black-and-white printer: lines differ by style and marker,
 bars by hatching, and the confusion matrix prints its counts in the cells.
 
-Example:
-    >>> png = training_curves(run)              # bytes, or None when there is no history
-    >>> error_ladder_chart(ladder_frame, "f1", path="ladder.png")
+Use:
+    png = training_curves(run)              # bytes, or None when there is no history
+    error_ladder_chart(ladder_frame, "f1", path="ladder.png")
 """
 
 from __future__ import annotations

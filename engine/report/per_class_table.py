@@ -5,8 +5,8 @@ recall and F1 by scikit-learn, the number of test rows of the class, and the cla
 area against all the others); nothing is computed again. No rows while the vault is
 locked, and none for a model that predicts a number.
 
-Example:
-    >>> per_class_table(project).set_index("class").loc["yes", "recall"]
+Use:
+    per_class_table(project).set_index("class").loc["yes", "recall"]
 """
 
 from __future__ import annotations

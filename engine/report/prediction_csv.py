@@ -6,8 +6,8 @@ left in the folder by an earlier export of another project is removed, so the fo
 shows test predictions of a project whose test set is still locked. When the model or the
 data file cannot be read, the file gets its columns but no rows and the README says why.
 
-Example:
-    >>> paths, notes = export_predictions(project, project.reports_dir / "csv")
+Use:
+    paths, notes = export_predictions(project, project.reports_dir / "csv")
 """
 
 from __future__ import annotations

@@ -11,8 +11,8 @@ the final test did; nothing is trained. One row per example:
   final test does) and ``probability <class>`` for up to ``MAX_PROBABILITY_COLUMNS`` classes;
 - regression: ``error`` (prediction minus true value).
 
-Example:
-    >>> predictions_table(project, "dev").head()
+Use:
+    predictions_table(project, "dev").head()
 """
 
 from __future__ import annotations

@@ -4,8 +4,8 @@ The same frames feed the CSV files and the PDF. Every function returns a frame w
 columns even when the step behind it has not been done yet (then it has no rows), and keeps
 the project's numbers untouched: errors stay shares in [0, 1] as the project stores them.
 
-Example:
-    >>> runs_table(project)[["id", "dev_error"]]
+Use:
+    runs_table(project)[["id", "dev_error"]]
 """
 
 from __future__ import annotations

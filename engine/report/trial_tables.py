@@ -6,8 +6,8 @@ say), it is rebuilt from the journal for the report without being saved, so the 
 ``trials.csv`` always count every trial. No search at all gives ``None`` and a table with
 its columns but no rows.
 
-Example:
-    >>> trials_table(project)[["trial", "dev_error", "best"]]
+Use:
+    trials_table(project)[["trial", "dev_error", "best"]]
 """
 
 from __future__ import annotations

@@ -138,6 +138,7 @@ def _drift_findings(data: CheckData, rows: dict[str, np.ndarray], sources: dict[
     side_a, side_b = paired_inputs(a, b, data.kind, data.features, images)
     values = dict(split=text(f"checks.split_{split}"), target=data.target)
     severity = "info" if data.second_file else "warning"
+    # text keys: checks.{drift_mismatch,feature_drift,domain_drift,label_drift}_fix
     fix = "drift_mismatch_fix" if data.second_file else None
     out = []
     columns = feature_drift(side_a.columns, side_b.columns)

@@ -22,10 +22,9 @@ columns); for the domain classifier, in a one-sided Mann-Whitney test on its sco
 held-out rows, which are independent of the fitted model (pooled cross-validated scores are
 not, and raised ten times too many false alarms on small random splits).
 
-Example:
-    >>> drifts = feature_drift(train_rows, dev_rows)
-    >>> [d.column for d in drifts if d.drifted]
-    ['temperature']
+Use:
+    drifts = feature_drift(train_rows, dev_rows)
+    [d.column for d in drifts if d.drifted]
 """
 
 from __future__ import annotations

@@ -11,11 +11,10 @@ When the feature columns take so few values that the same inputs are bound to re
 (``engine.kinds.row_keys.few_distinct_inputs``), repeats are the normal case, not copies: rows are
 not grouped and a repeat across splits is only noted.
 
-Example:
-    >>> groups = split_groups(keys, y.index)
-    >>> plan = make_split(y, fractions, groups_main=groups)
-    >>> [f.code for f in overlap_findings(plan.rows, plan.sources, {"main": keys})]
-    []
+Use:
+    groups = split_groups(keys, y.index)
+    plan = make_split(y, fractions, groups_main=groups)
+    [f.code for f in overlap_findings(plan.rows, plan.sources, {"main": keys})]
 """
 
 from __future__ import annotations
@@ -102,6 +101,8 @@ def overlap_findings(overlaps: Sequence[Overlap], repeats_expected: bool = False
         elif o.copies:
             blocker = o.other == TRAINING and o.split != "train_dev" \
                 and o.copy_share > BLOCK_SHARE
+            # text keys: checks.{copies_fix,copies_dev_fix,near_copies_fix}
+            # text keys: checks.near_{table,text,images,sequence}
             fix = "copies_fix" if o.other == TRAINING else "copies_dev_fix"
             found.append(make_finding("copies_across_splits", "blocker" if blocker
                                       else "warning", None, "checks", fix=fix,

@@ -14,10 +14,9 @@ Each feature column is tried alone on the training rows (at most ``MAX_ROWS``):
   From ``POWER_WARN`` (0.95) it is flagged; a strong but imperfect column (say a
   correlation of 0.9, R² 0.81) is not.
 
-Example:
-    >>> powers = column_powers(train, y_train, ["age", "paid_back"], "binary")
-    >>> [f.code for f in leakage_findings(powers, "defaulted")]
-    ['target_copy']
+Use:
+    powers = column_powers(train, y_train, ["age", "paid_back"], "binary")
+    [f.code for f in leakage_findings(powers, "defaulted")]
 """
 
 from __future__ import annotations

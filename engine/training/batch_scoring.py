@@ -4,10 +4,9 @@ The file's rows are coded a batch at a time too (a large file is never coded who
 every batch is scored at the same padded size (see ``Predictor.scores``), so the model is
 traced for one shape.
 
-Example:
-    >>> scores = score_in_batches(predictor, coding, frame, progress, cancel)
-    >>> scores.shape
-    (10000, 2)
+Use:
+    scores = score_in_batches(predictor, coding, frame, progress, cancel)
+    scores.shape
 """
 
 from __future__ import annotations

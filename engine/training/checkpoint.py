@@ -11,16 +11,16 @@ from the saved epoch with a ``ResumableEarlyStopping`` and a ``Checkpointer`` th
 from the saved history. Put the ``Checkpointer`` last among the callbacks, so the epoch's
 logs and early stopping's verdict on it are complete when it saves.
 
-Example:
-    >>> checkpoint = load_checkpoint(run_dir)
-    >>> stopper = ResumableEarlyStopping(patience=5, restore_best_weights=True)
-    >>> start = 0
-    >>> if checkpoint is not None:
-    ...     restore(model, checkpoint, stopper)
-    ...     start = checkpoint.epoch
-    >>> saver = Checkpointer(run_dir, stopper, checkpoint.history if checkpoint else None)
-    >>> model.fit(X, y, epochs=50, initial_epoch=start, callbacks=[stopper, saver])
-    >>> remove_checkpoint(run_dir)   # the run is finished
+Use:
+    checkpoint = load_checkpoint(run_dir)
+    stopper = ResumableEarlyStopping(patience=5, restore_best_weights=True)
+    start = 0
+    if checkpoint is not None:
+        restore(model, checkpoint, stopper)
+        start = checkpoint.epoch
+    saver = Checkpointer(run_dir, stopper, checkpoint.history if checkpoint else None)
+    model.fit(X, y, epochs=50, initial_epoch=start, callbacks=[stopper, saver])
+    remove_checkpoint(run_dir)   # the run is finished
 """
 
 from __future__ import annotations
@@ -61,9 +61,8 @@ def random_state_variables(model: keras.Model) -> list:
     Returns:
         The variables (empty for a model without random layers).
 
-    Example:
-        >>> [v.path for v in random_state_variables(model)]
-        ['seed_generator/seed_generator_state']
+    Use:
+        [v.path for v in random_state_variables(model)]
     """
     weights = {id(v) for v in model.weights}
     metrics = {id(v) for v in model.metrics_variables}
@@ -89,9 +88,9 @@ class Checkpointer(keras.callbacks.Callback):
         ProjectError: (at an epoch end or at train end) a checkpoint could not be written.
         RuntimeError: the stopper runs after this callback, so its state would be stale.
 
-    Example:
-        >>> saver = Checkpointer(run_dir, stopper)
-        >>> model.fit(X, y, epochs=20, callbacks=[stopper, saver])
+    Use:
+        saver = Checkpointer(run_dir, stopper)
+        model.fit(X, y, epochs=20, callbacks=[stopper, saver])
     """
 
     def __init__(self, run_dir: str | Path,
@@ -191,8 +190,8 @@ def restore(model: keras.Model, checkpoint: Checkpoint,
         ValueError: the model is not compiled.
         TypeError: ``stopper`` is a plain ``EarlyStopping``.
 
-    Example:
-        >>> restore(model, load_checkpoint(run_dir), stopper)
+    Use:
+        restore(model, load_checkpoint(run_dir), stopper)
     """
     optimizer = getattr(model, "optimizer", None)
     if optimizer is None:

@@ -13,10 +13,9 @@ file, so until the new JSON replaces the old one the old JSON still names an unt
 matching npz: a run killed at any moment leaves the previous good checkpoint. A JSON whose
 npz is missing or has another hash (copied or damaged files) loads as ``None``.
 
-Example:
-    >>> write_checkpoint(run_dir, checkpoint)
-    >>> load_checkpoint(run_dir).epoch
-    3
+Use:
+    write_checkpoint(run_dir, checkpoint)
+    load_checkpoint(run_dir).epoch
 """
 
 from __future__ import annotations
@@ -91,8 +90,8 @@ def write_checkpoint(run_dir: str | Path, checkpoint: Checkpoint) -> None:
     Raises:
         ProjectError: a file cannot be written (the previous checkpoint is kept).
 
-    Example:
-        >>> write_checkpoint("runs/r3", Checkpoint(2, rows, weights, opt_vars))
+    Use:
+        write_checkpoint("runs/r3", Checkpoint(2, rows, weights, opt_vars))
     """
     run_dir = Path(run_dir)
     arrays: dict[str, np.ndarray] = {"epoch": np.array(checkpoint.epoch, dtype=np.int64)}
@@ -130,10 +129,9 @@ def load_checkpoint(run_dir: str | Path) -> Checkpoint | None:
         its npz file is missing, does not match the recorded hash or epoch, or lacks an
         array.
 
-    Example:
-        >>> checkpoint = load_checkpoint("runs/r3")
-        >>> checkpoint.epoch if checkpoint else 0
-        2
+    Use:
+        checkpoint = load_checkpoint("runs/r3")
+        checkpoint.epoch if checkpoint else 0
     """
     run_dir = Path(run_dir)
     try:
@@ -172,9 +170,8 @@ def remove_checkpoint(run_dir: str | Path) -> None:
     Args:
         run_dir: the run's folder.
 
-    Example:
-        >>> remove_checkpoint("runs/r3"); load_checkpoint("runs/r3") is None
-        True
+    Use:
+        remove_checkpoint("runs/r3"); load_checkpoint("runs/r3") is None
     """
     run_dir = Path(run_dir)
     (run_dir / JSON_FILE).unlink(missing_ok=True)

@@ -7,9 +7,9 @@ writes it into the epoch logs as ``metric`` and ``val_metric``, so the history, 
 at most ``MAX_ROWS`` rows drawn once with a fixed seed. The number itself comes from the
 metric registry (scikit-learn), on the same predictions the run is judged by afterwards.
 
-Example:
-    >>> scorer = EpochMetric.for_goal(goal, prep, X, y)   # X, y: {"train": ..., "dev": ...}
-    >>> model.fit(X["train"], y["train"], callbacks=[scorer, ...])
+Use:
+    scorer = EpochMetric.for_goal(goal, prep, X, y)   # X, y: {"train": ..., "dev": ...}
+    model.fit(X["train"], y["train"], callbacks=[scorer, ...])
 """
 
 from __future__ import annotations

@@ -10,11 +10,10 @@ Measuring stays cheap: the repeats stop once ``budget_s`` seconds have been spen
 least ``MIN_REPEATS`` of each kind), so a slow model is measured with fewer repeats rather
 than for longer. ``Footprint.cost_s`` says how long the measuring took.
 
-Example:
-    >>> fp = measure_footprint(scoring_function(predictor), X_dev, "runs/r1/model.keras",
-    ...                        params=4_226)
-    >>> fp.latency_ms, fp.batch_latency_ms
-    (0.8, 0.9)
+Use:
+    fp = measure_footprint(scoring_function(predictor), X_dev, "runs/r1/model.keras",
+                           params=4_226)
+    fp.latency_ms, fp.batch_latency_ms
 """
 
 from __future__ import annotations

@@ -13,7 +13,8 @@ Example:
     >>> w = class_weights(np.array([0] * 90 + [1] * 10), 2)
     >>> round(w[0], 4), w[1]
     (0.5556, 5.0)
-    >>> model.fit(X, y, class_weight=w)
+
+Then ``model.fit(X, y, class_weight=w)``.
 """
 
 from __future__ import annotations

@@ -97,9 +97,8 @@ def run_training(spec: TrainingSpec, progress: ProgressFn = ignore,
     Returns:
         The run id, its status and its errors per split.
 
-    Example:
-        >>> run_training(TrainingSpec("my-project", "linear")).status
-        'finished'
+    Use:
+        run_training(TrainingSpec("my-project", "linear")).status
     """
     if cancel.is_set():
         raise JobCancelled()
@@ -245,6 +244,8 @@ def _resumed_spec(project: Project, run_id: str) -> TrainingSpec:
 def _fit_baseline(kind: str, task: str, run_dir, X, y, seed: int) -> Fitted:
     model = simple_baselines.fit(kind, task, X["train"], y["train"], seed=seed)
     atomic.write_json(run_dir / "model.json", simple_baselines.to_dict(model))
+    # text keys: model.linear_{classification,regression}
+    # text keys: model.majority_{classification,regression}
     label = text(f"model.{kind}_{'regression' if task == 'regression' else 'classification'}")
     return Fitted(model, label, "model.json", simple_baselines.parameter_count(model),
                   {"seed": seed})

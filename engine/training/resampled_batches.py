@@ -12,9 +12,9 @@ number, and calls ``on_epoch_end`` after every epoch, where a new epoch's rows a
 The rows of an epoch depend only on ``seed`` and the epoch number, so a resumed run
 (``start_epoch``) draws the same rows as an uninterrupted one.
 
-Example:
-    >>> batches = ResampledBatches(X, y, batch_size=32, strategy="undersample", seed=0)
-    >>> model.fit(batches, validation_data=(X_dev, y_dev), epochs=10)
+Use:
+    batches = ResampledBatches(X, y, batch_size=32, strategy="undersample", seed=0)
+    model.fit(batches, validation_data=(X_dev, y_dev), epochs=10)
 """
 
 from __future__ import annotations
@@ -43,10 +43,9 @@ def resampled_indices(labels: np.ndarray, strategy: str, rng: np.random.Generato
     Returns:
         The indices, shuffled.
 
-    Example:
-        >>> resampled_indices(np.array([0, 0, 0, 1]), "oversample",
-        ...                   np.random.default_rng(0)).size
-        6
+    Use:
+        resampled_indices(np.array([0, 0, 0, 1]), "oversample",
+                          np.random.default_rng(0)).size
     """
     groups = [np.flatnonzero(labels == c) for c in np.unique(labels)]
     sizes = [len(g) for g in groups]
@@ -82,9 +81,9 @@ class ResampledBatches(keras.utils.PyDataset):
         DataError: ``X`` and ``y`` differ in length, ``y`` is not class indices or has a
             single class (nothing to balance).
 
-    Example:
-        >>> batches = ResampledBatches(X, y, 64, "oversample", seed=1)
-        >>> model.fit(batches, validation_data=(X_dev, y_dev), epochs=5)
+    Use:
+        batches = ResampledBatches(X, y, 64, "oversample", seed=1)
+        model.fit(batches, validation_data=(X_dev, y_dev), epochs=5)
     """
 
     def __init__(self, X: np.ndarray, y: np.ndarray, batch_size: int = 32,
@@ -120,8 +119,8 @@ class ResampledBatches(keras.utils.PyDataset):
         Returns:
             A copy of the indices (changing it changes nothing here).
 
-        Example:
-            >>> np.bincount(y[batches.epoch_indices()])   # the same count for every class
+        Use:
+            np.bincount(y[batches.epoch_indices()])   # the same count for every class
         """
         return self._indices.copy()
 

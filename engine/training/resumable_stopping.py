@@ -8,11 +8,11 @@ the best epoch and, with ``restore_best_weights``, the best weights.
 ``stopper_state`` reads that state from any ``EarlyStopping``; ``ResumableEarlyStopping``
 takes it back with ``resume_from`` and keeps it through the next ``on_train_begin``.
 
-Example:
-    >>> stopper = ResumableEarlyStopping(monitor="val_loss", patience=5,
-    ...                                  restore_best_weights=True)
-    >>> stopper.resume_from(checkpoint.stopper_state)
-    >>> model.fit(..., initial_epoch=checkpoint.epoch, callbacks=[stopper, checkpointer])
+Use:
+    stopper = ResumableEarlyStopping(monitor="val_loss", patience=5,
+                                     restore_best_weights=True)
+    stopper.resume_from(checkpoint.stopper_state)
+    model.fit(..., initial_epoch=checkpoint.epoch, callbacks=[stopper, checkpointer])
 """
 
 from __future__ import annotations
@@ -35,9 +35,8 @@ def stopper_state(stopper: keras.callbacks.EarlyStopping) -> dict[str, Any]:
         "best_weights": list[np.ndarray] | None}`` (``best_epoch`` counts from 0, as
         Keras does). The arrays are copies.
 
-    Example:
-        >>> stopper_state(stopper)["wait"]   # epochs since the last improvement
-        1
+    Use:
+        stopper_state(stopper)["wait"]   # epochs since the last improvement
     """
     best = stopper.best
     best = None if best is None else float(keras.ops.convert_to_numpy(best))
@@ -58,10 +57,10 @@ class ResumableEarlyStopping(keras.callbacks.EarlyStopping):
     ``fit`` calls reset as usual. ``last_epoch_end`` is the last epoch it has judged, so a
     ``Checkpointer`` can check that it runs after this callback.
 
-    Example:
-        >>> stopper = ResumableEarlyStopping(patience=3)
-        >>> stopper.resume_from({"monitor": "val_loss", "best": 0.41, "wait": 1,
-        ...                      "best_epoch": 4, "best_weights": None})
+    Use:
+        stopper = ResumableEarlyStopping(patience=3)
+        stopper.resume_from({"monitor": "val_loss", "best": 0.41, "wait": 1,
+                             "best_epoch": 4, "best_weights": None})
     """
 
     def __init__(self, *args, **kwargs) -> None:

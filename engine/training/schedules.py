@@ -5,9 +5,9 @@ minimum; a short warm-up helps large models start; cutting the rate when the dev
 improving is a safe default when nothing is known. Keras' own schedules do the arithmetic;
 this module turns the plain settings (in epochs) into them (in optimizer steps).
 
-Example:
-    >>> from engine.models.train_params import TrainParams
-    >>> rate, callbacks = learning_rate_plan(TrainParams(schedule="step"), steps_per_epoch=10)
+Use:
+    from engine.models.train_params import TrainParams
+    rate, callbacks = learning_rate_plan(TrainParams(schedule="step"), steps_per_epoch=10)
 """
 
 from __future__ import annotations

@@ -1,0 +1,27 @@
+"""Step 5, tune: the search space, the Optuna study and its workers, coarse-to-fine rounds,
+and the summary the pages and the report show.
+"""
+
+from engine.core.front_door import public_names
+
+# Which module holds each public name; a module is imported when one of its names is used.
+_EXPORTS = {
+    "journal_lock": ("JournalFlock",),
+    "kind": ("tuning_kind",),
+    "narrowing": ("narrowed_space", "next_round"),
+    "objective": ("TrialObjective", "TuningBudget", "run_study", "run_worker"),
+    "space": (
+        "POWERS_OF_TWO", "ParamRange", "SearchSpace", "default_space", "grid", "grid_size",
+        "suggest"),
+    "step": ("TuneRequest", "log_search", "tune_project", "tuning_done"),
+    "study": (
+        "PRUNERS", "SAMPLERS", "STUDY_NAME", "TuningSettings", "best_feasible_trial",
+        "journal_path", "make_pruner", "make_sampler", "make_storage", "open_study",
+        "study_settings", "worker_id"),
+    "summary": (
+        "MIN_FOR_IMPORTANCE", "SUMMARY", "VERSION", "position", "read_summary", "study_summary",
+        "summary_is_stale", "summary_path", "write_summary"),
+    "table": ("COLUMNS", "trials_frame", "write_trials_csv"),
+    "workers": ("HelperStop", "helper_env", "run_parallel"),
+}
+__getattr__, __dir__, __all__ = public_names(__name__, _EXPORTS)

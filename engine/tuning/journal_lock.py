@@ -7,8 +7,8 @@ later tuning call waits 30 seconds for Optuna to break it. ``JournalFlock`` take
 operating-system lock (``flock``) on a separate file instead: the system drops it the moment
 the process holding it dies, so nothing waits.
 
-Example:
-    >>> backend = JournalFileBackend(str(path), lock_obj=journal_lock(path))
+Use:
+    backend = JournalFileBackend(str(path), lock_obj=journal_lock(path))
 """
 
 from __future__ import annotations
@@ -33,10 +33,9 @@ class JournalFlock:
     Args:
         journal: the journal file's path.
 
-    Example:
-        >>> lock = JournalFlock("tuning/study.journal")
-        >>> lock.acquire(); lock.release()
-        True
+    Use:
+        lock = JournalFlock("tuning/study.journal")
+        lock.acquire(); lock.release()
     """
 
     def __init__(self, journal: str | os.PathLike) -> None:

@@ -6,9 +6,9 @@ ranges), padded a little and kept inside the original range; the user may edit t
 the fine round. The round number rides on each trial (user attribute ``round``), so both
 rounds can be plotted together.
 
-Example:
-    >>> fine = narrowed_space(study, space, top=5)
-    >>> run_study(TuningBudget(dir, replace(settings, space=fine.to_dict(), round=2), 20))
+Use:
+    fine = narrowed_space(study, space, top=5)
+    run_study(TuningBudget(dir, replace(settings, space=fine.to_dict(), round=2), 20))
 """
 
 from __future__ import annotations

@@ -8,8 +8,8 @@ as cancelled and the trial ends as pruned. A finished trial's value is its run's
 a run that breaks a satisfying constraint is recorded as infeasible. ``run_study`` starts
 or continues the project's study; ``run_worker`` joins one another process started.
 
-Example:
-    >>> run_study(TuningBudget("my-project", settings, n_trials=20))
+Use:
+    run_study(TuningBudget("my-project", settings, n_trials=20))
 """
 
 from __future__ import annotations

@@ -8,9 +8,9 @@ powers of two; width, depth, dropout, L2 ...); the GUI edits it through ``to_dic
 the discretised values Optuna's ``GridSampler`` walks through. Importing this module does
 not import Keras or Optuna.
 
-Example:
-    >>> space = default_space(project, "mlp")
-    >>> params = suggest(trial, space)          # {"learning_rate": 0.0031, "width": 48, ...}
+Use:
+    space = default_space(project, "mlp")
+    params = suggest(trial, space)          # {"learning_rate": 0.0031, "width": 48, ...}
 """
 
 from __future__ import annotations
@@ -93,6 +93,7 @@ class SearchSpace:
     """The ranges of one study, for one model kind.
 
     Example:
+        >>> space = SearchSpace("mlp", (ParamRange("width", "int", 8, 128),))
         >>> SearchSpace.from_dict(space.to_dict()) == space
         True
     """

@@ -5,8 +5,8 @@ the network being diagnosed, runs the budget, and when the best trial that meets
 constraint has a lower dev error than the chosen model, makes it the chosen model (read
 again by the error ladder; the decision is logged). The GUI lets the user pick instead.
 
-Example:
-    >>> tune_project(project, TuneRequest(trials=20, workers=2))
+Use:
+    tune_project(project, TuneRequest(trials=20, workers=2))
 """
 
 from __future__ import annotations

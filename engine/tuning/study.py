@@ -8,9 +8,9 @@ as ``postgresql://...``). The study keeps its ``TuningSettings`` (model kind, se
 sampler, pruner, epochs, round) as a user attribute, so a worker that joins it knows what to
 run. Opening a study fails the trials a crashed worker left running, so they do not count.
 
-Example:
-    >>> study = open_study("my-project", settings=TuningSettings(space.to_dict()))
-    >>> best_feasible_trial(study, project)
+Use:
+    study = open_study("my-project", settings=TuningSettings(space.to_dict()))
+    best_feasible_trial(study, project)
 """
 
 from __future__ import annotations

@@ -7,9 +7,9 @@ proposed for a finer round) and ``write_summary`` keeps it in ``tuning/summary.j
 the GUI reads a small file instead of importing Optuna. Workers rewrite it after each trial
 (without importance, which costs more) and at the end of each tuning call (with it).
 
-Example:
-    >>> summary = write_summary(project_dir)          # after a tuning call
-    >>> read_summary(project_dir)["best"]["run_id"]
+Use:
+    summary = write_summary(project_dir)          # after a tuning call
+    read_summary(project_dir)["best"]["run_id"]
 """
 
 from __future__ import annotations

@@ -3,8 +3,8 @@
 Built from the summary (``engine.tuning.summary``), so the Tune page's CSV export, the
 report's CSV files and the PDF show the same table.
 
-Example:
-    >>> write_trials_csv(read_summary(project_dir), "trials.csv")
+Use:
+    write_trials_csv(read_summary(project_dir), "trials.csv")
 """
 
 from __future__ import annotations

@@ -5,8 +5,8 @@ label starts with the trial number, and a run the pruner stopped is saved with s
 ``pruned`` and without its checkpoint: it was stopped on purpose as a poor setting, so
 it is neither "stopped by you" nor offered for resuming.
 
-Example:
-    >>> mark_trial_run(project_dir, "20261122-101010-mlp", trial=7, pruned=True)
+Use:
+    mark_trial_run(project_dir, "20261122-101010-mlp", trial=7, pruned=True)
 """
 
 from __future__ import annotations

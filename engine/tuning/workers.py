@@ -8,8 +8,8 @@ thread pools, so they do not fight over them. Cancel writes a stop file the help
 (they stop at their next batch, their trial marked failed); a helper that does not stop in
 time is killed, and the trial it left running is failed when the study is next opened.
 
-Example:
-    >>> run_parallel(TuningBudget(dir, settings, n_trials=20, workers=2))
+Use:
+    run_parallel(TuningBudget(dir, settings, n_trials=20, workers=2))
 """
 
 from __future__ import annotations

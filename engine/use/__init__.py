@@ -1,0 +1,13 @@
+"""Using a trained model: predictions on new data, written as CSV, and model exports.
+"""
+
+from engine.core.front_door import public_names
+
+# Which module holds each public name; a module is imported when one of its names is used.
+_EXPORTS = {
+    "model_export": ("export_model",),
+    "prediction": ("predict_file", "predict_new"),
+    "prediction_job": ("copy_predictions", "default_output", "predict_to_csv"),
+    "usable_model": ("load_usable", "project_threshold"),
+}
+__getattr__, __dir__, __all__ = public_names(__name__, _EXPORTS)

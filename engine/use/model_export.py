@@ -21,10 +21,9 @@ one written last, so a folder with a manifest is complete. A folder that holds o
 than an export's is refused.
 ``engine.use.usable_model.from_export`` (``practica predict FOLDER FILE``) reads it back.
 
-Example:
-    >>> result = export_model(project, "~/models/churn")
-    >>> sorted(p.name for p in result.files)
-    ['README.txt', 'manifest.json', 'model.keras', 'preprocess.json', 'saved_model']
+Use:
+    result = export_model(project, "~/models/churn")
+    sorted(p.name for p in result.files)
 """
 
 from __future__ import annotations
@@ -151,7 +150,7 @@ def build_manifest(project: Project, usable: UsableModel, model_file: str,
         "dev": {"metric": metric, "value": (run.metrics.get("dev") or {}).get(metric),
                 "error": run.errors.get("dev")},
         "test": test,
-        "vault": {"opened_at": project.vault.get("opened_at"),
+        "vault": {"opened_at": project.vault.opened_at,
                   "model_made_after_vault_opened": bool(run.after_vault),
                   "model_tested": tested},
         "measured": dict(run.measured),

@@ -13,9 +13,9 @@ file's rows in their order and its columns, and adds:
 
 A name the file already uses gets `` (Practica)`` added, so no input column is overwritten.
 
-Example:
-    >>> frame = predict_file("~/Practica/customers", "new_customers.csv")
-    >>> frame[["prediction", "confidence"]].head(2)
+Use:
+    frame = predict_file("~/Practica/customers", "new_customers.csv")
+    frame[["prediction", "confidence"]].head(2)
 """
 
 from __future__ import annotations

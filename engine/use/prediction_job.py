@@ -5,10 +5,9 @@ The CSV is written atomically (all of it or, on a failure or a stop, nothing). T
 that comes back is small plain data: counts, the threshold, remarks, and the first rows
 already written as text for a table on screen, so nothing large crosses to the GUI.
 
-Example:
-    >>> summary = predict_to_csv("~/Practica/customers", "new.csv", "predictions.csv")
-    >>> summary.rows, summary.abstained
-    (250, 12)
+Use:
+    summary = predict_to_csv("~/Practica/customers", "new.csv", "predictions.csv")
+    summary.rows, summary.abstained
 """
 
 from __future__ import annotations

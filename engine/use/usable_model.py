@@ -8,10 +8,9 @@ Keras' safe mode on, after ``engine.models.safe_model_check`` passed the file (a
 comes from outside the project: it is checked in a throw-away process first); baselines
 are rebuilt from their JSON numbers. Nothing is pickled.
 
-Example:
-    >>> usable = load_usable("~/Practica/customers")          # the chosen model
-    >>> usable.required_columns()
-    ['age', 'income', 'city']
+Use:
+    usable = load_usable("~/Practica/customers")          # the chosen model
+    usable.required_columns()
 """
 
 from __future__ import annotations
@@ -146,7 +145,7 @@ def from_project(project: Project, run_id: str | None = None) -> UsableModel:
         run=run.id, label=run.label, threshold=threshold,
         abstain_accuracy=None if asked is None else float(asked), notes=notes,
         info={"project": project.name, "after_vault": bool(run.after_vault),
-              "vault_opened_at": project.vault.get("opened_at"), "model": run.model,
+              "vault_opened_at": project.vault.opened_at, "model": run.model,
               "sources": [s.sha256 for s in project.sources],
               "vault_open": project.vault_open})
 

@@ -4,9 +4,8 @@ The Final test page and the PDF report both show them, so a reader meets the sam
 both places. Each function takes the stored bundle (``project.final_test["curves"]``) and
 returns text; an empty string means there is nothing to say.
 
-Example:
-    >>> reject_sentence(bundle)
-    'To be right at least 95% of the time, the model answers only when ...'
+Use:
+    reject_sentence(bundle)
 """
 
 from __future__ import annotations
@@ -52,6 +51,7 @@ def calibration_sentence(bundle: dict) -> str:
     cal = bundle.get("calibration")
     if not cal or not is_number(cal.get("ece")):
         return ""
+    # text keys: test_curves.calibration_{confidence,positive}
     return text(f"test_curves.calibration_{cal['kind']}", ece=fmt_share(cal["ece"]),
                 positive=bundle.get("positive_label"))
 
@@ -65,6 +65,7 @@ def reject_sentence(bundle: dict) -> str:
     if not is_number(target):
         return text("test_curves.reject_no_target", full=fmt_share(cov.get("full_accuracy")))
     chosen = cov.get("chosen")
+    # text keys: test_curves.target_from_{abstain_accuracy,target_error}
     source = text(f"test_curves.target_from_{cov.get('target_source') or 'abstain_accuracy'}")
     if not chosen:
         return text("test_curves.reject_unreachable", target=fmt_share(target), source=source,

@@ -145,12 +145,14 @@ def split_name(name: str) -> str:
 def step_name(row: dict) -> str:
     """The plain name of one rung of the error ladder."""
     name = str(row.get("name", ""))
+    # text keys: report.step.{dev,target,test,train}, report.step.train_dev
     return str(row.get("label") or t_or(f"report.step.{name}", name.replace("_", " ")))
 
 
 def verdict_words(verdict: Any) -> str:
     """The diagnosis verdict in a sentence fragment, e.g. ``variance - the model ...``."""
     code = str(verdict or "")
+    # text keys: report.verdict.{none,bias,variance,mismatch,dev_overfit}
     return t_or(f"report.verdict.{code}", code.replace("_", " "))
 
 
@@ -163,4 +165,5 @@ def gap_words(gap: str | None) -> str:
 def task_words(task: str | None) -> str:
     if not task:
         return dash()
+    # text keys: report.goal.task_{binary,multiclass,regression}
     return t_or(f"report.goal.task_{task}", task)

@@ -4,9 +4,8 @@ Each is a pandas DataFrame built from a ``Project`` alone, with its columns even
 step behind it has not been done yet (then it has no rows). Numbers stay as the project
 stores them (errors as shares in [0, 1]); the ``formatting`` functions turn them into text.
 
-Example:
-    >>> list(error_ladder_table(project).columns)
-    ['step', 'error', 'error_percent', 'gap_name', 'gap_value']
+Use:
+    list(error_ladder_table(project).columns)
 """
 
 from __future__ import annotations

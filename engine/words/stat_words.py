@@ -2,7 +2,7 @@
 
 Example:
     >>> role_words("baseline")
-    'baseline'
+    'best simple baseline'
 """
 
 from __future__ import annotations

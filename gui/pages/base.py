@@ -5,12 +5,12 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
 
-from engine.core.texts import step_help, text
+from engine.core import step_help, text
 from gui.session import ProjectSession
 
 
 def gui_text(key: str, **values) -> str:
-    """A GUI string from ``resources/help/gui.toml``."""
+    """A GUI string ``gui.<key>`` (``resources/help/gui.toml`` and ``gui.<page>.toml``)."""
     return text(f"gui.{key}", **values)
 
 
@@ -29,6 +29,7 @@ class StepPage(QScrollArea):
         self.body = QVBoxLayout(inner)
         self.body.setContentsMargins(24, 16, 24, 16)
         self.body.setSpacing(12)
+        # text keys: gui.step.{baseline,data,diagnose,final,report,tune,use}
         title = QLabel(gui_text(f"step.{self.step}"))
         title.setObjectName("pageTitle")
         self.body.addWidget(title)

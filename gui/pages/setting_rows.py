@@ -76,6 +76,11 @@ class SettingsForm:
         """Add row ``name`` with ``field``; ``shown_default`` is the recommended value as
         text; ``extra`` goes after the field (a button, say), ``below`` under it (a note).
         Returns the row's widget right of the label."""
+        # text keys: gui.deep.{kind,kind_tip,epochs,epochs_tip,width,width_tip,depth,depth_tip}
+        # text keys: gui.deep.{learning_rate,learning_rate_tip,optimizer,optimizer_tip,schedule}
+        # text keys: gui.deep.{schedule_tip,batch_size,batch_size_tip,patience,patience_tip}
+        # text keys: gui.deep.{imbalance,imbalance_tip,augment,augment_tip,transfer,transfer_tip}
+        # text keys: gui.deep.{transfer_mode,transfer_mode_tip,freeze_layers,freeze_layers_tip}
         field.setToolTip(gui_text(f"{self.prefix}.{name}_tip"))
         mark = QLabel()
         mark.setObjectName(f"{name}Recommended")

@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QComboBox, QListWidget, QPushButton
 
-from gui.pages.goal_page import GoalPage
+from gui.pages.goal.page import GoalPage
 from gui.session import ProjectSession
 from tests.gui.conftest import save_screenshot
 

@@ -18,8 +18,8 @@ from engine.words.formatting import fmt_error
 from engine.baseline.sanity_result import CheckResult, LrRangeResult
 from engine.models.train_params import TrainParams
 from gui.live_monitor import LiveMonitor
-from gui.pages.baseline_page import BaselinePage
-from gui.pages.deep_settings import DeepSettings
+from gui.pages.baseline.page import BaselinePage
+from gui.pages.baseline.deep_settings import DeepSettings
 from gui.result_table import ResultTable
 from gui.session import ProjectSession
 from tests.gui.conftest import save_screenshot

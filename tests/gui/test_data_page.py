@@ -12,8 +12,8 @@ from engine.project.project import open_project
 from engine.data.samples import SAMPLES
 from engine.split.step import split_project
 from engine.project.vault import open_vault
-from gui.pages.data_page import DataPage
-from gui.pages.goal_page import GoalPage
+from gui.pages.data.page import DataPage
+from gui.pages.goal.page import GoalPage
 from tests.gui.page_helpers import (JOB_TIMEOUT, child, click, create_from_sample, make_page,
                                     session, shot, tab_walk)
 

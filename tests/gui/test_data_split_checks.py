@@ -7,7 +7,7 @@ import numpy as np
 from PySide6.QtWidgets import QFrame, QLabel, QPushButton
 
 from engine.app.steps import DONE, LOCKED, READY
-from gui.pages.data_page import DataPage
+from gui.pages.data.page import DataPage
 from tests.engine.split.split_check_data import project_from, table
 from tests.gui.page_helpers import child, click, job_done, make_page, session, shot, tab_walk
 

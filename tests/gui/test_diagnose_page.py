@@ -8,7 +8,7 @@ from engine.goal.edit import set_target_error
 from engine.diagnosis.next_move import recommended_move
 from engine.words.formatting import fmt_error
 from engine.core.texts import text
-from gui.pages.diagnose_page import DiagnosePage
+from gui.pages.diagnose.page import DiagnosePage
 from gui.result_table import ResultTable
 from gui.session import ProjectSession
 from tests.gui.conftest import save_screenshot

@@ -14,10 +14,10 @@ from engine.project.project import open_project
 from engine.words.formatting import fmt_count, fmt_share
 from engine.core.texts import text
 from engine.training.job import TrainingSpec, run_training
-from gui.pages.confusion_view import ConfusionView
-from gui.pages.diagnose_page import DiagnosePage
-from gui.pages.error_analysis_panel import ErrorAnalysisPanel
-from gui.pages.error_examples_table import ExamplesTable
+from gui.pages.diagnose.confusion_view import ConfusionView
+from gui.pages.diagnose.page import DiagnosePage
+from gui.pages.diagnose.error_analysis_panel import ErrorAnalysisPanel
+from gui.pages.diagnose.error_examples_table import ExamplesTable
 from gui.result_table import ResultTable
 from gui.session import ProjectSession
 from tests.gui.page_helpers import click, job_done, shot, tab_walk

@@ -13,7 +13,7 @@ from engine.words import curve_words
 from engine.data.samples import SAMPLES
 from engine.split.step import split_project
 from engine.training.job import TrainingSpec, run_training
-from gui.pages.final_curves_panel import FinalCurvesPanel
+from gui.pages.final.curves_panel import FinalCurvesPanel
 from gui.result_table import ResultTable
 from tests.gui.page_helpers import session, shot  # noqa: F401  (fixture)
 

@@ -8,8 +8,8 @@ from engine.final.ensemble import load_ensemble
 from engine.words.formatting import fmt_error, fmt_value
 from engine.words.stat_words import method_words
 from engine.core.texts import text
-from gui.pages.baseline_page import BaselinePage
-from gui.pages.final_page import FinalTestPage
+from gui.pages.baseline.page import BaselinePage
+from gui.pages.final.page import FinalTestPage
 from gui.result_table import ResultTable
 from gui.session import ProjectSession
 from tests.gui.conftest import save_screenshot
@@ -96,7 +96,7 @@ def test_the_vault_opens_once_after_a_yes(qtbot, engine_runner, split_project, m
     assert not page.findChild(QSpinBox, "seedsSpin").isVisible()  # the options are spent
     assert not button.isVisible()  # once
     assert page.findChild(QLabel, "vaultState").isVisible()
-    assert project.vault["opened_at"][:10] in page.findChild(QLabel, "vaultState").text()
+    assert project.vault.opened_at[:10] in page.findChild(QLabel, "vaultState").text()
     words = page.findChild(QLabel, "testVersusDev").text()
     metric = project.goal["metric"]
     assert fmt_error(final["test_error"], metric) in words

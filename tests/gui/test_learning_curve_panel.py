@@ -5,8 +5,8 @@ from PySide6.QtWidgets import QComboBox, QLabel, QPushButton, QSpinBox, QTabWidg
 from engine.goal.edit import set_target_error
 from engine.diagnosis.learning_curve_view import curve_rows, curve_series
 from engine.core.texts import text
-from gui.pages.diagnose_page import DiagnosePage
-from gui.pages.learning_curve_panel import LearningCurvePanel
+from gui.pages.diagnose.page import DiagnosePage
+from gui.pages.diagnose.learning_curve_panel import LearningCurvePanel
 from gui.result_table import ResultTable
 from gui.session import ProjectSession
 from tests.gui.page_helpers import child, click, job_done, shot

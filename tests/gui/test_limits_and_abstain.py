@@ -14,8 +14,8 @@ from engine.goal.step import GoalChoice, new_project
 from engine.project.project import open_project
 from engine.data.samples import SAMPLES
 from engine.training.job import TrainingSpec, run_training
-from gui.pages.baseline_page import BaselinePage
-from gui.pages.diagnose_page import DiagnosePage
+from gui.pages.baseline.page import BaselinePage
+from gui.pages.diagnose.page import DiagnosePage
 from gui.result_table import ResultTable
 from tests.gui.page_helpers import (child, click, make_page, pick_sample,  # noqa: F401
                                     session, set_folder, shot, wait_for_suggestion)

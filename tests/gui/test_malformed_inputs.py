@@ -13,7 +13,7 @@ import pytest
 from PySide6.QtWidgets import QComboBox, QFileDialog, QLabel, QPushButton, QWidget
 
 from gui.pages.base import gui_text
-from gui.pages.data_page import DataPage
+from gui.pages.data.page import DataPage
 from tests.gui.page_helpers import (JOB_TIMEOUT, child, choose, click, make_page, session,
                                     set_folder, shot, wait_for_suggestion)
 from tests.malformed_corpus import CASES, FILE, FINDINGS, MALFORMED, TARGET, build_generated

@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QFileDialog, QLabel, QLineEdit, QPushButton
 
-from gui.pages.report_page import ReportPage
+from gui.pages.report.page import ReportPage
 from gui.session import ProjectSession
 from tests.gui.conftest import save_screenshot
 from tests.gui.page_helpers import job_done

@@ -13,7 +13,7 @@ from engine.words.formatting import fmt_error
 from engine.core.texts import text
 from engine.tuning.space import SearchSpace, default_space
 from engine.tuning.table import trials_frame
-from gui.pages.tune_space_editor import SpaceEditor
+from gui.pages.tune.space_editor import SpaceEditor
 from tests.gui.conftest import save_screenshot
 from tests.gui.page_helpers import choose, click, job_done
 

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QFileDialog, QGroupBox, QLabel, QLineEdit, QPushBu
 from engine.split.datasets import split_frame
 from engine.goal.edit import set_abstain_accuracy
 from engine.use.prediction import predict_file
-from gui.pages.use_page import UsePage
+from gui.pages.use.page import UsePage
 from gui.result_table import ResultTable
 from gui.session import ProjectSession
 from tests.gui.conftest import save_screenshot

@@ -33,10 +33,10 @@ def opened(split_project):
 
 
 def test_runs_made_after_the_test_set_are_marked(qtbot, engine_runner, opened):
-    from gui.pages.diagnose_page import DiagnosePage
-    from gui.pages.final_comparisons import ComparisonsBox
-    from gui.pages.final_options import FinalOptions
-    from gui.pages.tune_trials_table import FIXED, TrialsTable
+    from gui.pages.diagnose.page import DiagnosePage
+    from gui.pages.final.comparisons import ComparisonsBox
+    from gui.pages.final.options import FinalOptions
+    from gui.pages.tune.trials_table import FIXED, TrialsTable
 
     project, early, late = opened
     session = ProjectSession(engine_runner)

@@ -12,9 +12,8 @@ only), the bounds are NaN and ``method`` says ``"undefined"``; when BCa cannot b
 because every resample gives the same value, the percentile interval of the same resamples
 is used instead.
 
-Example:
-    >>> bootstrap_interval("accuracy", y_true, y_pred).low
-    0.83...
+Use:
+    bootstrap_interval("accuracy", y_true, y_pred).low
 """
 
 from __future__ import annotations

@@ -21,12 +21,14 @@ def split_checks_part(project: Project) -> list[Flowable]:
     out: list[Flowable] = [heading(t("checks.heading"), 2), lead(t("checks.intro"))]
     dropped = split.get("copies_dropped") or {}
     if dropped:
+        # text keys: checks.from_{dev,test}, checks.from_train_dev
         where = ", ".join(f"{fmt_count(n)} {text(f'checks.from_{k}')}"
                           for k, n in dropped.items())
         out.append(plain(t("checks.dropped", n=fmt_count(sum(dropped.values())), where=where)))
     findings = [f for f in split.get("checks") or [] if isinstance(f, dict)]
     if not findings:
         return out + [plain(t("checks.none"))]
+    # text keys: report.checks.severity_{blocker,warning,info}
     rows = [[t(f"checks.severity_{f.get('severity', 'info')}"), f.get("message", ""),
              f.get("fix", "")] for f in findings]
     return out + [table([t("checks.col_severity"), t("checks.col_message"),

@@ -5,8 +5,8 @@ repeat their header, figures stay together with their caption, each section titl
 bookmark in the PDF's outline, and every page carries the project name and page number.
 The file is built beside its target and replaces it only once it is complete.
 
-Example:
-    >>> write_pdf(project, project.reports_dir / "report.pdf")
+Use:
+    write_pdf(project, project.reports_dir / "report.pdf")
 """
 
 from __future__ import annotations
@@ -18,6 +18,9 @@ from reportlab.platypus import (CondPageBreak, Flowable, KeepTogether, PageBreak
                                 SimpleDocTemplate)
 
 from engine.core.atomic import atomic_path
+from engine.core.errors import JobCancelled
+from engine.core.jobs import NEVER, CancelFlag, Progress, ProgressFn, ignore
+from engine.core.texts import text
 from engine.project.project import Project
 from engine.report.pdf import results as pdf_results
 from engine.report.pdf import sections as pdf_sections
@@ -89,17 +92,24 @@ class _ReportDocument(SimpleDocTemplate):
         self.canv.addOutlineEntry(title, key, level=level, closed=level > 0)
 
 
-def story(project: Project) -> list[Flowable]:
-    """Every flowable of the report, cover first."""
+def story(project: Project, progress: ProgressFn = ignore,
+          cancel: CancelFlag = NEVER) -> list[Flowable]:
+    """Every flowable of the report, cover first; ``cancel`` is looked at between sections
+    (their figures are most of the work) and each section is reported to ``progress``."""
     parts: list[Flowable] = [*pdf_sections.cover_section(project), PageBreak()]
-    for section in SECTIONS:
+    for done, section in enumerate(SECTIONS):
+        if cancel.is_set():
+            raise JobCancelled("report cancelled")
+        progress(Progress(done, len(SECTIONS) + 1, text("report.progress_pdf")))
         parts.append(CondPageBreak(5 * cm))
         parts.extend(section(project))
     return parts
 
 
-def write_pdf(project: Project, path: str | Path) -> Path:
-    """Lay out the report of ``project`` and write it atomically to ``path``."""
+def write_pdf(project: Project, path: str | Path, progress: ProgressFn = ignore,
+              cancel: CancelFlag = NEVER) -> Path:
+    """Lay out the report of ``project`` and write it atomically to ``path``; a stop
+    (``cancel``) before the layout leaves the previous file as it was."""
     path = Path(path)
     regular = font_names()[0]
 
@@ -116,5 +126,7 @@ def write_pdf(project: Project, path: str | Path) -> Path:
                               topMargin=MARGIN, bottomMargin=MARGIN,
                               title=f"{t('title')} - {project.name}", author="Practica",
                               subject=t("title"), keepTogetherClass=_KeepWithNext)
-        doc.build(story(project), onFirstPage=footer, onLaterPages=footer)
+        flowables = story(project, progress, cancel)
+        progress(Progress(len(SECTIONS), len(SECTIONS) + 1, text("report.progress_pdf")))
+        doc.build(flowables, onFirstPage=footer, onLaterPages=footer)
     return path

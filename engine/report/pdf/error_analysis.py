@@ -90,6 +90,7 @@ def _suspects_part(analysis: dict) -> list[Flowable]:
         return out + notes
     if not suspects:
         return out + [plain(t("error_analysis.no_suspects"))] + notes
+    # text keys: report.split_name.test
     rows = [[str(s.get("row", "")), split_name(str(s.get("split", ""))), s.get("given", ""),
              s.get("suggested", ""), fmt_share(s.get("confidence"))] for s in suspects]
     out.append(lead(t("error_analysis.suspects_intro")))

@@ -27,6 +27,7 @@ def metrics_table(project, goal_metric: str | None) -> Flowable:
         name = esc(metric_title(r.metric))
         if r.metric == goal_metric:
             name = f"<b>{name} {esc(t('final.optimizing'))}</b>"
+        # text keys: final_stats.method_{BCa,Wilson,basic,percentile,undefined}
         rows.append([para(name, "cell"), fmt_value(r.value), fmt_value(r.low),
                      fmt_value(r.high), method_words(methods.get(r.metric))])
     return table([t("final.col_metric"), t("final.col_value"), t("final.col_low"),
@@ -90,6 +91,7 @@ def finalists_flowables(final: dict) -> list[Flowable]:
     if not comparisons:
         return out + [spacer(0.2), plain(t("final_stats.no_comparisons"))]
     out.append(spacer(0.3))
+    # text keys: final_stats.test_{mcnemar,permutation}, final_stats.test_seeds_ttest
     rows = [[c["label"], describe_test(c["test"]), _p(c.get("p_value")),
              _p(c.get("p_corrected"))] for c in comparisons]
     out.append(table([t("final_stats.col_finalist"), t("final_stats.col_test_name"),

@@ -61,6 +61,8 @@ def diagnosis_section(project: Project) -> list[Flowable]:
         out.append(plain(diagnosis["explanation"]))
     ladder = error_ladder_table(project)
     if not ladder.empty:
+        # text keys: report.gap.{mismatch,variance}, report.gap.avoidable_bias
+        # text keys: report.gap.dev_overfit
         rows = [[step_name(_rung(diagnosis, r.step)), fmt_error(r.error, metric),
                  gap_words(r.gap_name), fmt_points(r.gap_value, metric) if r.gap_name else ""]
                 for r in ladder.itertuples()]

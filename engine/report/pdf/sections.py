@@ -91,6 +91,11 @@ def goal_section(project: Project) -> list[Flowable]:
              (t("goal.task_reason"), goal.get("task_reason") or dash()),
              (t("goal.metric"), metric_title(metric)),
              (t("goal.metric_reason"), goal.get("metric_reason") or dash())]
+    # text keys: metric.accuracy.explain, metric.average_precision.explain
+    # text keys: metric.balanced_accuracy.explain, metric.f1.explain, metric.f1_macro.explain
+    # text keys: metric.f1_weighted.explain, metric.log_loss.explain, metric.mae.explain
+    # text keys: metric.precision.explain, metric.r2.explain, metric.recall.explain
+    # text keys: metric.rmse.explain, metric.roc_auc.explain, metric.top2_accuracy.explain
     meaning = t_or(f"metric.{metric}.explain", "")
     if meaning:
         pairs.append((t("goal.metric_meaning"), meaning))
@@ -238,6 +243,7 @@ def runs_section(project: Project) -> list[Flowable]:
     out.append(lead(t("runs.intro", metric=metric_title(metric))))
     rows = []
     for run in project.runs:
+        # text keys: report.runs.status_{cancelled,failed,finished,pruned}
         rows.append([_run_cell(project, run), t_or(f"report.runs.status_{run.status}",
                                                    run.status),
                      fmt_time(run.created),

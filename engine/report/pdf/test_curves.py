@@ -46,6 +46,7 @@ def final_curves_section(project: Project) -> list[Flowable]:
     suffix = "" if bundle["task"] == "binary" else "_multi"
     positive = bundle.get("positive_label")
     if png is not None:
+        # text keys: test_curves.caption_{roc,roc_multi,pr,pr_multi}
         caption = " ".join([_t("where_roc") + " " + words.caption("roc" + suffix,
                                                                    positive=positive),
                             _t("where_pr") + " " + words.caption("pr" + suffix,

@@ -49,6 +49,7 @@ def _intro(summary: dict[str, Any]) -> str:
     pruner = str(settings.get("pruner") or DEFAULT_PRUNER.get(sampler, "median"))
     kind = str(summary.get("kind") or "")
     rounds = max((int(r.get("round", 1)) for r in summary["trials"]), default=1)
+    # text keys: report.tuning_kind.{cnn,conv1d,gru,lstm,mlp}, report.tuning_kind.text_{conv,pool}
     return t("tuning.intro", trials=len(summary["trials"]),
              kind=t_or(f"report.tuning_kind.{kind}", kind),
              complete=counts.get("complete", 0), pruned=counts.get("pruned", 0),

@@ -13,22 +13,16 @@ from engine.words.formatting import dash, fmt_time, fmt_value, metric_label, t, 
 from engine.report.pdf.style import heading, plain, table
 
 
-def vault_uses(evaluations: list[dict]) -> int:
-    """How many final tests the evaluations hold: those of a chosen model (no role, or
-    role ``chosen``); seed copies and comparison models belong to the same test."""
-    return sum(1 for e in evaluations if e.get("role") in (None, "", "chosen"))
-
-
 def vault_part(project: Project) -> list[Flowable]:
     out: list[Flowable] = [heading(t("splits.vault_heading"), 2)]
-    vault = project.vault or {}
-    if not project.vault_open:
+    vault = project.vault
+    if not vault.is_open:
         return out + [plain(t("splits.vault_locked"))]
-    out.append(plain(t("splits.vault_opened", time=fmt_time(vault.get("opened_at")))))
-    if vault.get("reason"):
-        out.append(plain(t("splits.vault_reason", reason=vault["reason"])))
-    evaluations = [e for e in vault.get("evaluations") or [] if isinstance(e, dict)]
-    uses = vault_uses(evaluations)
+    out.append(plain(t("splits.vault_opened", time=fmt_time(vault.opened_at))))
+    if vault.reason:
+        out.append(plain(t("splits.vault_reason", reason=vault.reason)))
+    evaluations = vault.evaluations
+    uses = vault.uses
     words = t("vault.evaluations", n=len(evaluations))
     if len(evaluations) > uses:
         words += " " + t("vault.kinds", tests=uses, others=len(evaluations) - uses)
@@ -38,8 +32,8 @@ def vault_part(project: Project) -> list[Flowable]:
     if uses > 1:
         out.append(plain(t("vault.many", n=uses), "note"))
     if evaluations:
-        rows = [[fmt_time(e.get("time")), e.get("run", dash()), _role(e.get("role")),
-                 metric_label(e.get("metric")), fmt_value(e.get("value"))]
+        rows = [[fmt_time(e.time), e.run or dash(), _role(e.role),
+                 metric_label(e.facts.get("metric")), fmt_value(e.facts.get("value"))]
                 for e in evaluations]
         out.append(table([t("splits.col_time"), t("splits.col_run"), t("vault.col_role"),
                           t("splits.col_metric"), t("splits.col_value")], rows,
@@ -49,4 +43,5 @@ def vault_part(project: Project) -> list[Flowable]:
 
 def _role(role: str | None) -> str:
     key = role or "chosen"
+    # text keys: report.vault.role_{chosen,baseline,ensemble,seed_copy}
     return t_or(f"report.vault.role_{key}", key.replace("_", " "))

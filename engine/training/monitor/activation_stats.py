@@ -6,9 +6,8 @@ is *saturated*: the curve is flat there, so almost no gradient flows back throug
 ``probe_model`` builds, once, a model that returns the outputs of every hidden layer whose
 activation is one of ``KINDS``; ``layer_stats`` summarises one such output with numpy.
 
-Example:
-    >>> layer_stats(np.array([[0.0, 1.0], [0.0, 3.0]]), "relu")
-    {'mean': 1.0, 'std': 1.224744871391589, 'dead': 0.5}
+Use:
+    layer_stats(np.array([[0.0, 1.0], [0.0, 3.0]]), "relu")
 """
 
 from __future__ import annotations
@@ -30,9 +29,8 @@ def activation_kind(layer) -> str | None:
     Returns:
         ``"relu"``, ``"elu"``, ``"gelu"``, ``"tanh"``, ``"sigmoid"`` or None.
 
-    Example:
-        >>> activation_kind(keras.layers.Dense(3, activation="tanh"))
-        'tanh'
+    Use:
+        activation_kind(keras.layers.Dense(3, activation="tanh"))
     """
     if isinstance(layer, keras.layers.ReLU):
         plain = (layer.max_value is None and float(layer.negative_slope) == 0.0

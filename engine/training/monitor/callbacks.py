@@ -63,9 +63,9 @@ class ProgressAndCancel(keras.callbacks.Callback):
         min_interval: seconds between two ``BatchEnded`` events other than an epoch's
             first and last; None means ``MIN_EVENT_INTERVAL``, 0 sends every batch.
 
-    Example:
-        >>> watcher = ProgressAndCancel("run-1", 10, events.append, CancelToken())
-        >>> model.fit(X, y, epochs=10, callbacks=[watcher])  # doctest: +SKIP
+    Use:
+        watcher = ProgressAndCancel("run-1", 10, events.append, CancelToken())
+        model.fit(X, y, epochs=10, callbacks=[watcher])
     """
 
     async_safe = True

@@ -5,11 +5,10 @@ filters after each epoch shows them form (or stay noise when the model is not le
 ``first_conv2d`` finds that layer; ``filter_images`` turns its kernel into nested lists
 scaled to [0, 1] (all filters together, so their strengths stay comparable).
 
-Example:
-    >>> kernel = np.zeros((3, 3, 1, 8)); kernel[1, 1, 0, :] = 1.0
-    >>> images = filter_images(kernel)
-    >>> len(images), images[0][1][1]
-    (8, [1.0])
+Use:
+    kernel = np.zeros((3, 3, 1, 8)); kernel[1, 1, 0, :] = 1.0
+    images = filter_images(kernel)
+    len(images), images[0][1][1]
 """
 
 from __future__ import annotations

@@ -6,12 +6,12 @@ small summary the report can quote later: per layer, the spread of the weight-up
 ratio and the last and largest share of dead or saturated units; the range of the
 gradient norm; and every alert raised, with the number of epochs finished when it came.
 
-Example:
-    >>> digest = TelemetryDigest()
-    >>> progress = digest.watching(progress)     # pass this on to the callbacks
-    >>> ...                                      # model.fit(...)
-    >>> digest.save(run_dir)
-    >>> read_digest(run_dir)["alerts"]
+Use:
+    digest = TelemetryDigest()
+    progress = digest.watching(progress)     # pass this on to the callbacks
+    ...                                      # model.fit(...)
+    digest.save(run_dir)
+    read_digest(run_dir)["alerts"]
 """
 
 from __future__ import annotations

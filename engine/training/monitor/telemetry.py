@@ -19,9 +19,9 @@ not come is skipped, not delayed. All work is done in ``on_train_batch_begin`` a
 epoch ends, which Keras calls on the training thread on every backend, so reading weights
 is safe there and batch-end callbacks may still be dispatched asynchronously.
 
-Example:
-    >>> telemetry = Telemetry("run-1", X_train[:64], events.append)
-    >>> model.fit(X_train, y_train, callbacks=[telemetry])  # doctest: +SKIP
+Use:
+    telemetry = Telemetry("run-1", X_train[:64], events.append)
+    model.fit(X_train, y_train, callbacks=[telemetry])
 """
 
 from __future__ import annotations
@@ -45,9 +45,8 @@ MAX_OVERHEAD = 0.02
 def layer_key(path: str, model_name: str | None = None) -> str:
     """The layer a variable belongs to, from its path, without the model's own name.
 
-    Example:
-        >>> layer_key("mlp/dense/kernel", "mlp")
-        'dense'
+    Use:
+        layer_key("mlp/dense/kernel", "mlp")
     """
     parts = path.split("/")[:-1]
     if len(parts) > 1 and parts[0] == model_name:

@@ -50,3 +50,19 @@ def test_run_until_does_each_step_once(split_project):
     assert run_until(split_project, "diagnose") == []
     assert split_project.chosen_run and split_project.diagnosis["verdict"]
     assert not split_project.vault_open
+
+
+def test_run_until_speaks_the_wizards_step_names_and_the_older_ones(tmp_path, mixed_csv):
+    """One set of step names (the wizard's); 'split' and 'test' still work from older scripts."""
+    import pytest
+
+    from engine.app.steps import HEADLESS, STEPS
+    from engine.core.errors import ProjectError
+
+    assert set(HEADLESS) <= set(STEPS)
+    project = new_project(tmp_path / "p", GoalChoice(data=str(mixed_csv), target="bought"))
+    assert run_until(project, "split") == ["data"]
+    assert project.split is not None
+    assert run_until(project, "data") == []
+    with pytest.raises(ProjectError, match="data, baseline, diagnose, tune, final, report"):
+        run_until(project, "vault")

@@ -94,7 +94,7 @@ def test_two_seeds_give_mean_and_std_over_two_values_and_comparisons(trained_dir
     assert (repeat_folder(project, 1) / "repeat.json").is_file()
     assert best_run(again).id in runs_before
     assert again.final_test["seeds"]["k"] == 2
-    roles = [e.get("role") for e in again.vault["evaluations"]]
+    roles = [e.facts.get("role") for e in again.vault.evaluations]
     assert roles == [None, "seed_copy", "baseline", "ensemble"]
 
     # The PDF shows the intervals' methods, the spread, the comparisons and the ensemble.

@@ -399,8 +399,8 @@ def test_opening_the_vault_is_logged_and_later_runs_are_marked(probe, monkeypatc
     project = open_project(copy)
     assert project.vault_open and result["run"] == project.final_test["run"]
     opened = [d for d in project.decisions if d.kind == "vault_opened"]
-    assert len(opened) == 1 and opened[0].time == project.vault["opened_at"]
-    assert project.vault["evaluations"]
+    assert len(opened) == 1 and opened[0].time == project.vault.opened_at
+    assert project.vault.evaluations
     assert not any(r.after_vault for r in project.runs)
     JOBS["train"]({"project_dir": str(copy), "model": "linear", "params": {}}, ignore, NEVER)
     project = open_project(copy)

@@ -11,6 +11,7 @@ from pypdf import PdfReader
 
 from engine.project.decisions import Decision
 from engine.project.project import DataSource, Project
+from engine.project.parts.vault import Vault
 from engine.report import ReportFiles, build_report
 from engine.report import tables as report_tables
 from engine.project.run_record import RunRecord
@@ -107,10 +108,10 @@ def _full_project(tmp_path) -> Project:
         record.save(project.run_dir(record.id))
     project.reload_runs()
     project.chosen_run = "20240501-101500-mlp"
-    project.vault = {"opened_at": "2024-05-01T11:00:00+02:00", "reason": "Final test of the MLP",
-                     "evaluations": [{"time": "2024-05-01T11:00:05+02:00",
-                                      "run": "20240501-101500-mlp", "metric": "f1",
-                                      "value": 0.8123456789}]}
+    project.vault = Vault.from_dict(
+        {"opened_at": "2024-05-01T11:00:00+02:00", "reason": "Final test of the MLP",
+         "evaluations": [{"time": "2024-05-01T11:00:05+02:00", "run": "20240501-101500-mlp",
+                          "metric": "f1", "value": 0.8123456789}]})
     project.final_test = {
         "run": "20240501-101500-mlp", "label": "Keras MLP, 2 x 64", "rows": 240,
         "evaluated_at": "2024-05-01T11:00:05+02:00", "metric": "f1", "confidence": 0.95,
@@ -244,7 +245,7 @@ def test_fresh_project_report_says_the_steps_are_not_done(tmp_path):
 
 def test_test_results_stay_out_while_the_vault_is_locked(tmp_path):
     project = _full_project(tmp_path)
-    project.vault = {"opened_at": None, "evaluations": []}  # a result but no opened vault
+    project.vault = Vault()  # a result but no opened vault
     assert report_tables.test_metrics_table(project).empty
     assert report_tables.confusion_table(project).empty
     files = build_report(project)

@@ -12,7 +12,7 @@ from engine.core import atomic
 from engine.project.project import Project
 from engine.report import build_report
 from engine.report.pdf.telemetry import replay_alerts
-from engine.report.pdf.vault import vault_uses
+from engine.project.parts.vault import Evaluation
 from engine.project.run_record import RunRecord
 from engine.project.fingerprints import split_key
 from engine.training.monitor.digest import DIGEST_FILE
@@ -164,19 +164,20 @@ def test_tuning_section_and_trials_csv_from_a_saved_summary(tmp_path):
 
 def test_vault_record_counts_final_tests_not_every_scored_model(tmp_path):
     project = _full_project(tmp_path)
-    evaluations = project.vault["evaluations"]
-    evaluations += [{"time": "2024-05-01T11:00:06+02:00", "run": "x@seed1", "role": "seed_copy",
-                     "metric": "f1", "value": 0.8},
-                    {"time": "2024-05-01T11:00:07+02:00", "run": "y", "role": "baseline",
-                     "metric": "f1", "value": 0.6}]
-    assert vault_uses(evaluations) == 1
+    for extra in ({"time": "2024-05-01T11:00:06+02:00", "run": "x@seed1", "role": "seed_copy",
+                   "metric": "f1", "value": 0.8},
+                  {"time": "2024-05-01T11:00:07+02:00", "run": "y", "role": "baseline",
+                   "metric": "f1", "value": 0.6}):
+        project.vault = project.vault.with_evaluation(Evaluation.from_dict(extra))
+    assert project.vault.uses == 1
     content = _flat(build_report(project).pdf)
     assert _said("vault.evaluations", n=3) in content
     assert _said("vault.kinds", tests=1, others=2) in content
     assert _said("vault.late_runs", n=1) in content
     assert _said("vault.many", n=1) not in content
-    evaluations.append({"time": "2024-05-03T09:00:00+02:00", "run": "20240502-090000-mlp",
-                        "metric": "f1", "value": 0.83})
+    project.vault = project.vault.with_evaluation(Evaluation.from_dict(
+        {"time": "2024-05-03T09:00:00+02:00", "run": "20240502-090000-mlp",
+         "metric": "f1", "value": 0.83}))
     assert _said("vault.many", n=2) in _flat(build_report(project).pdf)
 
 

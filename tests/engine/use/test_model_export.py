@@ -114,7 +114,7 @@ def test_after_the_final_test_the_manifest_holds_the_test_result(tmp_path):
     entry = project.final_test["metrics"][project.goal["metric"]]
     assert manifest["test"] == {k: entry[k] for k in ("value", "low", "high")}
     assert manifest["vault"]["model_tested"] is True
-    assert manifest["vault"]["opened_at"] == project.vault["opened_at"]
+    assert manifest["vault"]["opened_at"] == project.vault.opened_at
     # the threshold the final test chose on the dev rows is the one the export uses
     assert manifest["reject_option"]["threshold"] == coverage["chosen"]["threshold"]
     # with the vault open, the project's own file may be predicted

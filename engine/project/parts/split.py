@@ -1,0 +1,17 @@
+"""The ``split`` part of ``project.json``, still in its plain JSON form (a dict or None)."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+SplitRecord = dict[str, Any]
+"""Becomes a frozen dataclass when this part is typed."""
+
+
+def load(raw: Any) -> SplitRecord | None:
+    return copy.deepcopy(raw) if isinstance(raw, dict) else None
+
+
+def dump(value: SplitRecord | None) -> dict[str, Any] | None:
+    return value

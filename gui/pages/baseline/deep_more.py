@@ -1,0 +1,142 @@
+"""The "More settings" of the Baseline page's neural network: optimizer, learning-rate
+schedule, batch size, early-stopping patience, class imbalance (classification only),
+augmentation (not for text) and transfer learning from a saved model.
+
+Every field shows its recommended value (``TrainParams``' default) and a plain tooltip; the
+engine checks the values when the job runs.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (QAbstractSpinBox, QFileDialog, QFormLayout, QLineEdit,
+                               QPushButton, QWidget)
+
+from engine.core import text
+from engine.models import IMBALANCE, OPTIMIZERS, SCHEDULES, TrainParams
+from gui.pages.base import gui_text
+from gui.pages.setting_rows import (SettingsForm, choice_combo, int_spin, rate_spin, set_value,
+                                    value_of)
+
+# Tooltips of the imbalance strategies: the engine's own explanations.
+IMBALANCE_TIPS = {"class_weights": "imbalance.weights", "oversample": "imbalance.oversample",
+                  "undersample": "imbalance.undersample"}
+ALL_LAYERS = -1  # freeze_layers: every layer of the saved model
+
+
+def _choices(prefix: str, values: tuple[str, ...]) -> list[tuple[str, str]]:
+    return [(gui_text(f"deep.{prefix}_{v}"), v) for v in values]
+
+
+class MoreSettings(QWidget):
+    """The less common training settings, hidden behind "More settings" by the page."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.setObjectName("moreSettings")
+        self._data_kind, self._task = "table", "binary"
+        form = QFormLayout(self)
+        form.setContentsMargins(0, 0, 0, 0)
+        self.rows = SettingsForm(form, "deep")
+        d = TrainParams()
+        self.optimizer = choice_combo("optimizerCombo", _choices("optimizer", OPTIMIZERS))
+        self.schedule = choice_combo("scheduleCombo", _choices("schedule", SCHEDULES))
+        self.batch_size = int_spin("batchSizeSpin", 1, 65_536, d.batch_size)
+        self.patience = int_spin("patienceSpin", 1, 10_000, d.patience)
+        # text keys: gui.deep.imbalance_{none,class_weights,oversample,undersample}
+        self.imbalance = choice_combo("imbalanceCombo", _choices("imbalance", IMBALANCE))
+        for value, key in IMBALANCE_TIPS.items():
+            self.imbalance.setItemData(self.imbalance.findData(value), text(key), Qt.ToolTipRole)
+        self.augment = rate_spin("augmentSpin", d.augment, low=0.0, high=1.0, decimals=1)
+        self.augment.setSingleStep(0.1)
+        self.augment.setStepType(QAbstractSpinBox.DefaultStepType)
+        self.augment.setSpecialValueText(gui_text("deep.augment_off"))
+        # text keys: gui.deep.optimizer_{adadelta,adagrad,adam,nadam,rmsprop,sgd}
+        # text keys: gui.deep.schedule_{exponential,none,plateau,step}
+        # text keys: gui.deep.schedule_inverse_time, gui.deep.schedule_warmup_cosine
+        for name, field, shown in (
+                ("optimizer", self.optimizer, gui_text(f"deep.optimizer_{d.optimizer}")),
+                ("schedule", self.schedule, gui_text(f"deep.schedule_{d.schedule}")),
+                ("batch_size", self.batch_size, str(d.batch_size)),
+                ("patience", self.patience, str(d.patience)),
+                ("imbalance", self.imbalance, gui_text(f"deep.imbalance_{d.imbalance}")),
+                ("augment", self.augment, gui_text("deep.augment_off"))):
+            self.rows.add(name, field, shown)
+
+        self.transfer = QLineEdit()
+        self.transfer.setObjectName("transferEdit")
+        self.transfer.setPlaceholderText(gui_text("deep.transfer_placeholder"))
+        self.transfer.setMinimumWidth(300)
+        self.browse = QPushButton(gui_text("deep.transfer_browse"))
+        self.browse.setObjectName("transferBrowseButton")
+        self.clear = QPushButton(gui_text("deep.transfer_clear"))
+        self.clear.setObjectName("transferClearButton")
+        self.clear.setToolTip(gui_text("deep.transfer_clear_tip"))
+        line = self.rows.add("transfer", self.transfer, gui_text("deep.none_value"),
+                             extra=self.browse)
+        line.layout().insertWidget(2, self.clear)
+        self.transfer_mode = choice_combo("transferModeCombo",
+                                          _choices("transfer_mode", ("freeze", "rates")))
+        self.freeze = int_spin("freezeSpin", ALL_LAYERS, 1000, ALL_LAYERS)
+        self.freeze.setSpecialValueText(gui_text("deep.freeze_all"))
+        self.rows.add("transfer_mode", self.transfer_mode,
+                      gui_text("deep.transfer_mode_freeze"))
+        self.rows.add("freeze_layers", self.freeze, gui_text("deep.freeze_all"))
+        self.browse.clicked.connect(self.choose_transfer)
+        self.clear.clicked.connect(self.transfer.clear)
+        self.transfer.textChanged.connect(self._show_rows)
+        self.transfer_mode.currentIndexChanged.connect(self._show_rows)
+        self.reset()
+
+    def set_data(self, data_kind: str, task: str) -> None:
+        """Show the fields that apply: class balance for classes, augmentation not for text."""
+        self._data_kind, self._task = data_kind, task
+        # text keys: models.augment_{images,sequence,table}
+        augment_tip = ("models.augment_none_for_text" if data_kind == "text"
+                       else f"models.augment_{data_kind}")
+        self.augment.setToolTip(gui_text("deep.augment_tip") + "\n\n" + text(augment_tip))
+        self._show_rows()
+
+    def _show_rows(self, *_args) -> None:
+        self.rows.show_row("imbalance", self._task != "regression")
+        self.rows.show_row("augment", self._data_kind != "text")
+        transfer = bool(self.transfer.text().strip())
+        self.clear.setEnabled(transfer)
+        self.rows.show_row("transfer_mode", transfer)
+        self.rows.show_row("freeze_layers",
+                           transfer and self.transfer_mode.currentData() == "freeze")
+
+    def choose_transfer(self) -> None:
+        path, _filter = QFileDialog.getOpenFileName(
+            self, gui_text("deep.transfer_browse_title"), str(Path.home()),
+            gui_text("deep.transfer_filter"))
+        if path:
+            self.transfer.setText(path)
+
+    def reset(self) -> None:
+        d = TrainParams()
+        for field, value in ((self.optimizer, d.optimizer), (self.schedule, d.schedule),
+                             (self.batch_size, d.batch_size), (self.patience, d.patience),
+                             (self.imbalance, d.imbalance), (self.augment, d.augment)):
+            set_value(field, value)
+        self.transfer.clear()
+        self.transfer_mode.setCurrentIndex(0)
+        self.freeze.setValue(ALL_LAYERS)
+        self._show_rows()
+
+    def params(self) -> dict:
+        """The settings as ``TrainParams`` keys (only those that apply)."""
+        out = {name: value_of(self.rows.fields[name])
+               for name in ("optimizer", "schedule", "batch_size", "patience")}
+        if self._task != "regression":
+            out["imbalance"] = self.imbalance.currentData()
+        if self._data_kind != "text":
+            out["augment"] = self.augment.value()
+        source = self.transfer.text().strip()
+        if source:
+            rates = self.transfer_mode.currentData() == "rates"
+            out.update(transfer_from=source, transfer_rates=rates,
+                       freeze_layers=0 if rates else self.freeze.value())
+        return out

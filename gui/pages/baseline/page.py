@@ -1,0 +1,224 @@
+"""Step 3 — Baseline: the three proposed models, the neural network's kind and settings, the
+sanity checks made before it trains, the live monitor while they train, and a table of every
+run with its errors and measurements.
+
+Training runs in the engine process (``baselines`` job; ``sanity`` runs the checks alone,
+``resumable`` and ``train`` with ``resume`` continue an interrupted run); every number shown
+comes from the project (its run records and ``project.sanity``), formatted for display.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout
+
+from engine.goal import explain_broken
+from engine.goal import feasibility
+from engine.training import describe_measured
+from engine.kinds import data_kind
+from engine.words import error_is_share, fmt_count, fmt_error, fmt_number, metric_label
+from gui.live_monitor import LiveMonitor
+from gui.pages.base import StepPage, gui_text
+from gui.pages.baseline.deep_settings import DeepSettings, kind_name
+from gui.pages.baseline.resume_box import ResumeBox
+from gui.pages.baseline.sanity_box import SanityBox
+from gui.result_table import ResultTable, settle_layout
+
+SPLITS = ("train", "train_dev", "dev")
+MONITOR_HEIGHT = 520
+
+
+class BaselinePage(StepPage):
+    step = "baseline"
+
+    def __init__(self, session, parent=None) -> None:
+        super().__init__(session, parent)
+        models_box = QGroupBox(gui_text("baseline.models_title"))
+        models_box.setObjectName("modelsBox")
+        self.models = QLabel()
+        self.models.setObjectName("baselineModels")
+        self.models.setWordWrap(True)
+        self.models.setTextFormat(Qt.RichText)
+        QVBoxLayout(models_box).addWidget(self.models)
+        self.body.addWidget(models_box)
+        self.settings = DeepSettings()
+        self.body.addWidget(self.settings)
+        self.sanity = SanityBox()
+        self.body.addWidget(self.sanity)
+        self.resume_box = ResumeBox()
+        self.body.addWidget(self.resume_box)
+
+        row = QHBoxLayout()
+        self.train_button = QPushButton(gui_text("baseline.train"))
+        self.train_button.setObjectName("trainBaselinesButton")
+        self.train_button.setToolTip(gui_text("baseline.train_tip"))
+        self.train_button.clicked.connect(self.train)
+        row.addWidget(self.train_button)
+        self.blocked = QLabel()
+        self.blocked.setObjectName("baselineBlocked")
+        self.blocked.setWordWrap(True)
+        row.addWidget(self.blocked, 1)
+        self.body.addLayout(row)
+        self.vault_note = QLabel(gui_text("baseline.after_vault_note"))
+        self.vault_note.setObjectName("afterVaultNote")
+        self.vault_note.setProperty("role", "warning")
+        self.vault_note.setWordWrap(True)
+        self.body.addWidget(self.vault_note)
+
+        self.monitor = LiveMonitor(session.runner)  # objectName "liveMonitor"
+        self.monitor.setMaximumHeight(MONITOR_HEIGHT)  # the runs table stays in reach
+        self.body.addWidget(self.monitor)
+
+        runs_box = QGroupBox(gui_text("baseline.runs_title"))
+        runs_box.setObjectName("runsBox")
+        runs_layout = QVBoxLayout(runs_box)
+        self.runs_intro = QLabel()
+        self.runs_intro.setObjectName("runsIntro")
+        self.runs_intro.setWordWrap(True)
+        runs_layout.addWidget(self.runs_intro)
+        self.table = ResultTable("runsTable")
+        runs_layout.addWidget(self.table)
+        self.body.addWidget(runs_box)
+        self._resumable_key: tuple | None = None  # what the last ``resumable`` job saw
+        self.settings.kind_combo.currentIndexChanged.connect(self._show_sanity)
+        self.sanity.use_rate.connect(self.settings.set_learning_rate)
+        self.sanity.run_requested.connect(self.run_sanity)
+        self.resume_box.resume.connect(self.resume)
+        session.runner.busy_changed.connect(self._busy_changed)
+        # A bound method, not a ``then``: Qt drops the connection when the page goes away.
+        session.runner.job_finished.connect(self._job_finished)
+        self.finish_layout()
+
+    # ----- actions
+    def deep_params(self) -> dict:
+        """The network's settings as the ``baselines`` job takes them (``deep_params``)."""
+        return self.settings.params()
+
+    def job_args(self) -> dict:
+        return {"deep_params": self.deep_params(), "deep_kind": self.settings.kind()}
+
+    def train(self) -> None:
+        self.session.run("baselines", self.job_args())
+
+    def run_sanity(self) -> None:
+        self.session.run("sanity", {"kind": self.settings.kind(), "params": self.deep_params()})
+
+    def resume(self, run_id: str) -> None:
+        if self.project is not None:
+            self.session.run("train", {"project_dir": str(self.project.root), "resume": run_id})
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt API
+        super().showEvent(event)
+        self._check_resumable_soon()
+
+    def _check_resumable_soon(self) -> None:
+        # After the slots of a job's end have run (another page may start a job then).
+        QTimer.singleShot(0, self, self._check_resumable)
+
+    def _check_resumable(self) -> None:
+        """Ask the engine which runs can be continued, once per state of the runs."""
+        project, states = self.project, self.session.states()
+        if (project is None or states is None or states["baseline"].state == "locked"
+                or self.session.runner.busy or not self.isVisible()):
+            return
+        key = (str(project.root), tuple((r.id, r.status) for r in project.runs))
+        if key != self._resumable_key:
+            self._resumable_key = key
+            self.session.run("resumable", {})
+
+    def _job_finished(self, job: str, result) -> None:
+        if job == "resumable":
+            self._resumable_found(result)
+
+    def _resumable_found(self, result) -> None:
+        self.resume_box.show_runs(list((result or {}).get("runs") or []))
+
+    def refresh(self) -> None:
+        self._show_project()
+        settle_layout()
+        self._check_resumable_soon()
+
+    def _show_project(self) -> None:
+        project = self.project
+        states = self.session.states()
+        goal = (project.goal or {}) if project is not None else {}
+        kind = "regression" if goal.get("task") == "regression" else "classification"
+        self.models.setText(gui_text(f"deep.models_{kind}"))
+        if project is not None:
+            examples = data_kind(project)
+            self.settings.set_project(examples, goal.get("task") or "binary")
+            self.monitor.set_data_kind(examples)
+        else:
+            self.resume_box.show_runs([])
+            self._resumable_key = None
+        self._show_sanity()
+        if goal.get("metric"):
+            self.monitor.set_metric_name(metric_label(goal["metric"]))
+        ready = states is not None and states["baseline"].state != "locked"
+        self.blocked.setText("" if ready else gui_text("baseline.locked"))
+        self.vault_note.setVisible(bool(project is not None and project.vault_open))
+        self._update_button()
+        self._fill_table()
+
+    def _show_sanity(self, _index: int = 0) -> None:
+        report = self.project.sanity if self.project is not None else None
+        model = (report or {}).get("model")
+        # text keys: gui.deep.kind_{cnn,conv1d,gru,lstm,mlp}, gui.deep.kind_text_{conv,pool}
+        self.sanity.show_report(report, kind_name(model) if model else "",
+                                kind_name(self.settings.kind()))
+
+    def _busy_changed(self, busy: bool) -> None:
+        self._update_button()
+        if not busy:
+            self._check_resumable_soon()
+
+    def _update_button(self) -> None:
+        states = self.session.states()
+        ready = states is not None and states["baseline"].state != "locked"
+        busy = self.session.runner.busy
+        self.train_button.setEnabled(ready and not busy)
+        self.sanity.set_busy(busy, ready)
+        self.resume_box.set_busy(busy)
+
+    def _fill_table(self) -> None:
+        project = self.project
+        runs = list(project.runs) if project is not None else []
+        self.table.setVisible(bool(runs))
+        if not runs:
+            self.runs_intro.setText(gui_text("baseline.no_runs"))
+            self.table.fill([], [])
+            return
+        metric = (project.goal or {}).get("metric")
+        unit = "percent" if error_is_share(metric) else "units"
+        self.runs_intro.setText(gui_text(f"baseline.runs_intro_{unit}",
+                                         metric=metric_label(metric)))
+        headers = [gui_text(f"baseline.col_{c}") for c in
+                   ("model", "status", "train", "train_dev", "dev", "latency", "params",
+                    "size", "constraints", "after_vault")]
+        rows, tips = [], {}
+        for r, run in enumerate(runs):
+            checks = feasibility(project, run)
+            # text keys: gui.baseline.status_{cancelled,failed,finished,pruned}
+            row = [run.label, gui_text(f"baseline.status_{run.status}")]
+            row += [fmt_error(run.errors.get(split), metric) for split in SPLITS]
+            row += [fmt_number(run.measured.get("latency_ms")),
+                    fmt_count(run.measured.get("params")),
+                    fmt_number(run.measured.get("size_mb"))]
+            if not checks:
+                row.append(gui_text("baseline.no_constraints"))
+            else:
+                ok = all(c.ok for c in checks)
+                row.append(gui_text("baseline.meets" if ok else "baseline.fails"))
+                tips[(r, 8)] = "\n".join(explain_broken(checks) if not ok else
+                                         [c.describe() for c in checks])
+            timing = describe_measured(run.measured)
+            if timing:
+                tips[(r, 5)] = timing
+            row.append(gui_text("baseline.after_vault_mark" if run.after_vault
+                                else "baseline.before_vault_mark"))
+            if run.after_vault:
+                tips[(r, 9)] = gui_text("baseline.after_vault_tip")
+            if run.message:
+                tips[(r, 1)] = run.message
+            rows.append(row)
+        self.table.fill(headers, rows, numeric=range(2, 8), tips=tips, wrap={0: 190})

@@ -1,0 +1,1 @@
+"""Step 4, diagnose: the error ladder, learning curves, error analysis."""

@@ -1,0 +1,1 @@
+"""Step 6, the final test: options, the vault opening, statistics and curves."""

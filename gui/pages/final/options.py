@@ -1,0 +1,170 @@
+"""What the user decides before the vault opens: how many seeds, whether the ensemble of the
+top 3 joins the finalists, and which correction for several tests; with what will happen
+and the finalists' dev errors.
+
+The box computes nothing: the seeds' time estimate, the ensemble's members and its dev
+scores come from the engine (``engine.final.seed_repeats``, ``engine.final.ensemble``); scoring the
+ensemble on dev is the ``ensemble`` job.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QGroupBox, QSpinBox,
+                               QVBoxLayout)
+
+from engine.core import CORRECTIONS
+from engine.final import DEFAULT_MEMBERS, ensemble_members, load_ensemble
+from engine.final import best_baseline
+from engine.words import fmt_count, fmt_error
+from engine.words import quantities
+from engine.project import find_run
+from engine.final import DEFAULT_SEEDS, MAX_SEEDS, effective_k, estimate_seconds
+from engine.core import text
+from gui.pages.base import gui_text
+from gui.pages.labels import note
+from gui.result_table import ResultTable, vault_marked
+
+
+class FinalOptions(QGroupBox):
+    """The choices of the final test and the plan they make."""
+
+    def __init__(self, session, parent=None) -> None:
+        super().__init__(gui_text("final_stats.options_title"), parent)
+        self.setObjectName("finalOptions")
+        self.session = session
+        layout = QVBoxLayout(self)
+        form = QFormLayout()
+        self.seeds = QSpinBox()
+        self.seeds.setObjectName("seedsSpin")
+        self.seeds.setRange(1, MAX_SEEDS)
+        self.seeds.setValue(DEFAULT_SEEDS)
+        self.seeds.setToolTip(gui_text("final_stats.seeds_tip"))
+        self.seeds.valueChanged.connect(self.refresh)
+        form.addRow(gui_text("final_stats.seeds_label"), self.seeds)
+        self.correction = QComboBox()
+        self.correction.setObjectName("correctionCombo")
+        for key in CORRECTIONS:
+            # text keys: gui.final_stats.correction_{holm,bonferroni}
+            self.correction.addItem(gui_text(f"final_stats.correction_{key}"), key)
+        self.correction.setToolTip(gui_text("final_stats.correction_tip"))
+        form.addRow(gui_text("final_stats.correction_label"), self.correction)
+        for row in range(form.rowCount()):
+            label = form.itemAt(row, QFormLayout.LabelRole).widget()
+            label.setBuddy(form.itemAt(row, QFormLayout.FieldRole).widget())
+        layout.addLayout(form)
+        self.ensemble = QCheckBox(gui_text("final_stats.ensemble_check"))
+        self.ensemble.setObjectName("ensembleCheck")
+        self.ensemble.setToolTip(gui_text("final_stats.ensemble_tip"))
+        self.ensemble.toggled.connect(self._ensemble_toggled)
+        layout.addWidget(self.ensemble)
+        self.plan = note("", "finalPlan")
+        layout.addWidget(self.plan)
+        layout.addWidget(note(gui_text("final_stats.finalists_intro"), "finalistsIntro"))
+        self.finalists = ResultTable("finalistsTable")
+        layout.addWidget(self.finalists)
+        self.ensemble_note = note("", "ensembleNote", muted=True)
+        layout.addWidget(self.ensemble_note)
+        self._scoring = False
+        session.runner.job_failed.connect(self._job_failed)
+        session.runner.job_cancelled.connect(self._job_cancelled)
+
+    # ----- what the page sends to the job
+    def job_args(self) -> dict:
+        return {"seeds": self.seeds.value(), "ensemble": self.ensemble.isChecked()
+                and self.ensemble.isEnabled(), "correction": self.correction.currentData()}
+
+    # ----- showing the project
+    def refresh(self) -> None:
+        project = self.session.project
+        run = find_run(project, project.chosen_run) if project is not None else None
+        if run is None:
+            self.plan.setText("")
+            self.finalists.fill([], [])
+            self.ensemble_note.hide()
+            return
+        metric = (project.goal or {}).get("metric")
+        k = effective_k(run, self.seeds.value())
+        self.seeds.setEnabled(effective_k(run, 2) == 2)
+        rows = fmt_count(((project.split or {}).get("sizes") or {}).get("test"))
+        if k > 1:
+            plan = gui_text("final_stats.plan_deep", extra=k - 1, k=k, rows=rows,
+                            time=duration(estimate_seconds(project, run, k)))
+        else:
+            plan = gui_text("final_stats.plan_one", rows=rows)
+            if effective_k(run, 2) == 1:
+                plan += " " + gui_text("final_stats.plan_deterministic", label=run.label)
+        self.plan.setText(plan)
+        table = [[vault_marked(run.label, run.after_vault), gui_text("final_stats.role_chosen"),
+                  fmt_error(run.errors.get("dev"), metric)]]
+        base = best_baseline(project, exclude=run.id)
+        if base is not None:
+            table.append([vault_marked(base.label, base.after_vault),
+                          gui_text("final_stats.role_baseline"),
+                          fmt_error(base.errors.get("dev"), metric)])
+        table += self._ensemble_rows(project, metric)
+        self.finalists.fill([gui_text("final_stats.col_finalist"),
+                             gui_text("final_stats.col_role"),
+                             gui_text("final_stats.col_dev_error")], table, numeric={2},
+                            wrap={0: 420})
+
+    def _ensemble_rows(self, project, metric) -> list[list[str]]:
+        members = ensemble_members(project, DEFAULT_MEMBERS)
+        record = load_ensemble(project, DEFAULT_MEMBERS) if len(members) >= 2 else None
+        available = len(members) >= 2 and (record is None or record["feasible"])
+        self.ensemble.setEnabled(available)
+        self.ensemble_note.setVisible(not available or self.ensemble.isChecked())
+        if len(members) < 2:
+            self.ensemble_note.setText(gui_text(
+                "final_stats.ensemble_unavailable",
+                reason=text("final_stats.ensemble_too_few", n=len(members))))
+            return []
+        if record is not None and not record["feasible"]:
+            self.ensemble_note.setText(gui_text("final_stats.ensemble_breaks",
+                                                broken="; ".join(record["broken"])))
+            return []
+        if not self.ensemble.isChecked():
+            return []
+        self.ensemble_note.setText(gui_text(
+            "final_stats.ensemble_members", members=", ".join(r.label for r in members),
+            **quantities((record or {}).get("measured") or {})))
+        if record is None:
+            state = gui_text("final_stats.ensemble_scoring" if self._scoring
+                             else "final_stats.ensemble_not_scored")
+            return [[text("final_stats.ensemble_label", n=len(members)),
+                     gui_text("final_stats.role_ensemble"), state]]
+        return [[record["label"], gui_text("final_stats.role_ensemble"),
+                 fmt_error(record["errors"].get("dev"), metric)]]
+
+    def _ensemble_toggled(self, checked: bool) -> None:
+        project = self.session.project
+        if (checked and project is not None and not self._scoring
+                and load_ensemble(project, DEFAULT_MEMBERS) is None
+                and not self.session.runner.busy):
+            self._scoring = self.session.run("ensemble", {"k": DEFAULT_MEMBERS},
+                                             then=self._scored)
+        self.refresh()
+
+    def _job_failed(self, job: str, _message: str, _details: str) -> None:
+        self._ended(job)
+
+    def _job_cancelled(self, job: str, _message: str) -> None:
+        self._ended(job)
+
+    def _ended(self, job: str) -> None:
+        if job == "ensemble" and self._scoring:
+            self._scoring = False
+            self.ensemble.setChecked(False)
+
+    def _scored(self, _result) -> None:
+        self._scoring = False
+        self.refresh()
+
+
+def duration(seconds: float) -> str:
+    """A time estimate for people: 'under a minute', 'about 4 min', 'about 2 h 05 min'."""
+    minutes = int(round(seconds / 60))
+    if minutes < 1:
+        return gui_text("final_stats.time_seconds")
+    if minutes < 60:
+        return gui_text("final_stats.time_minutes", minutes=minutes)
+    return gui_text("final_stats.time_hours", hours=minutes // 60, minutes=f"{minutes % 60:02d}")

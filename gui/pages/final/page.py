@@ -1,0 +1,200 @@
+"""Step 6 — Final test: choose the seeds, the finalists and the correction, open the vault
+once, after a confirmation, and show the chosen model's test results: every metric with its
+95% interval and how it was made, the spread over seeds, the comparisons with the other
+finalists, the test curves (``self.curves_area``) and, for classes, the confusion matrix.
+
+The evaluation runs in the engine process (``final_test`` job, with progress and Stop in
+the session's job panel); the page shows ``project.final_test`` as it is and says when the
+vault was opened. The parts live in ``final_options`` (before) and ``final_comparisons``
+(after).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (QGroupBox, QHBoxLayout, QMessageBox, QPushButton,
+                               QVBoxLayout, QWidget)
+
+from engine.words import (fmt_confidence, fmt_count, fmt_error, fmt_time, fmt_value, is_number,
+                          metric_label)
+from engine.project import find_run
+from engine.words import test_metrics_table
+from engine.words import method_words
+from gui.pages.base import StepPage, gui_text
+from gui.pages.final.curves_panel import FinalCurvesPanel
+from gui.pages.final.comparisons import ComparisonsBox, SeedSpreadBox
+from gui.pages.final.options import FinalOptions
+from gui.pages.labels import note
+from gui.result_table import ResultTable, settle_layout
+
+
+class FinalTestPage(StepPage):
+    step = "final"
+
+    def __init__(self, session, parent=None) -> None:
+        super().__init__(session, parent)
+        self.chosen = note("", "chosenModel")
+        self.body.addWidget(self.chosen)
+        self.once = note(gui_text("final.once"), "vaultOnce")
+        self.body.addWidget(self.once)
+        self.options = FinalOptions(session)
+        self.body.addWidget(self.options)
+        row = QHBoxLayout()
+        self.open_button = QPushButton(gui_text("final.open"))
+        self.open_button.setObjectName("openVaultButton")
+        self.open_button.setToolTip(gui_text("final.open_tip"))
+        self.open_button.clicked.connect(self.open_vault)
+        row.addWidget(self.open_button)
+        row.addStretch(1)
+        self.body.addLayout(row)
+        self.vault_state = note("", "vaultState", role="vault")
+        self.stale = note("", "finalStale", role="warning")
+        self.errors = note("", "testVersusDev")
+        for widget in (self.vault_state, self.stale, self.errors):
+            self.body.addWidget(widget)
+
+        self.metrics_box = QGroupBox(gui_text("final.metrics_title"))
+        self.metrics_box.setObjectName("metricsBox")
+        layout = QVBoxLayout(self.metrics_box)
+        self.metrics_intro = note("", "metricsIntro")
+        layout.addWidget(self.metrics_intro)
+        self.metrics_table = ResultTable("metricsTable")
+        layout.addWidget(self.metrics_table)
+        self.body.addWidget(self.metrics_box)
+        self.seeds_box = SeedSpreadBox()
+        self.body.addWidget(self.seeds_box)
+        self.comparisons_box = ComparisonsBox()
+        self.body.addWidget(self.comparisons_box)
+        # The test curves panel (ROC, PR, calibration, per class, reject option) goes here.
+        curves = QWidget()
+        curves.setObjectName("curvesArea")
+        self.curves_area = QVBoxLayout(curves)
+        self.curves_area.setContentsMargins(0, 0, 0, 0)
+        self.curves_panel = FinalCurvesPanel(session)
+        self.curves_area.addWidget(self.curves_panel)
+        self.body.addWidget(curves)
+
+        self.confusion_box = QGroupBox(gui_text("final.confusion_title"))
+        self.confusion_box.setObjectName("confusionBox")
+        layout = QVBoxLayout(self.confusion_box)
+        layout.addWidget(note(gui_text("final.confusion_intro"), "confusionIntro"))
+        self.confusion_table = ResultTable("confusionTable")
+        layout.addWidget(self.confusion_table)
+        self.body.addWidget(self.confusion_box)
+        session.runner.busy_changed.connect(self._busy_changed)
+        self.finish_layout()
+
+    # ----- the one action
+    def open_vault(self) -> None:
+        """Ask first (default No): opening the vault cannot be undone."""
+        project = self.project
+        run = find_run(project, project.chosen_run) if project is not None else None
+        if run is None or project.final_test is not None:
+            return
+        answer = QMessageBox.question(
+            self, gui_text("final.confirm_title"),
+            gui_text("final.confirm_text", label=run.label),
+            QMessageBox.Yes | QMessageBox.No, QMessageBox.No)
+        if answer == QMessageBox.Yes:
+            self.session.run("final_test", self.options.job_args())
+
+    # ----- showing the project
+    def refresh(self) -> None:
+        self._show_project()
+        settle_layout()
+
+    def _show_project(self) -> None:
+        project = self.project
+        if project is None:
+            self.chosen.setText(gui_text("final.no_project"))
+            for widget in (self.vault_state, self.stale, self.errors, self.metrics_box,
+                           self.confusion_box, self.options, self.seeds_box,
+                           self.comparisons_box):
+                widget.hide()
+            self._update_button()
+            return
+        metric = (project.goal or {}).get("metric")
+        run = find_run(project, project.chosen_run)
+        if run is None:
+            self.chosen.setText(gui_text("final.no_choice"))
+        else:
+            self.chosen.setText(gui_text("final.chosen", label=run.label,
+                                         error=fmt_error(run.errors.get("dev"), metric)))
+        opened = project.vault_open
+        self.once.setVisible(not opened)
+        self.open_button.setText(gui_text("final.test_again" if opened else "final.open"))
+        self.vault_state.setVisible(opened)
+        if opened:
+            self.vault_state.setText(gui_text(
+                "final.opened", when=fmt_time(project.vault.opened_at),
+                n=len(project.vault.evaluations)))
+        final = project.final_test
+        states = self.session.states()
+        stale = final is not None and states is not None and states["final"].state == "stale"
+        self.stale.setVisible(stale)
+        if stale:
+            self.stale.setText(gui_text("final.stale", tested=final.get("label", ""),
+                                        chosen=run.label if run else ""))
+        self.options.setVisible(final is None and run is not None)
+        if final is None:
+            self.options.refresh()
+        self.errors.setVisible(final is not None)
+        self.metrics_box.setVisible(final is not None)
+        self.seeds_box.show_final(final or {})
+        late = frozenset(r.id for r in project.runs if r.after_vault)
+        self.comparisons_box.show_final(final or {}, late)
+        confusion = (final or {}).get("confusion")
+        self.confusion_box.setVisible(bool(confusion))
+        if final is not None:
+            self._fill_results(project, final, metric)
+        if confusion:
+            self._fill_confusion(confusion)
+        self._update_button()
+
+    def _fill_results(self, project, final: dict, metric: str | None) -> None:
+        tested = find_run(project, final.get("run"))
+        dev = tested.errors.get("dev") if tested is not None else None
+        self.errors.setText(gui_text("final.test_vs_dev", label=final.get("label", ""),
+                                     test=fmt_error(final.get("test_error"), metric),
+                                     dev=fmt_error(dev, metric),
+                                     rows=fmt_count(final.get("rows"))))
+        confidence = fmt_confidence(final.get("confidence"))
+        self.metrics_intro.setText(gui_text("final.metrics_intro", confidence=confidence))
+        frame = test_metrics_table(project)
+        methods = {name: entry.get("method") for name, entry in final["metrics"].items()
+                   if isinstance(entry, dict)}
+        rows, bold = [], []
+        for i, row in enumerate(frame.itertuples(index=False)):
+            if is_number(row.low) and is_number(row.high):
+                interval = gui_text("final.interval", low=fmt_value(row.low),
+                                    high=fmt_value(row.high))
+            else:
+                interval = gui_text("final.no_interval")
+            name = metric_label(row.metric)
+            if row.metric == final.get("metric"):
+                name = gui_text("final.optimizing", name=name)
+                bold.append(i)
+            # text keys: final_stats.method_{BCa,Wilson,basic,percentile,undefined}
+            rows.append([name, fmt_value(row.value), interval,
+                         method_words(methods.get(row.metric))])
+        headers = [gui_text("final.col_metric"), gui_text("final.col_value"),
+                   gui_text("final.col_interval", confidence=confidence),
+                   gui_text("final_stats.col_method")]
+        self.metrics_table.fill(headers, rows, numeric={1, 2}, bold_rows=bold)
+
+    def _fill_confusion(self, confusion: dict) -> None:
+        labels = [str(label) for label in confusion.get("labels") or []]
+        matrix = confusion.get("matrix") or []
+        headers = [gui_text("final.col_true")] + [gui_text("final.col_predicted", label=label)
+                                                  for label in labels]
+        rows = [[label] + [fmt_count(n) for n in counts] for label, counts in zip(labels, matrix)]
+        self.confusion_table.fill(headers, rows, numeric=range(1, len(headers)))
+
+    def _busy_changed(self, _busy: bool) -> None:
+        self._update_button()
+
+    def _update_button(self) -> None:
+        project = self.project
+        tested = project is not None and project.final_test is not None
+        chosen = project is not None and find_run(project, project.chosen_run) is not None
+        self.open_button.setVisible(not tested)
+        self.open_button.setEnabled(chosen and not self.session.runner.busy)

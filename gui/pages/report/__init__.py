@@ -1,0 +1,1 @@
+"""Step 7, the report: PDF and CSV export."""

@@ -1,0 +1,1 @@
+"""Step 5, tune: the search space, the search and its results."""

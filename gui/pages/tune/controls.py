@@ -1,0 +1,179 @@
+"""How the Tune page searches: method, early stopping, budget, epochs, workers, round, and
+the Start / Stop buttons.
+
+The widget only collects choices (``settings_for`` / ``budget_for`` build the engine's
+``TuningSettings`` and ``TuningBudget`` from them) and shows whether a search can start;
+the page starts the ``tune`` job. A budget is a number of trials, a time limit, or both.
+"""
+
+from __future__ import annotations
+
+import os
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (QComboBox, QGridLayout, QGroupBox, QHBoxLayout, QLabel,
+                               QPushButton, QSpinBox, QVBoxLayout)
+
+from engine.core import TUNING_EPOCHS
+from engine.words import fmt_count
+from engine.tuning import TuningBudget
+from engine.tuning import SearchSpace, grid_size
+from engine.tuning import PRUNERS, SAMPLERS, TuningSettings
+from gui.pages.base import gui_text
+from gui.pages.labels import note
+from gui.pages.setting_rows import int_spin
+
+DEFAULT_TRIALS = 20
+DEFAULT_EPOCHS = TUNING_EPOCHS
+
+
+def _ct(key: str, **values) -> str:
+    return gui_text(f"tune.controls.{key}", **values)
+
+
+def cores() -> int:
+    return max(1, os.cpu_count() or 1)
+
+
+class TuneControls(QGroupBox):
+    """Method, budget and the buttons that start and stop the search."""
+
+    start_requested = Signal()
+    stop_requested = Signal()
+    changed = Signal()
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(_ct("title"), parent)
+        self.setObjectName("tuneControls")
+        layout = QVBoxLayout(self)
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(10)
+        self.sampler = QComboBox()
+        self.sampler.setObjectName("samplerCombo")
+        for name in SAMPLERS:
+            # text keys: gui.tune.controls.sampler_{random,tpe,grid}
+            self.sampler.addItem(_ct(f"sampler_{name}"), name)
+        self.pruner = QComboBox()
+        self.pruner.setObjectName("prunerCombo")
+        for name in ("", *PRUNERS):
+            # text keys: gui.tune.controls.pruner_{default,median,hyperband,none}
+            self.pruner.addItem(_ct(f"pruner_{name or 'default'}"), name)
+        self.trials = self._spin("trialsSpin", 0, 100_000, DEFAULT_TRIALS)
+        self.minutes = self._spin("minutesSpin", 0, 100_000, 0)
+        self.minutes.setSuffix(_ct("minutes_suffix"))
+        self.epochs = self._spin("tuneEpochsSpin", 1, 10_000, DEFAULT_EPOCHS)
+        self.workers = self._spin("workersSpin", 1, cores(), 1)
+        self.round = self._spin("roundSpin", 1, 999, 1)
+        fields = (("sampler", self.sampler), ("pruner", self.pruner), ("trials", self.trials),
+                  ("minutes", self.minutes), ("epochs", self.epochs),
+                  ("workers", self.workers), ("round", self.round))
+        for i, (key, field) in enumerate(fields):
+            label = QLabel(_ct(key))
+            label.setBuddy(field)
+            tip = _ct(f"{key}_tip", cores=cores()) if key == "workers" else _ct(f"{key}_tip")
+            field.setToolTip(tip)
+            row, col = (0, 2 * i) if i < 2 else (1 + (i - 2) // 3, 2 * ((i - 2) % 3))
+            grid.addWidget(label, row, col)
+            grid.addWidget(field, row, col + 1)
+        grid.setColumnStretch(6, 1)
+        layout.addLayout(grid)
+        for spin in (self.trials, self.minutes):
+            spin.setSpecialValueText(_ct("no_limit"))
+        for combo in (self.sampler, self.pruner):
+            combo.currentIndexChanged.connect(lambda _i: self.changed.emit())
+        for spin in (self.trials, self.minutes, self.epochs, self.workers, self.round):
+            spin.valueChanged.connect(lambda _v: self.changed.emit())
+
+        buttons = QHBoxLayout()
+        self.start_button = QPushButton(_ct("start"))
+        self.start_button.setObjectName("startTuneButton")
+        self.start_button.setToolTip(_ct("start_tip"))
+        self.start_button.clicked.connect(self.start_requested)
+        self.stop_button = QPushButton(_ct("stop"))
+        self.stop_button.setObjectName("stopTuneButton")
+        self.stop_button.setToolTip(_ct("stop_tip"))
+        self.stop_button.clicked.connect(self.stop_requested)
+        buttons.addWidget(self.start_button)
+        buttons.addWidget(self.stop_button)
+        buttons.addStretch(1)
+        layout.addLayout(buttons)
+        self.state_note = note("", "tuneStateNote", muted=True)
+        layout.addWidget(self.state_note)
+
+    def _spin(self, name: str, low: int, high: int, value: int) -> QSpinBox:
+        spin = int_spin(name, low, high, value)
+        spin.setMinimumWidth(90)
+        spin.setMaximumWidth(140)
+        return spin
+
+    def tab_chain(self) -> list:
+        return [self.sampler, self.pruner, self.trials, self.minutes, self.epochs,
+                self.workers, self.round, self.start_button, self.stop_button]
+
+    # ----- loading and reading
+    def load(self, settings: dict | None, next_round: int = 1) -> None:
+        """Show the last search's method and epochs (``TuningSettings`` dict), or the
+        defaults; the round is the last search's (continuing it)."""
+        settings = settings or {}
+        self.sampler.setCurrentIndex(max(0, self.sampler.findData(
+            settings.get("sampler", "random"))))
+        self.pruner.setCurrentIndex(max(0, self.pruner.findData(settings.get("pruner", ""))))
+        self.epochs.setValue(int(settings.get("epochs", DEFAULT_EPOCHS)))
+        self.round.setValue(int(settings.get("round", next_round)))
+
+    def settings_for(self, space: dict) -> TuningSettings:
+        """The engine's settings for ``space`` with the choices made here."""
+        return TuningSettings(space=space, sampler=self.sampler.currentData(),
+                              pruner=self.pruner.currentData(), epochs=self.epochs.value(),
+                              round=self.round.value())
+
+    def budget_for(self, project_dir: str, space: dict) -> TuningBudget:
+        """The ``tune`` job's budget (``to_dict`` gives its arguments)."""
+        trials = self.trials.value() or None
+        minutes = self.minutes.value()
+        return TuningBudget(str(project_dir), self.settings_for(space), trials,
+                            60.0 * minutes if minutes else None, workers=self.workers.value())
+
+    def has_budget(self) -> bool:
+        return bool(self.trials.value() or self.minutes.value())
+
+    # ----- state
+    def show_state(self, ready: bool, tuning: bool, busy: bool, space: dict | None) -> None:
+        """Enable what may be used now and say in a line what Start would do.
+
+        Args:
+            ready: the step is open and the ranges have no problem.
+            tuning: a search of this page runs now.
+            busy: some job runs now.
+            space: the ranges (for the size of a grid), None when they have problems.
+        """
+        for field in (self.sampler, self.pruner, self.trials, self.minutes, self.epochs,
+                      self.workers, self.round):
+            field.setEnabled(not busy)
+        self.start_button.setEnabled(ready and not busy and self.has_budget())
+        self.stop_button.setEnabled(tuning)
+        if tuning:
+            words = _ct("running")
+        elif busy:
+            words = _ct("busy")
+        elif not self.has_budget():
+            words = _ct("need_budget")
+        elif not ready:
+            words = ""
+        else:
+            epochs = self.epochs.value()
+            words = _ct("ready", trials=self._budget_words(),
+                        epochs=_ct("epoch_word") if epochs == 1 else _ct("epochs_word", n=epochs))
+            if self.sampler.currentData() == "grid" and space is not None:
+                n = grid_size(SearchSpace.from_dict(space))
+                words += " " + _ct("grid_size", n=fmt_count(n))
+        self.state_note.setText(words)
+        self.state_note.setVisible(bool(words))
+
+    def _budget_words(self) -> str:
+        trials, minutes = self.trials.value(), self.minutes.value()
+        if trials and minutes:
+            return _ct("ready_both", n=trials, m=minutes)
+        if trials == 1:
+            return _ct("ready_trial")
+        return _ct("ready_trials", n=trials) if trials else _ct("ready_minutes", n=minutes)

@@ -1,0 +1,309 @@
+"""Step 5 — Tune: search the network's settings with Optuna, watch the search live and pick
+a trial.
+
+The user edits the ranges (``tune_space_editor``), the method and budget
+(``tune_controls``) and starts the ``tune`` job; the engine runs the trials (in helper
+processes too) and rewrites ``tuning/summary.json`` after each one. The page reads that
+summary (``engine.tuning.summary.read_summary``) when a trial ends and every 2 s while the
+search runs, and shows it in the trial table and plots (``tune_results``). "Zoom in" loads
+the engine's narrowed ranges for a finer round; "Use this trial" reads the trial's error
+ladder (``diagnose`` job, which makes it the chosen model) and moves to the Diagnose step.
+When the summary is missing or older than the study (trials made from the command line),
+the ``tuning_overview`` job rebuilds it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QFileDialog, QWidget
+
+from engine.kinds import data_kind
+from engine.core import StageStarted, TrialEnded
+from engine.words import fmt_error, metric_label
+from engine.project import find_run
+from engine.tuning import journal_path
+from engine.tuning import read_summary, summary_is_stale
+from engine.tuning import write_trials_csv
+from gui.pages.base import StepPage, gui_text
+from gui.pages.baseline.deep_settings import kind_name
+from gui.pages.labels import note
+from gui.pages.tune.controls import TuneControls
+from gui.pages.tune.results import TuneResults
+from gui.pages.tune.space_editor import SpaceEditor
+from gui.pages.tune.trials_table import shown_number
+from gui.result_table import settle_layout
+
+POLL_MS = 2000
+"""How often the summary file is read while a search runs (helpers' trials reach only it)."""
+
+
+def _t(key: str, **values) -> str:
+    return gui_text(f"tune.{key}", **values)
+
+
+class TunePage(StepPage):
+    step = "tune"
+
+    def __init__(self, session, parent=None) -> None:
+        super().__init__(session, parent)
+        self.summary: dict | None = None
+        self._loaded_for: str | None = None  # the project whose ranges the editor shows
+        self._overview_key: tuple | None = None
+        self._tuning = False
+        self._workers = 1
+        self.live_refreshes: list[int] = []  # trials shown at each refresh during a search
+        self.intro = note(_t("intro"), "tuneIntro")
+        self.locked = note(_t("locked"), "tuneLocked", role="warning")
+        self.after_vault = note(_t("after_vault"), "tuneAfterVault", role="warning")
+        self.status = note("", "tuneStatus", role="vault")
+        self.editor = SpaceEditor()
+        self.controls = TuneControls()
+        self.current = note("", "tuneCurrentTrial", role="verdict")
+        self.empty = note(gui_text("tune.results.empty"), "tuneNoTrials", muted=True)
+        self.results = TuneResults(session)
+        for widget in (self.intro, self.locked, self.after_vault, self.status, self.editor,
+                       self.controls, self.current, self.empty, self.results):
+            self.body.addWidget(widget)
+        self.current.hide()
+
+        self._timer = QTimer(self)
+        self._timer.setInterval(POLL_MS)
+        self._timer.timeout.connect(self._poll)
+        runner = session.runner
+        runner.job_started.connect(self._job_started)
+        runner.job_event.connect(self._on_event)
+        runner.busy_changed.connect(self._busy_changed)
+        self.editor.changed.connect(self._update_state)
+        self.editor.rebuilt.connect(self._order_tabs)
+        self.editor.reset_requested.connect(self.reset_ranges)
+        self.editor.zoom_requested.connect(self.zoom_in)
+        self.controls.changed.connect(self._update_state)
+        self.controls.start_requested.connect(self.start)
+        self.controls.stop_requested.connect(self.stop)
+        self.results.use_requested.connect(self.use_trial)
+        self.results.export_requested.connect(self.export_csv)
+        self.finish_layout()
+
+    # ----- actions
+    def start(self) -> None:
+        """Start the search with the ranges, method and budget shown."""
+        project, space = self.project, self.editor.space()
+        if project is None or space is None or not self.controls.has_budget():
+            return
+        budget = self.controls.budget_for(str(project.root), space)
+        self._workers = budget.workers
+        if self.session.run("tune", budget.to_dict()):
+            self.results.show_live()
+            QTimer.singleShot(0, self, lambda: self.ensureWidgetVisible(self.results, 0, 0))
+
+    def stop(self) -> None:
+        if self._tuning:
+            self.session.runner.cancel()
+
+    def reset_ranges(self) -> None:
+        summary = self.summary or {}
+        if summary.get("default_space"):
+            self.editor.load(summary["default_space"], summary["default_space"],
+                             summary.get("axes"))
+            self.editor.say("")
+
+    def zoom_in(self) -> None:
+        """Load the engine's narrowed ranges around the best trials, for the next round."""
+        summary = self.summary or {}
+        if not summary.get("proposal"):
+            return
+        self.editor.load(summary["proposal"], summary.get("default_space"),
+                         summary.get("axes"))
+        round_number = int(summary.get("next_round") or 1)
+        self.controls.round.setValue(round_number)
+        self.editor.say(gui_text("tune.editor.zoomed", round=round_number))
+
+    def use_trial(self, number: int) -> None:
+        """Make trial ``number``'s run the chosen model (its ladder is read) and go on to
+        the Diagnose step."""
+        trial = next((t for t in (self.summary or {}).get("trials") or []
+                      if t["number"] == number), None)
+        if trial is not None and trial.get("run_id"):
+            self.session.run("diagnose", {"run": trial["run_id"]}, then=self._used)
+
+    def _used(self, _result) -> None:
+        window = self.window()
+        if hasattr(window, "show_step"):
+            window.show_step("diagnose")
+
+    def export_csv(self) -> None:
+        project = self.project
+        if project is None or not (self.summary or {}).get("trials"):
+            return
+        start = str(Path(project.root) / "tuning" / "trials.csv")
+        path, _filter = QFileDialog.getSaveFileName(
+            self, gui_text("tune.results.export_title"), start,
+            gui_text("tune.results.export_filter"))
+        if not path:
+            return
+        try:
+            write_trials_csv(self.summary, path)
+        except OSError as exc:
+            self.session.problem.emit(str(exc), "")
+            return
+        self.results.selection_note.setText(gui_text("tune.results.exported", path=path))
+
+    def _order_tabs(self) -> None:
+        """Tab goes through the ranges, the search controls, then the results."""
+        chain = self.editor.tab_chain() + self.controls.tab_chain() + [self.results]
+        for first, second in zip(chain, chain[1:]):
+            QWidget.setTabOrder(first, second)
+
+    # ----- the engine's news
+    def _job_started(self, job: str) -> None:
+        self._tuning = job == "tune"
+        if self._tuning:
+            self.live_refreshes = []
+            self._timer.start()
+            self.current.setText("")
+        self._update_state()
+
+    def _busy_changed(self, busy: bool) -> None:
+        if not busy:
+            if self._tuning and self.results.currentWidget() is self.results.live_tab:
+                self.results.setCurrentIndex(0)  # the search ended: its table
+            self._tuning = False
+            self._timer.stop()
+            self.current.hide()
+            self._check_overview_soon()
+        self._update_state()
+
+    def _on_event(self, event) -> None:
+        if not self._tuning:
+            return
+        if isinstance(event, StageStarted) and event.stage == "trial":
+            key = "current" if self._workers > 1 else "current_one"
+            self.current.setText(_t(key, stage=event.text))
+            self.current.show()
+        elif isinstance(event, TrialEnded):
+            self._read_summary(live=True)
+
+    def _poll(self) -> None:
+        if self._tuning:
+            self._read_summary(live=True)
+
+    def _read_summary(self, live: bool = False) -> None:
+        project = self.project
+        if project is None:
+            return
+        summary = read_summary(project.root)
+        if summary is None:
+            return
+        if self.summary is None or summary.get("updated") != self.summary.get("updated") \
+                or str(project.root) != self._loaded_for:
+            self._show_summary(summary)
+            if live:
+                self.live_refreshes.append(len(summary.get("trials") or []))
+
+    # ----- the study summary
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt API
+        super().showEvent(event)
+        self._check_overview_soon()
+
+    def _check_overview_soon(self) -> None:
+        QTimer.singleShot(0, self, self._check_overview)
+
+    def _check_overview(self) -> None:
+        """Rebuild the summary in the engine when it is missing or older than the study."""
+        project, states = self.project, self.session.states()
+        if (project is None or states is None or states["tune"].state == "locked"
+                or self.session.runner.busy or not self.isVisible()
+                or not summary_is_stale(project.root)):
+            return
+        journal = journal_path(project.root)
+        key = (str(project.root), journal.stat().st_mtime if journal.is_file() else None)
+        if key != self._overview_key:
+            self._overview_key = key
+            self.session.run("tuning_overview", {})
+
+    def refresh(self) -> None:
+        project = self.project
+        if project is None:
+            self.summary, self._loaded_for = None, None
+        else:
+            goal = project.goal or {}
+            if goal.get("metric"):
+                self.results.monitor.set_metric_name(metric_label(goal["metric"]))
+            self.results.monitor.set_data_kind(data_kind(project))
+            if str(project.root) != self._loaded_for:
+                self.summary = None
+                self.results.forget_pick()
+            self._read_summary()
+        self.after_vault.setVisible(bool(project is not None and project.vault_open))
+        self._show_status()
+        self._update_state()
+        self._check_overview_soon()
+        settle_layout()
+
+    def _show_summary(self, summary: dict) -> None:
+        self.summary = summary
+        root = str(self.project.root)
+        if self._loaded_for != root:
+            self._loaded_for = root
+            settings = summary.get("settings") or {}
+            space = settings.get("space") or summary.get("default_space")
+            if space:
+                self.editor.load(space, summary.get("default_space"), summary.get("axes"))
+            self.controls.load(settings or None, int(summary.get("next_round") or 1))
+            self.editor.say("")
+        else:
+            self.editor.set_axes(summary.get("axes") or {})
+        self.results.show_summary(summary)
+        self._show_status()
+        self._update_state()
+
+    def _show_status(self) -> None:
+        summary, project = self.summary, self.project
+        if project is None:
+            self.status.setText(_t("no_project"))
+            return
+        if summary is None:
+            self.status.setText(_t("loading"))
+            return
+        trials = summary.get("trials") or []
+        if not trials:
+            # text keys: gui.deep.kind_{cnn,conv1d,gru,lstm,mlp}, gui.deep.kind_text_{conv,pool}
+            self.status.setText(_t("status_none", kind=kind_name(summary.get("kind", ""))))
+            return
+        counts = summary.get("counts") or {}
+        running = counts.get("running", 0)
+        words = _t("status", total=len(trials), complete=counts.get("complete", 0),
+                   pruned=counts.get("pruned", 0), failed=counts.get("fail", 0),
+                   running=_t("status_running", n=running) if running else "")
+        best = summary.get("best")
+        if best:
+            words += " " + _t("status_best", trial=shown_number(best),
+                              error=fmt_error(best.get("value"), summary.get("metric")))
+        else:
+            words += " " + _t("status_no_best")
+        chosen = find_run(project, project.chosen_run)
+        if chosen is not None:  # what a trial has to beat to be worth using
+            words += " " + _t("status_chosen", label=chosen.label, error=fmt_error(
+                chosen.errors.get("dev"), summary.get("metric")))
+        self.status.setText(words)
+
+    def _update_state(self) -> None:
+        project, states = self.project, self.session.states()
+        locked = states is None or states["tune"].state == "locked"
+        busy = self.session.runner.busy
+        has_rows = bool(self.editor.rows)
+        self.locked.setVisible(project is not None and locked)
+        self.editor.setVisible(project is not None and has_rows)
+        self.controls.setVisible(project is not None)
+        summary = self.summary or {}
+        trials = bool(summary.get("trials"))
+        self.results.setVisible(project is not None and (trials or self._tuning))
+        self.empty.setVisible(project is not None and not locked and not trials
+                              and not self._tuning)
+        self.editor.set_enabled(not busy and not locked,
+                                zoom=bool(summary.get("proposal")) and trials)
+        space = self.editor.space() if has_rows else None
+        ready = project is not None and not locked and space is not None
+        self.controls.show_state(ready, self._tuning, busy, space)

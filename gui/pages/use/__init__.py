@@ -1,0 +1,1 @@
+"""Using the model: predictions on new data and exports."""

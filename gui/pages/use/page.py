@@ -1,0 +1,221 @@
+"""Step 8 — Use the model: predict a file of new examples with the chosen model, see the
+first rows with the confidence and the abstain decision, save them as CSV, and export the
+model (``use_export_box``).
+
+Predicting runs the ``predict`` job in the engine process (progress and Stop in the job
+panel); it writes every row to the project's ``predictions/`` folder and sends back the
+first rows already written as text, which the page shows as they are.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (QFileDialog, QGroupBox, QHBoxLayout, QLabel, QLineEdit,
+                               QPushButton, QSizePolicy, QVBoxLayout)
+
+from engine.core import PracticaError
+from engine.words import fmt_error, fmt_time, fmt_value, metric_label
+from engine.project import chosen_run
+from gui.pages.base import StepPage, gui_text
+from gui.pages.labels import note, set_role
+from gui.pages.use.export_box import ExportBox
+from gui.result_table import ResultTable, settle_layout
+
+
+class UsePage(StepPage):
+    step = "use"
+
+    def __init__(self, session, parent=None) -> None:
+        super().__init__(session, parent)
+        self._root: Path | None = None
+        self._result: dict | None = None
+        self.model_note = note("", "useModel")
+        self.model_note.setTextFormat(Qt.RichText)
+        self.body.addWidget(self.model_note)
+        self.quality_note = note("", "useQuality")
+        self.body.addWidget(self.quality_note)
+        self.reject_note = note("", "useReject")
+        self.body.addWidget(self.reject_note)
+
+        box = QGroupBox(gui_text("use.data_title"))
+        box.setObjectName("predictBox")
+        layout = QVBoxLayout(box)
+        row = QHBoxLayout()
+        self.data_edit = QLineEdit()
+        self.data_edit.setObjectName("newDataEdit")
+        self.data_edit.setMinimumWidth(380)
+        self.data_edit.textChanged.connect(self._state_changed)
+        self.data_edit.returnPressed.connect(self.predict)
+        label = QLabel(gui_text("use.data_label"))
+        label.setBuddy(self.data_edit)
+        self.choose_button = QPushButton(gui_text("use.choose"))
+        self.choose_button.setObjectName("chooseDataButton")
+        self.choose_button.clicked.connect(self.choose_data)
+        self.predict_button = QPushButton(gui_text("use.predict"))
+        self.predict_button.setObjectName("predictButton")
+        self.predict_button.setToolTip(gui_text("use.predict_tip"))
+        self.predict_button.clicked.connect(self.predict)
+        for widget, stretch in ((label, 0), (self.data_edit, 1), (self.choose_button, 0),
+                                (self.predict_button, 0)):
+            row.addWidget(widget, stretch)
+        layout.addLayout(row)
+        self.summary = note("", "predictSummary")
+        layout.addWidget(self.summary)
+        self.caption = note("", "previewCaption", muted=True)
+        layout.addWidget(self.caption)
+        self.table = ResultTable("predictionsTable")
+        # New data can have dozens of columns: this table scrolls sideways within the page
+        # instead of widening it past the window.
+        self.table.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Fixed)
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarAsNeeded)
+        layout.addWidget(self.table)
+        save_row = QHBoxLayout()
+        self.save_button = QPushButton(gui_text("use.save"))
+        self.save_button.setObjectName("savePredictionsButton")
+        self.save_button.setToolTip(gui_text("use.save_tip"))
+        self.save_button.clicked.connect(self.save_as)
+        save_row.addWidget(self.save_button)
+        save_row.addStretch(1)
+        layout.addLayout(save_row)
+        self.saved_note = note("", "savedNote", muted=True)
+        self.saved_note.hide()
+        layout.addWidget(self.saved_note)
+        self.body.addWidget(box)
+        self.predict_box = box
+
+        self.export_box = ExportBox(session)
+        self.body.addWidget(self.export_box)
+        session.runner.busy_changed.connect(self._state_changed)  # a slot: freed with the page
+        self.finish_layout()
+
+    # ----- actions
+    def choose_data(self) -> None:
+        start = self.data_edit.text() or (str(self._root) if self._root else "")
+        if self._images():
+            path = QFileDialog.getExistingDirectory(self, gui_text("use.folder_dialog"), start)
+        else:
+            path, _filter = QFileDialog.getOpenFileName(
+                self, gui_text("use.file_dialog"), start, gui_text("use.file_filter"))
+        if path:
+            self.data_edit.setText(path)
+
+    def predict(self) -> None:
+        path = self.data_edit.text().strip()
+        if not path:
+            self.summary.setText(gui_text("use.need_file"))
+            return
+        self.session.run("predict", {"path": path}, then=self._predicted)
+
+    def _predicted(self, result) -> None:
+        if not isinstance(result, dict):
+            return
+        self._result = result
+        self.saved_note.hide()
+        self._show_result()
+        self._update_buttons()
+        settle_layout()
+
+    def save_as(self) -> None:
+        """Copy the predictions file to where the user says (an engine call, atomic)."""
+        if not self._result:
+            return
+        from engine.use import copy_predictions
+
+        start = str(Path.home() / Path(self._result["out"]).name)
+        path, _filter = QFileDialog.getSaveFileName(self, gui_text("use.save_dialog"), start,
+                                                    gui_text("use.save_filter"))
+        if not path:
+            return
+        try:
+            written = copy_predictions(self._result["out"], path)
+        except (PracticaError, OSError) as exc:
+            self.session.problem.emit(str(exc), "")
+            return
+        self.saved_note.setText(gui_text("use.saved", path=written))
+        self.saved_note.show()
+
+    # ----- showing the project
+    def refresh(self) -> None:
+        project = self.project
+        root = project.root if project is not None else None
+        if root != self._root:  # another project: forget the last predictions
+            self._root, self._result = root, None
+            self.data_edit.clear()
+            self.saved_note.hide()
+        self._show_model()
+        self._show_result()
+        self._update_buttons()
+        settle_layout()
+
+    def _show_model(self) -> None:
+        project = self.project
+        run = chosen_run(project) if project is not None else None
+        for widget in (self.quality_note, self.reject_note):
+            widget.setVisible(run is not None)
+        if project is None or run is None:
+            self.model_note.setText(gui_text("use.no_project" if project is None
+                                             else "use.no_model"))
+            return
+        goal = project.goal or {}
+        metric = goal.get("metric")
+        self.model_note.setText(gui_text("use.model", label=run.label,
+                                         error=fmt_error(run.errors.get("dev"), metric)))
+        final = project.final_test or {}
+        tested = final.get("run") == run.id
+        entry = ((final.get("metrics") or {}).get(metric) or {}) if tested else {}
+        if tested and entry:
+            words = gui_text("use.tested", when=fmt_time(final.get("evaluated_at")),
+                             metric=metric_label(metric), value=fmt_value(entry.get("value")),
+                             low=fmt_value(entry.get("low")), high=fmt_value(entry.get("high")))
+        else:
+            words = gui_text("use.not_tested")
+        if run.after_vault:
+            words += " " + gui_text("use.after_vault")
+        self.quality_note.setText(words)
+        set_role(self.quality_note, "" if tested and not run.after_vault else "warning")
+        asked = goal.get("abstain_accuracy")
+        self.reject_note.setText(gui_text("use.reject_on", share=f"{float(asked):.0%}")
+                                 if asked is not None and goal.get("task") != "regression"
+                                 else gui_text("use.reject_off"))
+        self.data_edit.setToolTip(gui_text("use.images_tip" if self._images()
+                                           else "use.data_tip"))
+        self.choose_button.setToolTip(gui_text("use.choose_images_tip" if self._images()
+                                               else "use.choose_tip"))
+
+    def _show_result(self) -> None:
+        result = self._result
+        for widget in (self.table, self.save_button, self.caption):
+            widget.setVisible(bool(result))
+        if not result:
+            self.summary.setText("")
+            self.summary.hide()
+            self.table.fill([], [])
+            return
+        self.summary.setText(result.get("sentence", ""))
+        self.summary.show()
+        self.caption.setText(gui_text("use.preview_caption", shown=len(result["preview"]),
+                                      rows=f"{result['rows']:,}"))
+        self.table.fill(result["headers"], result["preview"], numeric=result.get("numeric", ()))
+        bar = self.table.horizontalScrollBar().sizeHint().height()
+        self.table.setFixedHeight(self.table.maximumHeight() + bar)
+
+    def _state_changed(self, _value) -> None:
+        self._update_buttons()
+
+    def _images(self) -> bool:
+        project = self.project
+        return bool(project is not None and (project.goal or {}).get("data_kind") == "images")
+
+    def _update_buttons(self) -> None:
+        project = self.project
+        states = self.session.states()
+        usable = bool(states and states["use"].state != "locked")
+        busy = self.session.runner.busy
+        self.predict_box.setEnabled(usable)
+        self.predict_button.setEnabled(usable and not busy and bool(self.data_edit.text()))
+        self.choose_button.setEnabled(usable)
+        self.save_button.setEnabled(bool(self._result) and not busy)
+        self.export_box.setEnabled(usable)
+        self.export_box.show_project(project, usable, busy)
