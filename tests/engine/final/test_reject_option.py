@@ -88,7 +88,7 @@ def test_cli_new_takes_abstain_accuracy(tmp_path, mixed_csv, capsys):
     assert main(["new", str(tmp_path / "p"), "--data", str(mixed_csv), "--target", "bought",
                  "--abstain-accuracy", "97.5%"]) == 0
     goal = json.loads((tmp_path / "p" / "project.json").read_text())["goal"]
-    assert goal.abstain_accuracy == pytest.approx(0.975)
+    assert goal["abstain_accuracy"] == pytest.approx(0.975)
     code = main(["new", str(tmp_path / "q"), "--data", str(mixed_csv), "--target", "bought",
                  "--abstain-accuracy", "high"])
     assert code != 0 and "between 0 and 1" in capsys.readouterr().err
