@@ -141,9 +141,7 @@ def _goal(task: str, task_reason: str, y: pd.Series, choice: GoalChoice, target:
     constraints = [parse_constraint(expr, task) for expr in choice.constraints]
     if choice.target_error is not None and not 0 <= choice.target_error < 1e9:
         raise GoalError(text("setup.bad_target_error"))
-    abstain = None
-    if choice.abstain_accuracy is not None:
-        abstain = check_abstain_accuracy(task, choice.abstain_accuracy)
+    abstain = check_abstain_accuracy(task, choice.abstain_accuracy)
     labels: list[str] = []
     positive = None
     if task != "regression":
