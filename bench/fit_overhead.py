@@ -25,6 +25,7 @@ from engine.training.monitor.callbacks import ProgressAndCancel  # noqa: E402
 from engine.models.mlp import build_mlp  # noqa: E402
 from engine.models.mlp_params import MlpParams  # noqa: E402
 from engine.data.samples import SAMPLES, sample_frame  # noqa: E402
+from engine.project.parts.goal import Goal  # noqa: E402
 
 EPOCHS = 20
 PAIRS = 5
@@ -39,12 +40,12 @@ def _data():
     return X, y
 
 
-GOAL = {"task": "binary", "metric": "f1", "labels": ["benign", "malignant"],
-        "positive_label": "malignant"}
+GOAL = Goal(task="binary", metric="f1", labels=("benign", "malignant"),
+            positive_label="malignant")
 
 
 def _app_callbacks(X, y, events: list) -> list:
-    names = np.array(GOAL["labels"], dtype=object)
+    names = np.array(GOAL.labels, dtype=object)
     scorer = EpochMetric(ScoredRows(X, goal_metric(GOAL, names[y])),
                          ScoredRows(X[:100], goal_metric(GOAL, names[y[:100]])))
     watcher = ProgressAndCancel("bench", EPOCHS, events.append, CancelToken(), batch_size=32,

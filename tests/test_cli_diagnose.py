@@ -28,7 +28,7 @@ def test_project_ladder_is_the_typed_ladder_of_its_best_run(trained, capsys):
     assert run.model == "linear"  # the better of the two
     typed = diagnose(train=run.errors["train"], dev=run.errors["dev"],
                      train_dev=run.errors.get("train_dev"),
-                     target=project.goal.get("target_error")).to_dict()
+                     target=project.goal.target_error).to_dict()
     assert set(out) >= set(typed)
     assert out["verdict"] == typed["verdict"] and out["advice"] == typed["advice"]
     assert [r["name"] for r in out["ladder"]] == [r["name"] for r in typed["ladder"]]

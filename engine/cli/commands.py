@@ -169,8 +169,8 @@ def _share(raw: str | None, bad_value: str) -> float | None:
 
 def _print_goal(project) -> None:
     g = project.goal
-    print(text("cli.goal", target=g["target"], task=g["task"], metric=g["metric"]))
-    print(f"  {g['metric_reason']}")
+    print(text("cli.goal", target=g.target, task=g.task, metric=g.metric))
+    print(f"  {g.metric_reason}")
 
 
 def _print_sanity(project) -> None:

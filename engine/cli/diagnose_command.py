@@ -17,6 +17,7 @@ from engine.project.project import open_project
 from engine.words.formatting import fmt_error
 from engine.app.steps import step_states
 from engine.core.texts import text
+from engine.project.parts.goal import Goal
 
 
 def cmd_diagnose(args) -> int:
@@ -49,7 +50,7 @@ def _project_diagnosis(folder: str) -> tuple[dict, str | None]:
         chosen = project.chosen_run if any(r.id == project.chosen_run for r in project.runs) \
             else None
         diagnose_project(project, chosen)
-    return dict(project.diagnosis), (project.goal or {}).get("metric")
+    return dict(project.diagnosis), (project.goal or Goal()).metric
 
 
 def _print(result: dict, metric: str | None) -> None:

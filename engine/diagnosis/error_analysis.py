@@ -35,6 +35,7 @@ from engine.core.jobs import NEVER, CancelFlag, ProgressFn, StageStarted, ignore
 from engine.diagnosis.label_issues import find_label_issues
 from engine.training.predictor import load_predictor
 from engine.kinds.preprocess_store import load_preprocessor
+from engine.project.parts.goal import Goal
 from engine.project.project import Project
 from engine.project.fingerprints import judging_key, split_key
 from engine.core.texts import text
@@ -70,8 +71,8 @@ def analyse_errors(project: Project, progress: ProgressFn = ignore, cancel: Canc
     if not project.chosen_run:
         raise ProjectError(text("error_analysis.no_choice"))
     run = project.run(project.chosen_run)
-    goal = project.goal or {}
-    task = goal["task"]
+    goal = project.goal or Goal()
+    task = goal.task
     progress(StageStarted("predict", text("error_analysis.stage_predict", label=run.label)))
     prep = load_preprocessor(project)
     frame = split_frame(project, "dev")
@@ -86,14 +87,14 @@ def analyse_errors(project: Project, progress: ProgressFn = ignore, cancel: Canc
         "run": run.id, "label": run.label, "judged_by": judging_key(project),
         "split": split_key(project), "created": now_iso(), "task": task,
         "data_kind": data_kind(project), "source": split_rows(project)["dev"]["source"],
-        "seed": seed, "rows": int(len(rows)), "metric": goal.get("metric"),
+        "seed": seed, "rows": int(len(rows)), "metric": goal.metric,
         "metric_error": run.errors.get("dev"),
     }
     if task == "regression":
         analysis.update(_regression_part(preds, rows, shown))
         issues = find_label_issues(project, rows, None, y_true)
     else:
-        labels = [str(v) for v in goal["labels"]]
+        labels = [str(v) for v in goal.labels]
         analysis.update(_classification_part(preds, rows, labels, shown, seed))
         if cancel.is_set():
             raise JobCancelled()
@@ -272,8 +273,8 @@ class _Shower:
     def __init__(self, project: Project, frame: pd.DataFrame) -> None:
         self.frame = frame
         self.kind = data_kind(project)
-        goal = project.goal or {}
-        self.text_column = (goal.get("inputs") or {}).get("text_column")
+        goal = project.goal or Goal()
+        self.text_column = goal.text_column
         source = project.source(split_rows(project)["dev"]["source"]) or project.source("main")
         self.root = Path(source.path) if source is not None else Path(".")
         features = [c for c in project.features if c in frame.columns]

@@ -35,6 +35,7 @@ from sklearn.model_selection import StratifiedKFold, cross_val_predict
 from engine.core.errors import JobCancelled
 from engine.core.jobs import NEVER, CancelFlag, ProgressFn, StageStarted, ignore
 from engine.core.texts import text
+from engine.project.parts.goal import Goal
 
 N_FOLDS = 5
 MAX_SUSPECTS = 30
@@ -178,10 +179,10 @@ def find_label_issues(project, dev_rows: np.ndarray, dev_proba: np.ndarray | Non
     Returns:
         ``LabelIssues``; for regression it has no suspects and a note saying why.
     """
-    goal = project.goal or {}
-    if goal.get("task") == "regression":
+    goal = project.goal or Goal()
+    if goal.task == "regression":
         return LabelIssues(notes=(text("error_analysis.suspects.regression"),))
-    labels = [str(v) for v in goal.get("labels") or []]
+    labels = [str(v) for v in goal.labels]
     found: list[Suspect] = []
     checked: dict[str, int] = {}
     flagged: dict[str, int] = {}

@@ -34,6 +34,7 @@ from engine.goal.metrics import get_metric
 from engine.project.project import Project
 from engine.project.fingerprints import judging_key, split_key
 from engine.core.texts import text
+from engine.project.parts.goal import Goal
 
 DEFAULT_SIZES = (0.1, 0.25, 0.5, 1.0)
 DEFAULT_SEEDS = LEARNING_CURVE_SEEDS
@@ -139,11 +140,11 @@ def draw_learning_curve(project: Project, sizes: Sequence[float] = DEFAULT_SIZES
     if max_epochs is not None and int(max_epochs) < 1:
         raise ProjectError(text("learning_curve.bad_epochs"))
     run = _chosen(project)
-    goal = project.goal or {}
+    goal = project.goal or Goal()
     progress(StageStarted("load", text("stage.loading")))
     train, dev = split_frame(project, "train"), split_frame(project, "dev")
     y_train, y_dev = target_values(project, train), target_values(project, dev)
-    groups = strata(y_train, goal["task"])
+    groups = strata(y_train, goal.task)
     subsets = {s: nested_subsets(groups, sizes, seed=s) for s in range(seeds)}
     base_seed = int(run.params.get("seed", 0) or 0)
     total = len(sizes) * seeds
@@ -180,17 +181,17 @@ def curve_record(project: Project, run_id: str, sizes: Sequence[float],
                  points: Sequence[CurvePoint], max_epochs: int | None = None) -> dict[str, Any]:
     """The JSON-able record of learning curves drawn for ``run_id`` (see
     ``draw_learning_curve``), with the verdict read from ``points``."""
-    goal = project.goal or {}
-    bounded = get_metric(goal["metric"]).bounded
+    goal = project.goal or Goal()
+    bounded = get_metric(goal.metric).bounded
     summary = summarize(points)
     dev_rows = ((project.split or {}).get("sizes") or {}).get("dev")
     verdict = judge_curve(summary, [(p.rows, p.dev_error) for p in points],
-                          target=goal.get("target_error"),
+                          target=goal.target_error,
                           scale=None if bounded else error_scale(project), dev_rows=dev_rows)
     numbers = verdict.to_dict()
     return {
-        "run": run_id, "judged_by": judging_key(project), "metric": goal["metric"],
-        "target_error": goal.get("target_error"), "sizes": list(sizes),
+        "run": run_id, "judged_by": judging_key(project), "metric": goal.metric,
+        "target_error": goal.target_error, "sizes": list(sizes),
         "seeds": len({p.seed for p in points}), "max_epochs": max_epochs,
         "points": [p.to_dict() for p in points],
         "summary": [s.to_dict() for s in summary],

@@ -22,6 +22,7 @@ from engine.core.jobs import CancelFlag, EpochEnded, ProgressFn, StageStarted
 from engine.models import simple_baselines, zoo
 from engine.training.predictor import Predictor
 from engine.project.project import Project
+from engine.project.parts.goal import Goal
 
 
 @dataclass(frozen=True)
@@ -54,7 +55,7 @@ def fit_point(project: Project, kind: str, params: dict[str, Any], train: pd.Dat
     Raises:
         JobCancelled: ``cancel`` was set.
     """
-    goal = project.goal or {}
+    goal = project.goal or Goal()
     coding = fit_inputs(project, train, y_train)
     X_train, X_dev = coding.transform(train), coding.transform(dev)
     y_fit = coding.encode_target(y_train)
@@ -66,7 +67,7 @@ def fit_point(project: Project, kind: str, params: dict[str, Any], train: pd.Dat
     else:
         if cancel.is_set():
             raise JobCancelled("learning curve cancelled")
-        model = simple_baselines.fit(kind, goal["task"], coding.flat(X_train), y_fit,
+        model = simple_baselines.fit(kind, goal.task, coding.flat(X_train), y_fit,
                                      seed=seed)
     predictor = Predictor(kind, model, coding)
     errors = [optimizing_error(goal, score(goal, to_predictions(goal, y, predictor.scores(X))))

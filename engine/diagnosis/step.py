@@ -12,6 +12,7 @@ from engine.project.run_record import RunRecord
 from engine.project.fingerprints import judging_key
 from engine.goal.run_choice import best_run
 from engine.core.texts import text
+from engine.project.parts.goal import Goal
 
 
 def diagnose_project(project: Project, run_id: str | None = None) -> dict:
@@ -29,13 +30,13 @@ def diagnose_project(project: Project, run_id: str | None = None) -> dict:
 
 def read_ladder(project: Project, run: RunRecord, test: float | None = None) -> Diagnosis:
     """The error ladder of ``run``; gaps within chance for the set sizes do not count."""
-    goal = project.goal or {}
+    goal = project.goal or Goal()
     errors = {**run.errors, "test": test}
     sizes = (project.split or {}).get("sizes", {})
-    bounded = get_metric(goal["metric"]).bounded
+    bounded = get_metric(goal.metric).bounded
     noise = gap_noise(errors, sizes, bounded=bounded)
     return diagnose(train=run.errors["train"], dev=run.errors["dev"],
-                    target=goal.get("target_error"), train_dev=run.errors.get("train_dev"),
+                    target=goal.target_error, train_dev=run.errors.get("train_dev"),
                     test=test, noise=noise, scale=None if bounded else error_scale(project))
 
 
@@ -46,11 +47,11 @@ def error_scale(project: Project) -> float:
     guessing evenly among the classes (ln C); RMSE and MAE with the spread (standard
     deviation) of the values to predict, or the mean model's dev error as a fallback.
     """
-    goal = project.goal or {}
-    if goal.get("metric") == "r2":
+    goal = project.goal or Goal()
+    if goal.metric == "r2":
         return 1.0
-    if goal.get("metric") == "log_loss":
-        return math.log(max(len(goal.get("labels") or ()), 2))
+    if goal.metric == "log_loss":
+        return math.log(max(len(goal.labels), 2))
     target = (project.summary or {}).get("target") or {}
     std = target.get("std")
     if isinstance(std, (int, float)) and math.isfinite(std) and std > 0:

@@ -26,16 +26,17 @@ from engine.final.stats.multiple_testing import adjust
 from engine.final.stats.significance import (PairedTest, mcnemar_exact, paired_permutation,
                                  per_example_loss, seeds_ttest)
 from engine.core.texts import text
+from engine.project.parts.goal import Goal
 
 ALPHA = DEFAULT_ALPHA
 
 
-def paired_tests(goal: dict, chosen: Finalist, other: Finalist,
+def paired_tests(goal: Goal, chosen: Finalist, other: Finalist,
                  n_permutations: int = 9999) -> list[PairedTest]:
     """The tests of ``chosen`` against ``other`` that their data allow."""
     a, b = chosen.preds, other.preds
-    if goal["task"] == "regression":
-        metric = goal["metric"]
+    if goal.task == "regression":
+        metric = goal.metric
         tests = [paired_permutation(per_example_loss(metric, a.y_true, a.y_pred),
                                     per_example_loss(metric, b.y_true, b.y_pred),
                                     n_resamples=n_permutations)]
@@ -45,11 +46,11 @@ def paired_tests(goal: dict, chosen: Finalist, other: Finalist,
             and len(chosen.seed_scores) >= 2
             and len(chosen.seed_scores) == len(other.seed_scores)):
         tests.append(seeds_ttest(chosen.seed_scores, other.seed_scores,
-                                 get_metric(goal["metric"]).higher_is_better))
+                                 get_metric(goal.metric).higher_is_better))
     return tests
 
 
-def compare_finalists(goal: dict, chosen: Finalist, others: Sequence[Finalist],
+def compare_finalists(goal: Goal, chosen: Finalist, others: Sequence[Finalist],
                       correction: str = CORRECTION, alpha: float = ALPHA,
                       n_permutations: int = 9999) -> list[dict]:
     """Every test of ``chosen`` against each of ``others``, corrected together.
@@ -86,7 +87,7 @@ def _corrected_words(correction: str, n_tests: int) -> str:
                       correction=text(f"final_stats.correction_{correction}"))
 
 
-def sentence(goal: dict, chosen: str, other: str, test: PairedTest, p_corrected: float,
+def sentence(goal: Goal, chosen: str, other: str, test: PairedTest, p_corrected: float,
              correction: str, n_tests: int, alpha: float = ALPHA) -> str:
     """The plain sentence for one test's outcome."""
     # text keys: final_stats.sentence_{undefined,same}_{mcnemar,permutation,seeds_ttest}
@@ -94,7 +95,7 @@ def sentence(goal: dict, chosen: str, other: str, test: PairedTest, p_corrected:
         return text(f"final_stats.sentence_undefined_{test.test}", chosen=chosen, other=other)
     values = dict(chosen=chosen, other=other, level=f"{alpha:.0%}", p=fmt_p(p_corrected),
                   corrected=_corrected_words(correction, n_tests),
-                  metric=get_metric(goal["metric"]).label,
+                  metric=get_metric(goal.metric).label,
                   seeds=test.details.get("seeds", ""))
     if p_corrected >= alpha or test.direction == 0:
         return text(f"final_stats.sentence_same_{test.test}", **values)

@@ -115,7 +115,7 @@ def score_ensemble(project: Project, k: int = DEFAULT_MEMBERS, progress: Progres
         metrics[name] = score(goal, preds)
         errors[name] = optimizing_error(goal, metrics[name])
     measured = {q: float(sum(r.measured.get(q, math.nan) for r in members)) for q in SUMMED}
-    constraints = [Constraint.from_dict(c) for c in goal.get("constraints", [])]
+    constraints = [Constraint(c.quantity, c.op, c.bound) for c in goal.constraints]
     checks = check_all(constraints, {**metrics["dev"], **measured})
     record = {
         "schema": SCHEMA, "k": k, "members": [r.id for r in members],

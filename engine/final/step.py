@@ -45,6 +45,7 @@ from engine.final.seed_repeats import (DEFAULT_SEEDS, MAX_SEEDS, effective_k, re
 from engine.project.fingerprints import judging_key
 from engine.core.texts import text
 from engine.project.vault import open_vault, record_evaluation
+from engine.project.parts.goal import Goal
 
 
 def run_final_test(project: Project, progress: ProgressFn = ignore, cancel: CancelFlag = NEVER,
@@ -100,11 +101,11 @@ def run_final_test(project: Project, progress: ProgressFn = ignore, cancel: Canc
                                 cancel=cancel)
     result = {
         "run": run.id, "label": run.label, "rows": int(len(frame)), "evaluated_at": now_iso(),
-        "metric": goal["metric"], "metrics": _metric_entries(metrics, intervals),
+        "metric": goal.metric, "metrics": _metric_entries(metrics, intervals),
         "confidence": 0.95,
     }
-    if goal["task"] != "regression":
-        labels = goal["labels"]
+    if goal.task != "regression":
+        labels = list(goal.labels)
         matrix = confusion_matrix(preds.y_true, preds.y_pred, labels=labels)
         result["confusion"] = {"labels": labels, "matrix": matrix.tolist()}
     result["curves"] = _curves(project, predictor, prep, preds)
@@ -117,11 +118,11 @@ def run_final_test(project: Project, progress: ProgressFn = ignore, cancel: Canc
     seed_list = repeat_seeds(project, run, seeds)
     result["seeds"] = {**spread(seed_list, per_seed), "asked": int(seeds),
                        "applies": seeds_apply(run)}
-    own = [m[goal["metric"]] for m in per_seed]
+    own = [m[goal.metric] for m in per_seed]
     chosen = Finalist(CHOSEN, run.label, run.id, preds, metrics, tuple(own))
     others = _other_finalists(project, run, prep, X, y_true, record, len(own))
     result["finalists"] = [_finalist_entry(chosen, goal, n_resamples, project, record,
-                                           result["metrics"][goal["metric"]])]
+                                           result["metrics"][goal.metric])]
     result["finalists"] += [_finalist_entry(f, goal, n_resamples, project, record)
                             for f in others]
     if record is not None:
@@ -138,27 +139,27 @@ def run_final_test(project: Project, progress: ProgressFn = ignore, cancel: Canc
     ladder = read_ladder(project, run, test=test_error)
     project.diagnosis = {"run": run.id, "judged_by": judging_key(project), **ladder.to_dict()}
     project.final_test = result
-    record_evaluation(project, run.id, metric=goal["metric"], value=metrics[goal["metric"]])
+    record_evaluation(project, run.id, metric=goal.metric, value=metrics[goal.metric])
     for seed, m in zip(seed_list[1:], per_seed[1:]):
-        record_evaluation(project, f"{run.id}@seed{seed}", metric=goal["metric"],
-                          value=m[goal["metric"]], role="seed_copy")
+        record_evaluation(project, f"{run.id}@seed{seed}", metric=goal.metric,
+                          value=m[goal.metric], role="seed_copy")
     for other in others:
-        record_evaluation(project, other.run or ENSEMBLE, metric=goal["metric"],
-                          value=other.metrics[goal["metric"]], role=other.role)
+        record_evaluation(project, other.run or ENSEMBLE, metric=goal.metric,
+                          value=other.metrics[goal.metric], role=other.role)
     project.log("final_test", text("decision.final_test", label=run.label,
-                                   metric=goal["metric"], value=metrics[goal["metric"]]))
+                                   metric=goal.metric, value=metrics[goal.metric]))
     project.save()
     return result
 
 
-def final_intervals(goal: dict, preds: Predictions, names=None,
+def final_intervals(goal: Goal, preds: Predictions, names=None,
                     n_resamples: int = BOOTSTRAP_RESAMPLES,
                     progress: ProgressFn = ignore,
                     cancel: CancelFlag = NEVER) -> dict[str, Interval]:
     """The interval of every metric (or of ``names``): Wilson for the proportions, the
     bootstrap for the rest."""
-    task = goal["task"]
-    common = dict(labels=goal.get("labels") or None, positive_label=goal.get("positive_label"))
+    task = goal.task
+    common = dict(labels=goal.labels or None, positive_label=goal.positive_label)
     wilson = proportion_intervals(task, preds.y_true, preds.y_pred, preds.y_score,
                                   names=names, **common)
     rest = [m.name for m in metrics_for(task)
@@ -169,7 +170,7 @@ def final_intervals(goal: dict, preds: Predictions, names=None,
     return {**boot, **wilson}
 
 
-def _predictions(goal: dict, y_true, predictor, X) -> Predictions:
+def _predictions(goal: Goal, y_true, predictor, X) -> Predictions:
     return to_predictions(goal, y_true, predictor.scores(X))
 
 
@@ -203,7 +204,7 @@ def _other_finalists(project: Project, run, prep, X, y_true, record: dict | None
     if base is not None:
         preds = _predictions(goal, y_true, load_predictor(project.run_dir(base.id), base,
                                                           prep), X)
-        value = score(goal, preds)[goal["metric"]]
+        value = score(goal, preds)[goal.metric]
         # A baseline does not depend on a seed: its one score stands for every seed.
         others.append(finalist(project, BASELINE, base.label, base.id, preds,
                                seed_scores=[value] * k if k >= 2 else None))
@@ -214,10 +215,10 @@ def _other_finalists(project: Project, run, prep, X, y_true, record: dict | None
     return others
 
 
-def _finalist_entry(f: Finalist, goal: dict, n_resamples: int, project: Project,
+def _finalist_entry(f: Finalist, goal: Goal, n_resamples: int, project: Project,
                     record: dict | None, interval: dict | None = None) -> dict:
     """A finalist as stored: its test metrics and the interval of the optimizing metric."""
-    metric = goal["metric"]
+    metric = goal.metric
     if interval is None:
         found = final_intervals(goal, f.preds, names=[metric], n_resamples=n_resamples)
         interval = _metric_entries({metric: f.metrics[metric]}, found)[metric]
@@ -238,5 +239,5 @@ def _curves(project: Project, predictor, prep, preds: Predictions) -> dict:
     goal = project.goal
     dev = split_frame(project, "dev")
     dev_preds = _predictions(goal, target_values(project, dev), predictor, prep.transform(dev))
-    threshold = reject_threshold(goal, dev_preds, goal.get("target_error"))
-    return curve_bundle(goal, preds, goal.get("target_error"), threshold=threshold)
+    threshold = reject_threshold(goal, dev_preds, goal.target_error)
+    return curve_bundle(goal, preds, goal.target_error, threshold=threshold)

@@ -30,6 +30,7 @@ from sklearn.calibration import calibration_curve
 from engine.goal.evaluation import Predictions
 from engine.goal.metrics import get_metric, prepare
 from engine.final.reject_option import at_threshold, choose_threshold, confidence_of, coverage_curve
+from engine.project.parts.goal import Goal
 
 MAX_POINTS = 200
 """Most points kept per curve."""
@@ -40,7 +41,7 @@ TOP_K = (1, 3, 5)
 RESIDUAL_QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
 
 
-def curve_bundle(goal: dict, preds: Predictions, target_error: float | None = None,
+def curve_bundle(goal: Goal, preds: Predictions, target_error: float | None = None,
                  threshold: float | None = None) -> dict:
     """Every curve of the task on ``preds`` as a JSON-able dict.
 
@@ -52,12 +53,12 @@ def curve_bundle(goal: dict, preds: Predictions, target_error: float | None = No
         threshold: a confidence threshold already chosen (on the dev rows, say); then the
             reject option reports what it gives on these rows instead of choosing one here.
     """
-    if goal["task"] == "regression":
+    if goal.task == "regression":
         return {"task": "regression", "rows": int(len(preds.y_true)),
                 "regression": regression_points(preds)}
-    labels = list(goal.get("labels") or np.unique(np.r_[preds.y_true, preds.y_pred]))
+    labels = list(goal.labels or np.unique(np.r_[preds.y_true, preds.y_pred]))
     p = prepare(preds.y_true, preds.y_pred, preds.y_score, labels=labels,
-                positive_label=goal.get("positive_label") if goal["task"] == "binary" else None)
+                positive_label=goal.positive_label if goal.task == "binary" else None)
     names = _sorted_names(labels)
     scores = preds.proba if preds.proba is not None else preds.y_score
     if scores is not None and not np.all(np.isfinite(scores)):  # a diverged model
@@ -65,10 +66,10 @@ def curve_bundle(goal: dict, preds: Predictions, target_error: float | None = No
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # undefined per-class values are reported as None
         bundle = {
-            "task": goal["task"], "rows": int(len(p.y_true)), "labels": names,
-            "positive_label": names[p.positive_label] if goal["task"] == "binary" else None,
+            "task": goal.task, "rows": int(len(p.y_true)), "labels": names,
+            "positive_label": names[p.positive_label] if goal.task == "binary" else None,
             "roc": _roc(p, names), "pr": _pr(p, names),
-            "calibration": _calibration(goal["task"], p),
+            "calibration": _calibration(goal.task, p),
             "per_class": per_class_metrics(p, names),
             "top_k": _top_k(p) if len(names) > max(TOP_K) else None,
         }
@@ -78,32 +79,32 @@ def curve_bundle(goal: dict, preds: Predictions, target_error: float | None = No
     return bundle
 
 
-def reject_threshold(goal: dict, preds: Predictions,
+def reject_threshold(goal: Goal, preds: Predictions,
                      target_error: float | None = None) -> float | None:
     """The confidence threshold that reaches the target accuracy on ``preds`` (the dev
     rows, say), to be passed to ``curve_bundle`` for the test rows; None when there is no
     target, no score or no threshold reaching it."""
     target, _ = target_accuracy(goal, target_error)
     scores = preds.proba if preds.proba is not None else preds.y_score
-    if goal["task"] == "regression" or target is None or scores is None:
+    if goal.task == "regression" or target is None or scores is None:
         return None
     choice = choose_threshold(coverage_curve(confidence_of(scores), preds.y_true == preds.y_pred),
                               target)
     return None if choice is None else choice.threshold
 
 
-def target_accuracy(goal: dict, target_error: float | None) -> tuple[float | None, str | None]:
+def target_accuracy(goal: Goal, target_error: float | None) -> tuple[float | None, str | None]:
     """The accuracy the answered rows must reach, and where it comes from.
 
-    ``goal["abstain_accuracy"]`` when the user set it; otherwise ``1 - target_error`` when the
+    ``goal.abstain_accuracy`` when the user set it; otherwise ``1 - target_error`` when the
     optimizing metric is a share in [0, 1] and the target error lies in (0, 1); else none.
     """
-    asked = goal.get("abstain_accuracy")
+    asked = goal.abstain_accuracy
     if asked is not None:
         return float(asked), "abstain_accuracy"
     if target_error is None or not 0.0 < float(target_error) < 1.0:
         return None, None
-    if not get_metric(goal["metric"]).bounded:
+    if not get_metric(goal.metric).bounded:
         return None, None
     return 1.0 - float(target_error), "target_error"
 

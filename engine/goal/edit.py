@@ -7,11 +7,13 @@ steps that depend on it turn stale (see ``engine.app.steps``), nothing is silent
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Sequence
 
 from engine.goal.constraints import parse_constraint
 from engine.core.errors import GoalError
 from engine.goal.metrics import get_metric, metrics_for
+from engine.project.parts.goal import Goal, GoalConstraint
 from engine.project.project import Project
 from engine.core.texts import text
 
@@ -20,27 +22,26 @@ def set_metric(project: Project, name: str) -> None:
     """Make ``name`` the optimizing metric."""
     goal = _goal(project)
     metric = get_metric(name)
-    if goal["task"] not in metric.tasks:
-        names = ", ".join(m.name for m in metrics_for(goal["task"]))
-        raise GoalError(text("setup.metric_not_for_task", metric=name, task=goal["task"],
+    if goal.task not in metric.tasks:
+        names = ", ".join(m.name for m in metrics_for(goal.task))
+        raise GoalError(text("setup.metric_not_for_task", metric=name, task=goal.task,
                              names=names))
-    if goal["metric"] == name:
+    if goal.metric == name:
         return
-    goal["metric"] = name
-    goal["metric_reason"] = text("setup.metric_user_choice")
+    project.goal = replace(goal, metric=name, metric_reason=text("setup.metric_user_choice"))
     project.log("metric_chosen", text("decision.metric_chosen", metric=name), suggested=False)
 
 
 def set_constraints(project: Project, expressions: Sequence[str]) -> None:
     """Replace the satisfying constraints by ``expressions`` (e.g. ``"recall >= 0.9"``)."""
     goal = _goal(project)
-    parsed = [parse_constraint(e, goal["task"]) for e in expressions if e.strip()]
-    new = [{**c.to_dict(), "text": c.describe()} for c in parsed]
-    if new == goal.get("constraints"):
+    parsed = [parse_constraint(e, goal.task) for e in expressions if e.strip()]
+    new = tuple(GoalConstraint(c.quantity, c.op, c.bound, c.describe()) for c in parsed)
+    if new == goal.constraints:
         return
-    goal["constraints"] = new
+    project.goal = replace(goal, constraints=new)
     project.log("constraints_set", text("decision.constraints_set",
-                                        exprs="; ".join(c["text"] for c in new) or "none"))
+                                        exprs="; ".join(c.text for c in new) or "none"))
 
 
 def set_target_error(project: Project, value: float | None) -> None:
@@ -48,9 +49,9 @@ def set_target_error(project: Project, value: float | None) -> None:
     goal = _goal(project)
     if value is not None and not value >= 0:
         raise GoalError(text("setup.bad_target_error"))
-    if goal.get("target_error") == value:
+    if goal.target_error == value:
         return
-    goal["target_error"] = value
+    project.goal = replace(goal, target_error=value)
     shown = "none" if value is None else f"{value:.4g}"
     project.log("target_error_set", text("decision.target_error_set", error=shown))
 
@@ -74,17 +75,17 @@ def set_abstain_accuracy(project: Project, value: float | None) -> None:
     """Let the model refuse to answer when unsure, its answers being right at least
     ``value`` of the time (a share in (0, 1)); None makes it answer every row."""
     goal = _goal(project)
-    value = check_abstain_accuracy(goal["task"], value)
-    if goal.get("abstain_accuracy") == value:
+    value = check_abstain_accuracy(goal.task, value)
+    if goal.abstain_accuracy == value:
         return
-    goal["abstain_accuracy"] = value
+    project.goal = replace(goal, abstain_accuracy=value)
     if value is None:
         project.log("abstain_set", text("abstain.decision_cleared"))
     else:
         project.log("abstain_set", text("abstain.decision_set", share=f"{value:.1%}"))
 
 
-def _goal(project: Project) -> dict:
+def _goal(project: Project) -> Goal:
     if project.goal is None:
         raise GoalError(text("project.no_goal"))
     return project.goal

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from engine.goal.metrics import compute_all, error_of
+from engine.project.parts.goal import Goal
 
 
 @dataclass(frozen=True)
@@ -24,29 +25,29 @@ class Predictions:
     proba: np.ndarray | None
 
 
-def to_predictions(goal: dict, y_true: pd.Series, scores: np.ndarray) -> Predictions:
+def to_predictions(goal: Goal, y_true: pd.Series, scores: np.ndarray) -> Predictions:
     """Predictions from raw model ``scores`` (see ``Predictor.scores``)."""
-    task = goal["task"]
+    task = goal.task
     if task == "regression":
         return Predictions(y_true.to_numpy(dtype=float), np.asarray(scores, dtype=float),
                            None, None)
-    labels = np.array(goal["labels"], dtype=object)
+    labels = np.array(goal.labels, dtype=object)
     y_pred = labels[np.argmax(scores, axis=1)]
     if task == "binary":
-        pos = goal["labels"].index(goal["positive_label"])
+        pos = goal.labels.index(goal.positive_label)
         y_score = scores[:, pos]
     else:
         y_score = scores
     return Predictions(y_true.to_numpy(dtype=object), y_pred, y_score, scores)
 
 
-def score(goal: dict, p: Predictions) -> dict[str, float]:
+def score(goal: Goal, p: Predictions) -> dict[str, float]:
     """Every metric of the task on these predictions (NaN where undefined)."""
-    return compute_all(goal["task"], p.y_true, p.y_pred, p.y_score,
-                       labels=goal.get("labels") or None,
-                       positive_label=goal.get("positive_label"))
+    return compute_all(goal.task, p.y_true, p.y_pred, p.y_score,
+                       labels=goal.labels or None,
+                       positive_label=goal.positive_label)
 
 
-def optimizing_error(goal: dict, metrics: dict[str, float]) -> float:
+def optimizing_error(goal: Goal, metrics: dict[str, float]) -> float:
     """The optimizing metric as an error (lower is better), for the error ladder."""
-    return float(error_of(goal["metric"], metrics[goal["metric"]]))
+    return float(error_of(goal.metric, metrics[goal.metric]))

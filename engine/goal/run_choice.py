@@ -22,7 +22,8 @@ from engine.core.texts import text
 
 def feasibility(project: Project, run: RunRecord) -> list:
     """The satisfying constraints checked on ``run`` (dev metrics and measured quantities)."""
-    constraints = [Constraint.from_dict(c) for c in (project.goal or {}).get("constraints", [])]
+    constraints = [Constraint(c.quantity, c.op, c.bound)
+                   for c in (project.goal.constraints if project.goal else ())]
     values = {**run.metrics.get("dev", {}), **run.measured}
     return check_all(constraints, values)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Sequence
 
@@ -15,6 +15,7 @@ from engine.goal.edit import check_abstain_accuracy
 from engine.goal.suggestion import positive_label, suggest_metric
 from engine.core.jobs import NEVER, CancelFlag, ProgressFn, StageStarted, ignore
 from engine.goal.metrics import get_metric, metrics_for
+from engine.project.parts.goal import Goal, GoalConstraint
 from engine.project.project import DataSource, Project, create_project
 from engine.data.source_check import SourceCheck, check_source
 from engine.project.source_changes import file_stamp
@@ -79,8 +80,7 @@ def new_project(folder: str | Path, choice: GoalChoice, progress: ProgressFn = i
             raise GoalError(target_check.problem)
         _same_columns(frame, target_check.frame, choice.target_data)
     goal = _goal(task, guess.reason, y, choice, target, target_check)
-    goal["data_kind"] = check.data_kind
-    goal["inputs"] = dict(check.inputs)
+    goal = replace(goal, data_kind=check.data_kind, inputs=dict(check.inputs))
     features = check.features
     if not features:
         raise GoalError(text("setup.no_features"))
@@ -97,14 +97,14 @@ def new_project(folder: str | Path, choice: GoalChoice, progress: ProgressFn = i
     project.features = features
     project.log("data_loaded", text("decision.data_loaded", path=choice.data, rows=len(frame)))
     project.log("goal_set", text("decision.goal_set", target=target, task=task),
-                task=task, reason=goal["task_reason"])
-    project.log("metric_chosen", text("decision.metric_chosen", metric=goal["metric"]),
-                reason=goal["metric_reason"], suggested=choice.metric is None)
-    for c in goal["constraints"]:
-        project.log("constraint_set", text("decision.constraint_set", expr=c["text"]))
-    if goal.get("abstain_accuracy") is not None:
+                task=task, reason=goal.task_reason)
+    project.log("metric_chosen", text("decision.metric_chosen", metric=goal.metric),
+                reason=goal.metric_reason, suggested=choice.metric is None)
+    for c in goal.constraints:
+        project.log("constraint_set", text("decision.constraint_set", expr=c.text))
+    if goal.abstain_accuracy is not None:
         project.log("abstain_set", text("abstain.decision_set",
-                                        share=f"{goal['abstain_accuracy']:.1%}"))
+                                        share=f"{goal.abstain_accuracy:.1%}"))
     if choice.target_error is not None:
         project.log("target_error_set", text("decision.target_error_set",
                                              error=f"{choice.target_error:.2%}"))
@@ -127,7 +127,7 @@ def _source(role: str, path: str, check: SourceCheck) -> DataSource:
 
 
 def _goal(task: str, task_reason: str, y: pd.Series, choice: GoalChoice, target: str,
-          target_check) -> dict:
+          target_check) -> Goal:
     if choice.metric:
         metric = get_metric(choice.metric)
         if task not in metric.tasks:
@@ -141,26 +141,25 @@ def _goal(task: str, task_reason: str, y: pd.Series, choice: GoalChoice, target:
     constraints = [parse_constraint(expr, task) for expr in choice.constraints]
     if choice.target_error is not None and not 0 <= choice.target_error < 1e9:
         raise GoalError(text("setup.bad_target_error"))
-    goal = {
-        "target": target, "task": task, "task_reason": task_reason,
-        "metric": metric_name, "metric_reason": metric_reason,
-        "constraints": [{**c.to_dict(), "text": c.describe()} for c in constraints],
-        "target_error": choice.target_error, "labels": [], "positive_label": None,
-    }
-    if choice.abstain_accuracy is not None:
-        goal["abstain_accuracy"] = check_abstain_accuracy(task, choice.abstain_accuracy)
+    abstain = check_abstain_accuracy(task, choice.abstain_accuracy)
+    labels: list[str] = []
+    positive = None
     if task != "regression":
         values = y.map(label_text)
         if target_check is not None:
             values = pd.concat([values, target_check.frame[target].dropna()
                                 .map(label_text)])
         labels = sorted(values.unique().tolist())
-        goal["labels"] = labels
         if task == "binary":
             if len(labels) != 2:
                 raise GoalError(text("setup.not_binary", n=len(labels)))
-            goal["positive_label"] = label_text(positive_label(y))
-    return goal
+            positive = label_text(positive_label(y))
+    return Goal(target=target, task=task, task_reason=task_reason, metric=metric_name,
+                metric_reason=metric_reason,
+                constraints=tuple(GoalConstraint(c.quantity, c.op, c.bound, c.describe())
+                                  for c in constraints),
+                target_error=choice.target_error, labels=tuple(labels),
+                positive_label=positive, abstain_accuracy=abstain)
 
 
 def _same_columns(main: pd.DataFrame, other: pd.DataFrame, path: str) -> None:

@@ -15,10 +15,11 @@ import numpy as np
 import pandas as pd
 
 from engine.project.project import Project
+from engine.project.parts.goal import Goal
 
 def data_kind(project: Project) -> str:
     """What the project's examples are: ``table``, ``images``, ``text`` or ``sequence``."""
-    return str((project.goal or {}).get("data_kind") or "table")
+    return str((project.goal or Goal()).data_kind or "table")
 
 
 def fit_inputs(project: Project, train: pd.DataFrame, y_train: pd.Series,
@@ -26,10 +27,10 @@ def fit_inputs(project: Project, train: pd.DataFrame, y_train: pd.Series,
     """Fit the coding of the project's data kind on the training rows: ``train`` itself, or
     its rows at positions ``rows`` (a table then takes them a column at a time, so the
     training rows are never copied whole)."""
-    goal = project.goal or {}
+    goal = project.goal or Goal()
     if rows is not None and data_kind(project) != "table":
         train, rows = train.iloc[rows], None
-    task, labels = goal["task"], goal.get("labels")
+    task, labels = goal.task, list(goal.labels)
     kind = data_kind(project)
     if kind == "images":
         from engine.kinds.image_inputs import fit_image_inputs
@@ -38,7 +39,7 @@ def fit_inputs(project: Project, train: pd.DataFrame, y_train: pd.Series,
     if kind == "text":
         from engine.kinds.text_inputs import fit_text_inputs
 
-        return fit_text_inputs(train, goal["inputs"]["text_column"], task, labels, y_train)
+        return fit_text_inputs(train, goal.text_column, task, labels, y_train)
     if kind == "sequence":
         from engine.kinds.sequence_inputs import columns_by_channel, fit_sequence_inputs
 

@@ -14,6 +14,7 @@ import hashlib
 import json
 
 from engine.project.project import Project
+from engine.project.parts.goal import Goal
 
 
 def _key(data: object) -> str:
@@ -23,10 +24,10 @@ def _key(data: object) -> str:
 
 def goal_key(project: Project) -> str:
     """What the split depends on: the data files, the target, the task and the features."""
-    goal = project.goal or {}
+    goal = project.goal or Goal()
     return _key({"sources": [(s.role, s.sha256) for s in project.sources],
-                 "target": goal.get("target"), "task": goal.get("task"),
-                 "labels": goal.get("labels"), "features": project.features})
+                 "target": goal.target, "task": goal.task,
+                 "labels": list(goal.labels), "features": project.features})
 
 
 def split_key(project: Project) -> str:
@@ -38,6 +39,6 @@ def split_key(project: Project) -> str:
 
 def judging_key(project: Project) -> str:
     """What the diagnosis depends on: how runs are judged."""
-    goal = project.goal or {}
-    return _key({"metric": goal.get("metric"), "target_error": goal.get("target_error"),
-                 "constraints": goal.get("constraints")})
+    goal = project.goal or Goal()
+    return _key({"metric": goal.metric, "target_error": goal.target_error,
+                 "constraints": [c.to_dict() for c in goal.constraints]})

@@ -11,6 +11,7 @@ from engine.words.formatting import fmt_error, is_number, t
 from engine.report.pdf.compare import points_words
 from engine.project.project import chosen_run
 from engine.report.trial_tables import report_summary
+from engine.project.parts.goal import Goal
 
 
 def baseline_sentence(project: Project) -> str | None:
@@ -21,7 +22,7 @@ def baseline_sentence(project: Project) -> str | None:
     base = best_baseline(project, exclude=run.id)
     if base is None or not is_number(base.errors.get("dev")):
         return None
-    metric = (project.goal or {}).get("metric")
+    metric = (project.goal or Goal()).metric
     gap = float(base.errors["dev"]) - float(run.errors["dev"])
     values = dict(baseline=base.label, error=fmt_error(base.errors["dev"], metric))
     if gap > 0:
@@ -42,7 +43,7 @@ def tuning_sentence(project: Project) -> str | None:
     n = len(summary["trials"])
     if not best:
         return t("cover_more.search_no_best", n=n)
-    metric = (project.goal or {}).get("metric")
+    metric = (project.goal or Goal()).metric
     key = "cover_more.search_chosen" if best.get("run_id") == run.id else \
         "cover_more.search_kept"
     return t(key, n=n, trial=best.get("trial", 0), error=fmt_error(best.get("value"), metric))

@@ -24,6 +24,7 @@ from engine.goal.evaluation import to_predictions
 from engine.project.project import Project
 from engine.final.reject_option import abstain_mask, confidence_of
 from engine.project.project import find_run
+from engine.project.parts.goal import Goal
 
 MAX_PROBABILITY_COLUMNS = 10
 BASE_COLUMNS = ("row", "run", "true_value", "prediction")
@@ -42,7 +43,7 @@ def prediction_run(project: Project, split: str) -> str | None:
 
 def empty_table(project: Project) -> pd.DataFrame:
     """The columns the file would have, without rows (no model chosen or tested yet)."""
-    task = (project.goal or {}).get("task")
+    task = (project.goal or Goal()).task
     extra = REGRESSION_COLUMNS if task == "regression" else CLASS_COLUMNS
     return pd.DataFrame(columns=[*BASE_COLUMNS, *extra])
 
@@ -72,15 +73,15 @@ def predictions_table(project: Project, split: str) -> pd.DataFrame:
                            predictor.scores(prep.transform(frame)))
     out = pd.DataFrame({"row": frame.index.to_numpy(dtype=np.int64), "run": run.id,
                         "true_value": preds.y_true, "prediction": preds.y_pred})
-    if goal["task"] == "regression":
+    if goal.task == "regression":
         out["error"] = np.asarray(preds.y_pred, float) - np.asarray(preds.y_true, float)
         return out
     out["correct"] = preds.y_true == preds.y_pred
     out["confidence"] = confidence_of(preds.proba)
-    if goal.get("abstain_accuracy") is not None:
+    if goal.abstain_accuracy is not None:
         # The same threshold as the final test and `practica predict` (chosen on dev).
         out["abstain"] = abstain_mask(preds.proba, project_threshold(project, run.id, predictor))
-    labels = [str(label) for label in goal["labels"]]
+    labels = [str(label) for label in goal.labels]
     if len(labels) <= MAX_PROBABILITY_COLUMNS:
         for i, label in enumerate(labels):
             out[PROBABILITY.format(label=label)] = preds.proba[:, i]

@@ -18,6 +18,7 @@ from engine.project.project import SPLITS_FILE, Project
 from engine.data.source_reading import read_source, source_stamp
 from engine.core.texts import text
 from engine.project.vault import require_open
+from engine.project.parts.goal import Goal
 
 DEV_SPLITS = ("train", "train_dev", "dev")
 
@@ -92,9 +93,9 @@ def split_frame(project: Project, name: str) -> pd.DataFrame:
 
 def target_values(project: Project, frame: pd.DataFrame) -> pd.Series:
     """The target column of ``frame``, as text labels for classification."""
-    goal = project.goal or {}
-    y = frame[goal["target"]]
-    if goal.get("task") in ("binary", "multiclass"):
+    goal = project.goal or Goal()
+    y = frame[goal.target]
+    if goal.task in ("binary", "multiclass"):
         return y.map(label_text)
     return y.astype(float)
 

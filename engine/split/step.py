@@ -62,8 +62,8 @@ def split_project(project: Project, fractions: Fractions | None = None, seed: in
     if drop_copies is None:
         drop_copies = bool((project.split or {}).get("drop_copies"))
     features = _kept_features(project, leave_out)
-    target = project.goal["target"]
-    task = project.goal["task"]
+    target = project.goal.target
+    task = project.goal.task
     classification = task != "regression"
     kind = data_kind(project)
     columns = _key_columns(project, kind, features)
@@ -175,7 +175,7 @@ def _key_columns(project: Project, kind: str, features: list[str]) -> list[str]:
     if kind == "images":
         return ["file"]
     if kind == "text":
-        return [project.goal["inputs"]["text_column"]]
+        return [project.goal.text_column]
     return list(features)
 
 

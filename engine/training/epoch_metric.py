@@ -25,6 +25,7 @@ import pandas as pd
 from engine.goal.evaluation import to_predictions
 from engine.goal.metrics import compute
 from engine.kinds.preprocess import Preprocessor
+from engine.project.parts.goal import Goal
 
 MAX_ROWS = 2000
 SEED = 0
@@ -47,7 +48,7 @@ class ScoredRows:
     metric_of: MetricFn
 
 
-def goal_metric(goal: dict, y_true, decode: Callable[[np.ndarray], np.ndarray] | None = None
+def goal_metric(goal: Goal, y_true, decode: Callable[[np.ndarray], np.ndarray] | None = None
                 ) -> MetricFn:
     """A function from model outputs on some rows to the goal's optimizing metric there.
 
@@ -59,17 +60,17 @@ def goal_metric(goal: dict, y_true, decode: Callable[[np.ndarray], np.ndarray] |
     Returns:
         ``metric_of(outputs) -> float``; NaN when the outputs are not finite numbers.
     """
-    truth = pd.Series(np.asarray(y_true, dtype=float if goal["task"] == "regression"
+    truth = pd.Series(np.asarray(y_true, dtype=float if goal.task == "regression"
                                  else object))
-    labels = goal.get("labels") or None
+    labels = goal.labels or None
 
     def metric_of(outputs: np.ndarray) -> float:
         scores = decode(outputs) if decode is not None else outputs
         if not np.all(np.isfinite(scores)):
             return math.nan
         p = to_predictions(goal, truth, scores)
-        return compute(goal["metric"], p.y_true, p.y_pred, p.y_score, labels=labels,
-                       positive_label=goal.get("positive_label"))
+        return compute(goal.metric, p.y_true, p.y_pred, p.y_score, labels=labels,
+                       positive_label=goal.positive_label)
 
     return metric_of
 
@@ -91,7 +92,7 @@ class EpochMetric(keras.callbacks.Callback):
         self.batch_size = batch_size
 
     @classmethod
-    def for_goal(cls, goal: dict, prep: Preprocessor, X: dict, y: dict,
+    def for_goal(cls, goal: Goal, prep: Preprocessor, X: dict, y: dict,
                  max_rows: int = MAX_ROWS, seed: int = SEED) -> "EpochMetric":
         """The callback for a project's goal, from encoded inputs and targets per split.
 
@@ -102,7 +103,7 @@ class EpochMetric(keras.callbacks.Callback):
             y: encoded targets (class indices or standardized values), same keys.
         """
         decode = None
-        if goal["task"] == "regression":
+        if goal.task == "regression":
             def decode(outputs):
                 return prep.decode_regression(np.asarray(outputs).reshape(-1))
         names = np.asarray(prep.target.labels, dtype=object)

@@ -158,7 +158,7 @@ def _train_and_score(spec: TrainingSpec, project: Project, run_id: str, prep, X,
         fitted = fit_keras(run_id, run_dir, spec.model, prep, X, y, spec.params,
                            progress, cancel, goal=goal, resume=bool(spec.resume))
     else:
-        fitted = _fit_baseline(spec.model, goal["task"], run_dir,
+        fitted = _fit_baseline(spec.model, goal.task, run_dir,
                                {k: prep.flat(v) for k, v in X.items()}, y,
                                int(spec.params.get("seed", 0)))
     predictor = Predictor(spec.model, fitted.model, prep)

@@ -36,6 +36,7 @@ from engine.training.monitor.optimizer import make_optimizer
 from engine.core.texts import text
 from engine.models.train_params import TrainParams
 from engine.training.monitor.alerts import non_finite_advice
+from engine.project.parts.goal import Goal
 
 MODEL_FILE = "model.keras"
 PROBE_ROWS = 64
@@ -125,7 +126,7 @@ def training_feed(X: np.ndarray, y: np.ndarray, task: str, n_classes: int, train
 
 def fit_keras(run_id: str, run_dir: Path, kind: str, coding, X: dict, y: dict,
               params: dict[str, Any], progress: ProgressFn, cancel: CancelFlag,
-              goal: dict | None = None, resume: bool = False) -> Fitted:
+              goal: Goal | None = None, resume: bool = False) -> Fitted:
     """Train model ``kind`` on ``X['train']`` with early stopping on ``X['dev']`` and save it.
 
     Args:

@@ -33,6 +33,7 @@ from engine.tuning.space import SearchSpace, suggest
 from engine.tuning.summary import write_summary
 from engine.tuning.study import (TuningSettings, best_feasible_trial, journal_path,
                                  open_study, study_settings, worker_id)
+from engine.project.parts.goal import Goal
 
 
 class TrialBroke(Exception):
@@ -50,12 +51,12 @@ class _TrialCancel:
         return self.pruned or self.outer.is_set()
 
 
-def epoch_error(goal: dict, logs: dict[str, float]) -> float:
+def epoch_error(goal: Goal, logs: dict[str, float]) -> float:
     """The dev error after an epoch: the goal's metric as an error when the logs hold it
     (``val_metric``), else the dev loss."""
     value = logs.get("val_metric")
-    if value is not None and math.isfinite(value) and goal.get("metric"):
-        return float(error_of(goal["metric"], value))
+    if value is not None and math.isfinite(value) and goal.metric:
+        return float(error_of(goal.metric, value))
     return float(logs.get("val_loss", math.nan))
 
 
@@ -82,7 +83,7 @@ class TrialObjective:
         self.cancel = cancel
         self.n_trials = n_trials
         self.started = 0
-        self.goal = dict(open_project(self.project_dir).goal or {})
+        self.goal = open_project(self.project_dir).goal or Goal()
         self.overhead: list[float] = []  # seconds per trial outside run_training
 
     def __call__(self, trial: optuna.Trial) -> float:

@@ -25,6 +25,7 @@ from engine.kinds.input_coding import data_kind
 from engine.models import zoo
 from engine.project.project import Project
 from engine.models.train_params import IMBALANCE, OPTIMIZERS, SCHEDULES
+from engine.project.parts.goal import Goal
 
 KINDS = ("float", "int", "categorical")
 GRID_POINTS = 4
@@ -176,7 +177,7 @@ def default_space(project: Project, kind: str) -> SearchSpace:
                _pick("optimizer", tuple(o for o in OPTIMIZERS if o != "adadelta"), "adam"),
                _pick("schedule", SCHEDULES, "none"),
                _pick("batch_norm", (False, True), bool(arch.batch_norm))]
-    if (project.goal or {}).get("task") != "regression":
+    if (project.goal or Goal()).task != "regression":
         params.append(_pick("imbalance", IMBALANCE, "none"))
     if data_kind(project) != "text":
         params.append(ParamRange("augment", "float", 0.0, 1.0, fixed=0.0))

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from engine.core.atomic import write_json
+from engine.project.parts.goal import Goal
 
 SUMMARY = Path("tuning") / "summary.json"
 VERSION = 1
@@ -81,7 +82,7 @@ def study_summary(project_dir: str | os.PathLike, storage: str | None = None, st
     project = open_project(project_dir)
     kind = tuning_kind(project)
     base = {"version": VERSION, "updated": datetime.now(timezone.utc).isoformat(),
-            "metric": (project.goal or {}).get("metric", ""), "kind": kind,
+            "metric": (project.goal or Goal()).metric, "kind": kind,
             "default_space": default_space(project, kind).to_dict(), "storage": storage or ""}
     if study is None:
         study = _existing_study(project_dir, storage)

@@ -131,7 +131,7 @@ def build_manifest(project: Project, usable: UsableModel, model_file: str,
     goal = usable.goal
     final = project.final_test or {}
     tested = final.get("run") == run.id
-    metric = goal.get("metric")
+    metric = goal.metric
     test = None
     if tested and metric in (final.get("metrics") or {}):
         test = {k: final["metrics"][metric].get(k) for k in ("value", "low", "high")}
@@ -142,7 +142,8 @@ def build_manifest(project: Project, usable: UsableModel, model_file: str,
         "model_format": "keras" if run.model not in simple_baselines.KINDS else "baseline-json",
         "saved_model": SAVED_MODEL_DIR if saved_model else None,
         "data_kind": usable.data_kind, "source": usable.source,
-        **goal,
+        "task": goal.task, "target": goal.target, "labels": list(goal.labels),
+        "positive_label": goal.positive_label, "metric": goal.metric,
         "inputs": input_columns(usable.coding),
         "input_shape": list(usable.coding.input_shape),
         "reject_option": {"on": usable.reject_on, "target_accuracy": usable.abstain_accuracy,

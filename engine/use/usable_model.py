@@ -24,6 +24,7 @@ from engine.training.batch_scoring import score_in_batches
 from engine.core.errors import ProjectError
 from engine.kinds.input_coding import coding_from_dict, data_kind
 from engine.training.predictor import Predictor, load_predictor
+from engine.project.parts.goal import Goal
 from engine.project.project import PROJECT_FILE, Project, open_project
 from engine.core.texts import text
 
@@ -49,7 +50,7 @@ class UsableModel:
     """
 
     predictor: Predictor
-    goal: dict[str, Any]
+    goal: Goal
     data_kind: str
     source: dict[str, Any]
     run: str
@@ -66,7 +67,7 @@ class UsableModel:
 
     @property
     def task(self) -> str:
-        return str(self.goal["task"])
+        return str(self.goal.task)
 
     @property
     def reject_on(self) -> bool:
@@ -129,9 +130,9 @@ def from_project(project: Project, run_id: str | None = None) -> UsableModel:
         raise ProjectError(text("use.no_model_file", run=run.id))
     if run.split_key != split_key(project):
         raise ProjectError(text("use.old_split", run=run.id))
-    goal = project.goal or {}
+    goal = project.goal or Goal()
     predictor = load_predictor(project.run_dir(run.id), run, load_preprocessor(project))
-    asked = goal.get("abstain_accuracy") if goal.get("task") != "regression" else None
+    asked = goal.abstain_accuracy if goal.task != "regression" else None
     threshold, notes = (None, ())
     if asked is not None:
         threshold = project_threshold(project, run.id, predictor)
@@ -158,8 +159,8 @@ def project_threshold(project: Project, run_id: str, predictor: Predictor) -> fl
     from engine.goal.evaluation import to_predictions
     from engine.final.test_curves import reject_threshold
 
-    goal = project.goal or {}
-    asked = goal.get("abstain_accuracy")
+    goal = project.goal or Goal()
+    asked = goal.abstain_accuracy
     final = project.final_test or {}
     coverage = (final.get("curves") or {}).get("coverage") or {}
     chosen = coverage.get("chosen") or {}
@@ -201,7 +202,9 @@ def from_export(folder: str | Path) -> UsableModel:
     if asked is not None and threshold is None:
         notes = (text("use.abstain_unreachable", target=f"{float(asked):.1%}"),)
     return UsableModel(
-        predictor=predictor, goal=_goal_view(manifest), data_kind=str(manifest["data_kind"]),
+        predictor=predictor, goal=_goal_view(Goal.from_dict(
+            {k: manifest.get(k) for k in ("task", "target", "labels", "positive_label", "metric")})),
+        data_kind=str(manifest["data_kind"]),
         source=dict(manifest.get("source") or {"kind": "csv", "options": {}}),
         run=str(manifest.get("run", "")), label=str(manifest.get("label", "")),
         threshold=None if threshold is None else float(threshold),
@@ -210,7 +213,7 @@ def from_export(folder: str | Path) -> UsableModel:
               "model": kind})
 
 
-def _goal_view(goal: dict[str, Any]) -> dict[str, Any]:
-    return {"task": goal.get("task"), "target": goal.get("target"),
-            "labels": list(goal.get("labels") or []),
-            "positive_label": goal.get("positive_label"), "metric": goal.get("metric")}
+def _goal_view(goal: Goal) -> Goal:
+    """What a model keeps of its goal (an export's manifest holds the same)."""
+    return Goal(target=goal.target, task=goal.task, metric=goal.metric, labels=goal.labels,
+                positive_label=goal.positive_label)

@@ -17,6 +17,7 @@ import pandas as pd
 
 from engine.project.project import Project
 from engine.words.formatting import error_is_share, is_number
+from engine.project.parts.goal import Goal
 
 TEST_COLUMNS = ("metric", "value", "low", "high", "confidence", "method")
 LADDER_COLUMNS = ("step", "error", "error_percent", "gap_name", "gap_value")
@@ -36,7 +37,7 @@ def test_metrics_table(project: Project) -> pd.DataFrame:
         return pd.DataFrame(columns=list(TEST_COLUMNS))
     confidence = _number(final.get("confidence", 0.95))
     metrics = dict(final["metrics"])
-    first = final.get("metric") or (project.goal or {}).get("metric")
+    first = final.get("metric") or (project.goal or Goal()).metric
     order = ([first] if first in metrics else []) + [m for m in metrics if m != first]
     rows = []
     for name in order:
@@ -53,7 +54,7 @@ def error_ladder_table(project: Project) -> pd.DataFrame:
     ladder = [r for r in diagnosis.get("ladder") or [] if isinstance(r, dict)]
     if not ladder:
         return pd.DataFrame(columns=list(LADDER_COLUMNS))
-    share = error_is_share((project.goal or {}).get("metric"))
+    share = error_is_share((project.goal or Goal()).metric)
     gaps = diagnosis.get("gaps") or {}
     names = [str(r.get("name", "")) for r in ladder]
     rows = []

@@ -32,7 +32,7 @@ def test_sample_of_each_data_kind_reaches_a_diagnosis(sample, qtbot, tmp_path, e
     _run_and_wait(qtbot, window, "createButton", "new_project")
     qtbot.waitUntil(lambda: window.session.project is not None, timeout=LONG)
     kind = SAMPLES[sample].data_kind
-    assert window.session.project.goal["data_kind"] == kind
+    assert window.session.project.goal.data_kind == kind
     save_screenshot(window, f"kind_{sample}_goal")
 
     _go(qtbot, window, "data")

@@ -295,7 +295,7 @@ def test_training_the_baselines_fills_the_runs_table(qtbot, engine_runner, split
     assert page.sanity.verdict.isVisible()
     table = page.findChild(ResultTable, "runsTable")
     assert table.isVisible() and table.rowCount() == 3
-    metric = project.goal["metric"]
+    metric = project.goal.metric
     for row, run in enumerate(project.runs):
         assert table.cell_text(row, 0) == run.label
         assert table.cell_text(row, 2) == fmt_error(run.errors["train"], metric)

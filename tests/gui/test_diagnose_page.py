@@ -53,7 +53,7 @@ def test_reading_the_ladder_shows_the_engines_verdict(qtbot, engine_runner, spli
     assert all(a in advice for a in diagnosis["advice"])
     ladder = page.findChild(ResultTable, "ladderTable")
     assert ladder.rowCount() == len(diagnosis["ladder"])
-    metric = session.project.goal["metric"]
+    metric = session.project.goal.metric
     for row, rung in enumerate(diagnosis["ladder"]):
         assert ladder.cell_text(row, 0) == rung["label"]
         assert ladder.cell_text(row, 1) == fmt_error(rung["error"], metric)

@@ -66,7 +66,7 @@ def test_the_vault_opens_once_after_a_yes(qtbot, engine_runner, split_project, m
         qtbot.keyClick(ensemble, Qt.Key_Space)
     record = load_ensemble(session.project)
     assert record is not None and finalists.rowCount() == 3
-    metric = session.project.goal["metric"]
+    metric = session.project.goal.metric
     assert finalists.cell_text(2, 2) == fmt_error(record["errors"]["dev"], metric)
     assert page.findChild(QLabel, "ensembleNote").isVisible()
     page.resize(980, page.widget().sizeHint().height() + 20)
@@ -98,7 +98,7 @@ def test_the_vault_opens_once_after_a_yes(qtbot, engine_runner, split_project, m
     assert page.findChild(QLabel, "vaultState").isVisible()
     assert project.vault.opened_at[:10] in page.findChild(QLabel, "vaultState").text()
     words = page.findChild(QLabel, "testVersusDev").text()
-    metric = project.goal["metric"]
+    metric = project.goal.metric
     assert fmt_error(final["test_error"], metric) in words
     assert fmt_error(chosen.errors["dev"], metric) in words
 

@@ -94,11 +94,11 @@ def test_sample_to_new_project(qtbot, session, tmp_path):
     project = session.project
     assert project is not None and project.root == (tmp_path / "bc").resolve()
     goal = project.goal
-    assert (goal["target"], goal["task"], goal["metric"]) == ("diagnosis", "binary", "accuracy")
-    assert "equally common" in goal["metric_reason"]  # the suggestion, not "your choice"
-    assert [(c["quantity"], c["op"], c["bound"]) for c in goal["constraints"]] == \
+    assert (goal.target, goal.task, goal.metric) == ("diagnosis", "binary", "accuracy")
+    assert "equally common" in goal.metric_reason  # the suggestion, not "your choice"
+    assert [(c.quantity, c.op, c.bound) for c in goal.constraints] == \
         [("recall", ">=", 0.9)]
-    assert goal["target_error"] == pytest.approx(0.03)
+    assert goal.target_error == pytest.approx(0.03)
 
     # The page now shows the open project's goal.
     qtbot.waitUntil(lambda: child(page, QPushButton, "applyButton").isVisible())
@@ -229,10 +229,10 @@ def test_an_open_project_goal_can_be_changed(qtbot, session, tmp_path):
     page.findChild(QDoubleSpinBox, "targetErrorSpin").setValue(2.5)
     click(qtbot, child(page, QPushButton, "applyButton"))
     goal = session.project.goal
-    assert goal["metric"] == "average_precision"
-    assert goal["constraints"][0]["quantity"] == "latency_ms"
-    assert goal["constraints"][0]["op"] == "<=" and goal["constraints"][0]["bound"] == 20
-    assert goal["target_error"] == pytest.approx(0.025)
+    assert goal.metric == "average_precision"
+    assert goal.constraints[0].quantity == "latency_ms"
+    assert goal.constraints[0].op == "<=" and goal.constraints[0].bound == 20
+    assert goal.target_error == pytest.approx(0.025)
     assert session.dirty
     assert "applied" in child(page, QLabel, "applyStatus").text()
     kinds = [d.kind for d in session.project.decisions]

@@ -79,8 +79,8 @@ def test_an_image_folder_needs_no_column_and_lists_the_files_left_out(
         click(qtbot, child(page, QPushButton, "createButton"))
     args = last_args(calls, "new_project")
     assert (args["data"], args["target"], args["data_kind"]) == (str(pets), None, "images")
-    assert session.project.goal["data_kind"] == "images"
-    assert session.project.goal["target"] == "class"
+    assert session.project.goal.data_kind == "images"
+    assert session.project.goal.target == "class"
 
 
 def test_dropping_a_folder_reads_it_as_images(qtbot, session, pets):
@@ -134,7 +134,7 @@ def test_texts_in_a_column_reach_the_jobs(qtbot, session, calls, reviews, tmp_pa
     args = last_args(calls, "new_project")
     assert (args["data_kind"], args["text_column"], args["target"]) == \
         ("text", "review", "liked")
-    assert session.project.goal["inputs"] == {"text_column": "review"}
+    assert session.project.goal.inputs == {"text_column": "review"}
 
 
 def test_sequences_one_step_per_row_need_their_columns(qtbot, session, calls, tmp_path):

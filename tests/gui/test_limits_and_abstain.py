@@ -83,14 +83,14 @@ def test_the_goal_page_sets_the_abstain_accuracy(qtbot, session, tmp_path):  # n
     set_folder(qtbot, page, tmp_path / "abstain")
     with qtbot.waitSignal(session.project_changed, timeout=240_000):
         click(qtbot, child(page, QPushButton, "createButton"))
-    assert session.project.goal["abstain_accuracy"] == pytest.approx(0.97)
+    assert session.project.goal.abstain_accuracy == pytest.approx(0.97)
     shot(qtbot, page, "goal_abstain")
     # The open project shows it, and it can be switched off.
     qtbot.waitUntil(lambda: child(page, QPushButton, "applyButton").isVisible())
     assert check.isChecked() and spin.value() == pytest.approx(97.0)
     check.setChecked(False)
     click(qtbot, child(page, QPushButton, "applyButton"))
-    assert session.project.goal["abstain_accuracy"] is None
+    assert session.project.goal.abstain_accuracy is None
     assert session.project.decisions[-1].kind == "abstain_set"
 
 

@@ -165,5 +165,5 @@ def test_a_refused_project_keeps_everything_the_user_entered(qtbot, session, tmp
     with qtbot.waitSignal(session.project_changed, timeout=JOB_TIMEOUT):
         click(qtbot, child(page, QPushButton, "createButton"))
     goal = session.project.goal
-    assert (goal["target"], goal["metric"]) == ("label", "f1")
-    assert [c["quantity"] for c in goal["constraints"]] == ["latency_ms"]
+    assert (goal.target, goal.metric) == ("label", "f1")
+    assert [c.quantity for c in goal.constraints] == ["latency_ms"]

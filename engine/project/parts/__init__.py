@@ -8,7 +8,7 @@ _EXPORTS = {
     "diagnosis": ("DiagnosisRecord",),
     "error_analysis": ("ErrorAnalysisRecord",),
     "final_test": ("FinalTestRecord",),
-    "goal": ("Goal",),
+    "goal": ("Goal", "GoalConstraint"),
     "learning_curve": ("LearningCurveRecord",),
     "report": ("ReportRecord",),
     "sanity": ("SanityRecord",),

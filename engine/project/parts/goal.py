@@ -1,17 +1,129 @@
-"""The ``goal`` part of ``project.json``, still in its plain JSON form (a dict or None)."""
+"""The goal in ``project.json``: what to predict (target, task, labels), how a model is
+judged (the optimizing metric, satisfying constraints, target error, the accuracy asked of
+the answered rows when the model may abstain), and how the data is read (its kind and the
+options of that kind, such as the text column).
+
+Example:
+    >>> goal = Goal(target="churned", task="binary", metric="f1", labels=("no", "yes"),
+    ...             positive_label="yes",
+    ...             constraints=(GoalConstraint("recall", ">=", 0.9, "Recall at least 0.9"),))
+    >>> goal.is_classification, goal.positive_index, goal.constraints[0].to_dict()["bound"]
+    (True, 1, 0.9)
+    >>> Goal.from_dict(goal.to_dict()) == goal
+    True
+    >>> Goal.from_dict({"target": "price", "task": "regression", "metric": "rmse"}).data_kind
+    'table'
+"""
 
 from __future__ import annotations
 
-import copy
+from dataclasses import dataclass, field
 from typing import Any
 
-Goal = dict[str, Any]
-"""Becomes a frozen dataclass when this part is typed."""
+
+@dataclass(frozen=True)
+class GoalConstraint:
+    """A satisfying constraint as stored: ``quantity op bound`` (a metric or a resource such
+    as ``latency_ms``) and its description in words (checked by ``engine.goal.constraints``)."""
+
+    quantity: str
+    op: str
+    bound: float
+    text: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"quantity": self.quantity, "op": self.op, "bound": self.bound}
+        if self.text:
+            out["text"] = self.text
+        return out
+
+    @classmethod
+    def from_dict(cls, raw: dict[str, Any]) -> GoalConstraint:
+        return cls(quantity=str(raw.get("quantity", "")), op=str(raw.get("op", "")),
+                   bound=raw.get("bound", 0.0), text=str(raw.get("text") or ""))
+
+
+@dataclass(frozen=True)
+class Goal:
+    """The goal of a project; change it with ``dataclasses.replace`` (see
+    ``engine.goal.edit``).
+
+    ``labels`` are the classes as text, sorted (empty for regression); ``positive_label`` is
+    the class that counts as "yes" in a binary task. ``abstain_accuracy`` (None: answer every
+    row) is the share of right answers the answered rows must reach. ``inputs`` holds the
+    options of the data kind: ``{"text_column": ...}`` for text, ``{"sequence": {...}}`` for
+    sequences, nothing for tables and images.
+    """
+
+    target: str = ""
+    task: str = ""
+    metric: str = ""
+    task_reason: str = ""
+    metric_reason: str = ""
+    constraints: tuple[GoalConstraint, ...] = ()
+    target_error: float | None = None
+    labels: tuple[str, ...] = ()
+    positive_label: str | None = None
+    abstain_accuracy: float | None = None
+    data_kind: str = "table"
+    inputs: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def is_regression(self) -> bool:
+        return self.task == "regression"
+
+    @property
+    def is_classification(self) -> bool:
+        return self.task in ("binary", "multiclass")
+
+    @property
+    def positive_index(self) -> int | None:
+        """Where ``positive_label`` stands in ``labels`` (None when it does not)."""
+        return (self.labels.index(self.positive_label)
+                if self.positive_label in self.labels else None)
+
+    @property
+    def text_column(self) -> str | None:
+        return self.inputs.get("text_column")
+
+    @property
+    def sequence(self) -> dict[str, Any] | None:
+        return self.inputs.get("sequence")
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "target": self.target, "task": self.task, "task_reason": self.task_reason,
+            "metric": self.metric, "metric_reason": self.metric_reason,
+            "constraints": [c.to_dict() for c in self.constraints],
+            "target_error": self.target_error, "labels": list(self.labels),
+            "positive_label": self.positive_label,
+        }
+        if self.abstain_accuracy is not None:
+            out["abstain_accuracy"] = self.abstain_accuracy
+        out["data_kind"] = self.data_kind
+        out["inputs"] = dict(self.inputs)
+        return out
+
+    @classmethod
+    def from_dict(cls, raw: dict[str, Any]) -> Goal:
+        """Read a goal; keys an older file lacks take their defaults."""
+        return cls(target=str(raw.get("target") or ""), task=str(raw.get("task") or ""),
+                   metric=str(raw.get("metric") or ""),
+                   task_reason=str(raw.get("task_reason") or ""),
+                   metric_reason=str(raw.get("metric_reason") or ""),
+                   constraints=tuple(GoalConstraint.from_dict(c)
+                                     for c in raw.get("constraints") or () if isinstance(c, dict)),
+                   target_error=raw.get("target_error"),
+                   labels=tuple(raw.get("labels") or ()),
+                   positive_label=raw.get("positive_label"),
+                   abstain_accuracy=raw.get("abstain_accuracy"),
+                   data_kind=str(raw.get("data_kind") or "table"),
+                   inputs=dict(raw.get("inputs") or {}))
 
 
 def load(raw: Any) -> Goal | None:
-    return copy.deepcopy(raw) if isinstance(raw, dict) else None
+    return Goal.from_dict(raw) if isinstance(raw, dict) else None
 
 
 def dump(value: Goal | None) -> dict[str, Any] | None:
-    return value
+    return None if value is None else value.to_dict()

@@ -20,6 +20,7 @@ from engine.words.formatting import error_is_share, fmt_error, is_number, t
 from engine.report.pdf.style import figure, heading, plain
 from engine.report.trial_tables import report_summary
 from engine.project.run_record import RunRecord
+from engine.project.parts.goal import Goal
 
 TRIALS = "trials"
 
@@ -58,7 +59,7 @@ def compare_section(project: Project) -> list[Flowable]:
     groups = model_groups(project)
     if not groups:
         return out + [plain(t("compare.none"))]
-    metric = (project.goal or {}).get("metric")
+    metric = (project.goal or Goal()).metric
     out.append(plain(t("compare.intro")))
     chosen = next((r for r, role in groups if role == "chosen"), None)
     base = best_baseline(project, exclude=chosen.id if chosen else None)

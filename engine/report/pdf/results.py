@@ -23,6 +23,7 @@ from engine.report.pdf.telemetry import curves_run
 from engine.project.project import chosen_run, find_run
 from engine.report.tables import confusion_table
 from engine.words.result_tables import error_ladder_table, test_metrics_table
+from engine.project.parts.goal import Goal
 
 LIBRARIES = ("keras", "tensorflow", "numpy", "pandas", "scikit-learn", "scipy", "optuna",
              "matplotlib", "reportlab")
@@ -50,7 +51,7 @@ def diagnosis_section(project: Project) -> list[Flowable]:
     diagnosis = project.diagnosis or {}
     if not diagnosis.get("verdict") and not diagnosis.get("ladder"):
         return out + [plain(t("diagnosis.not_done"))]
-    metric = (project.goal or {}).get("metric")
+    metric = (project.goal or Goal()).metric
     run = find_run(project, diagnosis.get("run") or project.chosen_run)
     if run is not None:
         out.append(plain(t("diagnosis.run", label=run.label, run=run.id)))
@@ -91,7 +92,7 @@ def final_section(project: Project) -> list[Flowable]:
     metrics = test_metrics_table(project)
     if metrics.empty:
         return out + [plain(t("final.locked"))]
-    goal_metric = final.get("metric") or (project.goal or {}).get("metric")
+    goal_metric = final.get("metric") or (project.goal or Goal()).metric
     run = find_run(project, final.get("run"))
     label = final.get("label") or (run.label if run else dash())
     out.append(lead(t("final.run", label=label, run=final.get("run", dash()),

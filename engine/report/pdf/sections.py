@@ -22,6 +22,7 @@ from engine.report.pdf.checks import split_checks_part
 from engine.report.pdf.vault import vault_part
 from engine.project.project import chosen_run
 from engine.report.tables import SPLITS
+from engine.project.parts.goal import Goal
 
 MAX_COLUMNS_SHOWN = 60
 RUNS_PER_TABLE = 4
@@ -30,7 +31,7 @@ MAX_RUNS_SCORED = 8
 
 def summary_sentences(project: Project) -> list[str]:
     """The cover's verdict in plain sentences: chosen model, diagnosis, test result."""
-    metric = (project.goal or {}).get("metric")
+    metric = (project.goal or Goal()).metric
     run = chosen_run(project)
     out = []
     if not project.runs:
@@ -82,15 +83,14 @@ def goal_section(project: Project) -> list[Flowable]:
     goal = project.goal
     if not goal:
         return out + [plain(t("goal.not_set"))]
-    metric = goal.get("metric")
-    constraints = [c.get("text") or f"{c.get('quantity')} {c.get('op')} {c.get('bound')}"
-                   for c in goal.get("constraints") or [] if isinstance(c, dict)]
-    target_error = goal.get("target_error")
-    pairs = [(t("goal.target"), goal.get("target") or dash()),
-             (t("goal.task"), task_words(goal.get("task"))),
-             (t("goal.task_reason"), goal.get("task_reason") or dash()),
+    metric = goal.metric
+    constraints = [c.text or f"{c.quantity} {c.op} {c.bound}" for c in goal.constraints]
+    target_error = goal.target_error
+    pairs = [(t("goal.target"), goal.target or dash()),
+             (t("goal.task"), task_words(goal.task)),
+             (t("goal.task_reason"), goal.task_reason or dash()),
              (t("goal.metric"), metric_title(metric)),
-             (t("goal.metric_reason"), goal.get("metric_reason") or dash())]
+             (t("goal.metric_reason"), goal.metric_reason or dash())]
     # text keys: metric.accuracy.explain, metric.average_precision.explain
     # text keys: metric.balanced_accuracy.explain, metric.f1.explain, metric.f1_macro.explain
     # text keys: metric.f1_weighted.explain, metric.log_loss.explain, metric.mae.explain
@@ -103,10 +103,10 @@ def goal_section(project: Project) -> list[Flowable]:
     pairs.append((t("goal.target_error"),
                   t("goal.target_error_value", error=fmt_error(target_error, metric))
                   if is_number(target_error) else t("goal.no_target_error")))
-    if goal.get("labels"):
-        pairs.append((t("goal.labels"), ", ".join(map(str, goal["labels"]))))
-    if goal.get("positive_label") is not None:
-        pairs.append((t("goal.positive"), str(goal["positive_label"])))
+    if goal.labels:
+        pairs.append((t("goal.labels"), ", ".join(map(str, goal.labels))))
+    if goal.positive_label is not None:
+        pairs.append((t("goal.positive"), str(goal.positive_label)))
     return out + [lead(t("goal.intro")), key_values(pairs)]
 
 
@@ -201,7 +201,7 @@ def splits_section(project: Project) -> list[Flowable]:
         out.append(spacer(0.2))
         if split.get("seed") is not None:
             out.append(plain(t("splits.seed", seed=split["seed"])))
-        if "stratified" in split and (project.goal or {}).get("task") != "regression":
+        if "stratified" in split and (project.goal or Goal()).task != "regression":
             out.append(plain(t("splits.stratified" if split["stratified"]
                                else "splits.not_stratified")))
         if is_number(split.get("dropped_missing_target")) and split["dropped_missing_target"]:
@@ -239,7 +239,7 @@ def runs_section(project: Project) -> list[Flowable]:
     out: list[Flowable] = [heading(t("section.runs"))]
     if not project.runs:
         return out + [plain(t("runs.none"))]
-    metric = (project.goal or {}).get("metric")
+    metric = (project.goal or Goal()).metric
     out.append(lead(t("runs.intro", metric=metric_title(metric))))
     rows = []
     for run in project.runs:

@@ -11,6 +11,7 @@ from engine.words import curve_words as words
 from engine.report.figure_test_curves import final_curves_chart
 from engine.report.pdf.style import bullets, figure, heading, plain, spacer, table
 from engine.core.texts import text
+from engine.project.parts.goal import Goal
 
 
 def _t(key: str, **values) -> str:
@@ -25,7 +26,7 @@ def _title(words_: str) -> Flowable:
 
 
 def final_curves_section(project: Project) -> list[Flowable]:
-    regression = (project.goal or {}).get("task") == "regression"
+    regression = (project.goal or Goal()).task == "regression"
     out: list[Flowable] = [heading(_t("heading_regression" if regression else "heading"), 2)]
     final = project.final_test
     if not final:

@@ -18,6 +18,7 @@ from engine.report.pdf.style import esc, figure, heading, lead, para, plain, spa
 from engine.project.project import find_run
 from engine.report.trial_tables import report_summary
 from engine.tuning.summary import MIN_FOR_IMPORTANCE
+from engine.project.parts.goal import Goal
 
 BEST_SHOWN = 10
 SETTINGS_IN_TABLE = 3  # the most important settings get a column in the best-trials table
@@ -29,7 +30,7 @@ def tuning_section(project: Project) -> list[Flowable]:
     summary = report_summary(project)
     if summary is None or not summary.get("trials"):
         return out + [plain(t("tuning.not_done"))]
-    metric = (project.goal or {}).get("metric") or summary.get("metric")
+    metric = (project.goal or Goal()).metric or summary.get("metric")
     out.append(plain(_intro(summary)))
     out += _best_part(project, summary, metric)
     png = history_chart(summary, metric)

@@ -17,6 +17,7 @@ from engine.goal import feasibility
 from engine.training import describe_measured
 from engine.kinds import data_kind
 from engine.words import error_is_share, fmt_count, fmt_error, fmt_number, metric_label
+from engine.project.parts import Goal
 from gui.live_monitor import LiveMonitor
 from gui.pages.base import StepPage, gui_text
 from gui.pages.baseline.deep_settings import DeepSettings, kind_name
@@ -141,19 +142,19 @@ class BaselinePage(StepPage):
     def _show_project(self) -> None:
         project = self.project
         states = self.session.states()
-        goal = (project.goal or {}) if project is not None else {}
-        kind = "regression" if goal.get("task") == "regression" else "classification"
+        goal = (project.goal if project is not None else None) or Goal()
+        kind = "regression" if goal.task == "regression" else "classification"
         self.models.setText(gui_text(f"deep.models_{kind}"))
         if project is not None:
             examples = data_kind(project)
-            self.settings.set_project(examples, goal.get("task") or "binary")
+            self.settings.set_project(examples, goal.task or "binary")
             self.monitor.set_data_kind(examples)
         else:
             self.resume_box.show_runs([])
             self._resumable_key = None
         self._show_sanity()
-        if goal.get("metric"):
-            self.monitor.set_metric_name(metric_label(goal["metric"]))
+        if goal.metric:
+            self.monitor.set_metric_name(metric_label(goal.metric))
         ready = states is not None and states["baseline"].state != "locked"
         self.blocked.setText("" if ready else gui_text("baseline.locked"))
         self.vault_note.setVisible(bool(project is not None and project.vault_open))
@@ -188,7 +189,7 @@ class BaselinePage(StepPage):
             self.runs_intro.setText(gui_text("baseline.no_runs"))
             self.table.fill([], [])
             return
-        metric = (project.goal or {}).get("metric")
+        metric = (project.goal or Goal()).metric
         unit = "percent" if error_is_share(metric) else "units"
         self.runs_intro.setText(gui_text(f"baseline.runs_intro_{unit}",
                                          metric=metric_label(metric)))

@@ -22,6 +22,7 @@ from engine.words import fmt_error, fmt_points, fmt_time, is_number
 from engine.project import find_run
 from engine.words import error_ladder_table
 from engine.goal import choice_note, why_not_offered
+from engine.project.parts import Goal
 from gui.pages.base import StepPage, gui_text
 from gui.pages.diagnose.error_analysis_panel import ErrorAnalysisPanel
 from gui.pages.diagnose.learning_curve_panel import LearningCurvePanel
@@ -138,7 +139,7 @@ class DiagnosePage(StepPage):
         if not isinstance(result, dict) or result.get("status") != "finished":
             return
         run = find_run(self.project, result.get("run_id"))
-        metric = (self.project.goal or {}).get("metric")
+        metric = (self.project.goal or Goal()).metric
         if run is not None:
             self._say_outcome(gui_text("diagnose.move_done", label=run.label,
                                        error=fmt_error(run.errors.get("dev"), metric)))
@@ -166,7 +167,7 @@ class DiagnosePage(StepPage):
         if diagnosis is None:
             self._update_buttons()
             return
-        metric = (project.goal or {}).get("metric")
+        metric = (project.goal or Goal()).metric
         self.verdict.setText(diagnosis.get("verdict_label", ""))
         run = find_run(project, diagnosis.get("run"))
         if run is not None:
@@ -213,7 +214,7 @@ class DiagnosePage(StepPage):
             note = "\n".join(n for n in (note, choice_note(project)) if n)
         elif project is not None:
             note = gui_text("diagnose.no_runs")
-        metric = (project.goal or {}).get("metric") if project else None
+        metric = (project.goal or Goal()).metric if project else None
         self.run_combo.blockSignals(True)
         self.run_combo.clear()
         for run in runs:

@@ -20,6 +20,7 @@ from engine.words import quantities
 from engine.project import find_run
 from engine.final import DEFAULT_SEEDS, MAX_SEEDS, effective_k, estimate_seconds
 from engine.core import text
+from engine.project.parts import Goal
 from gui.pages.base import gui_text
 from gui.pages.labels import note
 from gui.result_table import ResultTable, vault_marked
@@ -82,7 +83,7 @@ class FinalOptions(QGroupBox):
             self.finalists.fill([], [])
             self.ensemble_note.hide()
             return
-        metric = (project.goal or {}).get("metric")
+        metric = (project.goal or Goal()).metric
         k = effective_k(run, self.seeds.value())
         self.seeds.setEnabled(effective_k(run, 2) == 2)
         rows = fmt_count(((project.split or {}).get("sizes") or {}).get("test"))

@@ -19,6 +19,7 @@ from engine.words import (fmt_confidence, fmt_count, fmt_error, fmt_time, fmt_va
 from engine.project import find_run
 from engine.words import test_metrics_table
 from engine.words import method_words
+from engine.project.parts import Goal
 from gui.pages.base import StepPage, gui_text
 from gui.pages.final.curves_panel import FinalCurvesPanel
 from gui.pages.final.comparisons import ComparisonsBox, SeedSpreadBox
@@ -112,7 +113,7 @@ class FinalTestPage(StepPage):
                 widget.hide()
             self._update_button()
             return
-        metric = (project.goal or {}).get("metric")
+        metric = (project.goal or Goal()).metric
         run = find_run(project, project.chosen_run)
         if run is None:
             self.chosen.setText(gui_text("final.no_choice"))

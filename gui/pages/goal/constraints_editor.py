@@ -8,12 +8,15 @@ entered in percent. The engine checks every expression; this widget only collect
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QHBoxLayout, QPushButton,
                                QVBoxLayout, QWidget)
 
 from engine.goal import RESOURCE_QUANTITIES, quantity_label, valid_quantities
 from engine.goal import METRICS
+from engine.project.parts import GoalConstraint
 from gui.pages.base import gui_text
 from gui.pages.labels import note
 
@@ -158,15 +161,15 @@ class ConstraintsEditor(QWidget):
         kept = [(r.name(), r.op.currentData(), r.bound.value()) for r in self.rows
                 if r.name() in valid]
         kept = [(q, op, v / 100.0 if _is_share(q) else v) for q, op, v in kept]
-        self.set_constraints([{"quantity": q, "op": op, "bound": b} for q, op, b in kept])
+        self.set_constraints([GoalConstraint(q, op, b) for q, op, b in kept])
 
-    def set_constraints(self, constraints: list[dict]) -> None:
-        """Show ``constraints`` (the goal's ``{"quantity", "op", "bound"}`` dicts)."""
+    def set_constraints(self, constraints: Sequence[GoalConstraint]) -> None:
+        """Show ``constraints`` (the goal's)."""
         for row in list(self.rows):
             self._remove(row, emit=False)
         for c in constraints:
             row = self.add_row()
-            row.set_values(c["quantity"], c["op"], float(c["bound"]))
+            row.set_values(c.quantity, c.op, float(c.bound))
         self._update()
 
     def add_row(self) -> ConstraintRow:

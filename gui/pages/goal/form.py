@@ -354,9 +354,9 @@ class GoalForm(QWidget):
         self.open_labels["file"].setText(main.path if main else "")
         self.open_labels["second"].setText(second.path if second else
                                            gui_text("goal.open_second_none"))
-        self.open_labels["target"].setText(goal["target"])
-        self.open_labels["task"].setText(f"{gui_text('goal.task_' + goal['task'])}. "
-                                         f"{goal.get('task_reason', '')}")
+        self.open_labels["target"].setText(goal.target)
+        self.open_labels["task"].setText(f"{gui_text('goal.task_' + goal.task)}. "
+                                         f"{goal.task_reason}")
 
     def set_apply_status(self, message: str) -> None:
         self.apply_status.setText(message)

@@ -9,11 +9,14 @@ higher is better (5 % error = 95 % accuracy), the value itself for losses such a
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QGridLayout, QHBoxLayout,
                                QLabel, QVBoxLayout, QWidget)
 
 from engine.goal import METRICS
+from engine.project.parts import GoalConstraint
 from gui.pages.base import gui_text
 from gui.pages.goal.constraints_editor import ConstraintsEditor
 from gui.pages.labels import LABEL_WIDTH, field_label, heading, note, recommended_mark
@@ -108,7 +111,7 @@ class JudgingForm(QWidget):
                                                else "abstain.not_for_regression"))
         self._metric_changed()
 
-    def set_constraints(self, constraints: list[dict]) -> None:
+    def set_constraints(self, constraints: Sequence[GoalConstraint]) -> None:
         self.constraints.set_constraints(constraints)
 
     def set_target_error(self, value: float | None) -> None:

@@ -297,13 +297,13 @@ class GoalPage(StepPage):
             return  # keep what the user is editing
         self._shown = shown
         f.show_open_goal(project)
-        task = goal["task"]
-        user_choice = goal.get("metric_reason") == text("setup.metric_user_choice")
+        task = goal.task
+        user_choice = goal.metric_reason == text("setup.metric_user_choice")
         f.judging.set_task(task, [[m.name, m.label] for m in metrics_for(task)],
-                           suggested=None if user_choice else goal["metric"],
-                           reasons={goal["metric"]: goal.get("metric_reason", "")},
-                           current=goal["metric"] if goal["metric"] in METRICS else None)
-        f.judging.set_constraints(goal.get("constraints") or [])
-        f.judging.set_target_error(goal.get("target_error"))
-        f.judging.set_abstain_accuracy(goal.get("abstain_accuracy"))
+                           suggested=None if user_choice else goal.metric,
+                           reasons={goal.metric: goal.metric_reason},
+                           current=goal.metric if goal.metric in METRICS else None)
+        f.judging.set_constraints(goal.constraints)
+        f.judging.set_target_error(goal.target_error)
+        f.judging.set_abstain_accuracy(goal.abstain_accuracy)
         f.set_apply_status("")

@@ -26,6 +26,7 @@ from engine.project import find_run
 from engine.tuning import journal_path
 from engine.tuning import read_summary, summary_is_stale
 from engine.tuning import write_trials_csv
+from engine.project.parts import Goal
 from gui.pages.base import StepPage, gui_text
 from gui.pages.baseline.deep_settings import kind_name
 from gui.pages.labels import note
@@ -228,9 +229,9 @@ class TunePage(StepPage):
         if project is None:
             self.summary, self._loaded_for = None, None
         else:
-            goal = project.goal or {}
-            if goal.get("metric"):
-                self.results.monitor.set_metric_name(metric_label(goal["metric"]))
+            goal = project.goal or Goal()
+            if goal.metric:
+                self.results.monitor.set_metric_name(metric_label(goal.metric))
             self.results.monitor.set_data_kind(data_kind(project))
             if str(project.root) != self._loaded_for:
                 self.summary = None

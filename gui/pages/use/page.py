@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (QFileDialog, QGroupBox, QHBoxLayout, QLabel, QLin
 from engine.core import PracticaError
 from engine.words import fmt_error, fmt_time, fmt_value, metric_label
 from engine.project import chosen_run
+from engine.project.parts import Goal
 from gui.pages.base import StepPage, gui_text
 from gui.pages.labels import note, set_role
 from gui.pages.use.export_box import ExportBox
@@ -158,8 +159,8 @@ class UsePage(StepPage):
             self.model_note.setText(gui_text("use.no_project" if project is None
                                              else "use.no_model"))
             return
-        goal = project.goal or {}
-        metric = goal.get("metric")
+        goal = project.goal or Goal()
+        metric = goal.metric
         self.model_note.setText(gui_text("use.model", label=run.label,
                                          error=fmt_error(run.errors.get("dev"), metric)))
         final = project.final_test or {}
@@ -175,9 +176,9 @@ class UsePage(StepPage):
             words += " " + gui_text("use.after_vault")
         self.quality_note.setText(words)
         set_role(self.quality_note, "" if tested and not run.after_vault else "warning")
-        asked = goal.get("abstain_accuracy")
+        asked = goal.abstain_accuracy
         self.reject_note.setText(gui_text("use.reject_on", share=f"{float(asked):.0%}")
-                                 if asked is not None and goal.get("task") != "regression"
+                                 if asked is not None and goal.task != "regression"
                                  else gui_text("use.reject_off"))
         self.data_edit.setToolTip(gui_text("use.images_tip" if self._images()
                                            else "use.data_tip"))
@@ -206,7 +207,7 @@ class UsePage(StepPage):
 
     def _images(self) -> bool:
         project = self.project
-        return bool(project is not None and (project.goal or {}).get("data_kind") == "images")
+        return bool(project is not None and (project.goal or Goal()).data_kind == "images")
 
     def _update_buttons(self) -> None:
         project = self.project

@@ -1,5 +1,6 @@
 """Step gating is a pure function of the project: locked / ready / done / stale."""
 
+from dataclasses import replace
 from engine.diagnosis.step import diagnose_project
 from engine.project.project import create_project
 from engine.report.step import export_report
@@ -32,7 +33,7 @@ def test_steps_open_in_order_and_changes_mark_later_results_stale(split_project)
     assert states(p)["report"] == DONE
 
     # Judging runs differently makes the diagnosis (and the report) stale, not the runs.
-    p.goal["metric"] = "balanced_accuracy"
+    p.goal = replace(p.goal, metric="balanced_accuracy")
     p.log("metric_chosen", "Optimizing metric: balanced_accuracy.")
     s = states(p)
     assert s["baseline"] == DONE and s["diagnose"] == STALE and s["report"] == STALE

@@ -86,7 +86,7 @@ def test_classification_sample_confusion_cells_and_confident_mistakes(tmp_path):
     project = trained(tmp_path, noisy_classes(), "kind")
     analysis = analyse_errors(project, seed=1)
     dev, scores = scores_of(project)
-    labels = project.goal["labels"]
+    labels = project.goal.labels
     predicted = np.array(labels, dtype=object)[scores.argmax(axis=1)]
     truth = dev["kind"].astype(str).to_numpy()
     wrong = dev.index[truth != predicted].tolist()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 import numpy as np
 import pandas as pd
 import pytest
@@ -79,7 +80,7 @@ def test_project_check_covers_train_and_dev_and_skips_regression(tmp_path):
     project = new_project(tmp_path / "p", GoalChoice(data=str(tmp_path / "blobs.csv"),
                                                      target="colour"))
     split_project(project, seed=0)
-    labels = project.goal["labels"]
+    labels = project.goal.labels
     from engine.split.datasets import split_frame
 
     dev = split_frame(project, "dev")
@@ -102,7 +103,7 @@ def test_project_check_covers_train_and_dev_and_skips_regression(tmp_path):
     margins = [s.margin for s in issues.suspects]
     assert margins == sorted(margins, reverse=True)
 
-    project.goal = {**project.goal, "task": "regression"}
+    project.goal = replace(project.goal, task="regression")
     skipped = find_label_issues(project, dev_rows, None, dev["colour"])
     assert skipped.suspects == () and skipped.notes
 

@@ -81,10 +81,10 @@ def test_linear_baseline_curve_matches_hand_fits(split_project, monkeypatch):
     assert fitted_on[2] == train.index.tolist()
     y_half = target_values(project, half)
     prep = fit_preprocessor(half, project.features, "binary",
-                            labels=project.goal["labels"], y_train=y_half)
+                            labels=project.goal.labels, y_train=y_half)
     model = LogisticRegression(max_iter=1000, random_state=0).fit(
         prep.flat(prep.transform(half)), prep.encode_target(y_half))
-    labels = np.array(project.goal["labels"])
+    labels = np.array(project.goal.labels)
     for rows, y, key in ((half, y_half, "train_error"),
                          (dev, target_values(project, dev), "dev_error")):
         predicted = labels[model.predict(prep.flat(prep.transform(rows)))]
@@ -162,7 +162,7 @@ def test_a_regression_curve_is_judged_in_the_targets_units(tmp_path, mixed_csv):
     from engine.split.step import split_project
 
     project = new_project(tmp_path / "ages", GoalChoice(data=str(mixed_csv), target="age"))
-    assert project.goal["task"] == "regression"
+    assert project.goal.task == "regression"
     split_project(project, seed=1)
     project, run_id = _chosen(project, "linear")
     curve = draw_learning_curve(project, sizes=(0.5, 1.0), seeds=2)

@@ -1,6 +1,7 @@
 """The final test's statistics on a tiny project: seed copies, finalists, comparisons,
 the ensemble, cancelling before the vault opens."""
 
+from dataclasses import replace
 import json
 import shutil
 
@@ -28,6 +29,7 @@ from engine.report.step import export_report
 from engine.final.seed_repeats import estimate_seconds, repeat_folder
 from engine.split.step import split_project
 from engine.core.texts import text
+from engine.project.parts.goal import GoalConstraint
 from tests.conftest import make_mixed_frame
 
 
@@ -72,7 +74,7 @@ def test_two_seeds_give_mean_and_std_over_two_values_and_comparisons(trained_dir
     copy = chosen.__class__(id="copy", model="mlp", label="", status="finished", created="",
                             model_file="model.keras")
     proba = load_predictor(repeat_folder(project, 1), copy, prep).scores(prep.transform(test))
-    answers = np.array(project.goal["labels"], object)[proba.argmax(1)]
+    answers = np.array(project.goal.labels, object)[proba.argmax(1)]
     assert seeds["values"]["accuracy"][1] == pytest.approx(skm.accuracy_score(y, answers))
 
     assert final["metrics"]["accuracy"]["method"] == "Wilson"
@@ -147,15 +149,15 @@ def test_ensemble_averages_its_members_and_scores_like_sklearn(trained_dir, tmp_
     X, y = prep.transform(dev), target_values(project, dev).to_numpy()
     each = [load_predictor(project.run_dir(m.id), m, prep).scores(X) for m in members]
     mean = (each[0] + each[1] + each[2]) / 3
-    labels = project.goal["labels"]
+    labels = project.goal.labels
     answers = np.array(labels, object)[mean.argmax(1)]
-    positive = labels.index(project.goal["positive_label"])
+    positive = labels.index(project.goal.positive_label)
     dev_metrics = record["metrics"]["dev"]
     assert dev_metrics["accuracy"] == pytest.approx(skm.accuracy_score(y, answers))
     assert dev_metrics["roc_auc"] == pytest.approx(
-        skm.roc_auc_score(y == project.goal["positive_label"], mean[:, positive]))
+        skm.roc_auc_score(y == project.goal.positive_label, mean[:, positive]))
     assert dev_metrics["log_loss"] == pytest.approx(
-        skm.log_loss(y == project.goal["positive_label"], mean[:, positive]))
+        skm.log_loss(y == project.goal.positive_label, mean[:, positive]))
     for q in ("params", "size_mb", "latency_ms", "batch_latency_ms"):
         assert record["measured"][q] == pytest.approx(sum(m.measured[q] for m in members))
     saved = json.loads((project.root / "final" / "ensemble.json").read_text())
@@ -167,7 +169,7 @@ def test_an_ensemble_that_breaks_a_constraint_stops_before_the_vault(trained_dir
     project = _project(trained_dir, tmp_path)
     members = ensemble_members(project)
     limit = max(m.measured["params"] for m in members) + 1  # each passes, the sum does not
-    project.goal["constraints"] = [{"quantity": "params", "op": "<", "bound": limit}]
+    project.goal = replace(project.goal, constraints=(GoalConstraint("params", "<", limit),))
     project.save()
     with pytest.raises(ProjectError, match="breaks a constraint"):
         run_final_test(project, seeds=1, ensemble=True)
@@ -176,7 +178,7 @@ def test_an_ensemble_that_breaks_a_constraint_stops_before_the_vault(trained_dir
 
 def test_too_few_runs_for_an_ensemble(trained_dir, tmp_path):
     project = _project(trained_dir, tmp_path)
-    project.goal["constraints"] = [{"quantity": "params", "op": "<", "bound": 1}]
+    project.goal = replace(project.goal, constraints=(GoalConstraint("params", "<", 1),))
     with pytest.raises(ProjectError, match="at least two"):
         score_ensemble(project)
 

@@ -59,7 +59,7 @@ def test_the_goal_may_ask_for_an_abstain_accuracy(split_project):
     p = split_project
     n = len(p.decisions)
     set_abstain_accuracy(p, 0.95)
-    assert p.goal["abstain_accuracy"] == 0.95
+    assert p.goal.abstain_accuracy == 0.95
     assert p.decisions[n].kind == "abstain_set" and "95.0%" in p.decisions[n].text
     set_abstain_accuracy(p, 0.95)  # no change, no log line
     assert len(p.decisions) == n + 1
@@ -67,13 +67,13 @@ def test_the_goal_may_ask_for_an_abstain_accuracy(split_project):
         with pytest.raises(GoalError, match="between 0 and 1"):
             set_abstain_accuracy(p, bad)
     set_abstain_accuracy(p, None)
-    assert p.goal["abstain_accuracy"] is None and len(p.decisions) == n + 2
+    assert p.goal.abstain_accuracy is None and len(p.decisions) == n + 2
 
 
 def test_a_new_project_keeps_the_abstain_accuracy(tmp_path, mixed_csv):
     project = new_project(tmp_path / "p", GoalChoice(data=str(mixed_csv), target="bought",
                                                      abstain_accuracy=0.9))
-    assert project.goal["abstain_accuracy"] == 0.9
+    assert project.goal.abstain_accuracy == 0.9
     assert "abstain_set" in [d.kind for d in project.decisions]
     frame_path = tmp_path / "numbers.csv"
     rng = np.random.default_rng(0)

@@ -1,5 +1,6 @@
 """The final test's curves agree with scikit-learn and stay small enough to store."""
 
+from dataclasses import replace
 import json
 
 import numpy as np
@@ -11,6 +12,7 @@ from engine.goal.evaluation import Predictions
 from engine.final.test_curves import (MAX_POINTS, MAX_SCATTER, curve_bundle,
                                 expected_calibration_error, reject_threshold,
                                 target_accuracy)
+from engine.project.parts.goal import Goal
 
 
 def binary_case(n=120, seed=0):
@@ -18,8 +20,7 @@ def binary_case(n=120, seed=0):
     y = rng.choice(["no", "yes"], n, p=[0.7, 0.3]).astype(object)
     p = np.clip(np.where(y == "yes", 0.65, 0.35) + rng.normal(0, 0.2, n), 0, 1)
     pred = np.where(p >= 0.5, "yes", "no").astype(object)
-    goal = {"task": "binary", "labels": ["no", "yes"], "positive_label": "yes",
-            "metric": "f1"}
+    goal = Goal(task="binary", labels=("no", "yes"), positive_label="yes", metric="f1")
     return goal, Predictions(y, pred, p, np.c_[1 - p, p])
 
 
@@ -31,8 +32,8 @@ def multiclass_case(n=400, classes=7, seed=1):
     proba = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
     labels = [f"k{i}" for i in range(classes)]
     names = np.array(labels, dtype=object)
-    goal = {"task": "multiclass", "labels": labels, "positive_label": None,
-            "metric": "accuracy"}
+    goal = Goal(task="multiclass", labels=tuple(labels), positive_label=None,
+                metric="accuracy")
     return goal, Predictions(names[codes], names[proba.argmax(1)], proba, proba)
 
 
@@ -73,7 +74,7 @@ def test_binary_curves_match_sklearn():
 def test_multiclass_one_vs_rest_macro_and_top_k_match_sklearn():
     goal, preds = multiclass_case()
     bundle = curve_bundle(goal, preds)
-    labels = goal["labels"]
+    labels = goal.labels
     for i, curve in enumerate(bundle["roc"]["curves"]):
         is_class = preds.y_true == labels[i]
         assert curve["label"] == labels[i]
@@ -139,7 +140,7 @@ def test_expected_calibration_error_by_hand():
 
 def test_reject_option_reaches_the_asked_accuracy():
     goal, preds = multiclass_case()
-    goal = {**goal, "abstain_accuracy": 0.8}
+    goal = replace(goal, abstain_accuracy=0.8)
     coverage = curve_bundle(goal, preds)["coverage"]
     chosen = coverage["chosen"]
     assert coverage["target_accuracy"] == 0.8 and coverage["target_source"] == "abstain_accuracy"
@@ -159,22 +160,22 @@ def test_reject_option_reaches_the_asked_accuracy():
 def test_a_threshold_chosen_on_dev_is_applied_to_test():
     goal, dev = multiclass_case(seed=4)
     _, test = multiclass_case(seed=5)
-    goal = {**goal, "abstain_accuracy": 0.8}
+    goal = replace(goal, abstain_accuracy=0.8)
     threshold = reject_threshold(goal, dev)
     assert threshold == curve_bundle(goal, dev)["coverage"]["chosen"]["threshold"]
     coverage = curve_bundle(goal, test, threshold=threshold)["coverage"]
     answered = test.proba.max(1) >= threshold
     assert coverage["chosen"]["accuracy"] == pytest.approx(
         skm.accuracy_score(test.y_true[answered], test.y_pred[answered]))
-    assert reject_threshold({**goal, "abstain_accuracy": None}, dev) is None
+    assert reject_threshold(replace(goal, abstain_accuracy=None), dev) is None
 
 
 def test_target_accuracy_comes_from_the_goal_or_the_target_error():
-    assert target_accuracy({"metric": "accuracy", "abstain_accuracy": 0.9}, 0.2) == (
+    assert target_accuracy(Goal(metric="accuracy", abstain_accuracy=0.9), 0.2) == (
         0.9, "abstain_accuracy")
-    assert target_accuracy({"metric": "f1"}, 0.05) == (pytest.approx(0.95), "target_error")
-    assert target_accuracy({"metric": "log_loss"}, 0.3) == (None, None)
-    assert target_accuracy({"metric": "accuracy"}, None) == (None, None)
+    assert target_accuracy(Goal(metric="f1"), 0.05) == (pytest.approx(0.95), "target_error")
+    assert target_accuracy(Goal(metric="log_loss"), 0.3) == (None, None)
+    assert target_accuracy(Goal(metric="accuracy"), None) == (None, None)
     goal, preds = binary_case()
     assert curve_bundle(goal, preds)["coverage"]["chosen"] is None
     assert curve_bundle(goal, preds, target_error=0.1)["coverage"]["target_accuracy"] == \
@@ -185,7 +186,7 @@ def test_regression_points_and_residual_quantiles():
     rng = np.random.default_rng(3)
     y = rng.normal(10, 3, 1000)
     pred = y + rng.normal(0.5, 1, 1000)
-    bundle = curve_bundle({"task": "regression", "metric": "rmse"},
+    bundle = curve_bundle(Goal(task="regression", metric="rmse"),
                           Predictions(y, pred, None, None))
     reg = bundle["regression"]
     assert len(reg["true"]) == len(reg["predicted"]) == MAX_SCATTER

@@ -11,8 +11,8 @@ def test_goal_edits_are_checked_and_logged(split_project):
     set_metric(p, "f1")
     set_constraints(p, ["recall >= 0.8", ""])
     set_target_error(p, 0.05)
-    assert p.goal["metric"] == "f1"
-    assert p.goal["constraints"][0]["quantity"] == "recall"
+    assert p.goal.metric == "f1"
+    assert p.goal.constraints[0].quantity == "recall"
     assert [d.kind for d in p.decisions[n:]] == ["metric_chosen", "constraints_set",
                                                  "target_error_set"]
     set_metric(p, "f1")  # no change, no log line

@@ -7,11 +7,12 @@ from engine.core import atomic
 from engine.core.errors import ProjectError
 from engine.project.project import PROJECT_FILE, create_project, open_project
 from engine.project.run_record import RunRecord
+from engine.project.parts.goal import Goal
 
 
 def test_create_and_open_round_trip(tmp_path):
     p = create_project(tmp_path / "p")
-    p.goal = {"target": "y", "task": "binary", "metric": "f1"}
+    p.goal = Goal(target="y", task="binary", metric="f1")
     p.log("metric_chosen", "Optimizing metric: f1.", suggested=True)
     p.save()
     again = open_project(tmp_path / "p")

@@ -4,6 +4,7 @@ to the project's numbers, and no test predictions before the vault is opened."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 import numpy as np
 import pandas as pd
 import pytest
@@ -128,7 +129,7 @@ def test_dev_predictions_are_the_chosen_models_own(done):
     truth, said = dev["true_value"].astype(str), dev["prediction"].astype(str)
     assert skm.accuracy_score(truth, said) == pytest.approx(run.metrics["dev"]["accuracy"])
     assert (dev["correct"] == (truth == said)).all()
-    probabilities = dev[[f"probability {label}" for label in project.goal["labels"]]]
+    probabilities = dev[[f"probability {label}" for label in project.goal.labels]]
     assert np.allclose(probabilities.sum(axis=1), 1.0)
     assert np.allclose(dev["confidence"], probabilities.max(axis=1))
 
@@ -149,14 +150,14 @@ def test_test_predictions_appear_only_once_the_vault_is_open(done):
 
 def test_dev_predictions_say_where_the_model_would_abstain(done):
     project = open_project(done[0].root)  # a copy in memory: the goal change is not saved
-    project.goal["abstain_accuracy"] = 0.95
+    project.goal = replace(project.goal, abstain_accuracy=0.95)
     table = predictions_table(project, "dev")
     plain = pd.read_csv(project.reports_dir / "csv" / "predictions_dev.csv")
     assert "abstain" not in plain.columns  # only when the goal lets the model refuse
     frame = split_frame(project, "dev")
-    y = frame[project.goal["target"]].astype(str).to_numpy()
+    y = frame[project.goal.target].astype(str).to_numpy()
     threshold = reject_threshold(project.goal, Predictions(
         y, table["prediction"].to_numpy(object), None,
-        table[[f"probability {c}" for c in project.goal["labels"]]].to_numpy()))
+        table[[f"probability {c}" for c in project.goal.labels]].to_numpy()))
     expected = (table["confidence"] < threshold) if threshold is not None else False
     assert (table["abstain"] == expected).all()

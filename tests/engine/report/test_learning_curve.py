@@ -14,6 +14,7 @@ from engine.report import build_report
 from engine.report.figure_learning_curve import learning_curve_chart
 from engine.project.run_record import RunRecord
 from engine.core.texts import text
+from engine.project.parts.goal import Goal
 
 RUN = "20240501-101500-mlp"
 
@@ -29,9 +30,9 @@ def _flat(words: str) -> str:
 
 def _project(tmp_path) -> Project:
     project = Project(root=tmp_path / "churn", name="Churn")
-    project.goal = {"target": "churned", "task": "binary", "metric": "accuracy",
-                    "target_error": 0.05, "labels": ["no", "yes"], "positive_label": "yes",
-                    "constraints": []}
+    project.goal = Goal(target="churned", task="binary", metric="accuracy",
+                        target_error=0.05, labels=("no", "yes"), positive_label="yes",
+                        constraints=())
     project.split = {"sizes": {"train": 800, "train_dev": 100, "dev": 400, "test": 400}}
     for run_id, label in ((RUN, "Keras MLP, 2 x 64"), ("20240501-120000-linear", "Linear")):
         RunRecord(id=run_id, model=run_id.rsplit("-", 1)[1], label=label, status="finished",

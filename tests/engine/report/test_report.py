@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 import math
 import re
 
@@ -16,6 +17,7 @@ from engine.report import ReportFiles, build_report
 from engine.report import tables as report_tables
 from engine.project.run_record import RunRecord
 from engine.core.texts import text
+from engine.project.parts.goal import Goal, GoalConstraint
 
 SECTIONS = ("goal", "data", "splits", "runs", "curves", "diagnosis", "final", "decisions",
             "appendix")
@@ -71,16 +73,15 @@ def _runs() -> list[RunRecord]:
 def _full_project(tmp_path) -> Project:
     project = Project(root=tmp_path / "churn", name="Churn R&D <2024>")
     project.sources = [DataSource("main", str(tmp_path / "customers.csv"), "ab" * 32, 1200)]
-    project.goal = {
-        "target": "churned", "task": "binary",
-        "task_reason": "The column holds two values, 'no' and 'yes'.",
-        "metric": "f1", "metric_reason": "Only 20% of the customers leave: accuracy would "
-                                         "look good for a model that never predicts 'yes'.",
-        "constraints": [
-            {"quantity": "latency_ms", "op": "<", "bound": 50.0,
-             "text": "prediction time per example below 50 ms"},
-            {"quantity": "recall", "op": ">=", "bound": 0.6, "text": "recall at least 0.6"}],
-        "target_error": 0.05, "labels": ["no", "yes"], "positive_label": "yes"}
+    project.goal = Goal(
+        target="churned", task="binary",
+        task_reason="The column holds two values, 'no' and 'yes'.",
+        metric="f1", metric_reason="Only 20% of the customers leave: accuracy would "
+                                   "look good for a model that never predicts 'yes'.",
+        constraints=(
+            GoalConstraint("latency_ms", "<", 50.0, "prediction time per example below 50 ms"),
+            GoalConstraint("recall", ">=", 0.6, "recall at least 0.6")),
+        target_error=0.05, labels=("no", "yes"), positive_label="yes")
     project.summary = {
         "rows": 1200, "columns": 5,
         "column_info": [{"name": n, "kind": k, "dtype": d, "missing": m, "unique": u}
@@ -271,8 +272,8 @@ def test_a_failed_write_keeps_the_previous_report(tmp_path, monkeypatch):
 
 def test_regression_report_shows_plain_errors_and_no_confusion_matrix(tmp_path):
     project = _full_project(tmp_path)
-    project.goal.update(task="regression", metric="rmse", labels=[], positive_label=None,
-                        target_error=None)
+    project.goal = replace(project.goal, task="regression", metric="rmse", labels=(),
+                           positive_label=None, target_error=None)
     project.split.pop("class_balance")
     project.final_test.pop("confusion")
     project.final_test["metric"] = "rmse"

@@ -1,6 +1,7 @@
 """The report's curves: a grayscale figure for each task, and the PDF section after the
 final test with the figure, the sentences and the per-class table."""
 
+from dataclasses import replace
 import io
 from types import SimpleNamespace
 
@@ -18,6 +19,7 @@ from engine.report.pdf.document import write_pdf
 from engine.report.pdf.test_curves import final_curves_section
 from engine.final.test_curves import curve_bundle
 from engine.training.job import TrainingSpec, run_training
+from engine.project.parts.goal import Goal
 from tests.engine.final.test_test_curves import binary_case, multiclass_case
 
 
@@ -31,7 +33,7 @@ def assert_gray_png(png: bytes) -> None:
 
 def test_figures_are_grayscale_for_every_task(tmp_path):
     goal, preds = binary_case()
-    assert_gray_png(final_curves_chart(curve_bundle({**goal, "abstain_accuracy": 0.8}, preds)))
+    assert_gray_png(final_curves_chart(curve_bundle(replace(goal, abstain_accuracy=0.8), preds)))
     goal, preds = multiclass_case(classes=10)
     bundle = curve_bundle(goal, preds)
     assert len(curve_words.classes_to_draw(bundle)) == 8  # the eight most common of ten
@@ -40,7 +42,7 @@ def test_figures_are_grayscale_for_every_task(tmp_path):
     assert (tmp_path / "curves.png").read_bytes() == png
     rng = np.random.default_rng(0)
     y = rng.normal(size=80)
-    reg = curve_bundle({"task": "regression", "metric": "rmse"},
+    reg = curve_bundle(Goal(task="regression", metric="rmse"),
                        Predictions(y, y + rng.normal(0, 0.3, 80), None, None))
     assert_gray_png(final_curves_chart(reg))
     assert final_curves_chart(None) is None
@@ -48,7 +50,7 @@ def test_figures_are_grayscale_for_every_task(tmp_path):
 
 def test_section_before_and_after_the_final_test():
     goal, preds = multiclass_case(classes=7)
-    bundle = curve_bundle({**goal, "abstain_accuracy": 0.8}, preds)
+    bundle = curve_bundle(replace(goal, abstain_accuracy=0.8), preds)
     locked = final_curves_section(SimpleNamespace(goal=goal, final_test=None))
     assert "vault" in locked[-1].getPlainText()
     old = final_curves_section(SimpleNamespace(goal=goal, final_test={"metrics": {}}))

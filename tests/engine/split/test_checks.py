@@ -65,7 +65,7 @@ def test_a_regression_has_no_class_checks(tmp_path):
     frame = table(200).assign(label=lambda f: f.x1 * 3 + np.random.default_rng(1).normal(
         size=200))
     project = project_from(tmp_path, frame)
-    assert project.goal["task"] == "regression"
+    assert project.goal.task == "regression"
     assert "class_missing" not in codes(split_project(project)["checks"])
 
 

@@ -14,6 +14,7 @@ from engine.kinds.preprocess import Preprocessor, TargetCoding
 from engine.kinds.preprocess_store import load_preprocessor
 from engine.project.project import open_project
 from engine.training.job import TrainingSpec, run_training
+from engine.project.parts.goal import Goal
 
 
 def test_subsample_is_capped_sorted_and_repeatable():
@@ -40,13 +41,13 @@ def test_run_history_holds_the_metric_and_the_best_epoch_matches_the_run(split_p
     assert [e.logs["val_metric"] for e in ends] == [r["val_metric"] for r in run.history]
     # Early stopping keeps the weights of the best epoch; that model is the one saved.
     best = run.history[run.params["best_epoch"] - 1]
-    assert best["val_metric"] == pytest.approx(run.metrics["dev"][goal["metric"]])
+    assert best["val_metric"] == pytest.approx(run.metrics["dev"][goal.metric])
     # ... and scikit-learn agrees on the saved model's own predictions.
-    assert goal["metric"] == "accuracy"
+    assert goal.metric == "accuracy"
     prep = load_preprocessor(project)
     dev = split_frame(project, "dev")
     proba = load_predictor(project.run_dir(run.id), run, prep).scores(prep.transform(dev))
-    y_pred = np.array(goal["labels"])[proba.argmax(axis=1)]
+    y_pred = np.array(goal.labels)[proba.argmax(axis=1)]
     expected = skm.accuracy_score(target_values(project, dev).to_numpy(), y_pred)
     assert best["val_metric"] == pytest.approx(expected)
 
@@ -68,7 +69,7 @@ def test_regression_metric_is_scored_in_target_units():
     X = rng.normal(size=(300, 3)).astype("float32")
     values = 50 + 10 * X[:, 0] + rng.normal(size=300)
     prep = Preprocessor((), (), TargetCoding("regression", (), mean=50.0, scale=10.0))
-    goal = {"task": "regression", "metric": "r2", "labels": [], "positive_label": None}
+    goal = Goal(task="regression", metric="r2", labels=(), positive_label=None)
     z = ((values - 50) / 10).astype("float32")
     scorer = EpochMetric.for_goal(goal, prep, {"train": X[:200], "dev": X[200:]},
                                   {"train": z[:200], "dev": z[200:]})
@@ -84,7 +85,7 @@ def test_binary_f1_of_a_subsample_equals_sklearn_on_those_rows():
     X = rng.normal(size=(3000, 4)).astype("float32")
     codes = (X[:, 0] + 0.5 * rng.normal(size=3000) > 0.3).astype("int64")
     labels = ["no", "yes"]
-    goal = {"task": "binary", "metric": "f1", "labels": labels, "positive_label": "yes"}
+    goal = Goal(task="binary", metric="f1", labels=tuple(labels), positive_label="yes")
     prep = Preprocessor((), (), TargetCoding("binary", tuple(labels)))
     scorer = EpochMetric.for_goal(goal, prep, {"train": X, "dev": X[:500]},
                                   {"train": codes, "dev": codes[:500]}, max_rows=1000, seed=7)
@@ -97,7 +98,7 @@ def test_binary_f1_of_a_subsample_equals_sklearn_on_those_rows():
 
 
 def test_outputs_that_are_not_numbers_give_nan():
-    goal = {"task": "binary", "metric": "accuracy", "labels": ["a", "b"], "positive_label": "b"}
+    goal = Goal(task="binary", metric="accuracy", labels=("a", "b"), positive_label="b")
     metric_of = goal_metric(goal, np.array(["a", "b"], dtype=object))
     assert metric_of(np.array([[0.9, 0.1], [0.2, 0.8]])) == 1.0
     assert math.isnan(metric_of(np.array([[np.nan, np.nan], [0.2, 0.8]])))

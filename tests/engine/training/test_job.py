@@ -31,12 +31,12 @@ def test_mlp_run_emits_epochs_and_saves_a_reloadable_model(split_project):
     dev = split_frame(project, "dev")
     predictor = load_predictor(project.run_dir(run.id), run, prep)
     proba = predictor.scores(prep.transform(dev))
-    labels = np.array(project.goal["labels"])
+    labels = np.array(project.goal.labels)
     y_true = target_values(project, dev).to_numpy()
-    pos = project.goal["labels"].index(project.goal["positive_label"])
+    pos = project.goal.labels.index(project.goal.positive_label)
     again = compute_all("binary", y_true, labels[proba.argmax(1)], proba[:, pos],
-                        labels=project.goal["labels"],
-                        positive_label=project.goal["positive_label"])
+                        labels=project.goal.labels,
+                        positive_label=project.goal.positive_label)
     assert again["accuracy"] == pytest.approx(run.metrics["dev"]["accuracy"])
 
 

@@ -1,3 +1,4 @@
+from dataclasses import replace
 import json
 import subprocess
 import sys
@@ -14,6 +15,7 @@ from engine.tuning.objective import TrialObjective, TuningBudget, run_study
 from engine.tuning.space import ParamRange, SearchSpace, default_space
 from engine.tuning.study import (TuningSettings, best_feasible_trial, journal_path,
                                  make_pruner, open_study, worker_id)
+from engine.project.parts.goal import GoalConstraint
 
 
 def tiny_space(project) -> SearchSpace:
@@ -102,7 +104,8 @@ def test_a_space_optuna_cannot_continue_is_refused_in_plain_words(split_project)
 
 
 def test_a_trial_that_breaks_a_constraint_is_never_chosen(split_project):
-    split_project.goal["constraints"] = [{"quantity": "params", "op": "<", "bound": 10}]
+    split_project.goal = replace(split_project.goal,
+                                 constraints=(GoalConstraint("params", "<", 10),))
     split_project.save()
     run_study(TuningBudget(str(split_project.root), tiny_settings(split_project), n_trials=2))
     study = open_study(split_project.root)

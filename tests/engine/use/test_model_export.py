@@ -40,7 +40,7 @@ def test_the_exported_folder_reloads_and_predicts_the_same(trained, tmp_path):
     manifest = json.loads((folder / "manifest.json").read_text())
     usable = load_usable(project)
     assert manifest["run"] == ids[0] and manifest["task"] == "binary"
-    assert manifest["labels"] == project.goal["labels"] and manifest["target"] == "bought"
+    assert manifest["labels"] == list(project.goal.labels) and manifest["target"] == "bought"
     assert [(c["name"], c["kind"]) for c in manifest["inputs"]] == \
         [("age", "number"), ("income", "number"), ("city", "category")]
     assert manifest["reject_option"] == {"on": True, "target_accuracy": 0.8,
@@ -111,7 +111,7 @@ def test_after_the_final_test_the_manifest_holds_the_test_result(tmp_path):
     folder = tmp_path / "export"
     export_model(project, folder)
     manifest = json.loads((folder / "manifest.json").read_text())
-    entry = project.final_test["metrics"][project.goal["metric"]]
+    entry = project.final_test["metrics"][project.goal.metric]
     assert manifest["test"] == {k: entry[k] for k in ("value", "low", "high")}
     assert manifest["vault"]["model_tested"] is True
     assert manifest["vault"]["opened_at"] == project.vault.opened_at

@@ -64,7 +64,7 @@ def test_predictions_on_dev_rows_equal_the_models_own(trained, tmp_path, which):
     dev.to_csv(path, index=False)
     out = predict_file(project, path, run_id=ids[which])
     expected = own_scores(project, ids[which], dev)
-    labels = np.array(project.goal["labels"], dtype=object)
+    labels = np.array(project.goal.labels, dtype=object)
     assert len(out) == len(dev)
     # rows in their order, every column passed through (the target too)
     assert out["age"].tolist() == pytest.approx(dev["age"].tolist(), nan_ok=True)

@@ -50,7 +50,7 @@ def test_a_folder_of_pictures(tmp_path):
     assert any("2 files were skipped" in n for n in predicted.notes)
     expected = _own(project, pd.DataFrame({"file": out["file"]}))  # the training folder
     np.testing.assert_allclose(out["confidence"], expected.max(axis=1), atol=1e-6)
-    labels = np.array(project.goal["labels"], dtype=object)
+    labels = np.array(project.goal.labels, dtype=object)
     assert out["prediction"].tolist() == labels[expected.argmax(axis=1)].tolist()
     one = predict_file(project, new / "dark" / "3.png")
     assert one["file"].tolist() == ["3.png"] and len(one) == 1

@@ -9,6 +9,7 @@ from engine.final.stats.bootstrap import bootstrap_interval
 from engine.goal.evaluation import Predictions
 from engine.final.step import final_intervals
 from engine.final.stats.proportion_interval import proportion_intervals, wilson_interval
+from engine.project.parts.goal import Goal
 
 
 def _scipy_wilson(k, n, confidence=0.95):
@@ -66,7 +67,7 @@ def test_final_intervals_use_wilson_for_proportions_and_the_bootstrap_for_the_re
     y_true = rng.choice(["no", "yes"], 60)
     score = np.clip(np.where(y_true == "yes", 0.65, 0.35) + rng.normal(0, 0.2, 60), 0.01, 0.99)
     y_pred = np.where(score > 0.5, "yes", "no")
-    goal = {"task": "binary", "labels": ["no", "yes"], "positive_label": "yes"}
+    goal = Goal(task="binary", labels=("no", "yes"), positive_label="yes")
     preds = Predictions(y_true.astype(object), y_pred.astype(object), score, None)
     got = final_intervals(goal, preds, n_resamples=60)
     methods = {name: i.method for name, i in got.items()}

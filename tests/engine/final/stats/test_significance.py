@@ -11,6 +11,7 @@ from engine.goal.evaluation import Predictions
 from engine.final.finalists import Finalist
 from engine.final.stats.significance import (mcnemar_exact, paired_permutation, per_example_loss,
                                  seeds_ttest)
+from engine.project.parts.goal import Goal
 
 
 def _correct(only_a, only_b, both, neither):
@@ -91,7 +92,7 @@ def _finalist(role, label, y_true, y_pred, seeds=None):
 
 
 def test_comparisons_are_corrected_together_and_get_their_sentences():
-    goal = {"task": "binary", "metric": "accuracy", "labels": ["no", "yes"]}
+    goal = Goal(task="binary", metric="accuracy", labels=("no", "yes"))
     y = np.array(["yes", "no"] * 50, object)
     chosen_pred = y.copy()
     chosen_pred[:10] = np.where(y[:10] == "yes", "no", "yes")  # 10 mistakes
@@ -127,7 +128,7 @@ def test_comparisons_are_corrected_together_and_get_their_sentences():
 
 
 def test_regression_comparisons_use_the_permutation_test():
-    goal = {"task": "regression", "metric": "rmse"}
+    goal = Goal(task="regression", metric="rmse")
     rng = np.random.default_rng(3)
     y = rng.normal(size=60)
     good = _finalist("chosen", "Net", y, y + rng.normal(0, 0.1, 60))
