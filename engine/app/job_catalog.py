@@ -87,7 +87,7 @@ def _sanity(args, progress, cancel):
     from engine.baseline.sanity_step import run_sanity
 
     return run_sanity(open_project(args["project"]), args["kind"], args.get("params"),
-                      progress, cancel)
+                      progress, cancel).to_dict()
 
 
 def _resumable(args, progress, cancel):

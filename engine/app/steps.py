@@ -105,7 +105,7 @@ def step_states(project: Project) -> dict[str, StepState]:
         out["report"] = StepState("report", LOCKED, text("steps.need_goal"))
     elif report is None:
         out["report"] = StepState("report", READY)
-    elif len(project.decisions) > int(report.get("decisions", 0)):
+    elif len(project.decisions) > report.decisions:
         out["report"] = StepState("report", STALE, text("steps.changed_since_report"))
     else:
         out["report"] = StepState("report", DONE)

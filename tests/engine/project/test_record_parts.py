@@ -1,0 +1,37 @@
+"""The typed ``report`` and ``sanity`` parts (and, below, ``summary`` and ``split``): each
+reads its JSON form back unchanged, and an older, shorter form still reads."""
+
+import math
+
+from engine.project.parts import report, sanity
+from engine.project.parts.report import ReportRecord
+from engine.project.parts.sanity import CheckResult, LrRangeResult, SanityRecord
+
+
+def test_report_round_trip_and_an_older_form():
+    raw = {"time": "2026-12-06T12:59:01+00:00", "decisions": 16, "pdf": "/r/report.pdf",
+           "csv": "/r/csv"}
+    record = report.load(raw)
+    assert record == ReportRecord("2026-12-06T12:59:01+00:00", 16, "/r/report.pdf", "/r/csv")
+    assert report.dump(record) == raw
+    assert report.load({"pdf": "/r/a.pdf"}) == ReportRecord(pdf="/r/a.pdf")
+    assert report.load(None) is None and report.dump(None) is None
+
+
+def test_sanity_round_trip_and_an_older_form():
+    initial = CheckResult("initial_loss", True, "ok", "Fine.", 0.69, 0.693)
+    overfit = CheckResult("overfit", False, "no_progress", "Stuck.", math.nan, 0.05, 80,
+                          {"first_loss": 0.7}, (0.7, math.nan))
+    lr = LrRangeResult(True, "found", "Try 0.003.", 0.003, 0.002, 0.01, (1e-4, 1e-3),
+                       (0.7, 0.6), (0.7, 0.6), 2)
+    record = SanityRecord(False, "A check failed.", initial, overfit, lr, model="mlp")
+    raw = sanity.dump(record)
+    assert raw["suggested_learning_rate"] == 0.003 and raw["overfit"]["loss"] is None
+    assert raw["model"] == "mlp" and set(raw) == {"passed", "text", "suggested_learning_rate",
+                                                  "initial_loss", "overfit", "lr_range",
+                                                  "model"}
+    again = sanity.load(raw)
+    assert sanity.dump(again) == raw
+    assert again.check("overfit").code == "no_progress" and again.suggested_learning_rate == 0.003
+    older = sanity.load({"passed": True, "text": "Fine.", "lr_range": lr.to_dict()})
+    assert older.overfit is None and older.model == "" and older.suggested_learning_rate == 0.003
