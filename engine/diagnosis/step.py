@@ -51,8 +51,8 @@ def error_scale(project: Project) -> float:
         return 1.0
     if goal.get("metric") == "log_loss":
         return math.log(max(len(goal.get("labels") or ()), 2))
-    target = (project.summary or {}).get("target") or {}
-    std = target.get("std")
+    target = project.summary.target if project.summary is not None else None
+    std = target.std if target is not None else None
     if isinstance(std, (int, float)) and math.isfinite(std) and std > 0:
         return float(std)
     means = [r.errors["dev"] for r in project.runs if r.model == "majority" and r.errors]

@@ -35,3 +35,25 @@ def test_sanity_round_trip_and_an_older_form():
     assert again.check("overfit").code == "no_progress" and again.suggested_learning_rate == 0.003
     older = sanity.load({"passed": True, "text": "Fine.", "lr_range": lr.to_dict()})
     assert older.overfit is None and older.model == "" and older.suggested_learning_rate == 0.003
+
+
+def test_summary_round_trip_and_an_older_form():
+    from engine.data.summary import ColumnInfo, DataSummary, TargetInfo
+    from engine.project.parts import summary
+
+    raw = {"rows": 4, "columns": 2,
+           "column_info": [{"name": "x", "kind": "number", "dtype": "float64", "missing": 1,
+                            "unique": 3},
+                           {"name": "y", "kind": "category", "dtype": "object", "missing": 0,
+                            "unique": 2}],
+           "target": {"name": "y", "task": "classes", "missing": 0,
+                      "class_counts": {"b": 3, "a": 1}, "minimum": None, "mean": None,
+                      "maximum": None, "std": None}}
+    typed = summary.load(raw)
+    assert typed.column("x") == ColumnInfo("x", "number", "float64", 1, 3)
+    assert typed.target.class_counts == (("b", 3), ("a", 1))  # most common first, kept
+    assert summary.dump(typed) == raw
+    older = summary.load({"rows": 5, "columns": ["a", "b", "c"]})
+    assert older == DataSummary(5, 3, (), None)
+    numeric = TargetInfo.from_dict({"name": "t", "task": "numeric", "std": 2.5})
+    assert numeric.std == 2.5 and numeric.class_counts == () and numeric.missing == 0

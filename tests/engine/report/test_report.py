@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 from pypdf import PdfReader
 
+from engine.data.summary import DataSummary
 from engine.project.decisions import Decision
 from engine.project.project import DataSource, Project
 from engine.project.parts.vault import Vault
@@ -81,7 +82,7 @@ def _full_project(tmp_path) -> Project:
              "text": "prediction time per example below 50 ms"},
             {"quantity": "recall", "op": ">=", "bound": 0.6, "text": "recall at least 0.6"}],
         "target_error": 0.05, "labels": ["no", "yes"], "positive_label": "yes"}
-    project.summary = {
+    project.summary = DataSummary.from_dict({
         "rows": 1200, "columns": 5,
         "column_info": [{"name": n, "kind": k, "dtype": d, "missing": m, "unique": u}
                         for n, k, d, m, u in (("age", "number", "int64", 0, 60),
@@ -90,7 +91,7 @@ def _full_project(tmp_path) -> Project:
                                               ("region", "category", "object", 0, 7),
                                               ("churned", "category", "object", 0, 2))],
         "target": {"name": "churned", "task": "classes", "missing": 0,
-                   "class_counts": {"no": 960, "yes": 240}}}
+                   "class_counts": {"no": 960, "yes": 240}}})
     project.findings = [
         {"code": "missing", "severity": "warning", "column": "monthly_fee",
          "message": "12 rows have no value & some fees are < 0", "fix": "Fill them in."},
