@@ -62,7 +62,7 @@ def _split(args, progress, cancel):
     return split_project(project, fractions=fractions, seed=int(args.get("seed", 0)),
                          drop_copies=args.get("drop_copies"),
                          leave_out=tuple(args.get("leave_out") or ()),
-                         progress=progress, cancel=cancel)
+                         progress=progress, cancel=cancel).to_dict()
 
 
 def _baselines(args, progress, cancel):

@@ -31,7 +31,7 @@ def read_ladder(project: Project, run: RunRecord, test: float | None = None) -> 
     """The error ladder of ``run``; gaps within chance for the set sizes do not count."""
     goal = project.goal or {}
     errors = {**run.errors, "test": test}
-    sizes = (project.split or {}).get("sizes", {})
+    sizes = project.split.sizes if project.split is not None else {}
     bounded = get_metric(goal["metric"]).bounded
     noise = gap_noise(errors, sizes, bounded=bounded)
     return diagnose(train=run.errors["train"], dev=run.errors["dev"],

@@ -12,7 +12,7 @@ _EXPORTS = {
     "learning_curve": ("LearningCurveRecord",),
     "report": ("ReportRecord",),
     "sanity": ("SanityRecord",),
-    "split": ("SplitRecord",),
+    "split": ("Fractions", "SplitCheck", "SplitRecord"),
     "summary": ("DataSummary",),
     "vault": ("Evaluation", "Vault"),
 }

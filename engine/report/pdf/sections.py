@@ -175,14 +175,14 @@ def _columns_part(info: tuple[ColumnInfo, ...]) -> list[Flowable]:
 
 def splits_section(project: Project) -> list[Flowable]:
     out: list[Flowable] = [heading(t("section.splits"))]
-    split = project.split or {}
-    sizes = split.get("sizes") or {}
+    split = project.split
+    sizes = split.sizes if split is not None else {}
     if not sizes:
         out.append(plain(t("splits.not_done")))
     else:
         out.append(lead(t("splits.intro")))
-        sources = split.get("sources") or {}
-        fractions = split.get("fractions") or {}
+        sources = split.sources
+        fractions = split.fractions.to_dict() if split.fractions is not None else {}
         rows = [[split_name(name), t(f"splits.source_{sources.get(name, 'main')}")
                  if sources.get(name, "main") in ("main", "target") else sources[name],
                  fmt_count(sizes[name]), fmt_share(fractions.get(name))]
@@ -191,17 +191,16 @@ def splits_section(project: Project) -> list[Flowable]:
                           t("splits.col_share")], rows, widths=[2, 2.4, 1.3, 1.5], width_share=0.7,
                          right=(2, 3)))
         out.append(spacer(0.2))
-        if split.get("seed") is not None:
-            out.append(plain(t("splits.seed", seed=split["seed"])))
-        if "stratified" in split and (project.goal or {}).get("task") != "regression":
-            out.append(plain(t("splits.stratified" if split["stratified"]
+        out.append(plain(t("splits.seed", seed=split.seed)))
+        if (project.goal or {}).get("task") != "regression":
+            out.append(plain(t("splits.stratified" if split.stratified
                                else "splits.not_stratified")))
-        if is_number(split.get("dropped_missing_target")) and split["dropped_missing_target"]:
-            out.append(plain(t("splits.dropped", n=fmt_count(split["dropped_missing_target"]))))
-        notes = [str(n) for n in split.get("notes") or []]
+        if split.dropped_missing_target:
+            out.append(plain(t("splits.dropped", n=fmt_count(split.dropped_missing_target))))
+        notes = list(split.notes)
         if notes:
             out.extend(bullets(notes))
-        out += _balance_part(split.get("class_balance") or {})
+        out += _balance_part(split.class_balance or {})
         out += split_checks_part(project)
     return out + vault_part(project)
 
