@@ -1,6 +1,5 @@
-"""The typed ``report`` and ``sanity`` parts (and, below, ``summary`` and ``split``): each
-reads its JSON form back unchanged, and an older, shorter form still reads."""
-
+"""The typed ``report``, ``sanity``, ``summary`` and ``split`` parts: each reads its JSON
+form back unchanged, and an older, shorter form still reads."""
 import math
 
 from engine.project.parts import report, sanity
@@ -57,3 +56,61 @@ def test_summary_round_trip_and_an_older_form():
     assert older == DataSummary(5, 3, (), None)
     numeric = TargetInfo.from_dict({"name": "t", "task": "numeric", "std": 2.5})
     assert numeric.std == 2.5 and numeric.class_counts == () and numeric.missing == 0
+
+
+def _old_release_split() -> dict:
+    import json
+    from pathlib import Path
+
+    folder = Path(__file__).resolve().parents[2] / "data" / "projects" / "demo-0.1"
+    return json.loads((folder / "project.json").read_text())["split"]
+
+
+def test_split_round_trip_of_the_old_release():
+    from engine.project.parts import split
+
+    raw = _old_release_split()
+    typed = split.load(raw)
+    assert typed.fractions.train == 0.5 and typed.sizes["test"] == 114 and typed.seed == 0
+    assert typed.class_balance["dev"] == {"benign": 71, "malignant": 43}
+    assert typed.checks == () and not typed.blocked and typed.made_for == raw["made_for"]
+    assert split.dump(typed) == raw
+
+
+def test_split_older_forms_and_checks():
+    from engine.project.parts import split
+    from engine.project.parts.split import SplitCheck, SplitRecord
+
+    older = {"fractions": {"train": 0.6, "train_dev": 0.1, "dev": 0.15, "test": 0.15},
+             "seed": 2, "stratified": False, "sizes": {"train": 6}, "sources": {},
+             "dropped_missing_target": 0, "notes": ["a note"], "made_for": None}
+    typed = split.load(older)
+    assert typed.checks is None and typed.class_balance is None and not typed.drop_copies
+    again = split.dump(typed)
+    assert "checks" not in again and "class_balance" not in again
+    assert {k: again[k] for k in older} == older
+    assert SplitRecord.from_dict({}) == SplitRecord()
+    check = {"code": "copies_across_splits", "severity": "blocker", "column": None,
+             "message": "12 dev rows copy training rows.", "fix": "Leave them out.",
+             "way_out": "drop_copies"}
+    typed = split.load({**older, "checks": [check], "copies_dropped": {"dev": 3}})
+    assert typed.blocked and typed.checks[0] == SplitCheck.from_dict(check)
+    assert typed.checks[0].way_out == "drop_copies" and typed.checks[0].column is None
+    assert split.dump(typed)["checks"] == [check] and typed.copies_dropped == {"dev": 3}
+    plain = {**check, "severity": "info"}
+    plain.pop("way_out")
+    assert SplitCheck.from_dict(plain).to_dict() == plain
+
+
+def test_the_split_fingerprint_is_the_one_of_the_json_form(tmp_path):
+    from engine.project.fingerprints import _key, split_key
+    from engine.project.parts import split
+    from engine.project.project import Project
+
+    raw = _old_release_split()
+    project = Project(root=tmp_path, name="p", split=split.load(raw))
+    assert split_key(project) == _key({"goal": raw["made_for"], "seed": raw["seed"],
+                                       "fractions": raw["fractions"], "sizes": raw["sizes"]})
+    project.split = None
+    assert split_key(project) == _key({"goal": None, "seed": None, "fractions": None,
+                                       "sizes": None})
