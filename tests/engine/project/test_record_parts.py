@@ -1,5 +1,6 @@
 """The typed ``report``, ``sanity``, ``summary`` and ``split`` parts: each reads its JSON
 form back unchanged, and an older, shorter form still reads."""
+
 import math
 
 from engine.project.parts import report, sanity
