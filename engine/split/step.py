@@ -119,7 +119,7 @@ def split_project(project: Project, fractions: Fractions | None = None, seed: in
         project.log("column_left_out", text("checks.decision_left_out", column=column),
                     column=column)
     project.features = features
-    summary = SplitRecord(
+    record = SplitRecord(
         fractions=fractions, seed=seed, stratified=plan.stratified,
         sizes=plan.sizes(), sources=dict(plan.sources),
         dropped_missing_target=int(len(frames["main"]) - len(y_main)),
@@ -127,21 +127,21 @@ def split_project(project: Project, fractions: Fractions | None = None, seed: in
         checks=split_checks(checks), drop_copies=bool(drop_copies),
         copies_dropped={k: int(len(v)) for k, v in dropped.items() if len(v)},
         class_balance=balance if classification else None)
-    project.split = summary
+    project.split = record
     save_preprocessor(project, prep)
     sizes = plan.sizes()
     project.log("split_made", text("decision.split_made", train=sizes["train"],
                                    train_dev=sizes["train_dev"], dev=sizes["dev"],
                                    test=sizes["test"], seed=seed),
                 fractions=fractions.to_dict(), seed=seed)
-    if summary.copies_dropped:
-        counts = summary.copies_dropped
+    if record.copies_dropped:
+        counts = record.copies_dropped
         project.log("copies_dropped", text("checks.decision_copies_dropped",
                                            n=sum(counts.values()),
                                            where=_where(counts)), counts=counts)
     project.save()
     progress(Progress(len(_Steps.NAMES), len(_Steps.NAMES), text("big_data.split_done")))
-    return summary
+    return record
 
 
 class _Steps:

@@ -11,7 +11,7 @@ _EXPORTS = {
     "goal": ("Goal",),
     "learning_curve": ("LearningCurveRecord",),
     "report": ("ReportRecord",),
-    "sanity": ("SanityRecord",),
+    "sanity": ("CheckResult", "LrRangeResult", "SanityRecord"),
     "split": ("Fractions", "SplitCheck", "SplitRecord"),
     "summary": ("DataSummary",),
     "vault": ("Evaluation", "Vault"),
