@@ -127,7 +127,7 @@ def phase(name: str, path: str, work: str) -> dict:
         summary = split_project(project, progress=phases)
         out["seconds"] = time.perf_counter() - started
         out["peak_mb"] = _peak_mb() - base
-        out["sizes"] = summary["sizes"]
+        out["sizes"] = summary.sizes
         out["phases"] = phases.durations(started)
     return out
 

@@ -40,7 +40,7 @@ def test_check_of_a_project_prints_file_and_split_findings_and_applies_fixes(
     assert "Splitting again with the fix" in out and "were left out" in out
     assert "[blocker]" not in out and "The split can be used." in out
     reopened = open_project(project.root)
-    assert reopened.split["seed"] == 3 and "result" not in reopened.features
+    assert reopened.split.seed == 3 and "result" not in reopened.features
     assert [d.kind for d in reopened.decisions][-3:] == ["column_left_out", "split_made",
                                                         "copies_dropped"]
 

@@ -62,7 +62,7 @@ def _split(args, progress, cancel):
     return split_project(project, fractions=fractions, seed=int(args.get("seed", 0)),
                          drop_copies=args.get("drop_copies"),
                          leave_out=tuple(args.get("leave_out") or ()),
-                         progress=progress, cancel=cancel)
+                         progress=progress, cancel=cancel).to_dict()
 
 
 def _baselines(args, progress, cancel):
@@ -87,7 +87,7 @@ def _sanity(args, progress, cancel):
     from engine.baseline.sanity_step import run_sanity
 
     return run_sanity(open_project(args["project"]), args["kind"], args.get("params"),
-                      progress, cancel)
+                      progress, cancel).to_dict()
 
 
 def _resumable(args, progress, cancel):

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from engine.project.fingerprints import goal_key, judging_key, split_key
+from engine.project.parts.split import SplitRecord
 from engine.project.project import Project
 from engine.core.texts import text
 
@@ -34,9 +35,9 @@ class StepState:
     reason: str = ""
 
 
-def _split_blocked(split: dict | None) -> bool:
+def _split_blocked(split: SplitRecord | None) -> bool:
     """Whether the checks of the split found a blocker (``engine.split.checks``)."""
-    return any(f.get("severity") == "blocker" for f in (split or {}).get("checks") or [])
+    return split is not None and split.blocked
 
 
 def step_states(project: Project) -> dict[str, StepState]:
@@ -51,7 +52,7 @@ def step_states(project: Project) -> dict[str, StepState]:
         out["data"] = StepState("data", LOCKED, text("steps.need_goal"))
     elif split is None:
         out["data"] = StepState("data", READY)
-    elif split.get("made_for") != goal_key(project):
+    elif split.made_for != goal_key(project):
         out["data"] = StepState("data", STALE, text("steps.data_changed"))
     elif _split_blocked(split):
         out["data"] = StepState("data", READY, text("checks.steps_blocked"))
@@ -105,7 +106,7 @@ def step_states(project: Project) -> dict[str, StepState]:
         out["report"] = StepState("report", LOCKED, text("steps.need_goal"))
     elif report is None:
         out["report"] = StepState("report", READY)
-    elif len(project.decisions) > int(report.get("decisions", 0)):
+    elif len(project.decisions) > report.decisions:
         out["report"] = StepState("report", STALE, text("steps.changed_since_report"))
     else:
         out["report"] = StepState("report", DONE)

@@ -34,6 +34,7 @@ from engine.baseline.sanity_initial_loss import initial_loss_check
 from engine.baseline.sanity_overfit import overfit_tiny_subset
 from engine.baseline.sanity_result import CheckResult, LrRangeResult, plain_number
 from engine.core.texts import text
+from engine.project.parts.sanity import SanityRecord
 
 __all__ = ["CheckResult", "LrRangeResult", "SanityReport", "initial_loss_check",
            "lr_range_test", "overfit_tiny_subset", "run_all"]
@@ -85,6 +86,11 @@ class SanityReport:
                 "suggested_learning_rate": self.lr_range.to_dict()["suggested"],
                 "initial_loss": self.initial_loss.to_dict(),
                 "overfit": self.overfit.to_dict(), "lr_range": self.lr_range.to_dict()}
+
+    def record(self, model: str) -> SanityRecord:
+        """The project's ``sanity`` part: these results, checked on zoo family ``model``."""
+        return SanityRecord(self.passed, self.text, self.initial_loss, self.overfit,
+                            self.lr_range, model=model)
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> "SanityReport":

@@ -14,6 +14,7 @@ from typing import Any
 from engine.core.backend import import_keras
 from engine.split.datasets import split_frame, target_values
 from engine.core.jobs import NEVER, CancelFlag, ProgressFn, StageStarted, ignore
+from engine.project.parts.sanity import SanityRecord
 from engine.project.project import Project
 from engine.kinds.preprocess_store import load_preprocessor
 from engine.core.texts import text
@@ -21,7 +22,7 @@ from engine.models.train_params import TrainParams
 
 
 def run_sanity(project: Project, kind: str, params: dict[str, Any] | None = None,
-               progress: ProgressFn = ignore, cancel: CancelFlag = NEVER) -> dict[str, Any]:
+               progress: ProgressFn = ignore, cancel: CancelFlag = NEVER) -> SanityRecord:
     """Run the sanity checks for model ``kind`` with ``params``; save and return the report.
 
     Args:
@@ -31,7 +32,7 @@ def run_sanity(project: Project, kind: str, params: dict[str, Any] | None = None
         progress, cancel: events out, stop request in.
 
     Returns:
-        The report as plain data (``passed``, and each check with its plain verdict).
+        The project's ``sanity`` part (``passed``, and each check with its plain verdict).
     """
     import_keras()  # quietly, before the Keras modules below load it
     from engine.training.keras_fit import build_compiled
@@ -58,11 +59,10 @@ def run_sanity(project: Project, kind: str, params: dict[str, Any] | None = None
         return build_compiled(kind, coding, plain, steps, regularize=False).model
 
     report = run_all(build, build_plain, X, y, task, n_classes, train.batch_size,
-                     progress=progress, cancel=cancel, seed=train.seed).to_dict()
-    report["model"] = kind
+                     progress=progress, cancel=cancel, seed=train.seed).record(kind)
     project.sanity = report
-    project.log("sanity_checked", text("decision.sanity_passed" if report["passed"]
+    project.log("sanity_checked", text("decision.sanity_passed" if report.passed
                                        else "decision.sanity_failed", model=kind),
-                model=kind, passed=report["passed"])
+                model=kind, passed=report.passed)
     project.save()
     return report

@@ -21,7 +21,7 @@ from engine.cli.printer import EventPrinter
 from engine.core.errors import ProjectError
 from engine.project.project import PROJECT_FILE, Project, open_project
 from engine.split.step import split_project
-from engine.split.splits import Fractions
+from engine.project.parts.split import SplitRecord
 from engine.app.steps import STALE, step_states
 from engine.core.texts import text
 
@@ -79,15 +79,14 @@ def cmd_check_project(args) -> int:
     if state.state == STALE:
         print(f"  {state.reason}")
     print(text("checks.cli_split_heading"))
-    if split.get("copies_dropped"):
-        counts = split["copies_dropped"]
+    if split.copies_dropped:
+        counts = split.copies_dropped
         # text keys: checks.from_{dev,test}, checks.from_train_dev
         print("  " + text("report.checks.dropped", n=sum(counts.values()),
                           where=", ".join(f"{n} {text(f'checks.from_{k}')}"
                                           for k, n in counts.items())))
-    checks = split.get("checks") or []
-    _print_findings(checks, project)
-    if any(f.get("severity") == "blocker" for f in checks):
+    _print_findings([c.to_dict() for c in split.checks or ()], project)
+    if split.blocked:
         print(f"practica: {text('checks.cli_blocked')}", file=sys.stderr)
         return 2
     print(text("checks.cli_ok"))
@@ -95,12 +94,11 @@ def cmd_check_project(args) -> int:
 
 
 def resplit(project: Project, drop_copies: bool = False, leave_out: list[str] | None = None
-            ) -> dict:
+            ) -> SplitRecord:
     """Split ``project`` again with its current shares and seed, and the fix asked for."""
-    split = project.split or {}
-    fractions = Fractions.from_dict(split["fractions"]) if split.get("fractions") else None
+    split = project.split or SplitRecord()
     print(text("checks.cli_resplit"))
-    return split_project(project, fractions, seed=int(split.get("seed", 0)),
+    return split_project(project, split.fractions, seed=split.seed,
                          drop_copies=True if drop_copies else None,
                          leave_out=tuple(leave_out or ()), progress=EventPrinter())
 

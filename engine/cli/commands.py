@@ -177,11 +177,11 @@ def _print_sanity(project) -> None:
     report = project.sanity
     if not report:
         return
-    word = text("cli.sanity_passed" if report.get("passed") else "cli.sanity_failed")
-    print(text("cli.sanity", model=report.get("model", ""), verdict=word))
+    word = text("cli.sanity_passed" if report.passed else "cli.sanity_failed")
+    print(text("cli.sanity", model=report.model, verdict=word))
     for name in ("overfit", "initial_loss", "lr_range"):
-        if report.get(name):
-            print(f"  - {report[name].get('text', '')}")
+        if report.check(name) is not None:
+            print(f"  - {report.check(name).text}")
 
 
 def _print_outcome(project) -> None:

@@ -37,6 +37,12 @@ class ColumnInfo:
     def to_dict(self) -> dict:
         return asdict(self)
 
+    @classmethod
+    def from_dict(cls, raw: dict) -> ColumnInfo:
+        return cls(name=str(raw.get("name", "")), kind=str(raw.get("kind", "")),
+                   dtype=str(raw.get("dtype", "")), missing=int(raw.get("missing") or 0),
+                   unique=int(raw.get("unique") or 0))
+
 
 @dataclass(frozen=True)
 class TargetInfo:
@@ -60,6 +66,16 @@ class TargetInfo:
         data = asdict(self)
         data["class_counts"] = {label: count for label, count in self.class_counts}
         return data
+
+    @classmethod
+    def from_dict(cls, raw: dict) -> TargetInfo:
+        counts = raw.get("class_counts") or {}
+        pairs = counts.items() if isinstance(counts, dict) else counts
+        return cls(name=str(raw.get("name", "")), task=str(raw.get("task", "")),
+                   missing=int(raw.get("missing") or 0),
+                   class_counts=tuple((str(label), count) for label, count in pairs),
+                   minimum=raw.get("minimum"), mean=raw.get("mean"), maximum=raw.get("maximum"),
+                   std=raw.get("std"))
 
 
 @dataclass(frozen=True)
@@ -86,6 +102,20 @@ class DataSummary:
             "column_info": [info.to_dict() for info in self.column_info],
             "target": self.target.to_dict() if self.target else None,
         }
+
+    @classmethod
+    def from_dict(cls, raw: dict) -> DataSummary:
+        """Read ``to_dict``'s form back (missing parts empty; an older list of column names
+        in ``columns`` counts them)."""
+        columns = raw.get("columns")
+        info = tuple(ColumnInfo.from_dict(c) for c in raw.get("column_info") or ()
+                     if isinstance(c, dict))
+        target = raw.get("target")
+        return cls(rows=int(raw.get("rows") or 0),
+                   columns=len(columns) if isinstance(columns, (list, tuple))
+                   else int(columns if columns is not None else len(info)),
+                   column_info=info,
+                   target=TargetInfo.from_dict(target) if isinstance(target, dict) else None)
 
 
 def summarize(frame: pd.DataFrame, target: str | None = None) -> DataSummary:

@@ -184,7 +184,7 @@ def curve_record(project: Project, run_id: str, sizes: Sequence[float],
     goal = project.goal or Goal()
     bounded = get_metric(goal.metric).bounded
     summary = summarize(points)
-    dev_rows = ((project.split or {}).get("sizes") or {}).get("dev")
+    dev_rows = project.split.sizes.get("dev") if project.split is not None else None
     verdict = judge_curve(summary, [(p.rows, p.dev_error) for p in points],
                           target=goal.target_error,
                           scale=None if bounded else error_scale(project), dev_rows=dev_rows)

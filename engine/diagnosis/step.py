@@ -32,7 +32,7 @@ def read_ladder(project: Project, run: RunRecord, test: float | None = None) -> 
     """The error ladder of ``run``; gaps within chance for the set sizes do not count."""
     goal = project.goal or Goal()
     errors = {**run.errors, "test": test}
-    sizes = (project.split or {}).get("sizes", {})
+    sizes = project.split.sizes if project.split is not None else {}
     bounded = get_metric(goal.metric).bounded
     noise = gap_noise(errors, sizes, bounded=bounded)
     return diagnose(train=run.errors["train"], dev=run.errors["dev"],
@@ -52,8 +52,8 @@ def error_scale(project: Project) -> float:
         return 1.0
     if goal.metric == "log_loss":
         return math.log(max(len(goal.labels), 2))
-    target = (project.summary or {}).get("target") or {}
-    std = target.get("std")
+    target = project.summary.target if project.summary is not None else None
+    std = target.std if target is not None else None
     if isinstance(std, (int, float)) and math.isfinite(std) and std > 0:
         return float(std)
     means = [r.errors["dev"] for r in project.runs if r.model == "majority" and r.errors]

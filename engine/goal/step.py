@@ -92,7 +92,7 @@ def new_project(folder: str | Path, choice: GoalChoice, progress: ProgressFn = i
     if target_check is not None:
         project.sources.append(_source("target", choice.target_data, target_check))
     project.goal = goal
-    project.summary = check.summary.to_dict()
+    project.summary = check.summary
     project.findings = [f.to_dict() for f in check.findings]
     project.features = features
     project.log("data_loaded", text("decision.data_loaded", path=choice.data, rows=len(frame)))

@@ -32,9 +32,12 @@ def goal_key(project: Project) -> str:
 
 def split_key(project: Project) -> str:
     """What a training run depends on: the split it was trained on."""
-    split = project.split or {}
-    return _key({"goal": split.get("made_for"), "seed": split.get("seed"),
-                 "fractions": split.get("fractions"), "sizes": split.get("sizes")})
+    split = project.split
+    if split is None:
+        return _key({"goal": None, "seed": None, "fractions": None, "sizes": None})
+    return _key({"goal": split.made_for, "seed": split.seed,
+                 "fractions": split.fractions.to_dict() if split.fractions else None,
+                 "sizes": split.sizes})
 
 
 def judging_key(project: Project) -> str:

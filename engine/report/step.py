@@ -6,6 +6,7 @@ from pathlib import Path
 
 from engine.core.jobs import NEVER, CancelFlag, ProgressFn, ignore
 from engine.project.decisions import now_iso
+from engine.project.parts.report import ReportRecord
 from engine.project.project import Project
 from engine.report import ReportFiles, build_report
 from engine.core.texts import text
@@ -19,8 +20,8 @@ def export_report(project: Project, pdf: Path | None = None, csv_dir: Path | Non
     project.log("report_exported", text("decision.report_exported", pdf=target))
     files = build_report(project, pdf_path=pdf, csv_dir=csv_dir, progress=progress,
                          cancel=cancel)
-    project.report = {"time": now_iso(), "decisions": len(project.decisions),
-                      "pdf": str(files.pdf),
-                      "csv": str(files.csv_files[0].parent) if files.csv_files else ""}
+    project.report = ReportRecord(time=now_iso(), decisions=len(project.decisions),
+                                  pdf=str(files.pdf),
+                                  csv=str(files.csv_files[0].parent) if files.csv_files else "")
     project.save()
     return files

@@ -82,9 +82,9 @@ def decisions_table(project: Project) -> pd.DataFrame:
 
 def splits_table(project: Project) -> pd.DataFrame:
     """Each split's source file, size, asked-for share and class counts."""
-    split = project.split or {}
-    sizes = split.get("sizes") or {}
-    balance = split.get("class_balance") or {}
+    split = project.split
+    sizes = split.sizes if split is not None else {}
+    balance = (split.class_balance if split is not None else None) or {}
     classes: list[str] = []
     for name in SPLITS:
         for label in (balance.get(name) or {}):
@@ -94,8 +94,8 @@ def splits_table(project: Project) -> pd.DataFrame:
     columns = [*SPLIT_COLUMNS, *class_columns]
     if not sizes:
         return pd.DataFrame(columns=columns)
-    sources = split.get("sources") or {}
-    fractions = split.get("fractions") or {}
+    sources = split.sources
+    fractions = split.fractions.to_dict() if split.fractions is not None else {}
     rows = []
     for name in SPLITS:
         if name not in sizes:

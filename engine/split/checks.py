@@ -35,6 +35,7 @@ from engine.kinds.row_keys import ExampleKeys
 from engine.split.row_overlap import WAY_OUT, find_overlaps, overlap_findings, repeats_expected
 from engine.split.target_leakage import column_powers, leakage_findings
 from engine.core.texts import text
+from engine.project.parts.split import SplitCheck
 
 MAX_DRIFT_ROWS = 10_000  # rows per split compared for drift (a random subsample above)
 LEAKAGE_KINDS = ("table",)  # a sequence step or a text is not judged on its own
@@ -176,14 +177,12 @@ def _sample(rows: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     return np.sort(rng.choice(rows, MAX_DRIFT_ROWS, replace=False))
 
 
-def finding_dicts(findings: Sequence[Finding]) -> list[dict]:
-    """The findings as stored in ``project.split["checks"]``: ``Finding.to_dict()`` plus
-    ``way_out`` (see ``way_out``) where Practica can apply the fix."""
+def split_checks(findings: Sequence[Finding]) -> tuple[SplitCheck, ...]:
+    """The findings as stored in ``project.split.checks``: each with its ``way_out`` (see
+    ``way_out``) where Practica can apply the fix."""
     out = []
     for f in findings:
-        d = f.to_dict()
-        fix = way_out(d)
-        if fix and (fix != "leave_out" or f.column):
-            d["way_out"] = fix
-        out.append(d)
-    return out
+        fix = way_out(f.to_dict())
+        usable = bool(fix) and (fix != "leave_out" or bool(f.column))
+        out.append(SplitCheck(f, way_out=fix if usable else ""))
+    return tuple(out)

@@ -18,27 +18,10 @@ from sklearn.model_selection import train_test_split
 
 from engine.core.errors import DataError
 from engine.core.texts import text
+from engine.project.parts.split import Fractions
 
 SPLITS = ("train", "train_dev", "dev", "test")
 MIN_ROWS_PER_SPLIT = 2
-
-
-@dataclass(frozen=True)
-class Fractions:
-    """Shares of the rows for each split. With a second file, ``dev``/``test`` are shares of it."""
-
-    train: float
-    train_dev: float
-    dev: float
-    test: float
-
-    def to_dict(self) -> dict[str, float]:
-        return {"train": self.train, "train_dev": self.train_dev, "dev": self.dev,
-                "test": self.test}
-
-    @classmethod
-    def from_dict(cls, d: dict[str, float]) -> "Fractions":
-        return cls(float(d["train"]), float(d["train_dev"]), float(d["dev"]), float(d["test"]))
 
 
 def default_fractions(n_rows: int, second_file: bool = False) -> Fractions:

@@ -5,7 +5,7 @@ Copies of one example are kept together in one split (``engine.split.row_overlap
 crosses from the training rows to dev or test within a file. The checks of
 ``engine.split.checks`` and the fit of the preprocessing run before anything is written, so
 a cancelled split leaves the project as it was; the findings are stored in
-``project.split["checks"]``. Each long phase (reading, row keys, the split, the checks, the
+``project.split.checks``. Each long phase (reading, row keys, the split, the checks, the
 preprocessing) sends ``Progress`` and checks the cancel token; writing is quick and is not
 interrupted (``splits.json`` is compact JSON: a million row numbers take ~0.2 s, not 1.5 s
 indented).
@@ -26,10 +26,11 @@ from engine.core.errors import DataError, JobCancelled, ProjectError
 from engine.kinds.input_coding import data_kind, fit_inputs
 from engine.core.jobs import NEVER, CancelFlag, Progress, ProgressFn, StageStarted, ignore
 from engine.kinds.preprocess_store import save_preprocessor
+from engine.project.parts.split import SplitRecord
 from engine.project.project import SPLITS_FILE, Project
 from engine.kinds.row_keys import example_keys
 from engine.split.row_overlap import copies_of_training, repeats_expected, split_groups
-from engine.split.checks import CheckData, finding_dicts, run_split_checks
+from engine.split.checks import CheckData, run_split_checks, split_checks
 from engine.split.splits import (MIN_ROWS_PER_SPLIT, Fractions, SplitPlan, class_balance,
                            default_fractions, make_split)
 from engine.project.fingerprints import goal_key
@@ -38,9 +39,9 @@ from engine.core.texts import text
 
 def split_project(project: Project, fractions: Fractions | None = None, seed: int = 0,
                   drop_copies: bool | None = None, leave_out: Sequence[str] = (),
-                  progress: ProgressFn = ignore, cancel: CancelFlag = NEVER) -> dict:
+                  progress: ProgressFn = ignore, cancel: CancelFlag = NEVER) -> SplitRecord:
     """Make the split, check it, and fit the training-only preprocessing; return the split
-    summary.
+    record (also kept as ``project.split``).
 
     Rows whose target is missing are left out of every split (and counted in the notes).
     Splitting again after runs exist is refused while the vault is open, because the test
@@ -60,7 +61,7 @@ def split_project(project: Project, fractions: Fractions | None = None, seed: in
     if project.vault_open:
         raise ProjectError(text("split.after_vault"))
     if drop_copies is None:
-        drop_copies = bool((project.split or {}).get("drop_copies"))
+        drop_copies = project.split is not None and project.split.drop_copies
     features = _kept_features(project, leave_out)
     target = project.goal.target
     task = project.goal.task
@@ -118,31 +119,29 @@ def split_project(project: Project, fractions: Fractions | None = None, seed: in
         project.log("column_left_out", text("checks.decision_left_out", column=column),
                     column=column)
     project.features = features
-    summary = {
-        "fractions": fractions.to_dict(), "seed": seed, "stratified": plan.stratified,
-        "sizes": plan.sizes(), "sources": plan.sources,
-        "dropped_missing_target": int(len(frames["main"]) - len(y_main)),
-        "notes": list(plan.notes), "made_for": goal_key(project),
-        "checks": finding_dicts(checks), "drop_copies": bool(drop_copies),
-        "copies_dropped": {k: int(len(v)) for k, v in dropped.items() if len(v)},
-    }
-    if classification:
-        summary["class_balance"] = balance
-    project.split = summary
+    record = SplitRecord(
+        fractions=fractions, seed=seed, stratified=plan.stratified,
+        sizes=plan.sizes(), sources=dict(plan.sources),
+        dropped_missing_target=int(len(frames["main"]) - len(y_main)),
+        notes=tuple(plan.notes), made_for=goal_key(project),
+        checks=split_checks(checks), drop_copies=bool(drop_copies),
+        copies_dropped={k: int(len(v)) for k, v in dropped.items() if len(v)},
+        class_balance=balance if classification else None)
+    project.split = record
     save_preprocessor(project, prep)
     sizes = plan.sizes()
     project.log("split_made", text("decision.split_made", train=sizes["train"],
                                    train_dev=sizes["train_dev"], dev=sizes["dev"],
                                    test=sizes["test"], seed=seed),
                 fractions=fractions.to_dict(), seed=seed)
-    if summary["copies_dropped"]:
-        counts = summary["copies_dropped"]
+    if record.copies_dropped:
+        counts = record.copies_dropped
         project.log("copies_dropped", text("checks.decision_copies_dropped",
                                            n=sum(counts.values()),
                                            where=_where(counts)), counts=counts)
     project.save()
     progress(Progress(len(_Steps.NAMES), len(_Steps.NAMES), text("big_data.split_done")))
-    return summary
+    return record
 
 
 class _Steps:

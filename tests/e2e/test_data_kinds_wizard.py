@@ -46,7 +46,7 @@ def test_sample_of_each_data_kind_reaches_a_diagnosis(sample, qtbot, tmp_path, e
     deep = [r for r in project.runs if zoo.is_keras_kind(r.model)]
     assert [r.model for r in deep] == [zoo.default_kind(kind)]
     assert deep[0].status == "finished" and len(deep[0].history) == 2
-    assert project.sanity and project.sanity["model"] == zoo.default_kind(kind)
+    assert project.sanity and project.sanity.model == zoo.default_kind(kind)
     save_screenshot(window, f"kind_{sample}_baseline")
 
     _go(qtbot, window, "diagnose")

@@ -16,6 +16,7 @@ from engine.goal.edit import set_constraints
 from engine.models import zoo
 from engine.words.formatting import fmt_error
 from engine.baseline.sanity_result import CheckResult, LrRangeResult
+from engine.project.parts.sanity import SanityRecord
 from engine.models.train_params import TrainParams
 from gui.live_monitor import LiveMonitor
 from gui.pages.baseline.page import BaselinePage
@@ -76,7 +77,7 @@ def idle_after_resume_check(qtbot, runner, jobs):
 
 
 def sanity_report(passed_overfit=True, rate=0.0031):
-    """A report shaped as ``engine.baseline.sanity_checks.SanityReport.to_dict`` writes it."""
+    """A report as ``engine.baseline.sanity_step.run_sanity`` keeps it."""
     rates = np.geomspace(1e-6, 1.0, 60)
     losses = 0.7 - 0.4 / (1 + np.exp(-(np.log10(rates) + 3.5) * 3))
     losses[rates > 0.05] = 0.3 + (np.log10(rates[rates > 0.05]) + 1.3) * 2
@@ -91,10 +92,8 @@ def sanity_report(passed_overfit=True, rate=0.0031):
                        f"The loss fell fastest near {rate}." if rate else "No decrease.",
                        rate, rate, 0.01, tuple(rates), tuple(losses), tuple(losses), 60)
     passed = passed_overfit and rate is not None
-    return {"passed": passed, "text": "All three checks passed." if passed else
-            "A check found a problem.", "suggested_learning_rate": rate,
-            "initial_loss": initial.to_dict(), "overfit": overfit.to_dict(),
-            "lr_range": lr.to_dict(), "model": "mlp"}
+    return SanityRecord(passed, "All three checks passed." if passed else
+                        "A check found a problem.", initial, overfit, lr, model="mlp")
 
 
 def test_settings_start_at_the_recommended_values(qtbot, engine_runner, split_project, jobs,
@@ -291,7 +290,7 @@ def test_training_the_baselines_fills_the_runs_table(qtbot, engine_runner, split
     assert sorted(r.model for r in project.runs) == ["linear", "majority", "mlp"]
     mlp = next(r for r in project.runs if r.model == "mlp")
     assert mlp.params["epochs"] == 2 and mlp.params["width"] == 8  # the spin boxes' values
-    assert project.sanity is not None and project.sanity["model"] == "mlp"
+    assert project.sanity is not None and project.sanity.model == "mlp"
     assert page.sanity.verdict.isVisible()
     table = page.findChild(ResultTable, "runsTable")
     assert table.isVisible() and table.rowCount() == 3

@@ -109,9 +109,9 @@ def test_from_a_sample_to_a_split(qtbot, session, tmp_path):
                     timeout=JOB_TIMEOUT)
 
     split = session.project.split
-    assert split["seed"] == 7
-    assert split["fractions"]["train_dev"] == pytest.approx(0.05)
-    sizes = split["sizes"]
+    assert split.seed == 7
+    assert split.fractions.train_dev == pytest.approx(0.05)
+    sizes = split.sizes
     assert sum(sizes.values()) == 569
     table = child(data, QTableWidget, "splitTable")
     assert table.isVisible() and table.rowCount() == 4
@@ -128,7 +128,7 @@ def test_from_a_sample_to_a_split(qtbot, session, tmp_path):
     assert balance.isVisible()
     labels = [balance.horizontalHeaderItem(c).text() for c in range(balance.columnCount())]
     assert labels == ["benign", "malignant"]
-    counts = split["class_balance"]["test"]
+    counts = split.class_balance["test"]
     assert cell(balance, 3, 0).startswith(f"{counts['benign']} (")
     assert "stratified" in child(data, QLabel, "splitNotes").text()
     # The split's own shares stay shown (not marked recommended).
@@ -192,7 +192,7 @@ def test_with_a_second_file_each_file_adds_up_on_its_own(qtbot, session, tmp_pat
     qtbot.waitUntil(table.isVisible)
     assert "old.csv" in cell(table, 0, 2) and "new.csv" in cell(table, 3, 2)
     assert "the data you care about" in cell(table, 2, 2)
-    assert session.project.split["sizes"]["dev"] + session.project.split["sizes"]["test"] \
+    assert session.project.split.sizes["dev"] + session.project.split.sizes["test"] \
         == len(frame) - 120
 
 

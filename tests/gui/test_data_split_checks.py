@@ -78,7 +78,7 @@ def test_blockers_show_their_fix_buttons_and_lock_training_until_fixed(
     assert session.states()["baseline"].state == READY
     kinds = [d.kind for d in session.project.decisions]
     assert "column_left_out" in kinds and kinds[-1] == "copies_dropped"
-    assert session.project.split["seed"] == 0
+    assert session.project.split.seed == 0
     shot(qtbot, page, "data_split_checks_fixed")
 
 

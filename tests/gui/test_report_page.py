@@ -47,7 +47,7 @@ def test_export_writes_the_files_and_opens_their_folder(qtbot, engine_runner, sp
     listed = page.findChild(QLabel, "writtenFiles").text()
     assert str(pdf) in listed and str(csv) in listed and "runs.csv, " in listed
     assert "written" in page.findChild(QLabel, "reportState").text()
-    assert session.project.report["pdf"] == str(pdf)
+    assert session.project.report.pdf == str(pdf)
 
     opened = []
     monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url) or True)

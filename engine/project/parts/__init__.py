@@ -11,8 +11,8 @@ _EXPORTS = {
     "goal": ("Goal", "GoalConstraint"),
     "learning_curve": ("LearningCurveRecord",),
     "report": ("ReportRecord",),
-    "sanity": ("SanityRecord",),
-    "split": ("SplitRecord",),
+    "sanity": ("CheckResult", "LrRangeResult", "SanityRecord"),
+    "split": ("Fractions", "SplitCheck", "SplitRecord"),
     "summary": ("DataSummary",),
     "vault": ("Evaluation", "Vault"),
 }

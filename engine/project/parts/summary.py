@@ -1,17 +1,25 @@
-"""The ``summary`` part of ``project.json``, still in its plain JSON form (a dict or None)."""
+"""The ``summary`` part of ``project.json``: the data summary of the main file made when the
+project was created (``engine.data.summary.DataSummary``: its size, each column, the target).
+
+Example:
+    >>> summary = load({"rows": 3, "columns": 2, "target": None, "column_info": [
+    ...     {"name": "x", "kind": "number", "dtype": "int64", "missing": 0, "unique": 3}]})
+    >>> summary.rows, summary.column("x").kind, dump(summary)["column_info"][0]["unique"]
+    (3, 'number', 3)
+"""
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
-DataSummary = dict[str, Any]
-"""Becomes a frozen dataclass when this part is typed."""
+from engine.data.summary import DataSummary
+
+__all__ = ["DataSummary", "dump", "load"]
 
 
 def load(raw: Any) -> DataSummary | None:
-    return copy.deepcopy(raw) if isinstance(raw, dict) else None
+    return DataSummary.from_dict(raw) if isinstance(raw, dict) else None
 
 
 def dump(value: DataSummary | None) -> dict[str, Any] | None:
-    return value
+    return value.to_dict() if value is not None else None

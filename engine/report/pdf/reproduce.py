@@ -37,9 +37,8 @@ def reproduce_section(project: Project) -> list[Flowable]:
 def seed_rows(project: Project) -> list[list[str]]:
     """(what, seed) for every seeded step that was done."""
     rows = []
-    split = project.split or {}
-    if split.get("seed") is not None:
-        rows.append([t("reproduce.seed_split"), str(split["seed"])])
+    if project.split is not None:
+        rows.append([t("reproduce.seed_split"), str(project.split.seed)])
     run = chosen_run(project)
     if run is not None and run.params.get("seed") is not None:
         rows.append([t("reproduce.seed_run"), fmt_number(run.params["seed"])])

@@ -139,7 +139,7 @@ def appendix_section(project: Project) -> list[Flowable]:
         out.append(lead(f"{run.label} ({run.id})", "small"))
         out.append(table([t("appendix.col_setting"), t("appendix.col_value")], rows,
                          widths=[2.5, 3.5], width_share=0.6))
-    seed = (project.split or {}).get("seed")
+    seed = project.split.seed if project.split is not None else None
     out.append(spacer(0.2))
     out.append(plain(t("appendix.seed", seed=seed) if seed is not None
                      else t("appendix.no_seed")))

@@ -10,6 +10,7 @@ import datetime as _dt
 
 from reportlab.platypus import Flowable
 
+from engine.data.summary import ColumnInfo, TargetInfo
 from engine.project.project import Project
 from engine.words.formatting import (dash, fmt_confidence, fmt_count, fmt_error, fmt_number,
                                       fmt_share, fmt_time, fmt_value, is_number,
@@ -112,20 +113,20 @@ def goal_section(project: Project) -> list[Flowable]:
 
 def data_section(project: Project) -> list[Flowable]:
     out: list[Flowable] = [heading(t("section.data"))]
-    summary = project.summary or {}
-    if not summary:
+    summary = project.summary
+    if summary is None:
         out.append(plain(t("data.no_summary")))
     else:
-        out.append(plain(t("data.size", rows=fmt_count(summary.get("rows")),
-                           columns=fmt_count(_column_count(summary)))))
+        out.append(plain(t("data.size", rows=fmt_count(summary.rows),
+                           columns=fmt_count(summary.columns))))
         if project.features:
             names = ", ".join(project.features[:30]) + (", ..." if len(project.features) > 30
                                                         else "")
             out.append(plain(t("data.features", n=len(project.features), names=names)))
-        out += _target_part(summary.get("target") or {})
-        out += _columns_part(summary.get("column_info") or [])
+        out += _target_part(summary.target)
+        out += _columns_part(summary.column_info)
     findings = [f for f in project.findings if isinstance(f, dict)]
-    if not summary and not findings:
+    if summary is None and not findings:
         return out
     out.append(heading(t("data.findings_heading"), 2))
     if not findings:
@@ -137,40 +138,31 @@ def data_section(project: Project) -> list[Flowable]:
                         rows, widths=[1.5, 1.7, 4, 3.6])]
 
 
-def _column_count(summary: dict) -> object:
-    columns = summary.get("columns")
-    return len(columns) if isinstance(columns, (list, tuple)) else columns
-
-
-def _target_part(target: dict) -> list[Flowable]:
-    if not target:
+def _target_part(target: TargetInfo | None) -> list[Flowable]:
+    if target is None:
         return []
-    name = target.get("name", "")
+    name = target.name
     out: list[Flowable] = []
-    counts = target.get("class_counts") or {}
-    if isinstance(counts, (list, tuple)):
-        counts = {str(k): v for k, v in counts}
+    counts = dict(target.class_counts)
     if counts:
         total = sum(v for v in counts.values() if is_number(v)) or 1
         out.append(lead(t("data.target_classes", target=name)))
         rows = [[label, fmt_count(n), fmt_share(n / total)] for label, n in counts.items()]
         out.append(table([t("data.class"), t("data.count"), t("data.share")], rows,
                          widths=[3, 1.2, 1.2], right=(1, 2), width_share=0.55))
-    elif is_number(target.get("mean")):
+    elif is_number(target.mean):
         out.append(plain(t("data.target_numeric", target=name,
-                           **{k: fmt_number(target.get(k)) for k in
+                           **{k: fmt_number(getattr(target, k)) for k in
                               ("minimum", "maximum", "mean", "std")})))
-    if is_number(target.get("missing")) and target["missing"] > 0:
-        out.append(plain(t("data.target_missing", missing=fmt_count(target["missing"]))))
+    if target.missing > 0:
+        out.append(plain(t("data.target_missing", missing=fmt_count(target.missing))))
     return out
 
 
-def _columns_part(info: list) -> list[Flowable]:
-    info = [c for c in info if isinstance(c, dict)]
+def _columns_part(info: tuple[ColumnInfo, ...]) -> list[Flowable]:
     if not info:
         return []
-    rows = [[c.get("name", ""), c.get("kind", ""), c.get("dtype", ""),
-             fmt_count(c.get("missing")), fmt_count(c.get("unique"))]
+    rows = [[c.name, c.kind, c.dtype, fmt_count(c.missing), fmt_count(c.unique)]
             for c in info[:MAX_COLUMNS_SHOWN]]
     out: list[Flowable] = [heading(t("data.columns_heading"), 2),
                            table([t("data.col_name"), t("data.col_kind"), t("data.col_dtype"),
@@ -183,14 +175,14 @@ def _columns_part(info: list) -> list[Flowable]:
 
 def splits_section(project: Project) -> list[Flowable]:
     out: list[Flowable] = [heading(t("section.splits"))]
-    split = project.split or {}
-    sizes = split.get("sizes") or {}
+    split = project.split
+    sizes = split.sizes if split is not None else {}
     if not sizes:
         out.append(plain(t("splits.not_done")))
     else:
         out.append(lead(t("splits.intro")))
-        sources = split.get("sources") or {}
-        fractions = split.get("fractions") or {}
+        sources = split.sources
+        fractions = split.fractions.to_dict() if split.fractions is not None else {}
         rows = [[split_name(name), t(f"splits.source_{sources.get(name, 'main')}")
                  if sources.get(name, "main") in ("main", "target") else sources[name],
                  fmt_count(sizes[name]), fmt_share(fractions.get(name))]
@@ -199,17 +191,16 @@ def splits_section(project: Project) -> list[Flowable]:
                           t("splits.col_share")], rows, widths=[2, 2.4, 1.3, 1.5], width_share=0.7,
                          right=(2, 3)))
         out.append(spacer(0.2))
-        if split.get("seed") is not None:
-            out.append(plain(t("splits.seed", seed=split["seed"])))
-        if "stratified" in split and (project.goal or Goal()).task != "regression":
-            out.append(plain(t("splits.stratified" if split["stratified"]
+        out.append(plain(t("splits.seed", seed=split.seed)))
+        if (project.goal or Goal()).task != "regression":
+            out.append(plain(t("splits.stratified" if split.stratified
                                else "splits.not_stratified")))
-        if is_number(split.get("dropped_missing_target")) and split["dropped_missing_target"]:
-            out.append(plain(t("splits.dropped", n=fmt_count(split["dropped_missing_target"]))))
-        notes = [str(n) for n in split.get("notes") or []]
+        if split.dropped_missing_target:
+            out.append(plain(t("splits.dropped", n=fmt_count(split.dropped_missing_target))))
+        notes = list(split.notes)
         if notes:
             out.extend(bullets(notes))
-        out += _balance_part(split.get("class_balance") or {})
+        out += _balance_part(split.class_balance or {})
         out += split_checks_part(project)
     return out + vault_part(project)
 

@@ -163,7 +163,7 @@ class BaselinePage(StepPage):
 
     def _show_sanity(self, _index: int = 0) -> None:
         report = self.project.sanity if self.project is not None else None
-        model = (report or {}).get("model")
+        model = report.model if report is not None else ""
         # text keys: gui.deep.kind_{cnn,conv1d,gru,lstm,mlp}, gui.deep.kind_text_{conv,pool}
         self.sanity.show_report(report, kind_name(model) if model else "",
                                 kind_name(self.settings.kind()))

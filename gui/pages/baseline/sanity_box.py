@@ -17,6 +17,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QGridLayout, QGroupBox, QHBoxLayout, QLabel, QPushButton,
                                QVBoxLayout)
 
+from engine.project.parts import SanityRecord
 from engine.words import fmt_number
 from gui.pages.base import gui_text
 from gui.pages.labels import note
@@ -123,7 +124,7 @@ class SanityBox(QGroupBox):
         return widget
 
     # ----- showing
-    def show_report(self, report: dict | None, model_name: str = "",
+    def show_report(self, report: SanityRecord | None, model_name: str = "",
                     chosen_name: str = "") -> None:
         """Show ``report`` (``project.sanity``), made for ``model_name``; say so when the
         network chosen now (``chosen_name``) is another one."""
@@ -139,22 +140,22 @@ class SanityBox(QGroupBox):
         if not shown:
             self._rate = None
             return
-        _mark(self.verdict_mark, bool(report.get("passed")))
-        self.verdict.setText(report.get("text") or gui_text(
-            "sanity.all_passed" if report.get("passed") else "sanity.some_failed"))
+        _mark(self.verdict_mark, report.passed)
+        self.verdict.setText(report.text or gui_text(
+            "sanity.all_passed" if report.passed else "sanity.some_failed"))
         self.model_note.setText(gui_text("sanity.model", model=model_name))
         self.stale.setText(gui_text("sanity.stale", model=model_name, chosen=chosen_name))
         for check in CHECKS:
-            result = report.get(check) or {}
-            _mark(self.marks[check], bool(result.get("passed")))
-            self.texts[check].setText(result.get("text") or "")
-        lr = report.get("lr_range") or {}
-        rate = lr.get("suggested", report.get("suggested_learning_rate"))
+            result = report.check(check)
+            _mark(self.marks[check], result is not None and result.passed)
+            self.texts[check].setText(result.text if result is not None else "")
+        lr = report.lr_range
+        rate = report.suggested_learning_rate
         self._rate = float(rate) if rate is not None else None
         self.rate_label.setText(gui_text("sanity.proposed", rate=fmt_number(self._rate))
                                 if self._rate is not None else gui_text("sanity.no_proposal"))
         self.use_button.setEnabled(self._rate is not None)
-        x, y = _floats(lr.get("learning_rates")), _floats(lr.get("losses"))
+        x, y = (_floats(lr.learning_rates), _floats(lr.losses)) if lr is not None else ([], [])
         drawable = len(x) == len(y) and len(x) > 1
         self.curve.setData(x if drawable else [], y if drawable else [])
         self.plot.setVisible(drawable)

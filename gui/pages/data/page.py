@@ -14,7 +14,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QTableView, QVBoxLayout, QWidget
 
 from engine.split import source_frame
-from engine.split import Fractions, default_fractions
+from engine.split import default_fractions
 from engine.app import STALE
 from gui.frame_model import FrameModel, fit_columns
 from gui.pages.base import StepPage, gui_text
@@ -161,11 +161,10 @@ class DataPage(StepPage):
         stale = self.session.states()["data"].state == STALE
         if key != self._split_key:  # otherwise keep what the user is typing
             self._split_key = key
-            current = Fractions.from_dict(split["fractions"]) \
-                if split and split.get("fractions") and not stale else None
+            current = split.fractions if split is not None and not stale else None
             self.editor.set_context(rows, second is not None,
                                     default_fractions(rows, second_file=second is not None),
-                                    current, int(split.get("seed", 0)) if current else 0)
+                                    current, split.seed if current else 0)
         self.editor.set_blocked(gui_text("data.vault_blocks") if project.vault_open else "")
         self.runs_note.setVisible(bool(project.runs) and not project.vault_open)
         self.summary.setVisible(split is not None)
@@ -191,11 +190,12 @@ class DataPage(StepPage):
         self._split_again({"leave_out": [column]})
 
     def _split_again(self, fix: dict) -> None:
-        split = (self.project.split or {}) if self.project is not None else {}
-        if not split or self.session.runner.busy:
+        split = self.project.split if self.project is not None else None
+        if split is None or self.session.runner.busy:
             return
         self.checks.set_status(gui_text("checks.working"))
-        args = {"fractions": split.get("fractions"), "seed": int(split.get("seed", 0)), **fix}
+        fractions = split.fractions.to_dict() if split.fractions is not None else None
+        args = {"fractions": fractions, "seed": split.seed, **fix}
         self.session.run("split", args, then=lambda _result: self.checks.set_status(""))
 
     def _job_failed(self, job: str, message: str, _details: str) -> None:

@@ -2,7 +2,7 @@
 and colour, the message and what to do, and a button for the fixes Practica can apply
 (leave the copies out of dev and test; leave a column that gives the answer away out of
 the inputs). The buttons only ask; the page runs the ``split`` job. Shown from
-``project.split["checks"]``; nothing here computes on data."""
+``project.split.checks``; nothing here computes on data."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import html
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from engine.project.parts import SplitCheck, SplitRecord
 from gui.pages.base import gui_text
 from gui.pages.labels import heading, note
 
@@ -61,10 +62,10 @@ class SplitChecksView(QWidget):
         self.status = note(name="checksStatus")
         outer.addWidget(self.status)
 
-    def show_checks(self, split: dict) -> None:
-        """Show the checks of the split summary ``split`` (old splits have none)."""
-        checks = list(split.get("checks") or [])
-        dropped = split.get("copies_dropped") or {}
+    def show_checks(self, split: SplitRecord) -> None:
+        """Show the checks of the split ``split`` (old splits have none)."""
+        checks = list(split.checks or ())
+        dropped = split.copies_dropped
         key = (repr(checks), repr(dropped))
         if key == self._shown:
             return
@@ -84,7 +85,7 @@ class SplitChecksView(QWidget):
             label.show()
         for finding in checks:
             self._add(finding)
-        self.blocked.setVisible(any(f.get("severity") == "blocker" for f in checks))
+        self.blocked.setVisible(split.blocked)
         self._update_buttons()
 
     def set_busy(self, busy: bool) -> None:
@@ -104,8 +105,8 @@ class SplitChecksView(QWidget):
                 widget.hide()
                 widget.deleteLater()
 
-    def _add(self, finding: dict) -> None:
-        severity = finding.get("severity", "info")
+    def _add(self, finding: SplitCheck) -> None:
+        severity = finding.severity or "info"
         color = SEVERITY_MARKS.get(severity, SEVERITY_MARKS["info"])[1]
         frame = QFrame()
         frame.setObjectName("splitCheck")
@@ -114,7 +115,7 @@ class SplitChecksView(QWidget):
                             f" border-left: 4px solid {color}; }}")
         row = QHBoxLayout(frame)
         row.setContentsMargins(10, 6, 10, 6)
-        label = QLabel(finding_html(finding, "checks"))
+        label = QLabel(finding_html(finding.finding.to_dict(), "checks"))
         label.setObjectName("splitCheckText")
         label.setTextFormat(Qt.RichText)
         label.setWordWrap(True)
@@ -126,9 +127,9 @@ class SplitChecksView(QWidget):
         self.items_layout.addWidget(frame)
         frame.show()
 
-    def _button(self, finding: dict) -> QPushButton | None:
-        fix = finding.get("way_out")
-        column = finding.get("column") or ""
+    def _button(self, finding: SplitCheck) -> QPushButton | None:
+        fix = finding.way_out
+        column = finding.column or ""
         if fix == "drop_copies":
             button = QPushButton(gui_text("checks.drop_copies"))
             button.setObjectName("dropCopiesButton")

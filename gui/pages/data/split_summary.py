@@ -124,8 +124,9 @@ class SplitSummary(QWidget):
 
     def show_split(self, project, stale: bool) -> None:
         split = project.split
-        sizes, fractions = split.get("sizes", {}), split.get("fractions", {})
-        sources = split.get("sources", {})
+        sizes = split.sizes
+        fractions = split.fractions.to_dict() if split.fractions is not None else {}
+        sources = split.sources
         opened = project.vault_open
         if opened:
             self.vault.setText(gui_text("data.vault_open",
@@ -150,14 +151,14 @@ class SplitSummary(QWidget):
             self.sizes.setItem(row, 2, _cell(self._source_text(project, sources.get(name))))
         _fit(self.sizes)
 
-        notes = list(split.get("notes") or [])
-        if split.get("dropped_missing_target"):
-            notes.append(gui_text("data.dropped", n=split["dropped_missing_target"]))
-        if "class_balance" in split and split.get("stratified"):
+        notes = list(split.notes)
+        if split.dropped_missing_target:
+            notes.append(gui_text("data.dropped", n=split.dropped_missing_target))
+        if split.class_balance is not None and split.stratified:
             notes.insert(0, gui_text("data.stratified"))  # when not, the engine's notes say so
         self.notes.setText("\n".join(notes))
         self.notes.setVisible(bool(notes))
-        self._show_balance(split.get("class_balance"), names)
+        self._show_balance(split.class_balance, names)
 
     @staticmethod
     def _source_text(project, role: str | None) -> str:

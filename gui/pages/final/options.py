@@ -86,7 +86,7 @@ class FinalOptions(QGroupBox):
         metric = (project.goal or Goal()).metric
         k = effective_k(run, self.seeds.value())
         self.seeds.setEnabled(effective_k(run, 2) == 2)
-        rows = fmt_count(((project.split or {}).get("sizes") or {}).get("test"))
+        rows = fmt_count(project.split.sizes.get("test") if project.split is not None else None)
         if k > 1:
             plan = gui_text("final_stats.plan_deep", extra=k - 1, k=k, rows=rows,
                             time=duration(estimate_seconds(project, run, k)))

@@ -111,8 +111,8 @@ class ReportPage(StepPage):
             pdf = self._written.get("pdf")
             return (Path(pdf) if pdf else None, csv[0].parent if csv else None,
                     [p.name for p in csv])
-        report = (self.project.report if self.project is not None else None) or {}
-        pdf, csv = report.get("pdf"), report.get("csv")
+        report = self.project.report if self.project is not None else None
+        pdf, csv = (report.pdf, report.csv) if report is not None else ("", "")
         return Path(pdf) if pdf else None, Path(csv) if csv else None, []
 
     def _folder(self) -> Path | None:
@@ -143,7 +143,7 @@ class ReportPage(StepPage):
         else:
             key = "report.stale" if states and states["report"].state == "stale" \
                 else "report.written"
-            self.state.setText(gui_text(key, when=fmt_time(report.get("time"))))
+            self.state.setText(gui_text(key, when=fmt_time(report.time)))
         pdf, csv, names = self._written_paths()
         lines = []
         if pdf is not None:

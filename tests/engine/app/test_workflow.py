@@ -22,8 +22,8 @@ def test_second_file_supplies_dev_and_test_rows(tmp_path):
                                                      target_data=str(tmp_path / "app.csv"),
                                                      target="bought"))
     summary = split_project(project, seed=0)
-    assert summary["sources"]["dev"] == "target" and summary["sources"]["test"] == "target"
-    sizes = summary["sizes"]
+    assert summary.sources["dev"] == "target" and summary.sources["test"] == "target"
+    sizes = summary.sizes
     assert sizes["train"] + sizes["train_dev"] == 200
     assert sizes["dev"] + sizes["test"] == 80
     dev = split_frame(project, "dev")

@@ -111,7 +111,7 @@ def test_keras_curve_trains_each_size_and_seed(split_project):
     points = curve["points"]
     assert len(points) == 4 and {p["epochs"] for p in points} == {1}
     assert all(0.0 <= p[k] <= 1.0 for p in points for k in ("train_error", "dev_error"))
-    assert points[0]["rows"] < points[2]["rows"] == project.split["sizes"]["train"]
+    assert points[0]["rows"] < points[2]["rows"] == project.split.sizes["train"]
     series = curve_series(curve)
     assert series.percent and list(series.rows) == [points[0]["rows"], points[2]["rows"]]
     assert series.dev[1] == pytest.approx(50 * (points[2]["dev_error"]

@@ -108,9 +108,9 @@ def test_report_paths_must_be_reports(split_project, tmp_path):
     _edit(split_project, lambda d: d.update(report={
         "pdf": str(chosen / "my report"), "csv": str(chosen / "csv"), "decisions": 0,
         "time": ""}))
-    assert open_project(split_project.root).report["pdf"].endswith("my report")
+    assert open_project(split_project.root).report.pdf.endswith("my report")
     (chosen / "my report").unlink()  # a report deleted since is no reason to refuse
-    assert open_project(split_project.root).report["pdf"].endswith("my report")
+    assert open_project(split_project.root).report.pdf.endswith("my report")
 
 
 def test_data_files_may_live_outside_the_project(split_project, mixed_csv):

@@ -15,7 +15,7 @@ def test_test_rows_are_locked_until_the_vault_opens(split_project):
     open_vault(split_project, reason="final test")
     split_project.save()
     test = split_frame(split_project, "test")
-    assert len(test) == split_project.split["sizes"]["test"]
+    assert len(test) == split_project.split.sizes["test"]
     again = open_project(split_project.root)
     assert again.vault_open
     opened = [d for d in again.decisions if d.kind == "vault_opened"]

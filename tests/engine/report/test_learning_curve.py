@@ -9,6 +9,7 @@ from pypdf import PdfReader
 
 from engine.diagnosis.learning_curve import CurvePoint, curve_record
 from engine.diagnosis.learning_curve_view import curve_rows
+from engine.project.parts.split import SplitRecord
 from engine.project.project import Project
 from engine.report import build_report
 from engine.report.figure_learning_curve import learning_curve_chart
@@ -33,7 +34,7 @@ def _project(tmp_path) -> Project:
     project.goal = Goal(target="churned", task="binary", metric="accuracy",
                         target_error=0.05, labels=("no", "yes"), positive_label="yes",
                         constraints=())
-    project.split = {"sizes": {"train": 800, "train_dev": 100, "dev": 400, "test": 400}}
+    project.split = SplitRecord(sizes={"train": 800, "train_dev": 100, "dev": 400, "test": 400})
     for run_id, label in ((RUN, "Keras MLP, 2 x 64"), ("20240501-120000-linear", "Linear")):
         RunRecord(id=run_id, model=run_id.rsplit("-", 1)[1], label=label, status="finished",
                   created="2024-05-01T10:15:00+02:00",

@@ -10,7 +10,9 @@ import pandas as pd
 import pytest
 from pypdf import PdfReader
 
+from engine.data.summary import DataSummary
 from engine.project.decisions import Decision
+from engine.project.parts.split import SplitRecord
 from engine.project.project import DataSource, Project
 from engine.project.parts.vault import Vault
 from engine.report import ReportFiles, build_report
@@ -82,7 +84,7 @@ def _full_project(tmp_path) -> Project:
             GoalConstraint("latency_ms", "<", 50.0, "prediction time per example below 50 ms"),
             GoalConstraint("recall", ">=", 0.6, "recall at least 0.6")),
         target_error=0.05, labels=("no", "yes"), positive_label="yes")
-    project.summary = {
+    project.summary = DataSummary.from_dict({
         "rows": 1200, "columns": 5,
         "column_info": [{"name": n, "kind": k, "dtype": d, "missing": m, "unique": u}
                         for n, k, d, m, u in (("age", "number", "int64", 0, 60),
@@ -91,20 +93,20 @@ def _full_project(tmp_path) -> Project:
                                               ("region", "category", "object", 0, 7),
                                               ("churned", "category", "object", 0, 2))],
         "target": {"name": "churned", "task": "classes", "missing": 0,
-                   "class_counts": {"no": 960, "yes": 240}}}
+                   "class_counts": {"no": 960, "yes": 240}}})
     project.findings = [
         {"code": "missing", "severity": "warning", "column": "monthly_fee",
          "message": "12 rows have no value & some fees are < 0", "fix": "Fill them in."},
         {"code": "imbalance", "severity": "info", "column": "churned",
          "message": "Only 20% of the rows are 'yes'.", "fix": "Use F1, not accuracy."}]
     project.features = ["age", "plan", "monthly_fee", "region"]
-    project.split = {
+    project.split = SplitRecord.from_dict({
         "fractions": {"train": 0.5, "train_dev": 0.1, "dev": 0.2, "test": 0.2}, "seed": 7,
         "stratified": True, "sizes": {"train": 600, "train_dev": 120, "dev": 240, "test": 240},
         "sources": dict.fromkeys(("train", "train_dev", "dev", "test"), "main"),
         "dropped_missing_target": 0, "notes": [],
         "class_balance": {"train": {"no": 480, "yes": 120}, "train_dev": {"no": 96, "yes": 24},
-                          "dev": {"no": 192, "yes": 48}, "test": {"no": 192, "yes": 48}}}
+                          "dev": {"no": 192, "yes": 48}, "test": {"no": 192, "yes": 48}}})
     for record in _runs():
         record.save(project.run_dir(record.id))
     project.reload_runs()
@@ -274,7 +276,7 @@ def test_regression_report_shows_plain_errors_and_no_confusion_matrix(tmp_path):
     project = _full_project(tmp_path)
     project.goal = replace(project.goal, task="regression", metric="rmse", labels=(),
                            positive_label=None, target_error=None)
-    project.split.pop("class_balance")
+    project.split = replace(project.split, class_balance=None)
     project.final_test.pop("confusion")
     project.final_test["metric"] = "rmse"
     project.final_test["metrics"] = {"rmse": {"value": 3.25, "low": 2.9, "high": 3.61},

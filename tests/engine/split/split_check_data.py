@@ -39,5 +39,5 @@ def codes(findings) -> list[str]:
     return [f["code"] if isinstance(f, dict) else f.code for f in findings]
 
 
-def by_code(findings, code: str) -> list[dict]:
-    return [f for f in findings if f["code"] == code]
+def by_code(findings, code: str) -> list:
+    return [f for f in findings if (f["code"] if isinstance(f, dict) else f.code) == code]

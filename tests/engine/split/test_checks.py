@@ -20,15 +20,15 @@ def test_checks_are_stored_with_the_split_and_survive_reopening(tmp_path):
     project = project_from(tmp_path, table(300))
     events = []
     summary = split_project(project, seed=0, progress=events.append)
-    assert summary["checks"] == [] and project.split["checks"] == []
-    assert summary["drop_copies"] is False and summary["copies_dropped"] == {}
+    assert summary.checks == () and project.split.checks == ()
+    assert summary.drop_copies is False and summary.copies_dropped == {}
     stages = [e for e in events if isinstance(e, StageStarted)]
     assert [s.stage for s in stages] == ["split", "split_checks", "saving"]
     steps = [e for e in events if isinstance(e, Progress) and e.total == len(STAGES)]
     assert [(p.done, p.total) for p in steps] == [(i, len(STAGES)) for i in
                                                   range(len(STAGES) + 1)]
     reopened = open_project(project.root)
-    assert reopened.split["checks"] == [] and reopened.split["drop_copies"] is False
+    assert reopened.split.checks == () and reopened.split.drop_copies is False
 
 
 def test_cancelling_the_checks_leaves_the_project_as_it_was(tmp_path):
@@ -52,13 +52,13 @@ def test_classes_without_rows_in_a_split_are_listed(tmp_path):
     care = table(120, seed=3)
     care.loc[:4, "label"] = "unsure"  # a class the training rows never show
     project = project_from(tmp_path, main, second=care)
-    checks = split_project(project, seed=0)["checks"]
+    checks = split_project(project, seed=0).checks
     found = by_code(checks, "class_missing")
-    assert len(found) == 1 and found[0]["severity"] == "warning"
-    message = found[0]["message"]
+    assert len(found) == 1 and found[0].severity == "warning"
+    message = found[0].message
     assert "dev set: 'maybe'" in message and "test set: 'maybe'" in message
     assert "training set: 'unsure'" in message
-    assert "never predict a class it was not trained on" in found[0]["fix"]
+    assert "never predict a class it was not trained on" in found[0].fix
 
 
 def test_a_regression_has_no_class_checks(tmp_path):
@@ -66,7 +66,7 @@ def test_a_regression_has_no_class_checks(tmp_path):
         size=200))
     project = project_from(tmp_path, frame)
     assert project.goal.task == "regression"
-    assert "class_missing" not in codes(split_project(project)["checks"])
+    assert "class_missing" not in codes(split_project(project).checks)
 
 
 def test_the_imbalance_finding_names_the_metric_and_the_training_strategy():

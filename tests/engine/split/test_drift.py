@@ -75,7 +75,7 @@ def test_no_drift_is_reported_on_random_splits_of_one_file(tmp_path):
     project = project_from(tmp_path, table(400))
     alarms = []
     for seed in range(6):
-        checks = split_project(project, seed=seed)["checks"]
+        checks = split_project(project, seed=seed).checks
         alarms += [c for c in codes(checks) if c in DRIFT_CODES]
     assert alarms == []
 
@@ -85,16 +85,16 @@ def test_drift_in_the_second_file_is_a_data_mismatch_note(tmp_path):
     care["x1"] = care["x1"] + 1.5
     care["label"] = np.where(np.arange(240) % 10 == 0, "no", "yes")  # mostly "yes"
     project = project_from(tmp_path, table(400), second=care)
-    checks = split_project(project, seed=0)["checks"]
+    checks = split_project(project, seed=0).checks
     features = by_code(checks, "feature_drift")
     assert len(features) == 2  # dev and test
-    assert all(f["severity"] == "info" and "x1 (" in f["message"] for f in features)
-    assert all("data-mismatch" in f["fix"] for f in features)
+    assert all(f.severity == "info" and "x1 (" in f.message for f in features)
+    assert all("data-mismatch" in f.fix for f in features)
     domain = by_code(checks, "domain_drift")
-    assert len(domain) == 2 and "x1" in domain[0]["message"]
+    assert len(domain) == 2 and "x1" in domain[0].message
     labels = by_code(checks, "label_drift")
-    assert [(f["severity"], f["column"]) for f in labels] == [("info", "label")]
-    assert "dev set" in labels[0]["message"]  # test labels stay in the vault
+    assert [(f.severity, f.column) for f in labels] == [("info", "label")]
+    assert "dev set" in labels[0].message  # test labels stay in the vault
     assert step_states(project)["data"].state == DONE
 
 
@@ -126,9 +126,9 @@ def test_texts_from_elsewhere_are_told_apart(tmp_path):
                          "topic": rng.choice(["a", "b"], 160)})
     project = project_from(tmp_path, main, target="topic", second=care,
                            data_kind="text", text_column="message")
-    checks = split_project(project, seed=0)["checks"]
+    checks = split_project(project, seed=0).checks
     assert len(by_code(checks, "domain_drift")) == 2
-    assert {f["severity"] for f in by_code(checks, "domain_drift")} == {"info"}
+    assert {f.severity for f in by_code(checks, "domain_drift")} == {"info"}
 
 
 def _image_folder(root, n_per_class, seed, brightness=0.0, copies_from=None, copies=0):
@@ -155,12 +155,12 @@ def test_image_folders_copies_and_brighter_pictures_are_found(tmp_path):
     _image_folder(tmp_path / "care", 40, seed=1, brightness=100, copies_from=main, copies=16)
     project = new_project(tmp_path / "p", GoalChoice(str(tmp_path / "main"), None,
                                                      target_data=str(tmp_path / "care")))
-    checks = split_project(project, seed=0)["checks"]
+    checks = split_project(project, seed=0).checks
     copies = by_code(checks, "copies_across_splits")
-    assert copies and {f["severity"] for f in copies} == {"blocker"}
+    assert copies and {f.severity for f in copies} == {"blocker"}
     drift = by_code(checks, "feature_drift")
-    assert drift and "brightness" in drift[0]["message"]
+    assert drift and "brightness" in drift[0].message
     assert by_code(checks, "domain_drift")
     after = split_project(project, seed=0, drop_copies=True)
-    assert "copies_across_splits" not in codes(after["checks"])
-    assert 0 < sum(after["copies_dropped"].values()) <= 16
+    assert "copies_across_splits" not in codes(after.checks)
+    assert 0 < sum(after.copies_dropped.values()) <= 16

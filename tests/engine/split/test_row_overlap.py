@@ -91,8 +91,8 @@ def test_the_grouped_split_keeps_every_copy_in_one_split():
 def test_split_project_keeps_copies_in_the_main_file_from_crossing(tmp_path):
     project = project_from(tmp_path, _with_copies())
     summary = split_project(project, seed=2)
-    assert "copies_across_splits" not in codes(summary["checks"])
-    assert text("checks.note_grouped") in summary["notes"]
+    assert "copies_across_splits" not in codes(summary.checks)
+    assert text("checks.note_grouped") in summary.notes
     assert "duplicate_rows" in codes(project.findings)  # the file check still says so
     rows = json.loads((project.root / SPLITS_FILE).read_text())
     frame = _with_copies()
@@ -128,20 +128,20 @@ def test_copies_of_training_rows_in_the_second_file_block_and_can_be_left_out(tm
     summary = split_project(project, seed=1)
     of_training = _in_training(project, copied)
     assert 30 < of_training.sum() < 40  # some copied rows went to train-dev, not train
-    found = by_code(summary["checks"], "copies_across_splits")
-    assert {f["severity"] for f in found} == {"blocker"}
-    assert sum(int(f["message"].split()[0]) for f in found) == of_training.sum()
-    assert all(int(f["message"].split()[0]) / 100 > BLOCK_SHARE for f in found)
-    assert "Leave these rows out of the" in found[0]["fix"]
+    found = by_code(summary.checks, "copies_across_splits")
+    assert {f.severity for f in found} == {"blocker"}
+    assert sum(int(f.message.split()[0]) for f in found) == of_training.sum()
+    assert all(int(f.message.split()[0]) / 100 > BLOCK_SHARE for f in found)
+    assert "Leave these rows out of the" in found[0].fix
     states = step_states(project)
     assert states["data"].state == READY and states["baseline"].state == LOCKED
     assert states["baseline"].reason == text("checks.steps_fix_first")
 
     before = json.loads((project.root / SPLITS_FILE).read_text())
     summary = split_project(project, seed=1, drop_copies=True)
-    assert "copies_across_splits" not in codes(summary["checks"])
+    assert "copies_across_splits" not in codes(summary.checks)
     n = int(of_training.sum())
-    assert sum(summary["copies_dropped"].values()) == n and summary["drop_copies"]
+    assert sum(summary.copies_dropped.values()) == n and summary.drop_copies
     assert project.decisions[-1].kind == "copies_dropped"
     assert f"Left out {n} rows" in project.decisions[-1].text
     after = json.loads((project.root / SPLITS_FILE).read_text())
@@ -151,22 +151,22 @@ def test_copies_of_training_rows_in_the_second_file_block_and_can_be_left_out(tm
     assert gone == set(np.flatnonzero(of_training).tolist())  # just the copies of training rows
     assert step_states(project)["data"].state == DONE
     again = split_project(project, seed=1)  # a later split keeps the choice
-    assert again["drop_copies"] and sum(again["copies_dropped"].values()) == n
+    assert again.drop_copies and sum(again.copies_dropped.values()) == n
 
 
 def test_a_few_copies_warn_and_near_copies_are_found(tmp_path):
     main = table(400)
     care, copied = _care_with_copies(main, 2, near=10)
     project = project_from(tmp_path, main, second=care)
-    checks = split_project(project, seed=0)["checks"]
+    checks = split_project(project, seed=0).checks
     of_training = _in_training(project, copied)
     copies = by_code(checks, "copies_across_splits")
-    assert copies and {f["severity"] for f in copies} == {"warning"}
-    assert sum(int(f["message"].split()[0]) for f in copies) == of_training[:2].sum()
+    assert copies and {f.severity for f in copies} == {"warning"}
+    assert sum(int(f.message.split()[0]) for f in copies) == of_training[:2].sum()
     near = by_code(checks, "near_copies_across_splits")
-    assert sum(int(f["message"].split()[0]) for f in near) == of_training[2:].sum() > 5
-    assert {f["severity"] for f in near} == {"warning"}
-    assert "rounded to 3 significant digits" in near[0]["message"]
+    assert sum(int(f.message.split()[0]) for f in near) == of_training[2:].sum() > 5
+    assert {f.severity for f in near} == {"warning"}
+    assert "rounded to 3 significant digits" in near[0].message
     assert step_states(project)["data"].state == DONE  # warnings do not block
 
 
@@ -176,8 +176,8 @@ def test_repeated_inputs_of_a_few_yes_no_columns_are_expected(tmp_path):
     frame["label"] = np.where(frame.a + 0.5 * frame.b + rng.normal(0, 0.5, 200) > 0.7, "yes", "no")
     project = project_from(tmp_path, frame)
     summary = split_project(project)
-    assert text("checks.note_grouped") not in summary["notes"]
-    found = by_code(summary["checks"], "repeated_inputs")
-    assert found and {f["severity"] for f in found} == {"info"}
-    assert "copies_across_splits" not in codes(summary["checks"])
+    assert text("checks.note_grouped") not in summary.notes
+    found = by_code(summary.checks, "repeated_inputs")
+    assert found and {f.severity for f in found} == {"info"}
+    assert "copies_across_splits" not in codes(summary.checks)
     assert step_states(project)["data"].state == DONE

@@ -91,13 +91,13 @@ def test_split_project_blocks_on_a_copy_and_leaving_it_out_is_the_way_out(tmp_pa
     frame["result"] = frame["label"].map({"yes": "approved", "no": "declined"})
     project = project_from(tmp_path, frame)
     assert "result" in project.features
-    checks = split_project(project, seed=0)["checks"]
-    assert [(f["severity"], f["column"]) for f in by_code(checks, "target_copy")] == [
+    checks = split_project(project, seed=0).checks
+    assert [(f.severity, f.column) for f in by_code(checks, "target_copy")] == [
         ("blocker", "result")]
     assert step_states(project)["data"].state == READY
-    checks = split_project(project, seed=0, leave_out=["result"])["checks"]
+    checks = split_project(project, seed=0, leave_out=["result"]).checks
     assert "target_copy" not in codes(checks) and "target_leak" not in codes(checks)
-    assert "result" not in project.features and project.split["made_for"]
+    assert "result" not in project.features and project.split.made_for
     assert step_states(project)["data"].state == DONE
     left = [d for d in project.decisions if d.kind == "column_left_out"]
     assert left and left[-1].details["column"] == "result"

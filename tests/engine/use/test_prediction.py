@@ -3,6 +3,8 @@ abstain decision, unseen categories and missing values, checked columns, batches
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -188,7 +190,7 @@ def test_no_chosen_model_and_an_old_split_are_plain_errors(trained, tmp_path):
     path = tmp_path / "x.csv"
     pd.DataFrame({"age": [1.0], "income": [2.0], "city": ["Graz"]}).to_csv(path, index=False)
     moved = open_project(project.root)
-    moved.split = {**moved.split, "seed": 99}  # the split the runs were trained on is gone
+    moved.split = replace(moved.split, seed=99)  # the split the runs were trained on is gone
     with pytest.raises(ProjectError, match="earlier split"):
         predict_file(moved, path)
 
