@@ -101,7 +101,7 @@ def _diagnose(args, progress, cancel):
     from engine.diagnosis.step import diagnose_project
     from engine.project.project import open_project
 
-    return diagnose_project(open_project(args["project"]), args.get("run"))
+    return diagnose_project(open_project(args["project"]), args.get("run")).to_dict()
 
 
 def _learning_curve(args, progress, cancel):

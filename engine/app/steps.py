@@ -78,7 +78,7 @@ def step_states(project: Project) -> dict[str, StepState]:
         out["diagnose"] = StepState("diagnose", LOCKED, text("steps.need_baseline"))
     elif diagnosis is None:
         out["diagnose"] = StepState("diagnose", READY)
-    elif not chosen_ok or diagnosis.get("judged_by") != judging_key(project):
+    elif not chosen_ok or diagnosis.judged_by != judging_key(project):
         out["diagnose"] = StepState("diagnose", STALE, text("steps.judging_changed"))
     else:
         out["diagnose"] = StepState("diagnose", DONE)

@@ -187,8 +187,8 @@ def _print_sanity(project) -> None:
 def _print_outcome(project) -> None:
     if project.diagnosis:
         d = project.diagnosis
-        print(text("cli.verdict", verdict=d["verdict"]))
-        for move in d.get("advice", []):
+        print(text("cli.verdict", verdict=d.verdict))
+        for move in d.advice:
             print(f"  - {move}")
     if project.final_test:
         ft = project.final_test

@@ -136,7 +136,7 @@ def run_final_test(project: Project, progress: ProgressFn = ignore, cancel: Canc
     test_error = optimizing_error(goal, metrics)
     result["test_error"] = test_error
     ladder = read_ladder(project, run, test=test_error)
-    project.diagnosis = {"run": run.id, "judged_by": judging_key(project), **ladder.to_dict()}
+    project.diagnosis = ladder.record(run.id, judging_key(project))
     project.final_test = result
     record_evaluation(project, run.id, metric=goal["metric"], value=metrics[goal["metric"]])
     for seed, m in zip(seed_list[1:], per_seed[1:]):

@@ -49,24 +49,24 @@ def test_metrics_table(project: Project) -> pd.DataFrame:
 
 def error_ladder_table(project: Project) -> pd.DataFrame:
     """The diagnosis' error ladder: each rung's error and the gap that ends at it."""
-    diagnosis = project.diagnosis or {}
-    ladder = [r for r in diagnosis.get("ladder") or [] if isinstance(r, dict)]
+    diagnosis = project.diagnosis
+    ladder = diagnosis.ladder if diagnosis is not None else ()
     if not ladder:
         return pd.DataFrame(columns=list(LADDER_COLUMNS))
     share = error_is_share((project.goal or {}).get("metric"))
-    gaps = diagnosis.get("gaps") or {}
-    names = [str(r.get("name", "")) for r in ladder]
+    gaps = diagnosis.gaps
+    names = [r.name for r in ladder]
     rows = []
     previous = None
     for row in ladder:
-        name = str(row.get("name", ""))
-        error = _number(row.get("error"))
+        name = row.name
+        error = _number(row.error)
         gap = GAP_AT_RUNG.get(name) if previous is not None else None
         if name == "dev" and "train_dev" not in names:
             gap = "variance"  # without a train-dev set, dev - train is the variance
         gap_value = math.nan
         if gap:
-            given = gaps.get(gap) if isinstance(gaps, dict) else None
+            given = gaps.get(gap)
             gap_value = float(given) if is_number(given) else error - previous
         rows.append({"step": name, "error": error,
                      "error_percent": 100 * error if share and is_number(error) else math.nan,

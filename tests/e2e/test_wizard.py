@@ -89,7 +89,7 @@ def test_wizard_from_goal_to_report(qtbot, tmp_path, engine_runner, monkeypatch)
     # 4 Diagnose.
     _go(qtbot, window, "diagnose")
     _run_and_wait(qtbot, window, "diagnoseButton", "diagnose")
-    assert window.session.project.diagnosis["verdict"]
+    assert window.session.project.diagnosis.verdict
     save_screenshot(window, "step4_diagnose")
 
     # Read the ladder of the Keras model instead (the user picks it), so the later views show

@@ -5,7 +5,7 @@
 from engine.core.front_door import public_names
 
 _EXPORTS = {
-    "diagnosis": ("DiagnosisRecord",),
+    "diagnosis": ("DiagnosisRecord", "LadderRow"),
     "error_analysis": ("ErrorAnalysisRecord",),
     "final_test": ("FinalTestRecord",),
     "goal": ("Goal",),

@@ -11,6 +11,7 @@ import platform
 
 from reportlab.platypus import Flowable
 
+from engine.project.parts.diagnosis import DiagnosisRecord
 from engine.project.project import Project
 from engine.report import figures
 from engine.report.pdf import final_stats as pdf_final_stats
@@ -47,18 +48,18 @@ def curves_section(project: Project) -> list[Flowable]:
 
 def diagnosis_section(project: Project) -> list[Flowable]:
     out: list[Flowable] = [heading(t("section.diagnosis"))]
-    diagnosis = project.diagnosis or {}
-    if not diagnosis.get("verdict") and not diagnosis.get("ladder"):
+    diagnosis = project.diagnosis
+    if diagnosis is None or (not diagnosis.verdict and not diagnosis.ladder):
         return out + [plain(t("diagnosis.not_done"))]
     metric = (project.goal or {}).get("metric")
-    run = find_run(project, diagnosis.get("run") or project.chosen_run)
+    run = find_run(project, diagnosis.run or project.chosen_run)
     if run is not None:
         out.append(plain(t("diagnosis.run", label=run.label, run=run.id)))
-    if diagnosis.get("verdict"):
-        verdict = t("diagnosis.verdict", verdict=verdict_words(diagnosis["verdict"]))
+    if diagnosis.verdict:
+        verdict = t("diagnosis.verdict", verdict=verdict_words(diagnosis.verdict))
         out.append(para(f"<b>{esc(verdict)}</b>"))
-    if diagnosis.get("explanation"):
-        out.append(plain(diagnosis["explanation"]))
+    if diagnosis.explanation:
+        out.append(plain(diagnosis.explanation))
     ladder = error_ladder_table(project)
     if not ladder.empty:
         # text keys: report.gap.{mismatch,variance}, report.gap.avoidable_bias
@@ -73,16 +74,16 @@ def diagnosis_section(project: Project) -> list[Flowable]:
         png = figures.error_ladder_chart(ladder, metric)
         if png is not None:
             out.extend(figure(png, t("diagnosis.caption"), width_share=0.85))
-    advice = [str(a) for a in diagnosis.get("advice") or []]
+    advice = list(diagnosis.advice)
     out.append(heading(t("diagnosis.next"), 2))
     out.extend(bullets(advice) if advice else [plain(t("diagnosis.no_advice"))])
     return out
 
 
-def _rung(diagnosis: dict, name: str) -> dict:
+def _rung(diagnosis: DiagnosisRecord, name: str) -> dict:
     """The ladder row called ``name`` (it carries the diagnosis' own label)."""
-    return next((r for r in diagnosis.get("ladder") or []
-                 if isinstance(r, dict) and r.get("name") == name), {"name": name})
+    rung = diagnosis.rung(name)
+    return rung.to_dict() if rung is not None else {"name": name}
 
 
 def final_section(project: Project) -> list[Flowable]:

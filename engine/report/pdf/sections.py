@@ -41,7 +41,7 @@ def summary_sentences(project: Project) -> list[str]:
         out.append(t("cover.chosen", label=run.label, run=run.id,
                      error=fmt_error(run.errors.get("dev"), metric)))
         out += [s for s in (baseline_sentence(project), tuning_sentence(project)) if s]
-    verdict = (project.diagnosis or {}).get("verdict")
+    verdict = project.diagnosis.verdict if project.diagnosis else None
     out.append(t("cover.diagnosis", verdict=verdict_words(verdict)) if verdict
                else t("cover.no_diagnosis"))
     final = project.final_test or {}

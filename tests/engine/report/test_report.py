@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 import re
 
 import pandas as pd
@@ -11,6 +12,7 @@ from pypdf import PdfReader
 
 from engine.project.decisions import Decision
 from engine.project.project import DataSource, Project
+from engine.project.parts.diagnosis import DiagnosisRecord
 from engine.project.parts.vault import Vault
 from engine.report import ReportFiles, build_report
 from engine.report import tables as report_tables
@@ -121,7 +123,7 @@ def _full_project(tmp_path) -> Project:
                     "log_loss": {"value": 0.2345, "low": None, "high": None}},
         "confusion": {"labels": ["no", "yes"], "matrix": [[180, 12], [9, 39]]},
         "test_error": 0.1876543211}
-    project.diagnosis = {
+    project.diagnosis = DiagnosisRecord.from_dict({
         "run": "20240501-101500-mlp", "verdict": "variance",
         "gaps": {"avoidable_bias": 0.02999999999999996, "variance": 0.06900000000000003,
                  "mismatch": 0.0236543210987655, "dev_overfit": 0.015},
@@ -131,7 +133,7 @@ def _full_project(tmp_path) -> Project:
                    {"name": "train_dev", "label": "train-dev set", "error": 0.149},
                    {"name": "dev", "label": "dev set", "error": 0.1726543210987655},
                    {"name": "test", "label": "test set", "error": 0.1876543211}],
-        "explanation": "The dev error is 6.9 points above the training error."}
+        "explanation": "The dev error is 6.9 points above the training error."})
     project.decisions = [
         Decision("goal_set", "Predict 'churned' (two classes).", "2024-05-01T09:50:00+02:00"),
         Decision("split_made", "Split 600 / 120 / 240 / 240 rows with seed 7.",
@@ -197,11 +199,11 @@ def test_full_report_holds_every_section_and_the_project_numbers(tmp_path):
     assert (tests["confidence"] == 0.95).all()
 
     ladder = _read_csv(project.reports_dir / "csv" / "error_ladder.csv")
-    assert list(ladder["step"]) == [r["name"] for r in project.diagnosis["ladder"]]
-    assert list(ladder["error"]) == [r["error"] for r in project.diagnosis["ladder"]]
+    assert list(ladder["step"]) == [r.name for r in project.diagnosis.ladder]
+    assert list(ladder["error"]) == [r.error for r in project.diagnosis.ladder]
     assert list(ladder["gap_name"].fillna("")) == ["", "avoidable_bias", "variance",
                                                    "mismatch", "dev_overfit"]
-    assert ladder["gap_value"].iloc[2] == project.diagnosis["gaps"]["variance"]
+    assert ladder["gap_value"].iloc[2] == project.diagnosis.gaps["variance"]
 
     confusion = _read_csv(project.reports_dir / "csv" / "confusion_matrix.csv")
     assert confusion.set_index("true_class").loc[["no", "yes"], ["no", "yes"]].to_numpy(
@@ -278,7 +280,8 @@ def test_regression_report_shows_plain_errors_and_no_confusion_matrix(tmp_path):
     project.final_test["metric"] = "rmse"
     project.final_test["metrics"] = {"rmse": {"value": 3.25, "low": 2.9, "high": 3.61},
                                      "mae": {"value": 2.5, "low": 2.2, "high": 2.8}}
-    project.diagnosis["ladder"] = [r for r in project.diagnosis["ladder"] if r["name"] != "target"]
+    project.diagnosis = replace(project.diagnosis, ladder=tuple(
+        r for r in project.diagnosis.ladder if r.name != "target"))
 
     files = build_report(project)
     content = _pdf_text(files.pdf)
