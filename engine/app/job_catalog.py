@@ -133,7 +133,7 @@ def _final_test(args, progress, cancel):
     return run_final_test(open_project(args["project"]), progress, cancel,
                           seeds=int(args.get("seeds", FINAL_SEEDS)),
                           ensemble=bool(args.get("ensemble")),
-                          correction=str(args.get("correction", CORRECTION)))
+                          correction=str(args.get("correction", CORRECTION))).to_dict()
 
 
 def _ensemble(args, progress, cancel):

@@ -92,7 +92,7 @@ def step_states(project: Project) -> dict[str, StepState]:
         out["tune"] = StepState("tune", DONE if tuning_done(project) else READY)
 
     final = project.final_test
-    if final is not None and final.get("run") != project.chosen_run:
+    if final is not None and final.run != project.chosen_run:
         out["final"] = StepState("final", STALE, text("steps.other_model_chosen"))
     elif final is not None:
         out["final"] = StepState("final", DONE)

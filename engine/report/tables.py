@@ -64,9 +64,9 @@ def runs_table(project: Project) -> pd.DataFrame:
 
 def confusion_table(project: Project) -> pd.DataFrame:
     """Counts with rows = true class, columns = predicted class; no rows while locked."""
-    confusion = (project.final_test or {}).get("confusion") or {}
-    labels = [str(label) for label in confusion.get("labels") or []]
-    matrix = confusion.get("matrix") or []
+    confusion = project.final_test.confusion if project.final_test else None
+    labels = [str(label) for label in confusion.labels] if confusion else []
+    matrix = confusion.matrix if confusion else ()
     if not project.vault_open or not labels or len(matrix) != len(labels):
         return pd.DataFrame(columns=["true_class", *labels])
     rows = [{"true_class": label, **{p: int(c) for p, c in zip(labels, counts)}}

@@ -31,19 +31,19 @@ def _number(value: Any) -> float:
 
 def test_metrics_table(project: Project) -> pd.DataFrame:
     """Test value and interval of every metric; no rows while the vault is locked."""
-    final = project.final_test or {}
-    if not project.vault_open or not final.get("metrics"):
+    final = project.final_test
+    if not project.vault_open or final is None or not final.metrics:
         return pd.DataFrame(columns=list(TEST_COLUMNS))
-    confidence = _number(final.get("confidence", 0.95))
-    metrics = dict(final["metrics"])
-    first = final.get("metric") or (project.goal or {}).get("metric")
+    confidence = _number(final.confidence)
+    metrics = final.metrics
+    first = final.metric or (project.goal or {}).get("metric")
     order = ([first] if first in metrics else []) + [m for m in metrics if m != first]
     rows = []
     for name in order:
-        entry = metrics[name] if isinstance(metrics[name], dict) else {"value": metrics[name]}
-        rows.append({"metric": name, "value": _number(entry.get("value")),
-                     "low": _number(entry.get("low")), "high": _number(entry.get("high")),
-                     "confidence": confidence, "method": str(entry.get("method") or "")})
+        entry = metrics[name]
+        rows.append({"metric": name, "value": _number(entry.value),
+                     "low": _number(entry.low), "high": _number(entry.high),
+                     "confidence": confidence, "method": entry.method})
     return pd.DataFrame(rows, columns=list(TEST_COLUMNS))
 
 

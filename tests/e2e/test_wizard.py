@@ -159,7 +159,7 @@ def test_wizard_from_goal_to_report(qtbot, tmp_path, engine_runner, monkeypatch)
     qtbot.keyClicks(seeds, "3")
     _run_and_wait(qtbot, window, "openVaultButton", "final_test")
     assert window.session.project.vault_open
-    assert window.session.project.final_test["metrics"]
+    assert window.session.project.final_test.metrics
     save_screenshot(window, "step6_final")
     save_screenshot(window.pages["final"].widget(), "step6_final_whole_page")
 

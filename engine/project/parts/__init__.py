@@ -7,7 +7,8 @@ from engine.core.front_door import public_names
 _EXPORTS = {
     "diagnosis": ("DiagnosisRecord", "LadderRow"),
     "error_analysis": ("ErrorAnalysisRecord",),
-    "final_test": ("FinalTestRecord",),
+    "final_test": ("Comparison", "Confusion", "FinalTestRecord", "FinalistRecord", "MetricResult",
+                   "SeedSpread"),
     "goal": ("Goal",),
     "learning_curve": ("LearningCurveRecord",),
     "report": ("ReportRecord",),

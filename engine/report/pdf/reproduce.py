@@ -43,7 +43,8 @@ def seed_rows(project: Project) -> list[list[str]]:
     run = chosen_run(project)
     if run is not None and run.params.get("seed") is not None:
         rows.append([t("reproduce.seed_run"), fmt_number(run.params["seed"])])
-    seeds = ((project.final_test or {}).get("seeds") or {}).get("seeds")
+    final = project.final_test
+    seeds = final.seeds.seeds if final and final.seeds else ()
     if seeds:
         rows.append([t("reproduce.seed_final"), ", ".join(str(s) for s in seeds)])
     summary = report_summary(project)

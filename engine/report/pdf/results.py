@@ -88,30 +88,30 @@ def _rung(diagnosis: DiagnosisRecord, name: str) -> dict:
 
 def final_section(project: Project) -> list[Flowable]:
     out: list[Flowable] = [heading(t("section.final"))]
-    final = project.final_test or {}
+    final = project.final_test
     metrics = test_metrics_table(project)
-    if metrics.empty:
+    if metrics.empty or final is None:
         return out + [plain(t("final.locked"))]
-    goal_metric = final.get("metric") or (project.goal or {}).get("metric")
-    run = find_run(project, final.get("run"))
-    label = final.get("label") or (run.label if run else dash())
-    out.append(lead(t("final.run", label=label, run=final.get("run", dash()),
-                      rows=fmt_count(final.get("rows")),
-                      time=fmt_time(final.get("evaluated_at")))))
-    out.append(lead(t("final.intro", confidence=fmt_confidence(final.get("confidence")))))
+    goal_metric = final.metric or (project.goal or {}).get("metric")
+    run = find_run(project, final.run)
+    label = final.label or (run.label if run else dash())
+    out.append(lead(t("final.run", label=label, run=final.run or dash(),
+                      rows=fmt_count(final.rows),
+                      time=fmt_time(final.evaluated_at))))
+    out.append(lead(t("final.intro", confidence=fmt_confidence(final.confidence))))
     out.append(pdf_final_stats.metrics_table(project, goal_metric))
     out.append(pdf_final_stats.methods_note())
     dev = run.errors.get("dev") if run else None
-    if is_number(final.get("test_error")):
+    if is_number(final.test_error):
         out.append(spacer(0.2))
-        out.append(plain(t("final.test_error", test=fmt_error(final["test_error"], goal_metric),
+        out.append(plain(t("final.test_error", test=fmt_error(final.test_error, goal_metric),
                            dev=fmt_error(dev, goal_metric))))
     out.extend(pdf_final_stats.stats_flowables(project))
     out.append(heading(t("final.confusion_heading"), 2))
     png = figures.confusion_chart(confusion_table(project))
     if png is None:
         return out + [plain(t("final.no_confusion"))]
-    n = len((final.get("confusion") or {}).get("labels") or [])
+    n = len(final.confusion.labels) if final.confusion else 0
     return out + figure(png, t("final.confusion_caption"),
                         width_share=min(0.85, 0.42 + 0.04 * n))
 

@@ -68,7 +68,7 @@ def test_the_pdf_shows_the_curves_after_the_final_test(split_project, tmp_path):
     diagnose_project(project)
     run_final_test(project, n_resamples=100, seeds=1)
     project = open_project(root)
-    bundle = project.final_test["curves"]
+    bundle = project.final_test.curves
     pdf = write_pdf(project, tmp_path / "report.pdf")
     words = " ".join(" ".join(page.extract_text().split()) for page in PdfReader(pdf).pages)
     assert "Beyond one number" in words
