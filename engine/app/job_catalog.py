@@ -113,7 +113,7 @@ def _learning_curve(args, progress, cancel):
                                sizes=tuple(args.get("sizes") or DEFAULT_SIZES),
                                seeds=int(args.get("seeds") or DEFAULT_SEEDS),
                                max_epochs=int(max_epochs) if max_epochs else None,
-                               progress=progress, cancel=cancel)
+                               progress=progress, cancel=cancel).to_dict()
 
 
 def _error_analysis(args, progress, cancel):

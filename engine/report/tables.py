@@ -110,12 +110,12 @@ def splits_table(project: Project) -> pd.DataFrame:
 
 def learning_curve_table(project: Project) -> pd.DataFrame:
     """Every fit of the learning curve: share and number of training rows, seed, both errors."""
-    curve = project.learning_curve or {}
-    run = str(curve.get("run") or "")
-    rows = [{"run": run, "fraction": _number(p.get("fraction")), "rows": int(p.get("rows", 0)),
-             "seed": int(p.get("seed", 0)), "train_error": _number(p.get("train_error")),
-             "dev_error": _number(p.get("dev_error")), "epochs": int(p.get("epochs", 0))}
-            for p in curve.get("points") or [] if isinstance(p, dict)]
+    curve = project.learning_curve
+    points = curve.points if curve is not None else ()
+    rows = [{"run": curve.run, "fraction": _number(p.fraction), "rows": int(p.rows),
+             "seed": int(p.seed), "train_error": _number(p.train_error),
+             "dev_error": _number(p.dev_error), "epochs": int(p.epochs)}
+            for p in points]
     return pd.DataFrame(rows, columns=list(CURVE_COLUMNS))
 
 

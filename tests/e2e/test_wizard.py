@@ -109,7 +109,7 @@ def test_wizard_from_goal_to_report(qtbot, tmp_path, engine_runner, monkeypatch)
         spin.selectAll()
         qtbot.keyClicks(spin, value)
     _run_and_wait(qtbot, window, "drawCurveButton", "learning_curve")
-    assert window.session.project.learning_curve["answer"]
+    assert window.session.project.learning_curve.answer
     save_screenshot(window, "step4_learning_curves")
 
     # 4c Error analysis: collect the dev mistakes and tag the first one by typing.

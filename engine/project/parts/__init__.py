@@ -10,7 +10,7 @@ _EXPORTS = {
     "final_test": ("Comparison", "Confusion", "FinalTestRecord", "FinalistRecord", "MetricResult",
                    "SeedSpread"),
     "goal": ("Goal",),
-    "learning_curve": ("LearningCurveRecord",),
+    "learning_curve": ("CurvePoint", "LearningCurveRecord", "SizeSummary"),
     "report": ("ReportRecord",),
     "sanity": ("SanityRecord",),
     "split": ("SplitRecord",),

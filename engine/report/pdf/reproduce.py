@@ -55,10 +55,10 @@ def seed_rows(project: Project) -> list[list[str]]:
     analysis = project.error_analysis or {}
     if analysis.get("seed") is not None:
         rows.append([t("reproduce.seed_error_analysis"), str(analysis["seed"])])
-    curve = project.learning_curve or {}
-    if curve.get("seeds"):
+    curve = project.learning_curve
+    if curve is not None and curve.seeds:
         rows.append([t("reproduce.seed_curve"), t("reproduce.seed_curve_value",
-                                                  n=curve["seeds"])])
+                                                  n=curve.seeds)])
     return rows
 
 

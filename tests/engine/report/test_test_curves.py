@@ -11,6 +11,7 @@ from pypdf import PdfReader
 from engine.diagnosis.step import diagnose_project
 from engine.goal.evaluation import Predictions
 from engine.final.step import run_final_test
+from engine.project.parts.final_test import FinalTestRecord
 from engine.project.project import open_project
 from engine.words import curve_words
 from engine.report.figure_test_curves import final_curves_chart
@@ -51,9 +52,9 @@ def test_section_before_and_after_the_final_test():
     bundle = curve_bundle({**goal, "abstain_accuracy": 0.8}, preds)
     locked = final_curves_section(SimpleNamespace(goal=goal, final_test=None))
     assert "vault" in locked[-1].getPlainText()
-    old = final_curves_section(SimpleNamespace(goal=goal, final_test={"metrics": {}}))
+    old = final_curves_section(SimpleNamespace(goal=goal, final_test=FinalTestRecord()))
     assert "test again" in old[-1].getPlainText()
-    parts = final_curves_section(SimpleNamespace(goal=goal, final_test={"curves": bundle}))
+    parts = final_curves_section(SimpleNamespace(goal=goal, final_test=FinalTestRecord(curves=bundle)))
     texts = " ".join(p.getPlainText() for p in parts if hasattr(p, "getPlainText"))
     assert curve_words.reject_sentence(bundle) in texts
     assert curve_words.top_k_sentence(bundle) in texts
