@@ -122,8 +122,8 @@ def _error_analysis(args, progress, cancel):
 
     analysis = analyse_errors(open_project(args["project"]), progress, cancel,
                               seed=int(args.get("seed", 0)))
-    return {"run": analysis["run"], "mistakes": analysis["mistakes"],
-            "examples": len(analysis["examples"])}
+    return {"run": analysis.run, "mistakes": analysis.mistakes,
+            "examples": len(analysis.examples)}
 
 
 def _final_test(args, progress, cancel):

@@ -6,7 +6,7 @@ from engine.core.front_door import public_names
 
 _EXPORTS = {
     "diagnosis": ("DiagnosisRecord", "LadderRow"),
-    "error_analysis": ("ErrorAnalysisRecord",),
+    "error_analysis": ("ErrorAnalysisRecord", "Suspect", "SuspectCheck"),
     "final_test": ("Comparison", "Confusion", "FinalTestRecord", "FinalistRecord", "MetricResult",
                    "SeedSpread"),
     "goal": ("Goal",),

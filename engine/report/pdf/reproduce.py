@@ -52,9 +52,9 @@ def seed_rows(project: Project) -> list[list[str]]:
         seed = (summary.get("settings") or {}).get("seed")
         rows.append([t("reproduce.seed_tuning"), str(seed) if seed is not None
                      else t("reproduce.seed_tuning_random")])
-    analysis = project.error_analysis or {}
-    if analysis.get("seed") is not None:
-        rows.append([t("reproduce.seed_error_analysis"), str(analysis["seed"])])
+    analysis = project.error_analysis
+    if analysis is not None and analysis.seed is not None:
+        rows.append([t("reproduce.seed_error_analysis"), str(analysis.seed)])
     curve = project.learning_curve
     if curve is not None and curve.seeds:
         rows.append([t("reproduce.seed_curve"), t("reproduce.seed_curve_value",
