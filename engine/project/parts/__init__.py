@@ -5,12 +5,11 @@
 from engine.core.front_door import public_names
 
 _EXPORTS = {
-    "diagnosis": ("DiagnosisRecord", "LadderRow"),
-    "error_analysis": ("ErrorAnalysisRecord", "Suspect", "SuspectCheck"),
-    "final_test": ("Comparison", "Confusion", "FinalTestRecord", "FinalistRecord", "MetricResult",
-                   "SeedSpread"),
+    "diagnosis": ("DiagnosisRecord",),
+    "error_analysis": ("ErrorAnalysisRecord",),
+    "final_test": ("FinalTestRecord",),
     "goal": ("Goal",),
-    "learning_curve": ("CurvePoint", "LearningCurveRecord", "SizeSummary"),
+    "learning_curve": ("LearningCurveRecord",),
     "report": ("ReportRecord",),
     "sanity": ("SanityRecord",),
     "split": ("SplitRecord",),

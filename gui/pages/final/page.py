@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (QGroupBox, QHBoxLayout, QMessageBox, QPushButton,
 from engine.words import (fmt_confidence, fmt_count, fmt_error, fmt_time, fmt_value, is_number,
                           metric_label)
 from engine.project import find_run
-from engine.project.parts import Confusion, FinalTestRecord
+from engine.project.parts import FinalTestRecord
 from engine.words import test_metrics_table
 from engine.words import method_words
 from gui.pages.base import StepPage, gui_text
@@ -148,7 +148,7 @@ class FinalTestPage(StepPage):
         if final is not None:
             self._fill_results(project, final, metric)
         if confusion and confusion.labels:
-            self._fill_confusion(confusion)
+            self._fill_confusion(final)
         self._update_button()
 
     def _fill_results(self, project, final: FinalTestRecord, metric: str | None) -> None:
@@ -181,9 +181,9 @@ class FinalTestPage(StepPage):
                    gui_text("final_stats.col_method")]
         self.metrics_table.fill(headers, rows, numeric={1, 2}, bold_rows=bold)
 
-    def _fill_confusion(self, confusion: Confusion) -> None:
-        labels = [str(label) for label in confusion.labels]
-        matrix = confusion.matrix
+    def _fill_confusion(self, final: FinalTestRecord) -> None:
+        labels = [str(label) for label in final.confusion.labels]
+        matrix = final.confusion.matrix
         headers = [gui_text("final.col_true")] + [gui_text("final.col_predicted", label=label)
                                                   for label in labels]
         rows = [[label] + [fmt_count(n) for n in counts] for label, counts in zip(labels, matrix)]
