@@ -67,7 +67,7 @@ def test_each_data_kind_from_file_to_diagnosis(kind, tmp_path, capsys):
     out = capsys.readouterr().out
     assert "Sanity checks" in out
     p = open_project(project)
-    assert p.goal.data_kind == kind and p.diagnosis["verdict"]
+    assert p.goal.data_kind == kind and p.diagnosis.verdict
     from engine.models import zoo
 
     assert sorted(r.model for r in p.runs) == sorted(["majority", "linear",

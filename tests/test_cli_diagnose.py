@@ -23,7 +23,7 @@ def test_project_ladder_is_the_typed_ladder_of_its_best_run(trained, capsys):
     assert main(["diagnose", str(trained), "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     project = open_project(trained)
-    assert project.diagnosis["verdict"] == out["verdict"]
+    assert project.diagnosis.verdict == out["verdict"]
     run = project.run(project.chosen_run)
     assert run.model == "linear"  # the better of the two
     typed = diagnose(train=run.errors["train"], dev=run.errors["dev"],

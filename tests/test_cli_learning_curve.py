@@ -24,19 +24,19 @@ def test_learning_curve_prints_the_table_and_the_answer(split_project, capsys):
                  "--seeds", "2"]) == 0
     out = capsys.readouterr().out
     curve = open_project(split_project.root).learning_curve
-    assert curve["run"] == run and curve["sizes"] == [0.5, 1.0] and curve["seeds"] == 2
+    assert curve.run == run and curve.sizes == (0.5, 1.0) and curve.seeds == 2
     label = open_project(split_project.root).run(run).label
     assert text("cli.learning_curve.header", label=label, seeds=2) in out
     lines = out.splitlines()
     for row in curve_rows(curve):  # one line per size, with its mean ± std cells
         assert any(line.split()[:2] == row[:2] and row[3] in line for line in lines)
-    assert text("cli.learning_curve.answer", answer=curve["answer"]) in out
+    assert text("cli.learning_curve.answer", answer=curve.answer) in out
 
     assert main(["learning-curve", str(split_project.root), "--sizes", "0.5,1",
                  "--seeds", "1", "--json"]) == 0
     printed = json.loads(capsys.readouterr().out)
     assert printed["answer"] and len(printed["points"]) == 2
-    assert printed == open_project(split_project.root).learning_curve
+    assert printed == open_project(split_project.root).learning_curve.to_dict()
 
 
 def test_learning_curve_user_errors_are_one_line(split_project, capsys):

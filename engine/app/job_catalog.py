@@ -101,7 +101,7 @@ def _diagnose(args, progress, cancel):
     from engine.diagnosis.step import diagnose_project
     from engine.project.project import open_project
 
-    return diagnose_project(open_project(args["project"]), args.get("run"))
+    return diagnose_project(open_project(args["project"]), args.get("run")).to_dict()
 
 
 def _learning_curve(args, progress, cancel):
@@ -113,7 +113,7 @@ def _learning_curve(args, progress, cancel):
                                sizes=tuple(args.get("sizes") or DEFAULT_SIZES),
                                seeds=int(args.get("seeds") or DEFAULT_SEEDS),
                                max_epochs=int(max_epochs) if max_epochs else None,
-                               progress=progress, cancel=cancel)
+                               progress=progress, cancel=cancel).to_dict()
 
 
 def _error_analysis(args, progress, cancel):
@@ -122,8 +122,8 @@ def _error_analysis(args, progress, cancel):
 
     analysis = analyse_errors(open_project(args["project"]), progress, cancel,
                               seed=int(args.get("seed", 0)))
-    return {"run": analysis["run"], "mistakes": analysis["mistakes"],
-            "examples": len(analysis["examples"])}
+    return {"run": analysis.run, "mistakes": analysis.mistakes,
+            "examples": len(analysis.examples)}
 
 
 def _final_test(args, progress, cancel):
@@ -133,7 +133,7 @@ def _final_test(args, progress, cancel):
     return run_final_test(open_project(args["project"]), progress, cancel,
                           seeds=int(args.get("seeds", FINAL_SEEDS)),
                           ensemble=bool(args.get("ensemble")),
-                          correction=str(args.get("correction", CORRECTION)))
+                          correction=str(args.get("correction", CORRECTION))).to_dict()
 
 
 def _ensemble(args, progress, cancel):

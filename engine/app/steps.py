@@ -79,7 +79,7 @@ def step_states(project: Project) -> dict[str, StepState]:
         out["diagnose"] = StepState("diagnose", LOCKED, text("steps.need_baseline"))
     elif diagnosis is None:
         out["diagnose"] = StepState("diagnose", READY)
-    elif not chosen_ok or diagnosis.get("judged_by") != judging_key(project):
+    elif not chosen_ok or diagnosis.judged_by != judging_key(project):
         out["diagnose"] = StepState("diagnose", STALE, text("steps.judging_changed"))
     else:
         out["diagnose"] = StepState("diagnose", DONE)
@@ -93,7 +93,7 @@ def step_states(project: Project) -> dict[str, StepState]:
         out["tune"] = StepState("tune", DONE if tuning_done(project) else READY)
 
     final = project.final_test
-    if final is not None and final.get("run") != project.chosen_run:
+    if final is not None and final.run != project.chosen_run:
         out["final"] = StepState("final", STALE, text("steps.other_model_chosen"))
     elif final is not None:
         out["final"] = StepState("final", DONE)

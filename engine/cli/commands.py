@@ -187,15 +187,15 @@ def _print_sanity(project) -> None:
 def _print_outcome(project) -> None:
     if project.diagnosis:
         d = project.diagnosis
-        print(text("cli.verdict", verdict=d["verdict"]))
-        for move in d.get("advice", []):
+        print(text("cli.verdict", verdict=d.verdict))
+        for move in d.advice:
             print(f"  - {move}")
     if project.final_test:
         ft = project.final_test
-        m = ft["metrics"][ft["metric"]]
-        low = "?" if m["low"] is None else f"{m['low']:.4f}"
-        high = "?" if m["high"] is None else f"{m['high']:.4f}"
-        print(text("cli.test_result", metric=ft["metric"], value=f"{m['value']:.4f}",
+        m = ft.metrics[ft.metric]
+        low = "?" if m.low is None else f"{m.low:.4f}"
+        high = "?" if m.high is None else f"{m.high:.4f}"
+        print(text("cli.test_result", metric=ft.metric, value=f"{m.value:.4f}",
                    low=low, high=high))
         from engine.cli.final_printer import print_final_stats
 

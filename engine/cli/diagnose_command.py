@@ -50,7 +50,7 @@ def _project_diagnosis(folder: str) -> tuple[dict, str | None]:
         chosen = project.chosen_run if any(r.id == project.chosen_run for r in project.runs) \
             else None
         diagnose_project(project, chosen)
-    return dict(project.diagnosis), (project.goal or Goal()).metric
+    return project.diagnosis.to_dict(), (project.goal or Goal()).metric
 
 
 def _print(result: dict, metric: str | None) -> None:

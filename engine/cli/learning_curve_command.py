@@ -54,18 +54,18 @@ def cmd_learning_curve(args: argparse.Namespace) -> int:
     curve = draw_learning_curve(project, sizes=parse_sizes(args.sizes), seeds=args.seeds,
                                 max_epochs=args.max_epochs, progress=progress)
     if args.json:
-        print(json.dumps(curve, indent=2))
+        print(json.dumps(curve.to_dict(), indent=2))
         return 0
-    run = project.run(curve["run"])
-    print(text("cli.learning_curve.header", label=run.label, seeds=curve["seeds"]))
+    run = project.run(curve.run)
+    print(text("cli.learning_curve.header", label=run.label, seeds=curve.seeds))
     headers = [text(f"gui.learning_curve.col_{c}") for c in ("share", "rows", "train", "dev")]
     rows = curve_rows(curve)
     widths = [max(len(r[i]) for r in [headers, *rows]) for i in range(len(headers))]
     for row in [headers, *rows]:
         print("  " + "  ".join(cell.rjust(w) if i else cell.ljust(w)
                                for i, (cell, w) in enumerate(zip(row, widths))))
-    print(text("cli.learning_curve.answer", answer=curve["answer"]))
-    print(curve["explanation"])
+    print(text("cli.learning_curve.answer", answer=curve.answer))
+    print(curve.explanation)
     return 0
 
 

@@ -13,12 +13,13 @@ care about when there is one): they stay the same when the analysis is made agai
 
 Use:
     analysis = analyse_errors(project)
-    analysis["mistakes"], len(analysis["examples"])
+    analysis.mistakes, len(analysis.examples)
 """
 
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -35,6 +36,7 @@ from engine.core.jobs import NEVER, CancelFlag, ProgressFn, StageStarted, ignore
 from engine.diagnosis.label_issues import find_label_issues
 from engine.training.predictor import load_predictor
 from engine.kinds.preprocess_store import load_preprocessor
+from engine.project.parts.error_analysis import ErrorAnalysisRecord, SuspectCheck
 from engine.project.parts.goal import Goal
 from engine.project.project import Project
 from engine.project.fingerprints import judging_key, split_key
@@ -53,7 +55,7 @@ SERIES_STEPS = 6     # values shown per channel of a sequence
 
 
 def analyse_errors(project: Project, progress: ProgressFn = ignore, cancel: CancelFlag = NEVER,
-                   seed: int = 0) -> dict[str, Any]:
+                   seed: int = 0) -> ErrorAnalysisRecord:
     """Collect the chosen run's dev mistakes and store them as ``project.error_analysis``.
 
     Args:
@@ -83,7 +85,7 @@ def analyse_errors(project: Project, progress: ProgressFn = ignore, cancel: Canc
         raise JobCancelled()
     rows = frame.index.to_numpy(dtype=np.int64)
     shown = _Shower(project, frame)
-    analysis: dict[str, Any] = {
+    fields: dict[str, Any] = {
         "run": run.id, "label": run.label, "judged_by": judging_key(project),
         "split": split_key(project), "created": now_iso(), "task": task,
         "data_kind": data_kind(project), "source": split_rows(project)["dev"]["source"],
@@ -91,20 +93,22 @@ def analyse_errors(project: Project, progress: ProgressFn = ignore, cancel: Canc
         "metric_error": run.errors.get("dev"),
     }
     if task == "regression":
-        analysis.update(_regression_part(preds, rows, shown))
+        fields.update(_regression_part(preds, rows, shown))
         issues = find_label_issues(project, rows, None, y_true)
     else:
         labels = [str(v) for v in goal.labels]
-        analysis.update(_classification_part(preds, rows, labels, shown, seed))
+        fields.update(_classification_part(preds, rows, labels, shown, seed))
         if cancel.is_set():
             raise JobCancelled()
         issues = find_label_issues(project, rows, preds.proba, y_true, progress, cancel, seed)
-    analysis["suspects"] = [s.to_dict() for s in issues.suspects]
-    analysis["suspect_check"] = {k: v for k, v in issues.to_dict().items() if k != "suspects"}
+    check = SuspectCheck.from_dict({k: v for k, v in issues.to_dict().items()
+                                    if k != "suspects"})
+    analysis = replace(ErrorAnalysisRecord.from_dict(fields), suspects=tuple(issues.suspects),
+                       suspect_check=check)
     project.error_analysis = analysis
     project.log("error_analysis", text("error_analysis.decision", label=run.label,
-                                       mistakes=analysis["mistakes"], rows=analysis["rows"],
-                                       shown=len(analysis["examples"])))
+                                       mistakes=analysis.mistakes, rows=analysis.rows,
+                                       shown=len(analysis.examples)))
     project.save()
     return analysis
 
@@ -117,9 +121,9 @@ def analysis_state(project: Project) -> str:
     analysis = project.error_analysis
     if not analysis:
         return "missing"
-    if (analysis.get("run") != project.chosen_run
-            or analysis.get("split") != split_key(project)
-            or analysis.get("run") not in {r.id for r in project.runs}):
+    if (analysis.run != project.chosen_run
+            or analysis.split != split_key(project)
+            or analysis.run not in {r.id for r in project.runs}):
         return "stale"
     return "current"
 
@@ -328,30 +332,34 @@ def _series(values: pd.Series) -> str:
 
 
 # ----- reading an analysis
-def case_lookup(analysis: dict | None) -> dict[int, dict]:
+def case_lookup(analysis: ErrorAnalysisRecord | None) -> dict[int, dict]:
     """Every example the analysis can show, by row number."""
     out: dict[int, dict] = {}
-    for key in ("cell_examples", "confident", "examples"):
-        for case in (analysis or {}).get(key) or []:
+    if analysis is None:
+        return out
+    for cases in (analysis.cell_examples, analysis.confident, analysis.examples):
+        for case in cases:
             out[int(case["row"])] = case
     return out
 
 
-def cell_examples(analysis: dict | None, i: int, j: int) -> list[dict]:
+def cell_examples(analysis: ErrorAnalysisRecord | None, i: int, j: int) -> list[dict]:
     """The examples of confusion cell (true class ``i``, predicted ``j``) that can be
     shown: the sampled ones first, then the others kept for that cell."""
-    rows = ((analysis or {}).get("confusion") or {}).get("cells", {}).get(f"{i},{j}", [])
+    confusion = (analysis.confusion if analysis is not None else None) or {}
+    rows = confusion.get("cells", {}).get(f"{i},{j}", [])
     wanted = set(int(r) for r in rows)
     lookup = case_lookup(analysis)
-    sampled = [c for c in (analysis or {}).get("examples") or [] if int(c["row"]) in wanted]
+    examples = analysis.examples if analysis is not None else ()
+    sampled = [c for c in examples if int(c["row"]) in wanted]
     seen = {int(c["row"]) for c in sampled}
     others = [lookup[r] for r in rows if r in lookup and r not in seen]
     return sampled + others
 
 
-def cell_count(analysis: dict | None, i: int, j: int) -> int:
+def cell_count(analysis: ErrorAnalysisRecord | None, i: int, j: int) -> int:
     """How many dev rows fall in confusion cell (``i``, ``j``)."""
-    matrix = ((analysis or {}).get("confusion") or {}).get("matrix") or []
+    matrix = ((analysis.confusion if analysis is not None else None) or {}).get("matrix") or []
     return int(matrix[i][j]) if i < len(matrix) and j < len(matrix[i]) else 0
 
 

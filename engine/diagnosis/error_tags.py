@@ -175,10 +175,10 @@ def tags_text(tags: Iterable[str]) -> str:
 
 def tag_table(project: Project) -> TagTable:
     """The tag table of the current analysis (empty when there is none or it is stale)."""
-    analysis = project.error_analysis or {}
-    if analysis_state(project) != "current":
-        return TagTable((), 0, 0, float("nan"), str(analysis.get("task", "")))
-    mistakes = {int(r) for r in analysis.get("mistake_rows") or []}
+    analysis = project.error_analysis
+    if analysis is None or analysis_state(project) != "current":
+        return TagTable((), 0, 0, float("nan"), analysis.task if analysis else "")
+    mistakes = set(analysis.mistake_rows)
     tagged = [tags for key, tags in project.error_tags.items()
               if tags and key.isdigit() and int(key) in mistakes]
     counts: dict[str, int] = {}
@@ -188,13 +188,13 @@ def tag_table(project: Project) -> TagTable:
             folded = tag.casefold()
             spelling.setdefault(folded, tag)
             counts[folded] = counts.get(folded, 0) + 1
-    base = float(analysis.get("mistakes_error", float("nan")))
+    base = float(analysis.mistakes_error if analysis.mistakes_error is not None
+                 else float("nan"))
     reviewed = len(tagged)
     rows = [TagRow(spelling[k], n, n / reviewed, n / reviewed * base)
             for k, n in counts.items()]
     rows.sort(key=lambda r: (-r.count, r.tag.casefold()))
-    return TagTable(tuple(rows), reviewed, int(analysis.get("mistakes", 0)), base,
-                    str(analysis.get("task", "")))
+    return TagTable(tuple(rows), reviewed, analysis.mistakes, base, analysis.task)
 
 
 def tags_frame(project: Project) -> pd.DataFrame:

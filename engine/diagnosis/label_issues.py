@@ -32,6 +32,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
+from engine.project.parts.error_analysis import Suspect
 from engine.core.errors import JobCancelled
 from engine.core.jobs import NEVER, CancelFlag, ProgressFn, StageStarted, ignore
 from engine.core.texts import text
@@ -41,28 +42,6 @@ N_FOLDS = 5
 MAX_SUSPECTS = 30
 MAX_CELLS = 4_000_000  # rows x inputs the training check may use; more rows are sampled
 MIN_ROWS = 50          # fewer training rows than this (after sampling): no training check
-
-
-@dataclass(frozen=True)
-class Suspect:
-    """One row whose label looks wrong: its place, the given and the suggested label.
-
-    ``confidence`` is the probability of the suggested label, ``p_given`` that of the given
-    one, and ``margin`` their difference (the ranking key).
-    """
-
-    row: int
-    split: str
-    given: str
-    suggested: str
-    confidence: float
-    p_given: float
-    margin: float
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"row": self.row, "split": self.split, "given": self.given,
-                "suggested": self.suggested, "confidence": self.confidence,
-                "p_given": self.p_given, "margin": self.margin}
 
 
 @dataclass(frozen=True)

@@ -39,6 +39,7 @@ from dataclasses import dataclass
 
 from engine.core.errors import GoalError
 from engine.core.texts import text
+from engine.project.parts.diagnosis import DiagnosisRecord, LadderRow
 
 ABSOLUTE_FLOOR = 0.01
 RELATIVE_SHARE = 0.10
@@ -47,15 +48,6 @@ VERDICTS = ("bias", "variance", "mismatch", "dev_overfit", "none")
 GAP_OF_VERDICT = {"bias": "avoidable_bias", "variance": "variance", "mismatch": "mismatch",
                   "dev_overfit": "dev_overfit"}
 _EPS = 1e-9  # so that a gap of exactly the threshold (0.11 - 0.10) never "matters" by rounding
-
-
-@dataclass(frozen=True)
-class LadderRow:
-    """One rung of the ladder: ``name`` in target/train/train_dev/dev/test, its error."""
-
-    name: str
-    label: str
-    error: float
 
 
 @dataclass(frozen=True)
@@ -86,6 +78,15 @@ class Diagnosis:
     def matters(self, gap_name: str) -> bool:
         """Whether the gap ``gap_name`` is larger than its threshold."""
         return _matters(self.gaps[gap_name], self.thresholds[gap_name])
+
+    def record(self, run: str, judged_by: str) -> DiagnosisRecord:
+        """The project's record of this diagnosis, for run ``run`` read with ``judged_by``."""
+        return DiagnosisRecord(run=run, judged_by=judged_by, verdict=self.verdict,
+                               verdict_label=verdict_label(self.verdict), gaps=self.gaps,
+                               advice=tuple(self.advice), ladder=self.ladder,
+                               explanation=self.explanation, threshold=self.threshold,
+                               thresholds=dict(self.thresholds), target=self.target,
+                               target_given=self.target_given)
 
     def to_dict(self) -> dict:
         """JSON-able form: verdict, gaps, advice, ladder, explanation (+ threshold, target)."""

@@ -10,13 +10,12 @@ These fits are not runs: they are never candidates for the best model.
 
 Use:
     curve = draw_learning_curve(project, sizes=(0.25, 1.0), seeds=2, max_epochs=20)
-    curve["answer"]
+    curve.answer
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass
 from typing import Any, Sequence
 
 import numpy as np
@@ -31,6 +30,7 @@ from engine.core.jobs import NEVER, CancelFlag, Progress, ProgressFn, StageStart
 from engine.diagnosis.learning_curve_fit import fit_point
 from engine.diagnosis.learning_curve_verdict import SizeSummary, judge_curve
 from engine.goal.metrics import get_metric
+from engine.project.parts.learning_curve import CurvePoint, LearningCurveRecord
 from engine.project.project import Project
 from engine.project.fingerprints import judging_key, split_key
 from engine.core.texts import text
@@ -42,21 +42,6 @@ MAX_SEEDS = MAX_LEARNING_CURVE_SEEDS
 MAX_SIZES = 8
 REGRESSION_BINS = 5
 """A numeric target is stratified by this many quantile bins of its values."""
-
-
-@dataclass(frozen=True)
-class CurvePoint:
-    """One fit: a share of the training rows, its row count, the seed and both errors."""
-
-    fraction: float
-    rows: int
-    seed: int
-    train_error: float
-    dev_error: float
-    epochs: int = 0
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
 
 def check_sizes(sizes: Sequence[float]) -> tuple[float, ...]:
@@ -116,7 +101,7 @@ def summarize(points: Sequence[CurvePoint]) -> list[SizeSummary]:
 def draw_learning_curve(project: Project, sizes: Sequence[float] = DEFAULT_SIZES,
                         seeds: int = DEFAULT_SEEDS, max_epochs: int | None = None,
                         progress: ProgressFn = ignore,
-                        cancel: CancelFlag = NEVER) -> dict[str, Any]:
+                        cancel: CancelFlag = NEVER) -> LearningCurveRecord:
     """Train the chosen run's configuration on growing parts of the training rows.
 
     Args:
@@ -129,7 +114,7 @@ def draw_learning_curve(project: Project, sizes: Sequence[float] = DEFAULT_SIZES
         cancel: checked between and within fits; raises ``JobCancelled`` and saves nothing.
 
     Returns:
-        The ``project.learning_curve`` dict (also saved): ``run``, ``judged_by``, ``sizes``,
+        The ``project.learning_curve`` record (also saved): ``run``, ``judged_by``, ``sizes``,
         ``points``, ``summary`` (per size: mean and std of both errors), ``verdict``,
         ``answer``, ``explanation``, the verdict's numbers and ``created``.
     """
@@ -171,15 +156,16 @@ def draw_learning_curve(project: Project, sizes: Sequence[float] = DEFAULT_SIZES
     result = curve_record(project, run.id, sizes, points, max_epochs)
     project.learning_curve = result
     project.log("learning_curve", text("learning_curve.decision", label=run.label,
-                                       answer=result["answer"]),
-                run=run.id, verdict=result["verdict"])
+                                       answer=result.answer),
+                run=run.id, verdict=result.verdict)
     project.save()
     return result
 
 
 def curve_record(project: Project, run_id: str, sizes: Sequence[float],
-                 points: Sequence[CurvePoint], max_epochs: int | None = None) -> dict[str, Any]:
-    """The JSON-able record of learning curves drawn for ``run_id`` (see
+                 points: Sequence[CurvePoint],
+                 max_epochs: int | None = None) -> LearningCurveRecord:
+    """The record of learning curves drawn for ``run_id`` (see
     ``draw_learning_curve``), with the verdict read from ``points``."""
     goal = project.goal or Goal()
     bounded = get_metric(goal.metric).bounded
@@ -189,16 +175,12 @@ def curve_record(project: Project, run_id: str, sizes: Sequence[float],
                           target=goal.target_error,
                           scale=None if bounded else error_scale(project), dev_rows=dev_rows)
     numbers = verdict.to_dict()
-    return {
-        "run": run_id, "judged_by": judging_key(project), "metric": goal.metric,
-        "target_error": goal.target_error, "sizes": list(sizes),
-        "seeds": len({p.seed for p in points}), "max_epochs": max_epochs,
-        "points": [p.to_dict() for p in points],
-        "summary": [s.to_dict() for s in summary],
-        "verdict": numbers.pop("verdict"), "answer": numbers.pop("answer"),
-        "explanation": numbers.pop("explanation"), "numbers": _finite(numbers),
-        "created": now_iso(),
-    }
+    return LearningCurveRecord(
+        run=run_id, judged_by=judging_key(project), metric=goal.metric,
+        target_error=goal.target_error, sizes=tuple(sizes),
+        seeds=len({p.seed for p in points}), max_epochs=max_epochs, points=tuple(points),
+        summary=tuple(summary), verdict=numbers.pop("verdict"), answer=numbers.pop("answer"),
+        explanation=numbers.pop("explanation"), numbers=_finite(numbers), created=now_iso())
 
 
 def _chosen(project: Project):

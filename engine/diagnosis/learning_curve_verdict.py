@@ -55,35 +55,13 @@ from scipy import stats
 from engine.diagnosis.ladder import ABSOLUTE_FLOOR, RELATIVE_SHARE
 from engine.diagnosis.gap_noise import gap_noise
 from engine.core.texts import text
+from engine.project.parts.learning_curve import SizeSummary
 
 LAST_SIZES = 3
 NOISE_FACTOR = 2.0
 SMALL_SHARE = 0.25
 VERDICTS = ("yes", "little", "noisy", "no_bias", "flat_gap", "reached", "unclear")
 _EPS = 1e-12
-
-
-@dataclass(frozen=True)
-class SizeSummary:
-    """One training-set size: its share of the training rows, its rows, and the mean and
-    standard deviation (over ``seeds``) of the training and dev errors."""
-
-    fraction: float
-    rows: int
-    seeds: int
-    train_mean: float
-    train_std: float
-    dev_mean: float
-    dev_std: float
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-    @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> "SizeSummary":
-        return cls(float(d["fraction"]), int(d["rows"]), int(d["seeds"]),
-                   float(d["train_mean"]), float(d["train_std"]), float(d["dev_mean"]),
-                   float(d["dev_std"]))
 
 
 @dataclass(frozen=True)

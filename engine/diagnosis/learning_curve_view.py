@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from engine.project.parts.learning_curve import LearningCurveRecord
 from engine.project.project import Project
 from engine.words.formatting import error_is_share, fmt_count, is_number
 from engine.project.fingerprints import judging_key
@@ -52,40 +53,40 @@ def fmt_spread(mean: Any, std: Any, metric: str | None) -> str:
     return f"{float(mean):.4g} ± {spread:.2g}"
 
 
-def curve_rows(curve: dict[str, Any]) -> list[list[str]]:
+def curve_rows(curve: LearningCurveRecord) -> list[list[str]]:
     """One row per size: share, rows, training error and dev error (mean ± std)."""
-    metric = curve.get("metric")
-    return [[f"{100 * float(s['fraction']):g}%", fmt_count(s["rows"]),
-             fmt_spread(s["train_mean"], s["train_std"], metric),
-             fmt_spread(s["dev_mean"], s["dev_std"], metric)]
-            for s in sorted(curve.get("summary") or [], key=lambda s: s["rows"])]
+    metric = curve.metric
+    return [[f"{100 * float(s.fraction):g}%", fmt_count(s.rows),
+             fmt_spread(s.train_mean, s.train_std, metric),
+             fmt_spread(s.dev_mean, s.dev_std, metric)]
+            for s in sorted(curve.summary, key=lambda s: s.rows)]
 
 
-def curve_series(curve: dict[str, Any]) -> CurveSeries:
+def curve_series(curve: LearningCurveRecord) -> CurveSeries:
     """The plot series of a saved learning curve (see ``CurveSeries``)."""
-    summary = sorted(curve.get("summary") or [], key=lambda s: s["rows"])
-    percent = error_is_share(curve.get("metric"))
+    summary = sorted(curve.summary, key=lambda s: s.rows)
+    percent = error_is_share(curve.metric)
     factor = 100.0 if percent else 1.0
 
     def column(key: str) -> np.ndarray:
-        return np.array([factor * float(s[key]) for s in summary], dtype=float)
+        return np.array([factor * float(getattr(s, key)) for s in summary], dtype=float)
 
-    rows = np.array([float(s["rows"]) for s in summary], dtype=float)
-    target = curve.get("target_error")
+    rows = np.array([float(s.rows) for s in summary], dtype=float)
+    target = curve.target_error
     target = factor * float(target) if is_number(target) else None
     return CurveSeries(rows, np.log10(np.maximum(rows, 1.0)), column("train_mean"),
                        column("train_std"), column("dev_mean"), column("dev_std"), target,
                        percent)
 
 
-def has_curve(curve: dict[str, Any] | None) -> bool:
+def has_curve(curve: LearningCurveRecord | None) -> bool:
     """Whether ``curve`` holds at least one drawn size."""
-    return bool(curve) and bool(curve.get("summary")) and all(
-        math.isfinite(float(s.get("rows", math.nan))) for s in curve["summary"])
+    return curve is not None and bool(curve.summary) and all(
+        math.isfinite(float(s.rows)) for s in curve.summary)
 
 
 def curve_is_current(project: Project) -> bool:
     """Whether ``project.learning_curve`` was drawn for the chosen run, judged as now."""
-    curve = project.learning_curve or {}
-    return bool(curve) and curve.get("run") == project.chosen_run \
-        and curve.get("judged_by") == judging_key(project)
+    curve = project.learning_curve
+    return curve is not None and curve.run == project.chosen_run \
+        and curve.judged_by == judging_key(project)

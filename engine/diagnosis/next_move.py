@@ -31,8 +31,7 @@ class Move:
 
 def recommended_move(project: Project) -> Move | None:
     """The move for the current verdict, or None when it needs the user's own hands."""
-    diagnosis = project.diagnosis or {}
-    verdict = diagnosis.get("verdict")
+    verdict = project.diagnosis.verdict if project.diagnosis else None
     kind, base = _latest_deep(project)
     if verdict == "bias":
         params = {**base, "width": int(base["width"]) * 2, "depth": int(base["depth"]) + 1,

@@ -7,6 +7,7 @@ import math
 from engine.diagnosis.ladder import Diagnosis, diagnose
 from engine.diagnosis.gap_noise import gap_noise
 from engine.goal.metrics import get_metric
+from engine.project.parts.diagnosis import DiagnosisRecord
 from engine.project.project import Project
 from engine.project.run_record import RunRecord
 from engine.project.fingerprints import judging_key
@@ -15,12 +16,12 @@ from engine.core.texts import text
 from engine.project.parts.goal import Goal
 
 
-def diagnose_project(project: Project, run_id: str | None = None) -> dict:
+def diagnose_project(project: Project, run_id: str | None = None) -> DiagnosisRecord:
     """Choose a run (the best feasible one unless ``run_id`` is given) and diagnose it."""
     run = project.run(run_id) if run_id else best_run(project)
     result = read_ladder(project, run)
     project.chosen_run = run.id
-    project.diagnosis = {"run": run.id, "judged_by": judging_key(project), **result.to_dict()}
+    project.diagnosis = result.record(run.id, judging_key(project))
     project.log("model_accepted", text("decision.model_accepted", label=run.label, run=run.id),
                 dev_error=run.errors["dev"])
     project.log("diagnosed", text("decision.diagnosed", verdict=result.verdict))

@@ -9,7 +9,7 @@ one plain sentence: better, worse, or no significant difference.
 
 Use:
     rows = compare_finalists(goal, chosen, [baseline], correction="holm")
-    rows[0]["sentence"]
+    rows[0].sentence
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ import numpy as np
 from engine.core.defaults import ALPHA as DEFAULT_ALPHA, CORRECTION
 from engine.final.finalists import Finalist
 from engine.goal.metrics import get_metric
+from engine.project.parts.final_test import Comparison
 from engine.final.stats.multiple_testing import adjust
 from engine.final.stats.significance import (PairedTest, mcnemar_exact, paired_permutation,
                                  per_example_loss, seeds_ttest)
@@ -52,11 +53,11 @@ def paired_tests(goal: Goal, chosen: Finalist, other: Finalist,
 
 def compare_finalists(goal: Goal, chosen: Finalist, others: Sequence[Finalist],
                       correction: str = CORRECTION, alpha: float = ALPHA,
-                      n_permutations: int = 9999) -> list[dict]:
+                      n_permutations: int = 9999) -> tuple[Comparison, ...]:
     """Every test of ``chosen`` against each of ``others``, corrected together.
 
     Returns:
-        One JSON-able dict per test: the finalist's role and label, the test, its p-value,
+        One ``Comparison`` per test: the finalist's role and label, the test, its p-value,
         the corrected p-value, the direction (+1 the chosen model did better), whether it
         is significant at ``alpha`` after correction, the sentence and the test's counts.
     """
@@ -67,15 +68,15 @@ def compare_finalists(goal: Goal, chosen: Finalist, others: Sequence[Finalist],
     rows = []
     for (other, test), p_corr in zip(pairs, corrected):
         significant = bool(not math.isnan(p_corr) and p_corr < alpha)
-        rows.append({
-            "finalist": other.role, "label": other.label, "run": other.run,
-            "test": test.test, "p_value": _json(test.p_value), "p_corrected": _json(p_corr),
-            "direction": test.direction, "significant": significant,
-            "statistic": _json(test.statistic), "details": test.details,
-            "sentence": sentence(goal, chosen.label, other.label, test, p_corr, correction,
-                                 n_tests, alpha),
-        })
-    return rows
+        rows.append(Comparison(
+            finalist=other.role, label=other.label, run=other.run,
+            test=test.test, p_value=_json(test.p_value), p_corrected=_json(p_corr),
+            direction=test.direction, significant=significant,
+            statistic=_json(test.statistic), details=test.details,
+            sentence=sentence(goal, chosen.label, other.label, test, p_corr, correction,
+                              n_tests, alpha),
+        ))
+    return tuple(rows)
 
 
 def _corrected_words(correction: str, n_tests: int) -> str:

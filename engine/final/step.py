@@ -38,6 +38,8 @@ from engine.goal.metrics import metrics_for
 from engine.final.stats.multiple_testing import METHODS
 from engine.training.predictor import load_predictor
 from engine.kinds.preprocess_store import load_preprocessor
+from engine.project.parts.final_test import (Confusion, FinalistRecord, FinalTestRecord,
+                                             MetricResult, SeedSpread)
 from engine.project.project import Project
 from engine.final.stats.proportion_interval import proportion_intervals
 from engine.final.seed_repeats import (DEFAULT_SEEDS, MAX_SEEDS, effective_k, repeat_predictor,
@@ -50,7 +52,7 @@ from engine.project.parts.goal import Goal
 
 def run_final_test(project: Project, progress: ProgressFn = ignore, cancel: CancelFlag = NEVER,
                    n_resamples: int = BOOTSTRAP_RESAMPLES, seeds: int = DEFAULT_SEEDS,
-                   ensemble: bool = False, correction: str = CORRECTION) -> dict:
+                   ensemble: bool = False, correction: str = CORRECTION) -> FinalTestRecord:
     """Open the vault (logged, irreversible) and test the chosen run and the finalists.
 
     Args:
@@ -99,16 +101,13 @@ def run_final_test(project: Project, progress: ProgressFn = ignore, cancel: Canc
     progress(StageStarted("intervals", text("final_stats.stage_intervals")))
     intervals = final_intervals(goal, preds, n_resamples=n_resamples, progress=progress,
                                 cancel=cancel)
-    result = {
-        "run": run.id, "label": run.label, "rows": int(len(frame)), "evaluated_at": now_iso(),
-        "metric": goal.metric, "metrics": _metric_entries(metrics, intervals),
-        "confidence": 0.95,
-    }
+    entries = _metric_entries(metrics, intervals)
+    confusion = None
     if goal.task != "regression":
         labels = list(goal.labels)
         matrix = confusion_matrix(preds.y_true, preds.y_pred, labels=labels)
-        result["confusion"] = {"labels": labels, "matrix": matrix.tolist()}
-    result["curves"] = _curves(project, predictor, prep, preds)
+        confusion = Confusion(tuple(labels), tuple(tuple(r) for r in matrix.tolist()))
+    curves = _curves(project, predictor, prep, preds)
 
     # 3. The seed copies, the other finalists and the comparisons.
     progress(StageStarted("finalists", text("final_stats.stage_finalists")))
@@ -116,28 +115,30 @@ def run_final_test(project: Project, progress: ProgressFn = ignore, cancel: Canc
                                                      repeat_predictor(project, run, r, prep), X))
                             for r in repeats]
     seed_list = repeat_seeds(project, run, seeds)
-    result["seeds"] = {**spread(seed_list, per_seed), "asked": int(seeds),
-                       "applies": seeds_apply(run)}
+    seed_spread = SeedSpread.from_dict({**spread(seed_list, per_seed), "asked": int(seeds),
+                                        "applies": seeds_apply(run)})
     own = [m[goal.metric] for m in per_seed]
     chosen = Finalist(CHOSEN, run.label, run.id, preds, metrics, tuple(own))
     others = _other_finalists(project, run, prep, X, y_true, record, len(own))
-    result["finalists"] = [_finalist_entry(chosen, goal, n_resamples, project, record,
-                                           result["metrics"][goal.metric])]
-    result["finalists"] += [_finalist_entry(f, goal, n_resamples, project, record)
-                            for f in others]
+    finalists = (_finalist_entry(chosen, goal, n_resamples, project, record,
+                                 entries[goal.metric]),
+                 *(_finalist_entry(f, goal, n_resamples, project, record) for f in others))
+    ensemble_record = None
     if record is not None:
-        result["ensemble"] = {k: record[k] for k in ("members", "member_labels", "label",
-                                                     "measured", "errors", "k")}
+        ensemble_record = {k: record[k] for k in ("members", "member_labels", "label",
+                                                  "measured", "errors", "k")}
     progress(StageStarted("comparisons", text("final_stats.stage_comparisons")))
-    result["comparisons"] = compare_finalists(goal, chosen, others, correction)
-    result["correction"] = correction
-    result["alpha"] = ALPHA
+    comparisons = compare_finalists(goal, chosen, others, correction)
 
     # 4. The ladder with the test error; the record of what the test set was used for.
     test_error = optimizing_error(goal, metrics)
-    result["test_error"] = test_error
+    result = FinalTestRecord(
+        run=run.id, label=run.label, rows=int(len(frame)), evaluated_at=now_iso(),
+        metric=goal.metric, metrics=entries, confidence=0.95, confusion=confusion,
+        curves=curves, seeds=seed_spread, finalists=finalists, ensemble=ensemble_record,
+        comparisons=comparisons, correction=correction, alpha=ALPHA, test_error=test_error)
     ladder = read_ladder(project, run, test=test_error)
-    project.diagnosis = {"run": run.id, "judged_by": judging_key(project), **ladder.to_dict()}
+    project.diagnosis = ladder.record(run.id, judging_key(project))
     project.final_test = result
     record_evaluation(project, run.id, metric=goal.metric, value=metrics[goal.metric])
     for seed, m in zip(seed_list[1:], per_seed[1:]):
@@ -174,13 +175,13 @@ def _predictions(goal: Goal, y_true, predictor, X) -> Predictions:
     return to_predictions(goal, y_true, predictor.scores(X))
 
 
-def _metric_entries(metrics: dict[str, float], intervals: dict[str, Interval]) -> dict:
+def _metric_entries(metrics: dict[str, float],
+                    intervals: dict[str, Interval]) -> dict[str, MetricResult]:
     out = {}
     for name, value in metrics.items():
         i = intervals.get(name)
-        out[name] = ({"value": value, "low": i.low, "high": i.high, "method": i.method}
-                     if i is not None else
-                     {"value": value, "low": None, "high": None, "method": "undefined"})
+        out[name] = (MetricResult(value, i.low, i.high, i.method) if i is not None
+                     else MetricResult(value))
     return out
 
 
@@ -216,7 +217,7 @@ def _other_finalists(project: Project, run, prep, X, y_true, record: dict | None
 
 
 def _finalist_entry(f: Finalist, goal: Goal, n_resamples: int, project: Project,
-                    record: dict | None, interval: dict | None = None) -> dict:
+                    record: dict | None, interval: MetricResult | None = None) -> FinalistRecord:
     """A finalist as stored: its test metrics and the interval of the optimizing metric."""
     metric = goal.metric
     if interval is None:
@@ -225,10 +226,10 @@ def _finalist_entry(f: Finalist, goal: Goal, n_resamples: int, project: Project,
     dev = project.run(f.run).errors.get("dev") if f.run else None
     if f.role == ENSEMBLE:
         dev = (record or {}).get("errors", {}).get("dev")
-    return {"role": f.role, "label": f.label, "run": f.run, "metrics": f.metrics,
-            "test_error": optimizing_error(goal, f.metrics), "dev_error": dev,
-            "interval": interval,
-            "seeds": len(f.seed_scores) if f.role == CHOSEN and f.seed_scores else 1}
+    return FinalistRecord(role=f.role, label=f.label, run=f.run, metrics=f.metrics,
+                          test_error=optimizing_error(goal, f.metrics), dev_error=dev,
+                          interval=interval,
+                          seeds=len(f.seed_scores) if f.role == CHOSEN and f.seed_scores else 1)
 
 
 def _curves(project: Project, predictor, prep, preds: Predictions) -> dict:

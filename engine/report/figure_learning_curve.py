@@ -12,16 +12,16 @@ Use:
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
 from engine.diagnosis.learning_curve_view import curve_series, has_curve
+from engine.project.parts.learning_curve import LearningCurveRecord
 from engine.report.figures import FONT, _figure, _finish, _style
 from engine.words.formatting import fmt_count, t
 
 
-def learning_curve_chart(curve: dict[str, Any] | None,
+def learning_curve_chart(curve: LearningCurveRecord | None,
                          path: str | Path | None = None) -> bytes | None:
     """The learning curves of ``curve`` (``project.learning_curve``); None when not drawn."""
     if not has_curve(curve):

@@ -1,4 +1,4 @@
-"""The report's figure of the final test's curves (``project.final_test["curves"]``).
+"""The report's figure of the final test's curves (``project.final_test.curves``).
 
 A classifier gets four panels: ROC, precision-recall, calibration and the coverage-vs-accuracy
 curve of refusing when unsure; a regression gets predicted against true values. Drawn with
@@ -8,7 +8,7 @@ perfect calibration) dashed grey lines, the accuracy asked for a dotted line and
 threshold a star; several classes differ by line style and marker, not by colour alone.
 
 Use:
-    png = final_curves_chart(project.final_test["curves"])   # bytes, or None
+    png = final_curves_chart(project.final_test.curves)   # bytes, or None
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The final test's metrics for each class on its own, as a table for ``per_class.csv``.
 
-The numbers are those the final test stored (``project.final_test["curves"]``: precision,
+The numbers are those the final test stored (``project.final_test.curves``: precision,
 recall and F1 by scikit-learn, the number of test rows of the class, and the class's ROC
 area against all the others); nothing is computed again. No rows while the vault is
 locked, and none for a model that predicts a number.
@@ -23,7 +23,7 @@ PER_CLASS_COLUMNS = ("class", "precision", "recall", "f1", "support", "roc_auc")
 
 def per_class_table(project: Project) -> pd.DataFrame:
     """One row per class of the final test, in the order the test stored them."""
-    bundle = (project.final_test or {}).get("curves") or {}
+    bundle = (project.final_test.curves if project.final_test else None) or {}
     rows = bundle.get("per_class") or []
     if not project.vault_open or not rows:
         return pd.DataFrame(columns=list(PER_CLASS_COLUMNS))

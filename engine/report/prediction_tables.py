@@ -37,7 +37,7 @@ def prediction_run(project: Project, split: str) -> str | None:
     """The run whose predictions the file of ``split`` holds: the chosen run for the dev
     rows, the tested run for the test rows (None while the vault is locked)."""
     if split == "test":
-        return (project.final_test or {}).get("run") if project.vault_open else None
+        return project.final_test.run if project.vault_open and project.final_test else None
     return project.chosen_run
 
 

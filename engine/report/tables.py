@@ -64,9 +64,9 @@ def runs_table(project: Project) -> pd.DataFrame:
 
 def confusion_table(project: Project) -> pd.DataFrame:
     """Counts with rows = true class, columns = predicted class; no rows while locked."""
-    confusion = (project.final_test or {}).get("confusion") or {}
-    labels = [str(label) for label in confusion.get("labels") or []]
-    matrix = confusion.get("matrix") or []
+    confusion = project.final_test.confusion if project.final_test else None
+    labels = [str(label) for label in confusion.labels] if confusion else []
+    matrix = confusion.matrix if confusion else ()
     if not project.vault_open or not labels or len(matrix) != len(labels):
         return pd.DataFrame(columns=["true_class", *labels])
     rows = [{"true_class": label, **{p: int(c) for p, c in zip(labels, counts)}}
@@ -110,12 +110,12 @@ def splits_table(project: Project) -> pd.DataFrame:
 
 def learning_curve_table(project: Project) -> pd.DataFrame:
     """Every fit of the learning curve: share and number of training rows, seed, both errors."""
-    curve = project.learning_curve or {}
-    run = str(curve.get("run") or "")
-    rows = [{"run": run, "fraction": _number(p.get("fraction")), "rows": int(p.get("rows", 0)),
-             "seed": int(p.get("seed", 0)), "train_error": _number(p.get("train_error")),
-             "dev_error": _number(p.get("dev_error")), "epochs": int(p.get("epochs", 0))}
-            for p in curve.get("points") or [] if isinstance(p, dict)]
+    curve = project.learning_curve
+    points = curve.points if curve is not None else ()
+    rows = [{"run": curve.run, "fraction": _number(p.fraction), "rows": int(p.rows),
+             "seed": int(p.seed), "train_error": _number(p.train_error),
+             "dev_error": _number(p.dev_error), "epochs": int(p.epochs)}
+            for p in points]
     return pd.DataFrame(rows, columns=list(CURVE_COLUMNS))
 
 

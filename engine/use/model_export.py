@@ -129,12 +129,13 @@ def build_manifest(project: Project, usable: UsableModel, model_file: str,
     """The manifest of an export: plain JSON that says what the model is and needs."""
     run = project.run(usable.run)
     goal = usable.goal
-    final = project.final_test or {}
-    tested = final.get("run") == run.id
+    final = project.final_test
+    tested = final is not None and final.run == run.id
     metric = goal.metric
     test = None
-    if tested and metric in (final.get("metrics") or {}):
-        test = {k: final["metrics"][metric].get(k) for k in ("value", "low", "high")}
+    if tested and metric in final.metrics:
+        entry = final.metrics[metric]
+        test = {"value": entry.value, "low": entry.low, "high": entry.high}
     return {
         "schema": MANIFEST_SCHEMA, "app": "practica", "exported_at": now_iso(),
         "project": project.name, "run": run.id, "label": run.label, "model": run.model,

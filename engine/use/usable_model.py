@@ -161,10 +161,10 @@ def project_threshold(project: Project, run_id: str, predictor: Predictor) -> fl
 
     goal = project.goal or Goal()
     asked = goal.abstain_accuracy
-    final = project.final_test or {}
-    coverage = (final.get("curves") or {}).get("coverage") or {}
+    final = project.final_test
+    coverage = ((final.curves if final else None) or {}).get("coverage") or {}
     chosen = coverage.get("chosen") or {}
-    if (final.get("run") == run_id and coverage.get("target_source") == "abstain_accuracy"
+    if (final is not None and final.run == run_id and coverage.get("target_source") == "abstain_accuracy"
             and coverage.get("target_accuracy") == asked and not coverage.get("chosen_here")
             and chosen.get("threshold") is not None):
         return float(chosen["threshold"])

@@ -1,7 +1,7 @@
 """Plain sentences and table rows about the final test's curves (``engine.final.test_curves``).
 
 The Final test page and the PDF report both show them, so a reader meets the same words in
-both places. Each function takes the stored bundle (``project.final_test["curves"]``) and
+both places. Each function takes the stored bundle (``project.final_test.curves``) and
 returns text; an empty string means there is nothing to say.
 
 Use:

@@ -32,42 +32,42 @@ def _number(value: Any) -> float:
 
 def test_metrics_table(project: Project) -> pd.DataFrame:
     """Test value and interval of every metric; no rows while the vault is locked."""
-    final = project.final_test or {}
-    if not project.vault_open or not final.get("metrics"):
+    final = project.final_test
+    if not project.vault_open or final is None or not final.metrics:
         return pd.DataFrame(columns=list(TEST_COLUMNS))
-    confidence = _number(final.get("confidence", 0.95))
-    metrics = dict(final["metrics"])
-    first = final.get("metric") or (project.goal or Goal()).metric
+    confidence = _number(final.confidence)
+    metrics = final.metrics
+    first = final.metric or (project.goal or Goal()).metric
     order = ([first] if first in metrics else []) + [m for m in metrics if m != first]
     rows = []
     for name in order:
-        entry = metrics[name] if isinstance(metrics[name], dict) else {"value": metrics[name]}
-        rows.append({"metric": name, "value": _number(entry.get("value")),
-                     "low": _number(entry.get("low")), "high": _number(entry.get("high")),
-                     "confidence": confidence, "method": str(entry.get("method") or "")})
+        entry = metrics[name]
+        rows.append({"metric": name, "value": _number(entry.value),
+                     "low": _number(entry.low), "high": _number(entry.high),
+                     "confidence": confidence, "method": entry.method})
     return pd.DataFrame(rows, columns=list(TEST_COLUMNS))
 
 
 def error_ladder_table(project: Project) -> pd.DataFrame:
     """The diagnosis' error ladder: each rung's error and the gap that ends at it."""
-    diagnosis = project.diagnosis or {}
-    ladder = [r for r in diagnosis.get("ladder") or [] if isinstance(r, dict)]
+    diagnosis = project.diagnosis
+    ladder = diagnosis.ladder if diagnosis is not None else ()
     if not ladder:
         return pd.DataFrame(columns=list(LADDER_COLUMNS))
     share = error_is_share((project.goal or Goal()).metric)
-    gaps = diagnosis.get("gaps") or {}
-    names = [str(r.get("name", "")) for r in ladder]
+    gaps = diagnosis.gaps
+    names = [r.name for r in ladder]
     rows = []
     previous = None
     for row in ladder:
-        name = str(row.get("name", ""))
-        error = _number(row.get("error"))
+        name = row.name
+        error = _number(row.error)
         gap = GAP_AT_RUNG.get(name) if previous is not None else None
         if name == "dev" and "train_dev" not in names:
             gap = "variance"  # without a train-dev set, dev - train is the variance
         gap_value = math.nan
         if gap:
-            given = gaps.get(gap) if isinstance(gaps, dict) else None
+            given = gaps.get(gap)
             gap_value = float(given) if is_number(given) else error - previous
         rows.append({"step": name, "error": error,
                      "error_percent": 100 * error if share and is_number(error) else math.nan,

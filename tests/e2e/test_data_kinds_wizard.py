@@ -51,5 +51,5 @@ def test_sample_of_each_data_kind_reaches_a_diagnosis(sample, qtbot, tmp_path, e
 
     _go(qtbot, window, "diagnose")
     _run_and_wait(qtbot, window, "diagnoseButton", "diagnose")
-    assert window.session.project.diagnosis["verdict"]
+    assert window.session.project.diagnosis.verdict
     save_screenshot(window, f"kind_{sample}_diagnose")

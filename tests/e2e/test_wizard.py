@@ -89,7 +89,7 @@ def test_wizard_from_goal_to_report(qtbot, tmp_path, engine_runner, monkeypatch)
     # 4 Diagnose.
     _go(qtbot, window, "diagnose")
     _run_and_wait(qtbot, window, "diagnoseButton", "diagnose")
-    assert window.session.project.diagnosis["verdict"]
+    assert window.session.project.diagnosis.verdict
     save_screenshot(window, "step4_diagnose")
 
     # Read the ladder of the Keras model instead (the user picks it), so the later views show
@@ -109,7 +109,7 @@ def test_wizard_from_goal_to_report(qtbot, tmp_path, engine_runner, monkeypatch)
         spin.selectAll()
         qtbot.keyClicks(spin, value)
     _run_and_wait(qtbot, window, "drawCurveButton", "learning_curve")
-    assert window.session.project.learning_curve["answer"]
+    assert window.session.project.learning_curve.answer
     save_screenshot(window, "step4_learning_curves")
 
     # 4c Error analysis: collect the dev mistakes and tag the first one by typing.
@@ -159,7 +159,7 @@ def test_wizard_from_goal_to_report(qtbot, tmp_path, engine_runner, monkeypatch)
     qtbot.keyClicks(seeds, "3")
     _run_and_wait(qtbot, window, "openVaultButton", "final_test")
     assert window.session.project.vault_open
-    assert window.session.project.final_test["metrics"]
+    assert window.session.project.final_test.metrics
     save_screenshot(window, "step6_final")
     save_screenshot(window.pages["final"].widget(), "step6_final_whole_page")
 

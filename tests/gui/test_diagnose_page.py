@@ -45,18 +45,18 @@ def test_reading_the_ladder_shows_the_engines_verdict(qtbot, engine_runner, spli
     with job_done(qtbot, engine_runner, "diagnose"):
         qtbot.mouseClick(page.findChild(QPushButton, "diagnoseButton"), Qt.LeftButton)
     diagnosis = session.project.diagnosis
-    assert session.project.run(diagnosis["run"]).model == "majority"
-    assert diagnosis["verdict"] == "bias"
-    assert verdict.isVisible() and verdict.text() == diagnosis["verdict_label"]
-    assert page.findChild(QLabel, "explanationText").text() == diagnosis["explanation"]
+    assert session.project.run(diagnosis.run).model == "majority"
+    assert diagnosis.verdict == "bias"
+    assert verdict.isVisible() and verdict.text() == diagnosis.verdict_label
+    assert page.findChild(QLabel, "explanationText").text() == diagnosis.explanation
     advice = page.findChild(QLabel, "adviceList").text()
-    assert all(a in advice for a in diagnosis["advice"])
+    assert all(a in advice for a in diagnosis.advice)
     ladder = page.findChild(ResultTable, "ladderTable")
-    assert ladder.rowCount() == len(diagnosis["ladder"])
+    assert ladder.rowCount() == len(diagnosis.ladder)
     metric = session.project.goal.metric
-    for row, rung in enumerate(diagnosis["ladder"]):
-        assert ladder.cell_text(row, 0) == rung["label"]
-        assert ladder.cell_text(row, 1) == fmt_error(rung["error"], metric)
+    for row, rung in enumerate(diagnosis.ladder):
+        assert ladder.cell_text(row, 0) == rung.label
+        assert ladder.cell_text(row, 1) == fmt_error(rung.error, metric)
     assert ladder.item(1, 0).font().bold()  # the training rung: the bias gap ends there
     move = recommended_move(session.project)
     button = page.findChild(QPushButton, "moveButton")
@@ -74,9 +74,9 @@ def test_reading_the_ladder_shows_the_engines_verdict(qtbot, engine_runner, spli
     new = project.run(trained["result"]["run_id"])
     assert (new.params["width"], new.params["depth"]) == (move.params["width"],
                                                           move.params["depth"])
-    assert project.diagnosis["run"] == best_run(project).id  # re-read for the best run
+    assert project.diagnosis.run == best_run(project).id  # re-read for the best run
     assert [d.kind for d in project.decisions].count("diagnosed") == 2
-    assert verdict.text() == project.diagnosis["verdict_label"]
+    assert verdict.text() == project.diagnosis.verdict_label
     assert new.label in page.findChild(QLabel, "moveOutcome").text()
     page.resize(980, page.widget().sizeHint().height() + 20)
     save_screenshot(page, "diagnose_done")
@@ -89,7 +89,7 @@ def test_no_move_button_when_nothing_is_left_to_fix(qtbot, engine_runner, split_
     _choose(page, "majority")
     with job_done(qtbot, engine_runner, "diagnose"):
         qtbot.mouseClick(page.findChild(QPushButton, "diagnoseButton"), Qt.LeftButton)
-    assert session.project.diagnosis["verdict"] == "none"
+    assert session.project.diagnosis.verdict == "none"
     assert recommended_move(session.project) is None
     assert not page.findChild(QPushButton, "moveButton").isVisible()
     no_move = page.findChild(QLabel, "noMoveText")

@@ -65,13 +65,13 @@ def test_collect_tag_by_typing_save_and_open_a_cell(qtbot, engine_runner, split_
     assert button.isEnabled() and not reason.isVisible()
     _collect(qtbot, session, panel)
     analysis = session.project.error_analysis
-    assert analysis["run"] == run.run_id and analysis["mistakes"] >= 2
+    assert analysis.run == run.run_id and analysis.mistakes >= 2
     table = panel.findChild(ExamplesTable, "examplesTable")
-    assert table.rowCount() == len(analysis["examples"])
+    assert table.rowCount() == len(analysis.examples)
     assert [table.row_number(r) for r in range(table.rowCount())] == \
-        [e["row"] for e in analysis["examples"]]
-    assert table.item(0, 2).text() == analysis["examples"][0]["true"]
-    assert table.item(0, 4).text() == fmt_share(analysis["examples"][0]["confidence"])
+        [e["row"] for e in analysis.examples]
+    assert table.item(0, 2).text() == analysis.examples[0]["true"]
+    assert table.item(0, 4).text() == fmt_share(analysis.examples[0]["confidence"])
 
     # Enter starts typing the tags; Tab keeps them and moves to the next example.
     table.setFocus()
@@ -119,17 +119,17 @@ def test_collect_tag_by_typing_save_and_open_a_cell(qtbot, engine_runner, split_
 
     # A confusion cell lists its examples; "show all" brings the sample back.
     confusion = panel.findChild(ConfusionView, "confusionView")
-    cells = analysis["confusion"]["cells"]
+    cells = analysis.confusion["cells"]
     i, j = next((int(k[0]), int(k[-1])) for k in cells if k[0] != k[-1])
     item = confusion.item(i, j)
-    assert item.text() == fmt_count(analysis["confusion"]["matrix"][i][j])
+    assert item.text() == fmt_count(analysis.confusion["matrix"][i][j])
     qtbot.mouseClick(confusion.viewport(), Qt.LeftButton,
                      pos=confusion.visualItemRect(item).center())
     wanted = [c["row"] for c in cell_examples(analysis, i, j)]
     assert wanted and [table.row_number(r) for r in range(table.rowCount())] == wanted
     show_all = panel.findChild(QPushButton, "showAllButton")
     click(qtbot, show_all)
-    assert table.rowCount() == len(analysis["examples"])
+    assert table.rowCount() == len(analysis.examples)
     # The keyboard opens a cell too: move to it and press Enter.
     confusion.setFocus()
     confusion.setCurrentCell(i, j)
@@ -154,7 +154,7 @@ def test_digits_sample_shows_thumbnails(qtbot, engine_runner, tmp_path):
     _collect(qtbot, session, panel)
     table = panel.findChild(ExamplesTable, "examplesTable")
     analysis = session.project.error_analysis
-    assert table.rowCount() == len(analysis["examples"]) > 0
+    assert table.rowCount() == len(analysis.examples) > 0
     assert not table.item(0, 0).data(Qt.DecorationRole).isNull()  # a thumbnail
     assert table.rowHeight(0) >= 64
     page.resize(1000, page.widget().sizeHint().height() + 20)

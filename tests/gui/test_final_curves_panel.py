@@ -61,7 +61,7 @@ def test_before_the_vault_only_a_note(qtbot, session, split_project):  # noqa: F
 
 def test_binary_curves_of_the_real_final_test(qtbot, session, tmp_path):  # noqa: F811
     project = finally_tested(tmp_path, "breast_cancer", abstain=0.99)
-    bundle = project.final_test["curves"]
+    bundle = project.final_test.curves
     assert session.open(project.root)
     panel = make_panel(qtbot, session)
     assert not panel.findChild(QLabel, "curvesNote").isVisible()
@@ -101,7 +101,7 @@ def test_multiclass_and_regression_curves(qtbot, session, tmp_path):  # noqa: F8
     assert session.open(project.root)
     qtbot.waitUntil(lambda: panel.plots["regression"].isVisible())
     assert not panel.plots["roc"].isVisible()
-    bundle = project.final_test["curves"]
+    bundle = project.final_test.curves
     points = curve_points(panel.plots["regression"])
     assert np.allclose(points[0][0], bundle["regression"]["true"])
     assert panel.findChild(ResultTable, "perClassTable").rowCount() == 5

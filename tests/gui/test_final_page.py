@@ -91,48 +91,48 @@ def test_the_vault_opens_once_after_a_yes(qtbot, engine_runner, split_project, m
         qtbot.mouseClick(button, Qt.LeftButton)
     project = session.project
     final = project.final_test
-    assert project.vault_open and final["run"] == chosen.id
-    assert final["seeds"]["k"] == 2 and final["ensemble"]["members"] == record["members"]
+    assert project.vault_open and final.run == chosen.id
+    assert final.seeds.k == 2 and final.ensemble["members"] == record["members"]
     assert not page.findChild(QSpinBox, "seedsSpin").isVisible()  # the options are spent
     assert not button.isVisible()  # once
     assert page.findChild(QLabel, "vaultState").isVisible()
     assert project.vault.opened_at[:10] in page.findChild(QLabel, "vaultState").text()
     words = page.findChild(QLabel, "testVersusDev").text()
     metric = project.goal.metric
-    assert fmt_error(final["test_error"], metric) in words
+    assert fmt_error(final.test_error, metric) in words
     assert fmt_error(chosen.errors["dev"], metric) in words
 
     table = page.findChild(ResultTable, "metricsTable")
-    assert table.isVisible() and table.rowCount() == len(final["metrics"])
+    assert table.isVisible() and table.rowCount() == len(final.metrics)
     assert table.item(0, 0).font().bold() and not table.item(1, 0).font().bold()
-    first = final["metrics"][metric]  # the optimizing metric comes first
-    assert table.cell_text(0, 1) == fmt_value(first["value"])
-    assert table.cell_text(0, 2) == f"{fmt_value(first['low'])} – {fmt_value(first['high'])}"
-    assert table.cell_text(0, 3) == method_words(first["method"])
+    first = final.metrics[metric]  # the optimizing metric comes first
+    assert table.cell_text(0, 1) == fmt_value(first.value)
+    assert table.cell_text(0, 2) == f"{fmt_value(first.low)} – {fmt_value(first.high)}"
+    assert table.cell_text(0, 3) == method_words(first.method)
     methods = {table.cell_text(r, 3) for r in range(table.rowCount())}
     assert method_words("Wilson") in methods  # accuracy, precision, recall
 
     # The spread over the two seeds, and the comparisons with their sentences.
     spread = page.findChild(ResultTable, "seedsTable")
-    assert spread.isVisible() and spread.rowCount() == len(final["seeds"]["mean"])
-    assert spread.cell_text(0, 1) == (f"{fmt_value(final['seeds']['mean'][metric])} ± "
-                                      f"{fmt_value(final['seeds']['std'][metric])}")
+    assert spread.isVisible() and spread.rowCount() == len(final.seeds.mean)
+    assert spread.cell_text(0, 1) == (f"{fmt_value(final.seeds.mean[metric])} ± "
+                                      f"{fmt_value(final.seeds.std[metric])}")
     assert len(spread.cell_text(0, 2).split(", ")) == 2
     comparisons = page.findChild(ResultTable, "comparisonsTable")
-    rows = final["comparisons"]
+    rows = final.comparisons
     assert comparisons.isVisible() and comparisons.rowCount() == len(rows) == 3
     for r, row in enumerate(rows):
-        assert comparisons.cell_text(r, 1) == describe_test(row["test"])
-        assert comparisons.cell_text(r, 4) == row["sentence"]
+        assert comparisons.cell_text(r, 1) == describe_test(row.test)
+        assert comparisons.cell_text(r, 4) == row.sentence
     bold = page.findChild(QLabel, "comparisonSentences").text()
-    assert bold.count("<b>") == 3 and rows[0]["sentence"].split(" at the ")[0] in bold
+    assert bold.count("<b>") == 3 and rows[0].sentence.split(" at the ")[0] in bold
     tested = page.findChild(ResultTable, "testedFinalistsTable")
     assert tested.rowCount() == 3 and tested.cell_text(0, 4) == "2"
     assert page.curves_area.parentWidget().objectName() == "curvesArea"
     confusion = page.findChild(ResultTable, "confusionTable")
-    labels = final["confusion"]["labels"]
+    labels = final.confusion.labels
     assert confusion.rowCount() == len(labels) and confusion.columnCount() == len(labels) + 1
-    assert confusion.cell_text(0, 1) == str(final["confusion"]["matrix"][0][0])
+    assert confusion.cell_text(0, 1) == str(final.confusion.matrix[0][0])
     assert not page.findChild(QLabel, "finalStale").isVisible()
     page.resize(980, page.widget().sizeHint().height() + 20)
     save_screenshot(page, "final_done")

@@ -46,12 +46,12 @@ def test_drawing_the_learning_curves_shows_the_engines_answer(qtbot, engine_runn
         click(qtbot, button)
         assert not button.isEnabled()  # busy while the job runs
     curve = session.project.learning_curve
-    assert curve["run"] == mlp.id and curve["sizes"] == [0.25, 0.5, 1.0]
-    assert len(curve["points"]) == 6 and curve["max_epochs"] == 1
+    assert curve.run == mlp.id and curve.sizes == (0.25, 0.5, 1.0)
+    assert len(curve.points) == 6 and curve.max_epochs == 1
 
     answer = child(panel, QLabel, "curveAnswer")
-    assert answer.isVisible() and answer.text() == curve["answer"]
-    assert child(panel, QLabel, "curveExplanation").text() == curve["explanation"]
+    assert answer.isVisible() and answer.text() == curve.answer
+    assert child(panel, QLabel, "curveExplanation").text() == curve.explanation
     drawn = panel.plotted()
     series = curve_series(curve)
     train_name = text("gui.learning_curve.legend_train")

@@ -7,6 +7,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QLabel
 
+from engine.project.parts.final_test import FinalTestRecord
 from engine.project.project import open_project
 from engine.core.texts import text
 from engine.training.job import TrainingSpec, run_training
@@ -67,11 +68,11 @@ def test_runs_made_after_the_test_set_are_marked(qtbot, engine_runner, opened):
 
     box = ComparisonsBox()
     qtbot.addWidget(box)
-    final = {"metric": "accuracy", "comparisons": [], "finalists": [
+    final = FinalTestRecord.from_dict({"metric": "accuracy", "comparisons": [], "finalists": [
         {"label": "Linear", "role": "chosen", "run": late, "dev_error": 0.2,
          "test_error": 0.25, "seeds": 1},
         {"label": "Majority", "role": "baseline", "run": early, "dev_error": 0.5,
-         "test_error": 0.5, "seeds": 1}]}
+         "test_error": 0.5, "seeds": 1}]})
     box.show_final(final, frozenset({late}))
     assert MARK in box.finalists.cell_text(0, 0) and MARK not in box.finalists.cell_text(1, 0)
     page.resize(980, 700)

@@ -1,17 +1,238 @@
-"""The ``final_test`` part of ``project.json``, still in its plain JSON form (a dict or None)."""
+"""The ``final_test`` part of ``project.json``: the chosen run scored once on the test rows,
+every metric with its interval, the seed copies, the other finalists and the paired tests
+against them (see ``engine.final.step.run_final_test``, which builds it).
+
+The curves (ROC, PR, calibration, per class, reject option) and the ensemble's dev record
+stay plain JSON mappings: they are only handed to the plotting and reporting code, which
+reads them as stored (``engine.final.test_curves``, ``engine.final.ensemble``).
+
+Example:
+    >>> record = FinalTestRecord.from_dict({"run": "r1", "metric": "accuracy",
+    ...     "metrics": {"accuracy": {"value": 0.9, "low": 0.85, "high": 0.94,
+    ...                              "method": "Wilson"}, "f1": 0.8}})
+    >>> record.headline.low, record.metrics["f1"].value, record.metrics["f1"].method
+    (0.85, 0.8, '')
+    >>> FinalTestRecord.from_dict(record.to_dict()) == record
+    True
+"""
 
 from __future__ import annotations
 
-import copy
+from dataclasses import dataclass, field
 from typing import Any
 
-FinalTestRecord = dict[str, Any]
-"""Becomes a frozen dataclass when this part is typed."""
+
+@dataclass(frozen=True)
+class MetricResult:
+    """A metric's value on the test rows with its interval (``None`` ends and method
+    ``undefined`` when no interval could be computed)."""
+
+    value: float | None
+    low: float | None = None
+    high: float | None = None
+    method: str = "undefined"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"value": self.value, "low": self.low, "high": self.high, "method": self.method}
+
+    @classmethod
+    def from_dict(cls, raw: Any) -> MetricResult:
+        """Read an entry; a bare number (an older form) is a value without an interval, and
+        an entry without a method has the method ``""`` (unknown)."""
+        if not isinstance(raw, dict):
+            return cls(value=raw, method="")
+        return cls(value=raw.get("value"), low=raw.get("low"), high=raw.get("high"),
+                   method=str(raw.get("method") or ""))
+
+
+@dataclass(frozen=True)
+class Confusion:
+    """The confusion matrix on the test rows: ``matrix[i][j]`` rows of class ``labels[i]``
+    predicted as ``labels[j]``."""
+
+    labels: tuple[Any, ...]
+    matrix: tuple[tuple[int, ...], ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"labels": list(self.labels), "matrix": [list(r) for r in self.matrix]}
+
+    @classmethod
+    def from_dict(cls, raw: dict[str, Any]) -> Confusion:
+        return cls(labels=tuple(raw.get("labels") or ()),
+                   matrix=tuple(tuple(r) for r in raw.get("matrix") or ()))
+
+
+@dataclass(frozen=True)
+class SeedSpread:
+    """The chosen configuration over its seeds: per metric the values, their mean and
+    standard deviation (``None`` or NaN with one seed); ``asked`` is the K the user asked
+    for, ``applies`` whether the model depends on a seed at all."""
+
+    k: int = 1
+    seeds: tuple[int, ...] = ()
+    values: dict[str, tuple[float, ...]] = field(default_factory=dict)
+    mean: dict[str, float] = field(default_factory=dict)
+    std: dict[str, float | None] = field(default_factory=dict)
+    asked: int = 1
+    applies: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"k": self.k, "seeds": list(self.seeds),
+                "values": {n: list(v) for n, v in self.values.items()},
+                "mean": dict(self.mean), "std": dict(self.std), "asked": self.asked,
+                "applies": self.applies}
+
+    @classmethod
+    def from_dict(cls, raw: dict[str, Any]) -> SeedSpread:
+        seeds = tuple(raw.get("seeds") or ())
+        return cls(k=int(raw.get("k", len(seeds) or 1)), seeds=seeds,
+                   values={n: tuple(v) for n, v in (raw.get("values") or {}).items()},
+                   mean=dict(raw.get("mean") or {}), std=dict(raw.get("std") or {}),
+                   asked=int(raw.get("asked", raw.get("k", 1))),
+                   applies=bool(raw.get("applies")))
+
+
+@dataclass(frozen=True)
+class FinalistRecord:
+    """One finalist as stored: its role (``chosen``, ``baseline``, ``ensemble``), its test
+    metrics, test and dev errors, the interval of the optimizing metric and how many seeds
+    its score stands for."""
+
+    role: str
+    label: str
+    run: str | None
+    metrics: dict[str, float] = field(default_factory=dict)
+    test_error: float | None = None
+    dev_error: float | None = None
+    interval: MetricResult = MetricResult(None)
+    seeds: int = 1
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"role": self.role, "label": self.label, "run": self.run,
+                "metrics": dict(self.metrics), "test_error": self.test_error,
+                "dev_error": self.dev_error, "interval": self.interval.to_dict(),
+                "seeds": self.seeds}
+
+    @classmethod
+    def from_dict(cls, raw: dict[str, Any]) -> FinalistRecord:
+        return cls(role=str(raw.get("role") or ""), label=str(raw.get("label") or ""),
+                   run=raw.get("run"), metrics=dict(raw.get("metrics") or {}),
+                   test_error=raw.get("test_error"), dev_error=raw.get("dev_error"),
+                   interval=MetricResult.from_dict(raw.get("interval") or {}),
+                   seeds=int(raw.get("seeds") or 1))
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """One paired test of the chosen model against another finalist (``finalist`` is its
+    role): the p-value before and after the correction, the direction (+1: the chosen model
+    did better), whether it is significant, the test's counts and one plain sentence."""
+
+    finalist: str
+    label: str
+    run: str | None
+    test: str
+    p_value: float | None
+    p_corrected: float | None
+    direction: int
+    significant: bool
+    statistic: float | None
+    details: dict[str, Any]
+    sentence: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"finalist": self.finalist, "label": self.label, "run": self.run,
+                "test": self.test, "p_value": self.p_value, "p_corrected": self.p_corrected,
+                "direction": self.direction, "significant": self.significant,
+                "statistic": self.statistic, "details": dict(self.details),
+                "sentence": self.sentence}
+
+    @classmethod
+    def from_dict(cls, raw: dict[str, Any]) -> Comparison:
+        return cls(finalist=str(raw.get("finalist") or ""), label=str(raw.get("label") or ""),
+                   run=raw.get("run"), test=str(raw.get("test") or ""),
+                   p_value=raw.get("p_value"), p_corrected=raw.get("p_corrected"),
+                   direction=int(raw.get("direction") or 0),
+                   significant=bool(raw.get("significant")), statistic=raw.get("statistic"),
+                   details=dict(raw.get("details") or {}),
+                   sentence=str(raw.get("sentence") or ""))
+
+
+@dataclass(frozen=True)
+class FinalTestRecord:
+    """The final test of run ``run``: ``rows`` test rows at ``evaluated_at``, every metric
+    with its interval at ``confidence``, the optimizing ``metric`` and its ``test_error``.
+
+    ``confusion`` is ``None`` for numbers to predict; ``curves`` (the plotting bundle) and
+    ``ensemble`` (the ensemble's dev record, when it was a finalist) are plain mappings.
+    """
+
+    run: str = ""
+    label: str = ""
+    rows: int | None = None
+    evaluated_at: str = ""
+    metric: str = ""
+    metrics: dict[str, MetricResult] = field(default_factory=dict)
+    confidence: float = 0.95
+    confusion: Confusion | None = None
+    curves: dict[str, Any] | None = None
+    seeds: SeedSpread | None = None
+    finalists: tuple[FinalistRecord, ...] = ()
+    ensemble: dict[str, Any] | None = None
+    comparisons: tuple[Comparison, ...] = ()
+    correction: str = "holm"
+    alpha: float = 0.05
+    test_error: float | None = None
+
+    @property
+    def headline(self) -> MetricResult | None:
+        """The optimizing metric's entry, if it was scored."""
+        return self.metrics.get(self.metric)
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "run": self.run, "label": self.label, "rows": self.rows,
+            "evaluated_at": self.evaluated_at, "metric": self.metric,
+            "metrics": {n: m.to_dict() for n, m in self.metrics.items()},
+            "confidence": self.confidence}
+        if self.confusion is not None:
+            out["confusion"] = self.confusion.to_dict()
+        if self.curves is not None:
+            out["curves"] = self.curves
+        if self.seeds is not None:
+            out["seeds"] = self.seeds.to_dict()
+        out["finalists"] = [f.to_dict() for f in self.finalists]
+        if self.ensemble is not None:
+            out["ensemble"] = self.ensemble
+        out.update(comparisons=[c.to_dict() for c in self.comparisons],
+                   correction=self.correction, alpha=self.alpha, test_error=self.test_error)
+        return out
+
+    @classmethod
+    def from_dict(cls, raw: dict[str, Any]) -> FinalTestRecord:
+        """Read a saved final test; keys an older file lacks take their defaults."""
+        confusion, seeds = raw.get("confusion"), raw.get("seeds")
+        return cls(
+            run=str(raw.get("run") or ""), label=str(raw.get("label") or ""),
+            rows=raw.get("rows"), evaluated_at=str(raw.get("evaluated_at") or ""),
+            metric=str(raw.get("metric") or ""),
+            metrics={n: MetricResult.from_dict(m) for n, m in (raw.get("metrics") or {}).items()},
+            confidence=raw.get("confidence", 0.95),
+            confusion=Confusion.from_dict(confusion) if isinstance(confusion, dict) else None,
+            curves=raw.get("curves") if isinstance(raw.get("curves"), dict) else None,
+            seeds=SeedSpread.from_dict(seeds) if isinstance(seeds, dict) else None,
+            finalists=tuple(FinalistRecord.from_dict(f) for f in raw.get("finalists") or ()
+                            if isinstance(f, dict)),
+            ensemble=raw.get("ensemble") if isinstance(raw.get("ensemble"), dict) else None,
+            comparisons=tuple(Comparison.from_dict(c) for c in raw.get("comparisons") or ()
+                              if isinstance(c, dict)),
+            correction=str(raw.get("correction") or "holm"), alpha=raw.get("alpha", 0.05),
+            test_error=raw.get("test_error"))
 
 
 def load(raw: Any) -> FinalTestRecord | None:
-    return copy.deepcopy(raw) if isinstance(raw, dict) else None
+    return FinalTestRecord.from_dict(raw) if isinstance(raw, dict) else None
 
 
 def dump(value: FinalTestRecord | None) -> dict[str, Any] | None:
-    return value
+    return None if value is None else value.to_dict()

@@ -9,6 +9,7 @@ from reportlab.platypus import Flowable
 
 from engine.diagnosis.error_analysis import analysis_state, case_line
 from engine.diagnosis.error_tags import ceiling_words, error_words, tag_table, tags_of
+from engine.project.parts.error_analysis import ErrorAnalysisRecord
 from engine.project.project import Project
 from engine.words.formatting import fmt_count, fmt_number, fmt_share, split_name, t
 from engine.report.pdf.style import heading, lead, plain, spacer, table
@@ -20,19 +21,19 @@ EXAMPLE_CHARS = 90
 def error_analysis_section(project: Project) -> list[Flowable]:
     out: list[Flowable] = [heading(t("error_analysis.title"))]
     analysis = project.error_analysis
-    if not analysis:
+    if analysis is None:
         return out + [plain(t("error_analysis.not_done"))]
-    task = str(analysis.get("task", ""))
+    task = analysis.task
     if analysis_state(project) == "stale":
-        out.append(plain(t("error_analysis.stale", label=analysis.get("label", ""))))
+        out.append(plain(t("error_analysis.stale", label=analysis.label)))
     tags = tag_table(project) if analysis_state(project) == "current" else None
     reviewed = tags.reviewed if tags is not None else 0
-    values = dict(label=analysis.get("label", ""), mistakes=fmt_count(analysis.get("mistakes")),
-                  rows=fmt_count(analysis.get("rows")), reviewed=fmt_count(reviewed),
-                  error=error_words(analysis.get("dev_error"), task),
-                  shown=fmt_count(len(analysis.get("examples") or [])))
+    values = dict(label=analysis.label, mistakes=fmt_count(analysis.mistakes),
+                  rows=fmt_count(analysis.rows), reviewed=fmt_count(reviewed),
+                  error=error_words(analysis.dev_error, task),
+                  shown=fmt_count(len(analysis.examples)))
     if task == "regression":
-        part = error_words(analysis.get("mistakes_error"), task)
+        part = error_words(analysis.mistakes_error, task)
         out.append(plain(t("error_analysis.summary_regression", part=part, **values)))
     else:
         out.append(plain(t("error_analysis.summary_classification", **values)))
@@ -55,8 +56,9 @@ def _tags_part(tags, task: str) -> list[Flowable]:
                         rows, widths=[3, 1.2, 1.2, 1.4], right=(1, 2, 3), width_share=0.7)]
 
 
-def _confident_part(project: Project, analysis: dict, task: str) -> list[Flowable]:
-    cases = analysis.get("confident") or []
+def _confident_part(project: Project, analysis: ErrorAnalysisRecord,
+                    task: str) -> list[Flowable]:
+    cases = analysis.confident
     if not cases:
         return []
     regression = task == "regression"
@@ -81,18 +83,17 @@ def _confident_part(project: Project, analysis: dict, task: str) -> list[Flowabl
     return out
 
 
-def _suspects_part(analysis: dict) -> list[Flowable]:
-    check = analysis.get("suspect_check") or {}
-    suspects = analysis.get("suspects") or []
+def _suspects_part(analysis: ErrorAnalysisRecord) -> list[Flowable]:
+    suspects = analysis.suspects
     out: list[Flowable] = [heading(t("error_analysis.suspects_heading"), 2)]
-    notes = [plain(n, "small") for n in check.get("notes") or []]
-    if analysis.get("task") == "regression":
+    notes = [plain(n, "small") for n in analysis.suspect_check.notes]
+    if analysis.task == "regression":
         return out + notes
     if not suspects:
         return out + [plain(t("error_analysis.no_suspects"))] + notes
     # text keys: report.split_name.test
-    rows = [[str(s.get("row", "")), split_name(str(s.get("split", ""))), s.get("given", ""),
-             s.get("suggested", ""), fmt_share(s.get("confidence"))] for s in suspects]
+    rows = [[str(s.row), split_name(s.split), s.given, s.suggested, fmt_share(s.confidence)]
+            for s in suspects]
     out.append(lead(t("error_analysis.suspects_intro")))
     out.append(table([t("error_analysis.col_row"), t("error_analysis.col_split"),
                       t("error_analysis.col_given"), t("error_analysis.col_suggested"),
@@ -101,8 +102,8 @@ def _suspects_part(analysis: dict) -> list[Flowable]:
     return out + [spacer(0.2)] + notes
 
 
-def _confusion_part(analysis: dict) -> list[Flowable]:
-    confusion = analysis.get("confusion") or {}
+def _confusion_part(analysis: ErrorAnalysisRecord) -> list[Flowable]:
+    confusion = analysis.confusion or {}
     labels = [str(v) for v in confusion.get("labels") or []]
     matrix = confusion.get("matrix") or []
     if not labels or len(labels) > MAX_CONFUSION_CLASSES or len(matrix) != len(labels):

@@ -10,6 +10,7 @@ from __future__ import annotations
 from reportlab.platypus import Flowable
 
 from engine.final.comparisons import describe_test
+from engine.project.parts.final_test import FinalTestRecord
 from engine.words.formatting import (dash, fmt_error, fmt_value, is_number, metric_title, t)
 from engine.report.pdf.style import esc, heading, lead, para, plain, spacer, table
 from engine.words.result_tables import test_metrics_table
@@ -19,9 +20,8 @@ from engine.core.texts import text
 
 def metrics_table(project, goal_metric: str | None) -> Flowable:
     """Every test metric with its interval and the method that made the interval."""
-    methods = {name: entry.get("method") for name, entry in
-               ((project.final_test or {}).get("metrics") or {}).items()
-               if isinstance(entry, dict)}
+    final = project.final_test
+    methods = {name: entry.method for name, entry in (final.metrics if final else {}).items()}
     rows = []
     for r in test_metrics_table(project).itertuples():
         name = esc(metric_title(r.metric))
@@ -41,33 +41,33 @@ def methods_note() -> Flowable:
 
 def stats_flowables(project) -> list[Flowable]:
     """The spread over seeds, then the finalists and comparisons (with the ensemble)."""
-    final = project.final_test or {}
+    final = project.final_test
     out: list[Flowable] = []
-    if final.get("seeds"):
+    if final is not None and final.seeds is not None:
         out += seeds_flowables(final)
-    if final.get("finalists"):
+    if final is not None and final.finalists:
         out += finalists_flowables(final)
     return out
 
 
-def seeds_flowables(final: dict) -> list[Flowable]:
-    seeds = final["seeds"]
+def seeds_flowables(final: FinalTestRecord) -> list[Flowable]:
+    seeds = final.seeds
     out: list[Flowable] = [heading(t("final_stats.seeds_heading"), 2)]
-    if (seeds.get("k") or 1) < 2:
-        return out + [plain(t("final_stats.seeds_one", label=final.get("label", "")))]
-    listed = ", ".join(str(s) for s in seeds.get("seeds") or [])
-    out.append(lead(t("final_stats.seeds_intro", k=seeds["k"], seeds=listed)))
-    goal_metric = final.get("metric")
-    names = list(seeds.get("mean") or {})
+    if (seeds.k or 1) < 2:
+        return out + [plain(t("final_stats.seeds_one", label=final.label))]
+    listed = ", ".join(str(s) for s in seeds.seeds)
+    out.append(lead(t("final_stats.seeds_intro", k=seeds.k, seeds=listed)))
+    goal_metric = final.metric
+    names = list(seeds.mean)
     names.sort(key=lambda n: n != goal_metric)
     rows = []
     for name in names:
         label = esc(metric_title(name))
         if name == goal_metric:
             label = f"<b>{label}</b>"
-        values = (seeds.get("values") or {}).get(name) or []
-        rows.append([para(label, "cell"), fmt_value(seeds["mean"].get(name)),
-                     fmt_value((seeds.get("std") or {}).get(name)),
+        values = seeds.values.get(name) or ()
+        rows.append([para(label, "cell"), fmt_value(seeds.mean.get(name)),
+                     fmt_value(seeds.std.get(name)),
                      ", ".join(fmt_value(v) for v in values)])
     out.append(table([t("final_stats.col_metric"), t("final_stats.col_mean"),
                       t("final_stats.col_std"), t("final_stats.col_values")], rows,
@@ -75,16 +75,18 @@ def seeds_flowables(final: dict) -> list[Flowable]:
     return out
 
 
-def finalists_flowables(final: dict) -> list[Flowable]:
-    metric = final.get("metric")
-    comparisons = final.get("comparisons") or []
-    correction = text(f"final_stats.correction_{final.get('correction', 'holm')}")
-    n_tests = sum(1 for c in comparisons if is_number(c.get("p_value")))
+def finalists_flowables(final: FinalTestRecord) -> list[Flowable]:
+    metric = final.metric
+    comparisons = final.comparisons
+    # text keys: final_stats.correction_{holm,bonferroni}
+    correction = text(f"final_stats.correction_{final.correction}")
+    n_tests = sum(1 for c in comparisons if is_number(c.p_value))
     out: list[Flowable] = [heading(t("final_stats.finalists_heading"), 2)]
     out.append(lead(t("final_stats.finalists_intro", correction=correction, n=n_tests,
-                      alpha=fmt_value(final.get("alpha", 0.05)))))
-    rows = [[f["label"], role_words(f["role"]), fmt_error(f.get("dev_error"), metric),
-             fmt_error(f.get("test_error"), metric)] for f in final["finalists"]]
+                      alpha=fmt_value(final.alpha))))
+    # text keys: gui.final_stats.role_{baseline,chosen,ensemble}
+    rows = [[f.label, role_words(f.role), fmt_error(f.dev_error, metric),
+             fmt_error(f.test_error, metric)] for f in final.finalists]
     out.append(table([t("final_stats.col_finalist"), t("final_stats.col_role"),
                       t("final_stats.col_dev"), t("final_stats.col_test")], rows,
                      widths=[4.0, 2.2, 1.3, 1.3], right=(2, 3), width_share=0.95))
@@ -92,14 +94,14 @@ def finalists_flowables(final: dict) -> list[Flowable]:
         return out + [spacer(0.2), plain(t("final_stats.no_comparisons"))]
     out.append(spacer(0.3))
     # text keys: final_stats.test_{mcnemar,permutation}, final_stats.test_seeds_ttest
-    rows = [[c["label"], describe_test(c["test"]), _p(c.get("p_value")),
-             _p(c.get("p_corrected"))] for c in comparisons]
+    rows = [[c.label, describe_test(c.test), _p(c.p_value),
+             _p(c.p_corrected)] for c in comparisons]
     out.append(table([t("final_stats.col_finalist"), t("final_stats.col_test_name"),
                       t("final_stats.col_p"), t("final_stats.col_p_corrected")], rows,
                      widths=[4.0, 3.0, 1.0, 1.3], right=(2, 3), width_share=0.95))
     out.append(spacer(0.2))
-    out += [para(f"<b>{esc(c['sentence'])}</b>") for c in comparisons]
-    ensemble = final.get("ensemble")
+    out += [para(f"<b>{esc(c.sentence)}</b>") for c in comparisons]
+    ensemble = final.ensemble
     if ensemble:
         measured = ensemble.get("measured") or {}
         out.append(spacer(0.2))

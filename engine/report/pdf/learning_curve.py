@@ -18,18 +18,18 @@ def learning_curve_section(project: Project) -> list[Flowable]:
     curve = project.learning_curve
     if not has_curve(curve):
         return out + [plain(t("learning_curve.not_done"))]
-    run = find_run(project, curve.get("run"))
-    out.append(plain(t("learning_curve.run", label=run.label if run else curve.get("run"),
-                       run=curve.get("run"), seeds=curve.get("seeds"),
-                       when=fmt_time(curve.get("created")))))
+    run = find_run(project, curve.run)
+    out.append(plain(t("learning_curve.run", label=run.label if run else curve.run,
+                       run=curve.run, seeds=curve.seeds,
+                       when=fmt_time(curve.created))))
     if not curve_is_current(project):
         out.append(plain(t("learning_curve.stale")))
-    out.append(para(f"<b>{esc(t('learning_curve.answer', answer=curve.get('answer', '')))}</b>"))
-    if curve.get("explanation"):
-        out.append(plain(curve["explanation"]))
+    out.append(para(f"<b>{esc(t('learning_curve.answer', answer=curve.answer))}</b>"))
+    if curve.explanation:
+        out.append(plain(curve.explanation))
     png = learning_curve_chart(curve)
     if png is not None:
-        key = "caption" if curve.get("target_error") is not None else "caption_no_target"
+        key = "caption" if curve.target_error is not None else "caption_no_target"
         out.extend(figure(png, t(f"learning_curve.{key}"), width_share=0.85))
     out.append(spacer(0.2))
     out.append(table([t(f"learning_curve.col_{c}") for c in ("share", "rows", "train", "dev")],

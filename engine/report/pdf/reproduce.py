@@ -42,7 +42,8 @@ def seed_rows(project: Project) -> list[list[str]]:
     run = chosen_run(project)
     if run is not None and run.params.get("seed") is not None:
         rows.append([t("reproduce.seed_run"), fmt_number(run.params["seed"])])
-    seeds = ((project.final_test or {}).get("seeds") or {}).get("seeds")
+    final = project.final_test
+    seeds = final.seeds.seeds if final and final.seeds else ()
     if seeds:
         rows.append([t("reproduce.seed_final"), ", ".join(str(s) for s in seeds)])
     summary = report_summary(project)
@@ -50,13 +51,13 @@ def seed_rows(project: Project) -> list[list[str]]:
         seed = (summary.get("settings") or {}).get("seed")
         rows.append([t("reproduce.seed_tuning"), str(seed) if seed is not None
                      else t("reproduce.seed_tuning_random")])
-    analysis = project.error_analysis or {}
-    if analysis.get("seed") is not None:
-        rows.append([t("reproduce.seed_error_analysis"), str(analysis["seed"])])
-    curve = project.learning_curve or {}
-    if curve.get("seeds"):
+    analysis = project.error_analysis
+    if analysis is not None and analysis.seed is not None:
+        rows.append([t("reproduce.seed_error_analysis"), str(analysis.seed)])
+    curve = project.learning_curve
+    if curve is not None and curve.seeds:
         rows.append([t("reproduce.seed_curve"), t("reproduce.seed_curve_value",
-                                                  n=curve["seeds"])])
+                                                  n=curve.seeds)])
     return rows
 
 

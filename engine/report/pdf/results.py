@@ -11,6 +11,7 @@ import platform
 
 from reportlab.platypus import Flowable
 
+from engine.project.parts.diagnosis import DiagnosisRecord
 from engine.project.project import Project
 from engine.report import figures
 from engine.report.pdf import final_stats as pdf_final_stats
@@ -48,18 +49,18 @@ def curves_section(project: Project) -> list[Flowable]:
 
 def diagnosis_section(project: Project) -> list[Flowable]:
     out: list[Flowable] = [heading(t("section.diagnosis"))]
-    diagnosis = project.diagnosis or {}
-    if not diagnosis.get("verdict") and not diagnosis.get("ladder"):
+    diagnosis = project.diagnosis
+    if diagnosis is None or (not diagnosis.verdict and not diagnosis.ladder):
         return out + [plain(t("diagnosis.not_done"))]
     metric = (project.goal or Goal()).metric
-    run = find_run(project, diagnosis.get("run") or project.chosen_run)
+    run = find_run(project, diagnosis.run or project.chosen_run)
     if run is not None:
         out.append(plain(t("diagnosis.run", label=run.label, run=run.id)))
-    if diagnosis.get("verdict"):
-        verdict = t("diagnosis.verdict", verdict=verdict_words(diagnosis["verdict"]))
+    if diagnosis.verdict:
+        verdict = t("diagnosis.verdict", verdict=verdict_words(diagnosis.verdict))
         out.append(para(f"<b>{esc(verdict)}</b>"))
-    if diagnosis.get("explanation"):
-        out.append(plain(diagnosis["explanation"]))
+    if diagnosis.explanation:
+        out.append(plain(diagnosis.explanation))
     ladder = error_ladder_table(project)
     if not ladder.empty:
         # text keys: report.gap.{mismatch,variance}, report.gap.avoidable_bias
@@ -74,44 +75,44 @@ def diagnosis_section(project: Project) -> list[Flowable]:
         png = figures.error_ladder_chart(ladder, metric)
         if png is not None:
             out.extend(figure(png, t("diagnosis.caption"), width_share=0.85))
-    advice = [str(a) for a in diagnosis.get("advice") or []]
+    advice = list(diagnosis.advice)
     out.append(heading(t("diagnosis.next"), 2))
     out.extend(bullets(advice) if advice else [plain(t("diagnosis.no_advice"))])
     return out
 
 
-def _rung(diagnosis: dict, name: str) -> dict:
+def _rung(diagnosis: DiagnosisRecord, name: str) -> dict:
     """The ladder row called ``name`` (it carries the diagnosis' own label)."""
-    return next((r for r in diagnosis.get("ladder") or []
-                 if isinstance(r, dict) and r.get("name") == name), {"name": name})
+    rung = diagnosis.rung(name)
+    return rung.to_dict() if rung is not None else {"name": name}
 
 
 def final_section(project: Project) -> list[Flowable]:
     out: list[Flowable] = [heading(t("section.final"))]
-    final = project.final_test or {}
+    final = project.final_test
     metrics = test_metrics_table(project)
-    if metrics.empty:
+    if metrics.empty or final is None:
         return out + [plain(t("final.locked"))]
-    goal_metric = final.get("metric") or (project.goal or Goal()).metric
-    run = find_run(project, final.get("run"))
-    label = final.get("label") or (run.label if run else dash())
-    out.append(lead(t("final.run", label=label, run=final.get("run", dash()),
-                      rows=fmt_count(final.get("rows")),
-                      time=fmt_time(final.get("evaluated_at")))))
-    out.append(lead(t("final.intro", confidence=fmt_confidence(final.get("confidence")))))
+    goal_metric = final.metric or (project.goal or Goal()).metric
+    run = find_run(project, final.run)
+    label = final.label or (run.label if run else dash())
+    out.append(lead(t("final.run", label=label, run=final.run or dash(),
+                      rows=fmt_count(final.rows),
+                      time=fmt_time(final.evaluated_at))))
+    out.append(lead(t("final.intro", confidence=fmt_confidence(final.confidence))))
     out.append(pdf_final_stats.metrics_table(project, goal_metric))
     out.append(pdf_final_stats.methods_note())
     dev = run.errors.get("dev") if run else None
-    if is_number(final.get("test_error")):
+    if is_number(final.test_error):
         out.append(spacer(0.2))
-        out.append(plain(t("final.test_error", test=fmt_error(final["test_error"], goal_metric),
+        out.append(plain(t("final.test_error", test=fmt_error(final.test_error, goal_metric),
                            dev=fmt_error(dev, goal_metric))))
     out.extend(pdf_final_stats.stats_flowables(project))
     out.append(heading(t("final.confusion_heading"), 2))
     png = figures.confusion_chart(confusion_table(project))
     if png is None:
         return out + [plain(t("final.no_confusion"))]
-    n = len((final.get("confusion") or {}).get("labels") or [])
+    n = len(final.confusion.labels) if final.confusion else 0
     return out + figure(png, t("final.confusion_caption"),
                         width_share=min(0.85, 0.42 + 0.04 * n))
 

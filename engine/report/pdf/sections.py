@@ -43,18 +43,18 @@ def summary_sentences(project: Project) -> list[str]:
         out.append(t("cover.chosen", label=run.label, run=run.id,
                      error=fmt_error(run.errors.get("dev"), metric)))
         out += [s for s in (baseline_sentence(project), tuning_sentence(project)) if s]
-    verdict = (project.diagnosis or {}).get("verdict")
+    verdict = project.diagnosis.verdict if project.diagnosis else None
     out.append(t("cover.diagnosis", verdict=verdict_words(verdict)) if verdict
                else t("cover.no_diagnosis"))
-    final = project.final_test or {}
-    entry = (final.get("metrics") or {}).get(final.get("metric") or metric)
-    if project.vault_open and isinstance(entry, dict):
-        values = dict(metric=metric_title(final.get("metric") or metric),
-                      value=fmt_value(entry.get("value")), rows=fmt_count(final.get("rows")))
-        if is_number(entry.get("low")) and is_number(entry.get("high")):
-            out.append(t("cover.test", low=fmt_value(entry["low"]),
-                         high=fmt_value(entry["high"]),
-                         confidence=fmt_confidence(final.get("confidence")), **values))
+    final = project.final_test
+    entry = final.metrics.get(final.metric or metric) if final else None
+    if project.vault_open and entry is not None:
+        values = dict(metric=metric_title(final.metric or metric),
+                      value=fmt_value(entry.value), rows=fmt_count(final.rows))
+        if is_number(entry.low) and is_number(entry.high):
+            out.append(t("cover.test", low=fmt_value(entry.low),
+                         high=fmt_value(entry.high),
+                         confidence=fmt_confidence(final.confidence), **values))
         else:
             out.append(t("cover.test_no_interval", **values))
     else:

@@ -31,7 +31,7 @@ def final_curves_section(project: Project) -> list[Flowable]:
     final = project.final_test
     if not final:
         return out + [plain(_t("locked"))]
-    bundle = final.get("curves")
+    bundle = final.curves
     if not bundle:
         return out + [plain(_t("missing"))]
     png = final_curves_chart(bundle)

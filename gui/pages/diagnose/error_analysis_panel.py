@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (QGroupBox, QHBoxLayout, QPushButton, QVBoxLayout,
 from engine.diagnosis import analysis_state, cell_count, cell_examples
 from engine.diagnosis import (ceiling_words, error_words, project_suggestions, set_tags, tag_table,
                               tags_of, tags_text, toggle_tag)
+from engine.project.parts import ErrorAnalysisRecord
 from engine.words import fmt_count, fmt_share, split_name
 from gui.pages.base import gui_text
 from gui.pages.diagnose.confusion_view import ConfusionView
@@ -157,12 +158,12 @@ class ErrorAnalysisPanel(QWidget):
         state = analysis_state(project) if project is not None else "missing"
         self._update_button()
         self.stale.setVisible(state == "stale")
-        self.content.setVisible(bool(analysis))
-        self.summary.setVisible(bool(analysis))
-        if not analysis:
+        self.content.setVisible(analysis is not None)
+        self.summary.setVisible(analysis is not None)
+        if analysis is None:
             self._shown = None
             return
-        key = (project.root, analysis.get("created"), analysis.get("run"))
+        key = (project.root, analysis.created, analysis.run)
         if key != self._shown:
             self._shown = key
             self._filter = ("all",)
@@ -185,25 +186,25 @@ class ErrorAnalysisPanel(QWidget):
         self.reason.setText(reason)
         self.reason.setVisible(bool(reason))
         self.collect_button.setEnabled(not reason and not self.session.runner.busy)
-        again = bool(project is not None and project.error_analysis)
+        again = project is not None and project.error_analysis is not None
         self.collect_button.setText(gui_text("error_analysis.collect_again" if again
                                              else "error_analysis.collect"))
 
-    def _fill_all(self, analysis: dict) -> None:
-        task = analysis.get("task", "")
-        values = dict(label=analysis.get("label", ""), mistakes=fmt_count(analysis.get("mistakes")),
-                      rows=fmt_count(analysis.get("rows")),
-                      error=error_words(analysis.get("dev_error"), task),
-                      shown=fmt_count(len(analysis.get("examples") or [])),
-                      part=error_words(analysis.get("mistakes_error"), task))
+    def _fill_all(self, analysis: ErrorAnalysisRecord) -> None:
+        task = analysis.task
+        values = dict(label=analysis.label, mistakes=fmt_count(analysis.mistakes),
+                      rows=fmt_count(analysis.rows),
+                      error=error_words(analysis.dev_error, task),
+                      shown=fmt_count(len(analysis.examples)),
+                      part=error_words(analysis.mistakes_error, task))
         key = "summary_regression" if task == "regression" else "summary_classification"
-        mistakes = bool(analysis.get("mistakes"))
+        mistakes = bool(analysis.mistakes)
         self.summary.setText(gui_text(f"error_analysis.{key}", **values) if mistakes else
                              gui_text("error_analysis.no_mistakes", **values))
         for box in (self.examples_box, self.tags_box, self.confident_box):
             box.setVisible(mistakes)
         self._fill_quick_buttons()
-        confusion = analysis.get("confusion")
+        confusion = analysis.confusion
         self.confusion_box.setVisible(bool(confusion))
         if confusion:
             self.confusion.fill(confusion["labels"], confusion["matrix"],
@@ -237,8 +238,8 @@ class ErrorAnalysisPanel(QWidget):
             QWidget.setTabOrder(before, after)
 
     def _fill_examples(self) -> None:
-        analysis = self.project.error_analysis or {}
-        labels = (analysis.get("confusion") or {}).get("labels") or []
+        analysis = self.project.error_analysis
+        labels = ((analysis.confusion if analysis else None) or {}).get("labels") or []
         which = self._filter
         if which[0] == "cell":
             i, j = which[1], which[2]
@@ -248,22 +249,22 @@ class ErrorAnalysisPanel(QWidget):
             words = gui_text(f"error_analysis.{key}", true=labels[i], predicted=labels[j],
                              shown=fmt_count(len(cases)), count=fmt_count(count))
         elif which[0] == "confident":
-            cases = list(analysis.get("confident") or [])
+            cases = list(analysis.confident if analysis else ())
             words = gui_text("error_analysis.showing_confident", n=len(cases))
         else:
-            cases = list(analysis.get("examples") or [])
+            cases = list(analysis.examples if analysis else ())
             words = gui_text("error_analysis.showing_all", n=len(cases))
         self.showing.setText(words)
         self.show_all_button.setEnabled(which[0] != "all")
-        self.examples.fill(cases, analysis.get("task", ""), self._tags_by_row(),
+        self.examples.fill(cases, analysis.task if analysis else "", self._tags_by_row(),
                            project_suggestions(self.project))
 
     def _tags_by_row(self) -> dict[int, str]:
         return {int(k): tags_text(v) for k, v in self.project.error_tags.items() if k.isdigit()}
 
-    def _fill_tag_table(self, analysis: dict) -> None:
+    def _fill_tag_table(self, analysis: ErrorAnalysisRecord) -> None:
         table = tag_table(self.project)
-        task = analysis.get("task", "")
+        task = analysis.task
         rows = [[r.tag, fmt_count(r.count), fmt_share(r.share), ceiling_words(r.ceiling, task)]
                 for r in table.rows]
         headers = [gui_text(f"error_analysis.col_{c}") for c in ("tag", "count", "share",
@@ -277,10 +278,10 @@ class ErrorAnalysisPanel(QWidget):
                                         error=error_words(table.base, task)))
         self.tags_note.setVisible(bool(rows))
 
-    def _fill_confident(self, analysis: dict) -> None:
-        regression = analysis.get("task") == "regression"
-        self.confident_box.setVisible(not regression and bool(analysis.get("mistakes")))
-        cases = analysis.get("confident") or []
+    def _fill_confident(self, analysis: ErrorAnalysisRecord) -> None:
+        regression = analysis.task == "regression"
+        self.confident_box.setVisible(not regression and bool(analysis.mistakes))
+        cases = analysis.confident
         rows = [[str(c["row"]), str(c.get("true", "")), str(c.get("predicted", "")),
                  fmt_share(c.get("confidence")), tags_text(tags_of(self.project, c["row"]))]
                 for c in cases]
@@ -288,21 +289,21 @@ class ErrorAnalysisPanel(QWidget):
                                                                   "confidence", "tags")]
         self.confident_table.fill(headers, rows, numeric={0, 3}, wrap={4: 160})
 
-    def _fill_suspects(self, analysis: dict) -> None:
-        suspects = analysis.get("suspects") or []
-        check = analysis.get("suspect_check") or {}
+    def _fill_suspects(self, analysis: ErrorAnalysisRecord) -> None:
+        suspects = analysis.suspects
+        check = analysis.suspect_check
         # text keys: report.split_name.test
-        rows = [[str(s["row"]), split_name(str(s.get("split", ""))), str(s.get("given", "")),
-                 str(s.get("suggested", "")), fmt_share(s.get("confidence"))] for s in suspects]
+        rows = [[str(s.row), split_name(s.split), s.given, s.suggested, fmt_share(s.confidence)]
+                for s in suspects]
         headers = [gui_text(f"error_analysis.col_{c}") for c in
                    ("row", "split", "given", "suggested", "suggested_confidence")]
         self.suspects_table.fill(headers, rows, numeric={0, 4})
         self.suspects_table.setVisible(bool(rows))
-        notes = list(check.get("notes") or [])
-        if check.get("checked_total") and analysis.get("task") != "regression":
+        notes = list(check.notes)
+        if check.checked_total and analysis.task != "regression":
             notes.insert(0, gui_text("error_analysis.suspects_counts",
-                                     checked=fmt_count(check["checked_total"]),
-                                     flagged=fmt_count(check.get("flagged_total")),
+                                     checked=fmt_count(check.checked_total),
+                                     flagged=fmt_count(check.flagged_total),
                                      shown=fmt_count(len(rows))) if rows else
                          gui_text("error_analysis.suspects_none"))
         self.suspects_note.setText("\n".join(notes))

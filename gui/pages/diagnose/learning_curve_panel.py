@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBo
 from engine.diagnosis import curve_is_current, curve_rows, curve_series, has_curve
 from engine.words import fmt_count, fmt_time
 from engine.project import find_run
+from engine.project.parts import LearningCurveRecord
 from engine.core import text
 from gui.pages.base import gui_text
 from gui.pages.labels import note
@@ -120,12 +121,12 @@ class LearningCurvePanel(QWidget):
         self._update_button()
         if not shown:
             return
-        run = find_run(project, curve.get("run"))
-        self.drawn_for.setText(_key("drawn_for", label=run.label if run else curve["run"],
-                                    when=fmt_time(curve.get("created")),
-                                    seeds=curve.get("seeds")))
-        self.answer.setText(curve.get("answer", ""))
-        self.explanation.setText(curve.get("explanation", ""))
+        run = find_run(project, curve.run)
+        self.drawn_for.setText(_key("drawn_for", label=run.label if run else curve.run,
+                                    when=fmt_time(curve.created),
+                                    seeds=curve.seeds))
+        self.answer.setText(curve.answer)
+        self.explanation.setText(curve.explanation)
         self.table.fill([_key(f"col_{c}") for c in ("share", "rows", "train", "dev")],
                         curve_rows(curve), numeric={1, 2, 3})
         self._draw(curve)
@@ -158,7 +159,7 @@ class LearningCurvePanel(QWidget):
                                      brush=pg.mkBrush(255, 255, 255, 220))
         return plot
 
-    def _draw(self, curve: dict) -> None:
+    def _draw(self, curve: LearningCurveRecord) -> None:
         series = curve_series(curve)
         item = self.plot.getPlotItem()
         item.clear()

@@ -20,6 +20,7 @@ from engine.core import ProjectError
 from engine.diagnosis import recommended_move
 from engine.words import fmt_error, fmt_points, fmt_time, is_number
 from engine.project import find_run
+from engine.project.parts import DiagnosisRecord
 from engine.words import error_ladder_table
 from engine.goal import choice_note, why_not_offered
 from engine.project.parts import Goal
@@ -157,7 +158,7 @@ class DiagnosePage(StepPage):
     def _show_project(self) -> None:
         self._fill_runs()
         project = self.project
-        diagnosis = (project.diagnosis or None) if project is not None else None
+        diagnosis = project.diagnosis if project is not None else None
         for widget in (self.verdict, self.diagnosed, self.explanation, self.ladder_box,
                        self.advice_box):
             widget.setVisible(diagnosis is not None)
@@ -168,14 +169,14 @@ class DiagnosePage(StepPage):
             self._update_buttons()
             return
         metric = (project.goal or Goal()).metric
-        self.verdict.setText(diagnosis.get("verdict_label", ""))
-        run = find_run(project, diagnosis.get("run"))
+        self.verdict.setText(diagnosis.verdict_label)
+        run = find_run(project, diagnosis.run)
         if run is not None:
             self.diagnosed.setText(gui_text("diagnose.diagnosed", label=run.label,
                                             when=fmt_time(run.created),
                                             error=fmt_error(run.errors.get("dev"), metric)))
-        self.explanation.setText(diagnosis.get("explanation", ""))
-        items = "".join(f"<li>{html.escape(a)}</li>" for a in diagnosis.get("advice", []))
+        self.explanation.setText(diagnosis.explanation)
+        items = "".join(f"<li>{html.escape(a)}</li>" for a in diagnosis.advice)
         self.advice.setText(f"<ul>{items}</ul>")
         self._fill_ladder(diagnosis, metric)
         move = None if stale else recommended_move(project)
@@ -187,7 +188,7 @@ class DiagnosePage(StepPage):
             if project.vault_open:
                 self.move_explanation.setText(
                     move.explanation + " " + gui_text("diagnose.move_after_vault"))
-        verdict = diagnosis.get("verdict", "none")
+        verdict = diagnosis.verdict or "none"
         if stale:
             # text keys: gui.diagnose.no_move.{stale,tested,bias,variance,mismatch,dev_overfit,none}
             no_move_key = "stale"
@@ -242,10 +243,10 @@ class DiagnosePage(StepPage):
         self.choice_note.setText(note)
         self.choice_note.setVisible(bool(note))
 
-    def _fill_ladder(self, diagnosis: dict, metric: str | None) -> None:
+    def _fill_ladder(self, diagnosis: DiagnosisRecord, metric: str | None) -> None:
         frame = error_ladder_table(self.project)
-        labels = {r.get("name"): r.get("label", r.get("name")) for r in diagnosis["ladder"]}
-        focus = GAP_OF_VERDICT.get(diagnosis.get("verdict"))
+        labels = {r.name: r.label for r in diagnosis.ladder}
+        focus = GAP_OF_VERDICT.get(diagnosis.verdict)
         rows, bold = [], []
         for i, row in enumerate(frame.itertuples(index=False)):
             gap = row.gap_name

@@ -13,6 +13,7 @@ from engine.final import describe_test, fmt_p
 from engine.words import dash, fmt_error, fmt_value, is_number, metric_label
 from engine.words import role_words
 from engine.core import text
+from engine.project.parts import FinalTestRecord
 from gui.pages.base import gui_text
 from gui.pages.labels import note
 from gui.result_table import ResultTable, vault_marked
@@ -30,25 +31,25 @@ class SeedSpreadBox(QGroupBox):
         self.table = ResultTable("seedsTable")
         layout.addWidget(self.table)
 
-    def show_final(self, final: dict) -> None:
-        seeds = final.get("seeds") or {}
-        self.setVisible(bool(seeds))
-        if not seeds:
+    def show_final(self, final: FinalTestRecord | None) -> None:
+        seeds = final.seeds if final is not None else None
+        self.setVisible(seeds is not None)
+        if seeds is None:
             return
-        k = int(seeds.get("k") or 1)
+        k = int(seeds.k or 1)
         if k < 2:
-            self.intro.setText(gui_text("final_stats.seeds_one", label=final.get("label", "")))
+            self.intro.setText(gui_text("final_stats.seeds_one", label=final.label))
             self.table.hide()
             return
-        listed = ", ".join(str(s) for s in seeds.get("seeds") or [])
+        listed = ", ".join(str(s) for s in seeds.seeds)
         self.intro.setText(gui_text("final_stats.seeds_intro", k=k, seeds=listed))
-        goal_metric = final.get("metric")
-        names = sorted(seeds.get("mean") or {}, key=lambda n: n != goal_metric)
+        goal_metric = final.metric
+        names = sorted(seeds.mean, key=lambda n: n != goal_metric)
         rows = []
         for name in names:
-            mean = seeds["mean"].get(name)
-            std = (seeds.get("std") or {}).get(name)
-            values = (seeds.get("values") or {}).get(name) or []
+            mean = seeds.mean.get(name)
+            std = seeds.std.get(name)
+            values = seeds.values.get(name) or ()
             spread = f"{fmt_value(mean)} ± {fmt_value(std)}" if is_number(std) else dash()
             rows.append([metric_label(name), spread, ", ".join(fmt_value(v) for v in values)])
         self.table.show()
@@ -75,26 +76,28 @@ class ComparisonsBox(QGroupBox):
         self.sentences.setWordWrap(True)
         layout.addWidget(self.sentences)
 
-    def show_final(self, final: dict, late_runs: frozenset[str] = frozenset()) -> None:
+    def show_final(self, final: FinalTestRecord | None,
+                   late_runs: frozenset[str] = frozenset()) -> None:
         """Show the comparisons of ``final``; runs in ``late_runs`` (made after the test
         set was seen) are marked."""
-        finalists = final.get("finalists") or []
+        finalists = final.finalists if final is not None else ()
         self.setVisible(bool(finalists))
         if not finalists:
             return
-        metric = final.get("metric")
+        metric = final.metric
         # text keys: gui.final_stats.role_{baseline,chosen,ensemble}
         self.finalists.fill(
             [gui_text("final_stats.col_finalist"), gui_text("final_stats.col_role"),
              gui_text("final_stats.col_dev_error"), gui_text("final_stats.col_test_error"),
              gui_text("final_stats.col_seeds")],
-            [[vault_marked(f["label"], f.get("run") in late_runs), role_words(f["role"]),
-              fmt_error(f.get("dev_error"), metric),
-              fmt_error(f.get("test_error"), metric), str(f.get("seeds", 1))]
+            [[vault_marked(f.label, f.run in late_runs), role_words(f.role),
+              fmt_error(f.dev_error, metric),
+              fmt_error(f.test_error, metric), str(f.seeds)]
              for f in finalists], numeric={2, 3, 4}, wrap={0: 360})
-        rows = final.get("comparisons") or []
-        tested = sum(1 for r in rows if is_number(r.get("p_value")))
-        correction = text(f"final_stats.correction_{final.get('correction', 'holm')}")
+        rows = final.comparisons
+        tested = sum(1 for r in rows if is_number(r.p_value))
+        # text keys: final_stats.correction_{holm,bonferroni}
+        correction = text(f"final_stats.correction_{final.correction}")
         self.intro.setText(gui_text("final_stats.comparisons_intro", correction=correction,
                                     n=tested) if rows else
                            gui_text("final_stats.no_comparisons"))
@@ -106,10 +109,10 @@ class ComparisonsBox(QGroupBox):
         self.table.fill([gui_text("final_stats.col_finalist"), gui_text("final_stats.col_test"),
                          gui_text("final_stats.col_p"), gui_text("final_stats.col_p_corrected"),
                          gui_text("final_stats.col_verdict")],
-                        [[r["label"], describe_test(r["test"]), _p(r.get("p_value")),
-                          _p(r.get("p_corrected")), r["sentence"]] for r in rows],
+                        [[r.label, describe_test(r.test), _p(r.p_value),
+                          _p(r.p_corrected), r.sentence] for r in rows],
                         numeric={2, 3}, wrap={0: 180, 1: 150, 4: 340})
-        self.sentences.setText("".join(f"<p><b>{_html(r['sentence'])}</b></p>" for r in rows))
+        self.sentences.setText("".join(f"<p><b>{_html(r.sentence)}</b></p>" for r in rows))
 
 
 def _p(value) -> str:

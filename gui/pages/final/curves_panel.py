@@ -2,7 +2,7 @@
 coverage-vs-accuracy curve of refusing when unsure, the per-class table and top-k accuracy
 (or, for a regression, predicted against true and the size of the errors).
 
-Everything shown comes from ``project.final_test["curves"]`` (``engine.final.test_curves``) and
+Everything shown comes from ``project.final_test.curves`` (``engine.final.test_curves``) and
 the sentences from ``engine.words.curve_words``; the panel only draws. Before the vault is
 opened it shows a short note.
 """
@@ -102,9 +102,9 @@ class FinalCurvesPanel(QWidget):
     def refresh(self) -> None:
         project = self.session.project
         final = project.final_test if project is not None else None
-        bundle = (final or {}).get("curves")
+        bundle = final.curves if final is not None else None
         key = (str(project.root) if project else None,
-               (final or {}).get("evaluated_at"), bool(bundle))
+               final.evaluated_at if final is not None else None, bool(bundle))
         if key == self._shown:
             return
         self._shown = key

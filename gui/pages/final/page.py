@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (QGroupBox, QHBoxLayout, QMessageBox, QPushButton,
 from engine.words import (fmt_confidence, fmt_count, fmt_error, fmt_time, fmt_value, is_number,
                           metric_label)
 from engine.project import find_run
+from engine.project.parts import FinalTestRecord
 from engine.words import test_metrics_table
 from engine.words import method_words
 from engine.project.parts import Goal
@@ -133,36 +134,35 @@ class FinalTestPage(StepPage):
         stale = final is not None and states is not None and states["final"].state == "stale"
         self.stale.setVisible(stale)
         if stale:
-            self.stale.setText(gui_text("final.stale", tested=final.get("label", ""),
+            self.stale.setText(gui_text("final.stale", tested=final.label,
                                         chosen=run.label if run else ""))
         self.options.setVisible(final is None and run is not None)
         if final is None:
             self.options.refresh()
         self.errors.setVisible(final is not None)
         self.metrics_box.setVisible(final is not None)
-        self.seeds_box.show_final(final or {})
+        self.seeds_box.show_final(final)
         late = frozenset(r.id for r in project.runs if r.after_vault)
-        self.comparisons_box.show_final(final or {}, late)
-        confusion = (final or {}).get("confusion")
-        self.confusion_box.setVisible(bool(confusion))
+        self.comparisons_box.show_final(final, late)
+        confusion = final.confusion if final is not None else None
+        self.confusion_box.setVisible(bool(confusion and confusion.labels))
         if final is not None:
             self._fill_results(project, final, metric)
-        if confusion:
-            self._fill_confusion(confusion)
+        if confusion and confusion.labels:
+            self._fill_confusion(final)
         self._update_button()
 
-    def _fill_results(self, project, final: dict, metric: str | None) -> None:
-        tested = find_run(project, final.get("run"))
+    def _fill_results(self, project, final: FinalTestRecord, metric: str | None) -> None:
+        tested = find_run(project, final.run)
         dev = tested.errors.get("dev") if tested is not None else None
-        self.errors.setText(gui_text("final.test_vs_dev", label=final.get("label", ""),
-                                     test=fmt_error(final.get("test_error"), metric),
+        self.errors.setText(gui_text("final.test_vs_dev", label=final.label,
+                                     test=fmt_error(final.test_error, metric),
                                      dev=fmt_error(dev, metric),
-                                     rows=fmt_count(final.get("rows"))))
-        confidence = fmt_confidence(final.get("confidence"))
+                                     rows=fmt_count(final.rows)))
+        confidence = fmt_confidence(final.confidence)
         self.metrics_intro.setText(gui_text("final.metrics_intro", confidence=confidence))
         frame = test_metrics_table(project)
-        methods = {name: entry.get("method") for name, entry in final["metrics"].items()
-                   if isinstance(entry, dict)}
+        methods = {name: entry.method for name, entry in final.metrics.items()}
         rows, bold = [], []
         for i, row in enumerate(frame.itertuples(index=False)):
             if is_number(row.low) and is_number(row.high):
@@ -171,7 +171,7 @@ class FinalTestPage(StepPage):
             else:
                 interval = gui_text("final.no_interval")
             name = metric_label(row.metric)
-            if row.metric == final.get("metric"):
+            if row.metric == final.metric:
                 name = gui_text("final.optimizing", name=name)
                 bold.append(i)
             # text keys: final_stats.method_{BCa,Wilson,basic,percentile,undefined}
@@ -182,9 +182,9 @@ class FinalTestPage(StepPage):
                    gui_text("final_stats.col_method")]
         self.metrics_table.fill(headers, rows, numeric={1, 2}, bold_rows=bold)
 
-    def _fill_confusion(self, confusion: dict) -> None:
-        labels = [str(label) for label in confusion.get("labels") or []]
-        matrix = confusion.get("matrix") or []
+    def _fill_confusion(self, final: FinalTestRecord) -> None:
+        labels = [str(label) for label in final.confusion.labels]
+        matrix = final.confusion.matrix
         headers = [gui_text("final.col_true")] + [gui_text("final.col_predicted", label=label)
                                                   for label in labels]
         rows = [[label] + [fmt_count(n) for n in counts] for label, counts in zip(labels, matrix)]

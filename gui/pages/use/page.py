@@ -163,13 +163,13 @@ class UsePage(StepPage):
         metric = goal.metric
         self.model_note.setText(gui_text("use.model", label=run.label,
                                          error=fmt_error(run.errors.get("dev"), metric)))
-        final = project.final_test or {}
-        tested = final.get("run") == run.id
-        entry = ((final.get("metrics") or {}).get(metric) or {}) if tested else {}
-        if tested and entry:
-            words = gui_text("use.tested", when=fmt_time(final.get("evaluated_at")),
-                             metric=metric_label(metric), value=fmt_value(entry.get("value")),
-                             low=fmt_value(entry.get("low")), high=fmt_value(entry.get("high")))
+        final = project.final_test
+        tested = final is not None and final.run == run.id
+        entry = final.metrics.get(metric) if tested else None
+        if tested and entry is not None:
+            words = gui_text("use.tested", when=fmt_time(final.evaluated_at),
+                             metric=metric_label(metric), value=fmt_value(entry.value),
+                             low=fmt_value(entry.low), high=fmt_value(entry.high))
         else:
             words = gui_text("use.not_tested")
         if run.after_vault:

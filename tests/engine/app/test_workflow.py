@@ -48,7 +48,7 @@ def test_run_until_does_each_step_once(split_project):
     done = run_until(split_project, "diagnose", deep_params={"epochs": 2})
     assert done == ["baseline", "diagnose"]
     assert run_until(split_project, "diagnose") == []
-    assert split_project.chosen_run and split_project.diagnosis["verdict"]
+    assert split_project.chosen_run and split_project.diagnosis.verdict
     assert not split_project.vault_open
 
 

@@ -90,11 +90,11 @@ def test_classification_sample_confusion_cells_and_confident_mistakes(tmp_path):
     predicted = np.array(labels, dtype=object)[scores.argmax(axis=1)]
     truth = dev["kind"].astype(str).to_numpy()
     wrong = dev.index[truth != predicted].tolist()
-    assert analysis["mistakes"] == len(wrong) > MAX_EXAMPLES
-    assert analysis["mistake_rows"] == sorted(wrong)
-    assert analysis["dev_error"] == pytest.approx(len(wrong) / len(dev))
+    assert analysis.mistakes == len(wrong) > MAX_EXAMPLES
+    assert list(analysis.mistake_rows) == sorted(wrong)
+    assert analysis.dev_error == pytest.approx(len(wrong) / len(dev))
 
-    examples = analysis["examples"]
+    examples = analysis.examples
     assert len(examples) == MAX_EXAMPLES
     rows = [e["row"] for e in examples]
     assert len(set(rows)) == len(rows) and set(rows) <= set(wrong)
@@ -110,11 +110,11 @@ def test_classification_sample_confusion_cells_and_confident_mistakes(tmp_path):
         assert e["p_true"] == pytest.approx(scores[k, labels.index(truth[k])])
         assert set(e["values"]) == {"x", "z", "tag"} and e["image"] is None
 
-    confident = analysis["confident"]
+    confident = analysis.confident
     top = sorted((scores[dev.index.get_loc(r)].max() for r in wrong), reverse=True)[:10]
     assert [c["confidence"] for c in confident] == pytest.approx(top)
 
-    confusion = analysis["confusion"]
+    confusion = analysis.confusion
     assert confusion["matrix"] == confusion_matrix(truth, predicted, labels=labels).tolist()
     for key, cell_rows in confusion["cells"].items():
         i, j = map(int, key.split(","))
@@ -129,8 +129,8 @@ def test_classification_sample_confusion_cells_and_confident_mistakes(tmp_path):
         (c["true"], c["predicted"]) == (labels[i], labels[j]) for c in shown)
     assert set(case_lookup(analysis)) >= set(rows)
 
-    assert open_project(project.root).error_analysis["run"] == project.chosen_run  # saved
-    assert analyse_errors(project, seed=1)["examples"] == examples  # same seed, same sample
+    assert open_project(project.root).error_analysis.run == project.chosen_run  # saved
+    assert analyse_errors(project, seed=1).examples == examples  # same seed, same sample
 
 
 def test_regression_keeps_the_largest_errors(tmp_path):
@@ -145,14 +145,14 @@ def test_regression_keeps_the_largest_errors(tmp_path):
     truth = dev["y"].to_numpy()
     errors = np.abs(predicted - truth)
     k = math.ceil(0.1 * len(dev))
-    assert analysis["mistakes"] == k == len(analysis["examples"])
-    assert [e["row"] for e in analysis["examples"]] == dev.index[np.argsort(-errors)[:k]].tolist()
-    assert analysis["dev_error"] == pytest.approx(mean_absolute_error(truth, predicted))
-    assert analysis["mistakes_error"] == pytest.approx(np.sort(errors)[-k:].sum() / len(dev))
-    first = analysis["examples"][0]
+    assert analysis.mistakes == k == len(analysis.examples)
+    assert [e["row"] for e in analysis.examples] == dev.index[np.argsort(-errors)[:k]].tolist()
+    assert analysis.dev_error == pytest.approx(mean_absolute_error(truth, predicted))
+    assert analysis.mistakes_error == pytest.approx(np.sort(errors)[-k:].sum() / len(dev))
+    first = analysis.examples[0]
     assert first["error"] == pytest.approx(first["predicted"] - first["true"])
-    assert first["confidence"] is None and analysis["confusion"] is None
-    assert analysis["suspects"] == [] and analysis["suspect_check"]["notes"]
+    assert first["confidence"] is None and analysis.confusion is None
+    assert analysis.suspects == () and analysis.suspect_check.notes
 
 
 def test_no_chosen_run_is_a_plain_error_and_another_choice_makes_it_stale(tmp_path, split_project):
@@ -180,8 +180,8 @@ def test_images_show_their_file_and_texts_their_text(tmp_path):
             Image.fromarray(pixels, mode="L").save(pics / label / f"{i}.png")
     project = trained(tmp_path / "a", None, None, model="majority", data=pics)
     analysis = analyse_errors(project)
-    assert analysis["mistakes"] > 0
-    for e in analysis["examples"]:
+    assert analysis.mistakes > 0
+    for e in analysis.examples:
         assert Path(e["image"]).is_file()
         assert Path(e["image"]).parent.name == e["true"]
 
@@ -192,7 +192,7 @@ def test_images_show_their_file_and_texts_their_text(tmp_path):
                       text_column="review")
     analysis = analyse_errors(project)
     source = pd.read_csv(tmp_path / "b" / "data.csv")
-    for e in analysis["examples"]:
+    for e in analysis.examples:
         assert e["text"] == source.loc[e["row"], "review"]
         assert e["true"] == source.loc[e["row"], "mood"]
 
@@ -207,8 +207,8 @@ def test_the_job_reports_stages_and_stops_when_cancelled(tmp_path):
     events = []
     result = JOBS["error_analysis"]({"project": str(project.root)}, events.append, NEVER)
     saved = open_project(project.root).error_analysis
-    assert result == {"run": project.chosen_run, "mistakes": saved["mistakes"],
-                      "examples": len(saved["examples"])}
+    assert result == {"run": project.chosen_run, "mistakes": saved.mistakes,
+                      "examples": len(saved.examples)}
     assert [e.stage for e in events if isinstance(e, StageStarted)] == ["predict",
                                                                         "label_check"]
     token = CancelToken()

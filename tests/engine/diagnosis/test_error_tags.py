@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pandas as pd
 import pytest
 from pypdf import PdfReader
@@ -58,10 +60,9 @@ def test_suggestions_depend_on_the_data_kind_and_include_tags_in_use(tmp_path):
 
 def test_tag_table_arithmetic_by_hand(analysed):
     project = analysed
-    rows = project.error_analysis["mistake_rows"][:5]
-    project.error_analysis["mistake_rows"] = rows
-    project.error_analysis["mistakes"] = 5
-    project.error_analysis["mistakes_error"] = 0.2
+    rows = project.error_analysis.mistake_rows[:5]
+    project.error_analysis = replace(project.error_analysis, mistake_rows=rows, mistakes=5,
+                                     mistakes_error=0.2)
     set_tags(project, rows[0], "mislabeled, blurry")
     set_tags(project, rows[1], "Mislabeled")
     set_tags(project, rows[2], "mislabeled")
@@ -83,7 +84,7 @@ def test_tag_table_arithmetic_by_hand(analysed):
 
 def test_tags_survive_save_reopen_and_a_new_analysis(analysed):
     project = analysed
-    first, second = (e["row"] for e in project.error_analysis["examples"][:2])
+    first, second = (e["row"] for e in project.error_analysis.examples[:2])
     set_tags(project, first, "mislabeled, odd font")
     set_tags(project, second, "ambiguous")
     before = tag_table(project)
@@ -102,7 +103,7 @@ def test_tags_go_into_the_csv_and_the_pdf(analysed, tmp_path):
     from engine.report import build_report
 
     project = analysed
-    example = project.error_analysis["examples"][0]
+    example = project.error_analysis.examples[0]
     set_tags(project, example["row"], "mislabeled, smudge")
     set_tags(project, 123_456, "old tag")
     files = build_report(project, pdf_path=tmp_path / "r.pdf", csv_dir=tmp_path / "csv")

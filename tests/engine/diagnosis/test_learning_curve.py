@@ -68,16 +68,16 @@ def test_linear_baseline_curve_matches_hand_fits(split_project, monkeypatch):
     events = []
     curve = draw_learning_curve(project, sizes=(0.5, 1.0), seeds=2, progress=events.append)
 
-    assert [(p["fraction"], p["seed"]) for p in curve["points"]] == [
+    assert [(p.fraction, p.seed) for p in curve.points] == [
         (0.5, 0), (0.5, 1), (1.0, 0), (1.0, 1)]
     # The full-size fit is the run itself: same coding, same model, same errors.
-    for point in curve["points"][2:]:
-        assert point["train_error"] == pytest.approx(run.errors["train"])
-        assert point["dev_error"] == pytest.approx(run.errors["dev"])
+    for point in curve.points[2:]:
+        assert point.train_error == pytest.approx(run.errors["train"])
+        assert point.dev_error == pytest.approx(run.errors["dev"])
     # A half-size fit, redone by hand: coding fitted on the subset only, then scikit-learn.
     train, dev = split_frame(project, "train"), split_frame(project, "dev")
     half = train.loc[fitted_on[0]]
-    assert len(half) == curve["points"][0]["rows"] < len(train)
+    assert len(half) == curve.points[0].rows < len(train)
     assert fitted_on[2] == train.index.tolist()
     y_half = target_values(project, half)
     prep = fit_preprocessor(half, project.features, "binary",
@@ -88,15 +88,15 @@ def test_linear_baseline_curve_matches_hand_fits(split_project, monkeypatch):
     for rows, y, key in ((half, y_half, "train_error"),
                          (dev, target_values(project, dev), "dev_error")):
         predicted = labels[model.predict(prep.flat(prep.transform(rows)))]
-        assert curve["points"][0][key] == pytest.approx(1 - accuracy_score(y, predicted))
+        assert getattr(curve.points[0], key) == pytest.approx(1 - accuracy_score(y, predicted))
     # Means and spreads per size come from the engine, with numpy's definitions.
-    half_devs = [p["dev_error"] for p in curve["points"][:2]]
-    assert curve["summary"][0]["dev_mean"] == pytest.approx(np.mean(half_devs))
-    assert curve["summary"][0]["dev_std"] == pytest.approx(np.std(half_devs, ddof=1))
+    half_devs = [p.dev_error for p in curve.points[:2]]
+    assert curve.summary[0].dev_mean == pytest.approx(np.mean(half_devs))
+    assert curve.summary[0].dev_std == pytest.approx(np.std(half_devs, ddof=1))
     # Saved, logged, and no run was added.
     saved = open_project(project.root)
-    assert saved.learning_curve["run"] == run_id and saved.learning_curve["answer"]
-    assert json.loads(json.dumps(saved.learning_curve)) == saved.learning_curve
+    assert saved.learning_curve.run == run_id and saved.learning_curve.answer
+    assert json.loads(json.dumps(saved.learning_curve.to_dict())) == saved.learning_curve.to_dict()
     assert [r.id for r in saved.runs] == [r.id for r in project.runs]
     assert saved.decisions[-1].kind == "learning_curve"
     assert curve_is_current(saved)
@@ -108,15 +108,15 @@ def test_linear_baseline_curve_matches_hand_fits(split_project, monkeypatch):
 def test_keras_curve_trains_each_size_and_seed(split_project):
     project, run_id = _chosen(split_project, "mlp", {"epochs": 2, "width": 8})
     curve = draw_learning_curve(project, sizes=(0.25, 1.0), seeds=2, max_epochs=1)
-    points = curve["points"]
-    assert len(points) == 4 and {p["epochs"] for p in points} == {1}
-    assert all(0.0 <= p[k] <= 1.0 for p in points for k in ("train_error", "dev_error"))
-    assert points[0]["rows"] < points[2]["rows"] == project.split.sizes["train"]
+    points = curve.points
+    assert len(points) == 4 and {p.epochs for p in points} == {1}
+    assert all(0.0 <= getattr(p, k) <= 1.0 for p in points for k in ("train_error", "dev_error"))
+    assert points[0].rows < points[2].rows == project.split.sizes["train"]
     series = curve_series(curve)
-    assert series.percent and list(series.rows) == [points[0]["rows"], points[2]["rows"]]
-    assert series.dev[1] == pytest.approx(50 * (points[2]["dev_error"]
-                                                + points[3]["dev_error"]))
-    assert curve["verdict"] in ("yes", "little", "noisy", "no_bias", "flat_gap", "reached")
+    assert series.percent and list(series.rows) == [points[0].rows, points[2].rows]
+    assert series.dev[1] == pytest.approx(50 * (points[2].dev_error
+                                                + points[3].dev_error))
+    assert curve.verdict in ("yes", "little", "noisy", "no_bias", "flat_gap", "reached")
 
 
 def test_cancel_within_a_fit_stops_and_saves_nothing(split_project):
@@ -150,7 +150,7 @@ def test_plain_errors_for_bad_settings_and_no_chosen_model(split_project):
 def test_a_curve_is_out_of_date_once_another_model_is_chosen(split_project):
     project, _ = _chosen(split_project, "majority")
     curve = draw_learning_curve(project, sizes=(0.5, 1.0), seeds=1)
-    assert curve["verdict"] in ("no_bias", "reached", "flat_gap")  # a constant learns nothing
+    assert curve.verdict in ("no_bias", "reached", "flat_gap")  # a constant learns nothing
     other = run_training(TrainingSpec(str(project.root), "linear"))
     project = open_project(project.root)
     diagnose_project(project, other.run_id)
@@ -167,8 +167,8 @@ def test_a_regression_curve_is_judged_in_the_targets_units(tmp_path, mixed_csv):
     project, run_id = _chosen(project, "linear")
     curve = draw_learning_curve(project, sizes=(0.5, 1.0), seeds=2)
     run = project.run(run_id)
-    full = [p for p in curve["points"] if p["fraction"] == 1.0]
-    assert all(p["dev_error"] == pytest.approx(run.errors["dev"]) for p in full)
-    assert curve["numbers"]["step"] > 0.01  # 1% of the spread of ages, not 1 point
-    assert "%" not in curve["answer"] and "points" not in curve["answer"]
+    full = [p for p in curve.points if p.fraction == 1.0]
+    assert all(p.dev_error == pytest.approx(run.errors["dev"]) for p in full)
+    assert curve.numbers["step"] > 0.01  # 1% of the spread of ages, not 1 point
+    assert "%" not in curve.answer and "points" not in curve.answer
     assert not curve_series(curve).percent

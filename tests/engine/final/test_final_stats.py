@@ -12,6 +12,7 @@ from sklearn import metrics as skm
 
 from engine.baseline.step import run_baselines
 from engine.cli.final_printer import print_final_stats
+from engine.project.parts.final_test import FinalTestRecord
 from engine.cli.main import main
 from engine.split.datasets import split_frame, target_values
 from engine.diagnosis.step import diagnose_project
@@ -59,14 +60,14 @@ def test_two_seeds_give_mean_and_std_over_two_values_and_comparisons(trained_dir
     chosen = project.run(project.chosen_run)
     runs_before = [r.id for r in project.runs]
     final = run_final_test(project, seeds=2, ensemble=True, n_resamples=50)
-    metric = final["metric"]
+    metric = final.metric
 
-    seeds = final["seeds"]
-    assert seeds["k"] == 2 and seeds["seeds"] == [0, 1] and seeds["applies"]
-    values = seeds["values"][metric]
-    assert len(values) == 2 and values[0] == final["metrics"][metric]["value"]
-    assert seeds["mean"][metric] == pytest.approx(np.mean(values))
-    assert seeds["std"][metric] == pytest.approx(np.std(values, ddof=1))
+    seeds = final.seeds
+    assert seeds.k == 2 and seeds.seeds == (0, 1) and seeds.applies
+    values = seeds.values[metric]
+    assert len(values) == 2 and values[0] == final.metrics[metric].value
+    assert seeds.mean[metric] == pytest.approx(np.mean(values))
+    assert seeds.std[metric] == pytest.approx(np.std(values, ddof=1))
     # The copy's test score, recomputed with scikit-learn from its own saved model.
     prep = load_preprocessor(project)
     test = split_frame(project, "test")
@@ -75,27 +76,27 @@ def test_two_seeds_give_mean_and_std_over_two_values_and_comparisons(trained_dir
                             model_file="model.keras")
     proba = load_predictor(repeat_folder(project, 1), copy, prep).scores(prep.transform(test))
     answers = np.array(project.goal.labels, object)[proba.argmax(1)]
-    assert seeds["values"]["accuracy"][1] == pytest.approx(skm.accuracy_score(y, answers))
+    assert seeds.values["accuracy"][1] == pytest.approx(skm.accuracy_score(y, answers))
 
-    assert final["metrics"]["accuracy"]["method"] == "Wilson"
-    assert final["metrics"]["f1"]["method"] in ("BCa", "percentile")
-    roles = [f["role"] for f in final["finalists"]]
+    assert final.metrics["accuracy"].method == "Wilson"
+    assert final.metrics["f1"].method in ("BCa", "percentile")
+    roles = [f.role for f in final.finalists]
     assert roles == ["chosen", "baseline", "ensemble"]
-    tests = [(c["finalist"], c["test"]) for c in final["comparisons"]]
+    tests = [(c.finalist, c.test) for c in final.comparisons]
     assert tests == [("baseline", "mcnemar"), ("baseline", "seeds_ttest"),
                      ("ensemble", "mcnemar")]
-    for row in final["comparisons"]:
-        assert row["sentence"].endswith(".") and chosen.label in row["sentence"]
-        assert row["p_corrected"] is None or row["p_corrected"] >= row["p_value"]
-    assert final["correction"] == "holm"
-    assert final["ensemble"]["members"] == [r.id for r in ensemble_members(project)]
+    for row in final.comparisons:
+        assert row.sentence.endswith(".") and chosen.label in row.sentence
+        assert row.p_corrected is None or row.p_corrected >= row.p_value
+    assert final.correction == "holm"
+    assert final.ensemble["members"] == [r.id for r in ensemble_members(project)]
 
     # The copies are not runs: never offered as models to choose.
     again = open_project(project.root)
     assert [r.id for r in again.runs] == runs_before
     assert (repeat_folder(project, 1) / "repeat.json").is_file()
     assert best_run(again).id in runs_before
-    assert again.final_test["seeds"]["k"] == 2
+    assert again.final_test.seeds.k == 2
     roles = [e.facts.get("role") for e in again.vault.evaluations]
     assert roles == [None, "seed_copy", "baseline", "ensemble"]
 
@@ -105,9 +106,9 @@ def test_two_seeds_give_mean_and_std_over_two_values_and_comparisons(trained_dir
                             PdfReader(str(files.pdf)).pages).split())
     assert "Wilson" in pdf and "bootstrap (" in pdf
     assert text("report.final_stats.seeds_heading") in pdf
-    assert fmt_value(seeds["mean"][metric]) in pdf and fmt_value(seeds["std"][metric]) in pdf
-    for row in final["comparisons"]:
-        assert " ".join(row["sentence"].split()) in pdf
+    assert fmt_value(seeds.mean[metric]) in pdf and fmt_value(seeds.std[metric]) in pdf
+    for row in final.comparisons:
+        assert " ".join(row.sentence.split()) in pdf
     assert "Average of the top 3 models" in pdf and "sums over its members" in pdf
 
 
@@ -131,10 +132,10 @@ def test_a_baseline_is_tested_once_and_compared_without_seeds(trained_dir, tmp_p
     project = _project(trained_dir, tmp_path, model="linear")
     assert estimate_seconds(project, project.run(project.chosen_run), 5) == 0.0
     final = run_final_test(project, seeds=4, n_resamples=30)
-    assert final["seeds"]["k"] == 1 and not final["seeds"]["applies"]
-    assert final["seeds"]["asked"] == 4
+    assert final.seeds.k == 1 and not final.seeds.applies
+    assert final.seeds.asked == 4
     assert not (project.root / "final").exists()
-    assert [(c["finalist"], c["test"]) for c in final["comparisons"]] == [
+    assert [(c.finalist, c.test) for c in final.comparisons] == [
         ("baseline", "mcnemar")]
 
 
@@ -199,17 +200,18 @@ def test_cli_prints_the_spread_over_seeds_and_the_sentences(trained_dir, tmp_pat
     out = capsys.readouterr().out
     assert code == 0
     final = open_project(project.root).final_test
-    metric = final["metric"]
-    assert (f"Over 2 seeds (0, 1): {metric} = {fmt_value(final['seeds']['mean'][metric])} ± "
-            f"{fmt_value(final['seeds']['std'][metric])}") in out
-    assert final["correction"] == "bonferroni"
-    for row in final["comparisons"]:
-        assert f"  - {row['sentence']}" in out
+    metric = final.metric
+    assert (f"Over 2 seeds (0, 1): {metric} = {fmt_value(final.seeds.mean[metric])} ± "
+            f"{fmt_value(final.seeds.std[metric])}") in out
+    assert final.correction == "bonferroni"
+    for row in final.comparisons:
+        assert f"  - {row.sentence}" in out
     assert "Bonferroni correction" in out
 
 
 def test_printer_says_plainly_when_a_model_was_tested_once(capsys):
-    print_final_stats({"label": "Logistic regression", "metric": "f1",
-                       "seeds": {"k": 1, "seeds": [0]}, "comparisons": []})
+    print_final_stats(FinalTestRecord.from_dict({
+        "label": "Logistic regression", "metric": "f1", "seeds": {"k": 1, "seeds": [0]},
+        "comparisons": []}))
     assert "Logistic regression does not depend on a seed: tested once (K = 1)." in \
         capsys.readouterr().out

@@ -3,6 +3,7 @@ import pytest
 from engine.core.errors import GoalError
 from engine.goal.edit import set_constraints, set_metric, set_target_error
 from engine.diagnosis.next_move import recommended_move
+from engine.project.parts.diagnosis import DiagnosisRecord
 
 
 def test_goal_edits_are_checked_and_logged(split_project):
@@ -25,11 +26,11 @@ def test_goal_edits_are_checked_and_logged(split_project):
 
 def test_moves_follow_the_verdict(split_project):
     p = split_project
-    p.diagnosis = {"verdict": "bias"}
+    p.diagnosis = DiagnosisRecord(verdict="bias")
     move = recommended_move(p)
     assert move.params["width"] == 128 and move.params["depth"] == 3
-    p.diagnosis = {"verdict": "variance"}
+    p.diagnosis = DiagnosisRecord(verdict="variance")
     move = recommended_move(p)
     assert move.params["dropout"] == pytest.approx(0.3) and move.params["l2"] == pytest.approx(1e-3)
-    p.diagnosis = {"verdict": "mismatch"}
+    p.diagnosis = DiagnosisRecord(verdict="mismatch")
     assert recommended_move(p) is None

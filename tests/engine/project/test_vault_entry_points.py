@@ -397,7 +397,7 @@ def test_opening_the_vault_is_logged_and_later_runs_are_marked(probe, monkeypatc
     copy = _copy(ctx, "opened")
     result = JOBS["final_test"]({"project": str(copy), "seeds": 1}, ignore, NEVER)
     project = open_project(copy)
-    assert project.vault_open and result["run"] == project.final_test["run"]
+    assert project.vault_open and result["run"] == project.final_test.run
     opened = [d for d in project.decisions if d.kind == "vault_opened"]
     assert len(opened) == 1 and opened[0].time == project.vault.opened_at
     assert project.vault.evaluations

@@ -110,13 +110,13 @@ def test_trials_csv_holds_the_study_summary(done):
 
 def test_per_class_csv_holds_the_final_tests_values(done):
     project, _ = done
-    stored = project.final_test["curves"]["per_class"]
+    stored = project.final_test.curves["per_class"]
     table = pd.read_csv(project.reports_dir / "csv" / "per_class.csv", dtype={"class": str})
     assert list(table["class"]) == [str(r["label"]) for r in stored]
     for (_, row), entry in zip(table.iterrows(), stored):
         for name in ("precision", "recall", "f1", "support"):
             assert row[name] == entry[name], name
-    auc = project.final_test["curves"]["roc"]["curves"][0]["auc"]
+    auc = project.final_test.curves["roc"]["curves"][0]["auc"]
     assert (table["roc_auc"] == auc).all()  # two classes: one area for both
 
 
@@ -142,10 +142,10 @@ def test_test_predictions_appear_only_once_the_vault_is_open(done):
     assert "predictions_test.csv" in readme  # explained, though not there yet
     after = pd.read_csv(project.reports_dir / "csv" / "predictions_test.csv")
     final = project.final_test
-    assert len(after) == final["rows"] and set(after["run"]) == {final["run"]}
+    assert len(after) == final.rows and set(after["run"]) == {final.run}
     accuracy = skm.accuracy_score(after["true_value"].astype(str),
                                   after["prediction"].astype(str))
-    assert accuracy == pytest.approx(final["metrics"]["accuracy"]["value"])
+    assert accuracy == pytest.approx(final.metrics["accuracy"].value)
 
 
 def test_dev_predictions_say_where_the_model_would_abstain(done):

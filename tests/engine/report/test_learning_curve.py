@@ -51,12 +51,12 @@ def _project(tmp_path) -> Project:
 def test_the_section_shows_the_answer_the_table_and_the_figure(tmp_path):
     project = _project(tmp_path)
     curve = project.learning_curve
-    assert curve["verdict"] == "yes"  # 5 points less dev error per doubling
+    assert curve.verdict == "yes"  # 5 points less dev error per doubling
     files = build_report(project, pdf_path=tmp_path / "r.pdf", csv_dir=tmp_path / "csv")
     content = _pdf_text(files.pdf)
     assert text("report.section.learning_curve") in content
-    assert _flat(text("report.learning_curve.answer", answer=curve["answer"])) in content
-    assert _flat(curve["explanation"]) in content
+    assert _flat(text("report.learning_curve.answer", answer=curve.answer)) in content
+    assert _flat(curve.explanation) in content
     assert "Keras MLP, 2 x 64 (run 20240501-101500-mlp)" in content
     for row in curve_rows(curve):
         assert " ".join(row) in content

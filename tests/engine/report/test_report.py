@@ -14,6 +14,8 @@ from engine.data.summary import DataSummary
 from engine.project.decisions import Decision
 from engine.project.parts.split import SplitRecord
 from engine.project.project import DataSource, Project
+from engine.project.parts.diagnosis import DiagnosisRecord
+from engine.project.parts.final_test import FinalTestRecord, MetricResult
 from engine.project.parts.vault import Vault
 from engine.report import ReportFiles, build_report
 from engine.report import tables as report_tables
@@ -115,7 +117,7 @@ def _full_project(tmp_path) -> Project:
         {"opened_at": "2024-05-01T11:00:00+02:00", "reason": "Final test of the MLP",
          "evaluations": [{"time": "2024-05-01T11:00:05+02:00", "run": "20240501-101500-mlp",
                           "metric": "f1", "value": 0.8123456789}]})
-    project.final_test = {
+    project.final_test = FinalTestRecord.from_dict({
         "run": "20240501-101500-mlp", "label": "Keras MLP, 2 x 64", "rows": 240,
         "evaluated_at": "2024-05-01T11:00:05+02:00", "metric": "f1", "confidence": 0.95,
         "metrics": {"accuracy": {"value": 0.9208333333333333, "low": 0.8875, "high": 0.95},
@@ -123,8 +125,8 @@ def _full_project(tmp_path) -> Project:
                     "roc_auc": {"value": 0.9345, "low": 0.9012, "high": 0.9634},
                     "log_loss": {"value": 0.2345, "low": None, "high": None}},
         "confusion": {"labels": ["no", "yes"], "matrix": [[180, 12], [9, 39]]},
-        "test_error": 0.1876543211}
-    project.diagnosis = {
+        "test_error": 0.1876543211})
+    project.diagnosis = DiagnosisRecord.from_dict({
         "run": "20240501-101500-mlp", "verdict": "variance",
         "gaps": {"avoidable_bias": 0.02999999999999996, "variance": 0.06900000000000003,
                  "mismatch": 0.0236543210987655, "dev_overfit": 0.015},
@@ -134,7 +136,7 @@ def _full_project(tmp_path) -> Project:
                    {"name": "train_dev", "label": "train-dev set", "error": 0.149},
                    {"name": "dev", "label": "dev set", "error": 0.1726543210987655},
                    {"name": "test", "label": "test set", "error": 0.1876543211}],
-        "explanation": "The dev error is 6.9 points above the training error."}
+        "explanation": "The dev error is 6.9 points above the training error."})
     project.decisions = [
         Decision("goal_set", "Predict 'churned' (two classes).", "2024-05-01T09:50:00+02:00"),
         Decision("split_made", "Split 600 / 120 / 240 / 240 rows with seed 7.",
@@ -190,21 +192,21 @@ def test_full_report_holds_every_section_and_the_project_numbers(tmp_path):
 
     tests = _read_csv(project.reports_dir / "csv" / "test_metrics.csv").set_index("metric")
     assert list(tests.index)[0] == "f1"  # the optimizing metric comes first
-    for name, entry in project.final_test["metrics"].items():
-        assert tests.loc[name, "value"] == entry["value"]
-        if entry["low"] is None:
+    for name, entry in project.final_test.metrics.items():
+        assert tests.loc[name, "value"] == entry.value
+        if entry.low is None:
             assert pd.isna(tests.loc[name, "low"]) and pd.isna(tests.loc[name, "high"])
         else:
-            assert tests.loc[name, "low"] == entry["low"]
-            assert tests.loc[name, "high"] == entry["high"]
+            assert tests.loc[name, "low"] == entry.low
+            assert tests.loc[name, "high"] == entry.high
     assert (tests["confidence"] == 0.95).all()
 
     ladder = _read_csv(project.reports_dir / "csv" / "error_ladder.csv")
-    assert list(ladder["step"]) == [r["name"] for r in project.diagnosis["ladder"]]
-    assert list(ladder["error"]) == [r["error"] for r in project.diagnosis["ladder"]]
+    assert list(ladder["step"]) == [r.name for r in project.diagnosis.ladder]
+    assert list(ladder["error"]) == [r.error for r in project.diagnosis.ladder]
     assert list(ladder["gap_name"].fillna("")) == ["", "avoidable_bias", "variance",
                                                    "mismatch", "dev_overfit"]
-    assert ladder["gap_value"].iloc[2] == project.diagnosis["gaps"]["variance"]
+    assert ladder["gap_value"].iloc[2] == project.diagnosis.gaps["variance"]
 
     confusion = _read_csv(project.reports_dir / "csv" / "confusion_matrix.csv")
     assert confusion.set_index("true_class").loc[["no", "yes"], ["no", "yes"]].to_numpy(
@@ -277,11 +279,11 @@ def test_regression_report_shows_plain_errors_and_no_confusion_matrix(tmp_path):
     project.goal = replace(project.goal, task="regression", metric="rmse", labels=(),
                            positive_label=None, target_error=None)
     project.split = replace(project.split, class_balance=None)
-    project.final_test.pop("confusion")
-    project.final_test["metric"] = "rmse"
-    project.final_test["metrics"] = {"rmse": {"value": 3.25, "low": 2.9, "high": 3.61},
-                                     "mae": {"value": 2.5, "low": 2.2, "high": 2.8}}
-    project.diagnosis["ladder"] = [r for r in project.diagnosis["ladder"] if r["name"] != "target"]
+    project.final_test = replace(
+        project.final_test, confusion=None, metric="rmse",
+        metrics={"rmse": MetricResult(3.25, 2.9, 3.61, ""), "mae": MetricResult(2.5, 2.2, 2.8, "")})
+    project.diagnosis = replace(project.diagnosis, ladder=tuple(
+        r for r in project.diagnosis.ladder if r.name != "target"))
 
     files = build_report(project)
     content = _pdf_text(files.pdf)

@@ -12,6 +12,7 @@ from pypdf import PdfReader
 from engine.diagnosis.step import diagnose_project
 from engine.goal.evaluation import Predictions
 from engine.final.step import run_final_test
+from engine.project.parts.final_test import FinalTestRecord
 from engine.project.project import open_project
 from engine.words import curve_words
 from engine.report.figure_test_curves import final_curves_chart
@@ -53,9 +54,9 @@ def test_section_before_and_after_the_final_test():
     bundle = curve_bundle(replace(goal, abstain_accuracy=0.8), preds)
     locked = final_curves_section(SimpleNamespace(goal=goal, final_test=None))
     assert "vault" in locked[-1].getPlainText()
-    old = final_curves_section(SimpleNamespace(goal=goal, final_test={"metrics": {}}))
+    old = final_curves_section(SimpleNamespace(goal=goal, final_test=FinalTestRecord()))
     assert "test again" in old[-1].getPlainText()
-    parts = final_curves_section(SimpleNamespace(goal=goal, final_test={"curves": bundle}))
+    parts = final_curves_section(SimpleNamespace(goal=goal, final_test=FinalTestRecord(curves=bundle)))
     texts = " ".join(p.getPlainText() for p in parts if hasattr(p, "getPlainText"))
     assert curve_words.reject_sentence(bundle) in texts
     assert curve_words.top_k_sentence(bundle) in texts
@@ -70,7 +71,7 @@ def test_the_pdf_shows_the_curves_after_the_final_test(split_project, tmp_path):
     diagnose_project(project)
     run_final_test(project, n_resamples=100, seeds=1)
     project = open_project(root)
-    bundle = project.final_test["curves"]
+    bundle = project.final_test.curves
     pdf = write_pdf(project, tmp_path / "report.pdf")
     words = " ".join(" ".join(page.extract_text().split()) for page in PdfReader(pdf).pages)
     assert "Beyond one number" in words

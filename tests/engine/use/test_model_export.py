@@ -107,12 +107,12 @@ def test_after_the_final_test_the_manifest_holds_the_test_result(tmp_path):
                             abstain_accuracy=0.75)
     run_final_test(project, seeds=1, n_resamples=50)
     project = open_project(project.root)
-    coverage = project.final_test["curves"]["coverage"]
+    coverage = project.final_test.curves["coverage"]
     folder = tmp_path / "export"
     export_model(project, folder)
     manifest = json.loads((folder / "manifest.json").read_text())
-    entry = project.final_test["metrics"][project.goal.metric]
-    assert manifest["test"] == {k: entry[k] for k in ("value", "low", "high")}
+    entry = project.final_test.metrics[project.goal.metric]
+    assert manifest["test"] == {"value": entry.value, "low": entry.low, "high": entry.high}
     assert manifest["vault"]["model_tested"] is True
     assert manifest["vault"]["opened_at"] == project.vault.opened_at
     # the threshold the final test chose on the dev rows is the one the export uses

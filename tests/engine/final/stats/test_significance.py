@@ -103,28 +103,28 @@ def test_comparisons_are_corrected_together_and_get_their_sentences():
     weak = _finalist("baseline", "Always no", y, weak_pred, (0.5, 0.5, 0.5))
     close = _finalist("ensemble", "Average", y, close_pred)
     rows = compare_finalists(goal, chosen, [weak, close], correction="holm")
-    assert [(r["finalist"], r["test"]) for r in rows] == [
+    assert [(r.finalist, r.test) for r in rows] == [
         ("baseline", "mcnemar"), ("baseline", "seeds_ttest"), ("ensemble", "mcnemar")]
-    raw = [r["p_value"] for r in rows]
+    raw = [r.p_value for r in rows]
     by_hand = sorted(raw)
     expected = {}
     running = 0.0
     for rank, p in enumerate(by_hand):
         running = max(running, min(1.0, (3 - rank) * p))
         expected[p] = running
-    assert [r["p_corrected"] for r in rows] == pytest.approx([expected[p] for p in raw])
-    assert rows[0]["significant"] and rows[0]["direction"] == 1
-    assert rows[0]["sentence"].startswith("Model A is better than Always no at the 5% level")
-    assert "after Holm correction for 3 comparisons" in rows[0]["sentence"]
-    assert fmt_p(rows[0]["p_corrected"]) in rows[0]["sentence"]
-    assert not rows[2]["significant"]
-    assert rows[2]["sentence"].startswith("No significant difference between Model A and "
+    assert [r.p_corrected for r in rows] == pytest.approx([expected[p] for p in raw])
+    assert rows[0].significant and rows[0].direction == 1
+    assert rows[0].sentence.startswith("Model A is better than Always no at the 5% level")
+    assert "after Holm correction for 3 comparisons" in rows[0].sentence
+    assert fmt_p(rows[0].p_corrected) in rows[0].sentence
+    assert not rows[2].significant
+    assert rows[2].sentence.startswith("No significant difference between Model A and "
                                           "Average in right answers on the test rows")
     bonf = compare_finalists(goal, chosen, [weak, close], correction="bonferroni")
-    assert [r["p_corrected"] for r in bonf] == pytest.approx([min(1, 3 * p) for p in raw])
-    assert "Bonferroni" in bonf[0]["sentence"]
+    assert [r.p_corrected for r in bonf] == pytest.approx([min(1, 3 * p) for p in raw])
+    assert "Bonferroni" in bonf[0].sentence
     worse = compare_finalists(goal, weak, [chosen])[0]
-    assert worse["direction"] == -1 and worse["sentence"].startswith("Always no is worse")
+    assert worse.direction == -1 and worse.sentence.startswith("Always no is worse")
 
 
 def test_regression_comparisons_use_the_permutation_test():
@@ -134,8 +134,8 @@ def test_regression_comparisons_use_the_permutation_test():
     good = _finalist("chosen", "Net", y, y + rng.normal(0, 0.1, 60))
     bad = _finalist("baseline", "Mean", y, np.zeros(60))
     row = compare_finalists(goal, good, [bad])[0]
-    assert row["test"] == "permutation" and row["significant"] and row["direction"] == 1
-    assert "errors on the test rows are smaller" in row["sentence"]
+    assert row.test == "permutation" and row.significant and row.direction == 1
+    assert "errors on the test rows are smaller" in row.sentence
 
 
 def test_fmt_p():
