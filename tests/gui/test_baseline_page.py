@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (QAbstractSpinBox, QApplication, QComboBox, QDoubl
                                QFileDialog, QLabel, QLineEdit, QPushButton, QSpinBox,
                                QToolButton)
 
+from engine.baseline.requests import BaselinesRequest
 from engine.goal.run_choice import feasibility
 from engine.goal.edit import set_constraints
 from engine.models import zoo
@@ -119,7 +120,7 @@ def test_settings_start_at_the_recommended_values(qtbot, engine_runner, split_pr
                 "learning_rate": train.learning_rate, "optimizer": "adam", "schedule": "none",
                 "batch_size": train.batch_size, "patience": train.patience,
                 "imbalance": "none", "augment": 0.0}
-    assert page.job_args() == {"deep_params": expected, "deep_kind": "mlp"}
+    assert page.request() == BaselinesRequest(deep_params=expected, deep_kind="mlp")
     assert page.findChild(ResultTable, "runsTable").isHidden()  # nothing trained yet
     train_button = child(page, QPushButton, "trainBaselinesButton")
     idle_after_resume_check(qtbot, engine_runner, jobs)

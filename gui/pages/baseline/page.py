@@ -12,6 +12,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout
 
+from engine.baseline.requests import BaselinesRequest, SanityRequest
+from engine.training.requests import ResumableRequest, TrainRequest
 from engine.goal import explain_broken
 from engine.goal import feasibility
 from engine.training import describe_measured
@@ -85,8 +87,6 @@ class BaselinePage(StepPage):
         self.sanity.run_requested.connect(self.run_sanity)
         self.resume_box.resume.connect(self.resume)
         session.runner.busy_changed.connect(self._busy_changed)
-        # A bound method, not a ``then``: Qt drops the connection when the page goes away.
-        session.runner.job_finished.connect(self._job_finished)
         self.finish_layout()
 
     # ----- actions
@@ -94,18 +94,19 @@ class BaselinePage(StepPage):
         """The network's settings as the ``baselines`` job takes them (``deep_params``)."""
         return self.settings.params()
 
-    def job_args(self) -> dict:
-        return {"deep_params": self.deep_params(), "deep_kind": self.settings.kind()}
+    def request(self) -> BaselinesRequest:
+        """The ``baselines`` job this page starts with the settings shown."""
+        return BaselinesRequest(deep_params=self.deep_params(), deep_kind=self.settings.kind())
 
     def train(self) -> None:
-        self.session.run("baselines", self.job_args())
+        self.session.run(self.request())
 
     def run_sanity(self) -> None:
-        self.session.run("sanity", {"kind": self.settings.kind(), "params": self.deep_params()})
+        self.session.run(SanityRequest(kind=self.settings.kind(), params=self.deep_params()))
 
     def resume(self, run_id: str) -> None:
         if self.project is not None:
-            self.session.run("train", {"project_dir": str(self.project.root), "resume": run_id})
+            self.session.run(TrainRequest(resume=run_id))
 
     def showEvent(self, event) -> None:  # noqa: N802 - Qt API
         super().showEvent(event)
@@ -124,11 +125,10 @@ class BaselinePage(StepPage):
         key = (str(project.root), tuple((r.id, r.status) for r in project.runs))
         if key != self._resumable_key:
             self._resumable_key = key
-            self.session.run("resumable", {})
-
-    def _job_finished(self, job: str, result) -> None:
-        if job == "resumable":
-            self._resumable_found(result)
+            handle = self.session.run(ResumableRequest())
+            if handle is not None:
+                # A bound method, not a ``then``: Qt drops it when the page goes away.
+                handle.finished.connect(self._resumable_found)
 
     def _resumable_found(self, result) -> None:
         self.resume_box.show_runs(list((result or {}).get("runs") or []))

@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QComboBox, QFileDialog, QGridLayout, QHBoxLayout, QLineEdit,
                                QPushButton, QVBoxLayout, QWidget)
 
+from engine.core import job_name
 from engine.goal import TASK_KINDS
 from gui.pages.base import gui_text
 from gui.pages.goal.data_choice import DataChoice, sample_title
@@ -310,7 +311,10 @@ class GoalForm(QWidget):
                 + " " + reason
         self.task_reason.setText(reason)
 
-    def show_job_problem(self, job: str, message: str) -> None:
+    def show_job_problem(self, request, message: str) -> None:
+        """Show why the page's own job (its ``request``) failed, where that job's answer
+        would have gone."""
+        job = job_name(request)
         if job == "check_file":
             self.file_info.hide()
             self.set_file_problem(gui_text("goal.file_unusable", problem=message))
