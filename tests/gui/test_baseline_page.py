@@ -11,7 +11,9 @@ from PySide6.QtWidgets import (QAbstractSpinBox, QApplication, QComboBox, QDoubl
                                QFileDialog, QLabel, QLineEdit, QPushButton, QSpinBox,
                                QToolButton)
 
-from engine.baseline.requests import BaselinesRequest
+from engine.baseline.requests import BaselinesRequest, SanityRequest
+from engine.core.jobs import job_name
+from engine.training.requests import ResumableRequest, TrainRequest
 from engine.goal.run_choice import feasibility
 from engine.goal.edit import set_constraints
 from engine.models import zoo
@@ -63,9 +65,9 @@ def jobs(monkeypatch):
     seen = []
     real = ProjectSession.run
 
-    def spy(self, job, args=None, then=None):
-        seen.append((job, dict(args or {})))
-        return real(self, job, args, then) if job == "resumable" else True
+    def spy(self, request, then=None):
+        seen.append((job_name(request), request))
+        return real(self, request, then) if isinstance(request, ResumableRequest) else None
 
     monkeypatch.setattr(ProjectSession, "run", spy)
     return seen
@@ -73,7 +75,8 @@ def jobs(monkeypatch):
 
 def idle_after_resume_check(qtbot, runner, jobs):
     """Wait until the page has asked which runs can be continued, and the engine answered."""
-    qtbot.waitUntil(lambda: ("resumable", {}) in jobs and not runner.busy, timeout=240_000)
+    qtbot.waitUntil(lambda: ("resumable", ResumableRequest()) in jobs and not runner.busy,
+                    timeout=240_000)
 
 
 def sanity_report(passed_overfit=True, rate=0.0031):
@@ -139,7 +142,7 @@ def test_settings_start_at_the_recommended_values(qtbot, engine_runner, split_pr
     qtbot.keyClick(page, Qt.Key_O, Qt.AltModifier)
     assert QApplication.focusWidget() is child(page, QComboBox, "optimizerCombo")
     click(qtbot, train_button)
-    assert jobs[-1] == ("baselines", {"deep_params": expected, "deep_kind": "mlp"})
+    assert jobs[-1] == ("baselines", BaselinesRequest(deep_params=expected, deep_kind="mlp"))
 
 
 def test_more_settings_reach_the_job(qtbot, engine_runner, split_project, jobs, monkeypatch,
@@ -174,9 +177,9 @@ def test_more_settings_reach_the_job(qtbot, engine_runner, split_project, jobs, 
     save_screenshot(page.settings, "baseline_more_settings")
     idle_after_resume_check(qtbot, engine_runner, jobs)
     click(qtbot, child(page, QPushButton, "trainBaselinesButton"))
-    job, args = jobs[-1]
-    assert job == "baselines" and args["deep_kind"] == "mlp"
-    params = args["deep_params"]
+    job, request = jobs[-1]
+    assert job == "baselines" and request.deep_kind == "mlp"
+    params = request.deep_params
     assert {k: params[k] for k in ("optimizer", "schedule", "batch_size", "patience",
                                    "imbalance", "augment", "transfer_from", "freeze_layers",
                                    "transfer_rates")} == {
@@ -235,7 +238,7 @@ def test_sanity_checks_are_shown_and_their_rate_can_be_used(
     assert page.deep_params()["learning_rate"] == pytest.approx(0.0031)
     save_screenshot(box, "baseline_sanity")
     click(qtbot, child(page, QPushButton, "runSanityButton"))
-    assert jobs[-1] == ("sanity", {"kind": "mlp", "params": page.deep_params()})
+    assert jobs[-1] == ("sanity", SanityRequest(kind="mlp", params=page.deep_params()))
 
     # A failed check, and no proposal: marked, and the button cannot be used.
     split_project.sanity = sanity_report(passed_overfit=False, rate=None)
@@ -265,8 +268,8 @@ def test_an_interrupted_run_can_be_continued(qtbot, engine_runner, split_project
     assert box.isVisible() and "20250101-mlp-1" in child(page, QLabel, "resumeText").text()
     assert not child(page, QComboBox, "resumeCombo").isVisible()
     click(qtbot, child(page, QPushButton, "resumeButton"))
-    assert jobs[-1] == ("train", {"project_dir": str(split_project.root),
-                                  "resume": "20250101-mlp-1"})
+    assert jobs[-1] == ("train", TrainRequest(resume="20250101-mlp-1"))  # the session adds
+    # the open project's folder
     page._resumable_found({"runs": ["a", "b"]})
     combo = child(page, QComboBox, "resumeCombo")
     assert combo.isVisible() and combo.currentText() == "b"
