@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (QAbstractSpinBox, QApplication, QComboBox, QDoubl
 
 from engine.baseline.requests import BaselinesRequest, SanityRequest
 from engine.core.jobs import job_name
+from engine.core.texts import text
 from engine.training.requests import ResumableRequest, TrainRequest
 from engine.goal.run_choice import feasibility
 from engine.goal.edit import set_constraints
@@ -319,3 +320,27 @@ def test_training_the_baselines_fills_the_runs_table(qtbot, engine_runner, split
     session.edit(lambda p: set_constraints(p, []))
     page.resize(980, page.widget().sizeHint().height() + 20)
     save_screenshot(page, "baseline_done")
+
+
+def test_a_setting_the_engine_refuses_is_caught_before_a_job(qtbot, engine_runner,
+                                                             split_project, jobs, open_page):
+    """The deep-model settings are checked with the engine's limits (``params_problem``, the
+    same as ``TrainParams`` in the engine process) when the page builds the request."""
+    _session, page = open_page()
+    idle_after_resume_check(qtbot, engine_runner, jobs)
+    button = child(page, QPushButton, "trainBaselinesButton")
+    qtbot.waitUntil(button.isEnabled, timeout=10_000)
+    spin = page.findChild(QAbstractSpinBox, "learningRateSpin")
+    spin.setMinimum(-1.0)  # the field's own range keeps this out; the engine's check too
+    spin.setValue(-0.1)
+    words = text("training.bad_setting", name="learning rate", low="1e-08", high="10",
+                 value="-0.1")
+    note = child(page, QLabel, "deepSettingsProblem")
+    assert note.isVisible() and note.text() == words
+    assert not button.isEnabled()
+    before = len(jobs)
+    page.train()
+    page.run_sanity()
+    assert len(jobs) == before  # no job asked for
+    spin.setValue(0.01)
+    assert not note.isVisible() and button.isEnabled()

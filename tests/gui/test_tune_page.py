@@ -291,3 +291,23 @@ def test_the_live_monitor_keeps_a_trials_curves_when_a_trial_without_run_ends(qt
     assert "run-a" in monitor.title.text()
     jobs.emit(EpochEnded("run-b", 1, 2, {"loss": 0.5}))  # the next trial
     qtbot.waitUntil(lambda: list(monitor.series("loss")[1]) == [0.5], timeout=2000)
+
+
+def test_a_learning_rate_the_engine_refuses_is_caught_on_the_page(qtbot, tune_window):
+    """The engine's own limits (``setting_problem``) check the ranges as they are typed:
+    the message shows next to the table, Start stays off and no job starts."""
+    window = tune_window
+    page = window.pages["tune"]
+    lr = page.editor.row("learning_rate")
+    choose(lr.scale, False)
+    _type(qtbot, lr.low, "-0.01")
+    words = text("training.bad_setting", name="learning rate", low="1e-08", high="10",
+                 value="-0.01")
+    assert words in page.editor.problems() and page.editor.problems_note.isVisible()
+    assert words in page.editor.problems_note.text()
+    assert page.editor.space() is None
+    assert not page.controls.start_button.isEnabled()
+    page.start()  # even asked directly, nothing starts
+    assert not window.runner.busy
+    _type(qtbot, lr.low, "0.001")
+    assert page.editor.space() is not None and page.controls.start_button.isEnabled()
