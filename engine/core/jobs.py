@@ -1,9 +1,11 @@
-"""The job protocol: long work is a plain function ``job(spec, progress, cancel) -> result``.
+"""The job protocol: long work is a plain function ``job(request, progress, cancel) -> result``.
 
-``progress`` receives small frozen event objects; ``cancel`` is checked often and stops the
-work early. Specs, events and results turn into plain JSON-able dicts (``to_dict``), so the
-GUI can run a job in a child process and relay its events, the CLI can print them, and
-tests can call the function directly. One code path, three faces.
+``request`` is a frozen ``JobRequest`` (each room's ``requests.py``); ``progress`` receives
+small frozen event objects; ``cancel`` is checked often and stops the work early. Requests,
+events and results turn into plain JSON-able dicts (``to_dict``; a request crosses the pipe
+as ``encode_request``: its type's name and its fields), so the GUI can run a job in a child
+process and relay its events, the CLI can print them, and tests can call the function
+directly. One code path, three faces.
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (QAbstractSpinBox, QGroupBox, QHBoxLayout, QLabel,
 
 from engine.baseline.requests import BaselinesRequest, SanityRequest
 from engine.training.requests import ResumableRequest, TrainRequest
-from engine.models.train_params import params_problem
+from engine.models import params_problem
 from engine.goal import explain_broken
 from engine.goal import feasibility
 from engine.training import describe_measured

@@ -107,7 +107,8 @@ BY_JOBS = {  # long work, or work that changes the project: run by the jobs and 
     "engine.cli.check_command.resplit": "practica check --drop-copies",
     "engine.tuning.step.tune_project": "practica run", "engine.tuning.workers.run_parallel":
     "tune", "engine.tuning.objective.run_study": "tune",
-    "engine.tuning.objective.run_worker": "practica worker",
+    "engine.tuning.step.search": "tune, practica tune and worker",
+    "engine.tuning.step.tuning_budget": "tune",
     "engine.tuning.step.log_search": "tune", "engine.goal.step.new_project": "new_project",
     "engine.project.project.create_project": "new_project",
 }
@@ -322,6 +323,9 @@ def _call_each(ctx: Context) -> None:
     }
     deep = next(r for r in project.runs if r.model == "mlp" and r.status == "finished")
     special = {
+        # ``practica worker`` joins through engine.tuning.step.search; the library call
+        "engine.tuning.objective.run_worker": lambda: ctx.call("run_worker", str(ctx.root),
+                                                               "", 0),
         "engine.tuning.trial_runs.mark_trial_run": lambda: ctx.call(
             "mark_trial_run", str(ctx.root), deep.id, 0, False),
         "engine.tuning.study.is_feasible": lambda: ctx.call(
