@@ -1,7 +1,8 @@
 """Running engine jobs from the GUI: one at a time, in the child engine process.
 
-``JobRunner`` sends a job to the engine process and a reader thread relays what comes back
-as queued Qt signals, so slots run on the GUI thread. Cancel sets the job's token; a job
+``JobRunner`` sends a job's request (``engine.core.jobs.encode_request``) to the engine
+process; a reader thread hands what comes back to the GUI thread through a queued signal,
+where it becomes the job handle's signals. Cancel sets the job's token; a job
 checks it between batches, chunks, checks or trials and ends within a fraction of a second.
 One that has not ended after ``grace_ms`` (0.6 s: with the kill, the user has control back
 within a second) is in a phase that cannot look at the token — a model being traced, one

@@ -1,7 +1,8 @@
 """The open project as the GUI sees it: the ``Project``, unsaved edits and the job runner.
 
 Pages never write project files themselves: quick edits go through engine functions via
-``edit`` (the project becomes unsaved), long work goes to the engine process via ``run``.
+``edit`` (the project becomes unsaved), long work goes to the engine process via ``run``
+(a typed request; the page keeps the returned ``JobHandle`` to hear how its own job ended).
 Before a job starts, unsaved edits are saved so the engine process reads them; after it
 ends, the project is read again from disk (autosave after every finished job).
 """
