@@ -39,12 +39,13 @@ class JobPanel(QWidget):
         self._outer: tuple[float, float] | None = None
         self._inner = 0.0
         runner.job_started.connect(self._started)
-        runner.job_event.connect(self._event)
         runner.busy_changed.connect(self._busy)
         runner.cancel_requested.connect(self._stopping)
         self.hide()
 
-    def _started(self, job: str) -> None:
+    def _started(self, handle) -> None:
+        handle.event.connect(self._event)
+        job = handle.name
         self._start = time.monotonic()
         self._outer, self._inner = None, 0.0
         try:

@@ -133,8 +133,7 @@ class LiveMonitor(QWidget):
         self._timer = QTimer(self)
         self._timer.setInterval(REFRESH_MS)
         self._timer.timeout.connect(self._redraw)
-        runner.job_started.connect(self._job_started)
-        runner.job_event.connect(self._on_event)
+        runner.job_started.connect(self._job_started)  # any job's runs are drawn
         # Weight updates, gradients, units and filters (gui.telemetry_panels): tabs that
         # show while a run sends those statistics.
         for panel in telemetry_panels():
@@ -214,8 +213,9 @@ class LiveMonitor(QWidget):
         return [alert.text for alert in self._alerts]
 
     # ----- events
-    def _job_started(self, _job: str) -> None:
+    def _job_started(self, handle) -> None:
         self._fresh_job = True  # the next run event starts a new picture
+        handle.event.connect(self._on_event)
 
     def _on_event(self, event) -> None:
         run_id = getattr(event, "run_id", None)

@@ -1,13 +1,15 @@
 """The open project as the GUI sees it: the ``Project``, unsaved edits and the job runner.
 
 Pages never write project files themselves: quick edits go through engine functions via
-``edit`` (the project becomes unsaved), long work goes to the engine process via ``run``.
+``edit`` (the project becomes unsaved), long work goes to the engine process via ``run``
+(a typed request; the page keeps the returned ``JobHandle`` to hear how its own job ended).
 Before a job starts, unsaved edits are saved so the engine process reads them; after it
 ends, the project is read again from disk (autosave after every finished job).
 """
 
 from __future__ import annotations
 
+from dataclasses import fields, replace
 from pathlib import Path
 from typing import Any, Callable
 
@@ -16,7 +18,8 @@ from PySide6.QtCore import QObject, Signal
 from engine.core import PracticaError
 from engine.project import Project, open_project
 from engine.app import step_states
-from gui.jobs import JobRunner
+from engine.goal.requests import NewProjectRequest
+from gui.jobs import JobHandle, JobRunner
 from gui.recent import add_recent
 
 
@@ -30,10 +33,7 @@ class ProjectSession(QObject):
         self.runner = runner
         self.project: Project | None = None
         self.dirty = False
-        self._then: dict[str, Callable[[Any], None]] = {}
-        runner.job_finished.connect(self._finished)
-        runner.job_cancelled.connect(self._cancelled)  # a method: dropped with the session
-        runner.job_failed.connect(self._failed)
+        runner.job_started.connect(self._watch)  # a method: dropped with the session
 
     # ----- project
     def open(self, folder: str | Path) -> bool:
@@ -82,42 +82,48 @@ class ProjectSession(QObject):
         return True
 
     # ----- jobs
-    def run(self, job: str, args: dict | None = None,
-            then: Callable[[Any], None] | None = None) -> bool:
-        """Run an engine job on this project (``args`` gets ``project``); ``then`` gets the
-        result once the project has been read again."""
+    def run(self, request, then: Callable[[Any], None] | None = None) -> JobHandle | None:
+        """Run the job of ``request`` (a ``JobRequest``) on this project: a request with an
+        empty ``project`` gets the open project's folder. ``then`` gets the result once the
+        project has been read again. Returns the job's handle (None when it did not start);
+        the caller connects to it for its own job's end."""
         if self.dirty and not self.save():
-            return False
-        args = dict(args or {})
-        if self.project is not None:
-            args.setdefault("project", str(self.project.root))
-        if not self.runner.run(job, args):
-            return False
-        if then is not None:
-            self._then[job] = then
-        return True
+            return None
+        if (self.project is not None and "project" in {f.name for f in fields(request)}
+                and not request.project):
+            request = replace(request, project=str(self.project.root))
+        handle = self.runner.run(request)
+        if handle is not None and then is not None:
+            handle.finished.connect(then)  # after ``_watch``'s reload, connected first
+        return handle
 
-    def _finished(self, job: str, result: Any) -> None:
-        if job == "new_project" and isinstance(result, dict) and result.get("project"):
+    def _watch(self, handle: JobHandle) -> None:
+        """Every job's end: read the project again; a failure becomes ``problem``.
+        Bound methods, not lambdas: Qt drops them when the session goes away."""
+        handle.finished.connect(self._finished)
+        handle.cancelled.connect(self._cancelled)
+        handle.failed.connect(self._failed)
+
+    def _finished(self, result: Any) -> None:
+        handle = self.sender()
+        if (isinstance(getattr(handle, "request", None), NewProjectRequest)
+                and isinstance(result, dict) and result.get("project")):
             self.open(result["project"])
-        self._after_job(job, result, call=True)
+        self._after_job()
 
-    def _cancelled(self, job: str, _message: str) -> None:
-        self._after_job(job, None, call=False)
+    def _cancelled(self, _message: str) -> None:
+        self._after_job()
 
-    def _failed(self, job: str, message: str, details: str) -> None:
-        self._after_job(job, None, call=False)
+    def _failed(self, message: str, details: str) -> None:
+        self._after_job()
         self.problem.emit(message, details)
 
-    def _after_job(self, job: str, result: Any, call: bool) -> None:
-        then = self._then.pop(job, None)
+    def _after_job(self) -> None:
         if self.project is not None:
             try:
                 self.reload()
             except PracticaError as exc:
                 self.problem.emit(str(exc), "")
-        if call and then is not None:
-            then(result)
 
     def _set_dirty(self, dirty: bool) -> None:
         if dirty != self.dirty:

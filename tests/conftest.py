@@ -7,6 +7,8 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 os.environ.setdefault("PRACTICA_LOG_DIR", "/tmp")
+# The engine processes the tests start also run the jobs of tests/job_fixtures.py.
+os.environ.setdefault("PRACTICA_EXTRA_JOBS", "tests.job_fixtures")
 
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402

@@ -33,18 +33,18 @@ def test_tune_needs_a_budget_and_a_worker_needs_a_study(split_project, capsys):
 
 
 def test_the_tune_job_takes_json_arguments_and_answers_json(split_project):
-    from engine.app.job_catalog import JOBS
-    from engine.core.jobs import NEVER
-    from engine.tuning.objective import TuningBudget
+    from engine.app.job_catalog import run_request
+    from engine.core.jobs import decode_request, encode_request
+    from engine.tuning.requests import TuneRequest
     from engine.tuning.space import default_space
-    from engine.tuning.study import TuningSettings
 
     space = default_space(split_project, "mlp").to_dict()
-    budget = TuningBudget(str(split_project.root), TuningSettings(space=space, epochs=1, seed=1),
-                          n_trials=1)
-    args = json.loads(json.dumps(budget.to_dict()))  # what crosses to the engine process
-    result = JOBS["tune"](args, lambda _event: None, NEVER)
-    assert json.loads(json.dumps(result))["trials"] == 1
+    request = TuneRequest(project=str(split_project.root), space=space, epochs=1, seed=1,
+                          trials=1)
+    wire = json.loads(json.dumps(encode_request(request)))  # what crosses to the engine
+    assert decode_request(wire) == request
+    result = run_request(decode_request(wire))
+    assert json.loads(json.dumps(result.to_dict()))["trials"] == 1
 
 
 def test_run_until_tune_searches_with_a_budget_and_logs_it(split_project, capsys):

@@ -6,8 +6,8 @@ from engine.core.front_door import public_names
 
 # Which module holds each public name; a module is imported when one of its names is used.
 _EXPORTS = {
-    "job_catalog": ("JOBS",),
-    "job_server": ("serve",),
+    "job_catalog": ("JOBS", "run_request"),
+    "job_server": ("EXTRA_JOBS", "job_table", "serve"),
     "steps": ("DONE", "HEADLESS", "LOCKED", "READY", "STALE", "STEPS", "STEP_ALIASES", "step_states"),
     "workflow": ("run_until",),
 }

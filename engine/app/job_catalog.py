@@ -1,8 +1,11 @@
-"""The jobs the engine process runs for the GUI: JSON-able arguments in, JSON-able result out.
+"""The jobs the engine process runs for the GUI: a table from request type to the step that
+runs it.
 
-Each entry takes ``(args, progress, cancel)``; ``args`` always names the project folder
-(``project``) except for jobs that make or read files before a project exists. The child
-process reads and writes the project folder itself, so only these small dicts cross.
+Every job takes its frozen request (``engine.<room>.requests``), a progress callback and a
+cancel token, and returns its result (a frozen dataclass with ``to_dict``). The child
+process reads and writes the project folder itself, so only the request's and the result's
+plain dicts cross the pipe (``engine.core.jobs.encode_request``). Jobs for tests only are
+not here: the tests add their own table (``job_server.EXTRA_JOBS``).
 """
 
 from __future__ import annotations
@@ -10,220 +13,194 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Callable
 
-from engine.core.defaults import CORRECTION, ENSEMBLE_MEMBERS, FINAL_SEEDS
-from engine.core.jobs import CancelFlag, ProgressFn
+from engine.baseline.requests import BaselinesRequest, SanityRequest
+from engine.core.jobs import CancelFlag, JobRequest, ProgressFn, StepResult
+from engine.data.requests import CheckFileRequest
+from engine.diagnosis.requests import DiagnoseRequest, ErrorAnalysisRequest, LearningCurveRequest
+from engine.final.requests import EnsembleRequest, FinalTestRequest
+from engine.goal.requests import NewProjectRequest, NewProjectResult, SuggestGoalRequest
+from engine.report.requests import ReportRequest, ReportResult
+from engine.split.requests import SplitRequest
+from engine.training.requests import ResumableRequest, RunsResult, TrainRequest
+from engine.tuning.requests import TuneRequest, TuningOverviewRequest
+from engine.use.requests import ExportModelRequest, PredictRequest
 
-Job = Callable[[dict[str, Any], ProgressFn, CancelFlag], dict[str, Any]]
+Job = Callable[[Any, ProgressFn, CancelFlag], Any]
 
 
-def _check_file(args, progress, cancel):
-    from pathlib import Path as _Path
+def _project(request):
+    from engine.project.project import open_project
 
-    if _Path(args["path"]).is_dir() or args.get("data_kind") not in (None, "table"):
+    return open_project(request.project)
+
+
+def _check_file(r: CheckFileRequest, progress, cancel):
+    if Path(r.path).is_dir() or r.data_kind not in (None, "table"):
         from engine.data.source_check import check_source
 
-        return check_source(args["path"], args.get("target"), args.get("data_kind"),
-                            args.get("text_column"), args.get("sequence"), progress,
-                            cancel).to_dict()
+        return check_source(r.path, r.target, r.data_kind, r.text_column, r.sequence,
+                            progress, cancel)
     from engine.data.file_check import check_file
 
-    return check_file(args["path"], args.get("target"), progress, cancel).to_dict()
+    return check_file(r.path, r.target, progress, cancel)
 
 
-def _suggest_goal(args, progress, cancel):
+def _suggest_goal(r: SuggestGoalRequest, progress, cancel):
     from engine.goal.step import suggest_goal
 
-    return suggest_goal(args["path"], args.get("target"), args.get("data_kind"),
-                        args.get("text_column"), args.get("sequence"), progress, cancel)
+    return StepResult(suggest_goal(r.path, r.target, r.data_kind, r.text_column, r.sequence,
+                                   progress, cancel))
 
 
-def _new_project(args, progress, cancel):
+def _new_project(r: NewProjectRequest, progress, cancel):
     from engine.goal.step import GoalChoice, new_project
 
-    choice = GoalChoice(data=args["data"], target=args.get("target"),
-                        target_data=args.get("target_data"), task=args.get("task"),
-                        metric=args.get("metric"),
-                        constraints=tuple(args.get("constraints") or ()),
-                        target_error=args.get("target_error"),
-                        data_kind=args.get("data_kind"), text_column=args.get("text_column"),
-                        sequence=args.get("sequence"),
-                        abstain_accuracy=args.get("abstain_accuracy"))
-    project = new_project(args["project"], choice, progress, cancel)
-    return {"project": str(project.root)}
+    choice = GoalChoice(data=r.data, target=r.target, target_data=r.target_data, task=r.task,
+                        metric=r.metric, constraints=tuple(r.constraints),
+                        target_error=r.target_error, data_kind=r.data_kind,
+                        text_column=r.text_column, sequence=r.sequence,
+                        abstain_accuracy=r.abstain_accuracy)
+    return NewProjectResult(str(new_project(r.project, choice, progress, cancel).root))
 
 
-def _split(args, progress, cancel):
-    from engine.project.project import open_project
-    from engine.split.step import split_project
+def _split(r: SplitRequest, progress, cancel):
     from engine.split.splits import Fractions
+    from engine.split.step import split_project
 
-    project = open_project(args["project"])
-    fractions = Fractions.from_dict(args["fractions"]) if args.get("fractions") else None
-    return split_project(project, fractions=fractions, seed=int(args.get("seed", 0)),
-                         drop_copies=args.get("drop_copies"),
-                         leave_out=tuple(args.get("leave_out") or ()),
-                         progress=progress, cancel=cancel).to_dict()
+    fractions = Fractions.from_dict(r.fractions) if r.fractions else None
+    return split_project(_project(r), fractions=fractions, seed=int(r.seed),
+                         drop_copies=r.drop_copies, leave_out=tuple(r.leave_out),
+                         progress=progress, cancel=cancel)
 
 
-def _baselines(args, progress, cancel):
+def _baselines(r: BaselinesRequest, progress, cancel):
     from engine.baseline.step import run_baselines
-    from engine.project.project import open_project
 
-    project = open_project(args["project"])
-    results = run_baselines(project, progress, cancel,
-                            args.get("deep_params") or args.get("mlp_params"),
-                            args.get("deep_kind"), bool(args.get("sanity", True)))
-    return {"runs": [r.to_dict() for r in results]}
+    results = run_baselines(_project(r), progress, cancel, r.deep_params, r.deep_kind,
+                            bool(r.sanity))
+    return RunsResult([result.to_dict() for result in results])
 
 
-def _train(args, progress, cancel):
+def _train(r: TrainRequest, progress, cancel):
     from engine.training.job import TrainingSpec, run_training
 
-    return run_training(TrainingSpec.from_dict(args), progress, cancel).to_dict()
+    return run_training(TrainingSpec(str(r.project), r.model, dict(r.params), r.resume),
+                        progress, cancel)
 
 
-def _sanity(args, progress, cancel):
-    from engine.project.project import open_project
+def _sanity(r: SanityRequest, progress, cancel):
     from engine.baseline.sanity_step import run_sanity
 
-    return run_sanity(open_project(args["project"]), args["kind"], args.get("params"),
-                      progress, cancel).to_dict()
+    return run_sanity(_project(r), r.kind, r.params, progress, cancel)
 
 
-def _resumable(args, progress, cancel):
-    from engine.project.project import open_project
+def _resumable(r: ResumableRequest, progress, cancel):
     from engine.training.job import resumable_runs
 
-    return {"runs": resumable_runs(open_project(args["project"]))}
+    return RunsResult(list(resumable_runs(_project(r))))
 
 
-def _diagnose(args, progress, cancel):
+def _diagnose(r: DiagnoseRequest, progress, cancel):
     from engine.diagnosis.step import diagnose_project
-    from engine.project.project import open_project
 
-    return diagnose_project(open_project(args["project"]), args.get("run")).to_dict()
+    return diagnose_project(_project(r), r.run or None)
 
 
-def _learning_curve(args, progress, cancel):
+def _learning_curve(r: LearningCurveRequest, progress, cancel):
     from engine.diagnosis.learning_curve import DEFAULT_SEEDS, DEFAULT_SIZES, draw_learning_curve
-    from engine.project.project import open_project
 
-    max_epochs = args.get("max_epochs")
-    return draw_learning_curve(open_project(args["project"]),
-                               sizes=tuple(args.get("sizes") or DEFAULT_SIZES),
-                               seeds=int(args.get("seeds") or DEFAULT_SEEDS),
-                               max_epochs=int(max_epochs) if max_epochs else None,
-                               progress=progress, cancel=cancel).to_dict()
+    return draw_learning_curve(
+        _project(r), sizes=tuple(r.sizes or DEFAULT_SIZES), seeds=int(r.seeds or DEFAULT_SEEDS),
+        max_epochs=int(r.max_epochs) if r.max_epochs else None, progress=progress,
+        cancel=cancel)
 
 
-def _error_analysis(args, progress, cancel):
+def _error_analysis(r: ErrorAnalysisRequest, progress, cancel):
     from engine.diagnosis.error_analysis import analyse_errors
-    from engine.project.project import open_project
 
-    analysis = analyse_errors(open_project(args["project"]), progress, cancel,
-                              seed=int(args.get("seed", 0)))
-    return {"run": analysis.run, "mistakes": analysis.mistakes,
-            "examples": len(analysis.examples)}
+    analysis = analyse_errors(_project(r), progress, cancel, seed=int(r.seed))
+    return StepResult({"run": analysis.run, "mistakes": analysis.mistakes,
+                       "examples": len(analysis.examples)})
 
 
-def _final_test(args, progress, cancel):
+def _final_test(r: FinalTestRequest, progress, cancel):
     from engine.final.step import run_final_test
-    from engine.project.project import open_project
 
-    return run_final_test(open_project(args["project"]), progress, cancel,
-                          seeds=int(args.get("seeds", FINAL_SEEDS)),
-                          ensemble=bool(args.get("ensemble")),
-                          correction=str(args.get("correction", CORRECTION))).to_dict()
+    return run_final_test(_project(r), progress, cancel, seeds=int(r.seeds),
+                          ensemble=bool(r.ensemble), correction=str(r.correction))
 
 
-def _ensemble(args, progress, cancel):
+def _ensemble(r: EnsembleRequest, progress, cancel):
     from engine.final.ensemble import score_ensemble
-    from engine.project.project import open_project
 
-    return score_ensemble(open_project(args["project"]), int(args.get("k", ENSEMBLE_MEMBERS)), progress,
-                          cancel)
+    return StepResult(score_ensemble(_project(r), int(r.k), progress, cancel))
 
 
-def _report(args, progress, cancel):
-    from engine.project.project import open_project
+def _report(r: ReportRequest, progress, cancel):
     from engine.report.step import export_report
 
-    project = open_project(args["project"])
-    pdf = Path(args["pdf"]) if args.get("pdf") else None
-    csv = Path(args["csv"]) if args.get("csv") else None
-    files = export_report(project, pdf=pdf, csv_dir=csv, progress=progress, cancel=cancel)
-    return {"pdf": str(files.pdf), "csv": [str(p) for p in files.csv_files]}
+    files = export_report(_project(r), pdf=Path(r.pdf) if r.pdf else None,
+                          csv_dir=Path(r.csv) if r.csv else None, progress=progress,
+                          cancel=cancel)
+    return ReportResult(str(files.pdf), tuple(str(p) for p in files.csv_files))
 
 
-def _tune(args, progress, cancel):
-    from engine.project.project import open_project
-    from engine.tuning.step import log_search
-    from engine.tuning.objective import TuningBudget
-    from engine.tuning.study import open_study, study_settings
-    from engine.tuning.workers import run_parallel
+def _tune(r: TuneRequest, progress, cancel):
+    from engine.tuning.step import search
 
-    budget = TuningBudget.from_dict(args)
-    result = run_parallel(budget, progress=progress, cancel=cancel)
-    settings = budget.settings or study_settings(open_study(budget.project_dir,
-                                                            budget.storage or None))
-    log_search(open_project(budget.project_dir), settings, result)
-    return result.to_dict()
+    return search(r, progress, cancel)
 
 
-def _tuning_overview(args, progress, cancel):
+def _tuning_overview(r: TuningOverviewRequest, progress, cancel):
     from engine.tuning.summary import write_summary
 
-    return write_summary(args["project"], args.get("storage") or None)
+    return StepResult(write_summary(r.project, r.storage or None))
 
 
-def _predict(args, progress, cancel):
+def _predict(r: PredictRequest, progress, cancel):
     from engine.use.prediction_job import default_output, predict_to_csv
 
-    out = args.get("out") or default_output(args["project"], args["path"])
-    return predict_to_csv(args["project"], args["path"], out, run_id=args.get("run"),
-                          progress=progress, cancel=cancel).to_dict()
+    out = r.out or default_output(r.project, r.path)
+    return predict_to_csv(r.project, r.path, out, run_id=r.run or None, progress=progress,
+                          cancel=cancel)
 
 
-def _export_model(args, progress, cancel):
+def _export_model(r: ExportModelRequest, progress, cancel):
     from engine.use.model_export import export_model
-    from engine.project.project import open_project
 
-    return export_model(open_project(args["project"]), args["to"], run_id=args.get("run"),
-                        progress=progress, cancel=cancel).to_dict()
-
-
-def _raise_for_test(args, progress, cancel):
-    """A job that fails on purpose (used by the tests of the error dialog)."""
-    raise RuntimeError(args.get("message", "a deliberate failure"))
+    return export_model(_project(r), r.to, run_id=r.run or None, progress=progress,
+                        cancel=cancel)
 
 
-def _sleep_for_test(args, progress, cancel):
-    """A job that ignores its cancel token (used by the tests of the hard stop)."""
-    import time
-
-    time.sleep(float(args.get("seconds", 60)))
-    return {}
-
-
-JOBS: dict[str, Job] = {
-    "check_file": _check_file,
-    "suggest_goal": _suggest_goal,
-    "new_project": _new_project,
-    "split": _split,
-    "baselines": _baselines,
-    "train": _train,
-    "sanity": _sanity,
-    "resumable": _resumable,
-    "diagnose": _diagnose,
-    "learning_curve": _learning_curve,
-    "error_analysis": _error_analysis,
-    "final_test": _final_test,
-    "tune": _tune,
-    "tuning_overview": _tuning_overview,
-    "ensemble": _ensemble,
-    "report": _report,
-    "predict": _predict,
-    "export_model": _export_model,
-    "raise_for_test": _raise_for_test,
-    "sleep_for_test": _sleep_for_test,
+JOBS: dict[type[JobRequest], Job] = {
+    CheckFileRequest: _check_file,
+    SuggestGoalRequest: _suggest_goal,
+    NewProjectRequest: _new_project,
+    SplitRequest: _split,
+    BaselinesRequest: _baselines,
+    TrainRequest: _train,
+    SanityRequest: _sanity,
+    ResumableRequest: _resumable,
+    DiagnoseRequest: _diagnose,
+    LearningCurveRequest: _learning_curve,
+    ErrorAnalysisRequest: _error_analysis,
+    FinalTestRequest: _final_test,
+    TuneRequest: _tune,
+    TuningOverviewRequest: _tuning_overview,
+    EnsembleRequest: _ensemble,
+    ReportRequest: _report,
+    PredictRequest: _predict,
+    ExportModelRequest: _export_model,
 }
+
+
+def run_request(request: JobRequest, progress: ProgressFn | None = None,
+                cancel: CancelFlag | None = None):
+    """Run ``request``'s job here, in this process (tests, tools); returns its result.
+
+    Raises:
+        KeyError: no job runs this request type.
+    """
+    from engine.core.jobs import NEVER, ignore
+
+    return JOBS[type(request)](request, progress or ignore, cancel or NEVER)

@@ -21,7 +21,8 @@ from engine.project.project import Project
 from engine.split.step import split_project
 from engine.app.steps import HEADLESS, LOCKED, STEP_ALIASES, step_states
 from engine.core.texts import text
-from engine.tuning.step import TuneRequest, tune_project, tuning_done
+from engine.tuning.requests import TuneRequest
+from engine.tuning.step import tune_project, tuning_done
 
 
 

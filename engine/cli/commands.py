@@ -12,7 +12,7 @@ from engine.cli.printer import EventPrinter
 from engine.project.project import PROJECT_FILE, open_project
 from engine.data.samples import DEMO_SAMPLE, SAMPLES
 from engine.core.texts import text
-from engine.tuning.step import TuneRequest
+from engine.tuning.requests import TuneRequest
 from engine.app.workflow import run_until
 
 """Most epochs per tuning trial when ``run`` is not told (searches are many short runs)."""
@@ -68,8 +68,8 @@ def _tune_request(args) -> TuneRequest:
     if args.workers < 1:
         raise GoalError(text("tuning.cli_bad_workers"))
     epochs = args.tune_epochs or min(args.epochs, TUNING_EPOCHS)
-    return TuneRequest(args.trials, args.seconds, args.workers, args.sampler,
-                       args.pruner or "", epochs)
+    return TuneRequest(trials=args.trials, seconds=args.seconds, workers=args.workers,
+                       sampler=args.sampler, pruner=args.pruner or "", epochs=epochs)
 
 
 def cmd_train(args) -> int:

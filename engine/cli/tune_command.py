@@ -14,43 +14,35 @@ from engine.cli.printer import EventPrinter
 from engine.core.errors import GoalError
 from engine.project.project import open_project
 from engine.core.texts import text
-from engine.tuning.kind import tuning_kind
+from engine.tuning.requests import TuneRequest
 
 
 def cmd_tune(args) -> int:
     # Optuna loads only when tuning is asked for, so other commands start as fast as before.
-    from engine.tuning.objective import TuningBudget
-    from engine.tuning.step import log_search
-    from engine.tuning.workers import run_parallel
-    from engine.tuning.space import default_space
-    from engine.tuning.study import TuningSettings
+    from engine.tuning.step import search
 
     _check_budget(args)
-    project = open_project(args.dir)
-    kind = args.model or tuning_kind(project)
-    settings = TuningSettings(space=default_space(project, kind).to_dict(),
-                              sampler=args.sampler, pruner=args.pruner or "",
-                              epochs=args.epochs, seed=args.seed)
     if args.workers < 1:
         raise GoalError(text("tuning.cli_bad_workers"))
-    budget = TuningBudget(str(project.root), settings, args.trials, args.seconds,
-                          args.storage or "", workers=args.workers)
-    result = run_parallel(budget, progress=_printer(args))
-    log_search(project, settings, result)
-    _show(result, args.json)
+    project = open_project(args.dir)
+    request = TuneRequest(project=str(project.root), trials=args.trials, seconds=args.seconds,
+                          workers=args.workers, sampler=args.sampler,
+                          pruner=args.pruner or "", epochs=args.epochs, kind=args.model or "",
+                          seed=args.seed, storage=args.storage or "")
+    _show(search(request, _printer(args), project=project), args.json)
     return 0
 
 
 def cmd_worker(args) -> int:
     from engine.core.jobs import NEVER
-    from engine.tuning.objective import run_worker
+    from engine.tuning.step import search
     from engine.tuning.workers import HelperStop
 
     _check_budget(args)
     cancel = HelperStop(args.stop_file) if args.stop_file else NEVER
-    result = run_worker(args.dir, args.storage or "", args.trials, args.seconds,
-                        _printer(args), cancel, args.first_trial)
-    _show(result, args.json)
+    request = TuneRequest(project=str(args.dir), trials=args.trials, seconds=args.seconds,
+                          storage=args.storage or "", join=True, first_trial=args.first_trial)
+    _show(search(request, _printer(args), cancel), args.json)
     return 0
 
 

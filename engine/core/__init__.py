@@ -18,8 +18,9 @@ _EXPORTS = {
         "VaultLockedError"),
     "jobs": (
         "AlertRaised", "BatchEnded", "CancelFlag", "CancelToken", "EpochEnded", "Event",
-        "FiltersSampled", "NEVER", "Progress", "ProgressFn", "RunFinished", "StageStarted",
-        "TelemetrySampled", "TrialEnded", "event_from_dict", "ignore"),
+        "FiltersSampled", "JobRequest", "NEVER", "Progress", "ProgressFn", "REQUEST_TYPES",
+        "RunFinished", "StageStarted", "StepResult", "TelemetrySampled", "TrialEnded",
+        "decode_request", "encode_request", "event_from_dict", "ignore", "job_name"),
     "out_of_memory": ("OUT_OF_MEMORY", "is_out_of_memory", "out_of_memory_advice"),
     "texts": ("RESOURCES", "step_help", "text"),
 }

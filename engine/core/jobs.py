@@ -1,16 +1,18 @@
-"""The job protocol: long work is a plain function ``job(spec, progress, cancel) -> result``.
+"""The job protocol: long work is a plain function ``job(request, progress, cancel) -> result``.
 
-``progress`` receives small frozen event objects; ``cancel`` is checked often and stops the
-work early. Specs, events and results turn into plain JSON-able dicts (``to_dict``), so the
-GUI can run a job in a child process and relay its events, the CLI can print them, and
-tests can call the function directly. One code path, three faces.
+``request`` is a frozen ``JobRequest`` (each room's ``requests.py``); ``progress`` receives
+small frozen event objects; ``cancel`` is checked often and stops the work early. Requests,
+events and results turn into plain JSON-able dicts (``to_dict``; a request crosses the pipe
+as ``encode_request``: its type's name and its fields), so the GUI can run a job in a child
+process and relay its events, the CLI can print them, and tests can call the function
+directly. One code path, three faces.
 """
 
 from __future__ import annotations
 
 import math
 import threading
-from dataclasses import asdict, dataclass, field
+from dataclasses import MISSING, asdict, dataclass, field, fields
 from typing import Any, Callable, Protocol
 
 
@@ -185,3 +187,91 @@ def event_from_dict(data: dict[str, Any]) -> Event:
     data = dict(data)
     cls = EVENT_TYPES[data.pop("type")]
     return cls(**data)
+
+
+# ----- requests and results: what crosses the pipe for a job
+
+REQUEST_TYPES: dict[str, type["JobRequest"]] = {}
+"""Every request type by class name (filled as request modules are imported)."""
+
+
+def _plain(value: Any) -> Any:
+    """Tuples become lists, nested dataclasses dicts: JSON-able data only."""
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    return value
+
+
+@dataclass(frozen=True)
+class JobRequest:
+    """Base of the frozen request of every job (``engine.<room>.requests``).
+
+    ``to_dict``/``from_dict`` give plain JSON-able data for the pipe; tuple fields come back
+    as tuples. A subclass registers itself under its class name, which names the job on the
+    wire (``encode_request``).
+    """
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        REQUEST_TYPES[cls.__name__] = cls
+
+    def to_dict(self) -> dict[str, Any]:
+        return {f.name: _plain(getattr(self, f.name)) for f in fields(self)}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "JobRequest":
+        values = {}
+        for f in fields(cls):
+            if f.name in data:
+                value = data[f.name]
+                if isinstance(value, list) and isinstance(_default_of(f), tuple):
+                    value = tuple(value)
+                values[f.name] = value
+        return cls(**values)
+
+
+def _default_of(f) -> Any:
+    if f.default is not MISSING:
+        return f.default
+    if f.default_factory is not MISSING:
+        return f.default_factory()
+    return None
+
+
+@dataclass(frozen=True)
+class StepResult:
+    """The result of a step that reports a plain dict (kept as the step returns it)."""
+
+    payload: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(self.payload)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "StepResult":
+        return cls(dict(data or {}))
+
+
+def encode_request(request: JobRequest) -> dict[str, Any]:
+    """The request as the pipe carries it: its type's name and its fields."""
+    return {"type": type(request).__name__, "args": request.to_dict()}
+
+
+def decode_request(message: dict[str, Any]) -> JobRequest:
+    """Rebuild a request sent by ``encode_request`` (its module must be imported).
+
+    Raises:
+        KeyError: no request type of that name.
+    """
+    return REQUEST_TYPES[message["type"]].from_dict(dict(message.get("args") or {}))
+
+
+def job_name(request: JobRequest) -> str:
+    """The job's short name, for words shown to the user: ``TuneRequest`` -> ``tune``,
+    ``CheckFileRequest`` -> ``check_file``."""
+    import re
+
+    name = type(request).__name__.removesuffix("Request")
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()

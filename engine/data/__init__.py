@@ -6,6 +6,7 @@ from engine.core.front_door import public_names
 
 # Which module holds each public name; a module is imported when one of its names is used.
 _EXPORTS = {
+    "requests": ("CheckFileRequest",),
     "csv_dialect": ("clean_header_names", "sniff_delimiter"),
     "csv_reader": ("decode_text", "read_csv_file"),
     "file_check": ("check_file",),

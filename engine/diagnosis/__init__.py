@@ -6,6 +6,7 @@ from engine.core.front_door import public_names
 
 # Which module holds each public name; a module is imported when one of its names is used.
 _EXPORTS = {
+    "requests": ("DiagnoseRequest", "ErrorAnalysisRequest", "LearningCurveRequest"),
     "error_analysis": (
         "MAX_EXAMPLES", "allocate", "analyse_errors", "analysis_state", "case_details",
         "case_line", "case_lookup", "cell_count", "cell_examples", "stratified_sample",

@@ -6,6 +6,7 @@ from engine.core.front_door import public_names
 
 # Which module holds each public name; a module is imported when one of its names is used.
 _EXPORTS = {
+    "requests": ("NewProjectRequest", "NewProjectResult", "SuggestGoalRequest"),
     "constraints": (
         "Constraint", "RESOURCE_QUANTITIES", "check_all", "explain_broken", "format_quantity",
         "parse_constraint", "quantity_label", "valid_quantities"),

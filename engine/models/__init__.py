@@ -14,7 +14,9 @@ _EXPORTS = {
     "safe_model_load": ("check_in_child", "child_command", "child_main", "load_keras_model"),
     "sequence_params": ("SequenceParams",),
     "text_params": ("TextParams",),
-    "train_params": ("IMBALANCE", "OPTIMIZERS", "SCHEDULES", "TrainParams"),
+    "train_params": (
+        "IMBALANCE", "LIMITS", "OPTIMIZERS", "SCHEDULES", "TrainParams", "params_problem",
+        "setting_problem"),
     "transfer": ("transfer_model",),
 }
 __getattr__, __dir__, __all__ = public_names(__name__, _EXPORTS)

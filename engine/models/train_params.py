@@ -17,6 +17,38 @@ from engine.core.texts import text
 OPTIMIZERS = ("sgd", "adam", "rmsprop", "adagrad", "adadelta", "nadam")
 SCHEDULES = ("none", "step", "exponential", "inverse_time", "plateau", "warmup_cosine")
 IMBALANCE = ("none", "class_weights", "oversample", "undersample")
+LIMITS: dict[str, tuple[float, float]] = {
+    # the numbers a setting may take (both ends included), training and architecture alike
+    "learning_rate": (1e-8, 10.0), "momentum": (0.0, 1.0), "batch_size": (1, 1_000_000),
+    "epochs": (1, 1_000_000), "patience": (0, 1_000_000), "decay_epochs": (1, 1_000_000),
+    "warmup_epochs": (0, 1_000_000), "augment": (0.0, 1.0), "dropout": (0.0, 0.95),
+    "l2": (0.0, 10.0), "width": (1, 1_000_000), "depth": (1, 1000),
+}
+"""Numbers the engine accepts per setting; the GUI checks what is typed with the same table
+(``setting_problem``) before a job starts, the engine process when it reads the settings."""
+
+
+def setting_problem(name: str, value: Any) -> str | None:
+    """Why ``value`` cannot be the setting ``name`` (plain words), or None when it can
+    (settings without limits are not checked here).
+
+    Example:
+        >>> setting_problem("learning_rate", 0.01) is None
+        True
+        >>> setting_problem("learning_rate", -0.1)
+        'The learning rate must be between 1e-08 and 10; -0.1 cannot be used.'
+    """
+    if name not in LIMITS or value is None or isinstance(value, bool):
+        return None
+    low, high = LIMITS[name]
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        number = math.nan
+    if math.isfinite(number) and low <= number <= high:
+        return None
+    return text("training.bad_setting", name=name.replace("_", " "), low=f"{low:g}",
+                high=f"{high:g}", value=f"{value:g}" if math.isfinite(number) else str(value))
 
 
 @dataclass(frozen=True)
@@ -60,11 +92,16 @@ class TrainParams:
     clip_norm: float = 0.0
 
     def __post_init__(self) -> None:
+        """Raises ``ProjectError`` (plain words) for a setting the engine cannot use."""
         for name, allowed in (("optimizer", OPTIMIZERS), ("schedule", SCHEDULES),
                               ("imbalance", IMBALANCE)):
             if getattr(self, name) not in allowed:
                 raise ValueError(f"{name} must be one of {', '.join(allowed)}")
         object.__setattr__(self, "clip_norm", _clip_norm(self.clip_norm))
+        for f in fields(self):
+            problem = setting_problem(f.name, getattr(self, f.name))
+            if problem:
+                raise ProjectError(problem)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -90,3 +127,23 @@ def _clip_norm(raw: Any) -> float:
     if not math.isfinite(value) or value < 0:
         raise ProjectError(text("faults.bad_clip_norm"))
     return value
+
+
+def params_problem(params: dict[str, Any]) -> str | None:
+    """The first reason a run's settings (training and architecture keys together, as the
+    Baseline page sends them) cannot be used, in plain words; None when they can. The
+    engine process checks the same when it builds ``TrainParams``.
+
+    Example:
+        >>> params_problem({"learning_rate": 0.01, "width": 32}) is None
+        True
+    """
+    for name, value in params.items():
+        problem = setting_problem(name, value)
+        if problem:
+            return problem
+    try:
+        TrainParams.from_dict(params)
+    except (ProjectError, ValueError) as exc:
+        return str(exc)
+    return None

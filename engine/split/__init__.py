@@ -6,6 +6,7 @@ from engine.core.front_door import public_names
 
 # Which module holds each public name; a module is imported when one of its names is used.
 _EXPORTS = {
+    "requests": ("SplitRequest",),
     "checks": ("CheckData", "STAGES", "run_split_checks", "way_out"),
     "datasets": (
         "DEV_SPLITS", "label_text", "source_frame", "split_frame", "split_rows", "target_values"),

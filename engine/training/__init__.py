@@ -6,6 +6,7 @@ from engine.core.front_door import public_names
 
 # Which module holds each public name; a module is imported when one of its names is used.
 _EXPORTS = {
+    "requests": ("ResumableRequest", "RunsResult", "TrainRequest"),
     "batch_scoring": ("score_in_batches",),
     "checkpoint": (
         "Checkpointer", "load_checkpoint", "random_state_variables", "remove_checkpoint",

@@ -13,7 +13,8 @@ _EXPORTS = {
     "space": (
         "POWERS_OF_TWO", "ParamRange", "SearchSpace", "default_space", "grid", "grid_size",
         "suggest"),
-    "step": ("TuneRequest", "log_search", "tune_project", "tuning_done"),
+    "step": ("log_search", "search", "tune_project", "tuning_budget", "tuning_done"),
+    "requests": ("TuneRequest", "TuningOverviewRequest"),
     "study": (
         "PRUNERS", "SAMPLERS", "STUDY_NAME", "TuningSettings", "best_feasible_trial",
         "journal_path", "make_pruner", "make_sampler", "make_storage", "open_study",

@@ -24,7 +24,7 @@ import numpy as np
 from engine.kinds.input_coding import data_kind
 from engine.models import zoo
 from engine.project.project import Project
-from engine.models.train_params import IMBALANCE, OPTIMIZERS, SCHEDULES
+from engine.models.train_params import IMBALANCE, OPTIMIZERS, SCHEDULES, setting_problem
 from engine.project.parts.goal import Goal
 
 KINDS = ("float", "int", "categorical")
@@ -63,6 +63,10 @@ class ParamRange:
         if self.kind not in KINDS:
             raise ValueError(f"kind must be one of {', '.join(KINDS)}")
         object.__setattr__(self, "choices", tuple(self.choices))
+        for value in (self.fixed, *((self.low, self.high) if self.fixed is None else ())):
+            problem = setting_problem(self.name, value)
+            if problem:  # the same limits as the settings a run is trained with
+                raise ValueError(problem)
         if self.fixed is not None:
             return
         if self.kind == "categorical":

@@ -12,37 +12,13 @@ Use:
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import replace
 
 from engine.core.errors import ProjectError
 from engine.core.jobs import NEVER, CancelFlag, ProgressFn, ignore
 from engine.project.project import Project
 from engine.core.texts import text
-
-
-@dataclass(frozen=True)
-class TuneRequest:
-    """How much the workflow's tuning step spends and how it searches.
-
-    Args:
-        trials: trials to run (None: only ``seconds`` limits).
-        seconds: stop starting trials after this long (None: only ``trials`` limits).
-        workers: processes running trials at once on this machine.
-        sampler: ``random`` (default), ``grid`` or ``tpe``.
-        pruner: ``median``, ``hyperband``, ``none``; empty: the sampler's default.
-        epochs: most epochs per trial.
-    """
-
-    trials: int | None = None
-    seconds: float | None = None
-    workers: int = 1
-    sampler: str = "random"
-    pruner: str = ""
-    epochs: int = 20
-
-    @property
-    def has_budget(self) -> bool:
-        return self.trials is not None or self.seconds is not None
+from engine.tuning.requests import TuneRequest
 
 
 def tuning_done(project: Project) -> bool:
@@ -62,24 +38,12 @@ def tune_project(project: Project, request: TuneRequest, progress: ProgressFn = 
         ProjectError: no budget was given, or nothing was diagnosed yet.
     """
     from engine.diagnosis.step import diagnose_project
-    from engine.tuning.kind import tuning_kind
-    from engine.tuning.objective import TuningBudget
-    from engine.tuning.space import default_space
-    from engine.tuning.study import TuningSettings
-    from engine.tuning.workers import run_parallel
 
     if not request.has_budget:
         raise ProjectError(text("tuning.no_budget"))
     if not project.chosen_run:
         raise ProjectError(text("steps.need_diagnosis"))
-    settings = TuningSettings(space=default_space(project, tuning_kind(project)).to_dict(),
-                              sampler=request.sampler, pruner=request.pruner,
-                              epochs=request.epochs)
-    budget = TuningBudget(str(project.root), settings, request.trials, request.seconds,
-                          workers=request.workers)
-    result = run_parallel(budget, progress=progress, cancel=cancel)
-    project.reload_runs()
-    log_search(project, settings, result)
+    result = search(replace(request, project=str(project.root)), progress, cancel, project)
     before = project.run(project.chosen_run).errors.get("dev", math.nan)
     if not result.best_run or not (result.best_value < before or math.isnan(before)):
         return False
@@ -88,6 +52,55 @@ def tune_project(project: Project, request: TuneRequest, progress: ProgressFn = 
                                       before=f"{before:.4g}"))
     diagnose_project(project, result.best_run)
     return True
+
+
+def tuning_budget(request: TuneRequest, project: Project | None = None):
+    """The study's settings and budget for ``request``: the one place a search is assembled
+    (the Tune page's job, ``practica tune``, ``practica worker``, ``run --until tune``).
+
+    ``project`` is the open project (opened from ``request.project`` when None and the
+    recommended ranges are needed).
+    """
+    from engine.tuning.kind import tuning_kind
+    from engine.tuning.objective import TuningBudget
+    from engine.tuning.space import default_space
+    from engine.tuning.study import TuningSettings
+
+    settings = None
+    if not request.join:
+        space = request.space
+        if space is None:
+            if project is None:
+                from engine.project.project import open_project
+
+                project = open_project(request.project)
+            space = default_space(project, request.kind or tuning_kind(project)).to_dict()
+        settings = TuningSettings(space=dict(space), sampler=request.sampler,
+                                  pruner=request.pruner, epochs=int(request.epochs),
+                                  round=int(request.round), seed=request.seed)
+    return TuningBudget(str(request.project), settings, request.trials, request.seconds,
+                        request.storage, workers=max(1, int(request.workers)),
+                        first_trial=request.first_trial)
+
+
+def search(request: TuneRequest, progress: ProgressFn = ignore, cancel: CancelFlag = NEVER,
+           project: Project | None = None):
+    """Run the search ``request`` asks for and return its ``TuningResult``; a search with
+    its own settings (not ``join``) is logged in the decisions log of ``project`` (opened
+    from ``request.project`` when None)."""
+    from engine.tuning.workers import run_parallel
+
+    budget = tuning_budget(request, project)
+    result = run_parallel(budget, progress=progress, cancel=cancel)
+    if budget.settings is not None:
+        if project is None:
+            from engine.project.project import open_project
+
+            project = open_project(request.project)
+        else:
+            project.reload_runs()
+        log_search(project, budget.settings, result)
+    return result
 
 
 def log_search(project: Project, settings, result) -> None:

@@ -5,6 +5,7 @@ from engine.core.front_door import public_names
 
 # Which module holds each public name; a module is imported when one of its names is used.
 _EXPORTS = {
+    "requests": ("ExportModelRequest", "PredictRequest"),
     "model_export": ("export_model",),
     "prediction": ("predict_file", "predict_new"),
     "prediction_job": ("copy_predictions", "default_output", "predict_to_csv"),

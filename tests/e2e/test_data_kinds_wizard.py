@@ -9,6 +9,7 @@ from engine.models import zoo
 from engine.data.samples import SAMPLES
 from tests.e2e.test_wizard import LONG, _go, _run_and_wait
 from tests.gui.conftest import save_screenshot
+from tests.gui.page_helpers import job_done
 
 
 @pytest.mark.parametrize("sample", ["digits", "support_messages", "vibration"])
@@ -22,8 +23,7 @@ def test_sample_of_each_data_kind_reaches_a_diagnosis(sample, qtbot, tmp_path, e
     qtbot.waitUntil(lambda: "trains on" in window.engine_label.text(), timeout=LONG)
     samples = window.findChild(QListWidget, "sampleList")
     row = list(SAMPLES).index(sample)
-    with qtbot.waitSignal(engine_runner.job_finished, timeout=LONG,
-                          check_params_cb=lambda name, _r: name == "suggest_goal"):
+    with job_done(qtbot, engine_runner, "suggest_goal", timeout=LONG):
         rect = samples.visualItemRect(samples.item(row))
         qtbot.mouseClick(samples.viewport(), Qt.LeftButton, pos=rect.center())
     folder = window.findChild(QLineEdit, "folderEdit")

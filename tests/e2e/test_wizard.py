@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (QApplication, QComboBox, QLineEdit, QListWidget, 
 
 from engine.app.steps import STEPS
 from tests.gui.conftest import save_screenshot
+from tests.gui.page_helpers import job_done
 
 LONG = 240_000
 
@@ -38,8 +39,7 @@ def _go(qtbot, window, step):
 
 
 def _run_and_wait(qtbot, window, button, job):
-    with qtbot.waitSignal(window.runner.job_finished, timeout=LONG,
-                          check_params_cb=lambda name, _r: name == job):
+    with job_done(qtbot, window.runner, job, timeout=LONG):
         _click(qtbot, window, button)
 
 
@@ -57,8 +57,7 @@ def test_wizard_from_goal_to_report(qtbot, tmp_path, engine_runner, monkeypatch)
 
     # 1 Goal: pick the breast-cancer sample, accept the suggestions, create the project.
     samples = window.findChild(QListWidget, "sampleList")
-    with qtbot.waitSignal(engine_runner.job_finished, timeout=LONG,
-                          check_params_cb=lambda name, _r: name == "suggest_goal"):
+    with job_done(qtbot, engine_runner, "suggest_goal", timeout=LONG):
         rect = samples.visualItemRect(samples.item(0))
         qtbot.mouseClick(samples.viewport(), Qt.LeftButton, pos=rect.center())
     folder = window.findChild(QLineEdit, "folderEdit")

@@ -110,29 +110,23 @@ def tab_walk(qtbot, page, start, steps=40) -> list[str]:
 
 @contextmanager
 def job_done(qtbot, runner, name: str, timeout: int = JOB_TIMEOUT):
-    """Wait until the engine job ``name`` ends; a failure fails the test with its message."""
+    """Wait until an engine job ``name`` (``tune``, ``diagnose``: see ``job_name``) started
+    in the block ends; a failure fails the test with its message."""
     outcome: dict = {}
 
-    def finished(job, result):
-        if job == name:
-            outcome["result"] = result
+    def started(handle):
+        if handle.name != name:
+            return
+        handle.finished.connect(lambda result: outcome.setdefault("result", result))
+        handle.failed.connect(lambda message, details: outcome.setdefault(
+            "failed", f"{message}\n{details}"))
+        handle.cancelled.connect(lambda message: outcome.setdefault(
+            "failed", f"cancelled: {message}"))
 
-    def failed(job, message, details):
-        if job == name:
-            outcome["failed"] = f"{message}\n{details}"
-
-    def cancelled(job, message):
-        if job == name:
-            outcome["failed"] = f"cancelled: {message}"
-
-    runner.job_finished.connect(finished)
-    runner.job_failed.connect(failed)
-    runner.job_cancelled.connect(cancelled)
+    runner.job_started.connect(started)
     try:
         yield outcome
         qtbot.waitUntil(lambda: bool(outcome), timeout=timeout)
     finally:
-        runner.job_finished.disconnect(finished)
-        runner.job_failed.disconnect(failed)
-        runner.job_cancelled.disconnect(cancelled)
+        runner.job_started.disconnect(started)
     assert "failed" not in outcome, outcome["failed"]

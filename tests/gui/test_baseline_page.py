@@ -11,6 +11,10 @@ from PySide6.QtWidgets import (QAbstractSpinBox, QApplication, QComboBox, QDoubl
                                QFileDialog, QLabel, QLineEdit, QPushButton, QSpinBox,
                                QToolButton)
 
+from engine.baseline.requests import BaselinesRequest, SanityRequest
+from engine.core.jobs import job_name
+from engine.core.texts import text
+from engine.training.requests import ResumableRequest, TrainRequest
 from engine.goal.run_choice import feasibility
 from engine.goal.edit import set_constraints
 from engine.models import zoo
@@ -63,9 +67,9 @@ def jobs(monkeypatch):
     seen = []
     real = ProjectSession.run
 
-    def spy(self, job, args=None, then=None):
-        seen.append((job, dict(args or {})))
-        return real(self, job, args, then) if job == "resumable" else True
+    def spy(self, request, then=None):
+        seen.append((job_name(request), request))
+        return real(self, request, then) if isinstance(request, ResumableRequest) else None
 
     monkeypatch.setattr(ProjectSession, "run", spy)
     return seen
@@ -73,7 +77,8 @@ def jobs(monkeypatch):
 
 def idle_after_resume_check(qtbot, runner, jobs):
     """Wait until the page has asked which runs can be continued, and the engine answered."""
-    qtbot.waitUntil(lambda: ("resumable", {}) in jobs and not runner.busy, timeout=240_000)
+    qtbot.waitUntil(lambda: ("resumable", ResumableRequest()) in jobs and not runner.busy,
+                    timeout=240_000)
 
 
 def sanity_report(passed_overfit=True, rate=0.0031):
@@ -118,7 +123,7 @@ def test_settings_start_at_the_recommended_values(qtbot, engine_runner, split_pr
                 "learning_rate": train.learning_rate, "optimizer": "adam", "schedule": "none",
                 "batch_size": train.batch_size, "patience": train.patience,
                 "imbalance": "none", "augment": 0.0}
-    assert page.job_args() == {"deep_params": expected, "deep_kind": "mlp"}
+    assert page.request() == BaselinesRequest(deep_params=expected, deep_kind="mlp")
     assert page.findChild(ResultTable, "runsTable").isHidden()  # nothing trained yet
     train_button = child(page, QPushButton, "trainBaselinesButton")
     idle_after_resume_check(qtbot, engine_runner, jobs)
@@ -137,7 +142,7 @@ def test_settings_start_at_the_recommended_values(qtbot, engine_runner, split_pr
     qtbot.keyClick(page, Qt.Key_O, Qt.AltModifier)
     assert QApplication.focusWidget() is child(page, QComboBox, "optimizerCombo")
     click(qtbot, train_button)
-    assert jobs[-1] == ("baselines", {"deep_params": expected, "deep_kind": "mlp"})
+    assert jobs[-1] == ("baselines", BaselinesRequest(deep_params=expected, deep_kind="mlp"))
 
 
 def test_more_settings_reach_the_job(qtbot, engine_runner, split_project, jobs, monkeypatch,
@@ -172,9 +177,9 @@ def test_more_settings_reach_the_job(qtbot, engine_runner, split_project, jobs, 
     save_screenshot(page.settings, "baseline_more_settings")
     idle_after_resume_check(qtbot, engine_runner, jobs)
     click(qtbot, child(page, QPushButton, "trainBaselinesButton"))
-    job, args = jobs[-1]
-    assert job == "baselines" and args["deep_kind"] == "mlp"
-    params = args["deep_params"]
+    job, request = jobs[-1]
+    assert job == "baselines" and request.deep_kind == "mlp"
+    params = request.deep_params
     assert {k: params[k] for k in ("optimizer", "schedule", "batch_size", "patience",
                                    "imbalance", "augment", "transfer_from", "freeze_layers",
                                    "transfer_rates")} == {
@@ -233,7 +238,7 @@ def test_sanity_checks_are_shown_and_their_rate_can_be_used(
     assert page.deep_params()["learning_rate"] == pytest.approx(0.0031)
     save_screenshot(box, "baseline_sanity")
     click(qtbot, child(page, QPushButton, "runSanityButton"))
-    assert jobs[-1] == ("sanity", {"kind": "mlp", "params": page.deep_params()})
+    assert jobs[-1] == ("sanity", SanityRequest(kind="mlp", params=page.deep_params()))
 
     # A failed check, and no proposal: marked, and the button cannot be used.
     split_project.sanity = sanity_report(passed_overfit=False, rate=None)
@@ -263,8 +268,8 @@ def test_an_interrupted_run_can_be_continued(qtbot, engine_runner, split_project
     assert box.isVisible() and "20250101-mlp-1" in child(page, QLabel, "resumeText").text()
     assert not child(page, QComboBox, "resumeCombo").isVisible()
     click(qtbot, child(page, QPushButton, "resumeButton"))
-    assert jobs[-1] == ("train", {"project_dir": str(split_project.root),
-                                  "resume": "20250101-mlp-1"})
+    assert jobs[-1] == ("train", TrainRequest(resume="20250101-mlp-1"))  # the session adds
+    # the open project's folder
     page._resumable_found({"runs": ["a", "b"]})
     combo = child(page, QComboBox, "resumeCombo")
     assert combo.isVisible() and combo.currentText() == "b"
@@ -314,3 +319,27 @@ def test_training_the_baselines_fills_the_runs_table(qtbot, engine_runner, split
     session.edit(lambda p: set_constraints(p, []))
     page.resize(980, page.widget().sizeHint().height() + 20)
     save_screenshot(page, "baseline_done")
+
+
+def test_a_setting_the_engine_refuses_is_caught_before_a_job(qtbot, engine_runner,
+                                                             split_project, jobs, open_page):
+    """The deep-model settings are checked with the engine's limits (``params_problem``, the
+    same as ``TrainParams`` in the engine process) when the page builds the request."""
+    _session, page = open_page()
+    idle_after_resume_check(qtbot, engine_runner, jobs)
+    button = child(page, QPushButton, "trainBaselinesButton")
+    qtbot.waitUntil(button.isEnabled, timeout=10_000)
+    spin = page.findChild(QAbstractSpinBox, "learningRateSpin")
+    spin.setMinimum(-1.0)  # the field's own range keeps this out; the engine's check too
+    spin.setValue(-0.1)
+    words = text("training.bad_setting", name="learning rate", low="1e-08", high="10",
+                 value="-0.1")
+    note = child(page, QLabel, "deepSettingsProblem")
+    assert note.isVisible() and note.text() == words
+    assert not button.isEnabled()
+    before = len(jobs)
+    page.train()
+    page.run_sanity()
+    assert len(jobs) == before  # no job asked for
+    spin.setValue(0.01)
+    assert not note.isVisible() and button.isEnabled()

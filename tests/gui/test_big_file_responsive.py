@@ -79,8 +79,10 @@ def run_flow(qtbot, runner, path, folder, rows: int):
 
     work: list[list[int]] = []  # [from, to] on the gap clock while a job runs
 
-    def started(job: str) -> None:
-        current["job"] = job
+    def started(handle) -> None:
+        current["job"] = handle.name
+        current["handle"] = handle
+        handle.event.connect(on_event)
         work.append([gaps.clock.elapsed(), 1 << 60])
 
     def busy(is_busy: bool) -> None:
@@ -93,7 +95,6 @@ def run_flow(qtbot, runner, path, folder, rows: int):
 
     runner.job_started.connect(started)
     runner.busy_changed.connect(busy)
-    runner.job_event.connect(on_event)
     gaps = Gaps()
     gaps.start()
     began = time.monotonic()
@@ -112,16 +113,16 @@ def run_flow(qtbot, runner, path, folder, rows: int):
         qtbot.waitUntil(lambda: view.model() is not None and view.model().rowCount() == rows,
                         timeout=JOB_TIMEOUT)
         preview[1] = gaps.clock.elapsed()
-        with qtbot.waitSignal(runner.job_finished, timeout=JOB_TIMEOUT) as done:
-            click(qtbot, child(data, QPushButton, "splitButton"))
-        assert done.args[0] == "split"
+        click(qtbot, child(data, QPushButton, "splitButton"))
+        assert current["job"] == "split"
+        with qtbot.waitSignal(current["handle"].finished, timeout=JOB_TIMEOUT):
+            pass
         qtbot.waitUntil(lambda: window.session.project.split is not None, timeout=10_000)
         qtbot.wait(100)  # the pages redraw with the split
     finally:
         gaps.stop()
         runner.job_started.disconnect(started)
         runner.busy_changed.disconnect(busy)
-        runner.job_event.disconnect(on_event)
     window.close()
     # A freeze counts when it began and ended while a job ran (the pages' refresh after a
     # job begins once it has ended).

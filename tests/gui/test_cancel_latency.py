@@ -4,7 +4,7 @@ Each job kind that can run long is started through the real ``JobRunner`` and en
 (the session's ``engine_runner``) with settings that keep it busy for many seconds — many
 epochs of small batches, many trials, seed copies, a 250k-row file — and cancelled once it
 is inside its long phase (after an epoch, a read chunk, a check ...). The time from
-``cancel()`` to ``job_cancelled``/``job_finished`` must stay under 1 s. A job that stops by
+``cancel()`` to the job handle's ``cancelled``/``finished`` must stay under 1 s. A job that stops by
 its token ends with a plain "cancelled"; one caught in a phase that cannot look at the token
 (the report's PDF, a model being traced) is stopped outright by the runner's deadline
 (``JobRunner.GRACE_MS``) and the engine restarts. Either way what was finished is kept.
@@ -16,6 +16,16 @@ import time
 
 import pytest
 
+from engine.baseline.requests import BaselinesRequest, SanityRequest
+from engine.data.requests import CheckFileRequest
+from engine.diagnosis.requests import ErrorAnalysisRequest, LearningCurveRequest
+from engine.final.requests import FinalTestRequest
+from engine.goal.requests import NewProjectRequest
+from engine.report.requests import ReportRequest
+from engine.split.requests import SplitRequest
+from engine.training.requests import TrainRequest
+from engine.tuning.requests import TuneRequest
+from engine.use.requests import PredictRequest
 from engine.core.jobs import BatchEnded, EpochEnded, Progress, StageStarted, TrialEnded
 from engine.project.project import open_project
 from engine.core.texts import text
@@ -26,27 +36,22 @@ LIMIT_S = 1.0
 BIG_ROWS = 250_000
 
 
-def _run_job(runner, job: str, args: dict, timeout_s: float = 120.0):
-    """Run ``job`` in the engine process and wait for its result (no qtbot at module scope)."""
+def _run_job(runner, request, timeout_s: float = 120.0):
+    """Run ``request`` in the engine process and wait for its result (no qtbot at module scope)."""
     from PySide6.QtCore import QCoreApplication, QEventLoop
 
     outcome: dict = {}
-    slots = [(runner.job_finished, lambda name, result: outcome.setdefault("result", result)),
-             (runner.job_failed, lambda name, message, details: outcome.setdefault(
-                 "failed", f"{message} {details}")),
-             (runner.job_cancelled, lambda name, message: outcome.setdefault("failed", message))]
-    for signal, slot in slots:
-        signal.connect(slot)
-    try:
-        deadline = time.monotonic() + timeout_s
-        while runner.busy and time.monotonic() < deadline:  # a job of another test
-            QCoreApplication.processEvents(QEventLoop.AllEvents, 50)
-        assert runner.run(job, args)
-        while not outcome and time.monotonic() < deadline:
-            QCoreApplication.processEvents(QEventLoop.AllEvents, 50)
-    finally:
-        for signal, slot in slots:
-            signal.disconnect(slot)
+    deadline = time.monotonic() + timeout_s
+    while runner.busy and time.monotonic() < deadline:  # a job of another test
+        QCoreApplication.processEvents(QEventLoop.AllEvents, 50)
+    handle = runner.run(request)
+    assert handle is not None
+    handle.finished.connect(lambda result: outcome.setdefault("result", result))
+    handle.failed.connect(lambda message, details: outcome.setdefault(
+        "failed", f"{message} {details}"))
+    handle.cancelled.connect(lambda message: outcome.setdefault("failed", message))
+    while not outcome and time.monotonic() < deadline:
+        QCoreApplication.processEvents(QEventLoop.AllEvents, 50)
     assert "result" in outcome, outcome
     return outcome["result"]
 
@@ -65,8 +70,8 @@ def slow_setup(tmp_path_factory, engine_runner):
     make_mixed_frame(n=3000).to_csv(small, index=False)
     project = new_project(root / "proj", GoalChoice(data=str(small), target="bought"))
     split_project(project, seed=1)
-    _run_job(engine_runner, "train", {"project_dir": str(project.root), "model": "mlp",
-                                      "params": {"epochs": 2, "batch_size": 16}})
+    _run_job(engine_runner, TrainRequest(project=str(project.root), model="mlp",
+                                         params={"epochs": 2, "batch_size": 16}))
     diagnose_project(open_project(project.root))
     big = root / "big.csv"
     make_mixed_frame(n=BIG_ROWS, seed=2).to_csv(big, index=False)
@@ -113,37 +118,37 @@ def _tuning_space(project_dir):
 
 
 def _cases(s):
-    """(job, args, trigger) for every long job kind."""
+    """(request, trigger) for every long job kind."""
     p = str(s["project"])
     return {
-        "train": ("train", {"project_dir": p, "model": "mlp",
-                            "params": {"epochs": 500, "batch_size": 16}},
+        "train": (TrainRequest(project=p, model="mlp",
+                               params={"epochs": 500, "batch_size": 16}),
                   _batch_after_an_epoch()),
-        "tune": ("tune", {"project_dir": p, "n_trials": 20, "workers": 1,
-                          "settings": {"space": _tuning_space(p), "epochs": 200, "seed": 0,
-                                       "pruner": "none"}},
+        "tune": (TuneRequest(project=p, trials=20, workers=1, space=_tuning_space(p),
+                             epochs=200, seed=0, pruner="none"),
                  _batch_after_an_epoch()),
-        "learning_curve": ("learning_curve", {"sizes": [0.5, 1.0], "seeds": 2,
-                                              "max_epochs": 300},
+        "learning_curve": (LearningCurveRequest(project=p, sizes=(0.5, 1.0), seeds=2,
+                                                max_epochs=300),
                            lambda e: isinstance(e, Progress) and e.done % 1 > 0),
-        "seed_repeats": ("final_test", {"seeds": 5}, _batch_after_an_epoch()),
-        "baselines": ("baselines", {"deep_params": {"epochs": 300, "batch_size": 16},
-                                    "sanity": False}, _batch_after_an_epoch()),
-        "sanity": ("sanity", {"kind": "mlp", "params": {"batch_size": 4}},
+        "seed_repeats": (FinalTestRequest(project=p, seeds=5), _batch_after_an_epoch()),
+        "baselines": (BaselinesRequest(project=p, deep_params={"epochs": 300, "batch_size": 16},
+                                       sanity=False), _batch_after_an_epoch()),
+        "sanity": (SanityRequest(project=p, kind="mlp", params={"batch_size": 4}),
                    lambda e: isinstance(e, Progress) and e.done >= 1),
-        "error_analysis": ("error_analysis", {}, _after(StageStarted, stage="label_check")),
-        "check_big_file": ("check_file", {"path": str(s["big"]), "target": "bought"},
+        "error_analysis": (ErrorAnalysisRequest(project=p),
+                           _after(StageStarted, stage="label_check")),
+        "check_big_file": (CheckFileRequest(path=str(s["big"]), target="bought"),
                            _reading_chunk),
-        "new_project_big": ("new_project", {"data": str(s["big"]), "target": "bought",
-                                            "project": str(s["root"] / "new-big")},
+        "new_project_big": (NewProjectRequest(data=str(s["big"]), target="bought",
+                                              project=str(s["root"] / "new-big")),
                             lambda e: isinstance(e, Progress) and e.total == 2),
-        "split_big": ("split", {"project": str(s["big_project"])},
+        "split_big": (SplitRequest(project=str(s["big_project"])),
                       lambda e: isinstance(e, Progress) and e.text
                       == text("big_data.split_checks")),
-        "predict_big": ("predict", {"path": str(s["big"])},
+        "predict_big": (PredictRequest(project=p, path=str(s["big"])),
                         lambda e: isinstance(e, Progress) and e.done > 0
                         and e.text != text("big_data.reading", name="big.csv")),
-        "report": ("report", {}, None),
+        "report": (ReportRequest(project=p), None),
     }
 
 
@@ -162,8 +167,7 @@ def runner(engine_runner, monkeypatch, qtbot):
 
 @pytest.mark.parametrize("case", CASE_NAMES)
 def test_a_long_job_stops_within_a_second_of_cancel(qtbot, runner, slow_setup, case):
-    job, args, trigger = _cases(slow_setup)[case]
-    args = {"project": str(slow_setup["project"]), **args}
+    request, trigger = _cases(slow_setup)[case]
     runs_before = {r.id for r in open_project(slow_setup["project"]).runs}
     state: dict = {}
 
@@ -177,24 +181,20 @@ def test_a_long_job_stops_within_a_second_of_cancel(qtbot, runner, slow_setup, c
             press_cancel()
 
     def ended(kind):
-        def slot(name, *rest):
-            if name == job:
-                state.setdefault("end", (kind, time.monotonic(), rest))
+        def slot(*rest):
+            state.setdefault("end", (kind, time.monotonic(), rest))
         return slot
 
-    slots = [(runner.job_event, on_event), (runner.job_finished, ended("finished")),
-             (runner.job_failed, ended("failed")), (runner.job_cancelled, ended("cancelled"))]
-    for signal, slot in slots:
-        signal.connect(slot)
-    try:
-        assert runner.run(job, args)
-        if trigger is None:  # a job that sends no events: cancel it once it is under way
-            qtbot.wait(400)
-            press_cancel()
-        qtbot.waitUntil(lambda: "end" in state, timeout=120_000)
-    finally:
-        for signal, slot in slots:
-            signal.disconnect(slot)
+    handle = runner.run(request)
+    assert handle is not None
+    handle.event.connect(on_event)
+    handle.finished.connect(ended("finished"))
+    handle.failed.connect(ended("failed"))
+    handle.cancelled.connect(ended("cancelled"))
+    if trigger is None:  # a job that sends no events: cancel it once it is under way
+        qtbot.wait(400)
+        press_cancel()
+    qtbot.waitUntil(lambda: "end" in state, timeout=120_000)
     kind, at, rest = state["end"]
     assert "pressed" in state, f"{case} ended ({kind} {rest}) before it could be cancelled"
     latency = at - state["pressed"]

@@ -3,6 +3,7 @@
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QLabel, QPushButton
 
+from engine.baseline.requests import BaselinesRequest
 from engine.goal.run_choice import best_run
 from engine.goal.edit import set_target_error
 from engine.diagnosis.next_move import recommended_move
@@ -18,7 +19,7 @@ def _trained_page(qtbot, engine_runner, split_project):
     session = ProjectSession(engine_runner)
     assert session.open(split_project.root)
     with job_done(qtbot, engine_runner, "baselines"):
-        session.run("baselines", {"mlp_params": {"epochs": 2, "width": 8}})
+        session.run(BaselinesRequest(deep_params={"epochs": 2, "width": 8}))
     page = DiagnosePage(session)
     qtbot.addWidget(page)
     page.resize(980, 900)

@@ -3,6 +3,9 @@
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QMessageBox, QPushButton, QSpinBox
 
+from engine.baseline.requests import BaselinesRequest
+from engine.diagnosis.requests import DiagnoseRequest
+from engine.training.requests import TrainRequest
 from engine.final.comparisons import describe_test
 from engine.final.ensemble import load_ensemble
 from engine.words.formatting import fmt_error, fmt_value
@@ -30,7 +33,7 @@ def test_the_vault_opens_once_after_a_yes(qtbot, engine_runner, split_project, m
     session = ProjectSession(engine_runner)
     assert session.open(split_project.root)
     with job_done(qtbot, engine_runner, "baselines"):
-        session.run("baselines", {"mlp_params": {"epochs": 2, "width": 8}})
+        session.run(BaselinesRequest(deep_params={"epochs": 2, "width": 8}))
     page = FinalTestPage(session)
     qtbot.addWidget(page)
     page.resize(980, 900)
@@ -38,7 +41,7 @@ def test_the_vault_opens_once_after_a_yes(qtbot, engine_runner, split_project, m
     button = page.findChild(QPushButton, "openVaultButton")
     assert not button.isEnabled()  # no model chosen yet
     with job_done(qtbot, engine_runner, "diagnose"):
-        session.run("diagnose", {})
+        session.run(DiagnoseRequest())
     chosen = session.project.run(session.project.chosen_run)
     assert chosen.label in page.findChild(QLabel, "chosenModel").text()
     assert button.isEnabled()
@@ -46,7 +49,7 @@ def test_the_vault_opens_once_after_a_yes(qtbot, engine_runner, split_project, m
     # Choose the deep model, so that the seeds matter; then set up the final test.
     mlp = next(r for r in session.project.runs if r.model == "mlp")
     with job_done(qtbot, engine_runner, "diagnose"):
-        session.run("diagnose", {"run": mlp.id})
+        session.run(DiagnoseRequest(run=mlp.id))
     chosen = session.project.run(session.project.chosen_run)
     assert chosen.id == mlp.id
     seeds = page.findChild(QSpinBox, "seedsSpin")
@@ -141,14 +144,14 @@ def test_the_vault_opens_once_after_a_yes(qtbot, engine_runner, split_project, m
     # Choosing another model afterwards makes the test result stale; the page warns.
     other = next(r for r in project.runs if r.id != chosen.id and r.status == "finished")
     with job_done(qtbot, engine_runner, "diagnose"):
-        session.run("diagnose", {"run": other.id})
+        session.run(DiagnoseRequest(run=other.id))
     stale = page.findChild(QLabel, "finalStale")
     assert stale.isVisible() and other.label in stale.text() and chosen.label in stale.text()
     assert not button.isVisible()
 
     # A model trained now is marked, on the Baseline page, as made after seeing the test.
     with job_done(qtbot, engine_runner, "train") as trained:
-        session.run("train", {"project_dir": str(project.root), "model": "majority"})
+        session.run(TrainRequest(model="majority"))
     baseline = BaselinePage(session)
     qtbot.addWidget(baseline)
     baseline.show()

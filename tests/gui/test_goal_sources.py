@@ -8,6 +8,7 @@ from PIL import Image
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtWidgets import QComboBox, QFileDialog, QLabel, QListWidget, QPushButton
 
+from engine.core.jobs import job_name
 from tests.gui.page_helpers import (JOB_TIMEOUT, child, choose, click, make_page, pick_sample,
                                     session, set_folder, shot, wait_for_suggestion)
 from tests.gui.test_goal_page import drag_and_drop
@@ -35,9 +36,10 @@ def calls(session, monkeypatch):
     seen = []
     real = session.run
 
-    def spy(job, args=None, then=None):
-        seen.append((job, dict(args or {})))
-        return real(job, args, then)
+    def spy(request, then=None):
+        args = {k: v for k, v in request.to_dict().items() if v is not None}
+        seen.append((job_name(request), args))
+        return real(request, then)
 
     monkeypatch.setattr(session, "run", spy)
     return seen
@@ -78,7 +80,7 @@ def test_an_image_folder_needs_no_column_and_lists_the_files_left_out(
     with qtbot.waitSignal(session.project_changed, timeout=JOB_TIMEOUT):
         click(qtbot, child(page, QPushButton, "createButton"))
     args = last_args(calls, "new_project")
-    assert (args["data"], args["target"], args["data_kind"]) == (str(pets), None, "images")
+    assert (args["data"], args.get("target"), args["data_kind"]) == (str(pets), None, "images")
     assert session.project.goal.data_kind == "images"
     assert session.project.goal.target == "class"
 

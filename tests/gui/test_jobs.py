@@ -4,7 +4,10 @@ import pytest
 
 from engine.core.jobs import EpochEnded
 from engine.data.samples import SAMPLES
+from engine.data.requests import CheckFileRequest
+from engine.training.requests import TrainRequest
 from gui.jobs import JobRunner
+from tests.job_fixtures import RaiseForTestRequest, SleepForTestRequest
 
 
 @pytest.fixture
@@ -20,36 +23,48 @@ def runner(qtbot):
 
 def test_a_job_result_comes_back(qtbot, runner):
     sample = SAMPLES["wine"]
-    with qtbot.waitSignal(runner.job_finished, timeout=60_000) as done:
-        assert runner.run("check_file", {"path": str(sample.path), "target": sample.target})
-    name, result = done.args
-    assert name == "check_file" and result["usable"] is True
+    handle = runner.run(CheckFileRequest(path=str(sample.path), target=sample.target))
+    assert handle is not None and handle.name == "check_file"
+    with qtbot.waitSignal(handle.finished, timeout=60_000) as done:
+        pass
+    result = done.args[0]
+    assert result["usable"] is True
     assert not runner.busy
 
 
+def test_a_second_job_waits_for_the_first(qtbot, runner):
+    handle = runner.run(SleepForTestRequest(seconds=0.5))
+    assert handle is not None and runner.run(SleepForTestRequest(seconds=0)) is None
+    with qtbot.waitSignal(handle.finished, timeout=60_000):
+        pass
+
+
 def test_a_failing_job_becomes_a_message_and_the_runner_goes_on(qtbot, runner):
-    with qtbot.waitSignal(runner.job_failed, timeout=60_000) as failed:
-        runner.run("raise_for_test", {"message": "boom"})
-    name, message, details = failed.args
-    assert name == "raise_for_test"
+    handle = runner.run(RaiseForTestRequest(message="boom"))
+    with qtbot.waitSignal(handle.failed, timeout=60_000) as failed:
+        pass
+    message, details = failed.args
+    assert handle.name == "raise_for_test"
     assert "Nothing you made was lost" in message
     assert "RuntimeError: boom" in details
-    with qtbot.waitSignal(runner.job_failed, timeout=60_000) as failed:
-        runner.run("check_file", {"path": "/no/such/file.csv"})
-    assert "no file" in failed.args[1] and failed.args[2] == ""
+    handle = runner.run(CheckFileRequest(path="/no/such/file.csv"))
+    with qtbot.waitSignal(handle.failed, timeout=60_000) as failed:
+        pass
+    assert "no file" in failed.args[0] and failed.args[1] == ""
 
 
 def test_a_job_that_ignores_cancel_is_stopped_outright(qtbot, runner):
     pid = runner.engine.process.pid
-    runner.run("sleep_for_test", {"seconds": 120})
-    with qtbot.waitSignal(runner.job_cancelled, timeout=10_000) as cancelled:
+    handle = runner.run(SleepForTestRequest(seconds=120))
+    with qtbot.waitSignal(handle.cancelled, timeout=10_000) as cancelled:
         runner.cancel()
-    assert "stopped outright" in cancelled.args[1]
+    assert "stopped outright" in cancelled.args[0]
     with qtbot.waitSignal(runner.engine_ready, timeout=120_000):
         pass
     assert runner.engine.process.pid != pid
-    with qtbot.waitSignal(runner.job_finished, timeout=60_000):
-        runner.run("check_file", {"path": str(SAMPLES["wine"].path)})
+    handle = runner.run(CheckFileRequest(path=str(SAMPLES["wine"].path)))
+    with qtbot.waitSignal(handle.finished, timeout=60_000):
+        pass
 
 
 def test_training_cancel_mid_epoch(qtbot, runner, split_project):
@@ -61,11 +76,12 @@ def test_training_cancel_mid_epoch(qtbot, runner, split_project):
             if event.epoch == 2:
                 runner.cancel()
 
-    runner.job_event.connect(on_event)
-    with qtbot.waitSignal(runner.job_cancelled, timeout=120_000) as cancelled:
-        runner.run("train", {"project_dir": str(split_project.root), "model": "mlp",
-                             "params": {"epochs": 200, "batch_size": 8}})
-    assert cancelled.args == ["train", ""]  # stopped by the token, not killed
+    handle = runner.run(TrainRequest(project=str(split_project.root), model="mlp",
+                                     params={"epochs": 200, "batch_size": 8}))
+    handle.event.connect(on_event)
+    with qtbot.waitSignal(handle.cancelled, timeout=120_000) as cancelled:
+        pass
+    assert cancelled.args == [""]  # stopped by the token, not killed
     assert 2 <= max(epochs) < 200
     split_project.reload_runs()
     assert [r.status for r in split_project.runs] == ["cancelled"]

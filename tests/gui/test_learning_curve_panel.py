@@ -2,6 +2,8 @@
 
 from PySide6.QtWidgets import QComboBox, QLabel, QPushButton, QSpinBox, QTabWidget
 
+from engine.baseline.requests import BaselinesRequest
+from engine.diagnosis.requests import DiagnoseRequest
 from engine.goal.edit import set_target_error
 from engine.diagnosis.learning_curve_view import curve_rows, curve_series
 from engine.core.texts import text
@@ -31,11 +33,11 @@ def test_drawing_the_learning_curves_shows_the_engines_answer(qtbot, engine_runn
     assert not child(panel, QLabel, "curveAnswer").isVisible()
 
     with job_done(qtbot, engine_runner, "baselines"):
-        session.run("baselines", {"mlp_params": {"epochs": 2, "width": 8}, "sanity": False})
+        session.run(BaselinesRequest(deep_params={"epochs": 2, "width": 8}, sanity=False))
     mlp = next(r for r in session.project.runs if r.model == "mlp")
     assert session.edit(lambda p: set_target_error(p, 0.2))
     with job_done(qtbot, engine_runner, "diagnose"):
-        session.run("diagnose", {"run": mlp.id})
+        session.run(DiagnoseRequest(run=mlp.id))
     assert button.isEnabled() and mlp.label in button_note.text()
 
     sizes = child(panel, QComboBox, "curveSizes")
@@ -70,6 +72,6 @@ def test_drawing_the_learning_curves_shows_the_engines_answer(qtbot, engine_runn
     # Choosing another model makes the curves out of date, and the tab says so.
     linear = next(r for r in session.project.runs if r.model == "linear")
     with job_done(qtbot, engine_runner, "diagnose"):
-        session.run("diagnose", {"run": linear.id})
+        session.run(DiagnoseRequest(run=linear.id))
     assert child(panel, QLabel, "curveStale").isVisible()
     assert linear.label in button_note.text()

@@ -3,8 +3,10 @@
 import numpy as np
 import pytest
 
+from engine.training.requests import TrainRequest
 from engine.core.jobs import AlertRaised, BatchEnded, EpochEnded, RunFinished, StageStarted
 from gui.jobs import JobRunner
+from tests.gui.fake_jobs import FakeJobs
 from gui.live_monitor import LiveMonitor
 
 from .conftest import save_screenshot
@@ -17,7 +19,7 @@ def monitor(qtbot):
     qtbot.addWidget(widget)
     widget.resize(1000, 700)
     widget.show()
-    return runner, widget
+    return FakeJobs(runner), widget
 
 
 def epoch(run_id, n, of=10, **logs):
@@ -30,12 +32,12 @@ def wait_for(qtbot, widget, name, count):
 
 def test_epoch_events_reach_the_curves_on_the_timer(qtbot, monitor):
     runner, widget = monitor
-    runner.job_started.emit("train")
+    runner.start()
     logs = [dict(loss=0.9, val_loss=0.95, metric=0.6, val_metric=0.55),
             dict(loss=0.7, val_loss=0.8, metric=0.7, val_metric=0.62),
             dict(loss=0.5, val_loss=0.75, metric=0.8, val_metric=0.64)]
     for n, row in enumerate(logs, start=1):
-        runner.job_event.emit(epoch("run-a", n, **row))
+        runner.emit(epoch("run-a", n, **row))
     assert len(widget.series("loss")[0]) == 0  # nothing is drawn per event ...
     wait_for(qtbot, widget, "loss", 3)           # ... the timer draws
     for name in ("loss", "val_loss", "metric", "val_metric"):
@@ -44,8 +46,8 @@ def test_epoch_events_reach_the_curves_on_the_timer(qtbot, monitor):
         assert x.tolist() == [1, 2, 3]
         assert y.tolist() == pytest.approx([row[name] for row in logs])
     assert "run-a" in widget.title.text() and "epoch 3 of 10" in widget.title.text()
-    runner.job_event.emit(StageStarted("evaluate", "Scoring"))  # no run: ignored
-    runner.job_event.emit(RunFinished("run-a", "finished"))
+    runner.emit(StageStarted("evaluate", "Scoring"))  # no run: ignored
+    runner.emit(RunFinished("run-a", "finished"))
     assert "finished after 3 epochs" in widget.title.text()
 
 
@@ -56,7 +58,7 @@ def test_twenty_thousand_batches_keep_the_buffers_right(qtbot, monitor):
     losses = 1.0 / np.sqrt(steps) + 0.01 * np.sin(steps)
     for step, loss in zip(steps, losses):
         lr = 1e-3 * 0.5 ** (step // 5000) if step % 10 == 1 else None
-        runner.job_event.emit(BatchEnded("run-b", int(step), float(loss), float(loss),
+        runner.emit(BatchEnded("run-b", int(step), float(loss), float(loss),
                                          float(loss) * 0.9, lr))
     wait_for(qtbot, widget, "batch_loss", n)
     x, y = widget.series("batch_loss")
@@ -74,12 +76,12 @@ def test_twenty_thousand_batches_keep_the_buffers_right(qtbot, monitor):
 
 def test_a_new_run_clears_the_plots_and_alerts(qtbot, monitor):
     runner, widget = monitor
-    runner.job_event.emit(epoch("run-c", 1, loss=0.8, val_loss=0.9))
-    runner.job_event.emit(BatchEnded("run-c", 1, 0.8, 0.8, 0.8, 1e-3))
-    runner.job_event.emit(AlertRaised("run-c", "diverging", "warning", "old warning"))
+    runner.emit(epoch("run-c", 1, loss=0.8, val_loss=0.9))
+    runner.emit(BatchEnded("run-c", 1, 0.8, 0.8, 0.8, 1e-3))
+    runner.emit(AlertRaised("run-c", "diverging", "warning", "old warning"))
     wait_for(qtbot, widget, "loss", 1)
     assert widget.alert_texts() == ["old warning"] and widget.alert_box.isVisible()
-    runner.job_event.emit(epoch("run-d", 1, loss=0.5, val_loss=0.6))
+    runner.emit(epoch("run-d", 1, loss=0.5, val_loss=0.6))
     wait_for(qtbot, widget, "loss", 1)
     assert widget.series("loss")[1].tolist() == [0.5]
     assert len(widget.series("batch_loss")[0]) == 0
@@ -87,8 +89,8 @@ def test_a_new_run_clears_the_plots_and_alerts(qtbot, monitor):
     assert widget.alert_texts() == [] and not widget.alert_box.isVisible()
     assert "run-d" in widget.title.text()
     # A run with nothing to draw (a baseline) leaves the picture as it is.
-    runner.job_started.emit("train")
-    runner.job_event.emit(RunFinished("baseline-run", "finished"))
+    runner.start()
+    runner.emit(RunFinished("baseline-run", "finished"))
     assert widget.series("loss")[1].tolist() == [0.5] and "run-d" in widget.title.text()
     widget.reset()
     assert len(widget.series("loss")[0]) == 0 and "No model" in widget.title.text()
@@ -97,7 +99,7 @@ def test_a_new_run_clears_the_plots_and_alerts(qtbot, monitor):
 def test_an_alert_shows_its_text_with_a_mark(qtbot, monitor):
     runner, widget = monitor
     text = "The training loss is going up instead of down."
-    runner.job_event.emit(AlertRaised("run-e", "diverging", "warning", text))
+    runner.emit(AlertRaised("run-e", "diverging", "warning", text))
     assert widget.alert_texts() == [text]
     assert widget.alert_box.isVisible()
     labels = [w.text() for w in widget.alert_box.findChildren(type(widget.title))]
@@ -105,7 +107,7 @@ def test_an_alert_shows_its_text_with_a_mark(qtbot, monitor):
     marks = [w for w in widget.alert_box.findChildren(type(widget.title))
              if w.pixmap() is not None and not w.pixmap().isNull()]
     assert [m.accessibleName() for m in marks] == ["warning"]
-    runner.job_event.emit(AlertRaised("run-e", "non_finite", "error", "The loss became NaN."))
+    runner.emit(AlertRaised("run-e", "non_finite", "error", "The loss became NaN."))
     assert widget.alert_texts() == [text, "The loss became NaN."]
     qtbot.wait(50)  # let the layout make room for the new row
     save_screenshot(widget, "monitor_alerts")
@@ -113,9 +115,9 @@ def test_an_alert_shows_its_text_with_a_mark(qtbot, monitor):
 
 def test_not_a_number_is_not_drawn(qtbot, monitor):
     runner, widget = monitor
-    runner.job_event.emit(epoch("run-f", 1, loss=0.8))
-    runner.job_event.emit(epoch("run-f", 2, loss=float("nan")))
-    runner.job_event.emit(epoch("run-f", 3, loss=0.7))
+    runner.emit(epoch("run-f", 1, loss=0.8))
+    runner.emit(epoch("run-f", 2, loss=float("nan")))
+    runner.emit(epoch("run-f", 3, loss=0.7))
     wait_for(qtbot, widget, "loss", 2)
     assert widget.series("loss")[0].tolist() == [1, 3]
 
@@ -126,11 +128,12 @@ def test_a_real_training_run_is_drawn(qtbot, engine_runner, split_project):
     widget.resize(1000, 680)
     widget.set_metric_name("Accuracy")
     widget.show()
-    with qtbot.waitSignal(engine_runner.job_finished, timeout=180_000) as done:
-        assert engine_runner.run("train", {"project_dir": str(split_project.root),
-                                           "model": "mlp", "params": {"epochs": 3}})
-    assert done.args[0] == "train"
-    run_id = done.args[1]["run_id"]
+    handle = engine_runner.run(TrainRequest(project=str(split_project.root), model="mlp",
+                                            params={"epochs": 3}))
+    assert handle is not None and handle.name == "train"
+    with qtbot.waitSignal(handle.finished, timeout=180_000) as done:
+        pass
+    run_id = done.args[0]["run_id"]
     # One plot is redrawn per tick, so each curve is waited for on its own.
     for name in ("loss", "val_metric"):
         wait_for(qtbot, widget, name, 3)

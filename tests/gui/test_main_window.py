@@ -7,6 +7,8 @@ import sys
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
+from engine.data.requests import CheckFileRequest
+from tests.job_fixtures import RaiseForTestRequest
 from engine.goal.edit import set_metric
 from engine.data.samples import SAMPLES
 from engine.app.steps import STEPS
@@ -70,8 +72,9 @@ def test_a_failing_job_shows_a_dialog_and_the_app_goes_on(qtbot, engine_runner):
 
     window = MainWindow(runner=engine_runner)
     qtbot.addWidget(window)
-    with qtbot.waitSignal(engine_runner.job_failed, timeout=60_000):
-        engine_runner.run("raise_for_test", {"message": "boom"})
+    handle = engine_runner.run(RaiseForTestRequest(message="boom"))
+    with qtbot.waitSignal(handle.failed, timeout=60_000):
+        pass
     qtbot.waitUntil(lambda: window.findChild(QMessageBox, "problemBox") is not None)
     box = window.findChild(QMessageBox, "problemBox")
     assert "Nothing you made was lost" in box.text()
@@ -80,5 +83,6 @@ def test_a_failing_job_shows_a_dialog_and_the_app_goes_on(qtbot, engine_runner):
 
     save_screenshot(box, "problem_dialog")
     box.accept()
-    with qtbot.waitSignal(engine_runner.job_finished, timeout=60_000):
-        engine_runner.run("check_file", {"path": str(SAMPLES["wine"].path)})
+    handle = engine_runner.run(CheckFileRequest(path=str(SAMPLES["wine"].path)))
+    with qtbot.waitSignal(handle.finished, timeout=60_000):
+        pass

@@ -33,8 +33,12 @@ class JobWatch:
 
     def __init__(self, runner) -> None:
         self.ended: list[tuple[str, str | None, str]] = []
-        runner.job_finished.connect(lambda job, _r: self.ended.append((job, None, "")))
-        runner.job_failed.connect(lambda job, m, d: self.ended.append((job, m, d)))
+        runner.job_started.connect(self._started)
+
+    def _started(self, handle) -> None:
+        job = handle.name
+        handle.finished.connect(lambda _r: self.ended.append((job, None, "")))
+        handle.failed.connect(lambda m, d: self.ended.append((job, m, d)))
 
     def wait(self, qtbot, job: str, runner) -> tuple[str | None, str]:
         qtbot.waitUntil(lambda: any(j == job for j, _m, _d in self.ended)

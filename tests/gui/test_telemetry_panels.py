@@ -9,6 +9,7 @@ from PySide6.QtGui import QImage
 
 from engine.core.jobs import BatchEnded, FiltersSampled, RunFinished, TelemetrySampled
 from gui.jobs import JobRunner
+from tests.gui.fake_jobs import FakeJobs
 from gui.live_monitor import LiveMonitor
 from gui.telemetry_panels import (FiltersPanel, GradientPanel, UnitsPanel, UpdateRatioPanel,
                                   filter_images)
@@ -25,7 +26,7 @@ def monitor(qtbot):
     qtbot.addWidget(widget)
     widget.resize(1000, 520)
     widget.show()
-    return runner, widget
+    return FakeJobs(runner), widget
 
 
 def panel(widget, cls):
@@ -62,10 +63,10 @@ def test_telemetry_reaches_the_panels_on_the_timer(qtbot, monitor):
     # Before any statistics: only the curves tab, so no tab bar at all.
     assert not any(tab_shown(widget, c) for c in (UpdateRatioPanel, GradientPanel,
                                                   UnitsPanel, FiltersPanel))
-    runner.job_started.emit("train")
+    runner.start()
     events = [sample("run-t", step, probe=step % 50 == 0) for step in range(10, 1010, 10)]
     for event in events:
-        runner.job_event.emit(event)
+        runner.emit(event)
     assert tab_shown(widget, UpdateRatioPanel) and tab_shown(widget, GradientPanel)
     assert tab_shown(widget, UnitsPanel)
     assert not tab_shown(widget, FiltersPanel)  # a table model has no filters
@@ -104,9 +105,9 @@ def test_zero_or_missing_values_are_left_out_of_log_plots(qtbot, monitor):
     runner, widget = monitor
     updates = panel(widget, UpdateRatioPanel)
     widget.tabs.setCurrentWidget(updates)
-    runner.job_event.emit(TelemetrySampled("run-z", 10, 1, 1e-3, {"frozen": 0.0, "top": 1e-3},
+    runner.emit(TelemetrySampled("run-z", 10, 1, 1e-3, {"frozen": 0.0, "top": 1e-3},
                                            {}, None, None))
-    runner.job_event.emit(TelemetrySampled("run-z", 20, 1, 1e-3,
+    runner.emit(TelemetrySampled("run-z", 20, 1, 1e-3,
                                            {"frozen": 0.0, "top": float("nan")}, {}, None))
     widget.tabs.setCurrentWidget(updates)
     qtbot.waitUntil(lambda: len(updates.series("top")[0]) == 1, timeout=3000)
@@ -121,15 +122,15 @@ def test_filters_become_images(qtbot, monitor):
     runner, widget = monitor
     filters = panel(widget, FiltersPanel)
     widget.set_data_kind("images")
-    runner.job_started.emit("train")
-    runner.job_event.emit(sample("run-i", 10))
+    runner.start()
+    runner.emit(sample("run-i", 10))
     assert tab_shown(widget, FiltersPanel)  # an image model: the tab waits for the filters
     widget.tabs.setCurrentWidget(filters)
     qtbot.waitUntil(lambda: filters.waiting.isVisible(), timeout=3000)
     assert "end of each epoch" in filters.waiting.text()
     grey = np.linspace(0, 1, 5 * 5 * 1 * 8).reshape(8, 5, 5, 1).tolist()
-    runner.job_event.emit(FiltersSampled("run-i", 1, "conv2d", grey))
-    runner.job_event.emit(FiltersSampled("run-i", 2, "conv2d", rgb_filters(32)))
+    runner.emit(FiltersSampled("run-i", 1, "conv2d", grey))
+    runner.emit(FiltersSampled("run-i", 2, "conv2d", rgb_filters(32)))
     qtbot.waitUntil(lambda: len(filters.grid.images) == 32, timeout=3000)
     image = filters.grid.images[0]
     assert (image.width(), image.height()) == (3, 3)
@@ -155,22 +156,22 @@ def test_a_new_run_clears_the_panels_and_hides_their_tabs(qtbot, monitor):
     updates, filters = panel(widget, UpdateRatioPanel), panel(widget, FiltersPanel)
     widget.tabs.setCurrentWidget(updates)
     for step in (10, 20, 30):
-        runner.job_event.emit(sample("run-a", step, probe=True))
-    runner.job_event.emit(FiltersSampled("run-a", 1, "conv2d", rgb_filters(4)))
+        runner.emit(sample("run-a", step, probe=True))
+    runner.emit(FiltersSampled("run-a", 1, "conv2d", rgb_filters(4)))
     widget.tabs.setCurrentWidget(updates)
     qtbot.waitUntil(lambda: len(updates.series("dense")[0]) == 3, timeout=3000)
     assert tab_shown(widget, FiltersPanel) and filters.has_data()
     # A new run of a model without statistics: the tabs go, the curves stay.
-    runner.job_event.emit(BatchEnded("run-b", 1, 0.7, 0.7, 0.7, 1e-3))
+    runner.emit(BatchEnded("run-b", 1, 0.7, 0.7, 0.7, 1e-3))
     assert not updates.has_data() and not filters.has_data()
     assert updates.curves.layers() == []
     assert not any(tab_shown(widget, c) for c in (UpdateRatioPanel, GradientPanel,
                                                   UnitsPanel, FiltersPanel))
     assert widget.tabs.currentIndex() == 0
     # Its statistics start afresh.
-    runner.job_event.emit(TelemetrySampled("run-b", 10, 1, 1e-3, {"conv": 2e-3}, {}, None))
+    runner.emit(TelemetrySampled("run-b", 10, 1, 1e-3, {"conv": 2e-3}, {}, None))
     widget.tabs.setCurrentWidget(updates)
     qtbot.waitUntil(lambda: len(updates.series("conv")[0]) == 1, timeout=3000)
     assert updates.curves.layers() == ["conv"]
-    runner.job_event.emit(RunFinished("run-b", "finished"))
+    runner.emit(RunFinished("run-b", "finished"))
     assert tab_shown(widget, UpdateRatioPanel)  # the finished run's picture stays

@@ -8,6 +8,10 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QFileDialog, QWidget
 
+from engine.training.requests import TrainRequest
+from engine.tuning.requests import TuneRequest
+from tests.gui.fake_jobs import FakeJobs
+from engine.diagnosis.requests import DiagnoseRequest
 from engine.core.jobs import TrialEnded
 from engine.words.formatting import fmt_error
 from engine.core.texts import text
@@ -115,10 +119,9 @@ def tune_window(qtbot, engine_runner, split_project):
     assert not page.locked.isHidden()  # nothing diagnosed yet: the page says why it waits
     assert text("gui.tune.locked") == page.locked.text()
     with job_done(qtbot, engine_runner, "train"):
-        session.run("train", {"project_dir": str(split_project.root), "model": "mlp",
-                              "params": {"epochs": 1, "width": 8}})
+        session.run(TrainRequest(model="mlp", params={"epochs": 1, "width": 8}))
     with job_done(qtbot, engine_runner, "diagnose"):
-        session.run("diagnose", {"run": session.project.runs[-1].id})
+        session.run(DiagnoseRequest(run=session.project.runs[-1].id))
     with job_done(qtbot, engine_runner, "tuning_overview"):
         window.show_step("tune")
     qtbot.waitUntil(lambda: bool(page.editor.rows), timeout=5000)
@@ -160,9 +163,13 @@ def test_a_search_from_the_page_fills_the_table_and_hands_on_a_trial(
     _set_spin(qtbot, controls.trials, 2)
     _set_spin(qtbot, controls.epochs, 1)
     events = []
-    runner.job_event.connect(events.append)
+
+    def watch(handle):
+        handle.event.connect(events.append)
+
+    runner.job_started.connect(watch)
     _search(qtbot, window, 2)
-    runner.job_event.disconnect(events.append)
+    runner.job_started.disconnect(watch)
     summary = page.summary
     assert [t["state"] for t in summary["trials"]] == ["complete", "complete"]
     ended = [e.number for e in events if isinstance(e, TrialEnded)]
@@ -276,10 +283,31 @@ def test_the_live_monitor_keeps_a_trials_curves_when_a_trial_without_run_ends(qt
     runner = JobRunner()
     monitor = LiveMonitor(runner)
     qtbot.addWidget(monitor)
-    runner.job_started.emit("tune")
-    runner.job_event.emit(EpochEnded("run-a", 1, 2, {"loss": 0.7, "val_loss": 0.8}))
-    runner.job_event.emit(TrialEnded(1, "fail", None, ""))  # failed before its run began
+    jobs = FakeJobs(runner)
+    jobs.start(TuneRequest())
+    jobs.emit(EpochEnded("run-a", 1, 2, {"loss": 0.7, "val_loss": 0.8}))
+    jobs.emit(TrialEnded(1, "fail", None, ""))  # failed before its run began
     qtbot.waitUntil(lambda: len(monitor.series("loss")[0]) == 1, timeout=2000)
     assert "run-a" in monitor.title.text()
-    runner.job_event.emit(EpochEnded("run-b", 1, 2, {"loss": 0.5}))  # the next trial
+    jobs.emit(EpochEnded("run-b", 1, 2, {"loss": 0.5}))  # the next trial
     qtbot.waitUntil(lambda: list(monitor.series("loss")[1]) == [0.5], timeout=2000)
+
+
+def test_a_learning_rate_the_engine_refuses_is_caught_on_the_page(qtbot, tune_window):
+    """The engine's own limits (``setting_problem``) check the ranges as they are typed:
+    the message shows next to the table, Start stays off and no job starts."""
+    window = tune_window
+    page = window.pages["tune"]
+    lr = page.editor.row("learning_rate")
+    choose(lr.scale, False)
+    _type(qtbot, lr.low, "-0.01")
+    words = text("training.bad_setting", name="learning rate", low="1e-08", high="10",
+                 value="-0.01")
+    assert words in page.editor.problems() and page.editor.problems_note.isVisible()
+    assert words in page.editor.problems_note.text()
+    assert page.editor.space() is None
+    assert not page.controls.start_button.isEnabled()
+    page.start()  # even asked directly, nothing starts
+    assert not window.runner.busy
+    _type(qtbot, lr.low, "0.001")
+    assert page.editor.space() is not None and page.controls.start_button.isEnabled()

@@ -7,6 +7,8 @@ import pandas as pd
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QGroupBox, QLabel, QLineEdit, QPushButton
 
+from engine.baseline.requests import BaselinesRequest
+from engine.diagnosis.requests import DiagnoseRequest
 from engine.split.datasets import split_frame
 from engine.goal.edit import set_abstain_accuracy
 from engine.use.prediction import predict_file
@@ -37,9 +39,9 @@ def test_predict_a_file_save_it_and_export_the_model(qtbot, engine_runner, split
     save_screenshot(page, "use_no_model")
 
     with job_done(qtbot, engine_runner, "baselines"):
-        session.run("baselines", {"mlp_params": {"epochs": 2, "width": 8}, "sanity": False})
+        session.run(BaselinesRequest(deep_params={"epochs": 2, "width": 8}, sanity=False))
     with job_done(qtbot, engine_runner, "diagnose"):
-        session.run("diagnose", {})
+        session.run(DiagnoseRequest())
     session.edit(lambda p: set_abstain_accuracy(p, 0.8))
     run = session.project.run(session.project.chosen_run)
     assert run.label in page.findChild(QLabel, "useModel").text()

@@ -10,8 +10,12 @@ comes from the project (its run records and ``project.sanity``), formatted for d
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout
+from PySide6.QtWidgets import (QAbstractSpinBox, QGroupBox, QHBoxLayout, QLabel, QPushButton,
+                               QVBoxLayout)
 
+from engine.baseline.requests import BaselinesRequest, SanityRequest
+from engine.training.requests import ResumableRequest, TrainRequest
+from engine.models import params_problem
 from engine.goal import explain_broken
 from engine.goal import feasibility
 from engine.training import describe_measured
@@ -44,6 +48,16 @@ class BaselinePage(StepPage):
         self.body.addWidget(models_box)
         self.settings = DeepSettings()
         self.body.addWidget(self.settings)
+        self.settings_note = QLabel()  # a setting the engine would refuse, in its words
+        self.settings_note.setObjectName("deepSettingsProblem")
+        self.settings_note.setProperty("role", "warning")
+        self.settings_note.setWordWrap(True)
+        self.settings_note.hide()
+        self.body.addWidget(self.settings_note)
+        for field in self.settings.findChildren(QAbstractSpinBox):
+            field.editingFinished.connect(self._update_button)
+            if hasattr(field, "valueChanged"):
+                field.valueChanged.connect(self._update_button)
         self.sanity = SanityBox()
         self.body.addWidget(self.sanity)
         self.resume_box = ResumeBox()
@@ -86,8 +100,6 @@ class BaselinePage(StepPage):
         self.sanity.run_requested.connect(self.run_sanity)
         self.resume_box.resume.connect(self.resume)
         session.runner.busy_changed.connect(self._busy_changed)
-        # A bound method, not a ``then``: Qt drops the connection when the page goes away.
-        session.runner.job_finished.connect(self._job_finished)
         self.finish_layout()
 
     # ----- actions
@@ -95,18 +107,34 @@ class BaselinePage(StepPage):
         """The network's settings as the ``baselines`` job takes them (``deep_params``)."""
         return self.settings.params()
 
-    def job_args(self) -> dict:
-        return {"deep_params": self.deep_params(), "deep_kind": self.settings.kind()}
+    def request(self) -> BaselinesRequest:
+        """The ``baselines`` job this page starts with the settings shown."""
+        return BaselinesRequest(deep_params=self.deep_params(), deep_kind=self.settings.kind())
+
+    def settings_problem(self) -> str | None:
+        """What the engine would refuse in the settings shown (None: nothing), checked here
+        with the engine's own limits so no job starts with them."""
+        return params_problem(self.deep_params())
 
     def train(self) -> None:
-        self.session.run("baselines", self.job_args())
+        if self._show_settings_problem():
+            return
+        self.session.run(self.request())
 
     def run_sanity(self) -> None:
-        self.session.run("sanity", {"kind": self.settings.kind(), "params": self.deep_params()})
+        if self._show_settings_problem():
+            return
+        self.session.run(SanityRequest(kind=self.settings.kind(), params=self.deep_params()))
+
+    def _show_settings_problem(self) -> str | None:
+        problem = self.settings_problem()
+        self.settings_note.setText(problem or "")
+        self.settings_note.setVisible(bool(problem))
+        return problem
 
     def resume(self, run_id: str) -> None:
         if self.project is not None:
-            self.session.run("train", {"project_dir": str(self.project.root), "resume": run_id})
+            self.session.run(TrainRequest(resume=run_id))
 
     def showEvent(self, event) -> None:  # noqa: N802 - Qt API
         super().showEvent(event)
@@ -125,11 +153,10 @@ class BaselinePage(StepPage):
         key = (str(project.root), tuple((r.id, r.status) for r in project.runs))
         if key != self._resumable_key:
             self._resumable_key = key
-            self.session.run("resumable", {})
-
-    def _job_finished(self, job: str, result) -> None:
-        if job == "resumable":
-            self._resumable_found(result)
+            handle = self.session.run(ResumableRequest())
+            if handle is not None:
+                # A bound method, not a ``then``: Qt drops it when the page goes away.
+                handle.finished.connect(self._resumable_found)
 
     def _resumable_found(self, result) -> None:
         self.resume_box.show_runs(list((result or {}).get("runs") or []))
@@ -177,8 +204,9 @@ class BaselinePage(StepPage):
         states = self.session.states()
         ready = states is not None and states["baseline"].state != "locked"
         busy = self.session.runner.busy
-        self.train_button.setEnabled(ready and not busy)
-        self.sanity.set_busy(busy, ready)
+        problem = self._show_settings_problem()
+        self.train_button.setEnabled(ready and not busy and not problem)
+        self.sanity.set_busy(busy, ready and not problem)
         self.resume_box.set_busy(busy)
 
     def _fill_table(self) -> None:

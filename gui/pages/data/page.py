@@ -13,6 +13,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QTableView, QVBoxLayout, QWidget
 
+from engine.split.requests import SplitRequest
 from engine.split import source_frame
 from engine.split import default_fractions
 from engine.app import STALE
@@ -75,7 +76,6 @@ class DataPage(StepPage):
         self.checks.leave_out_requested.connect(self.leave_out)
         session.runner.busy_changed.connect(self.editor.set_busy)
         session.runner.busy_changed.connect(self.checks.set_busy)
-        session.runner.job_failed.connect(self._job_failed)
         self.editor.set_busy(session.runner.busy)
         self.checks.set_busy(session.runner.busy)
         self.finish_layout()
@@ -178,8 +178,8 @@ class DataPage(StepPage):
         if self.project is None or self.session.runner.busy:
             return
         self.editor.set_status(gui_text("data.splitting"))
-        self.session.run("split", {"fractions": fractions, "seed": seed},
-                         then=lambda _result: self.editor.set_status(""))
+        self._watch(self.session.run(SplitRequest(fractions=fractions, seed=seed),
+                                     then=lambda _result: self.editor.set_status("")))
 
     def drop_copies(self) -> None:
         """Split again with the same shares and seed, leaving out the copies."""
@@ -187,7 +187,7 @@ class DataPage(StepPage):
 
     def leave_out(self, column: str) -> None:
         """Split again with the same shares and seed, without ``column`` among the inputs."""
-        self._split_again({"leave_out": [column]})
+        self._split_again({"leave_out": (column,)})
 
     def _split_again(self, fix: dict) -> None:
         split = self.project.split if self.project is not None else None
@@ -195,10 +195,13 @@ class DataPage(StepPage):
             return
         self.checks.set_status(gui_text("checks.working"))
         fractions = split.fractions.to_dict() if split.fractions is not None else None
-        args = {"fractions": fractions, "seed": split.seed, **fix}
-        self.session.run("split", args, then=lambda _result: self.checks.set_status(""))
+        request = SplitRequest(fractions=fractions, seed=split.seed, **fix)
+        self._watch(self.session.run(request, then=lambda _result: self.checks.set_status("")))
 
-    def _job_failed(self, job: str, message: str, _details: str) -> None:
-        if job == "split":
-            self.editor.set_status(message, warning=True)
-            self.checks.set_status(message)
+    def _watch(self, handle) -> None:
+        if handle is not None:
+            handle.failed.connect(self._job_failed)
+
+    def _job_failed(self, message: str, _details: str) -> None:
+        self.editor.set_status(message, warning=True)
+        self.checks.set_status(message)

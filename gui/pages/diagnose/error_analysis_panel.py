@@ -13,6 +13,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (QGroupBox, QHBoxLayout, QPushButton, QVBoxLayout, QWidget)
 
+from engine.diagnosis.requests import ErrorAnalysisRequest
 from engine.diagnosis import analysis_state, cell_count, cell_examples
 from engine.diagnosis import (ceiling_words, error_words, project_suggestions, set_tags, tag_table,
                               tags_of, tags_text, toggle_tag)
@@ -127,7 +128,7 @@ class ErrorAnalysisPanel(QWidget):
 
     # ----- actions
     def collect(self) -> None:
-        self.session.run("error_analysis", {})
+        self.session.run(ErrorAnalysisRequest())
 
     def open_cell(self, i: int, j: int) -> None:
         """Show the examples of confusion cell (true ``i``, predicted ``j``)."""

@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout,
                                QWidget)
 
+from engine.diagnosis.requests import LearningCurveRequest
 from engine.diagnosis import curve_is_current, curve_rows, curve_series, has_curve
 from engine.words import fmt_count, fmt_time
 from engine.project import find_run
@@ -101,9 +102,9 @@ class LearningCurvePanel(QWidget):
     # ----- action
     def draw(self) -> None:
         epochs = self.epochs.value()
-        self.session.run("learning_curve", {"sizes": self.sizes.currentData(),
-                                            "seeds": self.seeds.value(),
-                                            "max_epochs": epochs or None})
+        sizes = self.sizes.currentData()
+        self.session.run(LearningCurveRequest(sizes=tuple(sizes or ()), seeds=self.seeds.value(),
+                                              max_epochs=epochs or None))
 
     # ----- showing the project
     def refresh(self) -> None:

@@ -14,6 +14,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QComboBox, QGroupBox, QHBoxLayout, QLabel, QPushButton,
                                QTabWidget, QVBoxLayout, QWidget)
 
+from engine.diagnosis.requests import DiagnoseRequest
+from engine.training.requests import TrainRequest
 from engine.goal import best_run, feasibility
 from engine.diagnosis import GAP_OF_VERDICT, gap_label
 from engine.core import ProjectError
@@ -124,7 +126,7 @@ class DiagnosePage(StepPage):
     def diagnose(self) -> None:
         run_id = self.run_combo.currentData()
         self._say_outcome("")
-        self.session.run("diagnose", {"run": run_id} if run_id else {})
+        self.session.run(DiagnoseRequest(run=run_id or ""))
 
     def apply_move(self) -> None:
         project = self.project
@@ -132,8 +134,8 @@ class DiagnosePage(StepPage):
         if move is None:
             return
         self._say_outcome("")
-        self.session.run("train", {"project_dir": str(project.root), "model": move.model,
-                                   "params": move.params}, then=self._after_move)
+        self.session.run(TrainRequest(model=move.model, params=dict(move.params)),
+                         then=self._after_move)
 
     def _after_move(self, result) -> None:
         """The move's run is saved: say how it did and read the ladder again."""
@@ -144,7 +146,7 @@ class DiagnosePage(StepPage):
         if run is not None:
             self._say_outcome(gui_text("diagnose.move_done", label=run.label,
                                        error=fmt_error(run.errors.get("dev"), metric)))
-        self.session.run("diagnose", {})
+        self.session.run(DiagnoseRequest())
 
     def _say_outcome(self, words: str) -> None:
         self.move_outcome.setText(words)

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QGroupBox, QSp
                                QVBoxLayout)
 
 from engine.core import CORRECTIONS
+from engine.final.requests import EnsembleRequest, FinalTestRequest
 from engine.final import DEFAULT_MEMBERS, ensemble_members, load_ensemble
 from engine.final import best_baseline
 from engine.words import fmt_count, fmt_error
@@ -66,13 +67,12 @@ class FinalOptions(QGroupBox):
         self.ensemble_note = note("", "ensembleNote", muted=True)
         layout.addWidget(self.ensemble_note)
         self._scoring = False
-        session.runner.job_failed.connect(self._job_failed)
-        session.runner.job_cancelled.connect(self._job_cancelled)
 
     # ----- what the page sends to the job
-    def job_args(self) -> dict:
-        return {"seeds": self.seeds.value(), "ensemble": self.ensemble.isChecked()
-                and self.ensemble.isEnabled(), "correction": self.correction.currentData()}
+    def request(self) -> FinalTestRequest:
+        return FinalTestRequest(seeds=self.seeds.value(), ensemble=self.ensemble.isChecked()
+                                and self.ensemble.isEnabled(),
+                                correction=self.correction.currentData())
 
     # ----- showing the project
     def refresh(self) -> None:
@@ -141,18 +141,21 @@ class FinalOptions(QGroupBox):
         if (checked and project is not None and not self._scoring
                 and load_ensemble(project, DEFAULT_MEMBERS) is None
                 and not self.session.runner.busy):
-            self._scoring = self.session.run("ensemble", {"k": DEFAULT_MEMBERS},
-                                             then=self._scored)
+            handle = self.session.run(EnsembleRequest(k=DEFAULT_MEMBERS), then=self._scored)
+            self._scoring = handle is not None
+            if handle is not None:
+                handle.failed.connect(self._job_failed)
+                handle.cancelled.connect(self._job_cancelled)
         self.refresh()
 
-    def _job_failed(self, job: str, _message: str, _details: str) -> None:
-        self._ended(job)
+    def _job_failed(self, _message: str, _details: str) -> None:
+        self._ended()
 
-    def _job_cancelled(self, job: str, _message: str) -> None:
-        self._ended(job)
+    def _job_cancelled(self, _message: str) -> None:
+        self._ended()
 
-    def _ended(self, job: str) -> None:
-        if job == "ensemble" and self._scoring:
+    def _ended(self) -> None:
+        if self._scoring:
             self._scoring = False
             self.ensemble.setChecked(False)
 

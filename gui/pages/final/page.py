@@ -97,7 +97,7 @@ class FinalTestPage(StepPage):
             gui_text("final.confirm_text", label=run.label),
             QMessageBox.Yes | QMessageBox.No, QMessageBox.No)
         if answer == QMessageBox.Yes:
-            self.session.run("final_test", self.options.job_args())
+            self.session.run(self.options.request())
 
     # ----- showing the project
     def refresh(self) -> None:

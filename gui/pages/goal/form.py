@@ -10,6 +10,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QComboBox, QFileDialog, QGridLayout, QHBoxLayout, QLineEdit,
                                QPushButton, QVBoxLayout, QWidget)
 
+from engine.data.requests import CheckFileRequest
+from engine.goal.requests import NewProjectRequest, SuggestGoalRequest
 from engine.goal import TASK_KINDS
 from gui.pages.base import gui_text
 from gui.pages.goal.data_choice import DataChoice, sample_title
@@ -310,13 +312,15 @@ class GoalForm(QWidget):
                 + " " + reason
         self.task_reason.setText(reason)
 
-    def show_job_problem(self, job: str, message: str) -> None:
-        if job == "check_file":
+    def show_job_problem(self, request, message: str) -> None:
+        """Show why the page's own job (its ``request``) failed, where that job's answer
+        would have gone."""
+        if isinstance(request, CheckFileRequest):
             self.file_info.hide()
             self.set_file_problem(gui_text("goal.file_unusable", problem=message))
-        elif job == "suggest_goal":
+        elif isinstance(request, SuggestGoalRequest):
             self.show_target_problem(message)
-        elif job == "new_project":
+        elif isinstance(request, NewProjectRequest):
             self.set_create_status(message, warning=True)
 
     def set_create_status(self, message: str, warning: bool = False) -> None:

@@ -12,12 +12,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QEvent
+from PySide6.QtCore import QEvent, QTimer
 
 from engine.goal import edit as goal_edit
 from engine.goal import METRICS, metrics_for
 from engine.data import SAMPLES
 from engine.core import text
+from engine.data.requests import CheckFileRequest
+from engine.goal.requests import NewProjectRequest, SuggestGoalRequest
 from gui.pages.base import StepPage, gui_text
 from engine.project import default_project_folder
 from gui.pages.goal.form import GoalForm
@@ -41,7 +43,7 @@ class GoalPage(StepPage):
         self._wanted_examples: dict | None = None
         self._suggestion: dict | None = None
         self._shown: object = ()  # what the open-project view shows (to keep user edits)
-        self._active: str | None = None  # the job this page started and waits for
+        self._active = None  # the handle of the job this page started and waits for
         self._queued: tuple | None = None
         self.setAcceptDrops(True)
         f.choice.file_chosen.connect(self.use_file)
@@ -53,10 +55,6 @@ class GoalPage(StepPage):
         f.apply_button.clicked.connect(self.apply_changes)
         runner = session.runner
         runner.busy_changed.connect(self._busy)
-        # Bound methods, not lambdas: Qt drops these connections when the page goes away.
-        runner.job_finished.connect(self._job_finished)
-        runner.job_failed.connect(self._job_failed)
-        runner.job_cancelled.connect(self._job_cancelled)
         self.finish_layout()
         self._busy(runner.busy)
 
@@ -122,7 +120,7 @@ class GoalPage(StepPage):
         f.choice.select_sample(sample)
         f.show_file(path, sample)
         f.folder_edit.setText(str(default_folder(path)))
-        self._start("check_file", {"path": path},
+        self._start(CheckFileRequest(path=path),
                     lambda result, p=path: self._file_checked(p, result))
 
     def _file_checked(self, path: str, result: dict) -> None:
@@ -166,7 +164,7 @@ class GoalPage(StepPage):
             self._update_create()
             return
         f.show_looking()
-        self._start("suggest_goal", args, lambda result, a=args: self._suggested(a, result))
+        self._start(SuggestGoalRequest(**args), lambda result, a=args: self._suggested(a, result))
 
     def _suggested(self, args: dict, result: dict) -> None:
         f = self.form
@@ -214,7 +212,7 @@ class GoalPage(StepPage):
                 "target_error": f.judging.target_error(),
                 "abstain_accuracy": f.judging.abstain_accuracy()}
         f.set_create_status(gui_text("goal.creating"))
-        self._start("new_project", args, self._created)
+        self._start(NewProjectRequest(**args), self._created)
 
     def _created(self, _result: dict) -> None:
         self.form.set_create_status("")
@@ -223,39 +221,48 @@ class GoalPage(StepPage):
             window.show_step("data")
 
     # ----- jobs
-    def _start(self, job: str, args: dict, then) -> None:
-        """Run ``job``; while another job runs, keep only the latest request and run it next."""
+    def _start(self, request, then) -> None:
+        """Run ``request``; while another job runs, keep only the latest request and run it
+        next."""
         if self.session.runner.busy:
-            self._queued = (job, args, then)
+            self._queued = (request, then)
             self.form.set_waiting(True)
             return
-        self._active = job
-        if not self.session.run(job, args, then=then):
-            self._active = None
+        handle = self.session.run(request, then=then)
+        self._active = handle
+        if handle is None:
+            return
+        # Bound methods, not lambdas: Qt drops these connections when the page goes away.
+        handle.finished.connect(self._job_finished)
+        handle.failed.connect(self._job_failed)
+        handle.cancelled.connect(self._job_cancelled)
 
-    def _job_finished(self, job: str, _result) -> None:
-        self._job_ended(job, None)
+    def _job_finished(self, _result) -> None:
+        self._job_ended(None)
 
-    def _job_failed(self, job: str, message: str, _details: str) -> None:
-        self._job_ended(job, message)
+    def _job_failed(self, message: str, _details: str) -> None:
+        self._job_ended(message)
 
-    def _job_cancelled(self, job: str, _message: str) -> None:
-        self._job_ended(job, "")
+    def _job_cancelled(self, _message: str) -> None:
+        self._job_ended("")
 
-    def _job_ended(self, job: str, message: str | None) -> None:
-        if job == self._active:
-            self._active = None
-            if message:
-                self.form.show_job_problem(job, message)
+    def _job_ended(self, message: str | None) -> None:
+        job, self._active = self._active, None
+        if job is not None and message:
+            self.form.show_job_problem(job.request, message)
+
+    def _next(self) -> None:
+        """Run the request kept while another job ran, once the runner is free."""
         if self._queued is not None and not self.session.runner.busy:
-            job, args, then = self._queued
-            self._queued = None
+            (request, then), self._queued = self._queued, None
             self.form.set_waiting(False)
-            self._start(job, args, then)
+            self._start(request, then)
 
     def _busy(self, busy: bool) -> None:
         self.form.set_busy(busy)
         self._update_create()
+        if not busy:  # after the ended job's own slots (and the session's reload)
+            QTimer.singleShot(0, self, self._next)
 
     def _update_create(self) -> None:
         ready = self._suggestion is not None and not self.session.runner.busy

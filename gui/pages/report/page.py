@@ -12,6 +12,7 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (QFileDialog, QFormLayout, QGroupBox, QHBoxLayout, QLabel,
                                QLineEdit, QPushButton, QWidget)
 
+from engine.report.requests import ReportRequest
 from engine.words import fmt_time
 from gui.pages.base import StepPage, gui_text
 
@@ -90,8 +91,7 @@ class ReportPage(StepPage):
 
     def export(self) -> None:
         pdf, csv = self.pdf_edit.text().strip(), self.csv_edit.text().strip()
-        self.session.run("report", {"pdf": pdf or None, "csv": csv or None},
-                         then=self._exported)
+        self.session.run(ReportRequest(pdf=pdf or None, csv=csv or None), then=self._exported)
 
     def _exported(self, result) -> None:
         if isinstance(result, dict):

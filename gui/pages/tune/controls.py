@@ -1,8 +1,8 @@
 """How the Tune page searches: method, early stopping, budget, epochs, workers, round, and
 the Start / Stop buttons.
 
-The widget only collects choices (``settings_for`` / ``budget_for`` build the engine's
-``TuningSettings`` and ``TuningBudget`` from them) and shows whether a search can start;
+The widget only collects choices (``request_for`` builds the engine's ``TuneRequest``
+from them) and shows whether a search can start;
 the page starts the ``tune`` job. A budget is a number of trials, a time limit, or both.
 """
 
@@ -16,9 +16,8 @@ from PySide6.QtWidgets import (QComboBox, QGridLayout, QGroupBox, QHBoxLayout, Q
 
 from engine.core import TUNING_EPOCHS
 from engine.words import fmt_count
-from engine.tuning import TuningBudget
 from engine.tuning import SearchSpace, grid_size
-from engine.tuning import PRUNERS, SAMPLERS, TuningSettings
+from engine.tuning import PRUNERS, SAMPLERS, TuneRequest
 from gui.pages.base import gui_text
 from gui.pages.labels import note
 from gui.pages.setting_rows import int_spin
@@ -121,18 +120,15 @@ class TuneControls(QGroupBox):
         self.epochs.setValue(int(settings.get("epochs", DEFAULT_EPOCHS)))
         self.round.setValue(int(settings.get("round", next_round)))
 
-    def settings_for(self, space: dict) -> TuningSettings:
-        """The engine's settings for ``space`` with the choices made here."""
-        return TuningSettings(space=space, sampler=self.sampler.currentData(),
-                              pruner=self.pruner.currentData(), epochs=self.epochs.value(),
-                              round=self.round.value())
-
-    def budget_for(self, project_dir: str, space: dict) -> TuningBudget:
-        """The ``tune`` job's budget (``to_dict`` gives its arguments)."""
+    def request_for(self, space: dict, project_dir: str = "") -> TuneRequest:
+        """The ``tune`` job's request: ``space`` searched with the choices made here."""
         trials = self.trials.value() or None
         minutes = self.minutes.value()
-        return TuningBudget(str(project_dir), self.settings_for(space), trials,
-                            60.0 * minutes if minutes else None, workers=self.workers.value())
+        return TuneRequest(project=str(project_dir), trials=trials,
+                           seconds=60.0 * minutes if minutes else None,
+                           workers=self.workers.value(), sampler=self.sampler.currentData(),
+                           pruner=self.pruner.currentData(), epochs=self.epochs.value(),
+                           space=space, round=self.round.value())
 
     def has_budget(self) -> bool:
         return bool(self.trials.value() or self.minutes.value())

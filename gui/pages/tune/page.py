@@ -19,6 +19,8 @@ from pathlib import Path
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QFileDialog, QWidget
 
+from engine.diagnosis.requests import DiagnoseRequest
+from engine.tuning.requests import TuningOverviewRequest
 from engine.kinds import data_kind
 from engine.core import StageStarted, TrialEnded
 from engine.words import fmt_error, metric_label
@@ -73,8 +75,6 @@ class TunePage(StepPage):
         self._timer.setInterval(POLL_MS)
         self._timer.timeout.connect(self._poll)
         runner = session.runner
-        runner.job_started.connect(self._job_started)
-        runner.job_event.connect(self._on_event)
         runner.busy_changed.connect(self._busy_changed)
         self.editor.changed.connect(self._update_state)
         self.editor.rebuilt.connect(self._order_tabs)
@@ -93,9 +93,12 @@ class TunePage(StepPage):
         project, space = self.project, self.editor.space()
         if project is None or space is None or not self.controls.has_budget():
             return
-        budget = self.controls.budget_for(str(project.root), space)
-        self._workers = budget.workers
-        if self.session.run("tune", budget.to_dict()):
+        request = self.controls.request_for(space, str(project.root))
+        self._workers = request.workers
+        handle = self.session.run(request)
+        if handle is not None:
+            handle.event.connect(self._on_event)
+            self._search_started()
             self.results.show_live()
             QTimer.singleShot(0, self, lambda: self.ensureWidgetVisible(self.results, 0, 0))
 
@@ -127,7 +130,7 @@ class TunePage(StepPage):
         trial = next((t for t in (self.summary or {}).get("trials") or []
                       if t["number"] == number), None)
         if trial is not None and trial.get("run_id"):
-            self.session.run("diagnose", {"run": trial["run_id"]}, then=self._used)
+            self.session.run(DiagnoseRequest(run=trial["run_id"]), then=self._used)
 
     def _used(self, _result) -> None:
         window = self.window()
@@ -158,12 +161,11 @@ class TunePage(StepPage):
             QWidget.setTabOrder(first, second)
 
     # ----- the engine's news
-    def _job_started(self, job: str) -> None:
-        self._tuning = job == "tune"
-        if self._tuning:
-            self.live_refreshes = []
-            self._timer.start()
-            self.current.setText("")
+    def _search_started(self) -> None:
+        self._tuning = True
+        self.live_refreshes = []
+        self._timer.start()
+        self.current.setText("")
         self._update_state()
 
     def _busy_changed(self, busy: bool) -> None:
@@ -222,7 +224,7 @@ class TunePage(StepPage):
         key = (str(project.root), journal.stat().st_mtime if journal.is_file() else None)
         if key != self._overview_key:
             self._overview_key = key
-            self.session.run("tuning_overview", {})
+            self.session.run(TuningOverviewRequest())
 
     def refresh(self) -> None:
         project = self.project

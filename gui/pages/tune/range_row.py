@@ -234,16 +234,30 @@ class RangeRow(QObject):
                     problems.append(_ed("problem_log", name=label))
                     bad.add(self.low)
                 else:
-                    result = ParamRange(self.name, self.kind, low, high, log)
+                    result = self._checked(lambda: ParamRange(self.name, self.kind, low, high,
+                                                              log),
+                                           problems, bad, (self.low, self.high))
         else:
             value = self._read(self.fixed, label, problems, bad)
             if value is not None:
                 low, high = self.low.number()[0], self.high.number()[0]
-                result = ParamRange(self.name, self.kind, low, high,
-                                    bool(self.scale.currentData()), fixed=value)
+                result = self._checked(lambda: ParamRange(
+                    self.name, self.kind, low, high, bool(self.scale.currentData()),
+                    fixed=value), problems, bad, (self.fixed,))
         for edit in edits:
             edit.setStyleSheet(INVALID if edit in bad else "")
         return (None if problems else result), problems
+
+    @staticmethod
+    def _checked(make, problems: list, bad: set, edits: tuple):
+        """``make()``'s range, or None with the engine's own words for what it refused (the
+        limits the engine process checks too, so no job starts with them)."""
+        try:
+            return make()
+        except ValueError as exc:
+            problems.append(str(exc))
+            bad.update(edits)
+            return None
 
     def _read(self, edit: NumberEdit, label: str, problems: list, bad: set):
         value, typed = edit.number()

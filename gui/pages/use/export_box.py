@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QFileDialog, QGroupBox, QHBoxLayout, QLabel, QLineEdit,
                                QPushButton, QVBoxLayout)
 
+from engine.use.requests import ExportModelRequest
 from gui.pages.base import gui_text
 from gui.pages.labels import note
 
@@ -59,7 +60,7 @@ class ExportBox(QGroupBox):
     def export(self) -> None:
         folder = self.folder_edit.text().strip()
         if folder:
-            self.session.run("export_model", {"to": folder}, then=self._exported)
+            self.session.run(ExportModelRequest(to=folder), then=self._exported)
 
     def _exported(self, result) -> None:
         if not isinstance(result, dict):

@@ -15,6 +15,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QFileDialog, QGroupBox, QHBoxLayout, QLabel, QLineEdit,
                                QPushButton, QSizePolicy, QVBoxLayout)
 
+from engine.use.requests import PredictRequest
 from engine.core import PracticaError
 from engine.words import fmt_error, fmt_time, fmt_value, metric_label
 from engine.project import chosen_run
@@ -107,7 +108,7 @@ class UsePage(StepPage):
         if not path:
             self.summary.setText(gui_text("use.need_file"))
             return
-        self.session.run("predict", {"path": path}, then=self._predicted)
+        self.session.run(PredictRequest(path=path), then=self._predicted)
 
     def _predicted(self, result) -> None:
         if not isinstance(result, dict):

@@ -13,7 +13,9 @@ import pytest
 from engine.data import csv_fast
 from engine.core.errors import JobCancelled
 from engine.goal.step import GoalChoice, new_project
-from engine.app.job_catalog import JOBS
+from engine.app.job_catalog import run_request
+from engine.data.requests import CheckFileRequest
+from engine.goal.requests import NewProjectRequest
 from engine.core.jobs import NEVER, CancelToken, Progress, StageStarted
 from engine.project.project import SPLITS_FILE, open_project
 from engine.split.step import split_project
@@ -48,9 +50,9 @@ def cancel_when(predicate):
 
 def test_a_new_project_reports_the_read_the_checks_and_the_save(tmp_path, big_csv):
     events = []
-    result = JOBS["new_project"]({"project": str(tmp_path / "p"), "data": str(big_csv),
-                                  "target": "bought"}, events.append, NEVER)
-    assert open_project(result["project"]).source("main").rows == 20_000
+    result = run_request(NewProjectRequest(project=str(tmp_path / "p"), data=str(big_csv),
+                                           target="bought"), events.append, NEVER)
+    assert open_project(result.project).source("main").rows == 20_000
     read = [e for e in events if reading(e, big_csv)]
     assert len(read) >= 3 and read[-1].done == read[-1].total > 0
     checks = [(e.done, e.total) for e in events if isinstance(e, Progress) and e.total == 2]
@@ -71,12 +73,12 @@ def test_cancelling_a_new_project_leaves_no_folder(tmp_path, big_csv, where):
 
 def test_checking_a_file_reports_its_phases_and_stops_on_cancel(big_csv):
     events = []
-    result = JOBS["check_file"]({"path": str(big_csv), "target": "bought"}, events.append,
-                                NEVER)
-    assert result["usable"] and any(reading(e, big_csv) for e in events)
+    result = run_request(CheckFileRequest(path=str(big_csv), target="bought"), events.append,
+                         NEVER)
+    assert result.to_dict()["usable"] and any(reading(e, big_csv) for e in events)
     progress, token = cancel_when(lambda e: isinstance(e, Progress) and e.total == 2)
     with pytest.raises(JobCancelled):
-        JOBS["check_file"]({"path": str(big_csv), "target": "bought"}, progress, token)
+        run_request(CheckFileRequest(path=str(big_csv), target="bought"), progress, token)
 
 
 def test_the_split_reports_each_phase(tmp_path, big_csv):

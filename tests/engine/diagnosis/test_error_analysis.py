@@ -199,13 +199,15 @@ def test_images_show_their_file_and_texts_their_text(tmp_path):
 
 def test_the_job_reports_stages_and_stops_when_cancelled(tmp_path):
     from engine.core.errors import JobCancelled
-    from engine.app.job_catalog import JOBS
+    from engine.app.job_catalog import run_request
+    from engine.diagnosis.requests import ErrorAnalysisRequest
     from engine.core.jobs import NEVER, CancelToken, StageStarted
 
     project = trained(tmp_path, noisy_classes(200), "kind")
     project.save()
     events = []
-    result = JOBS["error_analysis"]({"project": str(project.root)}, events.append, NEVER)
+    result = run_request(ErrorAnalysisRequest(project=str(project.root)), events.append,
+                         NEVER).to_dict()
     saved = open_project(project.root).error_analysis
     assert result == {"run": project.chosen_run, "mistakes": saved.mistakes,
                       "examples": len(saved.examples)}

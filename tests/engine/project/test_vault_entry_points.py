@@ -14,6 +14,7 @@ files the caller names. A new entry point that none of this covers fails the tes
 from __future__ import annotations
 
 import inspect
+from dataclasses import fields
 import json
 import shutil
 from pathlib import Path
@@ -22,7 +23,18 @@ import pytest
 
 from engine.cli.main import COMMANDS, main as cli_main
 from engine.core.errors import DataError, PracticaError, VaultLockedError
-from engine.app.job_catalog import JOBS
+from engine.app.job_catalog import run_request
+from engine.baseline.requests import BaselinesRequest, SanityRequest
+from engine.core.jobs import job_name
+from engine.data.requests import CheckFileRequest
+from engine.diagnosis.requests import DiagnoseRequest, ErrorAnalysisRequest, LearningCurveRequest
+from engine.final.requests import EnsembleRequest, FinalTestRequest
+from engine.goal.requests import NewProjectRequest, SuggestGoalRequest
+from engine.report.requests import ReportRequest
+from engine.split.requests import SplitRequest
+from engine.training.requests import ResumableRequest, TrainRequest
+from engine.tuning.requests import TuneRequest, TuningOverviewRequest
+from engine.use.requests import ExportModelRequest, PredictRequest
 from engine.core.jobs import NEVER, ignore
 from engine.project.project import open_project
 from tests.conftest import make_mixed_frame
@@ -95,7 +107,8 @@ BY_JOBS = {  # long work, or work that changes the project: run by the jobs and 
     "engine.cli.check_command.resplit": "practica check --drop-copies",
     "engine.tuning.step.tune_project": "practica run", "engine.tuning.workers.run_parallel":
     "tune", "engine.tuning.objective.run_study": "tune",
-    "engine.tuning.objective.run_worker": "practica worker",
+    "engine.tuning.step.search": "tune, practica tune and worker",
+    "engine.tuning.step.tuning_budget": "tune",
     "engine.tuning.step.log_search": "tune", "engine.goal.step.new_project": "new_project",
     "engine.project.project.create_project": "new_project",
 }
@@ -179,34 +192,33 @@ def _run_jobs(ctx: Context) -> dict:
     root, out = str(ctx.root), ctx.out
     results = {}
 
-    def job(name, label=None, **args):
-        args.setdefault("project", root)
-        result = JOBS[name](args, ignore, NEVER)
-        ctx.check(f"job {label or name}", result)
-        results[label or name] = result
+    def job(cls, label=None, **args):
+        if "project" in {f.name for f in fields(cls)}:
+            args.setdefault("project", root)
+        result = run_request(cls(**args)).to_dict()
+        name = label or job_name(cls(**args))
+        ctx.check(f"job {name}", result)
+        results[name] = result
         return result
 
-    job("check_file", path=str(ctx.data), target="bought")
-    job("suggest_goal", path=str(ctx.data), target="bought")
-    job("new_project", project=str(out / "another"), data=str(ctx.data), target="bought")
-    job("sanity", kind="mlp", params=SMALL)
-    job("baselines", deep_params=SMALL, sanity=False)
-    job("train", project_dir=root, model="mlp", params={**SMALL, "telemetry": True})
-    job("resumable")
-    job("diagnose")
-    job("learning_curve", sizes=[0.5, 1.0], seeds=1, max_epochs=1)
-    job("error_analysis")
-    job("ensemble", k=3)
-    job("report", pdf=str(out / "job-report.pdf"), csv=str(out / "job-csv"))
-    job("predict", path=str(ctx.new), out=str(out / "job-predictions.csv"))
+    job(CheckFileRequest, path=str(ctx.data), target="bought")
+    job(SuggestGoalRequest, path=str(ctx.data), target="bought")
+    job(NewProjectRequest, project=str(out / "another"), data=str(ctx.data), target="bought")
+    job(SanityRequest, kind="mlp", params=SMALL)
+    job(BaselinesRequest, deep_params=SMALL, sanity=False)
+    job(TrainRequest, model="mlp", params={**SMALL, "telemetry": True})
+    job(ResumableRequest)
+    job(DiagnoseRequest)
+    job(LearningCurveRequest, sizes=(0.5, 1.0), seeds=1, max_epochs=1)
+    job(ErrorAnalysisRequest)
+    job(EnsembleRequest, k=3)
+    job(ReportRequest, pdf=str(out / "job-report.pdf"), csv=str(out / "job-csv"))
+    job(PredictRequest, path=str(ctx.new), out=str(out / "job-predictions.csv"))
     with pytest.raises(DataError, match="test rows"):  # the project's own data: refused
-        job("predict", label="predict own data", path=str(ctx.data),
+        job(PredictRequest, label="predict own data", path=str(ctx.data),
             out=str(out / "own.csv"))
-    job("export_model", to=str(out / "job-export"))
-    job("split", label="split again (a copy)", project=str(_copy(ctx, "resplit")), seed=4)
-    with pytest.raises(RuntimeError):
-        job("raise_for_test")
-    job("sleep_for_test", seconds=0)
+    job(ExportModelRequest, to=str(out / "job-export"))
+    job(SplitRequest, label="split again (a copy)", project=str(_copy(ctx, "resplit")), seed=4)
     return results
 
 
@@ -219,9 +231,10 @@ def _run_tune_jobs(ctx: Context) -> dict:
     settings = TuningSettings(space=default_space(ctx.project(), "mlp").to_dict(), epochs=1,
                               seed=0)
     results = {}
-    for name, args in (("tune", {"project_dir": root, "settings": settings.to_dict(),
-                                 "n_trials": 1}), ("tuning_overview", {})):
-        results[name] = JOBS[name]({"project": root, **args}, ignore, NEVER)
+    for name, request in (("tune", TuneRequest(project=root, space=settings.space, epochs=1,
+                                               seed=0, trials=1)),
+                          ("tuning_overview", TuningOverviewRequest(project=root))):
+        results[name] = run_request(request).to_dict()
         ctx.check(f"job {name}", results[name])
     return results
 
@@ -310,6 +323,9 @@ def _call_each(ctx: Context) -> None:
     }
     deep = next(r for r in project.runs if r.model == "mlp" and r.status == "finished")
     special = {
+        # ``practica worker`` joins through engine.tuning.step.search; the library call
+        "engine.tuning.objective.run_worker": lambda: ctx.call("run_worker", str(ctx.root),
+                                                               "", 0),
         "engine.tuning.trial_runs.mark_trial_run": lambda: ctx.call(
             "mark_trial_run", str(ctx.root), deep.id, 0, False),
         "engine.tuning.study.is_feasible": lambda: ctx.call(
@@ -395,14 +411,14 @@ def test_opening_the_vault_is_logged_and_later_runs_are_marked(probe, monkeypatc
     monkeypatch.setattr(engine.final.step, "run_final_test", functools.partial(
         engine.final.step.run_final_test, n_resamples=50))
     copy = _copy(ctx, "opened")
-    result = JOBS["final_test"]({"project": str(copy), "seeds": 1}, ignore, NEVER)
+    result = run_request(FinalTestRequest(project=str(copy), seeds=1)).to_dict()
     project = open_project(copy)
     assert project.vault_open and result["run"] == project.final_test.run
     opened = [d for d in project.decisions if d.kind == "vault_opened"]
     assert len(opened) == 1 and opened[0].time == project.vault.opened_at
     assert project.vault.evaluations
     assert not any(r.after_vault for r in project.runs)
-    JOBS["train"]({"project_dir": str(copy), "model": "linear", "params": {}}, ignore, NEVER)
+    run_request(TrainRequest(project=str(copy), model="linear"))
     project = open_project(copy)
     late = [r for r in project.runs if r.after_vault]
     assert len(late) == 1 and late[0].model == "linear"

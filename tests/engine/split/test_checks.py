@@ -8,7 +8,8 @@ import pytest
 
 from engine.core.errors import JobCancelled, ProjectError
 from engine.data.findings import check_frame
-from engine.app.job_catalog import JOBS
+from engine.app.job_catalog import run_request
+from engine.split.requests import SplitRequest
 from engine.core.jobs import NEVER, CancelToken, Progress, StageStarted, ignore
 from engine.project.project import SPLITS_FILE, open_project
 from engine.split.checks import STAGES, way_out
@@ -93,12 +94,13 @@ def test_the_split_job_passes_the_ways_out(tmp_path):
     frame["result"] = frame["label"]
     project = project_from(tmp_path, frame)
     events = []
-    result = JOBS["split"]({"project": str(project.root), "seed": 1}, events.append, NEVER)
+    result = run_request(SplitRequest(project=str(project.root), seed=1), events.append,
+                         NEVER).to_dict()
     assert [f.get("way_out") for f in by_code(result["checks"], "target_copy")] == [
         "leave_out"] and events
-    result = JOBS["split"]({"project": str(project.root), "seed": 1, "leave_out": ["result"],
-                            "drop_copies": True}, ignore, NEVER)
+    result = run_request(SplitRequest(project=str(project.root), seed=1, leave_out=("result",),
+                                      drop_copies=True), ignore, NEVER).to_dict()
     assert "target_copy" not in codes(result["checks"]) and result["drop_copies"]
     assert "result" not in open_project(project.root).features
     with pytest.raises(ProjectError, match="not one of the columns"):
-        JOBS["split"]({"project": str(project.root), "leave_out": ["nope"]}, ignore, NEVER)
+        run_request(SplitRequest(project=str(project.root), leave_out=("nope",)), ignore, NEVER)

@@ -1,0 +1,43 @@
+"""The diagnosis room's job requests: the error ladder, the learning curve, error analysis."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from engine.core.jobs import JobRequest
+
+
+@dataclass(frozen=True)
+class DiagnoseRequest(JobRequest):
+    """Read the error ladder of ``run`` (empty: the best run) and make it the chosen model.
+
+    Result: a ``StepResult`` holding ``diagnose_project``'s dict.
+    """
+
+    project: str = ""
+    run: str = ""
+
+
+@dataclass(frozen=True)
+class LearningCurveRequest(JobRequest):
+    """Draw the learning curve at ``sizes`` (empty: the default sizes) with ``seeds`` seeds
+    each (0: the default) and at most ``max_epochs`` epochs (None: the run's own).
+
+    Result: a ``StepResult`` holding ``draw_learning_curve``'s dict.
+    """
+
+    project: str = ""
+    sizes: tuple[float, ...] = ()
+    seeds: int = 0
+    max_epochs: int | None = None
+
+
+@dataclass(frozen=True)
+class ErrorAnalysisRequest(JobRequest):
+    """Sample the chosen model's dev mistakes for tagging.
+
+    Result: a ``StepResult`` with ``run``, ``mistakes`` and ``examples`` (a count).
+    """
+
+    project: str = ""
+    seed: int = 0

@@ -1,0 +1,32 @@
+"""The final room's job requests: the test-set evaluation and the ensemble's scoring."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from engine.core.defaults import CORRECTION, ENSEMBLE_MEMBERS, FINAL_SEEDS
+from engine.core.jobs import JobRequest
+
+
+@dataclass(frozen=True)
+class FinalTestRequest(JobRequest):
+    """Open the vault and score the finalists on the test set.
+
+    Result: a ``StepResult`` holding ``run_final_test``'s dict.
+    """
+
+    project: str = ""
+    seeds: int = FINAL_SEEDS
+    ensemble: bool = False
+    correction: str = CORRECTION
+
+
+@dataclass(frozen=True)
+class EnsembleRequest(JobRequest):
+    """Score an ensemble of the ``k`` best runs on dev.
+
+    Result: a ``StepResult`` holding ``score_ensemble``'s record.
+    """
+
+    project: str = ""
+    k: int = ENSEMBLE_MEMBERS

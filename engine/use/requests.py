@@ -1,0 +1,33 @@
+"""The use room's job requests: predict new data, export a model."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from engine.core.jobs import JobRequest
+
+
+@dataclass(frozen=True)
+class PredictRequest(JobRequest):
+    """Predict the rows of ``path`` with ``run`` (empty: the chosen model) into ``out``
+    (empty: next to the data).
+
+    Result: ``PredictionSummary`` (``engine.use.prediction_job``).
+    """
+
+    project: str = ""
+    path: str = ""
+    out: str = ""
+    run: str = ""
+
+
+@dataclass(frozen=True)
+class ExportModelRequest(JobRequest):
+    """Export ``run`` (empty: the chosen model) into the folder ``to``.
+
+    Result: ``ExportResult`` (``engine.use.model_export``).
+    """
+
+    project: str = ""
+    to: str = ""
+    run: str = ""
