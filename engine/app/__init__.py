@@ -6,6 +6,7 @@ from engine.core.front_door import public_names
 
 # Which module holds each public name; a module is imported when one of its names is used.
 _EXPORTS = {
+    "requests": ("ReportRequest", "ReportResult"),
     "job_catalog": ("JOBS", "run_request"),
     "job_server": ("EXTRA_JOBS", "job_table", "serve"),
     "steps": ("DONE", "HEADLESS", "LOCKED", "READY", "STALE", "STEPS", "STEP_ALIASES", "step_states"),

@@ -19,16 +19,19 @@ from engine.data.requests import CheckFileRequest
 from engine.diagnosis.requests import DiagnoseRequest, ErrorAnalysisRequest, LearningCurveRequest
 from engine.final.requests import EnsembleRequest, FinalTestRequest
 from engine.goal.requests import NewProjectRequest, NewProjectResult, SuggestGoalRequest
-from engine.report.requests import ReportRequest, ReportResult
+from engine.app.requests import ReportRequest, ReportResult
 from engine.split.requests import SplitRequest
 from engine.training.requests import ResumableRequest, RunsResult, TrainRequest
 from engine.tuning.requests import TuneRequest, TuningOverviewRequest
 from engine.use.requests import ExportModelRequest, PredictRequest
+from engine.core.jobs import NEVER, ignore
+from engine.tuning.summary import write_summary
 
 Job = Callable[[Any, ProgressFn, CancelFlag], Any]
 
 
 def _project(request):
+    # Imported here to keep pandas out of start-up.
     from engine.project.project import open_project
 
     return open_project(request.project)
@@ -36,16 +39,19 @@ def _project(request):
 
 def _check_file(r: CheckFileRequest, progress, cancel):
     if Path(r.path).is_dir() or r.data_kind not in (None, "table"):
+        # Imported here to keep pandas out of start-up.
         from engine.data.source_check import check_source
 
         return check_source(r.path, r.target, r.data_kind, r.text_column, r.sequence,
                             progress, cancel)
+    # Imported here to keep pandas out of start-up.
     from engine.data.file_check import check_file
 
     return check_file(r.path, r.target, progress, cancel)
 
 
 def _suggest_goal(r: SuggestGoalRequest, progress, cancel):
+    # Imported here to keep pandas, scikit-learn out of start-up.
     from engine.goal.step import suggest_goal
 
     return StepResult(suggest_goal(r.path, r.target, r.data_kind, r.text_column, r.sequence,
@@ -53,6 +59,7 @@ def _suggest_goal(r: SuggestGoalRequest, progress, cancel):
 
 
 def _new_project(r: NewProjectRequest, progress, cancel):
+    # Imported here to keep pandas, scikit-learn out of start-up.
     from engine.goal.step import GoalChoice, new_project
 
     choice = GoalChoice(data=r.data, target=r.target, target_data=r.target_data, task=r.task,
@@ -64,6 +71,7 @@ def _new_project(r: NewProjectRequest, progress, cancel):
 
 
 def _split(r: SplitRequest, progress, cancel):
+    # Imported here to keep Pillow, pandas, SciPy, scikit-learn out of start-up.
     from engine.split.splits import Fractions
     from engine.split.step import split_project
 
@@ -74,6 +82,7 @@ def _split(r: SplitRequest, progress, cancel):
 
 
 def _baselines(r: BaselinesRequest, progress, cancel):
+    # Imported here to keep pandas, scikit-learn out of start-up.
     from engine.baseline.step import run_baselines
 
     results = run_baselines(_project(r), progress, cancel, r.deep_params, r.deep_kind,
@@ -82,6 +91,7 @@ def _baselines(r: BaselinesRequest, progress, cancel):
 
 
 def _train(r: TrainRequest, progress, cancel):
+    # Imported here to keep pandas, scikit-learn out of start-up.
     from engine.training.job import TrainingSpec, run_training
 
     return run_training(TrainingSpec(str(r.project), r.model, dict(r.params), r.resume),
@@ -89,24 +99,28 @@ def _train(r: TrainRequest, progress, cancel):
 
 
 def _sanity(r: SanityRequest, progress, cancel):
+    # Imported here to keep pandas out of start-up.
     from engine.baseline.sanity_step import run_sanity
 
     return run_sanity(_project(r), r.kind, r.params, progress, cancel)
 
 
 def _resumable(r: ResumableRequest, progress, cancel):
+    # Imported here to keep pandas, scikit-learn out of start-up.
     from engine.training.job import resumable_runs
 
     return RunsResult(list(resumable_runs(_project(r))))
 
 
 def _diagnose(r: DiagnoseRequest, progress, cancel):
+    # Imported here to keep pandas, scikit-learn out of start-up.
     from engine.diagnosis.step import diagnose_project
 
     return diagnose_project(_project(r), r.run or None)
 
 
 def _learning_curve(r: LearningCurveRequest, progress, cancel):
+    # Imported here to keep pandas, SciPy, scikit-learn out of start-up.
     from engine.diagnosis.learning_curve import DEFAULT_SEEDS, DEFAULT_SIZES, draw_learning_curve
 
     return draw_learning_curve(
@@ -116,6 +130,7 @@ def _learning_curve(r: LearningCurveRequest, progress, cancel):
 
 
 def _error_analysis(r: ErrorAnalysisRequest, progress, cancel):
+    # Imported here to keep pandas, scikit-learn out of start-up.
     from engine.diagnosis.error_analysis import analyse_errors
 
     analysis = analyse_errors(_project(r), progress, cancel, seed=int(r.seed))
@@ -124,6 +139,7 @@ def _error_analysis(r: ErrorAnalysisRequest, progress, cancel):
 
 
 def _final_test(r: FinalTestRequest, progress, cancel):
+    # Imported here to keep pandas, SciPy, scikit-learn out of start-up.
     from engine.final.step import run_final_test
 
     return run_final_test(_project(r), progress, cancel, seeds=int(r.seeds),
@@ -131,12 +147,14 @@ def _final_test(r: FinalTestRequest, progress, cancel):
 
 
 def _ensemble(r: EnsembleRequest, progress, cancel):
+    # Imported here to keep pandas, scikit-learn out of start-up.
     from engine.final.ensemble import score_ensemble
 
     return StepResult(score_ensemble(_project(r), int(r.k), progress, cancel))
 
 
 def _report(r: ReportRequest, progress, cancel):
+    # Imported here to keep pandas out of start-up.
     from engine.report.step import export_report
 
     files = export_report(_project(r), pdf=Path(r.pdf) if r.pdf else None,
@@ -146,18 +164,18 @@ def _report(r: ReportRequest, progress, cancel):
 
 
 def _tune(r: TuneRequest, progress, cancel):
+    # Imported here to keep pandas out of start-up.
     from engine.tuning.step import search
 
     return search(r, progress, cancel)
 
 
 def _tuning_overview(r: TuningOverviewRequest, progress, cancel):
-    from engine.tuning.summary import write_summary
-
     return StepResult(write_summary(r.project, r.storage or None))
 
 
 def _predict(r: PredictRequest, progress, cancel):
+    # Imported here to keep pandas, SciPy, scikit-learn out of start-up.
     from engine.use.prediction_job import default_output, predict_to_csv
 
     out = r.out or default_output(r.project, r.path)
@@ -166,6 +184,7 @@ def _predict(r: PredictRequest, progress, cancel):
 
 
 def _export_model(r: ExportModelRequest, progress, cancel):
+    # Imported here to keep pandas, scikit-learn out of start-up.
     from engine.use.model_export import export_model
 
     return export_model(_project(r), r.to, run_id=r.run or None, progress=progress,
@@ -201,6 +220,5 @@ def run_request(request: JobRequest, progress: ProgressFn | None = None,
     Raises:
         KeyError: no job runs this request type.
     """
-    from engine.core.jobs import NEVER, ignore
 
     return JOBS[type(request)](request, progress or ignore, cancel or NEVER)

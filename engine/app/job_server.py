@@ -31,6 +31,8 @@ from typing import Any
 from engine.core.errors import JobCancelled, PracticaError
 from engine.core.jobs import BatchEnded, Event, TelemetrySampled, decode_request
 from engine.core.texts import text
+from engine.app.job_catalog import JOBS
+from engine.core.backend import backend_name, training_device
 
 FLUSH_SECONDS = 0.05
 FREQUENT = (BatchEnded, TelemetrySampled)
@@ -41,7 +43,6 @@ child adds to the catalogue; only the tests set it (jobs that fail or hang on pu
 
 def job_table() -> dict:
     """The catalogue, plus the table of the module named by ``PRACTICA_EXTRA_JOBS``."""
-    from engine.app.job_catalog import JOBS
 
     extra = os.environ.get(EXTRA_JOBS)
     if not extra:
@@ -120,7 +121,6 @@ def run_one(conn, request: dict, cancel) -> None:
 def serve(conn, cancel, settings: dict[str, Any] | None = None) -> None:
     """The child process' main loop (target of ``multiprocessing.Process``)."""
     apply_settings(settings or {})
-    from engine.core.backend import backend_name, training_device
 
     try:
         conn.send({"kind": "ready", "backend": backend_name(), "device": training_device(),

@@ -14,6 +14,7 @@ from engine.project.fingerprints import goal_key, judging_key, split_key
 from engine.project.parts.split import SplitRecord
 from engine.project.project import Project
 from engine.core.texts import text
+from engine.tuning.step import tuning_done
 
 STEPS = ("goal", "data", "baseline", "diagnose", "tune", "final", "report", "use")
 """The wizard's steps in order: the one set of step names the GUI, the CLI and the tests use."""
@@ -88,7 +89,6 @@ def step_states(project: Project) -> dict[str, StepState]:
     if not after:
         out["tune"] = StepState("tune", LOCKED, text("steps.need_diagnosis"))
     else:  # optional: done once a search has a finished trial
-        from engine.tuning.step import tuning_done
 
         out["tune"] = StepState("tune", DONE if tuning_done(project) else READY)
 

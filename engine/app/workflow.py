@@ -23,6 +23,7 @@ from engine.app.steps import HEADLESS, LOCKED, STEP_ALIASES, step_states
 from engine.core.texts import text
 from engine.tuning.requests import TuneRequest
 from engine.tuning.step import tune_project, tuning_done
+from engine.report.step import export_report
 
 
 
@@ -65,8 +66,6 @@ def run_until(project: Project, until: str, progress: ProgressFn = ignore,
             run_final_test(project, progress, cancel, seeds=seeds, ensemble=ensemble,
                            correction=correction)
         elif step == "report":
-            from engine.report.step import export_report
-
             export_report(project, pdf=pdf, csv_dir=csv_dir, progress=progress, cancel=cancel)
         else:
             continue

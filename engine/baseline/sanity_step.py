@@ -35,6 +35,7 @@ def run_sanity(project: Project, kind: str, params: dict[str, Any] | None = None
         The project's ``sanity`` part (``passed``, and each check with its plain verdict).
     """
     import_keras()  # quietly, before the Keras modules below load it
+    # Imported here to keep Keras, scikit-learn out of start-up.
     from engine.training.keras_fit import build_compiled
     from engine.baseline.sanity_checks import run_all
 

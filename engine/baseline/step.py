@@ -12,6 +12,7 @@ from engine.models import zoo
 from engine.project.project import Project
 from engine.core.texts import text
 from engine.training.job import TrainingResult, TrainingSpec, run_training
+from engine.baseline.sanity_step import run_sanity
 
 
 def baseline_order(project: Project, deep_kind: str | None = None) -> tuple[str, ...]:
@@ -37,8 +38,6 @@ def run_baselines(project: Project, progress: ProgressFn = ignore, cancel: Cance
     total = len(order) + (1 if sanity else 0)
     results = []
     if sanity and not cancel.is_set():
-        from engine.baseline.sanity_step import run_sanity
-
         progress(Progress(0, total, text("stage.sanity")))
         run_sanity(project, order[-1], params, progress, cancel)
     for done, kind in enumerate(order, start=total - len(order)):

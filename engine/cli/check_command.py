@@ -24,6 +24,7 @@ from engine.split.step import split_project
 from engine.project.parts.split import SplitRecord
 from engine.app.steps import STALE, step_states
 from engine.core.texts import text
+from engine.data.source_check import check_source
 
 
 def is_project_folder(path: str) -> bool:
@@ -33,7 +34,6 @@ def is_project_folder(path: str) -> bool:
 
 def cmd_check_source(args, data_kind: str | None, sequence: dict | None) -> int:
     """Check the data file or image folder ``args.file`` and print what was found."""
-    from engine.data.source_check import check_source
 
     refuse_fix_for_file(args)
     result = check_source(args.file, args.target, data_kind, args.text_column, sequence)

@@ -14,6 +14,12 @@ from engine.data.samples import DEMO_SAMPLE, SAMPLES
 from engine.core.texts import text
 from engine.tuning.requests import TuneRequest
 from engine.app.workflow import run_until
+from engine.cli.check_command import cmd_check_project, cmd_check_source, is_project_folder
+from engine.cli.final_printer import print_final_stats
+from engine.kinds.input_coding import data_kind
+from engine.models import zoo
+from engine.report.step import export_report
+from engine.training.job import TrainingSpec, resumable_runs, run_training
 
 """Most epochs per tuning trial when ``run`` is not told (searches are many short runs)."""
 DEMO_TUNE = TuneRequest(trials=6, epochs=10)
@@ -73,10 +79,6 @@ def _tune_request(args) -> TuneRequest:
 
 
 def cmd_train(args) -> int:
-    from engine.kinds.input_coding import data_kind
-    from engine.models import zoo
-    from engine.training.job import TrainingSpec, resumable_runs, run_training
-
     project = open_project(args.dir)
     resume = ""
     if args.resume:
@@ -137,17 +139,12 @@ def _sequence(args) -> dict | None:
 
 
 def cmd_check(args) -> int:
-    from engine.cli.check_command import cmd_check_project, cmd_check_source, \
-        is_project_folder
-
     if is_project_folder(args.file):
         return cmd_check_project(args)
     return cmd_check_source(args, _data_kind(args), _sequence(args))
 
 
 def cmd_report(args) -> int:
-    from engine.report.step import export_report
-
     project = open_project(args.dir)
     files = export_report(project, pdf=Path(args.pdf) if args.pdf else None,
                           csv_dir=Path(args.csv) if args.csv else None)
@@ -197,6 +194,5 @@ def _print_outcome(project) -> None:
         high = "?" if m.high is None else f"{m.high:.4f}"
         print(text("cli.test_result", metric=ft.metric, value=f"{m.value:.4f}",
                    low=low, high=high))
-        from engine.cli.final_printer import print_final_stats
 
         print_final_stats(ft)

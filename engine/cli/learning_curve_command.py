@@ -9,6 +9,7 @@ import json
 from engine.core.errors import ProjectError
 from engine.core.defaults import LEARNING_CURVE_SEEDS
 from engine.core.texts import text
+from engine.cli.printer import EventPrinter
 
 # The command's defaults, as in engine.diagnosis.learning_curve (not imported here: it pulls in the
 # data libraries, and the parser is built for every command).
@@ -44,7 +45,7 @@ def parse_sizes(raw: str) -> tuple[float, ...]:
 
 
 def cmd_learning_curve(args: argparse.Namespace) -> int:
-    from engine.cli.printer import EventPrinter
+    # Imported here to keep pandas, SciPy, scikit-learn out of start-up.
     from engine.diagnosis.learning_curve import draw_learning_curve
     from engine.diagnosis.learning_curve_view import curve_rows
     from engine.project.project import open_project

@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 
 from engine.core.texts import text
+from engine.cli.printer import EventPrinter
 
 
 def add_parsers(sub) -> None:
@@ -34,7 +35,7 @@ def add_parsers(sub) -> None:
 
 
 def cmd_predict(args) -> int:
-    from engine.cli.printer import EventPrinter
+    # Imported here to keep pandas, SciPy, scikit-learn out of start-up.
     from engine.use.prediction_job import predict_to_csv
 
     summary = predict_to_csv(args.dir, args.file, args.out, run_id=args.run,
@@ -48,7 +49,7 @@ def cmd_predict(args) -> int:
 
 
 def cmd_export(args) -> int:
-    from engine.cli.printer import EventPrinter
+    # Imported here to keep pandas, scikit-learn out of start-up.
     from engine.use.model_export import export_model
     from engine.project.project import open_project
 

@@ -15,11 +15,12 @@ from engine.core.errors import GoalError
 from engine.project.project import open_project
 from engine.core.texts import text
 from engine.tuning.requests import TuneRequest
+from engine.core.jobs import NEVER
+from engine.tuning.step import search
 
 
 def cmd_tune(args) -> int:
     # Optuna loads only when tuning is asked for, so other commands start as fast as before.
-    from engine.tuning.step import search
 
     _check_budget(args)
     if args.workers < 1:
@@ -34,8 +35,7 @@ def cmd_tune(args) -> int:
 
 
 def cmd_worker(args) -> int:
-    from engine.core.jobs import NEVER
-    from engine.tuning.step import search
+    # Imported here to keep Optuna, scikit-learn out of start-up.
     from engine.tuning.workers import HelperStop
 
     _check_budget(args)

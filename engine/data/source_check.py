@@ -26,6 +26,10 @@ from engine.core.jobs import NEVER, CancelFlag, ProgressFn, ignore
 from engine.data.source_reading import IMAGE_KIND, LONG_SEQUENCE_KIND
 from engine.data.summary import DataSummary, summarize
 from engine.core.texts import text
+from engine.data.file_check import check_file
+from engine.data.sequence_table import long_to_wide
+from engine.data.sequence_table import wide_series_columns
+from engine.data.tabular import read_table
 
 IMAGE_TARGET = "class"
 MAX_LISTED = 8
@@ -110,7 +114,6 @@ def check_source(path: str | Path, target: str | None = None, data_kind: str | N
         raise DataError(text("source_check.need_target"))
     if kind == "sequence" and (sequence or {}).get("format") == "long":
         return _check_long_sequence(path, target, sequence, progress, cancel)
-    from engine.data.file_check import check_file
 
     checked = check_file(path, target, progress, cancel)
     frame, findings = checked.table.frame, checked.findings
@@ -118,8 +121,6 @@ def check_source(path: str | Path, target: str | None = None, data_kind: str | N
     if kind == "text":
         return _check_text(path, target, text_column, checked, frame, findings, notes)
     if kind == "sequence":
-        from engine.data.sequence_table import wide_series_columns
-
         features = wide_series_columns(frame, exclude=[target])
         findings = _without_column_findings(findings, features, keep_missing=True)
         return SourceCheck(str(path), kind, checked.table.source_kind, {"format": "wide"},
@@ -132,6 +133,7 @@ def check_source(path: str | Path, target: str | None = None, data_kind: str | N
 
 
 def _check_images(path) -> SourceCheck:
+    # Imported here to keep Pillow out of start-up.
     from engine.data.image_folder import read_image_folder
 
     read = read_image_folder(path)
@@ -181,9 +183,6 @@ def _check_text(path, target, column, checked, frame, findings, notes) -> Source
 
 
 def _check_long_sequence(path, target, sequence, progress=ignore, cancel=NEVER) -> SourceCheck:
-    from engine.data.sequence_table import long_to_wide
-    from engine.data.tabular import read_table
-
     table = read_table(path, progress, cancel)
     options = {"id": sequence.get("id"), "time": sequence.get("time"),
                "values": list(sequence.get("values") or []), "target": target}

@@ -14,6 +14,7 @@ import pandas as pd
 
 from engine.core.jobs import NEVER, CancelFlag, ProgressFn, ignore
 from engine.data.tabular import read_table
+from engine.data.sequence_table import long_to_wide
 
 IMAGE_KIND = "images"
 LONG_SEQUENCE_KIND = "sequence_long"
@@ -33,13 +34,12 @@ def read_source(path: str | Path, kind: str, options: dict[str, Any] | None = No
         DataError: the source cannot be read; the message says what to do.
     """
     if kind == IMAGE_KIND:
+        # Imported here to keep Pillow out of start-up.
         from engine.data.image_folder import read_image_folder
 
         return read_image_folder(path).frame
     frame = read_table(path, progress, cancel).frame
     if kind == LONG_SEQUENCE_KIND:
-        from engine.data.sequence_table import long_to_wide
-
         o = options or {}
         return long_to_wide(frame, o["id"], o["time"], list(o["values"]), o["target"])
     return frame

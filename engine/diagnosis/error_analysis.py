@@ -41,6 +41,7 @@ from engine.project.parts.goal import Goal
 from engine.project.project import Project
 from engine.project.fingerprints import judging_key, split_key
 from engine.core.texts import text
+from engine.kinds.sequence_inputs import columns_by_channel
 
 MAX_EXAMPLES = 100
 MOST_CONFIDENT = 10
@@ -283,8 +284,6 @@ class _Shower:
         self.root = Path(source.path) if source is not None else Path(".")
         features = [c for c in project.features if c in frame.columns]
         if self.kind == "sequence":
-            from engine.kinds.sequence_inputs import columns_by_channel
-
             self.channels = columns_by_channel(features) if features else {}
         self.features = [c for c in features if c != self.text_column]
 

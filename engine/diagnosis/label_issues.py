@@ -37,6 +37,8 @@ from engine.core.errors import JobCancelled
 from engine.core.jobs import NEVER, CancelFlag, ProgressFn, StageStarted, ignore
 from engine.core.texts import text
 from engine.project.parts.goal import Goal
+from engine.kinds.preprocess_store import load_preprocessor
+from engine.split.datasets import split_frame, target_values
 
 N_FOLDS = 5
 MAX_SUSPECTS = 30
@@ -201,8 +203,6 @@ def _collect(found: list, split: str, rows, proba, given, labels) -> int:
 def _train_part(project, labels: list[str], seed: int, notes: list[str]):
     """(rows, out-of-sample probabilities, given class indices) of the training rows, or
     None with the reason added to ``notes``."""
-    from engine.split.datasets import split_frame, target_values
-    from engine.kinds.preprocess_store import load_preprocessor
 
     prep = load_preprocessor(project)
     frame = split_frame(project, "train")

@@ -23,6 +23,8 @@ from engine.models import simple_baselines, zoo
 from engine.training.predictor import Predictor
 from engine.project.project import Project
 from engine.project.parts.goal import Goal
+from engine.core.backend import import_keras
+from engine.models.train_params import TrainParams
 
 
 @dataclass(frozen=True)
@@ -77,12 +79,10 @@ def fit_point(project: Project, kind: str, params: dict[str, Any], train: pd.Dat
 
 def _fit_keras(kind, coding, params, X_train, y_train, X_dev, y_dev, seed, max_epochs,
                on_epoch, cancel, progress):
-    from engine.core.backend import import_keras
-
     keras = import_keras()
+    # Imported here to keep Keras out of start-up.
     from engine.training.monitor.callbacks import ProgressAndCancel
     from engine.training.keras_fit import build_compiled, training_feed
-    from engine.models.train_params import TrainParams
 
     settings = {**params, "seed": int(seed), "telemetry": False}
     planned = int(TrainParams.from_dict(settings).epochs)

@@ -43,6 +43,7 @@ from engine.project.project import Project
 from engine.project.run_record import RunRecord
 from engine.project.fingerprints import split_key
 from engine.core.texts import text
+from engine.core.backend import import_keras
 
 DEFAULT_SEEDS = FINAL_SEEDS
 MAX_SEEDS = MAX_FINAL_SEEDS
@@ -129,9 +130,9 @@ def train_repeats(project: Project, run: RunRecord, k: int, progress: ProgressFn
     seeds = repeat_seeds(project, run, k)[1:]
     if not seeds:
         return []
-    from engine.core.backend import import_keras
 
     import_keras()
+    # Imported here to keep Keras out of start-up.
     from engine.training.keras_fit import fit_keras
 
     base = training_params(project, run)

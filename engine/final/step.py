@@ -48,6 +48,7 @@ from engine.project.fingerprints import judging_key
 from engine.core.texts import text
 from engine.project.vault import open_vault, record_evaluation
 from engine.project.parts.goal import Goal
+from engine.final.test_curves import curve_bundle, reject_threshold
 
 
 def run_final_test(project: Project, progress: ProgressFn = ignore, cancel: CancelFlag = NEVER,
@@ -235,7 +236,6 @@ def _finalist_entry(f: Finalist, goal: Goal, n_resamples: int, project: Project,
 def _curves(project: Project, predictor, prep, preds: Predictions) -> dict:
     """ROC, PR, calibration, per-class metrics and the reject option on the test rows; the
     reject threshold is chosen on the dev rows, so the test rows only measure it."""
-    from engine.final.test_curves import curve_bundle, reject_threshold
 
     goal = project.goal
     dev = split_frame(project, "dev")

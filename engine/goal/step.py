@@ -22,6 +22,7 @@ from engine.project.source_changes import file_stamp
 from engine.data.tabular import file_fingerprint
 from engine.goal.tasks import TASK_KINDS, infer_task
 from engine.core.texts import text
+from engine.data.source_reading import IMAGE_KIND
 
 
 @dataclass(frozen=True)
@@ -113,9 +114,8 @@ def new_project(folder: str | Path, choice: GoalChoice, progress: ProgressFn = i
 
 
 def _source(role: str, path: str, check: SourceCheck) -> DataSource:
-    from engine.data.source_reading import IMAGE_KIND
-
     if check.source_kind == IMAGE_KIND:
+        # Imported here to keep Pillow out of start-up.
         from engine.data.image_folder import folder_fingerprint
 
         fingerprint, stamp = folder_fingerprint(path), None

@@ -33,18 +33,22 @@ def fit_inputs(project: Project, train: pd.DataFrame, y_train: pd.Series,
     task, labels = goal.task, list(goal.labels)
     kind = data_kind(project)
     if kind == "images":
+        # Imported here to keep Pillow, scikit-learn out of start-up.
         from engine.kinds.image_inputs import fit_image_inputs
 
         return fit_image_inputs(train, project.source("main").path, task, labels, y_train)
     if kind == "text":
+        # Imported here to keep scikit-learn out of start-up.
         from engine.kinds.text_inputs import fit_text_inputs
 
         return fit_text_inputs(train, goal.text_column, task, labels, y_train)
     if kind == "sequence":
+        # Imported here to keep scikit-learn out of start-up.
         from engine.kinds.sequence_inputs import columns_by_channel, fit_sequence_inputs
 
         return fit_sequence_inputs(train, columns_by_channel(project.features), task, labels,
                                    y_train)
+    # Imported here to keep scikit-learn out of start-up.
     from engine.kinds.preprocess import fit_preprocessor
 
     return fit_preprocessor(train, project.features, task, labels=labels, y_train=y_train,
@@ -55,17 +59,21 @@ def coding_from_dict(d: dict[str, Any]):
     """The coding saved as ``d`` (``to_dict`` of any of them)."""
     kind = d.get("kind", "table")
     if kind == "images":
+        # Imported here to keep Pillow, scikit-learn out of start-up.
         from engine.kinds.image_inputs import ImageInputs
 
         return ImageInputs.from_dict(d)
     if kind == "text":
+        # Imported here to keep scikit-learn out of start-up.
         from engine.kinds.text_inputs import TextInputs
 
         return TextInputs.from_dict(d)
     if kind == "sequence":
+        # Imported here to keep scikit-learn out of start-up.
         from engine.kinds.sequence_inputs import SequenceInputs
 
         return SequenceInputs.from_dict(d)
+    # Imported here to keep scikit-learn out of start-up.
     from engine.kinds.preprocess import Preprocessor
 
     return Preprocessor.from_dict(d)

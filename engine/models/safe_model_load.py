@@ -26,6 +26,7 @@ from typing import Any
 
 from engine.models.safe_model_check import UnsafeModelError, check_model_file
 from engine.core.texts import text
+from engine.core.backend import import_keras
 
 CHECK_TIMEOUT_S = 60.0
 CHILD_MEMORY_BYTES = 1 << 30  # on top of what the interpreter has mapped at the start
@@ -61,8 +62,6 @@ def load_keras_model(path: str | Path, *, outside: bool) -> Any:
 
 
 def _load(path: Path) -> Any:
-    from engine.core.backend import import_keras
-
     keras = import_keras()
     import engine.models.augmentation  # noqa: F401  (registers Practica's own layers)
 

@@ -78,6 +78,7 @@ def _state(source: Any) -> str:
     if source.kind == IMAGE_KIND:
         if not path.is_dir():
             return "missing"
+        # Imported here to keep Pillow, pandas out of start-up.
         from engine.data.image_folder import folder_fingerprint  # stat only, no picture is read
 
         return "" if folder_fingerprint(path) == source.sha256 else "changed"
@@ -92,6 +93,7 @@ def _state(source: Any) -> str:
         return ""
     if known and known.get("size") != stamp["size"]:
         return "changed"
+    # Imported here to keep pandas out of start-up.
     from engine.data.tabular import file_fingerprint
 
     try:

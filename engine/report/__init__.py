@@ -47,6 +47,7 @@ def build_report(project: Project, pdf_path: str | Path | None = None,
     """
     # Imported here: matplotlib and reportlab are heavy, and the GUI imports this package
     # for its formatting helpers long before anyone exports a report.
+    # Imported here to keep matplotlib, reportlab, SciPy, scikit-learn out of start-up.
     from engine.report.csv_export import export_csv
     from engine.report.pdf.document import write_pdf
 

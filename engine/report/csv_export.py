@@ -19,6 +19,7 @@ from engine.project.project import Project
 from engine.words.formatting import t
 from engine.report.prediction_csv import PREDICTION_FILES, export_predictions
 from engine.report.tables import TABLES, all_tables
+from engine.diagnosis.error_tags import tags_frame
 
 README = "README.txt"
 
@@ -43,7 +44,6 @@ def export_csv(project: Project, folder: str | Path,
         path = folder / f"{name}.csv"
         atomic.write_text(path, frame.to_csv(index=False, lineterminator="\n"))
         written.append(path)
-    from engine.diagnosis.error_tags import tags_frame  # the tags of error analysis (step 4)
 
     path = folder / "error_tags.csv"
     atomic.write_text(path, tags_frame(project).to_csv(index=False, lineterminator="\n"))

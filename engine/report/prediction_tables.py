@@ -25,6 +25,10 @@ from engine.project.project import Project
 from engine.final.reject_option import abstain_mask, confidence_of
 from engine.project.project import find_run
 from engine.project.parts.goal import Goal
+from engine.kinds.preprocess_store import load_preprocessor
+from engine.split.datasets import split_frame, target_values
+from engine.training.predictor import load_predictor
+from engine.use.usable_model import project_threshold
 
 MAX_PROBABILITY_COLUMNS = 10
 BASE_COLUMNS = ("row", "run", "true_value", "prediction")
@@ -55,10 +59,6 @@ def predictions_table(project: Project, split: str) -> pd.DataFrame:
         VaultLockedError: ``split`` is ``test`` and the vault is locked.
         ProjectError, OSError: the data file or the model cannot be read.
     """
-    from engine.split.datasets import split_frame, target_values
-    from engine.training.predictor import load_predictor
-    from engine.kinds.preprocess_store import load_preprocessor
-    from engine.use.usable_model import project_threshold
 
     run = find_run(project, prediction_run(project, split))
     if split == "test":

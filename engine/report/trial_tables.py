@@ -19,18 +19,18 @@ import pandas as pd
 from engine.project.project import Project
 from engine.tuning.summary import read_summary, summary_is_stale
 from engine.tuning.table import COLUMNS, trials_frame
+from engine.tuning.summary import study_summary
 
 
 def report_summary(project: Project) -> dict[str, Any] | None:
     """The project's study as plain data, or None when no search was ever started."""
+    # Imported here to keep Optuna out of start-up.
     from engine.tuning.study import journal_path
 
     summary = read_summary(project.root)
     if (journal_path(project.root).is_file() and summary_is_stale(project.root)
             and not (summary or {}).get("storage")):
         try:
-            from engine.tuning.summary import study_summary
-
             summary = study_summary(project.root)
         except Exception:  # noqa: BLE001 - an unreadable journal: keep the saved summary
             pass

@@ -43,6 +43,7 @@ from engine.project.run_record import RunRecord
 from engine.project.fingerprints import split_key
 from engine.core.texts import text
 from engine.models.train_params import TrainParams
+from engine.project.run_record import RUN_FILE
 
 SPEC_FILE = "spec.json"
 
@@ -152,6 +153,7 @@ def _train_and_score(spec: TrainingSpec, project: Project, run_id: str, prep, X,
     device = ""
     if zoo.is_keras_kind(spec.model):
         import_keras()
+        # Imported here to keep Keras out of start-up.
         from engine.training.keras_fit import fit_keras
 
         device = training_device()
@@ -215,8 +217,8 @@ def _out_of_memory_record(spec: TrainingSpec, project: Project, run_id: str) -> 
 def resumable_runs(project: Project) -> list[str]:
     """Runs that stopped before their end (cancelled, or the app was killed) and kept a
     checkpoint to go on from."""
+    # Imported here to keep Keras out of start-up.
     from engine.training.checkpoint import load_checkpoint
-    from engine.project.run_record import RUN_FILE
 
     found = []
     if not project.runs_dir.is_dir():

@@ -37,6 +37,9 @@ from engine.core.texts import text
 from engine.models.train_params import TrainParams
 from engine.training.monitor.alerts import non_finite_advice
 from engine.project.parts.goal import Goal
+from engine.models.transfer import transfer_model
+from engine.training.imbalance import class_weights
+from engine.training.resampled_batches import ResampledBatches
 
 MODEL_FILE = "model.keras"
 PROBE_ROWS = 64
@@ -81,8 +84,6 @@ def build_compiled(kind: str, coding, params: dict[str, Any], steps_per_epoch: i
     multipliers: dict[str, float] = {}
     note = ""
     if train.transfer_from:
-        from engine.models.transfer import transfer_model
-
         moved = transfer_model(train.transfer_from, coding.input_shape, task, n_classes,
                                freeze_layers=train.freeze_layers,
                                transfer_rates=train.transfer_rates, augment=augment,
@@ -111,15 +112,11 @@ def training_feed(X: np.ndarray, y: np.ndarray, task: str, n_classes: int, train
     """
     n = len(X)
     if task != "regression" and train.imbalance in ("oversample", "undersample"):
-        from engine.training.resampled_batches import ResampledBatches
-
         feed = ResampledBatches(X, y, train.batch_size, strategy=train.imbalance,
                                 seed=train.seed, start_epoch=start_epoch)
         return feed, None, None, len(feed)
     weights = None
     if task != "regression" and train.imbalance == "class_weights":
-        from engine.training.imbalance import class_weights
-
         weights = class_weights(y, n_classes)
     return X, y, weights, max(1, math.ceil(n / train.batch_size))
 

@@ -17,6 +17,7 @@ from engine.core.errors import ProjectError
 from engine.models import simple_baselines
 from engine.project.run_record import RunRecord
 from engine.core.texts import text
+from engine.models.safe_model_load import load_keras_model
 
 BATCH_ROWS = 1024
 IMAGE_BATCH_ROWS = 128
@@ -94,8 +95,6 @@ def load_predictor(run_dir: Path, run: RunRecord, preprocessor, *,
     """
     path = model_path(run_dir, run.model_file, "manifest.json" if outside else "run.json")
     if run.model not in simple_baselines.KINDS:
-        from engine.models.safe_model_load import load_keras_model
-
         model = load_keras_model(path, outside=outside)
     else:
         model = simple_baselines.from_dict(json.loads(path.read_text(encoding="utf-8")),

@@ -34,6 +34,9 @@ from engine.tuning.summary import write_summary
 from engine.tuning.study import (TuningSettings, best_feasible_trial, journal_path,
                                  open_study, study_settings, worker_id)
 from engine.project.parts.goal import Goal
+from engine.goal.run_choice import feasibility
+from engine.project.project import open_project
+from engine.training.job import TrainingSpec, run_training
 
 
 class TrialBroke(Exception):
@@ -74,8 +77,6 @@ class TrialObjective:
     def __init__(self, project_dir: str, settings: TuningSettings,
                  progress: ProgressFn = ignore, cancel: CancelFlag = NEVER,
                  n_trials: int | None = None) -> None:
-        from engine.project.project import open_project
-
         self.project_dir = str(project_dir)
         self.settings = settings
         self.space = SearchSpace.from_dict(settings.space)
@@ -87,10 +88,6 @@ class TrialObjective:
         self.overhead: list[float] = []  # seconds per trial outside run_training
 
     def __call__(self, trial: optuna.Trial) -> float:
-        from engine.goal.run_choice import feasibility
-        from engine.project.project import open_project
-        from engine.training.job import TrainingSpec, run_training
-
         if self.cancel.is_set():
             raise JobCancelled()
         begun = time.perf_counter()
@@ -246,7 +243,6 @@ def _journal_faults(project_dir: str):
 def study_result(study: optuna.Study, project_dir: str,
                  overhead_s: float | None = None) -> TuningResult:
     """The trials of ``study`` by state and its best feasible trial, as a ``TuningResult``."""
-    from engine.project.project import open_project
 
     states = [t.state for t in study.get_trials(deepcopy=False)]
     best = best_feasible_trial(study, open_project(project_dir))

@@ -19,11 +19,14 @@ from engine.core.jobs import NEVER, CancelFlag, ProgressFn, ignore
 from engine.project.project import Project
 from engine.core.texts import text
 from engine.tuning.requests import TuneRequest
+from engine.project.project import open_project
+from engine.tuning.kind import tuning_kind
+from engine.tuning.space import default_space
+from engine.tuning.summary import read_summary
 
 
 def tuning_done(project: Project) -> bool:
     """Whether the project's study holds a finished trial."""
-    from engine.tuning.summary import read_summary
 
     summary = read_summary(project.root) or {}
     return bool((summary.get("counts") or {}).get("complete"))
@@ -37,6 +40,7 @@ def tune_project(project: Project, request: TuneRequest, progress: ProgressFn = 
     Raises:
         ProjectError: no budget was given, or nothing was diagnosed yet.
     """
+    # Imported here to keep scikit-learn out of start-up.
     from engine.diagnosis.step import diagnose_project
 
     if not request.has_budget:
@@ -61,9 +65,9 @@ def tuning_budget(request: TuneRequest, project: Project | None = None):
     ``project`` is the open project (opened from ``request.project`` when None and the
     recommended ranges are needed).
     """
-    from engine.tuning.kind import tuning_kind
+    # Imported here to keep Optuna, scikit-learn out of start-up.
     from engine.tuning.objective import TuningBudget
-    from engine.tuning.space import default_space
+    # Imported here to keep Optuna out of start-up.
     from engine.tuning.study import TuningSettings
 
     settings = None
@@ -71,8 +75,6 @@ def tuning_budget(request: TuneRequest, project: Project | None = None):
         space = request.space
         if space is None:
             if project is None:
-                from engine.project.project import open_project
-
                 project = open_project(request.project)
             space = default_space(project, request.kind or tuning_kind(project)).to_dict()
         settings = TuningSettings(space=dict(space), sampler=request.sampler,
@@ -88,14 +90,13 @@ def search(request: TuneRequest, progress: ProgressFn = ignore, cancel: CancelFl
     """Run the search ``request`` asks for and return its ``TuningResult``; a search with
     its own settings (not ``join``) is logged in the decisions log of ``project`` (opened
     from ``request.project`` when None)."""
+    # Imported here to keep Optuna, scikit-learn out of start-up.
     from engine.tuning.workers import run_parallel
 
     budget = tuning_budget(request, project)
     result = run_parallel(budget, progress=progress, cancel=cancel)
     if budget.settings is not None:
         if project is None:
-            from engine.project.project import open_project
-
             project = open_project(request.project)
         else:
             project.reload_runs()

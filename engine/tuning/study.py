@@ -27,6 +27,7 @@ from optuna.trial import FrozenTrial, TrialState
 
 from engine.core.errors import ProjectError
 from engine.core.texts import text
+from engine.tuning.journal_lock import journal_lock
 
 STUDY_NAME = "practica"
 JOURNAL = Path("tuning") / "study.journal"
@@ -96,7 +97,6 @@ def make_storage(project_dir: str | os.PathLike, storage: str | None = None):
     from optuna.storages import JournalStorage
     from optuna.storages.journal import JournalFileBackend
 
-    from engine.tuning.journal_lock import journal_lock
 
     path = journal_path(project_dir)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -108,6 +108,7 @@ def make_storage(project_dir: str | os.PathLike, storage: str | None = None):
 def make_sampler(settings: TuningSettings) -> optuna.samplers.BaseSampler:
     """Optuna's sampler for ``settings`` (grid over ``tuning_space.grid``)."""
     if settings.sampler == "grid":
+        # Imported here to keep pandas out of start-up.
         from engine.tuning.space import SearchSpace, grid
 
         return optuna.samplers.GridSampler(grid(SearchSpace.from_dict(settings.space)),
@@ -188,6 +189,7 @@ def check_compatible(study: optuna.Study, settings: TuningSettings) -> None:
     categorical within a study; fix the parameter instead)."""
     from optuna.distributions import CategoricalDistribution
 
+    # Imported here to keep pandas out of start-up.
     from engine.tuning.space import SearchSpace, suggest_distribution
 
     space = SearchSpace.from_dict(settings.space)
@@ -262,6 +264,7 @@ def is_feasible(trial: FrozenTrial, project=None) -> bool:
     changed since), else as recorded when the trial ended."""
     run_id = trial.user_attrs.get("run_id")
     if project is not None and run_id:
+        # Imported here to keep pandas, scikit-learn out of start-up.
         from engine.goal.run_choice import feasibility
 
         try:

@@ -48,6 +48,7 @@ def read_summary(project_dir: str | os.PathLike) -> dict[str, Any] | None:
 def summary_is_stale(project_dir: str | os.PathLike) -> bool:
     """Whether the summary is missing or older than the journal (trials were made since,
     e.g. from the command line); a database study is never judged stale here."""
+    # Imported here to keep Optuna out of start-up.
     from engine.tuning.study import journal_path
 
     summary, journal = summary_path(project_dir), journal_path(project_dir)
@@ -75,6 +76,7 @@ def study_summary(project_dir: str | os.PathLike, storage: str | None = None, st
                   importance: bool = True) -> dict[str, Any]:
     """The study of ``project_dir`` as plain data (see the module docstring); a summary
     with ``exists`` False and the recommended ranges when no search ran yet."""
+    # Imported here to keep pandas out of start-up.
     from engine.project.project import open_project
     from engine.tuning.kind import tuning_kind
     from engine.tuning.space import default_space
@@ -96,6 +98,7 @@ def study_summary(project_dir: str | os.PathLike, storage: str | None = None, st
 def _existing_study(project_dir, storage):
     import optuna
 
+    # Imported here to keep Optuna out of start-up.
     from engine.tuning.study import STUDY_NAME, journal_path, make_storage
 
     if not storage and not journal_path(project_dir).is_file():
@@ -109,6 +112,7 @@ def _existing_study(project_dir, storage):
 
 
 def _describe(study, project, importance: bool) -> dict[str, Any]:
+    # Imported here to keep Optuna, pandas out of start-up.
     from engine.tuning.narrowing import narrowed_space, next_round
     from engine.tuning.space import SearchSpace
     from engine.tuning.study import SETTINGS_ATTR, best_feasible_trial, is_feasible

@@ -46,6 +46,7 @@ from engine.project.project import Project
 from engine.core.texts import text
 from engine.use.usable_model import (CODING_FILE, MANIFEST_FILE, MANIFEST_SCHEMA, UsableModel,
                                  from_project, input_columns)
+from engine.core.backend import backend_name
 
 SAVED_MODEL_DIR = "saved_model"
 README_FILE = "README.txt"
@@ -220,7 +221,6 @@ def _forget_earlier_export(folder: Path) -> str | None:
 
 def _write_saved_model(usable: UsableModel, target: Path) -> tuple[bool, str]:
     """Write the TensorFlow SavedModel into ``target`` (replacing an earlier one whole)."""
-    from engine.core.backend import backend_name
 
     if backend_name() != "tensorflow":
         return False, text("use.saved_model_backend", backend=backend_name())

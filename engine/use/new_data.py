@@ -27,6 +27,8 @@ from engine.data.source_reading import IMAGE_KIND, LONG_SEQUENCE_KIND
 from engine.data.tabular import read_table
 from engine.core.texts import text
 from engine.use.usable_model import UsableModel
+from engine.data.sequence_table import long_to_wide
+from engine.data.tabular import file_fingerprint
 
 MOST_NAMED = 5  # missing columns named in one message
 
@@ -130,7 +132,6 @@ def _whole_text(value):
 
 def _long_to_wide(usable: UsableModel, frame: pd.DataFrame) -> tuple[pd.DataFrame, tuple]:
     """One row per series, with the step columns the model reads (missing steps empty)."""
-    from engine.data.sequence_table import long_to_wide
 
     o = usable.source.get("options") or {}
     target = o.get("target") if o.get("target") in frame.columns else None
@@ -147,6 +148,7 @@ def _long_to_wide(usable: UsableModel, frame: pd.DataFrame) -> tuple[pd.DataFram
 
 
 def _read_images(usable: UsableModel, path: Path) -> NewData:
+    # Imported here to keep Pillow out of start-up.
     from engine.data.image_folder import check_image, map_files
 
     if not path.exists():
@@ -181,11 +183,11 @@ def _guard_vault(usable: UsableModel, path: Path) -> None:
     info = usable.info
     if info.get("vault_open", True) or not path.exists():
         return
-    from engine.data.tabular import file_fingerprint
 
     if path.is_dir():
         if usable.source.get("kind") != IMAGE_KIND:
             return
+        # Imported here to keep Pillow out of start-up.
         from engine.data.image_folder import folder_fingerprint
 
         stamp = folder_fingerprint(path)

@@ -27,6 +27,11 @@ from engine.training.predictor import Predictor, load_predictor
 from engine.project.parts.goal import Goal
 from engine.project.project import PROJECT_FILE, Project, open_project
 from engine.core.texts import text
+from engine.goal.evaluation import to_predictions
+from engine.kinds.preprocess_store import load_preprocessor
+from engine.project.fingerprints import split_key
+from engine.project.run_record import RunRecord
+from engine.split.datasets import split_frame, target_values
 
 MANIFEST_FILE = "manifest.json"
 MANIFEST_SCHEMA = 1  # the manifest version this Practica writes and reads
@@ -119,8 +124,6 @@ def load_usable(where: Project | str | Path, run_id: str | None = None) -> Usabl
 
 def from_project(project: Project, run_id: str | None = None) -> UsableModel:
     """The chosen model of ``project`` (or run ``run_id``), with the project's coding."""
-    from engine.kinds.preprocess_store import load_preprocessor
-    from engine.project.fingerprints import split_key
 
     run_id = run_id or project.chosen_run
     if not run_id:
@@ -155,8 +158,7 @@ def project_threshold(project: Project, run_id: str, predictor: Predictor) -> fl
     """The abstain threshold of ``run_id``: the one the final test chose on the dev rows
     when it tested this run for the same target accuracy, else chosen on the dev rows now
     (the same rule); None when no threshold reaches the target accuracy."""
-    from engine.split.datasets import split_frame, target_values
-    from engine.goal.evaluation import to_predictions
+    # Imported here to keep SciPy out of start-up.
     from engine.final.test_curves import reject_threshold
 
     goal = project.goal or Goal()
@@ -175,7 +177,6 @@ def project_threshold(project: Project, run_id: str, predictor: Predictor) -> fl
 
 def from_export(folder: str | Path) -> UsableModel:
     """The model saved in an export folder (see ``engine.use.model_export``)."""
-    from engine.project.run_record import RunRecord
 
     folder = Path(folder)
     try:

@@ -58,6 +58,7 @@ def error_is_share(metric: str | None) -> bool:
     if not metric:
         return True
     try:
+        # Imported here to keep pandas, scikit-learn out of start-up.
         from engine.goal.metrics import get_metric
 
         return bool(get_metric(metric).bounded)

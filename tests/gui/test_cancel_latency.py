@@ -21,7 +21,7 @@ from engine.data.requests import CheckFileRequest
 from engine.diagnosis.requests import ErrorAnalysisRequest, LearningCurveRequest
 from engine.final.requests import FinalTestRequest
 from engine.goal.requests import NewProjectRequest
-from engine.report.requests import ReportRequest
+from engine.app.requests import ReportRequest
 from engine.split.requests import SplitRequest
 from engine.training.requests import TrainRequest
 from engine.tuning.requests import TuneRequest

@@ -5,11 +5,13 @@
 from engine.core.front_door import public_names
 
 _EXPORTS = {
-    "diagnosis": ("DiagnosisRecord",),
-    "error_analysis": ("ErrorAnalysisRecord",),
-    "final_test": ("FinalTestRecord",),
+    "diagnosis": ("DiagnosisRecord", "LadderRow"),
+    "error_analysis": ("ErrorAnalysisRecord", "Suspect", "SuspectCheck"),
+    "final_test": (
+        "Comparison", "Confusion", "FinalTestRecord", "FinalistRecord", "MetricResult",
+        "SeedSpread"),
     "goal": ("Goal", "GoalConstraint"),
-    "learning_curve": ("LearningCurveRecord",),
+    "learning_curve": ("CurvePoint", "LearningCurveRecord", "SizeSummary"),
     "report": ("ReportRecord",),
     "sanity": ("CheckResult", "LrRangeResult", "SanityRecord"),
     "split": ("Fractions", "SplitCheck", "SplitRecord"),

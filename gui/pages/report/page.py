@@ -12,7 +12,7 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (QFileDialog, QFormLayout, QGroupBox, QHBoxLayout, QLabel,
                                QLineEdit, QPushButton, QWidget)
 
-from engine.report.requests import ReportRequest
+from engine.app.requests import ReportRequest
 from engine.words import fmt_time
 from gui.pages.base import StepPage, gui_text
 

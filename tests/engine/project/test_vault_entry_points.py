@@ -30,7 +30,7 @@ from engine.data.requests import CheckFileRequest
 from engine.diagnosis.requests import DiagnoseRequest, ErrorAnalysisRequest, LearningCurveRequest
 from engine.final.requests import EnsembleRequest, FinalTestRequest
 from engine.goal.requests import NewProjectRequest, SuggestGoalRequest
-from engine.report.requests import ReportRequest
+from engine.app.requests import ReportRequest
 from engine.split.requests import SplitRequest
 from engine.training.requests import ResumableRequest, TrainRequest
 from engine.tuning.requests import TuneRequest, TuningOverviewRequest

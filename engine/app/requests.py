@@ -1,4 +1,8 @@
-"""The report room's job request."""
+"""The report's job request, kept in the app room rather than beside the report.
+
+The GUI must not import ``engine.report`` (it loads matplotlib and reportlab, and the pages
+only show what the report says through ``engine.words``), yet the Report page builds this
+request; the app room, which runs it, is the one the GUI may reach."""
 
 from __future__ import annotations
 
