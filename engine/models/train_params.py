@@ -18,8 +18,10 @@ OPTIMIZERS = ("sgd", "adam", "rmsprop", "adagrad", "adadelta", "nadam")
 SCHEDULES = ("none", "step", "exponential", "inverse_time", "plateau", "warmup_cosine")
 IMBALANCE = ("none", "class_weights", "oversample", "undersample")
 LIMITS: dict[str, tuple[float, float]] = {
-    # the numbers a setting may take (both ends included), training and architecture alike
-    "learning_rate": (1e-8, 10.0), "momentum": (0.0, 1.0), "batch_size": (1, 1_000_000),
+    # the numbers a setting may take (both ends included), training and architecture alike;
+    # the learning rate's are wide on purpose: a rate that blows the loss up is a lesson the
+    # monitor explains (stop at the bad batch, advice), not a typing error
+    "learning_rate": (1e-10, 1e6), "momentum": (0.0, 1.0), "batch_size": (1, 1_000_000),
     "epochs": (1, 1_000_000), "patience": (0, 1_000_000), "decay_epochs": (1, 1_000_000),
     "warmup_epochs": (0, 1_000_000), "augment": (0.0, 1.0), "dropout": (0.0, 0.95),
     "l2": (0.0, 10.0), "width": (1, 1_000_000), "depth": (1, 1000),
@@ -36,7 +38,7 @@ def setting_problem(name: str, value: Any) -> str | None:
         >>> setting_problem("learning_rate", 0.01) is None
         True
         >>> setting_problem("learning_rate", -0.1)
-        'The learning rate must be between 1e-08 and 10; -0.1 cannot be used.'
+        'The learning rate must be between 1e-10 and 1e+06; -0.1 cannot be used.'
     """
     if name not in LIMITS or value is None or isinstance(value, bool):
         return None

@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import warnings
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -261,7 +262,12 @@ def _importance(trials) -> dict[str, float]:
                                   distributions={n: widest[n] for n in varied},
                                   value=float(t.value)) for t in done])
     try:
-        found = get_param_importances(copy)
+        with warnings.catch_warnings():
+            # With few trials Optuna may find every setting equally important and says so
+            # in a warning; the equal shares are still the answer to show.
+            warnings.filterwarnings("ignore", message="Target and region quantiles",
+                                    category=UserWarning)
+            found = get_param_importances(copy)
     except (RuntimeError, ValueError):
         return {}
     return {name: float(share) for name, share in found.items()}

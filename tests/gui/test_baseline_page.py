@@ -332,7 +332,7 @@ def test_a_setting_the_engine_refuses_is_caught_before_a_job(qtbot, engine_runne
     spin = page.findChild(QAbstractSpinBox, "learningRateSpin")
     spin.setMinimum(-1.0)  # the field's own range keeps this out; the engine's check too
     spin.setValue(-0.1)
-    words = text("training.bad_setting", name="learning rate", low="1e-08", high="10",
+    words = text("training.bad_setting", name="learning rate", low="1e-10", high="1e+06",
                  value="-0.1")
     note = child(page, QLabel, "deepSettingsProblem")
     assert note.isVisible() and note.text() == words

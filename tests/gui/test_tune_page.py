@@ -301,7 +301,7 @@ def test_a_learning_rate_the_engine_refuses_is_caught_on_the_page(qtbot, tune_wi
     lr = page.editor.row("learning_rate")
     choose(lr.scale, False)
     _type(qtbot, lr.low, "-0.01")
-    words = text("training.bad_setting", name="learning rate", low="1e-08", high="10",
+    words = text("training.bad_setting", name="learning rate", low="1e-10", high="1e+06",
                  value="-0.01")
     assert words in page.editor.problems() and page.editor.problems_note.isVisible()
     assert words in page.editor.problems_note.text()
