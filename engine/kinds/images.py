@@ -64,10 +64,13 @@ class ImagesKind(DataKind):
         return check_image_folder(path)
 
     def example_shower(self, features, text_column, root):
+        # Imported here to keep pandas out of a kind's lookup.
         from engine.kinds.showing import image_shower
 
         return image_shower(root)
 
 
 IMAGES = ImagesKind("images", augmentation="image", default_family="cnn", folder=True,
-                     image_inputs=True)
+                     image_inputs=True,
+                     error_tags=("mislabeled", "ambiguous", "rare_case", "blurry", "cropped",
+                                 "dark"))

@@ -39,7 +39,9 @@ class DataKind:
       (they are the same example when splitting);
     * ``repeats_by_chance``: repeated inputs may be normal (few distinct values);
     * ``word_inputs``: its models read word numbers (they need the vocabulary's size);
-    * ``image_inputs``: its inputs are pictures (a model's first filters can be drawn).
+    * ``image_inputs``: its inputs are pictures (a model's first filters can be drawn);
+    * ``error_tags``: the tags suggested for its mistakes in error analysis (keys of
+      ``error_analysis.tag.*``).
     """
 
     name: str
@@ -52,6 +54,7 @@ class DataKind:
     repeats_by_chance: bool = False
     word_inputs: bool = False
     image_inputs: bool = False
+    error_tags: tuple[str, ...] = ("mislabeled", "ambiguous", "rare_case")
 
     # ----- the input coding (engine.kinds.input_coding)
     def fit_inputs(self, project, train, y_train, rows=None):
@@ -89,7 +92,7 @@ class DataKind:
                        root: Path) -> Callable[[Any], dict[str, Any]]:
         """What is shown of one example (a row, as a Series): ``{"values", "text",
         "image"}`` — short feature values, the text's start, or the image's path."""
-        # Imported here: the kinds' modules import this one.
+        # Imported here to keep pandas out of a kind's lookup.
         from engine.kinds.showing import row_shower
 
         return row_shower(features, text_column, with_text=False)

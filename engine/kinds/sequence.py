@@ -58,4 +58,6 @@ class SequenceKind(TableKind):
 
 
 SEQUENCE = SequenceKind("sequence", augmentation="series", default_family="conv1d",
-                        layouts=("wide", "long"), repeats_by_chance=True)
+                        layouts=("wide", "long"), repeats_by_chance=True,
+                        error_tags=("mislabeled", "ambiguous", "rare_case", "noisy",
+                                    "too_short", "missing_value"))

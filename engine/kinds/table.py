@@ -61,4 +61,6 @@ class TableKind(DataKind):
         return check_table_source(path, target, progress, cancel)
 
 
-TABLE = TableKind("table", augmentation="noise", default_family="mlp", repeats_by_chance=True)
+TABLE = TableKind("table", augmentation="noise", default_family="mlp", repeats_by_chance=True,
+                  error_tags=("mislabeled", "ambiguous", "rare_case", "missing_value",
+                              "outlier"))

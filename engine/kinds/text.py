@@ -62,10 +62,13 @@ class TextKind(DataKind):
         return check_text_source(path, target, text_column, progress, cancel)
 
     def example_shower(self, features, text_column, root):
+        # Imported here to keep pandas out of a kind's lookup.
         from engine.kinds.showing import row_shower
 
         return row_shower(features, text_column, with_text=True)
 
 
 TEXT = TextKind("text", augmentation="none", default_family="text_pool",
-                needs_text_column=True, near_by_text=True, word_inputs=True)
+                needs_text_column=True, near_by_text=True, word_inputs=True,
+                error_tags=("mislabeled", "ambiguous", "rare_case", "typo", "sarcasm",
+                            "too_short", "other_language"))
