@@ -15,6 +15,7 @@ from PySide6.QtGui import QColor, QImage, QPainter, QPen
 from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from engine.core import FiltersSampled
+from engine.kinds.registry import data_kind
 from gui.pages.base import gui_text
 from gui.telemetry_base import LayerColours, TelemetryPanel
 
@@ -110,7 +111,7 @@ class FiltersPanel(TelemetryPanel):
         return False
 
     def wanted(self) -> bool:
-        return self._latest is not None or (self._seen and self._data_kind == "images")
+        return self._latest is not None or (self._seen and data_kind(self._data_kind).image_inputs)
 
     def _redraw(self, has_data: bool) -> None:
         event = self._latest

@@ -40,7 +40,7 @@ def _project(request):
 def _check_file(r: CheckFileRequest, progress, cancel):
     if Path(r.path).is_dir() or r.data_kind not in (None, "table"):
         # Imported here to keep pandas out of start-up.
-        from engine.data.source_check import check_source
+        from engine.kinds.sources import check_source
 
         return check_source(r.path, r.target, r.data_kind, r.text_column, r.sequence,
                             progress, cancel)

@@ -24,7 +24,8 @@ from engine.split.step import split_project
 from engine.project.parts.split import SplitRecord
 from engine.app.steps import STALE, step_states
 from engine.core.texts import text
-from engine.data.source_check import check_source
+from engine.kinds.registry import data_kind as kind_named
+from engine.kinds.sources import check_source
 
 
 def is_project_folder(path: str) -> bool:
@@ -37,7 +38,7 @@ def cmd_check_source(args, data_kind: str | None, sequence: dict | None) -> int:
 
     refuse_fix_for_file(args)
     result = check_source(args.file, args.target, data_kind, args.text_column, sequence)
-    images = result.data_kind == "images"
+    images = kind_named(result.data_kind).folder
     if images:
         print(text("bad_input.cli_folder_summary", path=args.file, rows=result.summary.rows,
                    classes=len((result.summary.target.class_counts

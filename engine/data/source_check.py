@@ -7,8 +7,11 @@ text; the series columns are numbers). The result has the same face for every ki
 example frame, its summary, the findings, whether it can be used and, if not, one line that
 says why.
 
+Each data kind (``engine.kinds.registry``) reads its source with one of the checks here;
+``engine.kinds.sources.check_source`` picks the kind's.
+
 Use:
-    check = check_source("photos/", data_kind="images")
+    check = check_image_folder("photos/")
     check.target, [s[0] for s in check.skipped]
 """
 
@@ -75,64 +78,67 @@ class SourceCheck:
                 "problem": self.problem}
 
 
-def guess_data_kind(path: str | Path, text_column: str | None = None,
-                    sequence: dict | None = None) -> str:
-    """The data kind the user most likely means: a folder holds images; a text column or a
-    sequence layout says so; anything else is a table."""
-    if Path(path).is_dir():
-        return "images"
-    if text_column:
-        return "text"
-    if sequence:
-        return "sequence"
-    return "table"
-
-
-def check_source(path: str | Path, target: str | None = None, data_kind: str | None = None,
-                 text_column: str | None = None, sequence: dict | None = None,
-                 progress: ProgressFn = ignore, cancel: CancelFlag = NEVER) -> SourceCheck:
-    """Read and check the source at ``path`` as ``data_kind`` (guessed when None).
-
-    Args:
-        path: a table file, or a folder with one sub-folder of images per class.
-        target: the column to predict (image folders: the sub-folder names, no column).
-        data_kind: ``table``, ``images``, ``text`` or ``sequence``.
-        text_column: for text, the column that holds the text.
-        sequence: for sequences, ``{"format": "wide"}`` (one series per row, the numeric
-            columns in file order) or ``{"format": "long", "id": ..., "time": ...,
-            "values": [...]}`` (one row per time step).
-        progress, cancel: ``Progress`` while a table is read and checked; stop request in
-            (``JobCancelled``).
+def check_table_source(path: str | Path, target: str | None = None,
+                       progress: ProgressFn = ignore, cancel: CancelFlag = NEVER
+                       ) -> SourceCheck:
+    """Read and check the table file at ``path`` (every usable column is a feature).
 
     Raises:
-        DataError: the source cannot be read, with what to do.
+        DataError: the file cannot be read, with what to do.
     """
-    kind = data_kind or guess_data_kind(path, text_column, sequence)
-    if kind == "images":
-        return _check_images(path)
-    if target is None and kind != "table":
-        raise DataError(text("source_check.need_target"))
-    if kind == "sequence" and (sequence or {}).get("format") == "long":
-        return _check_long_sequence(path, target, sequence, progress, cancel)
-
     checked = check_file(path, target, progress, cancel)
     frame, findings = checked.table.frame, checked.findings
-    notes = tuple(checked.table.notes)
-    if kind == "text":
-        return _check_text(path, target, text_column, checked, frame, findings, notes)
-    if kind == "sequence":
-        features = wide_series_columns(frame, exclude=[target])
-        findings = _without_column_findings(findings, features, keep_missing=True)
-        return SourceCheck(str(path), kind, checked.table.source_kind, {"format": "wide"},
-                           frame, target, checked.summary,
-                           _need_features(findings, features), features, notes,
-                           inputs={"sequence": {"format": "wide"}})
     return SourceCheck(str(path), "table", checked.table.source_kind, {}, frame, target,
                        checked.summary, findings, usable_columns(frame, target, findings),
-                       notes)
+                       tuple(checked.table.notes))
 
 
-def _check_images(path) -> SourceCheck:
+def check_text_source(path: str | Path, target: str | None, text_column: str | None,
+                      progress: ProgressFn = ignore, cancel: CancelFlag = NEVER
+                      ) -> SourceCheck:
+    """Read and check the table file at ``path`` whose ``text_column`` holds the text.
+
+    Raises:
+        DataError: no target, the file cannot be read, or the column is missing, is the
+            target or holds no text.
+    """
+    _need_target(target)
+    checked = check_file(path, target, progress, cancel)
+    return _check_text(path, target, text_column, checked, checked.table.frame,
+                       checked.findings, tuple(checked.table.notes))
+
+
+def check_sequence_source(path: str | Path, target: str | None, sequence: dict | None,
+                          progress: ProgressFn = ignore, cancel: CancelFlag = NEVER
+                          ) -> SourceCheck:
+    """Read and check the sequences at ``path``: ``sequence`` is ``{"format": "wide"}`` (one
+    series per row, the numeric columns in file order) or ``{"format": "long", "id": ...,
+    "time": ..., "values": [...]}`` (one row per time step).
+
+    Raises:
+        DataError: no target, the file cannot be read, or the long layout lacks a column.
+    """
+    _need_target(target)
+    if (sequence or {}).get("format") == "long":
+        return _check_long_sequence(path, target, sequence, progress, cancel)
+    checked = check_file(path, target, progress, cancel)
+    frame = checked.table.frame
+    features = wide_series_columns(frame, exclude=[target])
+    findings = _without_column_findings(checked.findings, features, keep_missing=True)
+    return SourceCheck(str(path), "sequence", checked.table.source_kind, {"format": "wide"},
+                       frame, target, checked.summary, _need_features(findings, features),
+                       features, tuple(checked.table.notes),
+                       inputs={"sequence": {"format": "wide"}})
+
+
+def _need_target(target: str | None) -> None:
+    if target is None:
+        raise DataError(text("source_check.need_target"))
+
+
+def check_image_folder(path: str | Path) -> SourceCheck:
+    """Read and check the folder at ``path``: one sub-folder of images per class; the
+    files that are not readable images are skipped and listed."""
     # Imported here to keep Pillow out of start-up.
     from engine.data.image_folder import read_image_folder
 

@@ -41,7 +41,7 @@ from engine.project.parts.goal import Goal
 from engine.project.project import Project
 from engine.project.fingerprints import judging_key, split_key
 from engine.core.texts import text
-from engine.kinds.sequence_inputs import columns_by_channel
+from engine.kinds.registry import kind_of
 
 MAX_EXAMPLES = 100
 MOST_CONFIDENT = 10
@@ -49,10 +49,6 @@ REGRESSION_SHARE = 0.10
 CELL_ROWS = 100      # row numbers kept per confusion cell
 CELL_SHOWN = 10      # examples kept per off-diagonal cell, beyond the sample
 MAX_CELL_EXAMPLES = 200
-MAX_VALUES = 12      # feature values shown per example
-VALUE_CHARS = 40
-TEXT_CHARS = 1000
-SERIES_STEPS = 6     # values shown per channel of a sequence
 
 
 def analyse_errors(project: Project, progress: ProgressFn = ignore, cancel: CancelFlag = NEVER,
@@ -272,62 +268,19 @@ def _regression_part(preds, rows: np.ndarray, shown: "_Shower") -> dict[str, Any
 
 # ----- what a person sees of a row
 class _Shower:
-    """Turns a dev row into what is shown of it: short feature values, the text, or the
-    image's path."""
+    """Turns a dev row into what is shown of it, as its data kind shows an example: short
+    feature values, the text, a series' first steps or the image's path."""
 
     def __init__(self, project: Project, frame: pd.DataFrame) -> None:
         self.frame = frame
-        self.kind = data_kind(project)
         goal = project.goal or Goal()
-        self.text_column = goal.text_column
         source = project.source(split_rows(project)["dev"]["source"]) or project.source("main")
-        self.root = Path(source.path) if source is not None else Path(".")
+        root = Path(source.path) if source is not None else Path(".")
         features = [c for c in project.features if c in frame.columns]
-        if self.kind == "sequence":
-            self.channels = columns_by_channel(features) if features else {}
-        self.features = [c for c in features if c != self.text_column]
+        self.show = kind_of(project).example_shower(features, goal.text_column, root)
 
     def __call__(self, row: int) -> dict[str, Any]:
-        values = self.frame.loc[row]
-        out: dict[str, Any] = {"values": {}, "text": None, "image": None}
-        if self.kind == "images":
-            name = str(values.get("file", ""))
-            out["values"] = {"file": name}
-            out["image"] = str(self.root / name)
-        elif self.kind == "sequence":
-            out["values"] = {ch: _series(values[cols]) for ch, cols in
-                             list(self.channels.items())[:MAX_VALUES]}
-        else:
-            if self.kind == "text" and self.text_column in values.index:
-                raw = values[self.text_column]
-                out["text"] = "" if _missing(raw) else str(raw)[:TEXT_CHARS]
-            out["values"] = {str(c): _short(values[c]) for c in self.features[:MAX_VALUES]}
-        return out
-
-
-def _missing(value: Any) -> bool:
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False
-
-
-def _short(value: Any) -> str:
-    """One value as short text: numbers to 6 significant digits, missing as a word."""
-    if _missing(value):
-        return text("error_analysis.missing_value")
-    if isinstance(value, (float, np.floating)):
-        return f"{float(value):.6g}"
-    words = str(value)
-    return words if len(words) <= VALUE_CHARS else words[:VALUE_CHARS - 1] + "\u2026"
-
-
-def _series(values: pd.Series) -> str:
-    """The first steps of one channel of a sequence and its length."""
-    numbers = [float(v) for v in values if not _missing(v)]
-    head = ", ".join(f"{v:.4g}" for v in numbers[:SERIES_STEPS])
-    more = "\u2026 " if len(numbers) > SERIES_STEPS else ""
-    return text("error_analysis.series", head=head, more=more, steps=len(numbers))
+        return self.show(self.frame.loc[row])
 
 
 # ----- reading an analysis

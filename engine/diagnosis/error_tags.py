@@ -29,20 +29,13 @@ import pandas as pd
 from engine.diagnosis.error_analysis import analysis_state, case_lookup
 from engine.core.errors import ProjectError
 from engine.kinds.input_coding import data_kind
+from engine.kinds.registry import UnknownDataKind, data_kind as kind_named
 from engine.project.project import Project
 from engine.words.formatting import fmt_error, fmt_points, is_number
 from engine.core.texts import text
 
 MAX_TAG_CHARS = 60
 MAX_TAGS = 20  # per example
-SUGGESTIONS = {
-    "table": ("mislabeled", "ambiguous", "rare_case", "missing_value", "outlier"),
-    "images": ("mislabeled", "ambiguous", "rare_case", "blurry", "cropped", "dark"),
-    "text": ("mislabeled", "ambiguous", "rare_case", "typo", "sarcasm", "too_short",
-             "other_language"),
-    "sequence": ("mislabeled", "ambiguous", "rare_case", "noisy", "too_short",
-                 "missing_value"),
-}
 CSV_COLUMNS = ("row", "split", "true", "predicted", "confidence", "tags")
 
 
@@ -80,8 +73,15 @@ class TagTable:
 
 
 def suggested_tags(kind: str | None) -> list[str]:
-    """The suggested tags for a data kind (``table``, ``images``, ``text``, ``sequence``)."""
-    keys = SUGGESTIONS.get(kind or "table", SUGGESTIONS["table"])
+    """The suggested tags for a data kind (``table``, ``images``, ``text``, ``sequence``;
+    a table's for an unknown one): the kind's ``error_tags``."""
+    try:
+        keys = kind_named(kind or "table").error_tags
+    except UnknownDataKind:
+        keys = kind_named("table").error_tags
+    # text keys: error_analysis.tag.{mislabeled,ambiguous,rare_case,missing_value,outlier}
+    # text keys: error_analysis.tag.{blurry,cropped,dark,typo,sarcasm,too_short}
+    # text keys: error_analysis.tag.{other_language,noisy}
     return [text(f"error_analysis.tag.{key}") for key in keys]
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from engine.kinds.input_coding import data_kind
+from engine.kinds.registry import data_kind as kind_named
 from engine.models import zoo
 from engine.project.project import Project
 from engine.core.texts import text
@@ -42,7 +43,8 @@ def recommended_move(project: Project) -> Move | None:
         params = {**base, "dropout": min(0.5, float(base["dropout"]) + 0.2),
                   "l2": float(base["l2"]) * 10}
         why = text("move.variance_why", dropout=params["dropout"], l2=params["l2"])
-        if zoo.FAMILIES[kind].data_kind != "text" and float(base.get("augment", 0)) < 0.5:
+        if (kind_named(zoo.FAMILIES[kind].data_kind).augmentation != "none"
+                and float(base.get("augment", 0)) < 0.5):
             params["augment"] = 0.5
             why = f"{why} {text('move.variance_augment')}"
         return Move(text("move.variance"), why, params, kind)

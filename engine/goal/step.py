@@ -17,7 +17,8 @@ from engine.core.jobs import NEVER, CancelFlag, ProgressFn, StageStarted, ignore
 from engine.goal.metrics import get_metric, metrics_for
 from engine.project.parts.goal import Goal, GoalConstraint
 from engine.project.project import DataSource, Project, create_project
-from engine.data.source_check import SourceCheck, check_source
+from engine.data.source_check import SourceCheck
+from engine.kinds.sources import check_source
 from engine.project.source_changes import file_stamp
 from engine.data.tabular import file_fingerprint
 from engine.goal.tasks import TASK_KINDS, infer_task

@@ -1,19 +1,26 @@
-"""What differs by data kind (table, images, text, sequence): the fitted coding from examples
-to model inputs, the target coding, row keys for duplicates and the inputs of the drift check.
+"""What differs by data kind (table, images, text, sequence): one object per kind
+(``engine.kinds.registry``) with its traits, the fitted coding from examples to model
+inputs, the target coding, row keys for duplicates, the inputs of the drift check, the
+source check and how an example is shown.
 """
 
 from engine.core.front_door import public_names
 
 # Which module holds each public name; a module is imported when one of its names is used.
+# ``registry.data_kind`` (a kind by name) is not here: ``data_kind`` is the project's kind's
+# name (``input_coding``); ``kind_of`` gives a project's kind object.
 _EXPORTS = {
     "drift_inputs": ("DriftInputs", "paired_inputs"),
     "image_inputs": ("ImageInputs", "decode_images", "fit_image_inputs", "fitted_size"),
     "input_coding": ("coding_from_dict", "data_kind", "fit_inputs"),
-    "kind_names": ("DATA_KINDS",),
+    "kind": ("AUGMENTATIONS", "DataKind"),
     "preprocess": ("Preprocessor", "TargetCoding", "fit_preprocessor"),
     "preprocess_store": ("load_preprocessor", "save_preprocessor"),
+    "registry": ("DATA_KINDS", "UnknownDataKind", "kind_of"),
     "row_keys": ("ExampleKeys", "example_keys", "few_distinct_inputs", "round_significant"),
     "sequence_inputs": ("SequenceInputs", "columns_by_channel", "fit_sequence_inputs"),
+    "showing": ("image_shower", "row_shower", "series_shower"),
+    "sources": ("check_source", "guess_data_kind"),
     "text_inputs": ("TextInputs", "fit_text_inputs"),
 }
 __getattr__, __dir__, __all__ = public_names(__name__, _EXPORTS)

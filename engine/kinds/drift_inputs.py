@@ -22,6 +22,7 @@ from sklearn.feature_extraction.text import HashingVectorizer
 
 from engine.kinds.image_fingerprints import THUMB, ImageFingerprints
 from engine.core.texts import text
+from engine.kinds.registry import data_kind
 
 MAX_CODES = 250  # categories kept per column for the classifier (the rest share a code)
 HASHED_WORDS = 2**12
@@ -41,7 +42,8 @@ class DriftInputs:
 def paired_inputs(a: pd.DataFrame, b: pd.DataFrame, kind: str, columns: list[str],
                   images: tuple[ImageFingerprints, ImageFingerprints] | None = None
                   ) -> tuple[DriftInputs, DriftInputs]:
-    """The drift inputs of two splits' rows ``a`` and ``b`` (codes shared between them).
+    """The drift inputs of two splits' rows ``a`` and ``b`` (codes shared between them), as
+    their data kind makes them.
 
     Args:
         a, b: the rows of the two splits (features only are read).
@@ -49,14 +51,11 @@ def paired_inputs(a: pd.DataFrame, b: pd.DataFrame, kind: str, columns: list[str
         columns: the feature columns (text: the text column).
         images: the fingerprints of ``a``'s and ``b``'s images (images only).
     """
-    if kind == "images":
-        return _image_side(images[0]), _image_side(images[1])
-    if kind == "text":
-        return _text_side(a[columns[0]]), _text_side(b[columns[0]])
-    return _table_sides(a[columns], b[columns])
+    return data_kind(kind).drift_inputs(a, b, columns, images)
 
 
-def _table_sides(a: pd.DataFrame, b: pd.DataFrame) -> tuple[DriftInputs, DriftInputs]:
+def table_sides(a: pd.DataFrame, b: pd.DataFrame) -> tuple[DriftInputs, DriftInputs]:
+    """Both sides of two tables: the columns as they are, categories as shared codes."""
     mats, cats = ([], []), []
     for name in a.columns:
         ca, cb = a[name], b[name]
@@ -80,7 +79,8 @@ def _table_sides(a: pd.DataFrame, b: pd.DataFrame) -> tuple[DriftInputs, DriftIn
                  for side, m in ((a, mats[0]), (b, mats[1])))
 
 
-def _text_side(values: pd.Series) -> DriftInputs:
+def text_side(values: pd.Series) -> DriftInputs:
+    """One side of text: lengths in characters and words, hashed word counts."""
     texts = values.fillna("").astype(str)
     columns = pd.DataFrame({text("checks.drift_characters"): texts.str.len().to_numpy(float),
                             text("checks.drift_words"):
@@ -90,7 +90,8 @@ def _text_side(values: pd.Series) -> DriftInputs:
     return DriftInputs(columns, hashed.tocsr(), None, None)
 
 
-def _image_side(prints: ImageFingerprints) -> DriftInputs:
+def image_side(prints: ImageFingerprints) -> DriftInputs:
+    """One side of images: sizes, brightness, contrast and pooled thumbnails."""
     columns = pd.DataFrame({text("checks.drift_width"): prints.width,
                             text("checks.drift_height"): prints.height,
                             text("checks.drift_brightness"): prints.thumbs.mean(axis=1),

@@ -30,6 +30,7 @@ import pandas as pd
 from engine.core.errors import JobCancelled
 from engine.kinds.image_fingerprints import ImageFingerprints, image_fingerprints
 from engine.core.jobs import NEVER, CancelFlag
+from engine.kinds.registry import data_kind
 
 SIGNIFICANT = 3
 CHANCE_REPEATS = 0.01
@@ -50,12 +51,12 @@ class ExampleKeys:
 
     @property
     def group(self) -> np.ndarray:
-        return self.near if self.kind == "text" else self.copy
+        return self.near if data_kind(self.kind).near_by_text else self.copy
 
 
 def example_keys(frame: pd.DataFrame, columns: Sequence[str], kind: str,
                  root: str | Path | None = None, cancel: CancelFlag = NEVER) -> ExampleKeys:
-    """The keys of every row of ``frame``.
+    """The keys of every row of ``frame``, as its data kind makes them.
 
     Args:
         frame: a source frame (one row per example).
@@ -65,17 +66,30 @@ def example_keys(frame: pd.DataFrame, columns: Sequence[str], kind: str,
         cancel: checked before each column of a table (``JobCancelled``).
     """
     columns = [c for c in columns if c in frame.columns]
-    if kind == "images":
-        prints = image_fingerprints(root, frame["file"].astype(str).tolist())
-        return ExampleKeys(prints.content, prints.near, kind, prints)
+    return data_kind(kind).example_keys(frame, columns, root, cancel)
+
+
+def image_keys(frame: pd.DataFrame, root: str | Path | None, kind: str) -> ExampleKeys:
+    """Keys of image examples: the files' content and their small grey thumbnails."""
+    prints = image_fingerprints(root, frame["file"].astype(str).tolist())
+    return ExampleKeys(prints.content, prints.near, kind, prints)
+
+
+def text_keys(frame: pd.DataFrame, columns: Sequence[str], kind: str) -> ExampleKeys:
+    """Keys of text examples: the text stripped, and the text without case or punctuation."""
     if not columns or len(frame) == 0:
-        zeros = np.zeros(len(frame), dtype=np.uint64)
-        return ExampleKeys(zeros, zeros, kind)
+        return _no_keys(frame, kind)
+    raw = frame[list(columns)].iloc[:, 0]
+    raw = raw.where(raw.isna(), raw.astype(str).str.strip())
+    return ExampleKeys(_hash(raw.to_frame()), _hash(normal_text(raw).to_frame()), kind)
+
+
+def column_keys(frame: pd.DataFrame, columns: Sequence[str], kind: str,
+                cancel: CancelFlag = NEVER) -> ExampleKeys:
+    """Keys of table rows (and sequences): the feature values, exact and rounded."""
+    if not columns or len(frame) == 0:
+        return _no_keys(frame, kind)
     part = frame[list(columns)]
-    if kind == "text":
-        raw = part.iloc[:, 0]
-        raw = raw.where(raw.isna(), raw.astype(str).str.strip())
-        return ExampleKeys(_hash(raw.to_frame()), _hash(normal_text(raw).to_frame()), kind)
     # Column by column: the same keys as hashing the whole coded frames at once, without
     # holding two coded copies of the table (about 2.5x its size at 1M rows).
     exact = _hash_columns((_exact(part[c]) for c in _each(columns, cancel)), len(columns),
@@ -83,6 +97,11 @@ def example_keys(frame: pd.DataFrame, columns: Sequence[str], kind: str,
     near = _hash_columns((_near(part[c]) for c in _each(columns, cancel)), len(columns),
                          len(part))
     return ExampleKeys(exact, near, kind)
+
+
+def _no_keys(frame: pd.DataFrame, kind: str) -> ExampleKeys:
+    zeros = np.zeros(len(frame), dtype=np.uint64)
+    return ExampleKeys(zeros, zeros, kind)
 
 
 def normal_text(values: pd.Series) -> pd.Series:

@@ -27,6 +27,8 @@ from typing import Any
 import keras
 from keras import ops
 
+from engine.kinds.registry import data_kind as kind_named
+
 TABLE_NOISE = 0.1
 SEQUENCE_JITTER = 0.1
 SEQUENCE_SCALE = 0.1
@@ -137,20 +139,21 @@ def augmentation_layers(data_kind: str, strength: float,
     s = float(strength)
     if not 0.0 <= s <= 1.0:
         raise ValueError("augmentation strength must be between 0 and 1")
-    if s == 0.0 or data_kind == "text":
+    if s == 0.0:
         return []
+    style = kind_named(data_kind).augmentation  # what the kind takes: none, noise, ...
 
     def seeded(k: int) -> int | None:
         return None if seed is None else int(seed) + k
 
     L = keras.layers
-    if data_kind == "table":
+    if style == "noise":
         return [L.GaussianNoise(TABLE_NOISE * s, seed=seeded(0), name="augment_noise")]
-    if data_kind == "sequence":
+    if style == "series":
         return [L.GaussianNoise(SEQUENCE_JITTER * s, seed=seeded(0), name="augment_jitter"),
                 RandomScaling(SEQUENCE_SCALE * s, seed=seeded(1), name="augment_scale"),
                 RandomTimeShift(SEQUENCE_SHIFT * s, seed=seeded(2), name="augment_time_shift")]
-    if data_kind == "images":
+    if style == "image":
         return [L.RandomFlip("horizontal", seed=seeded(0), name="augment_flip"),
                 L.RandomRotation(IMAGE_ROTATION * s, seed=seeded(1), name="augment_rotation"),
                 L.RandomZoom(IMAGE_ZOOM * s, seed=seeded(2), name="augment_zoom"),
@@ -158,7 +161,7 @@ def augmentation_layers(data_kind: str, strength: float,
                                     seed=seeded(3), name="augment_shift"),
                 L.RandomContrast(IMAGE_CONTRAST * s, value_range=UNCLIPPED, seed=seeded(4),
                                  name="augment_contrast")]
-    raise ValueError(f"unknown data kind {data_kind!r}")
+    return []  # "none": the kind takes no augmentation (text)
 
 
 def augmentation_names(model: keras.Model) -> tuple[str, ...]:

@@ -30,6 +30,7 @@ from engine.models.mlp_params import MlpParams
 from engine.models.sequence_params import SequenceParams
 from engine.models.text_params import TextParams
 from engine.core.texts import text
+from engine.kinds.registry import DATA_KINDS, data_kind as kind_named
 
 
 @dataclass(frozen=True)
@@ -90,7 +91,8 @@ FAMILIES: dict[str, Family] = {f.kind: f for f in (
             encoder="conv1d"),
 )}
 
-DEFAULT_KINDS = {"table": "mlp", "images": "cnn", "sequence": "conv1d", "text": "text_pool"}
+DEFAULT_KINDS = {name: kind_named(name).default_family for name in DATA_KINDS}
+"""The family to start with for each data kind (the kinds' ``default_family``)."""
 
 
 def is_keras_kind(kind: str) -> bool:
@@ -206,7 +208,7 @@ def build_model(kind: str, input_shape: tuple[int, ...] | int, task: str, n_clas
     arch = arch_params(kind, params)
     seed = (params or {}).get("seed")
     build = fam.build_function()
-    if fam.data_kind == "text":
+    if kind_named(fam.data_kind).word_inputs:
         if vocab_size is None:
             raise ValueError("text models need vocab_size")
         return build(input_shape, task, n_classes, arch, vocab_size=vocab_size)

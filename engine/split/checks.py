@@ -133,7 +133,7 @@ def _drift_findings(data: CheckData, rows: dict[str, np.ndarray], sources: dict[
     a = data.frames[sources["train"]].iloc[train_rows]
     b = data.frames[sources[split]].iloc[other_rows]
     images = None
-    if data.kind == "images":
+    if data.keys[sources["train"]].images is not None:
         images = (data.keys[sources["train"]].images.take(train_rows),
                   data.keys[sources[split]].images.take(other_rows))
     side_a, side_b = paired_inputs(a, b, data.kind, data.features, images)

@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from engine.data.findings import Finding, make_finding, percent_text
+from engine.kinds.registry import data_kind
 from engine.kinds.row_keys import ExampleKeys, few_distinct_inputs
 from engine.core.texts import text
 
@@ -121,7 +122,7 @@ def repeats_expected(frame: pd.DataFrame, columns: Sequence[str], kind: str,
                      near: bool = False) -> bool:
     """Whether repeated (``near``: nearly repeated) inputs are normal for these data: the
     columns take few distinct values (tables and sequences only)."""
-    return kind in ("table", "sequence") and few_distinct_inputs(frame, columns, near)
+    return data_kind(kind).repeats_by_chance and few_distinct_inputs(frame, columns, near)
 
 
 def copies_of_training(rows: dict[str, np.ndarray], sources: dict[str, str],

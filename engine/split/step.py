@@ -28,6 +28,7 @@ from engine.core.jobs import NEVER, CancelFlag, Progress, ProgressFn, StageStart
 from engine.kinds.preprocess_store import save_preprocessor
 from engine.project.parts.split import SplitRecord
 from engine.project.project import SPLITS_FILE, Project
+from engine.kinds.registry import data_kind as kind_named
 from engine.kinds.row_keys import example_keys
 from engine.split.row_overlap import copies_of_training, repeats_expected, split_groups
 from engine.split.checks import CheckData, run_split_checks, split_checks
@@ -171,11 +172,7 @@ def _write_splits(project: Project, plan: SplitPlan) -> None:
 def _key_columns(project: Project, kind: str, features: list[str]) -> list[str]:
     """The columns that make an example what it is: the features (text: its column;
     images: the file)."""
-    if kind == "images":
-        return ["file"]
-    if kind == "text":
-        return [project.goal.text_column]
-    return list(features)
+    return kind_named(kind).key_columns(features, project.goal.text_column)
 
 
 def _kept_features(project: Project, leave_out: Sequence[str]) -> list[str]:

@@ -18,6 +18,7 @@ import pandas as pd
 
 from engine.core.errors import JobCancelled
 from engine.core.jobs import NEVER, CancelFlag, Progress, ProgressFn, ignore
+from engine.kinds.registry import data_kind as kind_named
 from engine.training.predictor import BATCH_ROWS, IMAGE_BATCH_ROWS
 from engine.core.texts import text
 
@@ -41,7 +42,8 @@ def score_in_batches(predictor, coding, frame: pd.DataFrame, progress: ProgressF
         JobCancelled: ``cancel`` was set.
     """
     n = len(frame)
-    step = IMAGE_BATCH_ROWS if getattr(coding, "kind", "") == "images" else BATCH_ROWS
+    pictures = kind_named(getattr(coding, "kind", None) or "table").image_inputs
+    step = IMAGE_BATCH_ROWS if pictures else BATCH_ROWS
     words = text("use.progress_one") if n == 1 else text("use.progress", rows=f"{n:,}")
     parts = []
     last = None

@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from engine.kinds.input_coding import data_kind
+from engine.kinds.registry import kind_of
 from engine.models import zoo
 from engine.project.project import Project
 from engine.models.train_params import IMBALANCE, OPTIMIZERS, SCHEDULES, setting_problem
@@ -183,7 +183,7 @@ def default_space(project: Project, kind: str) -> SearchSpace:
                _pick("batch_norm", (False, True), bool(arch.batch_norm))]
     if (project.goal or Goal()).task != "regression":
         params.append(_pick("imbalance", IMBALANCE, "none"))
-    if data_kind(project) != "text":
+    if kind_of(project).augmentation != "none":  # text takes no augmentation
         params.append(ParamRange("augment", "float", 0.0, 1.0, fixed=0.0))
     return SearchSpace(kind, tuple(params))
 

@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from engine.core.errors import DataError
+from engine.kinds.registry import data_kind as kind_named
 from engine.data.source_reading import IMAGE_KIND, LONG_SEQUENCE_KIND
 from engine.data.tabular import read_table
 from engine.core.texts import text
@@ -58,7 +59,7 @@ def read_new_data(usable: UsableModel, path: str | Path) -> NewData:
     """
     path = Path(path).expanduser()
     _guard_vault(usable, path)
-    if usable.data_kind == "images":
+    if kind_named(usable.data_kind).folder:
         return _read_images(usable, path)
     if path.is_dir():
         raise DataError(text("use.folder_for_table", path=path))

@@ -23,6 +23,7 @@ from typing import Any
 from engine.training.batch_scoring import score_in_batches
 from engine.core.errors import ProjectError
 from engine.kinds.input_coding import coding_from_dict, data_kind
+from engine.kinds.registry import data_kind as kind_named
 from engine.training.predictor import Predictor, load_predictor
 from engine.project.parts.goal import Goal
 from engine.project.project import PROJECT_FILE, Project, open_project
@@ -88,21 +89,7 @@ def input_columns(coding) -> list[dict[str, Any]]:
     """The inputs the coding reads, each ``{"name", "kind", ...}``: ``number`` (with the
     value a missing one becomes), ``category`` (with the known categories), ``text``,
     ``series`` (one step of a channel) or ``image``."""
-    kind = getattr(coding, "kind", "table")
-    if kind == "images":
-        return [{"name": "file", "kind": "image", "height": coding.height,
-                 "width": coding.width, "channels": coding.channels}]
-    if kind == "text":
-        return [{"name": coding.column, "kind": "text", "words_kept": coding.max_len}]
-    if kind == "sequence":
-        return [{"name": name, "kind": "series", "channel": channel, "step": step}
-                for channel, names in zip(coding.channels, coding.columns)
-                for step, name in enumerate(names)]
-    columns = [{"name": c.name, "kind": "number", "missing_becomes": c.fill}
-               for c in coding.numeric]
-    columns += [{"name": c.name, "kind": "category", "missing_becomes": c.fill,
-                 "categories": list(c.categories)} for c in coding.categorical]
-    return columns
+    return kind_named(getattr(coding, "kind", "table")).input_columns(coding)
 
 
 def load_usable(where: Project | str | Path, run_id: str | None = None) -> UsableModel:

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (QAbstractSpinBox, QFileDialog, QFormLayout, QLine
                                QPushButton, QWidget)
 
 from engine.core import text
+from engine.kinds.registry import data_kind as kind_named
 from engine.models import IMBALANCE, OPTIMIZERS, SCHEDULES, TrainParams
 from gui.pages.base import gui_text
 from gui.pages.setting_rows import (SettingsForm, choice_combo, int_spin, rate_spin, set_value,
@@ -94,14 +95,18 @@ class MoreSettings(QWidget):
         """Show the fields that apply: class balance for classes, augmentation not for text."""
         self._data_kind, self._task = data_kind, task
         # text keys: models.augment_{images,sequence,table}
-        augment_tip = ("models.augment_none_for_text" if data_kind == "text"
-                       else f"models.augment_{data_kind}")
+        augment_tip = (f"models.augment_{data_kind}" if self._augments()
+                       else "models.augment_none_for_text")
         self.augment.setToolTip(gui_text("deep.augment_tip") + "\n\n" + text(augment_tip))
         self._show_rows()
 
+    def _augments(self) -> bool:
+        """Whether the data kind takes augmentation (text takes none)."""
+        return kind_named(self._data_kind).augmentation != "none"
+
     def _show_rows(self, *_args) -> None:
         self.rows.show_row("imbalance", self._task != "regression")
-        self.rows.show_row("augment", self._data_kind != "text")
+        self.rows.show_row("augment", self._augments())
         transfer = bool(self.transfer.text().strip())
         self.clear.setEnabled(transfer)
         self.rows.show_row("transfer_mode", transfer)
@@ -132,7 +137,7 @@ class MoreSettings(QWidget):
                for name in ("optimizer", "schedule", "batch_size", "patience")}
         if self._task != "regression":
             out["imbalance"] = self.imbalance.currentData()
-        if self._data_kind != "text":
+        if self._augments():
             out["augment"] = self.augment.value()
         source = self.transfer.text().strip()
         if source:

@@ -13,10 +13,11 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QComboBox, QGridLayout, QListWidget, QListWidgetItem,
                                QPushButton, QVBoxLayout, QWidget)
 
+from engine.kinds.registry import DATA_KINDS, data_kind
 from gui.pages.base import gui_text
 from gui.pages.labels import LABEL_WIDTH, field_label, heading, note, set_role
 
-KINDS = ("table", "text", "sequence")
+KINDS = tuple(k for k in DATA_KINDS if not data_kind(k).folder)  # a folder is images
 FORMATS = ("wide", "long")
 MAX_CLASSES_NAMED = 10
 
@@ -137,13 +138,14 @@ class ExamplesChoice(QWidget):
 
     def choice(self) -> dict:
         """The choice as the engine's jobs take it (nothing for a plain table)."""
-        kind = self.kind()
-        if kind == "text":
-            return {"data_kind": "text", "text_column": self.text_combo.currentText() or None}
-        if kind == "sequence":
+        kind = data_kind(self.kind())
+        if kind.needs_text_column:
+            return {"data_kind": kind.name,
+                    "text_column": self.text_combo.currentText() or None}
+        if kind.layouts:
             if self.format_combo.currentData() == "wide":
-                return {"data_kind": "sequence", "sequence": {"format": "wide"}}
-            return {"data_kind": "sequence", "sequence": {
+                return {"data_kind": kind.name, "sequence": {"format": "wide"}}
+            return {"data_kind": kind.name, "sequence": {
                 "format": "long", "id": self.id_combo.currentText() or None,
                 "time": self.time_combo.currentText() or None, "values": self.values()}}
         return {}
@@ -155,10 +157,10 @@ class ExamplesChoice(QWidget):
 
     def missing(self) -> str | None:
         """What the user still has to pick, in plain words (None when nothing)."""
-        kind = self.kind()
-        if kind == "text" and self.text_combo.currentIndex() < 0:
+        kind = data_kind(self.kind())
+        if kind.needs_text_column and self.text_combo.currentIndex() < 0:
             return gui_text("examples.need_text")
-        if kind == "sequence" and self.format_combo.currentData() == "long":
+        if kind.layouts and self.format_combo.currentData() == "long":
             if self.id_combo.currentIndex() < 0 or self.time_combo.currentIndex() < 0:
                 return gui_text("examples.need_id_time")
             if not self.values():
@@ -177,16 +179,15 @@ class ExamplesChoice(QWidget):
             self.changed.emit()
 
     def _show_rows(self) -> None:
-        kind, layout = self.kind(), self.format_combo.currentData()
-        shown = {"kind": True, "text": kind == "text", "format": kind == "sequence",
-                 "id": kind == "sequence" and layout == "long",
-                 "time": kind == "sequence" and layout == "long",
-                 "values": kind == "sequence" and layout == "long"}
+        kind, layout = data_kind(self.kind()), self.format_combo.currentData()
+        long = bool(kind.layouts) and layout == "long"
+        shown = {"kind": True, "text": kind.needs_text_column, "format": bool(kind.layouts),
+                 "id": long, "time": long, "values": long}
         for key, widgets in self._rows.items():
             for widget in widgets:
                 widget.setVisible(shown[key])
         # text keys: gui.examples.hint_{table,text,long,wide}
-        hint = f"examples.hint_{kind}" if kind != "sequence" else f"examples.hint_{layout}"
+        hint = f"examples.hint_{layout}" if kind.layouts else f"examples.hint_{kind.name}"
         self.hint.setText(gui_text(hint))
 
 

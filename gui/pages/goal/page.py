@@ -19,6 +19,7 @@ from engine.goal import METRICS, metrics_for
 from engine.data import SAMPLES
 from engine.core import text
 from engine.data.requests import CheckFileRequest
+from engine.kinds.registry import data_kind
 from engine.goal.requests import NewProjectRequest, SuggestGoalRequest
 from gui.pages.base import StepPage, gui_text
 from engine.project import default_project_folder
@@ -126,7 +127,7 @@ class GoalPage(StepPage):
     def _file_checked(self, path: str, result: dict) -> None:
         if path != self._path:
             return  # an older request; a newer one is on its way
-        if result.get("data_kind") == "images":
+        if result.get("data_kind") and data_kind(result["data_kind"]).folder:
             self.form.show_folder(path, result)
             if result.get("usable"):
                 self._target_chosen()  # nothing to choose: the sub-folders are the classes

@@ -19,6 +19,7 @@ from engine.use.requests import PredictRequest
 from engine.core import PracticaError
 from engine.words import fmt_error, fmt_time, fmt_value, metric_label
 from engine.project import chosen_run
+from engine.kinds import kind_of
 from engine.project.parts import Goal
 from gui.pages.base import StepPage, gui_text
 from gui.pages.labels import note, set_role
@@ -208,7 +209,7 @@ class UsePage(StepPage):
 
     def _images(self) -> bool:
         project = self.project
-        return bool(project is not None and (project.goal or Goal()).data_kind == "images")
+        return bool(project is not None and kind_of(project).folder)
 
     def _update_buttons(self) -> None:
         project = self.project

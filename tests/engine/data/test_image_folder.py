@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from engine.kinds.kind_names import DATA_KINDS
+from engine.kinds.registry import DATA_KINDS
 from engine.core.errors import DataError
 from engine.data.image_folder import (check_image, folder_fingerprint, image_facts,
                                  is_image_folder, read_image_folder)
