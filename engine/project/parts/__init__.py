@@ -16,6 +16,9 @@ _EXPORTS = {
     "sanity": ("CheckResult", "LrRangeResult", "SanityRecord"),
     "split": ("Fractions", "SplitCheck", "SplitRecord"),
     "summary": ("DataSummary",),
+    "test_curves": (
+        "Calibration", "ChosenThreshold", "ClassScores", "CurveBundle", "PrCurve", "PrCurves",
+        "RegressionPoints", "RejectCurve", "RocCurve", "RocCurves"),
     "vault": ("Evaluation", "Vault"),
 }
 __getattr__, __dir__, __all__ = public_names(__name__, _EXPORTS)
