@@ -6,7 +6,8 @@ from engine.core.front_door import public_names
 
 _EXPORTS = {
     "diagnosis": ("DiagnosisRecord", "LadderRow"),
-    "error_analysis": ("ErrorAnalysisRecord", "Suspect", "SuspectCheck"),
+    "error_analysis": (
+        "ConfusionCells", "ErrorAnalysisRecord", "ErrorCase", "Suspect", "SuspectCheck"),
     "final_test": (
         "Comparison", "Confusion", "FinalTestRecord", "FinalistRecord", "MetricResult",
         "SeedSpread"),

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from engine.project.parts.diagnosis import DiagnosisRecord, LadderRow
-from engine.project.parts.error_analysis import ErrorAnalysisRecord, Suspect, SuspectCheck
+from engine.project.parts.error_analysis import (ConfusionCells, ErrorAnalysisRecord, Suspect,
+                                                 SuspectCheck)
 from engine.project.parts.final_test import (Comparison, Confusion, FinalistRecord,
                                              FinalTestRecord, MetricResult, SeedSpread)
 from engine.project.parts.test_curves import CurveBundle
@@ -55,6 +56,7 @@ def test_nested_parts_are_typed(raw):
     analysis = ErrorAnalysisRecord.from_dict(raw["error_analysis"])
     assert all(isinstance(s, Suspect) for s in analysis.suspects)
     assert isinstance(analysis.suspect_check, SuspectCheck)
+    assert isinstance(analysis.confusion, ConfusionCells)
     assert analysis.suspect_check.flagged_total == raw["error_analysis"]["suspect_check"][
         "flagged_total"]
 
