@@ -19,7 +19,6 @@ Use:
 from __future__ import annotations
 
 import math
-from dataclasses import replace
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -36,7 +35,8 @@ from engine.core.jobs import NEVER, CancelFlag, ProgressFn, StageStarted, ignore
 from engine.diagnosis.label_issues import find_label_issues
 from engine.training.predictor import load_predictor
 from engine.kinds.preprocess_store import load_preprocessor
-from engine.project.parts.error_analysis import ErrorAnalysisRecord, SuspectCheck
+from engine.project.parts.error_analysis import (ConfusionCells, ErrorAnalysisRecord, ErrorCase,
+                                                 SuspectCheck)
 from engine.project.parts.goal import Goal
 from engine.project.project import Project
 from engine.project.fingerprints import judging_key, split_key
@@ -85,7 +85,7 @@ def analyse_errors(project: Project, progress: ProgressFn = ignore, cancel: Canc
     fields: dict[str, Any] = {
         "run": run.id, "label": run.label, "judged_by": judging_key(project),
         "split": split_key(project), "created": now_iso(), "task": task,
-        "data_kind": data_kind(project), "source": split_rows(project)["dev"]["source"],
+        "data_kind": data_kind(project), "source": str(split_rows(project)["dev"]["source"] or ""),
         "seed": seed, "rows": int(len(rows)), "metric": goal.metric,
         "metric_error": run.errors.get("dev"),
     }
@@ -100,8 +100,8 @@ def analyse_errors(project: Project, progress: ProgressFn = ignore, cancel: Canc
         issues = find_label_issues(project, rows, preds.proba, y_true, progress, cancel, seed)
     check = SuspectCheck.from_dict({k: v for k, v in issues.to_dict().items()
                                     if k != "suspects"})
-    analysis = replace(ErrorAnalysisRecord.from_dict(fields), suspects=tuple(issues.suspects),
-                       suspect_check=check)
+    analysis = ErrorAnalysisRecord(**fields, suspects=tuple(issues.suspects),
+                                   suspect_check=check)
     project.error_analysis = analysis
     project.log("error_analysis", text("error_analysis.decision", label=run.label,
                                        mistakes=analysis.mistakes, rows=analysis.rows,
@@ -187,7 +187,7 @@ def worst_errors(abs_errors: np.ndarray, share: float = REGRESSION_SHARE,
 
 
 def confusion_cells(y_true, y_pred, labels: list[str], rows: np.ndarray,
-                    cap: int = CELL_ROWS) -> dict[str, Any]:
+                    cap: int = CELL_ROWS) -> ConfusionCells:
     """The confusion matrix (rows = true class, columns = predicted), each count as a share
     of its true class (``shares``, 0 for a class without rows) and, for each cell with
     examples, their row numbers (at most ``cap``) keyed ``"i,j"``."""
@@ -203,8 +203,9 @@ def confusion_cells(y_true, y_pred, labels: list[str], rows: np.ndarray,
         cell = cells.setdefault(f"{i},{j}", [])
         if len(cell) < cap:
             cell.append(int(row))
-    return {"labels": labels, "matrix": matrix.tolist(),
-            "shares": np.nan_to_num(shares).round(6).tolist(), "cells": cells}
+    return ConfusionCells.from_dict({"labels": labels, "matrix": matrix.tolist(),
+                                     "shares": np.nan_to_num(shares).round(6).tolist(),
+                                     "cells": cells})
 
 
 def _classification_part(preds, rows: np.ndarray, labels: list[str], shown: "_Shower",
@@ -218,11 +219,11 @@ def _classification_part(preds, rows: np.ndarray, labels: list[str], shown: "_Sh
     p_true = np.array([proba[k, index[t]] if t in index else np.nan
                        for k, t in enumerate(y_true)])
 
-    def case(k: int) -> dict[str, Any]:
-        return {"row": int(rows[k]), "true": y_true[k], "predicted": y_pred[k],
-                "confidence": float(confidence[k]),
-                "p_true": None if math.isnan(p_true[k]) else float(p_true[k]),
-                "error": None, **shown(int(rows[k]))}
+    def case(k: int) -> ErrorCase:
+        return ErrorCase(row=int(rows[k]), true=y_true[k], predicted=y_pred[k],
+                         confidence=float(confidence[k]),
+                         p_true=None if math.isnan(p_true[k]) else float(p_true[k]),
+                         **shown(int(rows[k])))
 
     picked = wrong[stratified_sample(y_true[wrong], MAX_EXAMPLES, seed)]
     order = {label: i for i, label in enumerate(labels)}
@@ -233,17 +234,19 @@ def _classification_part(preds, rows: np.ndarray, labels: list[str], shown: "_Sh
     in_sample = {int(rows[k]) for k in picked}
     extra: list[int] = []
     position = {int(r): k for k, r in enumerate(rows)}
-    for key, cell_rows in confusion["cells"].items():
+    for key, cell_rows in confusion.cells.items():
         i, j = (int(v) for v in key.split(","))
         if i == j:
             continue
         for row in [r for r in cell_rows if r not in in_sample][:CELL_SHOWN]:
             if len(extra) < MAX_CELL_EXAMPLES:
                 extra.append(position[row])
-    return {"mistakes": int(len(wrong)), "mistake_rows": sorted(int(rows[k]) for k in wrong),
+    return {"mistakes": int(len(wrong)),
+            "mistake_rows": tuple(sorted(int(rows[k]) for k in wrong)),
             "dev_error": error_rate, "mistakes_error": error_rate,
-            "examples": [case(k) for k in picked], "confident": [case(k) for k in confident],
-            "cell_examples": [case(k) for k in extra], "confusion": confusion}
+            "examples": tuple(case(k) for k in picked),
+            "confident": tuple(case(k) for k in confident),
+            "cell_examples": tuple(case(k) for k in extra), "confusion": confusion}
 
 
 def _regression_part(preds, rows: np.ndarray, shown: "_Shower") -> dict[str, Any]:
@@ -252,18 +255,18 @@ def _regression_part(preds, rows: np.ndarray, shown: "_Shower") -> dict[str, Any
     signed = y_pred - y_true
     worst = worst_errors(np.abs(signed))
 
-    def case(k: int) -> dict[str, Any]:
-        return {"row": int(rows[k]), "true": float(y_true[k]), "predicted": float(y_pred[k]),
-                "confidence": None, "p_true": None, "error": float(signed[k]),
-                **shown(int(rows[k]))}
+    def case(k: int) -> ErrorCase:
+        return ErrorCase(row=int(rows[k]), true=float(y_true[k]), predicted=float(y_pred[k]),
+                         error=float(signed[k]), **shown(int(rows[k])))
 
     n = len(y_true)
-    return {"mistakes": int(len(worst)), "mistake_rows": sorted(int(rows[k]) for k in worst),
+    return {"mistakes": int(len(worst)),
+            "mistake_rows": tuple(sorted(int(rows[k]) for k in worst)),
             "dev_error": float(mean_absolute_error(y_true, y_pred)) if n else math.nan,
             "mistakes_error": float(np.abs(signed[worst]).sum() / n) if n else math.nan,
-            "examples": [case(k) for k in worst],
-            "confident": [case(k) for k in worst[:MOST_CONFIDENT]],
-            "cell_examples": [], "confusion": None}
+            "examples": tuple(case(k) for k in worst),
+            "confident": tuple(case(k) for k in worst[:MOST_CONFIDENT]),
+            "cell_examples": (), "confusion": None}
 
 
 # ----- what a person sees of a row
@@ -284,51 +287,51 @@ class _Shower:
 
 
 # ----- reading an analysis
-def case_lookup(analysis: ErrorAnalysisRecord | None) -> dict[int, dict]:
+def case_lookup(analysis: ErrorAnalysisRecord | None) -> dict[int, ErrorCase]:
     """Every example the analysis can show, by row number."""
-    out: dict[int, dict] = {}
+    out: dict[int, ErrorCase] = {}
     if analysis is None:
         return out
     for cases in (analysis.cell_examples, analysis.confident, analysis.examples):
         for case in cases:
-            out[int(case["row"])] = case
+            out[case.row] = case
     return out
 
 
-def cell_examples(analysis: ErrorAnalysisRecord | None, i: int, j: int) -> list[dict]:
+def cell_examples(analysis: ErrorAnalysisRecord | None, i: int, j: int) -> list[ErrorCase]:
     """The examples of confusion cell (true class ``i``, predicted ``j``) that can be
     shown: the sampled ones first, then the others kept for that cell."""
-    confusion = (analysis.confusion if analysis is not None else None) or {}
-    rows = confusion.get("cells", {}).get(f"{i},{j}", [])
-    wanted = set(int(r) for r in rows)
+    if analysis is None or analysis.confusion is None:
+        return []
+    rows = analysis.confusion.rows_of(i, j)
+    wanted = set(rows)
     lookup = case_lookup(analysis)
-    examples = analysis.examples if analysis is not None else ()
-    sampled = [c for c in examples if int(c["row"]) in wanted]
-    seen = {int(c["row"]) for c in sampled}
+    sampled = [c for c in analysis.examples if c.row in wanted]
+    seen = {c.row for c in sampled}
     others = [lookup[r] for r in rows if r in lookup and r not in seen]
     return sampled + others
 
 
 def cell_count(analysis: ErrorAnalysisRecord | None, i: int, j: int) -> int:
     """How many dev rows fall in confusion cell (``i``, ``j``)."""
-    matrix = ((analysis.confusion if analysis is not None else None) or {}).get("matrix") or []
-    return int(matrix[i][j]) if i < len(matrix) and j < len(matrix[i]) else 0
+    if analysis is None or analysis.confusion is None:
+        return 0
+    return analysis.confusion.count(i, j)
 
 
-def case_line(case: dict, limit: int = 6) -> str:
+def case_line(case: ErrorCase, limit: int = 6) -> str:
     """The example in one line of text: its text, its file, or ``name=value`` pairs."""
-    if case.get("text") is not None:
-        return " ".join(str(case["text"]).split())
-    if case.get("image"):
-        return str((case.get("values") or {}).get("file") or Path(case["image"]).name)
-    values = case.get("values") or {}
-    pairs = [f"{k}={v}" for k, v in list(values.items())[:limit]]
-    return ", ".join(pairs) + (", \u2026" if len(values) > limit else "")
+    if case.text is not None:
+        return " ".join(str(case.text).split())
+    if case.image:
+        return str(case.values.get("file") or Path(case.image).name)
+    pairs = [f"{k}={v}" for k, v in list(case.values.items())[:limit]]
+    return ", ".join(pairs) + (", \u2026" if len(case.values) > limit else "")
 
 
-def case_details(case: dict) -> str:
+def case_details(case: ErrorCase) -> str:
     """Everything stored about an example, one ``name: value`` per line (for a tooltip)."""
-    lines = [f"{k}: {v}" for k, v in (case.get("values") or {}).items()]
-    if case.get("text") is not None:
-        lines.append(str(case["text"]))
+    lines = [f"{k}: {v}" for k, v in case.values.items()]
+    if case.text is not None:
+        lines.append(str(case.text))
     return "\n".join(lines)

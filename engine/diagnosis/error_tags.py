@@ -208,10 +208,11 @@ def tags_frame(project: Project) -> pd.DataFrame:
         if not tags:
             continue
         case = lookup.get(int(key)) if key.isdigit() else None
-        case = case or {}
         rows.append({"row": int(key) if key.isdigit() else key, "split": "dev",
-                     "true": case.get("true"), "predicted": case.get("predicted"),
-                     "confidence": case.get("confidence"), "tags": "; ".join(tags)})
+                     "true": case.true if case else None,
+                     "predicted": case.predicted if case else None,
+                     "confidence": case.confidence if case else None,
+                     "tags": "; ".join(tags)})
     return pd.DataFrame(rows, columns=list(CSV_COLUMNS))
 
 

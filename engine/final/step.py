@@ -48,6 +48,7 @@ from engine.project.fingerprints import judging_key
 from engine.core.texts import text
 from engine.project.vault import open_vault, record_evaluation
 from engine.project.parts.goal import Goal
+from engine.project.parts.test_curves import CurveBundle
 from engine.final.test_curves import curve_bundle, reject_threshold
 
 
@@ -233,7 +234,7 @@ def _finalist_entry(f: Finalist, goal: Goal, n_resamples: int, project: Project,
                           seeds=len(f.seed_scores) if f.role == CHOSEN and f.seed_scores else 1)
 
 
-def _curves(project: Project, predictor, prep, preds: Predictions) -> dict:
+def _curves(project: Project, predictor, prep, preds: Predictions) -> CurveBundle:
     """ROC, PR, calibration, per-class metrics and the reject option on the test rows; the
     reject threshold is chosen on the dev rows, so the test rows only measure it."""
 

@@ -9,12 +9,13 @@ regression it gives predicted-against-true points and the quantiles of the resid
 Every number comes from scikit-learn except the expected calibration error, which is the
 row-weighted gap between confidence and accuracy over sklearn's calibration bins.
 
-The result is plain JSON (lists and floats, None where undefined), every curve thinned to
-at most ``MAX_POINTS`` points so that it can be stored in ``project.json`` and drawn quickly.
+The result is a ``CurveBundle`` (``engine.project.parts.test_curves``: tuples of floats,
+None where undefined), every curve thinned to at most ``MAX_POINTS`` points so that it can
+be stored in ``project.json`` and drawn quickly.
 
 Use:
     bundle = curve_bundle(goal, preds, target_error=0.05)
-    bundle["roc"]["curves"][0]["auc"]
+    bundle.roc.curves[0].auc
 """
 
 from __future__ import annotations
@@ -31,6 +32,9 @@ from engine.goal.evaluation import Predictions
 from engine.goal.metrics import get_metric, prepare
 from engine.final.reject_option import at_threshold, choose_threshold, confidence_of, coverage_curve
 from engine.project.parts.goal import Goal
+from engine.project.parts.test_curves import (Calibration, ChosenThreshold, ClassScores,
+                                              CurveBundle, PrCurve, PrCurves, RegressionPoints,
+                                              RejectCurve, RocCurve, RocCurves)
 
 MAX_POINTS = 200
 """Most points kept per curve."""
@@ -42,8 +46,8 @@ RESIDUAL_QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
 
 
 def curve_bundle(goal: Goal, preds: Predictions, target_error: float | None = None,
-                 threshold: float | None = None) -> dict:
-    """Every curve of the task on ``preds`` as a JSON-able dict.
+                 threshold: float | None = None) -> CurveBundle:
+    """Every curve of the task on ``preds``.
 
     Args:
         goal: the project goal (task, labels, positive label, optional ``abstain_accuracy``).
@@ -54,8 +58,8 @@ def curve_bundle(goal: Goal, preds: Predictions, target_error: float | None = No
             reject option reports what it gives on these rows instead of choosing one here.
     """
     if goal.task == "regression":
-        return {"task": "regression", "rows": int(len(preds.y_true)),
-                "regression": regression_points(preds)}
+        return CurveBundle(task="regression", rows=int(len(preds.y_true)),
+                           regression=regression_points(preds))
     labels = list(goal.labels or np.unique(np.r_[preds.y_true, preds.y_pred]))
     p = prepare(preds.y_true, preds.y_pred, preds.y_score, labels=labels,
                 positive_label=goal.positive_label if goal.task == "binary" else None)
@@ -65,18 +69,17 @@ def curve_bundle(goal: Goal, preds: Predictions, target_error: float | None = No
         p, scores = dataclasses.replace(p, y_score=None), None
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # undefined per-class values are reported as None
-        bundle = {
-            "task": goal.task, "rows": int(len(p.y_true)), "labels": names,
-            "positive_label": names[p.positive_label] if goal.task == "binary" else None,
-            "roc": _roc(p, names), "pr": _pr(p, names),
-            "calibration": _calibration(goal.task, p),
-            "per_class": per_class_metrics(p, names),
-            "top_k": _top_k(p) if len(names) > max(TOP_K) else None,
-        }
+        roc, pr, calibration = _roc(p, names), _pr(p, names), _calibration(goal.task, p)
+        per_class = per_class_metrics(p, names)
+        top_k = _top_k(p) if len(names) > max(TOP_K) else None
     target, source = target_accuracy(goal, target_error)
-    bundle["coverage"] = None if scores is None else _coverage(
+    coverage = None if scores is None else _coverage(
         confidence_of(scores), p.y_true == p.y_pred, target, source, threshold)
-    return bundle
+    return CurveBundle(
+        task=goal.task, rows=int(len(p.y_true)), labels=tuple(names),
+        positive_label=names[p.positive_label] if goal.task == "binary" else None,
+        roc=roc, pr=pr, calibration=calibration, per_class=per_class, top_k=top_k,
+        coverage=coverage)
 
 
 def reject_threshold(goal: Goal, preds: Predictions,
@@ -124,15 +127,16 @@ def expected_calibration_error(outcome, probability, n_bins: int = CALIBRATION_B
     return float(np.sum(counts / len(outcome) * np.abs(observed - predicted)))
 
 
-def per_class_metrics(p, names: list[str]) -> list[dict]:
+def per_class_metrics(p, names: list[str]) -> tuple[ClassScores, ...]:
     """Precision, recall, F1 and support of every class (sklearn, zero where undefined)."""
     precision, recall, f1, support = skm.precision_recall_fscore_support(
         p.y_true, p.y_pred, labels=p.labels, zero_division=0.0)
-    return [{"label": name, "precision": float(precision[i]), "recall": float(recall[i]),
-             "f1": float(f1[i]), "support": int(support[i])} for i, name in enumerate(names)]
+    return tuple(ClassScores(label=name, precision=float(precision[i]), recall=float(recall[i]),
+                             f1=float(f1[i]), support=int(support[i]))
+                 for i, name in enumerate(names))
 
 
-def regression_points(preds: Predictions) -> dict:
+def regression_points(preds: Predictions) -> RegressionPoints:
     """Predicted against true values (a deterministic subsample) and residual quantiles."""
     y_true = np.asarray(preds.y_true, dtype=float)
     y_pred = np.asarray(preds.y_pred, dtype=float)
@@ -141,14 +145,13 @@ def regression_points(preds: Predictions) -> dict:
         keep = np.sort(np.random.default_rng(0).choice(len(keep), MAX_SCATTER, replace=False))
     residual = y_pred - y_true
     has_rows = len(residual) > 0
-    return {
-        "true": _floats(y_true[keep]), "predicted": _floats(y_pred[keep]),
-        "residual_quantiles": {f"{q:g}": _num(np.quantile(residual, q)) if has_rows else None
-                               for q in RESIDUAL_QUANTILES},
-        "abs_residual_quantiles": {
+    return RegressionPoints(
+        true=tuple(_floats(y_true[keep])), predicted=tuple(_floats(y_pred[keep])),
+        residual_quantiles={f"{q:g}": _num(np.quantile(residual, q)) if has_rows else None
+                            for q in RESIDUAL_QUANTILES},
+        abs_residual_quantiles={
             f"{q:g}": _num(np.quantile(np.abs(residual), q)) if has_rows else None
-            for q in RESIDUAL_QUANTILES},
-    }
+            for q in RESIDUAL_QUANTILES})
 
 
 def thin(*columns, max_points: int = MAX_POINTS) -> list[list[float]]:
@@ -176,16 +179,16 @@ def _defined(is_class: np.ndarray) -> bool:
     return bool(is_class.any() and (~is_class).any())
 
 
-def _roc(p, names: list[str]) -> dict:
+def _roc(p, names: list[str]) -> RocCurves:
     curves = []
     for code, is_class, score in _one_vs_rest(p):
         if not _defined(is_class):
-            curves.append({"label": names[code], "fpr": [], "tpr": [], "auc": None})
+            curves.append(RocCurve(label=names[code]))
             continue
         fpr, tpr, _ = skm.roc_curve(is_class, score)
         fpr, tpr = thin(fpr, tpr)
-        curves.append({"label": names[code], "fpr": fpr, "tpr": tpr,
-                       "auc": float(skm.roc_auc_score(is_class, score))})
+        curves.append(RocCurve(label=names[code], fpr=tuple(fpr), tpr=tuple(tpr),
+                               auc=float(skm.roc_auc_score(is_class, score))))
     macro = None
     if p.y_score is not None and p.y_score.ndim == 2:
         try:
@@ -194,23 +197,23 @@ def _roc(p, names: list[str]) -> dict:
         except ValueError:
             macro = None
     elif curves:
-        macro = curves[0]["auc"]
-    return {"curves": curves, "macro_auc": macro}
+        macro = curves[0].auc
+    return RocCurves(curves=tuple(curves), macro_auc=macro)
 
 
-def _pr(p, names: list[str]) -> dict:
+def _pr(p, names: list[str]) -> PrCurves:
     curves, defined = [], []
     for code, is_class, score in _one_vs_rest(p):
         base_rate = float(is_class.mean()) if len(is_class) else None
         if not _defined(is_class):
-            curves.append({"label": names[code], "recall": [], "precision": [],
-                           "average_precision": None, "base_rate": base_rate})
+            curves.append(PrCurve(label=names[code], base_rate=base_rate))
             continue
         precision, recall, _ = skm.precision_recall_curve(is_class, score)
         recall, precision = thin(recall, precision)
-        curves.append({"label": names[code], "recall": recall, "precision": precision,
-                       "average_precision": float(skm.average_precision_score(is_class, score)),
-                       "base_rate": base_rate})
+        curves.append(PrCurve(
+            label=names[code], recall=tuple(recall), precision=tuple(precision),
+            average_precision=float(skm.average_precision_score(is_class, score)),
+            base_rate=base_rate))
         defined.append(code)
     macro = None
     if p.y_score is not None and p.y_score.ndim == 2 and defined:
@@ -218,11 +221,11 @@ def _pr(p, names: list[str]) -> dict:
         macro = _num(skm.average_precision_score(indicator, p.y_score[:, defined],
                                                  average="macro"))
     elif curves:
-        macro = curves[0]["average_precision"]
-    return {"curves": curves, "macro_average_precision": macro}
+        macro = curves[0].average_precision
+    return PrCurves(curves=tuple(curves), macro_average_precision=macro)
 
 
-def _calibration(task: str, p) -> dict | None:
+def _calibration(task: str, p) -> Calibration | None:
     """Binary: P(positive) against how often the row is positive. Multiclass: confidence in
     the predicted class against how often that prediction is right."""
     if p.y_score is None or not len(p.y_true):
@@ -235,19 +238,19 @@ def _calibration(task: str, p) -> dict | None:
     probability = np.clip(probability, 0.0, 1.0)
     observed, predicted = calibration_curve(outcome, probability, n_bins=CALIBRATION_BINS)
     counts = _bin_counts(probability, CALIBRATION_BINS)
-    return {"kind": kind, "bins": CALIBRATION_BINS, "predicted": _floats(predicted),
-            "observed": _floats(observed), "counts": [int(c) for c in counts],
-            "ece": expected_calibration_error(outcome, probability)}
+    return Calibration(kind=kind, bins=CALIBRATION_BINS, predicted=tuple(_floats(predicted)),
+                       observed=tuple(_floats(observed)), counts=tuple(int(c) for c in counts),
+                       ece=expected_calibration_error(outcome, probability))
 
 
-def _top_k(p) -> dict | None:
+def _top_k(p) -> dict[str, float | None] | None:
     if p.y_score is None or p.y_score.ndim != 2:
         return None
     return {str(k): _num(skm.top_k_accuracy_score(p.y_true, p.y_score, k=k, labels=p.labels))
             for k in TOP_K}
 
 
-def _coverage(confidence, correct, target, source, threshold) -> dict:
+def _coverage(confidence, correct, target, source, threshold) -> RejectCurve:
     curve = coverage_curve(confidence, correct)
     thresholds, coverage, accuracy = thin(curve.threshold, curve.coverage, curve.accuracy)
     chosen = None
@@ -256,11 +259,12 @@ def _coverage(confidence, correct, target, source, threshold) -> dict:
             chosen = at_threshold(curve, threshold, target)
         else:
             chosen = choose_threshold(curve, target)
-    return {"threshold": thresholds, "coverage": coverage, "accuracy": accuracy,
-            "target_accuracy": target, "target_source": source,
-            "chosen": None if chosen is None else chosen.to_dict(),
-            "chosen_here": threshold is None,
-            "full_accuracy": _num(curve.accuracy[-1]) if curve.rows else None}
+    return RejectCurve(
+        threshold=tuple(thresholds), coverage=tuple(coverage), accuracy=tuple(accuracy),
+        target_accuracy=target, target_source=source,
+        chosen=None if chosen is None else ChosenThreshold(**chosen.to_dict()),
+        chosen_here=threshold is None,
+        full_accuracy=_num(curve.accuracy[-1]) if curve.rows else None)
 
 
 # --- small helpers --------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from matplotlib.ticker import FuncFormatter, PercentFormatter
 from engine.words.curve_words import classes_to_draw
 from engine.report.figures import FONT, _figure, _finish, _style
 from engine.core.texts import text
+from engine.project.parts.test_curves import Calibration, CurveBundle, RejectCurve
 
 _LINES = ("-", "--", ":", "-.")
 _MARKS = ("o", "s", "^", "D", "v", "P", "X", "*")
@@ -27,13 +28,14 @@ _GRAYS = ("0.0", "0.45", "0.25", "0.6")
 _REFERENCE = {"color": "0.55", "linestyle": "--", "linewidth": 0.9}
 
 
-def final_curves_chart(bundle: dict | None, path: str | Path | None = None) -> bytes | None:
+def final_curves_chart(bundle: CurveBundle | None,
+                       path: str | Path | None = None) -> bytes | None:
     """The curves of ``bundle``; None when there are none to draw."""
-    if not bundle:
+    if bundle is None:
         return None
-    if bundle.get("task") == "regression":
+    if bundle.is_regression:
         return _regression(bundle, path)
-    if not (bundle.get("roc") or {}).get("curves"):
+    if bundle.roc is None or not bundle.roc.curves:
         return None
     fig = _figure(5.6)
     axes = fig.subplots(2, 2)
@@ -42,7 +44,7 @@ def final_curves_chart(bundle: dict | None, path: str | Path | None = None) -> b
     _pr(axes[0][1], bundle, drawn)
     _calibration(axes[1][0], bundle)
     _coverage(axes[1][1], bundle)
-    if bundle["task"] != "binary":
+    if bundle.task != "binary":
         handles, labels = axes[0][0].get_legend_handles_labels()
         fig.legend(handles[1:], labels[1:], loc="outside lower center", fontsize=FONT - 1,
                    ncol=min(len(drawn), 4), frameon=False)
@@ -53,8 +55,8 @@ def _t(key: str, **values) -> str:
     return text(f"test_curves.{key}", **values)
 
 
-def _class_style(bundle: dict, j: int) -> dict:
-    if bundle["task"] == "binary":
+def _class_style(bundle: CurveBundle, j: int) -> dict:
+    if bundle.task == "binary":
         return {"color": "black", "linestyle": "-", "linewidth": 1.4}
     return {"color": _GRAYS[j % len(_GRAYS)], "linestyle": _LINES[j % len(_LINES)],
             "marker": _MARKS[j % len(_MARKS)], "markersize": 3.2, "linewidth": 1.1}
@@ -71,50 +73,49 @@ def _unit_axes(ax, title: str, x_key: str, y_key: str) -> None:
     _style(ax)
 
 
-def _roc(ax, bundle: dict, drawn: list[int]) -> None:
-    curves = bundle["roc"]["curves"]
+def _roc(ax, bundle: CurveBundle, drawn: list[int]) -> None:
+    curves = bundle.roc.curves
     ax.plot([0, 1], [0, 1], label=_t("legend_chance"), **_REFERENCE)
     for j, i in enumerate(drawn):
         c = curves[i]
-        every = max(1, len(c["fpr"]) // 8)
-        ax.plot(c["fpr"], c["tpr"], label=c["label"], markevery=every,
-                **_class_style(bundle, j))
+        every = max(1, len(c.fpr) // 8)
+        ax.plot(c.fpr, c.tpr, label=c.label, markevery=every, **_class_style(bundle, j))
     _unit_axes(ax, text("gui.curves.roc_title"), "axis_fpr", "axis_tpr")
 
 
-def _pr(ax, bundle: dict, drawn: list[int]) -> None:
-    curves = bundle["pr"]["curves"]
+def _pr(ax, bundle: CurveBundle, drawn: list[int]) -> None:
+    curves = bundle.pr.curves if bundle.pr else ()
     for j, i in enumerate(drawn):
         c = curves[i]
-        every = max(1, len(c["recall"]) // 8)
+        every = max(1, len(c.recall) // 8)
         style = _class_style(bundle, j)
-        ax.plot(c["recall"], c["precision"], label=c["label"], markevery=every, **style)
-        if c.get("base_rate") is not None:
-            ax.axhline(c["base_rate"], **{**_REFERENCE, "color": style["color"]
-                                          if bundle["task"] != "binary" else "0.55"})
+        ax.plot(c.recall, c.precision, label=c.label, markevery=every, **style)
+        if c.base_rate is not None:
+            ax.axhline(c.base_rate, **{**_REFERENCE, "color": style["color"]
+                                       if bundle.task != "binary" else "0.55"})
     _unit_axes(ax, text("gui.curves.pr_title"), "axis_recall", "axis_precision")
 
 
-def _calibration(ax, bundle: dict) -> None:
-    cal = bundle.get("calibration") or {}
+def _calibration(ax, bundle: CurveBundle) -> None:
+    cal = bundle.calibration or Calibration()
     ax.plot([0, 1], [0, 1], label=_t("legend_perfect"), **_REFERENCE)
-    ax.plot(cal.get("predicted", []), cal.get("observed", []), color="black", marker="o",
+    ax.plot(cal.predicted, cal.observed, color="black", marker="o",
             markersize=3.5, linewidth=1.2, label=_t("legend_model"))
     _unit_axes(ax, text("gui.curves.calibration_title"), "axis_predicted_probability",
                "axis_observed")
     ax.legend(fontsize=FONT - 1, frameon=False, loc="upper left")
 
 
-def _coverage(ax, bundle: dict) -> None:
-    cov = bundle.get("coverage") or {}
-    ax.plot(cov.get("coverage", []), cov.get("accuracy", []), color="black", linewidth=1.4,
+def _coverage(ax, bundle: CurveBundle) -> None:
+    cov = bundle.coverage or RejectCurve()
+    ax.plot(cov.coverage, cov.accuracy, color="black", linewidth=1.4,
             label=_t("legend_model"))
-    if cov.get("target_accuracy") is not None:
-        ax.axhline(cov["target_accuracy"], color="0.2", linestyle=":", linewidth=1.2,
+    if cov.target_accuracy is not None:
+        ax.axhline(cov.target_accuracy, color="0.2", linestyle=":", linewidth=1.2,
                    label=_t("legend_target"))
-    chosen = cov.get("chosen")
-    if chosen:
-        ax.plot([chosen["coverage"]], [chosen["accuracy"]], linestyle="none", marker="*",
+    chosen = cov.chosen
+    if chosen is not None:
+        ax.plot([chosen.coverage], [chosen.accuracy], linestyle="none", marker="*",
                 markersize=10, color="white", markeredgecolor="black",
                 label=_t("legend_chosen"))
     ax.set_title(text("gui.curves.coverage_title"), fontsize=FONT + 0.5)
@@ -128,13 +129,13 @@ def _coverage(ax, bundle: dict) -> None:
     ax.legend(fontsize=FONT - 1, frameon=False, loc="lower left")
 
 
-def _regression(bundle: dict, path) -> bytes | None:
-    reg = bundle.get("regression") or {}
-    if not reg.get("true"):
+def _regression(bundle: CurveBundle, path) -> bytes | None:
+    reg = bundle.regression
+    if reg is None or not reg.true:
         return None
     fig = _figure(3.6, width_in=4.2)
     ax = fig.add_subplot()
-    ax.scatter(reg["true"], reg["predicted"], s=9, facecolors="none", edgecolors="black",
+    ax.scatter(reg.true, reg.predicted, s=9, facecolors="none", edgecolors="black",
                linewidths=0.7, label=_t("legend_model"))
     x_lim, y_lim = ax.get_xlim(), ax.get_ylim()
     ax.axline((0, 0), slope=1, label=_t("legend_perfect"), **_REFERENCE)

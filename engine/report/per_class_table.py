@@ -16,6 +16,7 @@ import math
 import pandas as pd
 
 from engine.project.project import Project
+from engine.words.curve_words import class_areas
 from engine.words.formatting import is_number
 
 PER_CLASS_COLUMNS = ("class", "precision", "recall", "f1", "support", "roc_auc")
@@ -23,18 +24,13 @@ PER_CLASS_COLUMNS = ("class", "precision", "recall", "f1", "support", "roc_auc")
 
 def per_class_table(project: Project) -> pd.DataFrame:
     """One row per class of the final test, in the order the test stored them."""
-    bundle = (project.final_test.curves if project.final_test else None) or {}
-    rows = bundle.get("per_class") or []
-    if not project.vault_open or not rows:
+    bundle = project.final_test.curves if project.final_test else None
+    if bundle is None or not project.vault_open or not bundle.per_class:
         return pd.DataFrame(columns=list(PER_CLASS_COLUMNS))
-    curves = (bundle.get("roc") or {}).get("curves") or []
-    areas = {str(c.get("label")): c.get("auc") for c in curves}
-    if bundle.get("task") == "binary" and curves:  # one class against the other: one area
-        areas = {str(r.get("label")): curves[0].get("auc") for r in rows}
-    out = [{"class": str(r.get("label")), "precision": _num(r.get("precision")),
-            "recall": _num(r.get("recall")), "f1": _num(r.get("f1")),
-            "support": int(r.get("support", 0)), "roc_auc": _num(areas.get(str(r.get("label"))))}
-           for r in rows if isinstance(r, dict)]
+    areas = class_areas(bundle)  # two classes: one area for both
+    out = [{"class": r.label, "precision": _num(r.precision), "recall": _num(r.recall),
+            "f1": _num(r.f1), "support": r.support, "roc_auc": _num(areas.get(r.label))}
+           for r in bundle.per_class]
     return pd.DataFrame(out, columns=list(PER_CLASS_COLUMNS))
 
 

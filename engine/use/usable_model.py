@@ -151,12 +151,13 @@ def project_threshold(project: Project, run_id: str, predictor: Predictor) -> fl
     goal = project.goal or Goal()
     asked = goal.abstain_accuracy
     final = project.final_test
-    coverage = ((final.curves if final else None) or {}).get("coverage") or {}
-    chosen = coverage.get("chosen") or {}
-    if (final is not None and final.run == run_id and coverage.get("target_source") == "abstain_accuracy"
-            and coverage.get("target_accuracy") == asked and not coverage.get("chosen_here")
-            and chosen.get("threshold") is not None):
-        return float(chosen["threshold"])
+    coverage = final.curves.coverage if final is not None and final.curves is not None else None
+    chosen = coverage.chosen if coverage is not None else None
+    if (chosen is not None and final.run == run_id
+            and coverage.target_source == "abstain_accuracy"
+            and coverage.target_accuracy == asked and not coverage.chosen_here
+            and chosen.threshold is not None):
+        return float(chosen.threshold)
     dev = split_frame(project, "dev")
     scores = score_in_batches(predictor, predictor.preprocessor, dev)
     return reject_threshold(goal, to_predictions(goal, target_values(project, dev), scores))

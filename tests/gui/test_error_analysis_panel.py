@@ -69,9 +69,9 @@ def test_collect_tag_by_typing_save_and_open_a_cell(qtbot, engine_runner, split_
     table = panel.findChild(ExamplesTable, "examplesTable")
     assert table.rowCount() == len(analysis.examples)
     assert [table.row_number(r) for r in range(table.rowCount())] == \
-        [e["row"] for e in analysis.examples]
-    assert table.item(0, 2).text() == analysis.examples[0]["true"]
-    assert table.item(0, 4).text() == fmt_share(analysis.examples[0]["confidence"])
+        [e.row for e in analysis.examples]
+    assert table.item(0, 2).text() == analysis.examples[0].true
+    assert table.item(0, 4).text() == fmt_share(analysis.examples[0].confidence)
 
     # Enter starts typing the tags; Tab keeps them and moves to the next example.
     table.setFocus()
@@ -119,13 +119,13 @@ def test_collect_tag_by_typing_save_and_open_a_cell(qtbot, engine_runner, split_
 
     # A confusion cell lists its examples; "show all" brings the sample back.
     confusion = panel.findChild(ConfusionView, "confusionView")
-    cells = analysis.confusion["cells"]
+    cells = analysis.confusion.cells
     i, j = next((int(k[0]), int(k[-1])) for k in cells if k[0] != k[-1])
     item = confusion.item(i, j)
-    assert item.text() == fmt_count(analysis.confusion["matrix"][i][j])
+    assert item.text() == fmt_count(analysis.confusion.matrix[i][j])
     qtbot.mouseClick(confusion.viewport(), Qt.LeftButton,
                      pos=confusion.visualItemRect(item).center())
-    wanted = [c["row"] for c in cell_examples(analysis, i, j)]
+    wanted = [c.row for c in cell_examples(analysis, i, j)]
     assert wanted and [table.row_number(r) for r in range(table.rowCount())] == wanted
     show_all = panel.findChild(QPushButton, "showAllButton")
     click(qtbot, show_all)

@@ -70,13 +70,13 @@ def test_binary_curves_of_the_real_final_test(qtbot, session, tmp_path):  # noqa
     assert not panel.plots["regression"].isVisible()
     roc = curve_points(panel.plots["roc"])
     assert list(roc[0][0]) == [0, 1]  # the diagonal
-    assert np.allclose(roc[1][0], bundle["roc"]["curves"][0]["fpr"])
+    assert np.allclose(roc[1][0], bundle.roc.curves[0].fpr)
     coverage = curve_points(panel.plots["coverage"])
-    chosen = bundle["coverage"]["chosen"]
+    chosen = bundle.coverage.chosen
     # The threshold was chosen on the dev rows; the test rows only measure it.
-    assert chosen is not None and not bundle["coverage"]["chosen_here"]
-    assert 0.9 <= chosen["accuracy"] <= 1 and 0 < chosen["coverage"] <= 1
-    assert coverage[-1][0][0] == pytest.approx(chosen["coverage"])  # the marked point
+    assert chosen is not None and not bundle.coverage.chosen_here
+    assert 0.9 <= chosen.accuracy <= 1 and 0 < chosen.coverage <= 1
+    assert coverage[-1][0][0] == pytest.approx(chosen.coverage)  # the marked point
     assert panel.findChild(QLabel, "coverageSentence").text() == \
         curve_words.reject_sentence(bundle)
     assert "99%" in panel.findChild(QLabel, "coverageSentence").text()
@@ -103,7 +103,7 @@ def test_multiclass_and_regression_curves(qtbot, session, tmp_path):  # noqa: F8
     assert not panel.plots["roc"].isVisible()
     bundle = project.final_test.curves
     points = curve_points(panel.plots["regression"])
-    assert np.allclose(points[0][0], bundle["regression"]["true"])
+    assert np.allclose(points[0][0], bundle.regression.true)
     assert panel.findChild(ResultTable, "perClassTable").rowCount() == 5
     assert "Half of the predictions" in panel.findChild(QLabel, "regressionSentence").text()
     snap(qtbot, panel, "final_curves_regression")

@@ -6,7 +6,8 @@ from engine.core.front_door import public_names
 
 _EXPORTS = {
     "diagnosis": ("DiagnosisRecord", "LadderRow"),
-    "error_analysis": ("ErrorAnalysisRecord", "Suspect", "SuspectCheck"),
+    "error_analysis": (
+        "ConfusionCells", "ErrorAnalysisRecord", "ErrorCase", "Suspect", "SuspectCheck"),
     "final_test": (
         "Comparison", "Confusion", "FinalTestRecord", "FinalistRecord", "MetricResult",
         "SeedSpread"),
@@ -16,6 +17,9 @@ _EXPORTS = {
     "sanity": ("CheckResult", "LrRangeResult", "SanityRecord"),
     "split": ("Fractions", "SplitCheck", "SplitRecord"),
     "summary": ("DataSummary",),
+    "test_curves": (
+        "Calibration", "ChosenThreshold", "ClassScores", "CurveBundle", "PrCurve", "PrCurves",
+        "RegressionPoints", "RejectCurve", "RocCurve", "RocCurves"),
     "vault": ("Evaluation", "Vault"),
 }
 __getattr__, __dir__, __all__ = public_names(__name__, _EXPORTS)

@@ -2,10 +2,10 @@
 ready to look at and tag, with the suspected label errors (see
 ``engine.diagnosis.error_analysis``, which builds it).
 
-The examples (``examples``, ``confident``, ``cell_examples``: the row, its true and predicted
-value, the confidence and the shown inputs, whose form depends on the data kind) and the
-confusion matrix with the row numbers of each cell stay plain JSON mappings: they are only
-handed to the tables, the confusion view and the report, which read them as stored.
+The examples (``examples``, ``confident``, ``cell_examples``) are ``ErrorCase`` records: the
+row, its true and predicted value, the confidence and the shown inputs, whose form depends on
+the data kind. The confusion matrix with the row numbers of each cell is a
+``ConfusionCells``.
 
 Example:
     >>> record = ErrorAnalysisRecord.from_dict({"run": "r1", "task": "binary", "mistakes": 2,
@@ -15,6 +15,10 @@ Example:
     ((4, 9), 'b', 0)
     >>> ErrorAnalysisRecord.from_dict(record.to_dict()) == record
     True
+    >>> cells = ConfusionCells.from_dict({"labels": ["a", "b"], "matrix": [[3, 1], [0, 2]],
+    ...                                   "cells": {"0,1": [7]}})
+    >>> cells.count(0, 1), cells.rows_of(0, 1), cells.rows_of(1, 0), cells.shares
+    (1, (7,), (), ())
 """
 
 from __future__ import annotations
@@ -78,8 +82,75 @@ class SuspectCheck:
                    notes=tuple(str(n) for n in raw.get("notes") or ()))
 
 
-def _cases(raw: Any) -> tuple[dict[str, Any], ...]:
-    return tuple(dict(c) for c in raw or () if isinstance(c, dict))
+@dataclass(frozen=True)
+class ErrorCase:
+    """One dev row shown to the user: its row number in the data file, its true and predicted
+    value (class names, or numbers for a regression), the confidence of the prediction and
+    the probability of the true class (classes only), the signed error (numbers only), and
+    what is shown of its inputs: short feature values by name, its text, its image's path."""
+
+    row: int
+    true: Any = None
+    predicted: Any = None
+    confidence: float | None = None
+    p_true: float | None = None
+    error: float | None = None
+    values: dict[str, str] = field(default_factory=dict)
+    text: str | None = None
+    image: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"row": self.row, "true": self.true, "predicted": self.predicted,
+                "confidence": self.confidence, "p_true": self.p_true, "error": self.error,
+                "values": dict(self.values), "text": self.text, "image": self.image}
+
+    @classmethod
+    def from_dict(cls, raw: dict[str, Any]) -> ErrorCase:
+        values = raw.get("values")
+        return cls(row=int(raw.get("row") or 0), true=raw.get("true"),
+                   predicted=raw.get("predicted"), confidence=raw.get("confidence"),
+                   p_true=raw.get("p_true"), error=raw.get("error"),
+                   values=dict(values) if isinstance(values, dict) else {},
+                   text=raw.get("text"), image=raw.get("image"))
+
+
+@dataclass(frozen=True)
+class ConfusionCells:
+    """The dev confusion matrix (rows: true class, columns: predicted), each count's share of
+    its true class, and the row numbers of each cell with rows (at most 100), keyed
+    ``"i,j"``."""
+
+    labels: tuple[str, ...] = ()
+    matrix: tuple[tuple[int, ...], ...] = ()
+    shares: tuple[tuple[float, ...], ...] = ()
+    cells: dict[str, tuple[int, ...]] = field(default_factory=dict)
+
+    def count(self, i: int, j: int) -> int:
+        """How many dev rows fall in cell (``i``, ``j``); 0 outside the matrix."""
+        m = self.matrix
+        return int(m[i][j]) if 0 <= i < len(m) and 0 <= j < len(m[i]) else 0
+
+    def rows_of(self, i: int, j: int) -> tuple[int, ...]:
+        """The row numbers kept for cell (``i``, ``j``)."""
+        return self.cells.get(f"{i},{j}", ())
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"labels": list(self.labels), "matrix": [list(r) for r in self.matrix],
+                "shares": [list(r) for r in self.shares],
+                "cells": {k: list(v) for k, v in self.cells.items()}}
+
+    @classmethod
+    def from_dict(cls, raw: dict[str, Any]) -> ConfusionCells:
+        cells = raw.get("cells")
+        return cls(labels=tuple(str(v) for v in raw.get("labels") or ()),
+                   matrix=tuple(tuple(int(c) for c in r) for r in raw.get("matrix") or ()),
+                   shares=tuple(tuple(float(c) for c in r) for r in raw.get("shares") or ()),
+                   cells={str(k): tuple(int(r) for r in v)
+                          for k, v in (cells if isinstance(cells, dict) else {}).items()})
+
+
+def _cases(raw: Any) -> tuple[ErrorCase, ...]:
+    return tuple(ErrorCase.from_dict(c) for c in raw or () if isinstance(c, dict))
 
 
 @dataclass(frozen=True)
@@ -107,10 +178,10 @@ class ErrorAnalysisRecord:
     mistake_rows: tuple[int, ...] = ()
     dev_error: float | None = None
     mistakes_error: float | None = None
-    examples: tuple[dict[str, Any], ...] = ()
-    confident: tuple[dict[str, Any], ...] = ()
-    cell_examples: tuple[dict[str, Any], ...] = ()
-    confusion: dict[str, Any] | None = None
+    examples: tuple[ErrorCase, ...] = ()
+    confident: tuple[ErrorCase, ...] = ()
+    cell_examples: tuple[ErrorCase, ...] = ()
+    confusion: ConfusionCells | None = None
     suspects: tuple[Suspect, ...] = ()
     suspect_check: SuspectCheck = SuspectCheck()
 
@@ -121,10 +192,11 @@ class ErrorAnalysisRecord:
                 "rows": self.rows, "metric": self.metric, "metric_error": self.metric_error,
                 "mistakes": self.mistakes, "mistake_rows": list(self.mistake_rows),
                 "dev_error": self.dev_error, "mistakes_error": self.mistakes_error,
-                "examples": [dict(c) for c in self.examples],
-                "confident": [dict(c) for c in self.confident],
-                "cell_examples": [dict(c) for c in self.cell_examples],
-                "confusion": self.confusion, "suspects": [s.to_dict() for s in self.suspects],
+                "examples": [c.to_dict() for c in self.examples],
+                "confident": [c.to_dict() for c in self.confident],
+                "cell_examples": [c.to_dict() for c in self.cell_examples],
+                "confusion": None if self.confusion is None else self.confusion.to_dict(),
+                "suspects": [s.to_dict() for s in self.suspects],
                 "suspect_check": self.suspect_check.to_dict()}
 
     @classmethod
@@ -142,7 +214,8 @@ class ErrorAnalysisRecord:
                    dev_error=raw.get("dev_error"), mistakes_error=raw.get("mistakes_error"),
                    examples=_cases(raw.get("examples")), confident=_cases(raw.get("confident")),
                    cell_examples=_cases(raw.get("cell_examples")),
-                   confusion=dict(confusion) if isinstance(confusion, dict) else None,
+                   confusion=(ConfusionCells.from_dict(confusion)
+                              if isinstance(confusion, dict) else None),
                    suspects=tuple(Suspect.from_dict(s) for s in raw.get("suspects") or ()
                                   if isinstance(s, dict)),
                    suspect_check=SuspectCheck.from_dict(raw.get("suspect_check") or {}))

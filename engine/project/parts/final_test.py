@@ -2,9 +2,9 @@
 every metric with its interval, the seed copies, the other finalists and the paired tests
 against them (see ``engine.final.step.run_final_test``, which builds it).
 
-The curves (ROC, PR, calibration, per class, reject option) and the ensemble's dev record
-stay plain JSON mappings: they are only handed to the plotting and reporting code, which
-reads them as stored (``engine.final.test_curves``, ``engine.final.ensemble``).
+The curves (ROC, PR, calibration, per class, reject option) are a ``CurveBundle``
+(``engine.project.parts.test_curves``, built by ``engine.final.test_curves``); the ensemble's
+dev record stays a plain JSON mapping, only handed on as stored (``engine.final.ensemble``).
 
 Example:
     >>> record = FinalTestRecord.from_dict({"run": "r1", "metric": "accuracy",
@@ -20,6 +20,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
+
+from engine.project.parts.test_curves import CurveBundle
 
 
 @dataclass(frozen=True)
@@ -163,8 +165,9 @@ class FinalTestRecord:
     """The final test of run ``run``: ``rows`` test rows at ``evaluated_at``, every metric
     with its interval at ``confidence``, the optimizing ``metric`` and its ``test_error``.
 
-    ``confusion`` is ``None`` for numbers to predict; ``curves`` (the plotting bundle) and
-    ``ensemble`` (the ensemble's dev record, when it was a finalist) are plain mappings.
+    ``confusion`` is ``None`` for numbers to predict; ``curves`` is the plotting bundle
+    (``None`` in files from before it); ``ensemble`` (the ensemble's dev record, when it was
+    a finalist) is a plain mapping.
     """
 
     run: str = ""
@@ -175,7 +178,7 @@ class FinalTestRecord:
     metrics: dict[str, MetricResult] = field(default_factory=dict)
     confidence: float = 0.95
     confusion: Confusion | None = None
-    curves: dict[str, Any] | None = None
+    curves: CurveBundle | None = None
     seeds: SeedSpread | None = None
     finalists: tuple[FinalistRecord, ...] = ()
     ensemble: dict[str, Any] | None = None
@@ -198,7 +201,7 @@ class FinalTestRecord:
         if self.confusion is not None:
             out["confusion"] = self.confusion.to_dict()
         if self.curves is not None:
-            out["curves"] = self.curves
+            out["curves"] = self.curves.to_dict()
         if self.seeds is not None:
             out["seeds"] = self.seeds.to_dict()
         out["finalists"] = [f.to_dict() for f in self.finalists]
@@ -211,7 +214,7 @@ class FinalTestRecord:
     @classmethod
     def from_dict(cls, raw: dict[str, Any]) -> FinalTestRecord:
         """Read a saved final test; keys an older file lacks take their defaults."""
-        confusion, seeds = raw.get("confusion"), raw.get("seeds")
+        confusion, seeds, curves = raw.get("confusion"), raw.get("seeds"), raw.get("curves")
         return cls(
             run=str(raw.get("run") or ""), label=str(raw.get("label") or ""),
             rows=raw.get("rows"), evaluated_at=str(raw.get("evaluated_at") or ""),
@@ -219,7 +222,7 @@ class FinalTestRecord:
             metrics={n: MetricResult.from_dict(m) for n, m in (raw.get("metrics") or {}).items()},
             confidence=raw.get("confidence", 0.95),
             confusion=Confusion.from_dict(confusion) if isinstance(confusion, dict) else None,
-            curves=raw.get("curves") if isinstance(raw.get("curves"), dict) else None,
+            curves=CurveBundle.from_dict(curves) if isinstance(curves, dict) else None,
             seeds=SeedSpread.from_dict(seeds) if isinstance(seeds, dict) else None,
             finalists=tuple(FinalistRecord.from_dict(f) for f in raw.get("finalists") or ()
                             if isinstance(f, dict)),

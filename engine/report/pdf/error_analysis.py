@@ -9,7 +9,7 @@ from reportlab.platypus import Flowable
 
 from engine.diagnosis.error_analysis import analysis_state, case_line
 from engine.diagnosis.error_tags import ceiling_words, error_words, tag_table, tags_of
-from engine.project.parts.error_analysis import ErrorAnalysisRecord
+from engine.project.parts.error_analysis import ConfusionCells, ErrorAnalysisRecord
 from engine.project.project import Project
 from engine.words.formatting import fmt_count, fmt_number, fmt_share, split_name, t
 from engine.report.pdf.style import heading, lead, plain, spacer, table
@@ -71,10 +71,9 @@ def _confident_part(project: Project, analysis: ErrorAnalysisRecord,
         example = case_line(case)
         if len(example) > EXAMPLE_CHARS:
             example = example[:EXAMPLE_CHARS - 1] + "\u2026"
-        last = fmt_number(case.get("error")) if regression else fmt_share(case.get("confidence"))
-        rows.append([str(case.get("row", "")), _value(case.get("true")),
-                     _value(case.get("predicted")), last, example,
-                     ", ".join(tags_of(project, int(case["row"])))])
+        last = fmt_number(case.error) if regression else fmt_share(case.confidence)
+        rows.append([str(case.row), _value(case.true), _value(case.predicted), last, example,
+                     ", ".join(tags_of(project, case.row))])
     last_title = t("error_analysis.col_error" if regression else "error_analysis.col_confidence")
     out.append(table([t("error_analysis.col_row"), t("error_analysis.col_true"),
                       t("error_analysis.col_predicted"), last_title,
@@ -103,9 +102,9 @@ def _suspects_part(analysis: ErrorAnalysisRecord) -> list[Flowable]:
 
 
 def _confusion_part(analysis: ErrorAnalysisRecord) -> list[Flowable]:
-    confusion = analysis.confusion or {}
-    labels = [str(v) for v in confusion.get("labels") or []]
-    matrix = confusion.get("matrix") or []
+    confusion = analysis.confusion or ConfusionCells()
+    labels = list(confusion.labels)
+    matrix = confusion.matrix
     if not labels or len(labels) > MAX_CONFUSION_CLASSES or len(matrix) != len(labels):
         return []
     rows = [[label, *(fmt_count(c) for c in counts)] for label, counts in zip(labels, matrix)]

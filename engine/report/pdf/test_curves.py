@@ -32,20 +32,20 @@ def final_curves_section(project: Project) -> list[Flowable]:
     if not final:
         return out + [plain(_t("locked"))]
     bundle = final.curves
-    if not bundle:
+    if bundle is None:
         return out + [plain(_t("missing"))]
     png = final_curves_chart(bundle)
-    if bundle.get("task") == "regression":
+    if bundle.is_regression:
         if png is not None:
-            n = len((bundle.get("regression") or {}).get("true") or [])
+            n = len(bundle.regression.true) if bundle.regression else 0
             out.extend(figure(png, words.caption("regression", n=n), width_share=0.6))
         out.extend(bullets([s for s in [words.regression_sentence(bundle)] if s]))
         headers, rows = words.residual_table(bundle)
         out += [spacer(0.2), _title(text("gui.curves.residuals_title")),
                 table(headers, rows, widths=[1.2, 2.0, 2.0], right=(1, 2), width_share=0.7)]
         return out
-    suffix = "" if bundle["task"] == "binary" else "_multi"
-    positive = bundle.get("positive_label")
+    suffix = "" if bundle.task == "binary" else "_multi"
+    positive = bundle.positive_label
     if png is not None:
         # text keys: test_curves.caption_{roc,roc_multi,pr,pr_multi}
         caption = " ".join([_t("where_roc") + " " + words.caption("roc" + suffix,
@@ -56,7 +56,7 @@ def final_curves_section(project: Project) -> list[Flowable]:
                             _t("where_coverage") + " " + words.coverage_caption(bundle)])
         out.extend(figure(png, caption, width_share=0.95))
     drawn = words.classes_to_draw(bundle)
-    n = len(bundle["roc"]["curves"])
+    n = len(bundle.roc.curves) if bundle.roc else 0
     sentences = [words.roc_sentence(bundle), words.pr_sentence(bundle),
                  words.calibration_sentence(bundle), words.reject_sentence(bundle),
                  words.top_k_sentence(bundle)]

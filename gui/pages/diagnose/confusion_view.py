@@ -8,6 +8,8 @@ Clicking a cell, or moving to it with the arrow keys and pressing Enter, emits
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFontMetrics
 from PySide6.QtWidgets import (QAbstractItemView, QAbstractScrollArea, QHeaderView,
@@ -45,8 +47,8 @@ class ConfusionView(QTableWidget):
         self.cellClicked.connect(self.cell_opened)
         self.activated.connect(lambda index: self.cell_opened.emit(index.row(), index.column()))
 
-    def fill(self, labels: list[str], matrix: list[list[int]],
-             shares: list[list[float]]) -> None:
+    def fill(self, labels: list[str], matrix: Sequence[Sequence[int]],
+             shares: Sequence[Sequence[float]]) -> None:
         """Show the counts of ``matrix``; colour each cell by its share of its true class."""
         self.clear()
         n = len(labels)

@@ -206,10 +206,10 @@ class ErrorAnalysisPanel(QWidget):
             box.setVisible(mistakes)
         self._fill_quick_buttons()
         confusion = analysis.confusion
-        self.confusion_box.setVisible(bool(confusion))
-        if confusion:
-            self.confusion.fill(confusion["labels"], confusion["matrix"],
-                                confusion.get("shares") or confusion["matrix"])
+        self.confusion_box.setVisible(confusion is not None)
+        if confusion is not None:
+            self.confusion.fill(list(confusion.labels), confusion.matrix,
+                                confusion.shares or confusion.matrix)
         self.confident_button.setVisible(task != "regression")
         self._fill_examples()
         self._fill_confident(analysis)
@@ -240,7 +240,7 @@ class ErrorAnalysisPanel(QWidget):
 
     def _fill_examples(self) -> None:
         analysis = self.project.error_analysis
-        labels = ((analysis.confusion if analysis else None) or {}).get("labels") or []
+        labels = analysis.confusion.labels if analysis and analysis.confusion else ()
         which = self._filter
         if which[0] == "cell":
             i, j = which[1], which[2]
@@ -283,8 +283,8 @@ class ErrorAnalysisPanel(QWidget):
         regression = analysis.task == "regression"
         self.confident_box.setVisible(not regression and bool(analysis.mistakes))
         cases = analysis.confident
-        rows = [[str(c["row"]), str(c.get("true", "")), str(c.get("predicted", "")),
-                 fmt_share(c.get("confidence")), tags_text(tags_of(self.project, c["row"]))]
+        rows = [[str(c.row), str(c.true), str(c.predicted), fmt_share(c.confidence),
+                 tags_text(tags_of(self.project, c.row))]
                 for c in cases]
         headers = [gui_text(f"error_analysis.col_{c}") for c in ("row", "true", "predicted",
                                                                   "confidence", "tags")]

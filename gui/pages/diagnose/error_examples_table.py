@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (QAbstractItemDelegate, QAbstractItemView, QComple
                                QTableWidget, QTableWidgetItem)
 
 from engine.diagnosis import case_details, case_line
+from engine.project.parts import ErrorCase
 from engine.words import fmt_number, fmt_share
 from gui.pages.base import gui_text
 
@@ -95,7 +96,7 @@ class ExamplesTable(QTableWidget):
         return self.columnCount() - 1
 
     # ----- filling
-    def fill(self, cases: list[dict], task: str, tags: dict[int, str],
+    def fill(self, cases: list[ErrorCase], task: str, tags: dict[int, str],
              suggestions: list[str]) -> None:
         """Show ``cases`` (examples from the analysis) with their tags (row -> text)."""
         self._filling = True
@@ -112,27 +113,27 @@ class ExamplesTable(QTableWidget):
         for c in range(len(columns)):
             if columns[c] in ("confidence", "p_true"):
                 self.horizontalHeaderItem(c).setToolTip(tip)
-        images = any(case.get("image") for case in cases)
+        images = any(case.image for case in cases)
         metrics = QFontMetrics(self.font())
         for r, case in enumerate(cases):
             example = self._example_item(case, metrics)
-            values = [str(case["row"]), _value(case.get("true")), _value(case.get("predicted"))]
+            values = [str(case.row), _value(case.true), _value(case.predicted)]
             if regression:
-                values.append(fmt_number(case.get("error")))
+                values.append(fmt_number(case.error))
             else:
-                values += [fmt_share(case.get("confidence")), fmt_share(case.get("p_true"))]
+                values += [fmt_share(case.confidence), fmt_share(case.p_true)]
             self.setItem(r, 0, example)
             for c, value in enumerate(values, start=1):
                 item = _fixed(value)
                 if c == 1 or c >= 4:
                     item.setTextAlignment(Qt.AlignRight | Qt.AlignVCenter)
                 self.setItem(r, c, item)
-            tag_item = QTableWidgetItem(tags.get(int(case["row"]), ""))
+            tag_item = QTableWidgetItem(tags.get(case.row, ""))
             tag_item.setFlags(Qt.ItemIsEnabled | Qt.ItemIsSelectable | Qt.ItemIsEditable)
             tag_item.setToolTip(gui_text("error_analysis.examples_help"))
             self.setItem(r, self.tags_column, tag_item)
             for c in range(self.columnCount()):
-                self.item(r, c).setData(ROW_ROLE, int(case["row"]))
+                self.item(r, c).setData(ROW_ROLE, case.row)
         header = self.horizontalHeader()
         for c in range(len(columns)):
             header.setSectionResizeMode(c, QHeaderView.ResizeToContents)
@@ -226,18 +227,18 @@ class ExamplesTable(QTableWidget):
         menu.popup(self.viewport().mapToGlobal(pos))
 
     # ----- pieces
-    def _example_item(self, case: dict, metrics: QFontMetrics) -> QTableWidgetItem:
+    def _example_item(self, case: ErrorCase, metrics: QFontMetrics) -> QTableWidgetItem:
         line = case_line(case)
         details = case_details(case)
         item = _fixed(metrics.elidedText(line, Qt.ElideRight, EXAMPLE_WIDTH - 12))
         item.setToolTip(details or line)
-        if case.get("image"):
-            pixmap = QPixmap(str(case["image"]))
+        if case.image:
+            pixmap = QPixmap(str(case.image))
             if pixmap.isNull():
                 item.setText(gui_text("error_analysis.no_image") + " " + item.text())
             else:
                 item.setData(Qt.DecorationRole, _thumbnail(pixmap))
-                item.setToolTip(str(case["image"]))
+                item.setToolTip(str(case.image))
         return item
 
     def _content_height(self) -> int:

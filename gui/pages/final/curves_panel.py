@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QGridLayout, QGroupBox, QVBoxLayout, QWidget
 
 from engine.words import curve_words as words
 from engine.core import text
+from engine.project.parts import Calibration, CurveBundle, RegressionPoints, RejectCurve
 from gui.pages.base import gui_text
 from gui.pages.labels import note
 from gui.plot_parts import styled_plot
@@ -104,28 +105,28 @@ class FinalCurvesPanel(QWidget):
         final = project.final_test if project is not None else None
         bundle = final.curves if final is not None else None
         key = (str(project.root) if project else None,
-               final.evaluated_at if final is not None else None, bool(bundle))
+               final.evaluated_at if final is not None else None, bundle is not None)
         if key == self._shown:
             return
         self._shown = key
-        self.content.setVisible(bool(bundle))
-        self.empty.setVisible(not bundle)
-        if not bundle:
+        self.content.setVisible(bundle is not None)
+        self.empty.setVisible(bundle is None)
+        if bundle is None:
             self.empty.setText(gui_text("curves.no_curves" if final else "curves.before_vault"))
             return
-        if bundle.get("task") == "regression":
+        if bundle.is_regression:
             self._show_regression(bundle)
         else:
             self._show_classification(bundle)
         settle_layout()
 
-    def _show_classification(self, bundle: dict) -> None:
+    def _show_classification(self, bundle: CurveBundle) -> None:
         for name in ("roc", "pr", "calibration", "coverage"):
             self._cell(name, True)
         self._cell("regression", False)
-        binary = bundle["task"] == "binary"
+        binary = bundle.task == "binary"
         suffix = "" if binary else "_multi"
-        positive = bundle.get("positive_label")
+        positive = bundle.positive_label
         drawn = words.classes_to_draw(bundle)
         self._draw_roc(bundle, drawn)
         self._draw_pr(bundle, drawn)
@@ -138,7 +139,7 @@ class FinalCurvesPanel(QWidget):
         self._say("calibration", words.calibration_sentence(bundle),
                   words.caption("calibration"))
         self._say("coverage", words.reject_sentence(bundle), words.coverage_caption(bundle))
-        n = len(bundle["roc"]["curves"])
+        n = len(bundle.roc.curves) if bundle.roc else 0
         self.more_classes.setVisible(len(drawn) < n)
         self.more_classes.setText(gui_text("curves.more_classes", shown=len(drawn), n=n))
         top = words.top_k_sentence(bundle)
@@ -148,18 +149,18 @@ class FinalCurvesPanel(QWidget):
         headers, rows = words.per_class_table(bundle)
         self.table.fill(headers, rows, numeric=range(1, len(headers)))
 
-    def _show_regression(self, bundle: dict) -> None:
+    def _show_regression(self, bundle: CurveBundle) -> None:
         for name in ("roc", "pr", "calibration", "coverage"):
             self._cell(name, False)
         self._cell("regression", True)
-        reg = bundle["regression"]
+        reg = bundle.regression or RegressionPoints()
         plot = self._reset("regression")
         plot.addItem(pg.InfiniteLine(pos=(0, 0), angle=45, pen=REFERENCE_PEN))
-        plot.plot(reg["true"], reg["predicted"], pen=None, symbol="o", symbolSize=5,
+        plot.plot(reg.true, reg.predicted, pen=None, symbol="o", symbolSize=5,
                   symbolPen=None, symbolBrush=pg.mkBrush(31, 78, 156, 140))
         plot.getPlotItem().enableAutoRange()
         self._say("regression", words.regression_sentence(bundle),
-                  words.caption("regression", n=len(reg["true"])))
+                  words.caption("regression", n=len(reg.true)))
         self.more_classes.hide()
         self.top_k.hide()
         self.table_title.setText(gui_text("curves.residuals_title"))
@@ -167,44 +168,44 @@ class FinalCurvesPanel(QWidget):
         self.table.fill(headers, rows, numeric=(1, 2))
 
     # ----- the four curves
-    def _draw_roc(self, bundle: dict, drawn: list[int]) -> None:
+    def _draw_roc(self, bundle: CurveBundle, drawn: list[int]) -> None:
         plot = self._reset("roc")
-        curves = bundle["roc"]["curves"]
+        curves = bundle.roc.curves if bundle.roc else ()
         plot.plot([0, 1], [0, 1], pen=REFERENCE_PEN)
         for j, i in enumerate(drawn):
             c = curves[i]
-            plot.plot(c["fpr"], c["tpr"], pen=self._pen(bundle, j, len(drawn)),
-                      name=self._name(bundle, c["label"]))
+            plot.plot(list(c.fpr), list(c.tpr), pen=self._pen(bundle, j, len(drawn)),
+                      name=self._name(bundle, c.label))
 
-    def _draw_pr(self, bundle: dict, drawn: list[int]) -> None:
+    def _draw_pr(self, bundle: CurveBundle, drawn: list[int]) -> None:
         plot = self._reset("pr")
-        curves = bundle["pr"]["curves"]
+        curves = bundle.pr.curves if bundle.pr else ()
         for j, i in enumerate(drawn):
             c = curves[i]
             pen = self._pen(bundle, j, len(drawn))
-            plot.plot(c["recall"], c["precision"], pen=pen,
-                      name=self._name(bundle, c["label"]))
-            if c.get("base_rate") is not None:
-                base = REFERENCE_PEN if bundle["task"] == "binary" else pg.mkPen(
+            plot.plot(list(c.recall), list(c.precision), pen=pen,
+                      name=self._name(bundle, c.label))
+            if c.base_rate is not None:
+                base = REFERENCE_PEN if bundle.task == "binary" else pg.mkPen(
                     pen.color(), width=1, style=Qt.DashLine)
-                plot.plot([0, 1], [c["base_rate"]] * 2, pen=base)
+                plot.plot([0, 1], [c.base_rate] * 2, pen=base)
 
-    def _draw_calibration(self, bundle: dict) -> None:
+    def _draw_calibration(self, bundle: CurveBundle) -> None:
         plot = self._reset("calibration")
-        cal = bundle.get("calibration") or {}
+        cal = bundle.calibration or Calibration()
         plot.plot([0, 1], [0, 1], pen=REFERENCE_PEN)
-        plot.plot(cal.get("predicted", []), cal.get("observed", []), pen=MODEL_PEN,
+        plot.plot(list(cal.predicted), list(cal.observed), pen=MODEL_PEN,
                   symbol="o", symbolSize=7, symbolBrush="#1f4e9c", symbolPen=None)
 
-    def _draw_coverage(self, bundle: dict) -> None:
+    def _draw_coverage(self, bundle: CurveBundle) -> None:
         plot = self._reset("coverage")
-        cov = bundle.get("coverage") or {}
-        plot.plot(cov.get("coverage", []), cov.get("accuracy", []), pen=MODEL_PEN)
-        if cov.get("target_accuracy") is not None:
-            plot.plot([0, 1], [cov["target_accuracy"]] * 2, pen=TARGET_PEN)
-        chosen = cov.get("chosen")
-        if chosen:
-            plot.plot([chosen["coverage"]], [chosen["accuracy"]], pen=None, symbol="star",
+        cov = bundle.coverage or RejectCurve()
+        plot.plot(list(cov.coverage), list(cov.accuracy), pen=MODEL_PEN)
+        if cov.target_accuracy is not None:
+            plot.plot([0, 1], [cov.target_accuracy] * 2, pen=TARGET_PEN)
+        chosen = cov.chosen
+        if chosen is not None:
+            plot.plot([chosen.coverage], [chosen.accuracy], pen=None, symbol="star",
                       symbolSize=16, symbolBrush="#b03a2e", symbolPen="#222")
         item = plot.getPlotItem()
         item.setXRange(-0.06, 1.05, padding=0)
@@ -248,9 +249,9 @@ class FinalCurvesPanel(QWidget):
         shown.setText(caption)
 
     @staticmethod
-    def _pen(bundle: dict, j: int, n: int):
-        return MODEL_PEN if bundle["task"] == "binary" else _class_pen(j, n)
+    def _pen(bundle: CurveBundle, j: int, n: int):
+        return MODEL_PEN if bundle.task == "binary" else _class_pen(j, n)
 
     @staticmethod
-    def _name(bundle: dict, label: str) -> str | None:
-        return None if bundle["task"] == "binary" else label
+    def _name(bundle: CurveBundle, label: str) -> str | None:
+        return None if bundle.task == "binary" else label

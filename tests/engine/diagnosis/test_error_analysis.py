@@ -96,37 +96,38 @@ def test_classification_sample_confusion_cells_and_confident_mistakes(tmp_path):
 
     examples = analysis.examples
     assert len(examples) == MAX_EXAMPLES
-    rows = [e["row"] for e in examples]
+    rows = [e.row for e in examples]
     assert len(set(rows)) == len(rows) and set(rows) <= set(wrong)
-    by_class = pd.Series([e["true"] for e in examples]).value_counts()
+    by_class = pd.Series([e.true for e in examples]).value_counts()
     mistakes_by_class = pd.Series(truth[truth != predicted]).value_counts()
     assert set(by_class.index) == set(mistakes_by_class.index)  # every class is there
     expected = allocate(mistakes_by_class.to_numpy(), MAX_EXAMPLES)
     assert by_class[mistakes_by_class.index].tolist() == expected.tolist()
     for e in examples:
-        k = dev.index.get_loc(e["row"])
-        assert e["true"] == truth[k] and e["predicted"] == predicted[k]
-        assert e["confidence"] == pytest.approx(scores[k].max())
-        assert e["p_true"] == pytest.approx(scores[k, labels.index(truth[k])])
-        assert set(e["values"]) == {"x", "z", "tag"} and e["image"] is None
+        k = dev.index.get_loc(e.row)
+        assert e.true == truth[k] and e.predicted == predicted[k]
+        assert e.confidence == pytest.approx(scores[k].max())
+        assert e.p_true == pytest.approx(scores[k, labels.index(truth[k])])
+        assert set(e.values) == {"x", "z", "tag"} and e.image is None
 
     confident = analysis.confident
     top = sorted((scores[dev.index.get_loc(r)].max() for r in wrong), reverse=True)[:10]
-    assert [c["confidence"] for c in confident] == pytest.approx(top)
+    assert [c.confidence for c in confident] == pytest.approx(top)
 
     confusion = analysis.confusion
-    assert confusion["matrix"] == confusion_matrix(truth, predicted, labels=labels).tolist()
-    for key, cell_rows in confusion["cells"].items():
+    assert [list(r) for r in confusion.matrix] == confusion_matrix(
+        truth, predicted, labels=labels).tolist()
+    for key, cell_rows in confusion.cells.items():
         i, j = map(int, key.split(","))
-        assert len(cell_rows) == min(confusion["matrix"][i][j], 100)
+        assert len(cell_rows) == min(confusion.matrix[i][j], 100)
         for row in cell_rows:
             k = dev.index.get_loc(row)
             assert (truth[k], predicted[k]) == (labels[i], labels[j])
-    i, j = next(tuple(map(int, k.split(","))) for k, v in confusion["cells"].items()
+    i, j = next(tuple(map(int, k.split(","))) for k, v in confusion.cells.items()
                 if k[0] != k[-1] and v)
     shown = cell_examples(analysis, i, j)
-    assert [c["row"] for c in shown] and all(
-        (c["true"], c["predicted"]) == (labels[i], labels[j]) for c in shown)
+    assert [c.row for c in shown] and all(
+        (c.true, c.predicted) == (labels[i], labels[j]) for c in shown)
     assert set(case_lookup(analysis)) >= set(rows)
 
     assert open_project(project.root).error_analysis.run == project.chosen_run  # saved
@@ -146,12 +147,12 @@ def test_regression_keeps_the_largest_errors(tmp_path):
     errors = np.abs(predicted - truth)
     k = math.ceil(0.1 * len(dev))
     assert analysis.mistakes == k == len(analysis.examples)
-    assert [e["row"] for e in analysis.examples] == dev.index[np.argsort(-errors)[:k]].tolist()
+    assert [e.row for e in analysis.examples] == dev.index[np.argsort(-errors)[:k]].tolist()
     assert analysis.dev_error == pytest.approx(mean_absolute_error(truth, predicted))
     assert analysis.mistakes_error == pytest.approx(np.sort(errors)[-k:].sum() / len(dev))
     first = analysis.examples[0]
-    assert first["error"] == pytest.approx(first["predicted"] - first["true"])
-    assert first["confidence"] is None and analysis.confusion is None
+    assert first.error == pytest.approx(first.predicted - first.true)
+    assert first.confidence is None and analysis.confusion is None
     assert analysis.suspects == () and analysis.suspect_check.notes
 
 
@@ -182,8 +183,8 @@ def test_images_show_their_file_and_texts_their_text(tmp_path):
     analysis = analyse_errors(project)
     assert analysis.mistakes > 0
     for e in analysis.examples:
-        assert Path(e["image"]).is_file()
-        assert Path(e["image"]).parent.name == e["true"]
+        assert Path(e.image).is_file()
+        assert Path(e.image).parent.name == e.true
 
     words = ["fine", "great", "awful", "sad", "late"]
     texts = pd.DataFrame({"review": [" ".join(rng.choice(words, 5)) for _ in range(80)],
@@ -193,8 +194,8 @@ def test_images_show_their_file_and_texts_their_text(tmp_path):
     analysis = analyse_errors(project)
     source = pd.read_csv(tmp_path / "b" / "data.csv")
     for e in analysis.examples:
-        assert e["text"] == source.loc[e["row"], "review"]
-        assert e["true"] == source.loc[e["row"], "mood"]
+        assert e.text == source.loc[e.row, "review"]
+        assert e.true == source.loc[e.row, "mood"]
 
 
 def test_the_job_reports_stages_and_stops_when_cancelled(tmp_path):

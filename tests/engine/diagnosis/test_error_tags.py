@@ -84,7 +84,7 @@ def test_tag_table_arithmetic_by_hand(analysed):
 
 def test_tags_survive_save_reopen_and_a_new_analysis(analysed):
     project = analysed
-    first, second = (e["row"] for e in project.error_analysis.examples[:2])
+    first, second = (e.row for e in project.error_analysis.examples[:2])
     set_tags(project, first, "mislabeled, odd font")
     set_tags(project, second, "ambiguous")
     before = tag_table(project)
@@ -104,15 +104,15 @@ def test_tags_go_into_the_csv_and_the_pdf(analysed, tmp_path):
 
     project = analysed
     example = project.error_analysis.examples[0]
-    set_tags(project, example["row"], "mislabeled, smudge")
+    set_tags(project, example.row, "mislabeled, smudge")
     set_tags(project, 123_456, "old tag")
     files = build_report(project, pdf_path=tmp_path / "r.pdf", csv_dir=tmp_path / "csv")
     frame = pd.read_csv(tmp_path / "csv" / "error_tags.csv", keep_default_na=False)
     assert list(frame.columns) == ["row", "split", "true", "predicted", "confidence", "tags"]
     first = frame.iloc[0]
     assert (first["row"], first["split"], first["true"], first["predicted"], first["tags"]) \
-        == (example["row"], "dev", example["true"], example["predicted"], "mislabeled; smudge")
-    assert float(first["confidence"]) == example["confidence"]  # every digit kept
+        == (example.row, "dev", example.true, example.predicted, "mislabeled; smudge")
+    assert float(first["confidence"]) == example.confidence  # every digit kept
     assert frame.iloc[1]["row"] == 123_456 and frame.iloc[1]["true"] == ""
     assert "error_tags.csv" in (tmp_path / "csv" / "README.txt").read_text(encoding="utf-8")
     words = " ".join(" ".join(p.extract_text() for p in PdfReader(str(files.pdf)).pages)

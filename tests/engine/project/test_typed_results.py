@@ -9,9 +9,11 @@ from pathlib import Path
 import pytest
 
 from engine.project.parts.diagnosis import DiagnosisRecord, LadderRow
-from engine.project.parts.error_analysis import ErrorAnalysisRecord, Suspect, SuspectCheck
+from engine.project.parts.error_analysis import (ConfusionCells, ErrorAnalysisRecord, Suspect,
+                                                 SuspectCheck)
 from engine.project.parts.final_test import (Comparison, Confusion, FinalistRecord,
                                              FinalTestRecord, MetricResult, SeedSpread)
+from engine.project.parts.test_curves import CurveBundle
 from engine.project.parts.learning_curve import CurvePoint, LearningCurveRecord, SizeSummary
 from engine.project.schema import PARTS
 
@@ -46,13 +48,15 @@ def test_nested_parts_are_typed(raw):
     assert isinstance(final.confusion, Confusion) and isinstance(final.seeds, SeedSpread)
     assert all(isinstance(f, FinalistRecord) for f in final.finalists)
     assert all(isinstance(c, Comparison) for c in final.comparisons)
-    assert isinstance(final.curves, dict)  # the plotting bundle stays a mapping
+    assert isinstance(final.curves, CurveBundle)  # the plotting bundle is typed too
+    assert final.curves.to_dict() == raw["final_test"]["curves"]
     curve = LearningCurveRecord.from_dict(raw["learning_curve"])
     assert all(isinstance(p, CurvePoint) for p in curve.points)
     assert all(isinstance(s, SizeSummary) for s in curve.summary)
     analysis = ErrorAnalysisRecord.from_dict(raw["error_analysis"])
     assert all(isinstance(s, Suspect) for s in analysis.suspects)
     assert isinstance(analysis.suspect_check, SuspectCheck)
+    assert isinstance(analysis.confusion, ConfusionCells)
     assert analysis.suspect_check.flagged_total == raw["error_analysis"]["suspect_check"][
         "flagged_total"]
 

@@ -110,13 +110,13 @@ def test_trials_csv_holds_the_study_summary(done):
 
 def test_per_class_csv_holds_the_final_tests_values(done):
     project, _ = done
-    stored = project.final_test.curves["per_class"]
+    stored = project.final_test.curves.per_class
     table = pd.read_csv(project.reports_dir / "csv" / "per_class.csv", dtype={"class": str})
-    assert list(table["class"]) == [str(r["label"]) for r in stored]
+    assert list(table["class"]) == [str(r.label) for r in stored]
     for (_, row), entry in zip(table.iterrows(), stored):
         for name in ("precision", "recall", "f1", "support"):
-            assert row[name] == entry[name], name
-    auc = project.final_test.curves["roc"]["curves"][0]["auc"]
+            assert row[name] == getattr(entry, name), name
+    auc = project.final_test.curves.roc.curves[0].auc
     assert (table["roc_auc"] == auc).all()  # two classes: one area for both
 
 

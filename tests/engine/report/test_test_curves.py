@@ -75,6 +75,6 @@ def test_the_pdf_shows_the_curves_after_the_final_test(split_project, tmp_path):
     pdf = write_pdf(project, tmp_path / "report.pdf")
     words = " ".join(" ".join(page.extract_text().split()) for page in PdfReader(pdf).pages)
     assert "Beyond one number" in words
-    auc = bundle["roc"]["curves"][0]["auc"]
+    auc = bundle.roc.curves[0].auc
     assert f"ROC area {auc:.3f}" in words
     assert words.index("Beyond one number") > words.index("Final test")

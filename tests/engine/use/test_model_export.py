@@ -107,7 +107,7 @@ def test_after_the_final_test_the_manifest_holds_the_test_result(tmp_path):
                             abstain_accuracy=0.75)
     run_final_test(project, seeds=1, n_resamples=50)
     project = open_project(project.root)
-    coverage = project.final_test.curves["coverage"]
+    coverage = project.final_test.curves.coverage
     folder = tmp_path / "export"
     export_model(project, folder)
     manifest = json.loads((folder / "manifest.json").read_text())
@@ -116,7 +116,7 @@ def test_after_the_final_test_the_manifest_holds_the_test_result(tmp_path):
     assert manifest["vault"]["model_tested"] is True
     assert manifest["vault"]["opened_at"] == project.vault.opened_at
     # the threshold the final test chose on the dev rows is the one the export uses
-    assert manifest["reject_option"]["threshold"] == coverage["chosen"]["threshold"]
+    assert manifest["reject_option"]["threshold"] == coverage.chosen.threshold
     # with the vault open, the project's own file may be predicted
     out = predict_file(project, project.source("main").path)
     assert len(out) == 200
