@@ -22,6 +22,8 @@ _EXPORTS = {
     "summary": (
         "MIN_FOR_IMPORTANCE", "SUMMARY", "VERSION", "position", "read_summary", "study_summary",
         "summary_is_stale", "summary_path", "write_summary"),
+    "summary_types": (
+        "Axis", "BestTrial", "HistoryPoint", "TrialCounts", "TrialRow", "TuningSummary"),
     "table": ("COLUMNS", "trials_frame", "write_trials_csv"),
     "workers": ("HelperStop", "helper_env", "run_parallel"),
 }

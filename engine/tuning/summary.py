@@ -1,7 +1,7 @@
-"""What the Tune page, the report and the CSV show of a project's study, as plain JSON.
+"""What the Tune page, the report and the CSV show of a project's study.
 
-The Optuna journal is the record of the search; ``study_summary`` reads it into one dict
-(every trial with its round, state, dev error, feasibility, settings, epochs and curve; the
+The Optuna journal is the record of the search; ``study_summary`` reads it into one
+``TuningSummary`` (``engine.tuning.summary_types``; every trial with its round, state, dev error, feasibility, settings, epochs and curve; the
 optimization history with the best so far; parameter importance; the narrowed ranges
 proposed for a finer round) and ``write_summary`` keeps it in ``tuning/summary.json``, so
 the GUI reads a small file instead of importing Optuna. Workers rewrite it after each trial
@@ -9,7 +9,7 @@ the GUI reads a small file instead of importing Optuna. Workers rewrite it after
 
 Use:
     summary = write_summary(project_dir)          # after a tuning call
-    read_summary(project_dir)["best"]["run_id"]
+    read_summary(project_dir).best.run_id
 """
 
 from __future__ import annotations
@@ -23,9 +23,9 @@ from typing import Any
 
 from engine.core.atomic import write_json
 from engine.project.parts.goal import Goal
+from engine.tuning.summary_types import VERSION, TuningSummary
 
 SUMMARY = Path("tuning") / "summary.json"
-VERSION = 1
 MIN_FOR_IMPORTANCE = 4
 """Finished trials needed before the importance of the parameters is estimated."""
 
@@ -34,7 +34,7 @@ def summary_path(project_dir: str | os.PathLike) -> Path:
     return Path(project_dir) / SUMMARY
 
 
-def read_summary(project_dir: str | os.PathLike) -> dict[str, Any] | None:
+def read_summary(project_dir: str | os.PathLike) -> TuningSummary | None:
     """The last summary written for the project's study (None when there is none or it
     cannot be read; the journal stays the record, ``write_summary`` rebuilds it)."""
     path = summary_path(project_dir)
@@ -42,7 +42,12 @@ def read_summary(project_dir: str | os.PathLike) -> dict[str, Any] | None:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    return data if isinstance(data, dict) and data.get("version") == VERSION else None
+    if not isinstance(data, dict) or data.get("version") != VERSION:
+        return None
+    try:
+        return TuningSummary.from_dict(data)
+    except (TypeError, ValueError, KeyError, IndexError):
+        return None
 
 
 def summary_is_stale(project_dir: str | os.PathLike) -> bool:
@@ -58,7 +63,7 @@ def summary_is_stale(project_dir: str | os.PathLike) -> bool:
 
 
 def write_summary(project_dir: str | os.PathLike, storage: str | None = None,
-                  study=None, importance: bool = True) -> dict[str, Any]:
+                  study=None, importance: bool = True) -> TuningSummary:
     """Rebuild the summary from the study and save it atomically; return it.
 
     Args:
@@ -68,13 +73,13 @@ def write_summary(project_dir: str | os.PathLike, storage: str | None = None,
         importance: estimate parameter importance too (about a second on 100 trials).
     """
     summary = study_summary(project_dir, storage, study, importance)
-    write_json(summary_path(project_dir), summary)
+    write_json(summary_path(project_dir), summary.to_dict())
     return summary
 
 
 def study_summary(project_dir: str | os.PathLike, storage: str | None = None, study=None,
-                  importance: bool = True) -> dict[str, Any]:
-    """The study of ``project_dir`` as plain data (see the module docstring); a summary
+                  importance: bool = True) -> TuningSummary:
+    """The study of ``project_dir`` (see the module docstring); a summary
     with ``exists`` False and the recommended ranges when no search ran yet."""
     # Imported here to keep pandas out of start-up.
     from engine.project.project import open_project
@@ -89,10 +94,9 @@ def study_summary(project_dir: str | os.PathLike, storage: str | None = None, st
     if study is None:
         study = _existing_study(project_dir, storage)
     if study is None:
-        return {**base, "exists": False, "settings": None, "trials": [], "history": [],
-                "best": None, "importance": {}, "proposal": None, "next_round": 1,
-                "counts": _counts([]), "log_params": [], "axes": {}}
-    return {**base, "exists": True, **_describe(study, project, importance)}
+        return TuningSummary.from_dict({**base, "exists": False})
+    return TuningSummary.from_dict({**base, "exists": True,
+                                    **_describe(study, project, importance)})
 
 
 def _existing_study(project_dir, storage):
