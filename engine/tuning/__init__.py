@@ -16,9 +16,10 @@ _EXPORTS = {
     "step": ("log_search", "search", "tune_project", "tuning_budget", "tuning_done"),
     "requests": ("TuneRequest", "TuningOverviewRequest"),
     "study": (
-        "PRUNERS", "SAMPLERS", "STUDY_NAME", "TuningSettings", "best_feasible_trial",
+        "STUDY_NAME", "best_feasible_trial",
         "journal_path", "make_pruner", "make_sampler", "make_storage", "open_study",
         "study_settings", "worker_id"),
+    "settings": ("DEFAULT_PRUNER", "PRUNERS", "SAMPLERS", "TuningSettings"),
     "summary": (
         "MIN_FOR_IMPORTANCE", "SUMMARY", "VERSION", "position", "read_summary", "study_summary",
         "summary_is_stale", "summary_path", "write_summary"),

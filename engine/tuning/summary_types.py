@@ -22,6 +22,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
+from engine.tuning.settings import TuningSettings
+
 VERSION = 1
 """The version of ``tuning/summary.json`` written."""
 
@@ -167,7 +169,7 @@ class Axis:
 class TuningSummary:
     """A project's study as the Tune page, the report and the CSV show it.
 
-    ``settings`` is the study's saved ``TuningSettings`` as a dict (None before a search),
+    ``settings`` is the study's saved ``TuningSettings`` (None before a search),
     ``default_space`` and ``proposal`` ``SearchSpace`` dicts (the recommended ranges, and the
     narrowed ones for the next round), ``importance`` each parameter's share (empty when too
     few trials finished), ``axes`` each parameter's widest range, ``storage`` the database
@@ -181,7 +183,7 @@ class TuningSummary:
     kind: str = ""
     storage: str = ""
     default_space: Mapping[str, Any] = field(default_factory=dict)
-    settings: Mapping[str, Any] | None = None
+    settings: TuningSettings | None = None
     trials: tuple[TrialRow, ...] = ()
     history: tuple[HistoryPoint, ...] = ()
     best: BestTrial | None = None
@@ -202,7 +204,7 @@ class TuningSummary:
             metric=str(d.get("metric") or ""), kind=str(d.get("kind") or ""),
             storage=str(d.get("storage") or ""),
             default_space=dict(d.get("default_space") or {}),
-            settings=None if d.get("settings") is None else dict(d["settings"]),
+            settings=TuningSettings.read(d.get("settings")),
             trials=tuple(TrialRow.from_dict(t) for t in d.get("trials") or ()),
             history=tuple(HistoryPoint.from_dict(h) for h in d.get("history") or ()),
             best=None if not best else BestTrial.from_dict(best),
@@ -218,7 +220,7 @@ class TuningSummary:
         return {"version": self.version, "updated": self.updated, "metric": self.metric,
                 "kind": self.kind, "default_space": dict(self.default_space),
                 "storage": self.storage, "exists": self.exists,
-                "settings": None if self.settings is None else dict(self.settings),
+                "settings": None if self.settings is None else self.settings.to_dict(),
                 "trials": [t.to_dict() for t in self.trials],
                 "history": [h.to_dict() for h in self.history],
                 "best": None if self.best is None else self.best.to_dict(),

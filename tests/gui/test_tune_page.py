@@ -177,11 +177,11 @@ def test_a_search_from_the_page_fills_the_table_and_hands_on_a_trial(
     ended = [e.number for e in events if isinstance(e, TrialEnded)]
     assert ended == [t.trial for t in summary.trials] == [1, 2]  # as users count
     assert page.live_refreshes and page.live_refreshes[0] >= 1  # filled while it ran
-    space = _ranges(summary.settings["space"])
+    space = _ranges(summary.settings.space)
     assert space["learning_rate"]["log"] is False
     assert (space["learning_rate"]["low"], space["learning_rate"]["high"]) == (0.001, 0.05)
     assert space["width"]["fixed"] == 24 and space["batch_size"]["fixed"] is not None
-    assert summary.settings["epochs"] == 1 and summary.settings["round"] == 1
+    assert summary.settings.epochs == 1 and summary.settings.round == 1
     for trial in summary.trials:
         assert set(trial.params) == set(SEARCHED)
         assert 0.001 <= trial.params["learning_rate"] <= 0.05

@@ -16,12 +16,12 @@ from engine.report.pdf.style import esc, figure, heading, lead, para, plain, spa
 from engine.project.project import find_run
 from engine.report.trial_tables import report_summary
 from engine.tuning.summary import MIN_FOR_IMPORTANCE
+from engine.tuning.settings import TuningSettings
 from engine.tuning.summary_types import TuningSummary
 from engine.project.parts.goal import Goal
 
 BEST_SHOWN = 10
 SETTINGS_IN_TABLE = 3  # the most important settings get a column in the best-trials table
-DEFAULT_PRUNER = {"random": "median", "grid": "none", "tpe": "hyperband"}
 
 
 def tuning_section(project: Project) -> list[Flowable]:
@@ -43,20 +43,22 @@ def tuning_section(project: Project) -> list[Flowable]:
 
 
 def _intro(summary: TuningSummary) -> str:
-    settings = summary.settings or {}
+    settings = summary.settings or TuningSettings()
     counts = summary.counts
-    sampler = str(settings.get("sampler") or "random")
-    pruner = str(settings.get("pruner") or DEFAULT_PRUNER.get(sampler, "median"))
+    sampler = settings.sampler
+    pruner = settings.pruner_name
     kind = summary.kind
     rounds = max((r.round for r in summary.trials), default=1)
     # text keys: report.tuning_kind.{cnn,conv1d,gru,lstm,mlp}, report.tuning_kind.text_{conv,pool}
+    # text keys: report.tuning.{sampler_random,sampler_grid,sampler_tpe}
+    # text keys: report.tuning.{pruner_median,pruner_hyperband,pruner_none}
     return t("tuning.intro", trials=len(summary.trials),
              kind=t_or(f"report.tuning_kind.{kind}", kind),
              complete=counts.complete, pruned=counts.pruned,
              failed=counts.fail, rounds=rounds,
              sampler=t_or(f"report.tuning.sampler_{sampler}", sampler),
              pruner=t_or(f"report.tuning.pruner_{pruner}", pruner),
-             epochs=settings.get("epochs", "?"))
+             epochs=settings.epochs if summary.settings else "?")
 
 
 def _best_part(project: Project, summary: TuningSummary, metric: str | None) -> list[Flowable]:
@@ -109,7 +111,7 @@ def _settings_part(summary: TuningSummary) -> list[Flowable]:
                  None)
     if trial is None or not trial.params:
         return []
-    ranges = {p.get("name"): p for p in ((summary.settings or {}).get("space") or {})
+    ranges = {p.get("name"): p for p in (summary.settings.space if summary.settings else {})
               .get("params") or [] if isinstance(p, dict)}
     rows = [[name, fmt_number(value), _range_words(ranges.get(name))]
             for name, value in trial.params.items()]

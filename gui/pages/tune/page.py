@@ -246,11 +246,11 @@ class TunePage(StepPage):
         root = str(self.project.root)
         if self._loaded_for != root:
             self._loaded_for = root
-            settings = summary.settings or {}
-            space = settings.get("space") or summary.default_space
+            settings = summary.settings
+            space = (settings.space if settings else None) or summary.default_space
             if space:
                 self.editor.load(space, summary.default_space, summary.axes)
-            self.controls.load(settings or None, summary.next_round)
+            self.controls.load(settings, summary.next_round)
             self.editor.say("")
         else:
             self.editor.set_axes(summary.axes)

@@ -44,7 +44,7 @@ def param_columns(summary: TuningSummary) -> list[str]:
     used: list[str] = []
     for trial in summary.trials:
         used += [n for n in trial.params if n not in used]
-    space = ((summary.settings or {}).get("space") or {}).get("params") or []
+    space = (summary.settings.space if summary.settings else {}).get("params") or []
     order = [p["name"] for p in space]
     return [n for n in order if n in used] + [n for n in used if n not in order]
 

@@ -2,6 +2,7 @@
 
 import json
 
+from engine.tuning.settings import TuningSettings
 from engine.tuning.summary import read_summary, summary_path, write_summary
 from engine.tuning.summary_types import (VERSION, Axis, BestTrial, HistoryPoint, TrialCounts,
                                          TrialRow, TuningSummary)
@@ -40,6 +41,7 @@ def test_the_json_form_round_trips_unchanged():
     assert summary.axes["opt"] == Axis(choices=("adam", "sgd"))
     assert summary.trials[1].curve == ((1, None),) and summary.trial_row(1).round == 2
     assert summary.trial_row(7) is None
+    assert summary.settings == TuningSettings({"params": []}, sampler="tpe", epochs=3)
     assert summary.history == (HistoryPoint(0, 1, 1, 0.25, True, 0.25),)
 
 
@@ -57,6 +59,11 @@ def test_an_older_summary_gets_defaults_for_what_it_lacks():
     assert summary.best.trial == 5 and summary.history[0].trial == 5
     assert summary.counts == TrialCounts() and summary.axes == {} and summary.next_round == 1
     assert TuningSummary.from_dict({}) == TuningSummary()
+    # Settings from an older version: unknown keys dropped, a sampler no longer offered read
+    # as no settings.
+    settings = TuningSummary.from_dict({"settings": {"sampler": "tpe", "old_key": 1}}).settings
+    assert settings == TuningSettings(sampler="tpe")
+    assert TuningSummary.from_dict({"settings": {"sampler": "cmaes"}}).settings is None
 
 
 def test_the_file_holds_the_json_form_and_reads_back_typed(split_project):
