@@ -6,7 +6,7 @@ from engine.core.front_door import public_names
 
 # Which module holds each public name; a module is imported when one of its names is used.
 _EXPORTS = {
-    "journal_lock": ("JournalFlock",),
+    "journal_lock": ("JOURNAL", "JournalFlock", "journal_path"),
     "kind": ("tuning_kind",),
     "narrowing": ("narrowed_space", "next_round"),
     "objective": ("TrialObjective", "TuningBudget", "run_study", "run_worker"),
@@ -17,7 +17,7 @@ _EXPORTS = {
     "requests": ("TuneRequest", "TuningOverviewRequest"),
     "study": (
         "STUDY_NAME", "best_feasible_trial",
-        "journal_path", "make_pruner", "make_sampler", "make_storage", "open_study",
+        "make_pruner", "make_sampler", "make_storage", "open_study",
         "study_settings", "worker_id"),
     "settings": ("DEFAULT_PRUNER", "PRUNERS", "SAMPLERS", "TuningSettings"),
     "summary": (

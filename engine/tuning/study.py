@@ -19,7 +19,6 @@ import math
 import os
 import socket
 from dataclasses import replace
-from pathlib import Path
 from typing import Any
 
 import optuna
@@ -27,17 +26,11 @@ from optuna.trial import FrozenTrial, TrialState
 
 from engine.core.errors import ProjectError
 from engine.core.texts import text
-from engine.tuning.journal_lock import journal_lock
+from engine.tuning.journal_lock import journal_lock, journal_path
 from engine.tuning.settings import TuningSettings
 
 STUDY_NAME = "practica"
-JOURNAL = Path("tuning") / "study.journal"
 SETTINGS_ATTR = "settings"
-def journal_path(project_dir: str | os.PathLike) -> Path:
-    """The journal file of the project's study."""
-    return Path(project_dir) / JOURNAL
-
-
 def make_storage(project_dir: str | os.PathLike, storage: str | None = None):
     """The study's storage: the project's journal file, or the database at URL ``storage``."""
     if storage:

@@ -23,6 +23,7 @@ from typing import Any
 
 from engine.core.atomic import write_json
 from engine.project.parts.goal import Goal
+from engine.tuning.journal_lock import journal_path
 from engine.tuning.summary_types import VERSION, TuningSummary
 
 SUMMARY = Path("tuning") / "summary.json"
@@ -53,9 +54,6 @@ def read_summary(project_dir: str | os.PathLike) -> TuningSummary | None:
 def summary_is_stale(project_dir: str | os.PathLike) -> bool:
     """Whether the summary is missing or older than the journal (trials were made since,
     e.g. from the command line); a database study is never judged stale here."""
-    # Imported here to keep Optuna out of start-up.
-    from engine.tuning.study import journal_path
-
     summary, journal = summary_path(project_dir), journal_path(project_dir)
     if not summary.is_file():
         return True
