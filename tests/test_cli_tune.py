@@ -62,7 +62,7 @@ def test_run_until_tune_searches_with_a_budget_and_logs_it(split_project, capsys
     from engine.tuning.summary import read_summary
 
     summary = read_summary(folder)
-    assert len(summary["trials"]) == 2
+    assert len(summary.trials) == 2
     tuned = [d for d in project.decisions if d.kind == "tuned"][0]
     assert "2 trials" in tuned.text
     from engine.app.steps import DONE, step_states
@@ -70,4 +70,4 @@ def test_run_until_tune_searches_with_a_budget_and_logs_it(split_project, capsys
     assert step_states(project)["tune"].state == DONE
     # Tuning is done: running again does not search again.
     assert main(["run", folder, "--until", "tune", "--trials", "2"]) == 0
-    assert len(read_summary(folder)["trials"]) == 2
+    assert len(read_summary(folder).trials) == 2

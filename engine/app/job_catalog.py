@@ -171,7 +171,7 @@ def _tune(r: TuneRequest, progress, cancel):
 
 
 def _tuning_overview(r: TuningOverviewRequest, progress, cancel):
-    return StepResult(write_summary(r.project, r.storage or None))
+    return StepResult(write_summary(r.project, r.storage or None).to_dict())
 
 
 def _predict(r: PredictRequest, progress, cancel):

@@ -37,13 +37,13 @@ def tuning_sentence(project: Project) -> str | None:
     if run is None:
         return None
     summary = report_summary(project)
-    if summary is None or not summary.get("trials"):
+    if summary is None or not summary.trials:
         return t("cover_more.no_search")
-    best = summary.get("best")
-    n = len(summary["trials"])
+    best = summary.best
+    n = len(summary.trials)
     if not best:
         return t("cover_more.search_no_best", n=n)
     metric = (project.goal or Goal()).metric
-    key = "cover_more.search_chosen" if best.get("run_id") == run.id else \
+    key = "cover_more.search_chosen" if best.run_id == run.id else \
         "cover_more.search_kept"
-    return t(key, n=n, trial=best.get("trial", 0), error=fmt_error(best.get("value"), metric))
+    return t(key, n=n, trial=best.trial, error=fmt_error(best.value, metric))

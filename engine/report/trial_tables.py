@@ -12,34 +12,33 @@ Use:
 
 from __future__ import annotations
 
-from typing import Any
-
 import pandas as pd
 
 from engine.project.project import Project
 from engine.tuning.summary import read_summary, summary_is_stale
 from engine.tuning.table import COLUMNS, trials_frame
 from engine.tuning.summary import study_summary
+from engine.tuning.summary_types import TuningSummary
 
 
-def report_summary(project: Project) -> dict[str, Any] | None:
-    """The project's study as plain data, or None when no search was ever started."""
+def report_summary(project: Project) -> TuningSummary | None:
+    """The project's study, or None when no search was ever started."""
     # Imported here to keep Optuna out of start-up.
     from engine.tuning.study import journal_path
 
     summary = read_summary(project.root)
     if (journal_path(project.root).is_file() and summary_is_stale(project.root)
-            and not (summary or {}).get("storage")):
+            and not (summary is not None and summary.storage)):
         try:
             summary = study_summary(project.root)
         except Exception:  # noqa: BLE001 - an unreadable journal: keep the saved summary
             pass
-    if not summary or not summary.get("exists"):
+    if summary is None or not summary.exists:
         return None
     return summary
 
 
-def trials_table(project: Project, summary: dict[str, Any] | None = None) -> pd.DataFrame:
+def trials_table(project: Project, summary: TuningSummary | None = None) -> pd.DataFrame:
     """One row per trial (``engine.tuning.table.trials_frame``), plus ``after_vault``: True
     for a trial whose run was made after the test set was seen."""
     summary = summary if summary is not None else report_summary(project)

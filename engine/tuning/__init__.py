@@ -6,7 +6,7 @@ from engine.core.front_door import public_names
 
 # Which module holds each public name; a module is imported when one of its names is used.
 _EXPORTS = {
-    "journal_lock": ("JournalFlock",),
+    "journal_lock": ("JOURNAL", "JournalFlock", "journal_path"),
     "kind": ("tuning_kind",),
     "narrowing": ("narrowed_space", "next_round"),
     "objective": ("TrialObjective", "TuningBudget", "run_study", "run_worker"),
@@ -16,12 +16,15 @@ _EXPORTS = {
     "step": ("log_search", "search", "tune_project", "tuning_budget", "tuning_done"),
     "requests": ("TuneRequest", "TuningOverviewRequest"),
     "study": (
-        "PRUNERS", "SAMPLERS", "STUDY_NAME", "TuningSettings", "best_feasible_trial",
-        "journal_path", "make_pruner", "make_sampler", "make_storage", "open_study",
+        "STUDY_NAME", "best_feasible_trial",
+        "make_pruner", "make_sampler", "make_storage", "open_study",
         "study_settings", "worker_id"),
+    "settings": ("DEFAULT_PRUNER", "PRUNERS", "SAMPLERS", "TuningSettings"),
     "summary": (
         "MIN_FOR_IMPORTANCE", "SUMMARY", "VERSION", "position", "read_summary", "study_summary",
         "summary_is_stale", "summary_path", "write_summary"),
+    "summary_types": (
+        "Axis", "BestTrial", "HistoryPoint", "TrialCounts", "TrialRow", "TuningSummary"),
     "table": ("COLUMNS", "trials_frame", "write_trials_csv"),
     "workers": ("HelperStop", "helper_env", "run_parallel"),
 }

@@ -1,4 +1,6 @@
-"""The lock around writes to the tuning journal, released by the system when its holder dies.
+"""Where a project's tuning journal lies, and the lock around writes to it, released by the
+system when its holder dies (this module imports no Optuna: the Tune page asks where the
+journal is).
 
 Optuna's journal file is shared by the worker processes of a search; each append takes a
 lock first. Optuna's own locks are files that the holder deletes when done: a worker killed
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 import os
 import threading
+from pathlib import Path
 
 try:
     import fcntl
@@ -22,6 +25,12 @@ except ImportError:  # Windows: Optuna's own lock
     fcntl = None
 
 SUFFIX = ".flock"
+JOURNAL = Path("tuning") / "study.journal"
+
+
+def journal_path(project_dir: str | os.PathLike) -> Path:
+    """The journal file of the project's study."""
+    return Path(project_dir) / JOURNAL
 
 
 class JournalFlock:

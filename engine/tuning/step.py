@@ -28,8 +28,8 @@ from engine.tuning.summary import read_summary
 def tuning_done(project: Project) -> bool:
     """Whether the project's study holds a finished trial."""
 
-    summary = read_summary(project.root) or {}
-    return bool((summary.get("counts") or {}).get("complete"))
+    summary = read_summary(project.root)
+    return bool(summary is not None and summary.counts.complete)
 
 
 def tune_project(project: Project, request: TuneRequest, progress: ProgressFn = ignore,

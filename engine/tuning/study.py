@@ -18,8 +18,7 @@ from __future__ import annotations
 import math
 import os
 import socket
-from dataclasses import asdict, dataclass, field, replace
-from pathlib import Path
+from dataclasses import replace
 from typing import Any
 
 import optuna
@@ -27,69 +26,11 @@ from optuna.trial import FrozenTrial, TrialState
 
 from engine.core.errors import ProjectError
 from engine.core.texts import text
-from engine.tuning.journal_lock import journal_lock
+from engine.tuning.journal_lock import journal_lock, journal_path
+from engine.tuning.settings import TuningSettings
 
 STUDY_NAME = "practica"
-JOURNAL = Path("tuning") / "study.journal"
 SETTINGS_ATTR = "settings"
-SAMPLERS = ("random", "grid", "tpe")
-PRUNERS = ("median", "hyperband", "none")
-DEFAULT_PRUNER = {"random": "median", "grid": "none", "tpe": "hyperband"}
-"""The pruner each sampler gets unless told otherwise (Optuna's benchmarks pair median
-pruning with random search and Hyperband with TPE)."""
-
-
-@dataclass(frozen=True)
-class TuningSettings:
-    """How a study searches.
-
-    Args:
-        space: the ``SearchSpace`` as a dict (``SearchSpace.to_dict``).
-        sampler: ``random`` (default), ``grid`` or ``tpe``.
-        pruner: ``median``, ``hyperband`` or ``none``; empty: the sampler's default.
-        epochs: epochs per trial (early stopping may end a trial sooner).
-        round: 1 for the coarse search, 2 and on for narrowed ones (kept on each trial).
-        seed: sampler seed; None gives every worker its own random stream.
-        startup_trials: trials that finish before the median pruner starts pruning.
-    """
-
-    space: dict[str, Any] = field(default_factory=dict)
-    sampler: str = "random"
-    pruner: str = ""
-    epochs: int = 20
-    round: int = 1
-    seed: int | None = None
-    startup_trials: int = 5
-
-    def __post_init__(self) -> None:
-        if self.sampler not in SAMPLERS:
-            raise ValueError(f"sampler must be one of {', '.join(SAMPLERS)}")
-        if self.pruner and self.pruner not in PRUNERS:
-            raise ValueError(f"pruner must be one of {', '.join(PRUNERS)}")
-        if int(self.epochs) < 1:
-            raise ValueError("epochs must be 1 or more")
-
-    @property
-    def kind(self) -> str:
-        return str(self.space["kind"])
-
-    @property
-    def pruner_name(self) -> str:
-        return self.pruner or DEFAULT_PRUNER[self.sampler]
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-    @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> "TuningSettings":
-        return cls(**d)
-
-
-def journal_path(project_dir: str | os.PathLike) -> Path:
-    """The journal file of the project's study."""
-    return Path(project_dir) / JOURNAL
-
-
 def make_storage(project_dir: str | os.PathLike, storage: str | None = None):
     """The study's storage: the project's journal file, or the database at URL ``storage``."""
     if storage:

@@ -1,15 +1,15 @@
-"""What the Tune page, the report and the CSV show of a project's study, as plain JSON.
+"""What the Tune page, the report and the CSV show of a project's study.
 
-The Optuna journal is the record of the search; ``study_summary`` reads it into one dict
-(every trial with its round, state, dev error, feasibility, settings, epochs and curve; the
-optimization history with the best so far; parameter importance; the narrowed ranges
-proposed for a finer round) and ``write_summary`` keeps it in ``tuning/summary.json``, so
+The Optuna journal is the record of the search; ``study_summary`` reads it into one
+``TuningSummary`` (``engine.tuning.summary_types``: every trial with its round, state, dev
+error, feasibility, settings, epochs and curve; the optimization history with the best so
+far; parameter importance; the narrowed ranges proposed for a finer round) and ``write_summary`` keeps it in ``tuning/summary.json``, so
 the GUI reads a small file instead of importing Optuna. Workers rewrite it after each trial
 (without importance, which costs more) and at the end of each tuning call (with it).
 
 Use:
     summary = write_summary(project_dir)          # after a tuning call
-    read_summary(project_dir)["best"]["run_id"]
+    read_summary(project_dir).best.run_id
 """
 
 from __future__ import annotations
@@ -18,15 +18,19 @@ import json
 import math
 import os
 import warnings
+from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 from engine.core.atomic import write_json
 from engine.project.parts.goal import Goal
+from engine.tuning.journal_lock import journal_path
+from engine.tuning.settings import TuningSettings
+from engine.tuning.summary_types import (VERSION, Axis, BestTrial, HistoryPoint, TrialCounts,
+                                         TrialRow, TuningSummary)
 
 SUMMARY = Path("tuning") / "summary.json"
-VERSION = 1
 MIN_FOR_IMPORTANCE = 4
 """Finished trials needed before the importance of the parameters is estimated."""
 
@@ -35,7 +39,7 @@ def summary_path(project_dir: str | os.PathLike) -> Path:
     return Path(project_dir) / SUMMARY
 
 
-def read_summary(project_dir: str | os.PathLike) -> dict[str, Any] | None:
+def read_summary(project_dir: str | os.PathLike) -> TuningSummary | None:
     """The last summary written for the project's study (None when there is none or it
     cannot be read; the journal stays the record, ``write_summary`` rebuilds it)."""
     path = summary_path(project_dir)
@@ -43,15 +47,17 @@ def read_summary(project_dir: str | os.PathLike) -> dict[str, Any] | None:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    return data if isinstance(data, dict) and data.get("version") == VERSION else None
+    if not isinstance(data, dict) or data.get("version") != VERSION:
+        return None
+    try:
+        return TuningSummary.from_dict(data)
+    except (TypeError, ValueError, KeyError, IndexError):
+        return None
 
 
 def summary_is_stale(project_dir: str | os.PathLike) -> bool:
     """Whether the summary is missing or older than the journal (trials were made since,
     e.g. from the command line); a database study is never judged stale here."""
-    # Imported here to keep Optuna out of start-up.
-    from engine.tuning.study import journal_path
-
     summary, journal = summary_path(project_dir), journal_path(project_dir)
     if not summary.is_file():
         return True
@@ -59,7 +65,7 @@ def summary_is_stale(project_dir: str | os.PathLike) -> bool:
 
 
 def write_summary(project_dir: str | os.PathLike, storage: str | None = None,
-                  study=None, importance: bool = True) -> dict[str, Any]:
+                  study=None, importance: bool = True) -> TuningSummary:
     """Rebuild the summary from the study and save it atomically; return it.
 
     Args:
@@ -69,13 +75,13 @@ def write_summary(project_dir: str | os.PathLike, storage: str | None = None,
         importance: estimate parameter importance too (about a second on 100 trials).
     """
     summary = study_summary(project_dir, storage, study, importance)
-    write_json(summary_path(project_dir), summary)
+    write_json(summary_path(project_dir), summary.to_dict())
     return summary
 
 
 def study_summary(project_dir: str | os.PathLike, storage: str | None = None, study=None,
-                  importance: bool = True) -> dict[str, Any]:
-    """The study of ``project_dir`` as plain data (see the module docstring); a summary
+                  importance: bool = True) -> TuningSummary:
+    """The study of ``project_dir`` (see the module docstring); a summary
     with ``exists`` False and the recommended ranges when no search ran yet."""
     # Imported here to keep pandas out of start-up.
     from engine.project.project import open_project
@@ -84,16 +90,15 @@ def study_summary(project_dir: str | os.PathLike, storage: str | None = None, st
 
     project = open_project(project_dir)
     kind = tuning_kind(project)
-    base = {"version": VERSION, "updated": datetime.now(timezone.utc).isoformat(),
-            "metric": (project.goal or Goal()).metric, "kind": kind,
-            "default_space": default_space(project, kind).to_dict(), "storage": storage or ""}
+    base = TuningSummary(
+        version=VERSION, updated=datetime.now(timezone.utc).isoformat(),
+        metric=(project.goal or Goal()).metric or "", kind=kind,
+        default_space=default_space(project, kind).to_dict(), storage=storage or "")
     if study is None:
         study = _existing_study(project_dir, storage)
     if study is None:
-        return {**base, "exists": False, "settings": None, "trials": [], "history": [],
-                "best": None, "importance": {}, "proposal": None, "next_round": 1,
-                "counts": _counts([]), "log_params": [], "axes": {}}
-    return {**base, "exists": True, **_describe(study, project, importance)}
+        return base
+    return replace(base, exists=True, **_describe(study, project, importance))
 
 
 def _existing_study(project_dir, storage):
@@ -113,6 +118,7 @@ def _existing_study(project_dir, storage):
 
 
 def _describe(study, project, importance: bool) -> dict[str, Any]:
+    """The fields of a ``TuningSummary`` that come from the study."""
     # Imported here to keep Optuna, pandas out of start-up.
     from engine.tuning.narrowing import narrowed_space, next_round
     from engine.tuning.space import SearchSpace
@@ -121,22 +127,21 @@ def _describe(study, project, importance: bool) -> dict[str, Any]:
     trials = study.get_trials(deepcopy=False)
     saved = study.user_attrs.get(SETTINGS_ATTR)
     axes = _axes(trials)
-    rows = [_row(t, axes, project, is_feasible) for t in trials]
-    _place_scores(rows)
+    rows = _place_scores([_row(t, axes, project, is_feasible) for t in trials])
     best = best_feasible_trial(study, project)
     proposal = None
     if saved and best is not None:
         proposal = narrowed_space(study, SearchSpace.from_dict(saved["space"]),
                                   project=project).to_dict()
-    return {"settings": saved, "trials": rows, "history": _history(rows),
-            "best": None if best is None else {
-                "number": best.number, "trial": best.number + 1, "run_id": str(best.user_attrs.get("run_id", "")),
-                "value": float(best.value)},
+    return {"settings": TuningSettings.read(saved), "trials": rows, "history": _history(rows),
+            "best": None if best is None else BestTrial(
+                best.number, best.number + 1, str(best.user_attrs.get("run_id", "")),
+                float(best.value)),
             "importance": _importance(trials) if importance else {},
             "proposal": proposal, "next_round": next_round(study),
-            "counts": _counts(rows), "log_params": sorted(n for n, a in axes.items() if a[2]),
-            "axes": {n: {"low": a[0], "high": a[1], "log": a[2], "choices": list(a[3])}
-                     for n, a in axes.items()}}
+            "counts": _counts(rows),
+            "log_params": tuple(sorted(n for n, a in axes.items() if a[2])),
+            "axes": {n: Axis(a[0], a[1], a[2], tuple(a[3])) for n, a in axes.items()}}
 
 
 def _axes(trials) -> dict[str, tuple]:
@@ -180,51 +185,48 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _row(t, axes, project, is_feasible) -> dict[str, Any]:
+def _row(t, axes, project, is_feasible) -> TrialRow:
     state = t.state.name.lower()
     # Optuna keeps a pruned trial's last reported error as its value: not a result.
     value = _plain(float(t.value)) if t.value is not None and state == "complete" else None
     feasible = is_feasible(t, project) if state == "complete" else None
     curve = sorted((int(k), _plain(float(v))) for k, v in t.intermediate_values.items())
     seconds = (t.duration.total_seconds() if t.duration is not None else None)
-    return {"number": t.number, "trial": t.number + 1, "state": state, "round": int(t.user_attrs.get("round", 1)),
-            "value": value, "feasible": feasible,
-            "broken": list(t.user_attrs.get("broken", [])) if state == "complete" else [],
-            "run_id": str(t.user_attrs.get("run_id", "")), "params": dict(t.params),
-            "epochs": len(curve), "seconds": seconds,
-            "worker": str(t.user_attrs.get("worker", "")),
-            "curve": [list(p) for p in curve],
-            "positions": {n: position(axes[n], v) for n, v in t.params.items() if n in axes}}
+    return TrialRow(
+        number=t.number, trial=t.number + 1, state=state,
+        round=int(t.user_attrs.get("round", 1)), value=value, feasible=feasible,
+        broken=tuple(t.user_attrs.get("broken", ())) if state == "complete" else (),
+        run_id=str(t.user_attrs.get("run_id", "")), params=dict(t.params),
+        epochs=len(curve), seconds=seconds, worker=str(t.user_attrs.get("worker", "")),
+        curve=tuple(curve),
+        positions={n: position(axes[n], v) for n, v in t.params.items() if n in axes})
 
 
-def _place_scores(rows: list[dict]) -> None:
+def _place_scores(rows: list[TrialRow]) -> tuple[TrialRow, ...]:
     """Each finished trial's dev error as a position from 0 (the best) to 1 (the worst)
-    among the finished trials, under ``score_position`` (None for the others)."""
-    values = [r["value"] for r in rows if r["value"] is not None]
+    among the finished trials, as ``score_position`` (None for the others)."""
+    values = [r.value for r in rows if r.value is not None]
     low, high = (min(values), max(values)) if values else (0.0, 0.0)
-    for r in rows:
-        v = r["value"]
-        r["score_position"] = None if v is None else (
-            0.0 if high == low else (v - low) / (high - low))
+    return tuple(replace(r, score_position=None if r.value is None else (
+        0.0 if high == low else (r.value - low) / (high - low))) for r in rows)
 
 
-def _history(rows: list[dict]) -> list[dict[str, Any]]:
+def _history(rows: tuple[TrialRow, ...]) -> tuple[HistoryPoint, ...]:
     """The finished trials in the order they were made, with the best feasible dev error
     so far (None until a feasible trial finished)."""
     out, best = [], None
-    for r in sorted(rows, key=lambda r: r["number"]):
-        if r["state"] != "complete" or r["value"] is None:
+    for r in sorted(rows, key=lambda r: r.number):
+        if r.state != "complete" or r.value is None:
             continue
-        if r["feasible"] and (best is None or r["value"] < best):
-            best = r["value"]
-        out.append({"number": r["number"], "trial": r["trial"], "round": r["round"], "value": r["value"],
-                    "feasible": r["feasible"], "best_so_far": best})
-    return out
+        if r.feasible and (best is None or r.value < best):
+            best = r.value
+        out.append(HistoryPoint(r.number, r.trial, r.round, r.value, r.feasible, best))
+    return tuple(out)
 
 
-def _counts(rows: list[dict]) -> dict[str, int]:
-    states = [r["state"] for r in rows]
-    return {s: states.count(s) for s in ("complete", "pruned", "fail", "running")}
+def _counts(rows: tuple[TrialRow, ...]) -> TrialCounts:
+    states = [r.state for r in rows]
+    return TrialCounts(*(states.count(s) for s in ("complete", "pruned", "fail", "running")))
 
 
 def _importance(trials) -> dict[str, float]:

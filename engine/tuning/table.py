@@ -11,37 +11,37 @@ from __future__ import annotations
 
 import io
 import os
-from typing import Any
 
 import pandas as pd
 
 from engine.core.atomic import write_text
+from engine.tuning.summary_types import TuningSummary
 
 COLUMNS = ("trial", "round", "state", "dev_error", "best", "feasible", "broken_limits",
            "epochs", "seconds", "run_id", "worker")
 
 
-def trials_frame(summary: dict[str, Any] | None) -> pd.DataFrame:
+def trials_frame(summary: TuningSummary | None) -> pd.DataFrame:
     """The trials of ``summary`` in trial order (numbered from 1): the fixed ``COLUMNS``, then one column
     per setting any trial searched (empty where a trial did not search it)."""
-    trials = sorted((summary or {}).get("trials") or [], key=lambda t: t["number"])
-    best = ((summary or {}).get("best") or {}).get("number")
+    trials = sorted(summary.trials if summary else (), key=lambda t: t.number)
+    best = summary.best_number if summary else None
     params: list[str] = []
     for t in trials:
-        params += [p for p in t.get("params", {}) if p not in params]
+        params += [p for p in t.params if p not in params]
     rows = []
     for t in trials:
-        row = {"trial": t["number"] + 1, "round": t.get("round", 1), "state": t["state"],
-               "dev_error": t.get("value"), "best": t["number"] == best,
-               "feasible": t.get("feasible"), "broken_limits": "; ".join(t.get("broken", [])),
-               "epochs": t.get("epochs"), "seconds": t.get("seconds"),
-               "run_id": t.get("run_id", ""), "worker": t.get("worker", "")}
-        row.update({p: t.get("params", {}).get(p) for p in params})
+        row = {"trial": t.number + 1, "round": t.round, "state": t.state,
+               "dev_error": t.value, "best": t.number == best,
+               "feasible": t.feasible, "broken_limits": "; ".join(t.broken),
+               "epochs": t.epochs, "seconds": t.seconds,
+               "run_id": t.run_id, "worker": t.worker}
+        row.update({p: t.params.get(p) for p in params})
         rows.append(row)
     return pd.DataFrame(rows, columns=[*COLUMNS, *params])
 
 
-def write_trials_csv(summary: dict[str, Any] | None, path: str | os.PathLike) -> None:
+def write_trials_csv(summary: TuningSummary | None, path: str | os.PathLike) -> None:
     """Write the trial table to ``path`` atomically (a header only when no trial ran)."""
     buffer = io.StringIO()
     trials_frame(summary).to_csv(buffer, index=False)

@@ -143,7 +143,7 @@ def test_wizard_from_goal_to_report(qtbot, tmp_path, engine_runner, monkeypatch)
         qtbot.keyClicks(spin, value)
     save_screenshot(window, "step5_tune")
     _run_and_wait(qtbot, window, "startTuneButton", "tune")
-    qtbot.waitUntil(lambda: len((tune.summary or {}).get("trials") or []) == 2, timeout=LONG)
+    qtbot.waitUntil(lambda: len(tune.summary.trials if tune.summary else ()) == 2, timeout=LONG)
     assert tune.results.table.proxy.rowCount() == 2
     assert window.session.project.chosen_run == mlp
     tune.results.setCurrentIndex(0)

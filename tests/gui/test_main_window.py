@@ -31,10 +31,11 @@ def test_window_shows_before_the_pages_and_tensorflow(qtbot, engine_runner):
 
 
 def test_the_gui_process_never_imports_tensorflow():
-    """Checked in a fresh interpreter: other tests here train in-process."""
+    """Checked in a fresh interpreter: other tests here train in-process. Optuna stays out
+    too: the Tune page reads the study through its summary."""
     code = ("import sys; from gui.app import make_app; app = make_app(); "
             "from gui.main_window import MainWindow; w = MainWindow(); w.show(); "
-            "app.processEvents(); bad = [m for m in ('tensorflow', 'keras') "
+            "app.processEvents(); bad = [m for m in ('tensorflow', 'keras', 'optuna') "
             "if m in sys.modules]; print(bad); assert not bad")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          env={**os.environ, "QT_QPA_PLATFORM": "offscreen"}, timeout=300)

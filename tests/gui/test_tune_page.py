@@ -17,6 +17,7 @@ from engine.words.formatting import fmt_error
 from engine.core.texts import text
 from engine.tuning.space import SearchSpace, default_space
 from engine.tuning.table import trials_frame
+from engine.tuning.summary_types import Axis
 from gui.pages.tune.space_editor import SpaceEditor
 from tests.gui.conftest import save_screenshot
 from tests.gui.page_helpers import choose, click, job_done
@@ -84,8 +85,9 @@ def test_the_ranges_editor_reads_back_what_the_user_set(qtbot, split_project):
     assert editor.space() is not None and not editor.problems_note.isVisible()
 
     # What the study searched before keeps its scale and its choices (Optuna's rule).
-    editor.set_axes({"learning_rate": {"low": 1e-4, "high": 0.1, "log": True, "choices": []},
-                     "batch_size": {"choices": [16, 32, 64, 128, 256]}})
+    editor.set_axes({"learning_rate": Axis.from_dict({"low": 1e-4, "high": 0.1, "log": True,
+                                                      "choices": []}),
+                     "batch_size": Axis.from_dict({"choices": [16, 32, 64, 128, 256]})})
     assert not lr.scale.isEnabled() and lr.scale.currentData() is True
     assert "log" in lr.scale.toolTip()
     assert not editor.row("batch_size").choices.isEnabled()
@@ -136,7 +138,7 @@ def _search(qtbot, window, trials: int) -> None:
         click(qtbot, page.controls.start_button)
         assert page.controls.stop_button.isEnabled()
         assert not page.controls.start_button.isEnabled()
-    qtbot.waitUntil(lambda: len((page.summary or {}).get("trials") or []) == trials,
+    qtbot.waitUntil(lambda: len(page.summary.trials if page.summary else ()) == trials,
                     timeout=10_000)
 
 
@@ -171,28 +173,28 @@ def test_a_search_from_the_page_fills_the_table_and_hands_on_a_trial(
     _search(qtbot, window, 2)
     runner.job_started.disconnect(watch)
     summary = page.summary
-    assert [t["state"] for t in summary["trials"]] == ["complete", "complete"]
+    assert [t.state for t in summary.trials] == ["complete", "complete"]
     ended = [e.number for e in events if isinstance(e, TrialEnded)]
-    assert ended == [t["trial"] for t in summary["trials"]] == [1, 2]  # as users count
+    assert ended == [t.trial for t in summary.trials] == [1, 2]  # as users count
     assert page.live_refreshes and page.live_refreshes[0] >= 1  # filled while it ran
-    space = _ranges(summary["settings"]["space"])
+    space = _ranges(summary.settings.space)
     assert space["learning_rate"]["log"] is False
     assert (space["learning_rate"]["low"], space["learning_rate"]["high"]) == (0.001, 0.05)
     assert space["width"]["fixed"] == 24 and space["batch_size"]["fixed"] is not None
-    assert summary["settings"]["epochs"] == 1 and summary["settings"]["round"] == 1
-    for trial in summary["trials"]:
-        assert set(trial["params"]) == set(SEARCHED)
-        assert 0.001 <= trial["params"]["learning_rate"] <= 0.05
+    assert summary.settings.epochs == 1 and summary.settings.round == 1
+    for trial in summary.trials:
+        assert set(trial.params) == set(SEARCHED)
+        assert 0.001 <= trial.params["learning_rate"] <= 0.05
 
     table = page.results.table
     assert table.proxy.rowCount() == 2
     headers = table.headers()
     for name in SEARCHED:
         assert text(f"gui.tune.param.{name}") in headers
-    best = summary["best"]["number"]
+    best = summary.best.number
     assert table.selected_trial() == best  # the best feasible trial is preselected
     assert page.results.use_button.isEnabled()
-    assert f"trial {summary['best']['trial']}," in page.status.text()  # counted from 1
+    assert f"trial {summary.best.trial}," in page.status.text()  # counted from 1
     save_screenshot(window, "tune_after_search")
 
     # Keyboard: Tab goes from the ranges on to the search controls.
@@ -204,15 +206,15 @@ def test_a_search_from_the_page_fills_the_table_and_hands_on_a_trial(
 
     # Coarse to fine: the proposal goes into the editor, the round becomes 2.
     click(qtbot, editor.zoom_button)
-    proposal = _ranges(summary["proposal"])
+    proposal = _ranges(summary.proposal)
     got = _ranges(editor.space())
     assert got["learning_rate"]["low"] == pytest.approx(proposal["learning_rate"]["low"])
     assert got["learning_rate"]["high"] == pytest.approx(proposal["learning_rate"]["high"])
-    assert controls.round.value() == summary["next_round"] == 2
+    assert controls.round.value() == summary.next_round == 2
     assert not lr.scale.isEnabled()  # the study searched it on a linear scale
     _search(qtbot, window, 4)
     summary = page.summary
-    assert sorted({t["round"] for t in summary["trials"]}) == [1, 2]
+    assert sorted({t.round for t in summary.trials}) == [1, 2]
     assert table.proxy.rowCount() == 4
 
     # The results views show both rounds (each drawn when its tab is opened).
@@ -222,18 +224,18 @@ def test_a_search_from_the_page_fills_the_table_and_hands_on_a_trial(
     assert text("gui.tune.results.legend_round", round=1) in drawn
     assert text("gui.tune.results.legend_round", round=2) in drawn
     results.setCurrentWidget(results.parallel)
-    assert set(results.parallel.lines) == {t["number"] for t in summary["trials"]}
-    assert summary["importance"]  # 4 finished trials, 3 settings searched
+    assert set(results.parallel.lines) == {t.number for t in summary.trials}
+    assert summary.importance  # 4 finished trials, 3 settings searched
     results.setCurrentWidget(results.importance)
-    assert results.importance.shares == summary["importance"]
+    assert results.importance.shares == summary.importance
     assert not results.importance.none.isVisible()
     results.setCurrentWidget(results.score)
     results.score.choose("l2")
     assert results.score.is_log() and results.score.plot.getPlotItem().ctrl.logXCheck.isChecked()
     xs, ys = results.score.points()
-    done = [t for t in summary["trials"] if t["state"] == "complete"]
-    assert sorted(ys) == sorted(t["value"] for t in done)
-    assert sorted(xs) == sorted(t["params"]["l2"] for t in done)
+    done = [t for t in summary.trials if t.state == "complete"]
+    assert sorted(ys) == sorted(t.value for t in done)
+    assert sorted(xs) == sorted(t.params["l2"] for t in done)
     for index in range(results.count()):
         results.setCurrentIndex(index)
         name = results.widget(index).objectName()
@@ -243,13 +245,13 @@ def test_a_search_from_the_page_fills_the_table_and_hands_on_a_trial(
     # Sorting by dev error; clicking a trial draws its curves.
     table.sortByColumn(3, Qt.AscendingOrder)
     shown = [table.cell_text(r, 3) for r in range(4)]
-    values = sorted(t["value"] for t in done)
-    assert shown[:len(values)] == [fmt_error(v, summary["metric"]) for v in values]
-    other = next(t for t in done if t["number"] != summary["best"]["number"])
-    table.select_trial(other["number"])
+    values = sorted(t.value for t in done)
+    assert shown[:len(values)] == [fmt_error(v, summary.metric) for v in values]
+    other = next(t for t in done if t.number != summary.best.number)
+    table.select_trial(other.number)
     curves = results.curves.drawn()
-    assert curves["trial"] == ([p[0] for p in other["curve"]], [p[1] for p in other["curve"]])
-    run = window.session.project.run(other["run_id"])
+    assert curves["trial"] == ([p[0] for p in other.curve], [p[1] for p in other.curve])
+    run = window.session.project.run(other.run_id)
     train = curves[text("gui.tune.results.curves_train")][1]
     assert train == [h["loss"] for h in run.history]
 
@@ -265,11 +267,11 @@ def test_a_search_from_the_page_fills_the_table_and_hands_on_a_trial(
     assert all(math.isclose(a, b) for a, b in zip(frame["dev_error"], expected["dev_error"]))
 
     # Use this trial: it becomes the chosen model and the wizard moves to Diagnose.
-    table.select_trial(other["number"])
-    assert other["feasible"]  # this goal sets no limits
+    table.select_trial(other.number)
+    assert other.feasible  # this goal sets no limits
     with job_done(qtbot, runner, "diagnose"):
         click(qtbot, results.use_button)
-    assert window.session.project.chosen_run == other["run_id"]
+    assert window.session.project.chosen_run == other.run_id
     qtbot.waitUntil(lambda: window.stack.currentWidget() is window.pages["diagnose"],
                     timeout=5000)
     assert window.steps.currentRow() == 3

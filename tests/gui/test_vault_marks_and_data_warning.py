@@ -38,6 +38,7 @@ def test_runs_made_after_the_test_set_are_marked(qtbot, engine_runner, opened):
     from gui.pages.final.comparisons import ComparisonsBox
     from gui.pages.final.options import FinalOptions
     from gui.pages.tune.trials_table import FIXED, TrialsTable
+    from engine.tuning import TuningSummary
 
     project, early, late = opened
     session = ProjectSession(engine_runner)
@@ -61,7 +62,7 @@ def test_runs_made_after_the_test_set_are_marked(qtbot, engine_runner, opened):
     qtbot.addWidget(table)
     trials = [{"number": n, "trial": n + 1, "state": "complete", "value": 0.3,
                "run_id": run, "params": {}} for n, run in enumerate((early, late))]
-    table.show_summary({"metric": "accuracy", "trials": trials},
+    table.show_summary(TuningSummary.from_dict({"metric": "accuracy", "trials": trials}),
                        frozenset(r.id for r in session.project.runs if r.after_vault))
     state = FIXED.index("state")
     assert MARK not in table.cell_text(0, state) and MARK in table.cell_text(1, state)

@@ -28,8 +28,8 @@ TRIALS = "trials"
 def model_groups(project: Project) -> list[tuple[RunRecord, str]]:
     """The best finished run of each kind, with its role (``baseline``, ``other`` or
     ``chosen``; the chosen run is always in), worst dev error first."""
-    trial_runs = {str(r.get("run_id")) for r in (report_summary(project) or {}).get("trials")
-                  or []}
+    summary = report_summary(project)
+    trial_runs = {r.run_id for r in (summary.trials if summary else ())}
     best: dict[str, RunRecord] = {}
     for run in project.runs:
         if run.status != "finished" or not is_number(run.errors.get("dev")):

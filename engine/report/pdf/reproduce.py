@@ -48,7 +48,7 @@ def seed_rows(project: Project) -> list[list[str]]:
         rows.append([t("reproduce.seed_final"), ", ".join(str(s) for s in seeds)])
     summary = report_summary(project)
     if summary is not None:
-        seed = (summary.get("settings") or {}).get("seed")
+        seed = summary.settings.seed if summary.settings else None
         rows.append([t("reproduce.seed_tuning"), str(seed) if seed is not None
                      else t("reproduce.seed_tuning_random")])
     analysis = project.error_analysis

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (QComboBox, QGridLayout, QGroupBox, QHBoxLayout, Q
 from engine.core import TUNING_EPOCHS
 from engine.words import fmt_count
 from engine.tuning import SearchSpace, grid_size
-from engine.tuning import PRUNERS, SAMPLERS, TuneRequest
+from engine.tuning import PRUNERS, SAMPLERS, TuneRequest, TuningSettings
 from gui.pages.base import gui_text
 from gui.pages.labels import note
 from gui.pages.setting_rows import int_spin
@@ -110,15 +110,15 @@ class TuneControls(QGroupBox):
                 self.workers, self.round, self.start_button, self.stop_button]
 
     # ----- loading and reading
-    def load(self, settings: dict | None, next_round: int = 1) -> None:
-        """Show the last search's method and epochs (``TuningSettings`` dict), or the
-        defaults; the round is the last search's (continuing it)."""
-        settings = settings or {}
-        self.sampler.setCurrentIndex(max(0, self.sampler.findData(
-            settings.get("sampler", "random"))))
-        self.pruner.setCurrentIndex(max(0, self.pruner.findData(settings.get("pruner", ""))))
-        self.epochs.setValue(int(settings.get("epochs", DEFAULT_EPOCHS)))
-        self.round.setValue(int(settings.get("round", next_round)))
+    def load(self, settings: TuningSettings | None, next_round: int = 1) -> None:
+        """Show the last search's method and epochs, or the defaults; the round is the last
+        search's (continuing it)."""
+        if settings is None:
+            settings = TuningSettings(epochs=DEFAULT_EPOCHS, round=next_round)
+        self.sampler.setCurrentIndex(max(0, self.sampler.findData(settings.sampler)))
+        self.pruner.setCurrentIndex(max(0, self.pruner.findData(settings.pruner)))
+        self.epochs.setValue(int(settings.epochs))
+        self.round.setValue(int(settings.round))
 
     def request_for(self, space: dict, project_dir: str = "") -> TuneRequest:
         """The ``tune`` job's request: ``space`` searched with the choices made here."""

@@ -27,7 +27,7 @@ from engine.words import fmt_error, metric_label
 from engine.project import find_run
 from engine.tuning import journal_path
 from engine.tuning import read_summary, summary_is_stale
-from engine.tuning import write_trials_csv
+from engine.tuning import TuningSummary, write_trials_csv
 from engine.project.parts import Goal
 from gui.pages.base import StepPage, gui_text
 from gui.pages.baseline.deep_settings import kind_name
@@ -35,7 +35,6 @@ from gui.pages.labels import note
 from gui.pages.tune.controls import TuneControls
 from gui.pages.tune.results import TuneResults
 from gui.pages.tune.space_editor import SpaceEditor
-from gui.pages.tune.trials_table import shown_number
 from gui.result_table import settle_layout
 
 POLL_MS = 2000
@@ -51,7 +50,7 @@ class TunePage(StepPage):
 
     def __init__(self, session, parent=None) -> None:
         super().__init__(session, parent)
-        self.summary: dict | None = None
+        self.summary: TuningSummary | None = None
         self._loaded_for: str | None = None  # the project whose ranges the editor shows
         self._overview_key: tuple | None = None
         self._tuning = False
@@ -107,30 +106,27 @@ class TunePage(StepPage):
             self.session.runner.cancel()
 
     def reset_ranges(self) -> None:
-        summary = self.summary or {}
-        if summary.get("default_space"):
-            self.editor.load(summary["default_space"], summary["default_space"],
-                             summary.get("axes"))
+        summary = self.summary
+        if summary is not None and summary.default_space:
+            self.editor.load(summary.default_space, summary.default_space, summary.axes)
             self.editor.say("")
 
     def zoom_in(self) -> None:
         """Load the engine's narrowed ranges around the best trials, for the next round."""
-        summary = self.summary or {}
-        if not summary.get("proposal"):
+        summary = self.summary
+        if summary is None or not summary.proposal:
             return
-        self.editor.load(summary["proposal"], summary.get("default_space"),
-                         summary.get("axes"))
-        round_number = int(summary.get("next_round") or 1)
+        self.editor.load(summary.proposal, summary.default_space, summary.axes)
+        round_number = summary.next_round
         self.controls.round.setValue(round_number)
         self.editor.say(gui_text("tune.editor.zoomed", round=round_number))
 
     def use_trial(self, number: int) -> None:
         """Make trial ``number``'s run the chosen model (its ladder is read) and go on to
         the Diagnose step."""
-        trial = next((t for t in (self.summary or {}).get("trials") or []
-                      if t["number"] == number), None)
-        if trial is not None and trial.get("run_id"):
-            self.session.run(DiagnoseRequest(run=trial["run_id"]), then=self._used)
+        trial = self.summary.trial_row(number) if self.summary is not None else None
+        if trial is not None and trial.run_id:
+            self.session.run(DiagnoseRequest(run=trial.run_id), then=self._used)
 
     def _used(self, _result) -> None:
         window = self.window()
@@ -139,7 +135,7 @@ class TunePage(StepPage):
 
     def export_csv(self) -> None:
         project = self.project
-        if project is None or not (self.summary or {}).get("trials"):
+        if project is None or self.summary is None or not self.summary.trials:
             return
         start = str(Path(project.root) / "tuning" / "trials.csv")
         path, _filter = QFileDialog.getSaveFileName(
@@ -199,11 +195,11 @@ class TunePage(StepPage):
         summary = read_summary(project.root)
         if summary is None:
             return
-        if self.summary is None or summary.get("updated") != self.summary.get("updated") \
+        if self.summary is None or summary.updated != self.summary.updated \
                 or str(project.root) != self._loaded_for:
             self._show_summary(summary)
             if live:
-                self.live_refreshes.append(len(summary.get("trials") or []))
+                self.live_refreshes.append(len(summary.trials))
 
     # ----- the study summary
     def showEvent(self, event) -> None:  # noqa: N802 - Qt API
@@ -245,19 +241,19 @@ class TunePage(StepPage):
         self._check_overview_soon()
         settle_layout()
 
-    def _show_summary(self, summary: dict) -> None:
+    def _show_summary(self, summary: TuningSummary) -> None:
         self.summary = summary
         root = str(self.project.root)
         if self._loaded_for != root:
             self._loaded_for = root
-            settings = summary.get("settings") or {}
-            space = settings.get("space") or summary.get("default_space")
+            settings = summary.settings
+            space = (settings.space if settings else None) or summary.default_space
             if space:
-                self.editor.load(space, summary.get("default_space"), summary.get("axes"))
-            self.controls.load(settings or None, int(summary.get("next_round") or 1))
+                self.editor.load(space, summary.default_space, summary.axes)
+            self.controls.load(settings, summary.next_round)
             self.editor.say("")
         else:
-            self.editor.set_axes(summary.get("axes") or {})
+            self.editor.set_axes(summary.axes)
         self.results.show_summary(summary)
         self._show_status()
         self._update_state()
@@ -270,26 +266,26 @@ class TunePage(StepPage):
         if summary is None:
             self.status.setText(_t("loading"))
             return
-        trials = summary.get("trials") or []
+        trials = summary.trials
         if not trials:
             # text keys: gui.deep.kind_{cnn,conv1d,gru,lstm,mlp}, gui.deep.kind_text_{conv,pool}
-            self.status.setText(_t("status_none", kind=kind_name(summary.get("kind", ""))))
+            self.status.setText(_t("status_none", kind=kind_name(summary.kind)))
             return
-        counts = summary.get("counts") or {}
-        running = counts.get("running", 0)
-        words = _t("status", total=len(trials), complete=counts.get("complete", 0),
-                   pruned=counts.get("pruned", 0), failed=counts.get("fail", 0),
+        counts = summary.counts
+        running = counts.running
+        words = _t("status", total=len(trials), complete=counts.complete,
+                   pruned=counts.pruned, failed=counts.fail,
                    running=_t("status_running", n=running) if running else "")
-        best = summary.get("best")
+        best = summary.best
         if best:
-            words += " " + _t("status_best", trial=shown_number(best),
-                              error=fmt_error(best.get("value"), summary.get("metric")))
+            words += " " + _t("status_best", trial=best.trial,
+                              error=fmt_error(best.value, summary.metric))
         else:
             words += " " + _t("status_no_best")
         chosen = find_run(project, project.chosen_run)
         if chosen is not None:  # what a trial has to beat to be worth using
             words += " " + _t("status_chosen", label=chosen.label, error=fmt_error(
-                chosen.errors.get("dev"), summary.get("metric")))
+                chosen.errors.get("dev"), summary.metric))
         self.status.setText(words)
 
     def _update_state(self) -> None:
@@ -300,13 +296,13 @@ class TunePage(StepPage):
         self.locked.setVisible(project is not None and locked)
         self.editor.setVisible(project is not None and has_rows)
         self.controls.setVisible(project is not None)
-        summary = self.summary or {}
-        trials = bool(summary.get("trials"))
+        summary = self.summary
+        trials = summary is not None and bool(summary.trials)
         self.results.setVisible(project is not None and (trials or self._tuning))
         self.empty.setVisible(project is not None and not locked and not trials
                               and not self._tuning)
         self.editor.set_enabled(not busy and not locked,
-                                zoom=bool(summary.get("proposal")) and trials)
+                                zoom=trials and bool(summary.proposal))
         space = self.editor.space() if has_rows else None
         ready = project is not None and not locked and space is not None
         self.controls.show_state(ready, self._tuning, busy, space)

@@ -15,6 +15,7 @@ import math
 import pyqtgraph as pg
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
+from engine.tuning import HistoryPoint, TuningSummary
 from engine.words import error_is_share, fmt_share
 from gui.pages.base import gui_text
 from gui.pages.labels import note
@@ -38,9 +39,9 @@ def round_colour(round_number: int) -> str:
     return ROUND_COLOURS[(max(1, int(round_number)) - 1) % len(ROUND_COLOURS)]
 
 
-def rounds_of(summary: dict) -> list[int]:
+def rounds_of(summary: TuningSummary) -> list[int]:
     """The round numbers of the summary's trials, in order."""
-    return sorted({int(t.get("round", 1)) for t in summary.get("trials") or []})
+    return sorted({t.round for t in summary.trials})
 
 
 class ErrorAxis(pg.AxisItem):
@@ -101,47 +102,47 @@ class HistoryPlot(QWidget):
         layout.addWidget(self.plot)
         layout.addStretch(1)
 
-    def show_summary(self, summary: dict) -> None:
+    def show_summary(self, summary: TuningSummary) -> None:
         item = self.plot.getPlotItem()
         item.clear()
-        self.axis.set_share(error_is_share(summary.get("metric")))
-        trials = summary.get("trials") or []
-        best = (summary.get("best") or {}).get("number")
+        self.axis.set_share(error_is_share(summary.metric))
+        trials = summary.trials
+        best = summary.best_number
         for r in rounds_of(summary):
-            done = [t for t in trials if t.get("round", 1) == r and t["state"] == "complete"
-                    and t.get("value") is not None and t.get("feasible") is not False]
+            done = [t for t in trials if t.round == r and t.state == "complete"
+                    and t.value is not None and t.feasible is not False]
             if done:
                 colour = round_colour(r)
-                item.plot([shown_number(t) for t in done], [t["value"] for t in done], pen=None,
+                item.plot([shown_number(t) for t in done], [t.value for t in done], pen=None,
                           symbol="o", symbolSize=8, symbolPen=colour, symbolBrush=colour,
                           name=rt("legend_round", round=r))
-        broken = [t for t in trials if t["state"] == "complete" and t.get("feasible") is False
-                  and t.get("value") is not None]
+        broken = [t for t in trials if t.state == "complete" and t.feasible is False
+                  and t.value is not None]
         if broken:
-            item.plot([shown_number(t) for t in broken], [t["value"] for t in broken], pen=None,
+            item.plot([shown_number(t) for t in broken], [t.value for t in broken], pen=None,
                       symbol="x", symbolSize=10, symbolPen=BROKEN, symbolBrush=BROKEN,
                       name=rt("legend_broken"))
-        pruned = [t for t in trials if t["state"] == "pruned" and t.get("curve")]
+        pruned = [t for t in trials if t.state == "pruned" and t.curve]
         if pruned:
-            item.plot([shown_number(t) for t in pruned], [t["curve"][-1][1] for t in pruned],
+            item.plot([shown_number(t) for t in pruned], [t.curve[-1][1] for t in pruned],
                       pen=None, symbol="o", symbolSize=6, symbolPen=PRUNED,
                       symbolBrush=pg.mkBrush(PRUNED), name=rt("legend_pruned"))
-        self._best_line(item, summary.get("history") or [])
-        chosen = [t for t in trials if t["number"] == best and t.get("value") is not None]
+        self._best_line(item, summary.history)
+        chosen = [t for t in trials if t.number == best and t.value is not None]
         if chosen:
-            item.plot([shown_number(chosen[0])], [chosen[0]["value"]], pen=None, symbol="star",
+            item.plot([shown_number(chosen[0])], [chosen[0].value], pen=None, symbol="star",
                       symbolSize=16, symbolPen=BEST, symbolBrush=pg.mkBrush("#FFD54F"))
         self.legend.fill(self.plot)
         item.enableAutoRange()
 
-    def _best_line(self, item, history: list[dict]) -> None:
+    def _best_line(self, item, history: tuple[HistoryPoint, ...]) -> None:
         """The best-so-far line as a staircase, one piece per round in the round's colour,
         each joined to the one before."""
-        points = [h for h in history if h.get("best_so_far") is not None]
+        points = [h for h in history if h.best_so_far is not None]
         previous = None
         named = False
-        for r in sorted({h["round"] for h in points}):
-            piece = [h for h in points if h["round"] == r]
+        for r in sorted({h.round for h in points}):
+            piece = [h for h in points if h.round == r]
             xs, ys = [], []
             if previous is not None:
                 xs.append(previous[0])
@@ -151,7 +152,7 @@ class HistoryPlot(QWidget):
                     xs.append(shown_number(h))
                     ys.append(ys[-1])
                 xs.append(shown_number(h))
-                ys.append(h["best_so_far"])
+                ys.append(h.best_so_far)
             item.plot(xs, ys, pen=pg.mkPen(round_colour(r), width=2.5),
                       name=None if named else rt("legend_best"))
             named = True
@@ -181,8 +182,8 @@ class ImportancePlot(QWidget):
         layout.addStretch(1)
         self.shares: dict[str, float] = {}
 
-    def show_summary(self, summary: dict) -> None:
-        shares = dict(summary.get("importance") or {})
+    def show_summary(self, summary: TuningSummary) -> None:
+        shares = dict(summary.importance)
         self.shares = shares
         self.none.setVisible(not shares)
         self.plot.setVisible(bool(shares))

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QLineEdit, QWidget
 
 from engine.words import fmt_number
 from engine.core import text
-from engine.tuning import ParamRange
+from engine.tuning import Axis, ParamRange
 from gui.pages.base import gui_text
 
 INVALID = "QLineEdit { border: 1px solid #c62828; background: #fff3f3; }"
@@ -158,18 +158,18 @@ class RangeRow(QObject):
         self._update_enabled()
         self.changed.emit()
 
-    def lock(self, axis: dict | None) -> None:
+    def lock(self, axis: Axis | None) -> None:
         """Keep the scale and the choices the study's earlier trials used (``axis`` from the
         summary's ``axes``; None: not searched yet, nothing locked)."""
         self._scale_lock = ""
         self._choices_lock = False
         if axis is not None and self.kind != "categorical":
-            log = bool(axis.get("log"))
+            log = axis.log
             self._scale_lock = _ed("scale_locked", scale=_ed("log" if log else "linear"))
             self.scale.setCurrentIndex(0 if log else 1)
         elif axis is not None:
             self._choices_lock = True
-            self.choices.setText(", ".join(shown(c) for c in axis.get("choices") or []))
+            self.choices.setText(", ".join(shown(c) for c in axis.choices))
             self.choices.setCursorPosition(0)
         self.scale.setToolTip(self._scale_lock or _ed("scale_tip"))
         self.choices.setToolTip(_ed("choices_locked") if self._choices_lock

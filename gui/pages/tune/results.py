@@ -13,6 +13,7 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QTabWidget, QVBoxLayout, QWidget
 
+from engine.tuning import TrialRow, TuningSummary
 from engine.words import fmt_error
 from gui.live_monitor import LiveMonitor
 from gui.pages.labels import note
@@ -36,7 +37,7 @@ class TuneResults(QTabWidget):
         self.session = session
         self.setObjectName("tuneResults")
         self.setDocumentMode(True)
-        self.summary: dict = {}
+        self.summary = TuningSummary()
         self._picked = False  # the user chose a row: keep it, else follow the best trial
         self._stale: set = set()  # plot tabs not redrawn since the summary changed
 
@@ -91,10 +92,10 @@ class TuneResults(QTabWidget):
         session.runner.busy_changed.connect(self._busy_changed)
 
     # ----- showing
-    def show_summary(self, summary: dict) -> None:
+    def show_summary(self, summary: TuningSummary | None) -> None:
         """Show ``summary`` everywhere; the trial the user picked stays selected, else the
         best trial that meets every limit is."""
-        self.summary = summary or {}
+        self.summary = summary or TuningSummary()
         project = self.session.project
         late = frozenset(r.id for r in project.runs if r.after_vault) if project else frozenset()
         self.table.show_summary(self.summary, late)
@@ -102,7 +103,7 @@ class TuneResults(QTabWidget):
         self._stale = {self.history, self.parallel, self.importance, self.score}
         self._tab_changed()
         selected = self.table.selected_trial()
-        best = (self.summary.get("best") or {}).get("number")
+        best = self.summary.best_number
         if best is not None and (selected is None or not self._picked):
             self.table.select_trial(best, quiet=True)
             selected = best
@@ -132,46 +133,40 @@ class TuneResults(QTabWidget):
     def _busy_changed(self, _busy: bool) -> None:
         self._update_use()
 
-    def selected(self) -> dict | None:
-        number = self.table.selected_trial()
-        for trial in self.summary.get("trials") or []:
-            if trial["number"] == number:
-                return trial
-        return None
+    def selected(self) -> TrialRow | None:
+        return self.summary.trial_row(self.table.selected_trial())
 
     def _update_use(self) -> None:
         trial = self.selected()
         words, usable = self._verdict(trial)
         self.selection_note.setText(words)
         self.use_button.setEnabled(usable and not self.session.runner.busy)
-        self.export_button.setEnabled(bool(self.summary.get("trials")))
+        self.export_button.setEnabled(bool(self.summary.trials))
 
-    def _verdict(self, trial: dict | None) -> tuple[str, bool]:
+    def _verdict(self, trial: TrialRow | None) -> tuple[str, bool]:
         """What the selection note says about ``trial`` and whether it can be used."""
         if trial is None:
             return rt("selected_none"), False
-        n, state = shown_number(trial), trial["state"]
+        n, state = shown_number(trial), trial.state
         if state == "pruned":
             return rt("selected_pruned", trial=n), False
         if state == "fail":
             return rt("selected_failed", trial=n), False
         if state != "complete":
             return rt("selected_running", trial=n), False
-        if not trial.get("feasible"):
-            return rt("selected_broken", trial=n,
-                      broken="; ".join(trial.get("broken") or [])), False
+        if not trial.feasible:
+            return rt("selected_broken", trial=n, broken="; ".join(trial.broken)), False
         project = self.session.project
-        if project is not None and trial.get("run_id") == project.chosen_run:
+        if project is not None and trial.run_id == project.chosen_run:
             return rt("selected_chosen", trial=n), False
-        error = fmt_error(trial.get("value"), self.summary.get("metric"))
-        best = (self.summary.get("best") or {}).get("number")
-        key = "selected_best" if trial["number"] == best else "selected_ok"
-        return rt(key, trial=n, error=error), bool(trial.get("run_id"))
+        error = fmt_error(trial.value, self.summary.metric)
+        key = "selected_best" if trial.number == self.summary.best_number else "selected_ok"
+        return rt(key, trial=n, error=error), bool(trial.run_id)
 
     def _use(self) -> None:
         trial = self.selected()
         if trial is not None and self._verdict(trial)[1]:
-            self.use_requested.emit(trial["number"])
+            self.use_requested.emit(trial.number)
 
     def show_live(self) -> None:
         self.setCurrentWidget(self.live_tab)

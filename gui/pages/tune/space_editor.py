@@ -10,11 +10,13 @@ the best trials" are buttons here; the page decides what they load.
 
 from __future__ import annotations
 
+from typing import Mapping
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QGridLayout, QGroupBox, QHBoxLayout, QLabel, QPushButton,
                                QVBoxLayout, QWidget)
 
-from engine.tuning import ParamRange, SearchSpace
+from engine.tuning import Axis, ParamRange, SearchSpace
 from gui.pages.base import gui_text
 from gui.pages.labels import note
 from gui.pages.tune.range_row import RangeRow
@@ -71,7 +73,7 @@ class SpaceEditor(QGroupBox):
 
     # ----- loading
     def load(self, space: dict, recommended: dict | None = None,
-             axes: dict | None = None) -> None:
+             axes: Mapping[str, Axis] | None = None) -> None:
         """Show ``space`` (a ``SearchSpace`` dict); ``recommended`` gives each categorical's
         allowed choices; ``axes`` (the summary's) locks what the study fixed."""
         parsed = SearchSpace.from_dict(space)
@@ -90,7 +92,7 @@ class SpaceEditor(QGroupBox):
         self.set_axes(axes or {})
         self._check()
 
-    def set_axes(self, axes: dict) -> None:
+    def set_axes(self, axes: Mapping[str, Axis]) -> None:
         """Lock the scale and choices of the settings the study searched already."""
         for name, row in self.rows.items():
             row.lock(axes.get(name))

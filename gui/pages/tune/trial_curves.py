@@ -15,6 +15,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
 from engine.core import ProjectError
+from engine.tuning import TrialRow, TuningSummary
 from engine.words import error_is_share
 from gui.pages.tune.plots import ErrorAxis, LegendStrip, round_colour, rt
 from gui.pages.tune.trials_table import shown_number
@@ -50,26 +51,26 @@ class TrialCurves(QWidget):
         row.addLayout(loss_column, 1)
         self.trial: int | None = None
 
-    def show_trial(self, summary: dict, number: int | None, project) -> None:
+    def show_trial(self, summary: TuningSummary, number: int | None, project) -> None:
         """Draw trial ``number`` of ``summary``; its run is read from ``project``."""
         self.trial = number
-        trials = {t["number"]: t for t in summary.get("trials") or []}
+        trials = {t.number: t for t in summary.trials}
         chosen = trials.get(number) if number is not None else None
-        self.axis.set_share(error_is_share(summary.get("metric")))
+        self.axis.set_share(error_is_share(summary.metric))
         item = self.error_plot.getPlotItem()
         item.clear()
         # The other trials as one grey curve, each apart by a gap (quick with hundreds).
         xs, ys = [], []
         for t in trials.values():
-            if t is not chosen and t.get("curve"):
-                xs += [p[0] for p in t["curve"]] + [math.nan]
-                ys += [p[1] for p in t["curve"]] + [math.nan]
+            if t is not chosen and t.curve:
+                xs += [p[0] for p in t.curve] + [math.nan]
+                ys += [p[1] for p in t.curve] + [math.nan]
         if xs:
             item.plot(xs, ys, pen=pg.mkPen(OTHERS, width=1), connect="finite", symbol="o",
                       symbolSize=5, symbolPen=None, symbolBrush=pg.mkBrush(OTHERS))
-        if chosen is not None and chosen.get("curve"):
-            colour = round_colour(chosen.get("round", 1))
-            item.plot([p[0] for p in chosen["curve"]], [p[1] for p in chosen["curve"]],
+        if chosen is not None and chosen.curve:
+            colour = round_colour(chosen.round)
+            item.plot([p[0] for p in chosen.curve], [p[1] for p in chosen.curve],
                       pen=pg.mkPen(colour, width=3), symbol="o", symbolSize=7,
                       symbolPen=colour, symbolBrush=colour, name="trial")
         title = (rt("curves_error_title", trial=shown_number(chosen)) if chosen is not None
@@ -78,13 +79,13 @@ class TrialCurves(QWidget):
         item.enableAutoRange()
         self._draw_losses(chosen, project)
 
-    def _draw_losses(self, trial: dict | None, project) -> None:
+    def _draw_losses(self, trial: TrialRow | None, project) -> None:
         item = self.loss_plot.getPlotItem()
         item.clear()
         history = []
-        if trial is not None and trial.get("run_id") and project is not None:
+        if trial is not None and trial.run_id and project is not None:
             try:
-                history = project.run(trial["run_id"]).history or []
+                history = project.run(trial.run_id).history or []
             except ProjectError:
                 history = []
         title = (rt("curves_loss_title", trial=shown_number(trial)) if trial is not None

@@ -16,6 +16,7 @@ from PySide6.QtCore import (QAbstractTableModel, QModelIndex, QSortFilterProxyMo
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QAbstractItemView, QTableView
 
+from engine.tuning import HistoryPoint, TrialRow, TuningSummary
 from engine.words import fmt_error, fmt_number, is_number
 from gui.pages.base import gui_text
 from gui.pages.tune.range_row import param_label
@@ -38,19 +39,19 @@ def _rt(key: str, **values) -> str:
     return gui_text(f"tune.results.{key}", **values)
 
 
-def param_columns(summary: dict) -> list[str]:
+def param_columns(summary: TuningSummary) -> list[str]:
     """The settings any trial searched, in the order of the last search's space."""
     used: list[str] = []
-    for trial in summary.get("trials") or []:
-        used += [n for n in trial.get("params", {}) if n not in used]
-    space = ((summary.get("settings") or {}).get("space") or {}).get("params") or []
+    for trial in summary.trials:
+        used += [n for n in trial.params if n not in used]
+    space = (summary.settings.space if summary.settings else {}).get("params") or []
     order = [p["name"] for p in space]
     return [n for n in order if n in used] + [n for n in used if n not in order]
 
 
-def shown_number(trial: dict) -> int:
+def shown_number(trial: TrialRow | HistoryPoint) -> int:
     """The trial's number as the user sees it (counted from 1; ``number`` is Optuna's)."""
-    return int(trial.get("trial", trial["number"]))
+    return trial.trial
 
 
 def state_words(state: str) -> str:
@@ -60,13 +61,13 @@ def state_words(state: str) -> str:
         return state
 
 
-def limits_words(trial: dict) -> str:
+def limits_words(trial: TrialRow) -> str:
     """"yes", "no: <limits broken>" or a dash (not finished)."""
-    if trial.get("feasible") is None:
+    if trial.feasible is None:
         return fmt_number(None)
-    if trial["feasible"]:
+    if trial.feasible:
         return _rt("limits_ok")
-    return _rt("limits_broken", broken="; ".join(trial.get("broken") or []))
+    return _rt("limits_broken", broken="; ".join(trial.broken))
 
 
 class TrialsModel(QAbstractTableModel):
@@ -149,34 +150,34 @@ class TrialsTable(QTableView):
         self.selectionModel().currentRowChanged.connect(self._current_changed)
         self._quiet = False
 
-    def show_summary(self, summary: dict | None, late_runs: frozenset[str] = frozenset()
+    def show_summary(self, summary: TuningSummary | None, late_runs: frozenset[str] = frozenset()
                      ) -> None:
         """Fill the table from ``summary``, keeping the selected trial and the sort; trials
         whose run is in ``late_runs`` (made after the test set was seen) are marked."""
-        summary = summary or {}
+        summary = summary or TuningSummary()
         keep = self.selected_trial()
-        metric = summary.get("metric")
-        best = (summary.get("best") or {}).get("number")
+        metric = summary.metric
+        best = summary.best_number
         params = param_columns(summary)
-        trials = summary.get("trials") or []
+        trials = summary.trials
         # text keys: gui.tune.param.{augment,depth,dropout,filters,imbalance,l2,optimizer,schedule}
         # text keys: gui.tune.param.{width,batch_norm,batch_size,embed_dim,learning_rate}
         headers = [_rt(f"col_{c}") for c in FIXED] + [param_label(p) for p in params]
-        numeric = [any(is_number(t.get("params", {}).get(p)) for t in trials) for p in params]
+        numeric = [any(is_number(t.params.get(p)) for t in trials) for p in params]
         rows, tips = [], {}
         for r, trial in enumerate(trials):
             cells = self._cells(trial, metric, best, params, numeric)
-            if trial.get("run_id") and trial["run_id"] in late_runs:
+            if trial.run_id and trial.run_id in late_runs:
                 state = FIXED.index("state")
                 words = vault_marked(cells[state][0], True)
                 cells[state] = (words, words)
                 tips[(r, state)] = vault_tip()
             rows.append(cells)
-            if trial.get("broken"):
-                tips[(r, FIXED.index("limits"))] = "\n".join(trial["broken"])
+            if trial.broken:
+                tips[(r, FIXED.index("limits"))] = "\n".join(trial.broken)
         right = NUMERIC | {len(FIXED) + i for i, on in enumerate(numeric) if on}
-        bold = {r for r, t in enumerate(trials) if t["number"] == best}
-        self.source.set_rows(headers, rows, [t["number"] for t in trials], right, bold, tips)
+        bold = {r for r, t in enumerate(trials) if t.number == best}
+        self.source.set_rows(headers, rows, [t.number for t in trials], right, bold, tips)
         self.resizeColumnsToContents()
         self._fit_height()
         if keep is not None:
@@ -184,26 +185,26 @@ class TrialsTable(QTableView):
 
     @staticmethod
     def _cells(trial, metric, best, params, numeric) -> list[tuple[str, object]]:
-        number = trial["number"]
-        value = trial.get("value")
-        seconds = trial.get("seconds")
+        number = trial.number
+        value = trial.value
+        seconds = trial.seconds
         mark = "best_mark" if number == best else None
         # text keys: gui.tune.results.{state_complete,state_fail,state_pruned,state_running}
         # text keys: gui.tune.results.state_waiting
-        words = state_words(trial["state"])
+        words = state_words(trial.state)
         limits = limits_words(trial)
         cells = [
             (_rt(mark, trial=shown_number(trial)) if mark else str(shown_number(trial)),
              number),
-            (str(trial.get("round", 1)), trial.get("round", 1)),
+            (str(trial.round), trial.round),
             (words, words),
             (fmt_error(value, metric), value if is_number(value) else MISSING),
             (limits, limits),
-            (fmt_number(trial.get("epochs")), trial.get("epochs") or 0),
+            (fmt_number(trial.epochs), trial.epochs or 0),
             (fmt_number(seconds), seconds if is_number(seconds) else MISSING),
         ]
         for p, is_numeric in zip(params, numeric):
-            v = trial.get("params", {}).get(p)
+            v = trial.params.get(p)
             if is_numeric:
                 key = float(v) if is_number(v) else MISSING
             else:

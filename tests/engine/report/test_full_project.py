@@ -83,7 +83,7 @@ def test_the_pdf_holds_every_section_and_sub_section(done):
         assert text(f"report.{key}") in outline, key
     content = _flat(pdf)
     summary = read_summary(project.root)
-    assert f"tried {len(summary['trials'])} settings" in content
+    assert f"tried {len(summary.trials)} settings" in content
     assert "not done" not in content.lower() and "No search was run" not in content
     assert "Keras backend" in content and "optuna" in content
 
@@ -93,18 +93,18 @@ def test_trials_csv_holds_the_study_summary(done):
     summary = read_summary(project.root)
     trials = pd.read_csv(project.reports_dir / "csv" / "trials.csv")
     assert tuple(trials.columns[:len(TRIAL_COLUMNS)]) == TRIAL_COLUMNS
-    rows = sorted(summary["trials"], key=lambda t: t["number"])
-    assert list(trials["trial"]) == [t["number"] + 1 for t in rows]
+    rows = sorted(summary.trials, key=lambda t: t.number)
+    assert list(trials["trial"]) == [t.number + 1 for t in rows]
     for (_, row), trial in zip(trials.iterrows(), rows):
-        if trial["value"] is None:
+        if trial.value is None:
             assert pd.isna(row["dev_error"])
         else:
-            assert row["dev_error"] == trial["value"]
-        assert row["run_id"] == trial["run_id"] and row["state"] == trial["state"]
-        for name, value in trial["params"].items():
+            assert row["dev_error"] == trial.value
+        assert row["run_id"] == trial.run_id and row["state"] == trial.state
+        for name, value in trial.params.items():
             assert row[name] == value, name
         assert bool(row["after_vault"]) is False
-    best = summary["best"]["number"] + 1
+    best = summary.best.number + 1
     assert list(trials.loc[trials["best"], "trial"]) == [best]
 
 

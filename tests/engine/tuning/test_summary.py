@@ -39,9 +39,9 @@ def _study(project):
 
 def test_a_project_without_a_search_gets_the_recommended_ranges(split_project):
     summary = study_summary(split_project.root)
-    assert summary["exists"] is False and summary["trials"] == []
-    names = [p["name"] for p in summary["default_space"]["params"]]
-    assert names[0] == "learning_rate" and summary["kind"] == "mlp"
+    assert summary.exists is False and summary.trials == ()
+    names = [p["name"] for p in summary.default_space["params"]]
+    assert names[0] == "learning_rate" and summary.kind == "mlp"
     assert summary_is_stale(split_project.root)  # nothing written yet
 
 
@@ -55,28 +55,28 @@ def test_rows_history_best_and_positions(split_project):
     summary = write_summary(split_project.root, study=study, importance=False)
     assert read_summary(split_project.root) == summary
     assert not summary_is_stale(split_project.root)
-    rows = summary["trials"]
-    assert [r["state"] for r in rows] == ["complete", "complete", "complete", "pruned"]
-    assert [r["trial"] for r in rows] == [1, 2, 3, 4]
+    rows = summary.trials
+    assert [r.state for r in rows] == ["complete", "complete", "complete", "pruned"]
+    assert [r.trial for r in rows] == [1, 2, 3, 4]
     # The infeasible trial has the lowest error but is never the best.
-    assert summary["best"]["number"] == 2 and summary["best"]["value"] == pytest.approx(0.2)
-    assert rows[1]["broken"] == ["latency_ms < 5"] and rows[1]["feasible"] is False
-    assert [h["best_so_far"] for h in summary["history"]] == [0.3, 0.3, 0.2]
+    assert summary.best.number == 2 and summary.best.value == pytest.approx(0.2)
+    assert rows[1].broken == ("latency_ms < 5",) and rows[1].feasible is False
+    assert [h.best_so_far for h in summary.history] == [0.3, 0.3, 0.2]
     # Positions on log axes: 1e-3 lies a third of the way from 1e-4 to 1e-1.
-    assert rows[0]["positions"]["learning_rate"] == pytest.approx(1 / 3)
-    assert rows[2]["positions"]["width"] == pytest.approx(1.0)
-    assert rows[0]["positions"]["batch_size"] == pytest.approx(0.5)
-    assert rows[0]["curve"] == [[1, pytest.approx(0.4)], [2, pytest.approx(0.3)]]
-    assert [r["score_position"] for r in rows] == [pytest.approx(1.0), 0.0,
-                                                    pytest.approx(0.5), None]
-    assert rows[3]["value"] is None  # a pruned trial has no result, only its curve
-    assert summary["log_params"] == ["learning_rate", "width"]
-    assert summary["axes"]["batch_size"]["choices"] == [16, 32, 64]
-    assert summary["counts"] == {"complete": 3, "pruned": 1, "fail": 0, "running": 0}
-    proposal = SearchSpace.from_dict(summary["proposal"])  # around the feasible trials
+    assert rows[0].positions["learning_rate"] == pytest.approx(1 / 3)
+    assert rows[2].positions["width"] == pytest.approx(1.0)
+    assert rows[0].positions["batch_size"] == pytest.approx(0.5)
+    assert rows[0].curve == ((1, pytest.approx(0.4)), (2, pytest.approx(0.3)))
+    assert [r.score_position for r in rows] == [pytest.approx(1.0), 0.0,
+                                                 pytest.approx(0.5), None]
+    assert rows[3].value is None  # a pruned trial has no result, only its curve
+    assert summary.log_params == ("learning_rate", "width")
+    assert summary.axes["batch_size"].choices == (16, 32, 64)
+    assert summary.counts.to_dict() == {"complete": 3, "pruned": 1, "fail": 0, "running": 0}
+    proposal = SearchSpace.from_dict(summary.proposal)  # around the feasible trials
     lr = proposal.get("learning_rate")  # 1e-4 to 1e-3, padded by a quarter decade
     assert lr.low == pytest.approx(1e-4) and lr.high == pytest.approx(10 ** -2.75)
-    assert summary["next_round"] == 2
+    assert summary.next_round == 2
 
 
 def test_importance_finds_the_setting_that_matters_across_narrowed_rounds(split_project):
@@ -91,7 +91,7 @@ def test_importance_finds_the_setting_that_matters_across_narrowed_rounds(split_
                   "batch_size": int(rng.choice([16, 32, 64]))}
         value = (math.log10(lr) + 2.5) ** 2 + 0.001 * rng.normal()
         _add(study, params, value, round_=2 if fine else 1, dists=narrow if fine else WIDE)
-    importance = study_summary(split_project.root, study=study)["importance"]
+    importance = study_summary(split_project.root, study=study).importance
     assert set(importance) == {"learning_rate", "width", "batch_size"}
     assert max(importance, key=importance.get) == "learning_rate"
     assert importance["learning_rate"] > 0.6 > 2 * max(importance["width"], importance["batch_size"])
@@ -100,7 +100,7 @@ def test_importance_finds_the_setting_that_matters_across_narrowed_rounds(split_
 def test_few_trials_give_no_importance_yet(split_project):
     study = _study(split_project)
     _add(study, {"learning_rate": 1e-3, "width": 64, "batch_size": 32}, 0.3)
-    assert study_summary(split_project.root, study=study)["importance"] == {}
+    assert study_summary(split_project.root, study=study).importance == {}
 
 
 def test_the_trial_table_parses_back_to_the_summary(split_project, tmp_path):

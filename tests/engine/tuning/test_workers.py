@@ -61,7 +61,7 @@ def test_two_workers_started_by_the_job_share_one_budget(split_project):
     assert all(t.state in (TrialState.COMPLETE, TrialState.PRUNED) for t in trials)
     assert not list((split_project.root / "tuning").glob("stop-*"))
     summary = read_summary(split_project.root)
-    assert len(summary["trials"]) == 4 and summary["best"]["number"] == result.best_trial
+    assert len(summary.trials) == 4 and summary.best.number == result.best_trial
 
 
 def test_cancel_stops_every_worker_and_keeps_finished_trials(split_project):
