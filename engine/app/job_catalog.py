@@ -26,6 +26,7 @@ from engine.tuning.requests import TuneRequest, TuningOverviewRequest
 from engine.use.requests import ExportModelRequest, PredictRequest
 from engine.core.jobs import NEVER, ignore
 from engine.tuning.summary import write_summary
+from engine.kinds.sources import check_source
 
 Job = Callable[[Any, ProgressFn, CancelFlag], Any]
 
@@ -39,9 +40,6 @@ def _project(request):
 
 def _check_file(r: CheckFileRequest, progress, cancel):
     if Path(r.path).is_dir() or r.data_kind not in (None, "table"):
-        # Imported here to keep pandas out of start-up.
-        from engine.kinds.sources import check_source
-
         return check_source(r.path, r.target, r.data_kind, r.text_column, r.sequence,
                             progress, cancel)
     # Imported here to keep pandas out of start-up.
