@@ -10,14 +10,15 @@ from engine.core.front_door import public_names
 # ``registry.data_kind`` (a kind by name) is not here: ``data_kind`` is the project's kind's
 # name (``input_coding``); ``kind_of`` gives a project's kind object.
 _EXPORTS = {
-    "drift_inputs": ("DriftInputs", "paired_inputs"),
+    "by_kind": ("example_keys", "paired_inputs"),
+    "drift_inputs": ("DriftInputs",),
     "image_inputs": ("ImageInputs", "decode_images", "fit_image_inputs", "fitted_size"),
     "input_coding": ("coding_from_dict", "data_kind", "fit_inputs"),
     "kind": ("AUGMENTATIONS", "DataKind"),
     "preprocess": ("Preprocessor", "TargetCoding", "fit_preprocessor"),
     "preprocess_store": ("load_preprocessor", "save_preprocessor"),
     "registry": ("DATA_KINDS", "UnknownDataKind", "kind_of"),
-    "row_keys": ("ExampleKeys", "example_keys", "few_distinct_inputs", "round_significant"),
+    "row_keys": ("ExampleKeys", "few_distinct_inputs", "round_significant"),
     "sequence_inputs": ("SequenceInputs", "columns_by_channel", "fit_sequence_inputs"),
     "showing": ("image_shower", "row_shower", "series_shower"),
     "sources": ("check_source", "guess_data_kind"),

@@ -22,7 +22,6 @@ from sklearn.feature_extraction.text import HashingVectorizer
 
 from engine.kinds.image_fingerprints import THUMB, ImageFingerprints
 from engine.core.texts import text
-from engine.kinds.registry import data_kind
 
 MAX_CODES = 250  # categories kept per column for the classifier (the rest share a code)
 HASHED_WORDS = 2**12
@@ -37,21 +36,6 @@ class DriftInputs:
     matrix: np.ndarray | sparse.csr_matrix
     names: list[str] | None
     categorical: np.ndarray | None
-
-
-def paired_inputs(a: pd.DataFrame, b: pd.DataFrame, kind: str, columns: list[str],
-                  images: tuple[ImageFingerprints, ImageFingerprints] | None = None
-                  ) -> tuple[DriftInputs, DriftInputs]:
-    """The drift inputs of two splits' rows ``a`` and ``b`` (codes shared between them), as
-    their data kind makes them.
-
-    Args:
-        a, b: the rows of the two splits (features only are read).
-        kind: ``table``, ``sequence``, ``text`` or ``images``.
-        columns: the feature columns (text: the text column).
-        images: the fingerprints of ``a``'s and ``b``'s images (images only).
-    """
-    return data_kind(kind).drift_inputs(a, b, columns, images)
 
 
 def table_sides(a: pd.DataFrame, b: pd.DataFrame) -> tuple[DriftInputs, DriftInputs]:

@@ -30,7 +30,6 @@ import pandas as pd
 from engine.core.errors import JobCancelled
 from engine.kinds.image_fingerprints import ImageFingerprints, image_fingerprints
 from engine.core.jobs import NEVER, CancelFlag
-from engine.kinds.registry import data_kind
 
 SIGNIFICANT = 3
 CHANCE_REPEATS = 0.01
@@ -48,25 +47,13 @@ class ExampleKeys:
     near: np.ndarray
     kind: str
     images: ImageFingerprints | None = None
+    group_by_near: bool = False
+    """Whether near copies count as copies when splitting (texts: a changed comma or case
+    is the same message)."""
 
     @property
     def group(self) -> np.ndarray:
-        return self.near if data_kind(self.kind).near_by_text else self.copy
-
-
-def example_keys(frame: pd.DataFrame, columns: Sequence[str], kind: str,
-                 root: str | Path | None = None, cancel: CancelFlag = NEVER) -> ExampleKeys:
-    """The keys of every row of ``frame``, as its data kind makes them.
-
-    Args:
-        frame: a source frame (one row per example).
-        columns: the feature columns (for text, the text column; for images, ``file``).
-        kind: the data kind: ``table``, ``sequence``, ``text`` or ``images``.
-        root: the image folder (images only).
-        cancel: checked before each column of a table (``JobCancelled``).
-    """
-    columns = [c for c in columns if c in frame.columns]
-    return data_kind(kind).example_keys(frame, columns, root, cancel)
+        return self.near if self.group_by_near else self.copy
 
 
 def image_keys(frame: pd.DataFrame, root: str | Path | None, kind: str) -> ExampleKeys:
@@ -75,13 +62,15 @@ def image_keys(frame: pd.DataFrame, root: str | Path | None, kind: str) -> Examp
     return ExampleKeys(prints.content, prints.near, kind, prints)
 
 
-def text_keys(frame: pd.DataFrame, columns: Sequence[str], kind: str) -> ExampleKeys:
+def text_keys(frame: pd.DataFrame, columns: Sequence[str], kind: str,
+              group_by_near: bool = False) -> ExampleKeys:
     """Keys of text examples: the text stripped, and the text without case or punctuation."""
     if not columns or len(frame) == 0:
         return _no_keys(frame, kind)
     raw = frame[list(columns)].iloc[:, 0]
     raw = raw.where(raw.isna(), raw.astype(str).str.strip())
-    return ExampleKeys(_hash(raw.to_frame()), _hash(normal_text(raw).to_frame()), kind)
+    return ExampleKeys(_hash(raw.to_frame()), _hash(normal_text(raw).to_frame()), kind,
+                       group_by_near=group_by_near)
 
 
 def column_keys(frame: pd.DataFrame, columns: Sequence[str], kind: str,

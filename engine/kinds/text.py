@@ -47,7 +47,7 @@ class TextKind(DataKind):
         # Imported here to keep Pillow out of start-up.
         from engine.kinds.row_keys import text_keys
 
-        return text_keys(frame, columns, self.name)
+        return text_keys(frame, columns, self.name, group_by_near=self.near_by_text)
 
     def drift_inputs(self, a, b, columns, images=None):
         # Imported here to keep scikit-learn, SciPy out of start-up.

@@ -27,7 +27,7 @@ import pandas as pd
 
 from engine.split.drift import (DomainDrift, domain_drift, feature_drift, label_drift,
                           shown_columns)
-from engine.kinds.drift_inputs import paired_inputs
+from engine.kinds.by_kind import paired_inputs
 from engine.core.errors import JobCancelled
 from engine.data.findings import SEVERITIES, Finding, make_finding, short_value
 from engine.core.jobs import NEVER, CancelFlag, Progress, ProgressFn, StageStarted, ignore

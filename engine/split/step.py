@@ -29,7 +29,7 @@ from engine.kinds.preprocess_store import save_preprocessor
 from engine.project.parts.split import SplitRecord
 from engine.project.project import SPLITS_FILE, Project
 from engine.kinds.registry import data_kind as kind_named
-from engine.kinds.row_keys import example_keys
+from engine.kinds.by_kind import example_keys
 from engine.split.row_overlap import copies_of_training, repeats_expected, split_groups
 from engine.split.checks import CheckData, run_split_checks, split_checks
 from engine.split.splits import (MIN_ROWS_PER_SPLIT, Fractions, SplitPlan, class_balance,

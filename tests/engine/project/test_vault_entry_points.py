@@ -69,7 +69,7 @@ FILES_ONLY = {  # take a folder or a path, but read only what the caller names; 
     "engine.kinds.image_inputs.ImageInputs.__init__": "holds a picture coding",
     "engine.kinds.image_inputs.decode_images": "decodes the pictures it is given",
     "engine.kinds.image_inputs.fit_image_inputs": "fits on the training frame it is given",
-    "engine.kinds.row_keys.example_keys": "keys the frame it is given",
+    "engine.kinds.by_kind.example_keys": "keys the frame it is given",
     "engine.data.sample_builders.digits_folder": "writes a bundled sample",
     "engine.data.samples.write_sample": "writes a bundled sample",
     "engine.project.source_changes.SourceChange.__init__": "a record of a changed data file",
@@ -88,7 +88,18 @@ GIVEN = {  # work only on what they are handed (only the final test hands them t
     "engine.final.finalists.finalist": "measures the predictions it is given",
     "engine.final.finalists.run_predictions": "scores the coded rows it is given",
     "engine.diagnosis.learning_curve.curve_record": "assembles the curve points it is given",
+    "engine.kinds.row_keys.image_keys": "keys the image frame it is given",
 }
+# Each data kind's object (engine/kinds/<kind>.py) works on what the rooms above hand it.
+_KIND_METHODS = {"example_keys": "keys the frame it is given",
+                 "example_shower": "shows the examples it is given",
+                 "fit_inputs": "fits on the training frame it is given"}
+for _kind, _own in (("kind.DataKind", _KIND_METHODS), ("table.TableKind", ("example_keys",
+                    "fit_inputs")), ("images.ImagesKind", _KIND_METHODS),
+                    ("text.TextKind", _KIND_METHODS),
+                    ("sequence.SequenceKind", ("example_shower", "fit_inputs"))):
+    for _method in _own:  # the methods each kind defines itself (others are inherited)
+        GIVEN[f"engine.kinds.{_kind}.{_method}"] = _KIND_METHODS[_method]
 BY_JOBS = {  # long work, or work that changes the project: run by the jobs and commands
     # above, whose results and written files are what these return and write
     "engine.baseline.step.run_baselines": "baselines", "engine.training.job.run_training": "train",

@@ -9,8 +9,8 @@ from scipy.stats.contingency import association
 
 from engine.split.drift import (DOMAIN_DRIFT, FEATURE_DRIFT, domain_drift, feature_drift,
                           label_drift)
-from engine.kinds.drift_inputs import paired_inputs
-from engine.kinds.row_keys import example_keys
+from engine.kinds.by_kind import paired_inputs
+from engine.kinds.by_kind import example_keys
 from engine.split.checks import CheckData, run_split_checks
 from engine.split.step import split_project
 from engine.app.steps import DONE, step_states

@@ -9,7 +9,8 @@ import pytest
 from PIL import Image
 
 from engine.project.project import SPLITS_FILE
-from engine.kinds.row_keys import example_keys, round_significant
+from engine.kinds.by_kind import example_keys
+from engine.kinds.row_keys import round_significant
 from engine.split.row_overlap import BLOCK_SHARE, split_groups
 from engine.split.step import split_project
 from engine.split.splits import SPLITS, default_fractions, make_split
