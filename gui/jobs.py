@@ -176,8 +176,8 @@ class JobRunner(QObject):
 
     # ----- on the GUI thread
     def _dispatch(self, engine: EngineProcess, message: dict) -> None:
-        kind = message.get("kind")
-        if kind == "died":
+        what = message.get("kind")
+        if what == "died":
             if engine is self.engine and not self._closing:
                 # The process died (or was killed by the GUI, which restarts it itself).
                 job = self._end_job()
@@ -185,26 +185,26 @@ class JobRunner(QObject):
                     self._emit_end(job, job.failed, text("engine.stopped"), "")
                 self.start()
             return
-        if kind == "ready":
+        if what == "ready":
             self.ready_info = message
             self.engine_ready.emit(message)
             return
         current = self._job
         if current is None or message.get("id") != current.id:
             return  # a late message of a job already given up on
-        if kind == "events":
+        if what == "events":
             for data in message["events"]:
                 if (data.get("type") == "StageStarted"
                         and data.get("stage") in self.SAVING_STAGES):
                     self._acknowledged = True
                 current.event.emit(event_from_dict(data))
-        elif kind == "result":
+        elif what == "result":
             self._end_job()
             self._emit_end(current, current.finished, message.get("result"))
-        elif kind == "cancelled":
+        elif what == "cancelled":
             self._end_job()
             self._emit_end(current, current.cancelled, "")
-        elif kind == "error":
+        elif what == "error":
             self._end_job()
             self._emit_end(current, current.failed, message.get("message", ""),
                            message.get("details", ""))

@@ -116,10 +116,10 @@ def _finding(code: str, severity: str, column: str | None, **values: object) -> 
 
 
 def _column_findings(series: pd.Series, name: str, rows: int) -> list[Finding]:
-    kind = column_kind(series)
-    if kind == "empty":
+    values = column_kind(series)
+    if values == "empty":
         return [_finding("empty_column", "warning", name)]
-    if kind == "constant":
+    if values == "constant":
         return [_finding("constant_column", "info", name, value=short_value(series.iloc[0]))]
     if _is_id_like(series, name):
         return [_finding("id_column", "info", name)]

@@ -79,9 +79,9 @@ def infer_task(y: pd.Series) -> TaskGuess:
         raise GoalError(text("goal.target_constant", name=name, value=values.iloc[0]))
 
     if not _is_numeric(values):
-        kind = "binary" if n_distinct == 2 else "multiclass"
-        key = "goal.task_labels_two" if kind == "binary" else "goal.task_labels_many"
-        return TaskGuess(kind, text(key, name=name, n=n_distinct))
+        task = "binary" if n_distinct == 2 else "multiclass"
+        key = "goal.task_labels_two" if task == "binary" else "goal.task_labels_many"
+        return TaskGuess(task, text(key, name=name, n=n_distinct))
 
     if n_distinct == 2:
         return TaskGuess("binary", text("goal.task_numbers_two", name=name))

@@ -16,11 +16,13 @@ from sklearn.linear_model import LogisticRegression, Ridge
 KINDS = ("majority", "linear")
 
 
-def fit(kind: str, task: str, X: np.ndarray, y: np.ndarray, seed: int = 0):
-    """Fit baseline ``kind`` on encoded inputs ``X`` and targets ``y`` (class indices)."""
+def fit(baseline: str, task: str, X: np.ndarray, y: np.ndarray, seed: int = 0):
+    """Fit ``baseline`` (one of ``KINDS``) on encoded inputs ``X`` and targets ``y`` (class
+    indices)."""
+    majority = baseline == "majority"
     if task == "regression":
-        model = DummyRegressor(strategy="mean") if kind == "majority" else Ridge(alpha=1.0)
-    elif kind == "majority":
+        model = DummyRegressor(strategy="mean") if majority else Ridge(alpha=1.0)
+    elif majority:
         model = DummyClassifier(strategy="prior")
     else:
         model = LogisticRegression(max_iter=1000, random_state=seed)
@@ -43,18 +45,18 @@ def to_dict(model) -> dict[str, Any]:
 
 def from_dict(d: dict[str, Any], n_inputs: int):
     """Rebuild a fitted scikit-learn estimator from ``to_dict`` output."""
-    kind = d["type"]
-    if kind == "prior":
+    fitted = d["type"]
+    if fitted == "prior":
         classes = np.array(d["classes"])
         prior = np.array(d["prior"])
         model = DummyClassifier(strategy="prior")
         model.fit(np.zeros((len(classes), n_inputs)), classes)
         model.class_prior_ = prior
         return model
-    if kind == "mean":
+    if fitted == "mean":
         model = DummyRegressor(strategy="mean").fit(np.zeros((1, n_inputs)), [d["constant"]])
         return model
-    if kind == "logistic":
+    if fitted == "logistic":
         model = LogisticRegression()
         model.classes_ = np.array(d["classes"])
         model.coef_ = np.array(d["coef"])

@@ -62,6 +62,10 @@ class Checkpoint:
     random_states: list[np.ndarray] = field(default_factory=list)
 
 
+# numpy dtype kinds that np.save can only write with pickle: raw bytes ("V"), which is what
+# ml_dtypes' bfloat16 and other add-on number types report.
+NEEDS_PICKLE = ("V",)
+
 def _storable(array: np.ndarray) -> np.ndarray:
     """Arrays numpy cannot store without pickle (bfloat16 ...) are widened to float32.
 
@@ -69,7 +73,7 @@ def _storable(array: np.ndarray) -> np.ndarray:
     numbers, so nothing is lost.
     """
     array = np.asarray(array)
-    return array.astype(np.float32) if array.dtype.kind == "V" else array
+    return array.astype(np.float32) if array.dtype.kind in NEEDS_PICKLE else array
 
 
 def _sha256(path: Path) -> str:

@@ -48,7 +48,7 @@ def class_indices(y: np.ndarray) -> np.ndarray:
         y = y[:, 0]
     if y.ndim != 1 or y.size == 0:
         raise DataError(text("imbalance.bad_labels"))
-    if y.dtype.kind == "f":
+    if np.issubdtype(y.dtype, np.floating):
         if not np.all(np.isfinite(y)) or not np.all(y == np.round(y)):
             raise DataError(text("imbalance.bad_labels"))
     elif y.dtype.kind not in "iub":

@@ -11,8 +11,8 @@ _EXPORTS = {
     "narrowing": ("narrowed_space", "next_round"),
     "objective": ("TrialObjective", "TuningBudget", "run_study", "run_worker"),
     "space": (
-        "POWERS_OF_TWO", "ParamRange", "SearchSpace", "default_space", "grid", "grid_size",
-        "suggest"),
+        "CATEGORICAL", "FLOAT", "INT", "POWERS_OF_TWO", "ParamRange", "SearchSpace",
+        "default_space", "grid", "grid_size", "suggest"),
     "step": ("log_search", "search", "tune_project", "tuning_budget", "tuning_done"),
     "requests": ("TuneRequest", "TuningOverviewRequest"),
     "study": (

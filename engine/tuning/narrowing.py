@@ -47,7 +47,7 @@ def narrow_range(p: ParamRange, values: list[Any]) -> ParamRange:
     """
     if not p.searched or not values:
         return p
-    if p.kind == "categorical":
+    if p.is_categorical:
         # Optuna cannot change a categorical's choices within a study: when the best
         # trials agree on one choice it becomes fixed, otherwise all choices stay.
         distinct = {repr(v) for v in values}
@@ -58,7 +58,7 @@ def narrow_range(p: ParamRange, values: list[Any]) -> ParamRange:
     lo, hi = max(old_lo, lo - pad), min(old_hi, hi + pad)
     new_lo, new_hi = _from_axis(p, lo), _from_axis(p, hi)
     new_lo, new_hi = max(p.low, new_lo), min(p.high, new_hi)  # rounding on the log axis
-    if p.kind == "int":
+    if p.is_int:
         new_lo, new_hi = max(int(p.low), math.floor(new_lo)), min(int(p.high), math.ceil(new_hi))
     return replace(p, low=new_lo, high=new_hi)
 

@@ -27,7 +27,8 @@ from engine.project.project import Project
 from engine.models.train_params import IMBALANCE, OPTIMIZERS, SCHEDULES, setting_problem
 from engine.project.parts.goal import Goal
 
-KINDS = ("float", "int", "categorical")
+FLOAT, INT, CATEGORICAL = "float", "int", "categorical"
+KINDS = (FLOAT, INT, CATEGORICAL)
 GRID_POINTS = 4
 """Values per numeric range in a grid search."""
 
@@ -59,6 +60,18 @@ class ParamRange:
     choices: tuple = ()
     fixed: Any = None
 
+    @property
+    def is_categorical(self) -> bool:
+        return self.kind == CATEGORICAL
+
+    @property
+    def is_int(self) -> bool:
+        return self.kind == INT
+
+    @property
+    def is_float(self) -> bool:
+        return self.kind == FLOAT
+
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
             raise ValueError(f"kind must be one of {', '.join(KINDS)}")
@@ -69,7 +82,7 @@ class ParamRange:
                 raise ValueError(problem)
         if self.fixed is not None:
             return
-        if self.kind == "categorical":
+        if self.is_categorical:
             if not self.choices:
                 raise ValueError(f"{self.name}: a categorical needs at least one choice")
             return
@@ -201,9 +214,9 @@ def suggest(trial: Any, space: SearchSpace) -> dict[str, Any]:
     for p in space.params:
         if not p.searched:
             continue
-        if p.kind == "float":
+        if p.is_float:
             values[p.name] = trial.suggest_float(p.name, p.low, p.high, log=p.log)
-        elif p.kind == "int":
+        elif p.is_int:
             values[p.name] = trial.suggest_int(p.name, int(p.low), int(p.high), log=p.log)
         else:
             values[p.name] = trial.suggest_categorical(p.name, list(p.choices))
@@ -215,9 +228,9 @@ def suggest_distribution(p: ParamRange):
     from optuna.distributions import (CategoricalDistribution, FloatDistribution,
                                       IntDistribution)
 
-    if p.kind == "float":
+    if p.is_float:
         return FloatDistribution(p.low, p.high, log=p.log)
-    if p.kind == "int":
+    if p.is_int:
         return IntDistribution(int(p.low), int(p.high), log=p.log)
     return CategoricalDistribution(list(p.choices))
 
@@ -230,12 +243,12 @@ def grid(space: SearchSpace, points: int = GRID_POINTS) -> dict[str, list]:
     for p in space.params:
         if not p.searched:
             continue
-        if p.kind == "categorical":
+        if p.is_categorical:
             out[p.name] = list(p.choices)
             continue
         spread = np.geomspace if p.log else np.linspace
         values = [float(v) for v in spread(p.low, p.high, points)]
-        if p.kind == "int":
+        if p.is_int:
             values = sorted({int(round(v)) for v in values})
         out[p.name] = values
     return out

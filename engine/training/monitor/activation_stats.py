@@ -92,12 +92,12 @@ def channel_axis(layer, ndim: int) -> int:
     return ndim - 1
 
 
-def layer_stats(values: np.ndarray, kind: str, axis: int = -1) -> dict[str, float]:
+def layer_stats(values: np.ndarray, activation: str, axis: int = -1) -> dict[str, float]:
     """Summary of one layer's outputs on the probe rows.
 
     Args:
         values: the outputs, rows first (``(rows, units)`` or ``(rows, h, w, channels)``).
-        kind: the layer's activation (see ``activation_kind``).
+        activation: the layer's activation (see ``activation_kind``).
         axis: the axis of the units; a convolution's unit is a channel, dead when it is 0
             at every position of every row.
 
@@ -107,18 +107,18 @@ def layer_stats(values: np.ndarray, kind: str, axis: int = -1) -> dict[str, floa
         outputs in the flat part of the curve).
     """
     a = np.asarray(values)
-    if a.dtype.kind != "f":
+    if not np.issubdtype(a.dtype, np.floating):
         a = a.astype(np.float64)
     # Accumulate in float64 without copying the (float32) outputs.
     stats = {"mean": float(a.mean(dtype=np.float64)), "std": float(a.std(dtype=np.float64))}
-    if kind == "relu":
+    if activation == "relu":
         axis = axis % a.ndim
         units = a if axis == a.ndim - 1 else np.moveaxis(a, axis, -1)
         alive = (units.reshape(-1, a.shape[axis]) > 0.0).any(axis=0)
         stats["dead"] = float(1.0 - alive.mean())
-    elif kind == "tanh":
+    elif activation == "tanh":
         stats["saturated"] = float(np.mean(np.abs(a) > SATURATION))
-    elif kind == "sigmoid":
+    elif activation == "sigmoid":
         stats["saturated"] = float(np.mean((a < 1.0 - SATURATION) | (a > SATURATION)))
     return stats
 

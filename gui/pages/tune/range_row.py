@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QLineEdit, QWidget
 
 from engine.words import fmt_number
 from engine.core import text
-from engine.tuning import Axis, ParamRange
+from engine.tuning import CATEGORICAL, INT, Axis, ParamRange
 from gui.pages.base import gui_text
 
 INVALID = "QLineEdit { border: 1px solid #c62828; background: #fff3f3; }"
@@ -108,7 +108,7 @@ class RangeRow(QObject):
         self._choices_tip = _ed("choices_tip", allowed=allowed_text)
         self.choices.setToolTip(self._choices_tip)
         self.choices.setMinimumWidth(250)
-        if self.kind == "categorical":
+        if self.kind == CATEGORICAL:
             self.fixed: QWidget = QComboBox()
             for choice in self.allowed:
                 self.fixed.addItem(shown(choice), choice)
@@ -139,7 +139,7 @@ class RangeRow(QObject):
         """Show range ``p`` (values of a fixed numeric also fill its range boxes)."""
         for w in (self.search, self.scale, self.fixed):
             w.blockSignals(True)
-        numeric = self.kind != "categorical"
+        numeric = self.kind != CATEGORICAL
         if numeric:
             self.low.set_number(p.low)
             self.high.set_number(p.high)
@@ -163,7 +163,7 @@ class RangeRow(QObject):
         summary's ``axes``; None: not searched yet, nothing locked)."""
         self._scale_lock = ""
         self._choices_lock = False
-        if axis is not None and self.kind != "categorical":
+        if axis is not None and self.kind != CATEGORICAL:
             log = axis.log
             self._scale_lock = _ed("scale_locked", scale=_ed("log" if log else "linear"))
             self.scale.setCurrentIndex(0 if log else 1)
@@ -187,7 +187,7 @@ class RangeRow(QObject):
     def _update_enabled(self) -> None:
         on = getattr(self, "_enabled", True)
         searched = self.search.isChecked()
-        numeric = self.kind != "categorical"
+        numeric = self.kind != CATEGORICAL
         self.search.setEnabled(on)
         self.low.setEnabled(on and numeric and searched)
         self.high.setEnabled(on and numeric and searched)
@@ -211,7 +211,7 @@ class RangeRow(QObject):
         bad: set = set()
         searched = self.search.isChecked()
         result = None
-        if self.kind == "categorical":
+        if self.kind == CATEGORICAL:
             if searched:
                 picked, problems = self._read_choices(label)
                 if problems:
@@ -265,7 +265,7 @@ class RangeRow(QObject):
             problems.append(_ed("problem_number", name=label, value=typed))
             bad.add(edit)
             return None
-        if self.kind == "int":
+        if self.kind == INT:
             if not float(value).is_integer():
                 problems.append(_ed("problem_whole", name=label, value=typed))
                 bad.add(edit)
