@@ -15,10 +15,12 @@ Use:
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 import numpy as np
 from scipy.stats import binomtest
+
+from engine.project.parts.test_curves import RejectChoice
 
 
 @dataclass(frozen=True)
@@ -34,24 +36,6 @@ class CoverageCurve:
     accuracy: np.ndarray
     answered: np.ndarray
     rows: int
-
-
-@dataclass(frozen=True)
-class RejectChoice:
-    """The threshold chosen for a target accuracy, and what it gives on the rows it was
-    measured on: coverage, accuracy and the 95% Wilson interval of that accuracy."""
-
-    threshold: float
-    coverage: float
-    accuracy: float
-    answered: int
-    rows: int
-    target_accuracy: float
-    low: float
-    high: float
-
-    def to_dict(self) -> dict:
-        return asdict(self)
 
 
 def confidence_of(scores: np.ndarray) -> np.ndarray:

@@ -32,7 +32,7 @@ from engine.goal.evaluation import Predictions
 from engine.goal.metrics import get_metric, prepare
 from engine.final.reject_option import at_threshold, choose_threshold, confidence_of, coverage_curve
 from engine.project.parts.goal import Goal
-from engine.project.parts.test_curves import (Calibration, ChosenThreshold, ClassScores,
+from engine.project.parts.test_curves import (Calibration, ClassScores,
                                               CurveBundle, PrCurve, PrCurves, RegressionPoints,
                                               RejectCurve, RocCurve, RocCurves)
 
@@ -262,7 +262,7 @@ def _coverage(confidence, correct, target, source, threshold) -> RejectCurve:
     return RejectCurve(
         threshold=tuple(thresholds), coverage=tuple(coverage), accuracy=tuple(accuracy),
         target_accuracy=target, target_source=source,
-        chosen=None if chosen is None else ChosenThreshold(**chosen.to_dict()),
+        chosen=chosen,
         chosen_here=threshold is None,
         full_accuracy=_num(curve.accuracy[-1]) if curve.rows else None)
 

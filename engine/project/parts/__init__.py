@@ -18,7 +18,7 @@ _EXPORTS = {
     "split": ("Fractions", "SplitCheck", "SplitRecord"),
     "summary": ("DataSummary",),
     "test_curves": (
-        "Calibration", "ChosenThreshold", "ClassScores", "CurveBundle", "PrCurve", "PrCurves",
+        "Calibration", "ClassScores", "CurveBundle", "PrCurve", "PrCurves", "RejectChoice",
         "RegressionPoints", "RejectCurve", "RocCurve", "RocCurves"),
     "vault": ("Evaluation", "Vault"),
 }

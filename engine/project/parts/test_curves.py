@@ -142,9 +142,10 @@ class Calibration:
 
 
 @dataclass(frozen=True)
-class ChosenThreshold:
-    """The reject option's threshold and what it gives on the test rows: the share and number
-    of rows answered, their accuracy and its 95% Wilson interval (``low``, ``high``)."""
+class RejectChoice:
+    """The reject option's threshold chosen for a target accuracy, and what it gives on the
+    rows it was measured on: the share and number of rows answered, their accuracy and its
+    95% Wilson interval (``low``, ``high``). ``engine.final.reject_option`` makes it."""
 
     threshold: float
     coverage: float
@@ -161,7 +162,7 @@ class ChosenThreshold:
                 "target_accuracy": self.target_accuracy, "low": self.low, "high": self.high}
 
     @classmethod
-    def from_dict(cls, raw: dict[str, Any]) -> ChosenThreshold:
+    def from_dict(cls, raw: dict[str, Any]) -> RejectChoice:
         return cls(threshold=raw.get("threshold"), coverage=raw.get("coverage"),
                    accuracy=raw.get("accuracy"), answered=int(raw.get("answered") or 0),
                    rows=int(raw.get("rows") or 0), target_accuracy=raw.get("target_accuracy"),
@@ -180,7 +181,7 @@ class RejectCurve:
     accuracy: tuple[float, ...] = ()
     target_accuracy: float | None = None
     target_source: str | None = None
-    chosen: ChosenThreshold | None = None
+    chosen: RejectChoice | None = None
     chosen_here: bool = True
     full_accuracy: float | None = None
 
@@ -198,7 +199,7 @@ class RejectCurve:
                    coverage=_points(raw.get("coverage")), accuracy=_points(raw.get("accuracy")),
                    target_accuracy=raw.get("target_accuracy"),
                    target_source=raw.get("target_source"),
-                   chosen=ChosenThreshold.from_dict(chosen) if isinstance(chosen, dict) else None,
+                   chosen=RejectChoice.from_dict(chosen) if isinstance(chosen, dict) else None,
                    chosen_here=bool(raw.get("chosen_here", True)),
                    full_accuracy=raw.get("full_accuracy"))
 

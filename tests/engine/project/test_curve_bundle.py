@@ -11,7 +11,7 @@ import pytest
 from engine.final.test_curves import curve_bundle
 from engine.goal.evaluation import Predictions
 from engine.project.parts.goal import Goal
-from engine.project.parts.test_curves import (Calibration, ChosenThreshold, ClassScores,
+from engine.project.parts.test_curves import (Calibration, RejectChoice, ClassScores,
                                               CurveBundle, PrCurve, PrCurves, RegressionPoints,
                                               RejectCurve, RocCurve, RocCurves)
 from tests.engine.final.test_test_curves import binary_case, multiclass_case
@@ -77,7 +77,7 @@ def test_curve_bundle_builds_the_types_and_they_survive_json():
     goal, preds = binary_case()
     goal = dataclasses.replace(goal, abstain_accuracy=0.8)
     bundle = curve_bundle(goal, preds)
-    assert isinstance(bundle, CurveBundle) and isinstance(bundle.coverage.chosen, ChosenThreshold)
+    assert isinstance(bundle, CurveBundle) and isinstance(bundle.coverage.chosen, RejectChoice)
     again = CurveBundle.from_dict(json.loads(json.dumps(bundle.to_dict(), allow_nan=False)))
     assert again == bundle
     goal, preds = multiclass_case()
