@@ -39,95 +39,14 @@ from engine.core.jobs import NEVER, ignore
 from engine.project.project import open_project
 from tests.conftest import make_mixed_frame
 from tests.engine.project.test_no_pickle import pickle_files
+from tests.engine.project.vault_allowed import (BY_JOBS, CLI_NOT_RUN, FILES_ONLY, GIVEN,
+                                                 OPENS, REFUSE, WHOLE_FILE)
 from tests.engine.project.vault_probe import (SENTINEL, CallRecorder, entry_points, folder_leaks,
                                       leaks, reaches_projects)
 
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")
 
 SMALL = {"epochs": 1, "width": 8, "depth": 1, "batch_size": 32}
-
-REFUSE = {  # exist to read the test set: raise VaultLockedError while it is locked
-    "engine.split.datasets.split_frame": lambda c: c.call("split_frame", c.project(), "test"),
-    "engine.project.vault.require_open": lambda c: c.call("require_open", c.project()),
-    "engine.project.vault.record_evaluation": lambda c: c.call("record_evaluation", c.project(), "r"),
-    "engine.report.prediction_tables.predictions_table":
-        lambda c: c.call("predictions_table", c.project(), "test"),
-    "engine.final.ensemble.ensemble_predictions":
-        lambda c: c.call("ensemble_predictions", c.project(), c.members(), "test", c.prep()),
-    "engine.final.ensemble.member_scores":
-        lambda c: c.call("member_scores", c.project(), c.members(), ("test",), c.prep()),
-}
-OPENS = {  # open the vault on purpose (the final test): run on a copy, must log it
-    "engine.project.vault.open_vault", "engine.final.step.run_final_test", "engine.app.workflow.run_until",
-}
-FILES_ONLY = {  # take a folder or a path, but read only what the caller names; no split
-    "engine.core.atomic.remove_temp_files": "cleans temporary files in a folder",
-    "engine.kinds.image_fingerprints.image_fingerprints": "reads the pictures it is given",
-    "engine.data.image_folder.ImageFolderRead.__init__": "holds a read image folder",
-    "engine.data.image_folder.folder_fingerprint": "stats the files of a folder",
-    "engine.data.image_folder.read_image_folder": "reads the image folder it is given",
-    "engine.kinds.image_inputs.ImageInputs.__init__": "holds a picture coding",
-    "engine.kinds.image_inputs.decode_images": "decodes the pictures it is given",
-    "engine.kinds.image_inputs.fit_image_inputs": "fits on the training frame it is given",
-    "engine.kinds.by_kind.example_keys": "keys the frame it is given",
-    "engine.data.sample_builders.digits_folder": "writes a bundled sample",
-    "engine.data.samples.write_sample": "writes a bundled sample",
-    "engine.project.source_changes.SourceChange.__init__": "a record of a changed data file",
-    "engine.use.model_export.ExportResult.__init__": "a record of written files",
-    "engine.final.seed_repeats.Repeat.__init__": "a record of a seed copy",
-    "engine.project.paths.check_project_paths": "checks the names in a project file",
-    "engine.use.usable_model.from_export": "reads an export folder, which holds no data rows",
-}
-WHOLE_FILE = {  # the data file as the user gave it: every row, none marked as a test row
-    "engine.split.datasets.source_frame": "the split reads it to split the rows and the Data page "
-                                    "shows it; which rows are test rows stays hidden "
-                                    "(split_rows leaves them out while the vault is closed)",
-}
-GIVEN = {  # work only on what they are handed (only the final test hands them test rows,
-    # after opening the vault); the jobs above run them on what they measured
-    "engine.final.finalists.finalist": "measures the predictions it is given",
-    "engine.final.finalists.run_predictions": "scores the coded rows it is given",
-    "engine.diagnosis.learning_curve.curve_record": "assembles the curve points it is given",
-    "engine.kinds.row_keys.image_keys": "keys the image frame it is given",
-}
-# Each data kind's object (engine/kinds/<kind>.py) works on what the rooms above hand it.
-_KIND_METHODS = {"example_keys": "keys the frame it is given",
-                 "example_shower": "shows the examples it is given",
-                 "fit_inputs": "fits on the training frame it is given"}
-for _kind, _own in (("kind.DataKind", _KIND_METHODS), ("table.TableKind", ("example_keys",
-                    "fit_inputs")), ("images.ImagesKind", _KIND_METHODS),
-                    ("text.TextKind", _KIND_METHODS),
-                    ("sequence.SequenceKind", ("example_shower", "fit_inputs"))):
-    for _method in _own:  # the methods each kind defines itself (others are inherited)
-        GIVEN[f"engine.kinds.{_kind}.{_method}"] = _KIND_METHODS[_method]
-BY_JOBS = {  # long work, or work that changes the project: run by the jobs and commands
-    # above, whose results and written files are what these return and write
-    "engine.baseline.step.run_baselines": "baselines", "engine.training.job.run_training": "train",
-    "engine.baseline.sanity_step.run_sanity": "sanity",
-    "engine.diagnosis.learning_curve.draw_learning_curve": "learning_curve",
-    "engine.diagnosis.learning_curve_fit.fit_point": "learning_curve",
-    "engine.diagnosis.error_analysis.analyse_errors": "error_analysis",
-    "engine.diagnosis.label_issues.find_label_issues": "error_analysis",
-    "engine.final.ensemble.score_ensemble": "ensemble", "engine.report.build_report": "report",
-    "engine.report.step.export_report": "report", "engine.report.pdf.document.write_pdf":
-    "report", "engine.report.csv_export.export_csv": "report",
-    "engine.report.prediction_csv.export_predictions": "report",
-    "engine.use.prediction_job.predict_to_csv": "predict",
-    "engine.use.model_export.export_model": "export_model",
-    "engine.split.step.split_project": "split",
-    "engine.cli.check_command.resplit": "practica check --drop-copies",
-    "engine.tuning.step.tune_project": "practica run", "engine.tuning.workers.run_parallel":
-    "tune", "engine.tuning.objective.run_study": "tune",
-    "engine.tuning.step.search": "tune, practica tune and worker",
-    "engine.tuning.step.tuning_budget": "tune",
-    "engine.tuning.step.log_search": "tune", "engine.goal.step.new_project": "new_project",
-    "engine.project.project.create_project": "new_project",
-}
-CLI_NOT_RUN = {
-    "demo": "makes its own project from a bundled sample and takes it to the report, final "
-            "test included, by the code of 'run' (run here up to tune) and of the final "
-            "test (the final_test job, run on a copy below)",
-}
 
 
 class Context:
