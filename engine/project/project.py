@@ -108,6 +108,10 @@ class Project:
     runs: list[RunRecord] = field(default_factory=list)
     data_changes: list[SourceChange] = field(default_factory=list)
     """Data sources found changed or missing when the project was opened (not saved)."""
+    integrity_problems: list[str] = field(default_factory=list)
+    """Plain sentences about the project's own files found altered outside Practica when it
+    was opened (an edited record, an edited split file); shown by the app, the CLI and the
+    report. Not saved: found again on every open."""
 
     # ----- paths
     @property
