@@ -238,8 +238,8 @@ def open_project(root: str | Path) -> Project:
     check_project_paths(root, data, runs)
     project = Project(
         root=root,
-        name=data["name"],
-        created=data["created"],
+        name=str(data.get("name") or root.name),
+        created=str(data.get("created") or ""),
         sources=[DataSource.from_dict(s) for s in data.get("sources", [])],
         findings=list(data.get("findings") or []),
         features=list(data.get("features") or []),

@@ -38,10 +38,11 @@ def state_from_record(read: JournalRead, cache: dict[str, Any] | None
     if cache is None:
         problems.append(text("journal.rebuilt"))
     else:
-        edited = _edited_parts(read, cache, state)
+        edited = [] if read.problems else _edited_parts(read, cache, state)
         if edited:
             problems.append(text("journal.cache_edited", parts=", ".join(edited)))
-        state = _keep_vault_open(state, cache, problems)
+        missing = {k: v for k, v in cache.items() if k not in state and k not in _NOT_RECORDED}
+        state = _keep_vault_open({**missing, **state}, cache, problems)
     return state, problems
 
 
