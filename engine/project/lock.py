@@ -114,9 +114,16 @@ class LockHolder:
             return text("lock.age_hours", n=minutes // 60)
         return text("lock.age_days", n=minutes // (24 * 60))
 
+    def _since_shown(self) -> str:
+        try:
+            return _dt.datetime.fromisoformat(self.since).strftime("%Y-%m-%d %H:%M")
+        except (ValueError, TypeError):
+            return self.since
+
     def describe(self) -> str:
         if self.here:
-            return text("lock.held_here", program=self.program, pid=self.pid, since=self.since)
+            return text("lock.held_here", program=self.program, pid=self.pid,
+                        since=self._since_shown())
         return text("lock.held_elsewhere", program=self.program, host=self.host,
                     age=self.age())
 

@@ -127,3 +127,18 @@ def test_the_cli_prints_what_was_altered(project, capsys):
     main(["diagnose", str(project.root)])
     err = capsys.readouterr().err
     assert "practica: The record of this project was cut short outside Practica" in err
+
+
+def test_the_report_says_the_record_was_altered(project, tmp_path):
+    from pypdf import PdfReader
+
+    from engine.report import build_report
+
+    lines = _lines(project.root)
+    (project.root / JOURNAL_FILE).write_text("".join(lines[:-1]))
+    files = build_report(open_project(project.root), pdf_path=tmp_path / "r.pdf",
+                         csv_dir=tmp_path / "csv")
+    content = " ".join(" ".join(p.extract_text() or "" for p in PdfReader(str(files.pdf)).pages)
+                       .split())
+    assert "this project's record was changed outside Practica" in content
+    assert "The record of this project was cut short outside Practica" in content
