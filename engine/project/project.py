@@ -2,7 +2,9 @@
 
 Layout of a project folder::
 
-    project.json        human-readable state, with a schema version
+    journal.jsonl       the record: append-only, hash-chained (engine.project.journal)
+    project.json        its human-readable copy, with a schema version
+    practica.lock       who holds the project now (engine.project.lock)
     splits.json         row numbers of each split (test rows are guarded by the vault)
     preprocess.json     the transform fitted on the training rows
     runs/<id>/run.json  one finished (or stopped) training run, with its model file
