@@ -62,7 +62,11 @@ class TrainParams:
     ``1 + decay_rate * epoch / decay_epochs``; ``plateau`` multiplies it by ``decay_rate``
     when the dev loss has not improved for ``decay_epochs``; ``warmup_cosine`` rises for
     ``warmup_epochs`` then follows a cosine down to zero at the last epoch.
-    ``augment`` is the strength of data augmentation (0 = off, 1 = strong).
+    ``augment`` is the strength of data augmentation (0 = off, 1 = strong); it only makes
+    changes that keep an example's label, unless the user says that a mirrored picture
+    (``flip_keeps_label``) or a slightly turned one (``rotate_keeps_label``) keeps its
+    label too: then image augmentation also flips (turns) the pictures. Both are off by
+    default and where a saved run lacks them.
     ``transfer_from`` is a saved ``.keras`` model (or ``keras:<Name>`` for a backbone of
     ``keras.applications`` whose weights are in the local cache); its first
     ``freeze_layers`` layers are frozen (-1: all of them), or with ``transfer_rates`` they
@@ -87,6 +91,8 @@ class TrainParams:
     seed: int = 0
     imbalance: str = "none"
     augment: float = 0.0
+    flip_keeps_label: bool = False
+    rotate_keeps_label: bool = False
     transfer_from: str = ""
     freeze_layers: int = 0
     transfer_rates: bool = False
@@ -100,6 +106,10 @@ class TrainParams:
             if getattr(self, name) not in allowed:
                 raise ValueError(f"{name} must be one of {', '.join(allowed)}")
         object.__setattr__(self, "clip_norm", _clip_norm(self.clip_norm))
+        for name in ("flip_keeps_label", "rotate_keeps_label"):  # a typo must not flip
+            if not isinstance(getattr(self, name), bool):
+                raise ProjectError(text("training.not_yes_no", name=name,
+                                        value=getattr(self, name)))
         for f in fields(self):
             problem = setting_problem(f.name, getattr(self, f.name))
             if problem:
