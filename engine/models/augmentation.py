@@ -1,9 +1,9 @@
 """Data augmentation as Keras layers placed right after a model's input, active in training only.
 
 ``augmentation_layers(data_kind, strength)`` gives the layers for one data kind; strength 0
-gives none, 1 is strong. Every change it makes by default keeps an example's label. Every layer is the identity outside training (``predict``,
-``evaluate``), so a saved model predicts exactly as without them. Layer names start with
-``augment_``.
+gives none, 1 is strong. Every change it makes by default keeps an example's label. Every
+layer is the identity outside training (``predict``, ``evaluate``), so a saved model
+predicts exactly as without them. Layer names start with ``augment_``.
 
 - tables: ``GaussianNoise(0.1 * strength)`` on the standardized inputs;
 - images: zoom (20 %), shift with zero fill like a padded crop (15 % of each side) and

@@ -141,6 +141,21 @@ def _clip_norm(raw: Any) -> float:
     return value
 
 
+LABEL_KEEPING = ("flip_keeps_label", "rotate_keeps_label")
+"""The user's word that a mirrored / turned picture keeps its label (see ``TrainParams``)."""
+
+
+def label_keeping(params: dict[str, Any]) -> dict[str, bool]:
+    """What the user said in a run's settings about mirrored and turned pictures: only the
+    statements made (true), so runs made from them allow what that run allowed and no more.
+
+    Example:
+        >>> label_keeping({"flip_keeps_label": True, "rotate_keeps_label": False, "width": 8})
+        {'flip_keeps_label': True}
+    """
+    return {name: True for name in LABEL_KEEPING if params.get(name) is True}
+
+
 def params_problem(params: dict[str, Any]) -> str | None:
     """The first reason a run's settings (training and architecture keys together, as the
     Baseline page sends them) cannot be used, in plain words; None when they can. The
