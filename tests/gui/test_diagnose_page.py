@@ -142,3 +142,4 @@ def test_the_variance_move_proposes_augmentation_and_uses_it_only_when_ticked(
     assert extra.isChecked()
     qtbot.mouseClick(button, Qt.LeftButton)
     assert asked[-1].params == {**move.params, "augment": 0.5}
+    assert not extra.isChecked()  # for that run only: the next move asks again

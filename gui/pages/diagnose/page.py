@@ -142,6 +142,7 @@ class DiagnosePage(StepPage):
         self._say_outcome("")
         wanted = move.extra and self.move_extra.isChecked()  # proposed, used only if ticked
         params = move.with_extra() if wanted else dict(move.params)
+        self.move_extra.setChecked(False)  # asked for this run only, not the next move's
         self.session.run(TrainRequest(model=move.model, params=params), then=self._after_move)
 
     def _after_move(self, result) -> None:
