@@ -33,13 +33,15 @@ steepest point is what made the old rule propose rates of 1e-5 to 1e-4 where the
      ``STEADY`` (60%) of its batches lie on the descent, and it holds at least
      ``VALLEY_SHARE`` of the whole fall (a few lucky batches, or a fall by jumps between
      noisy plateaus, are no valley);
-   * an improvement: the default rate lies outside the valley (before it: too small to
-     change much yet; after it: past the lowest loss). When 1e-3 is itself inside the
-     stretch where the loss falls steadily, every rate there makes the loss fall, and a
-     100-batch curve cannot rank them for a whole training run; a rule tuned to pick among
-     them on a few data sets can fail on others (the old rule was fine on the bundled
-     samples and failed on other tables). So the default is kept there, and the bench
-     (``bench/lr_suggestion.py``) shows what the held-back candidate would have given.
+   * an improvement over the default: a candidate below the default is offered only when
+     the default lies past the valley's end (the loss had stopped falling there, so 1e-3
+     is too large); while the default is itself in the steady fall, a smaller rate only
+     learns more slowly (code ``keep_default``, ``why`` = ``default_inside``). This is the
+     guard against the failure of the old rule, which proposed rates of 1e-5 to 1e-4 on
+     curves that were still falling at 1e-3. A candidate above the default is offered
+     only when it is more than ``CLOSE`` (2) times the default: closer than that, the
+     rates are the same within what the curve can tell apart (the smoothing blurs it by
+     about half a decade), and the default is kept (``why`` = ``close``).
 
    The suggestion is also never larger than ``CAP`` (a third) of the rate at the lowest
    loss, where the steps are already nearly too large.
@@ -90,6 +92,8 @@ smoothed loss."""
 DESCENT_START = 0.1
 """The descent begins after the last batch whose smoothed loss is within this share of the
 whole fall of the starting level (the flat start, noise included, is no descent)."""
+CLOSE = 2.0
+"""A candidate above the default must be more than this many times the default."""
 CAP = 1 / 3
 """The suggestion is at most this share of the rate where the smoothed loss was lowest."""
 DEFAULT_RATE = TrainParams.learning_rate
@@ -154,7 +158,7 @@ class CurveReading:
 
     ``code``: ``found`` (``suggested`` is a rate worth using), ``keep_default`` (a clear
     descent, but no reason to leave ``DEFAULT_RATE``; ``why`` says which guard held:
-    ``default_inside``, ``short_valley``), ``no_decrease`` or ``not_finite``.
+    ``short_valley``, ``default_inside`` or ``close``), ``no_decrease`` or ``not_finite``.
     ``candidate`` is the valley rule's rate even when the guard held it back; ``lowest``
     the rate at the lowest smoothed loss; ``valley`` the rates where the valley begins and
     ends.
@@ -217,6 +221,8 @@ def read_curve(rates, raw, beta: float = SMOOTHING,
         float(curve[start] - curve[end]) >= VALLEY_SHARE * fall
     if not steady:
         return CurveReading("keep_default", why="short_valley", **found)
-    if valley[0] <= default <= valley[1]:
+    if candidate < default and default <= valley[1]:
         return CurveReading("keep_default", why="default_inside", **found)
+    if default <= candidate <= CLOSE * default:
+        return CurveReading("keep_default", why="close", **found)
     return CurveReading("found", suggested=candidate, **found)

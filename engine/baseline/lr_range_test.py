@@ -10,8 +10,9 @@ The test stops early when the smoothed loss (a moving average, ``engine.baseline
 exceeds ``BLOW_UP`` (4, as in fastai) times its lowest value, or is no longer a number.
 The curve is then read by ``engine.baseline.lr_curve.read_curve``: smoothed, the middle of
 its longest steady descent (fastai's "valley") as the candidate, and a guard that offers
-it only when the descent is clear and steady and the default rate (1e-3) lies outside it;
-otherwise the default is kept and the user is told that no better rate was found.
+it only when the descent is clear and steady and the candidate is an improvement on the
+default rate (1e-3); otherwise the default is kept and the user is told in plain words
+that no better rate was found.
 
 The rate is set through ``model.optimizer.learning_rate`` before every batch, which works
 on every Keras backend. An optimizer built with a schedule (a rate that changes by itself)
@@ -157,7 +158,7 @@ def _propose(rates: np.ndarray, raw: list[float], smooth: list[float], stopped: 
     words.update(low=plain_number(reading.valley[0]), high=plain_number(reading.valley[1]),
                  lowest=plain_number(reading.lowest), candidate=plain_number(reading.candidate),
                  suggested=plain_number(reading.suggested or math.nan))
-    # text keys: sanity.lr_{not_finite,no_decrease}, sanity.lr_keep_{default_inside,short_valley}
+    # text keys: sanity.lr_{not_finite,no_decrease}, sanity.lr_keep_{default_inside,short_valley,close}
     key = "sanity.lr_found" if reading.code == "found" else f"sanity.lr_keep_{reading.why}"
     sentence = text(key, **words)
     if stopped:

@@ -74,13 +74,30 @@ def test_an_early_noisy_dip_does_not_become_the_suggestion(seed):
     assert reading.suggested > 1e-3 and reading.valley[0] > 1e-4
 
 
-def test_a_valley_around_the_default_keeps_the_default():
-    # The loss falls steadily from about 1e-4 to 1e-2: 1e-3 is already in the good stretch.
-    reading = read_curve(RATES, valley_curve(-3.0, noise=0.05))
+@pytest.mark.parametrize("seed", range(3))
+def test_a_smaller_rate_is_not_suggested_while_the_default_is_in_the_fall(seed):
+    # The loss falls from about 1e-5 and blows up past 0.03: the valley's middle is below
+    # 1e-3, but 1e-3 itself is still in the steady fall; a smaller rate only learns slower.
+    reading = read_curve(RATES, valley_curve(-4.0, noise=0.05, seed=seed, blow_up=0.03))
     assert reading.code == "keep_default" and reading.why == "default_inside"
-    assert reading.suggested is None
+    assert reading.suggested is None and reading.candidate < DEFAULT_RATE
     low, high = reading.valley
     assert low <= DEFAULT_RATE <= high and low < reading.candidate < high
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_a_smaller_rate_is_suggested_when_the_default_is_past_the_valley(seed):
+    # The loss blows up from 1e-3 on: the default is too large.
+    reading = read_curve(RATES, valley_curve(-5.0, noise=0.05, seed=seed, blow_up=1e-3))
+    assert reading.code == "found"
+    assert reading.valley[1] < DEFAULT_RATE and reading.suggested < reading.valley[1]
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_a_candidate_close_to_the_default_keeps_the_default(seed):
+    reading = read_curve(RATES, valley_curve(-3.3, noise=0.05, seed=seed, blow_up=0.1))
+    assert reading.code == "keep_default" and reading.why == "close"
+    assert DEFAULT_RATE <= reading.candidate <= 2 * DEFAULT_RATE
 
 
 @pytest.mark.parametrize("seed", range(5))
