@@ -158,7 +158,8 @@ def _propose(rates: np.ndarray, raw: list[float], smooth: list[float], stopped: 
     words.update(low=plain_number(reading.valley[0]), high=plain_number(reading.valley[1]),
                  lowest=plain_number(reading.lowest), candidate=plain_number(reading.candidate),
                  suggested=plain_number(reading.suggested or math.nan))
-    # text keys: sanity.lr_{not_finite,no_decrease}, sanity.lr_keep_{default_inside,short_valley,close}
+    # text keys: sanity.lr_{not_finite,no_decrease}
+    # text keys: sanity.lr_keep_{default_inside,short_valley,close}
     key = "sanity.lr_found" if reading.code == "found" else f"sanity.lr_keep_{reading.why}"
     sentence = text(key, **words)
     if stopped:
