@@ -26,8 +26,8 @@ default's mean plus the larger of the two spreads; "WORSE" otherwise (the bench'
 failure: ``LrBench.worse``); "kept": the guard kept 1e-3 ("kept, held back worse" when the
 candidate it held back was worse).
 
-Takes about 6 minutes on 2 idle cores with the defaults (3 seeds, 15 epochs); 14 minutes
-when other work kept the 2 cores busy (load average 7).
+Takes about 6 minutes on 2 idle cores with the defaults (3 seeds, 15 epochs); 9 to 14
+minutes when other work kept the 2 cores busy (load average 6-7).
 
 Run: ``python -m bench.lr_suggestion [--seeds 3] [--epochs 15] [--only NAME ...]``.
 """
