@@ -13,7 +13,7 @@ class EventPrinter:
     """A progress callback that prints stages, a line every few epochs, the monitor's
     alerts (once per run and kind) and run ends; ``runs`` collects the runs that ended."""
 
-    def __init__(self, stream=sys.stdout, every: int = 10) -> None:
+    def __init__(self, stream=None, every: int = 10) -> None:
         self.stream = stream
         self.every = every
         self.last = ""
@@ -44,4 +44,4 @@ class EventPrinter:
                                   error=value))
 
     def _say(self, line: str) -> None:
-        print(line, file=self.stream, flush=True)
+        print(line, file=self.stream or sys.stdout, flush=True)  # stdout as it is now
