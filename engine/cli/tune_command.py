@@ -35,8 +35,6 @@ def cmd_tune(args) -> int:
     if args.workers < 1:
         raise GoalError(text("tuning.cli_bad_workers"))
     project = open_project(args.dir)
-    if not project.chosen_run:
-        raise ProjectError(text("steps.need_diagnosis"))
     space, round_number = ranges_asked(args, project, quiet=args.json)
     request = TuneRequest(project=str(project.root), trials=args.trials, seconds=args.seconds,
                           workers=args.workers, sampler=args.sampler,

@@ -10,8 +10,10 @@ breaks, so that the caller can warn.
 ``adopt_best_trial`` is the one rule that ``practica tune`` and ``run --until tune`` follow
 after a search: the best finished trial that meets every limit of the goal (checked again
 on its saved run, on the current split) becomes the chosen model when its dev error is lower
-than the chosen model's, or when the chosen model is missing, out of date or breaks a limit.
-A chosen model that is at least as good is left alone.
+than the chosen model's, or when the chosen model is out of date (another split, not
+finished) or breaks a limit. A chosen model that is at least as good is left alone; before
+anything was chosen (no diagnosis yet) nothing is adopted: the Diagnose step chooses among
+every run.
 
 Use:
     choice = choose_run(project, "3")        # trial 3 of the search
@@ -138,6 +140,8 @@ def adopt_best_trial(project: Project) -> Adoption:
     # Imported here to keep scikit-learn out of start-up.
     from engine.diagnosis.step import diagnose_project
 
+    if not project.chosen_run:  # the Diagnose step chooses first, among every run
+        return Adoption(False, None, "", None, None, text("tuning.adopt_nothing_chosen"))
     best = best_feasible_trial_run(project)
     if best is None:
         return Adoption(False, None, "", None, None, text("tuning.adopt_none"))
