@@ -27,7 +27,7 @@ def cmd_diagnose(args) -> int:
     if getattr(args, "run", None) and not args.dir:
         raise GoalError(text("cli.diagnose_run_needs_dir"))
     if args.dir:
-        result, metric = _project_diagnosis(args.dir, getattr(args, "run", None), args.json)
+        result, metric = _project_diagnosis(args.dir, getattr(args, "run", None))
     else:
         if args.train is None or args.dev is None:
             raise GoalError(text("cli.diagnose_needs"))
@@ -47,12 +47,11 @@ def _typed_diagnosis(args) -> Diagnosis:
                     train_dev=frac(args.train_dev), test=frac(args.test))
 
 
-def _project_diagnosis(folder: str, run: str | None = None, quiet: bool = False
-                       ) -> tuple[dict, str | None]:
+def _project_diagnosis(folder: str, run: str | None = None) -> tuple[dict, str | None]:
     project = open_project(folder)
-    if run:  # the same choice as 'practica use' and the GUI's
+    if run:  # the same choice as 'practica use' and the GUI's; the warning goes to stderr
         choice = choose_run(project, run)
-        if choice.broken and not quiet:
+        if choice.broken:
             print(text("cli.use.warning", warning=text(
                 "workflow.chosen_breaks", label=choice.run.label,
                 reasons=" ".join(choice.broken))), file=sys.stderr)

@@ -71,6 +71,10 @@ def test_use_lists_chooses_and_warns_about_a_broken_limit(limited, capsys):
     assert ladder["dev"] == pytest.approx(linear.errors["dev"])
     assert "Warning" not in captured.err
     assert open_project(folder).chosen_run == linear.id
+    assert main(["diagnose", folder, "--run", majority.id, "--json"]) == 0
+    captured = capsys.readouterr()
+    assert json.loads(captured.out)["verdict"]  # the JSON stays whole; the warning: stderr
+    assert captured.err.startswith("Warning:") and "Recall" in captured.err
 
 
 @pytest.mark.parametrize("args", [
