@@ -17,6 +17,7 @@ from engine.app.workflow import run_until
 from engine.cli.check_command import cmd_check_project, cmd_check_source, is_project_folder
 from engine.cli.final_printer import print_final_stats
 from engine.cli.monitor_printer import print_monitor_summary
+from engine.cli.move_printer import print_move
 from engine.cli.tune_command import ranges_asked
 from engine.split.shares import parse_shares
 from engine.kinds.input_coding import data_kind
@@ -202,6 +203,8 @@ def _print_outcome(project) -> None:
         print(text("cli.verdict", verdict=d.verdict))
         for move in d.advice:
             print(f"  - {move}")
+        if not project.final_test:
+            print_move(project)
     if project.final_test:
         ft = project.final_test
         m = ft.metrics[ft.metric]

@@ -14,7 +14,8 @@ _EXPORTS = {
     "atomic": ("atomic_path", "is_write_fault", "write_json", "write_problem", "write_text"),
     "backend": ("backend_name", "import_keras", "training_device"),
     "errors": (
-        "DataError", "GoalError", "JobCancelled", "PracticaError", "ProjectError",
+        "DataError", "GoalError", "JobCancelled", "PracticaError", "ProjectChangedError",
+        "ProjectError", "ProjectLockedError",
         "VaultLockedError"),
     "jobs": (
         "AlertRaised", "BatchEnded", "CancelFlag", "CancelToken", "EpochEnded", "Event",

@@ -21,10 +21,19 @@ from engine.core.texts import text
 from engine.project.parts import (diagnosis, error_analysis, final_test, goal, learning_curve,
                                   report, sanity, split, summary, vault)
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+
+
+def _start_record(data: dict[str, Any]) -> dict[str, Any]:
+    """1 -> 2: the project gets its append-only record (``engine.project.journal``). The
+    parts keep their form; the record is started from them at the first save, and from
+    then on a Practica that does not know the record refuses the project instead of
+    rewriting it without one."""
+    return dict(data)
+
 
 # MIGRATIONS[n] turns a version-n dict into a version-(n+1) dict.
-MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
+MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _start_record}
 
 
 def migrate(data: dict[str, Any]) -> dict[str, Any]:
@@ -33,8 +42,7 @@ def migrate(data: dict[str, Any]) -> dict[str, Any]:
     A file from a newer Practica is refused rather than half-understood.
     """
     version = int(data.get("schema", 0))
-    if version > SCHEMA_VERSION:
-        raise ProjectError(text("project.too_new", version=version, supported=SCHEMA_VERSION))
+    refuse_newer(version)
     out = dict(data)
     while version < SCHEMA_VERSION:
         step = MIGRATIONS.get(version)
@@ -44,6 +52,12 @@ def migrate(data: dict[str, Any]) -> dict[str, Any]:
         version += 1
         out["schema"] = version
     return out
+
+
+def refuse_newer(version: int) -> None:
+    """Refuse a project that a newer Practica saved (``project.json`` or its record)."""
+    if version > SCHEMA_VERSION:
+        raise ProjectError(text("project.too_new", version=version, supported=SCHEMA_VERSION))
 
 
 # The parts of a project, in the order ``project.json`` lists them: name -> its module.

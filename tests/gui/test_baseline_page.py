@@ -7,9 +7,9 @@ import math
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QAbstractSpinBox, QApplication, QComboBox, QDoubleSpinBox,
-                               QFileDialog, QLabel, QLineEdit, QPushButton, QSpinBox,
-                               QToolButton)
+from PySide6.QtWidgets import (QAbstractSpinBox, QApplication, QCheckBox, QComboBox,
+                               QDoubleSpinBox, QFileDialog, QLabel, QLineEdit, QPushButton,
+                               QSpinBox, QToolButton)
 
 from engine.baseline.requests import BaselinesRequest, SanityRequest
 from engine.core.jobs import job_name
@@ -213,6 +213,36 @@ def test_the_families_and_fields_follow_the_data(qtbot):
     assert "imbalance" in settings.params() and "augment" in settings.params()
     settings.set_project("sequence", "multiclass")  # the same data: the choice stays
     assert settings.kind() == "lstm"
+
+
+def test_pictures_ask_whether_mirrored_or_turned_ones_keep_their_answer(qtbot):
+    settings = DeepSettings()
+    qtbot.addWidget(settings)
+    settings.resize(900, 700)
+    settings.show()
+    settings.more_button.setChecked(True)
+    settings.set_project("table", "binary")
+    flip = settings.findChild(QCheckBox, "flipKeepsLabelCheck")
+    rotate = settings.findChild(QCheckBox, "rotateKeepsLabelCheck")
+    assert not flip.isVisible() and not rotate.isVisible()  # tables cannot be mirrored
+    assert "flip_keeps_label" not in settings.params()
+    settings.set_project("images", "multiclass")  # as for the digits sample
+    assert flip.isVisible() and rotate.isVisible()
+    assert not flip.isChecked() and not rotate.isChecked()  # off until the user says so
+    params = settings.params()
+    assert params["flip_keeps_label"] is False and params["rotate_keeps_label"] is False
+    assert "mirrored 2" in flip.toolTip() and "6 can look like a 9" in rotate.toolTip()
+    assert "mirrored or turned as well only if you tick" in settings.more.augment.toolTip()
+    settings.more.augment.setValue(0.5)
+    qtbot.mouseClick(flip, Qt.LeftButton)  # a mirrored picture keeps its answer here
+    params = settings.params()
+    assert params["flip_keeps_label"] is True and params["rotate_keeps_label"] is False
+    chosen = TrainParams.from_dict(params)  # the engine takes them as they are
+    assert (chosen.augment, chosen.flip_keeps_label, chosen.rotate_keeps_label) == (
+        0.5, True, False)
+    save_screenshot(settings, "baseline_picture_augmentation")
+    settings.reset()
+    assert not flip.isChecked() and settings.params()["flip_keeps_label"] is False
 
 
 def test_sanity_checks_are_shown_and_their_rate_can_be_used(
