@@ -22,7 +22,9 @@ from engine.cli.diagnose_command import cmd_diagnose  # noqa: E402
 from engine.cli.learning_curve_command import cmd_learning_curve  # noqa: E402
 from engine.cli.parser import build_parser  # noqa: E402
 from engine.cli.predict_command import cmd_export, cmd_predict  # noqa: E402
+from engine.cli.tags_command import cmd_tags  # noqa: E402
 from engine.cli.tune_command import cmd_tune, cmd_worker  # noqa: E402
+from engine.cli.use_command import cmd_use  # noqa: E402
 from engine.core.errors import PracticaError  # noqa: E402
 from engine.project.lock import hold  # noqa: E402
 from engine.project.project import PROJECT_FILE, open_project  # noqa: E402
@@ -43,6 +45,8 @@ COMMANDS = {
     "learning-curve": cmd_learning_curve,
     "predict": cmd_predict,
     "export": cmd_export,
+    "use": cmd_use,
+    "tags": cmd_tags,
     "inspect-model": lambda args: child_main([args.file]),
 }
 
