@@ -77,7 +77,7 @@ def main(argv: list[str] | None = None) -> int:
 # Commands that change the project in their folder: they hold it while they run, so a
 # second writer (the app, another command) is refused at once instead of after the work.
 WRITERS = frozenset({"run", "train", "check", "diagnose", "report", "tune",
-                     "learning-curve"})
+                     "learning-curve", "use", "tags"})
 
 
 @contextlib.contextmanager
