@@ -1,0 +1,204 @@
+"""The vault guards the data, not a file name: fingerprints of the test rows, so that a
+prediction made before the vault opens leaves those rows out, whatever file they come in.
+
+A row's fingerprint is a keyed hash (BLAKE2b, 64 bits) of the inputs the model reads: the
+row as the project's input coding turns it into numbers (a table's scaled numbers and
+category columns, a text's word numbers, a series' steps, a picture's pixels at the model's
+size). So a copy of the data file with a line added, spaces, rows or columns in another
+order, other columns beside them, another file name, or a picture saved again under
+another name, gives the same fingerprints: to the model they are the same examples. Two rows
+with the same fingerprint get the same prediction, so a test row whose inputs are also
+those of a training, train-dev or dev row is no secret (its prediction is that row's): only
+the test rows that no other split shares are left out.
+
+``project_guard`` makes the guard of a project (its test rows are read here, hashed and
+never handed out); an export carries its guard as ``to_dict`` (the key and the hashes, not
+the rows; ``engine.use.model_export``).
+
+Example:
+    >>> guard = VaultGuard.from_dict({"key": "00", "prints": ["000000000000002a"]})
+    >>> guard.to_dict()["prints"], guard.size
+    (['000000000000002a'], 1)
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import secrets
+from typing import Any, Callable
+
+import numpy as np
+import pandas as pd
+
+from engine.core.errors import DataError, JobCancelled
+from engine.core.jobs import NEVER, CancelFlag
+from engine.kinds.registry import data_kind as kind_named
+from engine.project.project import Project
+from engine.split.datasets import DEV_SPLITS, source_frame
+# The guard reads the test rows to fingerprint them, never to hand them out.
+from engine.split.datasets import _split_entries
+
+BATCH_ROWS = 512
+KEY_BYTES = 16
+UNREADABLE = np.uint64(0)  # a row that cannot be coded (a picture gone): matches nothing
+
+
+def new_key() -> bytes:
+    """A fresh random key for an export's fingerprints (so they match nothing elsewhere)."""
+    return secrets.token_bytes(KEY_BYTES)
+
+
+def row_fingerprints(coding, frame: pd.DataFrame, key: bytes = b"",
+                     cancel: CancelFlag = NEVER) -> np.ndarray:
+    """One fingerprint (uint64) per row of ``frame``: a hash, keyed by ``key``, of the
+    inputs ``coding`` makes of it (``UNREADABLE`` for a row it cannot code).
+
+    Args:
+        coding: the fitted input coding (``engine.kinds.input_coding``); for pictures, its
+            ``root`` is the folder that ``frame["file"]`` is relative to.
+        frame: the rows.
+        key: up to 64 bytes; the same rows under another key give other fingerprints.
+        cancel: checked between batches.
+    """
+    out = np.full(len(frame), UNREADABLE, dtype=np.uint64)
+    for start in range(0, len(frame), BATCH_ROWS):
+        if cancel.is_set():
+            raise JobCancelled("fingerprints cancelled")
+        part = frame.iloc[start:start + BATCH_ROWS]
+        for first, X in _coded(coding, part):
+            out[start + first:start + first + len(X)] = _digests(X, key)
+    return out
+
+
+def _coded(coding, part: pd.DataFrame):
+    """(position of the first row, inputs) for the rows of ``part``: the whole batch at
+    once, or row by row when a row cannot be coded (that row is left ``UNREADABLE``)."""
+    try:
+        yield 0, coding.transform(part)
+        return
+    except DataError:
+        pass
+    for i in range(len(part)):
+        try:
+            yield i, coding.transform(part.iloc[i:i + 1])
+        except DataError:
+            continue
+
+
+def _digests(X: np.ndarray, key: bytes) -> np.ndarray:
+    X = np.asarray(X)
+    X = X.reshape(len(X), -1)
+    if X.dtype.kind == "f":  # -0.0 is 0.0, and every NaN the same NaN
+        X = np.where(np.isnan(X), np.nan, X + 0.0).astype(X.dtype)
+    X = np.ascontiguousarray(X)
+    values = [int.from_bytes(hashlib.blake2b(row.tobytes(), digest_size=8, key=key).digest(),
+                             "little") for row in X]
+    found = np.array(values, dtype=np.uint64)
+    found[found == UNREADABLE] = 1  # zero is kept for rows that cannot be coded
+    return found
+
+
+class VaultGuard:
+    """The fingerprints of a project's test rows, to leave them out of predictions.
+
+    Args:
+        prints: the fingerprints (or a function that works them out when first needed).
+        key: the key they were made with.
+        shared: a function giving the fingerprints of the other splits' rows, asked only
+            when a new row matches a test row (those shared with another split are no
+            secret); None when ``prints`` already leave them out.
+        reason: a plain sentence on why the guard holds (an export's), or "".
+    """
+
+    def __init__(self, prints: np.ndarray | Callable[[], np.ndarray], key: bytes = b"",
+                 shared: Callable[[], np.ndarray] | None = None, reason: str = "") -> None:
+        self._prints = prints
+        self.key = bytes(key)
+        self._shared = shared
+        self.reason = reason
+
+    @property
+    def prints(self) -> np.ndarray:
+        """The fingerprints, sorted (uint64)."""
+        if callable(self._prints):
+            self._prints = self._prints()
+        return self._prints
+
+    @property
+    def size(self) -> int:
+        return int(len(self.prints))
+
+    def leave_out(self, coding, frame: pd.DataFrame, cancel: CancelFlag = NEVER
+                  ) -> tuple[pd.DataFrame, int]:
+        """``frame`` without its rows whose inputs are those of a test row, and how many
+        were left out."""
+        if len(frame) == 0 or self.size == 0:
+            return frame, 0
+        found = row_fingerprints(coding, frame, self.key, cancel)
+        hit = np.isin(found, self.prints) & (found != UNREADABLE)
+        if hit.any() and self._shared is not None:
+            hit &= ~np.isin(found, self._shared())
+        return (frame[~hit], int(hit.sum())) if hit.any() else (frame, 0)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The key and the fingerprints as hexadecimal text (no rows)."""
+        return {"key": self.key.hex(), "prints": [f"{int(p):016x}" for p in self.prints]}
+
+    @classmethod
+    def from_dict(cls, raw: dict[str, Any], reason: str = "") -> "VaultGuard":
+        """The guard written by ``to_dict``.
+
+        Raises:
+            ValueError, TypeError, KeyError: ``raw`` is not such a guard.
+        """
+        prints = np.array(sorted(int(str(p), 16) for p in raw["prints"]), dtype=np.uint64)
+        return cls(prints, bytes.fromhex(str(raw["key"])), reason=reason)
+
+
+def project_guard(project: Project, prep, key: bytes = b"") -> VaultGuard | None:
+    """The guard of ``project`` while its vault is closed (None once it is open): the
+    fingerprints of its test rows under ``key``, worked out when first needed.
+
+    Args:
+        project: a split project.
+        prep: its input coding (``engine.kinds.preprocess_store.load_preprocessor``).
+        key: the key of the fingerprints (an export's own; empty for the project).
+    """
+    if project.vault_open:
+        return None
+    return VaultGuard(lambda: _split_prints(project, prep, ("test",), key), key,
+                      shared=lambda: _split_prints(project, prep, DEV_SPLITS, key))
+
+
+def complete_guard(project: Project, prep, key: bytes | None = None) -> VaultGuard:
+    """The guard of ``project`` with every fingerprint worked out now under ``key`` (a new
+    random one by default), those the other splits share left out: what an export
+    carries."""
+    key = new_key() if key is None else key
+    test = _split_prints(project, prep, ("test",), key)
+    others = _split_prints(project, prep, DEV_SPLITS, key)
+    return VaultGuard(test[~np.isin(test, others)], key)
+
+
+def _split_prints(project: Project, prep, names: tuple[str, ...], key: bytes) -> np.ndarray:
+    """The sorted distinct fingerprints of the rows of the splits ``names``."""
+    entries = _split_entries(project)
+    found = []
+    for name in names:
+        entry = entries[name]
+        frame = source_frame(project, entry["source"])
+        rows = np.asarray(entry["rows"], dtype=np.int64)
+        rows = rows[(rows >= 0) & (rows < len(frame))]
+        found.append(row_fingerprints(_coding_for(project, prep, entry["source"]),
+                                      frame.iloc[rows], key))
+    prints = np.unique(np.concatenate(found)) if found else np.zeros(0, np.uint64)
+    return prints[prints != UNREADABLE]
+
+
+def _coding_for(project: Project, prep, role: str):
+    """``prep`` reading the files of source ``role`` (pictures: from its folder)."""
+    source = project.source(role)
+    if source is not None and kind_named(getattr(prep, "kind", "table")).folder:
+        return dataclasses.replace(prep, root=str(source.path))
+    return prep
