@@ -4,7 +4,8 @@ prediction made before the vault opens leaves those rows out, whatever file they
 A row's fingerprint is a keyed hash (BLAKE2b, 64 bits) of the inputs the model reads: the
 row as the project's input coding turns it into numbers (a table's scaled numbers and
 category columns, a text's word numbers, a series' steps, a picture's pixels at the model's
-size). So a copy of the data file with a line added, spaces, rows or columns in another
+size), numbers to a thousandth of a standard deviation (so a copy written with fewer
+decimals still matches), text values without the spaces around them. So a copy of the data file with a line added, spaces, rows or columns in another
 order, other columns beside them, another file name, or a picture saved again under
 another name, gives the same fingerprints: to the model they are the same examples. Two rows
 with the same fingerprint get the same prediction, so a test row whose inputs are also
@@ -41,6 +42,7 @@ from engine.split.datasets import _split_entries
 
 BATCH_ROWS = 512
 KEY_BYTES = 16
+DECIMALS = 3  # coded numbers are standardized: equal to 0.001 of a standard deviation
 UNREADABLE = np.uint64(0)  # a row that cannot be coded (a picture gone): matches nothing
 
 
@@ -65,10 +67,30 @@ def row_fingerprints(coding, frame: pd.DataFrame, key: bytes = b"",
     for start in range(0, len(frame), BATCH_ROWS):
         if cancel.is_set():
             raise JobCancelled("fingerprints cancelled")
-        part = frame.iloc[start:start + BATCH_ROWS]
+        part = _stripped(frame.iloc[start:start + BATCH_ROWS])
         for first, X in _coded(coding, part):
             out[start + first:start + first + len(X)] = _digests(X, key)
     return out
+
+
+def _stripped(part: pd.DataFrame) -> pd.DataFrame:
+    """``part`` with the spaces around text values removed, and text left empty taken as
+    missing (a copy of the data with spaces added is still the same data)."""
+    texts = [c for c in part.columns if part[c].dtype == object
+             or pd.api.types.is_string_dtype(part[c].dtype)]
+    if not texts:
+        return part
+    part = part.copy()
+    for c in texts:
+        part[c] = part[c].map(_strip).astype(object)
+    return part
+
+
+def _strip(value):
+    if isinstance(value, str):
+        value = value.strip()
+        return value if value else None
+    return value
 
 
 def _coded(coding, part: pd.DataFrame):
@@ -89,8 +111,9 @@ def _coded(coding, part: pd.DataFrame):
 def _digests(X: np.ndarray, key: bytes) -> np.ndarray:
     X = np.asarray(X)
     X = X.reshape(len(X), -1)
-    if X.dtype.kind == "f":  # -0.0 is 0.0, and every NaN the same NaN
-        X = np.where(np.isnan(X), np.nan, X + 0.0).astype(X.dtype)
+    if X.dtype.kind == "f":  # to a thousandth of a standard deviation; -0.0 is 0.0
+        X = np.round(X.astype(np.float64), DECIMALS) + 0.0
+        X = np.where(np.isnan(X), np.nan, X)  # every NaN the same NaN
     X = np.ascontiguousarray(X)
     values = [int.from_bytes(hashlib.blake2b(row.tobytes(), digest_size=8, key=key).digest(),
                              "little") for row in X]
