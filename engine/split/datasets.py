@@ -77,7 +77,11 @@ def _split_entries(project: Project) -> dict:
     path = project.root / SPLITS_FILE
     if not path.is_file():
         raise ProjectError(text("project.no_split"))
-    entries = json.loads(path.read_text(encoding="utf-8"))
+    try:
+        entries = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError) as exc:
+        check_split_entries(project.split, None)  # changed outside Practica, when recorded
+        raise ProjectError(text("project.damaged", path=path, problem=exc)) from exc
     check_split_entries(project.split, entries)
     return entries
 

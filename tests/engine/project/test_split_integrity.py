@@ -1,0 +1,106 @@
+"""The split's rows are part of its record (issue 15, point 11): an edited ``splits.json``
+is reported when the project opens and refused by every step that reads its rows."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from engine.cli.main import main as cli_main
+from engine.core.errors import ProjectError
+from engine.core.texts import text
+from engine.project.fingerprints import split_key
+from engine.project.project import open_project
+from engine.project.split_integrity import rows_digest
+from engine.split.datasets import split_frame, split_rows
+from engine.split.step import split_project as make_split_again
+from engine.training.job import TrainingSpec, run_training
+
+pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")
+
+
+def _swap(root, a="dev", b="test"):
+    path = root / "splits.json"
+    entries = json.loads(path.read_text())
+    entries[a], entries[b] = entries[b], entries[a]
+    path.write_text(json.dumps(entries))
+    return entries
+
+
+def test_the_split_record_holds_a_digest_of_each_splits_rows(split_project):
+    entries = json.loads((split_project.root / "splits.json").read_text())
+    hashes = open_project(split_project.root).split.row_hashes
+    assert hashes == {name: rows_digest(e["source"], e["rows"]) for name, e in entries.items()}
+    assert len(set(hashes.values())) == 4
+    made = [d for d in split_project.decisions if d.kind == "split_made"][-1]
+    assert made.details["row_hashes"] == hashes  # in the decisions record too
+    assert open_project(split_project.root).integrity_problems == []
+
+
+def test_swapping_dev_and_test_is_reported_and_nothing_trains_on_it(split_project, capsys):
+    root = split_project.root
+    _swap(root)
+    project = open_project(root)
+    assert project.integrity_problems == [text("split_integrity.altered", splits="dev, test")]
+    with pytest.raises(ProjectError, match="splits.json was changed"):
+        split_frame(project, "dev")
+    with pytest.raises(ProjectError, match="splits.json was changed"):
+        split_rows(project)
+    assert cli_main(["train", str(root), "--model", "linear"]) == 2
+    err = capsys.readouterr().err
+    assert "splits.json was changed" in err and len(err.strip().splitlines()) == 1
+    assert open_project(root).runs == []  # no "dev error" was measured on the test rows
+    # The way out the message names: split again.
+    make_split_again(open_project(root), seed=0)
+    project = open_project(root)
+    assert project.integrity_problems == [] and len(split_frame(project, "dev"))
+
+
+@pytest.mark.parametrize("edit", ["rows not numbers", "not json", "one row moved"])
+def test_other_edits_are_reported_in_one_line(split_project, edit, capsys):
+    root = split_project.root
+    path = root / "splits.json"
+    entries = json.loads(path.read_text())
+    if edit == "rows not numbers":
+        entries["train"]["rows"] = ["abc"]
+        path.write_text(json.dumps(entries))
+    elif edit == "not json":
+        path.write_text("{")
+    else:
+        entries["dev"]["rows"].append(entries["test"]["rows"].pop())
+        path.write_text(json.dumps(entries))
+    problems = open_project(root).integrity_problems
+    assert len(problems) == 1 and "splits.json" in problems[0]
+    assert cli_main(["train", str(root), "--model", "linear"]) == 2
+    err = capsys.readouterr().err
+    assert "splits.json was changed" in err and len(err.strip().splitlines()) == 1
+
+
+def test_a_split_made_before_the_digests_is_not_checked(split_project):
+    root = split_project.root
+    raw = json.loads((root / "project.json").read_text())
+    raw["split"].pop("row_hashes")
+    (root / "project.json").write_text(json.dumps(raw))
+    old = open_project(root)
+    _swap(root)
+    project = open_project(root)
+    assert project.integrity_problems == []  # nothing recorded: nothing to check against
+    assert split_key(project) == split_key(old)
+
+
+def test_an_edit_made_in_both_files_still_leaves_the_runs_behind(split_project):
+    """Whoever rewrites the digests too gets a split whose key differs: every run trained
+    on the real split is from an earlier split."""
+    root = split_project.root
+    run_training(TrainingSpec(str(root), "linear", {}))
+    before = open_project(root)
+    assert before.runs[0].split_key == split_key(before)
+    entries = _swap(root)
+    raw = json.loads((root / "project.json").read_text())
+    raw["split"]["row_hashes"] = {n: rows_digest(e["source"], e["rows"])
+                                  for n, e in entries.items()}
+    (root / "project.json").write_text(json.dumps(raw))
+    after = open_project(root)
+    assert after.integrity_problems == []
+    assert after.runs[0].split_key != split_key(after)
