@@ -196,6 +196,8 @@ def readme(manifest: dict[str, Any]) -> str:
                           target=f"{reject['target_accuracy']:.1%}"))
     if manifest.get("saved_model"):
         parts.append(text("use.readme_saved_model"))
+    if (manifest.get("vault") or {}).get("test_rows_guarded"):
+        parts.append(text("use.readme_guard"))
     parts.append("Made with " + ", ".join(f"{k} {v}" for k, v in manifest["versions"].items()
                                           if v) + ".")
     return "\n\n".join(parts) + "\n"

@@ -35,6 +35,7 @@ def test_the_exported_folder_reloads_and_predicts_the_same(trained, tmp_path):
     names = sorted(p.name for p in folder.iterdir())
     assert names == ["README.txt", "manifest.json", "model.keras", "preprocess.json",
                      "saved_model", "vault_guard.json"]  # the guard: made before the vault
+    assert "vault_guard.json" in (folder / "README.txt").read_text()
     assert result.saved_model and len(result.files) == 6
 
     manifest = json.loads((folder / "manifest.json").read_text())
