@@ -35,9 +35,9 @@ SPLIT_NAMES = ("train", "train_dev", "dev", "test")
 
 def rows_digest(source: str, rows: Iterable[int]) -> str:
     """A digest of one split: its source file (``main`` or ``target``) and its row numbers
-    (in any order; each row once)."""
-    numbers = np.unique(np.asarray(list(rows) if not isinstance(rows, (list, np.ndarray))
-                                   else rows, dtype=np.int64))
+    (in any order; a row given twice counts twice)."""
+    numbers = np.sort(np.asarray(list(rows) if not isinstance(rows, (list, np.ndarray))
+                                 else rows, dtype=np.int64))
     digest = hashlib.sha256(str(source).encode("utf-8") + b":")
     digest.update(numbers.astype("<i8").tobytes())
     return digest.hexdigest()[:32]
