@@ -34,6 +34,7 @@ import pandas as pd
 
 from engine.core.errors import DataError, JobCancelled
 from engine.core.jobs import NEVER, CancelFlag
+from engine.core.texts import text
 from engine.kinds.registry import data_kind as kind_named
 from engine.project.project import Project
 from engine.split.datasets import DEV_SPLITS, source_frame
@@ -199,8 +200,17 @@ def project_guard(project: Project, prep, key: bytes = b"") -> VaultGuard | None
     """
     if project.vault_open:
         return None
-    return VaultGuard(lambda: _split_prints(project, prep, ("test",), key), key,
-                      shared=lambda: _split_prints(project, prep, DEV_SPLITS, key))
+    return VaultGuard(lambda: _readable(project, prep, ("test",), key), key,
+                      shared=lambda: _readable(project, prep, DEV_SPLITS, key))
+
+
+def _readable(project: Project, prep, names: tuple[str, ...], key: bytes) -> np.ndarray:
+    """``_split_prints``, or a ``DataError`` saying why nothing can be predicted while the
+    project's data file cannot be read (its test rows cannot be told from new rows)."""
+    try:
+        return _split_prints(project, prep, names, key)
+    except DataError as exc:
+        raise DataError(text("vault_guard.no_data", problem=str(exc).rstrip("."))) from exc
 
 
 def complete_guard(project: Project, prep, key: bytes | None = None) -> VaultGuard:
@@ -208,8 +218,8 @@ def complete_guard(project: Project, prep, key: bytes | None = None) -> VaultGua
     random one by default), those the other splits share left out: what an export
     carries."""
     key = new_key() if key is None else key
-    test = _split_prints(project, prep, ("test",), key)
-    others = _split_prints(project, prep, DEV_SPLITS, key)
+    test = _readable(project, prep, ("test",), key)
+    others = _readable(project, prep, DEV_SPLITS, key)
     return VaultGuard(test[~np.isin(test, others)], key)
 
 

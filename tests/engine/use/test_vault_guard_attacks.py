@@ -188,3 +188,22 @@ def test_an_export_without_its_guard_file_is_refused_and_one_made_later_has_none
     manifest = json.loads((ex / "manifest.json").read_text())
     assert not (ex / GUARD_FILE).exists() and manifest["vault"]["test_rows_guarded"] is False
     assert len(predict_file(ex, data)) == 300
+
+
+def test_without_its_data_file_a_locked_project_predicts_nothing(locked, tmp_path, capsys):
+    """The test rows cannot be told apart from new rows: refused in one line (once the
+    vault is open, nothing needs telling apart)."""
+    root, data, test_codes = locked
+    copy = _copy(root, tmp_path / "proj")
+    raw = json.loads((copy / "project.json").read_text())
+    raw["sources"][0]["path"] = str(tmp_path / "gone.csv")
+    (copy / "project.json").write_text(json.dumps(raw))
+    new = tmp_path / "new.csv"
+    make_mixed_frame(20, seed=5).to_csv(new, index=False)
+    assert cli_main(["predict", str(copy), str(new), "--out", str(tmp_path / "p.csv")]) == 2
+    last = capsys.readouterr().err.strip().splitlines()[-1]  # after the missing-file warning
+    assert last.startswith("practica: ") and "data file cannot be read" in last
+    project = open_project(copy)
+    open_vault(project, "test")
+    project.save()
+    assert len(predict_file(copy, new)) == 20
