@@ -92,4 +92,6 @@ def _recorded(split: SplitRecord | None) -> dict[str, str]:
 
 
 def _names(splits: list[str]) -> str:
-    return ", ".join(name.replace("_", "-") for name in splits)
+    """``dev``, ``dev and test``, ``train, dev and test``."""
+    names = [name.replace("_", "-") for name in splits]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]

@@ -42,7 +42,7 @@ def test_swapping_dev_and_test_is_reported_and_nothing_trains_on_it(split_projec
     root = split_project.root
     _swap(root)
     project = open_project(root)
-    assert project.integrity_problems == [text("split_integrity.altered", splits="dev, test")]
+    assert project.integrity_problems == [text("split_integrity.altered", splits="dev and test")]
     with pytest.raises(ProjectError, match="splits.json was changed"):
         split_frame(project, "dev")
     with pytest.raises(ProjectError, match="splits.json was changed"):
@@ -51,6 +51,10 @@ def test_swapping_dev_and_test_is_reported_and_nothing_trains_on_it(split_projec
     err = capsys.readouterr().err
     assert "splits.json was changed" in err and len(err.strip().splitlines()) == 1
     assert open_project(root).runs == []  # no "dev error" was measured on the test rows
+    assert cli_main(["check", str(root)]) == 2  # the split check says so too
+    printed = capsys.readouterr()
+    assert "[blocker] " + text("split_integrity.altered", splits="dev and test") in printed.out
+    assert printed.err.strip() == f"practica: {text('split_integrity.cli_unusable')}"
     # The way out the message names: split again.
     make_split_again(open_project(root), seed=0)
     project = open_project(root)
