@@ -7,6 +7,8 @@ import json
 
 import pytest
 
+from dataclasses import replace
+
 from engine.cli.main import main as cli_main
 from engine.core.errors import ProjectError
 from engine.core.texts import text
@@ -18,6 +20,13 @@ from engine.split.step import split_project as make_split_again
 from engine.training.job import TrainingSpec, run_training
 
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")
+
+
+def _error_line(err: str) -> str:
+    """The command's one-line error (after any warnings about the project's files)."""
+    lines = err.strip().splitlines()
+    assert lines and all(line.startswith("practica: ") for line in lines), err
+    return lines[-1]
 
 
 def _swap(root, a="dev", b="test"):
@@ -48,13 +57,12 @@ def test_swapping_dev_and_test_is_reported_and_nothing_trains_on_it(split_projec
     with pytest.raises(ProjectError, match="splits.json was changed"):
         split_rows(project)
     assert cli_main(["train", str(root), "--model", "linear"]) == 2
-    err = capsys.readouterr().err
-    assert "splits.json was changed" in err and len(err.strip().splitlines()) == 1
+    assert "splits.json was changed" in _error_line(capsys.readouterr().err)
     assert open_project(root).runs == []  # no "dev error" was measured on the test rows
     assert cli_main(["check", str(root)]) == 2  # the split check says so too
     printed = capsys.readouterr()
     assert "[blocker] " + text("split_integrity.altered", splits="dev and test") in printed.out
-    assert printed.err.strip() == f"practica: {text('split_integrity.cli_unusable')}"
+    assert _error_line(printed.err) == f"practica: {text('split_integrity.cli_unusable')}"
     # The way out the message names: split again.
     make_split_again(open_project(root), seed=0)
     project = open_project(root)
@@ -77,34 +85,33 @@ def test_other_edits_are_reported_in_one_line(split_project, edit, capsys):
     problems = open_project(root).integrity_problems
     assert len(problems) == 1 and "splits.json" in problems[0]
     assert cli_main(["train", str(root), "--model", "linear"]) == 2
-    err = capsys.readouterr().err
-    assert "splits.json was changed" in err and len(err.strip().splitlines()) == 1
+    assert "splits.json was changed" in _error_line(capsys.readouterr().err)
 
 
 def test_a_split_made_before_the_digests_is_not_checked(split_project):
     root = split_project.root
-    raw = json.loads((root / "project.json").read_text())
-    raw["split"].pop("row_hashes")
-    (root / "project.json").write_text(json.dumps(raw))
+    old = open_project(root)
+    old.split = replace(old.split, row_hashes={})  # as a split of an earlier release
+    old.save()
     old = open_project(root)
     _swap(root)
     project = open_project(root)
     assert project.integrity_problems == []  # nothing recorded: nothing to check against
     assert split_key(project) == split_key(old)
+    assert project.split.row_hashes == {} and "row_hashes" not in project.split.to_dict()
 
 
-def test_an_edit_made_in_both_files_still_leaves_the_runs_behind(split_project):
-    """Whoever rewrites the digests too gets a split whose key differs: every run trained
-    on the real split is from an earlier split."""
+def test_digests_that_match_an_edited_file_still_leave_the_runs_behind(split_project):
+    """Whoever records the digests of an edited file too gets a split whose key differs:
+    every run trained on the real split is from an earlier split."""
     root = split_project.root
     run_training(TrainingSpec(str(root), "linear", {}))
-    before = open_project(root)
-    assert before.runs[0].split_key == split_key(before)
+    project = open_project(root)
+    assert project.runs[0].split_key == split_key(project)
     entries = _swap(root)
-    raw = json.loads((root / "project.json").read_text())
-    raw["split"]["row_hashes"] = {n: rows_digest(e["source"], e["rows"])
-                                  for n, e in entries.items()}
-    (root / "project.json").write_text(json.dumps(raw))
+    project.split = replace(project.split, row_hashes={
+        n: rows_digest(e["source"], e["rows"]) for n, e in entries.items()})
+    project.save()
     after = open_project(root)
     assert after.integrity_problems == []
     assert after.runs[0].split_key != split_key(after)

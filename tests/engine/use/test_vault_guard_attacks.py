@@ -179,7 +179,8 @@ def test_an_export_without_its_guard_file_is_refused_and_one_made_later_has_none
     with pytest.raises(ProjectError, match=GUARD_FILE):
         load_usable(ex)
     assert cli_main(["predict", str(ex), str(data), "--out", str(tmp_path / "p.csv")]) == 2
-    assert len(capsys.readouterr().err.strip().splitlines()) == 1
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert all(line.startswith("practica: ") for line in lines) and GUARD_FILE in lines[-1]
     opened = _copy(root, tmp_path / "opened")
     project = open_project(opened)
     open_vault(project, "test")
@@ -195,14 +196,15 @@ def test_without_its_data_file_a_locked_project_predicts_nothing(locked, tmp_pat
     vault is open, nothing needs telling apart)."""
     root, data, test_codes = locked
     copy = _copy(root, tmp_path / "proj")
-    raw = json.loads((copy / "project.json").read_text())
-    raw["sources"][0]["path"] = str(tmp_path / "gone.csv")
-    (copy / "project.json").write_text(json.dumps(raw))
+    moved = open_project(copy)
+    moved.sources[0].path = str(tmp_path / "gone.csv")  # the data file is not there
+    moved.save()
     new = tmp_path / "new.csv"
     make_mixed_frame(20, seed=5).to_csv(new, index=False)
     assert cli_main(["predict", str(copy), str(new), "--out", str(tmp_path / "p.csv")]) == 2
-    last = capsys.readouterr().err.strip().splitlines()[-1]  # after the missing-file warning
-    assert last.startswith("practica: ") and "data file cannot be read" in last
+    lines = capsys.readouterr().err.strip().splitlines()  # warnings first, then the error
+    assert all(line.startswith("practica: ") for line in lines)
+    assert "data file cannot be read" in lines[-1]
     project = open_project(copy)
     open_vault(project, "test")
     project.save()
