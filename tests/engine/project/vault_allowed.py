@@ -55,6 +55,8 @@ GIVEN = {  # work only on what they are handed (only the final test hands them t
     "engine.final.finalists.run_predictions": "scores the coded rows it is given",
     "engine.diagnosis.learning_curve.curve_record": "assembles the curve points it is given",
     "engine.kinds.row_keys.image_keys": "keys the image frame it is given",
+    "engine.cli.move_printer.move_command": "writes the command line of the move it is given "
+                                            "(the folder is only named in it)",
 }
 # Each data kind's object (engine/kinds/<kind>.py) works on what the rooms above hand it.
 _KIND_METHODS = {"example_keys": "keys the frame it is given",
