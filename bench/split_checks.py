@@ -19,7 +19,9 @@ import pandas as pd
 from engine.kinds.row_keys import example_keys
 from engine.split.row_overlap import repeats_expected, split_groups
 from engine.split.checks import CheckData, run_split_checks
-from engine.split.splits import class_balance, default_fractions, make_split
+from engine.split.splits import class_balance, default_fractions
+# The split step's own plan (test rows included), as the step checks it.
+from engine.split.splits import _plan_split as make_split
 
 
 def synthetic_table(n: int, planted: bool) -> pd.DataFrame:

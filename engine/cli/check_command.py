@@ -9,7 +9,8 @@ Given a project folder (instead of a data file), ``practica check`` prints what 
 of the data file found and what the checks of the split found (severity, message, fix),
 with the command that applies the fix where Practica can apply it. ``--drop-copies`` and
 ``--leave-out COLUMN`` split again with the same shares and seed and that fix.
-The exit code is 2 while the split has a blocker, as for an unusable file.
+The exit code is 2 while the split has a blocker, as for an unusable file, and while
+``splits.json`` is not what was recorded when the split was made (edited by hand).
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ from pathlib import Path
 
 from engine.cli.printer import EventPrinter
 from engine.core.errors import ProjectError
-from engine.project.project import PROJECT_FILE, Project, open_project
+from engine.project.project import PROJECT_FILE, SPLITS_FILE, Project, open_project
+from engine.project.split_integrity import split_problems
 from engine.split.shares import parse_shares, planned_sizes, size_problem
 from engine.split.splits import Fractions, default_fractions
 from engine.split.step import split_project
@@ -106,6 +108,12 @@ def cmd_check_project(args) -> int:
                           where=", ".join(f"{n} {text(f'checks.from_{k}')}"
                                           for k, n in counts.items())))
     _print_findings([c.to_dict() for c in split.checks or ()], project)
+    altered = split_problems(project.root / SPLITS_FILE, split)  # splits.json edited by hand
+    for problem in altered:
+        print(f"  [blocker] {problem}")
+    if altered:
+        print(f"practica: {text('split_integrity.cli_unusable')}", file=sys.stderr)
+        return 2
     if split.blocked:
         print(f"practica: {text('checks.cli_blocked')}", file=sys.stderr)
         return 2

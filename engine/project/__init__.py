@@ -1,5 +1,6 @@
 """The project folder and its state: ``Project``, its schema and migrations, paths kept
-inside the folder, the decisions log, run records, the vault and the data fingerprints.
+inside the folder, the decisions log, run records, the vault, the data fingerprints and the
+digests of the split's rows.
 """
 
 from engine.core.front_door import public_names
@@ -16,6 +17,8 @@ _EXPORTS = {
         "create_project", "find_run", "open_project"),
     "run_record": ("RUN_FILE", "RunRecord"),
     "source_changes": ("SourceChange", "check_sources", "describe", "file_stamp"),
+    "split_integrity": ("altered_splits", "check_split_entries", "rows_digest", "split_digests",
+                        "split_problems"),
     "vault": ("open_vault", "record_evaluation", "require_open"),
 }
 __getattr__, __dir__, __all__ = public_names(__name__, _EXPORTS)

@@ -31,13 +31,17 @@ def goal_key(project: Project) -> str:
 
 
 def split_key(project: Project) -> str:
-    """What a training run depends on: the split it was trained on."""
+    """What a training run depends on: the split it was trained on, its rows included (a
+    split made before the rows' digests existed keeps the key it had)."""
     split = project.split
     if split is None:
         return _key({"goal": None, "seed": None, "fractions": None, "sizes": None})
-    return _key({"goal": split.made_for, "seed": split.seed,
-                 "fractions": split.fractions.to_dict() if split.fractions else None,
-                 "sizes": split.sizes})
+    parts = {"goal": split.made_for, "seed": split.seed,
+             "fractions": split.fractions.to_dict() if split.fractions else None,
+             "sizes": split.sizes}
+    if split.row_hashes:
+        parts["rows"] = dict(split.row_hashes)
+    return _key(parts)
 
 
 def judging_key(project: Project) -> str:

@@ -43,6 +43,7 @@ from engine.project.schema import (PARTS, SCHEMA_VERSION, dump_parts, load_parts
                                    refuse_newer)
 from engine.project.run_record import RunRecord, load_runs
 from engine.project.source_changes import SourceChange, check_sources
+from engine.project.split_integrity import split_problems
 from engine.core.texts import text
 
 PROJECT_FILE = "project.json"
@@ -255,6 +256,7 @@ def open_project(root: str | Path) -> Project:
     project.journal_head = read.head
     project.integrity_problems = problems
     project.data_changes = check_sources(project.sources)
+    project.integrity_problems += split_problems(root / SPLITS_FILE, project.split)
     return project
 
 

@@ -1,5 +1,6 @@
 """Step 2, data and split: train / train-dev / dev / test, the checks of the split (overlap,
-leakage, drift) and the rows of each split as frames and arrays.
+leakage, drift), the rows of each split as frames and arrays, and the fingerprints of the
+test rows that keep them out of predictions while the vault is closed.
 """
 
 from engine.core.front_door import public_names
@@ -17,5 +18,6 @@ _EXPORTS = {
     "splits": ("Fractions", "SPLITS", "class_balance", "default_fractions", "make_split"),
     "step": ("split_project",),
     "target_leakage": ("POWER_WARN", "column_powers", "leakage_findings"),
+    "vault_guard": ("VaultGuard", "complete_guard", "project_guard", "row_fingerprints"),
 }
 __getattr__, __dir__, __all__ = public_names(__name__, _EXPORTS)

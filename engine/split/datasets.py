@@ -17,6 +17,7 @@ from engine.core.jobs import NEVER, CancelFlag, ProgressFn, ignore
 from engine.project.project import SPLITS_FILE, Project
 from engine.data.source_reading import read_source, source_stamp
 from engine.core.texts import text
+from engine.project.split_integrity import check_split_entries
 from engine.project.vault import require_open
 from engine.project.parts.goal import Goal
 
@@ -71,10 +72,18 @@ def split_rows(project: Project) -> dict:
 
 
 def _split_entries(project: Project) -> dict:
+    """The content of ``splits.json``, refused when its rows are not those recorded when
+    the split was made (``engine.project.split_integrity``)."""
     path = project.root / SPLITS_FILE
     if not path.is_file():
         raise ProjectError(text("project.no_split"))
-    return json.loads(path.read_text(encoding="utf-8"))
+    try:
+        entries = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError) as exc:
+        check_split_entries(project.split, None)  # changed outside Practica, when recorded
+        raise ProjectError(text("project.damaged", path=path, problem=exc)) from exc
+    check_split_entries(project.split, entries)
+    return entries
 
 
 def split_frame(project: Project, name: str) -> pd.DataFrame:

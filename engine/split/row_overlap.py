@@ -11,10 +11,10 @@ When the feature columns take so few values that the same inputs are bound to re
 (``engine.kinds.row_keys.few_distinct_inputs``), repeats are the normal case, not copies: rows are
 not grouped and a repeat across splits is only noted.
 
-Use:
+Use (the split step does this with its own plan, test rows included):
     groups = split_groups(keys, y.index)
     plan = make_split(y, fractions, groups_main=groups)
-    [f.code for f in overlap_findings(plan.rows, plan.sources, {"main": keys})]
+    plan.sizes()
 """
 
 from __future__ import annotations

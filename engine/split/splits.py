@@ -5,11 +5,16 @@ cares about; train-dev is carved from the training data and never trained on, so
 variance apart from data mismatch; sizes follow the rule of thumb (about 60/20/20 for small
 data, thin dev and test above a million rows); classification splits are stratified; the
 same seed gives the same split.
+
+The test rows are the vault's: ``make_split`` (public) hands out the train, train-dev and
+dev rows and only the size of the test set, so no caller can rebuild a project's test rows
+from its data and seed; the split step writes ``splits.json`` from the whole plan, which
+stays inside this room.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -43,7 +48,12 @@ def default_fractions(n_rows: int, second_file: bool = False) -> Fractions:
 
 @dataclass(frozen=True)
 class SplitPlan:
-    """Row numbers of every split, and where they come from (``main`` or ``target`` file)."""
+    """Row numbers of the splits, and where they come from (``main`` or ``target`` file).
+
+    ``rows`` holds every split in the split step's own plan; in the plan ``make_split``
+    hands out, it holds train, train-dev and dev only, and ``test_size`` says how many
+    rows the test set has.
+    """
 
     rows: dict[str, np.ndarray]
     sources: dict[str, str]
@@ -51,12 +61,23 @@ class SplitPlan:
     seed: int
     stratified: bool
     notes: tuple[str, ...] = field(default_factory=tuple)
+    test_size: int | None = None
 
     def sizes(self) -> dict[str, int]:
-        return {name: int(len(self.rows[name])) for name in SPLITS}
+        return {name: int(len(self.rows[name])) if name in self.rows else int(self.test_size or 0)
+                for name in SPLITS}
+
+    def sealed(self) -> "SplitPlan":
+        """This plan without the test rows (their number is kept)."""
+        if "test" not in self.rows:
+            return self
+        rows = {name: idx for name, idx in self.rows.items() if name != "test"}
+        return replace(self, rows=rows, test_size=int(len(self.rows["test"])))
 
     def indices_dict(self) -> dict[str, Any]:
-        """The ``splits.json`` content."""
+        """The ``splits.json`` content (a sealed plan has none: its test rows are gone)."""
+        if "test" not in self.rows:
+            raise ValueError("a sealed split plan holds no test rows to write")
         return {name: {"source": self.sources[name], "rows": self.rows[name].tolist()}
                 for name in SPLITS}
 
@@ -65,7 +86,20 @@ def make_split(y_main: pd.Series, fractions: Fractions, seed: int = 0,
                classification: bool = True, y_target: pd.Series | None = None,
                groups_main: pd.Series | None = None,
                groups_target: pd.Series | None = None) -> SplitPlan:
-    """Split rows into the four sets.
+    """Split rows into the four sets; the plan holds the rows of train, train-dev and dev
+    and only the size of the test set (the vault's rows are never handed out).
+
+    The arguments are those of ``_plan_split``.
+    """
+    return _plan_split(y_main, fractions, seed, classification, y_target, groups_main,
+                       groups_target).sealed()
+
+
+def _plan_split(y_main: pd.Series, fractions: Fractions, seed: int = 0,
+                classification: bool = True, y_target: pd.Series | None = None,
+                groups_main: pd.Series | None = None,
+                groups_target: pd.Series | None = None) -> SplitPlan:
+    """Split rows into the four sets (the split step's plan: the test rows included).
 
     Args:
         y_main: the target column of the main file, indexed by row number; rows whose
@@ -79,7 +113,7 @@ def make_split(y_main: pd.Series, fractions: Fractions, seed: int = 0,
             ``y_target``), or None: rows with the same key stay in one split.
 
     Returns:
-        A ``SplitPlan``; no row appears in two splits.
+        A ``SplitPlan`` with every split's rows; no row appears in two splits.
     """
     # The rule ``practica check`` applies to a file before a project is made from it.
     problem = size_problem(planned_sizes(len(y_main), fractions,

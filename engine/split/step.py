@@ -33,8 +33,10 @@ from engine.kinds.by_kind import example_keys
 from engine.split.row_overlap import copies_of_training, repeats_expected, split_groups
 from engine.split.checks import CheckData, run_split_checks, split_checks
 from engine.split.shares import MIN_ROWS_PER_SPLIT
-from engine.split.splits import (Fractions, SplitPlan, class_balance,
-                           default_fractions, make_split)
+from engine.split.splits import Fractions, SplitPlan, class_balance, default_fractions
+# The step's own plan, test rows included: they go to splits.json and nowhere else.
+from engine.split.splits import _plan_split
+from engine.project.split_integrity import rows_digest
 from engine.project.fingerprints import goal_key
 from engine.core.texts import text
 
@@ -85,7 +87,7 @@ def split_project(project: Project, fractions: Fractions | None = None, seed: in
     y_main, y_target = labels["main"], labels.get("target")
     if fractions is None:
         fractions = default_fractions(len(y_main), second_file=y_target is not None)
-    plan = make_split(y_main, fractions, seed=seed, classification=classification,
+    plan = _plan_split(y_main, fractions, seed=seed, classification=classification,
                       y_target=y_target, groups_main=groups["main"],
                       groups_target=groups.get("target"))
     dropped = _drop_copies(plan, keys) if drop_copies else {}
@@ -117,6 +119,7 @@ def split_project(project: Project, fractions: Fractions | None = None, seed: in
     step("save")  # from here on nothing is interrupted: the writes take well under a second
 
     _write_splits(project, plan)
+    digests = {name: rows_digest(plan.sources[name], idx) for name, idx in plan.rows.items()}
     for column in leave_out:
         project.log("column_left_out", text("checks.decision_left_out", column=column),
                     column=column)
@@ -128,14 +131,14 @@ def split_project(project: Project, fractions: Fractions | None = None, seed: in
         notes=tuple(plan.notes), made_for=goal_key(project),
         checks=split_checks(checks), drop_copies=bool(drop_copies),
         copies_dropped={k: int(len(v)) for k, v in dropped.items() if len(v)},
-        class_balance=balance if classification else None)
+        class_balance=balance if classification else None, row_hashes=digests)
     project.split = record
     save_preprocessor(project, prep)
     sizes = plan.sizes()
     project.log("split_made", text("decision.split_made", train=sizes["train"],
                                    train_dev=sizes["train_dev"], dev=sizes["dev"],
                                    test=sizes["test"], seed=seed),
-                fractions=fractions.to_dict(), seed=seed)
+                fractions=fractions.to_dict(), seed=seed, row_hashes=digests)
     if record.copies_dropped:
         counts = record.copies_dropped
         project.log("copies_dropped", text("checks.decision_copies_dropped",

@@ -1,4 +1,5 @@
-"""Using a trained model: predictions on new data, written as CSV, and model exports.
+"""Using a trained model: predictions on new data, written as CSV, and model exports (which
+carry the guard of their project's test rows).
 """
 
 from engine.core.front_door import public_names
@@ -7,6 +8,8 @@ from engine.core.front_door import public_names
 _EXPORTS = {
     "requests": ("ExportModelRequest", "PredictRequest"),
     "model_export": ("export_model",),
+    "export_guard": ("GUARD_FILE", "export_guard", "project_identity", "why_locked",
+                     "write_guard"),
     "prediction": ("predict_file", "predict_new"),
     "prediction_job": ("copy_predictions", "default_output", "predict_to_csv"),
     "usable_model": ("load_usable", "project_threshold"),

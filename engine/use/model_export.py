@@ -10,7 +10,10 @@ The folder holds:
   model was made before or after the vault was opened;
 - ``saved_model/``: a TensorFlow SavedModel with a ``serve`` function (TensorFlow backend
   only), for serving without Keras or Practica;
-- ``README.txt``: the same in plain words.
+- ``README.txt``: the same in plain words;
+- ``vault_guard.json`` (only when exported before the vault was opened): the fingerprints
+  of the project's test rows, so that predicting with the export leaves them out until that
+  project's vault is open (``engine.use.export_guard``).
 
 ONNX is not written: converting a Keras model needs ``tf2onnx`` (with ``onnx`` and a pinned
 ``protobuf``), which Keras itself has to patch to work with NumPy 2. The SavedModel is the
@@ -47,12 +50,13 @@ from engine.core.texts import text
 from engine.use.usable_model import (CODING_FILE, MANIFEST_FILE, MANIFEST_SCHEMA, UsableModel,
                                  from_project, input_columns)
 from engine.core.backend import backend_name
+from engine.use.export_guard import GUARD_FILE, project_identity, write_guard
 
 SAVED_MODEL_DIR = "saved_model"
 README_FILE = "README.txt"
 # What an export folder may hold (the model file is model.keras, or model.json for a baseline).
 EXPORT_NAMES = frozenset({MANIFEST_FILE, CODING_FILE, SAVED_MODEL_DIR, README_FILE,
-                          "model.keras", "model.json"})
+                          GUARD_FILE, "model.keras", "model.json"})
 
 
 @dataclass(frozen=True)
@@ -100,6 +104,9 @@ def export_model(project: Project, folder: str | Path, run_id: str | None = None
     files.append(folder / run.model_file)
     atomic.write_json(folder / CODING_FILE, usable.coding.to_dict())
     files.append(folder / CODING_FILE)
+    guarded = write_guard(project, usable.coding, folder)
+    if guarded:
+        files.append(folder / GUARD_FILE)
     notes = []
     saved = False
     if run.model not in simple_baselines.KINDS:
@@ -114,7 +121,7 @@ def export_model(project: Project, folder: str | Path, run_id: str | None = None
         shutil.rmtree(folder / SAVED_MODEL_DIR, ignore_errors=True)
     if cancel.is_set():
         raise JobCancelled("export cancelled")
-    manifest = build_manifest(project, usable, run.model_file, saved)
+    manifest = build_manifest(project, usable, run.model_file, saved, guarded)
     atomic.write_text(folder / README_FILE, readme(manifest))
     files.append(folder / README_FILE)
     if earlier and earlier != run.model_file:
@@ -126,8 +133,9 @@ def export_model(project: Project, folder: str | Path, run_id: str | None = None
 
 
 def build_manifest(project: Project, usable: UsableModel, model_file: str,
-                   saved_model: bool) -> dict[str, Any]:
-    """The manifest of an export: plain JSON that says what the model is and needs."""
+                   saved_model: bool, guarded: bool = False) -> dict[str, Any]:
+    """The manifest of an export: plain JSON that says what the model is and needs;
+    ``guarded``: the export carries its project's test-row fingerprints."""
     run = project.run(usable.run)
     goal = usable.goal
     final = project.final_test
@@ -139,7 +147,8 @@ def build_manifest(project: Project, usable: UsableModel, model_file: str,
         test = {"value": entry.value, "low": entry.low, "high": entry.high}
     return {
         "schema": MANIFEST_SCHEMA, "app": "practica", "exported_at": now_iso(),
-        "project": project.name, "run": run.id, "label": run.label, "model": run.model,
+        "project": project.name, "project_identity": project_identity(project),
+        "run": run.id, "label": run.label, "model": run.model,
         "model_file": model_file,
         "model_format": "keras" if run.model not in simple_baselines.KINDS else "baseline-json",
         "saved_model": SAVED_MODEL_DIR if saved_model else None,
@@ -155,7 +164,7 @@ def build_manifest(project: Project, usable: UsableModel, model_file: str,
         "test": test,
         "vault": {"opened_at": project.vault.opened_at,
                   "model_made_after_vault_opened": bool(run.after_vault),
-                  "model_tested": tested},
+                  "model_tested": tested, "test_rows_guarded": bool(guarded)},
         "measured": dict(run.measured),
         "versions": versions(),
     }
@@ -187,6 +196,8 @@ def readme(manifest: dict[str, Any]) -> str:
                           target=f"{reject['target_accuracy']:.1%}"))
     if manifest.get("saved_model"):
         parts.append(text("use.readme_saved_model"))
+    if (manifest.get("vault") or {}).get("test_rows_guarded"):
+        parts.append(text("use.readme_guard"))
     parts.append("Made with " + ", ".join(f"{k} {v}" for k, v in manifest["versions"].items()
                                           if v) + ".")
     return "\n\n".join(parts) + "\n"

@@ -8,8 +8,10 @@ same id, time and value columns, turned into one row per series as in training. 
 a folder of pictures (any depth) or a single picture; files that are not usable pictures
 are skipped with a remark.
 
-While the vault of a project is closed, its own data file cannot be predicted: that file
-holds the test rows, which stay unseen until the final test.
+While the vault of a project is closed, its test rows are left out of the new data, in
+whatever file they come (matched by the inputs the model reads, not by the file:
+``engine.split.vault_guard``), and a remark says how many; a file of test rows only is
+refused. They stay unseen until the final test.
 """
 
 from __future__ import annotations
@@ -23,13 +25,13 @@ import numpy as np
 import pandas as pd
 
 from engine.core.errors import DataError
+from engine.core.jobs import NEVER, CancelFlag
 from engine.kinds.registry import data_kind as kind_named
-from engine.data.source_reading import IMAGE_KIND, LONG_SEQUENCE_KIND
+from engine.data.source_reading import LONG_SEQUENCE_KIND
 from engine.data.tabular import read_table
 from engine.core.texts import text
 from engine.use.usable_model import UsableModel
 from engine.data.sequence_table import long_to_wide
-from engine.data.tabular import file_fingerprint
 
 MOST_NAMED = 5  # missing columns named in one message
 
@@ -49,18 +51,25 @@ class NewData:
     notes: tuple[str, ...] = ()
 
 
-def read_new_data(usable: UsableModel, path: str | Path) -> NewData:
-    """Read ``path`` for ``usable`` and check that it holds what the model reads.
+def read_new_data(usable: UsableModel, path: str | Path,
+                  cancel: CancelFlag = NEVER) -> NewData:
+    """Read ``path`` for ``usable`` and check that it holds what the model reads; while the
+    project's vault is closed, its test rows are left out (and a remark says how many).
 
     Raises:
         DataError: the file cannot be read, lacks an input column (named in the message),
-            is the project's own data while its vault is closed, or is the wrong kind of
+            holds nothing but test rows while the vault is closed, or is the wrong kind of
             data for the model (a table for an image model, say).
     """
     path = Path(path).expanduser()
-    _guard_vault(usable, path)
     if kind_named(usable.data_kind).folder:
-        return _read_images(usable, path)
+        data = _read_images(usable, path)
+    else:
+        data = _read_table(usable, path)
+    return _without_test_rows(usable, data, path.name, cancel)
+
+
+def _read_table(usable: UsableModel, path: Path) -> NewData:
     if path.is_dir():
         raise DataError(text("use.folder_for_table", path=path))
     frame = read_table(path).frame
@@ -179,20 +188,19 @@ def _files_below(root: Path) -> list[str]:
     return found
 
 
-def _guard_vault(usable: UsableModel, path: Path) -> None:
-    """Refuse a project's own data while its vault is closed (it holds the test rows)."""
-    info = usable.info
-    if info.get("vault_open", True) or not path.exists():
-        return
-
-    if path.is_dir():
-        if usable.source.get("kind") != IMAGE_KIND:
-            return
-        # Imported here to keep Pillow out of start-up.
-        from engine.data.image_folder import folder_fingerprint
-
-        stamp = folder_fingerprint(path)
-    else:
-        stamp = file_fingerprint(path)
-    if stamp in set(info.get("sources") or ()):
-        raise DataError(text("use.vault_closed", name=path.name))
+def _without_test_rows(usable: UsableModel, data: NewData, name: str,
+                       cancel: CancelFlag) -> NewData:
+    """``data`` without the rows whose inputs are those of a test row of the project, while
+    its vault is closed (``usable.guard``), with a remark saying how many went."""
+    guard = usable.guard
+    if guard is None:
+        return data
+    kept, left_out = guard.leave_out(data.coding, data.frame, cancel)
+    if not left_out:
+        return data
+    why = (" " + guard.reason) if guard.reason else ""
+    if len(kept) == 0:
+        raise DataError(text("use.only_test_rows", name=name) + why)
+    key = "use.test_row_left_out" if left_out == 1 else "use.test_rows_left_out"
+    note = text(key, count=f"{left_out:,}", total=f"{len(data.frame):,}", name=name) + why
+    return dataclasses.replace(data, frame=kept, notes=(*data.notes, note))

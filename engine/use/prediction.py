@@ -83,7 +83,7 @@ def predict_file(where: Project | str | Path, path: str | Path, run_id: str | No
 def predict_new(usable: UsableModel, path: str | Path, progress: ProgressFn = ignore,
                 cancel: CancelFlag = NEVER) -> Predicted:
     """``predict_file`` for a model already loaded; returns the counts and notes too."""
-    data = read_new_data(usable, path)
+    data = read_new_data(usable, path, cancel)
     scores = score_in_batches(usable.predictor, data.coding, data.frame, progress, cancel)
     columns = prediction_columns(usable, scores)
     out = data.frame.loc[:, list(data.keep)].reset_index(drop=True)

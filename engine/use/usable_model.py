@@ -33,6 +33,8 @@ from engine.kinds.preprocess_store import load_preprocessor
 from engine.project.fingerprints import split_key
 from engine.project.run_record import RunRecord
 from engine.split.datasets import split_frame, target_values
+from engine.split.vault_guard import VaultGuard, project_guard
+from engine.use.export_guard import export_guard
 
 MANIFEST_FILE = "manifest.json"
 MANIFEST_SCHEMA = 1  # the manifest version this Practica writes and reads
@@ -53,6 +55,8 @@ class UsableModel:
         threshold: the abstain threshold (None: the model answers every row).
         abstain_accuracy: the accuracy the answered rows must reach (None: reject option off).
         notes: plain remarks to show with the predictions.
+        info: facts about where the model comes from (project, run, vault).
+        guard: see the attribute.
     """
 
     predictor: Predictor
@@ -65,6 +69,9 @@ class UsableModel:
     abstain_accuracy: float | None = None
     notes: tuple[str, ...] = ()
     info: dict[str, Any] = field(default_factory=dict)
+    guard: VaultGuard | None = None
+    """The fingerprints of the project's test rows while its vault is closed
+    (``engine.split.vault_guard``): predictions leave those rows out."""
 
     @property
     def coding(self):
@@ -138,7 +145,8 @@ def from_project(project: Project, run_id: str | None = None) -> UsableModel:
         info={"project": project.name, "after_vault": bool(run.after_vault),
               "vault_opened_at": project.vault.opened_at, "model": run.model,
               "sources": [s.sha256 for s in project.sources],
-              "vault_open": project.vault_open})
+              "vault_open": project.vault_open},
+        guard=project_guard(project, predictor.preprocessor))
 
 
 def project_threshold(project: Project, run_id: str, predictor: Predictor) -> float | None:
@@ -199,7 +207,8 @@ def from_export(folder: str | Path) -> UsableModel:
         threshold=None if threshold is None else float(threshold),
         abstain_accuracy=None if asked is None else float(asked), notes=notes,
         info={"project": manifest.get("project"), "exported_at": manifest.get("exported_at"),
-              "model": kind})
+              "model": kind},
+        guard=export_guard(folder, manifest))
 
 
 def _goal_view(goal: Goal) -> Goal:

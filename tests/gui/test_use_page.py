@@ -102,3 +102,12 @@ def test_predict_a_file_save_it_and_export_the_model(qtbot, engine_runner, split
     assert table.rowCount() == min(20, len(dev))
     page.resize(1000, page.widget().sizeHint().height() + 20)
     save_screenshot(page, "use_exported")
+
+    # The project's own data file, vault closed: its test rows are left out, and said so.
+    page.findChild(QLineEdit, "newDataEdit").setText(session.project.source("main").path)
+    with job_done(qtbot, engine_runner, "predict") as done:
+        qtbot.mouseClick(predict, Qt.LeftButton)
+    test = session.project.split.sizes["test"]
+    total = session.project.source("main").rows
+    assert done["result"]["rows"] == total - test
+    assert f"{test} of the {total} examples" in page.findChild(QLabel, "predictSummary").text()

@@ -106,6 +106,9 @@ class SplitRecord:
     drop_copies: bool = False
     copies_dropped: dict[str, int] = field(default_factory=dict)
     class_balance: dict[str, dict[str, int]] | None = None
+    row_hashes: dict[str, str] = field(default_factory=dict)
+    """A digest of each split's row numbers, written when the split is made
+    (``engine.project.split_integrity``); empty for a split made before they existed."""
 
     @property
     def blocked(self) -> bool:
@@ -123,12 +126,15 @@ class SplitRecord:
             out["checks"] = [c.to_dict() for c in self.checks]
         if self.class_balance is not None:
             out["class_balance"] = {k: dict(v) for k, v in self.class_balance.items()}
+        if self.row_hashes:
+            out["row_hashes"] = dict(self.row_hashes)
         return out
 
     @classmethod
     def from_dict(cls, raw: dict[str, Any]) -> SplitRecord:
         fractions = raw.get("fractions")
         balance, checks = raw.get("class_balance"), raw.get("checks")
+        hashes = raw.get("row_hashes")
         return cls(
             fractions=Fractions.from_dict(fractions) if isinstance(fractions, dict) else None,
             seed=int(raw.get("seed") or 0), stratified=bool(raw.get("stratified")),
@@ -142,7 +148,9 @@ class SplitRecord:
             drop_copies=bool(raw.get("drop_copies")),
             copies_dropped={str(k): int(v) for k, v in (raw.get("copies_dropped") or {}).items()},
             class_balance={str(k): dict(v) for k, v in balance.items()}
-            if isinstance(balance, dict) else None)
+            if isinstance(balance, dict) else None,
+            row_hashes={str(k): str(v) for k, v in hashes.items()}
+            if isinstance(hashes, dict) else {})
 
 
 def load(raw: Any) -> SplitRecord | None:

@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from engine.cli.main import COMMANDS, main as cli_main
-from engine.core.errors import DataError, PracticaError, VaultLockedError
+from engine.core.errors import PracticaError, VaultLockedError
 from engine.app.job_catalog import run_request
 from engine.baseline.requests import BaselinesRequest, SanityRequest
 from engine.core.jobs import job_name
@@ -144,10 +144,19 @@ def _run_jobs(ctx: Context) -> dict:
     job(EnsembleRequest, k=3)
     job(ReportRequest, pdf=str(out / "job-report.pdf"), csv=str(out / "job-csv"))
     job(PredictRequest, path=str(ctx.new), out=str(out / "job-predictions.csv"))
-    with pytest.raises(DataError, match="test rows"):  # the project's own data: refused
-        job(PredictRequest, label="predict own data", path=str(ctx.data),
-            out=str(out / "own.csv"))
+    # The project's own data, and a copy with a line added: the test rows are left out
+    # (the folder scan below finds any that got through), and the result says so.
+    copy = ctx.data.with_name("COPY.csv")  # beside the data: the scan is of the outputs
+    copy.write_text(ctx.data.read_text() + "\n")
+    for label, path in (("predict own data", ctx.data), ("predict a copy", copy)):
+        own = job(PredictRequest, label=label, path=str(path), out=str(out / f"{label}.csv"))
+        assert own["rows"] == 160 - len(ctx.test_rows) and "left out" in own["sentence"]
     job(ExportModelRequest, to=str(out / "job-export"))
+    # The export carries the guard: predicting the project's data with it leaves them out.
+    own = job(PredictRequest, label="predict own data with the export",
+              project=str(out / "job-export"), path=str(ctx.data),
+              out=str(out / "own-export.csv"))
+    assert own["rows"] == 160 - len(ctx.test_rows) and "left out" in own["sentence"]
     job(SplitRequest, label="split again (a copy)", project=str(_copy(ctx, "resplit")), seed=4)
     return results
 
@@ -204,10 +213,13 @@ def _run_cli(ctx: Context, capsys, monkeypatch) -> dict[str, int]:
         codes[name] = cli_main(argv)
         printed = capsys.readouterr()
         ctx.check(f"practica {name}", printed.out + printed.err)
-    codes["predict own data"] = cli_main(["predict", root, str(ctx.data), "--out",
-                                          str(out / "cli-own.csv")])
-    err = capsys.readouterr().err
-    assert "test rows" in err and len(err.strip().splitlines()) == 1
+    for name, where in (("predict own data", root),
+                        ("predict own data with the export", str(out / "cli-export"))):
+        codes[name] = cli_main(["predict", where, str(ctx.data), "--out",
+                                str(out / f"cli-{name}.csv")])
+        printed = capsys.readouterr()
+        assert "test rows" in printed.out and "left out" in printed.out
+        ctx.check(f"practica {name}", printed.out + printed.err)
     return codes
 
 
@@ -255,8 +267,13 @@ def _call_each(ctx: Context) -> None:
         "saved_model": lambda: False, "space": lambda: default_space(ctx.project(), "mlp"),
         "settings": lambda: study_settings(open_study(ctx.root)),
     }
+    y_main, fractions, seed = _split_inputs(project)
+    fill.update({"y_main": lambda: y_main, "fractions": lambda: fractions})
     deep = next(r for r in project.runs if r.model == "mlp" and r.status == "finished")
     special = {
+        # the attack: rebuild the split from the data and the project's own seed
+        "engine.split.splits.make_split": lambda: ctx.call("make_split", y_main, fractions,
+                                                           seed=seed),
         # ``practica worker`` joins through engine.tuning.step.search; the library call
         "engine.tuning.objective.run_worker": lambda: ctx.call("run_worker", str(ctx.root),
                                                                "", 0),
@@ -295,6 +312,29 @@ def _call_each(ctx: Context) -> None:
         ctx.check(f"{name}()", value)
 
 
+def _split_inputs(project):
+    """What ``make_split`` needs to rebuild the project's split: the labels of the rows
+    that have one, the shares and the seed."""
+    from engine.split.datasets import source_frame, target_values
+
+    frame = source_frame(project)
+    labels = target_values(project, frame[frame[project.goal.target].notna()])
+    return labels, project.split.fractions, project.split.seed
+
+
+def test_make_split_cannot_rebuild_the_vaulted_rows(probe):
+    """The probe would see it: the split step's own plan (private), made from the same
+    labels, shares and seed, holds the test rows; the public ``make_split`` does not."""
+    from engine.split.splits import _plan_split, make_split
+
+    y_main, fractions, seed = _split_inputs(probe.project())
+    whole = _plan_split(y_main, fractions, seed)
+    assert set(whole.rows["test"].tolist()) == probe.test_rows
+    assert leaks(whole, probe.test_rows) == ["a list of test row numbers"]
+    public = make_split(y_main, fractions, seed)
+    assert leaks(public, probe.test_rows) == [] and public.test_size == len(probe.test_rows)
+
+
 @pytest.fixture(scope="module")
 def probe(tmp_path_factory):
     """Everything run on the locked probe project, with what was called and found."""
@@ -319,7 +359,7 @@ def test_no_entry_point_hands_out_test_data_before_the_vault_opens(probe, capsys
     project = ctx.project()
     assert not project.vault_open and project.final_test is None
     assert not any("test" in r.metrics or "test" in r.errors for r in project.runs)
-    assert codes == {**{n: 0 for n in codes}, "inspect-model": 0, "predict own data": 2}
+    assert codes == {n: 0 for n in codes}
     assert len(project.runs) >= 6 and jobs["tune"]["trials"] >= 1
     for folder in (ctx.root, ctx.out):
         ctx.found += folder_leaks(folder, ctx.test_rows)

@@ -41,6 +41,9 @@ FILES_ONLY = {  # take a folder or a path, but read only what the caller names; 
     "engine.project.lock.hold": "writes who holds the project into its lock file",
     "engine.project.journal.commit": "appends the state it is given to the project's record",
     "engine.use.usable_model.from_export": "reads an export folder, which holds no data rows",
+    "engine.use.export_guard.export_guard": "reads an export folder's guard (keyed hashes of "
+                                            "the test rows' inputs, no rows) and whether "
+                                            "its project's vault is open",
 }
 WHOLE_FILE = {  # the data file as the user gave it: every row, none marked as a test row
     "engine.split.datasets.source_frame": "the split reads it to split the rows and the Data page "
@@ -53,6 +56,8 @@ GIVEN = {  # work only on what they are handed (only the final test hands them t
     "engine.final.finalists.run_predictions": "scores the coded rows it is given",
     "engine.diagnosis.learning_curve.curve_record": "assembles the curve points it is given",
     "engine.kinds.row_keys.image_keys": "keys the image frame it is given",
+    "engine.cli.move_printer.move_command": "writes the command line of the move it is given "
+                                            "(the folder is only named in it)",
 }
 # Each data kind's object (engine/kinds/<kind>.py) works on what the rooms above hand it.
 _KIND_METHODS = {"example_keys": "keys the frame it is given",
@@ -78,6 +83,7 @@ BY_JOBS = {  # long work, or work that changes the project: run by the jobs and 
     "engine.report.prediction_csv.export_predictions": "report",
     "engine.use.prediction_job.predict_to_csv": "predict",
     "engine.use.model_export.export_model": "export_model",
+    "engine.use.export_guard.write_guard": "export_model",
     "engine.split.step.split_project": "split",
     "engine.cli.check_command.resplit": "practica check --drop-copies",
     "engine.tuning.step.tune_project": "practica run", "engine.tuning.workers.run_parallel":

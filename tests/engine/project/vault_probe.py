@@ -28,9 +28,10 @@ import engine
 
 SENTINEL = "VAULTQ"
 ROW_COLUMNS = ("row", "row_id", "file_row", "data_row")
-# Parameters through which a function can reach a project's rows.
+# Parameters through which a function can reach a project's rows; ``y_main`` and
+# ``y_target``: the labels of a data file, from which (with the seed) a split is rebuilt.
 PROJECT_PARAMS = frozenset({"project", "project_dir", "project_root", "where", "root",
-                            "folder", "spec", "budget", "study"})
+                            "folder", "spec", "budget", "study", "y_main", "y_target"})
 # ``test`` entries that are counts or settings, not results.
 COUNT_PARENTS = frozenset({"sizes", "fractions", "split_sizes", "counts", "rows_per_split",
                            "balance", "size"})
@@ -62,7 +63,7 @@ def entry_points() -> dict[str, Callable]:
 
 def reaches_projects(func: Callable) -> bool:
     """Whether ``func`` takes something that leads to a project's rows (a project, its
-    folder, a training spec, a tuning budget or study)."""
+    folder, a training spec, a tuning budget or study, the labels a split is made of)."""
     try:
         params = inspect.signature(func).parameters
     except (TypeError, ValueError):

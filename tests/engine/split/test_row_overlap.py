@@ -13,7 +13,9 @@ from engine.kinds.by_kind import example_keys
 from engine.kinds.row_keys import round_significant
 from engine.split.row_overlap import BLOCK_SHARE, split_groups
 from engine.split.step import split_project
-from engine.split.splits import SPLITS, default_fractions, make_split
+from engine.split.splits import SPLITS, default_fractions
+# The split step's own plan (test rows included), to see where every copy went.
+from engine.split.splits import _plan_split as make_split
 from engine.app.steps import DONE, LOCKED, READY, step_states
 from engine.core.texts import text
 from tests.engine.split.split_check_data import by_code, codes, project_from, table

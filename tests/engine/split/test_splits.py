@@ -4,6 +4,8 @@ import pytest
 
 from engine.core.errors import DataError
 from engine.split.splits import SPLITS, default_fractions, make_split
+# The split step's own plan (test rows included): the properties of the split itself.
+from engine.split.splits import _plan_split as whole_plan
 
 
 def _labels(n=1000, minority=0.2, seed=0):
@@ -25,15 +27,15 @@ def test_default_fractions_follow_the_rule_of_thumb():
 
 def test_splits_are_disjoint_complete_and_reproducible():
     y = _labels()
-    plan = make_split(y, default_fractions(len(y)), seed=7)
+    plan = whole_plan(y, default_fractions(len(y)), seed=7)
     rows = [set(plan.rows[s].tolist()) for s in SPLITS]
     assert sum(len(r) for r in rows) == len(y)
     assert set().union(*rows) == set(range(len(y)))
     for i in range(4):
         for j in range(i + 1, 4):
             assert not rows[i] & rows[j]
-    again = make_split(y, default_fractions(len(y)), seed=7)
-    other = make_split(y, default_fractions(len(y)), seed=8)
+    again = whole_plan(y, default_fractions(len(y)), seed=7)
+    other = whole_plan(y, default_fractions(len(y)), seed=8)
     assert all(np.array_equal(plan.rows[s], again.rows[s]) for s in SPLITS)
     assert not np.array_equal(plan.rows["test"], other.rows["test"])
     assert plan.sizes() == {"train": 500, "train_dev": 100, "dev": 200, "test": 200}
@@ -41,7 +43,7 @@ def test_splits_are_disjoint_complete_and_reproducible():
 
 def test_classification_split_is_stratified():
     y = _labels(minority=0.1)
-    plan = make_split(y, default_fractions(len(y)), seed=1)
+    plan = whole_plan(y, default_fractions(len(y)), seed=1)
     overall = (y == "a").mean()
     for s in SPLITS:
         share = (y.loc[plan.rows[s]] == "a").mean()
@@ -52,7 +54,7 @@ def test_classification_split_is_stratified():
 def test_second_file_supplies_dev_and_test():
     main = _labels(800)
     care = pd.Series(_labels(200, seed=3).to_numpy())
-    plan = make_split(main, default_fractions(800, second_file=True), seed=0, y_target=care)
+    plan = whole_plan(main, default_fractions(800, second_file=True), seed=0, y_target=care)
     assert plan.sources == {"train": "main", "train_dev": "main", "dev": "target",
                             "test": "target"}
     assert len(plan.rows["train"]) + len(plan.rows["train_dev"]) == 800
@@ -63,3 +65,18 @@ def test_second_file_supplies_dev_and_test():
 def test_too_little_data_is_a_plain_error():
     with pytest.raises(DataError, match="rows"):
         make_split(_labels(5), default_fractions(5), seed=0)
+
+
+def test_the_public_split_hands_out_no_test_rows():
+    """``make_split`` is public: from the data and the seed it must not rebuild the rows
+    the vault holds; it gives the other splits' rows and the test set's size."""
+    y = _labels()
+    fractions = default_fractions(len(y))
+    whole, public = whole_plan(y, fractions, seed=7), make_split(y, fractions, seed=7)
+    assert "test" not in public.rows and set(public.rows) == {"train", "train_dev", "dev"}
+    assert public.sizes() == whole.sizes() and public.test_size == 200
+    for name in public.rows:
+        assert np.array_equal(public.rows[name], whole.rows[name])
+    assert whole.sealed().rows.keys() == public.rows.keys()
+    with pytest.raises(ValueError, match="no test rows"):
+        public.indices_dict()

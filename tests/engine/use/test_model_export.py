@@ -34,8 +34,9 @@ def test_the_exported_folder_reloads_and_predicts_the_same(trained, tmp_path):
     result = export_model(project, folder)
     names = sorted(p.name for p in folder.iterdir())
     assert names == ["README.txt", "manifest.json", "model.keras", "preprocess.json",
-                     "saved_model"]
-    assert result.saved_model and len(result.files) == 5
+                     "saved_model", "vault_guard.json"]  # the guard: made before the vault
+    assert "vault_guard.json" in (folder / "README.txt").read_text()
+    assert result.saved_model and len(result.files) == 6
 
     manifest = json.loads((folder / "manifest.json").read_text())
     usable = load_usable(project)
@@ -47,6 +48,8 @@ def test_the_exported_folder_reloads_and_predicts_the_same(trained, tmp_path):
                                          "threshold": usable.threshold}
     assert manifest["vault"]["model_made_after_vault_opened"] is False
     assert manifest["vault"]["model_tested"] is False and manifest["test"] is None
+    assert manifest["vault"]["test_rows_guarded"] is True
+    assert manifest["project_identity"]["folder"] == str(project.root)
     assert manifest["versions"]["keras"] and manifest["versions"]["practica"]
     assert json.loads((folder / "preprocess.json").read_text()) == \
         load_preprocessor(project).to_dict()

@@ -175,10 +175,12 @@ def test_a_missing_input_column_is_named(trained, tmp_path):
         predict_file(project, path)
 
 
-def test_the_projects_own_file_stays_locked_with_the_vault(trained):
+def test_the_projects_own_file_loses_its_test_rows_while_the_vault_is_closed(trained):
     project, _ = trained
-    with pytest.raises(DataError, match="test rows"):
-        predict_file(project, project.source("main").path)
+    predicted = predict_new(load_usable(project), project.source("main").path)
+    test = project.split.sizes["test"]
+    assert predicted.rows == 300 - test
+    assert any(f"{test} of the 300 examples" in n for n in predicted.notes)
 
 
 def test_no_chosen_model_and_an_old_split_are_plain_errors(trained, tmp_path):

@@ -3,6 +3,7 @@ scores the project's own examples."""
 
 from __future__ import annotations
 
+import json
 import shutil
 
 import numpy as np
@@ -46,16 +47,18 @@ def test_a_folder_of_pictures(tmp_path):
     (new / "notes.txt").write_text("not a picture")
     predicted = predict_new(load_usable(project), new)
     out = predicted.frame
-    assert "light/broken.png" not in out["file"].tolist() and len(out) == 28
+    test = project.split.sizes["test"]  # a copy of the training folder: its test pictures
+    assert "light/broken.png" not in out["file"].tolist() and len(out) == 28 - test
     assert any("2 files were skipped" in n for n in predicted.notes)
+    assert any(f"{test} of the 28 examples" in n for n in predicted.notes)
     expected = _own(project, pd.DataFrame({"file": out["file"]}))  # the training folder
     np.testing.assert_allclose(out["confidence"], expected.max(axis=1), atol=1e-6)
     labels = np.array(project.goal.labels, dtype=object)
     assert out["prediction"].tolist() == labels[expected.argmax(axis=1)].tolist()
     one = predict_file(project, new / "dark" / "3.png")
     assert one["file"].tolist() == ["3.png"] and len(one) == 1
-    with pytest.raises(DataError, match="test rows"):  # the training folder, vault closed
-        predict_file(project, pics)
+    own = predict_new(load_usable(project), pics)  # the training folder, vault closed
+    assert own.frame["file"].tolist() == out["file"].tolist()
     with pytest.raises(DataError, match="no picture"):
         predict_file(project, tmp_path / "pics" / "light" / "broken.png")
 
@@ -87,9 +90,16 @@ def test_long_sequences_become_one_row_per_series(tmp_path):
     path = tmp_path / "new.csv"
     new.to_csv(path, index=False)
     out = predict_file(project, path)
-    assert out["series"].tolist() == list(pd.unique(long["series"]))
+    # the project's own series: the test ones stay locked (s5, shortened, is another series)
+    frame = source_frame(project)
+    ids = pd.unique(long["series"])  # the wide frame's rows, in order
+    test_rows = json.loads((project.root / "splits.json").read_text())["test"]["rows"]
+    locked = set(ids[test_rows]) - {"s5"}
+    assert locked and out["series"].tolist() == [s for s in pd.unique(long["series"])
+                                                 if s not in locked]
     assert not any("@" in c for c in out.columns)  # the step columns stay inside
     whole = out["series"] != "s5"
-    expected = _own(project, source_frame(project)).max(axis=1)
-    np.testing.assert_allclose(out["confidence"][whole], expected[whole.to_numpy()], atol=1e-6)
+    expected = pd.Series(_own(project, frame).max(axis=1), index=ids)
+    np.testing.assert_allclose(out["confidence"][whole],
+                               expected[out["series"][whole]].to_numpy(), atol=1e-6)
     assert np.isfinite(out["confidence"]).all()
