@@ -139,16 +139,18 @@ class LrRangeResult:
     valley_end: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        """Strict-JSON-able dict (non-finite numbers become None)."""
-        return {"check": "lr_range", "passed": self.passed, "code": self.code,
+        """Strict-JSON-able dict (non-finite numbers become None); the valley's numbers
+        only when the rule read one, so a result saved before them reads back unchanged."""
+        out = {"check": "lr_range", "passed": self.passed, "code": self.code,
                 "text": self.text, "suggested": clean_number(self.suggested),
                 "steepest": clean_number(self.steepest), "lowest": clean_number(self.lowest),
                 "learning_rates": _clean_list(self.learning_rates),
                 "losses": _clean_list(self.losses), "raw_losses": _clean_list(self.raw_losses),
-                "steps": self.steps, "stopped_early": self.stopped_early,
-                "candidate": clean_number(self.candidate),
-                "valley_start": clean_number(self.valley_start),
-                "valley_end": clean_number(self.valley_end)}
+                "steps": self.steps, "stopped_early": self.stopped_early}
+        for name in ("candidate", "valley_start", "valley_end"):
+            if getattr(self, name) is not None:
+                out[name] = clean_number(getattr(self, name))
+        return out
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> "LrRangeResult":
