@@ -13,6 +13,7 @@ _EXPORTS = {
         "MAX_FINAL_SEEDS", "MAX_LEARNING_CURVE_SEEDS", "TUNING_EPOCHS"),
     "atomic": ("atomic_path", "is_write_fault", "write_json", "write_problem", "write_text"),
     "backend": ("backend_name", "import_keras", "training_device"),
+    "error_details": ("log_folder", "save_error_details"),
     "errors": (
         "DataError", "GoalError", "JobCancelled", "PracticaError", "ProjectError",
         "VaultLockedError"),
