@@ -15,8 +15,8 @@ _EXPORTS = {
     "backend": ("backend_name", "import_keras", "training_device"),
     "error_details": ("log_folder", "save_error_details"),
     "errors": (
-        "DataError", "GoalError", "JobCancelled", "PracticaError", "ProjectError",
-        "VaultLockedError"),
+        "DataError", "GoalError", "JobCancelled", "MALFORMED", "MalformedFileError",
+        "PracticaError", "ProjectError", "VaultLockedError"),
     "jobs": (
         "AlertRaised", "BatchEnded", "CancelFlag", "CancelToken", "EpochEnded", "Event",
         "FiltersSampled", "JobRequest", "NEVER", "Progress", "ProgressFn", "REQUEST_TYPES",

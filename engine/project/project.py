@@ -23,6 +23,7 @@ from typing import Any
 from engine.core import atomic
 from engine.project.decisions import Decision, now_iso
 from engine.core.errors import ProjectError
+from engine.project.malformed import reading
 from engine.project.paths import check_project_paths
 from engine.project.parts.diagnosis import DiagnosisRecord
 from engine.project.parts.error_analysis import ErrorAnalysisRecord
@@ -208,27 +209,31 @@ def open_project(root: str | Path) -> Project:
         raise ProjectError(text("project.missing", path=root))
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
+    except RecursionError:  # a list nested 100,000 deep: one line, as for any damage
+        raise ProjectError(text("project.damaged", path=path,
+                                problem=text("project.too_deep"))) from None
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ProjectError(text("project.damaged", path=path, problem=exc)) from exc
     if not isinstance(raw, dict) or raw.get("app") != "practica":
         raise ProjectError(text("project.damaged", path=path, problem="not a Practica project"))
-    data = migrate(raw)
+    data = migrate(raw, str(path))
     runs = load_runs(root / "runs")
     check_project_paths(root, data, runs)
-    project = Project(
-        root=root,
-        name=data["name"],
-        created=data["created"],
-        sources=[DataSource.from_dict(s) for s in data.get("sources", [])],
-        findings=list(data.get("findings") or []),
-        features=list(data.get("features") or []),
-        chosen_run=data.get("chosen_run"),
-        error_tags={str(k): [str(t) for t in v] for k, v in
-                    (data.get("error_tags") or {}).items()},
-        decisions=[Decision.from_dict(d) for d in data.get("decisions", [])],
-        runs=runs,
-        **load_parts(data),
-    )
+    with reading(path):  # a hand-edited field ends in one line (engine.project.malformed)
+        project = Project(
+            root=root,
+            name=data["name"],
+            created=data["created"],
+            sources=[DataSource.from_dict(s) for s in data.get("sources", [])],
+            findings=list(data.get("findings") or []),
+            features=list(data.get("features") or []),
+            chosen_run=data.get("chosen_run"),
+            error_tags={str(k): [str(t) for t in v] for k, v in
+                        (data.get("error_tags") or {}).items()},
+            decisions=[Decision.from_dict(d) for d in data.get("decisions", [])],
+            runs=runs,
+            **load_parts(data, str(path)),
+        )
     project.data_changes = check_sources(project.sources)
     return project
 
