@@ -38,6 +38,7 @@ FILES_ONLY = {  # take a folder or a path, but read only what the caller names; 
     "engine.final.seed_repeats.Repeat.__init__": "a record of a seed copy",
     "engine.project.paths.check_project_paths": "checks the names in a project file",
     "engine.use.usable_model.from_export": "reads an export folder, which holds no data rows",
+    "engine.models.safe_model_check.read_config": "reads an unpacked model's config.json",
 }
 WHOLE_FILE = {  # the data file as the user gave it: every row, none marked as a test row
     "engine.split.datasets.source_frame": "the split reads it to split the rows and the Data page "
