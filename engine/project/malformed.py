@@ -10,8 +10,8 @@ Example:
     ...     with reading("p/project.json", "decisions"):
     ...         {"text": "x"}["kind"]
     ... except MalformedFileError as exc:
-    ...     print(str(exc)[:60])
-    p/project.json holds something Practica never writes (in 'd
+    ...     print(str(exc).split(", so")[0])
+    p/project.json holds something Practica never writes (in 'decisions': 'kind' is missing)
 """
 
 from __future__ import annotations
