@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import shutil
 import tempfile
 import zipfile
 from collections.abc import Callable, Iterator

@@ -2,9 +2,9 @@
 
 ``source`` is a saved ``.keras`` model (its inputs must be shaped like this project's;
 ``engine.models.safe_model_load`` copies the file into a private folder, checks the copy in a
-throw-away process and has Keras load that very copy, with safe mode on) or ``keras:<Name>`` for a pretrained backbone of ``keras.applications``
-whose weights are in the local Keras cache (``engine.models.backbones``; never downloaded
-here).
+throw-away process and has Keras load that very copy, with safe mode on) or ``keras:<Name>``
+for a pretrained backbone of ``keras.applications`` whose weights are in the local Keras
+cache (``engine.models.backbones``; never downloaded here).
 
 The new model is the source's layers up to, not including, its output layer, then a new
 output layer ``head`` for this task (after ``pool_global``, an average over the picture,

@@ -127,8 +127,8 @@ def test_a_zip_bomb_in_an_export_unpacks_nothing(export, tmp_path, capsys, writt
     assert size < 3 << 20 and declared > 2000 << 20  # 2.3 MB on disk, 2 GB unpacked
     written.update(bytes=0, files=0)
     out.unlink()
-    err = _one_line_exit_2(["predict", str(bombed), str(new), "--out", str(out)], capsys,
-                           "model.keras holds 2003 files")
+    _one_line_exit_2(["predict", str(bombed), str(new), "--out", str(out)], capsys,
+                     "model.keras holds 2003 files")
     assert not out.exists()
     # Only the private copy was written (refused in the throw-away process before unpacking).
     assert written == {"bytes": size, "files": 1}
