@@ -13,6 +13,7 @@ import multiprocessing as mp
 import os
 
 from engine.app import serve
+from engine.project.lock import writer_token
 
 
 def default_settings() -> dict:
@@ -33,6 +34,7 @@ class EngineProcess:
         self.process = None
 
     def start(self) -> None:
+        writer_token()  # the child inherits it: it writes the projects this app holds
         parent, child = self._ctx.Pipe()
         self.cancel = self._ctx.Event()
         self.process = self._ctx.Process(target=serve, args=(child, self.cancel, self.settings),

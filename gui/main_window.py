@@ -67,6 +67,7 @@ class MainWindow(QMainWindow):
         self.session.project_changed.connect(self._project_changed)
         self.session.dirty_changed.connect(lambda _d: self._update_title())
         self.session.problem.connect(lambda m, d: show_problem(self, m, d))
+        self.session.ask_read_only = self._ask_read_only
         self.runner.engine_ready.connect(self._engine_ready)
         if self.runner.ready_info:
             self._engine_ready(self.runner.ready_info)
@@ -142,8 +143,7 @@ class MainWindow(QMainWindow):
     def new_project(self) -> None:
         if not self._may_leave():
             return
-        self.session.project = None
-        self.session._set_dirty(False)
+        self.session.close()
         self.session.project_changed.emit()
         self.show_step("goal")
 
@@ -168,17 +168,25 @@ class MainWindow(QMainWindow):
     def _project_changed(self) -> None:
         self.steps.set_states(self.session.states())
         self._update_title()
-        changes = self.session.project.data_changes if self.session.project else []
+        project = self.session.project
+        changes = project.data_changes if project else []
         line = describe(changes)
-        self.data_warning.setText(f"<b>{gui_text('data_check.title')}:</b> "
-                                  f"{html.escape(line)}" if line else "")
+        parts = [f"<b>{gui_text('data_check.title')}:</b> {html.escape(line)}"] if line else []
+        for problem in project.integrity_problems if project else []:
+            parts.append(f"<b>{gui_text('record.title')}:</b> {html.escape(problem)}")
+        if self.session.read_only:
+            parts.append(f"<b>{gui_text('read_only.title')}:</b> "
+                         f"{html.escape(self.session.read_only_reason)}")
+        self.data_warning.setText("<br>".join(parts))
         self.data_warning.setToolTip("\n".join(c.sentence() for c in changes))
-        self.data_warning.setVisible(bool(line))
+        self.data_warning.setVisible(bool(parts))
 
     def _update_title(self) -> None:
         project = self.session.project
         name = project.name if project else gui_text("title.no_project")
         mark = "*" if self.session.dirty else ""
+        if self.session.read_only:
+            name = gui_text("read_only.in_title", name=name)
         self.setWindowTitle(f"{name}{mark} — Practica")
         self.setWindowModified(self.session.dirty)
 
@@ -188,6 +196,16 @@ class MainWindow(QMainWindow):
 
     def _about(self) -> None:
         QMessageBox.about(self, "Practica", gui_text("about", version=__version__))
+
+    def _ask_read_only(self, message: str) -> bool:
+        """The project is in use by another program: open it read-only, or not at all."""
+        box = QMessageBox(QMessageBox.Question, gui_text("read_only.title"),
+                          f"{message}\n\n{gui_text('read_only.question')}", parent=self)
+        view = box.addButton(gui_text("read_only.open"), QMessageBox.AcceptRole)
+        box.addButton(QMessageBox.Cancel)
+        box.setDefaultButton(view)
+        box.exec()
+        return box.clickedButton() is view
 
     def _may_leave(self) -> bool:
         """Ask about unsaved changes; False when the user wants to stay."""
@@ -209,6 +227,7 @@ class MainWindow(QMainWindow):
             if answer != QMessageBox.Yes:
                 event.ignore()
                 return
+        self.session.close()
         if self._owns_runner:
             self.runner.shutdown()
         elif self.runner.busy:

@@ -15,8 +15,8 @@ from typing import Any, Callable
 
 from PySide6.QtCore import QObject, Signal
 
-from engine.core import PracticaError
-from engine.project import Project, open_project
+from engine.core import PracticaError, ProjectLockedError, text
+from engine.project import Project, ProjectLock, hold, open_project
 from engine.app import step_states
 from engine.goal.requests import NewProjectRequest
 from gui.jobs import JobHandle, JobRunner
@@ -33,21 +33,54 @@ class ProjectSession(QObject):
         self.runner = runner
         self.project: Project | None = None
         self.dirty = False
+        self.lock: ProjectLock | None = None
+        self.read_only_reason = ""
+        """Why the open project is read-only (another program holds it); empty when not."""
+        self.ask_read_only: Callable[[str], bool] = lambda _message: False
+        """Asked with the holder's message when the project is in use elsewhere: True opens
+        it read-only. The window asks the user; without a window the answer is no."""
         runner.job_started.connect(self._watch)  # a method: dropped with the session
+
+    @property
+    def read_only(self) -> bool:
+        return bool(self.read_only_reason)
 
     # ----- project
     def open(self, folder: str | Path) -> bool:
-        """Open the project in ``folder``; a problem becomes a message, nothing changes."""
+        """Open the project in ``folder`` and hold it (one writer at a time); when another
+        program holds it, offer to open it read-only. A problem becomes a message and
+        nothing changes."""
+        lock, reason = None, ""
         try:
-            project = open_project(folder)
+            lock = hold(folder, program=text("lock.program_app"))
+        except ProjectLockedError as exc:
+            if not self.ask_read_only(str(exc)):
+                return False
+            reason = str(exc)
         except PracticaError as exc:
             self.problem.emit(str(exc), "")
             return False
+        try:
+            project = open_project(folder)
+        except PracticaError as exc:
+            if lock is not None:
+                lock.release()
+            self.problem.emit(str(exc), "")
+            return False
+        self.close()
+        self.lock, self.read_only_reason = lock, reason
         self.project = project
         add_recent(str(project.root))
         self._set_dirty(False)
         self.project_changed.emit()
         return True
+
+    def close(self) -> None:
+        """Forget the open project (unsaved edits too) and give its lock back."""
+        if self.lock is not None:
+            self.lock.release()
+        self.lock, self.read_only_reason, self.project = None, "", None
+        self._set_dirty(False)
 
     def reload(self) -> None:
         if self.project is not None:
@@ -61,6 +94,9 @@ class ProjectSession(QObject):
         """Apply ``change`` (an engine function) to the project; False if it was refused."""
         if self.project is None:
             return False
+        if self.read_only:
+            self.problem.emit(text("gui.read_only.refused"), self.read_only_reason)
+            return False
         try:
             change(self.project)
         except PracticaError as exc:
@@ -71,7 +107,7 @@ class ProjectSession(QObject):
         return True
 
     def save(self) -> bool:
-        if self.project is None:
+        if self.project is None or self.read_only:
             return True
         try:
             self.project.save()
@@ -87,6 +123,9 @@ class ProjectSession(QObject):
         empty ``project`` gets the open project's folder. ``then`` gets the result once the
         project has been read again. Returns the job's handle (None when it did not start);
         the caller connects to it for its own job's end."""
+        if self.read_only and self.project is not None:
+            self.problem.emit(text("gui.read_only.refused"), self.read_only_reason)
+            return None
         if self.dirty and not self.save():
             return None
         if (self.project is not None and "project" in {f.name for f in fields(request)}

@@ -1,17 +1,19 @@
-"""Printing the final test's spread over seeds and its comparison sentences on the terminal."""
+"""Printing the final test's spread over seeds and its comparisons (sentence, test used and
+why it fits) on the terminal."""
 
 from __future__ import annotations
 
 import sys
 
+from engine.final.comparisons import describe_reason, describe_test
 from engine.words.formatting import fmt_value, is_number
 from engine.core.texts import text
 from engine.project.parts.final_test import FinalTestRecord
 
 
 def print_final_stats(final: FinalTestRecord, stream=None) -> None:
-    """The mean ± std of the optimizing metric over the seeds, then one line per
-    comparison (its plain sentence)."""
+    """The mean ± std of the optimizing metric over the seeds, then each comparison: its
+    plain sentence and, below it, the test used and why it fits the pair."""
     stream = stream or sys.stdout
     seeds = final.seeds
     metric = final.metric
@@ -26,3 +28,8 @@ def print_final_stats(final: FinalTestRecord, stream=None) -> None:
         print(text("cli.final_stats.seeds_one", label=final.label), file=stream)
     for row in final.comparisons:
         print(f"  - {row.sentence}", file=stream)
+        why = describe_reason(row.test, row.reason)
+        if why:
+            # text keys: final_stats.test_{mcnemar,permutation,seeds_ttest}
+            used = text("cli.final_stats.test_why", test=describe_test(row.test), why=why)
+            print(f"    {used}", file=stream)

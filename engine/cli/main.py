@@ -6,10 +6,12 @@ the details were saved (a new file only Practica creates, ``engine.core.error_de
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import traceback
 from pathlib import Path
+from typing import Iterator
 
 # TensorFlow's start-up chatter is not for users; set before Keras is ever imported.
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
@@ -22,6 +24,7 @@ from engine.cli.predict_command import cmd_export, cmd_predict  # noqa: E402
 from engine.cli.tune_command import cmd_tune, cmd_worker  # noqa: E402
 from engine.core.error_details import save_error_details  # noqa: E402
 from engine.core.errors import PracticaError  # noqa: E402
+from engine.project.lock import hold  # noqa: E402
 from engine.project.project import PROJECT_FILE, open_project  # noqa: E402
 from engine.models.safe_model_load import child_main  # noqa: E402
 from engine.project.source_changes import describe  # noqa: E402
@@ -52,7 +55,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     try:
         warn_about_data(args)
-        return COMMANDS[args.command](args)
+        with holding(args):
+            return COMMANDS[args.command](args)
     except PracticaError as exc:
         print(f"practica: {_one_line(str(exc))}", file=sys.stderr)
         return 2
@@ -66,6 +70,23 @@ def main(argv: list[str] | None = None) -> int:
         return 1
 
 
+# Commands that change the project in their folder: they hold it while they run, so a
+# second writer (the app, another command) is refused at once instead of after the work.
+WRITERS = frozenset({"run", "train", "check", "diagnose", "report", "tune",
+                     "learning-curve"})
+
+
+@contextlib.contextmanager
+def holding(args) -> Iterator[None]:
+    """Hold the project of a writing command (``engine.project.lock``) while it runs."""
+    folder = getattr(args, "dir", None) or getattr(args, "file", None)
+    if args.command not in WRITERS or not folder or not (Path(folder) / PROJECT_FILE).is_file():
+        yield
+        return
+    with hold(folder, program=text("lock.program_cli", command=args.command)):
+        yield
+
+
 def warn_about_data(args) -> None:
     """Print one line when the project a command opens has data that changed or is missing
     (``engine.project.source_changes``); the command itself goes on."""
@@ -75,9 +96,12 @@ def warn_about_data(args) -> None:
     if not folder or not (Path(folder) / PROJECT_FILE).is_file():
         return
     try:
-        changes = open_project(folder).data_changes
+        project = open_project(folder)
     except PracticaError:
         return  # the command says what is wrong with the project
+    for problem in project.integrity_problems:
+        print(f"practica: {_one_line(problem)}", file=sys.stderr)
+    changes = project.data_changes
     if changes:
         print(text("data_check.cli", message=_one_line(describe(changes))), file=sys.stderr)
 

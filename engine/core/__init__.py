@@ -16,7 +16,8 @@ _EXPORTS = {
     "error_details": ("log_folder", "save_error_details"),
     "errors": (
         "DataError", "GoalError", "JobCancelled", "MALFORMED", "MalformedFileError",
-        "PracticaError", "ProjectError", "VaultLockedError"),
+        "PracticaError", "ProjectChangedError", "ProjectError", "ProjectLockedError",
+        "VaultLockedError"),
     "jobs": (
         "AlertRaised", "BatchEnded", "CancelFlag", "CancelToken", "EpochEnded", "Event",
         "FiltersSampled", "JobRequest", "NEVER", "Progress", "ProgressFn", "REQUEST_TYPES",

@@ -74,6 +74,16 @@ def write_json(target: str | os.PathLike, obj: Any) -> None:
     write_text(target, json.dumps(_clean(obj), indent=2, ensure_ascii=False) + "\n")
 
 
+def json_safe(obj: Any) -> Any:
+    """``obj`` with non-finite floats replaced by None and tuples by lists, as JSON keeps it.
+
+    Example:
+        >>> json_safe({"a": float("nan"), "b": (1, 2)})
+        {'a': None, 'b': [1, 2]}
+    """
+    return _clean(obj)
+
+
 def _clean(obj: Any) -> Any:
     """Replace non-finite floats by None so the JSON stays standard."""
     if isinstance(obj, float):

@@ -13,6 +13,14 @@ class ProjectError(PracticaError):
     """A project folder is missing, damaged or cannot be written."""
 
 
+class ProjectLockedError(ProjectError):
+    """Another program holds the project (one writer at a time)."""
+
+
+class ProjectChangedError(ProjectError):
+    """The project changed on disk after this program read it; saving would lose that."""
+
+
 class GoalError(PracticaError):
     """The goal (target, metric, constraints) is not usable."""
 

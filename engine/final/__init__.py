@@ -7,7 +7,9 @@ from engine.core.front_door import public_names
 # Which module holds each public name; a module is imported when one of its names is used.
 _EXPORTS = {
     "requests": ("EnsembleRequest", "FinalTestRequest"),
-    "comparisons": ("compare_finalists", "describe_test", "fmt_p"),
+    "comparisons": (
+        "compare_finalists", "describe_reason", "describe_test", "fmt_p", "pair_test",
+        "shared_seeds"),
     "ensemble": ("DEFAULT_MEMBERS", "ensemble_members", "load_ensemble", "score_ensemble"),
     "finalists": ("Finalist", "best_baseline"),
     "reject_option": (

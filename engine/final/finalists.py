@@ -2,8 +2,8 @@
 
 * the chosen model (``project.chosen_run``), with its copies over seeds;
 * the best non-deep baseline (majority class or mean, linear model): the lowest dev error
-  among them, on the current split; it does not depend on a seed, so its one score stands
-  for every seed;
+  among them, on the current split; it does not depend on a seed, so it has one score and
+  no scores per seed (it is compared on the test rows, never by the t-test over seeds);
 * optionally the ensemble of the top runs (``engine.final.ensemble``), when it meets the
   constraints; it is not retrained with the seeds.
 
@@ -36,8 +36,11 @@ class Finalist:
         run: its run id (None for the ensemble).
         preds: its test predictions.
         metrics: every metric of the task on the test rows.
-        seed_scores: the optimizing metric per seed, paired with the chosen model's seeds
-            (None when it was not trained with those seeds).
+        seed_scores: the optimizing metric on the test rows per seed, in the order of
+            ``seeds`` (None when it was not trained again with several seeds).
+        seeds: the training seeds behind ``seed_scores`` (None when there are none).
+        seed_free: True for a model that does not depend on a seed (the same model for
+            any seed, such as the simple baselines).
     """
 
     role: str
@@ -46,6 +49,17 @@ class Finalist:
     preds: Predictions
     metrics: dict[str, float]
     seed_scores: tuple[float, ...] | None = None
+    seeds: tuple[int, ...] | None = None
+    seed_free: bool = False
+
+    @property
+    def per_seed(self) -> dict[int, float]:
+        """The score of each seed (empty without scores per seed)."""
+        if self.seeds is None or self.seed_scores is None:
+            return {}
+        if len(self.seeds) != len(self.seed_scores):
+            raise ValueError("one score per seed is needed")
+        return dict(zip(self.seeds, self.seed_scores))
 
 
 def best_baseline(project: Project, exclude: str | None = None) -> RunRecord | None:
@@ -65,7 +79,9 @@ def run_predictions(project: Project, run: RunRecord, prep, X_test, y_test) -> P
 
 
 def finalist(project: Project, role: str, label: str, run: str | None, preds: Predictions,
-             seed_scores=None) -> Finalist:
+             seed_scores=None, seeds=None, seed_free: bool = False) -> Finalist:
     """A finalist with its test metrics computed from ``preds``."""
     scores = None if seed_scores is None else tuple(float(s) for s in seed_scores)
-    return Finalist(role, label, run, preds, score(project.goal, preds), scores)
+    seeds = None if seeds is None else tuple(int(s) for s in seeds)
+    return Finalist(role, label, run, preds, score(project.goal, preds), scores, seeds,
+                    seed_free)

@@ -12,8 +12,9 @@ What happens, in order:
    (``engine.final.test_curves``);
 3. every seed copy is scored too (mean ± standard deviation of each metric), then the
    other finalists — the best non-deep baseline and the ensemble — and the chosen model is
-   compared with each by paired tests with a Holm (or Bonferroni) correction
-   (``engine.final.comparisons``);
+   compared with each by one paired test (on the test rows, or over the seeds when both
+   sides were trained with the same seeds), all corrected together by Holm (or
+   Bonferroni) (``engine.final.comparisons``);
 4. the error ladder is read again with the test error (a large dev-to-test gap means the
    dev set was overfitted).
 """
@@ -120,8 +121,9 @@ def run_final_test(project: Project, progress: ProgressFn = ignore, cancel: Canc
     seed_spread = SeedSpread.from_dict({**spread(seed_list, per_seed), "asked": int(seeds),
                                         "applies": seeds_apply(run)})
     own = [m[goal.metric] for m in per_seed]
-    chosen = Finalist(CHOSEN, run.label, run.id, preds, metrics, tuple(own))
-    others = _other_finalists(project, run, prep, X, y_true, record, len(own))
+    chosen = Finalist(CHOSEN, run.label, run.id, preds, metrics, tuple(own),
+                      tuple(seed_list), seed_free=not seeds_apply(run))
+    others = _other_finalists(project, run, prep, X, y_true, record)
     finalists = (_finalist_entry(chosen, goal, n_resamples, project, record,
                                  entries[goal.metric]),
                  *(_finalist_entry(f, goal, n_resamples, project, record) for f in others))
@@ -199,18 +201,18 @@ def _ensemble_record(project: Project, progress: ProgressFn, cancel: CancelFlag)
     return record
 
 
-def _other_finalists(project: Project, run, prep, X, y_true, record: dict | None,
-                     k: int) -> list[Finalist]:
+def _other_finalists(project: Project, run, prep, X, y_true,
+                     record: dict | None) -> list[Finalist]:
     goal = project.goal
     others = []
     base = best_baseline(project, exclude=run.id)
     if base is not None:
         preds = _predictions(goal, y_true, load_predictor(project.run_dir(base.id), base,
                                                           prep), X)
-        value = score(goal, preds)[goal.metric]
-        # A baseline does not depend on a seed: its one score stands for every seed.
+        # A simple baseline does not depend on a seed: it has one score, no score per seed,
+        # so it is compared with the chosen model on the test rows (never by seeds).
         others.append(finalist(project, BASELINE, base.label, base.id, preds,
-                               seed_scores=[value] * k if k >= 2 else None))
+                               seed_free=not seeds_apply(base)))
     if record is not None:
         scores = member_scores(project, members_of(project, record), ["test"], prep)["test"]
         preds = to_predictions(goal, y_true, averaged_scores(scores))

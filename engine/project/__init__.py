@@ -9,6 +9,8 @@ _EXPORTS = {
     "decisions": ("Decision", "now_iso"),
     "fingerprints": ("goal_key", "judging_key", "split_key"),
     "folders": ("default_project_folder",),
+    "journal": ("JOURNAL_FILE", "read_journal"),
+    "lock": ("LOCK_FILE", "LockHolder", "ProjectLock", "hold", "holder_of", "writer_token"),
     "project": (
         "DataSource", "PREPROCESS_FILE", "PROJECT_FILE", "Project", "SPLITS_FILE", "chosen_run",
         "create_project", "find_run", "open_project"),

@@ -2,7 +2,9 @@
 
 Layout of a project folder::
 
-    project.json        human-readable state, with a schema version
+    journal.jsonl       the record: append-only, hash-chained (engine.project.journal)
+    project.json        its human-readable copy, with a schema version
+    practica.lock       who holds the project now (engine.project.lock)
     splits.json         row numbers of each split (test rows are guarded by the vault)
     preprocess.json     the transform fitted on the training rows
     runs/<id>/run.json  one finished (or stopped) training run, with its model file
@@ -22,6 +24,9 @@ from typing import Any
 
 from engine.core import atomic
 from engine.project.decisions import Decision, now_iso
+from engine.project.journal import JOURNAL_FILE, commit, read_journal
+from engine.project.lock import writing
+from engine.project.record_state import state_from_record
 from engine.core.errors import ProjectError
 from engine.project.malformed import reading
 from engine.project.paths import check_project_paths
@@ -35,7 +40,8 @@ from engine.project.parts.sanity import SanityRecord
 from engine.project.parts.split import SplitRecord
 from engine.project.parts.summary import DataSummary
 from engine.project.parts.vault import Vault
-from engine.project.schema import PARTS, SCHEMA_VERSION, dump_parts, load_parts, migrate
+from engine.project.schema import (PARTS, SCHEMA_VERSION, dump_parts, load_parts, migrate,
+                                   refuse_newer)
 from engine.project.run_record import RunRecord, load_runs
 from engine.project.source_changes import SourceChange, check_sources
 from engine.core.texts import text
@@ -113,6 +119,8 @@ class Project:
     """Plain sentences about the project's own files found altered outside Practica when it
     was opened (an edited record, an edited split file); shown by the app, the CLI and the
     report. Not saved: found again on every open."""
+    journal_head: str | None = field(default=None, repr=False, compare=False)
+    """The hash of the last record entry this copy was read from (None: no record yet)."""
 
     # ----- paths
     @property
@@ -173,9 +181,20 @@ class Project:
         }
 
     def save(self) -> None:
-        """Write ``project.json`` atomically. Runs are written by their jobs."""
+        """Append what changed to the project's record (``engine.project.journal``) and
+        rewrite ``project.json`` from it, atomically. Runs are written by their jobs.
+
+        Refused with ``ProjectLockedError`` while another program holds the project, and
+        with ``ProjectChangedError`` when the record moved on since this copy was read (a
+        save never undoes another program's work)."""
         self.root.mkdir(parents=True, exist_ok=True)
-        atomic.write_json(self.root / PROJECT_FILE, self.to_dict())
+        state = self.to_dict()
+        with writing(self.root):
+            read, folded = commit(self.root, self.journal_head, state)
+            cache = {**{k: folded.get(k) for k in state}, **folded,
+                     "journal": {"entries": len(read.entries), "head": read.head}}
+            atomic.write_json(self.root / PROJECT_FILE, cache)
+        self.journal_head = read.head
 
     def reload_runs(self) -> None:
         """Re-read the run folders (after a job finished in another process)."""
@@ -185,7 +204,7 @@ class Project:
 def create_project(root: str | Path, name: str | None = None) -> Project:
     """Make a new, empty project folder. Refuses a folder that already holds a project."""
     root = Path(root).expanduser().resolve()
-    if (root / PROJECT_FILE).exists():
+    if (root / PROJECT_FILE).exists() or (root / JOURNAL_FILE).exists():
         raise ProjectError(text("project.exists", path=root))
     if root.exists() and not root.is_dir():
         raise ProjectError(text("project.not_a_folder", path=root))
@@ -198,32 +217,33 @@ def create_project(root: str | Path, name: str | None = None) -> Project:
 def open_project(root: str | Path) -> Project:
     """Read a project folder. Never runs anything; migrates old schemas in memory.
 
-    Paths in the project's files must stay inside its folder (``engine.project.paths``);
-    the data files' fingerprints are compared with the files on disk, and any that changed
-    or went missing are listed in ``data_changes`` (``engine.project.source_changes``) for the
-    caller to show.
+    The project's state comes from its record (``journal.jsonl``); ``project.json`` is the
+    readable copy, and is rebuilt from the record when it is missing or damaged. A record
+    altered outside Practica, or a copy that disagrees with it, is listed in
+    ``integrity_problems``. Paths in the project's files must stay inside its folder
+    (``engine.project.paths``); the data files' fingerprints are compared with the files on
+    disk, and any that changed or went missing are listed in ``data_changes``
+    (``engine.project.source_changes``) for the caller to show.
     """
     root = Path(root).expanduser().resolve()
     path = root / PROJECT_FILE
-    if not path.is_file():
-        raise ProjectError(text("project.missing", path=root))
-    try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
-    except RecursionError:  # a list nested 100,000 deep: one line, as for any damage
-        raise ProjectError(text("project.damaged", path=path,
-                                problem=text("project.too_deep"))) from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ProjectError(text("project.damaged", path=path, problem=exc)) from exc
-    if not isinstance(raw, dict) or raw.get("app") != "practica":
-        raise ProjectError(text("project.damaged", path=path, problem="not a Practica project"))
-    data = migrate(raw, str(path))
+    read = read_journal(root)
+    cache, damage = _read_copy(path)
+    if cache is None and not read.entries:
+        if damage is None:
+            raise ProjectError(text("project.missing", path=root))
+        raise ProjectError(text("project.damaged", path=path, problem=damage))
+    if cache is not None and isinstance(cache.get("schema"), int):
+        refuse_newer(cache["schema"])
+    data, problems = state_from_record(read, cache)
+    data = migrate(data, str(path))
     runs = load_runs(root / "runs")
     check_project_paths(root, data, runs)
     with reading(path):  # a hand-edited field ends in one line (engine.project.malformed)
         project = Project(
             root=root,
-            name=data["name"],
-            created=data["created"],
+            name=str(data.get("name") or root.name),
+            created=str(data.get("created") or ""),
             sources=[DataSource.from_dict(s) for s in data.get("sources", [])],
             findings=list(data.get("findings") or []),
             features=list(data.get("features") or []),
@@ -234,8 +254,23 @@ def open_project(root: str | Path) -> Project:
             runs=runs,
             **load_parts(data, str(path)),
         )
+    project.journal_head = read.head
+    project.integrity_problems = problems
     project.data_changes = check_sources(project.sources)
     return project
+
+
+def _read_copy(path: Path) -> tuple[dict[str, Any] | None, Any]:
+    """``project.json`` as a dict, or None with why (None when it is simply absent)."""
+    if not path.is_file():
+        return None, None
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError) as exc:
+        return None, exc if not isinstance(exc, RecursionError) else "nested too deeply"
+    if not isinstance(raw, dict) or raw.get("app") != "practica":
+        return None, "not a Practica project"
+    return raw, None
 
 
 def find_run(project: Project, run_id: str | None) -> RunRecord | None:

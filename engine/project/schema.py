@@ -23,10 +23,19 @@ from engine.project.malformed import malformed, reading
 from engine.project.parts import (diagnosis, error_analysis, final_test, goal, learning_curve,
                                   report, sanity, split, summary, vault)
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+
+
+def _start_record(data: dict[str, Any]) -> dict[str, Any]:
+    """1 -> 2: the project gets its append-only record (``engine.project.journal``). The
+    parts keep their form; the record is started from them at the first save, and from
+    then on a Practica that does not know the record refuses the project instead of
+    rewriting it without one."""
+    return dict(data)
+
 
 # MIGRATIONS[n] turns a version-n dict into a version-(n+1) dict.
-MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
+MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _start_record}
 
 
 def migrate(data: dict[str, Any], path: str = "project.json") -> dict[str, Any]:
@@ -36,8 +45,7 @@ def migrate(data: dict[str, Any], path: str = "project.json") -> dict[str, Any]:
     that is not a whole number (``"abc"``, ``1e400``) is a ``MalformedFileError``.
     """
     version = schema_version(data.get("schema", 0), path)
-    if version > SCHEMA_VERSION:
-        raise ProjectError(text("project.too_new", version=version, supported=SCHEMA_VERSION))
+    refuse_newer(version)
     out = dict(data)
     while version < SCHEMA_VERSION:
         step = MIGRATIONS.get(version)
@@ -61,6 +69,12 @@ def schema_version(value: Any, path: str = "project.json") -> int:
     if not whole or value < 0:
         raise malformed(path, text("project.bad_schema", value=str(value)[:40]), "schema")
     return value
+
+
+def refuse_newer(version: int) -> None:
+    """Refuse a project that a newer Practica saved (``project.json`` or its record)."""
+    if version > SCHEMA_VERSION:
+        raise ProjectError(text("project.too_new", version=version, supported=SCHEMA_VERSION))
 
 
 # The parts of a project, in the order ``project.json`` lists them: name -> its module.

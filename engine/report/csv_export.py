@@ -66,6 +66,7 @@ def readme_text(notes: tuple[str, ...] = ()) -> str:
     parts = [t("csv.readme")] + [t(f"csv.{name}") for name in TABLES] + [t("csv.error_tags")]
     # text keys: report.csv.{decisions,runs,splits,trials}, report.csv.confusion_matrix
     # text keys: report.csv.error_ladder, report.csv.learning_curve, report.csv.per_class
+    # text keys: report.csv.comparisons
     # text keys: report.csv.predictions_{dev,test}, report.csv.test_metrics
     parts += [t(f"csv.{name}") for name in PREDICTION_FILES] + list(notes)
     return "\n\n".join(parts) + "\n"

@@ -18,6 +18,7 @@ import pandas as pd
 from engine.project.project import Project
 from engine.words.formatting import is_number
 from engine.words.result_tables import error_ladder_table, test_metrics_table
+from engine.report.comparison_table import comparisons_table
 from engine.report.per_class_table import per_class_table
 from engine.report.trial_tables import trials_table
 
@@ -127,6 +128,7 @@ TABLES = {
     "error_ladder": error_ladder_table,
     "confusion_matrix": confusion_table,
     "per_class": per_class_table,
+    "comparisons": comparisons_table,
     "decisions": decisions_table,
     "splits": splits_table,
     "learning_curve": learning_curve_table,

@@ -6,7 +6,7 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QMessageBox, QPushBu
 from engine.baseline.requests import BaselinesRequest
 from engine.diagnosis.requests import DiagnoseRequest
 from engine.training.requests import TrainRequest
-from engine.final.comparisons import describe_test
+from engine.final.comparisons import describe_reason, describe_test
 from engine.final.ensemble import load_ensemble
 from engine.words.formatting import fmt_error, fmt_value
 from engine.words.stat_words import method_words
@@ -123,12 +123,16 @@ def test_the_vault_opens_once_after_a_yes(qtbot, engine_runner, split_project, m
     assert len(spread.cell_text(0, 2).split(", ")) == 2
     comparisons = page.findChild(ResultTable, "comparisonsTable")
     rows = final.comparisons
-    assert comparisons.isVisible() and comparisons.rowCount() == len(rows) == 3
+    # One test per finalist (baseline, ensemble), each named with why it fits.
+    assert comparisons.isVisible() and comparisons.rowCount() == len(rows) == 2
     for r, row in enumerate(rows):
         assert comparisons.cell_text(r, 1) == describe_test(row.test)
         assert comparisons.cell_text(r, 4) == row.sentence
+        assert comparisons.item(r, 1).toolTip() == describe_reason(row.test, row.reason) != ""
     bold = page.findChild(QLabel, "comparisonSentences").text()
-    assert bold.count("<b>") == 3 and rows[0].sentence.split(" at the ")[0] in bold
+    assert bold.count("<b>") == 2 and rows[0].sentence.split(" at the ")[0] in bold
+    for row in rows:
+        assert describe_reason(row.test, row.reason) in bold
     tested = page.findChild(ResultTable, "testedFinalistsTable")
     assert tested.rowCount() == 3 and tested.cell_text(0, 4) == "2"
     assert page.curves_area.parentWidget().objectName() == "curvesArea"

@@ -9,6 +9,7 @@ _EXPORTS = {
     "bootstrap": ("Interval", "bootstrap_interval", "metric_intervals"),
     "multiple_testing": ("METHODS", "adjust", "bonferroni", "holm"),
     "proportion_interval": ("proportion_intervals", "wilson_interval"),
+    "sign_flip": ("EXACT_MAX_ROWS", "SignFlipResult", "sign_flip_test"),
     "significance": (
         "PairedTest", "mcnemar_exact", "paired_permutation", "per_example_loss", "seeds_ttest"),
 }

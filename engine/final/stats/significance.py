@@ -5,12 +5,14 @@ Three tests, each answering "could a difference this large come from chance alon
 * ``mcnemar_exact`` (classes): only the rows where exactly one model is right tell the
   models apart; under "no difference" each such row is a fair coin, so the count won by
   model A is binomial (``scipy.stats.binomtest``), the exact form of McNemar's test;
-* ``paired_permutation`` (numbers): the per-row losses of the two models are swapped at
-  random within each row (``scipy.stats.permutation_test`` with
-  ``permutation_type="samples"``); the p-value is the share of swaps whose mean difference
-  is at least as far from zero as the observed one;
+* ``paired_permutation`` (numbers): the per-row losses of the two models are swapped
+  within each row, which flips the sign of the row's difference
+  (``engine.final.stats.sign_flip``); the p-value is the share of sign patterns whose mean
+  difference is at least as far from zero as the observed one, exact on few rows and
+  ``(b + 1) / (m + 1)`` over ``m`` random patterns otherwise;
 * ``seeds_ttest``: the metric of each training seed, paired by seed, compared by the paired
-  t-test (``scipy.stats.ttest_rel``).
+  t-test (``scipy.stats.ttest_rel``); only for two models both trained again with the
+  same seeds.
 
 Every test is two-sided; ``direction`` says which model did better (+1: model A, -1:
 model B, 0: a tie), so a sentence can say "better" or "worse".
@@ -29,6 +31,8 @@ from typing import Any
 
 import numpy as np
 from scipy import stats
+
+from engine.final.stats.sign_flip import DEFAULT_RESAMPLES, DEFAULT_SEED, sign_flip_test
 
 MCNEMAR, PERMUTATION, SEEDS_TTEST = "mcnemar", "permutation", "seeds_ttest"
 TESTS = (MCNEMAR, PERMUTATION, SEEDS_TTEST)
@@ -72,30 +76,35 @@ def mcnemar_exact(correct_a, correct_b) -> PairedTest:
     return PairedTest(MCNEMAR, p, int(np.sign(only_a - only_b)), float(only_a), details)
 
 
-def paired_permutation(loss_a, loss_b, n_resamples: int = 9999, seed: int = 0) -> PairedTest:
-    """Paired permutation test on per-row losses (lower is better), same rows in both."""
+def paired_permutation(loss_a, loss_b, n_resamples: int = DEFAULT_RESAMPLES,
+                       seed: int = DEFAULT_SEED) -> PairedTest:
+    """Paired permutation test on per-row losses (lower is better), same rows in both.
+
+    The two losses of a row are swapped at random, which flips the sign of the row's
+    difference (``engine.final.stats.sign_flip``): exact over every sign pattern when at
+    most ``EXACT_MAX_ROWS`` rows differ, else ``n_resamples`` random patterns with a fixed
+    ``seed`` and ``p = (b + 1) / (m + 1)``, never 0.
+    """
     a = np.asarray(loss_a, dtype=float)
     b = np.asarray(loss_b, dtype=float)
     if a.shape != b.shape or a.ndim != 1:
         raise ValueError("both models must be scored on the same rows")
-    diff = float(np.mean(a - b))
-    details = {"mean_loss_a": float(np.mean(a)), "mean_loss_b": float(np.mean(b)),
-               "rows": int(len(a))}
-    if len(a) == 0 or np.all(a == b):
-        return PairedTest(PERMUTATION, 1.0, 0, diff, details)
-
-    def mean_difference(x, y, axis=-1):
-        return np.mean(x - y, axis=axis)
-
-    result = stats.permutation_test((a, b), mean_difference, permutation_type="samples",
-                                    vectorized=True, n_resamples=n_resamples,
-                                    alternative="two-sided", rng=np.random.default_rng(seed))
-    return PairedTest(PERMUTATION, float(min(1.0, result.pvalue)), int(-np.sign(diff)), diff,
-                      details)
+    diff = float(np.mean(a - b)) if len(a) else 0.0
+    flips = sign_flip_test(a - b, n_resamples=n_resamples, seed=seed)
+    details = {"mean_loss_a": _mean(a), "mean_loss_b": _mean(b), "rows": int(len(a)),
+               "differing_rows": flips.differing_rows, "method": flips.method,
+               "patterns": flips.patterns}
+    direction = 0 if flips.differing_rows == 0 else int(-np.sign(diff))
+    return PairedTest(PERMUTATION, float(flips.p_value), direction, diff, details)
 
 
 def seeds_ttest(scores_a, scores_b, higher_is_better: bool = True) -> PairedTest:
     """Paired t-test of a metric over training seeds (the i-th values share a seed).
+
+    Only meaningful when both models were trained again with the same seeds: against a
+    model that does not depend on a seed, repeating its one score for every seed would
+    make this a one-sample test that ignores the noise of the test rows
+    (``engine.final.comparisons.pair_test`` never does that).
 
     With identical values on both sides the p-value is 1; when the differences do not
     vary at all (but are not zero) or there are fewer than two seeds, the test is not

@@ -128,7 +128,9 @@ class FinalistRecord:
 class Comparison:
     """One paired test of the chosen model against another finalist (``finalist`` is its
     role): the p-value before and after the correction, the direction (+1: the chosen model
-    did better), whether it is significant, the test's counts and one plain sentence."""
+    did better), whether it is significant, the test's counts, one plain sentence and
+    ``reason``, why this test fits the pair (``same_seeds``, ``seed_free`` or
+    ``single_model``; empty in files from before it was kept)."""
 
     finalist: str
     label: str
@@ -141,13 +143,17 @@ class Comparison:
     statistic: float | None
     details: dict[str, Any]
     sentence: str
+    reason: str = ""
 
     def to_dict(self) -> dict[str, Any]:
-        return {"finalist": self.finalist, "label": self.label, "run": self.run,
-                "test": self.test, "p_value": self.p_value, "p_corrected": self.p_corrected,
-                "direction": self.direction, "significant": self.significant,
-                "statistic": self.statistic, "details": dict(self.details),
-                "sentence": self.sentence}
+        out = {"finalist": self.finalist, "label": self.label, "run": self.run,
+               "test": self.test, "p_value": self.p_value, "p_corrected": self.p_corrected,
+               "direction": self.direction, "significant": self.significant,
+               "statistic": self.statistic, "details": dict(self.details),
+               "sentence": self.sentence}
+        if self.reason:  # files from before the reason was kept read back unchanged
+            out["reason"] = self.reason
+        return out
 
     @classmethod
     def from_dict(cls, raw: dict[str, Any]) -> Comparison:
@@ -157,7 +163,8 @@ class Comparison:
                    direction=int(raw.get("direction") or 0),
                    significant=bool(raw.get("significant")), statistic=raw.get("statistic"),
                    details=dict(raw.get("details") or {}),
-                   sentence=str(raw.get("sentence") or ""))
+                   sentence=str(raw.get("sentence") or ""),
+                   reason=str(raw.get("reason") or ""))
 
 
 @dataclass(frozen=True)

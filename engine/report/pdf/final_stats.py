@@ -1,5 +1,6 @@
 """The final test's statistics in the PDF: intervals with their method, the spread over
-seeds, the finalists and the comparisons with corrected p-values and their sentences.
+seeds, the finalists and the comparisons with corrected p-values and their sentences, each
+with the test used and why it fits the pair.
 
 ``pdf_results.final_section`` calls ``metrics_table`` for its table of test metrics and
 appends ``stats_flowables`` after the test error.
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 from reportlab.platypus import Flowable
 
-from engine.final.comparisons import describe_test
+from engine.final.comparisons import describe_reason, describe_test
 from engine.project.parts.final_test import FinalTestRecord
 from engine.words.formatting import (dash, fmt_error, fmt_value, is_number, metric_title, t)
 from engine.report.pdf.style import esc, heading, lead, para, plain, spacer, table
@@ -100,7 +101,12 @@ def finalists_flowables(final: FinalTestRecord) -> list[Flowable]:
                       t("final_stats.col_p"), t("final_stats.col_p_corrected")], rows,
                      widths=[4.0, 3.0, 1.0, 1.3], right=(2, 3), width_share=0.95))
     out.append(spacer(0.2))
-    out += [para(f"<b>{esc(c.sentence)}</b>") for c in comparisons]
+    for c in comparisons:
+        out.append(para(f"<b>{esc(c.sentence)}</b>"))
+        why = describe_reason(c.test, c.reason)
+        if why:
+            out.append(plain(t("final_stats.test_why", test=describe_test(c.test), why=why),
+                             "small"))
     ensemble = final.ensemble
     if ensemble:
         measured = ensemble.get("measured") or {}

@@ -119,6 +119,9 @@ def final_section(project: Project) -> list[Flowable]:
 
 def decisions_section(project: Project) -> list[Flowable]:
     out: list[Flowable] = [heading(t("section.decisions"))]
+    if project.integrity_problems:  # the record was altered outside Practica: say so first
+        out.append(lead(t("decisions.altered")))
+        out.extend(plain(problem) for problem in project.integrity_problems)
     if not project.decisions:
         return out + [plain(t("decisions.none"))]
     rows = [[fmt_time(d.time), d.kind.replace("_", " "), d.text] for d in project.decisions]

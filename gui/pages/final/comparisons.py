@@ -1,6 +1,7 @@
 """After the final test: the spread of every metric over the seeds, and the comparisons of
 the chosen model with the other finalists (test, p-value, corrected p-value and the
-sentence, the sentences again in bold below the table).
+sentence; the sentences again in bold below the table, each with the test used and why it
+fits the pair, which is also the test cell's tooltip).
 
 Both boxes show ``project.final_test`` as the engine stored it; nothing is computed here.
 """
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QGroupBox, QLabel, QVBoxLayout
 
-from engine.final import describe_test, fmt_p
+from engine.final import describe_reason, describe_test, fmt_p
 from engine.words import dash, fmt_error, fmt_value, is_number, metric_label
 from engine.words import role_words
 from engine.core import text
@@ -111,12 +112,24 @@ class ComparisonsBox(QGroupBox):
                          gui_text("final_stats.col_verdict")],
                         [[r.label, describe_test(r.test), _p(r.p_value),
                           _p(r.p_corrected), r.sentence] for r in rows],
-                        numeric={2, 3}, wrap={0: 180, 1: 150, 4: 340})
-        self.sentences.setText("".join(f"<p><b>{_html(r.sentence)}</b></p>" for r in rows))
+                        numeric={2, 3}, wrap={0: 180, 1: 150, 4: 340},
+                        tips={(i, 1): why for i, r in enumerate(rows)
+                              if (why := describe_reason(r.test, r.reason))})
+        self.sentences.setText("".join(_sentence_html(r) for r in rows))
 
 
 def _p(value) -> str:
     return fmt_p(value).removeprefix("p ").removeprefix("= ") if is_number(value) else dash()
+
+
+def _sentence_html(row) -> str:
+    """The sentence in bold, then the test used and why it fits (when it was stored)."""
+    why = describe_reason(row.test, row.reason)
+    used = ""
+    if why:
+        used = "<br>" + _html(gui_text("final_stats.test_why", test=describe_test(row.test),
+                                       why=why))
+    return f"<p><b>{_html(row.sentence)}</b>{used}</p>"
 
 
 def _html(value: str) -> str:

@@ -6,6 +6,7 @@ import json
 import shutil
 
 import numpy as np
+import pandas as pd
 import pytest
 from pypdf import PdfReader
 from sklearn import metrics as skm
@@ -17,6 +18,7 @@ from engine.cli.main import main
 from engine.split.datasets import split_frame, target_values
 from engine.diagnosis.step import diagnose_project
 from engine.goal.run_choice import best_run
+from engine.final.comparisons import describe_reason, describe_test
 from engine.final.ensemble import ensemble_members, score_ensemble
 from engine.core.errors import JobCancelled, ProjectError
 from engine.final.step import run_final_test
@@ -82,9 +84,11 @@ def test_two_seeds_give_mean_and_std_over_two_values_and_comparisons(trained_dir
     assert final.metrics["f1"].method in ("BCa", "percentile")
     roles = [f.role for f in final.finalists]
     assert roles == ["chosen", "baseline", "ensemble"]
-    tests = [(c.finalist, c.test) for c in final.comparisons]
-    assert tests == [("baseline", "mcnemar"), ("baseline", "seeds_ttest"),
-                     ("ensemble", "mcnemar")]
+    # One test per finalist: the seed-free baseline and the ensemble (trained once) on the
+    # test rows; neither gets a t-test over the chosen model's seeds.
+    tests = [(c.finalist, c.test, c.reason) for c in final.comparisons]
+    assert tests == [("baseline", "mcnemar", "seed_free"),
+                     ("ensemble", "mcnemar", "single_model")]
     for row in final.comparisons:
         assert row.sentence.endswith(".") and chosen.label in row.sentence
         assert row.p_corrected is None or row.p_corrected >= row.p_value
@@ -109,7 +113,15 @@ def test_two_seeds_give_mean_and_std_over_two_values_and_comparisons(trained_dir
     assert fmt_value(seeds.mean[metric]) in pdf and fmt_value(seeds.std[metric]) in pdf
     for row in final.comparisons:
         assert " ".join(row.sentence.split()) in pdf
-    assert "Average of the top 3 models" in pdf and "sums over its members" in pdf
+        assert " ".join(describe_reason(row.test, row.reason).split()) in pdf
+    assert "Average of the top 3 models" in pdf
+    table = pd.read_csv(tmp_path / "csv" / "comparisons.csv")
+    assert table["finalist"].tolist() == ["baseline", "ensemble"]
+    assert table["test"].tolist() == ["mcnemar", "mcnemar"]
+    assert table["why"].tolist() == [describe_reason(c.test, c.reason)
+                                     for c in final.comparisons]
+    assert table["p_corrected"].tolist() == pytest.approx(
+        [c.p_corrected for c in final.comparisons]) and "sums over its members" in pdf
 
 
 def test_cancelling_while_the_copies_train_leaves_the_vault_closed(trained_dir, tmp_path):
@@ -135,8 +147,8 @@ def test_a_baseline_is_tested_once_and_compared_without_seeds(trained_dir, tmp_p
     assert final.seeds.k == 1 and not final.seeds.applies
     assert final.seeds.asked == 4
     assert not (project.root / "final").exists()
-    assert [(c.finalist, c.test) for c in final.comparisons] == [
-        ("baseline", "mcnemar")]
+    assert [(c.finalist, c.test, c.reason) for c in final.comparisons] == [
+        ("baseline", "mcnemar", "seed_free")]
 
 
 def test_ensemble_averages_its_members_and_scores_like_sklearn(trained_dir, tmp_path):
@@ -204,9 +216,13 @@ def test_cli_prints_the_spread_over_seeds_and_the_sentences(trained_dir, tmp_pat
     assert (f"Over 2 seeds (0, 1): {metric} = {fmt_value(final.seeds.mean[metric])} ± "
             f"{fmt_value(final.seeds.std[metric])}") in out
     assert final.correction == "bonferroni"
+    # One finalist (the seed-free baseline), one test: nothing to correct for.
+    assert len(final.comparisons) == 1 and final.comparisons[0].test == "mcnemar"
     for row in final.comparisons:
         assert f"  - {row.sentence}" in out
-    assert "Bonferroni correction" in out
+        assert (f"    Test used: {describe_test(row.test)}. "
+                f"{describe_reason(row.test, row.reason)}") in out
+    assert "Bonferroni correction" not in out
 
 
 def test_printer_says_plainly_when_a_model_was_tested_once(capsys):

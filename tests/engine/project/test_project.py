@@ -21,7 +21,7 @@ def test_create_and_open_round_trip(tmp_path):
     assert again.decisions[1].details == {"suggested": True}
     assert again.decisions[1].time == p.decisions[1].time
     raw = json.loads((tmp_path / "p" / PROJECT_FILE).read_text())
-    assert raw["schema"] == 1
+    assert raw["schema"] == 2
 
 
 def test_refuses_existing_project_and_missing_one(tmp_path):

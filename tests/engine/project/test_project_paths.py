@@ -12,13 +12,11 @@ from engine.core.errors import ProjectError
 from engine.training.predictor import model_path
 from engine.project.project import open_project
 from engine.project.run_record import RunRecord
+from tests.project_record import forge
 
 
 def _edit(project, change) -> None:
-    path = project.root / "project.json"
-    data = json.loads(path.read_text())
-    change(data)
-    path.write_text(json.dumps(data))
+    forge(project.root, change)
 
 
 def _refused(root, *words) -> str:

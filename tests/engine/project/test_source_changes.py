@@ -11,6 +11,7 @@ import engine.data.tabular
 from engine.cli.main import main
 from engine.project.project import DataSource, open_project
 from engine.project.source_changes import SourceChange, check_sources, describe
+from tests.project_record import forge
 
 
 def _no_reading(monkeypatch) -> None:
@@ -57,11 +58,11 @@ def test_a_missing_file_is_reported_and_the_project_still_opens(split_project, m
 
 
 def test_a_project_saved_before_stamps_is_hashed_once(split_project):
-    path = split_project.root / "project.json"
-    raw = json.loads(path.read_text())
-    for source in raw["sources"]:
-        source.pop("stamp")
-    path.write_text(json.dumps(raw))
+    def drop_stamps(raw):
+        for source in raw["sources"]:
+            source.pop("stamp")
+
+    forge(split_project.root, drop_stamps)
     project = open_project(split_project.root)
     assert project.data_changes == [] and project.source("main").stamp is not None
 

@@ -37,6 +37,8 @@ FILES_ONLY = {  # take a folder or a path, but read only what the caller names; 
     "engine.use.model_export.ExportResult.__init__": "a record of written files",
     "engine.final.seed_repeats.Repeat.__init__": "a record of a seed copy",
     "engine.project.paths.check_project_paths": "checks the names in a project file",
+    "engine.project.lock.hold": "writes who holds the project into its lock file",
+    "engine.project.journal.commit": "appends the state it is given to the project's record",
     "engine.use.usable_model.from_export": "reads an export folder, which holds no data rows",
     "engine.models.safe_model_check.read_config": "reads an unpacked model's config.json",
 }

@@ -25,9 +25,9 @@ from engine.project.parts.goal import Goal, GoalConstraint
 
 SECTIONS = ("goal", "data", "splits", "runs", "curves", "diagnosis", "final", "decisions",
             "appendix")
-CSV_NAMES = ("runs", "trials", "test_metrics", "error_ladder", "confusion_matrix", "per_class",
-             "decisions", "splits", "learning_curve", "error_tags", "predictions_dev",
-             "predictions_test")
+CSV_NAMES = ("runs", "trials", "test_metrics", "error_ladder", "confusion_matrix",
+             "per_class", "comparisons", "decisions", "splits", "learning_curve", "error_tags",
+             "predictions_dev", "predictions_test")
 
 
 def _history(n: int) -> list[dict[str, float]]:

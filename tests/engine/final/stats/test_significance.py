@@ -1,4 +1,5 @@
-"""Paired tests (McNemar, permutation, t-test over seeds) and the comparison sentences."""
+"""Paired tests (McNemar, permutation, t-test over seeds) on hand-made cases; which test a
+pair gets and the correction are in tests/engine/final/test_one_test_per_pair.py."""
 
 import math
 
@@ -6,12 +7,9 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from engine.final.comparisons import compare_finalists, fmt_p
-from engine.goal.evaluation import Predictions
-from engine.final.finalists import Finalist
+from engine.final.comparisons import fmt_p
 from engine.final.stats.significance import (mcnemar_exact, paired_permutation, per_example_loss,
                                  seeds_ttest)
-from engine.project.parts.goal import Goal
 
 
 def _correct(only_a, only_b, both, neither):
@@ -84,58 +82,6 @@ def test_seeds_ttest_equals_scipy_and_reads_the_direction_of_the_metric():
 def test_per_example_loss_by_metric():
     assert per_example_loss("mae", [1, 2], [2, 0]).tolist() == [1, 2]
     assert per_example_loss("rmse", [1, 2], [2, 0]).tolist() == [1, 4]
-
-
-def _finalist(role, label, y_true, y_pred, seeds=None):
-    preds = Predictions(np.asarray(y_true, object), np.asarray(y_pred, object), None, None)
-    return Finalist(role, label, None, preds, {}, seeds)
-
-
-def test_comparisons_are_corrected_together_and_get_their_sentences():
-    goal = Goal(task="binary", metric="accuracy", labels=("no", "yes"))
-    y = np.array(["yes", "no"] * 50, object)
-    chosen_pred = y.copy()
-    chosen_pred[:10] = np.where(y[:10] == "yes", "no", "yes")  # 10 mistakes
-    weak_pred = np.array(["no"] * 100, object)  # right on half the rows only
-    close_pred = y.copy()
-    close_pred[:12] = np.where(y[:12] == "yes", "no", "yes")  # 12 mistakes
-    chosen = _finalist("chosen", "Model A", y, chosen_pred, (0.9, 0.91, 0.89))
-    weak = _finalist("baseline", "Always no", y, weak_pred, (0.5, 0.5, 0.5))
-    close = _finalist("ensemble", "Average", y, close_pred)
-    rows = compare_finalists(goal, chosen, [weak, close], correction="holm")
-    assert [(r.finalist, r.test) for r in rows] == [
-        ("baseline", "mcnemar"), ("baseline", "seeds_ttest"), ("ensemble", "mcnemar")]
-    raw = [r.p_value for r in rows]
-    by_hand = sorted(raw)
-    expected = {}
-    running = 0.0
-    for rank, p in enumerate(by_hand):
-        running = max(running, min(1.0, (3 - rank) * p))
-        expected[p] = running
-    assert [r.p_corrected for r in rows] == pytest.approx([expected[p] for p in raw])
-    assert rows[0].significant and rows[0].direction == 1
-    assert rows[0].sentence.startswith("Model A is better than Always no at the 5% level")
-    assert "after Holm correction for 3 comparisons" in rows[0].sentence
-    assert fmt_p(rows[0].p_corrected) in rows[0].sentence
-    assert not rows[2].significant
-    assert rows[2].sentence.startswith("No significant difference between Model A and "
-                                          "Average in right answers on the test rows")
-    bonf = compare_finalists(goal, chosen, [weak, close], correction="bonferroni")
-    assert [r.p_corrected for r in bonf] == pytest.approx([min(1, 3 * p) for p in raw])
-    assert "Bonferroni" in bonf[0].sentence
-    worse = compare_finalists(goal, weak, [chosen])[0]
-    assert worse.direction == -1 and worse.sentence.startswith("Always no is worse")
-
-
-def test_regression_comparisons_use_the_permutation_test():
-    goal = Goal(task="regression", metric="rmse")
-    rng = np.random.default_rng(3)
-    y = rng.normal(size=60)
-    good = _finalist("chosen", "Net", y, y + rng.normal(0, 0.1, 60))
-    bad = _finalist("baseline", "Mean", y, np.zeros(60))
-    row = compare_finalists(goal, good, [bad])[0]
-    assert row.test == "permutation" and row.significant and row.direction == 1
-    assert "errors on the test rows are smaller" in row.sentence
 
 
 def test_fmt_p():
