@@ -4,6 +4,12 @@ hand or damaged, and the command that must answer in one plain line with exit 2.
 Each ``ProjectCase`` names the file it breaks, how (``edit`` gets the project folder), the
 command that reads it (``check`` opens the project; ``train`` reads the split and the
 input coding; ``predict`` reads a run's model file) and a piece of the one line.
+
+A project's state comes from its record (``journal.jsonl``); ``project.json`` is its
+readable copy, and an edit there is reported and not used. So the ``project.json`` cases
+edit a project saved before the record existed (no ``journal.jsonl``: the copy is all
+there is), and the ``journal.jsonl`` cases write a record whose chain of hashes is intact
+(someone who rewrites the whole chain is not stopped by it), with a malformed value.
 """
 
 from __future__ import annotations
@@ -34,6 +40,43 @@ def _json(name: str, change: Callable[[dict], object]) -> Callable[[Path], None]
     return edit
 
 
+def _before_the_record(edit: Callable[[Path], None]) -> Callable[[Path], None]:
+    """``edit`` applied to the project as saved before the record: ``project.json`` only."""
+    def before(folder: Path) -> None:
+        (folder / "journal.jsonl").unlink()
+        path = folder / "project.json"
+        data = json.loads(path.read_text(encoding="utf-8"))
+        data.pop("journal", None)
+        path.write_text(json.dumps(data), encoding="utf-8")
+        edit(folder)
+    return before
+
+
+def _copy(change: Callable[[dict], object]) -> Callable[[Path], None]:
+    """``project.json`` of a project saved before the record, altered by ``change``."""
+    return _before_the_record(_json(PROJECT, change))
+
+
+def _record(key: str, value: object) -> Callable[[Path], None]:
+    """A record whose last ``key`` entry (or last decision, for ``decision``) now holds
+    ``value``, every hash after it chained again."""
+    def edit(folder: Path) -> None:
+        from engine.project.journal import GENESIS, make_entry
+
+        path = folder / "journal.jsonl"
+        lines = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+        wanted = [d for d in lines if (d["kind"] == "decision" if key == "decision"
+                                       else d["key"] == key)]
+        wanted[-1]["value"] = value
+        prev, out = GENESIS, []
+        for d in lines:
+            entry = make_entry(d["seq"], d["kind"], d["key"], d["value"], prev, time=d["time"])
+            out.append(entry.line())
+            prev = entry.hash
+        path.write_text("".join(out), encoding="utf-8")
+    return edit
+
+
 def _text(name: str, content: str) -> Callable[[Path], None]:
     def edit(folder: Path) -> None:
         (folder / name).write_text(content, encoding="utf-8")
@@ -60,35 +103,35 @@ CODING = "preprocess.json"
 NEVER_WRITES = "holds something Practica never writes"
 
 CASES = (
-    ProjectCase("schema text", _json(PROJECT, lambda d: d.update(schema="abc")), "check",
+    ProjectCase("schema text", _copy(lambda d: d.update(schema="abc")), "check",
                 "the format number 'abc' is not a whole number"),
-    ProjectCase("schema 1e400", _schema_1e400, "check", "the format number 'inf'"),
-    ProjectCase("schema list", _json(PROJECT, lambda d: d.update(schema=[1])), "check",
+    ProjectCase("schema 1e400", _before_the_record(_schema_1e400), "check",
+                "the format number 'inf'"),
+    ProjectCase("schema list", _copy(lambda d: d.update(schema=[1])), "check",
                 "is not a whole number"),
-    ProjectCase("nested 100k deep", _text(PROJECT, '{"app": "practica", "x": ' + DEEP + "}"),
-                "check", "nested too deep"),
-    ProjectCase("decision without kind", _json(PROJECT, lambda d: d["decisions"][0].pop("kind")),
+    ProjectCase("nested 100k deep", _before_the_record(
+        _text(PROJECT, '{"app": "practica", "x": ' + DEEP + "}")), "check", "nested too deep"),
+    ProjectCase("decision without kind", _copy(lambda d: d["decisions"][0].pop("kind")),
                 "check", "'kind' is missing"),
-    ProjectCase("decision not a record", _json(PROJECT, lambda d: d["decisions"].append("x")),
-                "check", NEVER_WRITES),
-    ProjectCase("decisions a record", _json(PROJECT, lambda d: d.update(decisions={"a": 1})),
-                "check", NEVER_WRITES),
-    ProjectCase("vault open", _json(PROJECT, lambda d: d.update(vault="open")), "check",
-                "in 'vault'"),
-    ProjectCase("vault opened true", _json(PROJECT, lambda d: d["vault"].update(opened_at=True)),
+    ProjectCase("decision not a record", _copy(lambda d: d["decisions"].append("x")), "check",
+                NEVER_WRITES),
+    ProjectCase("decisions a record", _copy(lambda d: d.update(decisions={"a": 1})), "check",
+                NEVER_WRITES),
+    ProjectCase("vault open", _copy(lambda d: d.update(vault="open")), "check", "in 'vault'"),
+    ProjectCase("vault opened true", _copy(lambda d: d["vault"].update(opened_at=True)),
                 "check", "in 'vault'"),
-    ProjectCase("goal a text", _json(PROJECT, lambda d: d.update(goal="abc")), "check",
-                "in 'goal'"),
-    ProjectCase("summary rows a word", _json(PROJECT, lambda d: d.update(summary={"rows": "x"})),
+    ProjectCase("goal a text", _copy(lambda d: d.update(goal="abc")), "check", "in 'goal'"),
+    ProjectCase("summary rows a word", _copy(lambda d: d.update(summary={"rows": "x"})),
                 "check", "in 'summary'"),
-    ProjectCase("sources a text", _json(PROJECT, lambda d: d.update(sources="abc")), "check",
+    ProjectCase("sources a text", _copy(lambda d: d.update(sources="abc")), "check",
                 NEVER_WRITES),
-    ProjectCase("source without rows", _json(PROJECT, lambda d: d["sources"][0].pop("rows")),
-                "check", "'rows' is missing"),
-    ProjectCase("no name", _json(PROJECT, lambda d: d.pop("name")), "check", "'name' is missing"),
-    ProjectCase("error tags a list", _json(PROJECT, lambda d: d.update(error_tags=[1])), "check",
+    ProjectCase("source without rows", _copy(lambda d: d["sources"][0].pop("rows")), "check",
+                "'rows' is missing"),
+    ProjectCase("decision details a list",
+                _copy(lambda d: d["decisions"][0].update(details=[1])), "check", NEVER_WRITES),
+    ProjectCase("error tags a list", _copy(lambda d: d.update(error_tags=[1])), "check",
                 NEVER_WRITES),
-    ProjectCase("findings a number", _json(PROJECT, lambda d: d.update(findings=5)), "check",
+    ProjectCase("findings a number", _copy(lambda d: d.update(findings=5)), "check",
                 NEVER_WRITES),
     ProjectCase("split rows words", _json(SPLITS, lambda d: d["train"].update(rows=["a", "b"])),
                 "train", "the rows of 'train' are not all row numbers"),
@@ -114,6 +157,13 @@ CASES = (
     ProjectCase("coding fill a word", _json(CODING, lambda d: d["numeric"][0].update(fill="x")),
                 "train", "preprocess.json " + NEVER_WRITES),
     ProjectCase("coding nested deep", _text(CODING, DEEP), "train", "nested too deep"),
+    ProjectCase("record: vault open", _record("vault", "open"), "check", "in 'vault'"),
+    ProjectCase("record: decision without kind", _record("decision", {"text": "x"}), "check",
+                "'kind' is missing"),
+    ProjectCase("record: schema text", _record("schema", "abc"), "check",
+                "the format number 'abc'"),
+    ProjectCase("record: goal a list", _record("goal", [1]), "check", "in 'goal'"),
+    ProjectCase("record: sources a text", _record("sources", "abc"), "check", NEVER_WRITES),
     ProjectCase("baseline model junk", _run_file("model.json", "[1]"), "predict",
                 "model.json " + NEVER_WRITES),
     ProjectCase("baseline model not JSON", _run_file("model.json", "{nope"), "predict",
