@@ -75,6 +75,9 @@ class DataSource:
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> "DataSource":
+        if not all(isinstance(d[k], str) for k in ("role", "path", "sha256")) \
+                or not isinstance(d.get("kind", "csv"), str):
+            raise TypeError("sources")  # a hand edit; open_project says so in one line
         stamp = d.get("stamp")
         return cls(role=d["role"], path=d["path"], sha256=d["sha256"], rows=int(d["rows"]),
                    kind=d.get("kind", "csv"), options=dict(d.get("options") or {}),

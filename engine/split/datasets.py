@@ -116,6 +116,8 @@ def split_frame(project: Project, name: str) -> pd.DataFrame:
 def target_values(project: Project, frame: pd.DataFrame) -> pd.Series:
     """The target column of ``frame``, as text labels for classification."""
     goal = project.goal or Goal()
+    if goal.target not in frame.columns:  # a hand-edited goal, or another data file
+        raise ProjectError(text("project.no_target_column", target=goal.target))
     y = frame[goal.target]
     if goal.task in ("binary", "multiclass"):
         return y.map(label_text)
