@@ -9,7 +9,7 @@ os.environ.setdefault("TF_NUM_INTRAOP_THREADS", _CORES)
 os.environ.setdefault("TF_NUM_INTEROP_THREADS", _CORES)
 
 from bench import event_loop, fit_overhead, launch_time, telemetry_overhead  # noqa: E402
-from bench import big_data, tuning_search, tuning_workers  # noqa: E402
+from bench import big_data, lr_suggestion, tuning_search, tuning_workers  # noqa: E402
 
 if __name__ == "__main__":
     fit_overhead.main()
@@ -19,3 +19,4 @@ if __name__ == "__main__":
     tuning_workers.main([])
     tuning_search.main([])
     big_data.main([])
+    lr_suggestion.main([])

@@ -89,6 +89,13 @@ def test_new_then_run_until_report_on_an_unseen_messy_csv(tmp_path, mixed_csv):
     kinds = [d["kind"] for d in data["decisions"]]
     for kind in ("goal_set", "metric_chosen", "split_made", "model_accepted", "vault_opened"):
         assert kind in kinds
+    # The learning-rate test's outcome is printed in plain words: a rate, or 0.001 kept.
+    lr = data["sanity"]["lr_range"]
+    assert lr["text"] in out.stdout
+    if lr["code"] == "found":
+        assert lr["suggested"] and "Suggested learning rate" in lr["text"]
+    elif lr["code"] == "keep_default":
+        assert lr["suggested"] is None and "keep" in lr["text"] and "0.001" in lr["text"]
 
 
 MALFORMED = sorted((ROOT / "tests" / "data" / "malformed").glob("*.*"))

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import json
+import shlex
 
 import pytest
 
 from engine.cli.main import main
+from engine.cli.move_printer import move_command
+from engine.core.texts import text
+from engine.diagnosis.next_move import recommended_move
 from engine.diagnosis.ladder import diagnose
 from engine.project.project import open_project
 from engine.training.job import TrainingSpec, run_training
@@ -51,3 +55,17 @@ def test_diagnose_without_project_or_errors_is_one_plain_line(capsys):
     assert main(["diagnose"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "--train" in err[0]
+
+
+def test_the_plain_form_ends_with_the_move_of_the_diagnosed_run(trained, capsys):
+    assert main(["diagnose", str(trained)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    project = open_project(trained)
+    move = recommended_move(project)
+    assert move is not None and project.diagnosis.verdict in ("bias", "variance")
+    at = lines.index(text("move.cli_next", label=move.label))
+    assert lines[at + 1].strip() == move.explanation  # a linear run: from the defaults
+    command = lines[at + 2].split(": ", 1)[1]
+    assert command == move_command(str(project.root), move)
+    assert shlex.split(command)[:5] == ["practica", "train", str(project.root), "--model",
+                                        move.model]

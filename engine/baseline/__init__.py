@@ -7,7 +7,7 @@ from engine.core.front_door import public_names
 # Which module holds each public name; a module is imported when one of its names is used.
 _EXPORTS = {
     "requests": ("BaselinesRequest", "SanityRequest"),
-    "lr_range_test": ("steepest_fall",),
+    "lr_curve": ("CurveReading", "longest_descent", "read_curve", "smoothed"),
     "sanity_checks": ("SanityReport", "run_all"),
     "sanity_data": ("prior_loss", "uniform_loss"),
     "sanity_initial_loss": ("initial_loss_check",),

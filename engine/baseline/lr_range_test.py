@@ -6,23 +6,13 @@ the same factor after every batch, from a rate too small to change anything (``s
 to one far too large (``stop``). The loss first stays flat, then falls faster and faster,
 then turns and shoots up when the steps become too large.
 
-Each batch's loss is noisy, so the curve is an exponential moving average with bias
-correction (as in Adam): ``s_t = b s_(t-1) + (1 - b) loss_t``, shown as ``s_t / (1 - b^t)``.
-The test stops early when the smoothed loss exceeds ``BLOW_UP`` (4) times its lowest value,
-or is no longer a number.
-
-The proposal is the rate where the smoothed loss falls fastest, capped at a tenth of the
-rate where it was lowest: at the lowest point the steps are already nearly too large.
-"Falls fastest" is measured as the largest fall over a decade of rates (the rate
-multiplied by 10), not from one step to the next, which batch noise would dominate; the
-rate in the middle of that decade is the steepest point.
-
-The first tenth of the curve (at least ``MIN_SETTLE`` batches), where the rate is too
-small to change anything, is the settling part: the average still settles there, so
-neither the lowest point nor the steepest fall is looked for in it, and its batch losses
-give the starting level and the noise. No rate is proposed unless the smoothed loss gets
-clearly below the starting level: by ``MIN_DROP`` (10%) of it and by ``NOISE`` (1)
-standard deviation of those batch losses.
+The test stops early when the smoothed loss (a moving average, ``engine.baseline.lr_curve``)
+exceeds ``BLOW_UP`` (4, as in fastai) times its lowest value, or is no longer a number.
+The curve is then read by ``engine.baseline.lr_curve.read_curve``: smoothed, the middle of
+its longest steady descent (fastai's "valley") as the candidate, and a guard that offers
+it only when the descent is clear and steady and the candidate is an improvement on the
+default rate (1e-3); otherwise the default is kept and the user is told in plain words
+that no better rate was found.
 
 The rate is set through ``model.optimizer.learning_rate`` before every batch, which works
 on every Keras backend. An optimizer built with a schedule (a rate that changes by itself)
@@ -44,27 +34,13 @@ import numpy as np
 
 from engine.core.errors import JobCancelled
 from engine.core.jobs import NEVER, CancelFlag
+from engine.baseline.lr_curve import DEFAULT_RATE, LossAverage, read_curve
 from engine.baseline.sanity_data import as_arrays
 from engine.baseline.sanity_result import LrRangeResult, plain_number
 from engine.core.texts import text
 
-SMOOTHING = 0.9
-"""Weight of the past in the moving average of the loss (about the last 10 batches)."""
 BLOW_UP = 4.0
 """The test stops when the smoothed loss exceeds this multiple of its lowest value."""
-MIN_DROP = 0.1
-"""No rate is proposed unless the smoothed loss fell by at least this share of its start."""
-CAP = 0.1
-"""The proposal is at most this share of the rate where the loss was lowest."""
-SETTLE = 0.1
-"""This share of the first steps is the settling part (see the module docstring)."""
-WINDOW_DECADES = 1.0
-"""The fall of the loss is measured over this many decades of learning rates."""
-MIN_SETTLE = 5
-"""The settling part (see ``SETTLE``) has at least this many batches."""
-NOISE = 1.0
-"""A fall counts only if it exceeds this many standard deviations of the batch losses in
-the settling part (where the learning rate is too small to change anything)."""
 
 
 def lr_schedule(start: float, stop: float, steps: int) -> np.ndarray:
@@ -119,7 +95,7 @@ def lr_range_test(build: Callable[[], keras.Model], X, y, batch_size: int = 32,
     order, pos = rng.permutation(len(X)), 0
     raw: list[float] = []
     smooth: list[float] = []
-    average, best, stopped = 0.0, math.inf, False
+    average, best, stopped = LossAverage(), math.inf, False
     for i, rate in enumerate(rates):
         if cancel.is_set():
             raise JobCancelled("learning-rate test cancelled")
@@ -137,8 +113,7 @@ def lr_range_test(build: Callable[[], keras.Model], X, y, batch_size: int = 32,
             smooth.append(math.nan)
             stopped = i + 1 < len(rates)
             break
-        average = SMOOTHING * average + (1 - SMOOTHING) * loss
-        smooth.append(average / (1 - SMOOTHING ** (i + 1)))
+        smooth.append(average.add(loss))
         best = min(best, smooth[-1])
         if smooth[-1] > BLOW_UP * best:
             stopped = i + 1 < len(rates)
@@ -165,58 +140,29 @@ def _take_over_rate(optimizer, rates: np.ndarray) -> bool:
     return False
 
 
-def steepest_fall(smooth: np.ndarray, window: int, settle: int) -> int | None:
-    """Index of the middle of the largest fall of ``smooth`` over ``window`` steps.
-
-    Args:
-        smooth: the smoothed losses up to their lowest point.
-        window: steps compared (a decade of learning rates).
-        settle: windows may not begin before this index.
-
-    Returns:
-        The index halfway through the window with the largest fall, or None if no window
-        fits.
-
-    Use:
-        steepest_fall(np.array([5.0, 5, 4.9, 3, 1, 0.9]), 2, 1)
-    """
-    starts = np.arange(settle, len(smooth) - window)
-    if starts.size == 0:
-        return None
-    falls = smooth[starts + window] - smooth[starts]
-    return int(starts[int(np.argmin(falls))]) + window // 2
-
-
 def _propose(rates: np.ndarray, raw: list[float], smooth: list[float], stopped: bool,
              size: int) -> LrRangeResult:
-    """Read the curve: the proposal, its reasons and the plain sentence."""
+    """Read the curve (``read_curve``): the proposal, its reasons and the plain sentence."""
     done = rates[:len(raw)]
     curve = dict(learning_rates=tuple(float(r) for r in done), losses=tuple(smooth),
                  raw_losses=tuple(raw), steps=len(raw), stopped_early=stopped)
     words = dict(start=plain_number(float(rates[0])), stop=plain_number(float(rates[-1])),
-                 steps=len(raw), batch=size)
-    finite = np.asarray([s for s in smooth if math.isfinite(s)])
-    if finite.size == 0:
-        return LrRangeResult(False, "not_finite", text("sanity.lr_not_finite", **words),
-                             **curve)
-    settle = max(MIN_SETTLE, int(SETTLE * len(rates)))
-    if finite.size <= settle:  # blew up while the rate was still tiny
-        return LrRangeResult(False, "no_decrease", text("sanity.lr_no_decrease", **words),
-                             **curve)
-    level, spread = float(np.mean(raw[:settle])), float(np.std(raw[:settle]))
-    lowest = settle + int(np.argmin(finite[settle:]))
-    if finite[lowest] > level - max(MIN_DROP * level, NOISE * spread):
-        return LrRangeResult(False, "no_decrease", text("sanity.lr_no_decrease", **words),
-                             lowest=float(done[lowest]), **curve)
-    per_decade = (len(rates) - 1) / math.log10(rates[-1] / rates[0])
-    window = max(1, round(WINDOW_DECADES * per_decade))
-    middle = steepest_fall(finite[:lowest + 1], window, settle)
-    steepest = lowest if middle is None else middle
-    suggested = float(min(done[steepest], CAP * done[lowest]))
-    sentence = text("sanity.lr_found", suggested=plain_number(suggested),
-                    steepest=plain_number(float(done[steepest])),
-                    lowest=plain_number(float(done[lowest])), **words)
+                 steps=len(raw), batch=size, default=plain_number(DEFAULT_RATE))
+    reading = read_curve(rates, raw)
+    found = dict(lowest=reading.lowest, candidate=reading.candidate,
+                 valley_start=reading.valley[0] if reading.valley else None,
+                 valley_end=reading.valley[1] if reading.valley else None)
+    if reading.code in ("not_finite", "no_decrease"):
+        return LrRangeResult(False, reading.code, text(f"sanity.lr_{reading.code}", **words),
+                             **found, **curve)
+    words.update(low=plain_number(reading.valley[0]), high=plain_number(reading.valley[1]),
+                 lowest=plain_number(reading.lowest), candidate=plain_number(reading.candidate),
+                 suggested=plain_number(reading.suggested or math.nan))
+    # text keys: sanity.lr_{not_finite,no_decrease}
+    # text keys: sanity.lr_keep_{default_inside,short_valley,close}
+    key = "sanity.lr_found" if reading.code == "found" else f"sanity.lr_keep_{reading.why}"
+    sentence = text(key, **words)
     if stopped:
         sentence += " " + text("sanity.lr_stopped", last=plain_number(float(done[-1])))
-    return LrRangeResult(True, "found", sentence, suggested=suggested,
-                         steepest=float(done[steepest]), lowest=float(done[lowest]), **curve)
+    return LrRangeResult(True, reading.code, sentence, suggested=reading.suggested, **found,
+                         **curve)

@@ -29,6 +29,7 @@ import keras
 
 from engine.core.errors import JobCancelled
 from engine.core.jobs import NEVER, CancelFlag, Progress, ProgressFn, ignore
+from engine.baseline.lr_curve import DEFAULT_RATE
 from engine.baseline.lr_range_test import lr_range_test
 from engine.baseline.sanity_initial_loss import initial_loss_check
 from engine.baseline.sanity_overfit import overfit_tiny_subset
@@ -73,6 +74,8 @@ class SanityReport:
     @property
     def text(self) -> str:
         """One plain sentence on the three checks together."""
+        if self.passed and self.lr_range.suggested is None:  # the guard kept the default
+            return text("sanity.all_passed_default", lr=plain_number(DEFAULT_RATE))
         if self.passed:
             return text("sanity.all_passed", lr=plain_number(self.lr_range.suggested))
         failed = [text(f"sanity.name_{name}") for name, check in

@@ -16,6 +16,7 @@ from engine.tuning.requests import TuneRequest
 from engine.app.workflow import run_until
 from engine.cli.check_command import cmd_check_project, cmd_check_source, is_project_folder
 from engine.cli.final_printer import print_final_stats
+from engine.cli.move_printer import print_move
 from engine.kinds.input_coding import data_kind
 from engine.models import zoo
 from engine.report.step import export_report
@@ -187,6 +188,8 @@ def _print_outcome(project) -> None:
         print(text("cli.verdict", verdict=d.verdict))
         for move in d.advice:
             print(f"  - {move}")
+        if not project.final_test:
+            print_move(project)
     if project.final_test:
         ft = project.final_test
         m = ft.metrics[ft.metric]

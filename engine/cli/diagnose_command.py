@@ -3,7 +3,8 @@ for errors typed on the command line. Both forms print the same lines (or the sa
 
 A project is read as it is: its saved diagnosis when that is up to date, otherwise the ladder
 of the chosen model (or the best model that meets the limits) is read now, which trains
-nothing and is saved like the Diagnose step's reading.
+nothing and is saved like the Diagnose step's reading. For a project the recommended move
+follows, with the ``practica train`` command that makes it.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import json
 
 from engine.diagnosis.step import diagnose_project
+from engine.cli.move_printer import print_move
 from engine.diagnosis.ladder import Diagnosis, diagnose
 from engine.core.errors import GoalError
 from engine.project.project import open_project
@@ -32,6 +34,8 @@ def cmd_diagnose(args) -> int:
         print(json.dumps(result, indent=2))
         return 0
     _print(result, metric)
+    if args.dir:
+        print_move(open_project(args.dir))
     return 0
 
 

@@ -17,8 +17,8 @@ _EXPORTS = {
     "sequence_params": ("SequenceParams",),
     "text_params": ("TextParams",),
     "train_params": (
-        "IMBALANCE", "LIMITS", "OPTIMIZERS", "SCHEDULES", "TrainParams", "params_problem",
-        "setting_problem"),
+        "IMBALANCE", "LABEL_KEEPING", "LIMITS", "OPTIMIZERS", "SCHEDULES", "TrainParams",
+        "label_keeping", "params_problem", "setting_problem"),
     "transfer": ("transfer_model",),
 }
 __getattr__, __dir__, __all__ = public_names(__name__, _EXPORTS)

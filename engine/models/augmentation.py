@@ -1,15 +1,17 @@
 """Data augmentation as Keras layers placed right after a model's input, active in training only.
 
 ``augmentation_layers(data_kind, strength)`` gives the layers for one data kind; strength 0
-gives none, 1 is strong. Every layer is the identity outside training (``predict``,
-``evaluate``), so a saved model predicts exactly as without them. Layer names start with
-``augment_``.
+gives none, 1 is strong. Every change it makes by default keeps an example's label. Every
+layer is the identity outside training (``predict``, ``evaluate``), so a saved model
+predicts exactly as without them. Layer names start with ``augment_``.
 
 - tables: ``GaussianNoise(0.1 * strength)`` on the standardized inputs;
-- images: horizontal flip, rotation (up to 29 degrees at strength 1), zoom (20 %), shift
-  with zero fill like a padded crop (15 % of each side) and contrast (40 %); contrast is not
-  clipped, so it suits standardized pixels as well as 0..1 or 0..255 ones. Flipping left
-  and right must not change the class (it would for letters or digits);
+- images: zoom (20 %), shift with zero fill like a padded crop (15 % of each side) and
+  contrast (40 %); contrast is not clipped, so it suits standardized pixels as well as 0..1
+  or 0..255 ones. A horizontal flip only with ``flip=True`` and a rotation (up to 29
+  degrees at strength 1) only with ``rotate=True``: the user says a mirrored (turned)
+  picture keeps its label, which is false for letters and digits (a mirrored 2 is no 2, a
+  turned 6 may read as a 9);
 - sequences (steps x channels): jitter ``GaussianNoise(0.1 * strength)``, scaling of each
   example by a random factor ~ N(1, 0.1 * strength) (``RandomScaling``) and a circular
   shift in time of up to 10 % * strength of the length (``RandomTimeShift``);
@@ -121,14 +123,17 @@ class RandomTimeShift(keras.layers.Layer):
         return {**super().get_config(), "fraction": self.fraction, "seed": self.seed}
 
 
-def augmentation_layers(data_kind: str, strength: float,
-                        seed: int | None = None) -> list[keras.layers.Layer]:
+def augmentation_layers(data_kind: str, strength: float, seed: int | None = None,
+                        flip: bool = False, rotate: bool = False) -> list[keras.layers.Layer]:
     """The augmentation layers for ``data_kind`` at ``strength``, in the order to apply them.
 
     Args:
         data_kind: ``table``, ``images``, ``sequence`` or ``text``.
         strength: 0 (none: no layer) to 1 (strong).
         seed: base seed; layer k uses ``seed + k`` (None: from Keras' global seed).
+        flip: images: mirror left and right too (only when a mirrored picture keeps its
+            label); ignored for other kinds.
+        rotate: images: turn a little too (only when a turned picture keeps its label).
 
     Returns:
         New, unbuilt layers named ``augment_*`` (an empty list for text or strength 0).
@@ -154,8 +159,12 @@ def augmentation_layers(data_kind: str, strength: float,
                 RandomScaling(SEQUENCE_SCALE * s, seed=seeded(1), name="augment_scale"),
                 RandomTimeShift(SEQUENCE_SHIFT * s, seed=seeded(2), name="augment_time_shift")]
     if style == "image":
-        return [L.RandomFlip("horizontal", seed=seeded(0), name="augment_flip"),
-                L.RandomRotation(IMAGE_ROTATION * s, seed=seeded(1), name="augment_rotation"),
+        changes_label = [  # only where the user said the label stays
+            L.RandomFlip("horizontal", seed=seeded(0), name="augment_flip")] if flip else []
+        if rotate:
+            changes_label.append(L.RandomRotation(IMAGE_ROTATION * s, seed=seeded(1),
+                                                  name="augment_rotation"))
+        return [*changes_label,
                 L.RandomZoom(IMAGE_ZOOM * s, seed=seeded(2), name="augment_zoom"),
                 L.RandomTranslation(IMAGE_SHIFT * s, IMAGE_SHIFT * s, fill_mode="constant",
                                     seed=seeded(3), name="augment_shift"),

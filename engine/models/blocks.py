@@ -36,7 +36,8 @@ def regularizer(l2: float) -> keras.regularizers.Regularizer | None:
 
 def model_input(input_shape: tuple[int, ...] | int, data_kind: str, augment: float,
                 seed: int | None = None, min_rank: int = 1,
-                dtype: str = "float32") -> tuple[Any, Any]:
+                dtype: str = "float32", flip: bool = False,
+                rotate: bool = False) -> tuple[Any, Any]:
     """The model's ``Input`` (named ``input``) and the tensor after its augmentation.
 
     Inputs with fewer than ``min_rank`` axes get trailing axes of size 1 first (a layer
@@ -50,6 +51,7 @@ def model_input(input_shape: tuple[int, ...] | int, data_kind: str, augment: flo
         seed: seed of the augmentation's random draws (None: from Keras' global seed).
         min_rank: the rank the layers after the input need.
         dtype: the input's dtype (``int32`` for word numbers).
+        flip, rotate: images may be mirrored / turned too (see ``augmentation_layers``).
 
     Returns:
         ``(inputs, x)``: the ``Input`` tensor and the tensor to build on.
@@ -63,7 +65,7 @@ def model_input(input_shape: tuple[int, ...] | int, data_kind: str, augment: flo
     x = inputs
     if len(shape) < min_rank:
         x = keras.layers.Reshape(shape + (1,) * (min_rank - len(shape)), name="channels")(x)
-    for layer in augmentation_layers(data_kind, augment, seed):
+    for layer in augmentation_layers(data_kind, augment, seed, flip=flip, rotate=rotate):
         x = layer(x)
     return inputs, x
 

@@ -41,7 +41,8 @@ def pooled_blocks(side: int, blocks: int) -> int:
 
 
 def build_cnn(input_shape: tuple[int, ...], task: str, n_classes: int, p: CnnParams,
-              augment: float = 0.0, seed: int | None = None) -> keras.Model:
+              augment: float = 0.0, seed: int | None = None, flip: bool = False,
+              rotate: bool = False) -> keras.Model:
     """An uncompiled CNN for images ``(height, width, channels)`` or ``(height, width)``.
 
     Args:
@@ -51,6 +52,8 @@ def build_cnn(input_shape: tuple[int, ...], task: str, n_classes: int, p: CnnPar
         p: the architecture.
         augment: strength of the image augmentation while training (0: none).
         seed: seed of the augmentation's draws.
+        flip, rotate: the augmentation may mirror / turn the pictures too (only when that
+            keeps their label; see ``engine.models.augmentation``).
 
     Returns:
         An uncompiled ``keras.Model`` named ``cnn``.
@@ -60,7 +63,8 @@ def build_cnn(input_shape: tuple[int, ...], task: str, n_classes: int, p: CnnPar
     """
     if len(input_shape) not in (2, 3):
         raise ValueError("a CNN needs images shaped (height, width) or (height, width, channels)")
-    inputs, x = model_input(input_shape, "images", augment, seed, min_rank=3)
+    inputs, x = model_input(input_shape, "images", augment, seed, min_rank=3, flip=flip,
+                            rotate=rotate)
     n_pooled = pooled_blocks(min(int(input_shape[0]), int(input_shape[1])), p.blocks)
     conv = 0
     for block in range(max(1, n_pooled)):

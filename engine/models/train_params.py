@@ -62,7 +62,11 @@ class TrainParams:
     ``1 + decay_rate * epoch / decay_epochs``; ``plateau`` multiplies it by ``decay_rate``
     when the dev loss has not improved for ``decay_epochs``; ``warmup_cosine`` rises for
     ``warmup_epochs`` then follows a cosine down to zero at the last epoch.
-    ``augment`` is the strength of data augmentation (0 = off, 1 = strong).
+    ``augment`` is the strength of data augmentation (0 = off, 1 = strong); it only makes
+    changes that keep an example's label, unless the user says that a mirrored picture
+    (``flip_keeps_label``) or a slightly turned one (``rotate_keeps_label``) keeps its
+    label too: then image augmentation also flips (turns) the pictures. Both are off by
+    default and where a saved run lacks them.
     ``transfer_from`` is a saved ``.keras`` model (or ``keras:<Name>`` for a backbone of
     ``keras.applications`` whose weights are in the local cache); its first
     ``freeze_layers`` layers are frozen (-1: all of them), or with ``transfer_rates`` they
@@ -87,6 +91,8 @@ class TrainParams:
     seed: int = 0
     imbalance: str = "none"
     augment: float = 0.0
+    flip_keeps_label: bool = False
+    rotate_keeps_label: bool = False
     transfer_from: str = ""
     freeze_layers: int = 0
     transfer_rates: bool = False
@@ -100,6 +106,10 @@ class TrainParams:
             if getattr(self, name) not in allowed:
                 raise ValueError(f"{name} must be one of {', '.join(allowed)}")
         object.__setattr__(self, "clip_norm", _clip_norm(self.clip_norm))
+        for name in ("flip_keeps_label", "rotate_keeps_label"):  # a typo must not flip
+            if not isinstance(getattr(self, name), bool):
+                raise ProjectError(text("training.not_yes_no", name=name,
+                                        value=getattr(self, name)))
         for f in fields(self):
             problem = setting_problem(f.name, getattr(self, f.name))
             if problem:
@@ -129,6 +139,21 @@ def _clip_norm(raw: Any) -> float:
     if not math.isfinite(value) or value < 0:
         raise ProjectError(text("faults.bad_clip_norm"))
     return value
+
+
+LABEL_KEEPING = ("flip_keeps_label", "rotate_keeps_label")
+"""The user's word that a mirrored / turned picture keeps its label (see ``TrainParams``)."""
+
+
+def label_keeping(params: dict[str, Any]) -> dict[str, bool]:
+    """What the user said in a run's settings about mirrored and turned pictures: only the
+    statements made (true), so runs made from them allow what that run allowed and no more.
+
+    Example:
+        >>> label_keeping({"flip_keeps_label": True, "rotate_keeps_label": False, "width": 8})
+        {'flip_keeps_label': True}
+    """
+    return {name: True for name in LABEL_KEEPING if params.get(name) is True}
 
 
 def params_problem(params: dict[str, Any]) -> str | None:

@@ -40,6 +40,17 @@ TOP_RATE = 0.1
 
 
 @dataclass(frozen=True)
+class Varied:
+    """The augmentation of the new model: strength, seed, and whether pictures may be
+    mirrored / turned (see ``engine.models.augmentation.augmentation_layers``)."""
+
+    strength: float = 0.0
+    seed: int | None = None
+    flip: bool = False
+    rotate: bool = False
+
+
+@dataclass(frozen=True)
 class TransferredModel:
     """A model built on a trained source, and how its base is to be trained.
 
@@ -59,7 +70,8 @@ class TransferredModel:
 def transfer_model(source: str, input_shape: tuple[int, ...], task: str, n_classes: int,
                    freeze_layers: int = 0, transfer_rates: bool = False, *,
                    augment: float = 0.0, data_kind: str | None = None,
-                   seed: int | None = None) -> TransferredModel:
+                   seed: int | None = None, flip: bool = False,
+                   rotate: bool = False) -> TransferredModel:
     """Build this task's model on the layers of ``source``.
 
     Args:
@@ -73,6 +85,8 @@ def transfer_model(source: str, input_shape: tuple[int, ...], task: str, n_class
         data_kind: picks the augmentation; None guesses it from the source (word numbers:
             text; else its augmentation layers; else 1 axis: table, 2: sequence, 3: images).
         seed: seed of the augmentation's draws.
+        flip, rotate: image augmentation may mirror / turn the pictures too (only when
+            that keeps their label).
 
     Returns:
         The ``TransferredModel``.
@@ -84,12 +98,13 @@ def transfer_model(source: str, input_shape: tuple[int, ...], task: str, n_class
     if int(freeze_layers) < -1:
         raise ProjectError(text("transfer.bad_freeze", n=freeze_layers))
     shape = tuple(int(n) for n in input_shape)
+    varied = Varied(augment, seed, flip, rotate)
     if source.startswith("keras:"):
         model, base_layers, label = _on_backbone(source[len("keras:"):], shape, task,
-                                                 n_classes, augment, seed)
+                                                 n_classes, varied)
     else:
-        model, base_layers, label = _on_saved_model(source, shape, task, n_classes, augment,
-                                                    data_kind, seed)
+        model, base_layers, label = _on_saved_model(source, shape, task, n_classes, varied,
+                                                    data_kind)
     groups = layer_groups(base_layers)
     if transfer_rates:
         rates = lr_multipliers(groups)
@@ -148,7 +163,7 @@ def lr_multipliers(groups: list[list[Any]]) -> dict[str, float]:
 
 
 def _on_saved_model(source: str, shape: tuple[int, ...], task: str, n_classes: int,
-                    augment: float, data_kind: str | None, seed: int | None):
+                    varied: Varied, data_kind: str | None):
     path = Path(source).expanduser()
     if not path.is_file():
         raise ProjectError(text("transfer.no_file", path=path))
@@ -175,12 +190,12 @@ def _on_saved_model(source: str, shape: tuple[int, ...], task: str, n_classes: i
             if layer.name.startswith("augment_"):
                 continue
             if not added and layer.name != "channels":
-                x, added = _augmented(x, kind, augment, seed), True
+                x, added = _augmented(x, kind, varied), True
             x = layer(x)
         base_layers = body
     else:
         base = keras.Model(src.inputs, src.layers[-1].input, name="base")
-        x = base(_augmented(inputs, kind, augment, seed))
+        x = base(_augmented(inputs, kind, varied))
         base_layers = base.layers
     if len(x.shape) > 2:
         x = keras.layers.Flatten(name="features_flat")(x)
@@ -189,7 +204,7 @@ def _on_saved_model(source: str, shape: tuple[int, ...], task: str, n_classes: i
 
 
 def _on_backbone(name: str, shape: tuple[int, ...], task: str, n_classes: int,
-                 augment: float, seed: int | None):
+                 varied: Varied):
     check_backbone(name)
     if len(shape) not in (2, 3) or (len(shape) == 3 and shape[2] not in (1, 3)):
         raise ProjectError(text("transfer.not_images", name=name, shape=shape))
@@ -198,7 +213,7 @@ def _on_backbone(name: str, shape: tuple[int, ...], task: str, n_classes: int,
     x = inputs
     if len(shape) == 2:
         x = keras.layers.Reshape(shape + (1,), name="channels")(x)
-    x = _augmented(x, "images", augment, seed)
+    x = _augmented(x, "images", varied)
     if len(shape) == 2 or shape[2] == 1:
         x = keras.layers.Concatenate(name="to_rgb")([x, x, x])  # grey into three channels
     x = backbone(x)
@@ -207,8 +222,9 @@ def _on_backbone(name: str, shape: tuple[int, ...], task: str, n_classes: int,
     return model, backbone.layers, name
 
 
-def _augmented(x: Any, data_kind: str, augment: float, seed: int | None) -> Any:
-    for layer in augmentation_layers(data_kind, augment, seed):
+def _augmented(x: Any, data_kind: str, varied: Varied) -> Any:
+    for layer in augmentation_layers(data_kind, varied.strength, varied.seed,
+                                     flip=varied.flip, rotate=varied.rotate):
         x = layer(x)
     return x
 
@@ -218,8 +234,8 @@ def _guess_data_kind(src: Any, shape: tuple[int, ...], dtype: str) -> str:
     if "int" in str(dtype):
         return "text"
     names = {layer.name for layer in src.layers}
-    for name, kind in (("augment_time_shift", "sequence"), ("augment_flip", "images"),
-                       ("augment_noise", "table")):
+    for name, kind in (("augment_time_shift", "sequence"), ("augment_zoom", "images"),
+                       ("augment_flip", "images"), ("augment_noise", "table")):
         if name in names:
             return kind
     if "channels" in names:  # the zoo's builders add a channel axis to (steps,), (h, w)

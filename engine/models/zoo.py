@@ -194,7 +194,9 @@ def build_model(kind: str, input_shape: tuple[int, ...] | int, task: str, n_clas
         task: ``binary``, ``multiclass`` or ``regression``.
         n_classes: classes of a classification task (ignored for regression).
         params: architecture and training settings in one flat dict (its ``seed``, if
-            any, seeds the augmentation).
+            any, seeds the augmentation; its ``flip_keeps_label`` and
+            ``rotate_keeps_label``, when true, let image augmentation mirror and turn
+            the pictures).
         augment: augmentation strength, 0 (none) to 1 (strong); text has none.
         vocab_size: word numbers of a text model (needed for ``text_*`` kinds).
 
@@ -212,4 +214,8 @@ def build_model(kind: str, input_shape: tuple[int, ...] | int, task: str, n_clas
         if vocab_size is None:
             raise ValueError("text models need vocab_size")
         return build(input_shape, task, n_classes, arch, vocab_size=vocab_size)
+    if kind_named(fam.data_kind).augmentation == "image":  # the only kind that can mirror
+        return build(input_shape, task, n_classes, arch, augment=augment, seed=seed,
+                     flip=(params or {}).get("flip_keeps_label") is True,
+                     rotate=(params or {}).get("rotate_keeps_label") is True)
     return build(input_shape, task, n_classes, arch, augment=augment, seed=seed)

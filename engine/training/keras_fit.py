@@ -87,7 +87,8 @@ def build_compiled(kind: str, coding, params: dict[str, Any], steps_per_epoch: i
         moved = transfer_model(train.transfer_from, coding.input_shape, task, n_classes,
                                freeze_layers=train.freeze_layers,
                                transfer_rates=train.transfer_rates, augment=augment,
-                               data_kind=zoo.family(kind).data_kind, seed=train.seed)
+                               data_kind=zoo.family(kind).data_kind, seed=train.seed,
+                               flip=train.flip_keeps_label, rotate=train.rotate_keeps_label)
         model, multipliers, note = moved.model, dict(moved.lr_multipliers), moved.note
     else:
         model = zoo.build_model(kind, coding.input_shape, task, n_classes, arch,

@@ -35,7 +35,8 @@ from engine.tuning.study import (TuningSettings, best_feasible_trial, journal_pa
                                  open_study, study_settings, worker_id)
 from engine.project.parts.goal import Goal
 from engine.goal.run_choice import feasibility
-from engine.project.project import open_project
+from engine.project.project import find_run, open_project
+from engine.models.train_params import label_keeping
 from engine.training.job import TrainingSpec, run_training
 
 
@@ -84,7 +85,11 @@ class TrialObjective:
         self.cancel = cancel
         self.n_trials = n_trials
         self.started = 0
-        self.goal = open_project(self.project_dir).goal or Goal()
+        project = open_project(self.project_dir)
+        self.goal = project.goal or Goal()
+        chosen = find_run(project, project.chosen_run)
+        # What the user said of mirrored / turned pictures holds for the trials too.
+        self.carried = label_keeping(chosen.params) if chosen is not None else {}
         self.overhead: list[float] = []  # seconds per trial outside run_training
 
     def __call__(self, trial: optuna.Trial) -> float:
@@ -98,8 +103,9 @@ class TrialObjective:
                                                  total=self.n_trials)))
         trial.set_user_attr("worker", worker_id())
         trial.set_user_attr("round", self.settings.round)
-        params = {**suggest(trial, self.space), "epochs": self.settings.epochs,
-                  "patience": self.settings.epochs, "telemetry": False}
+        params = {**self.carried, **suggest(trial, self.space),
+                  "epochs": self.settings.epochs, "patience": self.settings.epochs,
+                  "telemetry": False}
         flag = _TrialCancel(self.cancel)
 
         def relay(event) -> None:

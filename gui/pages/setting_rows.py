@@ -5,8 +5,9 @@ it. ``SettingsForm`` keeps the rows by name so a page can show, hide or reset th
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QAbstractSpinBox, QComboBox, QDoubleSpinBox, QFormLayout,
-                               QHBoxLayout, QLabel, QSpinBox, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QAbstractSpinBox, QCheckBox, QComboBox, QDoubleSpinBox,
+                               QFormLayout, QHBoxLayout, QLabel, QSpinBox, QVBoxLayout,
+                               QWidget)
 
 from gui.pages.base import gui_text
 
@@ -41,16 +42,27 @@ def choice_combo(name: str, items: list[tuple[str, object]]) -> QComboBox:
     return combo
 
 
+def check_box(name: str, label: str) -> QCheckBox:
+    """A yes-or-no setting, off at first."""
+    box = QCheckBox(label)
+    box.setObjectName(name)
+    return box
+
+
 def value_of(widget: QWidget):
-    """The value a settings field holds (a combo's item data)."""
+    """The value a settings field holds (a combo's item data, a check box's yes or no)."""
     if isinstance(widget, QComboBox):
         return widget.currentData()
+    if isinstance(widget, QCheckBox):
+        return widget.isChecked()
     return widget.value()
 
 
 def set_value(widget: QWidget, value) -> None:
     if isinstance(widget, QComboBox):
         widget.setCurrentIndex(max(0, widget.findData(value)))
+    elif isinstance(widget, QCheckBox):
+        widget.setChecked(bool(value))
     else:
         widget.setValue(value)
 
@@ -81,6 +93,8 @@ class SettingsForm:
         # text keys: gui.deep.{schedule_tip,batch_size,batch_size_tip,patience,patience_tip}
         # text keys: gui.deep.{imbalance,imbalance_tip,augment,augment_tip,transfer,transfer_tip}
         # text keys: gui.deep.{transfer_mode,transfer_mode_tip,freeze_layers,freeze_layers_tip}
+        # text keys: gui.deep.{flip_keeps_label,flip_keeps_label_tip,rotate_keeps_label}
+        # text keys: gui.deep.rotate_keeps_label_tip
         field.setToolTip(gui_text(f"{self.prefix}.{name}_tip"))
         mark = QLabel()
         mark.setObjectName(f"{name}Recommended")

@@ -7,9 +7,9 @@ import math
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QAbstractSpinBox, QApplication, QComboBox, QDoubleSpinBox,
-                               QFileDialog, QLabel, QLineEdit, QPushButton, QSpinBox,
-                               QToolButton)
+from PySide6.QtWidgets import (QAbstractSpinBox, QApplication, QCheckBox, QComboBox,
+                               QDoubleSpinBox, QFileDialog, QLabel, QLineEdit, QPushButton,
+                               QSpinBox, QToolButton)
 
 from engine.baseline.requests import BaselinesRequest, SanityRequest
 from engine.core.jobs import job_name
@@ -81,8 +81,9 @@ def idle_after_resume_check(qtbot, runner, jobs):
                     timeout=240_000)
 
 
-def sanity_report(passed_overfit=True, rate=0.0031):
-    """A report as ``engine.baseline.sanity_step.run_sanity`` keeps it."""
+def sanity_report(passed_overfit=True, rate=0.0031, keep_default=False):
+    """A report as ``engine.baseline.sanity_step.run_sanity`` keeps it (``keep_default``:
+    the range test found a clear descent but no better rate than the default)."""
     rates = np.geomspace(1e-6, 1.0, 60)
     losses = 0.7 - 0.4 / (1 + np.exp(-(np.log10(rates) + 3.5) * 3))
     losses[rates > 0.05] = 0.3 + (np.log10(rates[rates > 0.05]) + 1.3) * 2
@@ -93,10 +94,13 @@ def sanity_report(passed_overfit=True, rate=0.0031):
                           "It learned 16 rows by heart in 80 steps." if passed_overfit else
                           "It could not learn 16 rows by heart: check the data and the "
                           "learning rate.", 0.01 if passed_overfit else 0.6, 0.05, 80)
-    lr = LrRangeResult(rate is not None, "found" if rate else "no_decrease",
-                       f"The loss fell fastest near {rate}." if rate else "No decrease.",
-                       rate, rate, 0.01, tuple(rates), tuple(losses), tuple(losses), 60)
-    passed = passed_overfit and rate is not None
+    lr = LrRangeResult(rate is not None or keep_default,
+                       "found" if rate else "keep_default" if keep_default else "no_decrease",
+                       f"The loss fell fastest near {rate}." if rate else
+                       "No better rate: keep 0.001." if keep_default else "No decrease.",
+                       rate, None, 0.01, tuple(rates), tuple(losses), tuple(losses), 60,
+                       candidate=rate or (0.002 if keep_default else None))
+    passed = passed_overfit and (rate is not None or keep_default)
     return SanityRecord(passed, "All three checks passed." if passed else
                         "A check found a problem.", initial, overfit, lr, model="mlp")
 
@@ -215,6 +219,36 @@ def test_the_families_and_fields_follow_the_data(qtbot):
     assert settings.kind() == "lstm"
 
 
+def test_pictures_ask_whether_mirrored_or_turned_ones_keep_their_answer(qtbot):
+    settings = DeepSettings()
+    qtbot.addWidget(settings)
+    settings.resize(900, 700)
+    settings.show()
+    settings.more_button.setChecked(True)
+    settings.set_project("table", "binary")
+    flip = settings.findChild(QCheckBox, "flipKeepsLabelCheck")
+    rotate = settings.findChild(QCheckBox, "rotateKeepsLabelCheck")
+    assert not flip.isVisible() and not rotate.isVisible()  # tables cannot be mirrored
+    assert "flip_keeps_label" not in settings.params()
+    settings.set_project("images", "multiclass")  # as for the digits sample
+    assert flip.isVisible() and rotate.isVisible()
+    assert not flip.isChecked() and not rotate.isChecked()  # off until the user says so
+    params = settings.params()
+    assert params["flip_keeps_label"] is False and params["rotate_keeps_label"] is False
+    assert "mirrored 2" in flip.toolTip() and "6 can look like a 9" in rotate.toolTip()
+    assert "mirrored or turned as well only if you tick" in settings.more.augment.toolTip()
+    settings.more.augment.setValue(0.5)
+    qtbot.mouseClick(flip, Qt.LeftButton)  # a mirrored picture keeps its answer here
+    params = settings.params()
+    assert params["flip_keeps_label"] is True and params["rotate_keeps_label"] is False
+    chosen = TrainParams.from_dict(params)  # the engine takes them as they are
+    assert (chosen.augment, chosen.flip_keeps_label, chosen.rotate_keeps_label) == (
+        0.5, True, False)
+    save_screenshot(settings, "baseline_picture_augmentation")
+    settings.reset()
+    assert not flip.isChecked() and settings.params()["flip_keeps_label"] is False
+
+
 def test_sanity_checks_are_shown_and_their_rate_can_be_used(
         qtbot, engine_runner, split_project, jobs, open_page):
     split_project.sanity = sanity_report()
@@ -247,6 +281,22 @@ def test_sanity_checks_are_shown_and_their_rate_can_be_used(
     assert child(page, QLabel, "overfitMark").accessibleName() == "found a problem"
     assert child(page, QLabel, "sanityVerdictMark").text() == "\u2717"
     assert not child(page, QPushButton, "useRateButton").isEnabled()
+
+
+def test_a_kept_default_rate_is_said_and_can_be_put_back(qtbot, engine_runner, split_project,
+                                                          jobs, open_page):
+    # The range test found a clear descent but no better rate than the default.
+    split_project.sanity = sanity_report(rate=None, keep_default=True)
+    split_project.save()
+    _session, page = open_page(1500)
+    assert child(page, QLabel, "lr_rangeMark").accessibleName() == "passed"
+    assert child(page, QLabel, "proposedRate").text() == text("gui.sanity.keep_default",
+                                                              rate="0.001")
+    assert page.sanity.proposal.value() == pytest.approx(-3.0)
+    spin = child(page, QDoubleSpinBox, "learningRateSpin")
+    spin.setValue(0.05)
+    click(qtbot, child(page, QPushButton, "useRateButton"))
+    assert spin.value() == pytest.approx(1e-3)
 
 
 def test_no_checks_yet_says_when_they_run(qtbot, engine_runner, split_project, jobs, open_page):

@@ -1,12 +1,17 @@
-"""Step 4 page: reading the ladder shows the engine's verdict; the move trains and re-reads."""
+"""Step 4 page: reading the ladder shows the engine's verdict; the move trains and re-reads;
+what the move only proposes is used only when the user ticks it."""
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QLabel, QPushButton
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QPushButton
 
 from engine.baseline.requests import BaselinesRequest
 from engine.goal.run_choice import best_run
 from engine.goal.edit import set_target_error
 from engine.diagnosis.next_move import recommended_move
+from engine.diagnosis.ladder import diagnose
+from engine.diagnosis.step import diagnose_project
+from engine.project.project import open_project
+from engine.training.job import TrainingSpec, run_training
 from engine.words.formatting import fmt_error
 from engine.core.texts import text
 from gui.pages.diagnose.page import DiagnosePage
@@ -100,3 +105,41 @@ def test_no_move_button_when_nothing_is_left_to_fix(qtbot, engine_runner, split_
     assert session.edit(lambda p: set_target_error(p, None))
     assert page.findChild(QLabel, "diagnosisStale").isVisible()
     assert no_move.text() == text("gui.diagnose.no_move.stale")
+
+
+def test_the_variance_move_proposes_augmentation_and_uses_it_only_when_ticked(
+        qtbot, engine_runner, split_project, monkeypatch):
+    run = run_training(TrainingSpec(str(split_project.root), "linear")).run_id
+    project = open_project(split_project.root)
+    diagnose_project(project, run)
+    # The ladder of an overfitting model, read as for that run (so it is not out of date).
+    overfits = diagnose(train=0.01, train_dev=0.2, dev=0.21, target=0.0)
+    assert overfits.verdict == "variance"
+    project.diagnosis = overfits.record(run, project.diagnosis.judged_by)
+    project.save()
+    session = ProjectSession(engine_runner)
+    assert session.open(split_project.root)
+    page = DiagnosePage(session)
+    qtbot.addWidget(page)
+    page.resize(980, 900)
+    page.show()
+    asked = []
+    monkeypatch.setattr(ProjectSession, "run",
+                        lambda self, request, then=None: asked.append(request))
+    move = recommended_move(session.project)
+    assert move.params["augment"] == 0.0 and move.extra == {"augment": 0.5}
+    button = page.findChild(QPushButton, "moveButton")
+    proposal = page.findChild(QLabel, "moveProposal")
+    extra = page.findChild(QCheckBox, "moveExtraCheck")
+    assert button.isVisible() and button.text() == move.label
+    assert proposal.isVisible() and proposal.text() == move.proposal
+    assert extra.isVisible() and not extra.isChecked()  # proposed, not switched on
+    page.resize(980, page.widget().sizeHint().height() + 20)
+    save_screenshot(page, "diagnose_variance_move")
+    qtbot.mouseClick(button, Qt.LeftButton)
+    assert asked[-1].params == move.params and asked[-1].params["augment"] == 0.0
+    qtbot.mouseClick(extra, Qt.LeftButton, pos=QPoint(8, extra.height() // 2))  # one click
+    assert extra.isChecked()
+    qtbot.mouseClick(button, Qt.LeftButton)
+    assert asked[-1].params == {**move.params, "augment": 0.5}
+    assert not extra.isChecked()  # for that run only: the next move asks again

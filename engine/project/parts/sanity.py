@@ -102,18 +102,25 @@ class LrRangeResult:
     """What the learning-rate range test found.
 
     Args:
-        passed: True when a learning rate could be proposed.
-        code: ``"found"``, ``"no_decrease"`` (the loss never went down) or ``"not_finite"``
-            (the loss was not a number from the start).
+        passed: True when the loss clearly went down (a rate was proposed, or the default
+            was kept).
+        code: ``"found"`` (a rate is proposed), ``"keep_default"`` (the loss went down, but
+            no better rate than the default was found), ``"no_decrease"`` (the loss never
+            went down) or ``"not_finite"`` (the loss was not a number from the start).
         text: the proposal and how it was found, in plain words.
-        suggested: the proposed learning rate, or None.
-        steepest: the rate where the smoothed loss fell fastest, or None.
+        suggested: the proposed learning rate, or None (always None unless ``found``).
+        steepest: the rate where the smoothed loss fell fastest (older results only; the
+            rule now reads the valley, see ``engine.baseline.lr_curve``), or None.
         lowest: the rate where the smoothed loss was lowest, or None.
         learning_rates: the rate used at each step (the curve's x values).
         losses: the smoothed loss at each step (the curve's y values).
         raw_losses: each step's own loss, before smoothing.
         steps: steps run (fewer than planned when the loss blew up and the test stopped).
         stopped_early: True when the test stopped because the loss blew up.
+        candidate: the rate the rule picked (the middle of the valley), also when the guard
+            kept the default instead; None when there was no descent.
+        valley_start, valley_end: the rates where the longest steady descent of the smoothed
+            loss began and ended, or None.
     """
 
     passed: bool
@@ -127,6 +134,9 @@ class LrRangeResult:
     raw_losses: tuple[float, ...] = ()
     steps: int = 0
     stopped_early: bool = False
+    candidate: float | None = None
+    valley_start: float | None = None
+    valley_end: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """Strict-JSON-able dict (non-finite numbers become None)."""
@@ -135,7 +145,10 @@ class LrRangeResult:
                 "steepest": clean_number(self.steepest), "lowest": clean_number(self.lowest),
                 "learning_rates": _clean_list(self.learning_rates),
                 "losses": _clean_list(self.losses), "raw_losses": _clean_list(self.raw_losses),
-                "steps": self.steps, "stopped_early": self.stopped_early}
+                "steps": self.steps, "stopped_early": self.stopped_early,
+                "candidate": clean_number(self.candidate),
+                "valley_start": clean_number(self.valley_start),
+                "valley_end": clean_number(self.valley_end)}
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> "LrRangeResult":
@@ -146,7 +159,9 @@ class LrRangeResult:
                    learning_rates=tuple(_nan_if_none(v) for v in d.get("learning_rates", ())),
                    losses=tuple(_nan_if_none(v) for v in d.get("losses", ())),
                    raw_losses=tuple(_nan_if_none(v) for v in d.get("raw_losses", ())),
-                   steps=int(d.get("steps", 0)), stopped_early=bool(d.get("stopped_early")))
+                   steps=int(d.get("steps", 0)), stopped_early=bool(d.get("stopped_early")),
+                   candidate=d.get("candidate"), valley_start=d.get("valley_start"),
+                   valley_end=d.get("valley_end"))
 
 
 CHECKS = ("initial_loss", "overfit", "lr_range")

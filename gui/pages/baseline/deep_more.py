@@ -1,6 +1,7 @@
 """The "More settings" of the Baseline page's neural network: optimizer, learning-rate
 schedule, batch size, early-stopping patience, class imbalance (classification only),
-augmentation (not for text) and transfer learning from a saved model.
+augmentation (not for text; for pictures, whether mirrored or turned ones keep their right
+answer, off until the user ticks it) and transfer learning from a saved model.
 
 Every field shows its recommended value (``TrainParams``' default) and a plain tooltip; the
 engine checks the values when the job runs.
@@ -18,8 +19,8 @@ from engine.core import text
 from engine.kinds.registry import data_kind as kind_named
 from engine.models import IMBALANCE, OPTIMIZERS, SCHEDULES, TrainParams
 from gui.pages.base import gui_text
-from gui.pages.setting_rows import (SettingsForm, choice_combo, int_spin, rate_spin, set_value,
-                                    value_of)
+from gui.pages.setting_rows import (SettingsForm, check_box, choice_combo, int_spin, rate_spin,
+                                    set_value, value_of)
 
 # Tooltips of the imbalance strategies: the engine's own explanations.
 IMBALANCE_TIPS = {"class_weights": "imbalance.weights", "oversample": "imbalance.oversample",
@@ -65,6 +66,11 @@ class MoreSettings(QWidget):
                 ("imbalance", self.imbalance, gui_text(f"deep.imbalance_{d.imbalance}")),
                 ("augment", self.augment, gui_text("deep.augment_off"))):
             self.rows.add(name, field, shown)
+        # Pictures only: whether a mirrored / turned picture keeps its right answer.
+        self.flip = check_box("flipKeepsLabelCheck", gui_text("deep.keeps_label"))
+        self.rotate = check_box("rotateKeepsLabelCheck", gui_text("deep.keeps_label"))
+        for name, box in (("flip_keeps_label", self.flip), ("rotate_keeps_label", self.rotate)):
+            self.rows.add(name, box, gui_text("deep.keeps_label_off"))
 
         self.transfer = QLineEdit()
         self.transfer.setObjectName("transferEdit")
@@ -104,9 +110,15 @@ class MoreSettings(QWidget):
         """Whether the data kind takes augmentation (text takes none)."""
         return kind_named(self._data_kind).augmentation != "none"
 
+    def _pictures(self) -> bool:
+        """Whether the data are pictures (the only kind augmentation may mirror or turn)."""
+        return kind_named(self._data_kind).augmentation == "image"
+
     def _show_rows(self, *_args) -> None:
         self.rows.show_row("imbalance", self._task != "regression")
         self.rows.show_row("augment", self._augments())
+        for name in ("flip_keeps_label", "rotate_keeps_label"):
+            self.rows.show_row(name, self._pictures())
         transfer = bool(self.transfer.text().strip())
         self.clear.setEnabled(transfer)
         self.rows.show_row("transfer_mode", transfer)
@@ -124,7 +136,9 @@ class MoreSettings(QWidget):
         d = TrainParams()
         for field, value in ((self.optimizer, d.optimizer), (self.schedule, d.schedule),
                              (self.batch_size, d.batch_size), (self.patience, d.patience),
-                             (self.imbalance, d.imbalance), (self.augment, d.augment)):
+                             (self.imbalance, d.imbalance), (self.augment, d.augment),
+                             (self.flip, d.flip_keeps_label),
+                             (self.rotate, d.rotate_keeps_label)):
             set_value(field, value)
         self.transfer.clear()
         self.transfer_mode.setCurrentIndex(0)
@@ -139,6 +153,9 @@ class MoreSettings(QWidget):
             out["imbalance"] = self.imbalance.currentData()
         if self._augments():
             out["augment"] = self.augment.value()
+        if self._pictures():
+            out.update(flip_keeps_label=self.flip.isChecked(),
+                       rotate_keeps_label=self.rotate.isChecked())
         source = self.transfer.text().strip()
         if source:
             rates = self.transfer_mode.currentData() == "rates"

@@ -1,7 +1,8 @@
 """The Baseline page's "Checks before training" box: what the engine's sanity checks found
 (``project.sanity``), each check's verdict in plain words with a pass or fail mark, and the
 learning rate the range test proposes, with a button that puts it into the settings and a
-small plot of the test's curve.
+small plot of the test's curve. When the test's guard found no better rate than the default
+(code ``keep_default``), the box says so and the button puts the default back.
 
 The verdicts, texts and numbers are the engine's (``engine.baseline.sanity_checks``); this box only
 shows them. Emits ``use_rate(rate)`` and ``run_requested()``.
@@ -17,6 +18,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QGridLayout, QGroupBox, QHBoxLayout, QLabel, QPushButton,
                                QVBoxLayout)
 
+from engine.models import TrainParams
 from engine.project.parts import SanityRecord
 from engine.words import fmt_number
 from gui.pages.base import gui_text
@@ -151,9 +153,14 @@ class SanityBox(QGroupBox):
             self.texts[check].setText(result.text if result is not None else "")
         lr = report.lr_range
         rate = report.suggested_learning_rate
+        keep = rate is None and lr is not None and lr.code == "keep_default"
+        if keep:
+            rate = TrainParams().learning_rate
         self._rate = float(rate) if rate is not None else None
-        self.rate_label.setText(gui_text("sanity.proposed", rate=fmt_number(self._rate))
-                                if self._rate is not None else gui_text("sanity.no_proposal"))
+        self.rate_label.setText(
+            gui_text("sanity.keep_default", rate=fmt_number(self._rate)) if keep else
+            gui_text("sanity.proposed", rate=fmt_number(self._rate))
+            if self._rate is not None else gui_text("sanity.no_proposal"))
         self.use_button.setEnabled(self._rate is not None)
         x, y = (_floats(lr.learning_rates), _floats(lr.losses)) if lr is not None else ([], [])
         drawable = len(x) == len(y) and len(x) > 1

@@ -1,5 +1,6 @@
 """Step 4 — Diagnose: read the error ladder of a run, show the verdict in plain words, the
-advice, and a button for the recommended next training run when Practica can make it.
+advice, and a button for the recommended next training run when Practica can make it. What
+the move only proposes (augmentation against overfitting) is a check box, off until ticked.
 
 The ladder, its gaps, the verdict and the move all come from the engine (``diagnose`` job,
 ``engine.words.result_tables.error_ladder_table``, ``engine.diagnosis.next_move.recommended_move``).
@@ -11,8 +12,8 @@ import html
 
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QComboBox, QGroupBox, QHBoxLayout, QLabel, QPushButton,
-                               QTabWidget, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QGroupBox, QHBoxLayout, QLabel,
+                               QPushButton, QTabWidget, QVBoxLayout, QWidget)
 
 from engine.diagnosis.requests import DiagnoseRequest
 from engine.training.requests import TrainRequest
@@ -105,13 +106,18 @@ class DiagnosePage(StepPage):
         self.move_button.setObjectName("moveButton")
         self.move_button.clicked.connect(self.apply_move)
         self.move_explanation = note("", "moveExplanation")
+        self.move_proposal = note("", "moveProposal")
+        self.move_extra = QCheckBox(gui_text("diagnose.move_extra"))
+        self.move_extra.setObjectName("moveExtraCheck")
+        self.move_extra.setToolTip(gui_text("diagnose.move_extra_tip"))
         self.no_move = note("", "noMoveText")
         self.move_outcome = note("", "moveOutcome")
         move_row = QHBoxLayout()
         move_row.addWidget(self.move_button)
         move_row.addStretch(1)
         advice_layout.addLayout(move_row)
-        for widget in (self.move_explanation, self.no_move, self.move_outcome):
+        for widget in (self.move_explanation, self.move_proposal, self.move_extra,
+                       self.no_move, self.move_outcome):
             advice_layout.addWidget(widget)
         self.move_outcome.hide()
         self.ladder_body.addWidget(self.advice_box)
@@ -134,8 +140,10 @@ class DiagnosePage(StepPage):
         if move is None:
             return
         self._say_outcome("")
-        self.session.run(TrainRequest(model=move.model, params=dict(move.params)),
-                         then=self._after_move)
+        wanted = move.extra and self.move_extra.isChecked()  # proposed, used only if ticked
+        params = move.with_extra() if wanted else dict(move.params)
+        self.move_extra.setChecked(False)  # asked for this run only, not the next move's
+        self.session.run(TrainRequest(model=move.model, params=params), then=self._after_move)
 
     def _after_move(self, result) -> None:
         """The move's run is saved: say how it did and read the ladder again."""
@@ -184,6 +192,12 @@ class DiagnosePage(StepPage):
         move = None if stale else recommended_move(project)
         self.move_button.setVisible(move is not None)
         self.move_explanation.setVisible(move is not None)
+        proposes = move is not None and bool(move.extra)
+        self.move_proposal.setVisible(proposes)
+        self.move_extra.setVisible(proposes)
+        self.move_proposal.setText(move.proposal if proposes else "")
+        if not proposes:
+            self.move_extra.setChecked(False)
         if move is not None:
             self.move_button.setText(move.label)
             self.move_explanation.setText(move.explanation)

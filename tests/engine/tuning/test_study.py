@@ -205,3 +205,23 @@ def test_continuing_a_seeded_study_draws_new_settings(split_project):
         rates.append(trial.suggest_float("learning_rate", 1e-4, 1e-1, log=True))
         study.tell(trial, 0.5)
     assert len(set(rates)) == 3
+
+
+def test_trials_keep_what_the_user_said_of_mirrored_pictures(split_project):
+    from engine.project.run_record import RunRecord
+
+    allowed = RunRecord("r-flip", "mlp", "Keras MLP", "finished", "2026-01-01T00:00:00",
+                        params={"flip_keeps_label": True, "rotate_keeps_label": False})
+    split_project.run_dir(allowed.id).mkdir(parents=True)
+    allowed.save(split_project.run_dir(allowed.id))
+    split_project.chosen_run = allowed.id
+    split_project.save()
+    objective = TrialObjective(str(split_project.root), tiny_settings(split_project))
+    assert objective.carried == {"flip_keeps_label": True}  # what was said, no more
+    study = optuna.create_study()
+    study.optimize(objective, n_trials=1)
+    run = open_project(split_project.root).run(study.trials[0].user_attrs["run_id"])
+    assert run.params["flip_keeps_label"] is True and run.params["rotate_keeps_label"] is False
+    split_project.chosen_run = None
+    split_project.save()
+    assert TrialObjective(str(split_project.root), tiny_settings(split_project)).carried == {}
