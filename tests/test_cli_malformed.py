@@ -63,6 +63,13 @@ def test_check_lists_the_findings_or_says_what_to_do_in_one_line(case, generated
     code = main(["check", str(path), *_target(case)])
     out, err = capsys.readouterr()
     assert "Traceback" not in out + err
+    if not case.splits:  # read and listed, then refused: the split could not be made
+        assert code == 2, out + err
+        lines = err.strip().splitlines()
+        assert len(lines) == 1 and "could not split it" in lines[0], err
+        _assert_findings(case, out)
+        assert "usable." not in out
+        return
     assert code == case.exit_code, out + err
     if code == 2:
         line = _one_line(case, err)

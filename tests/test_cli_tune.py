@@ -68,6 +68,20 @@ def test_run_until_tune_searches_with_a_budget_and_logs_it(split_project, capsys
     from engine.app.steps import DONE, step_states
 
     assert step_states(project)["tune"].state == DONE
-    # Tuning is done: running again does not search again.
-    assert main(["run", folder, "--until", "tune", "--trials", "2"]) == 0
+    # Without a budget a finished search is not run again; with one it goes on, and the
+    # best trial is adopted by the rule 'practica tune' follows (adopt_best_trial).
+    assert main(["run", folder, "--until", "tune"]) == 0
+    assert "none (they were already done)" in capsys.readouterr().out
     assert len(read_summary(folder).trials) == 2
+    assert main(["run", folder, "--until", "tune", "--trials", "1", "--tune-epochs", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "Steps run: tune." in out
+    assert len(read_summary(folder).trials) == 3
+    from engine.tuning.choice import best_feasible_trial_run
+
+    project = open_project(folder)
+    _trial, best = best_feasible_trial_run(project)
+    chosen = project.run(project.chosen_run)
+    assert chosen.errors["dev"] <= best.errors["dev"]  # the best trial won, or lost to it
+    if "is the chosen model now" in out:
+        assert chosen.id == best.id and project.decisions[-3].kind == "tuning_chosen"

@@ -16,12 +16,14 @@ from engine.core.defaults import CORRECTION, FINAL_SEEDS, HEADLESS_LEARNING_CURV
 from engine.core.errors import ProjectError
 from engine.final.step import run_final_test
 from engine.diagnosis.learning_curve import draw_learning_curve
-from engine.core.jobs import NEVER, CancelFlag, ProgressFn, ignore
+from engine.core.jobs import NEVER, AlertRaised, CancelFlag, ProgressFn, StageStarted, ignore
+from engine.project.parts.split import Fractions
 from engine.project.project import Project
 from engine.split.step import split_project
-from engine.app.steps import HEADLESS, LOCKED, STEP_ALIASES, step_states
+from engine.app.steps import DONE, HEADLESS, LOCKED, STEP_ALIASES, step_states
 from engine.core.texts import text
 from engine.tuning.requests import TuneRequest
+from engine.tuning.choice import choose_run
 from engine.tuning.step import tune_project, tuning_done
 from engine.report.step import export_report
 
@@ -31,13 +33,21 @@ def run_until(project: Project, until: str, progress: ProgressFn = ignore,
               cancel: CancelFlag = NEVER, deep_params: dict | None = None,
               pdf: Path | None = None, csv_dir: Path | None = None,
               deep_kind: str | None = None, seeds: int = FINAL_SEEDS, ensemble: bool = False,
-              correction: str = CORRECTION, tune: TuneRequest | None = None) -> list[str]:
+              correction: str = CORRECTION, tune: TuneRequest | None = None,
+              fractions: Fractions | None = None, split_seed: int | None = None,
+              choose: str = "") -> list[str]:
     """Run the steps up to and including ``until``; return the steps that were run.
 
     ``deep_params``/``deep_kind``: settings and family of the baseline's deep model.
     ``seeds``, ``ensemble``, ``correction``: how the final test is made (see
     ``engine.final.step.run_final_test``). ``tune``: the search's budget; without one the
-    tune step is skipped (asking to stop at it without one is an error).
+    tune step is skipped (asking to stop at it without one is an error); with one it runs
+    (or continues) the search and adopts its best feasible trial when it beats the chosen
+    model (``engine.tuning.choice.adopt_best_trial``), even when trials exist already.
+    ``fractions``/``split_seed``: the split's shares and seed; a split made with others is
+    made again. ``choose``: a run id or trial number to make the chosen model at the
+    diagnose step (``engine.tuning.choice.choose_run``; a limit it breaks is sent as an
+    ``AlertRaised`` warning).
     """
     until = STEP_ALIASES.get(until, until)
     if until not in HEADLESS:
@@ -51,16 +61,24 @@ def run_until(project: Project, until: str, progress: ProgressFn = ignore,
     for step in HEADLESS[: HEADLESS.index(until) + 1]:
         if cancel.is_set():
             break
-        if step == "data" and project.split is None:
-            split_project(project)
-        elif step == "baseline" and not any(r.status == "finished" for r in project.runs):
+        if step == "data" and _split_wanted(project, fractions, split_seed):
+            split = project.split
+            split_project(project, fractions or (split.fractions if split else None),
+                          seed=split_seed if split_seed is not None
+                          else (split.seed if split else 0))
+        elif step == "baseline" and step_states(project)["baseline"].state != DONE:
             _stop_at_blockers(project)
             run_baselines(project, progress, cancel, deep_params, deep_kind)
-        elif step == "diagnose" and project.diagnosis is None:
-            diagnose_project(project)
+        elif step == "diagnose" and (choose or project.diagnosis is None):
+            if choose:
+                _choose(project, choose, progress)
+            else:
+                diagnose_project(project)
             _look_closer(project, progress, cancel, deep_params)
-        elif step == "tune" and tune.has_budget and not tuning_done(project):
-            if tune_project(project, tune, progress, cancel):
+        elif step == "tune" and tune.has_budget:
+            adoption = tune_project(project, tune, progress, cancel)
+            progress(StageStarted("tune", adoption.sentence))
+            if adoption.adopted:
                 _look_closer(project, progress, cancel, deep_params)
         elif step == "final" and project.final_test is None:
             run_final_test(project, progress, cancel, seeds=seeds, ensemble=ensemble,
@@ -71,6 +89,24 @@ def run_until(project: Project, until: str, progress: ProgressFn = ignore,
             continue
         done.append(step)
     return done
+
+
+def _split_wanted(project: Project, fractions: Fractions | None, seed: int | None) -> bool:
+    """Whether the data step splits: no split yet, or other shares or seed asked for."""
+    split = project.split
+    if split is None:
+        return True
+    return ((fractions is not None and fractions != split.fractions)
+            or (seed is not None and seed != split.seed))
+
+
+def _choose(project: Project, name: str, progress: ProgressFn) -> None:
+    """Make run or trial ``name`` the chosen model; warn when it breaks a limit."""
+    choice = choose_run(project, name)
+    if choice.broken:
+        progress(AlertRaised(choice.run.id, "breaks_limit", "warning",
+                             text("workflow.chosen_breaks", label=choice.run.label,
+                                  reasons=" ".join(choice.broken))))
 
 
 def _look_closer(project: Project, progress: ProgressFn, cancel: CancelFlag,

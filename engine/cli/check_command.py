@@ -20,6 +20,8 @@ from pathlib import Path
 from engine.cli.printer import EventPrinter
 from engine.core.errors import ProjectError
 from engine.project.project import PROJECT_FILE, Project, open_project
+from engine.split.shares import parse_shares, planned_sizes, size_problem
+from engine.split.splits import Fractions, default_fractions
 from engine.split.step import split_project
 from engine.project.parts.split import SplitRecord
 from engine.app.steps import STALE, step_states
@@ -37,6 +39,7 @@ def cmd_check_source(args, data_kind: str | None, sequence: dict | None) -> int:
     """Check the data file or image folder ``args.file`` and print what was found."""
 
     refuse_fix_for_file(args)
+    shares = parse_shares(args.shares) if getattr(args, "shares", None) else None
     result = check_source(args.file, args.target, data_kind, args.text_column, sequence)
     images = kind_named(result.data_kind).folder
     if images:
@@ -55,8 +58,23 @@ def cmd_check_source(args, data_kind: str | None, sequence: dict | None) -> int:
     if not result.usable:
         print(f"practica: {result.problem}", file=sys.stderr)
         return 2
+    problem = split_problem(result, shares)
+    if problem:
+        print(f"practica: {text('cli.check_cannot_split', problem=problem)}", file=sys.stderr)
+        return 2
     print(text("bad_input.cli_folder_usable" if images else "cli.check_usable"))
     return 0
+
+
+def split_problem(result, fractions: Fractions | None = None) -> str:
+    """Why the split a project of this source would make (with ``fractions``, or the
+    recommended shares) cannot be made: too few rows for one of the sets, by the rule
+    ``make_split`` applies; ``""`` when it can."""
+    frame, target = result.frame, result.target
+    rows = int(frame[target].notna().sum()) if target and target in frame.columns \
+        else len(frame)
+    fractions = fractions or default_fractions(rows)
+    return size_problem(planned_sizes(rows, fractions))
 
 
 def cmd_check_project(args) -> int:
@@ -64,9 +82,10 @@ def cmd_check_project(args) -> int:
     when ``--drop-copies`` or ``--leave-out`` is given."""
     project = open_project(args.file)
     leave_out = list(getattr(args, "leave_out", None) or [])
-    if getattr(args, "drop_copies", False) or leave_out:
+    shares, seed = getattr(args, "shares", None), getattr(args, "seed", None)
+    if getattr(args, "drop_copies", False) or leave_out or shares or seed is not None:
         resplit(project, drop_copies=bool(getattr(args, "drop_copies", False)),
-                leave_out=leave_out)
+                leave_out=leave_out, shares=shares, seed=seed)
     main = project.source("main")
     print(text("checks.cli_project", name=project.name, rows=f"{main.rows:,}" if main else 0,
                path=main.path if main else "-"))
@@ -94,12 +113,22 @@ def cmd_check_project(args) -> int:
     return 0
 
 
-def resplit(project: Project, drop_copies: bool = False, leave_out: list[str] | None = None
-            ) -> SplitRecord:
-    """Split ``project`` again with its current shares and seed, and the fix asked for."""
+def resplit(project: Project, drop_copies: bool = False, leave_out: list[str] | None = None,
+            shares: str | None = None, seed: int | None = None) -> SplitRecord:
+    """Split ``project`` again with its current shares and seed (or the ``shares`` and
+    ``seed`` typed), and the fix asked for."""
     split = project.split or SplitRecord()
-    print(text("checks.cli_resplit"))
-    return split_project(project, split.fractions, seed=split.seed,
+    fractions = (parse_shares(shares, second_file=project.source("target") is not None)
+                 if shares else split.fractions)
+    seed = split.seed if seed is None else seed
+    if shares or seed != split.seed:
+        shown = fractions.to_dict() if fractions is not None else {}
+        print(text("cli.resplit_shares", seed=seed,
+                   shares=", ".join(f"{k.replace('_', '-')} {v:.0%}" for k, v in shown.items())
+                   or text("cli.recommended_shares")))
+    else:
+        print(text("checks.cli_resplit"))
+    return split_project(project, fractions, seed=seed,
                          drop_copies=True if drop_copies else None,
                          leave_out=tuple(leave_out or ()), progress=EventPrinter())
 
@@ -108,6 +137,8 @@ def refuse_fix_for_file(args) -> None:
     """``--drop-copies``/``--leave-out`` only make sense for a project folder."""
     if getattr(args, "drop_copies", False) or getattr(args, "leave_out", None):
         raise ProjectError(text("checks.cli_fix_needs_project"))
+    if getattr(args, "seed", None) is not None:
+        raise ProjectError(text("cli.seed_needs_project"))
 
 
 def _print_findings(findings: list[dict], project: Project) -> None:

@@ -16,7 +16,10 @@ from engine.tuning.requests import TuneRequest
 from engine.app.workflow import run_until
 from engine.cli.check_command import cmd_check_project, cmd_check_source, is_project_folder
 from engine.cli.final_printer import print_final_stats
+from engine.cli.monitor_printer import print_monitor_summary
 from engine.cli.move_printer import print_move
+from engine.cli.tune_command import ranges_asked
+from engine.split.shares import parse_shares
 from engine.kinds.input_coding import data_kind
 from engine.models import zoo
 from engine.report.step import export_report
@@ -62,21 +65,31 @@ def cmd_new(args) -> int:
 def cmd_run(args) -> int:
     project = open_project(args.dir)
     params = {"epochs": args.epochs, **parse_settings(args.set)}
-    done = run_until(project, args.until, EventPrinter(), deep_params=params,
+    fractions = (parse_shares(args.shares, second_file=project.source("target") is not None)
+                 if args.shares else None)
+    printer = EventPrinter()
+    done = run_until(project, args.until, printer, deep_params=params,
                      deep_kind=args.model, seeds=args.seeds, ensemble=args.ensemble,
-                     correction=args.correction, tune=_tune_request(args))
+                     correction=args.correction, tune=_tune_request(args, project),
+                     fractions=fractions, split_seed=args.seed, choose=args.run or "")
     print(text("cli.steps_done", steps=", ".join(done) or text("cli.nothing_to_do")))
     _print_sanity(project)
+    print_monitor_summary(project, printer.runs)
     _print_outcome(project)
     return 0
 
 
-def _tune_request(args) -> TuneRequest:
+def _tune_request(args, project) -> TuneRequest:
     if args.workers < 1:
         raise GoalError(text("tuning.cli_bad_workers"))
+    asked = args.ranges or args.range or args.fix or args.zoom or args.round is not None
+    if asked and args.trials is None and args.seconds is None:
+        raise GoalError(text("tuning.cli_no_budget"))
+    space, round_number = ranges_asked(args, project) if asked else (None, 1)
     epochs = args.tune_epochs or min(args.epochs, TUNING_EPOCHS)
     return TuneRequest(trials=args.trials, seconds=args.seconds, workers=args.workers,
-                       sampler=args.sampler, pruner=args.pruner or "", epochs=epochs)
+                       sampler=args.sampler, pruner=args.pruner or "", epochs=epochs,
+                       space=space, round=round_number)
 
 
 def cmd_train(args) -> int:
@@ -97,6 +110,8 @@ def cmd_train(args) -> int:
                dev=f"{result.errors.get('dev', float('nan')):.4f}"))
     if result.message:
         print(f"  {result.message}")
+    project.reload_runs()
+    print_monitor_summary(project, [result.run_id])
     return 0
 
 

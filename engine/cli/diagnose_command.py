@@ -10,6 +10,7 @@ follows, with the ``practica train`` command that makes it.
 from __future__ import annotations
 
 import json
+import sys
 
 from engine.diagnosis.step import diagnose_project
 from engine.cli.move_printer import print_move
@@ -20,12 +21,15 @@ from engine.words.formatting import fmt_error
 from engine.app.steps import step_states
 from engine.core.texts import text
 from engine.project.parts.goal import Goal
+from engine.tuning.choice import choose_run
 
 
 def cmd_diagnose(args) -> int:
     metric = None
+    if getattr(args, "run", None) and not args.dir:
+        raise GoalError(text("cli.diagnose_run_needs_dir"))
     if args.dir:
-        result, metric = _project_diagnosis(args.dir)
+        result, metric = _project_diagnosis(args.dir, getattr(args, "run", None))
     else:
         if args.train is None or args.dev is None:
             raise GoalError(text("cli.diagnose_needs"))
@@ -47,8 +51,15 @@ def _typed_diagnosis(args) -> Diagnosis:
                     train_dev=frac(args.train_dev), test=frac(args.test))
 
 
-def _project_diagnosis(folder: str) -> tuple[dict, str | None]:
+def _project_diagnosis(folder: str, run: str | None = None) -> tuple[dict, str | None]:
     project = open_project(folder)
+    if run:  # the same choice as 'practica use' and the GUI's; the warning goes to stderr
+        choice = choose_run(project, run)
+        if choice.broken:
+            print(text("cli.use.warning", warning=text(
+                "workflow.chosen_breaks", label=choice.run.label,
+                reasons=" ".join(choice.broken))), file=sys.stderr)
+        return project.diagnosis.to_dict(), (project.goal or Goal()).metric
     current = project.diagnosis is not None and step_states(project)["diagnose"].state == "done"
     if not current:
         chosen = project.chosen_run if any(r.id == project.chosen_run for r in project.runs) \

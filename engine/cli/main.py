@@ -21,7 +21,9 @@ from engine.cli.diagnose_command import cmd_diagnose  # noqa: E402
 from engine.cli.learning_curve_command import cmd_learning_curve  # noqa: E402
 from engine.cli.parser import build_parser  # noqa: E402
 from engine.cli.predict_command import cmd_export, cmd_predict  # noqa: E402
+from engine.cli.tags_command import cmd_tags  # noqa: E402
 from engine.cli.tune_command import cmd_tune, cmd_worker  # noqa: E402
+from engine.cli.use_command import cmd_use  # noqa: E402
 from engine.core.error_details import save_error_details  # noqa: E402
 from engine.core.errors import PracticaError  # noqa: E402
 from engine.project.lock import hold  # noqa: E402
@@ -43,6 +45,8 @@ COMMANDS = {
     "learning-curve": cmd_learning_curve,
     "predict": cmd_predict,
     "export": cmd_export,
+    "use": cmd_use,
+    "tags": cmd_tags,
     "inspect-model": lambda args: child_main([args.file]),
 }
 
@@ -73,7 +77,7 @@ def main(argv: list[str] | None = None) -> int:
 # Commands that change the project in their folder: they hold it while they run, so a
 # second writer (the app, another command) is refused at once instead of after the work.
 WRITERS = frozenset({"run", "train", "check", "diagnose", "report", "tune",
-                     "learning-curve"})
+                     "learning-curve", "use", "tags"})
 
 
 @contextlib.contextmanager

@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from engine import __version__
-from engine.cli import learning_curve_command, predict_command
+from engine.cli import learning_curve_command, predict_command, tags_command, use_command
 from engine.app.steps import HEADLESS, STEP_ALIASES
 from engine.core.defaults import (CORRECTION, CORRECTIONS, DEEP_EPOCHS, ENSEMBLE_MEMBERS,
                                   FINAL_SEEDS, TUNING_EPOCHS)
@@ -90,6 +90,11 @@ def build_parser() -> PlainParser:
     run.add_argument("--tune-epochs", type=int, metavar="E",
                      help="tune: most epochs per trial (default: --epochs, at most "
                           f"{TUNING_EPOCHS})")
+    _range_options(run, "tune: ")
+    _split_options(run, "data: ")
+    run.add_argument("--run", metavar="RUN_OR_TRIAL",
+                     help="diagnose: make this run (its id) or tuning trial (its number) the "
+                          "chosen model, as 'practica use' does")
 
     train = sub.add_parser("train", help="train one more model of a split project")
     train.add_argument("dir", help="the project folder")
@@ -112,6 +117,7 @@ def build_parser() -> PlainParser:
     check.add_argument("--leave-out", action="append", default=[], metavar="COLUMN",
                        help="project folder: split again without this input column "
                             "(e.g. one that gives the answer away); repeat for several")
+    _split_options(check, "", project_only=True)
 
     diag = sub.add_parser("diagnose", help="read the error ladder of a project, or of errors "
                                            "you type in (in percent)")
@@ -122,6 +128,9 @@ def build_parser() -> PlainParser:
     for name in ("target-error", "train-dev", "test"):
         diag.add_argument(f"--{name}", type=float, metavar="X")
     diag.add_argument("--json", action="store_true", help="print a JSON object")
+    diag.add_argument("--run", metavar="RUN_OR_TRIAL",
+                      help="with a project folder: read the ladder of this run (its id) or "
+                           "tuning trial (its number) and make it the chosen model")
 
     tune = sub.add_parser("tune", help="search the settings of a project's network "
                                        "(Optuna; finished trials are kept)")
@@ -137,6 +146,7 @@ def build_parser() -> PlainParser:
     tune.add_argument("--seed", type=int, help="the sampler's seed")
     tune.add_argument("--workers", type=int, default=1, metavar="N",
                       help="processes that run trials at once on this machine (default 1)")
+    _range_options(tune, "")
 
     worker = sub.add_parser("worker", help="run more trials of a study started with "
                                            "'practica tune', from another process or machine")
@@ -152,6 +162,8 @@ def build_parser() -> PlainParser:
     report.add_argument("--csv", help="folder for the CSV files")
     learning_curve_command.add_parser(sub)
     predict_command.add_parsers(sub)
+    use_command.add_parser(sub)
+    tags_command.add_parser(sub)
     # The throw-away model checker of the installed app (engine.models.safe_model_load); unlisted.
     inspect = sub.add_parser("inspect-model")
     inspect.add_argument("file")
@@ -166,6 +178,37 @@ def _budget_options(p: argparse.ArgumentParser) -> None:
                    help="a database URL (e.g. postgresql://user@host/db) shared by workers "
                         "on several machines; default: a journal file in the project folder")
     p.add_argument("--json", action="store_true", help="print a JSON object")
+
+
+def _range_options(p: argparse.ArgumentParser, prefix: str) -> None:
+    """The search's ranges: a file, single ranges, fixed settings, the round, zooming in."""
+    p.add_argument("--ranges", metavar="FILE",
+                   help=prefix + "a JSON or TOML file of search ranges (see README); settings "
+                                 "it does not name keep the recommended ranges")
+    p.add_argument("--range", action="append", default=[], metavar="NAME=LOW..HIGH[:log]",
+                   help=prefix + "search one setting over this range, e.g. "
+                                 "learning_rate=1e-4..1e-2:log (repeat for several)")
+    p.add_argument("--fix", action="append", default=[], metavar="NAME=VALUE",
+                   help=prefix + "do not search this setting: every trial uses VALUE")
+    p.add_argument("--round", type=int, metavar="N",
+                   help=prefix + "the round of coarse-to-fine search these ranges are "
+                                 "(default 1, or the file's round)")
+    p.add_argument("--zoom", action="store_true",
+                   help=prefix + "search the narrowed ranges around the best trials so far "
+                                 "(the next round)")
+
+
+def _split_options(p: argparse.ArgumentParser, prefix: str, project_only: bool = False) -> None:
+    """The split's shares and seed."""
+    where = "project folder: split again with " if project_only else "split with "
+    p.add_argument("--shares", metavar="TRAIN,TRAIN_DEV,DEV,TEST",
+                   help=prefix + where + "these shares, e.g. 0.7,0.1,0.1,0.1 or "
+                                         "70%%,10%%,10%%,10%% (a data file: check that they "
+                                         "can be made)" if project_only else
+                   prefix + where + "these shares, e.g. 0.7,0.1,0.1,0.1 or 70%%,10%%,10%%,10%% "
+                                    "(a split made with others is made again)")
+    p.add_argument("--seed", type=int, metavar="N",
+                   help=prefix + where + "this random seed (default 0)")
 
 
 def _data_kind_options(p: argparse.ArgumentParser) -> None:

@@ -4,17 +4,21 @@ from __future__ import annotations
 
 import sys
 
-from engine.core.jobs import EpochEnded, Event, Progress, RunFinished, StageStarted, TrialEnded
+from engine.core.jobs import (AlertRaised, EpochEnded, Event, Progress, RunFinished,
+                              StageStarted, TrialEnded)
 from engine.core.texts import text
 
 
 class EventPrinter:
-    """A progress callback that prints stages, a line every few epochs and run ends."""
+    """A progress callback that prints stages, a line every few epochs, the monitor's
+    alerts (once per run and kind) and run ends; ``runs`` collects the runs that ended."""
 
-    def __init__(self, stream=sys.stdout, every: int = 10) -> None:
+    def __init__(self, stream=None, every: int = 10) -> None:
         self.stream = stream
         self.every = every
         self.last = ""
+        self.runs: list[str] = []
+        self._alerts: set[tuple[str, str]] = set()
 
     def __call__(self, event: Event) -> None:
         if isinstance(event, (StageStarted, Progress)):
@@ -25,7 +29,13 @@ class EventPrinter:
             if event.epoch == 1 or event.epoch % self.every == 0:
                 logs = ", ".join(f"{k} {v:.4f}" for k, v in event.logs.items())
                 self._say(f"    epoch {event.epoch}: {logs}")
+        elif isinstance(event, AlertRaised):
+            if (event.run_id, event.code) not in self._alerts:
+                self._alerts.add((event.run_id, event.code))
+                self._say("  " + text("cli.monitor.alert_live", severity=event.severity,
+                                      text=event.text))
         elif isinstance(event, RunFinished):
+            self.runs.append(event.run_id)
             self._say(f"    run {event.run_id}: {event.status}")
         elif isinstance(event, TrialEnded):
             value = "" if event.value is None else f"{event.value:.4g}"
@@ -34,4 +44,4 @@ class EventPrinter:
                                   error=value))
 
     def _say(self, line: str) -> None:
-        print(line, file=self.stream, flush=True)
+        print(line, file=self.stream or sys.stdout, flush=True)  # stdout as it is now

@@ -2,8 +2,12 @@
 that search from another process or machine.
 
 ``tune`` starts the project's study (or continues it: finished trials are kept) with the
-recommended search space of the chosen model's family; ``worker`` runs more trials of a study
-someone started, on the journal file in the project folder or on a database URL.
+recommended search space of the chosen model's family, or the ranges given with
+``--ranges FILE``, ``--range``, ``--fix`` (``engine.tuning.space_file``) or ``--zoom`` (the
+narrowed ranges of the next round); afterwards the best trial that meets every limit becomes
+the chosen model when it beats it (``engine.tuning.choice.adopt_best_trial``, the rule of
+``run --until tune`` too). ``worker`` runs more trials of a study someone started, on the
+journal file in the project folder or on a database URL.
 """
 
 from __future__ import annotations
@@ -11,12 +15,17 @@ from __future__ import annotations
 import json
 
 from engine.cli.printer import EventPrinter
-from engine.core.errors import GoalError
+from engine.core.errors import GoalError, ProjectError
 from engine.project.project import open_project
 from engine.core.texts import text
 from engine.tuning.requests import TuneRequest
 from engine.core.jobs import NEVER
+from engine.tuning.choice import adopt_best_trial
+from engine.tuning.kind import tuning_kind
+from engine.tuning.space_file import (custom_space, parse_fixed, parse_range, read_space_file,
+                                      space_round)
 from engine.tuning.step import search
+from engine.tuning.summary import read_summary
 
 
 def cmd_tune(args) -> int:
@@ -26,12 +35,50 @@ def cmd_tune(args) -> int:
     if args.workers < 1:
         raise GoalError(text("tuning.cli_bad_workers"))
     project = open_project(args.dir)
+    space, round_number = ranges_asked(args, project, quiet=args.json)
     request = TuneRequest(project=str(project.root), trials=args.trials, seconds=args.seconds,
                           workers=args.workers, sampler=args.sampler,
                           pruner=args.pruner or "", epochs=args.epochs, kind=args.model or "",
-                          seed=args.seed, storage=args.storage or "")
-    _show(search(request, _printer(args), project=project), args.json)
+                          seed=args.seed, storage=args.storage or "", space=space,
+                          round=round_number)
+    printer = _printer(args)
+    result = search(request, printer, project=project)
+    adoption = adopt_best_trial(project)
+    _show(result, args.json, adoption)
     return 0
+
+
+def ranges_asked(args, project, quiet: bool = False) -> tuple[dict | None, int]:
+    """The search space and round that ``--ranges FILE``, ``--range``, ``--fix`` and
+    ``--zoom`` ask for: (None, 1) when none is given (the recommended ranges)."""
+    written = read_space_file(args.ranges) if getattr(args, "ranges", None) else {}
+    flags = [*(parse_range(r) for r in getattr(args, "range", None) or ()),
+             *(parse_fixed(f) for f in getattr(args, "fix", None) or ())]
+    round_number = space_round(written)
+    if getattr(args, "zoom", False):
+        summary = read_summary(project.root)
+        if summary is None or not summary.proposal:
+            raise ProjectError(text("tuning.cli_no_zoom"))
+        if not quiet:
+            print(text("tuning.cli_zoom", round=summary.next_round))
+        written = {**dict(summary.proposal), **({"round": round_number} if round_number
+                                                else {})}
+        round_number = round_number or summary.next_round
+    if getattr(args, "round", None) is not None:
+        if args.round < 1:
+            raise GoalError(text("tuning.bad_round", value=args.round))
+        round_number = args.round
+    if not written and not flags:
+        return None, round_number or 1
+    kind = getattr(args, "model", None) or tuning_kind(project)
+    space = custom_space(project, kind, written, flags)
+    round_number = round_number or 1
+    if not quiet and not getattr(args, "zoom", False):
+        changed = [n for n in written if n not in ("round", "kind", "params")] \
+            + [n for n, _ in flags]
+        print(text("tuning.cli_ranges", round=round_number,
+                   changed=", ".join(dict.fromkeys(changed)) or "-"))
+    return space.to_dict(), round_number
 
 
 def cmd_worker(args) -> int:
@@ -56,9 +103,12 @@ def _check_budget(args) -> None:
         raise GoalError(text("tuning.cli_no_budget"))
 
 
-def _show(result, as_json: bool) -> None:
+def _show(result, as_json: bool, adoption=None) -> None:
     if as_json:
-        print(json.dumps(result.to_dict(), indent=2))
+        out = result.to_dict()
+        if adoption is not None:
+            out["adoption"] = adoption.to_dict()
+        print(json.dumps(out, indent=2))
         return
     print(text("tuning.cli_summary", trials=result.trials, complete=result.complete,
                pruned=result.pruned, failed=result.failed))
@@ -67,3 +117,5 @@ def _show(result, as_json: bool) -> None:
     else:
         print(text("tuning.cli_best", trial=result.best_trial + 1, run=result.best_run,
                    error=f"{result.best_value:.4g}"))
+    if adoption is not None:
+        print(adoption.sentence)

@@ -11,6 +11,7 @@ _EXPORTS = {
         "MAX_EXAMPLES", "allocate", "analyse_errors", "analysis_state", "case_details",
         "case_line", "case_lookup", "cell_count", "cell_examples", "stratified_sample",
         "worst_errors"),
+    "error_tag_import": ("TagImport", "import_tags", "read_tag_file"),
     "error_tags": (
         "ceiling_words", "clear_tags", "error_words", "parse_tags", "project_suggestions",
         "set_tags", "suggested_tags", "tag_table", "tags_frame", "tags_of", "tags_text",

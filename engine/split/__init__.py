@@ -12,6 +12,8 @@ _EXPORTS = {
         "DEV_SPLITS", "label_text", "source_frame", "split_frame", "split_rows", "target_values"),
     "drift": ("DOMAIN_DRIFT", "FEATURE_DRIFT", "domain_drift", "feature_drift", "label_drift"),
     "row_overlap": ("BLOCK_SHARE", "repeats_expected", "split_groups"),
+    "shares": ("MIN_ROWS_PER_SPLIT", "parse_shares", "planned_sizes", "size_problem",
+               "take_count"),
     "splits": ("Fractions", "SPLITS", "class_balance", "default_fractions", "make_split"),
     "step": ("split_project",),
     "target_leakage": ("POWER_WARN", "column_powers", "leakage_findings"),

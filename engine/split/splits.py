@@ -19,9 +19,9 @@ from sklearn.model_selection import train_test_split
 from engine.core.errors import DataError
 from engine.core.texts import text
 from engine.project.parts.split import Fractions
+from engine.split.shares import planned_sizes, size_problem, take_count
 
 SPLITS = ("train", "train_dev", "dev", "test")
-MIN_ROWS_PER_SPLIT = 2
 
 
 def default_fractions(n_rows: int, second_file: bool = False) -> Fractions:
@@ -81,6 +81,11 @@ def make_split(y_main: pd.Series, fractions: Fractions, seed: int = 0,
     Returns:
         A ``SplitPlan``; no row appears in two splits.
     """
+    # The rule ``practica check`` applies to a file before a project is made from it.
+    problem = size_problem(planned_sizes(len(y_main), fractions,
+                                         None if y_target is None else len(y_target)))
+    if problem:
+        raise DataError(problem)
     notes: list[str] = []
     rng = np.random.RandomState(seed)
     stratified = classification
@@ -103,10 +108,9 @@ def make_split(y_main: pd.Series, fractions: Fractions, seed: int = 0,
         sources = {"train": "main", "train_dev": "main", "dev": "target", "test": "target"}
     rows = {"train": train, "train_dev": train_dev, "dev": dev, "test": test}
     rows = {k: np.sort(np.asarray(v, dtype=np.int64)) for k, v in rows.items()}
-    for name, idx in rows.items():
-        if len(idx) < MIN_ROWS_PER_SPLIT:
-            raise DataError(text("split.too_small", split=name.replace("_", "-"),
-                                 rows=len(idx)))
+    problem = size_problem({name: len(idx) for name, idx in rows.items()})
+    if problem:  # copies kept together can leave a set smaller than planned
+        raise DataError(problem)
     if any("not stratified" in n for n in notes):
         stratified = False
     return SplitPlan(rows=rows, sources=sources, fractions=fractions, seed=seed,
@@ -127,7 +131,7 @@ def _cut(y: pd.Series, share: float, rng: np.random.RandomState, classification:
             notes.append(text("checks.note_grouped"))
             return y.index.to_numpy()[~is_taken], y.index.to_numpy()[is_taken]
     index = y.index.to_numpy()
-    n_take = int(round(share * len(index)))
+    n_take = take_count(len(index), share)
     if n_take < 1 or n_take >= len(index):
         raise DataError(text("bad_input.split_too_small", total=len(index), rows=n_take))
     stratify = None

@@ -32,7 +32,8 @@ from engine.kinds.registry import data_kind as kind_named
 from engine.kinds.by_kind import example_keys
 from engine.split.row_overlap import copies_of_training, repeats_expected, split_groups
 from engine.split.checks import CheckData, run_split_checks, split_checks
-from engine.split.splits import (MIN_ROWS_PER_SPLIT, Fractions, SplitPlan, class_balance,
+from engine.split.shares import MIN_ROWS_PER_SPLIT
+from engine.split.splits import (Fractions, SplitPlan, class_balance,
                            default_fractions, make_split)
 from engine.project.fingerprints import goal_key
 from engine.core.texts import text

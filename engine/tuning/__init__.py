@@ -6,6 +6,8 @@ from engine.core.front_door import public_names
 
 # Which module holds each public name; a module is imported when one of its names is used.
 _EXPORTS = {
+    "choice": ("Adoption", "Choice", "adopt_best_trial", "best_feasible_trial_run",
+               "choose_run", "named_run"),
     "journal_lock": ("JOURNAL", "JournalFlock", "journal_path"),
     "kind": ("tuning_kind",),
     "narrowing": ("narrowed_space", "next_round"),
@@ -13,6 +15,8 @@ _EXPORTS = {
     "space": (
         "CATEGORICAL", "FLOAT", "INT", "POWERS_OF_TWO", "ParamRange", "SearchSpace",
         "default_space", "grid", "grid_size", "suggest"),
+    "space_file": ("custom_space", "parse_fixed", "parse_range", "read_space_file",
+                   "space_round"),
     "step": ("log_search", "search", "tune_project", "tuning_budget", "tuning_done"),
     "requests": ("TuneRequest", "TuningOverviewRequest"),
     "study": (

@@ -1,9 +1,10 @@
 """Step 5 as the headless workflow runs it: search, then take the best trial if it wins.
 
 ``tune_project`` starts (or continues) the project's study with the recommended ranges of
-the network being diagnosed, runs the budget, and when the best trial that meets every
-constraint has a lower dev error than the chosen model, makes it the chosen model (read
-again by the error ladder; the decision is logged). The GUI lets the user pick instead.
+the network being diagnosed (or the ranges asked for), runs the budget, and when the best
+trial that meets every constraint has a lower dev error than the chosen model, makes it the
+chosen model (``engine.tuning.choice.adopt_best_trial``: read again by the error ladder;
+the decision is logged). The GUI lets the user pick instead.
 
 Use:
     tune_project(project, TuneRequest(trials=20, workers=2))
@@ -11,7 +12,6 @@ Use:
 
 from __future__ import annotations
 
-import math
 from dataclasses import replace
 
 from engine.core.errors import ProjectError
@@ -20,6 +20,7 @@ from engine.project.project import Project
 from engine.core.texts import text
 from engine.tuning.requests import TuneRequest
 from engine.project.project import open_project
+from engine.tuning.choice import Adoption, adopt_best_trial
 from engine.tuning.kind import tuning_kind
 from engine.tuning.space import default_space
 from engine.tuning.summary import read_summary
@@ -33,29 +34,20 @@ def tuning_done(project: Project) -> bool:
 
 
 def tune_project(project: Project, request: TuneRequest, progress: ProgressFn = ignore,
-                 cancel: CancelFlag = NEVER) -> bool:
-    """Run the search of ``request``; return True when its best trial became the chosen
-    model (the project is diagnosed again with it and saved).
+                 cancel: CancelFlag = NEVER) -> Adoption:
+    """Run (or continue) the search of ``request``, then adopt its best feasible trial when
+    it beats the chosen model (``engine.tuning.choice.adopt_best_trial``, the rule
+    ``practica tune`` follows too); the returned ``Adoption`` says whether it did.
 
     Raises:
         ProjectError: no budget was given, or nothing was diagnosed yet.
     """
-    # Imported here to keep scikit-learn out of start-up.
-    from engine.diagnosis.step import diagnose_project
-
     if not request.has_budget:
         raise ProjectError(text("tuning.no_budget"))
     if not project.chosen_run:
         raise ProjectError(text("steps.need_diagnosis"))
-    result = search(replace(request, project=str(project.root)), progress, cancel, project)
-    before = project.run(project.chosen_run).errors.get("dev", math.nan)
-    if not result.best_run or not (result.best_value < before or math.isnan(before)):
-        return False
-    project.log("tuning_chosen", text("decision.tuning_chosen", trial=result.best_trial + 1,
-                                      run=result.best_run, error=f"{result.best_value:.4g}",
-                                      before=f"{before:.4g}"))
-    diagnose_project(project, result.best_run)
-    return True
+    search(replace(request, project=str(project.root)), progress, cancel, project)
+    return adopt_best_trial(project)
 
 
 def tuning_budget(request: TuneRequest, project: Project | None = None):

@@ -175,6 +175,8 @@ def _run_cli(ctx: Context, capsys, monkeypatch) -> dict[str, int]:
     monkeypatch.setattr(loader, "restrict_child", lambda: None)  # in-process here
     root, out = str(ctx.root), ctx.out
     model = next(ctx.root.glob("runs/*/model.keras"))
+    dev_row = json.loads((ctx.root / "splits.json").read_text())["dev"]["rows"][0]
+    (out / "tags.csv").write_text(f"row,tags\n{dev_row},probe\n")
     commands = {
         "new": ["new", str(out / "cli-new"), "--data", str(ctx.new.parent / "first.csv"),
                 "--target", "bought"],
@@ -184,7 +186,7 @@ def _run_cli(ctx: Context, capsys, monkeypatch) -> dict[str, int]:
         "check": ["check", root],
         "check --drop-copies": ["check", str(ctx.out / "resplit"), "--drop-copies"],
         "diagnose": ["diagnose", root, "--json"],
-        "tune": ["tune", root, "--trials", "0", "--epochs", "1", "--json"],
+        "tune": ["tune", root, "--trials", "0", "--epochs", "1", "--json", "--fix", "width=8"],
         "worker": ["worker", root, "--trials", "0", "--json"],
         "report": ["report", root, "--pdf", str(out / "cli.pdf"), "--csv", str(out / "cli")],
         "learning-curve": ["learning-curve", root, "--sizes", "0.5,1", "--seeds", "1",
@@ -192,6 +194,8 @@ def _run_cli(ctx: Context, capsys, monkeypatch) -> dict[str, int]:
         "predict": ["predict", root, str(ctx.new), "--out", str(out / "cli-pred.csv")],
         "export": ["export", root, "--to", str(out / "cli-export")],
         "inspect-model": ["inspect-model", str(model)],
+        "use": ["use", root, "--json"],
+        "tags": ["tags", root, str(out / "tags.csv")],
     }
     assert {c.split()[0] for c in commands} | set(CLI_NOT_RUN) == set(COMMANDS), \
         "a new command: run it here, or say in CLI_NOT_RUN why not"

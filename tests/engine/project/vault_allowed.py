@@ -37,6 +37,7 @@ FILES_ONLY = {  # take a folder or a path, but read only what the caller names; 
     "engine.use.model_export.ExportResult.__init__": "a record of written files",
     "engine.final.seed_repeats.Repeat.__init__": "a record of a seed copy",
     "engine.project.paths.check_project_paths": "checks the names in a project file",
+    "engine.cli.move_printer.move_command": "writes a command line from the names it is given",
     "engine.project.lock.hold": "writes who holds the project into its lock file",
     "engine.project.journal.commit": "appends the state it is given to the project's record",
     "engine.use.usable_model.from_export": "reads an export folder, which holds no data rows",
@@ -84,7 +85,10 @@ BY_JOBS = {  # long work, or work that changes the project: run by the jobs and 
     "tune", "engine.tuning.objective.run_study": "tune",
     "engine.tuning.step.search": "tune, practica tune and worker",
     "engine.tuning.step.tuning_budget": "tune",
-    "engine.tuning.step.log_search": "tune", "engine.goal.step.new_project": "new_project",
+    "engine.tuning.step.log_search": "tune",
+    "engine.tuning.space_file.custom_space": "practica tune --fix",
+    "engine.cli.tune_command.ranges_asked": "practica tune --fix",
+    "engine.cli.monitor_printer.print_monitor_summary": "practica train", "engine.goal.step.new_project": "new_project",
     "engine.project.project.create_project": "new_project",
 }
 CLI_NOT_RUN = {

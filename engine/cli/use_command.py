@@ -1,0 +1,90 @@
+"""``practica use DIR [RUN_OR_TRIAL]``: make a run or a tuning trial the chosen model, or list
+the ones that can be chosen.
+
+Choosing goes through ``engine.tuning.choice.choose_run``, the engine function behind the
+GUI's "Use this trial" and the run picked on the Diagnose page: the run's error ladder is
+read, the choice is logged and saved. A run that breaks a limit of the goal can be chosen,
+with a plain warning (the final test needs a model that meets every limit).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+
+from engine.core.texts import text
+
+
+def add_parser(sub) -> None:
+    """The ``use`` subcommand and its options."""
+    p = sub.add_parser("use", help="make a run or a tuning trial the chosen model "
+                                   "(without one: list those that can be chosen)")
+    p.add_argument("dir", help="the project folder")
+    p.add_argument("choice", nargs="?", metavar="RUN_OR_TRIAL",
+                   help="a run id, or a trial number of the search as the Tune step shows "
+                        "it (3 or trial3)")
+    p.add_argument("--json", action="store_true", help="print a JSON object")
+
+
+def cmd_use(args) -> int:
+    # Imported here to keep pandas, scikit-learn out of start-up.
+    from engine.project.project import open_project
+    from engine.tuning.choice import choose_run
+
+    project = open_project(args.dir)
+    if not args.choice:
+        return _list(project, args.json)
+    choice = choose_run(project, args.choice)
+    if args.json:
+        print(json.dumps({"run": choice.run.id, "trial": choice.trial,
+                          "label": choice.run.label, "broken": list(choice.broken),
+                          "verdict": project.diagnosis.verdict}, indent=2))
+        return 0
+    print(text("cli.use.chosen", label=choice.run.label, run=choice.run.id,
+               dev=_error(project, choice.run.errors["dev"])))
+    if choice.broken:
+        print(text("cli.use.warning", warning=text("workflow.chosen_breaks",
+                                                   label=choice.run.label,
+                                                   reasons=" ".join(choice.broken))))
+    print(text("cli.verdict", verdict=project.diagnosis.verdict))
+    return 0
+
+
+def _list(project, as_json: bool) -> int:
+    # Imported here to keep pandas, scikit-learn out of start-up.
+    from engine.goal.run_choice import why_not_offered
+    from engine.project.fingerprints import split_key
+    from engine.tuning.summary import read_summary
+
+    summary = read_summary(project.root)
+    trials = {t.run_id: t.trial for t in (summary.trials if summary else ()) if t.run_id}
+    current = split_key(project)
+    rows = []
+    for run in project.runs:
+        dev = run.errors.get("dev", math.nan)
+        if run.status != "finished" or run.split_key != current or not math.isfinite(dev):
+            continue
+        rows.append({"run": run.id, "label": run.label, "dev_error": float(dev),
+                     "trial": trials.get(run.id), "chosen": run.id == project.chosen_run,
+                     "broken": why_not_offered(project, run)})
+    rows.sort(key=lambda r: (r["dev_error"], r["run"]))
+    if as_json:
+        print(json.dumps(rows, indent=2))
+        return 0
+    if not rows:
+        print(text("cli.use.none"))
+        return 0
+    print(text("cli.use.header"))
+    for r in rows:
+        mark = "*" if r["chosen"] else " "
+        broken = text("cli.use.breaks", reasons=" ".join(r["broken"])) if r["broken"] else ""
+        print(f"{mark} {r['run']:<24} {_error(project, r['dev_error']):>9}  "
+              f"{r['label']}{broken}")
+    return 0
+
+
+def _error(project, value: float) -> str:
+    # Imported here to keep pandas out of start-up.
+    from engine.words.formatting import fmt_error
+
+    return fmt_error(value, project.goal.metric if project.goal else "accuracy")
