@@ -58,7 +58,7 @@ def _candidate_folders():
     system's temporary folder."""
     folder = log_folder()
     try:
-        if not os.path.lexists(folder) and not os.environ.get(LOG_DIR_VARIABLE):
+        if not os.path.lexists(folder):
             folder.mkdir(mode=0o700, parents=True)
         if _private(folder):
             yield folder

@@ -91,3 +91,7 @@ def test_the_user_s_own_log_folder_is_made_private(tmp_path, monkeypatch):
     assert folder.is_relative_to(tmp_path)
     path = save_error_details("z")
     assert path.parent == folder and stat.S_IMODE(folder.stat().st_mode) == 0o700
+    chosen = tmp_path / "chosen" / "logs"  # PRACTICA_LOG_DIR that does not exist yet
+    monkeypatch.setenv("PRACTICA_LOG_DIR", str(chosen))
+    assert save_error_details("w").parent == chosen
+    assert stat.S_IMODE(chosen.stat().st_mode) == 0o700
