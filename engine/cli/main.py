@@ -1,7 +1,7 @@
 """``practica`` entry point: dispatch a command; user errors print one line and exit 2.
 
 No traceback ever reaches the user: an unexpected failure prints one line that says where
-the details were saved.
+the details were saved (a new file only Practica creates, ``engine.core.error_details``).
 """
 
 from __future__ import annotations
@@ -9,7 +9,6 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-import tempfile
 import traceback
 from pathlib import Path
 from typing import Iterator
@@ -25,6 +24,7 @@ from engine.cli.predict_command import cmd_export, cmd_predict  # noqa: E402
 from engine.cli.tags_command import cmd_tags  # noqa: E402
 from engine.cli.tune_command import cmd_tune, cmd_worker  # noqa: E402
 from engine.cli.use_command import cmd_use  # noqa: E402
+from engine.core.error_details import save_error_details  # noqa: E402
 from engine.core.errors import PracticaError  # noqa: E402
 from engine.project.lock import hold  # noqa: E402
 from engine.project.project import PROJECT_FILE, open_project  # noqa: E402
@@ -68,9 +68,9 @@ def main(argv: list[str] | None = None) -> int:
         print("practica: stopped. Everything finished so far was kept.", file=sys.stderr)
         return 130
     except Exception:  # noqa: BLE001 - the user must never see a traceback
-        log = _save_details()
-        print(f"practica: something went wrong inside Practica; nothing you made was lost. "
-              f"Details were saved to {log}.", file=sys.stderr)
+        log = save_error_details(traceback.format_exc())
+        said = text("cli.crashed", path=log) if log else text("cli.crashed_unsaved")
+        print(f"practica: {said}", file=sys.stderr)
         return 1
 
 
@@ -112,16 +112,6 @@ def warn_about_data(args) -> None:
 
 def _one_line(message: str) -> str:
     return " ".join(message.split())
-
-
-def _save_details() -> Path:
-    folder = Path(os.environ.get("PRACTICA_LOG_DIR", tempfile.gettempdir()))
-    path = folder / "practica-last-error.txt"
-    try:
-        path.write_text(traceback.format_exc(), encoding="utf-8")
-    except OSError:
-        pass
-    return path
 
 
 if __name__ == "__main__":

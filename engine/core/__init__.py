@@ -13,9 +13,10 @@ _EXPORTS = {
         "MAX_FINAL_SEEDS", "MAX_LEARNING_CURVE_SEEDS", "TUNING_EPOCHS"),
     "atomic": ("atomic_path", "is_write_fault", "write_json", "write_problem", "write_text"),
     "backend": ("backend_name", "import_keras", "training_device"),
+    "error_details": ("log_folder", "save_error_details"),
     "errors": (
-        "DataError", "GoalError", "JobCancelled", "PracticaError", "ProjectChangedError",
-        "ProjectError", "ProjectLockedError",
+        "DataError", "GoalError", "JobCancelled", "MALFORMED", "MalformedFileError",
+        "PracticaError", "ProjectChangedError", "ProjectError", "ProjectLockedError",
         "VaultLockedError"),
     "jobs": (
         "AlertRaised", "BatchEnded", "CancelFlag", "CancelToken", "EpochEnded", "Event",

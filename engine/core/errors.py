@@ -31,3 +31,16 @@ class VaultLockedError(PracticaError):
 
 class JobCancelled(Exception):
     """A job stopped because its cancel token was set."""
+
+
+class MalformedFileError(ProjectError):
+    """A file Practica writes (``project.json``, ``splits.json``, ``preprocess.json``, a
+    run's or an export's files) holds something Practica never writes: it was edited by
+    hand or damaged. Nothing was changed."""
+
+
+MALFORMED = (KeyError, TypeError, ValueError, AttributeError, IndexError, OverflowError,
+             RecursionError)
+"""What reading a hand-edited JSON file into Practica's types raises (a missing key, a
+text where a number belongs, ``1e400``, a list nested 100,000 deep); where such a file is
+read, these become one ``MalformedFileError``."""

@@ -100,9 +100,13 @@ class Preprocessor:
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> "Preprocessor":
+        # Each value is converted to its type here, so a hand-edited file fails on loading
+        # (``engine.project.malformed``), not in the middle of a training.
         return cls(
-            numeric=tuple(NumericColumn(**c) for c in d["numeric"]),
-            categorical=tuple(CategoryColumn(c["name"], c["fill"], tuple(c["categories"]))
+            numeric=tuple(NumericColumn(str(c["name"]), float(c["fill"]), float(c["mean"]),
+                                        float(c["scale"])) for c in d["numeric"]),
+            categorical=tuple(CategoryColumn(str(c["name"]), str(c["fill"]),
+                                             tuple(str(x) for x in c["categories"]))
                               for c in d["categorical"]),
             target=target_from_dict(d["target"]),
         )

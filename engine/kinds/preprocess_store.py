@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import json
-
 from engine.core import atomic
 from engine.core.errors import ProjectError
 from engine.kinds.input_coding import coding_from_dict
+from engine.project.malformed import read_json, reading
 from engine.project.project import PREPROCESS_FILE, Project
 from engine.core.texts import text
 
@@ -21,4 +20,8 @@ def load_preprocessor(project: Project):
     path = project.root / PREPROCESS_FILE
     if not path.is_file():
         raise ProjectError(text("project.no_split"))
-    return coding_from_dict(json.loads(path.read_text(encoding="utf-8")))
+    raw = read_json(path)
+    with reading(path):  # a hand-edited coding ends in one plain line
+        if not isinstance(raw, dict):
+            raise ValueError(text("project.wrong_form"))
+        return coding_from_dict(raw)

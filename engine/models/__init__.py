@@ -10,8 +10,10 @@ _EXPORTS = {
     "cnn": ("pooled_blocks",),
     "mlp": ("build_mlp",),
     "mlp_params": ("MlpParams",),
-    "safe_model_check": ("OWN_OBJECTS", "UnsafeModelError", "check_model_file"),
-    "safe_model_load": ("check_in_child", "child_command", "child_main", "load_keras_model"),
+    "model_unpack": ("private_model",),
+    "safe_model_check": ("OWN_OBJECTS", "UnsafeModelError", "check_model_file", "unpack_limit"),
+    "safe_model_load": ("ModelUnreadableError", "check_in_child", "child_command", "child_main",
+                        "load_keras_model"),
     "sequence_params": ("SequenceParams",),
     "text_params": ("TextParams",),
     "train_params": (

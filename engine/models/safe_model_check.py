@@ -1,4 +1,5 @@
-"""Look inside a Keras model file, without loading it, and refuse anything that could run code.
+"""Look inside a Keras model file, without loading it, and refuse anything that could run code
+or fill the disk.
 
 Keras' safe mode is not a sandbox: configs that import other modules, configs that switch
 safe mode off, and legacy ``.h5`` files have all got past it. So before Keras sees a model
@@ -6,19 +7,18 @@ file, this module reads it as plain data (the ``.keras`` zip's member list and i
 ``config.json``) and refuses:
 
 - legacy HDF5 files (``.h5``, ``.hdf5``), which Keras loads by another, older path;
-- a zip whose members declare sizes or compression ratios no model needs (zip bomb), or
-  whose member names leave the archive (``../``, absolute paths);
-- Python code in the config: ``Lambda`` layers, ``__lambda__`` functions and layers that
-  wrap other frameworks' code or files (``TFSMLayer``, ``TorchModuleWrapper``, ...);
-- any ``module`` outside Keras' own layer, initializer, optimizer, loss, metric and op
-  modules (the import gadget), and functions outside Keras' activations, losses and
-  metrics;
-- custom objects (a ``registered_name`` that is not Keras' own nor one of Practica's
-  layers) and any mention of switching unsafe deserialization on.
+- a zip that would unpack to more than a model of its size needs (a zip bomb): more than
+  ``MAX_MEMBERS`` members, or members whose declared sizes add up to more than
+  ``unpack_limit`` of the file's size (``UNPACK_FLOOR_BYTES`` for any file, twice the file's
+  size for bigger ones, never more than ``MAX_TOTAL_BYTES``), or one member over 1 MiB that
+  claims to shrink more than ``MAX_RATIO`` times;
+- member names that leave the archive (``../``, absolute paths) or appear twice (the copy
+  Keras would read might not be the one checked);
+- a config that carries code, imports or custom objects (``engine.models.model_config_check``).
 
+Keras stores a model's members uncompressed, so a real model unpacks to about its own size.
 Pure: imports neither Keras nor NumPy, writes nothing, never extracts the archive. Use it
-through ``engine.models.safe_model_load``, which runs it in a throw-away process for files from
-outside a project.
+through ``engine.models.safe_model_load``, which checks and loads a private, unpacked copy.
 
 Use:
     check_model_file("runs/20250101-mlp/model.keras")      # passes silently
@@ -29,59 +29,35 @@ from __future__ import annotations
 
 import json
 import zipfile
-from collections import deque
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from engine.core.errors import ProjectError
 from engine.core.texts import text
+from engine.models.model_config_check import OWN_OBJECTS, UnsafeModelError, check_config
+
+__all__ = ("OWN_OBJECTS", "UnsafeModelError", "check_config", "check_model_file",
+           "check_members", "read_config", "unpack_limit")
 
 HDF5_SIGNATURE = b"\x89HDF\r\n\x1a\n"
 LEGACY_SUFFIXES = (".h5", ".hdf5", ".hdf")
+CONFIG_FILE = "config.json"
 
-MAX_MEMBERS = 10_000
+MAX_MEMBERS = 1_000  # a model has config, metadata, weights and a few vocabulary files
 MAX_CONFIG_BYTES = 64 << 20
-MAX_MEMBER_BYTES = 8 << 30
-MAX_TOTAL_BYTES = 16 << 30
+UNPACK_FLOOR_BYTES = 256 << 20  # any model file may unpack to this much
+UNPACK_GROWTH = 2  # a bigger file may unpack to twice its size (Keras stores, not packs)
+MAX_TOTAL_BYTES = 4 << 30  # and never more than this
 MAX_RATIO = 100  # Keras stores members uncompressed: its own files have a ratio of 1
 RATIO_FLOOR_BYTES = 1 << 20  # small members may compress well (a config full of zeros)
 
-ALLOWED_MODULES = ("keras.layers", "keras.initializers", "keras.regularizers",
-                   "keras.constraints", "keras.activations", "keras.optimizers",
-                   "keras.losses", "keras.metrics", "keras.models", "keras.ops",
-                   "keras.dtype_policies", "keras.random", "keras.src.layers",
-                   "keras.src.initializers", "keras.src.regularizers",
-                   "keras.src.constraints", "keras.src.activations",
-                   "keras.src.optimizers", "keras.src.losses", "keras.src.metrics",
-                   "keras.src.models", "keras.src.ops", "keras.src.dtype_policies",
-                   "keras.src.random")
-"""Modules (and their sub-modules) a config may name: layers, their parts and math only."""
-KERAS_TOP_LEVEL = frozenset({"DTypePolicy", "FloatDTypePolicy", "QuantizedDTypePolicy",
-                             "QuantizedFloat8DTypePolicy", "Sequential", "Model",
-                             "Functional", "InputLayer", "Layer", "Variable",
-                             "SeedGenerator"})
-"""Classes a config may take from the ``keras`` module itself."""
-FUNCTION_MODULES = ("keras.activations", "keras.losses", "keras.metrics",
-                    "keras.src.activations", "keras.src.losses", "keras.src.metrics")
-"""The only modules a plain function (``class_name: function``) may come from."""
-CODE_CLASSES = frozenset({"Lambda", "TFSMLayer", "TorchModuleWrapper", "JaxLayer",
-                          "FlaxLayer", "__lambda__", "__function__", "__typespec__"})
-"""Layers and objects that carry or load code (Python bytecode, SavedModels, pickles)."""
-DATA_DUNDERS = frozenset({"__keras_tensor__", "__tensor__", "__numpy__", "__bytes__",
-                          "__ellipsis__", "__slice__"})
-UNSAFE_WORDS = ("enable_unsafe_deserialization", "unsafe_deserialization", "safe_mode")
-OWN_PACKAGE = "practica"
-OWN_OBJECTS = {
-    "engine.models.augmentation": frozenset({"RandomScaling", "RandomTimeShift"}),
-    "engine.training.monitor.optimizer": frozenset({f"Telemetry{name}" for name in (
-        "SGD", "Adam", "RMSprop", "Adagrad", "Adadelta", "Nadam")}),
-}
-"""Practica's own registered layers and optimizers, by module; a test keeps this in step
-with what Practica registers under the package ``practica``."""
 
+def unpack_limit(archive_bytes: int) -> int:
+    """The most bytes a model file of ``archive_bytes`` may unpack to, all members together.
 
-class UnsafeModelError(ProjectError):
-    """A model file was refused before loading; the message says why, in one line."""
+    >>> unpack_limit(2_300_000) >> 20, unpack_limit(1 << 30) >> 20, unpack_limit(5 << 30) >> 20
+    (256, 2048, 4096)
+    """
+    return min(MAX_TOTAL_BYTES, max(UNPACK_FLOOR_BYTES, UNPACK_GROWTH * int(archive_bytes)))
 
 
 def check_model_file(path: str | Path) -> None:
@@ -106,39 +82,71 @@ def check_model_file(path: str | Path) -> None:
         raise UnsafeModelError(text("model_check.not_keras", name=name))
     try:
         with zipfile.ZipFile(path) as archive:
-            config = _read_config(archive, name)
+            check_members(archive, name, path.stat().st_size)
+            config = _read_zip_config(archive, name)
     except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError) as exc:
         raise UnsafeModelError(text("model_check.damaged", name=name,
                                     problem=_first_line(exc))) from exc
     check_config(config, name)
 
 
-def _read_config(archive: zipfile.ZipFile, name: str) -> Any:
+def check_members(archive: zipfile.ZipFile, name: str, archive_bytes: int) -> int:
+    """Refuse a member list no model has; return the bytes it declares, all together.
+
+    Only the sizes the archive declares are read here; the unpacking counts the bytes it
+    really writes against the same limit (``engine.models.model_unpack``).
+    """
     members = archive.infolist()
     if len(members) > MAX_MEMBERS:
         raise UnsafeModelError(text("model_check.too_many", name=name, n=len(members)))
+    limit = unpack_limit(archive_bytes)
+    seen: set[str] = set()
     total = 0
     for info in members:
-        _check_member_name(info.filename, name)
+        _check_member_name(info.filename, name, seen)
         size = info.file_size
         total += size
         ratio = size / max(1, info.compress_size)
-        if (size > MAX_MEMBER_BYTES or total > MAX_TOTAL_BYTES
-                or (size > RATIO_FLOOR_BYTES and ratio > MAX_RATIO)):
+        if size > RATIO_FLOOR_BYTES and ratio > MAX_RATIO:
             raise UnsafeModelError(text("model_check.bomb", name=name, member=info.filename,
-                                        size=_size(size), ratio=f"{ratio:.0f}"))
+                                        size=size_words(size), ratio=f"{ratio:.0f}"))
+        if total > limit:
+            raise UnsafeModelError(text("model_check.too_big", name=name,
+                                        size=size_words(_declared(members)),
+                                        limit=size_words(limit)))
+    return total
+
+
+def _declared(members: list[zipfile.ZipInfo]) -> int:
+    return sum(info.file_size for info in members)
+
+
+def _read_zip_config(archive: zipfile.ZipFile, name: str) -> Any:
     try:
-        info = archive.getinfo("config.json")
+        info = archive.getinfo(CONFIG_FILE)
     except KeyError:
         raise UnsafeModelError(text("model_check.no_config", name=name)) from None
     if info.file_size > MAX_CONFIG_BYTES:
         raise UnsafeModelError(text("model_check.bomb", name=name, member=info.filename,
-                                    size=_size(info.file_size), ratio="?"))
+                                    size=size_words(info.file_size), ratio="?"))
     with archive.open(info) as fh:
-        raw = fh.read(MAX_CONFIG_BYTES + 1)
+        return _parse_config(fh.read(MAX_CONFIG_BYTES + 1), name)
+
+
+def read_config(folder: str | Path, name: str) -> Any:
+    """The parsed ``config.json`` of an unpacked model folder (refused when too big or not
+    JSON); ``name`` is the model file's name, for the message."""
+    path = Path(folder) / CONFIG_FILE
+    if not path.is_file() or path.is_symlink():
+        raise UnsafeModelError(text("model_check.no_config", name=name))
+    with open(path, "rb") as fh:
+        return _parse_config(fh.read(MAX_CONFIG_BYTES + 1), name)
+
+
+def _parse_config(raw: bytes, name: str) -> Any:
     if len(raw) > MAX_CONFIG_BYTES:
-        raise UnsafeModelError(text("model_check.bomb", name=name, member=info.filename,
-                                    size=_size(len(raw)), ratio="?"))
+        raise UnsafeModelError(text("model_check.bomb", name=name, member=CONFIG_FILE,
+                                    size=size_words(len(raw)), ratio="?"))
     try:
         return json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, ValueError, RecursionError) as exc:
@@ -146,92 +154,19 @@ def _read_config(archive: zipfile.ZipFile, name: str) -> Any:
                                     problem=_first_line(exc))) from exc
 
 
-def _check_member_name(member: str, name: str) -> None:
+def _check_member_name(member: str, name: str, seen: set[str]) -> None:
     parts = PurePosixPath(member.replace("\\", "/")).parts
     if (member.startswith(("/", "\\")) or ".." in parts or (parts and ":" in parts[0])
-            or "\0" in member):
+            or "\0" in member or not parts):
         raise UnsafeModelError(text("model_check.bad_member", name=name, member=member))
+    key = "/".join(parts).casefold()  # one file on a disk that ignores case
+    if key in seen:
+        raise UnsafeModelError(text("model_check.duplicate", name=name, member=member))
+    seen.add(key)
 
 
-def check_config(config: Any, name: str = "the model") -> None:
-    """Raise ``UnsafeModelError`` when a Keras config (parsed ``config.json``) is unsafe.
-
-    Args:
-        config: the parsed JSON.
-        name: the file's name, for the message.
-    """
-    if not isinstance(config, dict) or "class_name" not in config:
-        raise UnsafeModelError(text("model_check.not_keras", name=name))
-    objects = []
-    queue: deque[Any] = deque([config])
-    while queue:  # every word first (the worst sign), then every object, outermost first
-        node = queue.popleft()
-        if isinstance(node, dict):
-            for key, value in node.items():
-                _check_words(str(key), name)
-                queue.append(value)
-            if "class_name" in node:
-                objects.append(node)
-        elif isinstance(node, list):
-            queue.extend(node)
-        elif isinstance(node, str):
-            _check_words(node, name)
-    for node in objects:
-        _check_object(node, name)
-
-
-def _check_words(value: str, name: str) -> None:
-    low = value.lower()
-    if any(word in low for word in UNSAFE_WORDS):
-        raise UnsafeModelError(text("model_check.unsafe_switch", name=name))
-
-
-def _check_object(node: dict, name: str) -> None:
-    """One serialized object: ``{"module", "class_name", "config", "registered_name"}``."""
-    class_name = node.get("class_name")
-    module = node.get("module")
-    registered = node.get("registered_name")
-    if not isinstance(class_name, str) or not isinstance(module, (str, type(None))) \
-            or not isinstance(registered, (str, type(None))):
-        raise UnsafeModelError(text("model_check.not_keras", name=name))
-    if class_name in CODE_CLASSES:
-        raise UnsafeModelError(text("model_check.code", name=name, what=class_name))
-    if class_name.startswith("__"):
-        if class_name in DATA_DUNDERS:
-            return
-        raise UnsafeModelError(text("model_check.custom", name=name, what=class_name))
-    if module in OWN_OBJECTS or (registered or "").startswith(OWN_PACKAGE + ">"):
-        if (class_name in OWN_OBJECTS.get(module, ())
-                and registered in (None, f"{OWN_PACKAGE}>{class_name}")):
-            return
-        raise UnsafeModelError(text("model_check.custom", name=name,
-                                    what=registered or f"{module}.{class_name}"))
-    if registered not in (None, class_name):
-        raise UnsafeModelError(text("model_check.custom", name=name, what=registered))
-    if module is None:
-        return
-    if class_name == "function":
-        function = node.get("config")
-        if not _within(module, FUNCTION_MODULES) or not isinstance(function, str) \
-                or not function.isidentifier():
-            raise UnsafeModelError(text("model_check.import", name=name,
-                                        what=f"{module}.{function}"))
-        return
-    if module == "keras":
-        if class_name not in KERAS_TOP_LEVEL:
-            raise UnsafeModelError(text("model_check.import", name=name,
-                                        what=f"keras.{class_name}"))
-        return
-    if not _within(module, ALLOWED_MODULES):
-        raise UnsafeModelError(text("model_check.import", name=name,
-                                    what=f"{module}.{class_name}"))
-
-
-def _within(module: str, allowed: tuple[str, ...]) -> bool:
-    return any(module == m or module.startswith(m + ".") for m in allowed)
-
-
-def _size(n: int) -> str:
+def size_words(n: float) -> str:
+    """A byte count in words (``64.0 MB``)."""
     for unit in ("bytes", "KB", "MB", "GB"):
         if n < 1024 or unit == "GB":
             return f"{n:.0f} {unit}" if unit == "bytes" else f"{n:.1f} {unit}"

@@ -1,13 +1,16 @@
 """Load a Keras model file only after ``engine.models.safe_model_check`` passed it.
 
-A model file from outside the project (an export folder given to ``practica predict``, a
-transfer-learning source, any file the user picks) is first looked at in a throw-away
-process: a fresh interpreter started in an empty temporary folder, told only the file's
-path (never the project's), that may not write a single byte (``RLIMIT_FSIZE`` 0) nor use
-much memory or time, and that reads the file as plain data without loading it. Only when
-that process says the file is clean does Keras load it, with ``safe_mode=True``. The
-throw-away process costs about 0.1 s. A project's own model files (written by Practica) get
-the same check in this process, which costs a few milliseconds.
+Every load works on a private copy (``engine.models.model_unpack``): the file is copied into
+a new folder only this user can open, the copy is checked, unpacked there within limits on
+its members and its total size, and Keras loads exactly that unpacked copy, with
+``safe_mode=True``; the original path is never read again, so swapping the file after the
+check changes nothing. A model file from outside the project (an export folder given to
+``practica predict``, a transfer-learning source, any file the user picks) is checked in a
+throw-away process: a fresh interpreter started in an empty temporary folder, told only the
+copy's path, that may not write a single byte (``RLIMIT_FSIZE`` 0) nor use much memory or
+time, and that reads the file as plain data without loading it (about 0.1 s). A project's own
+model files (written by Practica) are checked in this process, which costs a few milliseconds.
+A file Keras itself cannot load is refused in one plain line too (``ModelUnreadableError``).
 
 Use:
     model = load_keras_model("export/model.keras", outside=True)
@@ -17,13 +20,14 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 from typing import Any
 
+from engine.core.errors import ProjectError
+from engine.models.model_unpack import private_model
 from engine.models.safe_model_check import UnsafeModelError, check_model_file
 from engine.core.texts import text
 from engine.core.backend import import_keras
@@ -34,8 +38,12 @@ CHILD_CPU_S = 60
 REFUSED = 3  # the child's exit code when the file was refused
 
 
+class ModelUnreadableError(ProjectError):
+    """A model file passed the check but Keras could not build or fill the model from it."""
+
+
 def load_keras_model(path: str | Path, *, outside: bool) -> Any:
-    """The model at ``path``, loaded with Keras' safe mode after the file was checked.
+    """The model at ``path``, loaded with Keras' safe mode from a checked private copy.
 
     Args:
         path: a ``.keras`` file.
@@ -44,28 +52,29 @@ def load_keras_model(path: str | Path, *, outside: bool) -> Any:
 
     Raises:
         UnsafeModelError: the file was refused (one plain line says why).
+        ModelUnreadableError: Keras could not load the checked copy (one plain line).
     """
     path = Path(path)
-    if not outside:
-        check_model_file(path)
-        return _load(path)
-    # Check and load one private copy, so the file cannot change between the two.
-    with tempfile.TemporaryDirectory(prefix="practica-model-") as folder:
-        copy = Path(folder) / path.name
-        try:
-            shutil.copyfile(path, copy)
-        except OSError as exc:
-            raise UnsafeModelError(text("model_check.child_failed", name=path.name,
-                                        problem=exc.strerror or exc)) from exc
-        check_in_child(copy)
-        return _load(copy)
+    with private_model(path, check=check_in_child if outside else check_model_file) as copy:
+        return _load(copy, path.name)
 
 
-def _load(path: Path) -> Any:
+def _load(folder: Path, name: str) -> Any:
     keras = import_keras()
     import engine.models.augmentation  # noqa: F401  (registers Practica's own layers)
 
-    return keras.saving.load_model(path, compile=False, safe_mode=True)
+    try:
+        return keras.saving.load_model(folder, compile=False, safe_mode=True)
+    except MemoryError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - damaged weights, unknown layers, wrong shapes
+        raise ModelUnreadableError(text("model_check.unloadable", name=name,
+                                        problem=_first_line(exc))) from exc
+
+
+def _first_line(exc: BaseException) -> str:
+    words = " ".join(str(exc).split())
+    return (words[:300] + "...") if len(words) > 300 else (words or type(exc).__name__)
 
 
 def child_command(path: Path) -> list[str]:

@@ -1,10 +1,10 @@
 """Transfer learning: reuse a trained network's layers and give it a new output for this task.
 
 ``source`` is a saved ``.keras`` model (its inputs must be shaped like this project's;
-``engine.models.safe_model_load`` checks the file in a throw-away process before Keras loads it
-with safe mode on) or ``keras:<Name>`` for a pretrained backbone of ``keras.applications``
-whose weights are in the local Keras cache (``engine.models.backbones``; never downloaded
-here).
+``engine.models.safe_model_load`` copies the file into a private folder, checks the copy in a
+throw-away process and has Keras load that very copy, with safe mode on) or ``keras:<Name>``
+for a pretrained backbone of ``keras.applications`` whose weights are in the local Keras
+cache (``engine.models.backbones``; never downloaded here).
 
 The new model is the source's layers up to, not including, its output layer, then a new
 output layer ``head`` for this task (after ``pool_global``, an average over the picture,
@@ -32,7 +32,7 @@ from engine.core.errors import ProjectError
 from engine.models.augmentation import augmentation_layers  # also registers its layers
 from engine.models.backbones import first_line, check_backbone, load_backbone
 from engine.models.blocks import output_head
-from engine.models.safe_model_load import check_in_child
+from engine.models.safe_model_load import ModelUnreadableError, load_keras_model
 from engine.core.texts import text
 
 LOWER_RATE = 0.01
@@ -167,12 +167,11 @@ def _on_saved_model(source: str, shape: tuple[int, ...], task: str, n_classes: i
     path = Path(source).expanduser()
     if not path.is_file():
         raise ProjectError(text("transfer.no_file", path=path))
-    check_in_child(path)  # a file from anywhere: looked at in a throw-away process first
-    try:
-        src = keras.saving.load_model(path, compile=False, safe_mode=True)
-    except Exception as exc:  # damaged, not a Keras file, unknown layers: say so plainly
+    try:  # a file from anywhere: a private copy, checked in a throw-away process, is loaded
+        src = load_keras_model(path, outside=True)
+    except ModelUnreadableError as exc:  # damaged, unknown layers: say so plainly
         raise ProjectError(text("transfer.unreadable", path=path,
-                                reason=first_line(exc))) from exc
+                                reason=first_line(exc.__cause__ or exc))) from exc
     if len(src.inputs) != 1 or tuple(src.inputs[0].shape[1:]) != shape:
         source_shape = tuple(tuple(t.shape[1:]) for t in src.inputs)
         raise ProjectError(text("transfer.shape_mismatch", path=path, target=shape,

@@ -28,6 +28,7 @@ from engine.project.journal import JOURNAL_FILE, commit, read_journal
 from engine.project.lock import writing
 from engine.project.record_state import state_from_record
 from engine.core.errors import ProjectError
+from engine.project.malformed import reading
 from engine.project.paths import check_project_paths
 from engine.project.parts.diagnosis import DiagnosisRecord
 from engine.project.parts.error_analysis import ErrorAnalysisRecord
@@ -75,6 +76,9 @@ class DataSource:
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> "DataSource":
+        if not all(isinstance(d[k], str) for k in ("role", "path", "sha256")) \
+                or not isinstance(d.get("kind", "csv"), str):
+            raise TypeError("sources")  # a hand edit; open_project says so in one line
         stamp = d.get("stamp")
         return cls(role=d["role"], path=d["path"], sha256=d["sha256"], rows=int(d["rows"]),
                    kind=d.get("kind", "csv"), options=dict(d.get("options") or {}),
@@ -236,23 +240,24 @@ def open_project(root: str | Path) -> Project:
     if cache is not None and isinstance(cache.get("schema"), int):
         refuse_newer(cache["schema"])
     data, problems = state_from_record(read, cache)
-    data = migrate(data)
+    data = migrate(data, str(path))
     runs = load_runs(root / "runs")
     check_project_paths(root, data, runs)
-    project = Project(
-        root=root,
-        name=str(data.get("name") or root.name),
-        created=str(data.get("created") or ""),
-        sources=[DataSource.from_dict(s) for s in data.get("sources", [])],
-        findings=list(data.get("findings") or []),
-        features=list(data.get("features") or []),
-        chosen_run=data.get("chosen_run"),
-        error_tags={str(k): [str(t) for t in v] for k, v in
-                    (data.get("error_tags") or {}).items()},
-        decisions=[Decision.from_dict(d) for d in data.get("decisions", [])],
-        runs=runs,
-        **load_parts(data),
-    )
+    with reading(path):  # a hand-edited field ends in one line (engine.project.malformed)
+        project = Project(
+            root=root,
+            name=str(data.get("name") or root.name),
+            created=str(data.get("created") or ""),
+            sources=[DataSource.from_dict(s) for s in data.get("sources", [])],
+            findings=list(data.get("findings") or []),
+            features=list(data.get("features") or []),
+            chosen_run=data.get("chosen_run"),
+            error_tags={str(k): [str(t) for t in v] for k, v in
+                        (data.get("error_tags") or {}).items()},
+            decisions=[Decision.from_dict(d) for d in data.get("decisions", [])],
+            runs=runs,
+            **load_parts(data, str(path)),
+        )
     project.journal_head = read.head
     project.integrity_problems = problems
     project.data_changes = check_sources(project.sources)

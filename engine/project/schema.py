@@ -14,10 +14,12 @@ Example:
 
 from __future__ import annotations
 
+import math
 from typing import Any, Callable
 
 from engine.core.errors import ProjectError
 from engine.core.texts import text
+from engine.project.malformed import malformed, reading
 from engine.project.parts import (diagnosis, error_analysis, final_test, goal, learning_curve,
                                   report, sanity, split, summary, vault)
 
@@ -36,12 +38,13 @@ def _start_record(data: dict[str, Any]) -> dict[str, Any]:
 MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _start_record}
 
 
-def migrate(data: dict[str, Any]) -> dict[str, Any]:
+def migrate(data: dict[str, Any], path: str = "project.json") -> dict[str, Any]:
     """Return ``data`` upgraded to ``SCHEMA_VERSION``; the input is not modified.
 
-    A file from a newer Practica is refused rather than half-understood.
+    A file from a newer Practica is refused rather than half-understood; a format number
+    that is not a whole number (``"abc"``, ``1e400``) is a ``MalformedFileError``.
     """
-    version = int(data.get("schema", 0))
+    version = schema_version(data.get("schema", 0), path)
     refuse_newer(version)
     out = dict(data)
     while version < SCHEMA_VERSION:
@@ -52,6 +55,20 @@ def migrate(data: dict[str, Any]) -> dict[str, Any]:
         version += 1
         out["schema"] = version
     return out
+
+
+def schema_version(value: Any, path: str = "project.json") -> int:
+    """The format number of a project file, refused unless a whole number from 0 up.
+
+    >>> schema_version(1), schema_version(1.0)
+    (1, 1)
+    """
+    whole = isinstance(value, int) and not isinstance(value, bool)
+    if isinstance(value, float) and math.isfinite(value) and value.is_integer():
+        value, whole = int(value), True
+    if not whole or value < 0:
+        raise malformed(path, text("project.bad_schema", value=str(value)[:40]), "schema")
+    return value
 
 
 def refuse_newer(version: int) -> None:
@@ -67,9 +84,20 @@ PARTS = {"goal": goal, "summary": summary, "split": split, "sanity": sanity,
          "report": report}
 
 
-def load_parts(data: dict[str, Any]) -> dict[str, Any]:
-    """Every part of a (migrated) ``project.json``, read into its type."""
-    return {name: module.load(data.get(name)) for name, module in PARTS.items()}
+def load_parts(data: dict[str, Any], path: str = "project.json") -> dict[str, Any]:
+    """Every part of a (migrated) ``project.json``, read into its type.
+
+    A part is a record or absent; anything else, or a record its loader cannot read, is a
+    ``MalformedFileError`` that names the part (``path`` is the file, for the message).
+    """
+    parts = {}
+    for name, module in PARTS.items():
+        raw = data.get(name)
+        if raw is not None and not isinstance(raw, dict):
+            raise malformed(path, text("project.wrong_form"), name)
+        with reading(path, name):
+            parts[name] = module.load(raw)
+    return parts
 
 
 def dump_parts(parts: dict[str, Any]) -> dict[str, Any]:

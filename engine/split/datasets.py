@@ -14,6 +14,7 @@ import pandas as pd
 
 from engine.core.errors import ProjectError
 from engine.core.jobs import NEVER, CancelFlag, ProgressFn, ignore
+from engine.project.malformed import malformed, read_json
 from engine.project.project import SPLITS_FILE, Project
 from engine.data.source_reading import read_source, source_stamp
 from engine.core.texts import text
@@ -72,18 +73,35 @@ def split_rows(project: Project) -> dict:
 
 
 def _split_entries(project: Project) -> dict:
-    """The content of ``splits.json``, refused when its rows are not those recorded when
-    the split was made (``engine.project.split_integrity``)."""
+    """``splits.json`` read: each split a record with its ``source`` and a list of ``rows``
+    (anything else is a ``MalformedFileError``, one plain line), refused when its rows are
+    not those recorded when the split was made (``engine.project.split_integrity``)."""
     path = project.root / SPLITS_FILE
     if not path.is_file():
         raise ProjectError(text("project.no_split"))
     try:
-        entries = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError, RecursionError) as exc:
+        entries = read_json(path)
+    except ProjectError:
         check_split_entries(project.split, None)  # changed outside Practica, when recorded
-        raise ProjectError(text("project.damaged", path=path, problem=exc)) from exc
+        raise
+    if not isinstance(entries, dict):
+        raise malformed(path, text("project.wrong_form"))
+    for name, entry in entries.items():
+        if not (isinstance(entry, dict) and isinstance(entry.get("source"), str)
+                and isinstance(entry.get("rows"), list)):
+            raise malformed(path, text("project.wrong_form"), str(name))
     check_split_entries(project.split, entries)
     return entries
+
+
+def _row_numbers(project: Project, name: str, rows: list) -> np.ndarray:
+    """The rows of split ``name`` as row numbers, refused unless every one is a whole number
+    from 0 up (a text, a fraction, ``true`` or a number too big for a row)."""
+    numbers = np.asarray(rows)
+    if numbers.size and (numbers.ndim != 1 or numbers.dtype.kind not in "iu"
+                         or numbers.min() < 0):
+        raise malformed(project.root / SPLITS_FILE, text("project.bad_rows", split=name))
+    return numbers.astype(np.int64)
 
 
 def split_frame(project: Project, name: str) -> pd.DataFrame:
@@ -92,9 +110,11 @@ def split_frame(project: Project, name: str) -> pd.DataFrame:
         require_open(project, "the test rows")
     elif name not in DEV_SPLITS:
         raise ValueError(f"unknown split {name!r}")
-    entry = _split_entries(project)[name]
+    entry = _split_entries(project).get(name)
+    if entry is None:
+        raise malformed(project.root / SPLITS_FILE, text("project.missing_key", name=name))
     frame = source_frame(project, entry["source"])
-    rows = np.asarray(entry["rows"], dtype=np.int64)
+    rows = _row_numbers(project, name, entry["rows"])
     if len(rows) and rows.max() >= len(frame):
         raise ProjectError(text("project.data_changed", path=project.source(entry["source"]).path))
     return frame.iloc[rows]
@@ -103,6 +123,8 @@ def split_frame(project: Project, name: str) -> pd.DataFrame:
 def target_values(project: Project, frame: pd.DataFrame) -> pd.Series:
     """The target column of ``frame``, as text labels for classification."""
     goal = project.goal or Goal()
+    if goal.target not in frame.columns:  # a hand-edited goal, or another data file
+        raise ProjectError(text("project.no_target_column", target=goal.target))
     y = frame[goal.target]
     if goal.task in ("binary", "multiclass"):
         return y.map(label_text)

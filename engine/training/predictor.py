@@ -15,6 +15,7 @@ import numpy as np
 
 from engine.core.errors import ProjectError
 from engine.models import simple_baselines
+from engine.project.malformed import reading
 from engine.project.run_record import RunRecord
 from engine.core.texts import text
 from engine.models.safe_model_load import load_keras_model
@@ -97,8 +98,9 @@ def load_predictor(run_dir: Path, run: RunRecord, preprocessor, *,
     if run.model not in simple_baselines.KINDS:
         model = load_keras_model(path, outside=outside)
     else:
-        model = simple_baselines.from_dict(json.loads(path.read_text(encoding="utf-8")),
-                                           preprocessor.n_inputs)
+        with reading(path):  # a hand-edited baseline file ends in one plain line
+            model = simple_baselines.from_dict(json.loads(path.read_text(encoding="utf-8")),
+                                               preprocessor.n_inputs)
     return Predictor(run.model, model, preprocessor)
 
 

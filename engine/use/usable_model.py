@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from engine.training.batch_scoring import score_in_batches
-from engine.core.errors import ProjectError
+from engine.core.errors import MALFORMED, ProjectError
 from engine.kinds.input_coding import coding_from_dict, data_kind
 from engine.kinds.registry import data_kind as kind_named
 from engine.training.predictor import Predictor, load_predictor
@@ -31,6 +31,7 @@ from engine.core.texts import text
 from engine.goal.evaluation import to_predictions
 from engine.kinds.preprocess_store import load_preprocessor
 from engine.project.fingerprints import split_key
+from engine.project.malformed import problem
 from engine.project.run_record import RunRecord
 from engine.split.datasets import split_frame, target_values
 from engine.split.vault_guard import VaultGuard, project_guard
@@ -112,7 +113,11 @@ def load_usable(where: Project | str | Path, run_id: str | None = None) -> Usabl
     if (folder / PROJECT_FILE).is_file():
         return from_project(open_project(folder), run_id)
     if (folder / MANIFEST_FILE).is_file():
-        return from_export(folder)
+        try:
+            return from_export(folder)
+        except MALFORMED as exc:  # a hand-edited manifest or coding: one plain line
+            raise ProjectError(text("use.damaged_export", path=folder,
+                                    problem=problem(exc))) from None
     raise ProjectError(text("use.not_a_model", path=folder))
 
 
@@ -178,8 +183,8 @@ def from_export(folder: str | Path) -> UsableModel:
     try:
         manifest = json.loads((folder / MANIFEST_FILE).read_text(encoding="utf-8"))
         coding = coding_from_dict(json.loads((folder / CODING_FILE).read_text(encoding="utf-8")))
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise ProjectError(text("use.damaged_export", path=folder, problem=exc)) from exc
+    except (OSError, ValueError, KeyError, TypeError, RecursionError) as exc:
+        raise ProjectError(text("use.damaged_export", path=folder, problem=problem(exc))) from exc
     if manifest.get("app") != "practica":
         raise ProjectError(text("use.not_a_model", path=folder))
     if int(manifest.get("schema", 1)) > MANIFEST_SCHEMA:

@@ -121,8 +121,39 @@ class Goal:
                    inputs=dict(raw.get("inputs") or {}))
 
 
+TASKS = ("", "binary", "multiclass", "regression")
+_TEXTS = ("target", "task", "metric", "task_reason", "metric_reason", "data_kind")
+_NUMBERS = ("target_error", "abstain_accuracy")
+
+
 def load(raw: Any) -> Goal | None:
-    return Goal.from_dict(raw) if isinstance(raw, dict) else None
+    """The goal of ``project.json``; a value of the wrong kind (a number for the target, an
+    unknown task, labels that are not a list) is refused here (``TypeError``), not met in
+    the middle of a training."""
+    if not isinstance(raw, dict):
+        return None
+    _check_kinds(raw)
+    return Goal.from_dict(raw)
+
+
+def _check_kinds(raw: dict[str, Any]) -> None:
+    if any(not isinstance(raw.get(k), (str, type(None))) for k in _TEXTS) \
+            or (raw.get("task") or "") not in TASKS:
+        raise TypeError("goal")
+    if any(not _number_or_none(raw.get(k)) for k in _NUMBERS):
+        raise TypeError("goal")
+    labels, constraints = raw.get("labels"), raw.get("constraints")
+    if not all(isinstance(v, (list, type(None))) for v in (labels, constraints)) \
+            or not isinstance(raw.get("inputs"), (dict, type(None))):
+        raise TypeError("goal")
+    if any(not isinstance(x, (str, int, float)) or isinstance(x, bool) for x in labels or ()):
+        raise TypeError("goal")
+    if any(isinstance(c, dict) and not _number_or_none(c.get("bound")) for c in constraints or ()):
+        raise TypeError("goal")
+
+
+def _number_or_none(value: Any) -> bool:
+    return value is None or (isinstance(value, (int, float)) and not isinstance(value, bool))
 
 
 def dump(value: Goal | None) -> dict[str, Any] | None:

@@ -77,6 +77,11 @@ class Vault:
 
 
 def load(raw: Any) -> Vault:
+    """The vault of ``project.json``; a hand-edited opening time that is not a time (``true``,
+    a number) is refused (``TypeError``), never read as an open or closed vault."""
+    if isinstance(raw, dict) and (not isinstance(raw.get("opened_at"), (str, type(None)))
+                                  or not isinstance(raw.get("evaluations") or [], list)):
+        raise TypeError("vault")
     return Vault.from_dict(raw)
 
 

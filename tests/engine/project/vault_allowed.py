@@ -43,6 +43,7 @@ FILES_ONLY = {  # take a folder or a path, but read only what the caller names; 
     "engine.use.export_guard.export_guard": "reads an export folder's guard (keyed hashes of "
                                             "the test rows' inputs, no rows) and whether "
                                             "its project's vault is open",
+    "engine.models.safe_model_check.read_config": "reads an unpacked model's config.json",
 }
 WHOLE_FILE = {  # the data file as the user gave it: every row, none marked as a test row
     "engine.split.datasets.source_frame": "the split reads it to split the rows and the Data page "

@@ -75,7 +75,9 @@ class CallRecorder:
     """Records which of the given functions run (``sys.monitoring``, only on their code)."""
 
     def __init__(self, functions: dict[str, Callable]) -> None:
-        self.names = {f.__code__: name for name, f in functions.items()}
+        # Unwrapped: every @contextmanager shares contextlib's one wrapper code object, so
+        # two public context managers would otherwise record under one name.
+        self.names = {inspect.unwrap(f).__code__: name for name, f in functions.items()}
         self.called: set[str] = set()
         self.tool = -1
 
