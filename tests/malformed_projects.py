@@ -157,7 +157,7 @@ CASES = (
     ProjectCase("splits not JSON", _text(SPLITS, "{nope"), "train", "splits.json " + NEVER_WRITES),
     ProjectCase("splits nested deep", _text(SPLITS, DEEP), "train", "nested too deep"),
     ProjectCase("split missing", _json(SPLITS, lambda d: d.pop("train")), "train",
-                "'train' is missing"),
+                "splits.json was changed outside Practica (the train rows"),
     ProjectCase("coding junk", _text(CODING, "junk"), "train", "preprocess.json " + NEVER_WRITES),
     ProjectCase("coding a list", _text(CODING, "[1]"), "train", "preprocess.json " + NEVER_WRITES),
     ProjectCase("coding unknown kind", _json(CODING, lambda d: d.update(kind="nope")), "train",

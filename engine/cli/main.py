@@ -27,7 +27,8 @@ from engine.cli.use_command import cmd_use  # noqa: E402
 from engine.core.error_details import save_error_details  # noqa: E402
 from engine.core.errors import PracticaError  # noqa: E402
 from engine.project.lock import hold  # noqa: E402
-from engine.project.project import PROJECT_FILE, open_project  # noqa: E402
+from engine.project.project import PROJECT_FILE, SPLITS_FILE, open_project  # noqa: E402
+from engine.project.split_integrity import split_problems  # noqa: E402
 from engine.models.safe_model_load import child_main  # noqa: E402
 from engine.project.source_changes import describe  # noqa: E402
 from engine.core.texts import text  # noqa: E402
@@ -103,8 +104,12 @@ def warn_about_data(args) -> None:
         project = open_project(folder)
     except PracticaError:
         return  # the command says what is wrong with the project
+    # An edited split file is said by the step that reads it (one line, exit 2) and by
+    # 'check'; the record's problems never stop a command, so they are said here.
+    said_later = set(split_problems(project.root / SPLITS_FILE, project.split))
     for problem in project.integrity_problems:
-        print(f"practica: {_one_line(problem)}", file=sys.stderr)
+        if problem not in said_later:
+            print(f"practica: {_one_line(problem)}", file=sys.stderr)
     changes = project.data_changes
     if changes:
         print(text("data_check.cli", message=_one_line(describe(changes))), file=sys.stderr)

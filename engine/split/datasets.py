@@ -79,17 +79,14 @@ def _split_entries(project: Project) -> dict:
     path = project.root / SPLITS_FILE
     if not path.is_file():
         raise ProjectError(text("project.no_split"))
-    try:
-        entries = read_json(path)
-    except ProjectError:
-        check_split_entries(project.split, None)  # changed outside Practica, when recorded
-        raise
+    entries = read_json(path)
     if not isinstance(entries, dict):
         raise malformed(path, text("project.wrong_form"))
     for name, entry in entries.items():
         if not (isinstance(entry, dict) and isinstance(entry.get("source"), str)
                 and isinstance(entry.get("rows"), list)):
             raise malformed(path, text("project.wrong_form"), str(name))
+        _row_numbers(project, str(name), entry["rows"])  # what is wrong, before "changed"
     check_split_entries(project.split, entries)
     return entries
 
