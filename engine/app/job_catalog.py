@@ -141,7 +141,8 @@ def _final_test(r: FinalTestRequest, progress, cancel):
     from engine.final.step import run_final_test
 
     return run_final_test(_project(r), progress, cancel, seeds=int(r.seeds),
-                          ensemble=bool(r.ensemble), correction=str(r.correction))
+                          ensemble=bool(r.ensemble), correction=str(r.correction),
+                          override=str(r.override), new_experiment=str(r.new_experiment))
 
 
 def _ensemble(r: EnsembleRequest, progress, cancel):

@@ -3,6 +3,11 @@
 ``run_until(project, step)`` does every step that is not done yet, up to ``step``, in the
 methodology's order: data (the split), baseline, diagnose, tune (only with a budget),
 final (opens the vault), report. The step names are the wizard's (``steps.STEPS``).
+
+A diagnosis made before the goal, the split or the choice changed is redone
+(``engine.final.gate.redo_diagnosis``), at the diagnose step and again just before the vault
+opens; the final test then runs only when the checks before the vault pass, or when the
+caller gives the user's reason to override them or to start a new experiment.
 """
 
 from __future__ import annotations
@@ -14,11 +19,12 @@ from engine.diagnosis.step import diagnose_project
 from engine.diagnosis.error_analysis import analyse_errors
 from engine.core.defaults import CORRECTION, FINAL_SEEDS, HEADLESS_LEARNING_CURVE_SEEDS
 from engine.core.errors import ProjectError
+from engine.final.gate import redo_diagnosis, vault_gate
 from engine.final.step import run_final_test
 from engine.diagnosis.learning_curve import draw_learning_curve
 from engine.core.jobs import NEVER, AlertRaised, CancelFlag, ProgressFn, StageStarted, ignore
 from engine.project.parts.split import Fractions
-from engine.project.project import Project
+from engine.project.project import Project, chosen_run
 from engine.split.step import split_project
 from engine.app.steps import DONE, HEADLESS, LOCKED, STEP_ALIASES, step_states
 from engine.core.texts import text
@@ -35,7 +41,7 @@ def run_until(project: Project, until: str, progress: ProgressFn = ignore,
               deep_kind: str | None = None, seeds: int = FINAL_SEEDS, ensemble: bool = False,
               correction: str = CORRECTION, tune: TuneRequest | None = None,
               fractions: Fractions | None = None, split_seed: int | None = None,
-              choose: str = "") -> list[str]:
+              choose: str = "", override: str = "", new_experiment: str = "") -> list[str]:
     """Run the steps up to and including ``until``; return the steps that were run.
 
     ``deep_params``/``deep_kind``: settings and family of the baseline's deep model.
@@ -48,6 +54,9 @@ def run_until(project: Project, until: str, progress: ProgressFn = ignore,
     made again. ``choose``: a run id or trial number to make the chosen model at the
     diagnose step (``engine.tuning.choice.choose_run``; a limit it breaks is sent as an
     ``AlertRaised`` warning).
+    ``override``, ``new_experiment``: the user's reasons for going past the checks before
+    the vault (``engine.final.gate``); a final test already made is repeated only with
+    ``new_experiment``.
     """
     until = STEP_ALIASES.get(until, until)
     if until not in HEADLESS:
@@ -69,20 +78,27 @@ def run_until(project: Project, until: str, progress: ProgressFn = ignore,
         elif step == "baseline" and step_states(project)["baseline"].state != DONE:
             _stop_at_blockers(project)
             run_baselines(project, progress, cancel, deep_params, deep_kind)
-        elif step == "diagnose" and (choose or project.diagnosis is None):
+        elif step == "diagnose" and (choose or (project.diagnosis is None
+                                                 and chosen_run(project) is None)):
             if choose:
                 _choose(project, choose, progress)
             else:
                 diagnose_project(project)
             _look_closer(project, progress, cancel, deep_params)
+        elif step == "diagnose" and _stale(project):
+            if _redone(project, bool(override.strip())):
+                _look_closer(project, progress, cancel, deep_params)
         elif step == "tune" and tune.has_budget:
             adoption = tune_project(project, tune, progress, cancel)
             progress(StageStarted("tune", adoption.sentence))
             if adoption.adopted:
                 _look_closer(project, progress, cancel, deep_params)
-        elif step == "final" and project.final_test is None:
+        elif step == "final" and (project.final_test is None or new_experiment.strip()):
+            if _redone(project, bool(override.strip())):
+                _look_closer(project, progress, cancel, deep_params)
             run_final_test(project, progress, cancel, seeds=seeds, ensemble=ensemble,
-                           correction=correction)
+                           correction=correction, override=override,
+                           new_experiment=new_experiment)
         elif step == "report":
             export_report(project, pdf=pdf, csv_dir=csv_dir, progress=progress, cancel=cancel)
         else:
@@ -107,6 +123,19 @@ def _choose(project: Project, name: str, progress: ProgressFn) -> None:
         progress(AlertRaised(choice.run.id, "breaks_limit", "warning",
                              text("workflow.chosen_breaks", label=choice.run.label,
                                   reasons=" ".join(choice.broken))))
+
+
+def _stale(project: Project) -> bool:
+    """Whether the chosen model's diagnosis is out of date (``engine.final.gate``)."""
+    verdict = vault_gate(project)
+    return bool(verdict.stale) and not verdict.missing
+
+
+def _redone(project: Project, keep_choice: bool) -> bool:
+    """Redo a stale diagnosis; True when the chosen model changed (its closer looks, the
+    error analysis and the learning curve, are then made again)."""
+    before = project.chosen_run
+    return redo_diagnosis(project, keep_choice) and project.chosen_run != before
 
 
 def _look_closer(project: Project, progress: ProgressFn, cancel: CancelFlag,

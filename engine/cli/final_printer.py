@@ -1,5 +1,6 @@
 """Printing the final test's spread over seeds and its comparisons (sentence, test used and
-why it fits) on the terminal."""
+why it fits) on the terminal, after what the checks before the vault let through on purpose
+(an override, a new experiment)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ def print_final_stats(final: FinalTestRecord, stream=None) -> None:
     """The mean ± std of the optimizing metric over the seeds, then each comparison: its
     plain sentence and, below it, the test used and why it fits the pair."""
     stream = stream or sys.stdout
+    print_checks(final, stream)
     seeds = final.seeds
     metric = final.metric
     if seeds is not None and seeds.k >= 2:
@@ -33,3 +35,16 @@ def print_final_stats(final: FinalTestRecord, stream=None) -> None:
             # text keys: final_stats.test_{mcnemar,permutation,seeds_ttest}
             used = text("cli.final_stats.test_why", test=describe_test(row.test), why=why)
             print(f"    {used}", file=stream)
+
+
+def print_checks(final: FinalTestRecord, stream=None) -> None:
+    """A line for an override of the checks before the vault and one for a new experiment
+    (a second look at the test set), each with the user's reason; nothing otherwise."""
+    stream = stream or sys.stdout
+    checks = final.checks
+    if checks.overridden:
+        print(text("cli.final_stats.overridden", reasons=" ".join(checks.overridden),
+                   reason=checks.override_reason), file=stream)
+    if checks.look > 1:
+        print(text("cli.final_stats.new_experiment", look=checks.look,
+                   earlier=len(final.earlier), reason=checks.look_reason), file=stream)

@@ -75,6 +75,14 @@ def build_parser() -> PlainParser:
                           f"top {ENSEMBLE_MEMBERS} models too")
     run.add_argument("--correction", choices=CORRECTIONS, default=CORRECTION,
                      help="final test: correction for making several comparisons")
+    run.add_argument("--override", default="", metavar="REASON",
+                     help="final test: test the chosen model although the checks before "
+                          "the vault object (it breaks a limit or is out of date); the "
+                          "reason is recorded and printed in the report")
+    run.add_argument("--new-experiment", default="", metavar="REASON",
+                     help="final test: look at the test set again after a final test; the "
+                          "reason is recorded, the earlier test kept, and the report marks "
+                          "the result as optimistic")
     run.add_argument("--trials", type=int, metavar="N",
                      help="tune: search N settings (without --trials or --seconds the "
                           "tune step is skipped)")

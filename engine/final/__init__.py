@@ -1,5 +1,5 @@
-"""Step 6, the final test: the vault opened once, the finalists, seed repeats, the ensemble,
-comparisons, the reject option and the curves.
+"""Step 6, the final test: the checks before the vault opens, the vault opened once, the
+finalists, seed repeats, the ensemble, comparisons, the reject option and the curves.
 """
 
 from engine.core.front_door import public_names
@@ -12,6 +12,7 @@ _EXPORTS = {
         "shared_seeds"),
     "ensemble": ("DEFAULT_MEMBERS", "ensemble_members", "load_ensemble", "score_ensemble"),
     "finalists": ("Finalist", "best_baseline"),
+    "gate": ("GateVerdict", "VaultGateError", "redo_diagnosis", "vault_gate"),
     "reject_option": (
         "abstain_mask", "at_threshold", "choose_threshold", "confidence_of", "coverage_curve"),
     "seed_repeats": (

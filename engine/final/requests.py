@@ -12,6 +12,9 @@ from engine.core.jobs import JobRequest
 class FinalTestRequest(JobRequest):
     """Open the vault and score the finalists on the test set.
 
+    ``override`` and ``new_experiment`` are the user's reasons for going past the checks
+    before the vault (``engine.final.gate``); empty: no override, no second look.
+
     Result: a ``StepResult`` holding ``run_final_test``'s dict.
     """
 
@@ -19,6 +22,8 @@ class FinalTestRequest(JobRequest):
     seeds: int = FINAL_SEEDS
     ensemble: bool = False
     correction: str = CORRECTION
+    override: str = ""
+    new_experiment: str = ""
 
 
 @dataclass(frozen=True)

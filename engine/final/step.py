@@ -2,6 +2,10 @@
 
 What happens, in order:
 
+0. the checks before the vault (``engine.final.gate``): a model is chosen, its diagnosis is
+   current, it is current and meets every limit (or the user overrides, with a reason that
+   is logged), and the test set was not used before (or the user asks for a new experiment,
+   with a reason that is logged; the earlier final test is kept in ``earlier``);
 1. before the vault opens: the chosen configuration is trained again with ``K - 1`` more
    seeds (``engine.final.seed_repeats``) and, when asked for, the ensemble of the top runs is
    scored on dev (``engine.final.ensemble``); stopping here leaves the vault closed;
@@ -39,8 +43,9 @@ from engine.goal.metrics import metrics_for
 from engine.final.stats.multiple_testing import METHODS
 from engine.training.predictor import load_predictor
 from engine.kinds.preprocess_store import load_preprocessor
+from engine.final.gate import GateVerdict, vault_gate
 from engine.project.parts.final_test import (Confusion, FinalistRecord, FinalTestRecord,
-                                             MetricResult, SeedSpread)
+                                             MetricResult, SeedSpread, VaultChecks)
 from engine.project.project import Project
 from engine.final.stats.proportion_interval import proportion_intervals
 from engine.final.seed_repeats import (DEFAULT_SEEDS, MAX_SEEDS, effective_k, repeat_predictor,
@@ -55,7 +60,8 @@ from engine.final.test_curves import curve_bundle, reject_threshold
 
 def run_final_test(project: Project, progress: ProgressFn = ignore, cancel: CancelFlag = NEVER,
                    n_resamples: int = BOOTSTRAP_RESAMPLES, seeds: int = DEFAULT_SEEDS,
-                   ensemble: bool = False, correction: str = CORRECTION) -> FinalTestRecord:
+                   ensemble: bool = False, correction: str = CORRECTION, override: str = "",
+                   new_experiment: str = "") -> FinalTestRecord:
     """Open the vault (logged, irreversible) and test the chosen run and the finalists.
 
     Args:
@@ -67,12 +73,20 @@ def run_final_test(project: Project, progress: ProgressFn = ignore, cancel: Canc
             one); 1 for a non-deep model, which does not depend on a seed.
         ensemble: add the ensemble of the top runs as a finalist.
         correction: ``"holm"`` or ``"bonferroni"``, across all comparisons.
+        override: the user's reason for testing a chosen model that the checks before the
+            vault object to (not current, or breaking a limit); empty: no override.
+        new_experiment: the user's reason for looking at the test set again after a final
+            test; empty: a second final test is refused.
 
     Returns:
         ``project.final_test``.
+
+    Raises:
+        VaultGateError: the checks before the vault refused (nothing ran, the vault stays
+            closed).
     """
-    if not project.chosen_run:
-        raise ProjectError(text("final.no_choice"))
+    gate = vault_gate(project)
+    gate.require(override, new_experiment)
     if not 1 <= int(seeds) <= MAX_SEEDS:
         raise ProjectError(text("final_stats.bad_seeds", k=seeds, most=MAX_SEEDS))
     if correction not in METHODS:
@@ -92,6 +106,8 @@ def run_final_test(project: Project, progress: ProgressFn = ignore, cancel: Canc
 
     # 2. The vault opens; the test set is seen from here on.
     progress(StageStarted("vault", text("stage.vault")))
+    checks = _log_checks(project, gate, override, new_experiment)
+    earlier = _earlier(project.final_test) if gate.seen else ()
     open_vault(project, reason=text("final.vault_reason", label=run.label))
     project.save()
     prep = load_preprocessor(project)
@@ -140,7 +156,8 @@ def run_final_test(project: Project, progress: ProgressFn = ignore, cancel: Canc
         run=run.id, label=run.label, rows=int(len(frame)), evaluated_at=now_iso(),
         metric=goal.metric, metrics=entries, confidence=0.95, confusion=confusion,
         curves=curves, seeds=seed_spread, finalists=finalists, ensemble=ensemble_record,
-        comparisons=comparisons, correction=correction, alpha=ALPHA, test_error=test_error)
+        comparisons=comparisons, correction=correction, alpha=ALPHA, test_error=test_error,
+        checks=checks, earlier=earlier)
     ladder = read_ladder(project, run, test=test_error)
     project.diagnosis = ladder.record(run.id, judging_key(project))
     project.final_test = result
@@ -155,6 +172,39 @@ def run_final_test(project: Project, progress: ProgressFn = ignore, cancel: Canc
                                    metric=goal.metric, value=metrics[goal.metric]))
     project.save()
     return result
+
+
+def _log_checks(project: Project, gate: GateVerdict, override: str,
+                new_experiment: str) -> VaultChecks:
+    """Log what the user let through on purpose (an override, a new experiment) as the
+    vault opens, and say so in the record."""
+    overridden, look, why = (), 1, ""
+    if gate.reasons:
+        overridden = gate.reasons
+        project.log("vault_override", text("decision.vault_override", label=gate.label,
+                                           reasons=" ".join(gate.reasons),
+                                           reason=override.strip()),
+                    run=gate.run, reasons=list(gate.reasons), reason=override.strip())
+    if gate.seen:
+        earlier = project.final_test
+        look = max(project.vault.uses, len(_earlier(earlier))) + 1
+        why = new_experiment.strip()
+        previous = ({"run": earlier.run, "label": earlier.label, "metric": earlier.metric,
+                     "value": earlier.headline.value if earlier.headline else None,
+                     "evaluated_at": earlier.evaluated_at} if earlier is not None else None)
+        project.log("new_experiment", text("decision.new_experiment", label=gate.label,
+                                           look=look, reasons=" ".join(gate.seen), reason=why),
+                    run=gate.run, look=look, reasons=list(gate.seen), reason=why,
+                    previous=previous)
+    return VaultChecks(overridden=tuple(overridden), override_reason=override.strip()
+                       if overridden else "", look=look, look_reason=why)
+
+
+def _earlier(final: FinalTestRecord | None) -> tuple[FinalTestRecord, ...]:
+    """The final tests made so far, oldest first, each without its own list."""
+    if final is None:
+        return ()
+    return (*final.earlier, FinalTestRecord.from_dict({**final.to_dict(), "earlier": []}))
 
 
 def final_intervals(goal: Goal, preds: Predictions, names=None,

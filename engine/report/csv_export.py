@@ -19,6 +19,7 @@ from engine.project.project import Project
 from engine.words.formatting import t
 from engine.report.prediction_csv import PREDICTION_FILES, export_predictions
 from engine.report.tables import TABLES, all_tables
+from engine.report.vault_checks import check_notes
 from engine.diagnosis.error_tags import tags_frame
 
 README = "README.txt"
@@ -51,7 +52,7 @@ def export_csv(project: Project, folder: str | Path,
     _check(cancel)
     paths, notes = export_predictions(project, folder)  # dev rows; test rows once seen
     written += paths
-    atomic.write_text(folder / README, readme_text(notes))
+    atomic.write_text(folder / README, readme_text((*check_notes(project), *notes)))
     written.append(folder / README)
     return tuple(written)
 

@@ -10,7 +10,7 @@ _EXPORTS = {
         "ConfusionCells", "ErrorAnalysisRecord", "ErrorCase", "Suspect", "SuspectCheck"),
     "final_test": (
         "Comparison", "Confusion", "FinalTestRecord", "FinalistRecord", "MetricResult",
-        "SeedSpread"),
+        "SeedSpread", "VaultChecks"),
     "goal": ("Goal", "GoalConstraint"),
     "learning_curve": ("CurvePoint", "LearningCurveRecord", "SizeSummary"),
     "report": ("ReportRecord",),

@@ -168,13 +168,43 @@ class Comparison:
 
 
 @dataclass(frozen=True)
+class VaultChecks:
+    """What the checks before the vault let through on purpose (``engine.final.gate``): the
+    reasons the user overrode and the reason they gave; which look at the test set this was
+    (2 or more: a new experiment, its result optimistic) and why it was asked for."""
+
+    overridden: tuple[str, ...] = ()
+    override_reason: str = ""
+    look: int = 1
+    look_reason: str = ""
+
+    @property
+    def plain(self) -> bool:
+        """Nothing was overridden and this was the first look."""
+        return not self.overridden and self.look <= 1
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"overridden": list(self.overridden), "override_reason": self.override_reason,
+                "look": self.look, "look_reason": self.look_reason}
+
+    @classmethod
+    def from_dict(cls, raw: Any) -> VaultChecks:
+        raw = raw if isinstance(raw, dict) else {}
+        return cls(overridden=tuple(str(r) for r in raw.get("overridden") or ()),
+                   override_reason=str(raw.get("override_reason") or ""),
+                   look=int(raw.get("look") or 1), look_reason=str(raw.get("look_reason") or ""))
+
+
+@dataclass(frozen=True)
 class FinalTestRecord:
     """The final test of run ``run``: ``rows`` test rows at ``evaluated_at``, every metric
     with its interval at ``confidence``, the optimizing ``metric`` and its ``test_error``.
 
     ``confusion`` is ``None`` for numbers to predict; ``curves`` is the plotting bundle
     (``None`` in files from before it); ``ensemble`` (the ensemble's dev record, when it was
-    a finalist) is a plain mapping.
+    a finalist) is a plain mapping. ``checks`` says what the checks before the vault let
+    through on purpose; ``earlier`` keeps the final tests made before this one (a new
+    experiment never erases them), oldest first.
     """
 
     run: str = ""
@@ -193,6 +223,8 @@ class FinalTestRecord:
     correction: str = "holm"
     alpha: float = 0.05
     test_error: float | None = None
+    checks: VaultChecks = VaultChecks()
+    earlier: tuple[FinalTestRecord, ...] = ()
 
     @property
     def headline(self) -> MetricResult | None:
@@ -216,6 +248,10 @@ class FinalTestRecord:
             out["ensemble"] = self.ensemble
         out.update(comparisons=[c.to_dict() for c in self.comparisons],
                    correction=self.correction, alpha=self.alpha, test_error=self.test_error)
+        if not self.checks.plain:
+            out["checks"] = self.checks.to_dict()
+        if self.earlier:
+            out["earlier"] = [e.to_dict() for e in self.earlier]
         return out
 
     @classmethod
@@ -237,7 +273,9 @@ class FinalTestRecord:
             comparisons=tuple(Comparison.from_dict(c) for c in raw.get("comparisons") or ()
                               if isinstance(c, dict)),
             correction=str(raw.get("correction") or "holm"), alpha=raw.get("alpha", 0.05),
-            test_error=raw.get("test_error"))
+            test_error=raw.get("test_error"), checks=VaultChecks.from_dict(raw.get("checks")),
+            earlier=tuple(cls.from_dict(e) for e in raw.get("earlier") or ()
+                          if isinstance(e, dict)))
 
 
 def load(raw: Any) -> FinalTestRecord | None:

@@ -23,6 +23,7 @@ from engine.report.pdf.style import (bullets, esc, figure, heading, lead, para, 
 from engine.report.pdf.telemetry import curves_run
 from engine.project.project import chosen_run, find_run
 from engine.report.tables import confusion_table
+from engine.report.vault_checks import check_notes
 from engine.words.result_tables import error_ladder_table, test_metrics_table
 from engine.project.parts.goal import Goal
 
@@ -99,6 +100,7 @@ def final_section(project: Project) -> list[Flowable]:
     out.append(lead(t("final.run", label=label, run=final.run or dash(),
                       rows=fmt_count(final.rows),
                       time=fmt_time(final.evaluated_at))))
+    out.extend(plain(note, "note") for note in check_notes(project))
     out.append(lead(t("final.intro", confidence=fmt_confidence(final.confidence))))
     out.append(pdf_final_stats.metrics_table(project, goal_metric))
     out.append(pdf_final_stats.methods_note())
