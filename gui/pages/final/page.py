@@ -7,12 +7,25 @@ The evaluation runs in the engine process (``final_test`` job, with progress and
 the session's job panel); the page shows ``project.final_test`` as it is and says when the
 vault was opened. The parts live in ``final_options`` (before) and ``final_comparisons``
 (after).
+
+Before the vault opens the page shows what the checks before the vault found
+(``engine.final.gate``): a stale diagnosis is offered to be redone (the ``diagnose`` job);
+a model that is not current or breaks a limit is tested only through "Test anyway", and a
+second look at the test set only through "New experiment", each confirmed with a reason
+(``gate_dialog``) that the engine logs and the report prints.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
+from html import escape
+
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QGroupBox, QHBoxLayout, QMessageBox, QPushButton,
                                QVBoxLayout, QWidget)
+
+from engine.diagnosis.requests import DiagnoseRequest
+from engine.final import vault_gate
 
 from engine.words import (fmt_confidence, fmt_count, fmt_error, fmt_time, fmt_value, is_number,
                           metric_label)
@@ -24,6 +37,7 @@ from engine.project.parts import Goal
 from gui.pages.base import StepPage, gui_text
 from gui.pages.final.curves_panel import FinalCurvesPanel
 from gui.pages.final.comparisons import ComparisonsBox, SeedSpreadBox
+from gui.pages.final.gate_dialog import ask_reason
 from gui.pages.final.options import FinalOptions
 from gui.pages.labels import note
 from gui.result_table import ResultTable, settle_layout
@@ -38,6 +52,8 @@ class FinalTestPage(StepPage):
         self.body.addWidget(self.chosen)
         self.once = note(gui_text("final.once"), "vaultOnce")
         self.body.addWidget(self.once)
+        self.gate_note = note("", "vaultChecks", role="warning")
+        self.body.addWidget(self.gate_note)
         self.options = FinalOptions(session)
         self.body.addWidget(self.options)
         row = QHBoxLayout()
@@ -46,12 +62,24 @@ class FinalTestPage(StepPage):
         self.open_button.setToolTip(gui_text("final.open_tip"))
         self.open_button.clicked.connect(self.open_vault)
         row.addWidget(self.open_button)
+        self.redo_button = QPushButton(gui_text("final.gate.redo"))
+        self.redo_button.setObjectName("redoDiagnosisButton")
+        self.redo_button.setToolTip(gui_text("final.gate.redo_tip"))
+        self.redo_button.clicked.connect(self.redo_diagnosis)
+        row.addWidget(self.redo_button)
+        self.new_button = QPushButton(gui_text("final.gate.new"))
+        self.new_button.setObjectName("newExperimentButton")
+        self.new_button.setToolTip(gui_text("final.gate.new_tip"))
+        self.new_button.clicked.connect(self.new_experiment)
+        row.addWidget(self.new_button)
         row.addStretch(1)
         self.body.addLayout(row)
         self.vault_state = note("", "vaultState", role="vault")
         self.stale = note("", "finalStale", role="warning")
         self.errors = note("", "testVersusDev")
-        for widget in (self.vault_state, self.stale, self.errors):
+        self.checks_note = note("", "finalChecks", role="warning")
+        self.checks_note.setTextFormat(Qt.PlainText)  # the user's own words
+        for widget in (self.vault_state, self.stale, self.checks_note, self.errors):
             self.body.addWidget(widget)
 
         self.metrics_box = QGroupBox(gui_text("final.metrics_title"))
@@ -87,17 +115,55 @@ class FinalTestPage(StepPage):
 
     # ----- the one action
     def open_vault(self) -> None:
-        """Ask first (default No): opening the vault cannot be undone."""
+        """Ask first (default No): opening the vault cannot be undone. A model the checks
+        object to is tested only with an override and its reason."""
         project = self.project
         run = find_run(project, project.chosen_run) if project is not None else None
         if run is None or project.final_test is not None:
             return
-        answer = QMessageBox.question(
-            self, gui_text("final.confirm_title"),
-            gui_text("final.confirm_text", label=run.label),
-            QMessageBox.Yes | QMessageBox.No, QMessageBox.No)
-        if answer == QMessageBox.Yes:
-            self.session.run(self.options.request())
+        verdict = vault_gate(project)
+        if verdict.missing or verdict.stale or verdict.seen:
+            return
+        override = ""
+        if verdict.reasons:
+            override = ask_reason(self, "override", run.label, verdict.reasons)
+            if not override:
+                return
+        else:
+            answer = QMessageBox.question(
+                self, gui_text("final.confirm_title"),
+                gui_text("final.confirm_text", label=run.label),
+                QMessageBox.Yes | QMessageBox.No, QMessageBox.No)
+            if answer != QMessageBox.Yes:
+                return
+        self.session.run(replace(self.options.request(), override=override))
+
+    def new_experiment(self) -> None:
+        """A second look at the test set, on purpose: a reason and a ticked box first (and
+        an override as well when the checks object to the model)."""
+        project = self.project
+        if project is None:
+            return
+        verdict = vault_gate(project)
+        if verdict.missing or verdict.stale or not verdict.seen:
+            return
+        why = ask_reason(self, "new", verdict.label, verdict.seen)
+        if not why:
+            return
+        override = ""
+        if verdict.reasons:
+            override = ask_reason(self, "override", verdict.label, verdict.reasons)
+            if not override:
+                return
+        self.session.run(replace(self.options.request(), new_experiment=why,
+                                 override=override))
+
+    def redo_diagnosis(self) -> None:
+        """Read the ladder again with the goal as it is now (the chosen model while it still
+        meets every limit, otherwise the best one that does)."""
+        project = self.project
+        if project is not None:
+            self.session.run(DiagnoseRequest(run=vault_gate(project).redo_run))
 
     # ----- showing the project
     def refresh(self) -> None:
@@ -109,6 +175,7 @@ class FinalTestPage(StepPage):
         if project is None:
             self.chosen.setText(gui_text("final.no_project"))
             for widget in (self.vault_state, self.stale, self.errors, self.metrics_box,
+                           self.gate_note, self.checks_note,
                            self.confusion_box, self.options, self.seeds_box,
                            self.comparisons_box):
                 widget.hide()
@@ -136,6 +203,7 @@ class FinalTestPage(StepPage):
         if stale:
             self.stale.setText(gui_text("final.stale", tested=final.label,
                                         chosen=run.label if run else ""))
+        self._show_checks(project)
         self.options.setVisible(final is None and run is not None)
         if final is None:
             self.options.refresh()
@@ -151,6 +219,38 @@ class FinalTestPage(StepPage):
         if confusion and confusion.labels:
             self._fill_confusion(final)
         self._update_button()
+
+    def _show_checks(self, project) -> None:
+        """What the checks before the vault found (before a test, or before a new one), and
+        what the shown test let through on purpose."""
+        verdict = vault_gate(project)
+        found = [verdict.missing] if verdict.missing else [*verdict.stale, *verdict.reasons]
+        if project.final_test is None:
+            found += verdict.seen
+        if verdict.missing:
+            todo = "final.gate.todo_choose"
+        elif verdict.stale:
+            todo = "final.gate.todo_redo"
+        elif project.final_test is None and verdict.seen:
+            todo = "final.gate.todo_new"
+        else:
+            todo = "final.gate.todo_override"
+        if project.final_test is not None and not verdict.stale:
+            found = []  # a new experiment's dialogs say what the checks find
+        self.gate_note.setVisible(bool(found) and verdict.run != "")
+        if found:
+            self.gate_note.setText(gui_text("final.gate.found", found="<br>".join(
+                f"• {line}" for line in found), todo=gui_text(todo)))
+        final = project.final_test
+        marks = []
+        if final is not None and final.checks.overridden:
+            marks.append(gui_text("final.gate.was_overridden",
+                                  reason=final.checks.override_reason))
+        if final is not None and final.checks.look > 1:
+            marks.append(gui_text("final.gate.was_new", look=final.checks.look,
+                                  earlier=len(final.earlier), reason=final.checks.look_reason))
+        self.checks_note.setVisible(bool(marks))
+        self.checks_note.setText("\n".join(marks))
 
     def _fill_results(self, project, final: FinalTestRecord, metric: str | None) -> None:
         tested = find_run(project, final.run)
@@ -196,6 +296,15 @@ class FinalTestPage(StepPage):
     def _update_button(self) -> None:
         project = self.project
         tested = project is not None and project.final_test is not None
-        chosen = project is not None and find_run(project, project.chosen_run) is not None
+        verdict = vault_gate(project) if project is not None else None
+        usable = verdict is not None and not verdict.missing and not verdict.stale
+        idle = not self.session.runner.busy
         self.open_button.setVisible(not tested)
-        self.open_button.setEnabled(chosen and not self.session.runner.busy)
+        self.open_button.setEnabled(usable and not verdict.seen and idle)
+        if usable and verdict.reasons and not tested:
+            self.open_button.setText(gui_text("final.gate.anyway"))
+        self.redo_button.setVisible(verdict is not None and bool(verdict.stale)
+                                    and not verdict.missing)
+        self.redo_button.setEnabled(idle)
+        self.new_button.setVisible(tested or (verdict is not None and bool(verdict.seen)))
+        self.new_button.setEnabled(usable and idle)

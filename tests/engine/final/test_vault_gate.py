@@ -120,7 +120,7 @@ def test_a_hand_picked_model_that_breaks_a_limit_is_stopped_then_overridden(proj
     verdict = vault_gate(project)
     assert not verdict.stale and not verdict.seen
     assert len(verdict.reasons) == 1
-    assert verdict.reasons[0].startswith(f"{linear.label} breaks a limit you set: ")
+    assert verdict.reasons[0].startswith(f"{linear.label} breaks a limit you set. ")
     with pytest.raises(VaultGateError) as refused:
         run_final_test(project, seeds=1, n_resamples=FEW)
     assert "--override" in str(refused.value) and "breaks a limit" in str(refused.value)
