@@ -183,7 +183,7 @@ def test_an_ensemble_that_breaks_a_constraint_stops_before_the_vault(trained_dir
     members = ensemble_members(project)
     limit = max(m.measured["params"] for m in members) + 1  # each passes, the sum does not
     project.goal = replace(project.goal, constraints=(GoalConstraint("params", "<", limit),))
-    project.save()
+    diagnose_project(project, project.chosen_run)  # read with the new limit (else: stale)
     with pytest.raises(ProjectError, match="breaks a constraint"):
         run_final_test(project, seeds=1, ensemble=True)
     assert not open_project(project.root).vault_open
