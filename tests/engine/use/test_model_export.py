@@ -12,6 +12,7 @@ import pytest
 from engine.core.backend import import_keras
 from engine.split.datasets import split_frame
 from engine.core.errors import ProjectError
+from engine.diagnosis.step import diagnose_project
 from engine.final.step import run_final_test
 from engine.use.model_export import export_model
 from engine.use.prediction import predict_file
@@ -108,6 +109,7 @@ def test_a_folder_holding_other_files_is_refused(trained, tmp_path):
 def test_after_the_final_test_the_manifest_holds_the_test_result(tmp_path):
     project, ids = _project(tmp_path, make_mixed_frame(n=200), models=("linear",),
                             abstain_accuracy=0.75)
+    diagnose_project(project, project.chosen_run)  # the checks before the vault ask for it
     run_final_test(project, seeds=1, n_resamples=50)
     project = open_project(project.root)
     coverage = project.final_test.curves.coverage
