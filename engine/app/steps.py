@@ -80,7 +80,8 @@ def step_states(project: Project) -> dict[str, StepState]:
         out["diagnose"] = StepState("diagnose", LOCKED, text("steps.need_baseline"))
     elif diagnosis is None:
         out["diagnose"] = StepState("diagnose", READY)
-    elif not chosen_ok or diagnosis.judged_by != judging_key(project):
+    elif (not chosen_ok or diagnosis.judged_by != judging_key(project)
+          or diagnosis.run != project.chosen_run):
         out["diagnose"] = StepState("diagnose", STALE, text("steps.judging_changed"))
     else:
         out["diagnose"] = StepState("diagnose", DONE)

@@ -32,6 +32,15 @@ def test_steps_open_in_order_and_changes_mark_later_results_stale(split_project)
     export_report(p)
     assert states(p)["report"] == DONE
 
+    # A model chosen without reading its ladder (the diagnosis is another model's): stale.
+    run_training(TrainingSpec(str(p.root), "majority"))
+    p.reload_runs()
+    chosen = p.chosen_run
+    p.chosen_run = next(r.id for r in p.runs if r.model == "majority")
+    assert states(p)["diagnose"] == STALE
+    p.chosen_run = chosen
+    assert states(p)["diagnose"] == DONE
+
     # Judging runs differently makes the diagnosis (and the report) stale, not the runs.
     p.goal = replace(p.goal, metric="balanced_accuracy")
     p.log("metric_chosen", "Optimizing metric: balanced_accuracy.")

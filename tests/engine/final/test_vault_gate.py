@@ -183,7 +183,7 @@ def test_a_second_final_test_needs_a_new_experiment_and_keeps_the_first(project,
     assert "look number 2" in readme
 
     # A third look is a new experiment too, and keeps both earlier tests.
-    third = run_final_test(project, seeds=1, n_resamples=FEW, new_experiment="again")
+    third = run_final_test(again, seeds=1, n_resamples=FEW, new_experiment="again")
     assert third.checks.look == 3 and len(third.earlier) == 2
     assert _same(third.earlier[0], first) and _same(third.earlier[1], replace(second,
                                                                                earlier=()))
