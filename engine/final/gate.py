@@ -10,7 +10,8 @@ the test set:
   metric, the target error or the limits) or another split; it must be redone
   (``redo_diagnosis``; the app offers it, ``run --until final`` does it);
 * ``reasons``: the chosen model is not current (trained on an earlier split or on data
-  that changed since) or breaks a limit of the current goal; the user chooses again or
+  that changed since, or the project's record was altered outside Practica) or breaks a
+  limit of the current goal; the user chooses again or
   overrides, and the override is recorded;
 * ``seen``: the test set was already used for a final test (or the model was trained after
   it was seen); only a new experiment, asked for on purpose and marked in the report, looks
@@ -142,6 +143,8 @@ def _not_current(project: Project, run) -> list[str]:
         out.append(text("gate.data_changed"))
     if project.data_changes:
         out.append(text("gate.files_changed"))
+    if project.integrity_problems:
+        out.append(text("gate.record_altered"))
     return out
 
 

@@ -24,6 +24,7 @@ from engine.goal.step import GoalChoice, new_project
 from engine.project.fingerprints import judging_key
 from engine.project.parts.goal import GoalConstraint
 from engine.project.project import open_project
+from engine.project.source_changes import SourceChange
 from engine.report.step import export_report
 from engine.split.step import split_project
 from tests.conftest import make_mixed_frame
@@ -187,6 +188,23 @@ def test_a_second_final_test_needs_a_new_experiment_and_keeps_the_first(project,
     assert third.checks.look == 3 and len(third.earlier) == 2
     assert _same(third.earlier[0], first) and _same(third.earlier[1], replace(second,
                                                                                earlier=()))
+
+
+def test_a_model_that_is_not_current_is_stopped(project, watched):
+    diagnose_project(project)
+    linear = _model(project, "linear")
+    assert vault_gate(project).clear
+    project.data_changes = [SourceChange("main", "data.csv", "changed")]
+    project.integrity_problems = ["The record of this project was altered."]
+    assert vault_gate(project).reasons == (text("gate.files_changed"),
+                                           text("gate.record_altered"))
+    project.data_changes, project.integrity_problems = [], []
+    split_project(project, seed=9)  # the rows split again: the runs are of the old split
+    verdict = vault_gate(project)
+    assert verdict.reasons == (text("gate.old_split", label=linear.label),)
+    with pytest.raises(VaultGateError, match="earlier split"):
+        run_final_test(project, seeds=1, n_resamples=FEW)
+    _closed(project, watched)
 
 
 def test_run_until_final_redoes_a_stale_diagnosis(project, watched):
