@@ -224,24 +224,24 @@ class FinalTestPage(StepPage):
         """What the checks before the vault found (before a test, or before a new one), and
         what the shown test let through on purpose."""
         verdict = vault_gate(project)
+        final = project.final_test
         found = [verdict.missing] if verdict.missing else [*verdict.stale, *verdict.reasons]
-        if project.final_test is None:
+        if final is None:
             found += verdict.seen
+        elif not verdict.stale:
+            found = []  # after a test, a new experiment's dialogs say what the checks find
         if verdict.missing:
             todo = "final.gate.todo_choose"
         elif verdict.stale:
             todo = "final.gate.todo_redo"
-        elif project.final_test is None and verdict.seen:
+        elif final is None and verdict.seen:
             todo = "final.gate.todo_new"
         else:
             todo = "final.gate.todo_override"
-        if project.final_test is not None and not verdict.stale:
-            found = []  # a new experiment's dialogs say what the checks find
         self.gate_note.setVisible(bool(found) and verdict.run != "")
         if found:
             self.gate_note.setText(gui_text("final.gate.found", found="<br>".join(
-                f"• {line}" for line in found), todo=gui_text(todo)))
-        final = project.final_test
+                f"• {escape(line)}" for line in found), todo=gui_text(todo)))
         marks = []
         if final is not None and final.checks.overridden:
             marks.append(gui_text("final.gate.was_overridden",
