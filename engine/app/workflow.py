@@ -126,9 +126,10 @@ def _choose(project: Project, name: str, progress: ProgressFn) -> None:
 
 
 def _stale(project: Project) -> bool:
-    """Whether the chosen model's diagnosis is out of date (``engine.final.gate``)."""
+    """Whether the chosen model's diagnosis is out of date, or the model is of an earlier
+    split (``engine.final.gate``)."""
     verdict = vault_gate(project)
-    return bool(verdict.stale) and not verdict.missing
+    return bool(verdict.stale or verdict.old_split) and not verdict.missing
 
 
 def _redone(project: Project, keep_choice: bool) -> bool:

@@ -25,6 +25,7 @@ Use:
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from engine.core.errors import ProjectError
@@ -44,7 +45,9 @@ class GateVerdict:
     """What stands between the chosen model (``run``, ``label``) and the test set.
 
     ``redo_run`` is the model a redone diagnosis reads: the chosen one while it is current
-    and meets every limit, otherwise ``""`` (the best model that does).
+    and meets every limit, otherwise the best current one that does (``""``: none does).
+    ``old_split``: the chosen model was trained on an earlier split (``run --until final``
+    then chooses again, as for a stale diagnosis).
     """
 
     run: str = ""
@@ -54,6 +57,7 @@ class GateVerdict:
     reasons: tuple[str, ...] = ()
     seen: tuple[str, ...] = ()
     redo_run: str = ""
+    old_split: bool = False
 
     @property
     def clear(self) -> bool:
@@ -99,27 +103,39 @@ def vault_gate(project: Project) -> GateVerdict:
         reasons.append(text("gate.breaks", label=run.label, why=" ".join(broken)))
     return GateVerdict(run=run.id, label=run.label, stale=tuple(_stale(project, run)),
                        reasons=tuple(reasons), seen=tuple(_seen(project, run)),
-                       redo_run="" if reasons else run.id)
+                       redo_run=_best_current(project) if reasons else run.id,
+                       old_split=run.split_key != split_key(project))
 
 
 def redo_diagnosis(project: Project, keep_choice: bool = False) -> bool:
-    """Redo a stale diagnosis (``vault_gate``'s ``stale``); True when it was redone.
+    """Redo a stale diagnosis (``vault_gate``'s ``stale``), or one of a model trained on an
+    earlier split (``old_split``); True when it was redone.
 
     It reads the chosen model again while that model is current and meets every limit (or
-    when ``keep_choice``, as an override asks); otherwise the best model that does is chosen,
-    as the Diagnose step chooses. Saves the project.
+    when ``keep_choice``, as an override asks); otherwise the best model of the current split
+    that does is chosen. Saves the project.
     """
     # Imported here to keep pandas, scikit-learn out of start-up (the app asks vault_gate).
     from engine.diagnosis.step import diagnose_project
 
     verdict = vault_gate(project)
-    if not verdict.stale or verdict.missing:
+    if not (verdict.stale or verdict.old_split) or verdict.missing:
         return False
-    keep = verdict.redo_run or (verdict.run if keep_choice else "")
-    if not keep:
-        best_run(project)  # raises when no model meets every limit: nothing is changed
-    diagnose_project(project, keep or None)
+    keep = (verdict.run if keep_choice else "") or verdict.redo_run
+    if not keep:  # nothing is changed
+        best_run(project)  # raises when no model meets every limit
+        raise ProjectError(text("gate.none_current"))
+    diagnose_project(project, keep)
     return True
+
+
+def _best_current(project: Project) -> str:
+    """The run a new choice takes: the best on dev among the finished runs of the current
+    split that meet every limit; ``""`` when there is none."""
+    key = split_key(project)
+    runs = [r for r in project.runs if r.status == "finished" and r.split_key == key
+            and math.isfinite(r.errors.get("dev", math.nan)) and not why_not_offered(project, r)]
+    return min(runs, key=lambda r: (r.errors["dev"], r.created)).id if runs else ""
 
 
 def _stale(project: Project, run) -> list[str]:

@@ -16,12 +16,13 @@ import engine.final.step
 from engine.app.workflow import run_until
 from engine.baseline.step import run_baselines
 from engine.cli.main import main
+from engine.core.errors import ProjectError
 from engine.core.texts import text
 from engine.diagnosis.step import diagnose_project
 from engine.final.gate import VaultGateError, redo_diagnosis, vault_gate
 from engine.final.step import run_final_test
 from engine.goal.step import GoalChoice, new_project
-from engine.project.fingerprints import judging_key
+from engine.project.fingerprints import judging_key, split_key
 from engine.project.parts.goal import GoalConstraint
 from engine.project.project import open_project
 from engine.project.source_changes import SourceChange
@@ -104,7 +105,7 @@ def test_a_choice_diagnosed_before_the_limits_changed_is_stopped(project, watche
     verdict = vault_gate(project)
     assert verdict.stale == (text("gate.judging_changed"),)
     assert len(verdict.reasons) == 1 and "breaks a limit" in verdict.reasons[0]
-    assert verdict.redo_run == ""  # a redone diagnosis chooses again
+    assert verdict.redo_run == _model(project, "majority").id  # the best that meets it
     with pytest.raises(VaultGateError, match="changed after the diagnosis"):
         run_final_test(project, seeds=1, n_resamples=FEW)
     # An override does not skip a stale diagnosis: it must be redone first.
@@ -202,8 +203,12 @@ def test_a_model_that_is_not_current_is_stopped(project, watched):
     split_project(project, seed=9)  # the rows split again: the runs are of the old split
     verdict = vault_gate(project)
     assert verdict.reasons == (text("gate.old_split", label=linear.label),)
+    assert verdict.old_split and not verdict.stale
+    assert verdict.redo_run == ""  # no model of the new split yet
     with pytest.raises(VaultGateError, match="earlier split"):
         run_final_test(project, seeds=1, n_resamples=FEW)
+    with pytest.raises(ProjectError, match="No model trained on the current split"):
+        redo_diagnosis(project)  # run --until final would choose again: nothing to choose
     _closed(project, watched)
 
 
@@ -264,3 +269,14 @@ def test_cli_stops_a_hand_picked_limit_breaking_choice(project, watched, capsys)
     assert code == 2 and len(err.strip().splitlines()) == 1
     assert "breaks a limit" in err and "--override" in err
     _closed(project, watched)
+
+
+def test_run_until_chooses_again_after_the_rows_are_split_again(project, watched):
+    diagnose_project(project)
+    old = project.chosen_run
+    done = run_until(project, "diagnose", split_seed=9,
+                     deep_params={"epochs": 2, "width": 8, "patience": 5})
+    assert done == ["data", "baseline", "diagnose"]
+    chosen = project.run(project.chosen_run)
+    assert chosen.id != old and chosen.split_key == split_key(project)
+    assert vault_gate(project).clear
