@@ -161,13 +161,15 @@ def run_final_test(project: Project, progress: ProgressFn = ignore, cancel: Canc
     ladder = read_ladder(project, run, test=test_error)
     project.diagnosis = ladder.record(run.id, judging_key(project))
     project.final_test = result
-    record_evaluation(project, run.id, metric=goal.metric, value=metrics[goal.metric])
+    # A new experiment's looks are numbered, so that no two final tests read the same.
+    look = {"look": checks.look} if checks.look > 1 else {}
+    record_evaluation(project, run.id, metric=goal.metric, value=metrics[goal.metric], **look)
     for seed, m in zip(seed_list[1:], per_seed[1:]):
         record_evaluation(project, f"{run.id}@seed{seed}", metric=goal.metric,
-                          value=m[goal.metric], role="seed_copy")
+                          value=m[goal.metric], role="seed_copy", **look)
     for other in others:
         record_evaluation(project, other.run or ENSEMBLE, metric=goal.metric,
-                          value=other.metrics[goal.metric], role=other.role)
+                          value=other.metrics[goal.metric], role=other.role, **look)
     project.log("final_test", text("decision.final_test", label=run.label,
                                    metric=goal.metric, value=metrics[goal.metric]))
     project.save()
