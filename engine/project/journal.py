@@ -28,6 +28,7 @@ Example:
 from __future__ import annotations
 
 import contextlib
+from collections import Counter
 import hashlib
 import json
 import os
@@ -201,9 +202,16 @@ def merge_vault(old: Any, new: Any) -> Any:
     if not isinstance(old, dict) or not old.get("opened_at"):
         return new
     new = new if isinstance(new, dict) else {}
-    seen = {json.dumps(e, sort_keys=True) for e in old.get("evaluations") or []}
-    extra = [e for e in new.get("evaluations") or []
-             if json.dumps(e, sort_keys=True) not in seen]
+    # Each entry holds the whole list: what ``new`` adds is what it holds beyond ``old``,
+    # counted (two identical evaluations made in the same second are two uses).
+    unmatched = Counter(json.dumps(e, sort_keys=True) for e in old.get("evaluations") or [])
+    extra = []
+    for e in new.get("evaluations") or []:
+        key = json.dumps(e, sort_keys=True)
+        if unmatched[key]:
+            unmatched[key] -= 1
+        else:
+            extra.append(e)
     return {**new, "opened_at": old["opened_at"], "reason": old.get("reason", ""),
             "evaluations": list(old.get("evaluations") or []) + extra}
 

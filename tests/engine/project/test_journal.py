@@ -142,3 +142,11 @@ def test_the_report_says_the_record_was_altered(project, tmp_path):
                        .split())
     assert "this project's record was changed outside Practica" in content
     assert "The record of this project was cut short outside Practica" in content
+
+
+def test_two_identical_evaluations_count_as_two_uses(project):
+    open_vault(project, reason="final test")
+    record_evaluation(project, "r1", metric="accuracy")
+    record_evaluation(project, "r1", metric="accuracy")  # the same second, the same facts
+    project.save()
+    assert open_project(project.root).vault.uses == 2
