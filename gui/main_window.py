@@ -19,7 +19,7 @@ from gui.job_panel import JobPanel
 from gui.jobs import JobRunner
 from gui.pages.base import gui_text
 from gui.recent import recent_projects
-from gui.session import ProjectSession
+from gui.session import TAKE_OVER, ProjectSession
 from gui.sidebar import StepList
 
 # Pages are imported when they are built: their modules pull in pandas, scikit-learn and
@@ -197,14 +197,20 @@ class MainWindow(QMainWindow):
     def _about(self) -> None:
         QMessageBox.about(self, "Practica", gui_text("about", version=__version__))
 
-    def _ask_read_only(self, message: str) -> bool:
-        """The project is in use by another program: open it read-only, or not at all."""
+    def _ask_read_only(self, message: str) -> bool | str:
+        """The project is in use by another program: open it read-only, take over a lock
+        left on another computer, or do not open it."""
         box = QMessageBox(QMessageBox.Question, gui_text("read_only.title"),
                           f"{message}\n\n{gui_text('read_only.question')}", parent=self)
         view = box.addButton(gui_text("read_only.open"), QMessageBox.AcceptRole)
+        holder = self.session.blocked_by
+        take = (box.addButton(gui_text("read_only.take_over"), QMessageBox.DestructiveRole)
+                if holder is not None and not holder.here else None)
         box.addButton(QMessageBox.Cancel)
         box.setDefaultButton(view)
         box.exec()
+        if take is not None and box.clickedButton() is take:
+            return TAKE_OVER
         return box.clickedButton() is view
 
     def _may_leave(self) -> bool:

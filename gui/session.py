@@ -23,6 +23,9 @@ from gui.jobs import JobHandle, JobRunner
 from gui.recent import add_recent
 
 
+TAKE_OVER = "take over"
+
+
 class ProjectSession(QObject):
     project_changed = Signal()
     dirty_changed = Signal(bool)
@@ -36,9 +39,12 @@ class ProjectSession(QObject):
         self.lock: ProjectLock | None = None
         self.read_only_reason = ""
         """Why the open project is read-only (another program holds it); empty when not."""
-        self.ask_read_only: Callable[[str], bool] = lambda _message: False
+        self.ask_read_only: Callable[[str], bool | str] = lambda _message: False
         """Asked with the holder's message when the project is in use elsewhere: True opens
-        it read-only. The window asks the user; without a window the answer is no."""
+        it read-only, ``TAKE_OVER`` takes over a lock left on another computer
+        (``blocked_by`` is the holder). The window asks the user; without a window the
+        answer is no."""
+        self.blocked_by = None
         runner.job_started.connect(self._watch)  # a method: dropped with the session
 
     @property
@@ -54,8 +60,12 @@ class ProjectSession(QObject):
         try:
             lock = hold(folder, program=text("lock.program_app"))
         except ProjectLockedError as exc:
-            if not self.ask_read_only(str(exc)):
+            self.blocked_by = getattr(exc, "holder", None)
+            answer = self.ask_read_only(str(exc))
+            if not answer:
                 return False
+            if answer == TAKE_OVER:
+                return self._take_over(folder)
             reason = str(exc)
         except PracticaError as exc:
             self.problem.emit(str(exc), "")
@@ -74,6 +84,16 @@ class ProjectSession(QObject):
         self._set_dirty(False)
         self.project_changed.emit()
         return True
+
+    def _take_over(self, folder: str | Path) -> bool:
+        """Take over a project left held by a program on another computer (the user said
+        that computer no longer uses it), then open it."""
+        try:
+            hold(folder, program=text("lock.program_app"), take_over=True).release()
+        except PracticaError as exc:
+            self.problem.emit(str(exc), "")
+            return False
+        return self.open(folder)
 
     def close(self) -> None:
         """Forget the open project (unsaved edits too) and give its lock back."""

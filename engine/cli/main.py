@@ -25,7 +25,7 @@ from engine.cli.tags_command import cmd_tags  # noqa: E402
 from engine.cli.tune_command import cmd_tune, cmd_worker  # noqa: E402
 from engine.cli.use_command import cmd_use  # noqa: E402
 from engine.core.error_details import save_error_details  # noqa: E402
-from engine.core.errors import PracticaError  # noqa: E402
+from engine.core.errors import PracticaError, ProjectLockedError  # noqa: E402
 from engine.project.lock import hold  # noqa: E402
 from engine.project.project import PROJECT_FILE, SPLITS_FILE, open_project  # noqa: E402
 from engine.project.split_integrity import split_problems  # noqa: E402
@@ -88,7 +88,16 @@ def holding(args) -> Iterator[None]:
     if args.command not in WRITERS or not folder or not (Path(folder) / PROJECT_FILE).is_file():
         yield
         return
-    with hold(folder, program=text("lock.program_cli", command=args.command)):
+    try:
+        lock = hold(folder, program=text("lock.program_cli", command=args.command),
+                    take_over=getattr(args, "take_over", False))
+    except ProjectLockedError as exc:
+        holder = getattr(exc, "holder", None)
+        if holder is None or holder.here:
+            raise
+        raise ProjectLockedError(f"{exc} {text('lock.cli_take_over', command=args.command)}") \
+            from exc
+    with lock:
         yield
 
 

@@ -25,6 +25,9 @@ def build_parser() -> PlainParser:
                     description="Practica: the practical methodology of deep learning, "
                                 "step by step. With no command it opens the desktop app.")
     p.add_argument("--version", action="version", version=f"practica {__version__}")
+    p.add_argument("--take-over", action="store_true",
+                   help="take over a project that a program on another computer still holds "
+                        "(only when that computer no longer uses it)")
     sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=PlainParser)
 
     demo = sub.add_parser("demo", help="run the whole workflow on a bundled sample")

@@ -207,12 +207,12 @@ def hold(root: str | os.PathLike, program: str, take_over: bool = False) -> Proj
             if holder is not None and holder.token == writer_token():
                 os.close(fd)
                 return ProjectLock(root, None, holder)
-            raise ProjectLockedError(_refusal(holder))
+            raise _refusal(holder)
         left = _read(fd)
         if left is not None and not left.here and not take_over \
                 and left.token != writer_token():
             unlock_fd(fd)
-            raise ProjectLockedError(_refusal(left))
+            raise _refusal(left)
         holder = LockHolder(program=program, pid=os.getpid(), host=socket.gethostname(),
                             since=now_iso(), token=writer_token())
         os.ftruncate(fd, 0)
@@ -250,7 +250,12 @@ def _read(fd: int) -> LockHolder | None:
     return LockHolder.from_text(raw) if raw.strip() else None
 
 
-def _refusal(holder: LockHolder | None) -> str:
+def _refusal(holder: LockHolder | None) -> ProjectLockedError:
+    """The error for a project ``holder`` holds; it carries the holder (``.holder``) so the
+    app can offer to take over a lock left on another computer."""
     if holder is None:
-        return text("lock.held_unknown")
-    return text("lock.refused", who=holder.describe())
+        error = ProjectLockedError(text("lock.held_unknown"))
+    else:
+        error = ProjectLockedError(text("lock.refused", who=holder.describe()))
+    error.holder = holder
+    return error

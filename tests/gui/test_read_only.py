@@ -71,3 +71,22 @@ def test_a_project_in_use_elsewhere_opens_read_only_on_request(qtbot, engine_run
     window.show()
     qtbot.waitExposed(window)
     save_screenshot(window, "read_only_project")
+
+
+def test_a_lock_left_on_another_computer_can_be_taken_over(qtbot, engine_runner,
+                                                           split_project):
+    import json
+
+    from engine.project.lock import LOCK_FILE
+    from gui.session import TAKE_OVER
+
+    (split_project.root / LOCK_FILE).write_text(json.dumps({
+        "program": "the Practica app", "pid": 4242, "host": "lab-pc-7",
+        "since": "2026-01-01T09:00:00+00:00", "token": "someone-else"}))
+    window = MainWindow(engine_runner, build_pages=False)
+    qtbot.addWidget(window)
+    window.session.ask_read_only = lambda message: TAKE_OVER
+    assert window.session.open(split_project.root) and not window.session.read_only
+    assert window.session.blocked_by.host == "lab-pc-7"
+    assert holder_of(split_project.root).pid == os.getpid()
+    window.session.close()

@@ -127,5 +127,12 @@ def test_a_lock_from_another_computer_is_shown_with_its_age(project_dir):
         hold(project_dir, program="practica run")
     refused = _cli("diagnose", str(project_dir))
     assert refused.returncode == 2 and "lab-pc-7" in refused.stderr
+    assert "--take-over" in refused.stderr
+    taken = _cli("--take-over", "diagnose", str(project_dir))
+    assert taken.returncode == 0, taken.stderr
+    assert holder_of(project_dir) is None  # given back when the command ended
+    (project_dir / LOCK_FILE).write_text(json.dumps({
+        "program": "the Practica app", "pid": 4242, "host": "lab-pc-7",
+        "since": "2026-01-01T09:00:00+00:00", "token": "someone-else"}))
     with hold(project_dir, program="practica run", take_over=True):
         assert holder_of(project_dir).host != "lab-pc-7"
