@@ -18,6 +18,7 @@ Opening a project never runs anything.
 from __future__ import annotations
 
 import json
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -100,6 +101,9 @@ class Project:
     root: Path
     name: str
     created: str = field(default_factory=now_iso)
+    uid: str = field(default_factory=lambda: uuid.uuid4().hex)
+    """A random name of this project, unlike any other (exports name their project by it);
+    projects made before it get one at their first save."""
     goal: Goal | None = None
     sources: list[DataSource] = field(default_factory=list)
     summary: DataSummary | None = None
@@ -166,6 +170,7 @@ class Project:
             "app": "practica",
             "name": self.name,
             "created": self.created,
+            "uid": self.uid,
             "goal": parts["goal"],
             "sources": [s.to_dict() for s in self.sources],
             "summary": parts["summary"],
@@ -192,6 +197,7 @@ class Project:
         with ``ProjectChangedError`` when the record moved on since this copy was read (a
         save never undoes another program's work)."""
         self.root.mkdir(parents=True, exist_ok=True)
+        self.uid = self.uid or uuid.uuid4().hex
         state = self.to_dict()
         with writing(self.root):
             read, folded = commit(self.root, self.journal_head, state)
@@ -248,6 +254,7 @@ def open_project(root: str | Path) -> Project:
             root=root,
             name=str(data.get("name") or root.name),
             created=str(data.get("created") or ""),
+            uid=str(data.get("uid") or ""),
             sources=[DataSource.from_dict(s) for s in data.get("sources", [])],
             findings=list(data.get("findings") or []),
             features=list(data.get("features") or []),

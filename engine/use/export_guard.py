@@ -36,8 +36,10 @@ GUARD_FILE = "vault_guard.json"
 
 
 def project_identity(project: Project) -> dict[str, str]:
-    """What names a project for its exports: its name, when it was made, its folder."""
-    return {"name": project.name, "created": project.created, "folder": str(project.root)}
+    """What names a project for its exports: its random name (``uid``), its name, when it
+    was made, its folder."""
+    return {"uid": project.uid, "name": project.name, "created": project.created,
+            "folder": str(project.root)}
 
 
 def write_guard(project: Project, prep, folder: str | Path) -> bool:
@@ -85,7 +87,9 @@ def why_locked(identity: Any) -> str | None:
         project = open_project(folder)
     except (PracticaError, OSError, ValueError):
         return text("use.guard_project_missing", path=folder)
-    if project.name != identity.get("name") or project.created != identity.get("created"):
+    same = (project.uid == identity["uid"]) if identity.get("uid") else (
+        project.name == identity.get("name") and project.created == identity.get("created"))
+    if not same:  # exports made before projects had a uid compare name and time
         return text("use.guard_project_other", path=folder)
     if project.vault_open:
         return None
