@@ -16,7 +16,8 @@ from typing import Any, Callable
 from engine.baseline.requests import BaselinesRequest, SanityRequest
 from engine.core.jobs import CancelFlag, JobRequest, ProgressFn, StepResult
 from engine.data.requests import CheckFileRequest
-from engine.diagnosis.requests import DiagnoseRequest, ErrorAnalysisRequest, LearningCurveRequest
+from engine.diagnosis.requests import (DiagnoseRequest, ErrorAnalysisRequest, ExplainRequest,
+                                       LearningCurveRequest)
 from engine.final.requests import EnsembleRequest, FinalTestRequest
 from engine.goal.requests import NewProjectRequest, NewProjectResult, SuggestGoalRequest
 from engine.app.requests import ReportRequest, ReportResult
@@ -136,6 +137,15 @@ def _error_analysis(r: ErrorAnalysisRequest, progress, cancel):
                        "examples": len(analysis.examples)})
 
 
+def _explain(r: ExplainRequest, progress, cancel):
+    # Imported here to keep pandas, SciPy, scikit-learn out of start-up.
+    from engine.diagnosis.importance import explain_run, importance_lines
+
+    result = explain_run(_project(r), r.run or None, repeats=int(r.repeats), seed=int(r.seed),
+                         progress=progress, cancel=cancel)
+    return StepResult({**result.to_dict(), "lines": importance_lines(result)})
+
+
 def _final_test(r: FinalTestRequest, progress, cancel):
     # Imported here to keep pandas, SciPy, scikit-learn out of start-up.
     from engine.final.step import run_final_test
@@ -202,6 +212,7 @@ JOBS: dict[type[JobRequest], Job] = {
     DiagnoseRequest: _diagnose,
     LearningCurveRequest: _learning_curve,
     ErrorAnalysisRequest: _error_analysis,
+    ExplainRequest: _explain,
     FinalTestRequest: _final_test,
     TuneRequest: _tune,
     TuningOverviewRequest: _tuning_overview,

@@ -1,12 +1,13 @@
 """Step 4, diagnose: the error ladder and the next move, learning curves, error analysis
-with tags, and suspected label errors.
+with tags, suspected label errors, and which inputs matter.
 """
 
 from engine.core.front_door import public_names
 
 # Which module holds each public name; a module is imported when one of its names is used.
 _EXPORTS = {
-    "requests": ("DiagnoseRequest", "ErrorAnalysisRequest", "LearningCurveRequest"),
+    "requests": ("DiagnoseRequest", "ErrorAnalysisRequest", "ExplainRequest",
+                 "LearningCurveRequest"),
     "error_analysis": (
         "MAX_EXAMPLES", "allocate", "analyse_errors", "analysis_state", "case_details",
         "case_line", "case_lookup", "cell_count", "cell_examples", "stratified_sample",
@@ -16,6 +17,9 @@ _EXPORTS = {
         "ceiling_words", "clear_tags", "error_words", "parse_tags", "project_suggestions",
         "set_tags", "suggested_tags", "tag_table", "tags_frame", "tags_of", "tags_text",
         "toggle_tag"),
+    "importance": (
+        "ImportanceResult", "InputImportance", "explain_run", "importance_lines", "leak_of",
+        "load_importance", "shares", "t_interval", "word_bands"),
     "label_issues": (
         "class_thresholds", "find_label_issues", "flag_issues", "out_of_sample_proba"),
     "ladder": (

@@ -1,4 +1,5 @@
-"""The diagnosis room's job requests: the error ladder, the learning curve, error analysis."""
+"""The diagnosis room's job requests: the error ladder, the learning curve, error analysis,
+which inputs matter."""
 
 from __future__ import annotations
 
@@ -40,4 +41,18 @@ class ErrorAnalysisRequest(JobRequest):
     """
 
     project: str = ""
+    seed: int = 0
+
+
+@dataclass(frozen=True)
+class ExplainRequest(JobRequest):
+    """Measure which inputs ``run`` (empty: the chosen run) relies on, by shuffling each
+    ``repeats`` times on the dev rows (``engine.diagnosis.importance``), and save it.
+
+    Result: a ``StepResult`` holding the ``ImportanceResult`` as a dict, with ``lines``.
+    """
+
+    project: str = ""
+    run: str = ""
+    repeats: int = 5
     seed: int = 0
