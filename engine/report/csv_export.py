@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
+
 from engine.core import atomic
 from engine.core.errors import JobCancelled
 from engine.core.jobs import NEVER, CancelFlag
@@ -21,6 +23,7 @@ from engine.report.prediction_csv import PREDICTION_FILES, export_predictions
 from engine.report.tables import TABLES, all_tables
 from engine.report.vault_checks import check_notes
 from engine.diagnosis.error_tags import tags_frame
+from engine.diagnosis.importance import load_importance, shares
 
 README = "README.txt"
 
@@ -52,9 +55,30 @@ def export_csv(project: Project, folder: str | Path,
     _check(cancel)
     paths, notes = export_predictions(project, folder)  # dev rows; test rows once seen
     written += paths
+    importance = importance_frame(project)  # only when it was measured
+    if importance is not None:
+        atomic.write_text(folder / "importance.csv",
+                          importance.to_csv(index=False, lineterminator="\n"))
+        written.append(folder / "importance.csv")
+        notes = (*notes, t("csv.importance"))
     atomic.write_text(folder / README, readme_text((*check_notes(project), *notes)))
     written.append(folder / README)
     return tuple(written)
+
+
+def importance_frame(project: Project) -> pd.DataFrame | None:
+    """The chosen run's saved input importance, most important first; None when it was
+    never measured (``practica explain``)."""
+    result = load_importance(project)
+    if result is None:
+        return None
+    return pd.DataFrame({
+        "rank": range(1, len(result.inputs) + 1),
+        "input": [i.name for i in result.inputs], "part": [i.part for i in result.inputs],
+        "mean": [i.mean for i in result.inputs], "low": [i.low for i in result.inputs],
+        "high": [i.high for i in result.inputs], "share": shares(result.inputs),
+        "run": result.run, "metric": result.metric, "method": result.method,
+        "repeats": result.repeats})
 
 
 def _check(cancel: CancelFlag) -> None:

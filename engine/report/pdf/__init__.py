@@ -8,6 +8,7 @@ _EXPORTS = {
     "compare": ("points_words",),
     "document": ("write_pdf",),
     "error_analysis": ("error_analysis_section",),
+    "importance": ("importance_section",),
     "sections": ("runs_section",),
     "telemetry": ("replay_alerts",),
     "test_curves": ("final_curves_section",),

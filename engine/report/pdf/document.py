@@ -25,6 +25,7 @@ from engine.project.project import Project
 from engine.report.pdf import results as pdf_results
 from engine.report.pdf import sections as pdf_sections
 from engine.report.pdf import error_analysis as pdf_error_analysis
+from engine.report.pdf import importance as pdf_importance
 from engine.report.pdf import learning_curve as pdf_learning_curve
 from engine.report.pdf import test_curves as pdf_test_curves
 from engine.report.pdf import compare as pdf_compare
@@ -46,6 +47,7 @@ SECTIONS = (
     pdf_results.diagnosis_section,
     pdf_learning_curve.learning_curve_section,
     pdf_error_analysis.error_analysis_section,
+    pdf_importance.importance_section,
     pdf_tuning.tuning_section,
     pdf_results.final_section,
     pdf_test_curves.final_curves_section,

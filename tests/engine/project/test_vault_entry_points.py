@@ -27,7 +27,8 @@ from engine.app.job_catalog import run_request
 from engine.baseline.requests import BaselinesRequest, SanityRequest
 from engine.core.jobs import job_name
 from engine.data.requests import CheckFileRequest
-from engine.diagnosis.requests import DiagnoseRequest, ErrorAnalysisRequest, LearningCurveRequest
+from engine.diagnosis.requests import (DiagnoseRequest, ErrorAnalysisRequest, ExplainRequest,
+                                       LearningCurveRequest)
 from engine.final.requests import EnsembleRequest, FinalTestRequest
 from engine.goal.requests import NewProjectRequest, SuggestGoalRequest
 from engine.app.requests import ReportRequest
@@ -141,6 +142,7 @@ def _run_jobs(ctx: Context) -> dict:
     job(DiagnoseRequest)
     job(LearningCurveRequest, sizes=(0.5, 1.0), seeds=1, max_epochs=1)
     job(ErrorAnalysisRequest)
+    job(ExplainRequest, repeats=2)
     job(EnsembleRequest, k=3)
     job(ReportRequest, pdf=str(out / "job-report.pdf"), csv=str(out / "job-csv"))
     job(PredictRequest, path=str(ctx.new), out=str(out / "job-predictions.csv"))
@@ -200,6 +202,7 @@ def _run_cli(ctx: Context, capsys, monkeypatch) -> dict[str, int]:
         "report": ["report", root, "--pdf", str(out / "cli.pdf"), "--csv", str(out / "cli")],
         "learning-curve": ["learning-curve", root, "--sizes", "0.5,1", "--seeds", "1",
                            "--max-epochs", "1", "--json"],
+        "explain": ["explain", root, "--repeats", "2"],
         "predict": ["predict", root, str(ctx.new), "--out", str(out / "cli-pred.csv")],
         "export": ["export", root, "--to", str(out / "cli-export")],
         "inspect-model": ["inspect-model", str(model)],
