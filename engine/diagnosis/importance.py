@@ -279,7 +279,7 @@ def _spoilers(kind: str, prep, frame: pd.DataFrame,
     elif kind == "sequence":
         yield from _sequence(prep, coded)
     elif kind == "text":
-        yield from _text(coded)
+        yield from _text(prep, coded)
     else:
         yield from _images(coded)
 
@@ -330,7 +330,7 @@ def word_bands(X: np.ndarray, bands: int = WORD_BANDS) -> list[np.ndarray]:
     return [seen[which == b] for b in range(bands) if np.any(which == b)]
 
 
-def _text(X: np.ndarray) -> Iterator[tuple[str, str, Spoiler]]:
+def _text(prep, X: np.ndarray) -> Iterator[tuple[str, str, Spoiler]]:
     counts = np.bincount(X[X >= FIRST_WORD].astype(np.int64)) if X.size else np.zeros(0)
     first = 1
     for band in word_bands(X):
@@ -340,7 +340,8 @@ def _text(X: np.ndarray) -> Iterator[tuple[str, str, Spoiler]]:
             where = np.isin(out, band)
             out[where] = rng.choice(band, size=int(where.sum()), p=weights)
             return out
-        yield (text("importance.band", first=first, last=first + len(band) - 1),
+        words = ", ".join(prep.vocabulary[i - FIRST_WORD] for i in band[:3])
+        yield (text("importance.band", first=first, last=first + len(band) - 1, words=words),
                "words", spoil)
         first += len(band)
 

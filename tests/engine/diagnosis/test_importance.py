@@ -153,3 +153,4 @@ def test_text_words_fall_in_frequency_bands(tmp_path):
                        data_kind="text", text_column="review")
     result = explain_run(project, repeats=2)
     assert result.inputs and {i.part for i in result.inputs} == {"words"}
+    assert any("great" in i.name or "awful" in i.name for i in result.inputs)
