@@ -51,6 +51,7 @@ from engine.core.texts import text
 from engine.goal.evaluation import to_predictions
 from engine.goal.metrics import compute, error_of
 from engine.kinds.input_coding import data_kind
+from engine.kinds.registry import kind_of
 from engine.kinds.preprocess_store import load_preprocessor
 from engine.kinds.text_inputs import FIRST_WORD
 from engine.project.decisions import now_iso
@@ -163,13 +164,15 @@ def explain_run(project: Project, run_id: str | None = None, repeats: int = DEFA
 
     base_scores = scores_of(coded)
     kind = data_kind(project)
+    unit = kind_of(project).explained_by
+    occlusion = unit == "regions"  # one covering per region: the interval comes from rows
     rng = np.random.default_rng(seed)
-    pieces = list(_spoilers(kind, prep, frame, coded))
+    pieces = list(_SPOILERS[unit](prep, frame, coded))
     inputs = []
     for done, (name, part, spoil) in enumerate(pieces):
         if cancel.is_set():
             raise JobCancelled()
-        if kind == "images":
+        if occlusion:
             spoiled = scores_of(spoil(rng))
             mean, low, high = _bootstrap(goal, y_true, base_scores, spoiled, seed)
             drops = (mean,)
@@ -182,8 +185,8 @@ def explain_run(project: Project, run_id: str | None = None, repeats: int = DEFA
     ranked = tuple(sorted(inputs, key=lambda i: -i.mean))
     base_value = compute(goal.metric, *_metric_args(goal, y_true, base_scores))
     result = ImportanceResult(
-        run.id, run.label, goal.metric, kind, "occlusion" if kind == "images" else "shuffle",
-        1 if kind == "images" else repeats, seed, int(len(frame)), float(base_value),
+        run.id, run.label, goal.metric, kind, "occlusion" if occlusion else "shuffle",
+        1 if occlusion else repeats, seed, int(len(frame)), float(base_value),
         round(time.perf_counter() - started, 3), now_iso(), ranked, leak_of(ranked))
     write_json(project.run_dir(run.id) / FILE, result.to_dict())
     return result
@@ -272,18 +275,6 @@ def _bootstrap(goal: Goal, y_true: pd.Series, base: np.ndarray, spoiled: np.ndar
 
 
 # ----- the inputs of each data kind
-def _spoilers(kind: str, prep, frame: pd.DataFrame,
-              coded: np.ndarray) -> Iterator[tuple[str, str, Spoiler]]:
-    if kind == "table":
-        yield from _table(prep, frame)
-    elif kind == "sequence":
-        yield from _sequence(prep, coded)
-    elif kind == "text":
-        yield from _text(prep, coded)
-    else:
-        yield from _images(coded)
-
-
 def _table(prep, frame: pd.DataFrame) -> Iterator[tuple[str, str, Spoiler]]:
     names = [c.name for c in prep.numeric] + [c.name for c in prep.categorical]
     for name in names:
@@ -359,6 +350,15 @@ def _images(X: np.ndarray) -> Iterator[tuple[str, str, Spoiler]]:
                 out[:, rs[0]:rs[-1] + 1, cs[0]:cs[-1] + 1] = fill
                 return out
             yield text("importance.region", row=r + 1, col=c + 1), "region", spoil
+
+
+# What an input is for each kind's ``explained_by`` (``engine.kinds.kind.EXPLAINED_BY``).
+_SPOILERS: dict[str, Callable[..., Iterator[tuple[str, str, Spoiler]]]] = {
+    "columns": lambda prep, frame, coded: _table(prep, frame),
+    "channels_and_windows": lambda prep, frame, coded: _sequence(prep, coded),
+    "word_bands": lambda prep, frame, coded: _text(prep, coded),
+    "regions": lambda prep, frame, coded: _images(coded),
+}
 
 
 # ----- plain sentences

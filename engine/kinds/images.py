@@ -72,5 +72,6 @@ class ImagesKind(DataKind):
 
 IMAGES = ImagesKind("images", augmentation="image", default_family="cnn", folder=True,
                      image_inputs=True,
+                     explained_by="regions",
                      error_tags=("mislabeled", "ambiguous", "rare_case", "blurry", "cropped",
                                  "dark"))

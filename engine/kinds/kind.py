@@ -25,6 +25,11 @@ scaling and time shifts (sequences), flips, rotations, zooms, shifts and contras
 (images). The models room keeps the Keras layers of each."""
 
 
+EXPLAINED_BY = ("columns", "channels_and_windows", "word_bands", "regions")
+"""What an input is when measuring which inputs matter: a table's columns, a series'
+channels and time windows, bands of words, regions of a picture (covered, not shuffled)."""
+
+
 @dataclass(frozen=True)
 class DataKind:
     """One data kind. The traits:
@@ -41,7 +46,9 @@ class DataKind:
     * ``word_inputs``: its models read word numbers (they need the vocabulary's size);
     * ``image_inputs``: its inputs are pictures (a model's first filters can be drawn);
     * ``error_tags``: the tags suggested for its mistakes in error analysis (keys of
-      ``error_analysis.tag.*``).
+      ``error_analysis.tag.*``);
+    * ``explained_by``: what "an input" is when measuring which inputs matter, one of
+      ``EXPLAINED_BY`` (``engine.diagnosis.importance``).
     """
 
     name: str
@@ -55,6 +62,7 @@ class DataKind:
     word_inputs: bool = False
     image_inputs: bool = False
     error_tags: tuple[str, ...] = ("mislabeled", "ambiguous", "rare_case")
+    explained_by: str = "columns"
 
     # ----- the input coding (engine.kinds.input_coding)
     def fit_inputs(self, project, train, y_train, rows=None):

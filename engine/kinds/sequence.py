@@ -59,5 +59,6 @@ class SequenceKind(TableKind):
 
 SEQUENCE = SequenceKind("sequence", augmentation="series", default_family="conv1d",
                         layouts=("wide", "long"), repeats_by_chance=True,
+                        explained_by="channels_and_windows",
                         error_tags=("mislabeled", "ambiguous", "rare_case", "noisy",
                                     "too_short", "missing_value"))

@@ -70,5 +70,6 @@ class TextKind(DataKind):
 
 TEXT = TextKind("text", augmentation="none", default_family="text_pool",
                 needs_text_column=True, near_by_text=True, word_inputs=True,
+                explained_by="word_bands",
                 error_tags=("mislabeled", "ambiguous", "rare_case", "typo", "sarcasm",
                             "too_short", "other_language"))

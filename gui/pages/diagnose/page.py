@@ -29,6 +29,7 @@ from engine.goal import choice_note, why_not_offered
 from engine.project.parts import Goal
 from gui.pages.base import StepPage, gui_text
 from gui.pages.diagnose.error_analysis_panel import ErrorAnalysisPanel
+from gui.pages.diagnose.importance_panel import ImportancePanel
 from gui.pages.diagnose.learning_curve_panel import LearningCurvePanel
 from gui.pages.labels import note
 from gui.result_table import ResultTable, settle_layout, vault_marked, vault_tip
@@ -125,6 +126,7 @@ class DiagnosePage(StepPage):
         # More tabs: each is a panel in its own file that takes the session.
         self.tabs.addTab(LearningCurvePanel(session), gui_text("learning_curve.tab"))
         self.tabs.addTab(ErrorAnalysisPanel(session), gui_text("error_analysis.tab"))
+        self.tabs.addTab(ImportancePanel(session), gui_text("importance.tab"))
         session.runner.busy_changed.connect(self._busy_changed)
         self.finish_layout()
 
