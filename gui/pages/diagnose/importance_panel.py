@@ -16,12 +16,11 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from engine.core import text
 from engine.diagnosis.importance import importance_lines, load_importance
 from engine.diagnosis.requests import ExplainRequest
-from engine.project import find_run
 from engine.words import fmt_time
 from gui.pages.base import gui_text
+from gui.pages.diagnose.chosen_run_button import update_for_chosen_run
 from gui.pages.labels import note
 from gui.pages.setting_rows import int_spin
 from gui.plot_parts import styled_plot
@@ -108,17 +107,8 @@ class ImportancePanel(QWidget):
         self._update_button()
 
     def _update_button(self) -> None:
-        project = self.session.project
-        chosen = find_run(project, project.chosen_run) if project is not None else None
-        busy = self.session.runner.busy
-        self.measure_button.setEnabled(chosen is not None and not busy)
-        if chosen is None:
-            words = _key("no_choice")
-        elif busy:
-            words = _key("busy")
-        else:
-            words = _key("for_run", label=chosen.label)
-        self.button_note.setText(words)
+        # text keys: gui.importance.no_choice, gui.importance.busy, gui.importance.for_run
+        update_for_chosen_run(self.session, self.measure_button, self.button_note, _key)
 
     # ----- the chart
     def _draw(self, result) -> None:

@@ -19,6 +19,7 @@ from engine.project import find_run
 from engine.project.parts import LearningCurveRecord
 from engine.core import text
 from gui.pages.base import gui_text
+from gui.pages.diagnose.chosen_run_button import update_for_chosen_run
 from gui.pages.labels import note
 from gui.pages.setting_rows import choice_combo, int_spin
 from gui.plot_parts import named_series, styled_plot
@@ -136,17 +137,8 @@ class LearningCurvePanel(QWidget):
         self._update_button()
 
     def _update_button(self) -> None:
-        project = self.session.project
-        chosen = find_run(project, project.chosen_run) if project is not None else None
-        busy = self.session.runner.busy
-        self.draw_button.setEnabled(chosen is not None and not busy)
-        if chosen is None:
-            words = _key("no_choice")
-        elif busy:
-            words = _key("busy")
-        else:
-            words = _key("for_run", label=chosen.label)
-        self.button_note.setText(words)
+        # text keys: gui.learning_curve.no_choice, gui.learning_curve.busy, gui.learning_curve.for_run
+        update_for_chosen_run(self.session, self.draw_button, self.button_note, _key)
 
     # ----- the plot
     def _make_plot(self) -> pg.PlotWidget:

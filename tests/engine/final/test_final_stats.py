@@ -11,7 +11,6 @@ import pytest
 from pypdf import PdfReader
 from sklearn import metrics as skm
 
-from engine.baseline.step import run_baselines
 from engine.cli.final_printer import print_final_stats
 from engine.project.parts.final_test import FinalTestRecord
 from engine.cli.main import main
@@ -22,7 +21,6 @@ from engine.final.comparisons import describe_reason, describe_test
 from engine.final.ensemble import ensemble_members, score_ensemble
 from engine.core.errors import JobCancelled, ProjectError
 from engine.final.step import run_final_test
-from engine.goal.step import GoalChoice, new_project
 from engine.core.jobs import CancelToken, EpochEnded
 from engine.training.predictor import load_predictor
 from engine.kinds.preprocess_store import load_preprocessor
@@ -30,22 +28,8 @@ from engine.project.project import open_project
 from engine.words.formatting import fmt_value
 from engine.report.step import export_report
 from engine.final.seed_repeats import estimate_seconds, repeat_folder
-from engine.split.step import split_project
 from engine.core.texts import text
 from engine.project.parts.goal import GoalConstraint
-from tests.conftest import make_mixed_frame
-
-
-@pytest.fixture(scope="module")
-def trained_dir(tmp_path_factory):
-    """A split project with its three baselines trained (MLP: 2 epochs)."""
-    root = tmp_path_factory.mktemp("final_stats")
-    make_mixed_frame(200, seed=4).to_csv(root / "data.csv", index=False)
-    project = new_project(root / "p", GoalChoice(data=str(root / "data.csv"), target="bought"))
-    split_project(project, seed=3)
-    run_baselines(project, deep_params={"epochs": 2, "width": 8, "patience": 5},
-                  sanity=False)
-    return root / "p"
 
 
 def _project(trained_dir, tmp_path, model="mlp"):

@@ -14,36 +14,20 @@ from pypdf import PdfReader
 import engine.app.workflow
 import engine.final.step
 from engine.app.workflow import run_until
-from engine.baseline.step import run_baselines
 from engine.cli.main import main
 from engine.core.errors import ProjectError
 from engine.core.texts import text
 from engine.diagnosis.step import diagnose_project
 from engine.final.gate import VaultGateError, redo_diagnosis, vault_gate
 from engine.final.step import run_final_test
-from engine.goal.step import GoalChoice, new_project
 from engine.project.fingerprints import judging_key, split_key
 from engine.project.parts.goal import GoalConstraint
 from engine.project.project import open_project
 from engine.project.source_changes import SourceChange
 from engine.report.step import export_report
 from engine.split.step import split_project
-from tests.conftest import make_mixed_frame
 
 FEW = 40  # bootstrap resamples: the intervals are not under test here
-
-
-@pytest.fixture(scope="module")
-def trained_dir(tmp_path_factory):
-    """A split project with its three baselines (the logistic regression scores best on
-    dev; the majority model has the fewest weights)."""
-    root = tmp_path_factory.mktemp("gate")
-    make_mixed_frame(200, seed=4).to_csv(root / "data.csv", index=False)
-    project = new_project(root / "p", GoalChoice(data=str(root / "data.csv"), target="bought"))
-    split_project(project, seed=3)
-    run_baselines(project, deep_params={"epochs": 2, "width": 8, "patience": 5},
-                  sanity=False)
-    return root / "p"
 
 
 @pytest.fixture
