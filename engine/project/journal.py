@@ -224,7 +224,7 @@ def changes(known: dict[str, Any], state: dict[str, Any]) -> list[tuple[str, str
     for key, value in state.items():
         if key == "decisions":
             continue
-        if key not in known or _same(known[key], value) is False:
+        if key not in known or not same_json(known[key], value):
             out.append(("set", key, value))
     kept = known.get("decisions", [])
     for decision in state.get("decisions", [])[len(kept):]:
@@ -232,8 +232,10 @@ def changes(known: dict[str, Any], state: dict[str, Any]) -> list[tuple[str, str
     return out
 
 
-def _same(a: Any, b: Any) -> bool:
-    return json.dumps(a, sort_keys=True) == json.dumps(b, sort_keys=True)
+def same_json(a: Any, b: Any) -> bool:
+    """Whether ``a`` and ``b`` are the same once written as JSON (key order aside)."""
+    return (json.dumps(json_safe(a), sort_keys=True)
+            == json.dumps(json_safe(b), sort_keys=True))
 
 
 def commit(root: str | os.PathLike, expected_head: str | None,

@@ -14,12 +14,10 @@ Example:
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
-from engine.core.atomic import json_safe
 from engine.core.texts import text
-from engine.project.journal import JournalRead, check_marker, fold
+from engine.project.journal import JournalRead, check_marker, fold, same_json
 
 # Keys of project.json that are not part of the record itself.
 _NOT_RECORDED = frozenset({"journal"})
@@ -53,7 +51,7 @@ def _edited_parts(read: JournalRead, cache: dict[str, Any], state: dict[str, Any
     if not isinstance(marker, dict) or marker.get("head") != read.head:
         return []  # an older copy (a crash between the record and the copy): not an edit
     keys = (set(cache) | set(state)) - _NOT_RECORDED
-    return sorted(k for k in keys if _json(cache.get(k)) != _json(state.get(k)))
+    return sorted(k for k in keys if not same_json(cache.get(k), state.get(k)))
 
 
 def _keep_vault_open(state: dict[str, Any], cache: dict[str, Any], problems: list[str]
@@ -81,7 +79,3 @@ def _opened_at(cache: dict[str, Any], state: dict[str, Any]) -> str | None:
     if state.get("final_test"):
         return "unknown"
     return None
-
-
-def _json(value: Any) -> str:
-    return json.dumps(json_safe(value), sort_keys=True)

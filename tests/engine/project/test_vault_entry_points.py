@@ -16,8 +16,6 @@ from __future__ import annotations
 import inspect
 from dataclasses import fields
 import json
-import shutil
-from pathlib import Path
 
 import pytest
 
@@ -38,85 +36,16 @@ from engine.tuning.requests import TuneRequest, TuningOverviewRequest
 from engine.use.requests import ExportModelRequest, PredictRequest
 from engine.core.jobs import NEVER, ignore
 from engine.project.project import open_project
-from tests.conftest import make_mixed_frame
 from tests.engine.project.test_no_pickle import pickle_files
 from tests.engine.project.vault_allowed import (BY_JOBS, CLI_NOT_RUN, FILES_ONLY, GIVEN,
                                                  OPENS, REFUSE, WHOLE_FILE)
-from tests.engine.project.vault_probe import (SENTINEL, CallRecorder, entry_points, folder_leaks,
+from tests.engine.project.vault_world import Context, copy_of, probe_world
+from tests.engine.project.vault_probe import (SENTINEL, CallRecorder, folder_leaks,
                                       leaks, reaches_projects)
 
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")
 
 SMALL = {"epochs": 1, "width": 8, "depth": 1, "batch_size": 32}
-
-
-class Context:
-    """The probe project and helpers to call engine functions on it."""
-
-    def __init__(self, root: Path, out: Path, test_rows: set[int], data: Path, new: Path,
-                 functions: dict | None = None, found: list[str] | None = None):
-        self.root, self.out, self.test_rows, self.data, self.new = root, out, test_rows, \
-            data, new
-        self.functions = functions or entry_points()
-        self.found = [] if found is None else found
-
-    def project(self):
-        return open_project(self.root)
-
-    def prep(self):
-        from engine.kinds.preprocess_store import load_preprocessor
-
-        return load_preprocessor(self.project())
-
-    def members(self):
-        from engine.final.ensemble import ensemble_members
-
-        return ensemble_members(self.project(), 3)
-
-    def call(self, short: str, *args, **kwargs):
-        """Call the engine function whose name ends with ``short`` (there must be one)."""
-        names = [n for n in self.functions if n.endswith(f".{short}")]
-        assert len(names) == 1, names
-        return self.functions[names[0]](*args, **kwargs)
-
-    def check(self, label: str, value) -> None:
-        self.found += [f"{label}: {what}" for what in leaks(value, self.test_rows)]
-
-
-def _data(folder: Path) -> tuple[Path, Path, set[int], Path]:
-    """The data file with the sentinel in its test rows, a new-data file, the test rows
-    and the probe project (split)."""
-    from engine.goal.step import GoalChoice, new_project
-    from engine.split.step import split_project
-
-    frame = make_mixed_frame(160)
-    frame.insert(0, "code", [f"r{i:03d}" for i in range(len(frame))])
-    first = folder / "first.csv"
-    frame.to_csv(first, index=False)
-    scratch = new_project(folder / "scratch", GoalChoice(data=str(first), target="bought"))
-    split_project(scratch, seed=3)
-    test_rows = _test_rows(scratch.root)
-    for row in test_rows:
-        frame.loc[row, "code"] = f"{SENTINEL}{row:03d}"
-    data = folder / "customers.csv"
-    frame.to_csv(data, index=False)
-    project = new_project(folder / "probe", GoalChoice(data=str(data), target="bought"))
-    split_project(project, seed=3)
-    assert _test_rows(project.root) == test_rows and "code" not in project.features
-    new = make_mixed_frame(60, seed=9)
-    new.insert(0, "code", [f"n{i:03d}" for i in range(len(new))])
-    new.drop(columns="bought").to_csv(folder / "new.csv", index=False)
-    return data, folder / "new.csv", test_rows, project.root
-
-
-def _test_rows(root: Path) -> set[int]:
-    return set(json.loads((root / "splits.json").read_text())["test"]["rows"])
-
-
-def _copy(ctx: Context, name: str) -> Path:
-    target = ctx.out / name
-    shutil.copytree(ctx.root, target)
-    return target
 
 
 def _run_jobs(ctx: Context) -> dict:
@@ -159,7 +88,7 @@ def _run_jobs(ctx: Context) -> dict:
               project=str(out / "job-export"), path=str(ctx.data),
               out=str(out / "own-export.csv"))
     assert own["rows"] == 160 - len(ctx.test_rows) and "left out" in own["sentence"]
-    job(SplitRequest, label="split again (a copy)", project=str(_copy(ctx, "resplit")), seed=4)
+    job(SplitRequest, label="split again (a copy)", project=str(copy_of(ctx, "resplit")), seed=4)
     return results
 
 
@@ -238,7 +167,7 @@ def _call_each(ctx: Context) -> None:
     from engine.tuning.summary import read_summary
     from engine.use.usable_model import load_usable
 
-    ctx = Context(_copy(ctx, "direct"), ctx.out, ctx.test_rows, ctx.data, ctx.new,
+    ctx = Context(copy_of(ctx, "direct"), ctx.out, ctx.test_rows, ctx.data, ctx.new,
                   ctx.functions, ctx.found)
     project = ctx.project()
     run = project.run(project.chosen_run)
@@ -342,7 +271,7 @@ def test_make_split_cannot_rebuild_the_vaulted_rows(probe):
 def probe(tmp_path_factory):
     """Everything run on the locked probe project, with what was called and found."""
     folder = tmp_path_factory.mktemp("vault")
-    data, new, test_rows, root = _data(folder)
+    data, new, test_rows, root = probe_world(folder)
     out = folder / "out"
     out.mkdir()
     return Context(root, out, test_rows, data, new)
@@ -387,7 +316,7 @@ def test_opening_the_vault_is_logged_and_later_runs_are_marked(probe, monkeypatc
     # Fewer bootstrap resamples than the default 1000: the intervals are not under test.
     monkeypatch.setattr(engine.final.step, "run_final_test", functools.partial(
         engine.final.step.run_final_test, n_resamples=50))
-    copy = _copy(ctx, "opened")
+    copy = copy_of(ctx, "opened")
     result = run_request(FinalTestRequest(project=str(copy), seeds=1)).to_dict()
     project = open_project(copy)
     assert project.vault_open and result["run"] == project.final_test.run
