@@ -11,7 +11,7 @@ _EXPORTS = {
     "final_test": (
         "Comparison", "Confusion", "FinalTestRecord", "FinalistRecord", "MetricResult",
         "SeedSpread", "VaultChecks"),
-    "goal": ("Goal", "GoalConstraint"),
+    "goal": ("CostTable", "Goal", "GoalConstraint"),
     "learning_curve": ("CurvePoint", "LearningCurveRecord", "SizeSummary"),
     "report": ("ReportRecord",),
     "sanity": ("CheckResult", "LrRangeResult", "SanityRecord"),

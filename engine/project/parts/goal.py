@@ -44,6 +44,34 @@ class GoalConstraint:
 
 
 @dataclass(frozen=True)
+class CostTable:
+    """What each kind of mistake costs, as the user gave it on the Goal page.
+
+    ``matrix[i][j]`` is the cost of answering ``labels[j]`` when the truth is ``labels[i]``
+    (a right answer usually costs 0); ``unit`` is the user's word for the amount ("euros",
+    "hours", "" for plain points). For a yes/no task the two numbers that matter are the
+    false alarm (truth no, answer yes) and the miss (truth yes, answer no).
+    """
+
+    labels: tuple[str, ...]
+    matrix: tuple[tuple[float, ...], ...]
+    unit: str = ""
+
+    def cost(self, truth: str, answer: str) -> float:
+        return float(self.matrix[self.labels.index(truth)][self.labels.index(answer)])
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"labels": list(self.labels), "matrix": [list(r) for r in self.matrix],
+                "unit": self.unit}
+
+    @classmethod
+    def from_dict(cls, raw: dict[str, Any]) -> CostTable:
+        return cls(labels=tuple(str(x) for x in raw.get("labels") or ()),
+                   matrix=tuple(tuple(float(v) for v in row) for row in raw.get("matrix") or ()),
+                   unit=str(raw.get("unit") or ""))
+
+
+@dataclass(frozen=True)
 class Goal:
     """The goal of a project; change it with ``dataclasses.replace`` (see
     ``engine.goal.edit``).
@@ -52,7 +80,8 @@ class Goal:
     the class that counts as "yes" in a binary task. ``abstain_accuracy`` (None: answer every
     row) is the share of right answers the answered rows must reach. ``inputs`` holds the
     options of the data kind: ``{"text_column": ...}`` for text, ``{"sequence": {...}}`` for
-    sequences, nothing for tables and images.
+    sequences, nothing for tables and images. ``costs`` (None: every mistake costs the same)
+    is what each kind of mistake costs (see ``engine.goal.costs``).
     """
 
     target: str = ""
@@ -67,6 +96,7 @@ class Goal:
     abstain_accuracy: float | None = None
     data_kind: str = "table"
     inputs: dict[str, Any] = field(default_factory=dict)
+    costs: CostTable | None = None
 
     @property
     def is_regression(self) -> bool:
@@ -102,6 +132,8 @@ class Goal:
             out["abstain_accuracy"] = self.abstain_accuracy
         out["data_kind"] = self.data_kind
         out["inputs"] = dict(self.inputs)
+        if self.costs is not None:
+            out["costs"] = self.costs.to_dict()
         return out
 
     @classmethod
@@ -118,7 +150,9 @@ class Goal:
                    positive_label=raw.get("positive_label"),
                    abstain_accuracy=raw.get("abstain_accuracy"),
                    data_kind=str(raw.get("data_kind") or "table"),
-                   inputs=dict(raw.get("inputs") or {}))
+                   inputs=dict(raw.get("inputs") or {}),
+                   costs=(CostTable.from_dict(raw["costs"])
+                          if isinstance(raw.get("costs"), dict) else None))
 
 
 TASKS = ("", "binary", "multiclass", "regression")
@@ -149,6 +183,22 @@ def _check_kinds(raw: dict[str, Any]) -> None:
     if any(not isinstance(x, (str, int, float)) or isinstance(x, bool) for x in labels or ()):
         raise TypeError("goal")
     if any(isinstance(c, dict) and not _number_or_none(c.get("bound")) for c in constraints or ()):
+        raise TypeError("goal")
+    _check_costs(raw.get("costs"))
+
+
+def _check_costs(costs: Any) -> None:
+    """A cost table is labels, a square matrix of numbers that fits them, and a unit."""
+    if costs is None:
+        return
+    if not isinstance(costs, dict):
+        raise TypeError("goal")
+    labels, matrix = costs.get("labels"), costs.get("matrix")
+    if not isinstance(labels, list) or not isinstance(matrix, list) \
+            or len(matrix) != len(labels) \
+            or any(not isinstance(r, list) or len(r) != len(labels) for r in matrix) \
+            or any(not _number_or_none(v) or v is None for r in matrix for v in r) \
+            or not isinstance(costs.get("unit", ""), (str, type(None))):
         raise TypeError("goal")
 
 
