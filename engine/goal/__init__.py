@@ -11,6 +11,7 @@ _EXPORTS = {
         "Constraint", "RESOURCE_QUANTITIES", "check_all", "explain_broken", "format_quantity",
         "parse_constraint", "quantity_label", "valid_quantities"),
     "costs": ("expected_cost", "row_costs"),
+    "decision": ("calibrated", "decided", "rule_for"),
     "edit": ("set_abstain_accuracy", "set_constraints", "set_metric", "set_target_error"),
     "evaluation": ("Predictions", "optimizing_error", "score", "to_predictions"),
     "metrics": (

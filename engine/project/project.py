@@ -31,6 +31,7 @@ from engine.project.record_state import state_from_record
 from engine.core.errors import ProjectError
 from engine.project.malformed import reading
 from engine.project.paths import check_project_paths
+from engine.project.parts.decision_rule import DecisionRule
 from engine.project.parts.diagnosis import DiagnosisRecord
 from engine.project.parts.error_analysis import ErrorAnalysisRecord
 from engine.project.parts.final_test import FinalTestRecord
@@ -91,7 +92,7 @@ class Project:
     """Everything about one piece of work, saved as a folder.
 
     The parts (``goal``, ``summary``, ``split``, ``sanity``, ``diagnosis``,
-    ``learning_curve``, ``error_analysis``, ``vault``, ``final_test``, ``report``) are read
+    ``learning_curve``, ``error_analysis``, ``decision_rule``, ``vault``, ``final_test``, ``report``) are read
     and written through ``engine.project.schema``; each has its type in
     ``engine.project.parts``. ``error_tags`` maps a data row (its number in the
     main file, as text) to the tags the user gave that dev mistake; they outlive any one
@@ -116,6 +117,9 @@ class Project:
     learning_curve: LearningCurveRecord | None = None
     error_analysis: ErrorAnalysisRecord | None = None
     error_tags: dict[str, list[str]] = field(default_factory=dict)
+    decision_rule: DecisionRule | None = None
+    """How the chosen run turns scores into answers (calibration, threshold); see
+    ``engine.project.parts.decision_rule``."""
     vault: Vault = field(default_factory=Vault)
     final_test: FinalTestRecord | None = None
     report: ReportRecord | None = None
@@ -183,6 +187,7 @@ class Project:
             "learning_curve": parts["learning_curve"],
             "error_analysis": parts["error_analysis"],
             "error_tags": self.error_tags,
+            "decision_rule": parts["decision_rule"],
             "vault": parts["vault"],
             "final_test": parts["final_test"],
             "report": parts["report"],

@@ -20,8 +20,8 @@ from typing import Any, Callable
 from engine.core.errors import ProjectError
 from engine.core.texts import text
 from engine.project.malformed import malformed, reading
-from engine.project.parts import (diagnosis, error_analysis, final_test, goal, learning_curve,
-                                  report, sanity, split, summary, vault)
+from engine.project.parts import (decision_rule, diagnosis, error_analysis, final_test, goal,
+                                  learning_curve, report, sanity, split, summary, vault)
 
 SCHEMA_VERSION = 2
 
@@ -80,8 +80,8 @@ def refuse_newer(version: int) -> None:
 # The parts of a project, in the order ``project.json`` lists them: name -> its module.
 PARTS = {"goal": goal, "summary": summary, "split": split, "sanity": sanity,
          "diagnosis": diagnosis, "learning_curve": learning_curve,
-         "error_analysis": error_analysis, "vault": vault, "final_test": final_test,
-         "report": report}
+         "error_analysis": error_analysis, "decision_rule": decision_rule, "vault": vault,
+         "final_test": final_test, "report": report}
 
 
 def load_parts(data: dict[str, Any], path: str = "project.json") -> dict[str, Any]:

@@ -5,6 +5,9 @@
 from engine.core.front_door import public_names
 
 _EXPORTS = {
+    "decision_rule": (
+        "CALIBRATION_METHODS", "CalibrationFit", "DecisionRule", "THRESHOLD_RULES",
+        "ThresholdChoice"),
     "diagnosis": ("DiagnosisRecord", "LadderRow"),
     "error_analysis": (
         "ConfusionCells", "ErrorAnalysisRecord", "ErrorCase", "Suspect", "SuspectCheck"),
