@@ -1,0 +1,11 @@
+"""How the chosen model answers, fixed on the dev rows before the vault opens: calibration
+of its probabilities and the decision threshold of a yes/no task (applied everywhere by
+``engine.goal.decision``; recorded as ``Project.decision_rule``).
+"""
+
+from engine.core.front_door import public_names
+
+# Which module holds each public name; a module is imported when one of its names is used.
+_EXPORTS: dict[str, tuple[str, ...]] = {
+}
+__getattr__, __dir__, __all__ = public_names(__name__, _EXPORTS)
