@@ -65,7 +65,8 @@ def _new_project(r: NewProjectRequest, progress, cancel):
                         metric=r.metric, constraints=tuple(r.constraints),
                         target_error=r.target_error, data_kind=r.data_kind,
                         text_column=r.text_column, sequence=r.sequence,
-                        abstain_accuracy=r.abstain_accuracy)
+                        abstain_accuracy=r.abstain_accuracy, costs=tuple(r.costs),
+                        cost_unit=r.cost_unit)
     return NewProjectResult(str(new_project(r.project, choice, progress, cancel).root))
 
 

@@ -183,7 +183,8 @@ def explain_run(project: Project, run_id: str | None = None, repeats: int = DEFA
         inputs.append(InputImportance(name, part, mean, low, high, drops))
         progress(Progress(done + 1, len(pieces), text("importance.progress", name=name)))
     ranked = tuple(sorted(inputs, key=lambda i: -i.mean))
-    base_value = compute(goal.metric, *_metric_args(goal, y_true, base_scores))
+    base_value = compute(goal.metric, *_metric_args(goal, y_true, base_scores),
+                         costs=goal.costs)
     result = ImportanceResult(
         run.id, run.label, goal.metric, kind, "occlusion" if occlusion else "shuffle",
         1 if occlusion else repeats, seed, int(len(frame)), float(base_value),
@@ -255,7 +256,8 @@ def _metric_args(goal: Goal, y_true: pd.Series, scores: np.ndarray) -> tuple:
 
 
 def _error(goal: Goal, y_true: pd.Series, scores: np.ndarray) -> float:
-    return float(error_of(goal.metric, compute(goal.metric, *_metric_args(goal, y_true, scores))))
+    value = compute(goal.metric, *_metric_args(goal, y_true, scores), costs=goal.costs)
+    return float(error_of(goal.metric, value))
 
 
 def _bootstrap(goal: Goal, y_true: pd.Series, base: np.ndarray, spoiled: np.ndarray,

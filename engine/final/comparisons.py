@@ -7,7 +7,8 @@ For every other finalist exactly one test is made, chosen by what the two sides 
   (``seeds_ttest``), since the spread over seeds is then known for both;
 * otherwise (the other side does not depend on a seed, as the simple baselines, or is one
   trained model, as the ensemble): the paired test on the test rows, the exact McNemar
-  test for classes, the paired permutation test on the per-row losses for numbers. Their
+  test for classes, the paired permutation test on the per-row losses for numbers (and on
+  the per-row costs for classes judged by their expected cost). Their
   noise is the test rows' own; a t-test against a single score repeated for every seed
   would ignore it.
 
@@ -30,7 +31,8 @@ import numpy as np
 
 from engine.core.defaults import ALPHA as DEFAULT_ALPHA, CORRECTION
 from engine.final.finalists import Finalist
-from engine.goal.metrics import get_metric
+from engine.goal.costs import row_costs
+from engine.goal.metrics import COST, get_metric
 from engine.project.parts.final_test import Comparison
 from engine.final.stats.multiple_testing import adjust
 from engine.final.stats.significance import (MCNEMAR, PERMUTATION, SEEDS_TTEST, PairedTest,
@@ -76,6 +78,10 @@ def pair_test(goal: Goal, chosen: Finalist, other: Finalist,
         metric = goal.metric
         test = paired_permutation(per_example_loss(metric, a.y_true, a.y_pred),
                                   per_example_loss(metric, b.y_true, b.y_pred),
+                                  n_resamples=n_permutations)
+    elif goal.metric == COST and goal.costs is not None:
+        test = paired_permutation(row_costs(a.y_true, a.y_pred, goal.costs),
+                                  row_costs(b.y_true, b.y_pred, goal.costs),
                                   n_resamples=n_permutations)
     else:
         test = mcnemar_exact(a.y_pred == a.y_true, b.y_pred == b.y_true)

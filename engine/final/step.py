@@ -29,6 +29,7 @@ from sklearn.metrics import confusion_matrix
 
 from engine.core.defaults import BOOTSTRAP_RESAMPLES, CORRECTION
 from engine.final.stats.bootstrap import Interval, metric_intervals
+from engine.final.stats.cost_interval import cost_interval
 from engine.final.comparisons import ALPHA, compare_finalists
 from engine.split.datasets import split_frame, target_values
 from engine.project.decisions import now_iso
@@ -214,7 +215,7 @@ def final_intervals(goal: Goal, preds: Predictions, names=None,
                     progress: ProgressFn = ignore,
                     cancel: CancelFlag = NEVER) -> dict[str, Interval]:
     """The interval of every metric (or of ``names``): Wilson for the proportions, the
-    bootstrap for the rest."""
+    bootstrap for the rest (the expected cost's: of the mean of the rows' costs)."""
     task = goal.task
     common = dict(labels=goal.labels or None, positive_label=goal.positive_label)
     wilson = proportion_intervals(task, preds.y_true, preds.y_pred, preds.y_score,
@@ -224,6 +225,9 @@ def final_intervals(goal: Goal, preds: Predictions, names=None,
     boot = metric_intervals(task, preds.y_true, preds.y_pred, preds.y_score, names=rest,
                             n_resamples=n_resamples, progress=progress, cancel=cancel,
                             **common) if rest else {}
+    if goal.costs is not None and goal.is_classification \
+            and (names is None or "expected_cost" in names):
+        boot["expected_cost"] = cost_interval(preds.y_true, preds.y_pred, goal.costs)
     return {**boot, **wilson}
 
 

@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from engine.core.errors import GoalError
-from engine.goal.metrics import METRICS, metrics_for
+from engine.goal.metrics import COST, METRICS, find_metric, metrics_for
 from engine.core.texts import text
 
 RESOURCE_QUANTITIES = ("latency_ms", "batch_latency_ms", "params", "size_mb")
@@ -57,8 +57,8 @@ class Constraint:
     def __post_init__(self) -> None:
         if self.op not in OPS:
             raise GoalError(text("constraint.bad_op", op=self.op))
-        if self.quantity not in METRICS and self.quantity not in RESOURCE_QUANTITIES:
-            valid = ", ".join([*METRICS, *RESOURCE_QUANTITIES])
+        if find_metric(self.quantity) is None and self.quantity not in RESOURCE_QUANTITIES:
+            valid = ", ".join([*METRICS, COST, *RESOURCE_QUANTITIES])
             raise GoalError(text("constraint.unknown_quantity", quantity=self.quantity,
                                  valid=valid))
         if not math.isfinite(self.bound):
@@ -128,13 +128,15 @@ def explain_broken(checks: Iterable[ConstraintCheck]) -> list[str]:
     return [c.explain() for c in checks if not c.ok]
 
 
-def valid_quantities(task: str) -> list[str]:
-    """Names a constraint of ``task`` may use: the task's metrics, then the resources."""
-    return [m.name for m in metrics_for(task)] + list(RESOURCE_QUANTITIES)
+def valid_quantities(task: str, costs=None) -> list[str]:
+    """Names a constraint of ``task`` may use: the task's metrics (with a cost table
+    ``costs``, the expected cost too), then the resources."""
+    return [m.name for m in metrics_for(task, costs)] + list(RESOURCE_QUANTITIES)
 
 
-def parse_constraint(expr: str, task: str) -> Constraint:
-    """Read a constraint such as ``"recall >= 0.9"`` or ``"latency_ms < 50"``.
+def parse_constraint(expr: str, task: str, costs=None) -> Constraint:
+    """Read a constraint such as ``"recall >= 0.9"`` or ``"latency_ms < 50"``; with the
+    goal's cost table ``costs``, ``"expected_cost <= 2.5"`` too.
 
     A share may be written as a percentage (``"recall >= 90%"``).
 
@@ -142,24 +144,26 @@ def parse_constraint(expr: str, task: str) -> Constraint:
         GoalError: the text is not of the form ``name op number``, the name is not valid
             for ``task``, or the number is out of range; the message shows the accepted form.
     """
-    valid = ", ".join(valid_quantities(task))
+    valid = ", ".join(valid_quantities(task, costs))
     match = _PATTERN.match(expr or "")
     if match is None:
         raise GoalError(text("constraint.bad_form", expr=expr, valid=valid))
     quantity = match["quantity"]
-    if quantity not in valid_quantities(task):
+    if quantity == COST and costs is None:
+        raise GoalError(text("constraint.cost_needs_table"))
+    if quantity not in valid_quantities(task, costs):
         raise GoalError(text("constraint.unknown_for_task", quantity=quantity, task=task,
                              valid=valid))
     op = _SYMBOLS.get(match["op"], match["op"])
     bound = float(match["number"])
-    metric = METRICS.get(quantity)
+    metric = find_metric(quantity)
     if match["percent"]:
         if metric is None or not metric.bounded:
             raise GoalError(text("constraint.no_percent", quantity=quantity))
         bound /= 100.0
     if metric is not None and metric.bounded and not 0.0 <= bound <= 1.0:
         raise GoalError(text("constraint.share_range", quantity=quantity, bound=f"{bound:g}"))
-    if metric is None and bound < 0:
+    if (metric is None or quantity == COST) and bound < 0:
         raise GoalError(text("constraint.negative", quantity=quantity))
     return Constraint(quantity, op, bound)
 
@@ -177,8 +181,9 @@ def check_all(constraints: Iterable[Constraint],
 
 def quantity_label(quantity: str) -> str:
     """The user-facing name of a constraint quantity."""
-    if quantity in METRICS:
-        return METRICS[quantity].label
+    metric = find_metric(quantity)
+    if metric is not None:
+        return metric.label
     return text(f"constraint.quantity_{quantity}")
 
 

@@ -1,5 +1,5 @@
-"""Changing the goal of an existing project: metric, constraints, target error, and the
-accuracy required when the model may refuse to answer.
+"""Changing the goal of an existing project: metric, constraints, target error, the
+accuracy required when the model may refuse to answer, and what each mistake costs.
 
 Each change is checked, logged in the decisions log and leaves the project unsaved; the
 steps that depend on it turn stale (see ``engine.app.steps``), nothing is silently redone.
@@ -11,9 +11,10 @@ from dataclasses import replace
 from typing import Sequence
 
 from engine.goal.constraints import parse_constraint
+from engine.goal.cost_table import check_table, describe_costs
 from engine.core.errors import GoalError
-from engine.goal.metrics import get_metric, metrics_for
-from engine.project.parts.goal import Goal, GoalConstraint
+from engine.goal.metrics import COST, get_metric, metrics_for
+from engine.project.parts.goal import CostTable, Goal, GoalConstraint
 from engine.project.project import Project
 from engine.core.texts import text
 
@@ -23,9 +24,11 @@ def set_metric(project: Project, name: str) -> None:
     goal = _goal(project)
     metric = get_metric(name)
     if goal.task not in metric.tasks:
-        names = ", ".join(m.name for m in metrics_for(goal.task))
+        names = ", ".join(m.name for m in metrics_for(goal.task, goal.costs))
         raise GoalError(text("setup.metric_not_for_task", metric=name, task=goal.task,
                              names=names))
+    if name == COST and goal.costs is None:
+        raise GoalError(text("costs.metric_needs_costs"))
     if goal.metric == name:
         return
     project.goal = replace(goal, metric=name, metric_reason=text("setup.metric_user_choice"))
@@ -35,7 +38,7 @@ def set_metric(project: Project, name: str) -> None:
 def set_constraints(project: Project, expressions: Sequence[str]) -> None:
     """Replace the satisfying constraints by ``expressions`` (e.g. ``"recall >= 0.9"``)."""
     goal = _goal(project)
-    parsed = [parse_constraint(e, goal.task) for e in expressions if e.strip()]
+    parsed = [parse_constraint(e, goal.task, goal.costs) for e in expressions if e.strip()]
     new = tuple(GoalConstraint(c.quantity, c.op, c.bound, c.describe()) for c in parsed)
     if new == goal.constraints:
         return
@@ -83,6 +86,33 @@ def set_abstain_accuracy(project: Project, value: float | None) -> None:
         project.log("abstain_set", text("abstain.decision_cleared"))
     else:
         project.log("abstain_set", text("abstain.decision_set", share=f"{value:.1%}"))
+
+
+def set_costs(project: Project, table: CostTable | None) -> list[str]:
+    """Set what each kind of mistake costs (``table``), or remove the costs (None).
+
+    The table is checked against the goal (``engine.goal.cost_table.check_table``); the
+    warnings it gives (a right answer that costs something, no mistake that costs
+    anything) are returned and logged with the decision. Removing the costs is refused
+    while the optimizing metric or a constraint is the expected cost.
+    """
+    goal = _goal(project)
+    warnings = [] if table is None else check_table(goal, table)
+    if table == goal.costs:
+        return warnings
+    if table is None:
+        used = ([goal.metric] if goal.metric == COST else []) + \
+            [c.text or c.quantity for c in goal.constraints if c.quantity == COST]
+        if used:
+            raise GoalError(text("costs.in_use", where="; ".join(used)))
+        project.goal = replace(goal, costs=None)
+        project.log("costs_set", text("costs.decision_cleared"), costs=None)
+        return warnings
+    project.goal = replace(goal, costs=table)
+    words = " ".join(describe_costs(table, goal.positive_label))
+    project.log("costs_set", text("costs.decision_set", table=words),
+                costs=table.to_dict(), warnings=warnings)
+    return warnings
 
 
 def _goal(project: Project) -> Goal:

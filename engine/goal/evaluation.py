@@ -42,10 +42,12 @@ def to_predictions(goal: Goal, y_true: pd.Series, scores: np.ndarray) -> Predict
 
 
 def score(goal: Goal, p: Predictions) -> dict[str, float]:
-    """Every metric of the task on these predictions (NaN where undefined)."""
+    """Every metric of the task on these predictions (NaN where undefined); with the goal's
+    cost table, the expected cost per example (``expected_cost``) too."""
     return compute_all(goal.task, p.y_true, p.y_pred, p.y_score,
                        labels=goal.labels or None,
-                       positive_label=goal.positive_label)
+                       positive_label=goal.positive_label,
+                       costs=goal.costs if goal.is_classification else None)
 
 
 def optimizing_error(goal: Goal, metrics: dict[str, float]) -> float:

@@ -16,9 +16,18 @@ Conventions for the inputs:
 A metric that is undefined on the given rows (ROC AUC with a single class present, R2 on one
 row) is returned as NaN rather than raising.
 
+The expected cost per example (``COST``, ``"expected_cost"``) is a metric only when the goal
+carries a cost table (``engine.project.parts.goal.CostTable``): it is not in ``METRICS``,
+``get_metric`` knows its name, label and direction (lower is better), and ``metrics_for``,
+``compute`` and ``compute_all`` include it when they are given the table (``costs=``).
+
 Example:
     >>> compute("accuracy", [0, 1, 1], [0, 1, 0])
     0.666...
+    >>> from engine.project.parts.goal import CostTable
+    >>> table = CostTable(("no", "yes"), ((0, 1), (10, 0)))   # a miss costs 10
+    >>> compute("expected_cost", ["no", "yes"], ["yes", "yes"], costs=table)
+    0.5
 """
 
 from __future__ import annotations
@@ -228,22 +237,61 @@ METRICS: dict[str, Metric] = {
 }
 
 
+COST = "expected_cost"
+"""The name of the expected cost per example, a metric only for a goal with a cost table."""
+
+
+def cost_metric(table=None) -> Metric:
+    """The expected cost per example under ``table`` as a ``Metric``: the mean cost of the
+    answers (``engine.goal.costs``), lower is better. Without a table it only names the
+    metric (its value is NaN)."""
+    if table is None:
+        function = batch = None
+    else:
+        # Prepared inputs are codes in sorted label order: reorder the table to match.
+        order = np.argsort(np.asarray(table.labels, dtype=object), kind="stable")
+        matrix = np.asarray(table.matrix, dtype=float)[np.ix_(order, order)]
+
+        def function(t, p, s, labels, pos):
+            return float(matrix[t, p].mean()) if len(t) else float("nan")
+
+        def batch(t, p, s, labels, pos):  # one resample per column
+            return matrix[t, p].mean(axis=0)
+    return Metric(name=COST, label=text(f"metric.{COST}.label"),
+                  explanation=text(f"metric.{COST}.explain"), tasks=CLASSIFICATION,
+                  higher_is_better=False, needs_scores=False, bounded=False,
+                  function=function or (lambda t, p, s, labels, pos: float("nan")),
+                  batch=batch)
+
+
 # --- registry look-ups --------------------------------------------------------------------
 
-def metrics_for(task: str) -> list[Metric]:
-    """Every metric that applies to ``task``, in registry order."""
+def metrics_for(task: str, costs=None) -> list[Metric]:
+    """Every metric that applies to ``task``, in registry order; with ``costs`` (a cost
+    table, or True) and classes, the expected cost per example last."""
     check_task(task)
-    return [m for m in METRICS.values() if task in m.tasks]
+    found = [m for m in METRICS.values() if task in m.tasks]
+    if costs is not None and costs is not False and task in CLASSIFICATION:
+        found.append(cost_metric(None if costs is True else costs))
+    return found
+
+
+def find_metric(name: str | None) -> Metric | None:
+    """The metric called ``name`` (the expected cost included), or None."""
+    if name == COST:
+        return cost_metric()
+    return METRICS.get(name or "")
 
 
 def get_metric(name: str, task: str | None = None) -> Metric:
-    """The metric called ``name``; with ``task``, it must also apply to that task.
+    """The metric called ``name``; with ``task``, it must also apply to that task. The
+    expected cost is known by name (its value needs the goal's cost table, see ``compute``).
 
     Raises:
         GoalError: unknown name, or a metric that does not fit the task; the message lists
             the valid names.
     """
-    metric = METRICS.get(name)
+    metric = find_metric(name)
     if task is None:
         if metric is None:
             raise GoalError(text("metric.unknown", name=name, valid=", ".join(METRICS)))
@@ -327,25 +375,32 @@ def _encode(values: np.ndarray, ordered: np.ndarray) -> np.ndarray:
 
 # --- computing ----------------------------------------------------------------------------
 
-def compute(name: str, y_true, y_pred, y_score=None, labels=None, positive_label=None) -> float:
-    """The value of metric ``name``; NaN when it is undefined on these rows.
+def compute(name: str, y_true, y_pred, y_score=None, labels=None, positive_label=None,
+            costs=None) -> float:
+    """The value of metric ``name``; NaN when it is undefined on these rows (the expected
+    cost without its table ``costs`` included).
 
     Raises:
         GoalError: ``name`` is not a known metric.
     """
-    metric = get_metric(name)
+    metric = cost_metric(costs) if name == COST else get_metric(name)
+    if name == COST and costs is not None:
+        labels = costs.labels
     regression = metric.tasks == ("regression",)
     p = prepare(y_true, y_pred, y_score, labels, positive_label, regression=regression)
     return metric.value(p.y_true, p.y_pred, p.y_score, p.labels, p.positive_label)
 
 
 def compute_all(task: str, y_true, y_pred, y_score=None, labels=None,
-                positive_label=None) -> dict[str, float]:
-    """Every metric of ``task``; those that cannot be computed are NaN."""
+                positive_label=None, costs=None) -> dict[str, float]:
+    """Every metric of ``task`` (with a cost table ``costs``, the expected cost too); those
+    that cannot be computed are NaN."""
+    if costs is not None and labels is None:
+        labels = costs.labels
     p = prepare(y_true, y_pred, y_score, labels, positive_label,
                 regression=check_task(task) == "regression")
     return {m.name: m.value(p.y_true, p.y_pred, p.y_score, p.labels, p.positive_label)
-            for m in metrics_for(task)}
+            for m in metrics_for(task, costs)}
 
 
 def error_of(name: str, value: float) -> float:

@@ -40,6 +40,8 @@ class NewProjectRequest(JobRequest):
     text_column: str | None = None
     sequence: dict | None = None
     abstain_accuracy: float | None = None
+    costs: tuple[str, ...] = ()
+    cost_unit: str = ""
 
 
 @dataclass(frozen=True)

@@ -9,12 +9,13 @@ from typing import Sequence
 import pandas as pd
 
 from engine.goal.constraints import parse_constraint
+from engine.goal.cost_table import check_table, describe_costs, table_from_pairs
 from engine.split.datasets import label_text
 from engine.core.errors import GoalError, JobCancelled
 from engine.goal.edit import check_abstain_accuracy
 from engine.goal.suggestion import positive_label, suggest_metric
 from engine.core.jobs import NEVER, CancelFlag, ProgressFn, StageStarted, ignore
-from engine.goal.metrics import get_metric, metrics_for
+from engine.goal.metrics import COST, get_metric, metrics_for
 from engine.project.parts.goal import Goal, GoalConstraint
 from engine.project.project import DataSource, Project, create_project
 from engine.data.source_check import SourceCheck
@@ -34,6 +35,8 @@ class GoalChoice:
     ``target`` may be None). ``data_kind`` is guessed when None (see
     ``engine.data.source_check``); text needs ``text_column``; sequences take ``sequence``
     (``{"format": "wide"}`` or ``{"format": "long", "id": ..., "time": ..., "values": [...]}``).
+    ``costs`` are what mistakes cost, as ``TRUTH:ANSWER=X`` (``engine.goal.cost_table``;
+    the mistakes not given cost 1), in ``cost_unit``.
     """
 
     data: str
@@ -47,6 +50,8 @@ class GoalChoice:
     text_column: str | None = None
     sequence: dict | None = None
     abstain_accuracy: float | None = None
+    costs: Sequence[str] = field(default_factory=tuple)
+    cost_unit: str = ""
 
 
 def check_choice(choice: GoalChoice, path: str | None = None, progress: ProgressFn = ignore,
@@ -104,6 +109,10 @@ def new_project(folder: str | Path, choice: GoalChoice, progress: ProgressFn = i
                 reason=goal.metric_reason, suggested=choice.metric is None)
     for c in goal.constraints:
         project.log("constraint_set", text("decision.constraint_set", expr=c.text))
+    if goal.costs is not None:
+        project.log("costs_set", text("costs.decision_set", table=" ".join(
+            describe_costs(goal.costs, goal.positive_label))), costs=goal.costs.to_dict(),
+                    warnings=check_table(goal, goal.costs))
     if goal.abstain_accuracy is not None:
         project.log("abstain_set", text("abstain.decision_set",
                                         share=f"{goal.abstain_accuracy:.1%}"))
@@ -132,14 +141,15 @@ def _goal(task: str, task_reason: str, y: pd.Series, choice: GoalChoice, target:
     if choice.metric:
         metric = get_metric(choice.metric)
         if task not in metric.tasks:
-            names = ", ".join(m.name for m in metrics_for(task))
+            names = ", ".join(m.name for m in metrics_for(task, bool(choice.costs)))
             raise GoalError(text("setup.metric_not_for_task", metric=choice.metric, task=task,
                                  names=names))
+        if metric.name == COST and not choice.costs:
+            raise GoalError(text("costs.metric_needs_costs"))
         metric_name, metric_reason = metric.name, text("setup.metric_user_choice")
     else:
         suggestion = suggest_metric(task, y)
         metric_name, metric_reason = suggestion.name, suggestion.reason
-    constraints = [parse_constraint(expr, task) for expr in choice.constraints]
     if choice.target_error is not None and not 0 <= choice.target_error < 1e9:
         raise GoalError(text("setup.bad_target_error"))
     abstain = check_abstain_accuracy(task, choice.abstain_accuracy)
@@ -155,12 +165,18 @@ def _goal(task: str, task_reason: str, y: pd.Series, choice: GoalChoice, target:
             if len(labels) != 2:
                 raise GoalError(text("setup.not_binary", n=len(labels)))
             positive = label_text(positive_label(y))
-    return Goal(target=target, task=task, task_reason=task_reason, metric=metric_name,
-                metric_reason=metric_reason,
-                constraints=tuple(GoalConstraint(c.quantity, c.op, c.bound, c.describe())
-                                  for c in constraints),
-                target_error=choice.target_error, labels=tuple(labels),
-                positive_label=positive, abstain_accuracy=abstain)
+    goal = Goal(target=target, task=task, task_reason=task_reason, metric=metric_name,
+                metric_reason=metric_reason, target_error=choice.target_error,
+                labels=tuple(labels), positive_label=positive, abstain_accuracy=abstain)
+    if choice.costs or choice.cost_unit:
+        if task == "regression":
+            raise GoalError(text("costs.not_classes"))
+        goal = replace(goal, costs=table_from_pairs(labels, choice.costs, choice.cost_unit))
+        check_table(goal, goal.costs)
+    constraints = [parse_constraint(expr, task, goal.costs) for expr in choice.constraints]
+    return replace(goal, constraints=tuple(GoalConstraint(c.quantity, c.op, c.bound,
+                                                          c.describe())
+                                           for c in constraints))
 
 
 def _same_columns(main: pd.DataFrame, other: pd.DataFrame, path: str) -> None:

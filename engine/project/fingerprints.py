@@ -45,7 +45,13 @@ def split_key(project: Project) -> str:
 
 
 def judging_key(project: Project) -> str:
-    """What the diagnosis depends on: how runs are judged."""
+    """What the diagnosis depends on: how runs are judged (the cost table too when the
+    metric or a constraint is the expected cost; a goal without it keeps its old key)."""
     goal = project.goal or Goal()
-    return _key({"metric": goal.metric, "target_error": goal.target_error,
-                 "constraints": [c.to_dict() for c in goal.constraints]})
+    parts = {"metric": goal.metric, "target_error": goal.target_error,
+             "constraints": [c.to_dict() for c in goal.constraints]}
+    uses_costs = goal.metric == "expected_cost" or any(
+        c.quantity == "expected_cost" for c in goal.constraints)
+    if uses_costs and goal.costs is not None:
+        parts["costs"] = goal.costs.to_dict()
+    return _key(parts)

@@ -70,7 +70,7 @@ def goal_metric(goal: Goal, y_true, decode: Callable[[np.ndarray], np.ndarray] |
             return math.nan
         p = to_predictions(goal, truth, scores)
         return compute(goal.metric, p.y_true, p.y_pred, p.y_score, labels=labels,
-                       positive_label=goal.positive_label)
+                       positive_label=goal.positive_label, costs=goal.costs)
 
     return metric_of
 

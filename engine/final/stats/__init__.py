@@ -7,6 +7,7 @@ from engine.core.front_door import public_names
 # Which module holds each public name; a module is imported when one of its names is used.
 _EXPORTS = {
     "bootstrap": ("Interval", "bootstrap_interval", "metric_intervals"),
+    "cost_interval": ("cost_interval", "mean_interval"),
     "multiple_testing": ("METHODS", "adjust", "bonferroni", "holm"),
     "proportion_interval": ("proportion_intervals", "wilson_interval"),
     "sign_flip": ("EXACT_MAX_ROWS", "SignFlipResult", "sign_flip_test"),
