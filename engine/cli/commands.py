@@ -15,6 +15,7 @@ from engine.core.texts import text
 from engine.tuning.requests import TuneRequest
 from engine.app.workflow import run_until
 from engine.cli.check_command import cmd_check_project, cmd_check_source, is_project_folder
+from engine.cli.costs_command import print_costs
 from engine.cli.final_printer import print_final_stats
 from engine.cli.monitor_printer import print_monitor_summary
 from engine.cli.move_printer import print_move
@@ -24,6 +25,7 @@ from engine.kinds.input_coding import data_kind
 from engine.models import zoo
 from engine.report.step import export_report
 from engine.training.job import TrainingSpec, resumable_runs, run_training
+from engine.words.cost_words import final_cost_sentence
 
 """Most epochs per tuning trial when ``run`` is not told (searches are many short runs)."""
 DEMO_TUNE = TuneRequest(trials=6, epochs=10)
@@ -53,7 +55,8 @@ def cmd_new(args) -> int:
                         target_error=_share(args.target_error, "setup.bad_target_error"),
                         data_kind=_data_kind(args), text_column=args.text_column,
                         sequence=_sequence(args),
-                        abstain_accuracy=_share(args.abstain_accuracy, "abstain.bad_value"))
+                        abstain_accuracy=_share(args.abstain_accuracy, "abstain.bad_value"),
+                        costs=tuple(args.cost), cost_unit=args.cost_unit or "")
     project = new_project(args.dir, choice)
     print(text("cli.project_made", path=project.root))
     _print_goal(project)
@@ -185,6 +188,7 @@ def _print_goal(project) -> None:
     g = project.goal
     print(text("cli.goal", target=g.target, task=g.task, metric=g.metric))
     print(f"  {g.metric_reason}")
+    print_costs(g)
 
 
 def _print_sanity(project) -> None:
@@ -213,5 +217,8 @@ def _print_outcome(project) -> None:
         high = "?" if m.high is None else f"{m.high:.4f}"
         print(text("cli.test_result", metric=ft.metric, value=f"{m.value:.4f}",
                    low=low, high=high))
+        cost = final_cost_sentence(ft, project.goal)
+        if cost:
+            print(f"  {cost}")
 
         print_final_stats(ft)

@@ -6,8 +6,8 @@ import argparse
 import sys
 
 from engine import __version__
-from engine.cli import (explain_command, learning_curve_command, predict_command,
-                        tags_command, use_command)
+from engine.cli import (costs_command, explain_command, learning_curve_command,
+                        predict_command, tags_command, use_command)
 from engine.app.steps import HEADLESS, STEP_ALIASES
 from engine.core.defaults import (CORRECTION, CORRECTIONS, DEEP_EPOCHS, ENSEMBLE_MEMBERS,
                                   FINAL_SEEDS, TUNING_EPOCHS)
@@ -57,6 +57,7 @@ def build_parser() -> PlainParser:
                      help="let the model refuse to answer when unsure; the answers it gives "
                           "must be right at least this often, as a fraction (0.95) or "
                           "percent (95%%)")
+    costs_command.add_cost_options(new, unit_flag="--cost-unit")
 
     run = sub.add_parser("run", help="run the workflow steps of a project")
     run.add_argument("dir", help="the project folder")
@@ -177,6 +178,7 @@ def build_parser() -> PlainParser:
     predict_command.add_parsers(sub)
     use_command.add_parser(sub)
     tags_command.add_parser(sub)
+    costs_command.add_parser(sub)
     # The throw-away model checker of the installed app (engine.models.safe_model_load); unlisted.
     inspect = sub.add_parser("inspect-model")
     inspect.add_argument("file")

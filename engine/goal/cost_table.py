@@ -105,13 +105,17 @@ def check_table(goal: Goal, table: CostTable) -> list[str]:
 def describe_costs(table: CostTable, positive: str | None = None) -> list[str]:
     """The table in sentences: for yes/no the false alarm and the miss, otherwise one
     sentence per mistake ("truth a, answer b: 2 euros")."""
-    unit = f" {table.unit}" if table.unit else ""
+    unit = table.unit or text("costs.no_unit")
+
+    def amount(value: float) -> str:
+        return text("costs.amount", value=f"{float(value):g}", unit=unit)
+
     if len(table.labels) == 2 and positive in table.labels:
         alarm, miss = false_alarm_and_miss(table, positive)
-        return [text("costs.describe_false_alarm", cost=f"{alarm:g}{unit}"),
-                text("costs.describe_miss", cost=f"{miss:g}{unit}")]
+        return [text("costs.describe_false_alarm", cost=amount(alarm)),
+                text("costs.describe_miss", cost=amount(miss))]
     return [text("costs.describe_pair", truth=truth, answer=answer,
-                 cost=f"{table.matrix[i][j]:g}{unit}")
+                 cost=amount(table.matrix[i][j]))
             for i, truth in enumerate(table.labels)
             for j, answer in enumerate(table.labels) if i != j]
 

@@ -61,6 +61,11 @@ def export_csv(project: Project, folder: str | Path,
                           importance.to_csv(index=False, lineterminator="\n"))
         written.append(folder / "importance.csv")
         notes = (*notes, t("csv.importance"))
+    costs = costs_frame(project)  # only when the goal has a cost table
+    if costs is not None:
+        atomic.write_text(folder / "costs.csv", costs.to_csv(index=False, lineterminator="\n"))
+        written.append(folder / "costs.csv")
+        notes = (*notes, t("csv.costs"))
     atomic.write_text(folder / README, readme_text((*check_notes(project), *notes)))
     written.append(folder / README)
     return tuple(written)
@@ -79,6 +84,18 @@ def importance_frame(project: Project) -> pd.DataFrame | None:
         "high": [i.high for i in result.inputs], "share": shares(result.inputs),
         "run": result.run, "metric": result.metric, "method": result.method,
         "repeats": result.repeats})
+
+
+def costs_frame(project: Project) -> pd.DataFrame | None:
+    """The goal's cost table, one row per (truth, answer) pair; None without one."""
+    goal = project.goal
+    if goal is None or goal.costs is None:
+        return None
+    table = goal.costs
+    return pd.DataFrame([{"truth": truth, "answer": answer, "cost": float(table.matrix[i][j]),
+                          "unit": table.unit}
+                         for i, truth in enumerate(table.labels)
+                         for j, answer in enumerate(table.labels)])
 
 
 def _check(cancel: CancelFlag) -> None:

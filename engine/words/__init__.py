@@ -6,6 +6,7 @@ from engine.core.front_door import public_names
 
 # Which module holds each public name; a module is imported when one of its names is used.
 _EXPORTS = {
+    "cost_words": ("cost_amount", "cost_grid", "final_cost_sentence"),
     "curve_words": ("classes_to_draw",),
     "formatting": (
         "dash", "error_is_share", "fmt_confidence", "fmt_count", "fmt_error", "fmt_number",

@@ -15,6 +15,7 @@ from engine.project.parts.diagnosis import DiagnosisRecord
 from engine.project.project import Project
 from engine.report import figures
 from engine.report.pdf import final_stats as pdf_final_stats
+from engine.report.pdf.costs import final_costs
 from engine.words.formatting import (dash, fmt_confidence, fmt_count, fmt_error, fmt_number,
                                       fmt_points, fmt_time, gap_words, is_number, step_name, t,
                                       verdict_words)
@@ -109,6 +110,7 @@ def final_section(project: Project) -> list[Flowable]:
         out.append(spacer(0.2))
         out.append(plain(t("final.test_error", test=fmt_error(final.test_error, goal_metric),
                            dev=fmt_error(dev, goal_metric))))
+    out.extend(final_costs(project))
     out.extend(pdf_final_stats.stats_flowables(project))
     out.append(heading(t("final.confusion_heading"), 2))
     png = figures.confusion_chart(confusion_table(project))
