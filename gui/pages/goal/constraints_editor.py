@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QHBoxLayout, QPushButt
                                QVBoxLayout, QWidget)
 
 from engine.goal import RESOURCE_QUANTITIES, quantity_label, valid_quantities
-from engine.goal import METRICS
+from engine.goal import find_metric
 from engine.project.parts import GoalConstraint
 from gui.pages.base import gui_text
 from gui.pages.labels import note
@@ -27,12 +27,12 @@ _RESOURCE_DEFAULTS = {"latency_ms": 50.0, "batch_latency_ms": 500.0, "params": 1
 
 
 def _is_share(quantity: str) -> bool:
-    metric = METRICS.get(quantity)
+    metric = find_metric(quantity)
     return metric is not None and metric.bounded
 
 
 def _higher_is_better(quantity: str) -> bool:
-    metric = METRICS.get(quantity)
+    metric = find_metric(quantity)
     return metric is not None and metric.higher_is_better
 
 
@@ -137,6 +137,7 @@ class ConstraintsEditor(QWidget):
         super().__init__(parent)
         self.setObjectName("constraintsEditor")
         self._task: str | None = None
+        self._costs = False  # the goal has a cost table: the expected cost may be limited
         self.rows: list[ConstraintRow] = []
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
@@ -152,12 +153,14 @@ class ConstraintsEditor(QWidget):
         outer.addLayout(buttons)
         self.add_button.clicked.connect(self._add_clicked)
 
-    def set_task(self, task: str) -> None:
-        """Offer the quantities of ``task``; rows that no longer fit are removed."""
-        if task == self._task:
+    def set_task(self, task: str, costs: bool | None = None) -> None:
+        """Offer the quantities of ``task`` (with ``costs``, the expected cost too; None:
+        as before); rows that no longer fit are removed."""
+        costs = self._costs if costs is None else bool(costs)
+        if task == self._task and costs == self._costs:
             return
-        self._task = task
-        valid = set(valid_quantities(task))
+        self._task, self._costs = task, costs
+        valid = set(self._quantities())
         kept = [(r.name(), r.op.currentData(), r.bound.value()) for r in self.rows
                 if r.name() in valid]
         kept = [(q, op, v / 100.0 if _is_share(q) else v) for q, op, v in kept]
@@ -173,7 +176,7 @@ class ConstraintsEditor(QWidget):
         self._update()
 
     def add_row(self) -> ConstraintRow:
-        row = ConstraintRow(valid_quantities(self._task or "binary"), self)
+        row = ConstraintRow(self._quantities(), self)
         # New rows go into the tab order just before the Add button, not at the window's end.
         previous = self.add_button.previousInFocusChain()
         for widget in row.focus_widgets():
@@ -187,6 +190,9 @@ class ConstraintsEditor(QWidget):
         self.rows.append(row)
         self._update()
         return row
+
+    def _quantities(self) -> list[str]:
+        return valid_quantities(self._task or "binary", True if self._costs else None)
 
     def _add_clicked(self) -> None:
         row = self.add_row()

@@ -14,6 +14,7 @@ from engine.data.requests import CheckFileRequest
 from engine.goal.requests import NewProjectRequest, SuggestGoalRequest
 from engine.goal import TASK_KINDS
 from gui.pages.base import gui_text
+from gui.pages.goal.costs_editor import CostsEditor
 from gui.pages.goal.data_choice import DataChoice, sample_title
 from gui.pages.goal.examples import ExamplesChoice, FolderInfo
 from gui.pages.goal.judging import JudgingForm
@@ -133,6 +134,15 @@ class GoalForm(QWidget):
         box.addWidget(self.judging)
         outer.addWidget(self.judge_box)
 
+        # --- what a mistake costs (a project with classes is open)
+        self.costs_box, box = _section("costsSection")
+        box.addWidget(heading("goal.costs.heading"))
+        self.costs = CostsEditor()
+        box.addWidget(self.costs)
+        outer.addWidget(self.costs_box)
+        self.costs.changed.connect(
+            lambda: self.judging.set_costs_known(self.costs.check.isChecked()))
+
         # --- where things go, and Create (no project yet)
         self.new_tail, box = _section("createSection")
         box.addWidget(heading("goal.more_heading"))
@@ -193,6 +203,7 @@ class GoalForm(QWidget):
         self.task_row.setVisible(not open_project)
         self.task_reason_row.setVisible(not open_project)
         self.judge_box.setVisible(open_project or judged)
+        self.costs_box.setVisible(open_project and not self.costs.isHidden())
         self.new_tail.setVisible(not open_project and judged)
         self.open_tail.setVisible(open_project)
 

@@ -15,7 +15,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QGridLayout, QHBoxLayout,
                                QLabel, QVBoxLayout, QWidget)
 
-from engine.goal import METRICS
+from engine.goal import COST, find_metric
 from engine.project.parts import GoalConstraint
 from gui.pages.base import gui_text
 from gui.pages.goal.constraints_editor import ConstraintsEditor
@@ -33,6 +33,7 @@ class JudgingForm(QWidget):
         self._reasons: dict[str, str] = {}
         self._fallback = ""
         self._percent = True
+        self._task = ""
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         grid = QGridLayout()
@@ -103,13 +104,33 @@ class JudgingForm(QWidget):
         index = self.metric_combo.findData(choose) if choose else 0
         self.metric_combo.setCurrentIndex(max(0, index))
         self.metric_combo.blockSignals(False)
-        self.constraints.set_task(task)
+        self._task = task
+        self.constraints.set_task(task, COST in [name for name, _label in metrics])
         classifier = task != "regression"
         self.abstain_check.setEnabled(classifier)
         self.abstain_spin.setEnabled(classifier and self.abstain_check.isChecked())
         self.abstain_check.setToolTip(gui_text("abstain.tip" if classifier
                                                else "abstain.not_for_regression"))
         self._metric_changed()
+
+    def set_costs_known(self, known: bool) -> None:
+        """Offer the expected cost per example as the metric and in the constraints while
+        the goal has (or the user is giving) a cost table; take it away otherwise."""
+        index = self.metric_combo.findData(COST)
+        if known and index < 0 and self._task in ("binary", "multiclass"):
+            self.metric_combo.addItem(find_metric(COST).label, COST)
+        elif not known and index >= 0:
+            chosen = self.metric_combo.currentIndex() == index
+            self.metric_combo.blockSignals(True)
+            self.metric_combo.removeItem(index)
+            if chosen:
+                back = self.metric_combo.findData(self._suggested) if self._suggested else 0
+                self.metric_combo.setCurrentIndex(max(0, back))
+            self.metric_combo.blockSignals(False)
+            if chosen:
+                self._metric_changed()
+        if self._task:
+            self.constraints.set_task(self._task, known)
 
     def set_constraints(self, constraints: Sequence[GoalConstraint]) -> None:
         self.constraints.set_constraints(constraints)
@@ -147,13 +168,13 @@ class JudgingForm(QWidget):
     # ----- behaviour
     def _metric_changed(self, _index: int = 0) -> None:
         name = self.metric()
-        metric = METRICS.get(name) if name else None
+        metric = find_metric(name) if name else None
         self.metric_mark.setVisible(name is not None and name == self._suggested)
         if name in self._reasons:
             reason = self._reasons[name]
         elif self._suggested:
             reason = gui_text("goal.metric_user",
-                              suggested=METRICS[self._suggested].label,
+                              suggested=find_metric(self._suggested).label,
                               reason=self._reasons.get(self._suggested, ""))
         else:
             reason = self._fallback

@@ -15,7 +15,7 @@ from pathlib import Path
 from PySide6.QtCore import QEvent, QTimer
 
 from engine.goal import edit as goal_edit
-from engine.goal import METRICS, metrics_for
+from engine.goal import find_metric, metrics_for
 from engine.data import SAMPLES
 from engine.core import text
 from engine.data.requests import CheckFileRequest
@@ -277,13 +277,18 @@ class GoalPage(StepPage):
         j = self.form.judging
         metric, expressions, error = j.metric(), j.expressions(), j.target_error()
         abstain = j.abstain_accuracy()
+        costs = self.form.costs.table()
         before = len(project.decisions)
 
         def change(p) -> None:
+            if costs is not None:  # first: the metric and the limits may use them
+                goal_edit.set_costs(p, costs)
             goal_edit.set_constraints(p, expressions)
             goal_edit.set_target_error(p, error)
             goal_edit.set_abstain_accuracy(p, abstain)
             goal_edit.set_metric(p, metric)
+            if costs is None:  # last: once nothing uses them any more
+                goal_edit.set_costs(p, None)
 
         if self.session.edit(change):
             changed = len(self.session.project.decisions) > before
@@ -307,10 +312,13 @@ class GoalPage(StepPage):
         f.show_open_goal(project)
         task = goal.task
         user_choice = goal.metric_reason == text("setup.metric_user_choice")
-        f.judging.set_task(task, [[m.name, m.label] for m in metrics_for(task)],
+        f.costs.set_goal(goal)
+        f.set_mode(open_project=True, judged=True)  # the cost box fits the task
+        f.judging.set_task(task, [[m.name, m.label] for m in metrics_for(task, goal.costs)],
                            suggested=None if user_choice else goal.metric,
                            reasons={goal.metric: goal.metric_reason},
-                           current=goal.metric if goal.metric in METRICS else None)
+                           current=goal.metric if find_metric(goal.metric) else None)
+        f.judging.set_costs_known(goal.costs is not None)
         f.judging.set_constraints(goal.constraints)
         f.judging.set_target_error(goal.target_error)
         f.judging.set_abstain_accuracy(goal.abstain_accuracy)
