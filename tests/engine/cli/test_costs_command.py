@@ -8,10 +8,12 @@ import csv
 
 import numpy as np
 import pandas as pd
+import pytest
 from pypdf import PdfReader
 
 from engine.cli.main import main as cli_main
 from engine.core.texts import text
+from engine.diagnosis.importance import load_importance
 from engine.goal.cost_table import false_alarm_and_miss
 from engine.project.project import open_project
 from engine.report import build_report
@@ -47,6 +49,13 @@ def test_new_with_costs_then_the_final_test_states_the_expected_cost(tmp_path, c
     assert cli_main(["run", str(root), "--until", "split"]) == 0
     for model in ("majority", "linear"):
         assert cli_main(["train", str(root), "--model", model]) == 0
+    # which inputs matter, judged by the expected cost (its base is the run's dev cost)
+    linear = next(r for r in open_project(root).runs if r.model == "linear")
+    assert cli_main(["explain", str(root), "--run", linear.id, "--repeats", "2"]) == 0
+    importance = load_importance(open_project(root), linear.id)
+    assert importance.metric == "expected_cost"
+    assert importance.base == pytest.approx(linear.metrics["dev"]["expected_cost"])
+    assert importance.inputs[0].name == "signal"
     assert cli_main(["run", str(root), "--until", "final", "--seeds", "1"]) == 0
     out = capsys.readouterr().out
     assert "Expected cost on the test rows:" in out and "euros per example (95% interval" in out

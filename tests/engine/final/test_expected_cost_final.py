@@ -30,6 +30,21 @@ def _trained(root, costs):
     return project, {r.model: r for r in project.runs}
 
 
+def test_a_keras_run_reports_the_expected_cost_after_every_epoch(tmp_path):
+    make_mixed_frame(160, seed=2).to_csv(tmp_path / "data.csv", index=False)
+    project = new_project(tmp_path / "p", GoalChoice(data=str(tmp_path / "data.csv"),
+                                                     target="bought", metric=COST,
+                                                     costs=("yes:no=4",)))
+    split_project(project, seed=3)
+    run_training(TrainingSpec(str(project.root), "mlp", {"epochs": 2, "width": 8}))
+    project.reload_runs()
+    run = project.runs[-1]
+    assert run.status == "finished" and run.errors["dev"] == run.metrics["dev"][COST]
+    dev_costs = [epoch["val_metric"] for epoch in run.history]
+    # each epoch's dev cost lies between 0 and the dearest mistake
+    assert len(dev_costs) == 2 and all(0 <= c <= 4 for c in dev_costs)
+
+
 def test_free_misses_make_the_always_no_model_the_cheapest(tmp_path):
     # A miss costs nothing, a false alarm 100: answering "no" every time costs 0.
     project, runs = _trained(tmp_path, ("yes:no=0", "no:yes=100"))

@@ -137,6 +137,7 @@ def _run_cli(ctx: Context, capsys, monkeypatch) -> dict[str, int]:
         "inspect-model": ["inspect-model", str(model)],
         "use": ["use", root, "--json"],
         "tags": ["tags", root, str(out / "tags.csv")],
+        "costs": ["costs", root, "--false-alarm", "1", "--miss", "3", "--unit", "euros"],
     }
     assert {c.split()[0] for c in commands} | set(CLI_NOT_RUN) == set(COMMANDS), \
         "a new command: run it here, or say in CLI_NOT_RUN why not"
@@ -198,6 +199,7 @@ def _call_each(ctx: Context) -> None:
         "usable": lambda: load_usable(ctx.project()), "model_file": lambda: run.model_file,
         "saved_model": lambda: False, "space": lambda: default_space(ctx.project(), "mlp"),
         "settings": lambda: study_settings(open_study(ctx.root)),
+        "table": lambda: None,  # no cost table: set_costs removes the costs
     }
     y_main, fractions, seed = _split_inputs(project)
     fill.update({"y_main": lambda: y_main, "fractions": lambda: fractions})
