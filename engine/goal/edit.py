@@ -93,7 +93,9 @@ def set_costs(project: Project, table: CostTable | None) -> list[str]:
 
     The table is checked against the goal (``engine.goal.cost_table.check_table``); the
     warnings it gives (a right answer that costs something, no mistake that costs
-    anything) are returned and logged with the decision. Removing the costs is refused
+    anything), and that runs trained before were scored without these costs (a run's
+    expected cost is measured when it is trained), are returned and logged with the
+    decision. Removing the costs is refused
     while the optimizing metric or a constraint is the expected cost.
     """
     goal = _goal(project)
@@ -108,6 +110,8 @@ def set_costs(project: Project, table: CostTable | None) -> list[str]:
         project.goal = replace(goal, costs=None)
         project.log("costs_set", text("costs.decision_cleared"), costs=None)
         return warnings
+    if any(r.status == "finished" for r in project.runs):
+        warnings.append(text("costs.runs_before"))
     project.goal = replace(goal, costs=table)
     words = " ".join(describe_costs(table, goal.positive_label))
     project.log("costs_set", text("costs.decision_set", table=words),

@@ -110,3 +110,17 @@ def test_several_classes_get_a_grid_and_a_regression_none(qtbot, session, tmp_pa
 
     page2 = _open(qtbot, session, tmp_path, "diabetes")
     assert not page2.findChild(QWidget, "costsSection").isVisible()
+
+
+def test_new_costs_say_that_earlier_runs_keep_their_old_cost(qtbot, session, split_project):
+    from engine.training.job import TrainingSpec, run_training
+
+    run_training(TrainingSpec(str(split_project.root), "majority", {}))
+    page = make_page(qtbot, session)
+    assert session.open(split_project.root)
+    child(page, QCheckBox, "costsCheck").setChecked(True)
+    child(page, QDoubleSpinBox, "missCost").setValue(9)
+    click(qtbot, child(page, QPushButton, "applyButton"))
+    status = child(page, QLabel, "applyStatus").text()
+    assert "Changes applied" in status and "Train them again" in status
+    shot(qtbot, page, "goal_costs_after_runs")

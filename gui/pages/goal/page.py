@@ -279,10 +279,12 @@ class GoalPage(StepPage):
         abstain = j.abstain_accuracy()
         costs = self.form.costs.table()
         before = len(project.decisions)
+        notes: list[str] = []  # what the engine says about new costs
 
         def change(p) -> None:
-            if costs is not None:  # first: the metric and the limits may use them
-                goal_edit.set_costs(p, costs)
+            if costs is not None and costs != p.goal.costs:
+                # first: the metric and the limits may use them
+                notes.extend(goal_edit.set_costs(p, costs))
             goal_edit.set_constraints(p, expressions)
             goal_edit.set_target_error(p, error)
             goal_edit.set_abstain_accuracy(p, abstain)
@@ -292,7 +294,8 @@ class GoalPage(StepPage):
 
         if self.session.edit(change):
             changed = len(self.session.project.decisions) > before
-            self.form.set_apply_status(gui_text("goal.applied" if changed else "goal.no_changes"))
+            said = gui_text("goal.applied" if changed else "goal.no_changes")
+            self.form.set_apply_status(" ".join([said, *notes]))
 
     def refresh(self) -> None:
         project, f = self.project, self.form

@@ -10,7 +10,9 @@ import pytest
 
 from engine.diagnosis.step import diagnose_project
 from engine.final.step import run_final_test
+from engine.core.texts import text
 from engine.goal import edit
+from engine.goal.cost_table import table_from_pairs
 from engine.goal.metrics import COST
 from engine.goal.run_choice import best_run, feasibility
 from engine.goal.step import GoalChoice, new_project
@@ -53,6 +55,11 @@ def test_free_misses_make_the_always_no_model_the_cheapest(tmp_path):
     assert linear.metrics["dev"]["f1"] > majority.metrics["dev"]["f1"]
     assert majority.errors["dev"] == majority.metrics["dev"][COST]
     assert best_run(project).id == majority.id
+    # new costs do not rescore the runs trained before: said, and logged with the change
+    table = table_from_pairs(project.goal.labels, ["yes:no=3"])
+    said = edit.set_costs(project, table)
+    assert said == [text("costs.runs_before")]
+    assert project.decisions[-1].details["warnings"] == said
 
 
 def test_costly_misses_choose_the_model_that_finds_them_and_the_final_test_prices_it(tmp_path):
