@@ -112,8 +112,9 @@ def describe_costs(table: CostTable, positive: str | None = None) -> list[str]:
 
     if len(table.labels) == 2 and positive in table.labels:
         alarm, miss = false_alarm_and_miss(table, positive)
-        return [text("costs.describe_false_alarm", cost=amount(alarm)),
-                text("costs.describe_miss", cost=amount(miss))]
+        no = next(label for label in table.labels if label != positive)
+        return [text("costs.describe_false_alarm", cost=amount(alarm), yes=positive, no=no),
+                text("costs.describe_miss", cost=amount(miss), yes=positive, no=no)]
     return [text("costs.describe_pair", truth=truth, answer=answer,
                  cost=amount(table.matrix[i][j]))
             for i, truth in enumerate(table.labels)

@@ -23,8 +23,13 @@ COST = "expected_cost"
 
 def cost_amount(value: float, unit: str) -> str:
     """An amount with its unit ("points" when the user gave none): '2.5 euros'."""
-    number = f"{float(value):.3g}" if abs(float(value)) < 1000 else f"{float(value):,.0f}"
-    return text("costs.amount", value=number, unit=unit or text("costs.no_unit"))
+    return text("costs.amount", value=_number(value), unit=unit or text("costs.no_unit"))
+
+
+def _number(value: float) -> str:
+    """Three significant digits, whole numbers from 1000 on: '0.36', '2.5', '1,250'."""
+    value = float(value)
+    return f"{value:.3g}" if abs(value) < 1000 else f"{value:,.0f}"
 
 
 def cost_grid(table: CostTable) -> tuple[list[str], list[list[str]]]:
@@ -41,13 +46,13 @@ def final_cost_sentence(final, goal: Goal | None) -> str | None:
     entry = final.metrics.get(COST) if final is not None else None
     if entry is None or goal is None or goal.costs is None or not _finite(entry.value):
         return None
-    unit = goal.costs.unit
-    value = cost_amount(entry.value, unit)
+    unit = goal.costs.unit or text("costs.no_unit")
+    value = _number(entry.value)
     if not (_finite(entry.low) and _finite(entry.high)):
-        return text("costs.test_sentence_no_interval", value=value)
-    return text("costs.test_sentence", value=value,
+        return text("costs.test_sentence_no_interval", value=value, unit=unit)
+    return text("costs.test_sentence", value=value, unit=unit,
                 confidence=f"{float(final.confidence or 0.95):.0%}",
-                low=cost_amount(entry.low, unit), high=cost_amount(entry.high, unit))
+                low=_number(entry.low), high=_number(entry.high))
 
 
 def _finite(value) -> bool:
