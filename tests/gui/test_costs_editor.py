@@ -55,7 +55,9 @@ def test_yes_no_costs_make_the_expected_cost_a_metric_and_a_limit(qtbot, session
     quantity = child(page, QComboBox, "constraintQuantity")
     assert "expected_cost" in _offered(quantity)
     choose(quantity, "expected_cost")
-    child(page, QDoubleSpinBox, "constraintBound").setValue(3)
+    bound = child(page, QDoubleSpinBox, "constraintBound")
+    assert bound.minimum() == 0  # a cost below zero cannot be typed
+    bound.setValue(3)
     assert child(page, QComboBox, "constraintOp").currentData() == "<="
     shot(qtbot, page, "goal_costs_yes_no")
     click(qtbot, child(page, QPushButton, "applyButton"))

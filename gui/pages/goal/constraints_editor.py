@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QHBoxLayout, QPushButt
                                QVBoxLayout, QWidget)
 
 from engine.goal import RESOURCE_QUANTITIES, quantity_label, valid_quantities
-from engine.goal import find_metric
+from engine.goal import COST, find_metric
 from engine.project.parts import GoalConstraint
 from gui.pages.base import gui_text
 from gui.pages.labels import note
@@ -98,8 +98,8 @@ class ConstraintRow(QWidget):
                            "size_mb": " MB"}.get(
                 name, gui_text("goal.unit_parameters")))
             box.setValue(_RESOURCE_DEFAULTS[name])
-        else:
-            box.setRange(-1e9, 1e9)
+        else:  # a metric in its own units (a cost cannot be below zero)
+            box.setRange(0.0 if name == COST else -1e9, 1e9)
             box.setDecimals(4)
             box.setSuffix("")
             box.setValue(0.5 if _higher_is_better(name) else 1.0)
