@@ -8,7 +8,6 @@ import json
 import shutil
 
 import numpy as np
-import pandas as pd
 import pytest
 
 from engine.core.errors import ProjectError
@@ -17,30 +16,21 @@ from engine.decision.calibration import calibrate_run, calibration_lines, dev_sc
 from engine.decision.calibration_maps import apply, cross_fitted, fit_params, folds
 from engine.decision.reliability import expected_calibration_error, log_loss
 from engine.goal.decision import calibrated
-from engine.goal.step import GoalChoice, new_project
 from engine.project.decisions import now_iso
 from engine.project.parts.decision_rule import CalibrationFit, DecisionRule, ThresholdChoice
-from engine.project.parts.split import Fractions
 from engine.project.project import open_project
-from engine.split.step import split_project
-from engine.training.job import TrainingSpec, run_training
 
-SHARPEN = 4.0  # logits times this: a model far more sure than it is right
-
-
-def _softmax(z):
-    z = z - z.max(axis=1, keepdims=True)
-    e = np.exp(z)
-    return e / e.sum(axis=1, keepdims=True)
+from tests.engine.decision.overconfident import (SHARPEN, overconfident_frame, sharpen_linear,
+                                                 sharpen_network, softmax, trained_project)
 
 
 def _honest_and_sharpened(n, classes, seed=0):
     """Labels drawn from honest probabilities, and the same logits sharpened."""
     rng = np.random.default_rng(seed)
     logits = rng.normal(0, 1.2, size=(n, classes))
-    honest = _softmax(logits)
+    honest = softmax(logits)
     y = np.array([rng.choice(classes, p=p) for p in honest])
-    return honest, _softmax(SHARPEN * logits), y
+    return honest, softmax(SHARPEN * logits), y
 
 
 # ----- the maps, on scores sharpened on purpose
@@ -125,58 +115,13 @@ def test_folds_cover_every_row_once_and_stratify_when_they_can():
 
 
 # ----- on a project
-def _frame(n, classes, seed=0):
-    rng = np.random.default_rng(seed)
-    X = rng.normal(size=(n, 4))
-    logits = np.column_stack([X[:, 0] * (c - (classes - 1) / 2) + 0.5 * X[:, 1] * (c == 0)
-                              for c in range(classes)])
-    y = np.array([rng.choice(classes, p=p) for p in _softmax(1.5 * logits)])
-    frame = pd.DataFrame(X, columns=["a", "b", "c", "d"])
-    frame["label"] = np.array(["red", "green", "blue"])[y] if classes == 3 else \
-        np.where(y == 1, "yes", "no")
-    return frame
-
-
-def _project(folder, frame, model, params=None):
-    folder.mkdir(parents=True, exist_ok=True)
-    frame.to_csv(folder / "data.csv", index=False)
-    project = new_project(folder / "p", GoalChoice(data=str(folder / "data.csv"),
-                                                   target="label"))
-    split_project(project, Fractions(0.4, 0.2, 0.3, 0.1), seed=0)
-    run = run_training(TrainingSpec(str(project.root), model, params or {}))
-    project = open_project(project.root)
-    project.chosen_run = run.run_id
-    project.save()
-    return project
-
-
-def _sharpen_network(project):
-    """Multiply the output layer's weights: the logits grow SHARPEN times."""
-    # Imported here to keep Keras out of the module's import.
-    import keras
-
-    path = project.run_dir(project.chosen_run) / project.run(project.chosen_run).model_file
-    model = keras.saving.load_model(path)
-    layer = model.layers[-1]
-    layer.set_weights([w * SHARPEN for w in layer.get_weights()])
-    model.save(path)
-
-
-def _sharpen_linear(project):
-    path = project.run_dir(project.chosen_run) / project.run(project.chosen_run).model_file
-    raw = json.loads(path.read_text())
-    raw["coef"] = (np.asarray(raw["coef"]) * SHARPEN).tolist()
-    raw["intercept"] = (np.asarray(raw["intercept"]) * SHARPEN).tolist()
-    path.write_text(json.dumps(raw))
-
-
 @pytest.fixture(scope="module")
 def network_dir(tmp_path_factory):
     """A three-class project whose tiny MLP was made far too sure of itself."""
     folder = tmp_path_factory.mktemp("net")
-    project = _project(folder, _frame(900, 3), "mlp",
+    project = trained_project(folder, overconfident_frame(900, 3), "mlp",
                        {"epochs": 15, "width": 16, "telemetry": False})
-    _sharpen_network(project)
+    sharpen_network(project)
     return project.root
 
 
@@ -184,8 +129,8 @@ def network_dir(tmp_path_factory):
 def linear_dir(tmp_path_factory):
     """A yes/no project whose logistic regression was made far too sure of itself."""
     folder = tmp_path_factory.mktemp("lin")
-    project = _project(folder, _frame(900, 2, seed=1), "linear")
-    _sharpen_linear(project)
+    project = trained_project(folder, overconfident_frame(900, 2, seed=1), "linear")
+    sharpen_linear(project)
     return project.root
 
 
