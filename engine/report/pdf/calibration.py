@@ -24,6 +24,8 @@ def calibration_section(project: Project) -> list[Flowable]:
     fit = rule.calibration
     lines = calibration_lines(fit, run.label)
     out: list[Flowable] = [heading(t("calibration.title")), lead(lines[0])]
+    # text keys: calibration.method_temperature, calibration.method_platt
+    # text keys: calibration.method_isotonic
     out.append(key_values([
         (t("calibration.method"), text(f"calibration.method_{fit.method}")),
         (t("calibration.scheme"), t("calibration.scheme_value", folds=_folds(fit.scheme),

@@ -33,6 +33,8 @@ def calibration_words(project, run_id: str) -> str:
     fit = rule.calibration if rule is not None and rule.applies_to(run_id) else None
     if fit is None:
         return gui_text("calibration.use_raw")
+    # text keys: calibration.method_temperature, calibration.method_platt
+    # text keys: calibration.method_isotonic
     return gui_text("calibration.use_calibrated", method=text(f"calibration.method_{fit.method}"))
 
 
