@@ -48,7 +48,8 @@ class CalibrationPanel(QGroupBox):
         self.setObjectName("calibrationBox")
         self.session = session
         layout = QVBoxLayout(self)
-        layout.addWidget(note(_key("about"), "calibrationAbout"))
+        self.about = note(_key("about"), "calibrationAbout")
+        layout.addWidget(self.about)
         row = QHBoxLayout()
         self.method = QComboBox()
         self.method.setObjectName("calibrationMethod")
@@ -134,6 +135,7 @@ class CalibrationPanel(QGroupBox):
         busy = self.session.runner.busy
         self.button.setEnabled(chosen is not None and not busy and not opened)
         self.method.setEnabled(chosen is not None and not opened)
+        self.about.setVisible(not opened)  # after the test: only what was done, and why
         if chosen is None:
             self.button_note.setText(_key("no_choice"))
         elif opened:
