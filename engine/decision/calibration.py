@@ -46,7 +46,7 @@ import numpy as np
 from engine.core.errors import JobCancelled, ProjectError
 from engine.core.jobs import NEVER, CancelFlag, StageStarted, ProgressFn, ignore
 from engine.core.texts import text
-from engine.decision.calibration_maps import FOLDS, apply, cross_fitted, fit_params
+from engine.decision.calibration_maps import FOLDS, cross_fitted, fit_params
 from engine.decision.reliability import (BINS, expected_calibration_error, log_loss,
                                          reliability_bins)
 from engine.models import simple_baselines
