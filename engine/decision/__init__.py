@@ -7,5 +7,9 @@ from engine.core.front_door import public_names
 
 # Which module holds each public name; a module is imported when one of its names is used.
 _EXPORTS: dict[str, tuple[str, ...]] = {
+    "calibration": ("calibrate_run", "calibration_lines", "CalibrationResult"),
+    "calibration_maps": ("cross_fitted", "fit_params"),
+    "reliability": ("expected_calibration_error", "reliability_bins"),
+    "requests": ("CalibrateRequest",),
 }
 __getattr__, __dir__, __all__ = public_names(__name__, _EXPORTS)
