@@ -95,8 +95,8 @@ def set_costs(project: Project, table: CostTable | None) -> list[str]:
     warnings it gives (a right answer that costs something, no mistake that costs
     anything), and that runs trained before were scored without these costs (a run's
     expected cost is measured when it is trained), are returned and logged with the
-    decision. Removing the costs is refused
-    while the optimizing metric or a constraint is the expected cost.
+    decision. Removing the costs is refused while the optimizing metric or a constraint is
+    the expected cost.
     """
     goal = _goal(project)
     warnings = [] if table is None else check_table(goal, table)
