@@ -7,5 +7,9 @@ from engine.core.front_door import public_names
 
 # Which module holds each public name; a module is imported when one of its names is used.
 _EXPORTS: dict[str, tuple[str, ...]] = {
+    "requests": ("ThresholdRequest",),
+    "threshold": ("RULES", "ThresholdError", "ThresholdResult", "choose", "describe_choice",
+                  "dev_probabilities", "load_curve", "set_threshold"),
+    "threshold_curve": ("ThresholdCurve", "threshold_counts", "figures_at"),
 }
 __getattr__, __dir__, __all__ = public_names(__name__, _EXPORTS)
