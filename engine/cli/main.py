@@ -19,6 +19,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 from engine.cli import commands  # noqa: E402
 from engine.cli.diagnose_command import cmd_diagnose  # noqa: E402
 from engine.cli.explain_command import cmd_explain  # noqa: E402
+from engine.cli.threshold_command import cmd_threshold  # noqa: E402
 from engine.cli.learning_curve_command import cmd_learning_curve  # noqa: E402
 from engine.cli.parser import build_parser  # noqa: E402
 from engine.cli.predict_command import cmd_export, cmd_predict  # noqa: E402
@@ -46,6 +47,7 @@ COMMANDS = {
     "worker": cmd_worker,
     "learning-curve": cmd_learning_curve,
     "explain": cmd_explain,
+    "threshold": cmd_threshold,
     "predict": cmd_predict,
     "export": cmd_export,
     "use": cmd_use,
@@ -80,7 +82,7 @@ def main(argv: list[str] | None = None) -> int:
 # Commands that change the project in their folder: they hold it while they run, so a
 # second writer (the app, another command) is refused at once instead of after the work.
 WRITERS = frozenset({"run", "train", "check", "diagnose", "report", "tune",
-                     "learning-curve", "explain", "use", "tags"})
+                     "learning-curve", "explain", "use", "tags", "threshold"})
 
 
 @contextlib.contextmanager

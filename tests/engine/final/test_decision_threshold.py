@@ -104,3 +104,23 @@ def test_multiclass_and_missing_costs_are_refused(trained_dir, tmp_path):
         set_threshold(project, "cost")
     with pytest.raises(ThresholdError):
         set_threshold(project, "constraint", meet="roc_auc >= 0.9")
+
+
+def test_run_until_test_uses_the_threshold_set_with_the_cli(trained_dir, tmp_path, capsys):
+    from engine.cli.main import main
+
+    project = _project(trained_dir, tmp_path)
+    root = str(project.root)
+    assert main(["threshold", root, "--meet", "recall>=0.9"]) == 0
+    out = capsys.readouterr().out
+    chosen = open_project(root).decision_rule.threshold
+    assert chosen.constraint == "recall >= 0.9" and f"{chosen.value:.3g}" in out
+    assert main(["run", root, "--until", "test", "--seeds", "1"]) == 0
+    out = capsys.readouterr().out
+    final = open_project(root).final_test
+    assert final.decision.threshold == chosen and "decision threshold" in out
+    # Once the test set was seen: one line, exit 2, nothing changed.
+    assert main(["threshold", root, "--value", "0.2"]) == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and "new experiment" in err
+    assert open_project(root).decision_rule.threshold == chosen
