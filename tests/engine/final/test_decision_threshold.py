@@ -124,3 +124,35 @@ def test_run_until_test_uses_the_threshold_set_with_the_cli(trained_dir, tmp_pat
     err = capsys.readouterr().err
     assert len(err.strip().splitlines()) == 1 and "new experiment" in err
     assert open_project(root).decision_rule.threshold == chosen
+
+
+def test_the_report_says_how_the_model_decides(trained_dir, tmp_path):
+    import pandas as pd
+    from pypdf import PdfReader
+
+    from engine.core.texts import text
+    from engine.report import build_report
+
+    project = _project(trained_dir, tmp_path)
+    before = build_report(project, pdf_path=tmp_path / "a.pdf", csv_dir=tmp_path / "a")
+    pages = " ".join(" ".join((p.extract_text() or "").split())
+                     for p in PdfReader(str(before.pdf)).pages)
+    assert text("report.threshold.title") in pages and "0.5 or more" in pages
+    assert not (tmp_path / "a" / "threshold.csv").exists()
+
+    choice = set_threshold(project, "constraint", meet="recall >= 0.9").choice
+    final = run_final_test(project, seeds=1, n_resamples=30)
+    after = build_report(project, pdf_path=tmp_path / "b.pdf", csv_dir=tmp_path / "b")
+    pages = " ".join(" ".join((p.extract_text() or "").split())
+                     for p in PdfReader(str(after.pdf)).pages)
+    assert "recall >= 0.9" in pages and f"{choice.value:.3g}" in pages
+    assert text("report.threshold.caption", rows=load_curve(project).rows) in pages
+    csv = pd.read_csv(tmp_path / "b" / "threshold.csv")
+    recall = csv.set_index("figure").loc["recall"]
+    assert recall["dev"] == pytest.approx(choice.dev["recall"])
+    assert recall["test"] == pytest.approx(final.metrics["recall"].value)
+    assert recall["test_low"] == pytest.approx(final.metrics["recall"].low)
+    assert recall["threshold"] == choice.value and recall["rule"] == "constraint"
+    # The test predictions CSV answers by the same threshold.
+    preds = pd.read_csv(tmp_path / "b" / "predictions_test.csv")
+    assert ((preds["probability yes"] >= choice.value) == (preds["prediction"] == "yes")).all()
