@@ -78,6 +78,8 @@ BY_JOBS = {  # long work, or work that changes the project: run by the jobs and 
     "engine.diagnosis.error_analysis.analyse_errors": "error_analysis",
     "engine.diagnosis.label_issues.find_label_issues": "error_analysis",
     "engine.diagnosis.importance.explain_run": "explain and practica explain",
+    "engine.decision.threshold.set_threshold": "threshold and practica threshold",
+    "engine.decision.threshold.dev_probabilities": "threshold and practica threshold",
     "engine.final.ensemble.score_ensemble": "ensemble", "engine.report.build_report": "report",
     "engine.report.step.export_report": "report", "engine.report.pdf.document.write_pdf":
     "report", "engine.report.csv_export.export_csv": "report",
