@@ -13,6 +13,7 @@ from engine.project.parts.decision_rule import CalibrationFit, DecisionRule
 from engine.project.project import open_project
 from engine.use.model_export import export_model
 from engine.use.prediction import predict_file
+from engine.use.prediction_job import predict_to_csv
 from engine.use.usable_model import load_usable
 from tests.conftest import make_mixed_frame
 from tests.engine.use.test_prediction import _project, own_scores
@@ -59,6 +60,9 @@ def test_export_and_reload_answer_by_the_same_threshold_and_calibration(trained,
     # The confidence is the calibrated probability of the answer given.
     want = np.where(p_yes >= 0.3, p_yes, 1 - p_yes)
     assert there["confidence"].to_numpy() == pytest.approx(want)
+    summary = predict_to_csv(tmp_path / "export", new, tmp_path / "out.csv")
+    assert summary.decision_threshold == 0.3 and summary.calibration == "platt"
+    assert "0.3" in summary.sentence() and "platt" in summary.sentence()
     usable = load_usable(project)
     if usable.threshold is not None:
         assert (there["abstain"] == (want < usable.threshold)).all()
