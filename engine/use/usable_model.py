@@ -77,9 +77,9 @@ class UsableModel:
     notes: tuple[str, ...] = ()
     info: dict[str, Any] = field(default_factory=dict)
     guard: VaultGuard | None = None
-    decision: DecisionRule | None = None
-    """``guard``: the fingerprints of the project's test rows while its vault is closed
+    """The fingerprints of the project's test rows while its vault is closed
     (``engine.split.vault_guard``): predictions leave those rows out."""
+    decision: DecisionRule | None = None
 
     @property
     def coding(self):

@@ -104,6 +104,11 @@ def test_multiclass_and_missing_costs_are_refused(trained_dir, tmp_path):
         set_threshold(project, "cost")
     with pytest.raises(ThresholdError):
         set_threshold(project, "constraint", meet="roc_auc >= 0.9")
+    from dataclasses import replace
+
+    project.goal = replace(project.goal, task="multiclass")
+    with pytest.raises(ThresholdError, match="yes/no tasks only"):
+        set_threshold(project, "metric")
 
 
 def test_run_until_test_uses_the_threshold_set_with_the_cli(trained_dir, tmp_path, capsys):
