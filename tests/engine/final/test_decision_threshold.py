@@ -87,7 +87,8 @@ def test_after_the_vault_opened_a_change_is_refused_or_marked(trained_dir, tmp_p
     assert "after the test set was seen" in entry.text
 
 
-def test_a_rule_for_another_run_does_not_apply_and_the_gate_says_so(trained_dir, tmp_path):
+def test_a_rule_for_another_run_does_not_apply_and_the_gate_says_so(trained_dir, tmp_path,
+                                                                    capsys):
     project = _project(trained_dir, tmp_path)
     set_threshold(project, "manual", value=0.1)
     other = next(r for r in project.runs if r.model == "mlp")
@@ -96,6 +97,10 @@ def test_a_rule_for_another_run_does_not_apply_and_the_gate_says_so(trained_dir,
     assert len(notes) == 1 and "does not apply" in notes[0]
     final = run_final_test(project, seeds=1, n_resamples=20)
     assert final.decision is None
+    from engine.cli.commands import _print_outcome
+
+    _print_outcome(project)
+    assert "does not apply" in capsys.readouterr().out
 
 
 def test_multiclass_and_missing_costs_are_refused(trained_dir, tmp_path):
