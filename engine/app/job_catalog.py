@@ -16,7 +16,7 @@ from typing import Any, Callable
 from engine.baseline.requests import BaselinesRequest, SanityRequest
 from engine.core.jobs import CancelFlag, JobRequest, ProgressFn, StepResult
 from engine.data.requests import CheckFileRequest
-from engine.decision.requests import ThresholdRequest
+from engine.decision.requests import CalibrateRequest, ThresholdRequest
 from engine.diagnosis.requests import (DiagnoseRequest, ErrorAnalysisRequest, ExplainRequest,
                                        LearningCurveRequest)
 from engine.final.requests import EnsembleRequest, FinalTestRequest
@@ -147,6 +147,19 @@ def _explain(r: ExplainRequest, progress, cancel):
     return StepResult({**result.to_dict(), "lines": importance_lines(result)})
 
 
+def _calibrate(r: CalibrateRequest, progress, cancel):
+    # Imported here to keep pandas, SciPy, scikit-learn out of start-up.
+    from engine.decision.calibration import calibrate_run, calibration_lines
+
+    project = _project(r)
+    result = calibrate_run(project, r.method or "auto", r.run or None,
+                           new_experiment=str(r.new_experiment), progress=progress,
+                           cancel=cancel)
+    rule = project.decision_rule
+    fit = rule.calibration if rule is not None and rule.applies_to(result.run) else None
+    return StepResult({**result.to_dict(), "lines": calibration_lines(fit, result.label)})
+
+
 def _threshold(r: ThresholdRequest, progress, cancel):
     # Imported here to keep pandas, scikit-learn out of start-up.
     from engine.decision.threshold import describe_choice, set_threshold
@@ -227,6 +240,7 @@ JOBS: dict[type[JobRequest], Job] = {
     LearningCurveRequest: _learning_curve,
     ErrorAnalysisRequest: _error_analysis,
     ExplainRequest: _explain,
+    CalibrateRequest: _calibrate,
     ThresholdRequest: _threshold,
     FinalTestRequest: _final_test,
     TuneRequest: _tune,

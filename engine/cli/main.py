@@ -17,6 +17,7 @@ from typing import Iterator
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 from engine.cli import commands  # noqa: E402
+from engine.cli.calibrate_command import cmd_calibrate  # noqa: E402
 from engine.cli.diagnose_command import cmd_diagnose  # noqa: E402
 from engine.cli.explain_command import cmd_explain  # noqa: E402
 from engine.cli.threshold_command import cmd_threshold  # noqa: E402
@@ -47,6 +48,7 @@ COMMANDS = {
     "worker": cmd_worker,
     "learning-curve": cmd_learning_curve,
     "explain": cmd_explain,
+    "calibrate": cmd_calibrate,
     "threshold": cmd_threshold,
     "predict": cmd_predict,
     "export": cmd_export,
@@ -82,7 +84,8 @@ def main(argv: list[str] | None = None) -> int:
 # Commands that change the project in their folder: they hold it while they run, so a
 # second writer (the app, another command) is refused at once instead of after the work.
 WRITERS = frozenset({"run", "train", "check", "diagnose", "report", "tune",
-                     "learning-curve", "explain", "use", "tags", "threshold"})
+                     "learning-curve", "explain", "calibrate", "use", "tags",
+                     "threshold"})
 
 
 @contextlib.contextmanager

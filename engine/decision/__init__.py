@@ -7,7 +7,10 @@ from engine.core.front_door import public_names
 
 # Which module holds each public name; a module is imported when one of its names is used.
 _EXPORTS: dict[str, tuple[str, ...]] = {
-    "requests": ("ThresholdRequest",),
+    "calibration": ("calibrate_run", "calibration_lines", "CalibrationResult"),
+    "calibration_maps": ("cross_fitted", "fit_params"),
+    "reliability": ("expected_calibration_error", "reliability_bins"),
+    "requests": ("CalibrateRequest", "ThresholdRequest"),
     "threshold": ("RULES", "ThresholdError", "ThresholdResult", "choose", "describe_choice",
                   "dev_probabilities", "load_curve", "set_threshold"),
     "threshold_curve": ("ThresholdCurve", "threshold_counts", "figures_at"),

@@ -5,6 +5,7 @@ from engine.core.front_door import public_names
 
 # Which module holds each public name; a module is imported when one of its names is used.
 _EXPORTS = {
+    "calibration": ("calibration_section",),
     "compare": ("points_words",),
     "document": ("write_pdf",),
     "error_analysis": ("error_analysis_section",),

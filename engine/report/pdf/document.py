@@ -24,6 +24,7 @@ from engine.core.texts import text
 from engine.project.project import Project
 from engine.report.pdf import results as pdf_results
 from engine.report.pdf import sections as pdf_sections
+from engine.report.pdf import calibration as pdf_calibration
 from engine.report.pdf import error_analysis as pdf_error_analysis
 from engine.report.pdf import importance as pdf_importance
 from engine.report.pdf import learning_curve as pdf_learning_curve
@@ -50,6 +51,7 @@ SECTIONS = (
     pdf_error_analysis.error_analysis_section,
     pdf_importance.importance_section,
     pdf_tuning.tuning_section,
+    pdf_calibration.calibration_section,
     pdf_results.final_section,
     pdf_test_curves.final_curves_section,
     pdf_threshold.threshold_section,

@@ -35,6 +35,7 @@ from engine.words import test_metrics_table
 from engine.words import method_words
 from engine.project.parts import Goal
 from gui.pages.base import StepPage, gui_text
+from gui.pages.final.calibration_panel import CalibrationPanel
 from gui.pages.final.curves_panel import FinalCurvesPanel
 from gui.pages.final.comparisons import ComparisonsBox, SeedSpreadBox
 from gui.pages.final.gate_dialog import ask_reason
@@ -57,6 +58,7 @@ class FinalTestPage(StepPage):
         self.body.addWidget(self.gate_note)
         self.options = FinalOptions(session)
         self.body.addWidget(self.options)
+        self.body.addWidget(CalibrationPanel(session))
         self.body.addWidget(ThresholdPanel(session))
         row = QHBoxLayout()
         self.open_button = QPushButton(gui_text("final.open"))

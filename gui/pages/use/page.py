@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (QFileDialog, QGroupBox, QHBoxLayout, QLabel, QLin
                                QPushButton, QSizePolicy, QVBoxLayout)
 
 from engine.use.requests import PredictRequest
-from engine.core import PracticaError
+from engine.core import PracticaError, text
 from engine.words import fmt_error, fmt_time, fmt_value, metric_label
 from engine.project import chosen_run
 from engine.kinds import kind_of
@@ -25,6 +25,17 @@ from gui.pages.base import StepPage, gui_text
 from gui.pages.labels import note, set_role
 from gui.pages.use.export_box import ExportBox
 from gui.result_table import ResultTable, settle_layout
+
+
+def calibration_words(project, run_id: str) -> str:
+    """Whether the confidence the page shows is calibrated, and how."""
+    rule = project.decision_rule
+    fit = rule.calibration if rule is not None and rule.applies_to(run_id) else None
+    if fit is None:
+        return gui_text("calibration.use_raw")
+    # text keys: calibration.method_temperature, calibration.method_platt
+    # text keys: calibration.method_isotonic
+    return gui_text("calibration.use_calibrated", method=text(f"calibration.method_{fit.method}"))
 
 
 class UsePage(StepPage):
@@ -41,6 +52,8 @@ class UsePage(StepPage):
         self.body.addWidget(self.quality_note)
         self.reject_note = note("", "useReject")
         self.body.addWidget(self.reject_note)
+        self.calibration_note = note("", "useCalibration", muted=True)
+        self.body.addWidget(self.calibration_note)
 
         box = QGroupBox(gui_text("use.data_title"))
         box.setObjectName("predictBox")
@@ -155,7 +168,7 @@ class UsePage(StepPage):
     def _show_model(self) -> None:
         project = self.project
         run = chosen_run(project) if project is not None else None
-        for widget in (self.quality_note, self.reject_note):
+        for widget in (self.quality_note, self.reject_note, self.calibration_note):
             widget.setVisible(run is not None)
         if project is None or run is None:
             self.model_note.setText(gui_text("use.no_project" if project is None
@@ -182,6 +195,8 @@ class UsePage(StepPage):
         self.reject_note.setText(gui_text("use.reject_on", share=f"{float(asked):.0%}")
                                  if asked is not None and goal.task != "regression"
                                  else gui_text("use.reject_off"))
+        self.calibration_note.setText(calibration_words(project, run.id))
+        self.calibration_note.setVisible(goal.task != "regression")
         self.data_edit.setToolTip(gui_text("use.images_tip" if self._images()
                                            else "use.data_tip"))
         self.choose_button.setToolTip(gui_text("use.choose_images_tip" if self._images()

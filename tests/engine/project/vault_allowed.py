@@ -78,6 +78,8 @@ BY_JOBS = {  # long work, or work that changes the project: run by the jobs and 
     "engine.diagnosis.error_analysis.analyse_errors": "error_analysis",
     "engine.diagnosis.label_issues.find_label_issues": "error_analysis",
     "engine.diagnosis.importance.explain_run": "explain and practica explain",
+    "engine.decision.calibration.calibrate_run": "calibrate and practica calibrate",
+    "engine.decision.calibration.dev_scores": "calibrate and practica calibrate",
     "engine.decision.threshold.set_threshold": "threshold and practica threshold",
     "engine.decision.threshold.dev_probabilities": "threshold and practica threshold",
     "engine.final.ensemble.score_ensemble": "ensemble", "engine.report.build_report": "report",
