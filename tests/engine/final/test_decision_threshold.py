@@ -166,3 +166,26 @@ def test_the_report_says_how_the_model_decides(trained_dir, tmp_path):
     # The test predictions CSV answers by the same threshold.
     preds = pd.read_csv(tmp_path / "b" / "predictions_test.csv")
     assert ((preds["probability yes"] >= choice.value) == (preds["prediction"] == "yes")).all()
+
+
+def test_the_threshold_is_chosen_on_calibrated_scores_and_keeps_the_calibration(trained_dir,
+                                                                               tmp_path):
+    from engine.decision.calibration import calibrate_run
+    from engine.goal.decision import calibrated
+
+    project = _project(trained_dir, tmp_path)
+    calibrate_run(project, "isotonic")
+    fit = project.decision_rule.calibration
+    result = set_threshold(project, "constraint", meet="recall >= 0.9")
+    assert result.rule.calibration == fit and result.curve.calibration == "isotonic"
+    run = project.run(project.chosen_run)
+    prep = load_preprocessor(project)
+    dev = split_frame(project, "dev")
+    raw = load_predictor(project.run_dir(run.id), run, prep).scores(prep.transform(dev))
+    p = calibrated(raw, fit)[:, project.goal.positive_index]
+    y = target_values(project, dev).astype(str).to_numpy() == "yes"
+    answer = p >= result.choice.value
+    recall = skm.recall_score(y, answer)
+    assert result.choice.dev["recall"] == pytest.approx(recall) and recall >= 0.9
+    final = run_final_test(project, seeds=1, n_resamples=20)
+    assert final.decision.calibration == fit
