@@ -16,7 +16,7 @@ from typing import Any, Callable
 from engine.baseline.requests import BaselinesRequest, SanityRequest
 from engine.core.jobs import CancelFlag, JobRequest, ProgressFn, StepResult
 from engine.data.requests import CheckFileRequest
-from engine.decision.requests import CalibrateRequest
+from engine.decision.requests import CalibrateRequest, ThresholdRequest
 from engine.diagnosis.requests import (DiagnoseRequest, ErrorAnalysisRequest, ExplainRequest,
                                        LearningCurveRequest)
 from engine.final.requests import EnsembleRequest, FinalTestRequest
@@ -161,6 +161,19 @@ def _calibrate(r: CalibrateRequest, progress, cancel):
     return StepResult({**result.to_dict(), "lines": calibration_lines(fit, result.label)})
 
 
+def _threshold(r: ThresholdRequest, progress, cancel):
+    # Imported here to keep pandas, scikit-learn out of start-up.
+    from engine.decision.threshold import describe_choice, set_threshold
+
+    project = _project(r)
+    result = set_threshold(project, str(r.rule), meet=str(r.meet), value=r.value,
+                           run_id=str(r.run), new_experiment=str(r.new_experiment),
+                           save=bool(r.save))
+    line = describe_choice(result.choice, result.curve.label, result.rule.after_test_seen,
+                           str(r.new_experiment).strip())
+    return StepResult({**result.to_dict(), "line": line})
+
+
 def _final_test(r: FinalTestRequest, progress, cancel):
     # Imported here to keep pandas, SciPy, scikit-learn out of start-up.
     from engine.final.step import run_final_test
@@ -229,6 +242,7 @@ JOBS: dict[type[JobRequest], Job] = {
     ErrorAnalysisRequest: _error_analysis,
     ExplainRequest: _explain,
     CalibrateRequest: _calibrate,
+    ThresholdRequest: _threshold,
     FinalTestRequest: _final_test,
     TuneRequest: _tune,
     TuningOverviewRequest: _tuning_overview,

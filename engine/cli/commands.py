@@ -17,6 +17,7 @@ from engine.app.workflow import run_until
 from engine.cli.check_command import cmd_check_project, cmd_check_source, is_project_folder
 from engine.cli.costs_command import print_costs
 from engine.cli.final_printer import print_final_stats
+from engine.final.gate import vault_gate
 from engine.cli.monitor_printer import print_monitor_summary
 from engine.cli.move_printer import print_move
 from engine.cli.tune_command import ranges_asked
@@ -222,3 +223,6 @@ def _print_outcome(project) -> None:
             print(f"  {cost}")
 
         print_final_stats(ft)
+        if ft.decision is None:  # a threshold set for another model did not apply
+            for line in vault_gate(project).notes:
+                print(line)

@@ -1,6 +1,6 @@
 """Printing the final test's spread over seeds and its comparisons (sentence, test used and
 why it fits) on the terminal, after what the checks before the vault let through on purpose
-(an override, a new experiment)."""
+(an override, a new experiment) and the decision rule the model answered by."""
 
 from __future__ import annotations
 
@@ -48,3 +48,11 @@ def print_checks(final: FinalTestRecord, stream=None) -> None:
     if checks.look > 1:
         print(text("cli.final_stats.new_experiment", look=checks.look,
                    earlier=len(final.earlier), reason=checks.look_reason), file=stream)
+    rule = final.decision
+    if rule is not None and rule.threshold is not None:
+        print(text("cli.final_stats.threshold", value=f"{rule.threshold.value:.3g}",
+                   rule=rule.threshold.rule), file=stream)
+    if rule is not None and rule.calibration is not None:
+        print(text("cli.final_stats.calibrated", method=rule.calibration.method), file=stream)
+    if rule is not None and rule.after_test_seen:
+        print(text("cli.final_stats.rule_late"), file=stream)

@@ -21,6 +21,7 @@ from engine.cli.calibrate_command import cmd_calibrate  # noqa: E402
 from engine.cli.costs_command import cmd_costs  # noqa: E402
 from engine.cli.diagnose_command import cmd_diagnose  # noqa: E402
 from engine.cli.explain_command import cmd_explain  # noqa: E402
+from engine.cli.threshold_command import cmd_threshold  # noqa: E402
 from engine.cli.learning_curve_command import cmd_learning_curve  # noqa: E402
 from engine.cli.parser import build_parser  # noqa: E402
 from engine.cli.predict_command import cmd_export, cmd_predict  # noqa: E402
@@ -49,6 +50,7 @@ COMMANDS = {
     "learning-curve": cmd_learning_curve,
     "explain": cmd_explain,
     "calibrate": cmd_calibrate,
+    "threshold": cmd_threshold,
     "predict": cmd_predict,
     "export": cmd_export,
     "use": cmd_use,
@@ -84,7 +86,8 @@ def main(argv: list[str] | None = None) -> int:
 # Commands that change the project in their folder: they hold it while they run, so a
 # second writer (the app, another command) is refused at once instead of after the work.
 WRITERS = frozenset({"run", "train", "check", "diagnose", "report", "tune",
-                     "learning-curve", "explain", "calibrate", "use", "tags", "costs"})
+                     "learning-curve", "explain", "calibrate", "use", "tags", "costs",
+                     "threshold"})
 
 
 @contextlib.contextmanager

@@ -7,7 +7,8 @@ import sys
 
 from engine import __version__
 from engine.cli import (calibrate_command, costs_command, explain_command,
-                        learning_curve_command, predict_command, tags_command, use_command)
+                        learning_curve_command, predict_command, tags_command,
+                        threshold_command, use_command)
 from engine.app.steps import HEADLESS, STEP_ALIASES
 from engine.core.defaults import (CORRECTION, CORRECTIONS, DEEP_EPOCHS, ENSEMBLE_MEMBERS,
                                   FINAL_SEEDS, TUNING_EPOCHS)
@@ -176,6 +177,7 @@ def build_parser() -> PlainParser:
     learning_curve_command.add_parser(sub)
     explain_command.add_parser(sub)
     calibrate_command.add_parser(sub)
+    threshold_command.add_parser(sub)
     predict_command.add_parsers(sub)
     use_command.add_parser(sub)
     tags_command.add_parser(sub)

@@ -10,6 +10,9 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     "calibration": ("calibrate_run", "calibration_lines", "CalibrationResult"),
     "calibration_maps": ("cross_fitted", "fit_params"),
     "reliability": ("expected_calibration_error", "reliability_bins"),
-    "requests": ("CalibrateRequest",),
+    "requests": ("CalibrateRequest", "ThresholdRequest"),
+    "threshold": ("RULES", "ThresholdError", "ThresholdResult", "choose", "describe_choice",
+                  "dev_probabilities", "load_curve", "set_threshold"),
+    "threshold_curve": ("ThresholdCurve", "threshold_counts", "figures_at"),
 }
 __getattr__, __dir__, __all__ = public_names(__name__, _EXPORTS)

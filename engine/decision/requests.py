@@ -1,4 +1,5 @@
-"""The decision room's job requests: calibration of the chosen model's probabilities."""
+"""The decision room's job requests: calibration of the chosen model's probabilities and the
+decision threshold of a yes/no task."""
 
 from __future__ import annotations
 
@@ -21,3 +22,23 @@ class CalibrateRequest(JobRequest):
     run: str = ""
     method: str = "auto"
     new_experiment: str = ""
+
+
+@dataclass(frozen=True)
+class ThresholdRequest(JobRequest):
+    """Choose the decision threshold of ``run`` (empty: the chosen run) on the dev rows by
+    ``rule`` ("metric", "constraint" with ``meet``, "cost" or "manual" with ``value``); with
+    ``save`` False only draw the curve and say what the rule would choose
+    (``engine.decision.threshold.set_threshold``). ``new_experiment``: the reason for setting
+    it after the vault opened.
+
+    Result: a ``StepResult`` holding ``ThresholdResult.to_dict()`` with ``line``.
+    """
+
+    project: str = ""
+    rule: str = "metric"
+    meet: str = ""
+    value: float | None = None
+    run: str = ""
+    new_experiment: str = ""
+    save: bool = True

@@ -29,7 +29,7 @@ from sklearn.metrics import accuracy_score, confusion_matrix, mean_absolute_erro
 from engine.split.datasets import split_frame, split_rows, target_values
 from engine.project.decisions import now_iso
 from engine.core.errors import JobCancelled, ProjectError
-from engine.goal.evaluation import to_predictions
+from engine.goal.decision import decided, rule_for
 from engine.kinds.input_coding import data_kind
 from engine.core.jobs import NEVER, CancelFlag, ProgressFn, StageStarted, ignore
 from engine.diagnosis.label_issues import find_label_issues
@@ -77,7 +77,9 @@ def analyse_errors(project: Project, progress: ProgressFn = ignore, cancel: Canc
     frame = split_frame(project, "dev")
     y_true = target_values(project, frame)
     predictor = load_predictor(project.run_dir(run.id), run, prep)
-    preds = to_predictions(goal, y_true, predictor.scores(prep.transform(frame)))
+    # The mistakes are those of the decision rule (calibration, threshold) the model answers by.
+    preds = decided(goal, rule_for(project.decision_rule, run.id), y_true,
+                    predictor.scores(prep.transform(frame)))
     if cancel.is_set():
         raise JobCancelled()
     rows = frame.index.to_numpy(dtype=np.int64)
@@ -215,7 +217,10 @@ def _classification_part(preds, rows: np.ndarray, labels: list[str], shown: "_Sh
     proba = np.asarray(preds.proba, dtype=float)
     index = {label: i for i, label in enumerate(labels)}
     wrong = np.flatnonzero(y_true != y_pred)
-    confidence = proba.max(axis=1)
+    # The probability of the answer given (with a threshold, not always the largest one).
+    cols = np.array([index.get(p, -1) for p in y_pred], dtype=int)
+    confidence = np.where(cols >= 0, proba[np.arange(len(proba)), np.clip(cols, 0, None)],
+                          proba.max(axis=1)) if len(proba) else np.zeros(0)
     p_true = np.array([proba[k, index[t]] if t in index else np.nan
                        for k, t in enumerate(y_true)])
 

@@ -15,7 +15,10 @@ the test set:
   overrides, and the override is recorded;
 * ``seen``: the test set was already used for a final test (or the model was trained after
   it was seen); only a new experiment, asked for on purpose and marked in the report, looks
-  again.
+  again;
+* ``notes``: advice that does not keep the vault closed: a decision rule (threshold,
+  calibration) set for another model does not apply to the chosen one, which then answers
+  with its most likely class.
 
 Nothing here reads a data row.
 
@@ -58,6 +61,7 @@ class GateVerdict:
     seen: tuple[str, ...] = ()
     redo_run: str = ""
     old_split: bool = False
+    notes: tuple[str, ...] = ()
 
     @property
     def clear(self) -> bool:
@@ -104,7 +108,8 @@ def vault_gate(project: Project) -> GateVerdict:
     return GateVerdict(run=run.id, label=run.label, stale=tuple(_stale(project, run)),
                        reasons=tuple(reasons), seen=tuple(_seen(project, run)),
                        redo_run=_best_current(project) if reasons else run.id,
-                       old_split=run.split_key != split_key(project))
+                       old_split=run.split_key != split_key(project),
+                       notes=tuple(_rule_notes(project, run)))
 
 
 def redo_diagnosis(project: Project, keep_choice: bool = False) -> bool:
@@ -136,6 +141,16 @@ def _best_current(project: Project) -> str:
     runs = [r for r in project.runs if r.status == "finished" and r.split_key == key
             and math.isfinite(r.errors.get("dev", math.nan)) and not why_not_offered(project, r)]
     return min(runs, key=lambda r: (r.errors["dev"], r.created)).id if runs else ""
+
+
+def _rule_notes(project: Project, run) -> list[str]:
+    """A decision rule belongs to one model: say so when it was set for another."""
+    rule = project.decision_rule
+    if rule is None or rule.applies_to(run.id):
+        return []
+    other = find_run(project, rule.run)
+    return [text("gate.rule_other_run", label=run.label,
+                 other=other.label if other is not None else rule.run)]
 
 
 def _stale(project: Project, run) -> list[str]:

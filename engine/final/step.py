@@ -37,6 +37,7 @@ from engine.diagnosis.step import read_ladder
 from engine.final.ensemble import (DEFAULT_MEMBERS, averaged_scores, load_ensemble, member_scores,
                              members_of, score_ensemble)
 from engine.core.errors import JobCancelled, ProjectError
+from engine.goal.decision import decided, rule_for
 from engine.goal.evaluation import Predictions, optimizing_error, score, to_predictions
 from engine.final.finalists import BASELINE, CHOSEN, ENSEMBLE, Finalist, best_baseline, finalist
 from engine.core.jobs import NEVER, CancelFlag, ProgressFn, StageStarted, ignore
@@ -54,6 +55,7 @@ from engine.final.seed_repeats import (DEFAULT_SEEDS, MAX_SEEDS, effective_k, re
 from engine.project.fingerprints import judging_key
 from engine.core.texts import text
 from engine.project.vault import open_vault, record_evaluation
+from engine.project.parts.decision_rule import DecisionRule
 from engine.project.parts.goal import Goal
 from engine.project.parts.test_curves import CurveBundle
 from engine.final.test_curves import curve_bundle, reject_threshold
@@ -95,6 +97,9 @@ def run_final_test(project: Project, progress: ProgressFn = ignore, cancel: Canc
                                 valid=", ".join(METHODS)))
     run = project.run(project.chosen_run)
     goal = project.goal
+    # The chosen model answers by its decision rule (calibration, threshold); its seed
+    # copies answer by the same rule. The other finalists keep their most likely class.
+    rule = rule_for(project.decision_rule, run.id)
 
     # 1. Before the vault: everything that trains or looks at dev rows only.
     record = _ensemble_record(project, progress, cancel) if ensemble else None
@@ -116,7 +121,7 @@ def run_final_test(project: Project, progress: ProgressFn = ignore, cancel: Canc
     y_true = target_values(project, frame)
     X = prep.transform(frame)
     predictor = load_predictor(project.run_dir(run.id), run, prep)
-    preds = _predictions(goal, y_true, predictor, X)
+    preds = _predictions(goal, y_true, predictor, X, rule)
     metrics = score(goal, preds)
     progress(StageStarted("intervals", text("final_stats.stage_intervals")))
     intervals = final_intervals(goal, preds, n_resamples=n_resamples, progress=progress,
@@ -127,12 +132,13 @@ def run_final_test(project: Project, progress: ProgressFn = ignore, cancel: Canc
         labels = list(goal.labels)
         matrix = confusion_matrix(preds.y_true, preds.y_pred, labels=labels)
         confusion = Confusion(tuple(labels), tuple(tuple(r) for r in matrix.tolist()))
-    curves = _curves(project, predictor, prep, preds)
+    curves = _curves(project, predictor, prep, preds, rule)
 
     # 3. The seed copies, the other finalists and the comparisons.
     progress(StageStarted("finalists", text("final_stats.stage_finalists")))
     per_seed = [metrics] + [score(goal, _predictions(goal, y_true,
-                                                     repeat_predictor(project, run, r, prep), X))
+                                                     repeat_predictor(project, run, r, prep), X,
+                                                     rule))
                             for r in repeats]
     seed_list = repeat_seeds(project, run, seeds)
     seed_spread = SeedSpread.from_dict({**spread(seed_list, per_seed), "asked": int(seeds),
@@ -158,7 +164,7 @@ def run_final_test(project: Project, progress: ProgressFn = ignore, cancel: Canc
         metric=goal.metric, metrics=entries, confidence=0.95, confusion=confusion,
         curves=curves, seeds=seed_spread, finalists=finalists, ensemble=ensemble_record,
         comparisons=comparisons, correction=correction, alpha=ALPHA, test_error=test_error,
-        checks=checks, earlier=earlier)
+        checks=checks, earlier=earlier, decision=rule)
     ladder = read_ladder(project, run, test=test_error)
     project.diagnosis = ladder.record(run.id, judging_key(project))
     project.final_test = result
@@ -231,8 +237,10 @@ def final_intervals(goal: Goal, preds: Predictions, names=None,
     return {**boot, **wilson}
 
 
-def _predictions(goal: Goal, y_true, predictor, X) -> Predictions:
-    return to_predictions(goal, y_true, predictor.scores(X))
+def _predictions(goal: Goal, y_true, predictor, X, rule: DecisionRule | None = None
+                 ) -> Predictions:
+    """What ``predictor`` answers on ``X`` under ``rule`` (None: the most likely class)."""
+    return decided(goal, rule, y_true, predictor.scores(X))
 
 
 def _metric_entries(metrics: dict[str, float],
@@ -292,12 +300,15 @@ def _finalist_entry(f: Finalist, goal: Goal, n_resamples: int, project: Project,
                           seeds=len(f.seed_scores) if f.role == CHOSEN and f.seed_scores else 1)
 
 
-def _curves(project: Project, predictor, prep, preds: Predictions) -> CurveBundle:
+def _curves(project: Project, predictor, prep, preds: Predictions,
+            rule: DecisionRule | None = None) -> CurveBundle:
     """ROC, PR, calibration, per-class metrics and the reject option on the test rows; the
-    reject threshold is chosen on the dev rows, so the test rows only measure it."""
+    reject threshold is chosen on the dev rows (answered by the same decision rule, its
+    calibrated confidence), so the test rows only measure it."""
 
     goal = project.goal
     dev = split_frame(project, "dev")
-    dev_preds = _predictions(goal, target_values(project, dev), predictor, prep.transform(dev))
+    dev_preds = _predictions(goal, target_values(project, dev), predictor, prep.transform(dev),
+                             rule)
     threshold = reject_threshold(goal, dev_preds, goal.target_error)
     return curve_bundle(goal, preds, goal.target_error, threshold=threshold)

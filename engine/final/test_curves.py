@@ -30,6 +30,7 @@ from sklearn.calibration import calibration_curve
 
 from engine.goal.evaluation import Predictions
 from engine.goal.metrics import get_metric, prepare
+from engine.goal.decision import answer_confidence
 from engine.final.reject_option import at_threshold, choose_threshold, confidence_of, coverage_curve
 from engine.project.parts.goal import Goal
 from engine.project.parts.test_curves import (Calibration, ClassScores,
@@ -74,7 +75,7 @@ def curve_bundle(goal: Goal, preds: Predictions, target_error: float | None = No
         top_k = _top_k(p) if len(names) > max(TOP_K) else None
     target, source = target_accuracy(goal, target_error)
     coverage = None if scores is None else _coverage(
-        confidence_of(scores), p.y_true == p.y_pred, target, source, threshold)
+        _confidence(goal, preds, scores), p.y_true == p.y_pred, target, source, threshold)
     return CurveBundle(
         task=goal.task, rows=int(len(p.y_true)), labels=tuple(names),
         positive_label=names[p.positive_label] if goal.task == "binary" else None,
@@ -91,9 +92,16 @@ def reject_threshold(goal: Goal, preds: Predictions,
     scores = preds.proba if preds.proba is not None else preds.y_score
     if goal.task == "regression" or target is None or scores is None:
         return None
-    choice = choose_threshold(coverage_curve(confidence_of(scores), preds.y_true == preds.y_pred),
-                              target)
+    choice = choose_threshold(coverage_curve(_confidence(goal, preds, scores),
+                                             preds.y_true == preds.y_pred), target)
     return None if choice is None else choice.threshold
+
+
+def _confidence(goal: Goal, preds: Predictions, scores: np.ndarray) -> np.ndarray:
+    """The probability of each row's answer (``engine.goal.decision.answer_confidence``):
+    with a decision threshold the answer is not always the most likely class."""
+    found = answer_confidence(goal, preds) if preds.proba is not None else None
+    return confidence_of(scores) if found is None else found
 
 
 def target_accuracy(goal: Goal, target_error: float | None) -> tuple[float | None, str | None]:

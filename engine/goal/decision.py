@@ -86,3 +86,24 @@ def decided(goal: Goal, rule: DecisionRule | None, y_true: pd.Series,
     other = goal.labels[1 - pos]
     y_pred = np.where(probs[:, pos] >= rule.threshold.value, goal.positive_label, other)
     return Predictions(preds.y_true, y_pred.astype(object), preds.y_score, preds.proba)
+
+
+def answer_confidence(goal: Goal, preds: Predictions) -> np.ndarray | None:
+    """The probability each row gives the class it answered (the confidence shown with an
+    answer, and what the reject option compares with its threshold); None for regression.
+
+    With the most likely class as the answer this is the largest probability; with a
+    decision threshold it is the probability of the answer the threshold gave (for "no"
+    under a low threshold it may be above P(yes) and still answered "no").
+    """
+    scores = preds.proba
+    if goal.is_regression or scores is None:
+        return None
+    scores = np.asarray(scores, dtype=float)
+    if scores.ndim == 1:
+        return np.maximum(scores, 1.0 - scores)
+    index = {str(label): i for i, label in enumerate(goal.labels)}
+    cols = np.array([index.get(str(v), -1) for v in preds.y_pred], dtype=int)
+    best = scores.max(axis=1) if len(scores) else np.zeros(0)
+    picked = scores[np.arange(len(scores)), np.clip(cols, 0, None)] if len(scores) else best
+    return np.where(cols >= 0, picked, best)

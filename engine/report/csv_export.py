@@ -17,7 +17,8 @@ import pandas as pd
 from engine.core import atomic
 from engine.core.errors import JobCancelled
 from engine.core.jobs import NEVER, CancelFlag
-from engine.project.project import Project
+from engine.goal.decision import rule_for
+from engine.project.project import Project, chosen_run
 from engine.words.formatting import t
 from engine.report.prediction_csv import PREDICTION_FILES, export_predictions
 from engine.report.tables import TABLES, all_tables
@@ -66,6 +67,12 @@ def export_csv(project: Project, folder: str | Path,
         atomic.write_text(folder / "costs.csv", costs.to_csv(index=False, lineterminator="\n"))
         written.append(folder / "costs.csv")
         notes = (*notes, t("csv.costs"))
+    threshold = threshold_frame(project)  # only when a decision threshold was chosen
+    if threshold is not None:
+        atomic.write_text(folder / "threshold.csv",
+                          threshold.to_csv(index=False, lineterminator="\n"))
+        written.append(folder / "threshold.csv")
+        notes = (*notes, t("csv.threshold"))
     atomic.write_text(folder / README, readme_text((*check_notes(project), *notes)))
     written.append(folder / README)
     return tuple(written)
@@ -96,6 +103,35 @@ def costs_frame(project: Project) -> pd.DataFrame | None:
                           "unit": table.unit}
                          for i, truth in enumerate(table.labels)
                          for j, answer in enumerate(table.labels)])
+
+
+def threshold_frame(project: Project) -> pd.DataFrame | None:
+    """The decision threshold the chosen model answers by (the one the final test used,
+    once tested), one row per figure with its dev value and its test value and interval;
+    None without a threshold."""
+    run = chosen_run(project)
+    final = project.final_test
+    tested = final is not None and run is not None and final.run == run.id
+    rule = final.decision if tested else rule_for(project.decision_rule,
+                                                  run.id if run else None)
+    if rule is None or rule.threshold is None:
+        return None
+    choice = rule.threshold
+    rows = []
+    for name, dev in choice.dev.items():
+        entry = final.metrics.get(name) if tested else None
+        rows.append({"figure": name, "dev": dev,
+                     "test": entry.value if entry else None,
+                     "test_low": entry.low if entry else None,
+                     "test_high": entry.high if entry else None})
+    frame = pd.DataFrame(rows, columns=["figure", "dev", "test", "test_low", "test_high"])
+    frame["threshold"] = choice.value
+    frame["rule"] = choice.rule
+    frame["constraint"] = choice.constraint
+    frame["run"] = rule.run
+    frame["calibration"] = rule.calibration.method if rule.calibration else ""
+    frame["after_test_seen"] = rule.after_test_seen
+    return frame
 
 
 def _check(cancel: CancelFlag) -> None:

@@ -6,7 +6,8 @@ the final test did; nothing is trained. One row per example:
 
 - ``row``: the example's row in the data file it comes from (0 = the first data row);
 - ``true_value`` and ``prediction``;
-- classification: ``correct``, ``confidence`` (the probability of the predicted class),
+- classification: ``correct``, ``confidence`` (the probability of the answer given, by the
+  run's decision rule when it has one),
   ``abstain`` when the goal lets the model refuse (threshold chosen on the dev rows, as the
   final test does) and ``probability <class>`` for up to ``MAX_PROBABILITY_COLUMNS`` classes;
 - regression: ``error`` (prediction minus true value).
@@ -20,9 +21,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from engine.goal.evaluation import to_predictions
+from engine.goal.decision import answer_confidence, decided, rule_for
 from engine.project.project import Project
-from engine.final.reject_option import abstain_mask, confidence_of
 from engine.project.project import find_run
 from engine.project.parts.goal import Goal
 from engine.kinds.preprocess_store import load_preprocessor
@@ -69,18 +69,25 @@ def predictions_table(project: Project, split: str) -> pd.DataFrame:
     prep = load_preprocessor(project)
     predictor = load_predictor(project.run_dir(run.id), run, prep)
     frame = split_frame(project, split)
-    preds = to_predictions(goal, target_values(project, frame),
-                           predictor.scores(prep.transform(frame)))
+    # The answers of the decision rule (calibration, threshold) the model answers by; on
+    # the test rows, the one the final test used.
+    rule = (project.final_test.decision if split == "test"
+            else rule_for(project.decision_rule, run.id))
+    preds = decided(goal, rule,
+                    target_values(project, frame), predictor.scores(prep.transform(frame)))
     out = pd.DataFrame({"row": frame.index.to_numpy(dtype=np.int64), "run": run.id,
                         "true_value": preds.y_true, "prediction": preds.y_pred})
     if goal.task == "regression":
         out["error"] = np.asarray(preds.y_pred, float) - np.asarray(preds.y_true, float)
         return out
     out["correct"] = preds.y_true == preds.y_pred
-    out["confidence"] = confidence_of(preds.proba)
+    confidence = answer_confidence(goal, preds)
+    out["confidence"] = confidence
     if goal.abstain_accuracy is not None:
         # The same threshold as the final test and `practica predict` (chosen on dev).
-        out["abstain"] = abstain_mask(preds.proba, project_threshold(project, run.id, predictor))
+        refuse = project_threshold(project, run.id, predictor)
+        out["abstain"] = (confidence < refuse if refuse is not None
+                          else np.zeros(len(confidence), dtype=bool))
     labels = [str(label) for label in goal.labels]
     if len(labels) <= MAX_PROBABILITY_COLUMNS:
         for i, label in enumerate(labels):

@@ -6,7 +6,8 @@ The folder holds:
 - ``preprocess.json``: the input coding fitted on the training rows (JSON, as in the project);
 - ``manifest.json``: what the model predicts (task, target, labels), the input columns and
   their kinds, the optimizing metric with the dev (and test) results, the abstain threshold
-  when the reject option is on, the Practica, Keras and backend versions, and whether the
+  when the reject option is on, the decision rule (``decision_rule``: the calibration and
+  the yes/no decision threshold the model answers by; ``from_export`` applies it), the Practica, Keras and backend versions, and whether the
   model was made before or after the vault was opened;
 - ``saved_model/``: a TensorFlow SavedModel with a ``serve`` function (TensorFlow backend
   only), for serving without Keras or Practica;
@@ -159,6 +160,7 @@ def build_manifest(project: Project, usable: UsableModel, model_file: str,
         "input_shape": list(usable.coding.input_shape),
         "reject_option": {"on": usable.reject_on, "target_accuracy": usable.abstain_accuracy,
                           "threshold": usable.threshold},
+        "decision_rule": None if usable.decision is None else usable.decision.to_dict(),
         "dev": {"metric": metric, "value": (run.metrics.get("dev") or {}).get(metric),
                 "error": run.errors.get("dev")},
         "test": test,
@@ -194,6 +196,7 @@ def readme(manifest: dict[str, Any]) -> str:
     if reject["on"] and reject["threshold"] is not None:
         parts.append(text("use.readme_abstain", threshold=f"{reject['threshold']:.4g}",
                           target=f"{reject['target_accuracy']:.1%}"))
+    parts.extend(_rule_lines(manifest.get("decision_rule")))
     if manifest.get("saved_model"):
         parts.append(text("use.readme_saved_model"))
     if (manifest.get("vault") or {}).get("test_rows_guarded"):
@@ -201,6 +204,22 @@ def readme(manifest: dict[str, Any]) -> str:
     parts.append("Made with " + ", ".join(f"{k} {v}" for k, v in manifest["versions"].items()
                                           if v) + ".")
     return "\n\n".join(parts) + "\n"
+
+
+def _rule_lines(rule: dict[str, Any] | None) -> list[str]:
+    """What the README says of the decision rule the export keeps (nothing without one)."""
+    if not rule:
+        return []
+    lines = []
+    threshold, calibration = rule.get("threshold"), rule.get("calibration")
+    if calibration:
+        lines.append(text("use.readme_calibration", method=calibration.get("method", "")))
+    if threshold:
+        lines.append(text("use.readme_threshold", value=f"{float(threshold['value']):.4g}",
+                          rule=threshold.get("rule", "")))
+    if rule.get("after_test_seen"):
+        lines.append(text("use.readme_rule_late"))
+    return lines
 
 
 def _check_folder(folder: Path, project: Project) -> None:

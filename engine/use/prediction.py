@@ -5,7 +5,8 @@ The new rows are read and checked (``engine.use.new_data``), coded and scored in
 file's rows in their order and its columns, and adds:
 
 - ``prediction``: the class (or, for a regression, the value in the target's units);
-- ``confidence``: the probability the model gives its class (classification only);
+- ``confidence``: the probability the model gives its answer (classification only; after
+  the calibration and with the decision threshold of its decision rule, when it has one);
 - ``abstain``: True where the model refuses to answer, its confidence being below the
   threshold chosen on the dev rows (only when the goal turns the reject option on);
 - ``probability <class>``: each class' probability, for up to ``MAX_PROBABILITY_COLUMNS``
@@ -30,7 +31,8 @@ from engine.training.batch_scoring import score_in_batches
 from engine.core.jobs import NEVER, CancelFlag, ProgressFn, ignore
 from engine.use.new_data import read_new_data
 from engine.project.project import Project
-from engine.final.reject_option import abstain_mask, confidence_of
+from engine.final.reject_option import confidence_of
+from engine.goal.decision import answer_confidence, decided
 from engine.use.usable_model import UsableModel, load_usable
 
 MAX_PROBABILITY_COLUMNS = 10
@@ -104,15 +106,32 @@ def prediction_columns(usable: UsableModel, scores: np.ndarray) -> dict[str, np.
         return {PREDICTION: np.asarray(scores, dtype=float).reshape(-1)}
     labels = np.asarray(usable.predictor.preprocessor.target.labels, dtype=object)
     scores = np.asarray(scores, dtype=float).reshape(len(scores), len(labels))
-    columns: dict[str, np.ndarray] = {
-        PREDICTION: labels[np.argmax(np.nan_to_num(scores, nan=-1.0), axis=1)]
-        if len(scores) else np.zeros(0, dtype=object),
-        CONFIDENCE: confidence_of(scores) if len(scores) else np.zeros(0),
-    }
+    if usable.decision is not None and len(scores):
+        scores, answer, confidence = _decided(usable, scores)
+    else:
+        answer = (labels[np.argmax(np.nan_to_num(scores, nan=-1.0), axis=1)]
+                  if len(scores) else np.zeros(0, dtype=object))
+        confidence = confidence_of(scores) if len(scores) else np.zeros(0)
+    columns: dict[str, np.ndarray] = {PREDICTION: answer, CONFIDENCE: confidence}
     if usable.reject_on:
-        refuse = abstain_mask(scores, usable.threshold) if len(scores) else np.zeros(0, bool)
+        refuse = (confidence < usable.threshold if usable.threshold is not None
+                  else np.zeros(len(scores), bool))
         columns[ABSTAIN] = refuse | ~np.isfinite(columns[CONFIDENCE])
     if len(labels) <= MAX_PROBABILITY_COLUMNS:
         for i, label in enumerate(labels):
             columns[PROBABILITY.format(label=label)] = scores[:, i]
     return columns
+
+
+def _decided(usable: UsableModel, scores: np.ndarray
+             ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Calibrated probabilities, answers and the confidence of each answer under the
+    model's decision rule (``engine.goal.decision``); a row the model could not score
+    keeps NaN probabilities and confidence."""
+    bad = ~np.all(np.isfinite(scores), axis=1)
+    blank = pd.Series(np.full(len(scores), None, dtype=object))
+    preds = decided(usable.goal, usable.decision, blank, np.nan_to_num(scores, nan=0.0))
+    proba = np.asarray(preds.proba, dtype=float).copy()
+    confidence = np.asarray(answer_confidence(usable.goal, preds), dtype=float)
+    proba[bad], confidence[bad] = np.nan, np.nan
+    return proba, np.asarray(preds.y_pred, dtype=object), confidence

@@ -53,6 +53,8 @@ class PredictionSummary:
     headers: tuple[str, ...] = ()
     preview: tuple[tuple[str, ...], ...] = ()
     numeric: tuple[int, ...] = field(default=())
+    decision_threshold: float | None = None
+    calibration: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
@@ -70,6 +72,10 @@ class PredictionSummary:
             share = self.abstained / self.rows if self.rows else 0.0
             words += " " + text("use.done_abstained", count=f"{self.abstained:,}",
                                 share=fmt_share(share), threshold=f"{self.threshold:.3g}")
+        if self.decision_threshold is not None:
+            words += " " + text("use.done_threshold", value=f"{self.decision_threshold:.3g}")
+        if self.calibration:
+            words += " " + text("use.done_calibrated", method=self.calibration)
         return " ".join([words, *self.notes])
 
 
@@ -125,7 +131,17 @@ def summarize(predicted: Predicted, out: str | Path) -> PredictionSummary:
         out=str(out), rows=predicted.rows, run=usable.run, label=usable.label,
         task=usable.task, abstained=predicted.abstained, reject_on=usable.reject_on,
         threshold=usable.threshold, notes=predicted.notes, headers=headers, preview=rows,
-        numeric=numeric)
+        numeric=numeric, **_rule_facts(usable))
+
+
+def _rule_facts(usable) -> dict[str, Any]:
+    """The decision threshold and the calibration the answers were made with."""
+    rule = usable.decision
+    if rule is None:
+        return {}
+    return {"decision_threshold": (rule.threshold.value if rule.threshold is not None
+                                   and usable.task == "binary" else None),
+            "calibration": rule.calibration.method if rule.calibration is not None else ""}
 
 
 def preview_table(predicted: Predicted, n: int = PREVIEW_ROWS

@@ -3,7 +3,8 @@ from a folder written by ``engine.use.model_export``.
 
 Both give the same ``UsableModel``: the model, the very input coding it was trained with,
 what it predicts (task, target, labels) and, when the goal turns the reject option on
-(``abstain_accuracy``), the confidence threshold chosen on the dev rows. Models load with
+(``abstain_accuracy``), the confidence threshold chosen on the dev rows, and the decision
+rule it answers by (calibration, decision threshold). Models load with
 Keras' safe mode on, after ``engine.models.safe_model_check`` passed the file (an exported model
 comes from outside the project: it is checked in a throw-away process first); baselines
 are rebuilt from their JSON numbers. Nothing is pickled.
@@ -28,7 +29,9 @@ from engine.training.predictor import Predictor, load_predictor
 from engine.project.parts.goal import Goal
 from engine.project.project import PROJECT_FILE, Project, open_project
 from engine.core.texts import text
-from engine.goal.evaluation import to_predictions
+from engine.goal.decision import decided, rule_for
+from engine.project.parts import decision_rule
+from engine.project.parts.decision_rule import DecisionRule
 from engine.kinds.preprocess_store import load_preprocessor
 from engine.project.fingerprints import split_key
 from engine.project.malformed import problem
@@ -56,6 +59,9 @@ class UsableModel:
         threshold: the abstain threshold (None: the model answers every row).
         abstain_accuracy: the accuracy the answered rows must reach (None: reject option off).
         notes: plain remarks to show with the predictions.
+        decision: the decision rule the model answers by (its calibration and, for a yes/no
+            task, its decision threshold; ``engine.goal.decision``); None: raw scores, the
+            most likely class.
         info: facts about where the model comes from (project, run, vault).
         guard: see the attribute.
     """
@@ -73,6 +79,7 @@ class UsableModel:
     guard: VaultGuard | None = None
     """The fingerprints of the project's test rows while its vault is closed
     (``engine.split.vault_guard``): predictions leave those rows out."""
+    decision: DecisionRule | None = None
 
     @property
     def coding(self):
@@ -135,6 +142,7 @@ def from_project(project: Project, run_id: str | None = None) -> UsableModel:
     goal = project.goal or Goal()
     predictor = load_predictor(project.run_dir(run.id), run, load_preprocessor(project))
     asked = goal.abstain_accuracy if goal.task != "regression" else None
+    rule = rule_for(project.decision_rule, run.id)
     threshold, notes = (None, ())
     if asked is not None:
         threshold = project_threshold(project, run.id, predictor)
@@ -151,7 +159,7 @@ def from_project(project: Project, run_id: str | None = None) -> UsableModel:
               "vault_opened_at": project.vault.opened_at, "model": run.model,
               "sources": [s.sha256 for s in project.sources],
               "vault_open": project.vault_open},
-        guard=project_guard(project, predictor.preprocessor))
+        guard=project_guard(project, predictor.preprocessor), decision=rule)
 
 
 def project_threshold(project: Project, run_id: str, predictor: Predictor) -> float | None:
@@ -173,7 +181,8 @@ def project_threshold(project: Project, run_id: str, predictor: Predictor) -> fl
         return float(chosen.threshold)
     dev = split_frame(project, "dev")
     scores = score_in_batches(predictor, predictor.preprocessor, dev)
-    return reject_threshold(goal, to_predictions(goal, target_values(project, dev), scores))
+    rule = rule_for(project.decision_rule, run_id)
+    return reject_threshold(goal, decided(goal, rule, target_values(project, dev), scores))
 
 
 def from_export(folder: str | Path) -> UsableModel:
@@ -213,7 +222,8 @@ def from_export(folder: str | Path) -> UsableModel:
         abstain_accuracy=None if asked is None else float(asked), notes=notes,
         info={"project": manifest.get("project"), "exported_at": manifest.get("exported_at"),
               "model": kind},
-        guard=export_guard(folder, manifest))
+        guard=export_guard(folder, manifest),
+        decision=decision_rule.load(manifest.get("decision_rule")))
 
 
 def _goal_view(goal: Goal) -> Goal:

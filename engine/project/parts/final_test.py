@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from engine.project.parts.test_curves import CurveBundle
+from engine.project.parts import decision_rule
+from engine.project.parts.decision_rule import DecisionRule
 
 
 @dataclass(frozen=True)
@@ -204,7 +206,9 @@ class FinalTestRecord:
     (``None`` in files from before it); ``ensemble`` (the ensemble's dev record, when it was
     a finalist) is a plain mapping. ``checks`` says what the checks before the vault let
     through on purpose; ``earlier`` keeps the final tests made before this one (a new
-    experiment never erases them), oldest first.
+    experiment never erases them), oldest first. ``decision`` is the decision rule the
+    chosen model answered by (its calibration and threshold; None: raw scores, the most
+    likely class).
     """
 
     run: str = ""
@@ -225,6 +229,7 @@ class FinalTestRecord:
     test_error: float | None = None
     checks: VaultChecks = VaultChecks()
     earlier: tuple[FinalTestRecord, ...] = ()
+    decision: DecisionRule | None = None
 
     @property
     def headline(self) -> MetricResult | None:
@@ -252,6 +257,8 @@ class FinalTestRecord:
             out["checks"] = self.checks.to_dict()
         if self.earlier:
             out["earlier"] = [e.to_dict() for e in self.earlier]
+        if self.decision is not None:
+            out["decision"] = self.decision.to_dict()
         return out
 
     @classmethod
@@ -275,7 +282,8 @@ class FinalTestRecord:
             correction=str(raw.get("correction") or "holm"), alpha=raw.get("alpha", 0.05),
             test_error=raw.get("test_error"), checks=VaultChecks.from_dict(raw.get("checks")),
             earlier=tuple(cls.from_dict(e) for e in raw.get("earlier") or ()
-                          if isinstance(e, dict)))
+                          if isinstance(e, dict)),
+            decision=decision_rule.load(raw.get("decision")))
 
 
 def load(raw: Any) -> FinalTestRecord | None:

@@ -13,6 +13,7 @@ _EXPORTS = {
     "sections": ("runs_section",),
     "telemetry": ("replay_alerts",),
     "test_curves": ("final_curves_section",),
+    "threshold": ("threshold_section",),
     "vault": ("vault_part",),
 }
 __getattr__, __dir__, __all__ = public_names(__name__, _EXPORTS)

@@ -32,6 +32,7 @@ from engine.report.pdf import test_curves as pdf_test_curves
 from engine.report.pdf import compare as pdf_compare
 from engine.report.pdf import reproduce as pdf_reproduce
 from engine.report.pdf import telemetry as pdf_telemetry
+from engine.report.pdf import threshold as pdf_threshold
 from engine.report.pdf import tuning as pdf_tuning
 from engine.words.formatting import t
 from engine.report.pdf.style import FRAME_HEIGHT, MARGIN, PAGE, font_names, styles
@@ -53,6 +54,7 @@ SECTIONS = (
     pdf_calibration.calibration_section,
     pdf_results.final_section,
     pdf_test_curves.final_curves_section,
+    pdf_threshold.threshold_section,
     pdf_results.decisions_section,
     pdf_results.appendix_section,
     pdf_reproduce.reproduce_section,

@@ -40,6 +40,7 @@ from gui.pages.final.curves_panel import FinalCurvesPanel
 from gui.pages.final.comparisons import ComparisonsBox, SeedSpreadBox
 from gui.pages.final.gate_dialog import ask_reason
 from gui.pages.final.options import FinalOptions
+from gui.pages.final.threshold_panel import ThresholdPanel
 from gui.pages.labels import note
 from gui.result_table import ResultTable, settle_layout
 
@@ -58,6 +59,7 @@ class FinalTestPage(StepPage):
         self.options = FinalOptions(session)
         self.body.addWidget(self.options)
         self.body.addWidget(CalibrationPanel(session))
+        self.body.addWidget(ThresholdPanel(session))
         row = QHBoxLayout()
         self.open_button = QPushButton(gui_text("final.open"))
         self.open_button.setObjectName("openVaultButton")

@@ -25,7 +25,7 @@ from engine.app.job_catalog import run_request
 from engine.baseline.requests import BaselinesRequest, SanityRequest
 from engine.core.jobs import job_name
 from engine.data.requests import CheckFileRequest
-from engine.decision.requests import CalibrateRequest
+from engine.decision.requests import CalibrateRequest, ThresholdRequest
 from engine.diagnosis.requests import (DiagnoseRequest, ErrorAnalysisRequest, ExplainRequest,
                                        LearningCurveRequest)
 from engine.final.requests import EnsembleRequest, FinalTestRequest
@@ -74,6 +74,7 @@ def _run_jobs(ctx: Context) -> dict:
     job(ErrorAnalysisRequest)
     job(ExplainRequest, repeats=2)
     job(CalibrateRequest)
+    job(ThresholdRequest, rule="metric")
     job(EnsembleRequest, k=3)
     job(ReportRequest, pdf=str(out / "job-report.pdf"), csv=str(out / "job-csv"))
     job(PredictRequest, path=str(ctx.new), out=str(out / "job-predictions.csv"))
@@ -135,6 +136,7 @@ def _run_cli(ctx: Context, capsys, monkeypatch) -> dict[str, int]:
                            "--max-epochs", "1", "--json"],
         "explain": ["explain", root, "--repeats", "2"],
         "calibrate": ["calibrate", root, "--json"],
+        "threshold": ["threshold", root, "--json"],
         "predict": ["predict", root, str(ctx.new), "--out", str(out / "cli-pred.csv")],
         "export": ["export", root, "--to", str(out / "cli-export")],
         "inspect-model": ["inspect-model", str(model)],

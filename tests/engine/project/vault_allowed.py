@@ -80,6 +80,8 @@ BY_JOBS = {  # long work, or work that changes the project: run by the jobs and 
     "engine.diagnosis.importance.explain_run": "explain and practica explain",
     "engine.decision.calibration.calibrate_run": "calibrate and practica calibrate",
     "engine.decision.calibration.dev_scores": "calibrate and practica calibrate",
+    "engine.decision.threshold.set_threshold": "threshold and practica threshold",
+    "engine.decision.threshold.dev_probabilities": "threshold and practica threshold",
     "engine.final.ensemble.score_ensemble": "ensemble", "engine.report.build_report": "report",
     "engine.report.step.export_report": "report", "engine.report.pdf.document.write_pdf":
     "report", "engine.report.csv_export.export_csv": "report",

@@ -1,0 +1,71 @@
+"""The "How the model decides" section: the decision rule the chosen model answers by (its
+decision threshold for a yes/no task, with the rule that chose it and its calibration),
+what it gives on the dev rows and, once the vault is open, on the test rows (with the
+intervals of the final test, which answered by the same rule), and the dev curve."""
+
+from __future__ import annotations
+
+from reportlab.platypus import Flowable
+
+from engine.decision.threshold import describe_choice, load_curve
+from engine.goal.decision import rule_for
+from engine.goal.metrics import METRICS
+from engine.project.parts.goal import Goal
+from engine.project.project import Project, chosen_run
+from engine.report.figure_threshold import threshold_chart
+from engine.report.pdf.style import figure, heading, lead, plain, table
+from engine.words.formatting import fmt_value, is_number, t
+
+
+def threshold_section(project: Project) -> list[Flowable]:
+    """The decision rule, its dev and test figures and the dev curve; ``[]`` for a number
+    to predict."""
+    goal = project.goal or Goal()
+    if goal.task not in ("binary", "multiclass"):
+        return []
+    out: list[Flowable] = [heading(t("threshold.title"), 2)]
+    run = chosen_run(project)
+    final = project.final_test
+    tested = final is not None and run is not None and final.run == run.id
+    rule = final.decision if tested else rule_for(project.decision_rule,
+                                                  run.id if run else None)
+    if rule is not None and rule.calibration is not None:
+        out.append(plain(t("threshold.calibrated", method=rule.calibration.method)))
+    choice = rule.threshold if rule is not None else None
+    if choice is None:
+        key = "threshold.none_binary" if goal.task == "binary" else "threshold.none_multi"
+        return out + [plain(t(key))]
+    label = run.label if run is not None else rule.run
+    out.append(lead(describe_choice(choice, label)))
+    if rule.after_test_seen:
+        out.append(plain(t("threshold.late"), "note"))
+    current = rule_for(project.decision_rule, run.id if run else None)
+    if tested and current is not None and current.threshold != choice:
+        out.append(plain(t("threshold.changed_since"), "note"))
+    out.append(_figures_table(choice.dev, final.metrics if tested else {}, final))
+    png = threshold_chart(load_curve(project, rule.run), choice.value)
+    if png is not None:
+        out.extend(figure(png, t("threshold.caption", rows=load_curve(project, rule.run).rows),
+                          width_share=0.85))
+    return out
+
+
+def _figures_table(dev: dict, test: dict, final) -> Flowable:
+    rows = []
+    for name, value in dev.items():
+        if name == "yes_share":
+            continue
+        entry = test.get(name)
+        if entry is None:
+            shown = t("threshold.not_tested")
+        elif is_number(entry.low) and is_number(entry.high):
+            shown = t("threshold.with_interval", value=fmt_value(entry.value),
+                      low=fmt_value(entry.low), high=fmt_value(entry.high))
+        else:
+            shown = fmt_value(entry.value)
+        label = METRICS[name].label if name in METRICS else t("threshold.expected_cost")
+        rows.append([label, fmt_value(value), shown])
+    confidence = f"{final.confidence:.0%}" if final is not None else "95%"
+    return table([t("threshold.col_figure"), t("threshold.col_dev"),
+                  t("threshold.col_test", confidence=confidence)], rows,
+                 widths=[3.0, 1.6, 3.4], right=(1, 2))
