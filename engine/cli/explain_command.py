@@ -78,7 +78,7 @@ def _why_example(project, args: argparse.Namespace) -> int:
         print(line)
     regression = why.task == "regression"
     headers = [text(f"why.col_{c}") for c in ("rank", "input", "effect", "without")]
-    rows = [[str(n), p.name, f"{p.effect:+.4f}",
+    rows = [[str(n), p.name, "0" if abs(p.effect) < 5e-5 else f"{p.effect:+.4f}",
              p.answer_without if regression else f"{p.answer_without} ({p.score_without:.2f})"]
             for n, p in enumerate(why.parts[:TABLE_ROWS], 1)]
     widths = [max(len(r[k]) for r in [headers, *rows]) for k in range(len(headers))]

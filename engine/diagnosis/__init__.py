@@ -36,6 +36,6 @@ _EXPORTS = {
     "why_example": ("WhyExample", "WhyPart", "explain_example", "load_why", "why_lines",
                     "why_of_row"),
     "why_inputs": ("WhyInputs", "patch_boxes", "why_inputs", "word_segments"),
-    "why_picture": ("heat_map", "overlay_png"),
+    "why_picture": ("heat_map", "overlay_png", "strength_of"),
 }
 __getattr__, __dir__, __all__ = public_names(__name__, _EXPORTS)

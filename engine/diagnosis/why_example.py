@@ -39,7 +39,7 @@ from engine.core.errors import JobCancelled, ProjectError
 from engine.core.jobs import NEVER, CancelFlag, Progress, ProgressFn, StageStarted, ignore
 from engine.core.texts import text
 from engine.diagnosis.why_inputs import WhyInputs, why_inputs
-from engine.diagnosis.why_picture import heat_map, overlay_png
+from engine.diagnosis.why_picture import heat_map, overlay_png, strength_of
 from engine.kinds.preprocess_store import load_preprocessor
 from engine.kinds.registry import kind_of
 from engine.project.decisions import now_iso
@@ -201,7 +201,9 @@ def why_of_row(predictor: Predictor, explained_by: str, one: pd.DataFrame, run: 
         image = str(Path(coding.root) / str(one["file"].iloc[0]))
         if overlay_to is not None:
             try:
-                overlay = str(overlay_png(image, grid, overlay_to))
+                largest = float(np.max(box_effects)) if len(box_effects) else 0.0
+                strength = 1.0 if task == "regression" else strength_of(largest)
+                overlay = str(overlay_png(image, grid, overlay_to, strength))
             except (OSError, ProjectError):  # the map still shows; the overlay is a bonus
                 overlay = ""
     segments = _weighted(pieces, effects, task)
@@ -301,9 +303,12 @@ def why_lines(why: WhyExample, top: int = SHOWN) -> list[str]:
         else:
             lines.append(text("why.line_same", name=name, answer=why.answer,
                               before=why.score, after=p.score_without))
-    for p in against[:AGAINST]:
-        lines.append(text("why.line_against", name=text(f"why.name_{p.part}", name=p.name),
-                          answer=why.answer, before=why.score, after=p.score_without))
+    if against:
+        names = [text(f"why.name_{p.part}", name=p.name) for p in against[:AGAINST]]
+        joiner = " " + text("why.or") + " "
+        lines.append(text("why.line_against", names=joiner.join(names),
+                          answer=why.answer, before=why.score,
+                          after=against[0].score_without))
     if why.heat:
         lines.append(text("why.map"))
     return lines

@@ -4,7 +4,9 @@
 one value per pixel of the coded picture: the mean drop of the patches that cover the
 pixel, negatives (covering helped the answer) counted as zero, scaled so the largest is 1.
 ``overlay_png`` lays the map, in red, over the original picture (turned upright, at most
-``SIDE`` pixels on its longer side) and writes a PNG for the GUI and the report.
+``SIDE`` pixels on its longer side) and writes a PNG for the GUI and the report; the red is
+as strong as the largest change allows (``strength_of``), so a picture where no patch
+changes much does not look as if one place decided everything.
 
 Example:
     >>> m = heat_map([(0, 2, 0, 2), (2, 4, 2, 4)], [0.5, -0.1], 4, 4)
@@ -24,6 +26,7 @@ from engine.core.atomic import atomic_path
 SIDE = 320          # the overlay's longer side, in pixels
 STRONGEST = 0.65    # how much red covers the pixels that mattered most
 COLOUR = (230, 25, 0)
+FULL_DROP = 0.2     # a fall in confidence that gets the full red
 
 
 def heat_map(boxes: Sequence[tuple[int, int, int, int]], drops: Sequence[float],
@@ -40,8 +43,23 @@ def heat_map(boxes: Sequence[tuple[int, int, int, int]], drops: Sequence[float],
     return mean / top if top > 0 else mean
 
 
-def overlay_png(picture: str | Path, heat: np.ndarray, out: str | Path) -> Path:
-    """Write the picture with ``heat`` (values 0..1, any size) laid over it in red.
+def strength_of(largest_drop: float) -> float:
+    """How strong the red of an overlay is: full when covering a patch lowers the confidence
+    by ``FULL_DROP`` or more, never under a quarter (the map stays visible).
+
+    Example:
+        >>> strength_of(0.5), strength_of(0.05), strength_of(0.0)
+        (1.0, 0.25, 0.25)
+    """
+    if not np.isfinite(largest_drop):
+        return 1.0
+    return float(np.clip(largest_drop / FULL_DROP, 0.25, 1.0))
+
+
+def overlay_png(picture: str | Path, heat: np.ndarray, out: str | Path,
+                strength: float = 1.0) -> Path:
+    """Write the picture with ``heat`` (values 0..1, any size) laid over it in red;
+    ``strength`` (0..1) scales the red, so a map of tiny changes stays faint.
 
     Raises:
         OSError: the picture cannot be read or the PNG cannot be written.
@@ -57,7 +75,8 @@ def overlay_png(picture: str | Path, heat: np.ndarray, out: str | Path) -> Path:
     base = base.resize(size, resample)
     heat_img = Image.fromarray(np.asarray(heat, dtype=np.float32), mode="F")
     spread = np.asarray(heat_img.resize(size, Image.Resampling.BILINEAR), dtype=np.float64)
-    alpha = (STRONGEST * np.clip(spread, 0.0, 1.0))[:, :, None]
+    alpha = (STRONGEST * float(np.clip(strength, 0.0, 1.0))
+             * np.clip(spread, 0.0, 1.0))[:, :, None]
     pixels = np.asarray(base, dtype=np.float64)
     mixed = pixels * (1 - alpha) + np.asarray(COLOUR, dtype=np.float64) * alpha
     out = Path(out)
