@@ -33,8 +33,8 @@ _EXPORTS = {
     "learning_curve_view": ("curve_is_current", "curve_rows", "curve_series", "has_curve"),
     "next_move": ("recommended_move",),
     "step": ("diagnose_project", "read_ladder"),
-    "why_example": ("WhyExample", "WhyPart", "explain_example", "load_why", "why_lines",
-                    "why_of_row"),
+    "why_example": ("WhyExample", "WhyPart", "explain_example", "first_reason", "load_why",
+                    "why_lines", "why_of_row"),
     "why_inputs": ("WhyInputs", "patch_boxes", "why_inputs", "word_segments"),
     "why_picture": ("heat_map", "overlay_png", "strength_of"),
 }

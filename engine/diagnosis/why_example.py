@@ -274,6 +274,12 @@ def _with_lines(why: WhyExample) -> WhyExample:
     return WhyExample(**{**why.__dict__, "lines": tuple(why_lines(why))})
 
 
+def first_reason(why: WhyExample) -> str:
+    """The one sentence about the input that moved the answer most (or that none did)."""
+    lines = why_lines(why, top=1)
+    return lines[2 if why.truth is not None and why.truth != why.answer else 1]
+
+
 def why_lines(why: WhyExample, top: int = SHOWN) -> list[str]:
     """Plain sentences: the answer, then the inputs that moved it most, one each."""
     regression = why.task == "regression"

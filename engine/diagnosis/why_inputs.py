@@ -12,10 +12,10 @@ so no other rows are read:
 * text (``word_bands`` is how importance groups words; here each word counts): each
   distinct word of the text is deleted wherever it occurs; the rest closes up, as if the
   word had never been written.
-* images (``regions``): a square patch slides over the picture (about an eighth of its side,
-  half a patch at a time) and is covered with the training mean colour (0 after the
-  standardizing); the drops of the patches over a pixel make the map. Nine areas (a 3 x 3
-  grid) are covered too, to name in words where the model looked.
+* images (``regions``): a square patch slides over the picture (about an eighth of its
+  side, at least 2 pixels, half a patch at a time) and is covered with the training mean
+  colour (0 after the standardizing); the drops of the patches over a pixel make the map.
+  Nine areas (a 3 x 3 grid) are covered too, to name in words where the model looked.
 
 Use:
     pieces = why_inputs(kind_of(project).explained_by, coding, frame.loc[[row]])
@@ -35,6 +35,7 @@ from engine.core.texts import text
 
 WINDOWS = 8
 PATCHES = 8           # a patch is about 1/8 of the picture's side
+MIN_PATCH = 2         # but at least 2 pixels (one pixel of a small picture hardly matters)
 AREAS = 3             # the picture is also named in 3 x 3 areas
 MAX_WORDS = 300       # distinct words taken away, at most (in order of appearance)
 WORD = re.compile(r"(?u)\b\w\w+\b")  # the coding's word splitter (scikit-learn's default)
@@ -126,14 +127,17 @@ def _text(coding, row: pd.DataFrame) -> WhyInputs:
 
 def patch_boxes(height: int, width: int) -> tuple[tuple[int, int, int, int], ...]:
     """The sliding patches over a ``height`` x ``width`` picture: (top, bottom, left,
-    right), about 1/8 of each side, moved half a patch at a time, reaching every edge.
+    right), about 1/8 of each side (at least 2 pixels), moved half a patch at a time,
+    reaching every edge.
 
     Example:
         >>> len(patch_boxes(64, 64)), patch_boxes(64, 64)[0], patch_boxes(64, 64)[-1]
         (225, (0, 8, 0, 8), (56, 64, 56, 64))
+        >>> len(patch_boxes(8, 8)), patch_boxes(8, 8)[-1]
+        (49, (6, 8, 6, 8))
     """
     def starts(side: int) -> tuple[int, list[int]]:
-        size = max(1, int(round(side / PATCHES)))
+        size = min(side, max(MIN_PATCH, int(round(side / PATCHES))))
         step = max(1, size // 2)
         found = list(range(0, max(side - size, 0) + 1, step))
         if found[-1] + size < side:

@@ -15,7 +15,7 @@ from reportlab.platypus import Flowable
 from engine.diagnosis.error_analysis import analysis_state, case_line
 from engine.core.errors import PracticaError
 from engine.diagnosis.error_tags import ceiling_words, error_words, tag_table, tags_of
-from engine.diagnosis.why_example import explain_example, load_why
+from engine.diagnosis.why_example import explain_example, first_reason, load_why
 from engine.project.parts.error_analysis import ConfusionCells, ErrorAnalysisRecord
 from engine.project.project import Project
 from engine.words.formatting import fmt_count, fmt_number, fmt_share, split_name, t
@@ -111,9 +111,8 @@ def _why_part(project: Project, analysis: ErrorAnalysisRecord) -> list[Flowable]
     out: list[Flowable] = [heading(t("error_analysis.why_heading"), 2),
                            lead(t("error_analysis.why_intro"))]
     for why in found:
-        words = " ".join(why.lines[1:] if len(why.lines) > 1 else why.lines)
         out.append(plain(t("error_analysis.why_line", row=why.row, answer=why.answer,
-                           words=words), "small"))
+                           truth=why.truth, words=first_reason(why)), "small"))
     pictures = [(w.overlay, t("error_analysis.why_title", row=w.row, answer=w.answer))
                 for w in found if w.overlay]
     png = why_pictures_chart(pictures) if pictures else None
