@@ -8,6 +8,9 @@ a regression: how much the predicted value moves). The inputs are ranked by it; 
 also gets a map (``engine.diagnosis.why_picture``) of where covering it mattered, laid over
 the picture as a PNG.
 
+Answers are given as the run's decision rule gives them (``engine.goal.decision``): its
+calibrated confidences, and for a yes/no task its threshold.
+
 This is occlusion: only forward passes, so it works the same for every Keras backend and for
 the simple baselines, which have no gradient; it needs no other rows (what takes an input's
 place comes from the training statistics kept in the coding).
@@ -40,9 +43,12 @@ from engine.core.jobs import NEVER, CancelFlag, Progress, ProgressFn, StageStart
 from engine.core.texts import text
 from engine.diagnosis.why_inputs import WhyInputs, why_inputs
 from engine.diagnosis.why_picture import heat_map, overlay_png, strength_of
+from engine.goal.decision import calibrated, rule_for
 from engine.kinds.preprocess_store import load_preprocessor
 from engine.kinds.registry import kind_of
 from engine.project.decisions import now_iso
+from engine.project.parts.decision_rule import DecisionRule
+from engine.project.parts.goal import Goal
 from engine.project.project import Project
 from engine.split.datasets import split_frame, target_values
 from engine.training.predictor import Predictor, load_predictor
@@ -155,7 +161,8 @@ def explain_example(project: Project, row: int, run_id: str | None = None,
     why = why_of_row(predictor, kind_of(project).explained_by, one, run.id, run.label,
                      row=int(row), truth=None if pd.isna(truth) else str(truth),
                      overlay_to=folder / f"row-{int(row)}.png", progress=progress,
-                     cancel=cancel, started=started)
+                     cancel=cancel, started=started,
+                     rule=rule_for(project.decision_rule, run.id), goal=project.goal)
     write_json(folder / f"row-{int(row)}.json", why.to_dict())
     return why
 
@@ -176,19 +183,24 @@ def load_why(project: Project, row: int, run_id: str | None = None) -> WhyExampl
 def why_of_row(predictor: Predictor, explained_by: str, one: pd.DataFrame, run: str,
                label: str, row: int = -1, truth: str | None = None,
                overlay_to: Path | None = None, progress: ProgressFn = ignore,
-               cancel: CancelFlag = NEVER, started: float | None = None) -> WhyExample:
+               cancel: CancelFlag = NEVER, started: float | None = None,
+               rule: DecisionRule | None = None, goal: Goal | None = None) -> WhyExample:
     """Explain ``predictor``'s answer for the one-row frame ``one`` (it reads no other
-    rows); ``overlay_to`` is where a picture's overlay is written."""
+    rows); ``overlay_to`` is where a picture's overlay is written. With the run's decision
+    rule (and the ``goal`` that names the positive class), the confidences are the
+    calibrated ones and a yes/no answer follows the rule's threshold, as everywhere else."""
     started = time.perf_counter() if started is None else started
     coding = predictor.preprocessor
     pieces = why_inputs(explained_by, coding, one)
-    base = np.asarray(predictor.scores(coding.transform(one)), dtype=float)[0]
+    fit = rule.calibration if rule is not None else None
+    base = calibrated(np.asarray(predictor.scores(coding.transform(one)), dtype=float), fit)[0]
     stacked = [pieces.X] + ([pieces.box_X] if pieces.box_X is not None else [])
-    scores = _scores(predictor, np.concatenate(stacked), progress, cancel)
+    scores = calibrated(_scores(predictor, np.concatenate(stacked), progress, cancel), fit)
     named, boxes = scores[:len(pieces.names)], scores[len(pieces.names):]
     task = coding.target.task
     labels = [str(v) for v in coding.target.labels]
-    answer, score, effects, parts = _effects(task, labels, base, named, pieces)
+    decide = _decider(rule, goal, labels)
+    answer, score, effects, parts = _effects(task, labels, base, named, pieces, decide)
     ranked = tuple(sorted(parts, key=lambda p: -abs(p.effect) if task == "regression"
                           else -p.effect))
     heat, image, overlay = (), "", ""
@@ -237,8 +249,18 @@ def _effect_of(task: str, base: np.ndarray, scores: np.ndarray, k: int) -> np.nd
     return float(base[k]) - np.asarray(scores, dtype=float)[:, k]
 
 
+def _decider(rule: DecisionRule | None, goal: Goal | None, labels: list[str]):
+    """The class index a row of probabilities is answered with: the most likely class, or
+    for a yes/no task with a threshold, "yes" exactly where P(yes) >= the threshold."""
+    threshold = rule.threshold if rule is not None else None
+    pos = goal.positive_index if goal is not None else None
+    if threshold is None or pos is None or len(labels) != 2:
+        return lambda p: int(np.argmax(np.nan_to_num(p, nan=-1.0)))
+    return lambda p: pos if float(p[pos]) >= float(threshold.value) else 1 - pos
+
+
 def _effects(task: str, labels: list[str], base: np.ndarray, scores: np.ndarray,
-             pieces: WhyInputs):
+             pieces: WhyInputs, decide):
     if task == "regression":
         value = float(np.ravel(base)[0])
         values = np.asarray(scores, dtype=float).reshape(-1)
@@ -246,10 +268,9 @@ def _effects(task: str, labels: list[str], base: np.ndarray, scores: np.ndarray,
         parts = [WhyPart(n, p, float(e), _number(v), float(v))
                  for n, p, e, v in zip(pieces.names, pieces.parts, effects, values)]
         return _number(value), value, effects, parts
-    k = int(np.argmax(np.nan_to_num(base, nan=-1.0)))
+    k = decide(base)
     effects = _effect_of(task, base, scores, k)
-    parts = [WhyPart(n, p, float(e), labels[int(np.argmax(np.nan_to_num(s, nan=-1.0)))],
-                     float(s[k]))
+    parts = [WhyPart(n, p, float(e), labels[decide(s)], float(s[k]))
              for n, p, e, s in zip(pieces.names, pieces.parts, effects, scores)]
     return labels[k], float(base[k]), effects, parts
 

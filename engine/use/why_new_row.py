@@ -21,6 +21,7 @@ from engine.core.errors import DataError
 from engine.core.jobs import NEVER, CancelFlag, ProgressFn, StageStarted, ignore
 from engine.core.texts import text
 from engine.diagnosis.why_example import WhyExample, why_of_row
+from engine.goal.decision import rule_for
 from engine.kinds.registry import data_kind
 from engine.project.project import Project
 from engine.use.new_data import read_new_data
@@ -47,4 +48,5 @@ def explain_new_row(project: Project, path: str | Path, row: int, run_id: str | 
     out = project.root / PREDICTIONS_DIR / "why" / f"{Path(path).stem}-row-{int(row) + 1}.png"
     return why_of_row(predictor, data_kind(usable.data_kind).explained_by,
                       data.frame.iloc[[int(row)]], usable.run, usable.label,
-                      overlay_to=out, progress=progress, cancel=cancel, started=started)
+                      overlay_to=out, progress=progress, cancel=cancel, started=started,
+                      rule=rule_for(project.decision_rule, usable.run), goal=project.goal)

@@ -169,3 +169,31 @@ def test_regression_names_what_moved_the_value(tmp_path):
     why = explain_example(project, row)
     assert why.task == "regression" and why.parts[0].name == "x"
     assert "would predict" in why.lines[-1] or "would predict" in why.lines[2]
+
+
+def test_the_run_decision_rule_sets_the_answer_and_the_confidence(tmp_path):
+    from engine.project.parts.decision_rule import CalibrationFit, DecisionRule, ThresholdChoice
+
+    rng = np.random.default_rng(4)
+    n = 300
+    signal = rng.normal(size=n)
+    frame = pd.DataFrame({"signal": signal, "noise": rng.normal(size=n),
+                          "label": np.where(signal > 0, "yes", "no")})
+    project = _trained(tmp_path, frame, "label")
+    dev = _dev(project)
+    row = int(dev.index[np.argmin(np.abs(dev["signal"].to_numpy() - 0.3))])  # leans "yes"
+    plain = explain_example(project, row)
+    assert plain.answer == "yes"
+    # A threshold that asks near-certainty for "yes" (or almost none for "no") turns the
+    # answer to "no"; a temperature of 3 softens the confidence toward one half.
+    p_yes = plain.score
+    threshold = 0.999 if project.goal.positive_label == "yes" else 0.001
+    project.decision_rule = DecisionRule(
+        project.chosen_run, calibration=CalibrationFit("temperature", {"temperature": 3.0}),
+        threshold=ThresholdChoice(threshold, "manual"))
+    project.save()
+    ruled = explain_example(open_project(project.root), row)
+    assert ruled.answer == "no" and abs(ruled.score - 0.5) < abs((1 - p_yes) - 0.5)
+    # "signal" leans toward "yes": against this answer, so it comes last, said in words.
+    assert ruled.parts[-1].name == "signal" and ruled.parts[-1].effect < 0
+    assert any("Not every input" in line and "signal" in line for line in ruled.lines)
