@@ -18,14 +18,14 @@ from engine.core.jobs import CancelFlag, JobRequest, ProgressFn, StepResult
 from engine.data.requests import CheckFileRequest
 from engine.decision.requests import CalibrateRequest, ThresholdRequest
 from engine.diagnosis.requests import (DiagnoseRequest, ErrorAnalysisRequest, ExplainRequest,
-                                       LearningCurveRequest)
+                                       LearningCurveRequest, WhyExampleRequest)
 from engine.final.requests import EnsembleRequest, FinalTestRequest
 from engine.goal.requests import NewProjectRequest, NewProjectResult, SuggestGoalRequest
 from engine.app.requests import ReportRequest, ReportResult
 from engine.split.requests import SplitRequest
 from engine.training.requests import ResumableRequest, RunsResult, TrainRequest
 from engine.tuning.requests import TuneRequest, TuningOverviewRequest
-from engine.use.requests import ExportModelRequest, PredictRequest
+from engine.use.requests import ExportModelRequest, PredictRequest, WhyNewRowRequest
 from engine.core.jobs import NEVER, ignore
 from engine.tuning.summary import write_summary
 from engine.kinds.sources import check_source
@@ -174,6 +174,22 @@ def _threshold(r: ThresholdRequest, progress, cancel):
     return StepResult({**result.to_dict(), "line": line})
 
 
+def _why_example(r: WhyExampleRequest, progress, cancel):
+    # Imported here to keep pandas, scikit-learn out of start-up.
+    from engine.diagnosis.why_example import explain_example
+
+    return StepResult(explain_example(_project(r), int(r.row), r.run or None, progress,
+                                      cancel).to_dict())
+
+
+def _why_new_row(r: WhyNewRowRequest, progress, cancel):
+    # Imported here to keep pandas, scikit-learn out of start-up.
+    from engine.use.why_new_row import explain_new_row
+
+    return StepResult(explain_new_row(_project(r), r.path, int(r.row), progress=progress,
+                                      cancel=cancel).to_dict())
+
+
 def _final_test(r: FinalTestRequest, progress, cancel):
     # Imported here to keep pandas, SciPy, scikit-learn out of start-up.
     from engine.final.step import run_final_test
@@ -243,6 +259,7 @@ JOBS: dict[type[JobRequest], Job] = {
     ExplainRequest: _explain,
     CalibrateRequest: _calibrate,
     ThresholdRequest: _threshold,
+    WhyExampleRequest: _why_example,
     FinalTestRequest: _final_test,
     TuneRequest: _tune,
     TuningOverviewRequest: _tuning_overview,
@@ -250,6 +267,7 @@ JOBS: dict[type[JobRequest], Job] = {
     ReportRequest: _report,
     PredictRequest: _predict,
     ExportModelRequest: _export_model,
+    WhyNewRowRequest: _why_new_row,
 }
 
 

@@ -1,5 +1,8 @@
 """``practica explain DIR``: which inputs a run relies on, by permutation importance on the
-dev rows (``engine.diagnosis.importance``); the result is saved beside the run."""
+dev rows (``engine.diagnosis.importance``); the result is saved beside the run.
+
+``practica explain DIR --example ROW``: why the run answered dev row ``ROW`` (the row number
+error analysis shows) as it did, input by input (``engine.diagnosis.why_example``)."""
 
 from __future__ import annotations
 
@@ -10,6 +13,7 @@ from engine.cli.printer import EventPrinter
 from engine.core.jobs import StageStarted
 from engine.core.texts import text
 
+TABLE_ROWS = 20  # inputs listed by --example
 REPEATS = 5  # as engine.diagnosis.importance.DEFAULT_REPEATS (not imported: data libraries)
 
 
@@ -22,6 +26,9 @@ def add_parser(sub) -> None:
                                                 "model chosen in step 4)")
     p.add_argument("--repeats", type=int, default=REPEATS, metavar="N",
                    help=f"shuffles per input (default {REPEATS})")
+    p.add_argument("--example", type=int, metavar="ROW",
+                   help="explain why the model answered this dev row (the row number shown "
+                        "in error analysis) as it did, instead of ranking the inputs")
     p.add_argument("--json", action="store_true", help="print the result as a JSON object")
 
 
@@ -31,6 +38,8 @@ def cmd_explain(args: argparse.Namespace) -> int:
     from engine.project.project import open_project
 
     project = open_project(args.dir)
+    if args.example is not None:
+        return _why_example(project, args)
     printer = EventPrinter()
     # One line for the stage; not one per input (a table may have hundreds of columns).
     progress = (lambda event: None if args.json or not isinstance(event, StageStarted)
@@ -51,4 +60,34 @@ def cmd_explain(args: argparse.Namespace) -> int:
         print(line)
     print(text("importance.saved", seconds=result.seconds,
                path=project.run_dir(result.run) / "importance.json"))
+    return 0
+
+
+def _why_example(project, args: argparse.Namespace) -> int:
+    # Imported here to keep pandas, scikit-learn out of start-up.
+    from engine.diagnosis.why_example import explain_example
+
+    printer = EventPrinter()
+    progress = (lambda event: None if args.json or not isinstance(event, StageStarted)
+                else printer(event))
+    why = explain_example(project, args.example, args.run or None, progress=progress)
+    if args.json:
+        print(json.dumps(why.to_dict(), indent=2))
+        return 0
+    for line in why.lines:
+        print(line)
+    regression = why.task == "regression"
+    headers = [text(f"why.col_{c}") for c in ("rank", "input", "effect", "without")]
+    rows = [[str(n), p.name, "0" if abs(p.effect) < 5e-5 else f"{p.effect:+.4f}",
+             p.answer_without if regression else f"{p.answer_without} ({p.score_without:.2f})"]
+            for n, p in enumerate(why.parts[:TABLE_ROWS], 1)]
+    widths = [max(len(r[k]) for r in [headers, *rows]) for k in range(len(headers))]
+    for row in [headers, *rows]:
+        print("  " + "  ".join(cell.rjust(w) if k in (0, 2) else cell.ljust(w)
+                               for k, (cell, w) in enumerate(zip(row, widths))))
+    if len(why.parts) > TABLE_ROWS:
+        print(text("why.more", shown=TABLE_ROWS, total=len(why.parts)))
+    if why.overlay:
+        print(text("why.overlay", path=why.overlay))
+    print(text("why.took", seconds=why.seconds))
     return 0

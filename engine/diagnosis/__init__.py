@@ -1,5 +1,6 @@
 """Step 4, diagnose: the error ladder and the next move, learning curves, error analysis
-with tags, suspected label errors, and which inputs matter.
+with tags, suspected label errors, which inputs matter, and why the model answered one
+example as it did.
 """
 
 from engine.core.front_door import public_names
@@ -7,7 +8,7 @@ from engine.core.front_door import public_names
 # Which module holds each public name; a module is imported when one of its names is used.
 _EXPORTS = {
     "requests": ("DiagnoseRequest", "ErrorAnalysisRequest", "ExplainRequest",
-                 "LearningCurveRequest"),
+                 "LearningCurveRequest", "WhyExampleRequest"),
     "error_analysis": (
         "MAX_EXAMPLES", "allocate", "analyse_errors", "analysis_state", "case_details",
         "case_line", "case_lookup", "cell_count", "cell_examples", "stratified_sample",
@@ -32,5 +33,9 @@ _EXPORTS = {
     "learning_curve_view": ("curve_is_current", "curve_rows", "curve_series", "has_curve"),
     "next_move": ("recommended_move",),
     "step": ("diagnose_project", "read_ladder"),
+    "why_example": ("WhyExample", "WhyPart", "explain_example", "first_reason", "load_why",
+                    "why_lines", "why_of_row"),
+    "why_inputs": ("WhyInputs", "patch_boxes", "why_inputs", "word_segments"),
+    "why_picture": ("heat_map", "overlay_png", "strength_of"),
 }
 __getattr__, __dir__, __all__ = public_names(__name__, _EXPORTS)

@@ -1,5 +1,5 @@
 """The diagnosis room's job requests: the error ladder, the learning curve, error analysis,
-which inputs matter."""
+which inputs matter, why one example got its answer."""
 
 from __future__ import annotations
 
@@ -56,3 +56,16 @@ class ExplainRequest(JobRequest):
     run: str = ""
     repeats: int = 5
     seed: int = 0
+
+
+@dataclass(frozen=True)
+class WhyExampleRequest(JobRequest):
+    """Explain why ``run`` (empty: the chosen run) answered dev row ``row`` as it did, by
+    taking its inputs away one at a time (``engine.diagnosis.why_example``), and keep it.
+
+    Result: a ``StepResult`` holding the ``WhyExample`` as a dict.
+    """
+
+    project: str = ""
+    row: int = -1
+    run: str = ""

@@ -1,4 +1,5 @@
-"""The use room's job requests: predict new data, export a model."""
+"""The use room's job requests: predict new data, explain one predicted row, export a
+model."""
 
 from __future__ import annotations
 
@@ -31,3 +32,16 @@ class ExportModelRequest(JobRequest):
     project: str = ""
     to: str = ""
     run: str = ""
+
+
+@dataclass(frozen=True)
+class WhyNewRowRequest(JobRequest):
+    """Explain the chosen model's answer for row ``row`` (0: the first) of the new data at
+    ``path`` (``engine.use.why_new_row``).
+
+    Result: a ``StepResult`` holding the ``WhyExample`` as a dict.
+    """
+
+    project: str = ""
+    path: str = ""
+    row: int = 0

@@ -1,6 +1,11 @@
 """The report's error-analysis section: the tag table with its ceilings, the most confident
-mistakes (largest errors for regression), suspected label errors and the dev confusion
-matrix, all read from ``project.error_analysis`` and ``project.error_tags``.
+mistakes (largest errors for regression) and why the model made the first few of them,
+suspected label errors and the dev confusion matrix, read from ``project.error_analysis``
+and ``project.error_tags``.
+
+The "why" of a mistake (``engine.diagnosis.why_example``) is the one kept beside the run
+when someone asked for it; for the first ``WHY_SHOWN`` mistakes without one it is worked out
+here (a model load and a few hundred answers each, about a second or less) and kept.
 """
 
 from __future__ import annotations
@@ -8,14 +13,18 @@ from __future__ import annotations
 from reportlab.platypus import Flowable
 
 from engine.diagnosis.error_analysis import analysis_state, case_line
+from engine.core.errors import PracticaError
 from engine.diagnosis.error_tags import ceiling_words, error_words, tag_table, tags_of
+from engine.diagnosis.why_example import explain_example, first_reason, load_why
 from engine.project.parts.error_analysis import ConfusionCells, ErrorAnalysisRecord
 from engine.project.project import Project
 from engine.words.formatting import fmt_count, fmt_number, fmt_share, split_name, t
-from engine.report.pdf.style import heading, lead, plain, spacer, table
+from engine.report.figure_why import why_pictures_chart
+from engine.report.pdf.style import figure, heading, lead, plain, spacer, table
 
 MAX_CONFUSION_CLASSES = 20  # a wider matrix does not fit the page
 EXAMPLE_CHARS = 90
+WHY_SHOWN = 3  # mistakes whose "why" the report shows
 
 
 def error_analysis_section(project: Project) -> list[Flowable]:
@@ -39,6 +48,7 @@ def error_analysis_section(project: Project) -> list[Flowable]:
         out.append(plain(t("error_analysis.summary_classification", **values)))
     out += _tags_part(tags, task)
     out += _confident_part(project, analysis, task)
+    out += _why_part(project, analysis)
     out += _suspects_part(analysis)
     out += _confusion_part(analysis)
     return out
@@ -79,6 +89,36 @@ def _confident_part(project: Project, analysis: ErrorAnalysisRecord,
                       t("error_analysis.col_predicted"), last_title,
                       t("error_analysis.col_example"), t("error_analysis.col_tags")],
                      rows, widths=[0.8, 1.3, 1.3, 1.2, 4.4, 1.8], right=(0, 3), font_size=7.5))
+    return out
+
+
+def _why_part(project: Project, analysis: ErrorAnalysisRecord) -> list[Flowable]:
+    """Why the model made its first few most confident mistakes (largest errors): a line
+    each, and for pictures the pictures with their maps."""
+    if analysis_state(project) != "current" or not analysis.confident:
+        return []
+    found = []
+    for case in analysis.confident[:WHY_SHOWN]:
+        why = load_why(project, case.row, analysis.run)
+        if why is None:
+            try:
+                why = explain_example(project, case.row, analysis.run)
+            except (PracticaError, OSError, ValueError):
+                continue  # the model is gone or unreadable: the rest of the report stands
+        found.append(why)
+    if not found:
+        return []
+    out: list[Flowable] = [heading(t("error_analysis.why_heading"), 2),
+                           lead(t("error_analysis.why_intro"))]
+    for why in found:
+        out.append(plain(t("error_analysis.why_line", row=why.row, answer=why.answer,
+                           truth=why.truth, words=first_reason(why)), "small"))
+    pictures = [(w.overlay, t("error_analysis.why_title", row=w.row, answer=w.answer))
+                for w in found if w.overlay]
+    png = why_pictures_chart(pictures) if pictures else None
+    if png is not None:
+        out.extend(figure(png, t("error_analysis.why_caption"),
+                          width_share=min(1.0, 0.3 * len(pictures))))
     return out
 
 

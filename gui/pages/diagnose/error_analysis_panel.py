@@ -13,7 +13,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (QGroupBox, QHBoxLayout, QPushButton, QVBoxLayout, QWidget)
 
-from engine.diagnosis.requests import ErrorAnalysisRequest
+from engine.diagnosis.requests import ErrorAnalysisRequest, WhyExampleRequest
 from engine.diagnosis import analysis_state, cell_count, cell_examples
 from engine.diagnosis import (ceiling_words, error_words, project_suggestions, set_tags, tag_table,
                               tags_of, tags_text, toggle_tag)
@@ -23,9 +23,11 @@ from gui.pages.base import gui_text
 from gui.pages.diagnose.confusion_view import ConfusionView
 from gui.pages.diagnose.error_examples_table import ExamplesTable
 from gui.pages.labels import note
+from gui.pages.why_view import WhyView
 from gui.result_table import ResultTable
 
 MAX_QUICK = 9  # quick tag buttons (Ctrl+1 .. Ctrl+9)
+WHY_KEYS = "Ctrl+Y"  # "why?" for the selected mistake
 
 
 class ErrorAnalysisPanel(QWidget):
@@ -97,7 +99,15 @@ class ErrorAnalysisPanel(QWidget):
         self.confident_button = QPushButton(gui_text("error_analysis.show_confident"))
         self.confident_button.setObjectName("showConfidentButton")
         self.confident_button.clicked.connect(lambda: self.set_filter(("confident",)))
+        self.why_button = QPushButton(gui_text("why.button"))
+        self.why_button.setObjectName("whyButton")
+        keys = QKeySequence(WHY_KEYS)
+        self.why_button.setShortcut(keys)
+        self.why_button.setToolTip(gui_text("why.button_tip",
+                                            keys=keys.toString(QKeySequence.NativeText)))
+        self.why_button.clicked.connect(self.explain_selected)
         shown_row.addWidget(self.showing, 1)
+        shown_row.addWidget(self.why_button)
         shown_row.addWidget(self.confident_button)
         shown_row.addWidget(self.show_all_button)
         box.addLayout(shown_row)
@@ -105,6 +115,8 @@ class ErrorAnalysisPanel(QWidget):
         self.examples.tags_edited.connect(self._tags_typed)
         self.examples.tag_toggled.connect(self._tag_toggled)
         box.addWidget(self.examples)
+        self.why_view = WhyView("errorWhyView")
+        box.addWidget(self.why_view)
         body.addWidget(self.examples_box)
 
         bottom = QHBoxLayout()
@@ -138,6 +150,20 @@ class ErrorAnalysisPanel(QWidget):
         self._filter = which
         self._fill_examples()
 
+    def explain_selected(self) -> None:
+        """Ask the engine why the model answered the selected mistake as it did."""
+        row = self.examples.current_row_number()
+        if row is None and self.examples.rowCount():
+            self.examples.selectRow(0)
+            row = self.examples.current_row_number()
+        if row is None:
+            return
+        self.session.run(WhyExampleRequest(row=row), then=self._why_shown)
+
+    def _why_shown(self, result) -> None:
+        if isinstance(result, dict) and "parts" in result:
+            self.why_view.show_why(result, gui_text("why.where_row", row=result["row"]))
+
     def _tags_typed(self, row: int, words: str) -> None:
         self.session.edit(lambda p: set_tags(p, row, words))
 
@@ -168,6 +194,7 @@ class ErrorAnalysisPanel(QWidget):
         if key != self._shown:
             self._shown = key
             self._filter = ("all",)
+            self.why_view.show_why(None)
             self._fill_all(analysis)
         else:
             self.examples.set_tags(self._tags_by_row())
@@ -187,6 +214,7 @@ class ErrorAnalysisPanel(QWidget):
         self.reason.setText(reason)
         self.reason.setVisible(bool(reason))
         self.collect_button.setEnabled(not reason and not self.session.runner.busy)
+        self.why_button.setEnabled(not reason and not self.session.runner.busy)
         again = project is not None and project.error_analysis is not None
         self.collect_button.setText(gui_text("error_analysis.collect_again" if again
                                              else "error_analysis.collect"))
@@ -234,7 +262,7 @@ class ErrorAnalysisPanel(QWidget):
             self.quick_buttons.append(button)
         self.quick_row.addStretch(1)
         # Made after the rest: put them in the Tab order where they are on screen.
-        chain = [self.tag_table, *self.quick_buttons, self.confident_button]
+        chain = [self.tag_table, *self.quick_buttons, self.why_button, self.confident_button]
         for before, after in zip(chain, chain[1:]):
             QWidget.setTabOrder(before, after)
 

@@ -4,7 +4,8 @@ model (``use_export_box``).
 
 Predicting runs the ``predict`` job in the engine process (progress and Stop in the job
 panel); it writes every row to the project's ``predictions/`` folder and sends back the
-first rows already written as text, which the page shows as they are.
+first rows already written as text, which the page shows as they are. "Why this answer?"
+runs the ``why_new_row`` job on the selected row and shows which inputs moved its answer.
 """
 
 from __future__ import annotations
@@ -12,10 +13,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (QFileDialog, QGroupBox, QHBoxLayout, QLabel, QLineEdit,
                                QPushButton, QSizePolicy, QVBoxLayout)
 
-from engine.use.requests import PredictRequest
+from engine.use.requests import PredictRequest, WhyNewRowRequest
 from engine.core import PracticaError, text
 from engine.words import fmt_error, fmt_time, fmt_value, metric_label
 from engine.project import chosen_run
@@ -24,6 +26,7 @@ from engine.project.parts import Goal
 from gui.pages.base import StepPage, gui_text
 from gui.pages.labels import note, set_role
 from gui.pages.use.export_box import ExportBox
+from gui.pages.why_view import WhyView
 from gui.result_table import ResultTable, settle_layout
 
 
@@ -45,6 +48,8 @@ class UsePage(StepPage):
         super().__init__(session, parent)
         self._root: Path | None = None
         self._result: dict | None = None
+        self._predicted_path = ""
+        self._why_line = 0
         self.model_note = note("", "useModel")
         self.model_note.setTextFormat(Qt.RichText)
         self.body.addWidget(self.model_note)
@@ -92,9 +97,22 @@ class UsePage(StepPage):
         self.save_button.setObjectName("savePredictionsButton")
         self.save_button.setToolTip(gui_text("use.save_tip"))
         self.save_button.clicked.connect(self.save_as)
+        self.why_button = QPushButton(gui_text("why.button"))
+        self.why_button.setObjectName("whyRowButton")
+        keys = QKeySequence("Ctrl+Y")
+        self.why_button.setShortcut(keys)
+        self.why_button.setToolTip(gui_text("why.button_tip",
+                                            keys=keys.toString(QKeySequence.NativeText)))
+        self.why_button.clicked.connect(self.explain_selected)
         save_row.addWidget(self.save_button)
+        save_row.addWidget(self.why_button)
         save_row.addStretch(1)
         layout.addLayout(save_row)
+        self.why_note = note("", "whyRowNote", muted=True)
+        self.why_note.hide()
+        layout.addWidget(self.why_note)
+        self.why_view = WhyView("useWhyView")
+        layout.addWidget(self.why_view)
         self.saved_note = note("", "savedNote", muted=True)
         self.saved_note.hide()
         layout.addWidget(self.saved_note)
@@ -122,6 +140,7 @@ class UsePage(StepPage):
         if not path:
             self.summary.setText(gui_text("use.need_file"))
             return
+        self._predicted_path = path
         self.session.run(PredictRequest(path=path), then=self._predicted)
 
     def _predicted(self, result) -> None:
@@ -129,9 +148,27 @@ class UsePage(StepPage):
             return
         self._result = result
         self.saved_note.hide()
+        self.why_view.show_why(None)
         self._show_result()
         self._update_buttons()
         settle_layout()
+
+    def explain_selected(self) -> None:
+        """Ask the engine why the model answered the selected row of the predictions."""
+        line = self.table.currentRow()
+        if not self._result or line < 0:
+            self.why_note.setText(gui_text("why.pick_first"))
+            self.why_note.show()
+            return
+        self.why_note.hide()
+        self._why_line = line
+        self.session.run(WhyNewRowRequest(path=self._predicted_path, row=line),
+                         then=self._why_shown)
+
+    def _why_shown(self, result) -> None:
+        if isinstance(result, dict) and "parts" in result:
+            self.why_view.show_why(result, gui_text("why.where_row", row=self._why_line + 1))
+            settle_layout()
 
     def save_as(self) -> None:
         """Copy the predictions file to where the user says (an engine call, atomic)."""
@@ -160,6 +197,7 @@ class UsePage(StepPage):
             self._root, self._result = root, None
             self.data_edit.clear()
             self.saved_note.hide()
+            self.why_view.show_why(None)
         self._show_model()
         self._show_result()
         self._update_buttons()
@@ -204,7 +242,7 @@ class UsePage(StepPage):
 
     def _show_result(self) -> None:
         result = self._result
-        for widget in (self.table, self.save_button, self.caption):
+        for widget in (self.table, self.save_button, self.caption, self.why_button):
             widget.setVisible(bool(result))
         if not result:
             self.summary.setText("")
@@ -235,5 +273,6 @@ class UsePage(StepPage):
         self.predict_button.setEnabled(usable and not busy and bool(self.data_edit.text()))
         self.choose_button.setEnabled(usable)
         self.save_button.setEnabled(bool(self._result) and not busy)
+        self.why_button.setEnabled(bool(self._result) and not busy)
         self.export_box.setEnabled(usable)
         self.export_box.show_project(project, usable, busy)

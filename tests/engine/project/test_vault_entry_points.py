@@ -27,14 +27,14 @@ from engine.core.jobs import job_name
 from engine.data.requests import CheckFileRequest
 from engine.decision.requests import CalibrateRequest, ThresholdRequest
 from engine.diagnosis.requests import (DiagnoseRequest, ErrorAnalysisRequest, ExplainRequest,
-                                       LearningCurveRequest)
+                                       LearningCurveRequest, WhyExampleRequest)
 from engine.final.requests import EnsembleRequest, FinalTestRequest
 from engine.goal.requests import NewProjectRequest, SuggestGoalRequest
 from engine.app.requests import ReportRequest
 from engine.split.requests import SplitRequest
 from engine.training.requests import ResumableRequest, TrainRequest
 from engine.tuning.requests import TuneRequest, TuningOverviewRequest
-from engine.use.requests import ExportModelRequest, PredictRequest
+from engine.use.requests import ExportModelRequest, PredictRequest, WhyNewRowRequest
 from engine.core.jobs import NEVER, ignore
 from engine.project.project import open_project
 from tests.engine.project.test_no_pickle import pickle_files
@@ -75,6 +75,11 @@ def _run_jobs(ctx: Context) -> dict:
     job(ExplainRequest, repeats=2)
     job(CalibrateRequest)
     job(ThresholdRequest, rule="metric")
+    dev_row = json.loads((ctx.root / "splits.json").read_text())["dev"]["rows"][0]
+    job(WhyExampleRequest, row=int(dev_row))
+    job(WhyNewRowRequest, path=str(ctx.new), row=0)
+    # The project's own data: its rows are those left after the test rows went out.
+    job(WhyNewRowRequest, label="why of own data", path=str(ctx.data), row=0)
     job(EnsembleRequest, k=3)
     job(ReportRequest, pdf=str(out / "job-report.pdf"), csv=str(out / "job-csv"))
     job(PredictRequest, path=str(ctx.new), out=str(out / "job-predictions.csv"))
@@ -137,6 +142,7 @@ def _run_cli(ctx: Context, capsys, monkeypatch) -> dict[str, int]:
         "explain": ["explain", root, "--repeats", "2"],
         "calibrate": ["calibrate", root, "--json"],
         "threshold": ["threshold", root, "--json"],
+        "explain --example": ["explain", root, "--example", str(dev_row)],
         "predict": ["predict", root, str(ctx.new), "--out", str(out / "cli-pred.csv")],
         "export": ["export", root, "--to", str(out / "cli-export")],
         "inspect-model": ["inspect-model", str(model)],

@@ -56,6 +56,8 @@ GIVEN = {  # work only on what they are handed (only the final test hands them t
     "engine.final.finalists.run_predictions": "scores the coded rows it is given",
     "engine.diagnosis.learning_curve.curve_record": "assembles the curve points it is given",
     "engine.kinds.row_keys.image_keys": "keys the image frame it is given",
+    "engine.diagnosis.why_example.why_of_row": "explains the one row it is handed (the "
+                                               "why_example job hands it a dev row)",
     "engine.cli.move_printer.move_command": "writes the command line of the move it is given "
                                             "(the folder is only named in it)",
 }
