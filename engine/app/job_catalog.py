@@ -166,12 +166,25 @@ def _threshold(r: ThresholdRequest, progress, cancel):
     from engine.decision.threshold import describe_choice, set_threshold
 
     project = _project(r)
+    if r.rule == "cost" and project.goal is not None and project.goal.task == "multiclass":
+        return _cost_answers(project, r)
     result = set_threshold(project, str(r.rule), meet=str(r.meet), value=r.value,
                            run_id=str(r.run), new_experiment=str(r.new_experiment),
                            save=bool(r.save))
     line = describe_choice(result.choice, result.curve.label, result.rule.after_test_seen,
                            str(r.new_experiment).strip())
     return StepResult({**result.to_dict(), "line": line})
+
+
+def _cost_answers(project, r: ThresholdRequest) -> StepResult:
+    # Imported here to keep pandas, scikit-learn out of start-up.
+    from engine.decision.cost_answers import describe_cost_answers, set_cost_answers
+
+    result = set_cost_answers(project, run_id=str(r.run), new_experiment=str(r.new_experiment),
+                              save=bool(r.save))
+    line = describe_cost_answers(result.answers, result.label, project.goal.costs.unit,
+                                 result.rule.after_test_seen, str(r.new_experiment).strip())
+    return StepResult({**result.to_dict(), "line": line, "cost_answers": True})
 
 
 def _why_example(r: WhyExampleRequest, progress, cancel):

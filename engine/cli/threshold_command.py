@@ -19,7 +19,8 @@ def add_parser(sub) -> None:
     p.add_argument("dir", help="the project folder")
     p.add_argument("--rule", choices=sorted(RULES), default=None,
                    help="best: the best optimizing metric (the default); cost: the lowest "
-                        "expected cost (needs a cost table); manual: the --value given")
+                        "expected cost (needs a cost table; with several classes each example "
+                        "gets the class of lowest expected cost); manual: the --value given")
     p.add_argument("--meet", metavar="LIMIT", default="",
                    help="a limit to meet at the best optimizing value, e.g. \"recall>=0.9\"")
     p.add_argument("--value", type=float, metavar="X", default=None,
@@ -49,6 +50,9 @@ def cmd_threshold(args: argparse.Namespace) -> int:
     from engine.project.project import open_project
 
     project = open_project(args.dir)
+    if rule_of(args) == "cost" and project.goal is not None \
+            and project.goal.task == "multiclass":
+        return _cost_answers(project, args)
     result = set_threshold(project, rule_of(args), meet=args.meet, value=args.value,
                            run_id=args.run, new_experiment=args.new_experiment)
     line = describe_choice(result.choice, result.curve.label, result.rule.after_test_seen,
@@ -60,6 +64,27 @@ def cmd_threshold(args: argparse.Namespace) -> int:
     print(text("cli.threshold_dev", rows=result.curve.rows))
     for name, value in result.choice.dev.items():
         print(f"  {name:<18} {value:.4f}")
+    if result.rule.calibration is not None:
+        print(text("cli.threshold_calibrated", method=result.rule.calibration.method))
+    return 0
+
+
+def _cost_answers(project, args: argparse.Namespace) -> int:
+    """Several classes: answer the class of lowest expected cost (no single threshold)."""
+    # Imported here to keep pandas, scikit-learn out of start-up.
+    from engine.decision.cost_answers import describe_cost_answers, set_cost_answers
+
+    result = set_cost_answers(project, run_id=args.run, new_experiment=args.new_experiment)
+    line = describe_cost_answers(result.answers, result.label, project.goal.costs.unit,
+                                 result.rule.after_test_seen, args.new_experiment.strip())
+    if args.json:
+        print(json.dumps({**result.to_dict(), "line": line}, indent=2))
+        return 0
+    print(line)
+    print(text("cli.threshold_dev", rows=result.rows))
+    for name in result.answers.after:
+        print(f"  {name:<18} {result.answers.before[name]:.4f} -> "
+              f"{result.answers.after[name]:.4f}")
     if result.rule.calibration is not None:
         print(text("cli.threshold_calibrated", method=result.rule.calibration.method))
     return 0

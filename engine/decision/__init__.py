@@ -9,6 +9,7 @@ from engine.core.front_door import public_names
 _EXPORTS: dict[str, tuple[str, ...]] = {
     "calibration": ("calibrate_run", "calibration_lines", "CalibrationResult"),
     "calibration_maps": ("cross_fitted", "fit_params"),
+    "cost_answers": ("CostAnswersResult", "describe_cost_answers", "set_cost_answers"),
     "reliability": ("expected_calibration_error", "reliability_bins"),
     "requests": ("CalibrateRequest", "ThresholdRequest"),
     "threshold": ("RULES", "ThresholdError", "ThresholdResult", "choose", "describe_choice",

@@ -222,12 +222,15 @@ def _the_run(project: Project, run_id: str | None) -> RunRecord:
 def _store(project: Project, run: RunRecord, fit: CalibrationFit | None) -> float | None:
     """Put ``fit`` into the run's decision rule; the kept threshold's value (or None)."""
     old = project.decision_rule
-    threshold = old.threshold if old is not None and old.applies_to(run.id) else None
-    if fit is None and threshold is None:
+    same = old is not None and old.applies_to(run.id)
+    threshold = old.threshold if same else None
+    by_cost = old.cost_answers if same else None  # answers by cost: kept, as a threshold is
+    if fit is None and threshold is None and by_cost is None:
         project.decision_rule = None
     else:
         project.decision_rule = DecisionRule(run.id, now_iso(), fit, threshold,
-                                             after_test_seen=project.vault_open)
+                                             after_test_seen=project.vault_open,
+                                             cost_answers=by_cost)
     return None if threshold is None else threshold.value
 
 

@@ -11,7 +11,7 @@ _EXPORTS = {
         "Constraint", "RESOURCE_QUANTITIES", "check_all", "explain_broken", "format_quantity",
         "parse_constraint", "quantity_label", "valid_quantities"),
     "costs": ("expected_cost", "row_costs"),
-    "decision": ("calibrated", "decided", "rule_for"),
+    "decision": ("answer_confidence", "calibrated", "cheapest_answers", "decided", "rule_for"),
     "cost_table": ("check_table", "describe_costs", "false_alarm_and_miss", "parse_pair",
                    "table_from_pairs", "yes_no_table"),
     "edit": ("set_abstain_accuracy", "set_constraints", "set_costs", "set_metric",

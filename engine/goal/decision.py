@@ -80,12 +80,25 @@ def decided(goal: Goal, rule: DecisionRule | None, y_true: pd.Series,
         return to_predictions(goal, y_true, scores)
     probs = calibrated(scores, rule.calibration)
     preds = to_predictions(goal, y_true, probs)
+    if rule.cost_answers is not None and goal.costs is not None and rule.threshold is None:
+        return Predictions(preds.y_true, cheapest_answers(goal, probs), preds.y_score,
+                           preds.proba)
     if rule.threshold is None or goal.task != "binary" or goal.positive_index is None:
         return preds
     pos = goal.positive_index
     other = goal.labels[1 - pos]
     y_pred = np.where(probs[:, pos] >= rule.threshold.value, goal.positive_label, other)
     return Predictions(preds.y_true, y_pred.astype(object), preds.y_score, preds.proba)
+
+
+def cheapest_answers(goal: Goal, probs: np.ndarray) -> np.ndarray:
+    """For each row, the class whose expected cost under ``probs`` is lowest: answer ``j``
+    costs ``sum_i P(i) * cost[i][j]`` (the goal's cost table; ties: the first class)."""
+    table = goal.costs
+    order = [table.labels.index(str(label)) for label in goal.labels]
+    matrix = np.asarray(table.matrix, dtype=float)[np.ix_(order, order)]
+    expected = np.asarray(probs, dtype=float) @ matrix
+    return np.array(goal.labels, dtype=object)[np.argmin(expected, axis=1)]
 
 
 def answer_confidence(goal: Goal, preds: Predictions) -> np.ndarray | None:

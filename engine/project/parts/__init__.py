@@ -6,7 +6,7 @@ from engine.core.front_door import public_names
 
 _EXPORTS = {
     "decision_rule": (
-        "CALIBRATION_METHODS", "CalibrationFit", "DecisionRule", "THRESHOLD_RULES",
+        "CALIBRATION_METHODS", "CalibrationFit", "CostAnswers", "DecisionRule", "THRESHOLD_RULES",
         "ThresholdChoice"),
     "diagnosis": ("DiagnosisRecord", "LadderRow"),
     "error_analysis": (

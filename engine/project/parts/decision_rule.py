@@ -107,15 +107,42 @@ class ThresholdChoice:
 
 
 @dataclass(frozen=True)
+class CostAnswers:
+    """For several classes with a cost table: answer the class whose expected cost under
+    the (calibrated) probabilities is lowest, instead of the most likely class.
+
+    ``before`` / ``after`` hold the dev figures (expected cost, accuracy) answering by the
+    most likely class and by the lowest expected cost; ``changed`` is the share of dev
+    rows whose answer changes.
+    """
+
+    before: dict[str, float] = field(default_factory=dict)
+    after: dict[str, float] = field(default_factory=dict)
+    changed: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"before": dict(self.before), "after": dict(self.after),
+                "changed": self.changed}
+
+    @classmethod
+    def from_dict(cls, raw: dict[str, Any]) -> CostAnswers:
+        return cls(before={str(k): float(v) for k, v in (raw.get("before") or {}).items()},
+                   after={str(k): float(v) for k, v in (raw.get("after") or {}).items()},
+                   changed=float(raw.get("changed") or 0.0))
+
+
+@dataclass(frozen=True)
 class DecisionRule:
     """How ``run`` answers: its calibration (None: raw scores) and its threshold (None: the
-    most likely class)."""
+    most likely class), or, for several classes with a cost table, ``cost_answers`` (the
+    class of lowest expected cost)."""
 
     run: str
     set_at: str = ""
     calibration: CalibrationFit | None = None
     threshold: ThresholdChoice | None = None
     after_test_seen: bool = False
+    cost_answers: CostAnswers | None = None
 
     def applies_to(self, run_id: str | None) -> bool:
         return bool(run_id) and run_id == self.run
@@ -124,15 +151,19 @@ class DecisionRule:
         return {"run": self.run, "set_at": self.set_at,
                 "calibration": None if self.calibration is None else self.calibration.to_dict(),
                 "threshold": None if self.threshold is None else self.threshold.to_dict(),
-                "after_test_seen": self.after_test_seen}
+                "after_test_seen": self.after_test_seen,
+                **({"cost_answers": self.cost_answers.to_dict()}
+                   if self.cost_answers is not None else {})}
 
     @classmethod
     def from_dict(cls, raw: dict[str, Any]) -> DecisionRule:
-        cal, thr = raw.get("calibration"), raw.get("threshold")
+        cal, thr, by_cost = raw.get("calibration"), raw.get("threshold"), raw.get("cost_answers")
         return cls(run=str(raw.get("run") or ""), set_at=str(raw.get("set_at") or ""),
                    calibration=CalibrationFit.from_dict(cal) if isinstance(cal, dict) else None,
                    threshold=ThresholdChoice.from_dict(thr) if isinstance(thr, dict) else None,
-                   after_test_seen=bool(raw.get("after_test_seen", False)))
+                   after_test_seen=bool(raw.get("after_test_seen", False)),
+                   cost_answers=(CostAnswers.from_dict(by_cost) if isinstance(by_cost, dict)
+                                 else None))
 
 
 def load(raw: Any) -> DecisionRule | None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from reportlab.platypus import Flowable
 
+from engine.decision.cost_answers import describe_cost_answers
 from engine.decision.threshold import describe_choice, load_curve
 from engine.goal.decision import rule_for
 from engine.goal.metrics import METRICS
@@ -32,6 +33,9 @@ def threshold_section(project: Project) -> list[Flowable]:
     if rule is not None and rule.calibration is not None:
         out.append(plain(t("threshold.calibrated", method=rule.calibration.method)))
     choice = rule.threshold if rule is not None else None
+    if choice is None and rule is not None and rule.cost_answers is not None:
+        return out + _cost_answers(project, rule, final if tested else None,
+                                   run.label if run is not None else rule.run)
     if choice is None:
         key = "threshold.none_binary" if goal.task == "binary" else "threshold.none_multi"
         return out + [plain(t(key))]
@@ -47,6 +51,32 @@ def threshold_section(project: Project) -> list[Flowable]:
     if png is not None:
         out.extend(figure(png, t("threshold.caption", rows=load_curve(project, rule.run).rows),
                           width_share=0.85))
+    return out
+
+
+def _cost_answers(project: Project, rule, final, label: str) -> list[Flowable]:
+    """Several classes answered by the lowest expected cost: the sentence, and the dev
+    figures both ways beside the test figures of the final test."""
+    goal = project.goal
+    answers = rule.cost_answers
+    out: list[Flowable] = [lead(describe_cost_answers(answers, label, goal.costs.unit))]
+    if rule.after_test_seen:
+        out.append(plain(t("threshold.late"), "note"))
+    rows = []
+    for name in answers.after:
+        entry = final.metrics.get(name) if final is not None else None
+        shown = (t("threshold.with_interval", value=fmt_value(entry.value),
+                   low=fmt_value(entry.low), high=fmt_value(entry.high))
+                 if entry is not None and is_number(entry.low) and is_number(entry.high)
+                 else fmt_value(entry.value) if entry is not None else t("threshold.not_tested"))
+        label_of = METRICS[name].label if name in METRICS else t("threshold.expected_cost")
+        rows.append([label_of, fmt_value(answers.before.get(name)),
+                     fmt_value(answers.after.get(name)), shown])
+    confidence = f"{final.confidence:.0%}" if final is not None else "95%"
+    out.append(table([t("threshold.col_figure"), t("threshold.col_likely"),
+                      t("threshold.col_cheapest"),
+                      t("threshold.col_test_cost", confidence=confidence)],
+                     rows, widths=[2.6, 1.6, 1.4, 3.0], right=(1, 2, 3)))
     return out
 
 

@@ -36,6 +36,7 @@ from engine.words import method_words
 from engine.project.parts import Goal
 from gui.pages.base import StepPage, gui_text
 from gui.pages.final.calibration_panel import CalibrationPanel
+from gui.pages.final.cost_answers_panel import CostAnswersPanel
 from gui.pages.final.curves_panel import FinalCurvesPanel
 from gui.pages.final.comparisons import ComparisonsBox, SeedSpreadBox
 from gui.pages.final.gate_dialog import ask_reason
@@ -60,6 +61,7 @@ class FinalTestPage(StepPage):
         self.body.addWidget(self.options)
         self.body.addWidget(CalibrationPanel(session))
         self.body.addWidget(ThresholdPanel(session))
+        self.body.addWidget(CostAnswersPanel(session))
         row = QHBoxLayout()
         self.open_button = QPushButton(gui_text("final.open"))
         self.open_button.setObjectName("openVaultButton")
