@@ -7,8 +7,10 @@ The folder holds:
 - ``manifest.json``: what the model predicts (task, target, labels), the input columns and
   their kinds, the optimizing metric with the dev (and test) results, the abstain threshold
   when the reject option is on, the decision rule (``decision_rule``: the calibration and
-  the yes/no decision threshold the model answers by; ``from_export`` applies it), the Practica, Keras and backend versions, and whether the
-  model was made before or after the vault was opened;
+  the yes/no decision threshold, or for several classes the answer of lowest cost, that the
+  model answers by; ``from_export`` applies it), the goal's cost table (``costs``), the
+  Practica, Keras and backend versions, and whether the model was made before or after the
+  vault was opened;
 - ``saved_model/``: a TensorFlow SavedModel with a ``serve`` function (TensorFlow backend
   only), for serving without Keras or Practica;
 - ``README.txt``: the same in plain words;
@@ -161,6 +163,7 @@ def build_manifest(project: Project, usable: UsableModel, model_file: str,
         "reject_option": {"on": usable.reject_on, "target_accuracy": usable.abstain_accuracy,
                           "threshold": usable.threshold},
         "decision_rule": None if usable.decision is None else usable.decision.to_dict(),
+        "costs": None if goal.costs is None else goal.costs.to_dict(),
         "dev": {"metric": metric, "value": (run.metrics.get("dev") or {}).get(metric),
                 "error": run.errors.get("dev")},
         "test": test,
@@ -214,6 +217,8 @@ def _rule_lines(rule: dict[str, Any] | None) -> list[str]:
     threshold, calibration = rule.get("threshold"), rule.get("calibration")
     if calibration:
         lines.append(text("use.readme_calibration", method=calibration.get("method", "")))
+    if rule.get("cost_answers"):
+        lines.append(text("use.readme_cost_answers"))
     if threshold:
         lines.append(text("use.readme_threshold", value=f"{float(threshold['value']):.4g}",
                           rule=threshold.get("rule", "")))

@@ -214,7 +214,8 @@ def from_export(folder: str | Path) -> UsableModel:
         notes = (text("use.abstain_unreachable", target=f"{float(asked):.1%}"),)
     return UsableModel(
         predictor=predictor, goal=_goal_view(Goal.from_dict(
-            {k: manifest.get(k) for k in ("task", "target", "labels", "positive_label", "metric")})),
+            {k: manifest.get(k) for k in ("task", "target", "labels", "positive_label", "metric",
+                                          "costs")})),
         data_kind=str(manifest["data_kind"]),
         source=dict(manifest.get("source") or {"kind": "csv", "options": {}}),
         run=str(manifest.get("run", "")), label=str(manifest.get("label", "")),
@@ -229,4 +230,4 @@ def from_export(folder: str | Path) -> UsableModel:
 def _goal_view(goal: Goal) -> Goal:
     """What a model keeps of its goal (an export's manifest holds the same)."""
     return Goal(target=goal.target, task=goal.task, metric=goal.metric, labels=goal.labels,
-                positive_label=goal.positive_label)
+                positive_label=goal.positive_label, costs=goal.costs)

@@ -99,3 +99,25 @@ def test_the_cli_answers_by_cost_for_several_classes(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "class whose expected cost is lowest" in out and "expected_cost" in out
     assert open_project(project.root).decision_rule.cost_answers is not None
+
+
+def test_an_export_answers_by_cost_like_the_project(tmp_path):
+    from engine.use.model_export import export_model
+    from engine.use.prediction import predict_file
+
+    project = _project(tmp_path)
+    set_cost_answers(project)
+    project = open_project(project.root)
+    rng = np.random.default_rng(11)
+    new = tmp_path / "new.csv"
+    pd.DataFrame({"x1": rng.normal(1, 1.2, 120), "x2": rng.normal(1, 1.2, 120)}).to_csv(
+        new, index=False)
+    here = predict_file(project, new)
+    export_model(project, tmp_path / "export")
+    readme = (tmp_path / "export" / "README.txt").read_text()
+    assert "expected cost is lowest" in readme
+    there = predict_file(tmp_path / "export", new)
+    assert here["prediction"].tolist() == there["prediction"].tolist()
+    # answering by cost says "c" more often than the most likely class would
+    likely = there[["probability a", "probability b", "probability c"]].to_numpy().argmax(1)
+    assert (there["prediction"] == "c").sum() > (likely == 2).sum()
