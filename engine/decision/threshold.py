@@ -16,7 +16,8 @@ then chosen by one of four rules:
 * ``cost``: the lowest expected cost per example, from the goal's cost table;
 * ``manual``: a value the user gives (the GUI's draggable line).
 
-Ties go to the threshold nearest 0.5. The choice is stored as ``project.decision_rule``
+Ties go to the threshold nearest 0.5; the value kept is halfway between the chosen dev score
+and the next lower one (the same answers on dev, the most room for new rows). The choice is stored as ``project.decision_rule``
 (an existing calibration of the same run is kept) and logged (kind
 ``decision_threshold``). Vault honesty: once the vault is open a threshold is refused unless
 the user says why (``new_experiment``, as for a new final test); it is then marked
@@ -169,13 +170,13 @@ def choose(goal: Goal, counts: Counts, rule: str, meet: str = "",
             raise ThresholdError(text("threshold.no_costs"))
         cost = figures_at(counts, EXPECTED_COST, costs, _labels(goal))
         i = _best(t, -cost, np.ones(len(t), bool))
-        return ThresholdChoice(float(t[i]), "cost", metric=EXPECTED_COST,
+        return ThresholdChoice(_middle(t, i), "cost", metric=EXPECTED_COST,
                                dev=dev_figures(goal, counts, i))
     if rule == "metric":
         name = goal.metric if counted(goal.metric, costs) else FALLBACK
         i = _best(t, _higher(name, figures_at(counts, name, costs, _labels(goal))),
                   np.ones(len(t), bool))
-        return ThresholdChoice(float(t[i]), "metric", metric=name,
+        return ThresholdChoice(_middle(t, i), "metric", metric=name,
                                dev=dev_figures(goal, counts, i))
     constraint = _constraint(goal, meet)
     limit = figures_at(counts, constraint.quantity, costs, _labels(goal))
@@ -186,9 +187,18 @@ def choose(goal: Goal, counts: Counts, rule: str, meet: str = "",
     else:  # none meets it: the one that comes closest
         closer = limit if constraint.op in (">=", ">") else -limit
         i = _best(t, closer, np.isfinite(closer))
-    return ThresholdChoice(float(t[i]), "constraint", metric=name,
+    return ThresholdChoice(_middle(t, i), "constraint", metric=name,
                            constraint=str(constraint), dev=dev_figures(goal, counts, i),
                            met=bool(ok[i]))
+
+
+def _middle(t: np.ndarray, i: int) -> float:
+    """The threshold kept for candidate ``i``: halfway between its dev score and the next
+    lower one. Every value in between answers the dev rows the same way, so the middle
+    leaves new rows the most room on both sides (the candidate itself sits on a dev row's
+    score: a new row just below it would be answered "no")."""
+    below = float(t[i - 1]) if i > 0 else 0.0
+    return (below + float(t[i])) / 2.0
 
 
 def threshold_counts_at(counts: Counts, value: float) -> Counts:

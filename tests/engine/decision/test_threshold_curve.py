@@ -91,3 +91,14 @@ def test_manual_value_gives_the_figures_at_that_value():
     assert choice.dev["recall"] == pytest.approx(skm.recall_score(positive, p >= 0.4321))
     with pytest.raises(ThresholdError):
         choose(GOAL, threshold_counts(positive, p), "manual", value=1.5)
+
+
+def test_on_separable_dev_rows_the_threshold_sits_between_the_classes():
+    # Every "no" scores at most 0.2, every "yes" at least 0.9: any threshold in between is
+    # perfect on dev; the one kept leaves room on both sides instead of sitting on 0.9.
+    p_yes = np.array([0.02, 0.1, 0.2, 0.9, 0.95, 0.99])
+    positive = np.array([False, False, False, True, True, True])
+    goal = Goal(target="y", task="binary", metric="accuracy", labels=("no", "yes"),
+                positive_label="yes")
+    choice = choose(goal, threshold_counts(positive, p_yes), "metric")
+    assert choice.value == pytest.approx(0.55) and choice.dev["accuracy"] == 1.0
