@@ -76,6 +76,11 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("practica: stopped. Everything finished so far was kept.", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader of the output went away (``practica ... | head``): not a crash. What
+        # is still buffered goes nowhere, so that Python's exit does not fail again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except Exception:  # noqa: BLE001 - the user must never see a traceback
         log = save_error_details(traceback.format_exc())
         said = text("cli.crashed", path=log) if log else text("cli.crashed_unsaved")
