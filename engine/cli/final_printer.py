@@ -9,6 +9,9 @@ import sys
 from engine.final.comparisons import describe_reason, describe_test
 from engine.words.formatting import fmt_value, is_number
 from engine.core.texts import text
+
+# text keys: calibration.method_temperature, calibration.method_platt,
+# calibration.method_isotonic
 from engine.project.parts.final_test import FinalTestRecord
 
 
@@ -53,6 +56,7 @@ def print_checks(final: FinalTestRecord, stream=None) -> None:
         print(text("cli.final_stats.threshold", value=f"{rule.threshold.value:.3g}",
                    rule=rule.threshold.rule), file=stream)
     if rule is not None and rule.calibration is not None:
-        print(text("cli.final_stats.calibrated", method=rule.calibration.method), file=stream)
+        print(text("cli.final_stats.calibrated",
+                   method=text(f"calibration.method_{rule.calibration.method}")), file=stream)
     if rule is not None and rule.after_test_seen:
         print(text("cli.final_stats.rule_late"), file=stream)

@@ -9,6 +9,9 @@ import json
 from engine.core.errors import ProjectError
 from engine.core.texts import text
 
+# text keys: calibration.method_temperature, calibration.method_platt,
+# calibration.method_isotonic
+
 RULES = {"best": "metric", "cost": "cost", "manual": "manual"}
 
 
@@ -65,7 +68,8 @@ def cmd_threshold(args: argparse.Namespace) -> int:
     for name, value in result.choice.dev.items():
         print(f"  {name:<18} {value:.4f}")
     if result.rule.calibration is not None:
-        print(text("cli.threshold_calibrated", method=result.rule.calibration.method))
+        print(text("cli.threshold_calibrated",
+                   method=text(f"calibration.method_{result.rule.calibration.method}")))
     return 0
 
 
@@ -86,5 +90,6 @@ def _cost_answers(project, args: argparse.Namespace) -> int:
         print(f"  {name:<18} {result.answers.before[name]:.4f} -> "
               f"{result.answers.after[name]:.4f}")
     if result.rule.calibration is not None:
-        print(text("cli.threshold_calibrated", method=result.rule.calibration.method))
+        print(text("cli.threshold_calibrated",
+                   method=text(f"calibration.method_{result.rule.calibration.method}")))
     return 0

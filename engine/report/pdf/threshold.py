@@ -15,6 +15,7 @@ from engine.project.parts.goal import Goal
 from engine.project.project import Project, chosen_run
 from engine.report.figure_threshold import threshold_chart
 from engine.report.pdf.style import figure, heading, lead, plain, table
+from engine.core.texts import text
 from engine.words.formatting import fmt_value, is_number, t
 
 
@@ -31,7 +32,10 @@ def threshold_section(project: Project) -> list[Flowable]:
     rule = final.decision if tested else rule_for(project.decision_rule,
                                                   run.id if run else None)
     if rule is not None and rule.calibration is not None:
-        out.append(plain(t("threshold.calibrated", method=rule.calibration.method)))
+        # text keys: calibration.method_temperature, calibration.method_platt,
+        # calibration.method_isotonic
+        method = text(f"calibration.method_{rule.calibration.method}")
+        out.append(plain(t("threshold.calibrated", method=method)))
     choice = rule.threshold if rule is not None else None
     if choice is None and rule is not None and rule.cost_answers is not None:
         return out + _cost_answers(project, rule, final if tested else None,
