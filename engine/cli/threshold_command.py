@@ -85,7 +85,7 @@ def _cost_answers(project, args: argparse.Namespace) -> int:
         print(json.dumps({**result.to_dict(), "line": line}, indent=2))
         return 0
     print(line)
-    print(text("cli.threshold_dev", rows=result.rows))
+    print(text("cli.cost_answers_dev", rows=result.rows))
     for name in result.answers.after:
         print(f"  {name:<18} {result.answers.before[name]:.4f} -> "
               f"{result.answers.after[name]:.4f}")
