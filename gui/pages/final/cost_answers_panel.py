@@ -47,7 +47,8 @@ class CostAnswersPanel(QGroupBox):
         layout.addWidget(self.locked)
         self._busy = False
         session.project_changed.connect(self.refresh)
-        session.runner.busy_changed.connect(lambda _busy: self._update_button())
+        # A method, not a lambda: Qt drops the connection when this box is deleted.
+        session.runner.busy_changed.connect(self._busy_changed)
         self.refresh()
 
     def apply(self) -> None:
@@ -83,6 +84,9 @@ class CostAnswersPanel(QGroupBox):
                                                       goal.costs.unit, rule.after_test_seen))
         else:
             self.status.setText(_key("cost_none_yet", label=run.label))
+        self._update_button()
+
+    def _busy_changed(self, _busy: bool) -> None:
         self._update_button()
 
     def _update_button(self) -> None:
