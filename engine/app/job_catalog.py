@@ -67,7 +67,7 @@ def _new_project(r: NewProjectRequest, progress, cancel):
                         target_error=r.target_error, data_kind=r.data_kind,
                         text_column=r.text_column, sequence=r.sequence,
                         abstain_accuracy=r.abstain_accuracy, costs=tuple(r.costs),
-                        cost_unit=r.cost_unit)
+                        cost_unit=r.cost_unit, label_columns=tuple(r.label_columns))
     return NewProjectResult(str(new_project(r.project, choice, progress, cancel).root))
 
 

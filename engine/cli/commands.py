@@ -8,6 +8,7 @@ from pathlib import Path
 from engine.core.defaults import TUNING_EPOCHS
 from engine.core.errors import GoalError, ProjectError
 from engine.goal.step import GoalChoice, new_project
+from engine.goal.labellers_text import confusion_table, labellers_lines
 from engine.cli.printer import EventPrinter
 from engine.project.project import PROJECT_FILE, open_project
 from engine.data.samples import DEMO_SAMPLE, SAMPLES
@@ -57,7 +58,8 @@ def cmd_new(args) -> int:
                         data_kind=_data_kind(args), text_column=args.text_column,
                         sequence=_sequence(args),
                         abstain_accuracy=_share(args.abstain_accuracy, "abstain.bad_value"),
-                        costs=tuple(args.cost), cost_unit=args.cost_unit or "")
+                        costs=tuple(args.cost), cost_unit=args.cost_unit or "",
+                        label_columns=_names(args.label_columns))
     project = new_project(args.dir, choice)
     print(text("cli.project_made", path=project.root))
     _print_goal(project)
@@ -174,6 +176,11 @@ def cmd_report(args) -> int:
     return 0
 
 
+def _names(raw: str | None) -> tuple[str, ...]:
+    """``A,B,C`` as a tuple of names (spaces around the names dropped)."""
+    return tuple(n.strip() for n in (raw or "").split(",") if n.strip())
+
+
 def _share(raw: str | None, bad_value: str) -> float | None:
     """A share typed as 0.05 or 5%; a typo raises ``GoalError`` with the ``bad_value`` text."""
     if raw is None:
@@ -190,6 +197,12 @@ def _print_goal(project) -> None:
     print(text("cli.goal", target=g.target, task=g.task, metric=g.metric))
     print(f"  {g.metric_reason}")
     print_costs(g)
+    if g.labellers is not None:
+        for line in labellers_lines(g.labellers, g.target_error):
+            print(f"  {line}")
+        if g.labellers.confusion:
+            for row in confusion_table(g.labellers):
+                print("    " + "  ".join(f"{cell:>10}" for cell in row))
 
 
 def _print_sanity(project) -> None:

@@ -46,6 +46,10 @@ def build_parser() -> PlainParser:
                                            "it supplies the dev and test sets")
     new.add_argument("--target", help="the column to predict (not for an image folder: "
                                       "its sub-folder names are the classes)")
+    new.add_argument("--label-columns", metavar="A,B,C",
+                     help="columns in which several people labelled the same thing: the "
+                          "target is their vote, and how often they disagree proposes the "
+                          "target error")
     _data_kind_options(new)
     new.add_argument("--task", choices=("binary", "multiclass", "regression"),
                      help="override the task Practica infers from the target")

@@ -11,13 +11,14 @@ Use:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from engine.core.errors import JobCancelled
 from engine.data.findings import Finding, check_frame
 from engine.core.jobs import NEVER, CancelFlag, Progress, ProgressFn, ignore
 from engine.data.summary import DataSummary, summarize
+from engine.data.label_vote import with_vote
 from engine.data.tabular import TableRead, read_table
 from engine.core.texts import text
 
@@ -50,17 +51,22 @@ class FileCheck:
 
 
 def check_file(path: str | Path, target: str | None = None, progress: ProgressFn = ignore,
-               cancel: CancelFlag = NEVER) -> FileCheck:
+               cancel: CancelFlag = NEVER, labellers: dict | None = None) -> FileCheck:
     """Read ``path`` and check it, with ``target`` as the column to predict if given.
 
     ``progress`` gets ``Progress`` while a big file is read and before each of the two
     passes over the table (the checks, the summary); ``cancel`` is checked between them.
+    ``labellers`` (``label_columns``, ``vote_column``, ``vote``) adds the vote of several
+    label columns as the column ``target`` (``engine.data.label_vote``) before the checks.
 
     Raises:
         DataError: the file cannot be read as a table.
         JobCancelled: ``cancel`` was set.
     """
     table = read_table(path, progress, cancel)
+    if labellers:
+        table = replace(table, frame=with_vote(table.frame, list(labellers["label_columns"]),
+                                               labellers["vote_column"], labellers["vote"]))
     _step(0, "big_data.check_columns", progress, cancel)
     findings = check_frame(table.frame, target)
     known_target = target if target is not None and target in table.frame.columns else None

@@ -79,17 +79,24 @@ class SourceCheck:
 
 
 def check_table_source(path: str | Path, target: str | None = None,
-                       progress: ProgressFn = ignore, cancel: CancelFlag = NEVER
-                       ) -> SourceCheck:
+                       progress: ProgressFn = ignore, cancel: CancelFlag = NEVER,
+                       labellers: dict | None = None) -> SourceCheck:
     """Read and check the table file at ``path`` (every usable column is a feature).
+
+    ``labellers`` (``label_columns``, ``vote_column``, ``vote``): several people labelled
+    each row; their vote becomes the column ``target``, and the label columns are never
+    features (they hold the answer). The options keep them so every later read adds the
+    same vote (``engine.data.source_reading``).
 
     Raises:
         DataError: the file cannot be read, with what to do.
     """
-    checked = check_file(path, target, progress, cancel)
+    checked = check_file(path, target, progress, cancel, labellers)
     frame, findings = checked.table.frame, checked.findings
-    return SourceCheck(str(path), "table", checked.table.source_kind, {}, frame, target,
-                       checked.summary, findings, usable_columns(frame, target, findings),
+    answers = set((labellers or {}).get("label_columns") or ())
+    features = [c for c in usable_columns(frame, target, findings) if c not in answers]
+    return SourceCheck(str(path), "table", checked.table.source_kind, dict(labellers or {}),
+                       frame, target, checked.summary, findings, features,
                        tuple(checked.table.notes))
 
 

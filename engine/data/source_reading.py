@@ -15,6 +15,7 @@ import pandas as pd
 from engine.core.jobs import NEVER, CancelFlag, ProgressFn, ignore
 from engine.data.tabular import read_table
 from engine.data.sequence_table import long_to_wide
+from engine.data.label_vote import with_vote
 
 IMAGE_KIND = "images"
 LONG_SEQUENCE_KIND = "sequence_long"
@@ -27,7 +28,10 @@ def read_source(path: str | Path, kind: str, options: dict[str, Any] | None = No
     Args:
         path: the file (or, for images, the folder).
         kind: the ``DataSource.kind`` (``images``, ``sequence_long`` or a table kind).
-        options: for ``sequence_long``: ``id``, ``time``, ``values`` (list) and ``target``.
+        options: for ``sequence_long``: ``id``, ``time``, ``values`` (list) and ``target``;
+            for a table labelled by several people: ``label_columns`` (list),
+            ``vote_column`` and ``vote`` (``majority`` or ``mean``), see
+            ``engine.data.label_vote``.
         progress, cancel: ``Progress`` while a big text table is read; stop request in.
 
     Raises:
@@ -39,9 +43,11 @@ def read_source(path: str | Path, kind: str, options: dict[str, Any] | None = No
 
         return read_image_folder(path).frame
     frame = read_table(path, progress, cancel).frame
+    o = options or {}
     if kind == LONG_SEQUENCE_KIND:
-        o = options or {}
         return long_to_wide(frame, o["id"], o["time"], list(o["values"]), o["target"])
+    if o.get("label_columns"):  # several labellers: their vote is the target column
+        return with_vote(frame, list(o["label_columns"]), o["vote_column"], o["vote"])
     return frame
 
 

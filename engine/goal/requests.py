@@ -42,6 +42,7 @@ class NewProjectRequest(JobRequest):
     abstain_accuracy: float | None = None
     costs: tuple[str, ...] = ()
     cost_unit: str = ""
+    label_columns: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -18,11 +18,14 @@ from engine.core.jobs import NEVER, CancelFlag, ProgressFn, StageStarted, ignore
 from engine.goal.metrics import COST, get_metric, metrics_for
 from engine.project.parts.goal import Goal, GoalConstraint
 from engine.project.project import DataSource, Project, create_project
-from engine.data.source_check import SourceCheck
+from engine.data.source_check import SourceCheck, check_table_source
+from engine.data.tabular import read_table
 from engine.kinds.sources import check_source
 from engine.project.source_changes import file_stamp
 from engine.data.tabular import file_fingerprint
 from engine.goal.tasks import TASK_KINDS, infer_task
+from engine.goal.labellers import check_columns, estimate_labellers, proposed_target, vote_kind
+from engine.goal.labellers_text import labellers_line
 from engine.core.texts import text
 from engine.data.source_reading import IMAGE_KIND
 
@@ -35,6 +38,9 @@ class GoalChoice:
     ``target`` may be None). ``data_kind`` is guessed when None (see
     ``engine.data.source_check``); text needs ``text_column``; sequences take ``sequence``
     (``{"format": "wide"}`` or ``{"format": "long", "id": ..., "time": ..., "values": [...]}``).
+    ``label_columns`` (tables) are columns in which several people labelled the same thing:
+    the target is then their vote (``target`` names it; default ``label_vote``), they are
+    never inputs, and their disagreement proposes the target error (``engine.goal.labellers``).
     ``costs`` are what mistakes cost, as ``TRUTH:ANSWER=X`` (``engine.goal.cost_table``;
     the mistakes not given cost 1), in ``cost_unit``.
     """
@@ -52,6 +58,7 @@ class GoalChoice:
     abstain_accuracy: float | None = None
     costs: Sequence[str] = field(default_factory=tuple)
     cost_unit: str = ""
+    label_columns: Sequence[str] = field(default_factory=tuple)
 
 
 def check_choice(choice: GoalChoice, path: str | None = None, progress: ProgressFn = ignore,
@@ -70,7 +77,10 @@ def new_project(folder: str | Path, choice: GoalChoice, progress: ProgressFn = i
     reading and checking of the file(s); ``cancel`` stops them (``JobCancelled``) before
     anything is written.
     """
-    check = check_choice(choice, progress=progress, cancel=cancel)
+    if choice.label_columns:
+        check = _check_labelled(choice, progress, cancel)
+    else:
+        check = check_choice(choice, progress=progress, cancel=cancel)
     if not check.usable:
         raise GoalError(check.problem)
     frame = check.frame
@@ -88,6 +98,8 @@ def new_project(folder: str | Path, choice: GoalChoice, progress: ProgressFn = i
         _same_columns(frame, target_check.frame, choice.target_data)
     goal = _goal(task, guess.reason, y, choice, target, target_check)
     goal = replace(goal, data_kind=check.data_kind, inputs=dict(check.inputs))
+    if choice.label_columns:
+        goal = _with_labellers(goal, check.frame, choice)
     features = check.features
     if not features:
         raise GoalError(text("setup.no_features"))
@@ -116,11 +128,44 @@ def new_project(folder: str | Path, choice: GoalChoice, progress: ProgressFn = i
     if goal.abstain_accuracy is not None:
         project.log("abstain_set", text("abstain.decision_set",
                                         share=f"{goal.abstain_accuracy:.1%}"))
+    if goal.labellers is not None:
+        project.log("labellers_estimated", labellers_line(goal.labellers),
+                    **goal.labellers.to_dict())
+    if choice.target_error is None and goal.target_error is not None:
+        project.log("target_error_set", text("labellers.decision_target",
+                                             error=f"{goal.target_error:.2%}"))
     if choice.target_error is not None:
         project.log("target_error_set", text("decision.target_error_set",
                                              error=f"{choice.target_error:.2%}"))
     project.save()
     return project
+
+
+def _check_labelled(choice: GoalChoice, progress: ProgressFn, cancel: CancelFlag
+                    ) -> SourceCheck:
+    """Check a table whose target is the vote of several label columns (read once to pick
+    the vote: the mean for numbers, the majority for classes)."""
+    if (choice.data_kind or "table") != "table" or choice.target_data:
+        raise GoalError(text("labellers.tables_only"))
+    frame = read_table(choice.data, progress, cancel).frame
+    columns = check_columns(frame, choice.label_columns)
+    task = choice.task or infer_task(pd.concat([frame[c] for c in columns]).dropna()).kind
+    name = choice.target if choice.target and choice.target not in frame.columns \
+        else "label_vote"
+    while name in frame.columns:
+        name += "_"
+    options = {"label_columns": columns, "vote_column": name, "vote": vote_kind(task)}
+    return check_table_source(choice.data, name, progress, cancel, options)
+
+
+def _with_labellers(goal: Goal, frame: pd.DataFrame, choice: GoalChoice) -> Goal:
+    """The goal with the people's disagreement; it proposes the target error when the user
+    gave none and the metric measures the same thing."""
+    found = estimate_labellers(frame, list(choice.label_columns), goal.task)
+    target = choice.target_error
+    if target is None:
+        target = proposed_target(goal.metric, found)
+    return replace(goal, labellers=found, target_error=target)
 
 
 def _source(role: str, path: str, check: SourceCheck) -> DataSource:

@@ -20,6 +20,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from engine.project.parts.labellers import Labellers
+
 
 @dataclass(frozen=True)
 class GoalConstraint:
@@ -81,7 +83,9 @@ class Goal:
     row) is the share of right answers the answered rows must reach. ``inputs`` holds the
     options of the data kind: ``{"text_column": ...}`` for text, ``{"sequence": {...}}`` for
     sequences, nothing for tables and images. ``costs`` (None: every mistake costs the same)
-    is what each kind of mistake costs (see ``engine.goal.costs``).
+    is what each kind of mistake costs (see ``engine.goal.costs``). ``labellers`` (None: one
+    label column) says which columns several people filled in; ``target`` is then their
+    vote (see ``engine.goal.labellers``).
     """
 
     target: str = ""
@@ -97,6 +101,7 @@ class Goal:
     data_kind: str = "table"
     inputs: dict[str, Any] = field(default_factory=dict)
     costs: CostTable | None = None
+    labellers: Labellers | None = None
 
     @property
     def is_regression(self) -> bool:
@@ -134,6 +139,8 @@ class Goal:
         out["inputs"] = dict(self.inputs)
         if self.costs is not None:
             out["costs"] = self.costs.to_dict()
+        if self.labellers is not None:
+            out["labellers"] = self.labellers.to_dict()
         return out
 
     @classmethod
@@ -152,7 +159,9 @@ class Goal:
                    data_kind=str(raw.get("data_kind") or "table"),
                    inputs=dict(raw.get("inputs") or {}),
                    costs=(CostTable.from_dict(raw["costs"])
-                          if isinstance(raw.get("costs"), dict) else None))
+                          if isinstance(raw.get("costs"), dict) else None),
+                   labellers=(Labellers.from_dict(raw["labellers"])
+                              if isinstance(raw.get("labellers"), dict) else None))
 
 
 TASKS = ("", "binary", "multiclass", "regression")
@@ -178,7 +187,8 @@ def _check_kinds(raw: dict[str, Any]) -> None:
         raise TypeError("goal")
     labels, constraints = raw.get("labels"), raw.get("constraints")
     if not all(isinstance(v, (list, type(None))) for v in (labels, constraints)) \
-            or not isinstance(raw.get("inputs"), (dict, type(None))):
+            or not isinstance(raw.get("inputs"), (dict, type(None))) \
+            or not isinstance(raw.get("labellers"), (dict, type(None))):
         raise TypeError("goal")
     if any(not isinstance(x, (str, int, float)) or isinstance(x, bool) for x in labels or ()):
         raise TypeError("goal")
