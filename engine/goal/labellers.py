@@ -17,7 +17,7 @@ Example:
     >>> f = pd.DataFrame({"a": list("xxyyxx"), "b": list("xxyyxy"), "c": list("xyyyxx")})
     >>> h = estimate_labellers(f, ["a", "b", "c"], "multiclass")
     >>> h.estimate, h.per_labeller, h.classes
-    (0.1111111111111111, (0.0, 0.16666666666666666, 0.16666666666666666), ('x', 'y'))
+    (0.14285714285714285, (0.0, 0.2, 0.2), ('x', 'y'))
 """
 
 from __future__ import annotations

@@ -40,6 +40,7 @@ def labellers_lines(h: Labellers, target_error: float | None = None) -> list[str
     people = ", ".join(f"{c} {_amount(h, p)}" for c, p in zip(h.columns, h.per_labeller))
     lines.append(text("labellers.each", people=people))
     if h.vote_error is not None:
+        # text keys: labellers.vote_error_{majority,mean}
         lines.append(text("labellers.vote_error_" + h.vote, error=_amount(h, h.vote_error)))
     if target_error is not None and h.estimate is not None \
             and abs(target_error - h.estimate) < 1e-12:
