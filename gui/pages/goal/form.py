@@ -18,6 +18,7 @@ from gui.pages.goal.costs_editor import CostsEditor
 from gui.pages.goal.data_choice import DataChoice, sample_title
 from gui.pages.goal.examples import ExamplesChoice, FolderInfo
 from gui.pages.goal.judging import JudgingForm
+from gui.pages.goal.labellers_box import LabellersChoice, LabellersView
 from gui.pages.labels import (LABEL_WIDTH, field_label, heading, note, recommended_mark,
                               set_role)
 
@@ -87,6 +88,8 @@ class GoalForm(QWidget):
         target.addLayout(_labelled_row("goal.target_label", self.target_combo, stretch=False))
         self.target_status = note(name="targetStatus")
         target.addLayout(_indented(self.target_status))
+        self.labellers = LabellersChoice()
+        target.addLayout(_indented(self.labellers))
         box.addWidget(self.target_box)
         outer.addWidget(self.new_box)
 
@@ -104,6 +107,8 @@ class GoalForm(QWidget):
             self.open_labels[key] = value
         box.addLayout(form)
         box.addLayout(_indented(note(gui_text("goal.open_new_hint"), muted=True)))
+        self.labellers_view = LabellersView()
+        box.addWidget(self.labellers_view)
         outer.addWidget(self.open_box)
 
         # --- how to judge a model
@@ -289,6 +294,7 @@ class GoalForm(QWidget):
         self.filling = False
         self._target_message("", warning=False)
         self.examples.set_columns(names)
+        self.labellers.set_columns(names)
         self.examples.set_status("")
         self.examples.show()
         self.target_box.show()
@@ -369,9 +375,13 @@ class GoalForm(QWidget):
         self.open_labels["file"].setText(main.path if main else "")
         self.open_labels["second"].setText(second.path if second else
                                            gui_text("goal.open_second_none"))
-        self.open_labels["target"].setText(goal.target)
+        self.open_labels["target"].setText(
+            goal.target if goal.labellers is None else gui_text(
+                "goal.labellers.target", target=goal.target,
+                columns=", ".join(goal.labellers.columns)))
         self.open_labels["task"].setText(f"{gui_text('goal.task_' + goal.task)}. "
                                          f"{goal.task_reason}")
+        self.labellers_view.show_goal(goal)
 
     def set_apply_status(self, message: str) -> None:
         self.apply_status.setText(message)

@@ -51,6 +51,7 @@ class GoalPage(StepPage):
         f.choice.sample_chosen.connect(self.use_sample)
         f.target_combo.currentIndexChanged.connect(self._target_chosen)
         f.examples.changed.connect(self._target_chosen)
+        f.labellers.changed.connect(self._target_chosen)
         f.task_combo.currentIndexChanged.connect(self._task_chosen)
         f.create_button.clicked.connect(self.create_project)
         f.apply_button.clicked.connect(self.apply_changes)
@@ -147,6 +148,9 @@ class GoalPage(StepPage):
             return None
         if f.images:
             return {"path": self._path, "data_kind": "images"}
+        labels = f.labellers.columns()
+        if labels:  # the vote has the first label column's classes: suggest from it
+            return {"path": self._path, "target": labels[0], **f.examples.choice()}
         if f.target_combo.currentIndex() < 0:
             return None
         return {"path": self._path, "target": f.target_combo.currentText(),
@@ -154,6 +158,7 @@ class GoalPage(StepPage):
 
     def _target_chosen(self, _index: int = 0) -> None:
         f = self.form
+        f.target_combo.setEnabled(not f.labellers.columns())  # the vote is the target
         args = self._source_args()
         if f.filling or f.examples.filling or args is None:
             return
@@ -206,6 +211,9 @@ class GoalPage(StepPage):
         task, metric = f.task_combo.currentData(), f.judging.metric()
         suggested = task == s["task"] and metric == s["metric"]
         data, target = source.pop("path"), source.pop("target", None)
+        labels = f.labellers.columns()
+        if labels:
+            source["label_columns"], target = labels, None
         args = {"project": folder, "data": data, "target": target, **source,
                 "target_data": f.second_path, "task": task,
                 "metric": None if suggested else metric,
