@@ -61,6 +61,37 @@ def confused_pairs(h: Labellers, most: int = MOST_PAIRS) -> list[tuple[str, str,
     return sorted(pairs, key=lambda p: (-p[2], p[0], p[1]))[:most]
 
 
+def people_and_model(h: Labellers, labels, matrix, most: int = MOST_PAIRS
+                     ) -> list[tuple[str, str, float, float]]:
+    """The mix-ups of people and of the model side by side: (class, answer given instead,
+    share of that class people mixed up so, share the model did), the pairs that are
+    largest for either first. ``labels``/``matrix`` are the model's dev confusion matrix
+    (rows: true class); a class missing on either side is left out."""
+    def shares(classes, counts):
+        out = {}
+        for i, row in enumerate(counts):
+            total = sum(row)
+            for j, n in enumerate(row):
+                if i != j and total:
+                    out[(str(classes[i]), str(classes[j]))] = n / total
+        return out
+    people, model = shares(h.classes, h.confusion), shares(labels, matrix)
+    both = [(a, b, people[(a, b)], model[(a, b)]) for (a, b) in people if (a, b) in model]
+    return sorted(both, key=lambda r: (-max(r[2], r[3]), r[0], r[1]))[:most]
+
+
+def comparison_sentence(rows: list[tuple[str, str, float, float]]) -> str | None:
+    """One sentence: the mix-up where the model is furthest beyond people, or that it
+    is nowhere much worse than people."""
+    if not rows:
+        return None
+    truth, answer, people, model = max(rows, key=lambda r: (r[3] - r[2], r[0], r[1]))
+    if model - people < 0.01:
+        return text("labellers.model_like_people")
+    return text("labellers.model_worse", truth=truth, answer=answer, model=f"{model:.1%}",
+                people=f"{people:.1%}")
+
+
 def confusion_table(h: Labellers) -> list[list[str]]:
     """The labeller confusion matrix as rows of text, with a header row: rows are the
     others' vote, columns one person's answer."""

@@ -20,6 +20,7 @@ from engine.project.parts.error_analysis import ConfusionCells, ErrorAnalysisRec
 from engine.project.project import Project
 from engine.words.formatting import fmt_count, fmt_number, fmt_share, split_name, t
 from engine.report.figure_why import why_pictures_chart
+from engine.report.pdf.labellers import people_part
 from engine.report.pdf.style import figure, heading, lead, plain, spacer, table
 
 MAX_CONFUSION_CLASSES = 20  # a wider matrix does not fit the page
@@ -51,6 +52,7 @@ def error_analysis_section(project: Project) -> list[Flowable]:
     out += _why_part(project, analysis)
     out += _suspects_part(analysis)
     out += _confusion_part(analysis)
+    out += people_part(project.goal, analysis.confusion)
     return out
 
 

@@ -21,6 +21,7 @@ from engine.report.pdf.style import (bullets, esc, heading, key_values, lead, pa
 from engine.report.cover_verdict import baseline_sentence, tuning_sentence
 from engine.report.pdf.checks import split_checks_part
 from engine.report.pdf.costs import goal_costs
+from engine.report.pdf.labellers import goal_labellers
 from engine.report.pdf.vault import vault_part
 from engine.project.project import chosen_run
 from engine.report.tables import SPLITS
@@ -109,7 +110,8 @@ def goal_section(project: Project) -> list[Flowable]:
         pairs.append((t("goal.labels"), ", ".join(map(str, goal.labels))))
     if goal.positive_label is not None:
         pairs.append((t("goal.positive"), str(goal.positive_label)))
-    return out + [lead(t("goal.intro")), key_values(pairs), *goal_costs(project)]
+    return out + [lead(t("goal.intro")), key_values(pairs), *goal_costs(project),
+                  *goal_labellers(project)]
 
 
 def data_section(project: Project) -> list[Flowable]:
