@@ -17,6 +17,9 @@ _EXPORTS = {
     "edit": ("set_abstain_accuracy", "set_constraints", "set_costs", "set_metric",
              "set_target_error"),
     "evaluation": ("Predictions", "optimizing_error", "score", "to_predictions"),
+    "labellers": ("check_columns", "estimate_labellers", "proposed_target", "vote_kind"),
+    "labellers_text": ("comparison_sentence", "confused_pairs", "confusion_table",
+                       "labellers_line", "labellers_lines", "people_and_model"),
     "metrics": (
         "COST", "METRICS", "Metric", "Prepared", "compute", "compute_all", "cost_metric",
         "error_of", "find_metric", "get_metric",

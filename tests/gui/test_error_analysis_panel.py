@@ -159,3 +159,27 @@ def test_digits_sample_shows_thumbnails(qtbot, engine_runner, tmp_path):
     assert table.rowHeight(0) >= 64
     page.resize(1000, page.widget().sizeHint().height() + 20)
     shot(qtbot, page, "diagnose_error_analysis_digits")
+
+
+def test_several_labellers_the_model_s_mixups_beside_the_people_s(qtbot, engine_runner,
+                                                                   tmp_path):
+    from engine.goal.step import GoalChoice, new_project
+    from engine.split.step import split_project
+    from tests.engine.goal.labelled_data import PEOPLE, planted
+
+    frame, _ = planted(rows=500)
+    data = tmp_path / "animals.csv"
+    frame.to_csv(data, index=False)
+    project = new_project(tmp_path / "animals", GoalChoice(data=str(data), target=None,
+                                                           label_columns=PEOPLE))
+    split_project(project, seed=0)
+    run = run_training(TrainingSpec(str(project.root), "linear"))
+    diagnose_project(open_project(project.root), run.run_id)
+    session = ProjectSession(engine_runner)
+    assert session.open(project.root)
+    page, panel = _page(qtbot, session, height=1400)
+    _collect(qtbot, session, panel)
+    sentence = panel.findChild(QLabel, "peopleComparison")
+    assert sentence.isVisible() and "people" in sentence.text()
+    assert "%" in sentence.text() or "human level" in sentence.text()
+    shot(qtbot, page, "diagnose_error_analysis_labellers")

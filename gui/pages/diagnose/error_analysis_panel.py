@@ -20,6 +20,7 @@ from engine.diagnosis import (ceiling_words, error_words, project_suggestions, s
 from engine.project.parts import ErrorAnalysisRecord
 from engine.words import fmt_count, fmt_share, split_name
 from gui.pages.base import gui_text
+from engine.goal import comparison_sentence, people_and_model
 from gui.pages.diagnose.confusion_view import ConfusionView
 from gui.pages.diagnose.error_examples_table import ExamplesTable
 from gui.pages.labels import note
@@ -70,6 +71,8 @@ class ErrorAnalysisPanel(QWidget):
         self.confusion = ConfusionView()
         self.confusion.cell_opened.connect(self.open_cell)
         box.addWidget(self.confusion)
+        self.people = note(name="peopleComparison")  # several labellers: model vs people
+        box.addWidget(self.people)
         box.addStretch(1)
         top.addWidget(self.confusion_box, 0)
         self.tags_box = QGroupBox(gui_text("error_analysis.tags_title"))
@@ -238,6 +241,7 @@ class ErrorAnalysisPanel(QWidget):
         if confusion is not None:
             self.confusion.fill(list(confusion.labels), confusion.matrix,
                                 confusion.shares or confusion.matrix)
+        self._fill_people(confusion)
         self.confident_button.setVisible(task != "regression")
         self._fill_examples()
         self._fill_confident(analysis)
@@ -265,6 +269,16 @@ class ErrorAnalysisPanel(QWidget):
         chain = [self.tag_table, *self.quick_buttons, self.why_button, self.confident_button]
         for before, after in zip(chain, chain[1:]):
             QWidget.setTabOrder(before, after)
+
+    def _fill_people(self, confusion) -> None:
+        """One sentence: the model's worst mix-up beside how often people make it."""
+        goal = self.project.goal if self.project is not None else None
+        sentence = None
+        if goal is not None and goal.labellers is not None and confusion is not None:
+            sentence = comparison_sentence(people_and_model(
+                goal.labellers, confusion.labels, confusion.matrix))
+        self.people.setText(sentence or "")
+        self.people.setVisible(bool(sentence))
 
     def _fill_examples(self) -> None:
         analysis = self.project.error_analysis

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QHeaderView, QListW
                                QListWidgetItem, QTableWidget, QTableWidgetItem, QVBoxLayout,
                                QWidget)
 
-from engine.goal.labellers_text import confusion_table, labellers_lines
+from engine.goal import confusion_table, labellers_lines
 from gui.pages.base import gui_text
 from gui.pages.labels import heading, note
 
