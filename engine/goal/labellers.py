@@ -4,7 +4,10 @@ Each person's labels are compared, row by row, with the vote of the other people
 out), so nobody is compared with a vote they helped to make. For classes, a row counts only
 where the others' vote is clear (no tie among them): a tie says nothing about who is right.
 The share of disagreements is the human-level error; its interval comes from resampling the
-rows (bootstrap, 95%). For numbers, the root mean squared difference from the others' mean,
+rows (bootstrap, 95%). It is a little above one person's true rate, because the others'
+clear vote is itself wrong now and then (with three people wrong 8% of the time each:
+about 8.6% for two classes, 8.3% for three), so it errs on the side of a target that is
+easier to reach, not harder. For numbers, the root mean squared difference from the others' mean,
 scaled by sqrt((m-1)/m) for m people, since the others' mean carries errors of its own.
 
 The vote's own error (``vote_error``) is what it would be if people erred independently at
