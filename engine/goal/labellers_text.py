@@ -45,6 +45,8 @@ def labellers_lines(h: Labellers, target_error: float | None = None) -> list[str
     if target_error is not None and h.estimate is not None \
             and abs(target_error - h.estimate) < 1e-12:
         lines.append(text("labellers.proposed", error=_amount(h, target_error)))
+    elif target_error is None and h.estimate is not None:
+        lines.append(text("labellers.not_proposed"))
     pairs = confused_pairs(h)
     if pairs:
         lines.append(text("labellers.confused", pairs="; ".join(

@@ -100,6 +100,18 @@ def test_a_target_error_given_by_the_user_is_kept(tmp_path):
     assert project.goal.target == "animal" and project.goal.target_error == 0.2
 
 
+def test_no_target_is_proposed_for_a_metric_that_does_not_count_disagreements(tmp_path):
+    frame, _ = planted(rows=300)
+    data = tmp_path / "labelled.csv"
+    frame.to_csv(data, index=False)
+    project = new_project(tmp_path / "p", GoalChoice(
+        data=str(data), target=None, label_columns=PEOPLE, metric="f1_macro"))
+    goal = project.goal
+    assert goal.target_error is None and goal.labellers.estimate is not None
+    assert any("did not make it the target" in line
+               for line in labellers_lines(goal.labellers, goal.target_error))
+
+
 def test_bad_label_columns_are_refused(tmp_path):
     frame, _ = planted(rows=100)
     data = tmp_path / "labelled.csv"
