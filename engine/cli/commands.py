@@ -109,8 +109,13 @@ def cmd_train(args) -> int:
             raise ProjectError(text("cli.not_resumable", run=resume,
                                     runs=", ".join(waiting)))
     kind = args.model or zoo.default_kind(data_kind(project))
-    result = run_training(TrainingSpec(str(project.root), kind, parse_settings(args.set),
-                                       resume), EventPrinter())
+    settings, printer = parse_settings(args.set), EventPrinter()
+    if not resume:
+        # Imported here to keep scikit-learn out of start-up.
+        from engine.diagnosis.hard_examples_check import check_before_hard_examples
+
+        check_before_hard_examples(project, settings, printer)
+    result = run_training(TrainingSpec(str(project.root), kind, settings, resume), printer)
     print(text("cli.run_done", run=result.run_id, status=result.status,
                dev=f"{result.errors.get('dev', float('nan')):.4f}"))
     if result.message:
