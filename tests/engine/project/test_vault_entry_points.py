@@ -68,6 +68,9 @@ def _run_jobs(ctx: Context) -> dict:
     job(SanityRequest, kind="mlp", params=SMALL)
     job(BaselinesRequest, deep_params=SMALL, sanity=False)
     job(TrainRequest, model="mlp", params={**SMALL, "telemetry": True})
+    # The label check on the training rows runs first.
+    job(TrainRequest, label="train with hard examples", model="mlp",
+        params={**SMALL, "hard_examples": 0.5})
     job(ResumableRequest)
     job(DiagnoseRequest)
     job(LearningCurveRequest, sizes=(0.5, 1.0), seeds=1, max_epochs=1)
