@@ -17,6 +17,7 @@ from pathlib import Path
 from engine.baseline.step import run_baselines
 from engine.diagnosis.step import diagnose_project
 from engine.diagnosis.error_analysis import analyse_errors
+from engine.diagnosis.hard_examples_check import check_before_hard_examples
 from engine.core.defaults import CORRECTION, FINAL_SEEDS, HEADLESS_LEARNING_CURVE_SEEDS
 from engine.core.errors import ProjectError
 from engine.final.gate import redo_diagnosis, vault_gate
@@ -77,6 +78,7 @@ def run_until(project: Project, until: str, progress: ProgressFn = ignore,
                           else (split.seed if split else 0))
         elif step == "baseline" and step_states(project)["baseline"].state != DONE:
             _stop_at_blockers(project)
+            check_before_hard_examples(project, dict(deep_params or {}), progress, cancel)
             run_baselines(project, progress, cancel, deep_params, deep_kind)
         elif step == "diagnose" and (choose or (project.diagnosis is None
                                                  and chosen_run(project) is None)):
