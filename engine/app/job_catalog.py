@@ -215,7 +215,8 @@ def _final_test(r: FinalTestRequest, progress, cancel):
 
     return run_final_test(_project(r), progress, cancel, seeds=int(r.seeds),
                           ensemble=bool(r.ensemble), correction=str(r.correction),
-                          override=str(r.override), new_experiment=str(r.new_experiment))
+                          override=str(r.override), new_experiment=str(r.new_experiment),
+                          retrain_on_dev=bool(r.retrain_on_dev))
 
 
 def _ensemble(r: EnsembleRequest, progress, cancel):

@@ -76,7 +76,8 @@ def cmd_run(args) -> int:
                      deep_kind=args.model, seeds=args.seeds, ensemble=args.ensemble,
                      correction=args.correction, tune=_tune_request(args, project),
                      fractions=fractions, split_seed=args.seed, choose=args.run or "",
-                     override=args.override, new_experiment=args.new_experiment)
+                     override=args.override, new_experiment=args.new_experiment,
+                     retrain_on_dev=args.retrain_on_dev)
     print(text("cli.steps_done", steps=", ".join(done) or text("cli.nothing_to_do")))
     _print_sanity(project)
     print_monitor_summary(project, printer.runs)

@@ -80,6 +80,10 @@ def build_parser() -> PlainParser:
     run.add_argument("--ensemble", action="store_true",
                      help="final test: compare the chosen model with the average of the "
                           f"top {ENSEMBLE_MEMBERS} models too")
+    run.add_argument("--retrain-on-dev", action="store_true",
+                     help="final test: before the vault opens, train the chosen network "
+                          "again on the training and dev rows (the dev run's best number of "
+                          "epochs) and test that model; its dev score then no longer applies")
     run.add_argument("--correction", choices=CORRECTIONS, default=CORRECTION,
                      help="final test: correction for making several comparisons")
     run.add_argument("--override", default="", metavar="REASON",
