@@ -53,11 +53,18 @@ def test_retraining_on_dev_tests_that_model_and_reads_no_test_row_first(project,
     assert saved.retrained == final.retrained and saved.run == mlp.id
     model = project.root / "final" / "retrained" / "model.keras"
     assert model.is_file()
+    # The report's test predictions are those of the model tested.
+    from engine.report.prediction_tables import predictions_table
+
+    table = predictions_table(open_project(project.root), "test")
+    assert table["correct"].mean() == pytest.approx(final.metrics["accuracy"].value)
     # The vault scored the retrained model, not the dev run's own.
     plain = run_final_test(open_project(project.root), seeds=1, n_resamples=FEW,
                            override="testing the option", new_experiment="compare")
     assert plain.retrained == ""
     assert plain.metrics != final.metrics
+    table = predictions_table(open_project(project.root), "test")
+    assert table["correct"].mean() == pytest.approx(plain.metrics["accuracy"].value)
 
 
 def test_only_a_network_can_be_trained_again(project):
