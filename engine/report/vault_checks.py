@@ -1,8 +1,9 @@
 """What the checks before the vault let through on purpose, in plain sentences for the PDF
 (the final test section) and the CSV export's README: that the model tested was trained
-again on the training and dev rows (so its dev score no longer applies), an override of the checks with the
-user's reason, a new experiment (a second look at the test set, so an optimistic result)
-with its reason, and each earlier final test, which a new experiment keeps.
+again on the training and dev rows (so its dev score no longer applies), an override of the
+checks with the user's reason, a new experiment (a second look at the test set, so an
+optimistic result) with its reason, and each earlier final test, which a new experiment
+keeps.
 
 Use:
     check_notes(project)

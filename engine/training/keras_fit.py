@@ -6,8 +6,9 @@ the training rows are fed (as they are, with class weights, resampled each epoch
 the hardest rows weighted up each epoch: ``hard_examples``); fit with early stopping on the
 dev loss, the goal's metric per epoch, live events and telemetry, and a checkpoint every
 epoch; save the model through a temporary file. A run that was interrupted resumes from its
-last checkpoint, which stays until the run is recorded (``engine.training.job`` removes it then). ``TrainParams.clip_norm`` turns on
-gradient clipping (the advice when a loss blows up).
+last checkpoint, which stays until the run is recorded (``engine.training.job`` removes it
+then). ``TrainParams.clip_norm`` turns on gradient clipping (the advice when a loss blows
+up).
 """
 
 from __future__ import annotations
