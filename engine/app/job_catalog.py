@@ -85,16 +85,22 @@ def _split(r: SplitRequest, progress, cancel):
 def _baselines(r: BaselinesRequest, progress, cancel):
     # Imported here to keep pandas, scikit-learn out of start-up.
     from engine.baseline.step import run_baselines
+    from engine.diagnosis.hard_examples_check import check_before_hard_examples
 
-    results = run_baselines(_project(r), progress, cancel, r.deep_params, r.deep_kind,
+    project = _project(r)
+    check_before_hard_examples(project, dict(r.deep_params or {}), progress, cancel)
+    results = run_baselines(project, progress, cancel, r.deep_params, r.deep_kind,
                             bool(r.sanity))
     return RunsResult([result.to_dict() for result in results])
 
 
 def _train(r: TrainRequest, progress, cancel):
     # Imported here to keep pandas, scikit-learn out of start-up.
+    from engine.diagnosis.hard_examples_check import check_before_hard_examples
     from engine.training.job import TrainingSpec, run_training
 
+    if not r.resume:
+        check_before_hard_examples(_project(r), dict(r.params), progress, cancel)
     return run_training(TrainingSpec(str(r.project), r.model, dict(r.params), r.resume),
                         progress, cancel)
 
@@ -209,7 +215,8 @@ def _final_test(r: FinalTestRequest, progress, cancel):
 
     return run_final_test(_project(r), progress, cancel, seeds=int(r.seeds),
                           ensemble=bool(r.ensemble), correction=str(r.correction),
-                          override=str(r.override), new_experiment=str(r.new_experiment))
+                          override=str(r.override), new_experiment=str(r.new_experiment),
+                          retrain_on_dev=bool(r.retrain_on_dev))
 
 
 def _ensemble(r: EnsembleRequest, progress, cancel):

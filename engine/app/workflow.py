@@ -17,6 +17,7 @@ from pathlib import Path
 from engine.baseline.step import run_baselines
 from engine.diagnosis.step import diagnose_project
 from engine.diagnosis.error_analysis import analyse_errors
+from engine.diagnosis.hard_examples_check import check_before_hard_examples
 from engine.core.defaults import CORRECTION, FINAL_SEEDS, HEADLESS_LEARNING_CURVE_SEEDS
 from engine.core.errors import ProjectError
 from engine.final.gate import redo_diagnosis, vault_gate
@@ -41,11 +42,12 @@ def run_until(project: Project, until: str, progress: ProgressFn = ignore,
               deep_kind: str | None = None, seeds: int = FINAL_SEEDS, ensemble: bool = False,
               correction: str = CORRECTION, tune: TuneRequest | None = None,
               fractions: Fractions | None = None, split_seed: int | None = None,
-              choose: str = "", override: str = "", new_experiment: str = "") -> list[str]:
+              choose: str = "", override: str = "", new_experiment: str = "",
+              retrain_on_dev: bool = False) -> list[str]:
     """Run the steps up to and including ``until``; return the steps that were run.
 
     ``deep_params``/``deep_kind``: settings and family of the baseline's deep model.
-    ``seeds``, ``ensemble``, ``correction``: how the final test is made (see
+    ``seeds``, ``ensemble``, ``correction``, ``retrain_on_dev``: how the final test is made (see
     ``engine.final.step.run_final_test``). ``tune``: the search's budget; without one the
     tune step is skipped (asking to stop at it without one is an error); with one it runs
     (or continues) the search and adopts its best feasible trial when it beats the chosen
@@ -77,6 +79,7 @@ def run_until(project: Project, until: str, progress: ProgressFn = ignore,
                           else (split.seed if split else 0))
         elif step == "baseline" and step_states(project)["baseline"].state != DONE:
             _stop_at_blockers(project)
+            check_before_hard_examples(project, dict(deep_params or {}), progress, cancel)
             run_baselines(project, progress, cancel, deep_params, deep_kind)
         elif step == "diagnose" and (choose or (project.diagnosis is None
                                                  and chosen_run(project) is None)):
@@ -98,7 +101,7 @@ def run_until(project: Project, until: str, progress: ProgressFn = ignore,
                 _look_closer(project, progress, cancel, deep_params)
             run_final_test(project, progress, cancel, seeds=seeds, ensemble=ensemble,
                            correction=correction, override=override,
-                           new_experiment=new_experiment)
+                           new_experiment=new_experiment, retrain_on_dev=retrain_on_dev)
         elif step == "report":
             export_report(project, pdf=pdf, csv_dir=csv_dir, progress=progress, cancel=cancel)
         else:

@@ -78,7 +78,8 @@ def cmd_run(args) -> int:
                      deep_kind=args.model, seeds=args.seeds, ensemble=args.ensemble,
                      correction=args.correction, tune=_tune_request(args, project),
                      fractions=fractions, split_seed=args.seed, choose=args.run or "",
-                     override=args.override, new_experiment=args.new_experiment)
+                     override=args.override, new_experiment=args.new_experiment,
+                     retrain_on_dev=args.retrain_on_dev)
     print(text("cli.steps_done", steps=", ".join(done) or text("cli.nothing_to_do")))
     _print_sanity(project)
     print_monitor_summary(project, printer.runs)
@@ -111,8 +112,13 @@ def cmd_train(args) -> int:
             raise ProjectError(text("cli.not_resumable", run=resume,
                                     runs=", ".join(waiting)))
     kind = args.model or zoo.default_kind(data_kind(project))
-    result = run_training(TrainingSpec(str(project.root), kind, parse_settings(args.set),
-                                       resume), EventPrinter())
+    settings, printer = parse_settings(args.set), EventPrinter()
+    if not resume:
+        # Imported here to keep scikit-learn out of start-up.
+        from engine.diagnosis.hard_examples_check import check_before_hard_examples
+
+        check_before_hard_examples(project, settings, printer)
+    result = run_training(TrainingSpec(str(project.root), kind, settings, resume), printer)
     print(text("cli.run_done", run=result.run_id, status=result.status,
                dev=f"{result.errors.get('dev', float('nan')):.4f}"))
     if result.message:

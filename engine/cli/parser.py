@@ -76,13 +76,18 @@ def build_parser() -> PlainParser:
                                      "for the data: mlp, cnn, conv1d or text_pool)")
     run.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                      help="a setting of the deep model, e.g. optimizer=sgd, "
-                          "schedule=warmup_cosine, imbalance=class_weights, augment=0.5")
+                          "schedule=warmup_cosine, imbalance=class_weights, augment=0.5, "
+                          "hard_examples=0.5")
     run.add_argument("--seeds", type=int, default=FINAL_SEEDS, metavar="K",
                      help="final test: train the chosen settings with K seeds in all and "
                           f"give the mean and spread of every metric (default {FINAL_SEEDS})")
     run.add_argument("--ensemble", action="store_true",
                      help="final test: compare the chosen model with the average of the "
                           f"top {ENSEMBLE_MEMBERS} models too")
+    run.add_argument("--retrain-on-dev", action="store_true",
+                     help="final test: before the vault opens, train the chosen network "
+                          "again on the training and dev rows (the dev run's best number of "
+                          "epochs) and test that model; its dev score then no longer applies")
     run.add_argument("--correction", choices=CORRECTIONS, default=CORRECTION,
                      help="final test: correction for making several comparisons")
     run.add_argument("--override", default="", metavar="REASON",

@@ -18,6 +18,7 @@ _EXPORTS = {
         "ceiling_words", "clear_tags", "error_words", "parse_tags", "project_suggestions",
         "set_tags", "suggested_tags", "tag_table", "tags_frame", "tags_of", "tags_text",
         "toggle_tag"),
+    "hard_examples_check": ("check_before_hard_examples", "hard_examples_strength"),
     "importance": (
         "ImportanceResult", "InputImportance", "explain_run", "importance_lines", "leak_of",
         "load_importance", "shares", "t_interval", "word_bands"),

@@ -14,6 +14,7 @@ class FinalTestRequest(JobRequest):
 
     ``override`` and ``new_experiment`` are the user's reasons for going past the checks
     before the vault (``engine.final.gate``); empty: no override, no second look.
+    ``retrain_on_dev``: test the chosen settings trained again on training and dev rows.
 
     Result: a ``StepResult`` holding ``run_final_test``'s dict.
     """
@@ -24,6 +25,7 @@ class FinalTestRequest(JobRequest):
     correction: str = CORRECTION
     override: str = ""
     new_experiment: str = ""
+    retrain_on_dev: bool = False
 
 
 @dataclass(frozen=True)

@@ -50,6 +50,8 @@ from engine.project.parts.final_test import (Confusion, FinalistRecord, FinalTes
                                              MetricResult, SeedSpread, VaultChecks)
 from engine.project.project import Project
 from engine.final.stats.proportion_interval import proportion_intervals
+from engine.final.retrain import retrain_on_dev as retrain_on_dev_rows
+from engine.final.retrain import retrained_predictor, retrained_sentence
 from engine.final.seed_repeats import (DEFAULT_SEEDS, MAX_SEEDS, effective_k, repeat_predictor,
                                  repeat_seeds, seeds_apply, spread, train_repeats)
 from engine.project.fingerprints import judging_key
@@ -64,7 +66,7 @@ from engine.final.test_curves import curve_bundle, reject_threshold
 def run_final_test(project: Project, progress: ProgressFn = ignore, cancel: CancelFlag = NEVER,
                    n_resamples: int = BOOTSTRAP_RESAMPLES, seeds: int = DEFAULT_SEEDS,
                    ensemble: bool = False, correction: str = CORRECTION, override: str = "",
-                   new_experiment: str = "") -> FinalTestRecord:
+                   new_experiment: str = "", retrain_on_dev: bool = False) -> FinalTestRecord:
     """Open the vault (logged, irreversible) and test the chosen run and the finalists.
 
     Args:
@@ -80,6 +82,9 @@ def run_final_test(project: Project, progress: ProgressFn = ignore, cancel: Canc
             vault object to (not current, or breaking a limit); empty: no override.
         new_experiment: the user's reason for looking at the test set again after a final
             test; empty: a second final test is refused.
+        retrain_on_dev: before the vault opens, train the chosen settings again on the
+            training and dev rows (the dev run's best epoch count, no early stopping) and
+            test that model (``engine.final.retrain``); one seed then.
 
     Returns:
         ``project.final_test``.
@@ -103,6 +108,10 @@ def run_final_test(project: Project, progress: ProgressFn = ignore, cancel: Canc
 
     # 1. Before the vault: everything that trains or looks at dev rows only.
     record = _ensemble_record(project, progress, cancel) if ensemble else None
+    retrained = None
+    if retrain_on_dev:
+        seeds = 1  # copies with other seeds would need training again on the dev rows too
+        retrained = retrain_on_dev_rows(project, run, progress, cancel)
     k = effective_k(run, seeds)
     progress(StageStarted("seeds", text("final_stats.stage_seeds", k=k) if k > 1
                           else text("final_stats.stage_one_seed")))
@@ -120,7 +129,8 @@ def run_final_test(project: Project, progress: ProgressFn = ignore, cancel: Canc
     frame = split_frame(project, "test")
     y_true = target_values(project, frame)
     X = prep.transform(frame)
-    predictor = load_predictor(project.run_dir(run.id), run, prep)
+    predictor = (load_predictor(project.run_dir(run.id), run, prep) if retrained is None
+                 else retrained_predictor(project, run, retrained, prep))
     preds = _predictions(goal, y_true, predictor, X, rule)
     metrics = score(goal, preds)
     progress(StageStarted("intervals", text("final_stats.stage_intervals")))
@@ -164,7 +174,8 @@ def run_final_test(project: Project, progress: ProgressFn = ignore, cancel: Canc
         metric=goal.metric, metrics=entries, confidence=0.95, confusion=confusion,
         curves=curves, seeds=seed_spread, finalists=finalists, ensemble=ensemble_record,
         comparisons=comparisons, correction=correction, alpha=ALPHA, test_error=test_error,
-        checks=checks, earlier=earlier, decision=rule)
+        checks=checks, earlier=earlier, decision=rule,
+        retrained="" if retrained is None else retrained_sentence(run, retrained))
     ladder = read_ladder(project, run, test=test_error)
     project.diagnosis = ladder.record(run.id, judging_key(project))
     project.final_test = result

@@ -25,6 +25,7 @@ LIMITS: dict[str, tuple[float, float]] = {
     "epochs": (1, 1_000_000), "patience": (0, 1_000_000), "decay_epochs": (1, 1_000_000),
     "warmup_epochs": (0, 1_000_000), "augment": (0.0, 1.0), "dropout": (0.0, 0.95),
     "l2": (0.0, 10.0), "width": (1, 1_000_000), "depth": (1, 1000),
+    "hard_examples": (0.0, 1.0),
 }
 """Numbers the engine accepts per setting; the GUI checks what is typed with the same table
 (``setting_problem``) before a job starts, the engine process when it reads the settings."""
@@ -71,6 +72,9 @@ class TrainParams:
     ``keras.applications`` whose weights are in the local cache); its first
     ``freeze_layers`` layers are frozen (-1: all of them), or with ``transfer_rates`` they
     train at 1/100 (lower layers) and 1/10 (top layer) of the learning rate.
+    ``hard_examples`` (0 = off, up to 1) shows the model more of the training rows it
+    currently gets most wrong: after every epoch each training row's weight moves, by this
+    strength, from 1 towards its loss divided by the mean loss (``engine.training.hard_examples``).
 
     Example:
         >>> TrainParams.from_dict({"optimizer": "sgd", "width": 8}).optimizer
@@ -98,6 +102,7 @@ class TrainParams:
     transfer_rates: bool = False
     telemetry: bool = True
     clip_norm: float = 0.0
+    hard_examples: float = 0.0
 
     def __post_init__(self) -> None:
         """Raises ``ProjectError`` (plain words) for a setting the engine cannot use."""

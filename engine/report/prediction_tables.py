@@ -28,6 +28,7 @@ from engine.project.parts.goal import Goal
 from engine.kinds.preprocess_store import load_preprocessor
 from engine.split.datasets import split_frame, target_values
 from engine.training.predictor import load_predictor
+from engine.final.retrain import FOLDER, MODEL_FILE, Retrained, retrained_predictor
 from engine.use.usable_model import project_threshold
 
 MAX_PROBABILITY_COLUMNS = 10
@@ -68,6 +69,10 @@ def predictions_table(project: Project, split: str) -> pd.DataFrame:
     goal = project.goal
     prep = load_preprocessor(project)
     predictor = load_predictor(project.run_dir(run.id), run, prep)
+    if split == "test" and project.final_test.retrained:
+        # The final test scored the chosen settings trained again on train + dev rows.
+        predictor = retrained_predictor(project, run, Retrained(FOLDER, MODEL_FILE, 0, 0),
+                                        prep)
     frame = split_frame(project, split)
     # The answers of the decision rule (calibration, threshold) the model answers by; on
     # the test rows, the one the final test used.

@@ -1,7 +1,9 @@
 """What the checks before the vault let through on purpose, in plain sentences for the PDF
-(the final test section) and the CSV export's README: an override of the checks with the
-user's reason, a new experiment (a second look at the test set, so an optimistic result)
-with its reason, and each earlier final test, which a new experiment keeps.
+(the final test section) and the CSV export's README: that the model tested was trained
+again on the training and dev rows (so its dev score no longer applies), an override of the
+checks with the user's reason, a new experiment (a second look at the test set, so an
+optimistic result) with its reason, and each earlier final test, which a new experiment
+keeps.
 
 Use:
     check_notes(project)
@@ -20,7 +22,7 @@ def check_notes(project: Project) -> tuple[str, ...]:
     if final is None:
         return ()
     checks = final.checks
-    out = []
+    out = [final.retrained] if final.retrained else []  # which model the vault scored
     if checks.overridden:
         out.append(t("vault_checks.overridden", reasons=" ".join(checks.overridden),
                      reason=checks.override_reason))

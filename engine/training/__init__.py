@@ -1,5 +1,5 @@
 """Training a run: the training job, Keras fit, checkpoints and resuming, schedules, class
-imbalance, the trained model as a predictor and what it costs to use.
+imbalance, hard examples, the trained model as a predictor and what it costs to use.
 """
 
 from engine.core.front_door import public_names
@@ -15,6 +15,7 @@ _EXPORTS = {
         "Checkpoint", "JSON_FILE", "load_checkpoint", "remove_checkpoint", "write_checkpoint"),
     "epoch_metric": ("EpochMetric", "ScoredRows", "goal_metric", "subsample"),
     "footprint": ("BATCH_ROWS", "describe_measured", "measure_footprint", "scoring_function"),
+    "hard_examples": ("HardExampleBatches", "HardExampleMining", "hard_weights", "per_row_loss"),
     "imbalance": ("class_weights", "explain"),
     "job": (
         "SPEC_FILE", "STOPPED_RUN_ROWS", "TrainingResult", "TrainingSpec", "resumable_runs",

@@ -2,12 +2,13 @@
 
 What one call does, in order: seed everything; build the family's model (or a transferred
 one) with its augmentation; pick the optimizer, its schedule and per-layer rates; choose how
-the training rows are fed (as they are, with class weights, or resampled each epoch); fit
-with early stopping on the dev loss, the goal's metric per epoch, live events and
-telemetry, and a checkpoint every epoch; save the model through a temporary file. A run
-that was interrupted resumes from its last checkpoint, which stays until the run is
-recorded (``engine.training.job`` removes it then). ``TrainParams.clip_norm`` turns on
-gradient clipping (the advice when a loss blows up).
+the training rows are fed (as they are, with class weights, resampled each epoch, or with
+the hardest rows weighted up each epoch: ``hard_examples``); fit with early stopping on the
+dev loss, the goal's metric per epoch, live events and telemetry, and a checkpoint every
+epoch; save the model through a temporary file. A run that was interrupted resumes from its
+last checkpoint, which stays until the run is recorded (``engine.training.job`` removes it
+then). ``TrainParams.clip_norm`` turns on gradient clipping (the advice when a loss blows
+up).
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ from engine.project.parts.goal import Goal
 from engine.models.transfer import transfer_model
 from engine.training.imbalance import class_weights
 from engine.training.resampled_batches import ResampledBatches
+from engine.training.hard_examples import HardExampleBatches, HardExampleMining
 
 MODEL_FILE = "model.keras"
 PROBE_ROWS = 64
@@ -112,6 +114,8 @@ def training_feed(X: np.ndarray, y: np.ndarray, task: str, n_classes: int, train
     (from ``start_epoch`` on, so a resumed run continues the sequence) and ``y`` is None.
     """
     n = len(X)
+    if train.hard_examples > 0:
+        return _hard_example_feed(X, y, task, n_classes, train, start_epoch)
     if task != "regression" and train.imbalance in ("oversample", "undersample"):
         feed = ResampledBatches(X, y, train.batch_size, strategy=train.imbalance,
                                 seed=train.seed, start_epoch=start_epoch)
@@ -120,6 +124,20 @@ def training_feed(X: np.ndarray, y: np.ndarray, task: str, n_classes: int, train
     if task != "regression" and train.imbalance == "class_weights":
         weights = class_weights(y, n_classes)
     return X, y, weights, max(1, math.ceil(n / train.batch_size))
+
+
+def _hard_example_feed(X, y, task: str, n_classes: int, train: TrainParams, start_epoch: int):
+    """``training_feed`` with hard examples on: batches that carry a weight per row, with
+    the class balance asked for on top (resampled rows, or class weights per row)."""
+    strategy, base = "", None
+    if task != "regression" and train.imbalance in ("oversample", "undersample"):
+        strategy = train.imbalance
+    elif task != "regression" and train.imbalance == "class_weights":
+        per_class = class_weights(y, n_classes)
+        base = np.array([per_class[int(c)] for c in np.asarray(y).reshape(len(y), -1)[:, 0]])
+    feed = HardExampleBatches(X, y, train.batch_size, seed=train.seed, start_epoch=start_epoch,
+                              strategy=strategy, base_weights=base)
+    return feed, None, None, len(feed)
 
 
 def fit_keras(run_id: str, run_dir: Path, kind: str, coding, X: dict, y: dict,
@@ -173,11 +191,15 @@ def fit_keras(run_id: str, run_dir: Path, kind: str, coding, X: dict, y: dict,
     telemetry = []
     if train.telemetry:
         telemetry = [Telemetry(run_id, np.asarray(X["train"][:PROBE_ROWS]), progress)]
+    mining = []
+    if isinstance(x_fit, HardExampleBatches):  # only ever the training rows
+        mining = [HardExampleMining(x_fit, train.hard_examples, task)]
     if checkpoint is not None:
         restore(model, checkpoint, stopper=stopper)
         watcher.history = list(earlier)
     # The metric goes first, so the events and the history the later callbacks see hold it.
-    callbacks = [*scorer, watcher, *telemetry, stopper, *built.schedule_callbacks, checkpointer]
+    callbacks = [*mining, *scorer, watcher, *telemetry, stopper, *built.schedule_callbacks,
+                 checkpointer]
     history = model.fit(
         x_fit, y_fit, validation_data=(X["dev"], y["dev"]), class_weight=weights,
         epochs=train.epochs, initial_epoch=initial_epoch,
@@ -198,7 +220,8 @@ def fit_keras(run_id: str, run_dir: Path, kind: str, coding, X: dict, y: dict,
     val = [r.get("val_loss", math.inf) for r in rows]
     arch = zoo.arch_params(kind, params)
     saved = {**arch.to_dict(), **train.to_dict(), "epochs_run": len(rows),
-             "best_epoch": int(np.argmin(val)) + 1 if rows and "val_loss" in rows[0] else 0}
+             "best_epoch": int(np.argmin(val)) + 1 if rows and "val_loss" in rows[0] else 0,
+             **(mining[0].summary() if mining else {})}
     label = arch.label()
     if built.note:
         label = f"{label} ({built.note})"

@@ -168,6 +168,7 @@ def test_more_settings_reach_the_job(qtbot, engine_runner, split_project, jobs, 
     augment = child(page, QDoubleSpinBox, "augmentSpin")
     assert augment.value() == 0 and augment.text() == "off"
     augment.setValue(0.3)
+    child(page, QDoubleSpinBox, "hardExamplesSpin").setValue(0.6)
     freeze = child(page, QSpinBox, "freezeSpin")
     assert not freeze.isVisible()  # no saved model chosen
     saved = tmp_path / "earlier.keras"
@@ -185,10 +186,10 @@ def test_more_settings_reach_the_job(qtbot, engine_runner, split_project, jobs, 
     assert job == "baselines" and request.deep_kind == "mlp"
     params = request.deep_params
     assert {k: params[k] for k in ("optimizer", "schedule", "batch_size", "patience",
-                                   "imbalance", "augment", "transfer_from", "freeze_layers",
-                                   "transfer_rates")} == {
+                                   "imbalance", "augment", "hard_examples", "transfer_from",
+                                   "freeze_layers", "transfer_rates")} == {
         "optimizer": "sgd", "schedule": "plateau", "batch_size": 64, "patience": 4,
-        "imbalance": "class_weights", "augment": pytest.approx(0.3),
+        "imbalance": "class_weights", "augment": pytest.approx(0.3), "hard_examples": 0.6,
         "transfer_from": str(saved), "freeze_layers": 2, "transfer_rates": False}
     TrainParams.from_dict(params)  # the engine takes them
     choose(child(page, QComboBox, "transferModeCombo"), "rates")
@@ -217,6 +218,30 @@ def test_the_families_and_fields_follow_the_data(qtbot):
     assert "imbalance" in settings.params() and "augment" in settings.params()
     settings.set_project("sequence", "multiclass")  # the same data: the choice stays
     assert settings.kind() == "lstm"
+
+
+def test_hard_examples_warn_about_wrong_labels_once_turned_on(qtbot):
+    settings = DeepSettings()
+    qtbot.addWidget(settings)
+    settings.resize(900, 760)
+    settings.show()
+    settings.more_button.setChecked(True)
+    settings.set_project("table", "binary")
+    hard = settings.findChild(QDoubleSpinBox, "hardExamplesSpin")
+    note = settings.findChild(QLabel, "hardExamplesNote")
+    assert hard.isVisible() and hard.value() == 0 and hard.text() == "off"
+    assert not note.isVisible() and "hard_examples" not in settings.params()
+    assert "wrong label" in hard.toolTip()
+    _type(qtbot, hard, "0.5")  # typed, as a user would
+    assert note.isVisible() and "wrong label" in note.text()
+    assert "label check looks at the training rows first" in note.text()
+    assert settings.params()["hard_examples"] == 0.5
+    assert TrainParams.from_dict(settings.params()).hard_examples == 0.5
+    settings.resize(900, settings.sizeHint().height())
+    save_screenshot(settings, "baseline_hard_examples")
+    settings.reset()
+    assert hard.value() == 0 and not note.isVisible()
+    assert "hard_examples" not in settings.params()
 
 
 def test_pictures_ask_whether_mirrored_or_turned_ones_keep_their_answer(qtbot):

@@ -208,7 +208,9 @@ class FinalTestRecord:
     through on purpose; ``earlier`` keeps the final tests made before this one (a new
     experiment never erases them), oldest first. ``decision`` is the decision rule the
     chosen model answered by (its calibration and threshold; None: raw scores, the most
-    likely class).
+    likely class). ``retrained`` is empty when the chosen run's own model was tested, else
+    the sentence saying that a copy trained again on the training and dev rows was tested
+    and why its dev score no longer applies (``engine.final.retrain``).
     """
 
     run: str = ""
@@ -230,6 +232,7 @@ class FinalTestRecord:
     checks: VaultChecks = VaultChecks()
     earlier: tuple[FinalTestRecord, ...] = ()
     decision: DecisionRule | None = None
+    retrained: str = ""
 
     @property
     def headline(self) -> MetricResult | None:
@@ -259,6 +262,8 @@ class FinalTestRecord:
             out["earlier"] = [e.to_dict() for e in self.earlier]
         if self.decision is not None:
             out["decision"] = self.decision.to_dict()
+        if self.retrained:
+            out["retrained"] = self.retrained
         return out
 
     @classmethod
@@ -283,7 +288,8 @@ class FinalTestRecord:
             test_error=raw.get("test_error"), checks=VaultChecks.from_dict(raw.get("checks")),
             earlier=tuple(cls.from_dict(e) for e in raw.get("earlier") or ()
                           if isinstance(e, dict)),
-            decision=decision_rule.load(raw.get("decision")))
+            decision=decision_rule.load(raw.get("decision")),
+            retrained=str(raw.get("retrained") or ""))
 
 
 def load(raw: Any) -> FinalTestRecord | None:

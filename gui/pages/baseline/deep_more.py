@@ -1,7 +1,8 @@
 """The "More settings" of the Baseline page's neural network: optimizer, learning-rate
 schedule, batch size, early-stopping patience, class imbalance (classification only),
 augmentation (not for text; for pictures, whether mirrored or turned ones keep their right
-answer, off until the user ticks it) and transfer learning from a saved model.
+answer, off until the user ticks it), hard examples (with the warning that wrong labels get
+weighed up too, shown once it is on) and transfer learning from a saved model.
 
 Every field shows its recommended value (``TrainParams``' default) and a plain tooltip; the
 engine checks the values when the job runs.
@@ -19,6 +20,7 @@ from engine.core import text
 from engine.kinds.registry import data_kind as kind_named
 from engine.models import IMBALANCE, OPTIMIZERS, SCHEDULES, TrainParams
 from gui.pages.base import gui_text
+from gui.pages.labels import note
 from gui.pages.setting_rows import (SettingsForm, check_box, choice_combo, int_spin, rate_spin,
                                     set_value, value_of)
 
@@ -71,6 +73,16 @@ class MoreSettings(QWidget):
         self.rotate = check_box("rotateKeepsLabelCheck", gui_text("deep.keeps_label"))
         for name, box in (("flip_keeps_label", self.flip), ("rotate_keeps_label", self.rotate)):
             self.rows.add(name, box, gui_text("deep.keeps_label_off"))
+        # Hard examples: the training rows the model gets wrong count more each epoch.
+        self.hard = rate_spin("hardExamplesSpin", d.hard_examples, low=0.0, high=1.0,
+                              decimals=1)
+        self.hard.setSingleStep(0.1)
+        self.hard.setStepType(QAbstractSpinBox.DefaultStepType)
+        self.hard.setSpecialValueText(gui_text("deep.hard_examples_off"))
+        self.hard_note = note(gui_text("deep.hard_examples_check"), name="hardExamplesNote")
+        self.rows.add("hard_examples", self.hard, gui_text("deep.hard_examples_off"),
+                      below=self.hard_note)
+        self.hard.valueChanged.connect(self._show_hard_note)
 
         self.transfer = QLineEdit()
         self.transfer.setObjectName("transferEdit")
@@ -114,6 +126,11 @@ class MoreSettings(QWidget):
         """Whether the data are pictures (the only kind augmentation may mirror or turn)."""
         return kind_named(self._data_kind).augmentation == "image"
 
+    def _show_hard_note(self, *_args) -> None:
+        """Once hard examples are on: the warning, and that the labels are checked first."""
+        strength = self.hard.value()
+        self.hard_note.setVisible(strength > 0)
+
     def _show_rows(self, *_args) -> None:
         self.rows.show_row("imbalance", self._task != "regression")
         self.rows.show_row("augment", self._augments())
@@ -138,8 +155,10 @@ class MoreSettings(QWidget):
                              (self.batch_size, d.batch_size), (self.patience, d.patience),
                              (self.imbalance, d.imbalance), (self.augment, d.augment),
                              (self.flip, d.flip_keeps_label),
-                             (self.rotate, d.rotate_keeps_label)):
+                             (self.rotate, d.rotate_keeps_label),
+                             (self.hard, d.hard_examples)):
             set_value(field, value)
+        self._show_hard_note()
         self.transfer.clear()
         self.transfer_mode.setCurrentIndex(0)
         self.freeze.setValue(ALL_LAYERS)
@@ -156,6 +175,8 @@ class MoreSettings(QWidget):
         if self._pictures():
             out.update(flip_keeps_label=self.flip.isChecked(),
                        rotate_keeps_label=self.rotate.isChecked())
+        if self.hard.value() > 0:
+            out["hard_examples"] = round(self.hard.value(), 1)
         source = self.transfer.text().strip()
         if source:
             rates = self.transfer_mode.currentData() == "rates"

@@ -1,5 +1,6 @@
 """What the user decides before the vault opens: how many seeds, whether the ensemble of the
-top 3 joins the finalists, and which correction for several tests; with what will happen
+top 3 joins the finalists, which correction for several tests, and whether the chosen network
+is trained again on the training and dev rows before the test (one seed then); with what will happen
 and the finalists' dev errors.
 
 The box computes nothing: the seeds' time estimate, the ensemble's members and its dev
@@ -19,6 +20,7 @@ from engine.final import best_baseline
 from engine.words import fmt_count, fmt_error
 from engine.words import quantities
 from engine.project import find_run
+from engine.models import zoo
 from engine.final import DEFAULT_SEEDS, MAX_SEEDS, effective_k, estimate_seconds
 from engine.core import text
 from engine.project.parts import Goal
@@ -59,6 +61,11 @@ class FinalOptions(QGroupBox):
         self.ensemble.setToolTip(gui_text("final_stats.ensemble_tip"))
         self.ensemble.toggled.connect(self._ensemble_toggled)
         layout.addWidget(self.ensemble)
+        self.retrain = QCheckBox(gui_text("final_stats.retrain_check"))
+        self.retrain.setObjectName("retrainOnDevCheck")
+        self.retrain.setToolTip(gui_text("final_stats.retrain_tip"))
+        self.retrain.toggled.connect(self.refresh)
+        layout.addWidget(self.retrain)
         self.plan = note("", "finalPlan")
         layout.addWidget(self.plan)
         layout.addWidget(note(gui_text("final_stats.finalists_intro"), "finalistsIntro"))
@@ -70,9 +77,12 @@ class FinalOptions(QGroupBox):
 
     # ----- what the page sends to the job
     def request(self) -> FinalTestRequest:
-        return FinalTestRequest(seeds=self.seeds.value(), ensemble=self.ensemble.isChecked()
+        retrain = self.retrain.isChecked() and self.retrain.isEnabled()
+        return FinalTestRequest(seeds=1 if retrain else self.seeds.value(),
+                                ensemble=self.ensemble.isChecked()
                                 and self.ensemble.isEnabled(),
-                                correction=self.correction.currentData())
+                                correction=self.correction.currentData(),
+                                retrain_on_dev=retrain)
 
     # ----- showing the project
     def refresh(self) -> None:
@@ -84,8 +94,10 @@ class FinalOptions(QGroupBox):
             self.ensemble_note.hide()
             return
         metric = (project.goal or Goal()).metric
-        k = effective_k(run, self.seeds.value())
-        self.seeds.setEnabled(effective_k(run, 2) == 2)
+        self.retrain.setEnabled(zoo.is_keras_kind(run.model))
+        retrain = self.retrain.isChecked() and self.retrain.isEnabled()
+        k = 1 if retrain else effective_k(run, self.seeds.value())
+        self.seeds.setEnabled(effective_k(run, 2) == 2 and not retrain)
         rows = fmt_count(project.split.sizes.get("test") if project.split is not None else None)
         if k > 1:
             plan = gui_text("final_stats.plan_deep", extra=k - 1, k=k, rows=rows,
@@ -94,6 +106,8 @@ class FinalOptions(QGroupBox):
             plan = gui_text("final_stats.plan_one", rows=rows)
             if effective_k(run, 2) == 1:
                 plan += " " + gui_text("final_stats.plan_deterministic", label=run.label)
+        if retrain:
+            plan = gui_text("final_stats.plan_retrain", label=run.label) + " " + plan
         self.plan.setText(plan)
         table = [[vault_marked(run.label, run.after_vault), gui_text("final_stats.role_chosen"),
                   fmt_error(run.errors.get("dev"), metric)]]

@@ -249,6 +249,8 @@ class FinalTestPage(StepPage):
             self.gate_note.setText(gui_text("final.gate.found", found="<br>".join(
                 f"• {escape(line)}" for line in found), todo=gui_text(todo)))
         marks = []
+        if final is not None and final.retrained:  # which model was tested, and why the
+            marks.append(final.retrained)           # dev score no longer applies to it
         if final is not None and final.checks.overridden:
             marks.append(gui_text("final.gate.was_overridden",
                                   reason=final.checks.override_reason))

@@ -52,6 +52,19 @@ def test_run_until_does_each_step_once(split_project):
     assert not split_project.vault_open
 
 
+def test_run_until_checks_the_labels_before_a_baseline_with_hard_examples(split_project):
+    stages = []
+    run_until(split_project, "baseline", stages.append,
+              deep_params={"epochs": 2, "width": 8, "hard_examples": 0.5})
+    said = [e.text for e in stages if isinstance(e, StageStarted)]
+    warning = next(i for i, s in enumerate(said) if s.startswith("Hard examples are on"))
+    training = next(i for i, s in enumerate(said) if s.startswith("Training the "))
+    assert warning < training  # the warning and the label check come first
+    assert any(d.kind == "hard_examples" for d in split_project.decisions)
+    deep = next(r for r in split_project.runs if r.model == "mlp")
+    assert deep.params["hard_examples"] == 0.5
+
+
 def test_run_until_speaks_the_wizards_step_names_and_the_older_ones(tmp_path, mixed_csv):
     """One set of step names (the wizard's); 'split' and 'test' still work from older scripts."""
     import pytest

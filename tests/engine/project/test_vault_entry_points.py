@@ -68,6 +68,9 @@ def _run_jobs(ctx: Context) -> dict:
     job(SanityRequest, kind="mlp", params=SMALL)
     job(BaselinesRequest, deep_params=SMALL, sanity=False)
     job(TrainRequest, model="mlp", params={**SMALL, "telemetry": True})
+    # The label check on the training rows runs first.
+    job(TrainRequest, label="train with hard examples", model="mlp",
+        params={**SMALL, "hard_examples": 0.5})
     job(ResumableRequest)
     job(DiagnoseRequest)
     job(LearningCurveRequest, sizes=(0.5, 1.0), seeds=1, max_epochs=1)
@@ -173,6 +176,7 @@ def _call_each(ctx: Context) -> None:
     from engine.final.ensemble import load_ensemble
     from engine.training.predictor import load_predictor
     from engine.final.seed_repeats import train_repeats
+    from engine.final.retrain import retrain_on_dev
     from engine.tuning.objective import TuningBudget
     from engine.tuning.space import default_space
     from engine.tuning.study import open_study, study_settings
@@ -226,6 +230,12 @@ def _call_each(ctx: Context) -> None:
             "mark_trial_run", str(ctx.root), deep.id, 0, False),
         "engine.tuning.study.is_feasible": lambda: ctx.call(
             "is_feasible", open_study(ctx.root).trials[0], ctx.project()),
+        # the chosen network trained again on train + dev rows, as the final test may
+        "engine.final.retrain.retrain_on_dev": lambda: ctx.call(
+            "retrain_on_dev", ctx.project(), deep),
+        "engine.final.retrain.retrained_predictor": lambda: ctx.call(
+            "retrained_predictor", ctx.project(), deep,
+            retrain_on_dev(ctx.project(), deep), ctx.prep()),
         # a seed copy of a network, as the final test trains them
         "engine.final.seed_repeats.repeat_predictor": lambda: ctx.call(
             "repeat_predictor", ctx.project(), deep,

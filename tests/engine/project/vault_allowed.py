@@ -79,6 +79,8 @@ BY_JOBS = {  # long work, or work that changes the project: run by the jobs and 
     "engine.diagnosis.learning_curve_fit.fit_point": "learning_curve",
     "engine.diagnosis.error_analysis.analyse_errors": "error_analysis",
     "engine.diagnosis.label_issues.find_label_issues": "error_analysis",
+    "engine.diagnosis.hard_examples_check.check_before_hard_examples":
+    "train with hard examples",
     "engine.diagnosis.importance.explain_run": "explain and practica explain",
     "engine.decision.calibration.calibrate_run": "calibrate and practica calibrate",
     "engine.decision.calibration.dev_scores": "calibrate and practica calibrate",
