@@ -19,7 +19,7 @@ from engine.models import params_problem
 from engine.goal import explain_broken
 from engine.goal import feasibility
 from engine.training import describe_measured
-from engine.kinds import data_kind
+from engine.kinds import data_kind, kind_of
 from engine.words import error_is_share, fmt_count, fmt_error, fmt_number, metric_label
 from engine.project.parts import Goal
 from gui.live_monitor import LiveMonitor
@@ -171,7 +171,9 @@ class BaselinePage(StepPage):
         states = self.session.states()
         goal = (project.goal if project is not None else None) or Goal()
         kind = "regression" if goal.task == "regression" else "classification"
-        self.models.setText(gui_text(f"deep.models_{kind}"))
+        trees = project is not None and kind_of(project).tree_baseline
+        # text keys: gui.deep.models_{classification,regression}_trees
+        self.models.setText(gui_text(f"deep.models_{kind}" + ("_trees" if trees else "")))
         if project is not None:
             examples = data_kind(project)
             self.settings.set_project(examples, goal.task or "binary")
