@@ -25,11 +25,15 @@ import numpy as np
 DEFAULTS = {"learning_rate": 0.1, "num_leaves": 15, "min_rows_per_leaf": 10, "l2": 1.0}
 """The settings a run starts from (the tuning step may try others)."""
 
-MAX_ROUNDS = 1000
+MAX_ROUNDS = 500
 """The most trees (per class) a model grows."""
 
 STOP_AFTER = 30
 """Rounds without a better train-dev score before growing stops."""
+
+BETTER_BY = 1e-3
+"""What counts as better (train-dev loss): on rows the trees already get all right the
+loss keeps shrinking by crumbs, and growing would only stop at ``MAX_ROUNDS``."""
 
 ROUNDS_WITHOUT_STOP_ROWS = 100
 """Trees grown when there are no train-dev rows to stop on."""
@@ -101,7 +105,8 @@ def fit(task: str, X: np.ndarray, y: np.ndarray, X_stop: np.ndarray | None = Non
     if X_stop is not None and len(X_stop):
         stop = lgb.Dataset(_rows(X_stop), stop_target, reference=train)
         booster = lgb.train(options, train, MAX_ROUNDS, valid_sets=[stop],
-                            callbacks=[lgb.early_stopping(STOP_AFTER, verbose=False)])
+                            callbacks=[lgb.early_stopping(STOP_AFTER, verbose=False,
+                                                               min_delta=BETTER_BY)])
         rounds = int(booster.best_iteration or booster.current_iteration())
     else:
         booster = lgb.train(options, train, ROUNDS_WITHOUT_STOP_ROWS)

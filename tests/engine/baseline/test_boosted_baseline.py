@@ -91,3 +91,24 @@ def test_chosen_trees_predict_and_export(xor_project, tmp_path):
     manifest = json.loads((folder / "manifest.json").read_text())
     assert manifest["model_format"] == "baseline-json" and manifest["versions"]["lightgbm"]
     pd.testing.assert_frame_equal(predict_file(folder, path), predicted)
+
+
+def test_a_network_that_does_not_beat_the_trees_is_said_plainly(xor_project):
+    from dataclasses import replace
+
+    from engine.baseline.tree_verdict import trees_sentence
+
+    project = open_project(xor_project.root)
+    runs = _by_model(project)
+    trees, mlp = runs["boosted"], runs["mlp"]
+    said = trees_sentence(project)
+    assert (said is not None) == (mlp.errors["dev"] >= trees.errors["dev"])
+    # Whatever this training gave, a network below the trees is named, one above is not.
+    for dev, expected in ((trees.errors["dev"] + 0.05, True), (trees.errors["dev"] - 0.01,
+                                                               False)):
+        project.runs = [replace(r, errors={**r.errors, "dev": dev}) if r.id == mlp.id else r
+                        for r in project.runs]
+        said = trees_sentence(project)
+        assert (said is not None) is expected
+        if expected:
+            assert mlp.label in said and "boosted trees" in said
