@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QAbstractSpinBox, QApplication, QCheckBox, QComboBox,
+from PySide6.QtWidgets import (QAbstractSpinBox, QApplication, QCheckBox, QComboBox, QGroupBox,
                                QDoubleSpinBox, QFileDialog, QLabel, QLineEdit, QPushButton,
                                QSpinBox, QToolButton)
 
@@ -364,6 +364,7 @@ def test_training_the_baselines_fills_the_runs_table(qtbot, engine_runner, split
     trees, mlp = (next(r for r in project.runs if r.model == m) for m in ("boosted", "mlp"))
     assert (said is not None) == (mlp.errors["dev"] >= trees.errors["dev"])
     assert note.isVisible() == bool(said) and note.text() == (said or "")
+    save_screenshot(page.findChild(QGroupBox, "runsBox"), "baseline_runs_trees")
 
     # A limit on the size: the table says which runs meet it, as the engine checks it.
     assert session.edit(lambda p: set_constraints(p, ["params <= 50"]))
