@@ -112,3 +112,21 @@ def test_a_network_that_does_not_beat_the_trees_is_said_plainly(xor_project):
         assert (said is not None) is expected
         if expected:
             assert mlp.label in said and "boosted trees" in said
+
+
+def test_text_data_is_not_offered_trees(tmp_path):
+    from engine.core.errors import ProjectError
+    from engine.training.job import TrainingSpec, run_training
+
+    rng = np.random.default_rng(0)
+    words = ["good", "bad", "fine", "poor", "great", "awful"]
+    frame = pd.DataFrame({"review": [" ".join(rng.choice(words, 5)) for _ in range(120)],
+                          "mood": rng.choice(["up", "down"], 120)})
+    frame.to_csv(tmp_path / "reviews.csv", index=False)
+    project = new_project(tmp_path / "p", GoalChoice(data=str(tmp_path / "reviews.csv"),
+                                                     target="mood", data_kind="text",
+                                                     text_column="review"))
+    split_project(project, seed=0)
+    assert "boosted" not in baseline_order(project)
+    with pytest.raises(ProjectError, match="only offered for tables"):
+        run_training(TrainingSpec(str(project.root), "boosted"))
