@@ -136,6 +136,15 @@ def test_a_baseline_is_tested_once_and_compared_without_seeds(trained_dir, tmp_p
         ("baseline", "mcnemar", "seed_free")]
 
 
+def test_chosen_boosted_trees_are_tested_once_against_the_best_other_baseline(trained_dir,
+                                                                             tmp_path):
+    project = _project(trained_dir, tmp_path, model="boosted")
+    final = run_final_test(project, seeds=3, n_resamples=30)
+    assert final.run == project.chosen_run and final.seeds.k == 1
+    assert [c.finalist for c in final.comparisons] == ["baseline"]
+    assert set(final.metrics) >= {"accuracy"}
+
+
 def test_ensemble_averages_its_members_and_scores_like_sklearn(trained_dir, tmp_path):
     project = _project(trained_dir, tmp_path)
     record = score_ensemble(project, k=3)
