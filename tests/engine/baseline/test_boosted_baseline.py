@@ -130,3 +130,12 @@ def test_text_data_is_not_offered_trees(tmp_path):
     assert "boosted" not in baseline_order(project)
     with pytest.raises(ProjectError, match="only offered for tables"):
         run_training(TrainingSpec(str(project.root), "boosted"))
+
+
+def test_the_trees_lean_on_the_two_columns_of_the_exclusive_or(xor_project):
+    from engine.diagnosis.importance import explain_run
+
+    run = _by_model(xor_project)["boosted"]
+    result = explain_run(open_project(xor_project.root), run.id, repeats=2)
+    assert {i.name for i in result.inputs[:2]} == {"a", "b"}
+    assert all(i.mean < 0.05 for i in result.inputs[2:])  # the noise columns barely count
