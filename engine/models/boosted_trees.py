@@ -36,7 +36,8 @@ BETTER_BY = 1e-3
 loss keeps shrinking by crumbs, and growing would only stop at ``MAX_ROUNDS``."""
 
 ROUNDS_WITHOUT_STOP_ROWS = 100
-"""Trees grown when there are no train-dev rows to stop on."""
+"""Trees grown when there are no train-dev rows to stop on and ``params`` has no
+``rounds`` (the trees a run kept)."""
 
 
 @dataclass
@@ -109,7 +110,9 @@ def fit(task: str, X: np.ndarray, y: np.ndarray, X_stop: np.ndarray | None = Non
                                                                min_delta=BETTER_BY)])
         rounds = int(booster.best_iteration or booster.current_iteration())
     else:
-        booster = lgb.train(options, train, ROUNDS_WITHOUT_STOP_ROWS)
+        # Refitting a run (learning curve): as many trees as the run kept.
+        booster = lgb.train(options, train,
+                            int((params or {}).get("rounds") or ROUNDS_WITHOUT_STOP_ROWS))
         rounds = booster.current_iteration()
     return BoostedTrees(booster, classes, rounds)
 

@@ -68,3 +68,10 @@ def test_settings_come_from_the_run_params_and_one_class_still_answers():
 @pytest.mark.parametrize("name", DATA_KINDS)
 def test_only_tables_offer_trees(name):
     assert data_kind(name).tree_baseline == (name == "table")
+
+
+def test_without_stop_rows_the_trees_a_run_kept_are_grown():
+    X = _rows(seed=2)
+    y = (X[:, 0] > 0).astype(int)
+    assert boosted_trees.fit("binary", X, y, params={"rounds": 7}).rounds == 7
+    assert boosted_trees.fit("binary", X, y).rounds == boosted_trees.ROUNDS_WITHOUT_STOP_ROWS
