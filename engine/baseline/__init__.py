@@ -15,5 +15,6 @@ _EXPORTS = {
     "sanity_result": ("CheckResult", "LrRangeResult"),
     "sanity_step": ("run_sanity",),
     "step": ("run_baselines",),
+    "tree_verdict": ("trees_sentence",),
 }
 __getattr__, __dir__, __all__ = public_names(__name__, _EXPORTS)

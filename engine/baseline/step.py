@@ -1,4 +1,5 @@
-"""Step 3 — the baselines: majority class (or mean), a linear model, then the deep model the
+"""Step 3 — the baselines: majority class (or mean), a linear model, boosted trees (tables
+only, ``DataKind.tree_baseline``), then the deep model the
 data kind calls for (MLP for tables, CNN for images, 1D-conv for sequences, an embedding
 model for text), after the sanity checks of that deep model."""
 
@@ -8,7 +9,8 @@ from typing import Any
 
 from engine.kinds.input_coding import data_kind
 from engine.core.jobs import NEVER, CancelFlag, Progress, ProgressFn, ignore
-from engine.models import zoo
+from engine.kinds.registry import kind_of
+from engine.models import simple_baselines, zoo
 from engine.project.project import Project
 from engine.core.texts import text
 from engine.training.job import TrainingResult, TrainingSpec, run_training
@@ -17,13 +19,14 @@ from engine.baseline.sanity_step import run_sanity
 
 def baseline_order(project: Project, deep_kind: str | None = None) -> tuple[str, ...]:
     """The models the baseline step trains, simplest first."""
-    return ("majority", "linear", deep_kind or zoo.default_kind(data_kind(project)))
+    trees = (simple_baselines.TREES,) if kind_of(project).tree_baseline else ()
+    return ("majority", "linear", *trees, deep_kind or zoo.default_kind(data_kind(project)))
 
 
 def run_baselines(project: Project, progress: ProgressFn = ignore, cancel: CancelFlag = NEVER,
                   deep_params: dict[str, Any] | None = None, deep_kind: str | None = None,
                   sanity: bool = True) -> list[TrainingResult]:
-    """Check the deep model, then train the three baselines in order; stop early when
+    """Check the deep model, then train the baselines in order; stop early when
     ``cancel`` is set.
 
     Args:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from engine.baseline.tree_verdict import trees_sentence
 from engine.core.defaults import TUNING_EPOCHS
 from engine.core.errors import GoalError, ProjectError
 from engine.goal.step import GoalChoice, new_project
@@ -83,6 +84,9 @@ def cmd_run(args) -> int:
     print(text("cli.steps_done", steps=", ".join(done) or text("cli.nothing_to_do")))
     _print_sanity(project)
     print_monitor_summary(project, printer.runs)
+    trees = trees_sentence(open_project(args.dir))
+    if trees:
+        print(trees)
     _print_outcome(project)
     return 0
 

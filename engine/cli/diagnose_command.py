@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import sys
 
+from engine.baseline.tree_verdict import trees_sentence
 from engine.diagnosis.step import diagnose_project
 from engine.cli.move_printer import print_move
 from engine.diagnosis.ladder import Diagnosis, diagnose
@@ -39,7 +40,11 @@ def cmd_diagnose(args) -> int:
         return 0
     _print(result, metric)
     if args.dir:
-        print_move(open_project(args.dir))
+        project = open_project(args.dir)
+        trees = trees_sentence(project)
+        if trees:
+            print(f"  - {trees}")
+        print_move(project)
     return 0
 
 

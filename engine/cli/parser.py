@@ -122,7 +122,8 @@ def build_parser() -> PlainParser:
     train = sub.add_parser("train", help="train one more model of a split project")
     train.add_argument("dir", help="the project folder")
     train.add_argument("--model", help="mlp, cnn, conv1d, gru, lstm, text_pool, text_conv, "
-                                       "linear or majority (default: the usual one)")
+                                       "linear, majority or boosted (trees, tables only; "
+                                       "default: the usual one)")
     train.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                        help="a setting, e.g. learning_rate=0.01, width=128, epochs=20")
     train.add_argument("--resume", nargs="?", const="latest", metavar="RUN",

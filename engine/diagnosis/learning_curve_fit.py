@@ -70,7 +70,7 @@ def fit_point(project: Project, kind: str, params: dict[str, Any], train: pd.Dat
         if cancel.is_set():
             raise JobCancelled("learning curve cancelled")
         model = simple_baselines.fit(kind, goal.task, coding.flat(X_train), y_fit,
-                                     seed=seed)
+                                     seed=seed, params=params)
     predictor = Predictor(kind, model, coding)
     errors = [optimizing_error(goal, score(goal, to_predictions(goal, y, predictor.scores(X))))
               for X, y in ((X_train, y_train), (X_dev, y_dev))]

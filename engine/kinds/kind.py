@@ -48,7 +48,9 @@ class DataKind:
     * ``error_tags``: the tags suggested for its mistakes in error analysis (keys of
       ``error_analysis.tag.*``);
     * ``explained_by``: what "an input" is when measuring which inputs matter, one of
-      ``EXPLAINED_BY`` (``engine.diagnosis.importance``).
+      ``EXPLAINED_BY`` (``engine.diagnosis.importance``);
+    * ``tree_baseline``: gradient-boosted trees are a fair baseline for it (its inputs are
+      columns that each mean something on their own), so the baseline step trains them.
     """
 
     name: str
@@ -63,6 +65,7 @@ class DataKind:
     image_inputs: bool = False
     error_tags: tuple[str, ...] = ("mislabeled", "ambiguous", "rare_case")
     explained_by: str = "columns"
+    tree_baseline: bool = False
 
     # ----- the input coding (engine.kinds.input_coding)
     def fit_inputs(self, project, train, y_train, rows=None):

@@ -4,8 +4,8 @@ Its coding is ``engine.kinds.preprocess`` (numbers scaled, categories one-hot); 
 the same values in every feature column; drift compares the columns one at a time.
 
 Example:
-    >>> TABLE.default_family, TABLE.augmentation
-    ('mlp', 'noise')
+    >>> TABLE.default_family, TABLE.augmentation, TABLE.tree_baseline
+    ('mlp', 'noise', True)
 """
 
 from __future__ import annotations
@@ -62,5 +62,6 @@ class TableKind(DataKind):
 
 
 TABLE = TableKind("table", augmentation="noise", default_family="mlp", repeats_by_chance=True,
+                  tree_baseline=True,
                   error_tags=("mislabeled", "ambiguous", "rare_case", "missing_value",
                               "outlier"))

@@ -1,7 +1,9 @@
-"""Non-deep baselines from scikit-learn: the majority class (or mean) and a linear model.
+"""Non-deep baselines: the majority class (or mean), a linear model (scikit-learn) and, for
+tables, gradient-boosted trees (``engine.models.boosted_trees``).
 
-They answer "how good is doing almost nothing?" and "how good is a straight line?" before
-any deep model is trained. Their fitted numbers are saved as JSON (never pickled) and the
+They answer "how good is doing almost nothing?", "how good is a straight line?" and, on
+tables, "how good are the trees a data scientist would try first?" before any deep model
+is trained. Their fitted numbers are saved as JSON (never pickled) and the
 scikit-learn estimator is rebuilt from them.
 """
 
@@ -13,12 +15,23 @@ import numpy as np
 from sklearn.dummy import DummyClassifier, DummyRegressor
 from sklearn.linear_model import LogisticRegression, Ridge
 
-KINDS = ("majority", "linear")
+from engine.models import boosted_trees
+
+KINDS = ("majority", "linear", "boosted")
+
+TREES = "boosted"
+"""The kind that is only offered where the data kind allows it (``DataKind.tree_baseline``)."""
 
 
-def fit(baseline: str, task: str, X: np.ndarray, y: np.ndarray, seed: int = 0):
+def fit(baseline: str, task: str, X: np.ndarray, y: np.ndarray, seed: int = 0,
+        stop: tuple[np.ndarray, np.ndarray] | None = None,
+        params: dict[str, Any] | None = None):
     """Fit ``baseline`` (one of ``KINDS``) on encoded inputs ``X`` and targets ``y`` (class
-    indices)."""
+    indices). ``stop`` (inputs, targets) are the rows boosted trees stop growing on;
+    ``params`` their settings (``boosted_trees.DEFAULTS``)."""
+    if baseline == TREES:
+        X_stop, y_stop = stop if stop is not None else (None, None)
+        return boosted_trees.fit(task, X, y, X_stop, y_stop, params, seed)
     majority = baseline == "majority"
     if task == "regression":
         model = DummyRegressor(strategy="mean") if majority else Ridge(alpha=1.0)
@@ -31,6 +44,8 @@ def fit(baseline: str, task: str, X: np.ndarray, y: np.ndarray, seed: int = 0):
 
 def to_dict(model) -> dict[str, Any]:
     """The fitted numbers of ``model`` as JSON-able data."""
+    if isinstance(model, boosted_trees.BoostedTrees):
+        return boosted_trees.to_dict(model)
     if isinstance(model, DummyClassifier):
         return {"type": "prior", "classes": model.classes_.tolist(),
                 "prior": model.class_prior_.tolist()}
@@ -46,6 +61,8 @@ def to_dict(model) -> dict[str, Any]:
 def from_dict(d: dict[str, Any], n_inputs: int):
     """Rebuild a fitted scikit-learn estimator from ``to_dict`` output."""
     fitted = d["type"]
+    if fitted == "lightgbm":
+        return boosted_trees.from_dict(d)
     if fitted == "prior":
         classes = np.array(d["classes"])
         prior = np.array(d["prior"])
@@ -78,6 +95,9 @@ def predict_scores(model, task: str, X: np.ndarray) -> np.ndarray:
 
 
 def parameter_count(model) -> int:
+    """The numbers a fitted baseline holds (for trees: every node of every tree)."""
+    if isinstance(model, boosted_trees.BoostedTrees):
+        return boosted_trees.node_count(model)
     d = to_dict(model)
     if d["type"] in ("logistic", "ridge"):
         return int(np.size(d["coef"]) + np.size(d["intercept"]))

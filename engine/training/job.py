@@ -34,7 +34,8 @@ from engine.goal.evaluation import optimizing_error, score, to_predictions
 from engine.core.jobs import (NEVER, AlertRaised, CancelFlag, ProgressFn, RunFinished,
                          StageStarted, ignore)
 from engine.kinds.input_coding import data_kind
-from engine.models import simple_baselines, zoo
+from engine.kinds.registry import kind_of
+from engine.models import boosted_trees, simple_baselines, zoo
 from engine.core.out_of_memory import OUT_OF_MEMORY, is_out_of_memory, out_of_memory_advice
 from engine.training.predictor import Predictor
 from engine.kinds.preprocess_store import load_preprocessor
@@ -115,6 +116,8 @@ def run_training(spec: TrainingSpec, progress: ProgressFn = ignore,
     if zoo.is_keras_kind(spec.model) and spec.model not in zoo.kinds_for(kind):
         raise ProjectError(text("training.kind_mismatch", model=spec.model, data=kind,
                                 kinds=", ".join(zoo.kinds_for(kind))))
+    if spec.model == simple_baselines.TREES and not kind_of(project).tree_baseline:
+        raise ProjectError(text("training.no_trees", data=kind))
     progress(StageStarted("load", text("stage.loading")))
     prep = load_preprocessor(project)
     frames = {name: split_frame(project, name) for name in DEV_SPLITS}
@@ -162,7 +165,7 @@ def _train_and_score(spec: TrainingSpec, project: Project, run_id: str, prep, X,
     else:
         fitted = _fit_baseline(spec.model, goal.task, run_dir,
                                {k: prep.flat(v) for k, v in X.items()}, y,
-                               int(spec.params.get("seed", 0)))
+                               int(spec.params.get("seed", 0)), spec.params)
     predictor = Predictor(spec.model, fitted.model, prep)
     progress(StageStarted("evaluate", text("stage.evaluating")))
     if fitted.cancelled:
@@ -243,14 +246,21 @@ def _resumed_spec(project: Project, run_id: str) -> TrainingSpec:
     return TrainingSpec(str(project.root), saved["model"], dict(saved["params"]), run_id)
 
 
-def _fit_baseline(kind: str, task: str, run_dir, X, y, seed: int) -> Fitted:
-    model = simple_baselines.fit(kind, task, X["train"], y["train"], seed=seed)
+def _fit_baseline(kind: str, task: str, run_dir, X, y, seed: int,
+                  params: dict[str, Any] | None = None) -> Fitted:
+    trees = kind == simple_baselines.TREES
+    model = simple_baselines.fit(kind, task, X["train"], y["train"], seed=seed,
+                                 stop=(X["train_dev"], y["train_dev"]),
+                                 params=params if trees else None)
+    kept = {"seed": seed}
+    if trees:  # the settings it grew with and the trees it kept (early stopping)
+        kept.update(boosted_trees.settings(params), rounds=model.rounds)
     atomic.write_json(run_dir / "model.json", simple_baselines.to_dict(model))
     # text keys: model.linear_{classification,regression}
     # text keys: model.majority_{classification,regression}
+    # text keys: model.boosted_{classification,regression}
     label = text(f"model.{kind}_{'regression' if task == 'regression' else 'classification'}")
-    return Fitted(model, label, "model.json", simple_baselines.parameter_count(model),
-                  {"seed": seed})
+    return Fitted(model, label, "model.json", simple_baselines.parameter_count(model), kept)
 
 
 def _new_run_id(project: Project, kind: str) -> str:

@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 
 from engine.kinds.registry import kind_of
-from engine.models import zoo
+from engine.models import simple_baselines, zoo
 from engine.project.project import Project
 from engine.models.train_params import IMBALANCE, OPTIMIZERS, SCHEDULES, setting_problem
 from engine.project.parts.goal import Goal
@@ -174,11 +174,14 @@ def default_space(project: Project, kind: str) -> SearchSpace:
 
     Args:
         project: the project (its data kind and task decide which settings apply).
-        kind: a Keras family of ``engine.models.zoo`` (``mlp``, ``cnn`` ...).
+        kind: a Keras family of ``engine.models.zoo`` (``mlp``, ``cnn`` ...) or boosted
+            trees (``tree_space``).
 
     Returns:
         A ``SearchSpace`` the user may edit.
     """
+    if kind == simple_baselines.TREES:
+        return tree_space()
     family = zoo.family(kind)
     arch = family.params()
     params = [_float("learning_rate", 1e-4, 1e-1, log=True),
@@ -199,6 +202,15 @@ def default_space(project: Project, kind: str) -> SearchSpace:
     if kind_of(project).augmentation != "none":  # text takes no augmentation
         params.append(ParamRange("augment", "float", 0.0, 1.0, fixed=0.0))
     return SearchSpace(kind, tuple(params))
+
+
+def tree_space() -> SearchSpace:
+    """The search space of boosted trees, every setting on a log scale: the learning rate
+    (0.01 to 0.3), leaves per tree (4 to 128), the fewest rows a leaf may hold (2 to 100) and
+    the L2 penalty on leaf values (0.001 to 10)."""
+    return SearchSpace(simple_baselines.TREES, (
+        _float("learning_rate", 0.01, 0.3, log=True), _int("num_leaves", 4, 128, log=True),
+        _int("min_rows_per_leaf", 2, 100, log=True), _float("l2", 1e-3, 10.0, log=True)))
 
 
 def suggest(trial: Any, space: SearchSpace) -> dict[str, Any]:

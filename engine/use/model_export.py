@@ -183,7 +183,7 @@ def versions() -> dict[str, str | None]:
     return {"practica": __version__, "keras": _version("keras"), "backend": backend,
             "backend_version": _version({"torch": "torch", "jax": "jax"}.get(backend,
                                                                            "tensorflow")),
-            "scikit-learn": _version("scikit-learn")}
+            "scikit-learn": _version("scikit-learn"), "lightgbm": _version("lightgbm")}
 
 
 def readme(manifest: dict[str, Any]) -> str:

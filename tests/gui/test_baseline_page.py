@@ -1,16 +1,17 @@
 """Step 3 page: the network's kind and settings become the job's arguments, the sanity
 checks are shown with their proposed learning rate, an interrupted run can be continued, and
-the three runs fill the table."""
+the four runs fill the table (majority, linear, boosted trees, network)."""
 
 import math
 
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QAbstractSpinBox, QApplication, QCheckBox, QComboBox,
+from PySide6.QtWidgets import (QAbstractSpinBox, QApplication, QCheckBox, QComboBox, QGroupBox,
                                QDoubleSpinBox, QFileDialog, QLabel, QLineEdit, QPushButton,
                                QSpinBox, QToolButton)
 
+from engine.baseline import trees_sentence
 from engine.baseline.requests import BaselinesRequest, SanityRequest
 from engine.core.jobs import job_name
 from engine.core.texts import text
@@ -367,13 +368,13 @@ def test_training_the_baselines_fills_the_runs_table(qtbot, engine_runner, split
 
     project = session.project
     # Runs made within the same second are listed by id, so compare without the order.
-    assert sorted(r.model for r in project.runs) == ["linear", "majority", "mlp"]
+    assert sorted(r.model for r in project.runs) == ["boosted", "linear", "majority", "mlp"]
     mlp = next(r for r in project.runs if r.model == "mlp")
     assert mlp.params["epochs"] == 2 and mlp.params["width"] == 8  # the spin boxes' values
     assert project.sanity is not None and project.sanity.model == "mlp"
     assert page.sanity.verdict.isVisible()
     table = page.findChild(ResultTable, "runsTable")
-    assert table.isVisible() and table.rowCount() == 3
+    assert table.isVisible() and table.rowCount() == 4
     metric = project.goal.metric
     for row, run in enumerate(project.runs):
         assert table.cell_text(row, 0) == run.label
@@ -381,7 +382,14 @@ def test_training_the_baselines_fills_the_runs_table(qtbot, engine_runner, split
         assert table.cell_text(row, 3) == fmt_error(run.errors["train_dev"], metric)
         assert table.cell_text(row, 4) == fmt_error(run.errors["dev"], metric)
         assert table.cell_text(row, 9) == "no"  # made before the vault was opened
-    assert {table.cell_text(row, 8) for row in range(3)} == {"no limits set"}
+    assert {table.cell_text(row, 8) for row in range(4)} == {"no limits set"}
+    # Under the table: whether the network beats the boosted trees on dev, as the engine says.
+    note = page.findChild(QLabel, "treesNote")
+    said = trees_sentence(project)
+    trees, mlp = (next(r for r in project.runs if r.model == m) for m in ("boosted", "mlp"))
+    assert (said is not None) == (mlp.errors["dev"] >= trees.errors["dev"])
+    assert note.isVisible() == bool(said) and note.text() == (said or "")
+    save_screenshot(page.findChild(QGroupBox, "runsBox"), "baseline_runs_trees")
 
     # A limit on the size: the table says which runs meet it, as the engine checks it.
     assert session.edit(lambda p: set_constraints(p, ["params <= 50"]))
@@ -390,7 +398,7 @@ def test_training_the_baselines_fills_the_runs_table(qtbot, engine_runner, split
         assert table.cell_text(row, 8) == ("yes" if ok else "no")
         assert "parameters" in table.item(row, 8).toolTip()
     column = {run.model: table.cell_text(row, 8) for row, run in enumerate(project.runs)}
-    assert column == {"majority": "yes", "linear": "yes", "mlp": "no"}
+    assert column == {"majority": "yes", "linear": "yes", "boosted": "no", "mlp": "no"}
     session.edit(lambda p: set_constraints(p, []))
     page.resize(980, page.widget().sizeHint().height() + 20)
     save_screenshot(page, "baseline_done")

@@ -17,6 +17,7 @@ from engine.core.texts import text
 from gui.pages.diagnose.page import DiagnosePage
 from gui.result_table import ResultTable
 from gui.session import ProjectSession
+from engine.baseline import trees_sentence
 from tests.gui.conftest import save_screenshot
 from tests.gui.page_helpers import job_done
 
@@ -41,7 +42,7 @@ def _choose(page, model: str) -> None:
 def test_reading_the_ladder_shows_the_engines_verdict(qtbot, engine_runner, split_project):
     session, page = _trained_page(qtbot, engine_runner, split_project)
     combo = page.findChild(QComboBox, "runCombo")
-    assert combo.count() == 3
+    assert combo.count() == 4  # majority, linear, boosted trees, network
     assert combo.currentData() == best_run(session.project).id  # the default choice
     verdict = page.findChild(QLabel, "verdictLabel")
     assert not verdict.isVisible()  # nothing read yet
@@ -57,6 +58,9 @@ def test_reading_the_ladder_shows_the_engines_verdict(qtbot, engine_runner, spli
     assert page.findChild(QLabel, "explanationText").text() == diagnosis.explanation
     advice = page.findChild(QLabel, "adviceList").text()
     assert all(a in advice for a in diagnosis.advice)
+    # The advice says so when the network does not beat the boosted trees on dev.
+    said = trees_sentence(session.project)
+    assert said is None or said in advice
     ladder = page.findChild(ResultTable, "ladderTable")
     assert ladder.rowCount() == len(diagnosis.ladder)
     metric = session.project.goal.metric

@@ -19,6 +19,7 @@ from engine.words.formatting import (dash, fmt_confidence, fmt_count, fmt_error,
 from engine.report.pdf.style import (bullets, esc, heading, key_values, lead, para, plain,
                                      spacer, table)
 from engine.report.cover_verdict import baseline_sentence, tuning_sentence
+from engine.baseline.tree_verdict import trees_sentence
 from engine.report.pdf.checks import split_checks_part
 from engine.report.pdf.costs import goal_costs
 from engine.report.pdf.labellers import goal_labellers
@@ -44,7 +45,8 @@ def summary_sentences(project: Project) -> list[str]:
     else:
         out.append(t("cover.chosen", label=run.label, run=run.id,
                      error=fmt_error(run.errors.get("dev"), metric)))
-        out += [s for s in (baseline_sentence(project), tuning_sentence(project)) if s]
+        out += [s for s in (baseline_sentence(project), trees_sentence(project),
+                            tuning_sentence(project)) if s]
     verdict = project.diagnosis.verdict if project.diagnosis else None
     out.append(t("cover.diagnosis", verdict=verdict_words(verdict)) if verdict
                else t("cover.no_diagnosis"))

@@ -13,13 +13,14 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (QAbstractSpinBox, QGroupBox, QHBoxLayout, QLabel, QPushButton,
                                QVBoxLayout)
 
+from engine.baseline import trees_sentence
 from engine.baseline.requests import BaselinesRequest, SanityRequest
 from engine.training.requests import ResumableRequest, TrainRequest
 from engine.models import params_problem
 from engine.goal import explain_broken
 from engine.goal import feasibility
 from engine.training import describe_measured
-from engine.kinds import data_kind
+from engine.kinds import data_kind, kind_of
 from engine.words import error_is_share, fmt_count, fmt_error, fmt_number, metric_label
 from engine.project.parts import Goal
 from gui.live_monitor import LiveMonitor
@@ -93,6 +94,12 @@ class BaselinePage(StepPage):
         runs_layout.addWidget(self.runs_intro)
         self.table = ResultTable("runsTable")
         runs_layout.addWidget(self.table)
+        self.trees_note = QLabel()  # the network does not beat the boosted trees
+        self.trees_note.setObjectName("treesNote")
+        self.trees_note.setProperty("role", "warning")
+        self.trees_note.setWordWrap(True)
+        self.trees_note.hide()
+        runs_layout.addWidget(self.trees_note)
         self.body.addWidget(runs_box)
         self._resumable_key: tuple | None = None  # what the last ``resumable`` job saw
         self.settings.kind_combo.currentIndexChanged.connect(self._show_sanity)
@@ -171,7 +178,10 @@ class BaselinePage(StepPage):
         states = self.session.states()
         goal = (project.goal if project is not None else None) or Goal()
         kind = "regression" if goal.task == "regression" else "classification"
-        self.models.setText(gui_text(f"deep.models_{kind}"))
+        trees = project is not None and kind_of(project).tree_baseline
+        # text keys: gui.deep.models_{classification,regression}
+        # text keys: gui.deep.models_{classification,regression}_trees
+        self.models.setText(gui_text(f"deep.models_{kind}" + ("_trees" if trees else "")))
         if project is not None:
             examples = data_kind(project)
             self.settings.set_project(examples, goal.task or "binary")
@@ -213,6 +223,9 @@ class BaselinePage(StepPage):
         project = self.project
         runs = list(project.runs) if project is not None else []
         self.table.setVisible(bool(runs))
+        trees = trees_sentence(project) if runs else None
+        self.trees_note.setText(trees or "")
+        self.trees_note.setVisible(bool(trees))
         if not runs:
             self.runs_intro.setText(gui_text("baseline.no_runs"))
             self.table.fill([], [])

@@ -21,6 +21,7 @@ from engine.goal import best_run, feasibility
 from engine.diagnosis import GAP_OF_VERDICT, gap_label
 from engine.core import ProjectError
 from engine.diagnosis import recommended_move
+from engine.baseline import trees_sentence
 from engine.words import fmt_error, fmt_points, fmt_time, is_number
 from engine.project import find_run
 from engine.project.parts import DiagnosisRecord
@@ -188,7 +189,9 @@ class DiagnosePage(StepPage):
                                             when=fmt_time(run.created),
                                             error=fmt_error(run.errors.get("dev"), metric)))
         self.explanation.setText(diagnosis.explanation)
-        items = "".join(f"<li>{html.escape(a)}</li>" for a in diagnosis.advice)
+        trees = trees_sentence(project) if project is not None else None
+        items = "".join(f"<li>{html.escape(a)}</li>"
+                        for a in (*diagnosis.advice, *([trees] if trees else [])))
         self.advice.setText(f"<ul>{items}</ul>")
         self._fill_ladder(diagnosis, metric)
         move = None if stale else recommended_move(project)

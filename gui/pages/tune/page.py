@@ -269,6 +269,7 @@ class TunePage(StepPage):
         trials = summary.trials
         if not trials:
             # text keys: gui.deep.kind_{cnn,conv1d,gru,lstm,mlp}, gui.deep.kind_text_{conv,pool}
+            # text keys: gui.deep.kind_boosted
             self.status.setText(_t("status_none", kind=kind_name(summary.kind)))
             return
         counts = summary.counts

@@ -10,8 +10,8 @@ from tests.conftest import make_mixed_frame
 
 @pytest.fixture(scope="package")
 def trained_dir(tmp_path_factory):
-    """A split project with its three baselines trained (MLP: 2 epochs; the logistic
-    regression scores best on dev, the majority model has the fewest weights)."""
+    """A split project with its baselines trained (majority, linear, boosted trees, MLP: 2
+    epochs; the majority model has the fewest weights)."""
     root = tmp_path_factory.mktemp("final")
     make_mixed_frame(200, seed=4).to_csv(root / "data.csv", index=False)
     project = new_project(root / "p", GoalChoice(data=str(root / "data.csv"), target="bought"))

@@ -110,6 +110,7 @@ def test_two_seeds_give_mean_and_std_over_two_values_and_comparisons(trained_dir
 
 def test_cancelling_while_the_copies_train_leaves_the_vault_closed(trained_dir, tmp_path):
     project = _project(trained_dir, tmp_path)
+    trained = len(project.runs)  # the baselines: majority, linear, boosted trees, MLP
     token = CancelToken()
 
     def progress(event):
@@ -121,7 +122,7 @@ def test_cancelling_while_the_copies_train_leaves_the_vault_closed(trained_dir, 
     again = open_project(project.root)
     assert not again.vault_open and again.final_test is None
     assert not repeat_folder(project, 1).exists()  # the half-trained copy is discarded
-    assert len(again.runs) == 3
+    assert len(again.runs) == trained == 4
 
 
 def test_a_baseline_is_tested_once_and_compared_without_seeds(trained_dir, tmp_path):
@@ -133,6 +134,15 @@ def test_a_baseline_is_tested_once_and_compared_without_seeds(trained_dir, tmp_p
     assert not (project.root / "final").exists()
     assert [(c.finalist, c.test, c.reason) for c in final.comparisons] == [
         ("baseline", "mcnemar", "seed_free")]
+
+
+def test_chosen_boosted_trees_are_tested_once_against_the_best_other_baseline(trained_dir,
+                                                                             tmp_path):
+    project = _project(trained_dir, tmp_path, model="boosted")
+    final = run_final_test(project, seeds=3, n_resamples=30)
+    assert final.run == project.chosen_run and final.seeds.k == 1
+    assert [c.finalist for c in final.comparisons] == ["baseline"]
+    assert set(final.metrics) >= {"accuracy"}
 
 
 def test_ensemble_averages_its_members_and_scores_like_sklearn(trained_dir, tmp_path):
@@ -159,7 +169,7 @@ def test_ensemble_averages_its_members_and_scores_like_sklearn(trained_dir, tmp_
         assert record["measured"][q] == pytest.approx(sum(m.measured[q] for m in members))
     saved = json.loads((project.root / "final" / "ensemble.json").read_text())
     assert saved["members"] == record["members"]
-    assert len(open_project(project.root).runs) == 3  # not a run
+    assert len(open_project(project.root).runs) == len(project.runs)  # not a run
 
 
 def test_an_ensemble_that_breaks_a_constraint_stops_before_the_vault(trained_dir, tmp_path):
