@@ -50,7 +50,7 @@ def corrected_resampled_ttest(differences: Sequence[float], n_test: float,
 
     Returns:
         The mean difference, ``t``, ``K - 1`` degrees of freedom and the two-sided p-value;
-        with no spread at all, p is 1 for a zero mean and 0 otherwise.
+        with no spread at all (up to rounding), p is 1 for a zero mean and 0 otherwise.
     """
     # Imported here to keep SciPy out of start-up.
     from scipy import stats
@@ -62,7 +62,7 @@ def corrected_resampled_ttest(differences: Sequence[float], n_test: float,
     mean = sum(d) / k
     s2 = sum((x - mean) ** 2 for x in d) / (k - 1)
     scale = math.sqrt((1.0 / k + float(n_test) / float(n_train)) * s2)
-    if scale == 0.0:
+    if math.sqrt(s2) <= 1e-12 * max(1.0, abs(mean)):  # equal differences, up to rounding
         return ResampledTTest(mean, 0.0 if mean == 0 else math.copysign(math.inf, mean),
                               k - 1, 1.0 if mean == 0 else 0.0)
     t = mean / scale
