@@ -56,11 +56,10 @@ def cmd_kfold(args: argparse.Namespace) -> int:
 
 def kfold_table(result) -> list[str]:
     """The table's lines: model, mean, spread, p-value against the best."""
-    headers = [text(f"cli.kfold.col_{c}") for c in ("model", "mean", "spread", "p")]
-    rows = [[m.model, f"{m.mean:.4f}", f"{m.spread:.4f}",
-             text("cli.kfold.is_best") if m.model == result.best
-             else ("-" if m.p_value is None else f"{m.p_value:.3g}")]
-            for m in result.models]
+    # Imported here to keep pandas, SciPy out of start-up.
+    from engine.diagnosis.kfold import kfold_headers, kfold_rows
+
+    headers, rows = kfold_headers(), kfold_rows(result)
     widths = [max(len(r[i]) for r in [headers, *rows]) for i in range(len(headers))]
     return ["  ".join(cell.rjust(w) if i else cell.ljust(w)
                       for i, (cell, w) in enumerate(zip(row, widths)))

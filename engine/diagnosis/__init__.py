@@ -10,7 +10,8 @@ _EXPORTS = {
     "requests": ("DiagnoseRequest", "ErrorAnalysisRequest", "ExplainRequest",
                  "KfoldRequest", "LearningCurveRequest", "WhyExampleRequest"),
     "kfold": ("DataSize", "KFOLD_FILE", "KfoldModel", "KfoldResult", "compare_by_kfold",
-              "data_size", "default_models", "kfold_result", "kfold_sentences", "load_kfold",
+              "data_size", "default_models", "kfold_headers", "kfold_result", "kfold_rows",
+              "kfold_sentences", "load_kfold",
               "non_test_rows", "stratified_folds"),
     "error_analysis": (
         "MAX_EXAMPLES", "allocate", "analyse_errors", "analysis_state", "case_details",

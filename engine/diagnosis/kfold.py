@@ -42,7 +42,7 @@ import pandas as pd
 
 from engine.baseline.step import baseline_order
 from engine.core.atomic import write_json
-from engine.core.errors import JobCancelled, ProjectError
+from engine.core.errors import JobCancelled, PracticaError, ProjectError
 from engine.core.jobs import NEVER, CancelFlag, Progress, ProgressFn, StageStarted, ignore
 from engine.core.texts import text
 from engine.diagnosis.learning_curve import strata
@@ -255,10 +255,29 @@ def kfold_result(metric: str, errors: dict[str, list[float]], folds: int, rows: 
     return KfoldResult(metric, folds, rows, seed, epochs, small, tuple(out), best, now_iso())
 
 
+def kfold_headers() -> list[str]:
+    """The titles of the comparison's columns."""
+    return [text(f"kfold.col_{c}") for c in ("model", "mean", "spread", "p")]
+
+
+def kfold_rows(result: KfoldResult) -> list[list[str]]:
+    """One row per model: its name, mean, spread over folds and p-value against the best."""
+    return [[m.model, f"{m.mean:.4f}", f"{m.spread:.4f}",
+             text("kfold.is_best") if m.model == result.best
+             else ("-" if m.p_value is None else f"{m.p_value:.3g}")]
+            for m in result.models]
+
+
 def load_kfold(project: Project) -> KfoldResult | None:
-    """The last comparison written to ``KFOLD_FILE``, or None."""
+    """The last comparison written to ``KFOLD_FILE``, or None (also for a file that is not
+    one: the comparison is simply made again)."""
     path = project.root / KFOLD_FILE
-    return KfoldResult.from_dict(read_json(path)) if path.is_file() else None
+    if not path.is_file():
+        return None
+    try:
+        return KfoldResult.from_dict(read_json(path))
+    except (PracticaError, KeyError, TypeError, ValueError, AttributeError):
+        return None
 
 
 def kfold_sentences(result: KfoldResult) -> list[str]:
