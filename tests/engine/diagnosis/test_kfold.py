@@ -104,3 +104,19 @@ def test_large_data_needs_force_and_bad_settings_are_refused(split_project, monk
     result = kfold.compare_by_kfold(split_project, folds=2, models=("majority", "linear"),
                                     force=True)
     assert not result.small and text("kfold.big_data") in kfold.kfold_sentences(result)
+
+
+def test_the_rarest_class_rule_and_the_command_line(split_project, monkeypatch, capsys):
+    monkeypatch.setattr(kfold, "SMALL_ROWS", 100)
+    size = kfold.data_size(split_project)
+    assert size.rows == 128 and size.rarest == 63 and not size.small
+    monkeypatch.setattr(kfold, "SMALL_RAREST", 64)  # few rows of the rarest class: small
+    assert kfold.data_size(split_project).small
+    root = str(split_project.root)
+    assert cli_main(["kfold", root, "--folds", "1"]) == 2
+    assert "folds" in capsys.readouterr().err
+    assert cli_main(["kfold", root, "--folds", "2", "--models", "majority,linear",
+                     "--json"]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    assert printed["best"] == "linear" and [m["model"] for m in printed["models"]] == [
+        "majority", "linear"] and printed["lines"][-1] == text("kfold.caution")
