@@ -141,8 +141,8 @@ def _kfold(r: KfoldRequest, progress, cancel):
     from engine.diagnosis.kfold import compare_by_kfold, kfold_sentences
 
     result = compare_by_kfold(_project(r), folds=int(r.folds), models=tuple(r.models) or None,
-                              epochs=int(r.epochs), force=bool(r.force), progress=progress,
-                              cancel=cancel)
+                              epochs=int(r.epochs), force=bool(r.force),
+                              deep_kind=r.deep_kind or None, progress=progress, cancel=cancel)
     return StepResult({**result.to_dict(), "lines": kfold_sentences(result)})
 
 

@@ -161,16 +161,16 @@ def data_size(project: Project) -> DataSize:
     return DataSize(int(len(y)), rarest, bool(small))
 
 
-def default_models(project: Project) -> tuple[str, ...]:
+def default_models(project: Project, deep_kind: str | None = None) -> tuple[str, ...]:
     """The baselines of the baseline step (majority, linear, boosted trees for tables) and
-    the data kind's network."""
-    return baseline_order(project)
+    the network of ``deep_kind`` (None: the data kind's usual one)."""
+    return baseline_order(project, deep_kind)
 
 
 def compare_by_kfold(project: Project, folds: int = DEFAULT_FOLDS,
                      models: Sequence[str] | None = None, epochs: int = DEFAULT_EPOCHS,
-                     seed: int = 0, force: bool = False, progress: ProgressFn = ignore,
-                     cancel: CancelFlag = NEVER) -> KfoldResult:
+                     seed: int = 0, force: bool = False, deep_kind: str | None = None,
+                     progress: ProgressFn = ignore, cancel: CancelFlag = NEVER) -> KfoldResult:
     """Compare ``models`` by ``folds``-fold cross-validation on the non-test rows.
 
     Args:
@@ -180,6 +180,7 @@ def compare_by_kfold(project: Project, folds: int = DEFAULT_FOLDS,
         epochs: epochs of each network fit (no early stopping).
         seed: draws the folds and seeds every fit.
         force: run even when the data is not small.
+        deep_kind: the network among the default models (None: the data kind's usual one).
         progress, cancel: events out, stop request in (a cancel saves nothing).
 
     Returns:
@@ -192,7 +193,7 @@ def compare_by_kfold(project: Project, folds: int = DEFAULT_FOLDS,
         raise ProjectError(text("kfold.bad_folds", most=MAX_FOLDS))
     if epochs < 1:
         raise ProjectError(text("kfold.bad_epochs"))
-    kinds = tuple(models) if models else default_models(project)
+    kinds = tuple(models) if models else default_models(project, deep_kind)
     known = set(simple_baselines.KINDS) | set(zoo.kinds_for(data_kind(project)))
     unknown = [k for k in kinds if k not in known]
     if unknown or len(set(kinds)) < 2:

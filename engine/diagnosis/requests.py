@@ -36,8 +36,9 @@ class LearningCurveRequest(JobRequest):
 @dataclass(frozen=True)
 class KfoldRequest(JobRequest):
     """Compare ``models`` (empty: the baselines and the network) by ``folds``-fold
-    cross-validation on the non-test rows, each network for ``epochs`` epochs; ``force``
-    runs it on data that is not small.
+    cross-validation on the non-test rows, each network for ``epochs`` epochs; the default
+    network is ``deep_kind`` (None: the data kind's usual one); ``force`` runs it on data
+    that is not small.
 
     Result: a ``StepResult`` holding ``compare_by_kfold``'s dict.
     """
@@ -47,6 +48,7 @@ class KfoldRequest(JobRequest):
     models: tuple[str, ...] = ()
     epochs: int = 20
     force: bool = False
+    deep_kind: str | None = None
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,7 @@ def test_comparing_by_kfold_shows_the_engines_table(qtbot, engine_runner, split_
     qtbot.waitUntil(lambda: table.isVisible(), timeout=10_000)
     result = load_kfold(open_project(split_project.root))
     assert result is not None and result.folds == 3 and result.epochs == 2
+    assert page.settings.kind() == "mlp"  # the network kind chosen in the settings
     assert [m.model for m in result.models] == ["majority", "linear", "boosted", "mlp"]
     shown = [[table.item(r, c).text() for c in range(4)] for r in range(table.rowCount())]
     assert shown == kfold_rows(result)

@@ -9,6 +9,8 @@ comes from the project (its run records and ``project.sanity``), formatted for d
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (QAbstractSpinBox, QGroupBox, QHBoxLayout, QLabel, QPushButton,
                                QVBoxLayout)
@@ -104,7 +106,7 @@ class BaselinePage(StepPage):
         runs_layout.addWidget(self.trees_note)
         self.body.addWidget(runs_box)
         self.kfold = KfoldBox()  # small data: the models compared by k-fold
-        self.kfold.compare.connect(self.session.run)
+        self.kfold.compare.connect(self.compare_by_kfold)
         self.body.addWidget(self.kfold)
         self._resumable_key: tuple | None = None  # what the last ``resumable`` job saw
         self.settings.kind_combo.currentIndexChanged.connect(self._show_sanity)
@@ -132,6 +134,10 @@ class BaselinePage(StepPage):
         if self._show_settings_problem():
             return
         self.session.run(self.request())
+
+    def compare_by_kfold(self, request) -> None:
+        """Start the ``kfold`` job with the network kind chosen in the settings."""
+        self.session.run(replace(request, deep_kind=self.settings.kind()))
 
     def run_sanity(self) -> None:
         if self._show_settings_problem():
