@@ -18,7 +18,7 @@ from engine.core.jobs import CancelFlag, JobRequest, ProgressFn, StepResult
 from engine.data.requests import CheckFileRequest
 from engine.decision.requests import CalibrateRequest, ThresholdRequest
 from engine.diagnosis.requests import (DiagnoseRequest, ErrorAnalysisRequest, ExplainRequest,
-                                       LearningCurveRequest, WhyExampleRequest)
+                                       KfoldRequest, LearningCurveRequest, WhyExampleRequest)
 from engine.final.requests import EnsembleRequest, FinalTestRequest
 from engine.goal.requests import NewProjectRequest, NewProjectResult, SuggestGoalRequest
 from engine.app.requests import ReportRequest, ReportResult
@@ -134,6 +134,16 @@ def _learning_curve(r: LearningCurveRequest, progress, cancel):
         _project(r), sizes=tuple(r.sizes or DEFAULT_SIZES), seeds=int(r.seeds or DEFAULT_SEEDS),
         max_epochs=int(r.max_epochs) if r.max_epochs else None, progress=progress,
         cancel=cancel)
+
+
+def _kfold(r: KfoldRequest, progress, cancel):
+    # Imported here to keep pandas, SciPy, scikit-learn out of start-up.
+    from engine.diagnosis.kfold import compare_by_kfold, kfold_sentences
+
+    result = compare_by_kfold(_project(r), folds=int(r.folds), models=tuple(r.models) or None,
+                              epochs=int(r.epochs), force=bool(r.force),
+                              deep_kind=r.deep_kind or None, progress=progress, cancel=cancel)
+    return StepResult({**result.to_dict(), "lines": kfold_sentences(result)})
 
 
 def _error_analysis(r: ErrorAnalysisRequest, progress, cancel):
@@ -275,6 +285,7 @@ JOBS: dict[type[JobRequest], Job] = {
     ResumableRequest: _resumable,
     DiagnoseRequest: _diagnose,
     LearningCurveRequest: _learning_curve,
+    KfoldRequest: _kfold,
     ErrorAnalysisRequest: _error_analysis,
     ExplainRequest: _explain,
     CalibrateRequest: _calibrate,

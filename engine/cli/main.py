@@ -22,6 +22,7 @@ from engine.cli.costs_command import cmd_costs  # noqa: E402
 from engine.cli.diagnose_command import cmd_diagnose  # noqa: E402
 from engine.cli.explain_command import cmd_explain  # noqa: E402
 from engine.cli.threshold_command import cmd_threshold  # noqa: E402
+from engine.cli.kfold_command import cmd_kfold  # noqa: E402
 from engine.cli.learning_curve_command import cmd_learning_curve  # noqa: E402
 from engine.cli.parser import build_parser  # noqa: E402
 from engine.cli.predict_command import cmd_export, cmd_predict  # noqa: E402
@@ -48,6 +49,7 @@ COMMANDS = {
     "tune": cmd_tune,
     "worker": cmd_worker,
     "learning-curve": cmd_learning_curve,
+    "kfold": cmd_kfold,
     "explain": cmd_explain,
     "calibrate": cmd_calibrate,
     "threshold": cmd_threshold,
@@ -92,7 +94,7 @@ def main(argv: list[str] | None = None) -> int:
 # second writer (the app, another command) is refused at once instead of after the work.
 WRITERS = frozenset({"run", "train", "check", "diagnose", "report", "tune",
                      "learning-curve", "explain", "calibrate", "use", "tags", "costs",
-                     "threshold"})
+                     "threshold", "kfold"})
 
 
 @contextlib.contextmanager

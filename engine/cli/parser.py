@@ -7,7 +7,7 @@ import sys
 
 from engine import __version__
 from engine.cli import (calibrate_command, costs_command, explain_command,
-                        learning_curve_command, predict_command, tags_command,
+                        kfold_command, learning_curve_command, predict_command, tags_command,
                         threshold_command, use_command)
 from engine.app.steps import HEADLESS, STEP_ALIASES
 from engine.core.defaults import (CORRECTION, CORRECTIONS, DEEP_EPOCHS, ENSEMBLE_MEMBERS,
@@ -185,6 +185,7 @@ def build_parser() -> PlainParser:
     report.add_argument("--pdf", help="where to write the PDF")
     report.add_argument("--csv", help="folder for the CSV files")
     learning_curve_command.add_parser(sub)
+    kfold_command.add_parser(sub)
     explain_command.add_parser(sub)
     calibrate_command.add_parser(sub)
     threshold_command.add_parser(sub)

@@ -8,7 +8,11 @@ from engine.core.front_door import public_names
 # Which module holds each public name; a module is imported when one of its names is used.
 _EXPORTS = {
     "requests": ("DiagnoseRequest", "ErrorAnalysisRequest", "ExplainRequest",
-                 "LearningCurveRequest", "WhyExampleRequest"),
+                 "KfoldRequest", "LearningCurveRequest", "WhyExampleRequest"),
+    "kfold": ("DataSize", "KFOLD_FILE", "KfoldModel", "KfoldResult", "compare_by_kfold",
+              "data_size", "default_models", "kfold_headers", "kfold_result", "kfold_rows",
+              "kfold_sentences", "load_kfold",
+              "non_test_rows", "stratified_folds"),
     "error_analysis": (
         "MAX_EXAMPLES", "allocate", "analyse_errors", "analysis_state", "case_details",
         "case_line", "case_lookup", "cell_count", "cell_examples", "stratified_sample",

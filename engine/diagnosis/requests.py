@@ -34,6 +34,24 @@ class LearningCurveRequest(JobRequest):
 
 
 @dataclass(frozen=True)
+class KfoldRequest(JobRequest):
+    """Compare ``models`` (empty: the baselines and the network) by ``folds``-fold
+    cross-validation on the non-test rows, each network for ``epochs`` epochs; the default
+    network is ``deep_kind`` (None: the data kind's usual one); ``force`` runs it on data
+    that is not small.
+
+    Result: a ``StepResult`` holding ``compare_by_kfold``'s dict.
+    """
+
+    project: str = ""
+    folds: int = 5
+    models: tuple[str, ...] = ()
+    epochs: int = 20
+    force: bool = False
+    deep_kind: str | None = None
+
+
+@dataclass(frozen=True)
 class ErrorAnalysisRequest(JobRequest):
     """Sample the chosen model's dev mistakes for tagging.
 

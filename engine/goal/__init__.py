@@ -24,6 +24,7 @@ _EXPORTS = {
         "COST", "METRICS", "Metric", "Prepared", "compute", "compute_all", "cost_metric",
         "error_of", "find_metric", "get_metric",
         "metrics_for", "prepare", "value_from_error"),
+    "resampled_ttest": ("ResampledTTest", "corrected_resampled_ttest"),
     "run_choice": ("best_run", "choice_note", "feasibility", "passed_over", "why_not_offered"),
     "step": ("GoalChoice", "new_project", "suggest_goal"),
     "suggestion": ("positive_label", "suggest_metric"),

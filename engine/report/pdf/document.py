@@ -27,6 +27,7 @@ from engine.report.pdf import sections as pdf_sections
 from engine.report.pdf import calibration as pdf_calibration
 from engine.report.pdf import error_analysis as pdf_error_analysis
 from engine.report.pdf import importance as pdf_importance
+from engine.report.pdf import kfold as pdf_kfold
 from engine.report.pdf import learning_curve as pdf_learning_curve
 from engine.report.pdf import test_curves as pdf_test_curves
 from engine.report.pdf import compare as pdf_compare
@@ -48,6 +49,7 @@ SECTIONS = (
     pdf_telemetry.monitor_section,
     pdf_results.diagnosis_section,
     pdf_learning_curve.learning_curve_section,
+    pdf_kfold.kfold_section,
     pdf_error_analysis.error_analysis_section,
     pdf_importance.importance_section,
     pdf_tuning.tuning_section,

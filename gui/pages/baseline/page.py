@@ -1,13 +1,15 @@
 """Step 3 — Baseline: the three proposed models, the neural network's kind and settings, the
-sanity checks made before it trains, the live monitor while they train, and a table of every
-run with its errors and measurements.
+sanity checks made before it trains, the live monitor while they train, a table of every
+run with its errors and measurements, and for small data a comparison by k-fold.
 
 Training runs in the engine process (``baselines`` job; ``sanity`` runs the checks alone,
-``resumable`` and ``train`` with ``resume`` continue an interrupted run); every number shown
+``resumable`` and ``train`` with ``resume`` continue an interrupted run, ``kfold`` compares the models by k-fold); every number shown
 comes from the project (its run records and ``project.sanity``), formatted for display.
 """
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (QAbstractSpinBox, QGroupBox, QHBoxLayout, QLabel, QPushButton,
@@ -15,6 +17,7 @@ from PySide6.QtWidgets import (QAbstractSpinBox, QGroupBox, QHBoxLayout, QLabel,
 
 from engine.baseline import trees_sentence
 from engine.baseline.requests import BaselinesRequest, SanityRequest
+from engine.diagnosis import load_kfold
 from engine.training.requests import ResumableRequest, TrainRequest
 from engine.models import params_problem
 from engine.goal import explain_broken
@@ -26,6 +29,7 @@ from engine.project.parts import Goal
 from gui.live_monitor import LiveMonitor
 from gui.pages.base import StepPage, gui_text
 from gui.pages.baseline.deep_settings import DeepSettings, kind_name
+from gui.pages.baseline.kfold_box import KfoldBox
 from gui.pages.baseline.resume_box import ResumeBox
 from gui.pages.baseline.sanity_box import SanityBox
 from gui.result_table import ResultTable, settle_layout
@@ -101,6 +105,9 @@ class BaselinePage(StepPage):
         self.trees_note.hide()
         runs_layout.addWidget(self.trees_note)
         self.body.addWidget(runs_box)
+        self.kfold = KfoldBox()  # small data: the models compared by k-fold
+        self.kfold.compare.connect(self.compare_by_kfold)
+        self.body.addWidget(self.kfold)
         self._resumable_key: tuple | None = None  # what the last ``resumable`` job saw
         self.settings.kind_combo.currentIndexChanged.connect(self._show_sanity)
         self.sanity.use_rate.connect(self.settings.set_learning_rate)
@@ -127,6 +134,10 @@ class BaselinePage(StepPage):
         if self._show_settings_problem():
             return
         self.session.run(self.request())
+
+    def compare_by_kfold(self, request) -> None:
+        """Start the ``kfold`` job with the network kind chosen in the settings."""
+        self.session.run(replace(request, deep_kind=self.settings.kind()))
 
     def run_sanity(self) -> None:
         if self._show_settings_problem():
@@ -197,6 +208,7 @@ class BaselinePage(StepPage):
         self.vault_note.setVisible(bool(project is not None and project.vault_open))
         self._update_button()
         self._fill_table()
+        self.kfold.show_result(load_kfold(project) if project is not None else None)
 
     def _show_sanity(self, _index: int = 0) -> None:
         report = self.project.sanity if self.project is not None else None
@@ -218,6 +230,7 @@ class BaselinePage(StepPage):
         self.train_button.setEnabled(ready and not busy and not problem)
         self.sanity.set_busy(busy, ready and not problem)
         self.resume_box.set_busy(busy)
+        self.kfold.set_enabled(ready and not busy)
 
     def _fill_table(self) -> None:
         project = self.project

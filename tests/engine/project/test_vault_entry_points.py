@@ -27,7 +27,7 @@ from engine.core.jobs import job_name
 from engine.data.requests import CheckFileRequest
 from engine.decision.requests import CalibrateRequest, ThresholdRequest
 from engine.diagnosis.requests import (DiagnoseRequest, ErrorAnalysisRequest, ExplainRequest,
-                                       LearningCurveRequest, WhyExampleRequest)
+                                       KfoldRequest, LearningCurveRequest, WhyExampleRequest)
 from engine.final.requests import EnsembleRequest, FinalTestRequest
 from engine.goal.requests import NewProjectRequest, SuggestGoalRequest
 from engine.app.requests import ReportRequest
@@ -74,6 +74,7 @@ def _run_jobs(ctx: Context) -> dict:
     job(ResumableRequest)
     job(DiagnoseRequest)
     job(LearningCurveRequest, sizes=(0.5, 1.0), seeds=1, max_epochs=1)
+    job(KfoldRequest, folds=2, models=("majority", "linear", "mlp"), epochs=1)
     job(ErrorAnalysisRequest)
     job(ExplainRequest, repeats=2)
     job(CalibrateRequest)
@@ -143,6 +144,7 @@ def _run_cli(ctx: Context, capsys, monkeypatch) -> dict[str, int]:
         "learning-curve": ["learning-curve", root, "--sizes", "0.5,1", "--seeds", "1",
                            "--max-epochs", "1", "--json"],
         "explain": ["explain", root, "--repeats", "2"],
+        "kfold": ["kfold", root, "--folds", "2", "--models", "majority,linear", "--json"],
         "calibrate": ["calibrate", root, "--json"],
         "threshold": ["threshold", root, "--json"],
         "explain --example": ["explain", root, "--example", str(dev_row)],

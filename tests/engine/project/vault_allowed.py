@@ -77,6 +77,7 @@ BY_JOBS = {  # long work, or work that changes the project: run by the jobs and 
     "engine.baseline.sanity_step.run_sanity": "sanity",
     "engine.diagnosis.learning_curve.draw_learning_curve": "learning_curve",
     "engine.diagnosis.learning_curve_fit.fit_point": "learning_curve",
+    "engine.diagnosis.kfold.compare_by_kfold": "kfold and practica kfold",
     "engine.diagnosis.error_analysis.analyse_errors": "error_analysis",
     "engine.diagnosis.label_issues.find_label_issues": "error_analysis",
     "engine.diagnosis.hard_examples_check.check_before_hard_examples":
