@@ -170,7 +170,7 @@ def test_wizard_from_goal_to_report(qtbot, tmp_path, engine_runner, monkeypatch)
     report = window.session.project.report
     assert Path(report.pdf).stat().st_size > 10_000
     runs = pd.read_csv(Path(report.csv) / "runs.csv")
-    assert len(runs) == len(window.session.project.runs) == 5  # 3 baselines, 2 trials
+    assert len(runs) == len(window.session.project.runs) == 6  # 4 baselines, 2 trials
     assert states()["report"].state == "done"
     tags = pd.read_csv(Path(report.csv) / "error_tags.csv")
     assert "odd case" in " ".join(tags["tags"].astype(str))
