@@ -8,6 +8,6 @@ _EXPORTS = {
     "final_printer": ("print_final_stats",),
     "main": ("COMMANDS", "warn_about_data"),
     "parser": ("build_parser",),
-    "printer": ("EventPrinter",),
+    "printer": ("EventPrinter", "once_per_fit"),
 }
 __getattr__, __dir__, __all__ = public_names(__name__, _EXPORTS)

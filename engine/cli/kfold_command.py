@@ -7,7 +7,7 @@ import argparse
 import json
 
 from engine.core.texts import text
-from engine.cli.printer import EventPrinter
+from engine.cli.printer import EventPrinter, once_per_fit
 
 # The command's defaults, as in engine.diagnosis.kfold (not imported here: it pulls in the
 # data libraries, and the parser is built for every command).
@@ -39,7 +39,7 @@ def cmd_kfold(args: argparse.Namespace) -> int:
     from engine.project.project import open_project
 
     models = tuple(m.strip() for m in (args.models or "").split(",") if m.strip()) or None
-    progress = (lambda _event: None) if args.json else _once_per_fit(EventPrinter())
+    progress = (lambda _event: None) if args.json else once_per_fit(EventPrinter())
     result = compare_by_kfold(open_project(args.dir), folds=args.folds, models=models,
                               epochs=args.epochs, force=args.force, progress=progress)
     if args.json:
@@ -64,16 +64,3 @@ def kfold_table(result) -> list[str]:
     return ["  ".join(cell.rjust(w) if i else cell.ljust(w)
                       for i, (cell, w) in enumerate(zip(row, widths)))
             for row in [headers, *rows]]
-
-
-def _once_per_fit(printer):
-    """Print a progress line when its words change (once per fit), not at every epoch."""
-    last = [None]
-
-    def progress(event) -> None:
-        words = getattr(event, "text", None)
-        if words != last[0]:
-            last[0] = words
-            printer(event)
-
-    return progress

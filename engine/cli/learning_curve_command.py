@@ -9,7 +9,7 @@ import json
 from engine.core.errors import ProjectError
 from engine.core.defaults import LEARNING_CURVE_SEEDS
 from engine.core.texts import text
-from engine.cli.printer import EventPrinter
+from engine.cli.printer import EventPrinter, once_per_fit
 
 # The command's defaults, as in engine.diagnosis.learning_curve (not imported here: it pulls in the
 # data libraries, and the parser is built for every command).
@@ -51,7 +51,7 @@ def cmd_learning_curve(args: argparse.Namespace) -> int:
     from engine.project.project import open_project
 
     project = open_project(args.dir)
-    progress = (lambda _event: None) if args.json else _once_per_fit(EventPrinter())
+    progress = (lambda _event: None) if args.json else once_per_fit(EventPrinter())
     curve = draw_learning_curve(project, sizes=parse_sizes(args.sizes), seeds=args.seeds,
                                 max_epochs=args.max_epochs, progress=progress)
     if args.json:
@@ -68,16 +68,3 @@ def cmd_learning_curve(args: argparse.Namespace) -> int:
     print(text("cli.learning_curve.answer", answer=curve.answer))
     print(curve.explanation)
     return 0
-
-
-def _once_per_fit(printer):
-    """Print a progress line when its words change (once per fit), not at every epoch."""
-    last = [None]
-
-    def progress(event) -> None:
-        words = getattr(event, "text", None)
-        if words != last[0]:
-            last[0] = words
-            printer(event)
-
-    return progress

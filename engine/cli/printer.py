@@ -45,3 +45,17 @@ class EventPrinter:
 
     def _say(self, line: str) -> None:
         print(line, file=self.stream or sys.stdout, flush=True)  # stdout as it is now
+
+
+def once_per_fit(printer):
+    """Print a progress line when its words change (once per fit), not at every epoch
+    (``practica learning-curve`` and ``practica kfold`` train many small models)."""
+    last = [None]
+
+    def progress(event) -> None:
+        words = getattr(event, "text", None)
+        if words != last[0]:
+            last[0] = words
+            printer(event)
+
+    return progress

@@ -8,13 +8,13 @@ import json
 import numpy as np
 import pandas as pd
 
-from pypdf import PdfReader
 
 from engine.cli.main import main as cli_main
 from engine.core.texts import text
 from engine.report import build_report
 from engine.project.decisions import now_iso
 from engine.project.project import open_project
+from tests.pdf_text import pdf_text
 
 
 def _project(tmp_path, capsys):
@@ -31,11 +31,6 @@ def _project(tmp_path, capsys):
     assert cli_main(["train", str(root), "--model", "linear"]) == 0
     capsys.readouterr()
     return root
-
-
-def _pdf_text(path) -> str:
-    return " ".join(" ".join((page.extract_text() or "").split())
-                    for page in PdfReader(str(path)).pages)
 
 
 def test_calibrate_prints_before_and_after_json_and_none_removes(tmp_path, capsys):
@@ -61,9 +56,9 @@ def test_calibrate_prints_before_and_after_json_and_none_removes(tmp_path, capsy
     # The report shows the section (with its diagram) for the chosen run only.
     project = open_project(root)
     title = text("report.calibration.title")
-    assert title not in _pdf_text(build_report(project, pdf_path=tmp_path / "a.pdf").pdf)
+    assert title not in pdf_text(build_report(project, pdf_path=tmp_path / "a.pdf").pdf)
     project.chosen_run = run
-    content = _pdf_text(build_report(project, pdf_path=tmp_path / "b.pdf").pdf)
+    content = pdf_text(build_report(project, pdf_path=tmp_path / "b.pdf").pdf)
     assert title in content and "Calibration error after" in content
     assert f"{result['ece_after']:.1%}" in content
 

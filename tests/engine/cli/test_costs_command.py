@@ -9,7 +9,6 @@ import csv
 import numpy as np
 import pandas as pd
 import pytest
-from pypdf import PdfReader
 
 from engine.cli.main import main as cli_main
 from engine.core.texts import text
@@ -17,6 +16,7 @@ from engine.diagnosis.importance import load_importance
 from engine.goal.cost_table import false_alarm_and_miss
 from engine.project.project import open_project
 from engine.report import build_report
+from tests.pdf_text import pdf_text
 
 
 def _data(tmp_path, classes=("no", "yes"), cuts=(0.7,)):
@@ -30,11 +30,6 @@ def _data(tmp_path, classes=("no", "yes"), cuts=(0.7,)):
     pd.DataFrame({"signal": signal, "noise": rng.normal(size=n), "label": label}).to_csv(
         path, index=False)
     return path
-
-
-def _pdf_text(path) -> str:
-    return " ".join(" ".join((page.extract_text() or "").split())
-                    for page in PdfReader(str(path)).pages)
 
 
 def test_new_with_costs_then_the_final_test_states_the_expected_cost(tmp_path, capsys):
@@ -64,7 +59,7 @@ def test_new_with_costs_then_the_final_test_states_the_expected_cost(tmp_path, c
     entry = project.final_test.metrics["expected_cost"]
     assert entry.low <= entry.value <= entry.high
     report = build_report(project, pdf_path=tmp_path / "r.pdf", csv_dir=tmp_path / "csv")
-    words = _pdf_text(report.pdf)
+    words = pdf_text(report.pdf)
     assert text("report.costs.heading") in words
     assert "A miss (the model says no, the truth is yes) costs 8 euros." in words
     assert "Expected cost on the test rows:" in words

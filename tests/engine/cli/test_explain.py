@@ -7,13 +7,13 @@ import json
 
 import numpy as np
 import pandas as pd
-from pypdf import PdfReader
 
 from engine.cli.main import main as cli_main
 from engine.core.texts import text
 from engine.diagnosis.importance import FILE
 from engine.project.project import open_project
 from engine.report import build_report
+from tests.pdf_text import pdf_text
 
 
 def _project(tmp_path, capsys):
@@ -33,18 +33,13 @@ def _project(tmp_path, capsys):
     return root
 
 
-def _pdf_text(path) -> str:
-    return " ".join(" ".join((page.extract_text() or "").split())
-                    for page in PdfReader(str(path)).pages)
-
-
 def test_explain_prints_the_table_and_writes_json_and_the_report_shows_it(tmp_path, capsys):
     root = _project(tmp_path, capsys)
     project = open_project(root)
     run = project.runs[-1].id
     # Before: the report has no such section and no CSV.
     before = build_report(project, pdf_path=tmp_path / "a.pdf", csv_dir=tmp_path / "a")
-    assert text("report.importance.title") not in _pdf_text(before.pdf)
+    assert text("report.importance.title") not in pdf_text(before.pdf)
     assert not (tmp_path / "a" / "importance.csv").exists()
 
     assert cli_main(["explain", str(root), "--run", run, "--repeats", "3"]) == 0
@@ -63,7 +58,7 @@ def test_explain_prints_the_table_and_writes_json_and_the_report_shows_it(tmp_pa
     project = open_project(root)
     project.chosen_run = run
     after = build_report(project, pdf_path=tmp_path / "b.pdf", csv_dir=tmp_path / "b")
-    content = _pdf_text(after.pdf)
+    content = pdf_text(after.pdf)
     assert text("report.importance.title") in content and "signal" in content
     table = pd.read_csv(tmp_path / "b" / "importance.csv")
     assert table["input"].iloc[0] == "signal" and len(table) == 3

@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 
 from PIL import Image
-from pypdf import PdfReader
 
 from engine.diagnosis.learning_curve import CurvePoint, curve_record
 from engine.diagnosis.learning_curve_view import curve_rows
@@ -16,13 +15,9 @@ from engine.report.figure_learning_curve import learning_curve_chart
 from engine.project.run_record import RunRecord
 from engine.core.texts import text
 from engine.project.parts.goal import Goal
+from tests.pdf_text import pdf_text
 
 RUN = "20240501-101500-mlp"
-
-
-def _pdf_text(path) -> str:
-    reader = PdfReader(str(path))
-    return " ".join(" ".join((page.extract_text() or "") for page in reader.pages).split())
 
 
 def _flat(words: str) -> str:
@@ -53,7 +48,7 @@ def test_the_section_shows_the_answer_the_table_and_the_figure(tmp_path):
     curve = project.learning_curve
     assert curve.verdict == "yes"  # 5 points less dev error per doubling
     files = build_report(project, pdf_path=tmp_path / "r.pdf", csv_dir=tmp_path / "csv")
-    content = _pdf_text(files.pdf)
+    content = pdf_text(files.pdf)
     assert text("report.section.learning_curve") in content
     assert _flat(text("report.learning_curve.answer", answer=curve.answer)) in content
     assert _flat(curve.explanation) in content
@@ -71,13 +66,13 @@ def test_curves_of_another_model_are_marked_out_of_date(tmp_path):
     project = _project(tmp_path)
     project.chosen_run = "20240501-120000-linear"
     files = build_report(project, pdf_path=tmp_path / "r.pdf", csv_dir=tmp_path / "csv")
-    assert _flat(text("report.learning_curve.stale")) in _pdf_text(files.pdf)
+    assert _flat(text("report.learning_curve.stale")) in pdf_text(files.pdf)
 
 
 def test_a_project_without_curves_says_they_are_not_drawn(tmp_path):
     project = Project(root=tmp_path / "fresh", name="Fresh")
     files = build_report(project, pdf_path=tmp_path / "r.pdf", csv_dir=tmp_path / "csv")
-    content = _pdf_text(files.pdf)
+    content = pdf_text(files.pdf)
     assert text("report.section.learning_curve") in content
     assert _flat(text("report.learning_curve.not_done")) in content
     assert learning_curve_chart(None) is None

@@ -8,7 +8,6 @@ import re
 
 import pandas as pd
 import pytest
-from pypdf import PdfReader
 
 from engine.data.summary import DataSummary
 from engine.project.decisions import Decision
@@ -22,6 +21,7 @@ from engine.report import tables as report_tables
 from engine.project.run_record import RunRecord
 from engine.core.texts import text
 from engine.project.parts.goal import Goal, GoalConstraint
+from tests.pdf_text import pdf_text
 
 SECTIONS = ("goal", "data", "splits", "runs", "curves", "diagnosis", "final", "decisions",
             "appendix")
@@ -145,11 +145,6 @@ def _full_project(tmp_path) -> Project:
     return project
 
 
-def _pdf_text(path) -> str:
-    reader = PdfReader(str(path))
-    return " ".join(" ".join((page.extract_text() or "") for page in reader.pages).split())
-
-
 def _read_csv(path) -> pd.DataFrame:
     return pd.read_csv(path)
 
@@ -164,7 +159,7 @@ def test_full_report_holds_every_section_and_the_project_numbers(tmp_path):
     assert sorted(p.name for p in (project.reports_dir / "csv").iterdir()) == sorted(
         p.name for p in files.csv_files), "temporary files were left behind"
 
-    content = _pdf_text(files.pdf)
+    content = pdf_text(files.pdf)
     for key in SECTIONS:
         assert text(f"report.section.{key}") in content, key
     assert "variance" in content
@@ -229,7 +224,7 @@ def test_fresh_project_report_says_the_steps_are_not_done(tmp_path):
                          csv_dir=tmp_path / "out" / "tables")
 
     assert files.pdf == tmp_path / "out" / "r.pdf" and files.pdf.is_file()
-    content = _pdf_text(files.pdf)
+    content = pdf_text(files.pdf)
     for key in SECTIONS:
         assert text(f"report.section.{key}") in content, key
     for key in ("goal.not_set", "splits.not_done", "runs.none", "diagnosis.not_done",
@@ -254,7 +249,7 @@ def test_test_results_stay_out_while_the_vault_is_locked(tmp_path):
     assert report_tables.test_metrics_table(project).empty
     assert report_tables.confusion_table(project).empty
     files = build_report(project)
-    content = _pdf_text(files.pdf)
+    content = pdf_text(files.pdf)
     assert " ".join(text("report.final.locked").split()) in content
     assert "0.741" not in content
 
@@ -286,7 +281,7 @@ def test_regression_report_shows_plain_errors_and_no_confusion_matrix(tmp_path):
         r for r in project.diagnosis.ladder if r.name != "target"))
 
     files = build_report(project)
-    content = _pdf_text(files.pdf)
+    content = pdf_text(files.pdf)
     assert " ".join(text("report.final.no_confusion").split()) in content
     assert "17.27%" not in content and "0.1727" in content  # RMSE is not a share
     ladder = _read_csv(project.reports_dir / "csv" / "error_ladder.csv")
