@@ -19,7 +19,7 @@ from engine.data.requests import CheckFileRequest
 from engine.decision.requests import CalibrateRequest, ThresholdRequest
 from engine.diagnosis.requests import (DiagnoseRequest, ErrorAnalysisRequest, ExplainRequest,
                                        KfoldRequest, LearningCurveRequest, WhyExampleRequest)
-from engine.final.requests import EnsembleRequest, FinalTestRequest
+from engine.final.requests import EnsembleRequest, EnsembleRunRequest, FinalTestRequest
 from engine.goal.requests import NewProjectRequest, NewProjectResult, SuggestGoalRequest
 from engine.app.requests import ReportRequest, ReportResult
 from engine.split.requests import SplitRequest
@@ -236,6 +236,14 @@ def _ensemble(r: EnsembleRequest, progress, cancel):
     return StepResult(score_ensemble(_project(r), int(r.k), progress, cancel))
 
 
+def _ensemble_run(r: EnsembleRunRequest, progress, cancel):
+    # Imported here to keep pandas, scikit-learn out of start-up.
+    from engine.final.ensemble_run import make_ensemble_run
+
+    made = make_ensemble_run(_project(r), tuple(r.runs), int(r.size), progress, cancel)
+    return StepResult(made.to_dict())
+
+
 def _report(r: ReportRequest, progress, cancel):
     # Imported here to keep pandas out of start-up.
     from engine.report.step import export_report
@@ -295,6 +303,7 @@ JOBS: dict[type[JobRequest], Job] = {
     TuneRequest: _tune,
     TuningOverviewRequest: _tuning_overview,
     EnsembleRequest: _ensemble,
+    EnsembleRunRequest: _ensemble_run,
     ReportRequest: _report,
     PredictRequest: _predict,
     ExportModelRequest: _export_model,

@@ -55,6 +55,7 @@ from engine.project.parts.decision_rule import CALIBRATION_METHODS, CalibrationF
 from engine.project.parts.goal import Goal
 from engine.project.project import Project
 from engine.project.run_record import RunRecord
+from engine.training.ensemble_model import ENSEMBLE
 
 METHODS = ("auto", *CALIBRATION_METHODS, "none")
 TWO_CLASS_ONLY = ("platt", "isotonic")
@@ -91,8 +92,9 @@ class CalibrationResult:
 
 
 def is_network(run: RunRecord) -> bool:
-    """True for a Keras model of the zoo; False for a scikit-learn baseline."""
-    return run.model not in simple_baselines.KINDS
+    """True for a Keras model of the zoo; False for a scikit-learn baseline or an ensemble
+    (an average of probabilities, calibrated like a baseline's)."""
+    return run.model not in simple_baselines.KINDS and run.model != ENSEMBLE
 
 
 def auto_methods(run: RunRecord, n_classes: int) -> tuple[str, ...]:

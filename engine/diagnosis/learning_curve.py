@@ -35,6 +35,7 @@ from engine.project.project import Project
 from engine.project.fingerprints import judging_key, split_key
 from engine.core.texts import text
 from engine.project.parts.goal import Goal
+from engine.training.ensemble_model import ENSEMBLE
 
 DEFAULT_SIZES = (0.1, 0.25, 0.5, 1.0)
 DEFAULT_SEEDS = LEARNING_CURVE_SEEDS
@@ -191,6 +192,8 @@ def _chosen(project: Project):
     run = project.run(project.chosen_run)
     if run.split_key and run.split_key != split_key(project):
         raise ProjectError(text("learning_curve.old_split", label=run.label))
+    if run.model == ENSEMBLE:
+        raise ProjectError(text("ensemble_run.no_learning_curve", label=run.label))
     return run
 
 

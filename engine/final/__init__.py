@@ -6,11 +6,14 @@ from engine.core.front_door import public_names
 
 # Which module holds each public name; a module is imported when one of its names is used.
 _EXPORTS = {
-    "requests": ("EnsembleRequest", "FinalTestRequest"),
+    "requests": ("EnsembleRequest", "EnsembleRunRequest", "FinalTestRequest"),
     "comparisons": (
         "compare_finalists", "describe_reason", "describe_test", "fmt_p", "pair_test",
         "shared_seeds"),
-    "ensemble": ("DEFAULT_MEMBERS", "ensemble_members", "load_ensemble", "score_ensemble"),
+    "ensemble": (
+        "DEFAULT_MEMBERS", "eligible_members", "ensemble_members", "load_ensemble",
+        "score_ensemble"),
+    "ensemble_run": ("EnsembleMade", "make_ensemble_run", "pick_members"),
     "finalists": ("Finalist", "best_baseline"),
     "gate": ("GateVerdict", "VaultGateError", "redo_diagnosis", "vault_gate"),
     "reject_option": (

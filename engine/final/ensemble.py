@@ -12,6 +12,9 @@ the final test, only compared with the chosen model there). Its satisfying quant
 up over the members: every member must be stored and asked, one after another, so the
 parameters, file sizes and prediction times are the sums of the members'.
 
+To make such an ensemble a run of its own (chosen, tested, used and exported like any
+other), see ``engine.final.ensemble_run``.
+
 Use:
     record = score_ensemble(project, k=3)
     record["errors"]["dev"]
@@ -33,6 +36,7 @@ from engine.goal.run_choice import feasibility
 from engine.core.errors import JobCancelled, ProjectError
 from engine.goal.evaluation import Predictions, optimizing_error, score, to_predictions
 from engine.core.jobs import NEVER, CancelFlag, Progress, ProgressFn, ignore
+from engine.training.ensemble_model import ENSEMBLE
 from engine.training.predictor import load_predictor
 from engine.kinds.preprocess_store import load_preprocessor
 from engine.project.project import Project
@@ -53,13 +57,21 @@ def final_dir(project: Project):
 
 def ensemble_members(project: Project, k: int = DEFAULT_MEMBERS) -> list[RunRecord]:
     """The ``k`` finished runs with the lowest dev error that meet every constraint, made
-    on the current split before the test set was seen (fewer when fewer qualify)."""
+    on the current split before the test set was seen (fewer when fewer qualify); an
+    ensemble run is never a member."""
+    return eligible_members(project)[:k]
+
+
+def eligible_members(project: Project) -> list[RunRecord]:
+    """Every run that may join an ensemble, lowest dev error first: finished, made on the
+    current split before the test set was seen, meeting every constraint, not itself an
+    ensemble."""
     key = split_key(project)
     runs = [r for r in project.runs
             if r.status == "finished" and r.split_key == key and not r.after_vault
-            and math.isfinite(r.errors.get("dev", math.nan))
+            and r.model != ENSEMBLE and math.isfinite(r.errors.get("dev", math.nan))
             and all(c.ok for c in feasibility(project, r))]
-    return sorted(runs, key=lambda r: (r.errors["dev"], r.created))[:k]
+    return sorted(runs, key=lambda r: (r.errors["dev"], r.created))
 
 
 def averaged_scores(scores: Sequence[np.ndarray]) -> np.ndarray:

@@ -37,3 +37,16 @@ class EnsembleRequest(JobRequest):
 
     project: str = ""
     k: int = ENSEMBLE_MEMBERS
+
+
+@dataclass(frozen=True)
+class EnsembleRunRequest(JobRequest):
+    """Make an ensemble a run of its own: of the runs ``runs`` names, else of the ``size``
+    best runs that may join (``engine.final.ensemble_run``).
+
+    Result: a ``StepResult`` holding ``EnsembleMade.to_dict()``.
+    """
+
+    project: str = ""
+    runs: tuple[str, ...] = ()
+    size: int = ENSEMBLE_MEMBERS

@@ -27,6 +27,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 
 from engine.models import simple_baselines
+from engine.training.ensemble_model import ENSEMBLE
 from engine.core.texts import text
 
 BATCH_ROWS = 32
@@ -127,9 +128,9 @@ def scoring_function(predictor) -> Callable[[object], object]:
     A Keras model is called through ``predict_on_batch``: ``predict`` builds a data
     pipeline on every call, which costs tens of milliseconds whatever the number of rows
     and would be measured instead of the model. A scikit-learn baseline answers through
-    the predictor itself.
+    the predictor itself, and so does an ensemble (its members one after another).
     """
-    if predictor.kind in simple_baselines.KINDS:
+    if predictor.kind in simple_baselines.KINDS or predictor.kind == ENSEMBLE:
         return predictor.scores
     model = predictor.model
     return lambda x: np.asarray(model.predict_on_batch(x))

@@ -124,7 +124,7 @@ def run_training(spec: TrainingSpec, progress: ProgressFn = ignore,
     X = {name: prep.transform(f) for name, f in frames.items()}
     y_labels = {name: target_values(project, f) for name, f in frames.items()}
     y = {name: prep.encode_target(v) for name, v in y_labels.items()}
-    run_id = spec.resume or _new_run_id(project, spec.model)
+    run_id = spec.resume or new_run_id(project, spec.model)
     run_dir = project.run_dir(run_id)
     atomic.write_json(run_dir / SPEC_FILE, {"model": spec.model, "params": spec.params})
     started = time.perf_counter()
@@ -263,7 +263,8 @@ def _fit_baseline(kind: str, task: str, run_dir, X, y, seed: int,
     return Fitted(model, label, "model.json", simple_baselines.parameter_count(model), kept)
 
 
-def _new_run_id(project: Project, kind: str) -> str:
+def new_run_id(project: Project, kind: str) -> str:
+    """A new run's id (``<date>-<time>-<kind>``), its folder made empty under ``runs/``."""
     stamp = _dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     try:
         project.runs_dir.mkdir(parents=True, exist_ok=True)

@@ -2,7 +2,8 @@
 
 Keras models load with safe mode on, after ``engine.models.safe_model_check`` looked inside the
 file (in a throw-away process for a file from outside the project, see
-``engine.models.safe_model_load``); baselines are rebuilt from their JSON numbers.
+``engine.models.safe_model_load``); baselines are rebuilt from their JSON numbers; an
+ensemble loads each of its members (``engine.training.ensemble_model``) and averages them.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from engine.project.malformed import reading
 from engine.project.run_record import RunRecord
 from engine.core.texts import text
 from engine.models.safe_model_load import load_keras_model
+from engine.training.ensemble_model import ENSEMBLE, EnsembleModel, read_members
 
 BATCH_ROWS = 1024
 IMAGE_BATCH_ROWS = 128
@@ -44,6 +46,8 @@ class Predictor:
         Batches short of ``pad_to`` rows (and, on long inputs, the last one) are padded
         with zeros and the padding dropped, so the model is traced for one shape only.
         """
+        if self.kind == ENSEMBLE:
+            return self.model.scores(X, pad_to)
         if self.kind not in simple_baselines.KINDS:
             raw = self._network_scores(np.asarray(X), pad_to)
             if self.task == "regression":
@@ -95,6 +99,15 @@ def load_predictor(run_dir: Path, run: RunRecord, preprocessor, *,
             ``ProjectError``) when the file was refused.
     """
     path = model_path(run_dir, run.model_file, "manifest.json" if outside else "run.json")
+    if run.model == ENSEMBLE:
+        # Each member loads as its own run would (a Keras member checked and safe-loaded).
+        members = tuple(
+            load_predictor(run_dir, RunRecord(id=m["id"], model=m["model"], label=m["label"],
+                                              status="", created="",
+                                              model_file=m["model_file"]),
+                           preprocessor, outside=outside)
+            for m in read_members(path))
+        return Predictor(ENSEMBLE, EnsembleModel(members), preprocessor)
     if run.model not in simple_baselines.KINDS:
         model = load_keras_model(path, outside=outside)
     else:

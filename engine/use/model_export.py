@@ -2,7 +2,9 @@
 
 The folder holds:
 
-- the model file as trained: ``model.keras`` (a baseline: its numbers as JSON);
+- the model file as trained: ``model.keras`` (a baseline: its numbers as JSON; an ensemble:
+  ``ensemble.json`` and its members' model files and run records under ``members/``, each
+  Keras member loaded back with the same checks as a single model);
 - ``preprocess.json``: the input coding fitted on the training rows (JSON, as in the project);
 - ``manifest.json``: what the model predicts (task, target, labels), the input columns and
   their kinds, the optimizing metric with the dev (and test) results, the abstain threshold
@@ -48,6 +50,7 @@ from engine.project.decisions import now_iso
 from engine.core.errors import JobCancelled, ProjectError
 from engine.core.jobs import NEVER, CancelFlag, ProgressFn, StageStarted, ignore
 from engine.models import simple_baselines
+from engine.training.ensemble_model import ENSEMBLE, MEMBERS_DIR, MEMBERS_FILE, member_files
 from engine.project.project import Project
 from engine.core.texts import text
 from engine.use.usable_model import (CODING_FILE, MANIFEST_FILE, MANIFEST_SCHEMA, UsableModel,
@@ -57,9 +60,10 @@ from engine.use.export_guard import GUARD_FILE, project_identity, write_guard
 
 SAVED_MODEL_DIR = "saved_model"
 README_FILE = "README.txt"
-# What an export folder may hold (the model file is model.keras, or model.json for a baseline).
+# What an export folder may hold (the model file is model.keras, or model.json for a baseline,
+# or ensemble.json with the members' folder for an ensemble).
 EXPORT_NAMES = frozenset({MANIFEST_FILE, CODING_FILE, SAVED_MODEL_DIR, README_FILE,
-                          GUARD_FILE, "model.keras", "model.json"})
+                          GUARD_FILE, "model.keras", "model.json", MEMBERS_FILE, MEMBERS_DIR})
 
 
 @dataclass(frozen=True)
@@ -105,6 +109,9 @@ def export_model(project: Project, folder: str | Path, run_id: str | None = None
     with atomic.atomic_path(folder / run.model_file, suffix=source.suffix) as tmp:
         shutil.copyfile(source, tmp)
     files.append(folder / run.model_file)
+    shutil.rmtree(folder / MEMBERS_DIR, ignore_errors=True)  # an earlier export's
+    if run.model == ENSEMBLE:
+        files.append(_copy_members(project.run_dir(run.id), folder))
     atomic.write_json(folder / CODING_FILE, usable.coding.to_dict())
     files.append(folder / CODING_FILE)
     guarded = write_guard(project, usable.coding, folder)
@@ -112,7 +119,9 @@ def export_model(project: Project, folder: str | Path, run_id: str | None = None
         files.append(folder / GUARD_FILE)
     notes = []
     saved = False
-    if run.model not in simple_baselines.KINDS:
+    if run.model == ENSEMBLE:
+        notes.append(text("ensemble_run.saved_model_skipped"))
+    elif run.model not in simple_baselines.KINDS:
         if cancel.is_set():
             raise JobCancelled("export cancelled")
         progress(StageStarted("saved_model", text("use.stage_saved_model")))
@@ -153,7 +162,7 @@ def build_manifest(project: Project, usable: UsableModel, model_file: str,
         "project": project.name, "project_identity": project_identity(project),
         "run": run.id, "label": run.label, "model": run.model,
         "model_file": model_file,
-        "model_format": "keras" if run.model not in simple_baselines.KINDS else "baseline-json",
+        "model_format": _model_format(run.model),
         "saved_model": SAVED_MODEL_DIR if saved_model else None,
         "data_kind": usable.data_kind, "source": usable.source,
         "task": goal.task, "target": goal.target, "labels": list(goal.labels),
@@ -173,6 +182,24 @@ def build_manifest(project: Project, usable: UsableModel, model_file: str,
         "measured": dict(run.measured),
         "versions": versions(),
     }
+
+
+def _model_format(model: str) -> str:
+    if model == ENSEMBLE:
+        return "ensemble"
+    return "keras" if model not in simple_baselines.KINDS else "baseline-json"
+
+
+def _copy_members(run_dir: Path, folder: Path) -> Path:
+    """Copy an ensemble's members (each one's model file and run record) into ``folder``."""
+    for name in member_files(run_dir / MEMBERS_FILE):
+        source = run_dir / name
+        for part in (source, source.with_name("run.json")):
+            target = folder / part.relative_to(run_dir)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            with atomic.atomic_path(target, suffix=part.suffix) as tmp:
+                shutil.copyfile(part, tmp)
+    return folder / MEMBERS_DIR
 
 
 def versions() -> dict[str, str | None]:

@@ -78,10 +78,10 @@ def test_run_ids_made_at_once_never_collide(split_project):
     """Tuning workers start runs at the same second: each still gets its own folder."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from engine.training.job import _new_run_id
+    from engine.training.job import new_run_id
 
     with ThreadPoolExecutor(8) as pool:
-        ids = list(pool.map(lambda _i: _new_run_id(split_project, "mlp"), range(16)))
+        ids = list(pool.map(lambda _i: new_run_id(split_project, "mlp"), range(16)))
     assert len(set(ids)) == 16
     assert all(split_project.run_dir(i).is_dir() for i in ids)
 
