@@ -20,6 +20,7 @@ from engine.cli import commands  # noqa: E402
 from engine.cli.calibrate_command import cmd_calibrate  # noqa: E402
 from engine.cli.costs_command import cmd_costs  # noqa: E402
 from engine.cli.diagnose_command import cmd_diagnose  # noqa: E402
+from engine.cli.ensemble_command import cmd_ensemble  # noqa: E402
 from engine.cli.explain_command import cmd_explain  # noqa: E402
 from engine.cli.threshold_command import cmd_threshold  # noqa: E402
 from engine.cli.kfold_command import cmd_kfold  # noqa: E402
@@ -50,6 +51,7 @@ COMMANDS = {
     "worker": cmd_worker,
     "learning-curve": cmd_learning_curve,
     "kfold": cmd_kfold,
+    "ensemble": cmd_ensemble,
     "explain": cmd_explain,
     "calibrate": cmd_calibrate,
     "threshold": cmd_threshold,
@@ -94,7 +96,7 @@ def main(argv: list[str] | None = None) -> int:
 # second writer (the app, another command) is refused at once instead of after the work.
 WRITERS = frozenset({"run", "train", "check", "diagnose", "report", "tune",
                      "learning-curve", "explain", "calibrate", "use", "tags", "costs",
-                     "threshold", "kfold"})
+                     "threshold", "kfold", "ensemble"})
 
 
 @contextlib.contextmanager

@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from engine import __version__
-from engine.cli import (calibrate_command, costs_command, explain_command,
+from engine.cli import (calibrate_command, costs_command, ensemble_command, explain_command,
                         kfold_command, learning_curve_command, predict_command, tags_command,
                         threshold_command, use_command)
 from engine.app.steps import HEADLESS, STEP_ALIASES
@@ -186,6 +186,7 @@ def build_parser() -> PlainParser:
     report.add_argument("--csv", help="folder for the CSV files")
     learning_curve_command.add_parser(sub)
     kfold_command.add_parser(sub)
+    ensemble_command.add_parser(sub)
     explain_command.add_parser(sub)
     calibrate_command.add_parser(sub)
     threshold_command.add_parser(sub)
