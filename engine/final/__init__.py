@@ -13,7 +13,9 @@ _EXPORTS = {
     "ensemble": (
         "DEFAULT_MEMBERS", "eligible_members", "ensemble_members", "load_ensemble",
         "score_ensemble"),
-    "ensemble_run": ("EnsembleMade", "make_ensemble_run", "pick_members"),
+    "ensemble_run": (
+        "EnsembleMade", "ensemble_run_label", "make_ensemble_run", "pick_members",
+        "summed_measures"),
     "finalists": ("Finalist", "best_baseline"),
     "gate": ("GateVerdict", "VaultGateError", "redo_diagnosis", "vault_gate"),
     "reject_option": (

@@ -3,6 +3,8 @@ top 3 joins the finalists, which correction for several tests, and whether the c
 is trained again on the training and dev rows before the test (one seed then); with what will happen
 and the finalists' dev errors.
 
+Below, ``EnsembleMaker`` makes an ensemble of the runs the user checks a model of its own.
+
 The box computes nothing: the seeds' time estimate, the ensemble's members and its dev
 scores come from the engine (``engine.final.seed_repeats``, ``engine.final.ensemble``); scoring the
 ensemble on dev is the ``ensemble`` job.
@@ -25,6 +27,7 @@ from engine.final import DEFAULT_SEEDS, MAX_SEEDS, effective_k, estimate_seconds
 from engine.core import text
 from engine.project.parts import Goal
 from gui.pages.base import gui_text
+from gui.pages.final.ensemble_maker import EnsembleMaker
 from gui.pages.labels import note
 from gui.result_table import ResultTable, vault_marked
 
@@ -73,6 +76,8 @@ class FinalOptions(QGroupBox):
         layout.addWidget(self.finalists)
         self.ensemble_note = note("", "ensembleNote", muted=True)
         layout.addWidget(self.ensemble_note)
+        self.maker = EnsembleMaker(session)
+        layout.addWidget(self.maker)
         self._scoring = False
 
     # ----- what the page sends to the job
@@ -93,6 +98,7 @@ class FinalOptions(QGroupBox):
             self.finalists.fill([], [])
             self.ensemble_note.hide()
             return
+        self.maker.refresh(project)
         metric = (project.goal or Goal()).metric
         self.retrain.setEnabled(zoo.is_keras_kind(run.model))
         retrain = self.retrain.isChecked() and self.retrain.isEnabled()

@@ -300,6 +300,7 @@ class FinalTestPage(StepPage):
 
     def _busy_changed(self, _busy: bool) -> None:
         self._update_button()
+        self.options.maker.update_buttons()
 
     def _update_button(self) -> None:
         project = self.project

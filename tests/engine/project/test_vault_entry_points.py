@@ -28,7 +28,7 @@ from engine.data.requests import CheckFileRequest
 from engine.decision.requests import CalibrateRequest, ThresholdRequest
 from engine.diagnosis.requests import (DiagnoseRequest, ErrorAnalysisRequest, ExplainRequest,
                                        KfoldRequest, LearningCurveRequest, WhyExampleRequest)
-from engine.final.requests import EnsembleRequest, FinalTestRequest
+from engine.final.requests import EnsembleRequest, EnsembleRunRequest, FinalTestRequest
 from engine.goal.requests import NewProjectRequest, SuggestGoalRequest
 from engine.app.requests import ReportRequest
 from engine.split.requests import SplitRequest
@@ -85,6 +85,7 @@ def _run_jobs(ctx: Context) -> dict:
     # The project's own data: its rows are those left after the test rows went out.
     job(WhyNewRowRequest, label="why of own data", path=str(ctx.data), row=0)
     job(EnsembleRequest, k=3)
+    job(EnsembleRunRequest, size=2)  # reads train, train-dev and dev rows only
     job(ReportRequest, pdf=str(out / "job-report.pdf"), csv=str(out / "job-csv"))
     job(PredictRequest, path=str(ctx.new), out=str(out / "job-predictions.csv"))
     # The project's own data, and a copy with a line added: the test rows are left out
@@ -145,6 +146,7 @@ def _run_cli(ctx: Context, capsys, monkeypatch) -> dict[str, int]:
                            "--max-epochs", "1", "--json"],
         "explain": ["explain", root, "--repeats", "2"],
         "kfold": ["kfold", root, "--folds", "2", "--models", "majority,linear", "--json"],
+        "ensemble": ["ensemble", root, "--size", "2", "--json"],
         "calibrate": ["calibrate", root, "--json"],
         "threshold": ["threshold", root, "--json"],
         "explain --example": ["explain", root, "--example", str(dev_row)],
