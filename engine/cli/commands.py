@@ -11,7 +11,7 @@ from engine.core.errors import GoalError, ProjectError
 from engine.goal.step import GoalChoice, new_project
 from engine.goal.labellers_text import confusion_table, labellers_lines
 from engine.cli.printer import EventPrinter
-from engine.project.project import PROJECT_FILE, open_project
+from engine.project.project import PROJECT_FILE, find_run, open_project
 from engine.data.samples import DEMO_SAMPLE, SAMPLES
 from engine.core.texts import text
 from engine.tuning.requests import TuneRequest
@@ -27,6 +27,7 @@ from engine.split.shares import parse_shares
 from engine.kinds.input_coding import data_kind
 from engine.models import zoo
 from engine.report.step import export_report
+from engine.training.ensemble_model import ENSEMBLE
 from engine.training.job import TrainingSpec, resumable_runs, run_training
 from engine.words.cost_words import final_cost_sentence
 
@@ -245,7 +246,8 @@ def _print_outcome(project) -> None:
         if cost:
             print(f"  {cost}")
 
-        print_final_stats(ft)
+        tested = find_run(project, ft.run)
+        print_final_stats(ft, ensemble=tested is not None and tested.model == ENSEMBLE)
         if ft.decision is None:  # a threshold set for another model did not apply
             for line in vault_gate(project).notes:
                 print(line)

@@ -15,9 +15,10 @@ from engine.core.texts import text
 from engine.project.parts.final_test import FinalTestRecord
 
 
-def print_final_stats(final: FinalTestRecord, stream=None) -> None:
+def print_final_stats(final: FinalTestRecord, stream=None, ensemble: bool = False) -> None:
     """The mean ± std of the optimizing metric over the seeds, then each comparison: its
-    plain sentence and, below it, the test used and why it fits the pair."""
+    plain sentence and, below it, the test used and why it fits the pair; ``ensemble``: the
+    tested model is an ensemble (tested once, its members not trained again)."""
     stream = stream or sys.stdout
     print_checks(final, stream)
     seeds = final.seeds
@@ -30,7 +31,8 @@ def print_final_stats(final: FinalTestRecord, stream=None) -> None:
                    mean=fmt_value(mean), std=fmt_value(std) if is_number(std) else "?"),
               file=stream)
     elif seeds:
-        print(text("cli.final_stats.seeds_one", label=final.label), file=stream)
+        key = "ensemble_run.tested_once" if ensemble else "cli.final_stats.seeds_one"
+        print(text(key, label=final.label), file=stream)
     for row in final.comparisons:
         print(f"  - {row.sentence}", file=stream)
         why = describe_reason(row.test, row.reason)

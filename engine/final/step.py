@@ -43,6 +43,7 @@ from engine.final.finalists import BASELINE, CHOSEN, ENSEMBLE, Finalist, best_ba
 from engine.core.jobs import NEVER, CancelFlag, ProgressFn, StageStarted, ignore
 from engine.goal.metrics import metrics_for
 from engine.final.stats.multiple_testing import METHODS
+from engine.training.ensemble_model import ENSEMBLE as ENSEMBLE_KIND
 from engine.training.predictor import load_predictor
 from engine.kinds.preprocess_store import load_preprocessor
 from engine.final.gate import GateVerdict, vault_gate
@@ -113,8 +114,10 @@ def run_final_test(project: Project, progress: ProgressFn = ignore, cancel: Canc
         seeds = 1  # copies with other seeds would need training again on the dev rows too
         retrained = retrain_on_dev_rows(project, run, progress, cancel)
     k = effective_k(run, seeds)
+    once = ("ensemble_run.stage_once" if run.model == ENSEMBLE_KIND
+            else "final_stats.stage_one_seed")
     progress(StageStarted("seeds", text("final_stats.stage_seeds", k=k) if k > 1
-                          else text("final_stats.stage_one_seed")))
+                          else text(once)))
     repeats = train_repeats(project, run, seeds, progress, cancel)
     if cancel.is_set():
         raise JobCancelled("final test cancelled before the vault opened")

@@ -222,6 +222,8 @@ def readme(manifest: dict[str, Any]) -> str:
     parts = [text("use.readme", label=manifest["label"], project=manifest["project"],
                   task=manifest["task"], target=manifest.get("target") or "-",
                   labels=labels, inputs=inputs, model_file=manifest["model_file"])]
+    if manifest.get("model") == ENSEMBLE:
+        parts.append(text("ensemble_run.readme"))
     reject = manifest["reject_option"]
     if reject["on"] and reject["threshold"] is not None:
         parts.append(text("use.readme_abstain", threshold=f"{reject['threshold']:.4g}",

@@ -23,6 +23,7 @@ from engine.words import fmt_count, fmt_error
 from engine.words import quantities
 from engine.project import find_run
 from engine.models import zoo
+from engine.training import ENSEMBLE
 from engine.final import DEFAULT_SEEDS, MAX_SEEDS, effective_k, estimate_seconds
 from engine.core import text
 from engine.project.parts import Goal
@@ -110,7 +111,9 @@ class FinalOptions(QGroupBox):
                             time=duration(estimate_seconds(project, run, k)))
         else:
             plan = gui_text("final_stats.plan_one", rows=rows)
-            if effective_k(run, 2) == 1:
+            if run.model == ENSEMBLE:
+                plan += " " + gui_text("ensemble_run.plan_once", label=run.label)
+            elif effective_k(run, 2) == 1:
                 plan += " " + gui_text("final_stats.plan_deterministic", label=run.label)
         if retrain:
             plan = gui_text("final_stats.plan_retrain", label=run.label) + " " + plan

@@ -47,6 +47,12 @@ def test_make_choose_predict_and_export_an_ensemble(folder, tmp_path, capsys, mo
     assert len(a) == 20 and a.equals(b)
     manifest = json.loads((tmp_path / "export" / "manifest.json").read_text())
     assert manifest["model"] == "ensemble" and manifest["model_format"] == "ensemble"
+    assert "ensemble.json lists its members" in (tmp_path / "export" / "README.txt").read_text()
+
+    assert main(["run", str(folder), "--until", "final"]) == 0
+    out = capsys.readouterr().out
+    assert "is an ensemble: it is tested once (K = 1)" in out
+    assert open_project(folder).final_test.run == made.id
 
 
 @pytest.mark.parametrize("argv, words", [
