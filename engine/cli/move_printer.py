@@ -18,7 +18,7 @@ import shlex
 from typing import Any
 
 from engine.diagnosis.next_move import Move, recommended_move
-from engine.models import zoo
+from engine.models import boosted_trees, simple_baselines, zoo
 from engine.models.train_params import TrainParams
 from engine.project.project import Project
 from engine.core.texts import text
@@ -45,7 +45,10 @@ def move_command(folder: str, move: Move) -> str:
         >>> move_command("my proj", Move("x", "y", {"width": 64, "dropout": 0.3}, "mlp"))
         "practica train 'my proj' --model mlp --set dropout=0.3"
     """
-    defaults = {**zoo.arch_params(move.model, {}).to_dict(), **TrainParams().to_dict()}
+    if move.model == simple_baselines.TREES:
+        defaults = dict(boosted_trees.DEFAULTS)
+    else:
+        defaults = {**zoo.arch_params(move.model, {}).to_dict(), **TrainParams().to_dict()}
     changed = {k: v for k, v in move.params.items() if defaults.get(k, object()) != v}
     parts = ["practica", "train", shlex.quote(folder), "--model", move.model]
     return " ".join(parts) + (" " + _settings(changed) if changed else "")

@@ -169,19 +169,28 @@ def diagnose(train: float, dev: float, target: float | None = None,
     )
 
 
-def advice_for(verdict: str) -> tuple[str, ...]:
-    """The next moves for ``verdict``, in plain words, most useful first.
+TREE_VERDICTS = ("bias", "variance")
+"""The verdicts whose advice differs for boosted trees (no layers, dropout or weight decay)."""
+
+
+def advice_for(verdict: str, trees: bool = False) -> tuple[str, ...]:
+    """The next moves for ``verdict``, in plain words, most useful first; ``trees``: the
+    diagnosed model is boosted trees, whose capacity is set by leaves, not layers.
 
     ``"tested"`` is the advice when nothing is wrong and the final test is done.
     """
     if verdict not in VERDICTS + ("tested",):
         raise ValueError(f"unknown verdict {verdict!r}")
+    if trees and verdict in TREE_VERDICTS:
+        verdict = f"trees_{verdict}"
     moves = []
     while True:
         try:
             # text keys: diagnosis.advice.bias.{1,2,3}, diagnosis.advice.dev_overfit.{1,2}
             # text keys: diagnosis.advice.mismatch.{1,2,3}, diagnosis.advice.none.{1,2}
             # text keys: diagnosis.advice.tested.{1,2}, diagnosis.advice.variance.{1,2,3,4}
+            # text keys: diagnosis.advice.trees_bias.{1,2,3}
+            # text keys: diagnosis.advice.trees_variance.{1,2,3,4}
             moves.append(text(f"diagnosis.advice.{verdict}.{len(moves) + 1}"))
         except KeyError:
             return tuple(moves)

@@ -2,7 +2,8 @@
 
 Every move starts from the run the diagnosis was made on (``project.diagnosis.run``), never
 from another one: its family and settings, or the usual model's defaults when that run is
-not a neural network (majority, linear). Bias: a bigger network of the same family,
+not a neural network (majority, linear). Boosted trees get trees grown differently
+(``engine.diagnosis.tree_move``). Bias: a bigger network of the same family,
 trained longer. Variance: the same network with more dropout and weight decay; where the
 data kind takes augmentation and the run had little, the move *proposes* it (``extra``) and
 leaves it off until the user asks for it, since a varied example must keep its label.
@@ -17,7 +18,8 @@ from typing import Any
 
 from engine.kinds.input_coding import data_kind
 from engine.kinds.registry import data_kind as kind_named
-from engine.models import zoo
+from engine.diagnosis.tree_move import tree_move_texts, tree_params
+from engine.models import simple_baselines, zoo
 from engine.project.project import Project, find_run
 from engine.project.run_record import RunRecord
 from engine.core.texts import text
@@ -53,6 +55,10 @@ def recommended_move(project: Project) -> Move | None:
     if verdict not in ("bias", "variance"):
         return None
     run = diagnosed_run(project)
+    if run is not None and run.model == simple_baselines.TREES and run.status == "finished":
+        params = tree_params(verdict, run)
+        label, why = tree_move_texts(verdict, params, run)
+        return Move(label, why, params, simple_baselines.TREES, run.id)
     if not _is_network(run):
         run = None  # a majority or linear run has no network settings to build on
     kind, base = start_settings(project, run)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
-from engine.diagnosis.ladder import Diagnosis, diagnose
+from engine.diagnosis.ladder import TREE_VERDICTS, Diagnosis, advice_for, diagnose
 from engine.diagnosis.gap_noise import gap_noise
 from engine.goal.metrics import get_metric
+from engine.models import simple_baselines
 from engine.project.parts.diagnosis import DiagnosisRecord
 from engine.project.project import Project
 from engine.project.run_record import RunRecord
@@ -36,9 +38,12 @@ def read_ladder(project: Project, run: RunRecord, test: float | None = None) -> 
     sizes = project.split.sizes if project.split is not None else {}
     bounded = get_metric(goal.metric).bounded
     noise = gap_noise(errors, sizes, bounded=bounded)
-    return diagnose(train=run.errors["train"], dev=run.errors["dev"],
-                    target=goal.target_error, train_dev=run.errors.get("train_dev"),
-                    test=test, noise=noise, scale=None if bounded else error_scale(project))
+    result = diagnose(train=run.errors["train"], dev=run.errors["dev"],
+                      target=goal.target_error, train_dev=run.errors.get("train_dev"),
+                      test=test, noise=noise, scale=None if bounded else error_scale(project))
+    if run.model == simple_baselines.TREES and result.verdict in TREE_VERDICTS:
+        result = replace(result, advice=advice_for(result.verdict, trees=True))
+    return result
 
 
 def error_scale(project: Project) -> float:

@@ -113,3 +113,37 @@ def test_the_command_quotes_what_the_shell_would_split():
                                                       "nesterov": False}, "cnn"))
     assert shlex.split(line) == ["practica", "train", "my project", "--model", "cnn",
                                  "--set", "transfer_from=a b.keras", "--set", "nesterov=false"]
+
+
+def test_diagnosed_trees_get_a_trees_move_that_trains(split_project):
+    """Boosted trees are diagnosed as trees: the move grows other trees from the diagnosed
+    run's settings (never a network with dropout), its command line trains, and the
+    advice speaks of leaves, not layers."""
+    trees = run_training(TrainingSpec(str(split_project.root), "boosted",
+                                      {"num_leaves": 8, "min_rows_per_leaf": 6, "l2": 0.5}))
+    assert trees.status == "finished"
+    project = open_project(split_project.root)
+    diagnose_project(project, trees.run_id)
+    variance = _verdict(project, "variance")
+    assert (variance.model, variance.run) == ("boosted", trees.run_id)
+    assert variance.params["num_leaves"] == 4 and variance.params["min_rows_per_leaf"] == 12
+    assert variance.params["l2"] == pytest.approx(5.0)
+    assert "dropout" not in variance.params
+    bias = _verdict(project, "bias")
+    assert (bias.params["num_leaves"], bias.params["min_rows_per_leaf"]) == (16, 3)
+    line = shlex.split(move_command(str(project.root), variance))
+    assert line[3:5] == ["--model", "boosted"]
+    settings = parse_settings([v for k, v in zip(line, line[1:]) if k == "--set"])
+    assert settings == {"num_leaves": 4, "min_rows_per_leaf": 12, "l2": 5.0}
+    made = run_training(TrainingSpec(str(project.root), variance.model, variance.params))
+    assert made.status == "finished"
+    from engine.diagnosis.step import read_ladder
+    from engine.diagnosis.ladder import advice_for
+    tree_advice = advice_for("variance", trees=True)
+    assert tree_advice != advice_for("variance")
+    assert not any("dropout" in line for line in tree_advice)
+    overfit = {"train": 0.0, "train_dev": 0.30, "dev": 0.31}
+    for model, advice in (("boosted", tree_advice), ("mlp", advice_for("variance"))):
+        run = RunRecord("r", model, "r", "finished", "", errors=overfit)
+        ladder = read_ladder(project, run)
+        assert (ladder.verdict, ladder.advice) == ("variance", advice)
