@@ -9,7 +9,8 @@ os.environ.setdefault("TF_NUM_INTRAOP_THREADS", _CORES)
 os.environ.setdefault("TF_NUM_INTEROP_THREADS", _CORES)
 
 from bench import event_loop, fit_overhead, launch_time, telemetry_overhead  # noqa: E402
-from bench import big_data, lr_suggestion, tuning_search, tuning_workers  # noqa: E402
+from bench import big_data, bootstrap_speed, lr_suggestion  # noqa: E402
+from bench import tuning_search, tuning_workers  # noqa: E402
 
 if __name__ == "__main__":
     fit_overhead.main()
@@ -20,3 +21,4 @@ if __name__ == "__main__":
     tuning_search.main([])
     big_data.main([])
     lr_suggestion.main([])
+    bootstrap_speed.main([])

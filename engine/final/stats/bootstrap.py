@@ -2,8 +2,10 @@
 
 The rows are resampled with replacement as whole examples (true label, prediction and score
 stay together): ``scipy.stats.bootstrap`` resamples an array of row indices and the
-statistic evaluates the scikit-learn metric on the rows of each resample (several resamples
-in one scikit-learn call where the metric allows it, see ``Metric.values``). SciPy computes the
+statistic scores a whole batch of resamples at once: classification metrics from counts
+(``engine.final.stats.resampled_metrics``, the same numbers as scikit-learn's), the others
+with one scikit-learn call per batch where the metric allows it (``Metric.values``).
+SciPy computes the
 interval itself (BCa by default on up to ``BCA_MAX_ROWS`` rows, percentile above that,
 because BCa needs one extra metric evaluation per row for its jackknife).
 
@@ -28,6 +30,8 @@ from scipy import stats
 
 from engine.core.errors import JobCancelled
 from engine.core.jobs import NEVER, CancelFlag, Event, Progress, ignore
+from engine.final.stats.resampled_metrics import (counts_metric, resampled_table,
+                                                 resampled_values, all_score_groups)
 from engine.goal.metrics import Metric, get_metric, metrics_for, prepare
 from engine.core.texts import text
 
@@ -96,15 +100,26 @@ def metric_intervals(task: str, y_true, y_pred, y_score=None, labels=None,
                      cancel: CancelFlag = NEVER) -> dict[str, Interval]:
     """Intervals for several metrics of ``task`` (all of the task's metrics by default).
 
-    Each metric costs about ``n_resamples`` scikit-learn calls (1-5 ms each for most
-    metrics), so this is a job: it reports a ``Progress`` event per metric and stops
-    with ``JobCancelled`` between metrics when ``cancel`` is set.
+    With the percentile method the metrics scored from counts share one set of resamples
+    and one pass (``_counted_intervals``); the others cost up to ``n_resamples``
+    scikit-learn calls each. It is a job: it reports a ``Progress`` event per metric and
+    stops with ``JobCancelled`` between metrics when ``cancel`` is set.
     """
     chosen = [get_metric(n, task) for n in names] if names is not None else metrics_for(task)
     prepared = prepare(y_true, y_pred, y_score, labels, positive_label,
                        regression=task == "regression")
+    percentile = method == "percentile" or (method == "auto"
+                                            and len(prepared.y_true) > BCA_MAX_ROWS)
+    together = ([m for m in chosen if counts_metric(m.name, prepared)] if percentile else [])
+    if together:
+        progress(Progress(0, len(chosen), text("metric.interval_progress_counted",
+                                               count=len(together), total=len(chosen))))
+        counted = _counted_intervals(together, prepared, n_resamples, confidence, seed)
     intervals = {}
     for done, metric in enumerate(chosen):
+        if together and metric.name in counted:
+            intervals[metric.name] = counted[metric.name]
+            continue
         if cancel.is_set():
             raise JobCancelled("metric intervals cancelled")
         progress(Progress(done, len(chosen), text("metric.interval_progress",
@@ -113,6 +128,45 @@ def metric_intervals(task: str, y_true, y_pred, y_score=None, labels=None,
         intervals[metric.name] = _interval(metric, prepared, n_resamples, confidence, seed,
                                            method)
     return intervals
+
+
+def _counted_intervals(metrics: list[Metric], p, n_resamples: int, confidence: float,
+                       seed: int) -> dict[str, Interval]:
+    """Percentile intervals of metrics scored from counts, all on the same resamples in one
+    pass (the resamples each metric alone would get, since they share the seed)."""
+    n = len(p.y_true)
+    estimates = {m.name: m.value(p.y_true, p.y_pred, p.y_score, p.labels, p.positive_label)
+                 for m in metrics}
+    names = [m.name for m in metrics if n >= 2 and math.isfinite(estimates[m.name])]
+    bounds: dict[str, tuple[float, float]] = {}
+    if names:
+        groups = all_score_groups(p)
+
+        def statistic(rows: np.ndarray, axis: int = -1) -> np.ndarray:
+            table = resampled_table(names, p, np.atleast_2d(rows), groups)
+            return table[:, 0] if rows.ndim == 1 else table
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # degenerate resamples are handled below
+            result = stats.bootstrap((np.arange(n),), statistic, method="percentile",
+                                     rng=np.random.default_rng(seed), vectorized=True,
+                                     n_resamples=n_resamples, batch=_batch(n_resamples, n),
+                                     confidence_level=confidence)
+        finite = np.all(np.isfinite(result.bootstrap_distribution), axis=-1)
+        low, high = result.confidence_interval
+        bounds = {name: (float(low[i]), float(high[i]))
+                  for i, name in enumerate(names) if finite[i]}
+    out = {}
+    for m in metrics:
+        low_m, high_m = bounds.get(m.name, (math.nan, math.nan))
+        method = "percentile" if m.name in bounds else "undefined"
+        out[m.name] = Interval(estimates[m.name], low_m, high_m, confidence, method)
+    return out
+
+
+def _batch(n_resamples: int, n: int) -> int | None:
+    """Resamples drawn at once, so that at most ``MAX_RESAMPLE_CELLS`` indices are held."""
+    return None if n_resamples * n <= MAX_RESAMPLE_CELLS else max(1, MAX_RESAMPLE_CELLS // n)
 
 
 def _interval(metric: Metric, p, n_resamples: int, confidence: float, seed: int,
@@ -127,13 +181,15 @@ def _interval(metric: Metric, p, n_resamples: int, confidence: float, seed: int,
 
     def statistic(rows: np.ndarray, axis: int = -1) -> np.ndarray:
         matrix = np.atleast_2d(rows)  # (resamples, n); SciPy resamples along the last axis
+        counted = resampled_values(metric.name, p, matrix)
+        if counted is not None:
+            return counted[0] if rows.ndim == 1 else counted
         score = None if p.y_score is None else p.y_score[matrix]
         result = metric.values(p.y_true[matrix], p.y_pred[matrix], score, p.labels,
                                p.positive_label)
         return result[0] if rows.ndim == 1 else result
 
-    batch = None if n_resamples * n <= MAX_RESAMPLE_CELLS else max(1, MAX_RESAMPLE_CELLS // n)
-    common = dict(n_resamples=n_resamples, batch=batch, vectorized=True,
+    common = dict(n_resamples=n_resamples, batch=_batch(n_resamples, n), vectorized=True,
                   confidence_level=confidence)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # SciPy warns on degenerate resamples; handled below
