@@ -35,6 +35,12 @@ def apply_look(app: QApplication) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from gui.platform_check import xcb_problem
+
+    problem = xcb_problem()
+    if problem:  # Qt would stop with a message that does not say what to install
+        print(f"practica: {problem}", file=sys.stderr)
+        return 2
     app = make_app(argv)
     from gui.main_window import MainWindow
 

@@ -21,6 +21,7 @@ from gui.pages.base import gui_text
 from gui.recent import recent_projects
 from gui.session import TAKE_OVER, ProjectSession
 from gui.sidebar import StepList
+from gui.window_size import place_window, remember_window
 
 # Pages are imported when they are built: their modules pull in pandas, scikit-learn and
 # pyqtgraph (about 3 s here), which must not delay the window (see gui/app.py).
@@ -71,7 +72,7 @@ class MainWindow(QMainWindow):
         self.runner.engine_ready.connect(self._engine_ready)
         if self.runner.ready_info:
             self._engine_ready(self.runner.ready_info)
-        self.resize(1180, 780)
+        place_window(self)
         self._project_changed()
         self.steps.select("goal")
         if build_pages:
@@ -233,6 +234,7 @@ class MainWindow(QMainWindow):
             if answer != QMessageBox.Yes:
                 event.ignore()
                 return
+        remember_window(self)
         self.session.close()
         if self._owns_runner:
             self.runner.shutdown()

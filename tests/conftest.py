@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# No display: Qt's offscreen platform, with a 1920 x 1080 screen (its own is 800 x 800, on
+# which the main window would shrink to fit; tests/gui/test_window_size.py tries small ones).
+OFFSCREEN = f"offscreen:configfile={Path(__file__).with_name('offscreen_screen.json')}"
+if os.environ.get("QT_QPA_PLATFORM", "offscreen") == "offscreen":
+    os.environ["QT_QPA_PLATFORM"] = OFFSCREEN
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 os.environ.setdefault("PRACTICA_LOG_DIR", "/tmp")
 # The engine processes the tests start also run the jobs of tests/job_fixtures.py.
