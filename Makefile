@@ -32,7 +32,7 @@ run: install
 	$(VENV)/bin/practica
 
 test: install
-	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q --durations=20
 
 test-slow: install
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -m slow
