@@ -116,6 +116,7 @@ def run_final_test(project: Project, progress: ProgressFn = ignore, cancel: Canc
         retrained = retrain_on_dev_rows(project, run, progress, cancel)
     k = effective_k(run, seeds)
     progress(StageStarted("seeds", text("final_stats.stage_seeds", k=k) if k > 1
+                          else text("final_stats.stage_retrained_seed") if retrained
                           else text("final_stats.stage_one_seed")))
     repeats = train_repeats(project, run, seeds, progress, cancel)
     if cancel.is_set():

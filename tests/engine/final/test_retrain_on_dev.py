@@ -85,5 +85,7 @@ def test_cli_run_until_test_with_retrain_on_dev(project, capsys):
                      "--seeds", "1", "--override", "testing the option"]) == 0
     out = capsys.readouterr().out
     assert "again on the training and dev rows" in out  # the stage, before the vault
+    assert "dev score no longer applies" in out  # which model the vault scored
+    assert "does not depend on a seed" not in out and "tested with one seed" in out
     final = open_project(project.root).final_test
     assert final.run == mlp.id and "dev score no longer applies" in final.retrained

@@ -138,3 +138,25 @@ def test_the_ladder_and_report_do_not_read_a_dev_test_gap(project):
     words = " ".join(f.getPlainText() for f in final_section(project)
                      if hasattr(f, "getPlainText"))
     assert "not a sign that the dev set was over-used" in words
+
+
+def test_cli_predict_and_export_say_which_model(project, tmp_path, capsys):
+    from engine.cli.main import main as cli_main
+
+    new = _new_rows(project, tmp_path)
+    assert cli_main(["predict", str(project.root), str(new), "--out",
+                     str(tmp_path / "p.csv")]) == 0
+    assert "This is the model the final test scored" in capsys.readouterr().out
+    assert cli_main(["predict", str(project.root), str(new), "--out", str(tmp_path / "d.csv"),
+                     "--run", project.chosen_run]) == 0
+    assert "NOT the model the final test scored" in capsys.readouterr().out
+    assert cli_main(["export", str(project.root), "--to", str(tmp_path / "e")]) == 0
+    assert "This is the model the final test scored" in capsys.readouterr().out
+    assert cli_main(["predict", str(tmp_path / "e"), str(new), "--out",
+                     str(tmp_path / "e.csv")]) == 0
+    assert "This is the model the final test scored" in capsys.readouterr().out
+    import pandas as pd
+
+    pd.testing.assert_frame_equal(pd.read_csv(tmp_path / "p.csv"),
+                                  pd.read_csv(tmp_path / "e.csv"))
+    assert not pd.read_csv(tmp_path / "p.csv").equals(pd.read_csv(tmp_path / "d.csv"))
