@@ -29,10 +29,8 @@ def print_final_stats(final: FinalTestRecord, stream=None) -> None:
                    seeds=", ".join(str(s) for s in seeds.seeds), metric=metric,
                    mean=fmt_value(mean), std=fmt_value(std) if is_number(std) else "?"),
               file=stream)
-    elif seeds:
-        # text keys: cli.final_stats.seeds_one, cli.final_stats.seeds_retrained
-        key = "seeds_retrained" if final.retrained else "seeds_one"
-        print(text(f"cli.final_stats.{key}", label=final.label), file=stream)
+    elif seeds and not final.retrained:  # the retrained sentence says why one seed
+        print(text("cli.final_stats.seeds_one", label=final.label), file=stream)
     for row in final.comparisons:
         print(f"  - {row.sentence}", file=stream)
         why = describe_reason(row.test, row.reason)
