@@ -49,6 +49,9 @@ def test_reopened_retrained_project_predicts_and_exports_the_tested_model(
     assert "dev score no longer applies" in checks
     versus = final_page.findChild(QLabel, "testVersusDev").text()
     assert "does not mean the dev set was over-used" in versus
+    seeds = final_page.findChild(QLabel, "seedsIntro").text()
+    assert "tested with one seed" in seeds and "does not depend" not in seeds
+    final_page.resize(980, final_page.widget().sizeHint().height() + 20)
     save_screenshot(final_page, "final_retrained_results")
 
     page = _show(qtbot, UsePage(session))
