@@ -30,7 +30,7 @@ def print_final_stats(final: FinalTestRecord, stream=None, ensemble: bool = Fals
                    seeds=", ".join(str(s) for s in seeds.seeds), metric=metric,
                    mean=fmt_value(mean), std=fmt_value(std) if is_number(std) else "?"),
               file=stream)
-    elif seeds:
+    elif seeds and not final.retrained:  # the retrained sentence says why one seed
         key = "ensemble_run.tested_once" if ensemble else "cli.final_stats.seeds_one"
         print(text(key, label=final.label), file=stream)
     for row in final.comparisons:
@@ -43,9 +43,12 @@ def print_final_stats(final: FinalTestRecord, stream=None, ensemble: bool = Fals
 
 
 def print_checks(final: FinalTestRecord, stream=None) -> None:
-    """A line for an override of the checks before the vault and one for a new experiment
-    (a second look at the test set), each with the user's reason; nothing otherwise."""
+    """Which model was tested when it was trained again on train + dev rows, a line for an
+    override of the checks before the vault and one for a new experiment (a second look at
+    the test set), each with the user's reason; nothing otherwise."""
     stream = stream or sys.stdout
+    if final.retrained:  # which model the vault scored, and why its dev score is gone
+        print(final.retrained, file=stream)
     checks = final.checks
     if checks.overridden:
         print(text("cli.final_stats.overridden", reasons=" ".join(checks.overridden),

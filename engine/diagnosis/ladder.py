@@ -11,6 +11,10 @@ and each step down is a gap:
   generalise to unseen examples like the training ones);
 * mismatch = dev - train-dev (the data we care about differs from the training data);
 * dev overfit = test - dev (repeated choices on the dev set tuned the model to it).
+  Not read when the tested model was trained again on the training and dev rows
+  (``retrained``): its test error belongs to another model than the rungs above, one that
+  learned from the dev rows, so a lower test error is expected and a gap says nothing of
+  the dev set's over-use.
 
 How a verdict is reached (orthogonalization: one problem at a time, bottom-up):
 
@@ -109,7 +113,7 @@ def diagnose(train: float, dev: float, target: float | None = None,
              train_dev: float | None = None, test: float | None = None,
              threshold: float | None = None,
              noise: dict[str, float] | None = None,
-             scale: float | None = None) -> Diagnosis:
+             scale: float | None = None, retrained: bool = False) -> Diagnosis:
     """Read the error ladder and recommend what to work on next (see module doc).
 
     Args:
@@ -124,6 +128,9 @@ def diagnose(train: float, dev: float, target: float | None = None,
         scale: for an unbounded error (RMSE, MAE, log loss) the typical size of an error,
             e.g. the spread of the values to predict; errors may then be any number >= 0
             and the 1-point floor becomes 1% of ``scale``. None means errors are rates.
+        retrained: ``test`` is the error of the same settings trained again on the training
+            and dev rows; the dev-overfit gap is then not computed (None) and the
+            explanation says why.
 
     Raises:
         GoalError: an error is not a number between 0 and 1.
@@ -142,13 +149,14 @@ def diagnose(train: float, dev: float, target: float | None = None,
         "avoidable_bias": train - target_value,
         "variance": (train_dev if train_dev is not None else dev) - train,
         "mismatch": dev - train_dev if train_dev is not None else None,
-        "dev_overfit": test - dev if test is not None else None,
+        "dev_overfit": test - dev if test is not None and not retrained else None,
     }
     thresholds = {g: max(threshold, (noise or {}).get(g, 0.0)) for g in gaps}
     verdict = _verdict(gaps, thresholds)
 
     ladder = tuple(
-        LadderRow(name, text(f"diagnosis.rung.{name}"),
+        LadderRow(name, text("diagnosis.rung.test_retrained" if retrained and name == "test"
+                             else f"diagnosis.rung.{name}"),
                   target_value if name == "target" else float(value))
         for name, value in values.items() if name == "target" or value is not None
     )
@@ -163,9 +171,13 @@ def diagnose(train: float, dev: float, target: float | None = None,
         verdict=verdict,
         threshold=threshold,
         thresholds=thresholds,
-        advice=advice_for("tested" if verdict == "none" and test is not None else verdict),
+        advice=advice_for(("tested_retrained" if retrained else "tested")
+                          if verdict == "none" and test is not None else verdict),
         explanation=_explain(verdict, gaps, threshold, values, target_value, target_given,
-                             thresholds, scale is None),
+                             thresholds, scale is None)
+        + (" " + text("diagnosis.note.retrained_test", test=_pct(test, scale is None),
+                      dev=_pct(dev, scale is None))
+           if retrained and test is not None else ""),
     )
 
 
@@ -177,9 +189,11 @@ def advice_for(verdict: str, trees: bool = False) -> tuple[str, ...]:
     """The next moves for ``verdict``, in plain words, most useful first; ``trees``: the
     diagnosed model is boosted trees, whose capacity is set by leaves, not layers.
 
-    ``"tested"`` is the advice when nothing is wrong and the final test is done.
+    ``"tested"`` is the advice when nothing is wrong and the final test is done;
+    ``"tested_retrained"`` the same when the final test scored the settings trained again on
+    the training and dev rows.
     """
-    if verdict not in VERDICTS + ("tested",):
+    if verdict not in VERDICTS + ("tested", "tested_retrained"):
         raise ValueError(f"unknown verdict {verdict!r}")
     if trees and verdict in TREE_VERDICTS:
         verdict = f"trees_{verdict}"
@@ -191,6 +205,7 @@ def advice_for(verdict: str, trees: bool = False) -> tuple[str, ...]:
             # text keys: diagnosis.advice.tested.{1,2}, diagnosis.advice.variance.{1,2,3,4}
             # text keys: diagnosis.advice.trees_bias.{1,2,3}
             # text keys: diagnosis.advice.trees_variance.{1,2,3,4}
+            # text keys: diagnosis.advice.tested_retrained.{1,2}
             moves.append(text(f"diagnosis.advice.{verdict}.{len(moves) + 1}"))
         except KeyError:
             return tuple(moves)

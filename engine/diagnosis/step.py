@@ -31,8 +31,12 @@ def diagnose_project(project: Project, run_id: str | None = None) -> DiagnosisRe
     return project.diagnosis
 
 
-def read_ladder(project: Project, run: RunRecord, test: float | None = None) -> Diagnosis:
-    """The error ladder of ``run``; gaps within chance for the set sizes do not count."""
+def read_ladder(project: Project, run: RunRecord, test: float | None = None,
+                retrained: bool = False) -> Diagnosis:
+    """The error ladder of ``run``; gaps within chance for the set sizes do not count.
+
+    ``retrained``: ``test`` is the error of ``run``'s settings trained again on the training
+    and dev rows, so the dev-to-test gap is not read (see ``engine.diagnosis.ladder``)."""
     goal = project.goal or Goal()
     errors = {**run.errors, "test": test}
     sizes = project.split.sizes if project.split is not None else {}
@@ -40,7 +44,8 @@ def read_ladder(project: Project, run: RunRecord, test: float | None = None) -> 
     noise = gap_noise(errors, sizes, bounded=bounded)
     result = diagnose(train=run.errors["train"], dev=run.errors["dev"],
                       target=goal.target_error, train_dev=run.errors.get("train_dev"),
-                      test=test, noise=noise, scale=None if bounded else error_scale(project))
+                      test=test, noise=noise, scale=None if bounded else error_scale(project),
+                      retrained=retrained)
     if run.model == simple_baselines.TREES and result.verdict in TREE_VERDICTS:
         result = replace(result, advice=advice_for(result.verdict, trees=True))
     return result

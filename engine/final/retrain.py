@@ -8,17 +8,27 @@ left to stop early on). The dev score then no longer describes the tested model:
 score is the only honest estimate of it (``FinalTestRecord.retrained``).
 
 Only neural networks are trained again: the others have no epoch count to carry over. The
-model goes to ``final/retrained/``; no test row is read here.
+model goes to a folder of its own, ``final/retrained-<time>-<token>/``, so a later
+retraining (stopped, or tested after the vault) never replaces the model an earlier final
+test scored; no test row is read here.
+
+After a final test that scored it, the retrained model is the project's tested model:
+``tested_retrained`` finds it (for ``practica predict``, ``practica export``, the Use page
+and the report), and ``tested_retrained_predictor`` loads it after checking that the file is
+still the one the vault scored.
 
 Use:
     retrained = retrain_on_dev(project, project.run(project.chosen_run))
     predictor = retrained_predictor(project, run, retrained, prep)
+    tested_retrained(project, run.id)     # the RetrainedModel the final test scored, or None
 """
 
 from __future__ import annotations
 
-import shutil
-from dataclasses import dataclass
+import hashlib
+import secrets
+from datetime import datetime, timezone
+from pathlib import Path
 
 import numpy as np
 
@@ -31,24 +41,20 @@ from engine.final.ensemble import final_dir
 from engine.final.seed_repeats import training_params
 from engine.kinds.preprocess_store import load_preprocessor
 from engine.models import zoo
+from engine.project.parts.final_test import RetrainedModel
 from engine.project.project import Project
 from engine.project.run_record import RunRecord
 from engine.split.datasets import split_frame, target_values
 from engine.training.predictor import Predictor, load_predictor
 
 FOLDER = "retrained"
+"""The folder of a retrained model from before each retraining had its own (old records)."""
 MODEL_FILE = "model.keras"
 ROWS_FROM = ("train", "dev")
 
 
-@dataclass(frozen=True)
-class Retrained:
-    """The model trained again: its folder (under ``final/``), file, epochs and rows."""
-
-    folder: str
-    model_file: str
-    epochs: int
-    rows: int
+# The model trained again: its folder (under ``final/``), file, epochs, rows and SHA-256.
+Retrained = RetrainedModel
 
 
 def retrain_epochs(run: RunRecord) -> int:
@@ -102,15 +108,62 @@ def retrain_on_dev(project: Project, run: RunRecord, progress: ProgressFn = igno
                     batch_size=train.batch_size if y_fit is not None else None,
                     shuffle=True, verbose=0,
                     callbacks=[*mining, watcher, *built.schedule_callbacks])
-    folder = final_dir(project) / FOLDER
     if watcher.cancelled or cancel.is_set():
         raise JobCancelled("retraining on the dev rows cancelled")
-    if folder.exists():
-        shutil.rmtree(folder)
+    name = new_folder_name()
+    folder = final_dir(project) / name
     folder.mkdir(parents=True)
     with atomic.atomic_path(folder / MODEL_FILE, suffix=".keras") as tmp:
         built.model.save(tmp)
-    return Retrained(FOLDER, MODEL_FILE, epochs, int(len(X)))
+    return Retrained(name, MODEL_FILE, epochs, int(len(X)), file_sha256(folder / MODEL_FILE))
+
+
+def new_folder_name() -> str:
+    """A folder name no other retraining has: the UTC time and a random token."""
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
+    return f"{FOLDER}-{stamp}-{secrets.token_hex(3)}"
+
+
+def file_sha256(path: Path) -> str:
+    """The SHA-256 of a file, read in blocks."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def retrained_path(project: Project, retrained: Retrained) -> Path:
+    """Where the retrained model file is."""
+    return final_dir(project) / retrained.folder / retrained.model_file
+
+
+def tested_retrained(project: Project, run_id: str | None) -> Retrained | None:
+    """The retrained copy of ``run_id`` that the latest final test scored; None when that
+    test scored the run's own model, tested another run, or there was no final test."""
+    final = project.final_test
+    if final is None or not run_id or final.run != run_id or not final.retrained:
+        return None
+    # A record from before the folder was stored names the fixed place.
+    return final.retrained_model or Retrained(FOLDER, MODEL_FILE, 0, 0)
+
+
+def tested_retrained_predictor(project: Project, run: RunRecord, retrained: Retrained,
+                               prep) -> Predictor:
+    """The retrained model the final test scored, loaded (safe mode) for use.
+
+    Raises:
+        ProjectError: its file is missing, or is no longer the file the vault scored (a
+            later retraining was stopped before its test, or the file was replaced).
+    """
+    path = retrained_path(project, retrained)
+    if not path.is_file():
+        raise ProjectError(text("final.retrained_missing", label=run.label, path=path,
+                                run=run.id))
+    if retrained.sha256 and file_sha256(path) != retrained.sha256:
+        raise ProjectError(text("final.retrained_changed", label=run.label, path=path,
+                                run=run.id))
+    return retrained_predictor(project, run, retrained, prep)
 
 
 def retrained_predictor(project: Project, run: RunRecord, retrained: Retrained,

@@ -20,7 +20,9 @@ What happens, in order:
    sides were trained with the same seeds), all corrected together by Holm (or
    Bonferroni) (``engine.final.comparisons``);
 4. the error ladder is read again with the test error (a large dev-to-test gap means the
-   dev set was overfitted).
+   dev set was overfitted); when the tested model was trained again on the dev rows, the
+   test rung is shown but the dev-to-test gap is not read (it compares two models, and the
+   tested one learned from the dev rows).
 """
 
 from __future__ import annotations
@@ -117,6 +119,7 @@ def run_final_test(project: Project, progress: ProgressFn = ignore, cancel: Canc
     once = ("ensemble_run.stage_once" if run.model == ENSEMBLE_KIND
             else "final_stats.stage_one_seed")
     progress(StageStarted("seeds", text("final_stats.stage_seeds", k=k) if k > 1
+                          else text("final_stats.stage_retrained_seed") if retrained
                           else text(once)))
     repeats = train_repeats(project, run, seeds, progress, cancel)
     if cancel.is_set():
@@ -178,8 +181,9 @@ def run_final_test(project: Project, progress: ProgressFn = ignore, cancel: Canc
         curves=curves, seeds=seed_spread, finalists=finalists, ensemble=ensemble_record,
         comparisons=comparisons, correction=correction, alpha=ALPHA, test_error=test_error,
         checks=checks, earlier=earlier, decision=rule,
-        retrained="" if retrained is None else retrained_sentence(run, retrained))
-    ladder = read_ladder(project, run, test=test_error)
+        retrained="" if retrained is None else retrained_sentence(run, retrained),
+        retrained_model=retrained)
+    ladder = read_ladder(project, run, test=test_error, retrained=retrained is not None)
     project.diagnosis = ladder.record(run.id, judging_key(project))
     project.final_test = result
     # A new experiment's looks are numbered, so that no two final tests read the same.

@@ -28,7 +28,7 @@ from engine.project.parts.goal import Goal
 from engine.kinds.preprocess_store import load_preprocessor
 from engine.split.datasets import split_frame, target_values
 from engine.training.predictor import load_predictor
-from engine.final.retrain import FOLDER, MODEL_FILE, Retrained, retrained_predictor
+from engine.final.retrain import tested_retrained, tested_retrained_predictor
 from engine.use.usable_model import project_threshold
 
 MAX_PROBABILITY_COLUMNS = 10
@@ -68,11 +68,10 @@ def predictions_table(project: Project, split: str) -> pd.DataFrame:
         return empty_table(project)
     goal = project.goal
     prep = load_preprocessor(project)
-    predictor = load_predictor(project.run_dir(run.id), run, prep)
-    if split == "test" and project.final_test.retrained:
-        # The final test scored the chosen settings trained again on train + dev rows.
-        predictor = retrained_predictor(project, run, Retrained(FOLDER, MODEL_FILE, 0, 0),
-                                        prep)
+    # The final test may have scored the settings trained again on train + dev rows.
+    retrained = tested_retrained(project, run.id) if split == "test" else None
+    predictor = (load_predictor(project.run_dir(run.id), run, prep) if retrained is None
+                 else tested_retrained_predictor(project, run, retrained, prep))
     frame = split_frame(project, split)
     # The answers of the decision rule (calibration, threshold) the model answers by; on
     # the test rows, the one the final test used.
@@ -90,7 +89,8 @@ def predictions_table(project: Project, split: str) -> pd.DataFrame:
     out["confidence"] = confidence
     if goal.abstain_accuracy is not None:
         # The same threshold as the final test and `practica predict` (chosen on dev).
-        refuse = project_threshold(project, run.id, predictor)
+        refuse = project_threshold(project, run.id, predictor,
+                                   retrained=retrained is not None)
         out["abstain"] = (confidence < refuse if refuse is not None
                           else np.zeros(len(confidence), dtype=bool))
     labels = [str(label) for label in goal.labels]

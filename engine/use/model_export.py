@@ -56,6 +56,7 @@ from engine.core.texts import text
 from engine.use.usable_model import (CODING_FILE, MANIFEST_FILE, MANIFEST_SCHEMA, UsableModel,
                                  from_project, input_columns)
 from engine.core.backend import backend_name
+from engine.final.retrain import retrained_path
 from engine.use.export_guard import GUARD_FILE, project_identity, write_guard
 
 SAVED_MODEL_DIR = "saved_model"
@@ -104,7 +105,9 @@ def export_model(project: Project, folder: str | Path, run_id: str | None = None
     usable = from_project(project, run_id)
     run = project.run(usable.run)
     earlier = _forget_earlier_export(folder)
-    source = project.run_dir(run.id) / run.model_file
+    # The model the final test scored: the retrained copy when it was that one.
+    source = (project.run_dir(run.id) / run.model_file if usable.retrained is None
+              else retrained_path(project, usable.retrained))
     files = []
     with atomic.atomic_path(folder / run.model_file, suffix=source.suffix) as tmp:
         shutil.copyfile(source, tmp)
@@ -151,7 +154,9 @@ def build_manifest(project: Project, usable: UsableModel, model_file: str,
     run = project.run(usable.run)
     goal = usable.goal
     final = project.final_test
-    tested = final is not None and final.run == run.id
+    # The final test scored this very model: the run's own, or its retrained copy.
+    tested = (final is not None and final.run == run.id
+              and bool(final.retrained) == (usable.retrained is not None))
     metric = goal.metric
     test = None
     if tested and metric in final.metrics:
@@ -174,8 +179,11 @@ def build_manifest(project: Project, usable: UsableModel, model_file: str,
         "decision_rule": None if usable.decision is None else usable.decision.to_dict(),
         "costs": None if goal.costs is None else goal.costs.to_dict(),
         "dev": {"metric": metric, "value": (run.metrics.get("dev") or {}).get(metric),
-                "error": run.errors.get("dev")},
+                "error": run.errors.get("dev"), "applies": usable.retrained is None},
         "test": test,
+        "retrained": (None if usable.retrained is None
+                      else {**usable.retrained.to_dict(), "sentence": final.retrained}),
+        "which_model": _which_model(project, usable, run.label, test),
         "vault": {"opened_at": project.vault.opened_at,
                   "model_made_after_vault_opened": bool(run.after_vault),
                   "model_tested": tested, "test_rows_guarded": bool(guarded)},
@@ -200,6 +208,20 @@ def _copy_members(run_dir: Path, folder: Path) -> Path:
             with atomic.atomic_path(target, suffix=part.suffix) as tmp:
                 shutil.copyfile(part, tmp)
     return folder / MEMBERS_DIR
+
+
+def _which_model(project: Project, usable: UsableModel, label: str,
+                 test: dict[str, Any] | None) -> str:
+    """One plain line: the retrained copy the final test scored, or the dev run's own model
+    when the final test scored a retrained copy instead (empty otherwise)."""
+    final = project.final_test
+    if usable.retrained is not None:
+        value = "-" if not test or test.get("value") is None else f"{test['value']:.4g}"
+        return text("use.readme_retrained", label=label, rows=f"{usable.retrained.rows:,}",
+                    epochs=usable.retrained.epochs, metric=usable.goal.metric, test=value)
+    if final is not None and final.run == usable.run and final.retrained:
+        return text("use.readme_not_tested_copy", label=label)
+    return ""
 
 
 def versions() -> dict[str, str | None]:
@@ -228,6 +250,8 @@ def readme(manifest: dict[str, Any]) -> str:
     if reject["on"] and reject["threshold"] is not None:
         parts.append(text("use.readme_abstain", threshold=f"{reject['threshold']:.4g}",
                           target=f"{reject['target_accuracy']:.1%}"))
+    if manifest.get("which_model"):
+        parts.append(manifest["which_model"])
     parts.extend(_rule_lines(manifest.get("decision_rule")))
     if manifest.get("saved_model"):
         parts.append(text("use.readme_saved_model"))

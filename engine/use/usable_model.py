@@ -1,6 +1,11 @@
 """A trained model ready to score new data: from a project (its chosen run by default) or
 from a folder written by ``engine.use.model_export``.
 
+When the final test scored the chosen settings trained again on the training and dev rows
+(``engine.final.retrain``), the project's model is that retrained copy, the model the vault
+scored, and a note says so; asking for the run by its id gives the dev run's own model,
+with a note that it is not the tested one.
+
 Both give the same ``UsableModel``: the model, the very input coding it was trained with,
 what it predicts (task, target, labels) and, when the goal turns the reject option on
 (``abstain_accuracy``), the confidence threshold chosen on the dev rows, and the decision
@@ -21,6 +26,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from engine.final.retrain import tested_retrained, tested_retrained_predictor
+from engine.project.parts.final_test import RetrainedModel
 from engine.training.batch_scoring import score_in_batches
 from engine.core.errors import MALFORMED, ProjectError
 from engine.kinds.input_coding import coding_from_dict, data_kind
@@ -64,6 +71,8 @@ class UsableModel:
             most likely class.
         info: facts about where the model comes from (project, run, vault).
         guard: see the attribute.
+        retrained: the copy of the run trained again on the training and dev rows that the
+            final test scored, when that is the model (None: the run's own model).
     """
 
     predictor: Predictor
@@ -80,6 +89,7 @@ class UsableModel:
     """The fingerprints of the project's test rows while its vault is closed
     (``engine.split.vault_guard``): predictions leave those rows out."""
     decision: DecisionRule | None = None
+    retrained: RetrainedModel | None = None
 
     @property
     def coding(self):
@@ -129,8 +139,18 @@ def load_usable(where: Project | str | Path, run_id: str | None = None) -> Usabl
 
 
 def from_project(project: Project, run_id: str | None = None) -> UsableModel:
-    """The chosen model of ``project`` (or run ``run_id``), with the project's coding."""
+    """The chosen model of ``project`` (or run ``run_id``), with the project's coding.
 
+    The chosen model is the one the final test scored: when that was the chosen settings
+    trained again on the training and dev rows, the retrained copy. ``run_id`` names a run
+    and gives that run's own model (a note says when the final test scored a retrained copy
+    of it instead).
+
+    Raises:
+        ProjectError: no chosen model; the run has no model file or an older split; the
+            retrained model the final test scored is missing or was replaced.
+    """
+    asked_for = run_id
     run_id = run_id or project.chosen_run
     if not run_id:
         raise ProjectError(text("use.no_chosen_model"))
@@ -140,14 +160,25 @@ def from_project(project: Project, run_id: str | None = None) -> UsableModel:
     if run.split_key != split_key(project):
         raise ProjectError(text("use.old_split", run=run.id))
     goal = project.goal or Goal()
-    predictor = load_predictor(project.run_dir(run.id), run, load_preprocessor(project))
+    prep = load_preprocessor(project)
+    retrained = tested_retrained(project, run.id)
+    notes: tuple[str, ...] = ()
+    if retrained is not None and not asked_for:  # the model the vault scored
+        predictor = tested_retrained_predictor(project, run, retrained, prep)
+        notes = (retrained_words(run.label, retrained),)
+    else:
+        if retrained is not None:  # the user named the dev run: not the tested model
+            notes = (text("use.dev_run_not_tested", label=run.label, run=run.id),)
+            retrained = None
+        predictor = load_predictor(project.run_dir(run.id), run, prep)
     asked = goal.abstain_accuracy if goal.task != "regression" else None
     rule = rule_for(project.decision_rule, run.id)
-    threshold, notes = (None, ())
+    threshold = None
     if asked is not None:
-        threshold = project_threshold(project, run.id, predictor)
+        threshold = project_threshold(project, run.id, predictor,
+                                      retrained=retrained is not None)
         if threshold is None:
-            notes = (text("use.abstain_unreachable", target=f"{float(asked):.1%}"),)
+            notes += (text("use.abstain_unreachable", target=f"{float(asked):.1%}"),)
     source = project.source("main")
     return UsableModel(
         predictor=predictor, goal=_goal_view(goal), data_kind=data_kind(project),
@@ -159,12 +190,23 @@ def from_project(project: Project, run_id: str | None = None) -> UsableModel:
               "vault_opened_at": project.vault.opened_at, "model": run.model,
               "sources": [s.sha256 for s in project.sources],
               "vault_open": project.vault_open},
-        guard=project_guard(project, predictor.preprocessor), decision=rule)
+        guard=project_guard(project, predictor.preprocessor), decision=rule,
+        retrained=retrained)
 
 
-def project_threshold(project: Project, run_id: str, predictor: Predictor) -> float | None:
+def retrained_words(label: str, retrained: RetrainedModel) -> str:
+    """The plain sentence that the model used is the retrained copy the final test scored."""
+    if retrained.rows and retrained.epochs:
+        return text("use.retrained_model", label=label, rows=f"{retrained.rows:,}",
+                    epochs=retrained.epochs)
+    return text("use.retrained_model_short", label=label)
+
+
+def project_threshold(project: Project, run_id: str, predictor: Predictor,
+                      retrained: bool = False) -> float | None:
     """The abstain threshold of ``run_id``: the one the final test chose on the dev rows
-    when it tested this run for the same target accuracy, else chosen on the dev rows now
+    when it tested this very model (``retrained``: the run's copy trained again on the
+    training and dev rows) for the same target accuracy, else chosen on the dev rows now
     (the same rule); None when no threshold reaches the target accuracy."""
     # Imported here to keep SciPy out of start-up.
     from engine.final.test_curves import reject_threshold
@@ -174,7 +216,7 @@ def project_threshold(project: Project, run_id: str, predictor: Predictor) -> fl
     final = project.final_test
     coverage = final.curves.coverage if final is not None and final.curves is not None else None
     chosen = coverage.chosen if coverage is not None else None
-    if (chosen is not None and final.run == run_id
+    if (chosen is not None and final.run == run_id and bool(final.retrained) == retrained
             and coverage.target_source == "abstain_accuracy"
             and coverage.target_accuracy == asked and not coverage.chosen_here
             and chosen.threshold is not None):
@@ -209,9 +251,12 @@ def from_export(folder: str | Path) -> UsableModel:
     reject = manifest.get("reject_option") or {}
     asked = reject.get("target_accuracy")
     threshold = reject.get("threshold")
-    notes = ()
+    notes: tuple[str, ...] = ()
+    retrained = RetrainedModel.from_dict(manifest.get("retrained"))
+    if retrained is not None:  # the export is the copy trained again on train + dev rows
+        notes = (retrained_words(str(manifest.get("label", "")), retrained),)
     if asked is not None and threshold is None:
-        notes = (text("use.abstain_unreachable", target=f"{float(asked):.1%}"),)
+        notes += (text("use.abstain_unreachable", target=f"{float(asked):.1%}"),)
     return UsableModel(
         predictor=predictor, goal=_goal_view(Goal.from_dict(
             {k: manifest.get(k) for k in ("task", "target", "labels", "positive_label", "metric",
@@ -224,7 +269,7 @@ def from_export(folder: str | Path) -> UsableModel:
         info={"project": manifest.get("project"), "exported_at": manifest.get("exported_at"),
               "model": kind},
         guard=export_guard(folder, manifest),
-        decision=decision_rule.load(manifest.get("decision_rule")))
+        decision=decision_rule.load(manifest.get("decision_rule")), retrained=retrained)
 
 
 def _goal_view(goal: Goal) -> Goal:

@@ -65,6 +65,8 @@ def error_ladder_table(project: Project) -> pd.DataFrame:
         gap = GAP_AT_RUNG.get(name) if previous is not None else None
         if name == "dev" and "train_dev" not in names:
             gap = "variance"  # without a train-dev set, dev - train is the variance
+        if gap == "dev_overfit" and "dev_overfit" in gaps and gaps["dev_overfit"] is None:
+            gap = None  # not read: the test rung is a model trained again on the dev rows
         gap_value = math.nan
         if gap:
             given = gaps.get(gap)

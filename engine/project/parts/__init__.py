@@ -13,7 +13,7 @@ _EXPORTS = {
         "ConfusionCells", "ErrorAnalysisRecord", "ErrorCase", "Suspect", "SuspectCheck"),
     "final_test": (
         "Comparison", "Confusion", "FinalTestRecord", "FinalistRecord", "MetricResult",
-        "SeedSpread", "VaultChecks"),
+        "RetrainedModel", "SeedSpread", "VaultChecks"),
     "goal": ("CostTable", "Goal", "GoalConstraint"),
     "learning_curve": ("CurvePoint", "LearningCurveRecord", "SizeSummary"),
     "report": ("ReportRecord",),

@@ -198,6 +198,39 @@ class VaultChecks:
 
 
 @dataclass(frozen=True)
+class RetrainedModel:
+    """The model a final test scored when the chosen settings were trained again on the
+    training and dev rows (``engine.final.retrain``): its folder under ``final/``, its file,
+    the epochs and rows it was trained on, and the SHA-256 of the file as tested (so that a
+    later retraining, stopped before its own test, is never used in its place).
+
+    Example:
+        >>> model = RetrainedModel("retrained", "model.keras", 7, 180, "ab")
+        >>> RetrainedModel.from_dict(model.to_dict()) == model
+        True
+    """
+
+    folder: str
+    model_file: str
+    epochs: int
+    rows: int
+    sha256: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"folder": self.folder, "model_file": self.model_file, "epochs": self.epochs,
+                "rows": self.rows, "sha256": self.sha256}
+
+    @classmethod
+    def from_dict(cls, raw: Any) -> RetrainedModel | None:
+        """Read a saved one; None for a missing or damaged entry."""
+        if not isinstance(raw, dict) or not raw.get("folder") or not raw.get("model_file"):
+            return None
+        return cls(folder=str(raw["folder"]), model_file=str(raw["model_file"]),
+                   epochs=int(raw.get("epochs") or 0), rows=int(raw.get("rows") or 0),
+                   sha256=str(raw.get("sha256") or ""))
+
+
+@dataclass(frozen=True)
 class FinalTestRecord:
     """The final test of run ``run``: ``rows`` test rows at ``evaluated_at``, every metric
     with its interval at ``confidence``, the optimizing ``metric`` and its ``test_error``.
@@ -210,7 +243,8 @@ class FinalTestRecord:
     chosen model answered by (its calibration and threshold; None: raw scores, the most
     likely class). ``retrained`` is empty when the chosen run's own model was tested, else
     the sentence saying that a copy trained again on the training and dev rows was tested
-    and why its dev score no longer applies (``engine.final.retrain``).
+    and why its dev score no longer applies (``engine.final.retrain``); ``retrained_model``
+    then says where that model is (using and exporting the tested model load it).
     """
 
     run: str = ""
@@ -233,6 +267,7 @@ class FinalTestRecord:
     earlier: tuple[FinalTestRecord, ...] = ()
     decision: DecisionRule | None = None
     retrained: str = ""
+    retrained_model: RetrainedModel | None = None
 
     @property
     def headline(self) -> MetricResult | None:
@@ -264,6 +299,8 @@ class FinalTestRecord:
             out["decision"] = self.decision.to_dict()
         if self.retrained:
             out["retrained"] = self.retrained
+        if self.retrained_model is not None:
+            out["retrained_model"] = self.retrained_model.to_dict()
         return out
 
     @classmethod
@@ -289,7 +326,8 @@ class FinalTestRecord:
             earlier=tuple(cls.from_dict(e) for e in raw.get("earlier") or ()
                           if isinstance(e, dict)),
             decision=decision_rule.load(raw.get("decision")),
-            retrained=str(raw.get("retrained") or ""))
+            retrained=str(raw.get("retrained") or ""),
+            retrained_model=RetrainedModel.from_dict(raw.get("retrained_model")))
 
 
 def load(raw: Any) -> FinalTestRecord | None:

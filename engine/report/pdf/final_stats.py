@@ -55,7 +55,9 @@ def seeds_flowables(final: FinalTestRecord) -> list[Flowable]:
     seeds = final.seeds
     out: list[Flowable] = [heading(t("final_stats.seeds_heading"), 2)]
     if (seeds.k or 1) < 2:
-        return out + [plain(t("final_stats.seeds_one", label=final.label))]
+        # text keys: report.final_stats.seeds_one, report.final_stats.seeds_retrained
+        key = "final_stats.seeds_retrained" if final.retrained else "final_stats.seeds_one"
+        return out + [plain(t(key, label=final.label))]
     listed = ", ".join(str(s) for s in seeds.seeds)
     out.append(lead(t("final_stats.seeds_intro", k=seeds.k, seeds=listed)))
     goal_metric = final.metric

@@ -39,7 +39,9 @@ class SeedSpreadBox(QGroupBox):
             return
         k = int(seeds.k or 1)
         if k < 2:
-            self.intro.setText(gui_text("final_stats.seeds_one", label=final.label))
+            # text keys: gui.final_stats.seeds_one, gui.final_stats.seeds_retrained
+            key = "final_stats.seeds_retrained" if final.retrained else "final_stats.seeds_one"
+            self.intro.setText(gui_text(key, label=final.label))
             self.table.hide()
             return
         listed = ", ".join(str(s) for s in seeds.seeds)

@@ -263,7 +263,9 @@ class FinalTestPage(StepPage):
     def _fill_results(self, project, final: FinalTestRecord, metric: str | None) -> None:
         tested = find_run(project, final.run)
         dev = tested.errors.get("dev") if tested is not None else None
-        self.errors.setText(gui_text("final.test_vs_dev", label=final.label,
+        # text keys: gui.final.test_vs_dev, gui.final.test_vs_dev_retrained
+        words = "final.test_vs_dev_retrained" if final.retrained else "final.test_vs_dev"
+        self.errors.setText(gui_text(words, label=final.label,
                                      test=fmt_error(final.test_error, metric),
                                      dev=fmt_error(dev, metric),
                                      rows=fmt_count(final.rows)))

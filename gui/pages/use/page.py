@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (QFileDialog, QGroupBox, QHBoxLayout, QLabel, QLin
 
 from engine.use.requests import PredictRequest, WhyNewRowRequest
 from engine.core import PracticaError, text
-from engine.words import fmt_error, fmt_time, fmt_value, metric_label
+from engine.words import fmt_count, fmt_error, fmt_time, fmt_value, metric_label
 from engine.project import chosen_run
 from engine.kinds import kind_of
 from engine.project.parts import Goal
@@ -214,10 +214,18 @@ class UsePage(StepPage):
             return
         goal = project.goal or Goal()
         metric = goal.metric
-        self.model_note.setText(gui_text("use.model", label=run.label,
-                                         error=fmt_error(run.errors.get("dev"), metric)))
         final = project.final_test
         tested = final is not None and final.run == run.id
+        retrained = final.retrained_model if tested and final.retrained else None
+        if tested and final.retrained:  # predicting and exporting use the retrained copy
+            self.model_note.setText(gui_text(
+                "use.model_retrained", label=run.label,
+                rows=fmt_count(retrained.rows) if retrained else "?",
+                epochs=retrained.epochs if retrained else "?",
+                error=fmt_error(run.errors.get("dev"), metric)))
+        else:
+            self.model_note.setText(gui_text("use.model", label=run.label,
+                                             error=fmt_error(run.errors.get("dev"), metric)))
         entry = final.metrics.get(metric) if tested else None
         if tested and entry is not None:
             words = gui_text("use.tested", when=fmt_time(final.evaluated_at),

@@ -9,7 +9,7 @@ import engine.final.retrain
 import engine.final.step
 from engine.core.errors import ProjectError
 from engine.diagnosis.step import diagnose_project
-from engine.final.retrain import retrain_epochs
+from engine.final.retrain import retrain_epochs, retrained_path
 from engine.final.step import run_final_test
 from engine.project.project import open_project
 from engine.split.datasets import split_frame
@@ -51,7 +51,7 @@ def test_retraining_on_dev_tests_that_model_and_reads_no_test_row_first(project,
     assert final.seeds.asked == 1  # one seed: no copies trained without the dev rows
     saved = open_project(project.root).final_test
     assert saved.retrained == final.retrained and saved.run == mlp.id
-    model = project.root / "final" / "retrained" / "model.keras"
+    model = retrained_path(project, saved.retrained_model)
     assert model.is_file()
     # The report's test predictions are those of the model tested.
     from engine.report.prediction_tables import predictions_table
@@ -85,5 +85,7 @@ def test_cli_run_until_test_with_retrain_on_dev(project, capsys):
                      "--seeds", "1", "--override", "testing the option"]) == 0
     out = capsys.readouterr().out
     assert "again on the training and dev rows" in out  # the stage, before the vault
+    assert "dev score no longer applies" in out  # which model the vault scored
+    assert "does not depend on a seed" not in out and "tested with one seed" in out
     final = open_project(project.root).final_test
     assert final.run == mlp.id and "dev score no longer applies" in final.retrained

@@ -180,7 +180,7 @@ def _call_each(ctx: Context) -> None:
     from engine.final.ensemble import load_ensemble
     from engine.training.predictor import load_predictor
     from engine.final.seed_repeats import train_repeats
-    from engine.final.retrain import retrain_on_dev
+    from engine.final.retrain import Retrained, retrain_on_dev
     from engine.tuning.objective import TuningBudget
     from engine.tuning.space import default_space
     from engine.tuning.study import open_study, study_settings
@@ -240,6 +240,12 @@ def _call_each(ctx: Context) -> None:
         "engine.final.retrain.retrained_predictor": lambda: ctx.call(
             "retrained_predictor", ctx.project(), deep,
             retrain_on_dev(ctx.project(), deep), ctx.prep()),
+        # the retrained model used after its final test (checked against its SHA-256)
+        "engine.final.retrain.tested_retrained_predictor": lambda: ctx.call(
+            "tested_retrained_predictor", ctx.project(), deep,
+            retrain_on_dev(ctx.project(), deep), ctx.prep()),
+        "engine.final.retrain.retrained_path": lambda: ctx.call(
+            "retrained_path", ctx.project(), Retrained("retrained", "model.keras", 1, 1)),
         # a seed copy of a network, as the final test trains them
         "engine.final.seed_repeats.repeat_predictor": lambda: ctx.call(
             "repeat_predictor", ctx.project(), deep,
