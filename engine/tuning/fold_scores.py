@@ -33,11 +33,11 @@ import numpy as np
 from engine.core.errors import JobCancelled, ProjectError
 from engine.core.jobs import NEVER, CancelFlag, ProgressFn, StageStarted, ignore
 from engine.core.texts import text
-from engine.diagnosis.kfold import MAX_FOLDS, non_test_rows, stratified_folds
-from engine.diagnosis.learning_curve import strata
-from engine.diagnosis.learning_curve_fit import fit_point
 from engine.project.parts.goal import Goal
-from engine.project.project import Project
+
+MAX_FOLDS = 10
+"""As ``engine.diagnosis.kfold.MAX_FOLDS`` (not imported: the Tune page reads this module's
+sentence, and the folds' code pulls in the data libraries)."""
 
 
 @dataclass(frozen=True)
@@ -61,7 +61,11 @@ class FoldScorer:
     """The non-test rows cut into ``folds`` stratified folds once (by ``seed``), to score
     every trial of a search on the same folds."""
 
-    def __init__(self, project: Project, folds: int, seed: int = 0) -> None:
+    def __init__(self, project, folds: int, seed: int = 0) -> None:
+        # Imported here to keep pandas, scikit-learn out of start-up.
+        from engine.diagnosis.kfold import non_test_rows, stratified_folds
+        from engine.diagnosis.learning_curve import strata
+
         self.folds = check_folds(folds)
         if not self.folds:
             raise ProjectError(text("kfold.bad_folds", most=MAX_FOLDS))
@@ -73,12 +77,15 @@ class FoldScorer:
             raise ProjectError(text("kfold.too_few", folds=self.folds))
         self.fold_of = stratified_folds(groups, self.folds, seed)
 
-    def score(self, project: Project, kind: str, params: dict[str, Any], seed: int = 0,
+    def score(self, project, kind: str, params: dict[str, Any], seed: int = 0,
               trial: int | None = None, progress: ProgressFn = ignore,
               cancel: CancelFlag = NEVER) -> FoldScores:
         """Fit ``kind`` with ``params`` on K-1 folds, K times, and score each on the fold
         left out; a ``StageStarted`` before every fit. Raises ``JobCancelled`` when
         ``cancel`` is set (checked between fits and at every batch)."""
+        # Imported here to keep Keras, scikit-learn out of start-up.
+        from engine.diagnosis.learning_curve_fit import fit_point
+
         errors = []
         for k in range(self.folds):
             if cancel.is_set():

@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 import engine.diagnosis.kfold as kfold
+import engine.diagnosis.learning_curve_fit as curve_fit
 import engine.tuning.fold_scores as fold_scores
 from engine.cli.main import main as cli_main
 from engine.core.errors import ProjectError
@@ -30,7 +31,7 @@ def _key(frame):
 
 def test_each_trial_is_scored_on_folds_of_the_non_test_rows_only(split_project, monkeypatch):
     asked, fits = [], []
-    real_split_frame, real_fit = kfold.split_frame, fold_scores.fit_point
+    real_split_frame, real_fit = kfold.split_frame, curve_fit.fit_point
 
     def spy(project, name):
         asked.append(name)
@@ -41,7 +42,7 @@ def test_each_trial_is_scored_on_folds_of_the_non_test_rows_only(split_project, 
         return real_fit(project, kind, params, train, y_train, held, y_held, *rest)
 
     monkeypatch.setattr(kfold, "split_frame", spy)
-    monkeypatch.setattr(fold_scores, "fit_point", record)
+    monkeypatch.setattr(curve_fit, "fit_point", record)
     events = []
     settings = tiny_settings(split_project, kfold=3, pruner="none")
     result = run_study(TuningBudget(str(split_project.root), settings, n_trials=2),
@@ -91,13 +92,13 @@ def test_each_trial_is_scored_on_folds_of_the_non_test_rows_only(split_project, 
 def test_boosted_trees_are_tuned_on_folds_with_the_trees_their_run_kept(split_project,
                                                                         monkeypatch):
     seen = []
-    real_fit = fold_scores.fit_point
+    real_fit = curve_fit.fit_point
 
     def record(project, kind, params, *rest):
         seen.append((kind, params.get("rounds")))
         return real_fit(project, kind, params, *rest)
 
-    monkeypatch.setattr(fold_scores, "fit_point", record)
+    monkeypatch.setattr(curve_fit, "fit_point", record)
     settings = TuningSettings(tree_space().to_dict(), epochs=1, seed=0, kfold=2)
     result = run_study(TuningBudget(str(split_project.root), settings, n_trials=1))
     assert result.complete == 1 and len(result.best_fold_errors) == 2
