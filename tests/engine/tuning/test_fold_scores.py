@@ -141,3 +141,27 @@ def test_optimism_sentences_and_fold_arithmetic():
     assert fold_scores.check_folds(0) == 0 and fold_scores.check_folds(5) == 5
     with pytest.raises(ProjectError):
         fold_scores.check_folds(1)
+
+
+def test_a_cancel_while_scoring_the_folds_stops_the_search(split_project):
+    from optuna.trial import TrialState
+
+    from engine.core.errors import JobCancelled
+    from engine.core.jobs import CancelToken
+
+    token = CancelToken()
+    folds_begun = []
+
+    def progress(event):
+        if isinstance(event, StageStarted) and event.stage == "trial_fold":
+            folds_begun.append(event.text)
+            token.cancel()  # as the user pressing Stop while the first fold trains
+
+    settings = tiny_settings(split_project, kfold=3, pruner="none")
+    with pytest.raises(JobCancelled):
+        run_study(TuningBudget(str(split_project.root), settings, n_trials=3), progress,
+                  token)
+    assert len(folds_begun) == 1  # stopped within the first fold, no further fold began
+    study = open_study(split_project.root)
+    assert [t.state for t in study.trials] == [TrialState.FAIL]
+    assert "fold_errors" not in study.trials[0].user_attrs
