@@ -36,6 +36,9 @@ def learning_curve_section(project: Project) -> list[Flowable]:
     png = learning_curve_chart(curve)
     if png is not None:
         key = "caption" if curve.target_error is not None else "caption_no_target"
+        if curve.folds:
+            key = key.replace("caption", "caption_kfold")
+        # text keys: report.learning_curve.{caption,caption_kfold}{,_no_target}
         out.extend(figure(png, t(f"learning_curve.{key}"), width_share=0.85))
     out.append(spacer(0.2))
     out.append(table([t(f"learning_curve.col_{c}") for c in ("share", "rows", "train", "dev")],

@@ -105,5 +105,6 @@ def test_curves_over_folds_say_so_and_what_the_spread_means(tmp_path):
     assert _flat(text("report.learning_curve.run_kfold", label="Keras MLP, 2 x 64", run=RUN,
                       folds=5, when="x")).split(" on ")[0] in content
     assert _flat(curve_note(curve)) in content
+    assert _flat(text("report.learning_curve.caption_kfold")) in content
     for row in curve_rows(curve):  # the spread over the folds beside each mean
         assert " ".join(row) in content and "±" in row[3]
