@@ -56,6 +56,9 @@ def test_run_until_tune_searches_with_a_budget_and_logs_it(split_project, capsys
                  "--tune-epochs", "1"]) == 0
     out = capsys.readouterr().out
     assert "Steps run: baseline, diagnose, tune." in out
+    from engine.core.texts import text
+
+    assert text("tuning.optimistic", trials=2) in out  # the best of a search is lucky
     project = open_project(folder)
     kinds = [d.kind for d in project.decisions]
     assert "tuned" in kinds
@@ -89,3 +92,32 @@ def test_run_until_tune_searches_with_a_budget_and_logs_it(split_project, capsys
         # after the search: adopted, then read again by the ladder (once or more)
         after = kinds[last_search + 1:]
         assert chosen.id == best.id and after[0] == "tuning_chosen" and "diagnosed" in after
+
+
+def test_run_until_tune_with_kfold_ranks_trials_by_their_fold_mean(split_project, capsys):
+    import shutil
+
+    from engine.core.texts import text
+    from engine.tuning.choice import best_feasible_trial_run
+    from engine.tuning.summary import read_summary
+
+    folder = str(split_project.root)
+    assert main(["run", folder, "--until", "tune", "--epochs", "2", "--trials", "1",
+                 "--tune-epochs", "1"]) == 0
+    capsys.readouterr()
+    # The study scored on the dev rows: trials over folds cannot join it.
+    assert main(["run", folder, "--until", "tune", "--trials", "1", "--kfold", "3"]) == 2
+    assert "cannot be ranked together" in capsys.readouterr().err
+    assert main(["run", folder, "--until", "tune", "--kfold", "3"]) == 2  # no budget
+    capsys.readouterr()
+    shutil.rmtree(split_project.root / "tuning")  # a new study
+    assert main(["run", folder, "--until", "tune", "--trials", "2", "--tune-epochs", "1",
+                 "--kfold", "3"]) == 0
+    out = capsys.readouterr().out
+    assert "Steps run: tune." in out
+    assert text("tuning.optimistic_kfold", trials=2, folds=3) in out
+    summary = read_summary(folder)
+    assert summary.settings.kfold == 3 and all(len(t.fold_errors) == 3 for t in summary.trials)
+    trial, _run = best_feasible_trial_run(open_project(folder))
+    assert trial == summary.best.trial  # ranked by the mean over the folds, not the dev rows
+

@@ -133,7 +133,7 @@ def _learning_curve(r: LearningCurveRequest, progress, cancel):
     return draw_learning_curve(
         _project(r), sizes=tuple(r.sizes or DEFAULT_SIZES), seeds=int(r.seeds or DEFAULT_SEEDS),
         max_epochs=int(r.max_epochs) if r.max_epochs else None, progress=progress,
-        cancel=cancel)
+        cancel=cancel, folds=int(r.folds or 0))
 
 
 def _kfold(r: KfoldRequest, progress, cancel):

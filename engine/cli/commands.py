@@ -96,13 +96,13 @@ def _tune_request(args, project) -> TuneRequest:
     if args.workers < 1:
         raise GoalError(text("tuning.cli_bad_workers"))
     asked = args.ranges or args.range or args.fix or args.zoom or args.round is not None
-    if asked and args.trials is None and args.seconds is None:
+    if (asked or args.kfold) and args.trials is None and args.seconds is None:
         raise GoalError(text("tuning.cli_no_budget"))
     space, round_number = ranges_asked(args, project) if asked else (None, 1)
     epochs = args.tune_epochs or min(args.epochs, TUNING_EPOCHS)
     return TuneRequest(trials=args.trials, seconds=args.seconds, workers=args.workers,
                        sampler=args.sampler, pruner=args.pruner or "", epochs=epochs,
-                       space=space, round=round_number)
+                       space=space, round=round_number, kfold=args.kfold or 0)
 
 
 def cmd_train(args) -> int:

@@ -110,6 +110,9 @@ def build_parser() -> PlainParser:
     run.add_argument("--pruner", choices=("median", "hyperband", "none"),
                      help="tune: stop poor trials early (default: median for random, "
                           "hyperband for tpe)")
+    run.add_argument("--kfold", type=int, metavar="K",
+                     help="tune: score every trial by its mean error over K folds of the "
+                          "non-test rows (small data)")
     run.add_argument("--tune-epochs", type=int, metavar="E",
                      help="tune: most epochs per trial (default: --epochs, at most "
                           f"{TUNING_EPOCHS})")
@@ -170,6 +173,10 @@ def build_parser() -> PlainParser:
     tune.add_argument("--seed", type=int, help="the sampler's seed")
     tune.add_argument("--workers", type=int, default=1, metavar="N",
                       help="processes that run trials at once on this machine (default 1)")
+    tune.add_argument("--kfold", type=int, metavar="K",
+                      help="small data: score every trial by its mean error over K folds of "
+                           "the training, train-dev and dev rows (never the test rows); "
+                           "each trial's own model is still trained on the training rows")
     _range_options(tune, "")
 
     worker = sub.add_parser("worker", help="run more trials of a study started with "

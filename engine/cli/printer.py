@@ -19,12 +19,14 @@ class EventPrinter:
         self.last = ""
         self.runs: list[str] = []
         self._alerts: set[tuple[str, str]] = set()
+        self._folds = False  # the trial running was scored on folds (tuning with k-fold)
 
     def __call__(self, event: Event) -> None:
         if isinstance(event, (StageStarted, Progress)):
             if event.text != self.last:  # a job repeats its stage with each progress step
                 self._say(f"- {event.text}")
             self.last = event.text
+            self._folds = self._folds or getattr(event, "stage", "") == "trial_fold"
         elif isinstance(event, EpochEnded):
             if event.epoch == 1 or event.epoch % self.every == 0:
                 logs = ", ".join(f"{k} {v:.4f}" for k, v in event.logs.items())
@@ -39,8 +41,10 @@ class EventPrinter:
             self._say(f"    run {event.run_id}: {event.status}")
         elif isinstance(event, TrialEnded):
             value = "" if event.value is None else f"{event.value:.4g}"
-            # text keys: tuning.trial_{complete,fail,pruned}
-            self._say("  " + text(f"tuning.trial_{event.state}", n=event.number,
+            folds = "_kfold" if self._folds and event.state == "complete" else ""
+            self._folds = False
+            # text keys: tuning.trial_{complete,fail,pruned}, tuning.trial_complete_kfold
+            self._say("  " + text(f"tuning.trial_{event.state}{folds}", n=event.number,
                                   error=value))
 
     def _say(self, line: str) -> None:

@@ -40,12 +40,24 @@ def cmd_tune(args) -> int:
                           workers=args.workers, sampler=args.sampler,
                           pruner=args.pruner or "", epochs=args.epochs, kind=args.model or "",
                           seed=args.seed, storage=args.storage or "", space=space,
-                          round=round_number)
+                          round=round_number, kfold=args.kfold or 0)
+    if not args.kfold and not args.json:
+        _small_data_hint(project)
     printer = _printer(args)
     result = search(request, printer, project=project)
     adoption = adopt_best_trial(project)
     _show(result, args.json, adoption)
     return 0
+
+
+def _small_data_hint(project) -> None:
+    """On small data (``engine.diagnosis.kfold.data_size``), one line offering --kfold."""
+    # Imported here to keep pandas out of start-up.
+    from engine.diagnosis.kfold import data_size
+
+    size = data_size(project)
+    if size.small:
+        print(text("tuning.small_hint", rows=f"{size.rows:,}"))
 
 
 def ranges_asked(args, project, quiet: bool = False) -> tuple[dict | None, int]:
@@ -104,18 +116,31 @@ def _check_budget(args) -> None:
 
 
 def _show(result, as_json: bool, adoption=None) -> None:
+    # Imported here to keep pandas out of start-up.
+    from engine.tuning.fold_scores import optimism_sentence
+
+    optimism = optimism_sentence(result.complete, result.kfold)
     if as_json:
         out = result.to_dict()
         if adoption is not None:
             out["adoption"] = adoption.to_dict()
+        if result.best_trial is not None:
+            out["optimism"] = optimism
         print(json.dumps(out, indent=2))
         return
     print(text("tuning.cli_summary", trials=result.trials, complete=result.complete,
                pruned=result.pruned, failed=result.failed))
     if result.best_trial is None:
         print(text("tuning.cli_no_best"))
+    elif result.kfold:
+        print(text("tuning.cli_best_kfold", trial=result.best_trial + 1, run=result.best_run,
+                   folds=result.kfold, error=f"{result.best_value:.4g}",
+                   spread=f"{result.best_spread or 0:.2g}",
+                   errors=", ".join(f"{e:.3g}" for e in result.best_fold_errors)))
     else:
         print(text("tuning.cli_best", trial=result.best_trial + 1, run=result.best_run,
                    error=f"{result.best_value:.4g}"))
+    if result.best_trial is not None:
+        print(optimism)
     if adoption is not None:
         print(adoption.sentence)

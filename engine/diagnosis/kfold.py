@@ -81,8 +81,8 @@ class DataSize:
 @dataclass(frozen=True)
 class KfoldModel:
     """One model's scores: the metric on each held-out fold, their mean and spread (standard
-    deviation, ``ddof=1``), and against the best model the corrected t and p (None for the
-    best itself)."""
+    deviation, ``ddof=1``), against the best model the corrected t and p (None for the
+    best itself), and its label in plain words (``zoo.kind_label``)."""
 
     model: str
     scores: tuple[float, ...]
@@ -90,6 +90,12 @@ class KfoldModel:
     spread: float
     t: float | None = None
     p_value: float | None = None
+    label: str = ""
+
+    @property
+    def name(self) -> str:
+        """The model in plain words (its kind for a file written before labels)."""
+        return self.label or self.model
 
 
 @dataclass(frozen=True)
@@ -115,7 +121,8 @@ class KfoldResult:
     def from_dict(cls, raw: dict[str, Any]) -> "KfoldResult":
         models = tuple(KfoldModel(str(m["model"]), tuple(float(s) for s in m["scores"]),
                                   float(m["mean"]), float(m["spread"]), m.get("t"),
-                                  m.get("p_value")) for m in raw.get("models", ()))
+                                  m.get("p_value"), str(m.get("label") or ""))
+                       for m in raw.get("models", ()))
         return cls(str(raw["metric"]), int(raw["folds"]), int(raw["rows"]), int(raw["seed"]),
                    int(raw["epochs"]), bool(raw["small"]), models, str(raw["best"]),
                    str(raw.get("created", "")))
@@ -210,6 +217,7 @@ def compare_by_kfold(project: Project, folds: int = DEFAULT_FOLDS,
         raise ProjectError(text("kfold.too_few", folds=folds))
     fold_of = stratified_folds(groups, folds, seed)
     total = len(kinds) * folds
+    labels = {kind: zoo.kind_label(kind, task) for kind in kinds}
     errors: dict[str, list[float]] = {}
     for i, kind in enumerate(kinds):
         errors[kind] = []
@@ -218,7 +226,7 @@ def compare_by_kfold(project: Project, folds: int = DEFAULT_FOLDS,
             if cancel.is_set():
                 raise JobCancelled("k-fold cancelled")
             done = i * folds + k
-            words = text("kfold.stage_fit", model=kind, fold=k + 1, folds=folds)
+            words = text("kfold.stage_fit", model=labels[kind], fold=k + 1, folds=folds)
             progress(Progress(done, total, words))
 
             def on_epoch(epoch: int, n: int, done=done, words=words) -> None:
@@ -229,18 +237,20 @@ def compare_by_kfold(project: Project, folds: int = DEFAULT_FOLDS,
                             seed + k, epochs, on_epoch, cancel, progress)
             errors[kind].append(fit.dev_error)
     progress(Progress(total, total, text("kfold.stage_reading")))
-    result = kfold_result(goal.metric, errors, folds, len(y), seed, epochs, size.small)
+    result = kfold_result(goal.metric, errors, folds, len(y), seed, epochs, size.small, labels)
     write_json(project.root / KFOLD_FILE, result.to_dict())
-    project.log("kfold", text("kfold.decision", folds=folds, best=result.best),
+    project.log("kfold", text("kfold.decision", folds=folds, best=labels[result.best]),
                 folds=folds, best=result.best, models=list(kinds))
     project.save()
     return result
 
 
 def kfold_result(metric: str, errors: dict[str, list[float]], folds: int, rows: int,
-                 seed: int, epochs: int, small: bool) -> KfoldResult:
+                 seed: int, epochs: int, small: bool,
+                 labels: dict[str, str] | None = None) -> KfoldResult:
     """Means, spreads and corrected t-tests against the best model, from each model's
-    per-fold errors (lower is better); the scores are reported in the metric itself."""
+    per-fold errors (lower is better); the scores are reported in the metric itself.
+    ``labels`` names each model in plain words (missing: its kind)."""
     n_test = rows / folds
     n_train = rows - n_test
     best = min(errors, key=lambda m: (float(np.mean(errors[m])), list(errors).index(m)))
@@ -252,7 +262,8 @@ def kfold_result(metric: str, errors: dict[str, list[float]], folds: int, rows: 
         if model != best:
             test = corrected_resampled_ttest(np.subtract(errs, errors[best]), n_test, n_train)
             t, p = float(test.t), float(test.p_value)
-        out.append(KfoldModel(model, scores, float(np.mean(scores)), spread, t, p))
+        out.append(KfoldModel(model, scores, float(np.mean(scores)), spread, t, p,
+                              (labels or {}).get(model, "")))
     return KfoldResult(metric, folds, rows, seed, epochs, small, tuple(out), best, now_iso())
 
 
@@ -263,7 +274,7 @@ def kfold_headers() -> list[str]:
 
 def kfold_rows(result: KfoldResult) -> list[list[str]]:
     """One row per model: its name, mean, spread over folds and p-value against the best."""
-    return [[m.model, f"{m.mean:.4f}", f"{m.spread:.4f}",
+    return [[m.name, f"{m.mean:.4f}", f"{m.spread:.4f}",
              text("kfold.is_best") if m.model == result.best
              else ("-" if m.p_value is None else f"{m.p_value:.3g}")]
             for m in result.models]
@@ -284,13 +295,13 @@ def load_kfold(project: Project) -> KfoldResult | None:
 def kfold_sentences(result: KfoldResult) -> list[str]:
     """Plain sentences: the best model, each other against it, and the caution on spread."""
     best = next(m for m in result.models if m.model == result.best)
-    lines = [text("kfold.best", model=best.model, metric=result.metric, mean=f"{best.mean:.4g}",
+    lines = [text("kfold.best", model=best.name, metric=result.metric, mean=f"{best.mean:.4g}",
                   spread=f"{best.spread:.2g}", folds=result.folds)]
     for m in result.models:
         if m.model == result.best or m.p_value is None:
             continue
         key = "kfold.clearly_worse" if m.p_value < 0.05 else "kfold.not_clear"
-        lines.append(text(key, model=m.model, best=best.model, p=f"{m.p_value:.2g}"))
+        lines.append(text(key, model=m.name, best=best.name, p=f"{m.p_value:.2g}"))
     lines.append(text("kfold.caution"))
     if not result.small:
         lines.append(text("kfold.big_data"))

@@ -8,6 +8,13 @@ Each fit records its error on its own training rows and on the dev rows (see
 ``engine.diagnosis.learning_curve_verdict``. The result is saved as ``project.learning_curve``.
 These fits are not runs: they are never candidates for the best model.
 
+With ``folds`` = K (small data, see ``engine.diagnosis.kfold``) the dev rows are not the
+yardstick: the non-test rows (train, train-dev and dev; never the test rows) are cut into K
+stratified folds, and for every fold each size takes its share of the other K-1 folds
+(nested as above) and is scored on the fold left out. Each size then has K errors, one per
+fold, and its mean and spread are over the folds (``points[i].seed`` is the fold). The
+spread over folds is smaller than the true variation (the K training sets overlap).
+
 Use:
     curve = draw_learning_curve(project, sizes=(0.25, 1.0), seeds=2, max_epochs=20)
     curve.answer
@@ -41,6 +48,8 @@ DEFAULT_SIZES = (0.1, 0.25, 0.5, 1.0)
 DEFAULT_SEEDS = LEARNING_CURVE_SEEDS
 MAX_SEEDS = MAX_LEARNING_CURVE_SEEDS
 MAX_SIZES = 8
+MAX_FOLDS = 10
+"""As ``engine.diagnosis.kfold.MAX_FOLDS``."""
 REGRESSION_BINS = 5
 """A numeric target is stratified by this many quantile bins of its values."""
 
@@ -101,8 +110,8 @@ def summarize(points: Sequence[CurvePoint]) -> list[SizeSummary]:
 
 def draw_learning_curve(project: Project, sizes: Sequence[float] = DEFAULT_SIZES,
                         seeds: int = DEFAULT_SEEDS, max_epochs: int | None = None,
-                        progress: ProgressFn = ignore,
-                        cancel: CancelFlag = NEVER) -> LearningCurveRecord:
+                        progress: ProgressFn = ignore, cancel: CancelFlag = NEVER,
+                        folds: int = 0) -> LearningCurveRecord:
     """Train the chosen run's configuration on growing parts of the training rows.
 
     Args:
@@ -113,6 +122,8 @@ def draw_learning_curve(project: Project, sizes: Sequence[float] = DEFAULT_SIZES
             stopping on the dev loss applies as in the run.
         progress: a ``Progress`` before every fit and as its epochs go by.
         cancel: checked between and within fits; raises ``JobCancelled`` and saves nothing.
+        folds: 0 for the dev rows as the yardstick; K (2 to 10) for K folds of the non-test
+            rows (then ``seeds`` is not used: one fit per fold and size).
 
     Returns:
         The ``project.learning_curve`` record (also saved): ``run``, ``judged_by``, ``sizes``,
@@ -125,24 +136,28 @@ def draw_learning_curve(project: Project, sizes: Sequence[float] = DEFAULT_SIZES
         raise ProjectError(text("learning_curve.bad_seeds", most=MAX_SEEDS))
     if max_epochs is not None and int(max_epochs) < 1:
         raise ProjectError(text("learning_curve.bad_epochs"))
+    folds = int(folds or 0)
+    if folds and not 2 <= folds <= MAX_FOLDS:
+        raise ProjectError(text("kfold.bad_folds", most=MAX_FOLDS))
     run = _chosen(project)
     goal = project.goal or Goal()
     progress(StageStarted("load", text("stage.loading")))
-    train, dev = split_frame(project, "train"), split_frame(project, "dev")
-    y_train, y_dev = target_values(project, train), target_values(project, dev)
-    groups = strata(y_train, goal.task)
-    subsets = {s: nested_subsets(groups, sizes, seed=s) for s in range(seeds)}
+    draws = _fold_draws(project, folds) if folds else _seed_draws(project, seeds)
+    subsets = {s: nested_subsets(strata(d[1], goal.task), sizes, seed=s)
+               for s, d in enumerate(draws)}
     base_seed = int(run.params.get("seed", 0) or 0)
-    total = len(sizes) * seeds
+    total = len(sizes) * len(draws)
     points: list[CurvePoint] = []
     for i, fraction in enumerate(sizes):
-        for s in range(seeds):
+        for s, (train, y_train, dev, y_dev) in enumerate(draws):
             if cancel.is_set():
                 raise JobCancelled("learning curve cancelled")
             rows = subsets[s][i]
             done = len(points)
-            words = text("learning_curve.stage_fit", share=f"{100 * fraction:g}%",
-                         rows=f"{len(rows):,}", seed=s + 1, seeds=seeds)
+            # text keys: learning_curve.stage_fit, learning_curve.stage_fold
+            words = text("learning_curve.stage_fold" if folds else "learning_curve.stage_fit",
+                         share=f"{100 * fraction:g}%", rows=f"{len(rows):,}", seed=s + 1,
+                         seeds=len(draws))
             progress(Progress(done, total, words))
 
             def on_epoch(epoch: int, epochs: int, done=done, words=words) -> None:
@@ -154,7 +169,8 @@ def draw_learning_curve(project: Project, sizes: Sequence[float] = DEFAULT_SIZES
             points.append(CurvePoint(fraction, int(len(rows)), s, fit.train_error,
                                      fit.dev_error, fit.epochs))
     progress(Progress(total, total, text("learning_curve.stage_reading")))
-    result = curve_record(project, run.id, sizes, points, max_epochs)
+    held = len(draws[0][2]) if folds else None
+    result = curve_record(project, run.id, sizes, points, max_epochs, folds, held)
     project.learning_curve = result
     project.log("learning_curve", text("learning_curve.decision", label=run.label,
                                        answer=result.answer),
@@ -163,15 +179,41 @@ def draw_learning_curve(project: Project, sizes: Sequence[float] = DEFAULT_SIZES
     return result
 
 
+def _seed_draws(project: Project, seeds: int) -> list[tuple]:
+    """``seeds`` draws of (train, its target, dev, its target): the same rows each time."""
+    train, dev = split_frame(project, "train"), split_frame(project, "dev")
+    y_train, y_dev = target_values(project, train), target_values(project, dev)
+    return [(train, y_train, dev, y_dev)] * seeds
+
+
+def _fold_draws(project: Project, folds: int) -> list[tuple]:
+    """One draw per fold of the non-test rows: (the other folds, their target, the fold,
+    its target). The test rows are never read."""
+    # Imported here: engine.diagnosis.kfold imports this module (for ``strata``).
+    from engine.diagnosis.kfold import non_test_rows, stratified_folds
+
+    X, y = non_test_rows(project)
+    groups = strata(y, (project.goal or Goal()).task)
+    if len(set(groups.tolist())) and int(pd.Series(groups).value_counts().min()) < folds:
+        raise ProjectError(text("kfold.too_few", folds=folds))
+    fold_of = stratified_folds(groups, folds, seed=0)
+    return [(X[fold_of != k].reset_index(drop=True), y[fold_of != k].reset_index(drop=True),
+             X[fold_of == k].reset_index(drop=True), y[fold_of == k].reset_index(drop=True))
+            for k in range(folds)]
+
+
 def curve_record(project: Project, run_id: str, sizes: Sequence[float],
-                 points: Sequence[CurvePoint],
-                 max_epochs: int | None = None) -> LearningCurveRecord:
+                 points: Sequence[CurvePoint], max_epochs: int | None = None,
+                 folds: int = 0, held_rows: int | None = None) -> LearningCurveRecord:
     """The record of learning curves drawn for ``run_id`` (see
-    ``draw_learning_curve``), with the verdict read from ``points``."""
+    ``draw_learning_curve``), with the verdict read from ``points``; with ``folds``,
+    ``held_rows`` (the rows of one held-out fold) stands for the dev rows."""
     goal = project.goal or Goal()
     bounded = get_metric(goal.metric).bounded
     summary = summarize(points)
     dev_rows = project.split.sizes.get("dev") if project.split is not None else None
+    if folds:
+        dev_rows = held_rows
     verdict = judge_curve(summary, [(p.rows, p.dev_error) for p in points],
                           target=goal.target_error,
                           scale=None if bounded else error_scale(project), dev_rows=dev_rows)
@@ -180,6 +222,7 @@ def curve_record(project: Project, run_id: str, sizes: Sequence[float],
         run=run_id, judged_by=judging_key(project), metric=goal.metric,
         target_error=goal.target_error, sizes=tuple(sizes),
         seeds=len({p.seed for p in points}), max_epochs=max_epochs, points=tuple(points),
+        folds=int(folds),
         summary=tuple(summary), verdict=numbers.pop("verdict"), answer=numbers.pop("answer"),
         explanation=numbers.pop("explanation"), numbers=_finite(numbers), created=now_iso())
 

@@ -18,6 +18,7 @@ import numpy as np
 
 from engine.project.parts.learning_curve import LearningCurveRecord
 from engine.project.project import Project
+from engine.core.texts import text
 from engine.words.formatting import error_is_share, fmt_count, is_number
 from engine.project.fingerprints import judging_key
 
@@ -60,6 +61,14 @@ def curve_rows(curve: LearningCurveRecord) -> list[list[str]]:
              fmt_spread(s.train_mean, s.train_std, metric),
              fmt_spread(s.dev_mean, s.dev_std, metric)]
             for s in sorted(curve.summary, key=lambda s: s.rows)]
+
+
+def curve_note(curve: LearningCurveRecord) -> str:
+    """For curves drawn over folds, the sentence that says how and what the ± means; ""
+    for curves scored on the dev rows."""
+    if not curve.folds:
+        return ""
+    return text("learning_curve.fold_note", folds=curve.folds, others=curve.folds - 1)
 
 
 def curve_series(curve: LearningCurveRecord) -> CurveSeries:

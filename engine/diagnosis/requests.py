@@ -22,7 +22,8 @@ class DiagnoseRequest(JobRequest):
 @dataclass(frozen=True)
 class LearningCurveRequest(JobRequest):
     """Draw the learning curve at ``sizes`` (empty: the default sizes) with ``seeds`` seeds
-    each (0: the default) and at most ``max_epochs`` epochs (None: the run's own).
+    each (0: the default) and at most ``max_epochs`` epochs (None: the run's own); with
+    ``folds`` = K (0: off) each size is fitted once per fold of the non-test rows instead.
 
     Result: a ``StepResult`` holding ``draw_learning_curve``'s dict.
     """
@@ -31,6 +32,7 @@ class LearningCurveRequest(JobRequest):
     sizes: tuple[float, ...] = ()
     seeds: int = 0
     max_epochs: int | None = None
+    folds: int = 0
 
 
 @dataclass(frozen=True)

@@ -127,6 +127,24 @@ def family(kind: str) -> Family:
                                 kinds=", ".join(FAMILIES))) from None
 
 
+def kind_label(kind: str, task: str, params: dict[str, Any] | None = None) -> str:
+    """Plain words for model ``kind``, as a run of it would be labelled: the baselines'
+    names (``Logistic regression``, ``Boosted trees (LightGBM)``) and, for a network, the
+    label of its architecture with ``params`` (the defaults when None); an unknown kind is
+    returned as it is.
+
+    Example:
+        >>> kind_label("mlp", "classification"), kind_label("linear", "regression")
+        ('Keras MLP, 2 x 64', 'Ridge regression')
+    """
+    if is_keras_kind(kind):
+        return arch_params(kind, params or {}).label()
+    if kind in ("majority", "linear", "boosted"):
+        # text keys: model.{majority,linear,boosted}_{classification,regression}
+        return text(f"model.{kind}_{'regression' if task == 'regression' else 'classification'}")
+    return kind
+
+
 def kinds_for(data_kind: str) -> tuple[str, ...]:
     """The zoo kinds that fit ``data_kind``, the default first.
 

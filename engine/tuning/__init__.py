@@ -8,6 +8,8 @@ from engine.core.front_door import public_names
 _EXPORTS = {
     "choice": ("Adoption", "Choice", "adopt_best_trial", "best_feasible_trial_run",
                "choose_run", "named_run"),
+    "fold_scores": ("FoldScorer", "FoldScores", "check_folds", "fold_scores",
+                    "optimism_sentence"),
     "journal_lock": ("JOURNAL", "JournalFlock", "journal_path"),
     "kind": ("tuning_kind",),
     "narrowing": ("narrowed_space", "next_round"),

@@ -11,7 +11,9 @@ breaks, so that the caller can warn.
 after a search: the best finished trial that meets every limit of the goal (checked again
 on its saved run, on the current split) becomes the chosen model when its dev error is lower
 than the chosen model's, or when the chosen model is out of date (another split, not
-finished) or breaks a limit. A chosen model that is at least as good is left alone; before
+finished) or breaks a limit (in a search with k-fold the best trial is the one with the
+lowest mean error over the folds, and its run's dev error is what is compared with the chosen
+model's, on the same dev rows). A chosen model that is at least as good is left alone; before
 anything was chosen (no diagnosis yet) nothing is adopted: the Diagnose step chooses among
 every run.
 
@@ -113,12 +115,14 @@ def choose_run(project: Project, name: str) -> Choice:
 
 def best_feasible_trial_run(project: Project) -> tuple[int, RunRecord] | None:
     """The finished trial (from 1) whose run has the lowest dev error among those that meet
-    every limit of the goal now and were trained on the current split; None when none."""
+    every limit of the goal now and were trained on the current split; None when none. In a
+    search with k-fold the trials are ranked by their mean error over the folds instead."""
     summary = read_summary(project.root)
     if summary is None:
         return None
     runs = {r.id: r for r in project.runs}
     current = split_key(project)
+    by_folds = summary.settings is not None and bool(summary.settings.kfold)
     found = []
     for row in summary.trials:
         run = runs.get(row.run_id)
@@ -126,6 +130,8 @@ def best_feasible_trial_run(project: Project) -> tuple[int, RunRecord] | None:
                 or run.split_key != current):
             continue
         dev = run.errors.get("dev", math.nan)
+        if by_folds:
+            dev = row.value if row.value is not None else math.nan
         if math.isfinite(dev) and not why_not_offered(project, run):
             found.append((dev, row.trial, run))
     if not found:

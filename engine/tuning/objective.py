@@ -5,8 +5,12 @@ space, trains a run with ``engine.training.job.run_training`` and reports the de
 every epoch (the goal's metric as an error, or the dev loss when the epoch logs lack the
 metric) so the pruner can stop a poor trial; a pruned run stops at its next batch, is saved
 as cancelled and the trial ends as pruned. A finished trial's value is its run's dev error;
-a run that breaks a satisfying constraint is recorded as infeasible. ``run_study`` starts
-or continues the project's study; ``run_worker`` joins one another process started.
+a run that breaks a satisfying constraint is recorded as infeasible. With k-fold in the
+settings (``TuningSettings.kfold`` = K) a finished trial's value is instead its mean error
+over K folds of the non-test rows (``engine.tuning.fold_scores``), and its K errors and
+spread are kept on the trial; its run stays a normal run, the one "use this trial" chooses.
+``run_study`` starts or continues the project's study; ``run_worker`` joins one another
+process started.
 
 Use:
     run_study(TuningBudget("my-project", settings, n_trials=20))
@@ -28,6 +32,7 @@ from engine.core.jobs import (NEVER, CancelFlag, EpochEnded, Progress, ProgressF
                          TrialEnded, ignore)
 from engine.goal.metrics import error_of
 from engine.core.texts import text
+from engine.tuning.fold_scores import FoldScorer
 from engine.tuning.trial_runs import mark_trial_run
 from engine.tuning.space import SearchSpace, suggest
 from engine.tuning.summary import write_summary
@@ -91,6 +96,7 @@ class TrialObjective:
         # What the user said of mirrored / turned pictures holds for the trials too.
         self.carried = label_keeping(chosen.params) if chosen is not None else {}
         self.overhead: list[float] = []  # seconds per trial outside run_training
+        self.scorer = None  # the folds, cut on the first trial that needs them
 
     def __call__(self, trial: optuna.Trial) -> float:
         if self.cancel.is_set():
@@ -134,13 +140,33 @@ class TrialObjective:
         if result.status != "finished" or not math.isfinite(value):
             raise TrialBroke(result.message or result.status)
         project = open_project(self.project_dir)
-        checks = feasibility(project, project.run(result.run_id))
+        run = project.run(result.run_id)
+        checks = feasibility(project, run)
         feasible = all(c.ok for c in checks)
         trial.set_user_attr("feasible", feasible)
         trial.set_constraint("satisfying", 0.0 if feasible else 1.0)
         trial.set_user_attr("broken", [str(c.constraint) for c in checks if not c.ok])
+        trial.set_user_attr("kfold", int(self.settings.kfold))
+        if self.settings.kfold:
+            value = self._fold_value(trial, project, run, value)
         self.overhead.append(time.perf_counter() - begun - inner)
         return value
+
+    def _fold_value(self, trial: optuna.Trial, project, run, dev: float) -> float:
+        """The trial's mean error over the folds (its run's settings fitted K times); the
+        errors, spread and the run's own dev error are kept on the trial."""
+        if self.scorer is None:
+            self.scorer = FoldScorer(project, self.settings.kfold,
+                                     int(self.settings.seed or 0))
+        scores = self.scorer.score(project, run.model, dict(run.params),
+                                   int(run.params.get("seed", 0) or 0), trial.number + 1,
+                                   self.progress, self.cancel)
+        if not math.isfinite(scores.mean):
+            raise TrialBroke("fold error is not a number")
+        trial.set_user_attr("fold_errors", list(scores.errors))
+        trial.set_user_attr("fold_spread", scores.spread)
+        trial.set_user_attr("run_dev_error", dev)
+        return scores.mean
 
 
 @dataclass(frozen=True)
@@ -187,7 +213,8 @@ class TuningBudget:
 
 @dataclass(frozen=True)
 class TuningResult:
-    """What a tuning call hands back: its trials by state, and the best feasible one."""
+    """What a tuning call hands back: its trials by state, and the best feasible one (with
+    k-fold: ``kfold`` = K, ``best_value`` the mean of ``best_fold_errors``, their spread)."""
 
     trials: int
     complete: int
@@ -197,6 +224,9 @@ class TuningResult:
     best_run: str
     best_value: float | None
     overhead_s: float | None
+    kfold: int = 0
+    best_fold_errors: tuple[float, ...] = ()
+    best_spread: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -252,7 +282,11 @@ def study_result(study: optuna.Study, project_dir: str,
 
     states = [t.state for t in study.get_trials(deepcopy=False)]
     best = best_feasible_trial(study, open_project(project_dir))
+    attrs = {} if best is None else best.user_attrs
     return TuningResult(
+        kfold=int(study_settings(study).kfold),
+        best_fold_errors=tuple(float(e) for e in attrs.get("fold_errors") or ()),
+        best_spread=attrs.get("fold_spread"),
         trials=len(states), complete=states.count(optuna.trial.TrialState.COMPLETE),
         pruned=states.count(optuna.trial.TrialState.PRUNED),
         failed=states.count(optuna.trial.TrialState.FAIL),

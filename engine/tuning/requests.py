@@ -36,6 +36,9 @@ class TuneRequest(JobRequest):
         join: run more trials of the study as it was saved (``practica worker``) instead
             of starting or continuing it with these settings.
         first_trial: with ``join``, ``trials`` counts the study's trials from this number on.
+        kfold: 0 scores each trial on the dev rows; K (2 to 10) by its mean error over K
+            folds of the non-test rows (``engine.tuning.fold_scores``; offered on small
+            data, see ``engine.diagnosis.kfold.data_size``).
 
     Result: ``TuningResult`` (``engine.tuning.objective``).
     """
@@ -54,6 +57,7 @@ class TuneRequest(JobRequest):
     storage: str = ""
     join: bool = False
     first_trial: int | None = None
+    kfold: int = 0
 
     @property
     def has_budget(self) -> bool:

@@ -29,6 +29,8 @@ class TuningSettings:
         round: 1 for the coarse search, 2 and on for narrowed ones (kept on each trial).
         seed: sampler seed; None gives every worker its own random stream.
         startup_trials: trials that finish before the median pruner starts pruning.
+        kfold: 0 to score each trial on the dev rows; K (2 to 10) to score it by its mean
+            error over K folds of the non-test rows (``engine.tuning.fold_scores``).
     """
 
     space: dict[str, Any] = field(default_factory=dict)
@@ -38,6 +40,7 @@ class TuningSettings:
     round: int = 1
     seed: int | None = None
     startup_trials: int = 5
+    kfold: int = 0
 
     def __post_init__(self) -> None:
         if self.sampler not in SAMPLERS:
@@ -46,6 +49,8 @@ class TuningSettings:
             raise ValueError(f"pruner must be one of {', '.join(PRUNERS)}")
         if int(self.epochs) < 1:
             raise ValueError("epochs must be 1 or more")
+        if int(self.kfold or 0) and not 2 <= int(self.kfold) <= 10:
+            raise ValueError("kfold must be 0, or 2 to 10")
 
     @property
     def kind(self) -> str:

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from engine.core.errors import ProjectError
-from engine.core.jobs import NEVER, CancelFlag, ProgressFn, ignore
+from engine.core.jobs import NEVER, CancelFlag, ProgressFn, StageStarted, ignore
 from engine.project.project import Project
 from engine.core.texts import text
 from engine.tuning.requests import TuneRequest
@@ -46,7 +46,12 @@ def tune_project(project: Project, request: TuneRequest, progress: ProgressFn = 
         raise ProjectError(text("tuning.no_budget"))
     if not project.chosen_run:
         raise ProjectError(text("steps.need_diagnosis"))
-    search(replace(request, project=str(project.root)), progress, cancel, project)
+    # Imported here to keep pandas out of start-up.
+    from engine.tuning.fold_scores import optimism_sentence
+
+    result = search(replace(request, project=str(project.root)), progress, cancel, project)
+    if result.best_trial is not None:
+        progress(StageStarted("tune", optimism_sentence(result.complete, result.kfold)))
     return adopt_best_trial(project)
 
 
@@ -69,9 +74,13 @@ def tuning_budget(request: TuneRequest, project: Project | None = None):
             if project is None:
                 project = open_project(request.project)
             space = default_space(project, request.kind or tuning_kind(project)).to_dict()
+        # Imported here to keep pandas out of start-up.
+        from engine.tuning.fold_scores import check_folds
+
         settings = TuningSettings(space=dict(space), sampler=request.sampler,
                                   pruner=request.pruner, epochs=int(request.epochs),
-                                  round=int(request.round), seed=request.seed)
+                                  round=int(request.round), seed=request.seed,
+                                  kfold=check_folds(request.kfold))
     return TuningBudget(str(request.project), settings, request.trials, request.seconds,
                         request.storage, workers=max(1, int(request.workers)),
                         first_trial=request.first_trial)

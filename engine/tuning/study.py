@@ -135,6 +135,13 @@ def check_compatible(study: optuna.Study, settings: TuningSettings) -> None:
 
     space = SearchSpace.from_dict(settings.space)
     seen: dict[str, Any] = {}
+    scored = {int(t.user_attrs.get("kfold", 0) or 0)
+              for t in study.get_trials(deepcopy=False, states=(TrialState.COMPLETE,))}
+    if scored - {int(settings.kfold)}:
+        # Scores on folds and on the dev rows are not on the same rows: never rank them
+        # together.
+        raise ProjectError(text("tuning.kfold_changed", was=_scored_on(max(scored)),
+                                now=_scored_on(int(settings.kfold))))
     for trial in study.get_trials(deepcopy=False):
         for name, dist in trial.distributions.items():
             seen.setdefault(name, dist)
@@ -150,6 +157,10 @@ def check_compatible(study: optuna.Study, settings: TuningSettings) -> None:
             same_kind = old.log == new.log
         if not same_kind:
             raise ProjectError(text("tuning.space_changed", name=p.name))
+
+
+def _scored_on(folds: int) -> str:
+    return text("tuning.scored_folds", folds=folds) if folds else text("tuning.scored_dev")
 
 
 def study_settings(study: optuna.Study) -> TuningSettings:

@@ -199,7 +199,12 @@ def _row(t, axes, project, is_feasible) -> TrialRow:
         run_id=str(t.user_attrs.get("run_id", "")), params=dict(t.params),
         epochs=len(curve), seconds=seconds, worker=str(t.user_attrs.get("worker", "")),
         curve=tuple(curve),
-        positions={n: position(axes[n], v) for n, v in t.params.items() if n in axes})
+        positions={n: position(axes[n], v) for n, v in t.params.items() if n in axes},
+        fold_errors=tuple(float(e) for e in t.user_attrs.get("fold_errors") or ())
+        if state == "complete" else (),
+        fold_spread=_plain(t.user_attrs.get("fold_spread")) if state == "complete" else None,
+        run_dev_error=_plain(t.user_attrs.get("run_dev_error"))
+        if state == "complete" else None)
 
 
 def _place_scores(rows: list[TrialRow]) -> tuple[TrialRow, ...]:

@@ -40,7 +40,9 @@ class TrialRow:
     the dev error of a finished trial (None for the others), ``feasible`` None until it
     finished, ``broken`` the limits it broke, ``curve`` its (epoch, dev error) points,
     ``positions`` where each setting lies on its axis (0 to 1), ``score_position`` where
-    its error lies among the finished trials (0 the best, 1 the worst).
+    its error lies among the finished trials (0 the best, 1 the worst). In a search with
+    k-fold, ``value`` is the mean of ``fold_errors`` (one per held-out fold), ``fold_spread``
+    their standard deviation and ``run_dev_error`` the dev error of the trial's own run.
     """
 
     number: int
@@ -58,6 +60,9 @@ class TrialRow:
     curve: tuple[tuple[int, float | None], ...] = ()
     positions: Mapping[str, float | None] = field(default_factory=dict)
     score_position: float | None = None
+    fold_errors: tuple[float, ...] = ()
+    fold_spread: float | None = None
+    run_dev_error: float | None = None
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> TrialRow:
@@ -72,7 +77,10 @@ class TrialRow:
             worker=str(d.get("worker") or ""),
             curve=tuple((int(p[0]), _float(p[1])) for p in d.get("curve") or ()),
             positions=dict(d.get("positions") or {}),
-            score_position=_float(d.get("score_position")))
+            score_position=_float(d.get("score_position")),
+            fold_errors=tuple(float(e) for e in d.get("fold_errors") or ()),
+            fold_spread=_float(d.get("fold_spread")),
+            run_dev_error=_float(d.get("run_dev_error")))
 
     def to_dict(self) -> dict[str, Any]:
         return {"number": self.number, "trial": self.trial, "state": self.state,
@@ -80,7 +88,8 @@ class TrialRow:
                 "broken": list(self.broken), "run_id": self.run_id, "params": dict(self.params),
                 "epochs": self.epochs, "seconds": self.seconds, "worker": self.worker,
                 "curve": [list(p) for p in self.curve], "positions": dict(self.positions),
-                "score_position": self.score_position}
+                "score_position": self.score_position, "fold_errors": list(self.fold_errors),
+                "fold_spread": self.fold_spread, "run_dev_error": self.run_dev_error}
 
 
 @dataclass(frozen=True)

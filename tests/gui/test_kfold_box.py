@@ -39,6 +39,8 @@ def test_comparing_by_kfold_shows_the_engines_table(qtbot, engine_runner, split_
     assert [m.model for m in result.models] == ["majority", "linear", "boosted", "mlp"]
     shown = [[table.item(r, c).text() for c in range(4)] for r in range(table.rowCount())]
     assert shown == kfold_rows(result)
+    assert [row[0] for row in shown][-1] == "Keras MLP, 2 x 64"  # labels, not kind keys
+    assert not {row[0] for row in shown} & {"majority", "linear", "boosted", "mlp"}
     sentences = box.findChild(QLabel, "kfoldSentences").text()
     assert all(html.escape(line) in sentences or line in sentences
                for line in kfold_sentences(result))

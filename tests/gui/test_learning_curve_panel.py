@@ -75,3 +75,42 @@ def test_drawing_the_learning_curves_shows_the_engines_answer(qtbot, engine_runn
         session.run(DiagnoseRequest(run=linear.id))
     assert child(panel, QLabel, "curveStale").isVisible()
     assert linear.label in button_note.text()
+
+
+def test_curves_over_folds_send_the_folds_and_say_what_the_bars_mean(qtbot, engine_runner,
+                                                                     split_project):
+    from engine.diagnosis.learning_curve_view import curve_note
+
+    session = ProjectSession(engine_runner)
+    assert session.open(split_project.root)
+    page = DiagnosePage(session)
+    qtbot.addWidget(page)
+    page.resize(1000, 1500)
+    page.show()
+    tabs = child(page, QTabWidget, "diagnoseTabs")
+    panel = child(page, LearningCurvePanel, "learningCurveTab")
+    tabs.setCurrentWidget(panel)
+    with job_done(qtbot, engine_runner, "baselines"):
+        session.run(BaselinesRequest(deep_params={"epochs": 1, "width": 8}, sanity=False))
+    linear = next(r for r in session.project.runs if r.model == "linear")
+    with job_done(qtbot, engine_runner, "diagnose"):
+        session.run(DiagnoseRequest(run=linear.id))
+    sizes = child(panel, QComboBox, "curveSizes")
+    sizes.setCurrentIndex(sizes.findData([0.25, 0.5, 1.0]))
+    folds = child(panel, QComboBox, "curveFolds")
+    assert folds.currentData() == 0  # the dev rows unless asked
+    folds.setCurrentIndex(folds.findData(3))
+    assert not child(panel, QSpinBox, "curveSeeds").isEnabled()  # one fit per fold
+    with job_done(qtbot, engine_runner, "learning_curve"):
+        click(qtbot, child(panel, QPushButton, "drawCurveButton"))
+    curve = session.project.learning_curve
+    assert curve.folds == 3 and len(curve.points) == 9
+    assert all(s.seeds == 3 for s in curve.summary)  # three values per size
+    assert child(panel, QLabel, "curveBarsNote").text() == curve_note(curve)
+    assert text("gui.learning_curve.drawn_for_kfold", label=linear.label, when="x",
+                folds=3).split(" on ")[0] in child(panel, QLabel, "curveDrawnFor").text()
+    table = child(panel, ResultTable, "curveTable")
+    assert [[table.cell_text(r, c) for c in range(4)] for r in range(table.rowCount())] \
+        == curve_rows(curve)
+    assert "±" in table.cell_text(0, 3)
+    shot(qtbot, page, "diagnose_learning_curves_kfold")

@@ -69,7 +69,9 @@ class LearningCurveRecord:
 
     ``numbers`` holds the verdict's own measurements (the last drop of the dev error, its
     noise, the train-dev gap and its threshold, the doublings to the target ...), keyed by
-    name as ``engine.diagnosis.learning_curve_verdict`` reports them.
+    name as ``engine.diagnosis.learning_curve_verdict`` reports them. ``folds`` is 0 when
+    the dev rows were the yardstick, K when each size was fitted once per fold of the
+    non-test rows (then ``seeds`` is K and a point's ``seed`` its fold).
     """
 
     run: str = ""
@@ -86,6 +88,7 @@ class LearningCurveRecord:
     explanation: str = ""
     numbers: dict[str, Any] = field(default_factory=dict)
     created: str = ""
+    folds: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         return {"run": self.run, "judged_by": self.judged_by, "metric": self.metric,
@@ -94,7 +97,7 @@ class LearningCurveRecord:
                 "points": [p.to_dict() for p in self.points],
                 "summary": [s.to_dict() for s in self.summary], "verdict": self.verdict,
                 "answer": self.answer, "explanation": self.explanation,
-                "numbers": dict(self.numbers), "created": self.created}
+                "numbers": dict(self.numbers), "created": self.created, "folds": self.folds}
 
     @classmethod
     def from_dict(cls, raw: dict[str, Any]) -> LearningCurveRecord:
@@ -109,7 +112,8 @@ class LearningCurveRecord:
                                  if isinstance(s, dict)),
                    verdict=str(raw.get("verdict") or ""), answer=str(raw.get("answer") or ""),
                    explanation=str(raw.get("explanation") or ""),
-                   numbers=dict(raw.get("numbers") or {}), created=str(raw.get("created") or ""))
+                   numbers=dict(raw.get("numbers") or {}), created=str(raw.get("created") or ""),
+                   folds=int(raw.get("folds") or 0))
 
 
 def load(raw: Any) -> LearningCurveRecord | None:

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from reportlab.platypus import Flowable
 
-from engine.diagnosis.learning_curve_view import curve_is_current, curve_rows, has_curve
+from engine.diagnosis.learning_curve_view import (curve_is_current, curve_note, curve_rows,
+                                                  has_curve)
 from engine.project.project import Project
 from engine.report.figure_learning_curve import learning_curve_chart
 from engine.words.formatting import fmt_time, t
@@ -19,9 +20,14 @@ def learning_curve_section(project: Project) -> list[Flowable]:
     if not has_curve(curve):
         return out + [plain(t("learning_curve.not_done"))]
     run = find_run(project, curve.run)
-    out.append(plain(t("learning_curve.run", label=run.label if run else curve.run,
-                       run=curve.run, seeds=curve.seeds,
-                       when=fmt_time(curve.created))))
+    label = run.label if run else curve.run
+    if curve.folds:
+        out.append(plain(t("learning_curve.run_kfold", label=label, run=curve.run,
+                           folds=curve.folds, when=fmt_time(curve.created))))
+        out.append(plain(curve_note(curve)))
+    else:
+        out.append(plain(t("learning_curve.run", label=label, run=curve.run,
+                           seeds=curve.seeds, when=fmt_time(curve.created))))
     if not curve_is_current(project):
         out.append(plain(t("learning_curve.stale")))
     out.append(para(f"<b>{esc(t('learning_curve.answer', answer=curve.answer))}</b>"))
@@ -30,6 +36,9 @@ def learning_curve_section(project: Project) -> list[Flowable]:
     png = learning_curve_chart(curve)
     if png is not None:
         key = "caption" if curve.target_error is not None else "caption_no_target"
+        if curve.folds:
+            key = key.replace("caption", "caption_kfold")
+        # text keys: report.learning_curve.{caption,caption_kfold}{,_no_target}
         out.extend(figure(png, t(f"learning_curve.{key}"), width_share=0.85))
     out.append(spacer(0.2))
     out.append(table([t(f"learning_curve.col_{c}") for c in ("share", "rows", "train", "dev")],

@@ -15,6 +15,7 @@ from engine.words.formatting import fmt_count, fmt_error, fmt_number, is_number,
 from engine.report.pdf.style import esc, figure, heading, lead, para, plain, spacer, table
 from engine.project.project import find_run
 from engine.report.trial_tables import report_summary
+from engine.tuning.fold_scores import optimism_sentence
 from engine.tuning.summary import MIN_FOR_IMPORTANCE
 from engine.tuning.settings import TuningSettings
 from engine.tuning.summary_types import TuningSummary
@@ -65,15 +66,25 @@ def _best_part(project: Project, summary: TuningSummary, metric: str | None) -> 
     best = summary.best
     if not best:
         return [plain(t("tuning.no_best"))]
-    words = t("tuning.best", trial=best.trial, run=best.run_id,
-              error=fmt_error(best.value, metric))
+    row = summary.trial_row(best.number)
+    folds = summary.settings.kfold if summary.settings is not None else 0
+    if folds and row is not None and row.fold_errors:
+        words = t("tuning.best_kfold", trial=best.trial, run=best.run_id, folds=folds,
+                  error=fmt_error(best.value, metric),
+                  spread=fmt_error(row.fold_spread, metric),
+                  errors=", ".join(fmt_error(e, metric) for e in row.fold_errors),
+                  dev=fmt_error(row.run_dev_error, metric))
+    else:
+        words = t("tuning.best", trial=best.trial, run=best.run_id,
+                  error=fmt_error(best.value, metric))
     chosen = find_run(project, project.chosen_run)
     if chosen is not None and chosen.id == best.run_id:
         words += " " + t("tuning.best_is_chosen")
     elif chosen is not None:
         words += " " + t("tuning.best_not_chosen", label=chosen.label,
                          error=fmt_error(chosen.errors.get("dev"), metric))
-    return [para(f"<b>{esc(words)}</b>")]
+    return [para(f"<b>{esc(words)}</b>"),
+            plain(optimism_sentence(summary.counts.complete, folds))]
 
 
 def _rounds_part(summary: TuningSummary, metric: str | None) -> list[Flowable]:

@@ -13,7 +13,8 @@ from PySide6.QtWidgets import (QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBo
                                QWidget)
 
 from engine.diagnosis.requests import LearningCurveRequest
-from engine.diagnosis import curve_is_current, curve_rows, curve_series, has_curve
+from engine.diagnosis import (curve_is_current, curve_note, curve_rows, curve_series,
+                              has_curve)
 from engine.words import fmt_count, fmt_time
 from engine.project import find_run
 from engine.project.parts import LearningCurveRecord
@@ -54,16 +55,22 @@ class LearningCurvePanel(QWidget):
         self.seeds = int_spin("curveSeeds", 1, 10, 3)
         self.epochs = int_spin("curveEpochs", 0, 10000, 0)
         self.epochs.setSpecialValueText(_key("epochs_own"))
-        for name, field in (("sizes", self.sizes), ("seeds", self.seeds),
-                            ("epochs", self.epochs)):
+        self.folds = choice_combo("curveFolds", [(_key("folds_off"), 0)] + [
+            (_key("folds_k", n=k), k) for k in (3, 5, 10)])
+        self.folds.currentIndexChanged.connect(self._folds_changed)
+        folds_row = QHBoxLayout()  # its own line: the first is full at the page's width
+        for row, name, field in ((settings, "sizes", self.sizes), (settings, "seeds", self.seeds),
+                                 (settings, "epochs", self.epochs),
+                                 (folds_row, "folds", self.folds)):
             label = QLabel(_key(name))
             label.setBuddy(field)
             field.setToolTip(_key(f"{name}_tip"))
-            settings.addWidget(label)
-            settings.addWidget(field)
-            settings.addSpacing(12)
-        settings.addStretch(1)
-        layout.addLayout(settings)
+            row.addWidget(label)
+            row.addWidget(field)
+            row.addSpacing(12)
+        for row in (settings, folds_row):
+            row.addStretch(1)
+            layout.addLayout(row)
 
         row = QHBoxLayout()
         self.draw_button = QPushButton(_key("draw"))
@@ -105,7 +112,11 @@ class LearningCurvePanel(QWidget):
         epochs = self.epochs.value()
         sizes = self.sizes.currentData()
         self.session.run(LearningCurveRequest(sizes=tuple(sizes or ()), seeds=self.seeds.value(),
-                                              max_epochs=epochs or None))
+                                              max_epochs=epochs or None,
+                                              folds=int(self.folds.currentData() or 0)))
+
+    def _folds_changed(self, _index: int) -> None:
+        self.seeds.setEnabled(not self.folds.currentData())  # one fit per fold and size
 
     # ----- showing the project
     def refresh(self) -> None:
@@ -124,9 +135,14 @@ class LearningCurvePanel(QWidget):
         if not shown:
             return
         run = find_run(project, curve.run)
-        self.drawn_for.setText(_key("drawn_for", label=run.label if run else curve.run,
-                                    when=fmt_time(curve.created),
-                                    seeds=curve.seeds))
+        label = run.label if run else curve.run
+        if curve.folds:
+            self.drawn_for.setText(_key("drawn_for_kfold", label=label,
+                                        when=fmt_time(curve.created), folds=curve.folds))
+        else:
+            self.drawn_for.setText(_key("drawn_for", label=label, when=fmt_time(curve.created),
+                                        seeds=curve.seeds))
+        self.bars_note.setText(curve_note(curve) or _key("bars_note"))
         self.answer.setText(curve.answer)
         self.explanation.setText(curve.explanation)
         self.table.fill([_key(f"col_{c}") for c in ("share", "rows", "train", "dev")],

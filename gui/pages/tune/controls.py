@@ -1,5 +1,5 @@
-"""How the Tune page searches: method, early stopping, budget, epochs, workers, round, and
-the Start / Stop buttons.
+"""How the Tune page searches: method, early stopping, budget, epochs, workers, round,
+whether each trial is scored over folds (small data), and the Start / Stop buttons.
 
 The widget only collects choices (``request_for`` builds the engine's ``TuneRequest``
 from them) and shows whether a search can start;
@@ -24,6 +24,8 @@ from gui.pages.setting_rows import int_spin
 
 DEFAULT_TRIALS = 20
 DEFAULT_EPOCHS = TUNING_EPOCHS
+FOLD_CHOICES = (0, 3, 5, 10)
+"""Scoring each trial on the dev rows (0), or by its mean error over K folds."""
 
 
 def _ct(key: str, **values) -> str:
@@ -63,9 +65,13 @@ class TuneControls(QGroupBox):
         self.epochs = self._spin("tuneEpochsSpin", 1, 10_000, DEFAULT_EPOCHS)
         self.workers = self._spin("workersSpin", 1, cores(), 1)
         self.round = self._spin("roundSpin", 1, 999, 1)
+        self.kfold = QComboBox()
+        self.kfold.setObjectName("kfoldCombo")
+        for folds in FOLD_CHOICES:
+            self.kfold.addItem(_ct("kfold_folds", n=folds) if folds else _ct("kfold_off"), folds)
         fields = (("sampler", self.sampler), ("pruner", self.pruner), ("trials", self.trials),
                   ("minutes", self.minutes), ("epochs", self.epochs),
-                  ("workers", self.workers), ("round", self.round))
+                  ("workers", self.workers), ("round", self.round), ("kfold", self.kfold))
         for i, (key, field) in enumerate(fields):
             label = QLabel(_ct(key))
             label.setBuddy(field)
@@ -78,7 +84,7 @@ class TuneControls(QGroupBox):
         layout.addLayout(grid)
         for spin in (self.trials, self.minutes):
             spin.setSpecialValueText(_ct("no_limit"))
-        for combo in (self.sampler, self.pruner):
+        for combo in (self.sampler, self.pruner, self.kfold):
             combo.currentIndexChanged.connect(lambda _i: self.changed.emit())
         for spin in (self.trials, self.minutes, self.epochs, self.workers, self.round):
             spin.valueChanged.connect(lambda _v: self.changed.emit())
@@ -107,7 +113,7 @@ class TuneControls(QGroupBox):
 
     def tab_chain(self) -> list:
         return [self.sampler, self.pruner, self.trials, self.minutes, self.epochs,
-                self.workers, self.round, self.start_button, self.stop_button]
+                self.workers, self.round, self.kfold, self.start_button, self.stop_button]
 
     # ----- loading and reading
     def load(self, settings: TuningSettings | None, next_round: int = 1) -> None:
@@ -119,6 +125,9 @@ class TuneControls(QGroupBox):
         self.pruner.setCurrentIndex(max(0, self.pruner.findData(settings.pruner)))
         self.epochs.setValue(int(settings.epochs))
         self.round.setValue(int(settings.round))
+        if self.kfold.findData(int(settings.kfold)) < 0:
+            self.kfold.addItem(_ct("kfold_folds", n=settings.kfold), int(settings.kfold))
+        self.kfold.setCurrentIndex(self.kfold.findData(int(settings.kfold)))
 
     def request_for(self, space: dict, project_dir: str = "") -> TuneRequest:
         """The ``tune`` job's request: ``space`` searched with the choices made here."""
@@ -128,7 +137,8 @@ class TuneControls(QGroupBox):
                            seconds=60.0 * minutes if minutes else None,
                            workers=self.workers.value(), sampler=self.sampler.currentData(),
                            pruner=self.pruner.currentData(), epochs=self.epochs.value(),
-                           space=space, round=self.round.value())
+                           space=space, round=self.round.value(),
+                           kfold=int(self.kfold.currentData() or 0))
 
     def has_budget(self) -> bool:
         return bool(self.trials.value() or self.minutes.value())
@@ -144,7 +154,7 @@ class TuneControls(QGroupBox):
             space: the ranges (for the size of a grid), None when they have problems.
         """
         for field in (self.sampler, self.pruner, self.trials, self.minutes, self.epochs,
-                      self.workers, self.round):
+                      self.workers, self.round, self.kfold):
             field.setEnabled(not busy)
         self.start_button.setEnabled(ready and not busy and self.has_budget())
         self.stop_button.setEnabled(tuning)
@@ -163,6 +173,8 @@ class TuneControls(QGroupBox):
             if self.sampler.currentData() == "grid" and space is not None:
                 n = grid_size(SearchSpace.from_dict(space))
                 words += " " + _ct("grid_size", n=fmt_count(n))
+            if self.kfold.currentData():
+                words += " " + _ct("kfold_ready", n=self.kfold.currentData())
         self.state_note.setText(words)
         self.state_note.setVisible(bool(words))
 

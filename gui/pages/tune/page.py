@@ -177,7 +177,7 @@ class TunePage(StepPage):
     def _on_event(self, event) -> None:
         if not self._tuning:
             return
-        if isinstance(event, StageStarted) and event.stage == "trial":
+        if isinstance(event, StageStarted) and event.stage in ("trial", "trial_fold"):
             key = "current" if self._workers > 1 else "current_one"
             self.current.setText(_t(key, stage=event.text))
             self.current.show()

@@ -13,7 +13,7 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QTabWidget, QVBoxLayout, QWidget
 
-from engine.tuning import TrialRow, TuningSummary
+from engine.tuning import TrialRow, TuningSummary, optimism_sentence
 from engine.words import fmt_error
 from gui.live_monitor import LiveMonitor
 from gui.pages.labels import note
@@ -60,6 +60,9 @@ class TuneResults(QTabWidget):
         layout.addLayout(row)
         self.selection_note = note(rt("selected_none"), "trialSelectionNote")
         layout.addWidget(self.selection_note)
+        self.optimism = note("", "tuneOptimism", muted=True)
+        self.optimism.hide()
+        layout.addWidget(self.optimism)
         self.table = TrialsTable()
         layout.addWidget(self.table)
         self.curves = TrialCurves()
@@ -99,6 +102,9 @@ class TuneResults(QTabWidget):
         project = self.session.project
         late = frozenset(r.id for r in project.runs if r.after_vault) if project else frozenset()
         self.table.show_summary(self.summary, late)
+        folds = self.summary.settings.kfold if self.summary.settings is not None else 0
+        self.optimism.setText(optimism_sentence(self.summary.counts.complete, folds))
+        self.optimism.setVisible(self.summary.best is not None)
         # Only the plot in view is drawn now; the others when their tab is opened.
         self._stale = {self.history, self.parallel, self.importance, self.score}
         self._tab_changed()
@@ -161,7 +167,15 @@ class TuneResults(QTabWidget):
             return rt("selected_chosen", trial=n), False
         error = fmt_error(trial.value, self.summary.metric)
         key = "selected_best" if trial.number == self.summary.best_number else "selected_ok"
-        return rt(key, trial=n, error=error), bool(trial.run_id)
+        # text keys: gui.tune.results.{selected_best,selected_ok}_kfold
+        words = rt(key + ("_kfold" if trial.fold_errors else ""), trial=n, error=error)
+        if trial.fold_errors:
+            metric = self.summary.metric
+            words += " " + rt("selected_folds", folds=len(trial.fold_errors),
+                              errors=", ".join(fmt_error(e, metric) for e in trial.fold_errors),
+                              spread=fmt_error(trial.fold_spread, metric),
+                              dev=fmt_error(trial.run_dev_error, metric))
+        return words, bool(trial.run_id)
 
     def _use(self) -> None:
         trial = self.selected()

@@ -163,6 +163,9 @@ class TrialsTable(QTableView):
         # text keys: gui.tune.param.{augment,depth,dropout,filters,imbalance,l2,optimizer,schedule}
         # text keys: gui.tune.param.{width,batch_norm,batch_size,embed_dim,learning_rate}
         headers = [_rt(f"col_{c}") for c in FIXED] + [param_label(p) for p in params]
+        folds = summary.settings.kfold if summary.settings is not None else 0
+        if folds:
+            headers[FIXED.index("error")] = _rt("col_error_kfold", folds=folds)
         numeric = [any(is_number(t.params.get(p)) for t in trials) for p in params]
         rows, tips = [], {}
         for r, trial in enumerate(trials):
@@ -198,7 +201,10 @@ class TrialsTable(QTableView):
              number),
             (str(trial.round), trial.round),
             (words, words),
-            (fmt_error(value, metric), value if is_number(value) else MISSING),
+            (fmt_error(value, metric) if trial.fold_spread is None else
+             _rt("error_spread", error=fmt_error(value, metric),
+                 spread=fmt_error(trial.fold_spread, metric)),
+             value if is_number(value) else MISSING),
             (limits, limits),
             (fmt_number(trial.epochs), trial.epochs or 0),
             (fmt_number(seconds), seconds if is_number(seconds) else MISSING),

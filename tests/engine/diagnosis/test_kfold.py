@@ -84,9 +84,17 @@ def test_a_tiny_real_run_gives_a_table_of_models(split_project, capsys):
     assert means["linear"] > means["majority"] + 0.1
     lines = out.splitlines()
     header = lines.index(next(l for l in lines if l.startswith("3-fold")))
-    table = [l.split() for l in lines[header + 1:header + 5]]
-    assert table[0] == " ".join(kfold.kfold_headers()).split()
-    assert [row[0] for row in table[1:]] == ["majority", "linear", "mlp"]
+    table = lines[header + 1:header + 5]
+    assert table[0].split() == " ".join(kfold.kfold_headers()).split()
+    # The table names the models in plain words, as the runs are labelled, not by kind.
+    labels = [text("model.majority_classification"), text("model.linear_classification"),
+              "Keras MLP, 2 x 64"]
+    assert [m.label for m in result.models] == labels
+    for row, label in zip(table[1:], labels):
+        assert row.strip().startswith(label)
+    assert not any(row.split()[0] in ("majority", "linear", "mlp") for row in table[1:])
+    best = next(m for m in result.models if m.model == result.best)
+    assert f"Best on average: {best.label}," in out
     assert text("kfold.caution") in out
     assert kfold.load_kfold(split_project) == result
     assert split_project.root.joinpath(kfold.KFOLD_FILE).is_file()

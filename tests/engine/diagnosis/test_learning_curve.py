@@ -172,3 +172,62 @@ def test_a_regression_curve_is_judged_in_the_targets_units(tmp_path, mixed_csv):
     assert curve.numbers["step"] > 0.01  # 1% of the spread of ages, not 1 point
     assert "%" not in curve.answer and "points" not in curve.answer
     assert not curve_series(curve).percent
+
+
+def test_kfold_curve_gives_one_error_per_fold_and_size_and_reads_no_test_row(
+        split_project, monkeypatch, capsys):
+    import engine.diagnosis.kfold as kfold
+    import engine.diagnosis.learning_curve as learning_curve
+    from engine.cli.main import main as cli_main
+    from engine.core.texts import text
+    from engine.diagnosis.learning_curve_view import curve_note
+
+    project, run_id = _chosen(split_project, "linear")
+    asked, fits = [], []
+    real_split_frame, real_fit = kfold.split_frame, learning_curve.fit_point
+
+    def spy(project_, name):
+        asked.append(name)
+        return real_split_frame(project_, name)
+
+    def record(project_, kind, params, train, y_train, held, y_held, *rest):
+        fits.append((len(train), held.index.size, tuple(held["age"])))
+        return real_fit(project_, kind, params, train, y_train, held, y_held, *rest)
+
+    monkeypatch.setattr(kfold, "split_frame", spy)
+    monkeypatch.setattr(learning_curve, "fit_point", record)
+    curve = draw_learning_curve(project, sizes=(0.5, 1.0), folds=3)
+    assert "test" not in asked and len(fits) == 6
+    assert curve.folds == 3 and curve.seeds == 3
+    for fraction in (0.5, 1.0):  # K values per size, one per fold
+        at = [p for p in curve.points if p.fraction == fraction]
+        assert sorted(p.seed for p in at) == [0, 1, 2]
+        summary = next(s for s in curve.summary if s.fraction == fraction)
+        assert summary.seeds == 3
+        assert summary.dev_mean == pytest.approx(np.mean([p.dev_error for p in at]))
+        assert summary.dev_std == pytest.approx(np.std([p.dev_error for p in at], ddof=1))
+    # At full size each fit trains on the other two folds and is scored on the third:
+    # the three held-out folds together are the 128 non-test rows, each once.
+    full = fits[3:]
+    assert sum(n for _, n, _ in full) == 128
+    assert all(train + held == 128 for train, held, _ in full)
+    assert all(half < full_train for (half, _, _), (full_train, _, _) in zip(fits[:3], full))
+    assert curve.points[0].rows < curve.points[3].rows
+    saved = open_project(project.root).learning_curve
+    assert saved.folds == 3 and saved == curve
+    assert "3 folds" in curve_note(curve) and curve_note(replace_folds(curve)) == ""
+
+    monkeypatch.undo()
+    assert cli_main(["learning-curve", str(project.root), "--kfold", "3", "--sizes",
+                     "0.5,1"]) == 0
+    out = capsys.readouterr().out
+    assert text("cli.learning_curve.header_kfold", label=project.run(run_id).label,
+                folds=3) in out
+    assert curve_note(open_project(project.root).learning_curve) in out
+    assert cli_main(["learning-curve", str(project.root), "--kfold", "1"]) == 2
+
+
+def replace_folds(curve):
+    from dataclasses import replace
+
+    return replace(curve, folds=0)

@@ -114,8 +114,10 @@ def _run_tune_jobs(ctx: Context) -> dict:
     settings = TuningSettings(space=default_space(ctx.project(), "mlp").to_dict(), epochs=1,
                               seed=0)
     results = {}
+    # The study was made with k-fold (run --until tune --kfold 2): each trial is scored on
+    # folds of the non-test rows too.
     for name, request in (("tune", TuneRequest(project=root, space=settings.space, epochs=1,
-                                               seed=0, trials=1)),
+                                               seed=0, trials=1, kfold=2)),
                           ("tuning_overview", TuningOverviewRequest(project=root))):
         results[name] = run_request(request).to_dict()
         ctx.check(f"job {name}", results[name])
@@ -134,12 +136,13 @@ def _run_cli(ctx: Context, capsys, monkeypatch) -> dict[str, int]:
         "new": ["new", str(out / "cli-new"), "--data", str(ctx.new.parent / "first.csv"),
                 "--target", "bought"],
         "run": ["run", root, "--until", "tune", "--epochs", "1", "--trials", "1",
-                "--tune-epochs", "1"],
+                "--tune-epochs", "1", "--kfold", "2"],
         "train": ["train", root, "--model", "majority"],
         "check": ["check", root],
         "check --drop-copies": ["check", str(ctx.out / "resplit"), "--drop-copies"],
         "diagnose": ["diagnose", root, "--json"],
-        "tune": ["tune", root, "--trials", "0", "--epochs", "1", "--json", "--fix", "width=8"],
+        "tune": ["tune", root, "--trials", "0", "--epochs", "1", "--json", "--fix", "width=8",
+                 "--kfold", "2"],
         "worker": ["worker", root, "--trials", "0", "--json"],
         "report": ["report", root, "--pdf", str(out / "cli.pdf"), "--csv", str(out / "cli")],
         "learning-curve": ["learning-curve", root, "--sizes", "0.5,1", "--seeds", "1",

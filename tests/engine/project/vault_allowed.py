@@ -101,6 +101,7 @@ BY_JOBS = {  # long work, or work that changes the project: run by the jobs and 
     "engine.tuning.step.search": "tune, practica tune and worker",
     "engine.tuning.step.tuning_budget": "tune",
     "engine.tuning.step.log_search": "tune",
+    "engine.tuning.fold_scores.FoldScorer.score": "tune and practica run --kfold",
     "engine.tuning.space_file.custom_space": "practica tune --fix",
     "engine.cli.tune_command.ranges_asked": "practica tune --fix",
     "engine.cli.monitor_printer.print_monitor_summary": "practica train", "engine.goal.step.new_project": "new_project",

@@ -87,3 +87,24 @@ def test_the_figure_is_a_png_that_reads_in_grayscale(tmp_path):
     gray = image.convert("L")
     # Curves, bars and text leave dark pixels on the white page (no colour needed).
     assert sum(gray.histogram()[:100]) > 2000
+
+
+def test_curves_over_folds_say_so_and_what_the_spread_means(tmp_path):
+    from engine.diagnosis.learning_curve_view import curve_note
+
+    project = _project(tmp_path)
+    points = [CurvePoint(f, int(260 * f), k, 0.02 + 0.03 * f + 0.002 * k,
+                         0.30 - 0.05 * i + 0.004 * k, 12)
+              for i, f in enumerate((0.25, 0.5, 1.0)) for k in range(5)]
+    project.learning_curve = curve_record(project, RUN, (0.25, 0.5, 1.0), points, folds=5,
+                                          held_rows=65)
+    curve = project.learning_curve
+    assert curve.folds == 5 and all(s.seeds == 5 for s in curve.summary)
+    content = pdf_text(build_report(project, pdf_path=tmp_path / "r.pdf",
+                                    csv_dir=tmp_path / "csv").pdf)
+    assert _flat(text("report.learning_curve.run_kfold", label="Keras MLP, 2 x 64", run=RUN,
+                      folds=5, when="x")).split(" on ")[0] in content
+    assert _flat(curve_note(curve)) in content
+    assert _flat(text("report.learning_curve.caption_kfold")) in content
+    for row in curve_rows(curve):  # the spread over the folds beside each mean
+        assert " ".join(row) in content and "±" in row[3]

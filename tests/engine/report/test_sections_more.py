@@ -196,3 +196,32 @@ def test_a_long_runs_table_breaks_across_pages_with_its_header(tmp_path, n_runs)
     assert len(with_runs) >= 2  # the table spans pages and repeats its header
     content = " ".join(pages)
     assert all(f"Trial {i + 1} · MLP" in content for i in range(n_runs - 3))
+
+
+def test_tuning_with_kfold_gives_the_folds_and_says_the_best_is_optimistic(tmp_path):
+    from engine.tuning.fold_scores import optimism_sentence
+
+    project = _full_project(tmp_path)
+    plain = _summary(project)
+    atomic.write_json(project.root / SUMMARY, plain)
+    content = _flat(build_report(project).pdf)
+    assert " ".join(optimism_sentence(4).split()) in content  # any search's best is lucky
+
+    folded = _summary(project)
+    folded["settings"]["kfold"] = 3
+    for t in folded["trials"]:
+        if t["state"] == "complete":
+            v = t["value"]
+            t.update(fold_errors=[v - 0.02, v, v + 0.02], fold_spread=0.02,
+                     run_dev_error=v + 0.05)
+    atomic.write_json(project.root / SUMMARY, folded)
+    files = build_report(project)
+    content = _flat(files.pdf)
+    assert _said("tuning.best_kfold", trial=5, run=folded["trials"][4]["run_id"], folds=3,
+                 error="17.00%", spread="2.00%", errors="15.00%, 17.00%, 19.00%",
+                 dev="22.00%") in content
+    assert " ".join(optimism_sentence(4, 3).split()) in content
+    trials = pd.read_csv(project.reports_dir / "csv" / "trials.csv")
+    assert trials["fold_mean_error"].tolist()[2:] == [0.2, 0.25, 0.17]
+    assert trials["dev_error"].tolist()[2:] == pytest.approx([0.25, 0.30, 0.22])
+    assert trials["fold_errors"][4] == "0.15 0.17 0.19"

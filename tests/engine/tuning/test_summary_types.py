@@ -12,16 +12,18 @@ FULL = {
     "kind": "mlp", "default_space": {"params": [{"name": "width", "kind": "int"}]},
     "storage": "", "exists": True,
     "settings": {"space": {"params": []}, "sampler": "tpe", "pruner": "", "epochs": 3,
-                 "round": 1, "seed": None, "startup_trials": 5},
+                 "round": 1, "seed": None, "startup_trials": 5, "kfold": 3},
     "trials": [
         {"number": 0, "trial": 1, "state": "complete", "round": 1, "value": 0.25,
          "feasible": True, "broken": [], "run_id": "r1", "params": {"width": 64, "opt": "adam"},
          "epochs": 2, "seconds": 1.5, "worker": "w1", "curve": [[1, 0.3], [2, 0.25]],
-         "positions": {"width": 0.5, "opt": None}, "score_position": 0.0},
+         "positions": {"width": 0.5, "opt": None}, "score_position": 0.0,
+         "fold_errors": [0.2, 0.3, 0.25], "fold_spread": 0.05, "run_dev_error": 0.28},
         {"number": 1, "trial": 2, "state": "pruned", "round": 2, "value": None,
          "feasible": None, "broken": [], "run_id": "", "params": {"width": 16}, "epochs": 1,
          "seconds": None, "worker": "", "curve": [[1, None]], "positions": {"width": 0.0},
-         "score_position": None}],
+         "score_position": None, "fold_errors": [], "fold_spread": None,
+         "run_dev_error": None}],
     "history": [{"number": 0, "trial": 1, "round": 1, "value": 0.25, "feasible": True,
                  "best_so_far": 0.25}],
     "best": {"number": 0, "trial": 1, "run_id": "r1", "value": 0.25},
@@ -41,7 +43,8 @@ def test_the_json_form_round_trips_unchanged():
     assert summary.axes["opt"] == Axis(choices=("adam", "sgd"))
     assert summary.trials[1].curve == ((1, None),) and summary.trial_row(1).round == 2
     assert summary.trial_row(7) is None
-    assert summary.settings == TuningSettings({"params": []}, sampler="tpe", epochs=3)
+    assert summary.settings == TuningSettings({"params": []}, sampler="tpe", epochs=3,
+                                            kfold=3)
     assert summary.history == (HistoryPoint(0, 1, 1, 0.25, True, 0.25),)
 
 
