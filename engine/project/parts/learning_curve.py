@@ -91,13 +91,16 @@ class LearningCurveRecord:
     folds: int = 0
 
     def to_dict(self) -> dict[str, Any]:
-        return {"run": self.run, "judged_by": self.judged_by, "metric": self.metric,
-                "target_error": self.target_error, "sizes": list(self.sizes),
-                "seeds": self.seeds, "max_epochs": self.max_epochs,
-                "points": [p.to_dict() for p in self.points],
-                "summary": [s.to_dict() for s in self.summary], "verdict": self.verdict,
-                "answer": self.answer, "explanation": self.explanation,
-                "numbers": dict(self.numbers), "created": self.created, "folds": self.folds}
+        out = {"run": self.run, "judged_by": self.judged_by, "metric": self.metric,
+               "target_error": self.target_error, "sizes": list(self.sizes),
+               "seeds": self.seeds, "max_epochs": self.max_epochs,
+               "points": [p.to_dict() for p in self.points],
+               "summary": [s.to_dict() for s in self.summary], "verdict": self.verdict,
+               "answer": self.answer, "explanation": self.explanation,
+               "numbers": dict(self.numbers), "created": self.created}
+        if self.folds:  # drawn over folds; a record of one split keeps its old form
+            out["folds"] = self.folds
+        return out
 
     @classmethod
     def from_dict(cls, raw: dict[str, Any]) -> LearningCurveRecord:
