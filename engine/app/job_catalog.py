@@ -20,6 +20,7 @@ from engine.decision.requests import CalibrateRequest, ThresholdRequest
 from engine.diagnosis.requests import (DiagnoseRequest, ErrorAnalysisRequest, ExplainRequest,
                                        KfoldRequest, LearningCurveRequest, WhyExampleRequest)
 from engine.final.requests import EnsembleRequest, EnsembleRunRequest, FinalTestRequest
+from engine.models.pretrained.requests import AddWeightsRequest, FetchWeightsRequest
 from engine.goal.requests import NewProjectRequest, NewProjectResult, SuggestGoalRequest
 from engine.app.requests import ReportRequest, ReportResult
 from engine.split.requests import SplitRequest
@@ -274,6 +275,20 @@ def _predict(r: PredictRequest, progress, cancel):
                           cancel=cancel)
 
 
+def _fetch_weights(r: FetchWeightsRequest, progress, cancel):
+    # Imported here to keep urllib's HTTP client out of start-up.
+    from engine.models.pretrained.download import fetch_weights
+
+    return StepResult(fetch_weights(r.name, tuple(r.side) or None, progress, cancel))
+
+
+def _add_weights(r: AddWeightsRequest, progress, cancel):
+    # Imported here to keep Keras out of start-up.
+    from engine.models.pretrained.install import add_weights_file
+
+    return StepResult(add_weights_file(r.name, r.path, tuple(r.side) or None))
+
+
 def _export_model(r: ExportModelRequest, progress, cancel):
     # Imported here to keep pandas, scikit-learn out of start-up.
     from engine.use.model_export import export_model
@@ -304,6 +319,8 @@ JOBS: dict[type[JobRequest], Job] = {
     TuningOverviewRequest: _tuning_overview,
     EnsembleRequest: _ensemble,
     EnsembleRunRequest: _ensemble_run,
+    FetchWeightsRequest: _fetch_weights,
+    AddWeightsRequest: _add_weights,
     ReportRequest: _report,
     PredictRequest: _predict,
     ExportModelRequest: _export_model,

@@ -44,3 +44,8 @@ MALFORMED = (KeyError, TypeError, ValueError, AttributeError, IndexError, Overfl
 """What reading a hand-edited JSON file into Practica's types raises (a missing key, a
 text where a number belongs, ``1e400``, a list nested 100,000 deep); where such a file is
 read, these become one ``MalformedFileError``."""
+
+
+class WeightsError(PracticaError):
+    """Pretrained weights could not be fetched or added: the network failed, the file's
+    checksum is not the published one, or the file does not fit the backbone."""
