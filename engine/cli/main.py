@@ -30,6 +30,7 @@ from engine.cli.predict_command import cmd_export, cmd_predict  # noqa: E402
 from engine.cli.tags_command import cmd_tags  # noqa: E402
 from engine.cli.tune_command import cmd_tune, cmd_worker  # noqa: E402
 from engine.cli.use_command import cmd_use  # noqa: E402
+from engine.cli.weights_command import cmd_weights  # noqa: E402
 from engine.core.error_details import save_error_details  # noqa: E402
 from engine.core.errors import PracticaError, ProjectLockedError  # noqa: E402
 from engine.project.lock import hold  # noqa: E402
@@ -60,6 +61,7 @@ COMMANDS = {
     "use": cmd_use,
     "tags": cmd_tags,
     "costs": cmd_costs,
+    "weights": cmd_weights,
     "inspect-model": lambda args: child_main([args.file]),
 }
 
@@ -122,7 +124,7 @@ def holding(args) -> Iterator[None]:
 def warn_about_data(args) -> None:
     """Print one line when the project a command opens has data that changed or is missing
     (``engine.project.source_changes``); the command itself goes on."""
-    if args.command in ("new", "demo", "inspect-model") or getattr(args, "first_trial", None):
+    if args.command in ("new", "demo", "inspect-model", "weights") or getattr(args, "first_trial", None):
         return  # no project yet, or a helper process of a search (its parent warned)
     folder = getattr(args, "dir", None) or getattr(args, "file", None)
     if not folder or not (Path(folder) / PROJECT_FILE).is_file():

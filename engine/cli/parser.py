@@ -8,7 +8,7 @@ import sys
 from engine import __version__
 from engine.cli import (calibrate_command, costs_command, ensemble_command, explain_command,
                         kfold_command, learning_curve_command, predict_command, tags_command,
-                        threshold_command, use_command)
+                        threshold_command, use_command, weights_command)
 from engine.app.steps import HEADLESS, STEP_ALIASES
 from engine.core.defaults import (CORRECTION, CORRECTIONS, DEEP_EPOCHS, ENSEMBLE_MEMBERS,
                                   FINAL_SEEDS, TUNING_EPOCHS)
@@ -201,6 +201,7 @@ def build_parser() -> PlainParser:
     use_command.add_parser(sub)
     tags_command.add_parser(sub)
     costs_command.add_parser(sub)
+    weights_command.add_parser(sub)
     # The throw-away model checker of the installed app (engine.models.safe_model_load); unlisted.
     inspect = sub.add_parser("inspect-model")
     inspect.add_argument("file")
