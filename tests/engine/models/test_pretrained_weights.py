@@ -140,3 +140,41 @@ def test_a_file_without_published_digest_must_fit_the_network(tmp_path, monkeypa
     with pytest.raises(WeightsError, match="does not fit the network MobileNetV2"):
         add_weights_file("MobileNetV2", fake, (96, 96))
     assert not (tmp_path / "keras" / "models").exists()
+
+
+def test_a_model_on_fetched_weights_loads_in_the_safe_loader(cache, tmp_path, monkeypatch):
+    """Untrained MobileNetV2 weights stand in for ImageNet's (no outside network here): they
+    are served, fetched and checked, a transfer model is built on them, saved, and loaded
+    again through the throw-away checking process of the safe loader."""
+    import h5py
+    import keras
+    import numpy as np
+    from keras.src.legacy.saving import legacy_h5_format  # writes Keras' .h5 weight files
+
+    from engine.models.safe_model_load import load_keras_model
+    from engine.models.transfer import transfer_model
+
+    reference = keras.applications.MobileNetV2(include_top=False, weights=None,
+                                               input_shape=(32, 32, 3), alpha=0.35)
+    made = tmp_path / "made.h5"
+    with h5py.File(made, "w") as fh:
+        legacy_h5_format.save_weights_to_hdf5_group(fh, reference)
+    body = made.read_bytes()
+    monkeypatch.setitem(catalogue.SOURCES, "MobileNetV2",
+                        ("mobilenet_v2", "sha256", hashlib.sha256(body).hexdigest()))
+    monkeypatch.setitem(catalogue.BACKBONES, "MobileNetV2",
+                        (catalogue.BACKBONES["MobileNetV2"][0], {"alpha": 0.35}))
+    with WeightsServer(body) as server:
+        monkeypatch.setenv("PRACTICA_WEIGHTS_URL", server.url)
+        fetched = fetch_weights("MobileNetV2", (32, 32))
+    built = transfer_model("keras:MobileNetV2", (32, 32, 3), "binary", 2, freeze_layers=-1)
+    saved = tmp_path / "on_backbone.keras"
+    built.model.save(saved)
+    loaded = load_keras_model(saved, outside=True)  # checked in a child process first
+    x = np.random.default_rng(0).normal(size=(2, 32, 32, 3)).astype("float32")
+    np.testing.assert_allclose(loaded.predict(x, verbose=0), built.model.predict(x, verbose=0),
+                               rtol=1e-5)
+    np.testing.assert_array_equal(
+        loaded.get_layer("base").get_layer("Conv1").get_weights()[0],
+        reference.get_layer("Conv1").get_weights()[0])
+    assert fetched["path"].endswith("_1.0_224_no_top.h5")
