@@ -54,6 +54,7 @@ class JobPanel(QWidget):
             # text keys: gui.job.final_test, gui.job.learning_curve, gui.job.new_project
             # text keys: gui.job.suggest_goal, gui.job.tuning_overview
             # text keys: gui.job.why_example, gui.job.why_new_row
+            # text keys: gui.job.fetch_weights, gui.job.add_weights
             self.label.setText(gui_text(f"job.{job}"))
         except KeyError:
             self.label.setText(gui_text("job.generic"))

@@ -28,6 +28,7 @@ from engine.words import error_is_share, fmt_count, fmt_error, fmt_number, metri
 from engine.project.parts import Goal
 from gui.live_monitor import LiveMonitor
 from gui.pages.base import StepPage, gui_text
+from gui.pages.baseline.backbone_box import BackboneBox
 from gui.pages.baseline.deep_settings import DeepSettings, kind_name
 from gui.pages.baseline.kfold_box import KfoldBox
 from gui.pages.baseline.resume_box import ResumeBox
@@ -59,6 +60,10 @@ class BaselinePage(StepPage):
         self.settings_note.setWordWrap(True)
         self.settings_note.hide()
         self.body.addWidget(self.settings_note)
+        self.backbones = BackboneBox()  # pictures only: pretrained networks to start from
+        self.backbones.job.connect(self.weights_job)
+        self.backbones.use.connect(self.start_from)
+        self.body.addWidget(self.backbones)
         for field in self.settings.findChildren(QAbstractSpinBox):
             field.editingFinished.connect(self._update_button)
             if hasattr(field, "valueChanged"):
@@ -135,6 +140,21 @@ class BaselinePage(StepPage):
             return
         self.session.run(self.request())
 
+    def weights_job(self, request) -> None:
+        """Fetch or add a network's pretrained weights; the box reads them again after."""
+        handle = self.session.run(request)
+        if handle is not None:
+            for signal in (handle.finished, handle.failed, handle.cancelled):
+                signal.connect(self._weights_done)
+
+    def _weights_done(self, *_args) -> None:
+        self.backbones.refresh()
+
+    def start_from(self, source: str) -> None:
+        """Use ``source`` (``keras:<Name>``) as the network's starting point."""
+        self.settings.more.transfer.setText(source)
+        self.settings.more_button.setChecked(True)  # show where it was set
+
     def compare_by_kfold(self, request) -> None:
         """Start the ``kfold`` job with the network kind chosen in the settings."""
         self.session.run(replace(request, deep_kind=self.settings.kind()))
@@ -197,7 +217,11 @@ class BaselinePage(StepPage):
             examples = data_kind(project)
             self.settings.set_project(examples, goal.task or "binary")
             self.monitor.set_data_kind(examples)
+            self.backbones.setVisible(kind_of(project).augmentation == "image")
+            if self.backbones.isVisibleTo(self):
+                self.backbones.refresh()
         else:
+            self.backbones.hide()
             self.resume_box.show_runs([])
             self._resumable_key = None
         self._show_sanity()
@@ -231,6 +255,7 @@ class BaselinePage(StepPage):
         self.sanity.set_busy(busy, ready and not problem)
         self.resume_box.set_busy(busy)
         self.kfold.set_enabled(ready and not busy)
+        self.backbones.set_enabled(not busy)
 
     def _fill_table(self) -> None:
         project = self.project

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import http.server
 import threading
+import time
 
 
 class WeightsServer:
@@ -13,6 +14,7 @@ class WeightsServer:
         self.body = body
         self.drop_after: int | None = None  # first answer only: close after this many bytes
         self.ignore_range = False
+        self.pause_s = 0.0  # between 32 kB pieces: a slow line, so progress can be seen
         self.seen: list[tuple[str, str]] = []
         server = self
 
@@ -38,7 +40,12 @@ class WeightsServer:
                 self.end_headers()
                 if server.drop_after is not None and len(server.seen) == 1:
                     data = data[:server.drop_after]
-                self.wfile.write(data)
+                if not server.pause_s:
+                    self.wfile.write(data)
+                for start in range(0, len(data), 32_768) if server.pause_s else ():
+                    self.wfile.write(data[start:start + 32_768])
+                    self.wfile.flush()
+                    time.sleep(server.pause_s)
                 self.close_connection = True
 
         self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
