@@ -38,6 +38,8 @@ FILES_ONLY = {  # take a folder or a path, but read only what the caller names; 
     "engine.final.seed_repeats.Repeat.__init__": "a record of a seed copy",
     "engine.project.paths.check_project_paths": "checks the names in a project file",
     "engine.project.lock.hold": "writes who holds the project into its lock file",
+    "engine.models.pretrained.install.place": "renames a checked weights file in the Keras "
+                                              "cache",
     "engine.project.journal.commit": "appends the state it is given to the project's record",
     "engine.use.usable_model.from_export": "reads an export folder, which holds no data rows",
     "engine.use.export_guard.export_guard": "reads an export folder's guard (keyed hashes of "
@@ -111,4 +113,6 @@ CLI_NOT_RUN = {
     "demo": "makes its own project from a bundled sample and takes it to the report, final "
             "test included, by the code of 'run' (run here up to tune) and of the final "
             "test (the final_test job, run on a copy below)",
+    "weights": "opens no project: lists, downloads or copies a backbone's weights file into "
+               "the Keras cache (needs a server; tests/engine/cli/test_weights_command.py)",
 }
