@@ -45,6 +45,7 @@ def cmd_weights(args) -> int:
 
 
 def _list(side) -> int:
+    # Imported here to keep hashlib's file reading out of start-up.
     from engine.models.pretrained.install import weights_status
     from engine.models.backbones import cache_folders
 
