@@ -120,3 +120,37 @@ def test_a_weights_file_with_the_wrong_checksum_is_refused(qtbot, engine_runner,
     assert not (tmp_path / "keras" / "models" / FILE).exists()
     assert child(page, QLabel, f"backboneState_{NAME}").text() == "not on this computer"
     session.deleteLater()
+
+
+def test_cancel_stops_the_download_and_leaves_nothing(qtbot, engine_runner, picture_project,
+                                                      tmp_path, monkeypatch):
+    home = tmp_path / "keras"
+    monkeypatch.setenv("KERAS_HOME", str(home))
+    session = ProjectSession(engine_runner)
+    assert session.open(picture_project.root)
+    window = QWidget()
+    layout = QVBoxLayout(window)
+    page = BaselinePage(session)
+    layout.addWidget(page, 1)
+    panel = JobPanel(engine_runner, window)
+    layout.addWidget(panel)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: not engine_runner.busy, timeout=60_000)
+    with WeightsServer(BODY) as server:
+        server.pause_s = 0.1
+        _run(qtbot, engine_runner, WeightsSourceForTestRequest(
+            name=NAME, digest=hashlib.sha256(BODY).hexdigest(), base_url=server.url,
+            keras_home=str(home)))
+        try:
+            click(qtbot, child(page, QPushButton, f"getWeightsButton_{NAME}"))
+            qtbot.waitUntil(lambda: panel.bar.maximum() == 1000 and panel.bar.value() > 0,
+                            timeout=30_000)
+            click(qtbot, panel.cancel_button)
+            qtbot.waitUntil(lambda: not engine_runner.busy, timeout=30_000)
+        finally:
+            _run(qtbot, engine_runner, WeightsSourceForTestRequest())
+    assert list((home / "models").iterdir()) == []  # no file, no .part
+    assert child(page, QLabel, f"backboneState_{NAME}").text() == "not on this computer"
+    assert child(page, QPushButton, f"getWeightsButton_{NAME}").isEnabled()
+    session.deleteLater()

@@ -5,8 +5,9 @@ the proxy from the system's ``http_proxy`` / ``https_proxy`` / ``no_proxy`` envi
 variables. Bytes go to ``<file>.part`` in the cache folder. When the connection drops, the
 fetch asks again with an HTTP ``Range`` request from the bytes it has; a server that ignores
 ``Range`` (answers 200 with the whole file) is read again from the start. A cancel is checked
-between chunks; it removes the ``.part`` file, so a cancel leaves nothing behind (a dropped
-connection keeps it, to resume). Only a file with the published checksum is renamed, in one
+between chunks. The ``.part`` file is kept across the retries of one fetch (to resume); a
+cancel, a wrong checksum or a fetch that gives up removes it, so they leave nothing behind
+(a next fetch starts from the beginning). Only a file with the published checksum is renamed, in one
 step, to its cache name; a wrong one is removed and refused in one line.
 """
 
@@ -78,13 +79,9 @@ def fetch_weights(name: str, side: tuple[int, int] | None = None,
                                         reason=text("weights.closed_early")))
             resumed += 1
         progress(Progress(1, 1, text("weights.checking", name=name)))
-        try:
-            check_weights(entry, part, side)
-        except WeightsError:
-            part.unlink(missing_ok=True)
-            raise
+        check_weights(entry, part, side)
         target = place(entry, part, folder)
-    except JobCancelled:
+    except (JobCancelled, WeightsError):
         part.unlink(missing_ok=True)
         raise
     return {"name": name, "file": entry.file, "path": str(target),

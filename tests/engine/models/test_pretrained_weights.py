@@ -110,6 +110,7 @@ def test_an_unreachable_server_is_one_line(cache, monkeypatch):
     with pytest.raises(WeightsError, match="could not be downloaded") as failed:
         fetch_weights(NAME)
     assert "\n" not in str(failed.value)
+    assert list(cache.iterdir()) == []
 
 
 def test_a_file_i_have_is_checked_then_copied(cache, tmp_path):
