@@ -56,7 +56,8 @@ def fit_target_coding(task: str, labels: Iterable[str] | None,
 
 
 def encode_target(coding: TargetCoding, y: pd.Series) -> np.ndarray:
-    """Training targets: class indices (int64), or the standardized value (float32).
+    """Training targets: class indices (int32, which every Keras backend keeps without
+    truncating), or the standardized value (float32).
 
     Args:
         coding: the fitted target coding.
@@ -73,7 +74,7 @@ def encode_target(coding: TargetCoding, y: pd.Series) -> np.ndarray:
         values = pd.Series(y).to_numpy(dtype=float)
         return ((values - coding.mean) / coding.scale).astype(np.float32)
     index = {label: i for i, label in enumerate(coding.labels)}
-    return np.array([index[v] for v in y], dtype=np.int64)
+    return np.array([index[v] for v in y], dtype=np.int32)
 
 
 def decode_regression(coding: TargetCoding, z: np.ndarray) -> np.ndarray:

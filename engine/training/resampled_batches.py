@@ -107,6 +107,7 @@ class ResampledBatches(keras.utils.PyDataset):
         self.seed = int(seed)
         self.epoch = int(start_epoch)
         self._in_use = False
+        self._served: set[int] = set()
         self._indices = self._draw()
 
     def _draw(self) -> np.ndarray:
@@ -144,20 +145,29 @@ class ResampledBatches(keras.utils.PyDataset):
         if not 0 <= index < len(self):
             raise IndexError(f"batch {index} out of range 0..{len(self) - 1}")
         rows = self._indices[index * self.batch_size:(index + 1) * self.batch_size]
+        if self._in_use:
+            self._served.add(index)
         return self.X[rows], self.y[rows]
 
     def on_epoch_begin(self) -> None:
         """Note that an epoch uses the current rows (Keras calls it before each epoch)."""
         self._in_use = True
+        self._served = set()
 
     def on_epoch_end(self) -> None:
         """Move on to the next epoch and draw its rows (Keras calls it after each epoch).
 
-        ``fit`` also calls it once before the first epoch; the rows move on only after an
-        epoch has begun with them, so epoch ``e`` of a fit always uses the rows of ``e``.
+        The rows move on only after an epoch has begun with them, and not after one that
+        asked for some of its batches but not all, so epoch ``e`` of a fit always uses the
+        rows of ``e``: ``fit`` on TensorFlow calls this once before the first epoch, and on
+        JAX it begins and ends an "epoch" in which it only peeks at the first batch to build
+        the model.
         """
-        if not self._in_use:
-            return
+        partial = 0 < len(self._served) < len(self)
+        complete = self._in_use and not partial
         self._in_use = False
+        self._served = set()
+        if not complete:
+            return
         self.epoch += 1
         self._indices = self._draw()

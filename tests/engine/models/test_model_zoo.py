@@ -24,7 +24,7 @@ SHAPES = {"mlp": (5,), "cnn": (12, 12, 3), "conv1d": (16, 2), "gru": (12,), "lst
 def _inputs(kind, n=12):
     shape = SHAPES[kind]
     if kind.startswith("text"):
-        return RNG.integers(0, VOCAB, size=(n,) + shape)
+        return RNG.integers(0, VOCAB, size=(n,) + shape, dtype=np.int32)
     return RNG.normal(size=(n,) + shape).astype("float32")
 
 
@@ -61,7 +61,7 @@ def test_registry_by_data_kind_and_no_keras_import():
     ("mlp", True), ("cnn", False), ("conv1d", True), ("gru", False), ("lstm", False),
     ("text_pool", False), ("text_conv", True)])
 def test_each_family_trains_and_predicts_the_same_twice(kind, batch_norm):
-    X, y = _inputs(kind), RNG.integers(0, 3, size=12)
+    X, y = _inputs(kind), RNG.integers(0, 3, size=12, dtype=np.int32)
     model = zoo.build_model(kind, SHAPES[kind], "multiclass", 3,
                             {"width": 8, "depth": 1, "filters": 4, "batch_norm": batch_norm,
                              "seed": 3}, augment=0.5, vocab_size=VOCAB)

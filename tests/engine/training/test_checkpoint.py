@@ -14,7 +14,7 @@ from engine.training.resumable_stopping import ResumableEarlyStopping
 
 RNG = np.random.default_rng(0)
 X = RNG.normal(size=(48, 4)).astype(np.float32)
-Y = (X[:, 0] + 0.5 * X[:, 1] > 0).astype(np.int64)
+Y = (X[:, 0] + 0.5 * X[:, 1] > 0).astype(np.int32)  # class indices as the engine codes them
 BATCH = 16  # 3 steps per epoch
 
 

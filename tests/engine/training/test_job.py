@@ -2,6 +2,7 @@ import numpy as np
 import pytest
 
 from engine.split.datasets import split_frame, target_values
+from engine.core.backend import backend_name
 from engine.core.jobs import BatchEnded, CancelToken, EpochEnded, RunFinished
 from engine.goal.metrics import compute_all
 from engine.training.predictor import load_predictor
@@ -54,8 +55,10 @@ def test_cancel_mid_epoch_stops_and_keeps_the_run(split_project):
     assert result.status == "cancelled"
     batches = [e for e in seen if isinstance(e, BatchEnded)]
     # Stopped right after the batch that asked, inside epoch 1: had it run on, the epoch's
-    # last batch would have been sent too.
-    assert [e.step for e in batches] == [1]
+    # last batch would have been sent too. JAX and PyTorch hand batch ends to a thread, so
+    # the next batch may already have begun when the stop is seen: one batch later at most.
+    steps = [e.step for e in batches]
+    assert steps == [1] or (backend_name() != "tensorflow" and steps == [1, 2]), steps
     assert not [e for e in seen if isinstance(e, EpochEnded) and e.epoch > 1]
     assert open_project(split_project.root).run(result.run_id).status == "cancelled"
 

@@ -224,7 +224,7 @@ def _cnn(filters):
 def test_first_layer_filters_are_sent_each_epoch_scaled_to_unit_range(filters, kept):
     rng = np.random.default_rng(0)
     X = rng.normal(size=(20, 8, 8, 1)).astype("float32")
-    y = rng.integers(0, 2, 20)
+    y = rng.integers(0, 2, 20, dtype=np.int32)
     model = _cnn(filters)
     events = []
     model.fit(X, y, batch_size=10, epochs=2, verbose=0,
