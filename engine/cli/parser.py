@@ -37,11 +37,12 @@ def build_parser() -> PlainParser:
     demo.add_argument("--epochs", type=int, default=DEEP_EPOCHS,
                       help="most epochs for the Keras model")
 
-    new = sub.add_parser("new", help="make a project from a data file or an image folder")
+    new = sub.add_parser("new", help="make a project from a data file, or a folder of images or "
+                                      "WAV recordings")
     new.add_argument("dir", help="the new project folder")
     new.add_argument("--data", required=True,
                      help="the data file (CSV, Excel or Parquet), or a folder with one "
-                          "sub-folder of images per class")
+                          "sub-folder of images (or of WAV recordings) per class")
     new.add_argument("--target-data", help="a second file: the data you care about; "
                                            "it supplies the dev and test sets")
     new.add_argument("--target", help="the column to predict (not for an image folder: "

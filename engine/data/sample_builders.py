@@ -1,9 +1,11 @@
-"""How the bundled samples beyond tables are made: an image folder, texts and sequences.
+"""How the bundled samples beyond tables are made: an image folder, texts, sequences and
+sounds.
 
 The images are scikit-learn's handwritten digits (real scans, 8 x 8 pixels). The texts and
 the sequences are generated with a fixed seed — short support-desk messages and vibration
 signals of a machine — so anyone can try those data kinds offline; their descriptions say
-they are generated. A test rebuilds each one and compares it with the bundled copy.
+they are generated. The machine sounds are generated too (hums, whistles and clicks as
+WAV files). A test rebuilds each one and compares it with the bundled copy.
 """
 
 from __future__ import annotations
@@ -50,6 +52,53 @@ def digits_folder(folder: Path) -> Path:
         image = Image.fromarray((pixels * (255 / 16)).round().astype(np.uint8), mode="L")
         image.save(sub / f"{i:04d}.png", optimize=True)
     return folder
+
+
+SOUND_RATE = 8000
+SOUND_CLASSES = ("hum", "whistle", "clicks")
+
+
+def machine_sounds_folder(folder: Path, per_class: int = 60, seed: int = 0) -> Path:
+    """Write generated machine sounds as 16-bit WAV files at 8 kHz, about half a second
+    each, one sub-folder per class: ``hum`` (a low tone with harmonics), ``whistle`` (a
+    rising or falling high tone) and ``clicks`` (a train of short clicks), each with
+    background noise of varied strength."""
+    import wave
+
+    rng = np.random.default_rng(seed)
+    folder = Path(folder)
+    for name in SOUND_CLASSES:
+        sub = folder / name
+        sub.mkdir(parents=True, exist_ok=True)
+        for i in range(per_class):
+            clip = _machine_sound(name, rng)
+            with wave.open(str(sub / f"{name}_{i:03d}.wav"), "wb") as w:
+                w.setnchannels(1)
+                w.setsampwidth(2)
+                w.setframerate(SOUND_RATE)
+                w.writeframes((clip * 32767).round().astype("<i2").tobytes())
+    return folder
+
+
+def _machine_sound(name: str, rng: np.random.Generator) -> np.ndarray:
+    n = int(SOUND_RATE * rng.uniform(0.45, 0.55))
+    t = np.arange(n) / SOUND_RATE
+    if name == "hum":
+        f0 = rng.uniform(100, 300)
+        wave_ = sum(np.sin(2 * np.pi * f0 * k * t + rng.uniform(0, 6.3)) / k
+                    for k in (1, 2, 3))
+    elif name == "whistle":
+        start, end = rng.uniform(900, 2500, size=2)
+        phase = 2 * np.pi * np.cumsum(np.linspace(start, end, n)) / SOUND_RATE
+        wave_ = np.sin(phase)
+    else:
+        wave_ = np.zeros(n)
+        gap = int(SOUND_RATE / rng.uniform(8, 25))
+        for at in range(int(rng.integers(0, gap)), n - 40, gap):
+            wave_[at:at + 40] += np.exp(-np.arange(40) / 6.0) * rng.choice([-1, 1])
+    wave_ = wave_ / max(np.abs(wave_).max(), 1e-9) * rng.uniform(0.2, 0.6)
+    noise = rng.normal(0, rng.uniform(0.01, 0.08), n)
+    return np.clip(wave_ + noise, -0.95, 0.95)
 
 
 def support_messages(n: int = 900, seed: int = 0) -> pd.DataFrame:

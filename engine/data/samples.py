@@ -1,5 +1,5 @@
 """Bundled sample data sets under ``resources/samples/``: tables and digit images made from
-data scikit-learn ships, and generated texts and sequences (``engine.data.sample_builders``).
+data scikit-learn ships, and generated texts, sequences and sounds (``engine.data.sample_builders``).
 
 They let a person try every data kind offline with no file of their own. ``write_sample``
 makes a sample again (a test checks the bundled copies still match).
@@ -22,7 +22,7 @@ SAMPLES_DIR = RESOURCES / "samples"
 
 @dataclass(frozen=True)
 class Sample:
-    """A bundled data set; ``file`` is a folder for images. ``data_kind``,
+    """A bundled data set; ``file`` is a folder for images and sounds. ``data_kind``,
     ``text_column`` and ``sequence`` say how to read it (see ``engine.goal.step``)."""
 
     name: str
@@ -60,6 +60,9 @@ SAMPLES = {
                "600 vibration signals of a machine, 64 readings each (generated); "
                "predict whether it runs normally, is unbalanced or has a worn bearing.",
                data_kind="sequence", sequence={"format": "wide"}),
+        Sample("machine_sounds", "machine_sounds", None, "multiclass",
+               "180 half-second recordings of a machine (generated), one folder per "
+               "sound; predict whether it hums, whistles or clicks.", data_kind="sound"),
     )
 }
 DEMO_SAMPLE = "breast_cancer"
@@ -89,9 +92,12 @@ def sample_frame(name: str) -> pd.DataFrame:
 
 
 def write_sample(name: str, folder: Path = SAMPLES_DIR) -> Path:
-    """Write sample ``name`` into ``folder`` (a CSV file, or a folder of PNG images)."""
+    """Write sample ``name`` into ``folder`` (a CSV file, or a folder of PNG images or WAV
+    recordings)."""
     path = Path(folder) / SAMPLES[name].file
-    if name == "digits":  # the one sample that is a folder of images
+    if name == "digits":  # a folder of images
         return sample_builders.digits_folder(path)
+    if name == "machine_sounds":  # a folder of recordings
+        return sample_builders.machine_sounds_folder(path)
     sample_frame(name).to_csv(path, index=False, float_format="%.6g")
     return path

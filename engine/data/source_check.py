@@ -17,7 +17,7 @@ Use:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +26,7 @@ import pandas as pd
 from engine.core.errors import DataError
 from engine.data.findings import SEVERITIES, Finding, check_frame, usable_columns
 from engine.core.jobs import NEVER, CancelFlag, ProgressFn, ignore
-from engine.data.source_reading import IMAGE_KIND, LONG_SEQUENCE_KIND
+from engine.data.source_reading import IMAGE_KIND, LONG_SEQUENCE_KIND, SOUND_KIND
 from engine.data.summary import DataSummary, summarize
 from engine.core.texts import text
 from engine.data.file_check import check_file
@@ -150,25 +150,53 @@ def check_image_folder(path: str | Path) -> SourceCheck:
     from engine.data.image_folder import read_image_folder
 
     read = read_image_folder(path)
-    frame = read.frame
+    return _folder_check(path, "images", IMAGE_KIND, read.frame, read.skipped, read.notes)
+
+
+def check_sound_folder(path: str | Path) -> SourceCheck:
+    """Read and check the folder at ``path``: one sub-folder of WAV recordings per class;
+    unreadable, empty, silent, clipped and too short files are skipped and listed, and the
+    notes say the rates and lengths found and what the clips are brought to."""
+    # Imported here to keep SciPy out of start-up.
+    from engine.data.sound_folder import read_sound_folder
+
+    read = read_sound_folder(path)
+    check = _folder_check(path, "sound", SOUND_KIND, read.frame, (), read.notes)
+    # What was found and what will be done, and each file left out with its reason, are
+    # findings too, so the new project keeps them and the CLI and Goal page show them.
+    found = [Finding("sound_plan", "info", None, note, "") for note in read.notes[:2]]
+    if read.skipped:
+        listed = "; ".join(f"{name} ({why})" for name, why in read.skipped[:MAX_LISTED])
+        more = len(read.skipped) - MAX_LISTED
+        if more > 0:
+            listed += " " + text("source_check.and_more", n=more)
+        found.append(Finding("skipped_files", "warning", None,
+                             text("sounds.skipped", n=len(read.skipped), files=listed),
+                             text("sounds.skipped_fix")))
+    return replace(check, findings=_sorted([*check.findings, *found]),
+                   skipped=tuple(tuple(s) for s in read.skipped))
+
+
+def _folder_check(path, data_kind: str, source_kind: str, frame: pd.DataFrame, skipped,
+                  notes) -> SourceCheck:
     # The file names are not features to judge one by one (nor are rows "copies").
     findings = [_image_worded(f, len(frame))
                 for f in _without_column_findings(check_frame(frame, IMAGE_TARGET), ["file"],
                                                   keep_missing=False)
                 if f.code != "duplicate_rows"]
-    if read.skipped:
-        listed = ", ".join(name for name, _ in read.skipped[:MAX_LISTED])
-        more = len(read.skipped) - MAX_LISTED
+    if skipped:
+        listed = ", ".join(name for name, _ in skipped[:MAX_LISTED])
+        more = len(skipped) - MAX_LISTED
         if more > 0:
             listed += " " + text("source_check.and_more", n=more)
         findings.append(Finding("skipped_files", "warning", None,
-                                text("source_check.skipped", n=len(read.skipped),
+                                text("source_check.skipped", n=len(skipped),
                                      files=listed),
                                 text("source_check.skipped_fix")))
-    return SourceCheck(str(path), "images", IMAGE_KIND, {}, frame, IMAGE_TARGET,
+    return SourceCheck(str(path), data_kind, source_kind, {}, frame, IMAGE_TARGET,
                        summarize(frame, IMAGE_TARGET), _need_features(findings, ["file"]),
                        ["file"],
-                       tuple(read.notes), tuple(tuple(s) for s in read.skipped))
+                       tuple(notes), tuple(tuple(s) for s in skipped))
 
 
 def _image_worded(finding: Finding, rows: int) -> Finding:

@@ -18,6 +18,8 @@ from engine.data.sequence_table import long_to_wide
 from engine.data.label_vote import with_vote
 
 IMAGE_KIND = "images"
+SOUND_KIND = "sound_folder"
+FOLDER_KINDS = (IMAGE_KIND, SOUND_KIND)
 LONG_SEQUENCE_KIND = "sequence_long"
 
 
@@ -42,6 +44,11 @@ def read_source(path: str | Path, kind: str, options: dict[str, Any] | None = No
         from engine.data.image_folder import read_image_folder
 
         return read_image_folder(path).frame
+    if kind == SOUND_KIND:
+        # Imported here to keep SciPy out of start-up.
+        from engine.data.sound_folder import read_sound_folder
+
+        return read_sound_folder(path).frame
     frame = read_table(path, progress, cancel).frame
     o = options or {}
     if kind == LONG_SEQUENCE_KIND:

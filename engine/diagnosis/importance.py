@@ -288,7 +288,10 @@ def _table(prep, frame: pd.DataFrame) -> Iterator[tuple[str, str, Spoiler]]:
 
 
 def _sequence(prep, X: np.ndarray) -> Iterator[tuple[str, str, Spoiler]]:
-    for c, channel in enumerate(prep.channels):
+    # One channel (a recording, a single series) is the whole example: shuffling it says
+    # nothing of which input matters and would always look like a leak; its windows do.
+    channels = prep.channels if len(prep.channels) > 1 else ()
+    for c, channel in enumerate(channels):
         def spoil(rng, c=c):
             out = X.copy()
             out[:, :, c] = X[rng.permutation(len(X)), :, c]

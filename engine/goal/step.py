@@ -27,7 +27,7 @@ from engine.goal.tasks import TASK_KINDS, infer_task
 from engine.goal.labellers import check_columns, estimate_labellers, proposed_target, vote_kind
 from engine.goal.labellers_text import labellers_line
 from engine.core.texts import text
-from engine.data.source_reading import IMAGE_KIND
+from engine.data.source_reading import FOLDER_KINDS
 
 
 @dataclass(frozen=True)
@@ -169,7 +169,7 @@ def _with_labellers(goal: Goal, frame: pd.DataFrame, choice: GoalChoice) -> Goal
 
 
 def _source(role: str, path: str, check: SourceCheck) -> DataSource:
-    if check.source_kind == IMAGE_KIND:
+    if check.source_kind in FOLDER_KINDS:
         # Imported here to keep Pillow out of start-up.
         from engine.data.image_folder import folder_fingerprint
 

@@ -1,4 +1,4 @@
-"""What differs by data kind (table, images, text, sequence): one object per kind
+"""What differs by data kind (table, images, text, sequence, sound): one object per kind
 (``engine.kinds.registry``) with its traits, the fitted coding from examples to model
 inputs, the target coding, row keys for duplicates, the inputs of the drift check, the
 source check and how an example is shown.
@@ -20,6 +20,8 @@ _EXPORTS = {
     "registry": ("DATA_KINDS", "UnknownDataKind", "kind_of"),
     "row_keys": ("ExampleKeys", "few_distinct_inputs", "round_significant"),
     "sequence_inputs": ("SequenceInputs", "columns_by_channel", "fit_sequence_inputs"),
+    "sound_inputs": ("SoundInputs", "fit_sound_inputs", "fit_to"),
+    "sound_keys": ("SoundPrints", "sound_keys", "sound_prints", "sound_sides"),
     "showing": ("image_shower", "row_shower", "series_shower"),
     "sources": ("check_source", "guess_data_kind"),
     "text_inputs": ("TextInputs", "fit_text_inputs"),

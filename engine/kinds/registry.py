@@ -6,12 +6,12 @@ Looking a kind up imports no heavy library: the kinds' methods import what they 
 
 Example:
     >>> DATA_KINDS
-    ('table', 'images', 'text', 'sequence')
+    ('table', 'images', 'text', 'sequence', 'sound')
     >>> data_kind("sequence").default_family
     'conv1d'
-    >>> data_kind("sound")
+    >>> data_kind("video")
     Traceback (most recent call last):
-    engine.kinds.registry.UnknownDataKind: unknown data kind 'sound' (known: table, images, text, sequence)
+    engine.kinds.registry.UnknownDataKind: unknown data kind 'video' (known: table, images, text, sequence, sound)
 """
 
 from __future__ import annotations
@@ -19,10 +19,11 @@ from __future__ import annotations
 from engine.kinds.images import IMAGES
 from engine.kinds.kind import DataKind
 from engine.kinds.sequence import SEQUENCE
+from engine.kinds.sound import SOUND
 from engine.kinds.table import TABLE
 from engine.kinds.text import TEXT
 
-_KINDS: dict[str, DataKind] = {kind.name: kind for kind in (TABLE, IMAGES, TEXT, SEQUENCE)}
+_KINDS: dict[str, DataKind] = {kind.name: kind for kind in (TABLE, IMAGES, TEXT, SEQUENCE, SOUND)}
 
 DATA_KINDS = tuple(_KINDS)
 
@@ -32,7 +33,7 @@ class UnknownDataKind(ValueError):
 
 
 def data_kind(name: str) -> DataKind:
-    """The kind called ``name`` (``table``, ``images``, ``text``, ``sequence``).
+    """The kind called ``name`` (``table``, ``images``, ``text``, ``sequence``, ``sound``).
 
     Raises:
         UnknownDataKind: no kind has that name.

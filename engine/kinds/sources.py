@@ -16,10 +16,14 @@ from engine.kinds.registry import data_kind as kind_named
 
 def guess_data_kind(path: str | Path, text_column: str | None = None,
                     sequence: dict | None = None) -> str:
-    """The data kind the user most likely means: a folder holds images; a text column or a
-    sequence layout says so; anything else is a table."""
+    """The data kind the user most likely means: a folder holds recordings (mostly WAV
+    files) or images; a text column or a sequence layout says so; anything else is a
+    table."""
     if Path(path).is_dir():
-        return "images"
+        # Imported here to keep pandas out of start-up.
+        from engine.data.sound_folder import is_sound_folder
+
+        return "sound" if is_sound_folder(path) else "images"
     if text_column:
         return "text"
     if sequence:
@@ -34,9 +38,10 @@ def check_source(path: str | Path, target: str | None = None, data_kind: str | N
     result is a ``engine.data.source_check.SourceCheck``.
 
     Args:
-        path: a table file, or a folder with one sub-folder of images per class.
+        path: a table file, or a folder with one sub-folder of images (or recordings)
+            per class.
         target: the column to predict (image folders: the sub-folder names, no column).
-        data_kind: ``table``, ``images``, ``text`` or ``sequence``.
+        data_kind: ``table``, ``images``, ``text``, ``sequence`` or ``sound``.
         text_column: for text, the column that holds the text.
         sequence: for sequences, ``{"format": "wide"}`` (one series per row, the numeric
             columns in file order) or ``{"format": "long", "id": ..., "time": ...,

@@ -1,4 +1,5 @@
-"""A small Keras CNN for images: a few convolution blocks, then dense layers.
+"""A small Keras CNN for images (and for sounds, over a log-mel spectrogram computed
+inside the model): a few convolution blocks, then dense layers.
 
 Each block is ``convs_per_block`` convolutions (``conv_<i>``, same padding) and a 2 x 2
 max-pool (``pool_<b>``); the channels double from block to block while the side halves.
@@ -7,6 +8,11 @@ block without pooling). The last feature maps are flattened (``flatten``) when t
 most ``FLATTEN_LIMIT`` numbers, otherwise averaged over the picture (``pool_global``),
 which keeps big pictures from making a huge dense layer. Then ``dense_<i>`` layers and
 ``head``. Image augmentation layers come right after the input.
+
+The sound CNN (``build_sound_cnn``) reads waveforms ``(samples, 1)``: a
+``MelSpectrogram`` layer (``spectrogram``) turns them into log-mel bands over time, each
+clip is standardised (``standardise``) and the same blocks follow, so an exported model
+carries its own preprocessing.
 """
 
 from __future__ import annotations
@@ -14,7 +20,7 @@ from __future__ import annotations
 import keras
 
 from engine.models.blocks import activated, dense_stack, model_input, output_head
-from engine.models.cnn_params import CnnParams
+from engine.models.cnn_params import CnnParams, SoundCnnParams
 
 FLATTEN_LIMIT = 8192
 MIN_SIDE = 4
@@ -65,7 +71,12 @@ def build_cnn(input_shape: tuple[int, ...], task: str, n_classes: int, p: CnnPar
         raise ValueError("a CNN needs images shaped (height, width) or (height, width, channels)")
     inputs, x = model_input(input_shape, "images", augment, seed, min_rank=3, flip=flip,
                             rotate=rotate)
-    n_pooled = pooled_blocks(min(int(input_shape[0]), int(input_shape[1])), p.blocks)
+    return keras.Model(inputs, _conv_head(x, task, n_classes, p), name="cnn")
+
+
+def _conv_head(x, task: str, n_classes: int, p: CnnParams):
+    """The convolution blocks, dense layers and output head over pictures ``x``."""
+    n_pooled = pooled_blocks(min(int(x.shape[1]), int(x.shape[2])), p.blocks)
     conv = 0
     for block in range(max(1, n_pooled)):
         filters = p.filters * 2 ** block
@@ -81,4 +92,49 @@ def build_cnn(input_shape: tuple[int, ...], task: str, n_classes: int, p: CnnPar
     else:
         x = keras.layers.GlobalAveragePooling2D(name="pool_global")(x)
     x = dense_stack(x, p, p.depth, p.width)
-    return keras.Model(inputs, output_head(x, task, n_classes), name="cnn")
+    return output_head(x, task, n_classes)
+
+
+def spectrogram_frames(samples: int) -> tuple[int, int]:
+    """The FFT length and hop of the spectrogram for clips of ``samples``: about 32 FFT
+    windows per clip (128 to 1024 samples), hopping a quarter window.
+
+    Example:
+        >>> spectrogram_frames(4000), spectrogram_frames(16000)
+        ((128, 32), (512, 128))
+    """
+    fft = 128
+    while fft < 1024 and fft * 32 < samples:
+        fft *= 2
+    return fft, fft // 4
+
+
+def build_sound_cnn(input_shape: tuple[int, ...], task: str, n_classes: int,
+                    p: SoundCnnParams, augment: float = 0.0,
+                    seed: int | None = None) -> keras.Model:
+    """An uncompiled CNN for waveforms ``(samples, 1)`` or ``(samples,)``.
+
+    Args:
+        input_shape: one clip's shape without the batch axis.
+        task: ``binary``, ``multiclass`` or ``regression``.
+        n_classes: classes of a classification task (ignored for regression).
+        p: the architecture.
+        augment, seed: unused (sounds have no augmentation layers yet).
+
+    Returns:
+        An uncompiled ``keras.Model`` named ``sound_cnn``.
+
+    Use:
+        build_sound_cnn((8000, 1), "multiclass", 3, SoundCnnParams()).output.shape
+    """
+    samples = int(input_shape[0])
+    fft, hop = spectrogram_frames(samples)
+    if samples < fft:
+        raise ValueError("a sound CNN needs clips of at least 128 samples")
+    inputs, x = model_input(input_shape, "sound", 0.0, seed)
+    x = keras.layers.Reshape((samples,), name="wave")(x)
+    x = keras.layers.MelSpectrogram(fft_length=fft, sequence_stride=hop,
+                                    num_mel_bins=p.mels, name="spectrogram")(x)
+    x = keras.layers.Reshape((int(x.shape[1]), int(x.shape[2]), 1), name="bands")(x)
+    x = keras.layers.LayerNormalization(axis=[1, 2, 3], name="standardise")(x)
+    return keras.Model(inputs, _conv_head(x, task, n_classes, p), name="sound_cnn")

@@ -53,3 +53,26 @@ class CnnParams(ArchParams):
         """
         return text("models.label_cnn", blocks=self.blocks, filters=self.filters,
                     width=self.width)
+
+
+@dataclass(frozen=True)
+class SoundCnnParams(CnnParams):
+    """Architecture of the sound CNN: a log-mel spectrogram of ``mels`` bands computed
+    inside the model, then the small CNN of ``CnnParams`` over it (time and pitch as the
+    picture's two sides).
+
+    Example:
+        >>> SoundCnnParams().label()
+        'Keras sound CNN (log-mel, 40 bands), 2 blocks from 16 filters, dense 64'
+    """
+
+    mels: int = 40
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        check_positive(mels=self.mels)
+
+    def label(self) -> str:
+        """Plain words for this model, shown in run lists and reports."""
+        return text("models.label_sound_cnn", mels=self.mels, blocks=self.blocks,
+                    filters=self.filters, width=self.width)

@@ -4,6 +4,8 @@ Kinds and the data they are for:
 
 - ``mlp`` (``table``): dense layers (``engine.models.mlp``);
 - ``cnn`` (``images``): small convolutional network (``engine.models.cnn``);
+- ``sound_cnn`` (``sound``): the same network over a log-mel spectrogram it computes
+  itself (``engine.models.cnn``);
 - ``conv1d``, ``gru``, ``lstm`` (``sequence``): one ``SequenceParams`` with ``cell`` fixed
   by the kind (``engine.models.sequence_model``);
 - ``text_pool``, ``text_conv`` (``text``): one ``TextParams`` with ``encoder`` fixed by the
@@ -25,7 +27,7 @@ from typing import Any, Callable
 
 from engine.core.errors import ProjectError
 from engine.models.arch_params import ArchParams
-from engine.models.cnn_params import CnnParams
+from engine.models.cnn_params import CnnParams, SoundCnnParams
 from engine.models.mlp_params import MlpParams
 from engine.models.sequence_params import SequenceParams
 from engine.models.text_params import TextParams
@@ -80,6 +82,7 @@ def _family(kind: str, data_kind: str, params: type, builder: str, **fixed: Any)
 FAMILIES: dict[str, Family] = {f.kind: f for f in (
     _family("mlp", "table", MlpParams, "mlp:build_mlp"),
     _family("cnn", "images", CnnParams, "cnn:build_cnn"),
+    _family("sound_cnn", "sound", SoundCnnParams, "cnn:build_sound_cnn"),
     _family("conv1d", "sequence", SequenceParams, "sequence_model:build_sequence_model",
             cell="conv1d"),
     _family("gru", "sequence", SequenceParams, "sequence_model:build_sequence_model",

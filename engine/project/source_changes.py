@@ -25,7 +25,8 @@ from typing import Any, Iterable
 
 from engine.core.texts import text
 
-IMAGE_KIND = "images"  # engine.data.source_reading.IMAGE_KIND, not imported: it pulls in pandas
+FOLDER_KINDS = ("images", "sound_folder")  # engine.data.source_reading.FOLDER_KINDS, not
+# imported: it pulls in pandas
 
 
 @dataclass(frozen=True)
@@ -69,13 +70,13 @@ def check_sources(sources: Iterable[Any]) -> list[SourceChange]:
         state = _state(source)
         if state:
             changes.append(SourceChange(source.role, source.path, state,
-                                        source.kind == IMAGE_KIND))
+                                        source.kind in FOLDER_KINDS))
     return changes
 
 
 def _state(source: Any) -> str:
     path = Path(source.path)
-    if source.kind == IMAGE_KIND:
+    if source.kind in FOLDER_KINDS:
         if not path.is_dir():
             return "missing"
         # Imported here to keep Pillow, pandas out of start-up.

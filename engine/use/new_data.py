@@ -6,7 +6,7 @@ are a table with the text column. Sequences are a wide table with the step colum
 when the model was trained on a long table (one row per time step), a long table with the
 same id, time and value columns, turned into one row per series as in training. Images are
 a folder of pictures (any depth) or a single picture; files that are not usable pictures
-are skipped with a remark.
+are skipped with a remark. Sounds are the same with WAV recordings.
 
 While the vault of a project is closed, its test rows are left out of the new data, in
 whatever file they come (matched by the inputs the model reads, not by the file:
@@ -158,6 +158,8 @@ def _long_to_wide(usable: UsableModel, frame: pd.DataFrame) -> tuple[pd.DataFram
 
 
 def _read_images(usable: UsableModel, path: Path) -> NewData:
+    """A folder (every depth) or one file of pictures, or of recordings for a sound model;
+    files the model cannot read are left out (a remark says how many)."""
     # Imported here to keep Pillow out of start-up.
     from engine.data.image_folder import check_image, map_files
 
@@ -167,15 +169,27 @@ def _read_images(usable: UsableModel, path: Path) -> NewData:
         root, files = path, _files_below(path)
     else:
         root, files = path.parent, [path.name]
-    checked = map_files(lambda rel: check_image(root / rel), files)
+    pictures = kind_named(usable.data_kind).image_inputs
+    check = check_image if pictures else _check_recording
+    checked = map_files(lambda rel: check(root / rel), files)
     usable_files = [f for f, (facts, _why) in zip(files, checked) if facts is not None]
     skipped = len(files) - len(usable_files)
+    # text keys: use.no_pictures, use.no_recordings, use.skipped_pictures, use.skipped_recordings
+    what = "pictures" if pictures else "recordings"
     if not usable_files:
-        raise DataError(text("use.no_pictures", path=path))
-    notes = (text("use.skipped_pictures", count=skipped),) if skipped else ()
+        raise DataError(text(f"use.no_{what}", path=path))
+    notes = (text(f"use.skipped_{what}", count=skipped),) if skipped else ()
     coding = dataclasses.replace(usable.coding, root=str(root))
     frame = pd.DataFrame({"file": usable_files})
     return NewData(frame, ("file",), coding, notes)
+
+
+def _check_recording(path: Path):
+    """``check_sound`` of a WAV file; any other file is not a recording."""
+    # Imported here to keep SciPy out of start-up.
+    from engine.data.sound_folder import check_sound, is_sound_file
+
+    return check_sound(path) if is_sound_file(path.name) else (None, "")
 
 
 def _files_below(root: Path) -> list[str]:

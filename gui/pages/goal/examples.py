@@ -216,9 +216,12 @@ class FolderInfo(QWidget):
         outer.addWidget(self.skipped_list)
         self.show_folder({}, [])
 
-    def show_folder(self, class_counts: dict, skipped: list) -> None:
-        """``class_counts``: class name -> number of images; ``skipped``: [file, reason]."""
-        names = [gui_text("goal_source.class_count", name=name, n=f"{count:,}")
+    def show_folder(self, class_counts: dict, skipped: list, sound: bool = False) -> None:
+        """``class_counts``: class name -> number of images (or recordings, ``sound``);
+        ``skipped``: [file, reason]."""
+        # text keys: gui.goal_source.class_count, gui.goal_source.class_count_sound
+        count_key = "goal_source.class_count_sound" if sound else "goal_source.class_count"
+        names = [gui_text(count_key, name=name, n=f"{count:,}")
                  for name, count in list(class_counts.items())[:MAX_CLASSES_NAMED]]
         more = len(class_counts) - MAX_CLASSES_NAMED
         if more > 0:

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (QComboBox, QFileDialog, QGridLayout, QHBoxLayout,
 from engine.data.requests import CheckFileRequest
 from engine.goal.requests import NewProjectRequest, SuggestGoalRequest
 from engine.goal import TASK_KINDS
+from engine.kinds.registry import data_kind
 from gui.pages.base import gui_text
 from gui.pages.goal.costs_editor import CostsEditor
 from gui.pages.goal.data_choice import DataChoice, sample_title
@@ -56,7 +57,8 @@ class GoalForm(QWidget):
         super().__init__(parent)
         self.filling = False  # True while combos are filled by code, not the user
         self.second_path: str | None = None
-        self.images = False  # the data is a folder of images (no column to predict)
+        self.images = False  # the data is a folder of images or sounds (no column to predict)
+        self.folder_kind = "images"  # which: the data kind the engine read the folder as
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.setSpacing(10)
@@ -254,18 +256,24 @@ class GoalForm(QWidget):
         self.set_mode(open_project=False, judged=False)
 
     def show_folder(self, path: str, result: dict) -> None:
-        """An image folder: its classes and skipped files; no column to choose."""
+        """An image or sound folder: its classes and skipped files (and, for sounds, the
+        rates and lengths found and what is done to them); no column to choose."""
         self.images = True
+        self.folder_kind = result.get("data_kind") or "images"
+        sound = not data_kind(self.folder_kind).image_inputs  # a folder of recordings
         summary = result["summary"]
         counts = (summary.get("target") or {}).get("class_counts") or {}
-        self.file_label.setText(gui_text("goal_source.folder_chosen", name=Path(path).name))
-        self.file_info.setText(gui_text("goal_source.folder_info", rows=f"{summary['rows']:,}",
+        # text keys: gui.goal_source.folder_chosen, gui.goal_source.folder_info
+        # text keys: gui.goal_source.sound_folder_chosen, gui.goal_source.sound_folder_info
+        prefix = "goal_source.sound_folder" if sound else "goal_source.folder"
+        self.file_label.setText(gui_text(f"{prefix}_chosen", name=Path(path).name))
+        self.file_info.setText(gui_text(f"{prefix}_info", rows=f"{summary['rows']:,}",
                                         classes=len(counts)))
         problem = result.get("problem")
         self.set_file_problem(gui_text("goal.file_unusable", problem=problem)
                               if not result.get("usable") and problem else "")
         self.show_read_notes(result.get("notes") or [])
-        self.folder_info.show_folder(counts, result.get("skipped") or [])
+        self.folder_info.show_folder(counts, result.get("skipped") or [], sound=sound)
         self.folder_info.show()
         self.examples.hide()
         self.target_box.hide()

@@ -147,7 +147,7 @@ class GoalPage(StepPage):
         if self._path is None:
             return None
         if f.images:
-            return {"path": self._path, "data_kind": "images"}
+            return {"path": self._path, "data_kind": f.folder_kind}
         labels = f.labellers.columns()
         if labels:  # the vote has the first label column's classes: suggest from it
             return {"path": self._path, "target": labels[0], **f.examples.choice()}

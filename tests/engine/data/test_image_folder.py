@@ -154,4 +154,4 @@ def test_is_image_folder_and_kinds(tmp_path):
     (tmp_path / "t.csv").write_text("a\n", encoding="utf-8")
     assert not is_image_folder(tmp_path / "t.csv")
     assert not is_image_folder(tmp_path / "missing")
-    assert DATA_KINDS == ("table", "images", "text", "sequence")
+    assert DATA_KINDS == ("table", "images", "text", "sequence", "sound")

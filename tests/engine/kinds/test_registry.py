@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parents[3]
 
 
 def test_every_kind_is_registered_under_its_own_name():
-    assert DATA_KINDS == ("table", "images", "text", "sequence")
+    assert DATA_KINDS == ("table", "images", "text", "sequence", "sound")
     for name in DATA_KINDS:
         kind = data_kind(name)
         assert isinstance(kind, DataKind)
@@ -26,12 +26,15 @@ def test_every_kind_is_registered_under_its_own_name():
 
 
 def test_the_traits_say_what_differs_by_kind():
-    table, images, text, sequence = (data_kind(n) for n in DATA_KINDS)
-    assert [k.augmentation for k in (table, images, text, sequence)] == [
-        "noise", "image", "none", "series"]
-    assert [k.default_family for k in (table, images, text, sequence)] == [
-        "mlp", "cnn", "text_pool", "conv1d"]
-    assert [k.name for k in (table, images, text, sequence) if k.folder] == ["images"]
+    table, images, text, sequence, sound = (data_kind(n) for n in DATA_KINDS)
+    assert [k.augmentation for k in (table, images, text, sequence, sound)] == [
+        "noise", "image", "none", "series", "none"]
+    assert [k.default_family for k in (table, images, text, sequence, sound)] == [
+        "mlp", "cnn", "text_pool", "conv1d", "sound_cnn"]
+    assert [k.name for k in (table, images, text, sequence, sound) if k.folder] == [
+        "images", "sound"]
+    assert sound.key_columns(["file"], None) == ["file"] and not sound.image_inputs
+    assert sound.explained_by == "channels_and_windows"
     assert [k.name for k in (table, images, text, sequence) if k.near_by_text] == ["text"]
     assert [k.name for k in (table, images, text, sequence) if k.word_inputs] == ["text"]
     assert [k.name for k in (table, images, text, sequence) if k.needs_text_column] == ["text"]
@@ -53,8 +56,8 @@ def test_the_default_families_are_families_of_the_zoo():
 
 
 def test_an_unknown_kind_is_refused_with_the_known_ones():
-    with pytest.raises(UnknownDataKind, match="unknown data kind 'sound'.*table, images"):
-        data_kind("sound")
+    with pytest.raises(UnknownDataKind, match="unknown data kind 'video'.*table, images.*sound"):
+        data_kind("video")
     with pytest.raises(ValueError):
         data_kind(None)
 
@@ -79,7 +82,7 @@ def test_examples_are_shown_as_their_kind_shows_them(tmp_path):
     assert shown == {"values": {"x": "1.5"}, "text": None, "image": None}
 
 
-DATA_KIND_SWITCH = re.compile(r"""kind\s*[!=]=\s*["'](table|images|text|sequence)["']""")
+DATA_KIND_SWITCH = re.compile(r"""kind\s*[!=]=\s*["'](table|images|text|sequence|sound)["']""")
 
 
 def test_no_room_above_the_kinds_compares_data_kind_names():

@@ -32,6 +32,9 @@ FILES_ONLY = {  # take a folder or a path, but read only what the caller names; 
     "engine.kinds.image_inputs.fit_image_inputs": "fits on the training frame it is given",
     "engine.kinds.by_kind.example_keys": "keys the frame it is given",
     "engine.data.sample_builders.digits_folder": "writes a bundled sample",
+    "engine.data.sample_builders.machine_sounds_folder": "writes a bundled sample",
+    "engine.kinds.sound_inputs.fit_sound_inputs": "fits on the training frame it is given",
+    "engine.kinds.sound_keys.sound_prints": "reads the recordings it is given",
     "engine.data.samples.write_sample": "writes a bundled sample",
     "engine.project.source_changes.SourceChange.__init__": "a record of a changed data file",
     "engine.use.model_export.ExportResult.__init__": "a record of written files",
@@ -58,6 +61,7 @@ GIVEN = {  # work only on what they are handed (only the final test hands them t
     "engine.final.finalists.run_predictions": "scores the coded rows it is given",
     "engine.diagnosis.learning_curve.curve_record": "assembles the curve points it is given",
     "engine.kinds.row_keys.image_keys": "keys the image frame it is given",
+    "engine.kinds.sound_keys.sound_keys": "keys the sound frame it is given",
     "engine.diagnosis.why_example.why_of_row": "explains the one row it is handed (the "
                                                "why_example job hands it a dev row)",
     "engine.cli.move_printer.move_command": "writes the command line of the move it is given "
@@ -69,7 +73,7 @@ _KIND_METHODS = {"example_keys": "keys the frame it is given",
                  "fit_inputs": "fits on the training frame it is given"}
 for _kind, _own in (("kind.DataKind", _KIND_METHODS), ("table.TableKind", ("example_keys",
                     "fit_inputs")), ("images.ImagesKind", _KIND_METHODS),
-                    ("text.TextKind", _KIND_METHODS),
+                    ("text.TextKind", _KIND_METHODS), ("sound.SoundKind", _KIND_METHODS),
                     ("sequence.SequenceKind", ("example_shower", "fit_inputs"))):
     for _method in _own:  # the methods each kind defines itself (others are inherited)
         GIVEN[f"engine.kinds.{_kind}.{_method}"] = _KIND_METHODS[_method]

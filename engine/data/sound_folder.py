@@ -1,0 +1,202 @@
+"""Read a folder of sound recordings sorted into one sub-folder per class, as a table.
+
+Like an image folder (``engine.data.image_folder``): the chosen folder holds one
+sub-folder per class and every WAV file inside a class folder, at any depth, is one
+example. The result is a frame with the columns ``file`` and ``class``. Each file is read
+once (Python's own ``wave`` reader: 8, 16, 24 or 32-bit PCM, any number of channels,
+mixed down to one) and skipped, with a plain reason, when it cannot be read, holds no
+sound, is silent, is clipped (a large share of its samples at full scale) or is shorter
+than ``MIN_SECONDS``. The read also says what the model will get: one sample rate (the
+most common one, at most ``MAX_RATE``; other rates are resampled) and one length (the
+median length, at most ``MAX_SECONDS``; longer clips are cut, shorter ones padded with
+silence).
+
+Use:
+    read = read_sound_folder("machines")
+    read.rate, read.samples, read.skipped[:1]
+"""
+
+from __future__ import annotations
+
+import os
+import wave
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from engine.core.errors import DataError
+from engine.core.texts import text
+from engine.data.image_folder import _files_below, _visible, map_files
+
+SOUND_SUFFIXES = (".wav", ".wave")
+MIN_SECONDS = 0.1
+MAX_SECONDS = 5.0
+MAX_RATE = 16000
+SILENT_RMS = 1e-4  # root-mean-square level below this share of full scale: silent
+FULL_SCALE = 0.999
+CLIPPED_SHARE = 0.05  # this share of samples at full scale or more: clipped
+SMALL_CLASS = 10
+
+
+@dataclass(frozen=True)
+class SoundFacts:
+    """What one readable, usable clip is: its sample rate and length in samples."""
+
+    rate: int
+    frames: int
+
+    @property
+    def seconds(self) -> float:
+        return self.frames / self.rate
+
+
+@dataclass(frozen=True, eq=False)
+class SoundFolderRead:
+    """A sound folder read as examples: ``frame`` (file, class), what was left out and why,
+    the rate and length (in samples) the clips are brought to, and the notes to show."""
+
+    frame: pd.DataFrame
+    skipped: tuple[tuple[str, str], ...]
+    classes: tuple[str, ...]
+    notes: tuple[str, ...]
+    rate: int
+    samples: int
+    root: Path
+
+
+def is_sound_file(name: str) -> bool:
+    """Whether a file's name says it is a recording Practica reads.
+
+    Example:
+        >>> is_sound_file("dog/bark.WAV"), is_sound_file("cat.png")
+        (True, False)
+    """
+    return str(name).lower().endswith(SOUND_SUFFIXES)
+
+
+def is_sound_folder(root: str | Path) -> bool:
+    """Whether the folder holds more recordings than other files (it is read as sound)."""
+    files = [f for f in _files_below(Path(root), "")]
+    sounds = sum(1 for f in files if is_sound_file(f))
+    return sounds > 0 and sounds * 2 >= len(files)
+
+
+def read_wave(path: str | Path) -> tuple[np.ndarray, int]:
+    """The samples of a WAV file as float32 in -1..1 (channels averaged) and its rate.
+
+    Raises:
+        OSError, EOFError, wave.Error, ValueError: the file is not a readable WAV file.
+    """
+    with wave.open(str(path), "rb") as w:
+        channels, width, rate = w.getnchannels(), w.getsampwidth(), w.getframerate()
+        raw = w.readframes(w.getnframes())
+    if width == 1:
+        values = (np.frombuffer(raw, np.uint8).astype(np.float32) - 128.0) / 128.0
+    elif width == 2:
+        values = np.frombuffer(raw, "<i2").astype(np.float32) / 32768.0
+    elif width == 3:
+        b = np.frombuffer(raw, np.uint8).reshape(-1, 3).astype(np.int32)
+        ints = (b[:, 0] | (b[:, 1] << 8) | (b[:, 2] << 16))
+        ints = np.where(ints >= 1 << 23, ints - (1 << 24), ints)
+        values = ints.astype(np.float32) / float(1 << 23)
+    elif width == 4:
+        values = np.frombuffer(raw, "<i4").astype(np.float32) / float(1 << 31)
+    else:
+        raise ValueError(f"{width}-byte samples")
+    usable = len(values) - len(values) % max(channels, 1)
+    values = values[:usable].reshape(-1, max(channels, 1)).mean(axis=1)
+    return values.astype(np.float32), int(rate)
+
+
+def check_sound(path: str | Path) -> tuple[SoundFacts | None, str]:
+    """The facts of one recording, or None and the plain reason it is left out."""
+    try:
+        values, rate = read_wave(path)
+    except (OSError, EOFError, wave.Error, ValueError):
+        return None, text("sounds.reason_unreadable")
+    if rate <= 0 or len(values) == 0:
+        return None, text("sounds.reason_empty")
+    if len(values) / rate < MIN_SECONDS:
+        return None, text("sounds.reason_short", seconds=f"{len(values) / rate:.2f}",
+                          least=MIN_SECONDS)
+    if float(np.sqrt(np.mean(values.astype(np.float64) ** 2))) < SILENT_RMS:
+        return None, text("sounds.reason_silent")
+    clipped = float(np.mean(np.abs(values) >= FULL_SCALE))
+    if clipped >= CLIPPED_SHARE:
+        return None, text("sounds.reason_clipped", share=f"{clipped:.0%}")
+    return SoundFacts(rate, len(values)), ""
+
+
+def chosen_rate(rates: list[int]) -> int:
+    """The one rate every clip is brought to: the most common, at most ``MAX_RATE``.
+
+    Example:
+        >>> chosen_rate([8000, 8000, 44100]), chosen_rate([44100])
+        (8000, 16000)
+    """
+    return min(Counter(rates).most_common(1)[0][0], MAX_RATE)
+
+
+def chosen_samples(seconds: list[float], rate: int) -> int:
+    """The one length, in samples at ``rate``: the median length, at most ``MAX_SECONDS``.
+
+    Example:
+        >>> chosen_samples([0.5, 0.5, 2.0], 8000)
+        4000
+    """
+    return max(1, int(round(min(float(np.median(seconds)), MAX_SECONDS) * rate)))
+
+
+def read_sound_folder(root: str | Path) -> SoundFolderRead:
+    """Read the sound folder ``root`` (one sub-folder of WAV files per class).
+
+    Raises:
+        DataError: the folder is missing, has no class folders, or fewer than two class
+            folders hold usable recordings.
+    """
+    root = Path(root)
+    if not root.is_dir():
+        raise DataError(text("images.folder_missing" if not root.exists()
+                             else "images.not_a_folder", path=root))
+    class_dirs = sorted(e.name for e in os.scandir(root) if e.is_dir() and _visible(e.name))
+    if not class_dirs:
+        raise DataError(text("images.no_class_folders", path=root))
+    candidates = [(name, rel) for name in class_dirs for rel in _files_below(root, name)
+                  if is_sound_file(rel)]
+    checked = map_files(lambda item: check_sound(root / item[1]), candidates)
+    rows, skipped, facts = [], [], []
+    for (name, rel), (fact, reason) in zip(candidates, checked):
+        if fact is None:
+            skipped.append((rel, reason))
+        else:
+            rows.append((rel, name))
+            facts.append(fact)
+    counts = Counter(name for _, name in rows)
+    classes = tuple(name for name in class_dirs if counts[name])
+    if len(classes) < 2:
+        raise DataError(text("sounds.too_few_classes", path=root, count=len(classes),
+                             skipped=len(skipped)))
+    rate = chosen_rate([f.rate for f in facts])
+    samples = chosen_samples([f.seconds for f in facts], rate)
+    notes = [text("sounds.note_found", count=len(rows), rates=_rates(facts),
+                  shortest=f"{min(f.seconds for f in facts):.2f}",
+                  longest=f"{max(f.seconds for f in facts):.2f}")]
+    resampled = sum(1 for f in facts if f.rate != rate)
+    notes.append(text("sounds.note_plan", rate=f"{rate:,}", seconds=f"{samples / rate:.2f}",
+                      resampled=resampled,
+                      cut=sum(1 for f in facts if f.seconds * rate > samples),
+                      padded=sum(1 for f in facts if f.seconds * rate < samples)))
+    notes += [text("images.note_empty_class", name=n) for n in class_dirs if not counts[n]]
+    notes += [text("images.note_small_class", name=n, count=counts[n]) for n in classes
+              if counts[n] < SMALL_CLASS]
+    frame = pd.DataFrame(rows, columns=["file", "class"]).sort_values("file")
+    return SoundFolderRead(frame.reset_index(drop=True), tuple(sorted(skipped)), classes,
+                           tuple(notes), rate, samples, root)
+
+
+def _rates(facts: list[SoundFacts]) -> str:
+    counted = Counter(f.rate for f in facts).most_common()
+    return ", ".join(f"{rate:,} Hz ({n})" for rate, n in counted)
