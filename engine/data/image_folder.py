@@ -84,10 +84,10 @@ def read_image_folder(root: str | Path) -> ImageFolderRead:
         raise DataError(text("images.folder_missing", path=root))
     if not root.is_dir():
         raise DataError(text("images.not_a_folder", path=root))
-    class_dirs = sorted(e.name for e in os.scandir(root) if e.is_dir() and _visible(e.name))
+    class_dirs = sorted(e.name for e in os.scandir(root) if e.is_dir() and visible_name(e.name))
     if not class_dirs:
         raise DataError(text("images.no_class_folders", path=root))
-    candidates = [(name, rel) for name in class_dirs for rel in _files_below(root, name)]
+    candidates = [(name, rel) for name in class_dirs for rel in files_below(root, name)]
     checked = map_files(lambda item: check_image(root / item[1]), candidates)
     rows, skipped, facts = [], [], []
     for (name, rel), (fact, reason) in zip(candidates, checked):
@@ -113,7 +113,7 @@ def read_image_folder(root: str | Path) -> ImageFolderRead:
     notes = [text("images.note_empty_class", name=n) for n in class_dirs if not counts[n]]
     notes += [text("images.note_small_class", name=n, count=counts[n]) for n in classes
               if counts[n] < SMALL_CLASS]
-    loose = sum(1 for e in os.scandir(root) if e.is_file() and _visible(e.name)
+    loose = sum(1 for e in os.scandir(root) if e.is_file() and visible_name(e.name)
                 and _looks_like_image(Path(e.path)))
     if loose:
         notes.append(text("images.note_root_images", count=loose))
@@ -158,7 +158,7 @@ def folder_fingerprint(root: str | Path) -> str:
     """
     root = Path(root)
     entries = []
-    for rel in _files_below(root, ""):
+    for rel in files_below(root, ""):
         stat = (root / rel).stat()
         entries.append(f"{rel}\0{stat.st_size}\0{stat.st_mtime_ns}\n")
     digest = hashlib.sha256()
@@ -244,17 +244,18 @@ def map_files(fn: Callable[[T], R], items: Iterable[T]) -> list[R]:
         return list(pool.map(fn, items, chunksize=16))
 
 
-def _visible(name: str) -> bool:
+def visible_name(name: str) -> bool:
+    """Whether a file or folder is the user's (not hidden, not one the system leaves)."""
     return not name.startswith(".") and name.lower() not in _SYSTEM_NAMES
 
 
-def _files_below(root: Path, sub: str) -> list[str]:
+def files_below(root: Path, sub: str) -> list[str]:
     """Relative posix paths of the visible files below ``root/sub`` (all depths)."""
     found = []
     for folder, dirs, files in os.walk(root / sub if sub else root):
-        dirs[:] = sorted(d for d in dirs if _visible(d))
+        dirs[:] = sorted(d for d in dirs if visible_name(d))
         base = Path(folder).relative_to(root)
-        found += [(base / f).as_posix() for f in sorted(files) if _visible(f)]
+        found += [(base / f).as_posix() for f in sorted(files) if visible_name(f)]
     return found
 
 

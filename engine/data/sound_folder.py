@@ -29,7 +29,7 @@ import pandas as pd
 
 from engine.core.errors import DataError
 from engine.core.texts import text
-from engine.data.image_folder import _files_below, _visible, map_files
+from engine.data.image_folder import files_below, map_files, visible_name
 
 SOUND_SUFFIXES = (".wav", ".wave")
 MIN_SECONDS = 0.1
@@ -79,7 +79,7 @@ def is_sound_file(name: str) -> bool:
 
 def is_sound_folder(root: str | Path) -> bool:
     """Whether the folder holds more recordings than other files (it is read as sound)."""
-    files = [f for f in _files_below(Path(root), "")]
+    files = [f for f in files_below(Path(root), "")]
     sounds = sum(1 for f in files if is_sound_file(f))
     return sounds > 0 and sounds * 2 >= len(files)
 
@@ -161,10 +161,10 @@ def read_sound_folder(root: str | Path) -> SoundFolderRead:
     if not root.is_dir():
         raise DataError(text("images.folder_missing" if not root.exists()
                              else "images.not_a_folder", path=root))
-    class_dirs = sorted(e.name for e in os.scandir(root) if e.is_dir() and _visible(e.name))
+    class_dirs = sorted(e.name for e in os.scandir(root) if e.is_dir() and visible_name(e.name))
     if not class_dirs:
         raise DataError(text("images.no_class_folders", path=root))
-    candidates = [(name, rel) for name in class_dirs for rel in _files_below(root, name)
+    candidates = [(name, rel) for name in class_dirs for rel in files_below(root, name)
                   if is_sound_file(rel)]
     checked = map_files(lambda item: check_sound(root / item[1]), candidates)
     rows, skipped, facts = [], [], []
