@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib.metadata
 import platform
+from pathlib import Path
 
 from reportlab.platypus import Flowable
 
@@ -149,6 +150,9 @@ def appendix_section(project: Project) -> list[Flowable]:
         out.append(lead(f"{run.label} ({run.id})", "small"))
         out.append(table([t("appendix.col_setting"), t("appendix.col_value")], rows,
                          widths=[2.5, 3.5], width_share=0.6))
+        pretrained = pretrained_sentence(run.params)
+        if pretrained:
+            out.append(plain(pretrained))
     seed = project.split.seed if project.split is not None else None
     out.append(spacer(0.2))
     out.append(plain(t("appendix.seed", seed=seed) if seed is not None
@@ -160,6 +164,34 @@ def appendix_section(project: Project) -> list[Flowable]:
     out.append(table([t("appendix.col_library"), t("appendix.col_version")], rows,
                      widths=[2.5, 3.5], width_share=0.6))
     return out
+
+
+BACKBONE_PREFIX = "keras:"
+
+
+def pretrained_sentence(params: dict) -> str:
+    """What the model was pretrained on and how it was reused, in words ("" when it was
+    trained from scratch).
+
+    Example:
+        >>> pretrained_sentence({"transfer_from": "keras:MobileNetV2", "freeze_layers": -1})[:45]
+        'Pretrained: the model starts from MobileNetV2'
+        >>> pretrained_sentence({"width": 64})
+        ''
+    """
+    source = str(params.get("transfer_from") or "")
+    if not source:
+        return ""
+    frozen = int(params.get("freeze_layers") or 0)
+    if frozen == -1:
+        how = t("appendix.how_frozen_all")
+    elif frozen > 0:
+        how = t("appendix.how_frozen_some", n=frozen)
+    else:
+        how = t("appendix.how_rates" if params.get("transfer_rates") else "appendix.how_all")
+    if source.startswith(BACKBONE_PREFIX):
+        return t("appendix.pretrained_backbone", name=source[len(BACKBONE_PREFIX):], how=how)
+    return t("appendix.pretrained_file", file=Path(source).name, how=how)
 
 
 def library_version(name: str) -> str:

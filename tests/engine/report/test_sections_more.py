@@ -225,3 +225,32 @@ def test_tuning_with_kfold_gives_the_folds_and_says_the_best_is_optimistic(tmp_p
     assert trials["fold_mean_error"].tolist()[2:] == [0.2, 0.25, 0.17]
     assert trials["dev_error"].tolist()[2:] == pytest.approx([0.25, 0.30, 0.22])
     assert trials["fold_errors"][4] == "0.15 0.17 0.19"
+
+
+@pytest.mark.parametrize("params,said", [
+    ({"transfer_from": "keras:MobileNetV2", "freeze_layers": -1},
+     ("appendix.pretrained_backbone", {"name": "MobileNetV2",
+                                       "how": text("report.appendix.how_frozen_all")})),
+    ({"transfer_from": "/data/old run/model.keras", "freeze_layers": 2},
+     ("appendix.pretrained_file", {"file": "model.keras",
+                                   "how": text("report.appendix.how_frozen_some", n=2)})),
+    ({"transfer_from": "keras:ResNet50V2", "transfer_rates": True},
+     ("appendix.pretrained_backbone", {"name": "ResNet50V2",
+                                       "how": text("report.appendix.how_rates")})),
+])
+def test_the_report_says_what_the_model_was_pretrained_on(tmp_path, params, said):
+    project = _full_project(tmp_path)
+    run = project.run(project.chosen_run)
+    from dataclasses import replace
+
+    replace(run, params={**run.params, **params}).save(project.run_dir(run.id))
+    project.reload_runs()
+    build_report(project, pdf_path=tmp_path / "r.pdf", csv_dir=tmp_path / "csv")
+    key, values = said
+    assert _said(key, **values) in _flat(tmp_path / "r.pdf")
+
+
+def test_a_model_trained_from_scratch_has_no_pretrained_line(tmp_path):
+    project = _full_project(tmp_path)
+    build_report(project, pdf_path=tmp_path / "r.pdf", csv_dir=tmp_path / "csv")
+    assert "Pretrained:" not in _flat(tmp_path / "r.pdf")
