@@ -154,3 +154,24 @@ def test_cancel_stops_the_download_and_leaves_nothing(qtbot, engine_runner, pict
     assert child(page, QLabel, f"backboneState_{NAME}").text() == "not on this computer"
     assert child(page, QPushButton, f"getWeightsButton_{NAME}").isEnabled()
     session.deleteLater()
+
+
+def test_few_pictures_get_a_pretrained_network_proposed(qtbot, engine_runner, picture_project):
+    """40 pictures: the box proposes a pretrained network, names the count and says to
+    freeze first and fine-tune later; a project with enough pictures gets no proposal."""
+    from engine.models.pretrained import FEW_PICTURES
+
+    session = ProjectSession(engine_runner)
+    assert session.open(picture_project.root)
+    page = BaselinePage(session)
+    qtbot.addWidget(page)
+    page.resize(1100, 900)
+    page.show()
+    proposal = child(page, QLabel, "backboneProposal")
+    train = picture_project.split.sizes["train"]
+    assert proposal.isVisible() and f"{train} training pictures" in proposal.text()
+    assert "frozen" in proposal.text() and "smaller rates" in proposal.text()
+    save_screenshot(page.findChild(QWidget, "backboneBox"), "backbone_box_proposal")
+    box = page.findChild(QWidget, "backboneBox")
+    box.show_proposal(FEW_PICTURES)
+    assert not proposal.isVisible()

@@ -9,5 +9,6 @@ _EXPORTS = {
                   "weights_entries"),
     "download": ("fetch_weights",),
     "install": ("add_weights_file", "file_digest", "weights_status"),
+    "proposal": ("FEW_PICTURES", "pretrained_proposal"),
 }
 __getattr__, __dir__, __all__ = public_names(__name__, _EXPORTS)

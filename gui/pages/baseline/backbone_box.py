@@ -18,7 +18,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QFileDialog, QGridLayout, QGroupBox, QLabel, QPushButton,
                                QVBoxLayout)
 
-from engine.models.pretrained import weights_status
+from engine.models.pretrained import pretrained_proposal, weights_status
 from engine.models.pretrained.requests import AddWeightsRequest, FetchWeightsRequest
 from gui.pages.base import gui_text
 from gui.pages.labels import note
@@ -35,6 +35,9 @@ class BackboneBox(QGroupBox):
         self.setObjectName("backboneBox")
         layout = QVBoxLayout(self)
         layout.addWidget(note(gui_text("weights.about"), "backboneAbout", muted=True))
+        self.proposal = note("", "backboneProposal")
+        self.proposal.hide()
+        layout.addWidget(self.proposal)
         self.grid = QGridLayout()
         self.grid.setHorizontalSpacing(10)
         layout.addLayout(self.grid)
@@ -82,6 +85,13 @@ class BackboneBox(QGroupBox):
             use.setVisible(here)
             for button in (get, add, use):
                 button.setEnabled(self._enabled)
+
+    def show_proposal(self, train_rows: int | None) -> None:
+        """Propose a pretrained network when the project has few training pictures (the
+        rule and the words are the engine's)."""
+        words = pretrained_proposal(train_rows)
+        self.proposal.setText(words)
+        self.proposal.setVisible(bool(words))
 
     def set_enabled(self, enabled: bool) -> None:
         """No new job while one runs."""

@@ -220,6 +220,8 @@ class BaselinePage(StepPage):
             self.backbones.setVisible(kind_of(project).augmentation == "image")
             if self.backbones.isVisibleTo(self):
                 self.backbones.refresh()
+                sizes = project.split.sizes if project.split is not None else {}
+                self.backbones.show_proposal(sizes.get("train"))
         else:
             self.backbones.hide()
             self.resume_box.show_runs([])
