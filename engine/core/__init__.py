@@ -14,6 +14,7 @@ _EXPORTS = {
     "atomic": ("atomic_path", "is_write_fault", "write_json", "write_problem", "write_text"),
     "backend": ("backend_name", "import_keras", "training_device"),
     "error_details": ("log_folder", "save_error_details"),
+    "file_hash": ("file_digest",),
     "errors": (
         "DataError", "GoalError", "JobCancelled", "MALFORMED", "MalformedFileError",
         "PracticaError", "ProjectChangedError", "ProjectError", "ProjectLockedError",

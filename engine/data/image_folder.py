@@ -80,22 +80,7 @@ def read_image_folder(root: str | Path) -> ImageFolderRead:
         read_image_folder("pets").frame.iloc[0].to_dict()
     """
     root = Path(root)
-    if not root.exists():
-        raise DataError(text("images.folder_missing", path=root))
-    if not root.is_dir():
-        raise DataError(text("images.not_a_folder", path=root))
-    class_dirs = sorted(e.name for e in os.scandir(root) if e.is_dir() and visible_name(e.name))
-    if not class_dirs:
-        raise DataError(text("images.no_class_folders", path=root))
-    candidates = [(name, rel) for name in class_dirs for rel in files_below(root, name)]
-    checked = map_files(lambda item: check_image(root / item[1]), candidates)
-    rows, skipped, facts = [], [], []
-    for (name, rel), (fact, reason) in zip(candidates, checked):
-        if fact is None:
-            skipped.append((rel, reason))
-        else:
-            rows.append((rel, name))
-            facts.append(fact)
+    class_dirs, rows, skipped, facts = check_class_files(root, check_image)
     counts = {name: 0 for name in class_dirs}
     for _, name in rows:
         counts[name] += 1
@@ -242,6 +227,41 @@ def map_files(fn: Callable[[T], R], items: Iterable[T]) -> list[R]:
     workers = max(1, min(8, os.cpu_count() or 1))
     with ThreadPoolExecutor(max_workers=workers) as pool:
         return list(pool.map(fn, items, chunksize=16))
+
+
+def check_class_files(root: Path, check, keep=None) -> tuple[list[str], list, list, list]:
+    """Check every file in the class folders of ``root`` (in parallel, ``map_files``).
+
+    Args:
+        root: the folder that holds one sub-folder per class.
+        check: ``check(path) -> (facts, reason)``; facts None when the file is unusable.
+        keep: ``keep(relative path) -> bool``, the files to check (default: all).
+
+    Returns:
+        The class folders' names, the usable files as ``(relative path, class)``, the
+        skipped ones as ``(relative path, reason)``, and the usable files' facts.
+
+    Raises:
+        DataError: ``root`` is missing, not a folder, or holds no class folders.
+    """
+    if not root.exists():
+        raise DataError(text("images.folder_missing", path=root))
+    if not root.is_dir():
+        raise DataError(text("images.not_a_folder", path=root))
+    class_dirs = sorted(e.name for e in os.scandir(root) if e.is_dir() and visible_name(e.name))
+    if not class_dirs:
+        raise DataError(text("images.no_class_folders", path=root))
+    candidates = [(name, rel) for name in class_dirs for rel in files_below(root, name)
+                  if keep is None or keep(rel)]
+    checked = map_files(lambda item: check(root / item[1]), candidates)
+    rows, skipped, facts = [], [], []
+    for (name, rel), (fact, reason) in zip(candidates, checked):
+        if fact is None:
+            skipped.append((rel, reason))
+        else:
+            rows.append((rel, name))
+            facts.append(fact)
+    return class_dirs, rows, skipped, facts
 
 
 def visible_name(name: str) -> bool:

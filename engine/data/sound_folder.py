@@ -18,7 +18,6 @@ Use:
 
 from __future__ import annotations
 
-import os
 import wave
 from collections import Counter
 from dataclasses import dataclass
@@ -29,7 +28,7 @@ import pandas as pd
 
 from engine.core.errors import DataError
 from engine.core.texts import text
-from engine.data.image_folder import files_below, map_files, visible_name
+from engine.data.image_folder import check_class_files, files_below
 
 SOUND_SUFFIXES = (".wav", ".wave")
 MIN_SECONDS = 0.1
@@ -158,22 +157,7 @@ def read_sound_folder(root: str | Path) -> SoundFolderRead:
             folders hold usable recordings.
     """
     root = Path(root)
-    if not root.is_dir():
-        raise DataError(text("images.folder_missing" if not root.exists()
-                             else "images.not_a_folder", path=root))
-    class_dirs = sorted(e.name for e in os.scandir(root) if e.is_dir() and visible_name(e.name))
-    if not class_dirs:
-        raise DataError(text("images.no_class_folders", path=root))
-    candidates = [(name, rel) for name in class_dirs for rel in files_below(root, name)
-                  if is_sound_file(rel)]
-    checked = map_files(lambda item: check_sound(root / item[1]), candidates)
-    rows, skipped, facts = [], [], []
-    for (name, rel), (fact, reason) in zip(candidates, checked):
-        if fact is None:
-            skipped.append((rel, reason))
-        else:
-            rows.append((rel, name))
-            facts.append(fact)
+    class_dirs, rows, skipped, facts = check_class_files(root, check_sound, is_sound_file)
     counts = Counter(name for _, name in rows)
     classes = tuple(name for name in class_dirs if counts[name])
     if len(classes) < 2:

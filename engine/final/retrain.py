@@ -25,7 +25,6 @@ Use:
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from datetime import datetime, timezone
 from pathlib import Path
@@ -35,6 +34,7 @@ import numpy as np
 from engine.core import atomic
 from engine.core.backend import import_keras
 from engine.core.errors import JobCancelled, ProjectError
+from engine.core.file_hash import file_digest
 from engine.core.jobs import NEVER, CancelFlag, ProgressFn, StageStarted, ignore
 from engine.core.texts import text
 from engine.final.ensemble import final_dir
@@ -115,22 +115,13 @@ def retrain_on_dev(project: Project, run: RunRecord, progress: ProgressFn = igno
     folder.mkdir(parents=True)
     with atomic.atomic_path(folder / MODEL_FILE, suffix=".keras") as tmp:
         built.model.save(tmp)
-    return Retrained(name, MODEL_FILE, epochs, int(len(X)), file_sha256(folder / MODEL_FILE))
+    return Retrained(name, MODEL_FILE, epochs, int(len(X)), file_digest(folder / MODEL_FILE))
 
 
 def new_folder_name() -> str:
     """A folder name no other retraining has: the UTC time and a random token."""
     stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
     return f"{FOLDER}-{stamp}-{secrets.token_hex(3)}"
-
-
-def file_sha256(path: Path) -> str:
-    """The SHA-256 of a file, read in blocks."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def retrained_path(project: Project, retrained: Retrained) -> Path:
@@ -160,7 +151,7 @@ def tested_retrained_predictor(project: Project, run: RunRecord, retrained: Retr
     if not path.is_file():
         raise ProjectError(text("final.retrained_missing", label=run.label, path=path,
                                 run=run.id))
-    if retrained.sha256 and file_sha256(path) != retrained.sha256:
+    if retrained.sha256 and file_digest(path) != retrained.sha256:
         raise ProjectError(text("final.retrained_changed", label=run.label, path=path,
                                 run=run.id))
     return retrained_predictor(project, run, retrained, prep)

@@ -20,7 +20,6 @@ Use:
 
 from __future__ import annotations
 
-import hashlib
 import json
 import math
 import zipfile
@@ -31,6 +30,7 @@ from typing import Any
 import numpy as np
 
 from engine.core.atomic import atomic_path, write_json
+from engine.core.file_hash import file_digest
 
 JSON_FILE = "checkpoint.json"
 FORMAT = 1
@@ -76,14 +76,6 @@ def _storable(array: np.ndarray) -> np.ndarray:
     return array.astype(np.float32) if array.dtype.kind in NEEDS_PICKLE else array
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def write_checkpoint(run_dir: str | Path, checkpoint: Checkpoint) -> None:
     """Save ``checkpoint`` in ``run_dir``: its npz file, then ``checkpoint.json``.
 
@@ -115,7 +107,7 @@ def write_checkpoint(run_dir: str | Path, checkpoint: Checkpoint) -> None:
     with atomic_path(run_dir / npz_name, suffix=".npz") as tmp:
         with open(tmp, "wb") as fh:
             np.savez(fh, **arrays)
-        digest = _sha256(tmp)
+        digest = file_digest(tmp)
     write_json(run_dir / JSON_FILE, {
         "format": FORMAT, "epoch": checkpoint.epoch, "arrays": npz_name, "sha256": digest,
         "counts": counts, "stopper": stopper, "history": checkpoint.history,
@@ -143,7 +135,7 @@ def load_checkpoint(run_dir: str | Path) -> Checkpoint | None:
         if meta.get("format") != FORMAT:
             return None
         npz_path = run_dir / meta["arrays"]
-        if npz_path.parent != run_dir or _sha256(npz_path) != meta["sha256"]:
+        if npz_path.parent != run_dir or file_digest(npz_path) != meta["sha256"]:
             return None
         with np.load(npz_path, allow_pickle=False) as data:
             epoch = int(meta["epoch"])

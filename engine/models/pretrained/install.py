@@ -14,33 +14,16 @@ Example:
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 from pathlib import Path
 from typing import Any
 
 from engine.core.errors import WeightsError
+from engine.core.file_hash import file_digest
 from engine.core.texts import text
 from engine.models.backbones import BACKBONES, cache_folders, first_line
 from engine.models.pretrained.catalogue import WeightsEntry, weights_entry
-
-CHUNK = 1 << 20
-
-
-def file_digest(path: str | Path, algorithm: str = "sha256") -> str:
-    """The hex digest of the file at ``path`` (``sha256`` or ``md5``), read in chunks.
-
-    Example:
-        >>> import tempfile; f = tempfile.NamedTemporaryFile(delete=False); f.close()
-        >>> file_digest(f.name)[:8]
-        'e3b0c442'
-    """
-    hasher = hashlib.new(algorithm)
-    with open(path, "rb") as stream:
-        while chunk := stream.read(CHUNK):
-            hasher.update(chunk)
-    return hasher.hexdigest()
 
 
 def check_weights(entry: WeightsEntry, path: Path, side: tuple[int, int] | None = None) -> None:

@@ -28,6 +28,7 @@ FILES_ONLY = {  # take a folder or a path, but read only what the caller names; 
     "engine.data.image_folder.folder_fingerprint": "stats the files of a folder",
     "engine.data.image_folder.read_image_folder": "reads the image folder it is given",
     "engine.data.image_folder.files_below": "lists the file names below the folder it is given",
+    "engine.data.image_folder.check_class_files": "checks the files of the folder it is given",
     "engine.kinds.image_inputs.ImageInputs.__init__": "holds a picture coding",
     "engine.kinds.image_inputs.decode_images": "decodes the pictures it is given",
     "engine.kinds.image_inputs.fit_image_inputs": "fits on the training frame it is given",
