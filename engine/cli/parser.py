@@ -38,11 +38,11 @@ def build_parser() -> PlainParser:
                       help="most epochs for the Keras model")
 
     new = sub.add_parser("new", help="make a project from a data file, or a folder of images or "
-                                      "WAV recordings")
+                                      "recordings (WAV, FLAC, OGG)")
     new.add_argument("dir", help="the new project folder")
     new.add_argument("--data", required=True,
                      help="the data file (CSV, Excel or Parquet), or a folder with one "
-                          "sub-folder of images (or of WAV recordings) per class")
+                          "sub-folder of images (or of recordings) per class")
     new.add_argument("--target-data", help="a second file: the data you care about; "
                                            "it supplies the dev and test sets")
     new.add_argument("--target", help="the column to predict (not for an image folder: "

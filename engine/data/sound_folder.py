@@ -1,10 +1,10 @@
 """Read a folder of sound recordings sorted into one sub-folder per class, as a table.
 
 Like an image folder (``engine.data.image_folder``): the chosen folder holds one
-sub-folder per class and every WAV file inside a class folder, at any depth, is one
-example. The result is a frame with the columns ``file`` and ``class``. Each file is read
-once (Python's own ``wave`` reader: 8, 16, 24 or 32-bit PCM, any number of channels,
-mixed down to one) and skipped, with a plain reason, when it cannot be read, holds no
+sub-folder per class and every WAV, FLAC or OGG file inside a class folder, at any depth,
+is one example. The result is a frame with the columns ``file`` and ``class``. Each file
+is read once (``soundfile``, which wraps libsndfile: WAV of any sample format, FLAC, OGG
+Vorbis; any number of channels, mixed down to one) and skipped, with a plain reason, when it cannot be read, holds no
 sound, is silent, is clipped (a large share of its samples at full scale) or is shorter
 than ``MIN_SECONDS``. The read also says what the model will get: one sample rate (the
 most common one, at most ``MAX_RATE``; other rates are resampled) and one length (the
@@ -18,7 +18,6 @@ Use:
 
 from __future__ import annotations
 
-import wave
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,7 +29,7 @@ from engine.core.errors import DataError
 from engine.core.texts import text
 from engine.data.image_folder import check_class_files, files_below
 
-SOUND_SUFFIXES = (".wav", ".wave")
+SOUND_SUFFIXES = (".wav", ".wave", ".flac", ".ogg", ".oga")
 MIN_SECONDS = 0.1
 MAX_SECONDS = 5.0
 MAX_RATE = 16000
@@ -70,8 +69,8 @@ def is_sound_file(name: str) -> bool:
     """Whether a file's name says it is a recording Practica reads.
 
     Example:
-        >>> is_sound_file("dog/bark.WAV"), is_sound_file("cat.png")
-        (True, False)
+        >>> is_sound_file("dog/bark.WAV"), is_sound_file("owl.flac"), is_sound_file("cat.png")
+        (True, True, False)
     """
     return str(name).lower().endswith(SOUND_SUFFIXES)
 
@@ -84,37 +83,29 @@ def is_sound_folder(root: str | Path) -> bool:
 
 
 def read_wave(path: str | Path) -> tuple[np.ndarray, int]:
-    """The samples of a WAV file as float32 in -1..1 (channels averaged) and its rate.
+    """The waveform of a recording (WAV, FLAC or OGG) as float32 in -1..1, channels
+    averaged, and its sample rate.
 
     Raises:
-        OSError, EOFError, wave.Error, ValueError: the file is not a readable WAV file.
+        OSError: the file cannot be opened.
+        ValueError: the file is not a recording libsndfile can decode (damaged, cut short,
+            another format).
     """
-    with wave.open(str(path), "rb") as w:
-        channels, width, rate = w.getnchannels(), w.getsampwidth(), w.getframerate()
-        raw = w.readframes(w.getnframes())
-    if width == 1:
-        values = (np.frombuffer(raw, np.uint8).astype(np.float32) - 128.0) / 128.0
-    elif width == 2:
-        values = np.frombuffer(raw, "<i2").astype(np.float32) / 32768.0
-    elif width == 3:
-        b = np.frombuffer(raw, np.uint8).reshape(-1, 3).astype(np.int32)
-        ints = (b[:, 0] | (b[:, 1] << 8) | (b[:, 2] << 16))
-        ints = np.where(ints >= 1 << 23, ints - (1 << 24), ints)
-        values = ints.astype(np.float32) / float(1 << 23)
-    elif width == 4:
-        values = np.frombuffer(raw, "<i4").astype(np.float32) / float(1 << 31)
-    else:
-        raise ValueError(f"{width}-byte samples")
-    usable = len(values) - len(values) % max(channels, 1)
-    values = values[:usable].reshape(-1, max(channels, 1)).mean(axis=1)
-    return values.astype(np.float32), int(rate)
+    # Imported here to keep libsndfile out of start-up.
+    import soundfile
+
+    try:
+        values, rate = soundfile.read(str(path), dtype="float32", always_2d=True)
+    except soundfile.SoundFileError as exc:  # libsndfile's own errors, missing files too
+        raise ValueError(str(exc)) from exc
+    return values.mean(axis=1).astype(np.float32), int(rate)
 
 
 def check_sound(path: str | Path) -> tuple[SoundFacts | None, str]:
     """The facts of one recording, or None and the plain reason it is left out."""
     try:
         values, rate = read_wave(path)
-    except (OSError, EOFError, wave.Error, ValueError):
+    except (OSError, ValueError):
         return None, text("sounds.reason_unreadable")
     if rate <= 0 or len(values) == 0:
         return None, text("sounds.reason_empty")
@@ -150,7 +141,7 @@ def chosen_samples(seconds: list[float], rate: int) -> int:
 
 
 def read_sound_folder(root: str | Path) -> SoundFolderRead:
-    """Read the sound folder ``root`` (one sub-folder of WAV files per class).
+    """Read the sound folder ``root`` (one sub-folder of recordings per class).
 
     Raises:
         DataError: the folder is missing, has no class folders, or fewer than two class

@@ -1,4 +1,4 @@
-"""The sound kind: a folder with one sub-folder of WAV recordings per class.
+"""The sound kind: a folder with one sub-folder of recordings (WAV, FLAC, OGG) per class.
 
 Its coding is ``engine.kinds.sound_inputs`` (waveforms of one rate and length; the model
 computes the spectrogram itself); keys come from the files' content and drift compares

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import functools
 import os
-import wave
 from dataclasses import dataclass
 from math import gcd
 from pathlib import Path
@@ -166,7 +165,7 @@ def _decoded(root: str, rel: str, mtime_ns: int, size: int, rate: int,
              samples: int) -> np.ndarray:
     try:
         values, file_rate = read_wave(os.path.join(root, rel))
-    except (OSError, EOFError, wave.Error, ValueError) as exc:
+    except (OSError, ValueError) as exc:
         raise DataError(text("images.cannot_open", file=rel, root=root)) from exc
     clip = fit_to(values, file_rate, rate, samples)
     clip.setflags(write=False)

@@ -16,8 +16,8 @@ from engine.kinds.registry import data_kind as kind_named
 
 def guess_data_kind(path: str | Path, text_column: str | None = None,
                     sequence: dict | None = None) -> str:
-    """The data kind the user most likely means: a folder holds recordings (mostly WAV
-    files) or images; a text column or a sequence layout says so; anything else is a
+    """The data kind the user most likely means: a folder holds recordings (mostly WAV,
+    FLAC or OGG files) or images; a text column or a sequence layout says so; anything else is a
     table."""
     if Path(path).is_dir():
         # Imported here to keep pandas out of start-up.

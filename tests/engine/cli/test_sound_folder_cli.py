@@ -21,7 +21,7 @@ def test_a_sound_folder_goes_from_new_to_report(tmp_path, capsys):
     assert cli_main(["new", str(root), "--data", str(data)]) == 0
     said = capsys.readouterr().out
     assert "Found 90 usable recordings at 8,000 Hz (90)" in said
-    assert "hum/broken.wav (not a WAV file" in said
+    assert "hum/broken.wav (not a recording Practica can read" in said
     assert cli_main(["run", str(root), "--until", "report", "--epochs", "20"]) == 0
     said = capsys.readouterr().out
     assert "Steps run: data, baseline, diagnose, final, report." in said

@@ -1,4 +1,4 @@
-"""A folder of WAV recordings is read as (file, class) rows: broken, empty, silent, clipped
+"""A folder of WAV, FLAC and OGG recordings is read as (file, class) rows: broken, empty, silent, clipped
 and too short files are skipped with their reason; other rates are resampled; every clip
 gets one length."""
 
@@ -7,6 +7,7 @@ import wave
 
 import numpy as np
 import pytest
+import soundfile
 
 from engine.core.errors import DataError
 from engine.data.samples import SAMPLES
@@ -53,7 +54,7 @@ def test_bad_files_are_skipped_with_their_reason(messy_folder):
     assert "silent" in reasons["low/silent.wav"]
     assert "clipped" in reasons["low/clipped.wav"]
     assert "too short" in reasons["high/short.wav"]
-    assert "not a WAV file" in reasons["high/broken.wav"]
+    assert "not a recording Practica can read" in reasons["high/broken.wav"]
     assert "zero samples" in reasons["low/nothing.wav"]
     assert sorted(read.frame["file"]) == sorted(
         [f"low/low_{i}.wav" for i in range(4)] + [f"high/high_{i}.wav" for i in range(4)]
@@ -98,3 +99,29 @@ def test_a_folder_with_one_usable_class_is_refused(tmp_path):
 def test_an_image_folder_is_not_taken_for_sounds(tmp_path):
     shutil.copytree(SAMPLES["digits"].path / "digit_0", tmp_path / "zero")
     assert guess_data_kind(tmp_path) == "images"
+
+
+def test_flac_and_ogg_files_are_read_like_wav_files(tmp_path):
+    root = tmp_path / "sounds"
+    for i in range(3):
+        write_wav(root / "low" / f"low_{i}.wav", tone(250))
+        write_wav(root / "high" / f"high_{i}.wav", tone(1500))
+    (root / "low" / "stereo.flac").parent.mkdir(parents=True, exist_ok=True)
+    stereo = np.column_stack([tone(250, rate=16000), tone(250, rate=16000)])
+    soundfile.write(root / "low" / "stereo.flac", stereo, 16000)  # another rate, 2 channels
+    soundfile.write(root / "high" / "tone.ogg", tone(1500, seconds=0.8), 8000)
+    (root / "high" / "broken.flac").write_bytes(b"fLaC" + b"\x00not really flac" * 20)
+    read = read_sound_folder(root)
+    assert dict(read.skipped) == {"high/broken.flac": read.skipped[0][1]}
+    assert "not a recording Practica can read" in read.skipped[0][1]
+    assert {"low/stereo.flac", "high/tone.ogg"} <= set(read.frame["file"])
+    assert read.rate == 8000 and read.samples == 4000  # the WAV files' rate and length win
+    assert "1 resampled" in read.notes[1] and "1 cut" in read.notes[1]
+    coding = fit_sound_inputs(read.frame, root, "binary", ["high", "low"], None)
+    X = coding.transform(read.frame)
+    files = list(read.frame["file"])
+    for name, hz in (("low/stereo.flac", 250), ("high/tone.ogg", 1500)):
+        clip = X[files.index(name), :, 0]
+        peak = np.argmax(np.abs(np.fft.rfft(clip))) * 8000 / len(clip)
+        assert abs(peak - hz) < 10, name  # the same tone after resampling and lossy coding
+        assert np.abs(clip).max() == pytest.approx(0.3, abs=0.03)
