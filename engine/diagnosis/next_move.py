@@ -76,7 +76,7 @@ def recommended_move(project: Project) -> Move | None:
     move = Move(text("move.variance"), f"{why} {start}", params, kind, run_id)
     style = kind_named(zoo.FAMILIES[kind].data_kind).augmentation
     if style != "none" and float(base.get("augment", 0)) < PROPOSED_AUGMENT:
-        # text keys: move.propose_augment_{noise,image,series}
+        # text keys: move.propose_augment_{noise,image,series,sound}
         key = f"move.propose_augment_{style}"
         if style == "image" and not (base.get("flip_keeps_label")
                                      or base.get("rotate_keeps_label")):

@@ -19,10 +19,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
-AUGMENTATIONS = ("none", "noise", "series", "image")
+AUGMENTATIONS = ("none", "noise", "series", "image", "sound")
 """What a kind's augmentation is: none, Gaussian noise on the inputs (tables), jitter,
 scaling and time shifts (sequences), flips, rotations, zooms, shifts and contrast
-(images). The models room keeps the Keras layers of each."""
+(images), noise, time shifts, stretches, pitch shifts and crops of waveforms (sounds).
+The models room keeps the Keras layers of each."""
 
 
 EXPLAINED_BY = ("columns", "channels_and_windows", "word_bands", "regions")

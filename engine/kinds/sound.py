@@ -71,6 +71,6 @@ class SoundKind(DataKind):
         return row_shower(["file"], None, with_text=False)
 
 
-SOUND = SoundKind("sound", augmentation="none", default_family="sound_cnn", folder=True,
+SOUND = SoundKind("sound", augmentation="sound", default_family="sound_cnn", folder=True,
                   explained_by="channels_and_windows",
                   error_tags=("mislabeled", "ambiguous", "rare_case", "noisy", "too_short"))

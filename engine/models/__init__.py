@@ -7,6 +7,7 @@ from engine.core.front_door import public_names
 # Which module holds each public name; a module is imported when one of its names is used.
 _EXPORTS = {
     "augmentation": ("RandomScaling", "RandomTimeShift", "augmentation_names"),
+    "sound_augmentation": ("RandomExcerpt", "RandomPitch", "RandomStretch", "SoundNoise"),
     "cnn": ("pooled_blocks",),
     "mlp": ("build_mlp",),
     "mlp_params": ("MlpParams",),
@@ -17,8 +18,9 @@ _EXPORTS = {
     "sequence_params": ("SequenceParams",),
     "text_params": ("TextParams",),
     "train_params": (
-        "IMBALANCE", "LABEL_KEEPING", "LIMITS", "OPTIMIZERS", "SCHEDULES", "TrainParams",
-        "label_keeping", "params_problem", "setting_problem"),
+        "IMBALANCE", "LABEL_KEEPING", "LIMITS", "OPTIMIZERS", "SCHEDULES", "SOUND_CHANGES",
+        "SOUND_SWITCHES", "TrainParams", "label_keeping", "params_problem", "setting_problem",
+        "sound_changes"),
     "transfer": ("transfer_model",),
 }
 __getattr__, __dir__, __all__ = public_names(__name__, _EXPORTS)

@@ -15,6 +15,11 @@ predicts exactly as without them. Layer names start with ``augment_``.
 - sequences (steps x channels): jitter ``GaussianNoise(0.1 * strength)``, scaling of each
   example by a random factor ~ N(1, 0.1 * strength) (``RandomScaling``) and a circular
   shift in time of up to 10 % * strength of the length (``RandomTimeShift``);
+- sounds (waveforms, samples x 1): the changes switched on (``TrainParams.sound_*``):
+  noise up to 20 % * strength of each clip's level, a circular time shift of up to
+  20 % * strength of the length, a stretch up to 20 % * strength faster or slower (pitch
+  kept), a pitch shift of up to 3 semitones * strength (length kept) and a crop that
+  silences up to 30 % * strength of the clip (``engine.models.sound_augmentation``);
 - text: none (changing words changes meaning; no layer is added).
 
 The two custom layers use ``keras.ops`` and ``keras.random`` with a ``SeedGenerator``, have
@@ -30,6 +35,9 @@ import keras
 from keras import ops
 
 from engine.kinds.registry import data_kind as kind_named
+from engine.models.sound_augmentation import (RandomExcerpt, RandomPitch, RandomStretch,
+                                              SoundNoise)
+from engine.models.train_params import SOUND_CHANGES
 
 TABLE_NOISE = 0.1
 SEQUENCE_JITTER = 0.1
@@ -40,6 +48,12 @@ IMAGE_ZOOM = 0.2
 IMAGE_SHIFT = 0.15
 IMAGE_CONTRAST = 0.4
 UNCLIPPED = (-1.0e6, 1.0e6)  # RandomContrast clips to this range: in effect, not at all
+SOUND_NOISE = 0.2  # of each clip's root-mean-square level
+SOUND_SHIFT = 0.2
+SOUND_STRETCH = 0.2
+SOUND_PITCH = 3.0  # semitones
+SOUND_CROP = 0.3
+SOUND_DEFAULT = ("noise", "shift")
 
 
 @keras.saving.register_keras_serializable(package="practica")
@@ -124,7 +138,8 @@ class RandomTimeShift(keras.layers.Layer):
 
 
 def augmentation_layers(data_kind: str, strength: float, seed: int | None = None,
-                        flip: bool = False, rotate: bool = False) -> list[keras.layers.Layer]:
+                        flip: bool = False, rotate: bool = False,
+                        sound: tuple[str, ...] = SOUND_DEFAULT) -> list[keras.layers.Layer]:
     """The augmentation layers for ``data_kind`` at ``strength``, in the order to apply them.
 
     Args:
@@ -134,6 +149,8 @@ def augmentation_layers(data_kind: str, strength: float, seed: int | None = None
         flip: images: mirror left and right too (only when a mirrored picture keeps its
             label); ignored for other kinds.
         rotate: images: turn a little too (only when a turned picture keeps its label).
+        sound: sounds: the changes to make, among ``SOUND_CHANGES`` (applied in the
+            order stretch, pitch, crop, shift, noise); ignored for other kinds.
 
     Returns:
         New, unbuilt layers named ``augment_*`` (an empty list for text or strength 0).
@@ -170,6 +187,21 @@ def augmentation_layers(data_kind: str, strength: float, seed: int | None = None
                                     seed=seeded(3), name="augment_shift"),
                 L.RandomContrast(IMAGE_CONTRAST * s, value_range=UNCLIPPED, seed=seeded(4),
                                  name="augment_contrast")]
+    if style == "sound":
+        unknown = set(sound) - set(SOUND_CHANGES)
+        if unknown:
+            raise ValueError(f"unknown sound changes: {', '.join(sorted(unknown))}")
+        made = {"stretch": lambda: RandomStretch(SOUND_STRETCH * s, seed=seeded(0),
+                                                 name="augment_stretch"),
+                "pitch": lambda: RandomPitch(SOUND_PITCH * s, seed=seeded(1),
+                                             name="augment_pitch"),
+                "crop": lambda: RandomExcerpt(SOUND_CROP * s, seed=seeded(2),
+                                              name="augment_crop"),
+                "shift": lambda: RandomTimeShift(SOUND_SHIFT * s, seed=seeded(3),
+                                                 name="augment_sound_shift"),
+                "noise": lambda: SoundNoise(SOUND_NOISE * s, seed=seeded(4),
+                                            name="augment_sound_noise")}
+        return [make() for change, make in made.items() if change in sound]
     return []  # "none": the kind takes no augmentation (text)
 
 

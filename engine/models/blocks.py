@@ -37,7 +37,7 @@ def regularizer(l2: float) -> keras.regularizers.Regularizer | None:
 def model_input(input_shape: tuple[int, ...] | int, data_kind: str, augment: float,
                 seed: int | None = None, min_rank: int = 1,
                 dtype: str = "float32", flip: bool = False,
-                rotate: bool = False) -> tuple[Any, Any]:
+                rotate: bool = False, sound: tuple[str, ...] = ()) -> tuple[Any, Any]:
     """The model's ``Input`` (named ``input``) and the tensor after its augmentation.
 
     Inputs with fewer than ``min_rank`` axes get trailing axes of size 1 first (a layer
@@ -52,6 +52,7 @@ def model_input(input_shape: tuple[int, ...] | int, data_kind: str, augment: flo
         min_rank: the rank the layers after the input need.
         dtype: the input's dtype (``int32`` for word numbers).
         flip, rotate: images may be mirrored / turned too (see ``augmentation_layers``).
+        sound: sounds: the changes to make (see ``augmentation_layers``).
 
     Returns:
         ``(inputs, x)``: the ``Input`` tensor and the tensor to build on.
@@ -65,7 +66,8 @@ def model_input(input_shape: tuple[int, ...] | int, data_kind: str, augment: flo
     x = inputs
     if len(shape) < min_rank:
         x = keras.layers.Reshape(shape + (1,) * (min_rank - len(shape)), name="channels")(x)
-    for layer in augmentation_layers(data_kind, augment, seed, flip=flip, rotate=rotate):
+    for layer in augmentation_layers(data_kind, augment, seed, flip=flip, rotate=rotate,
+                                     sound=sound):
         x = layer(x)
     return inputs, x
 

@@ -111,7 +111,8 @@ def spectrogram_frames(samples: int) -> tuple[int, int]:
 
 def build_sound_cnn(input_shape: tuple[int, ...], task: str, n_classes: int,
                     p: SoundCnnParams, augment: float = 0.0,
-                    seed: int | None = None) -> keras.Model:
+                    seed: int | None = None,
+                    sound: tuple[str, ...] = ("noise", "shift")) -> keras.Model:
     """An uncompiled CNN for waveforms ``(samples, 1)`` or ``(samples,)``.
 
     Args:
@@ -119,7 +120,10 @@ def build_sound_cnn(input_shape: tuple[int, ...], task: str, n_classes: int,
         task: ``binary``, ``multiclass`` or ``regression``.
         n_classes: classes of a classification task (ignored for regression).
         p: the architecture.
-        augment, seed: unused (sounds have no augmentation layers yet).
+        augment: strength of the sound augmentation while training (0: none); it changes
+            the waveform before the spectrogram.
+        seed: seed of the augmentation's draws.
+        sound: the sound changes to make (see ``engine.models.augmentation``).
 
     Returns:
         An uncompiled ``keras.Model`` named ``sound_cnn``.
@@ -131,7 +135,7 @@ def build_sound_cnn(input_shape: tuple[int, ...], task: str, n_classes: int,
     fft, hop = spectrogram_frames(samples)
     if samples < fft:
         raise ValueError("a sound CNN needs clips of at least 128 samples")
-    inputs, x = model_input(input_shape, "sound", 0.0, seed)
+    inputs, x = model_input(input_shape, "sound", augment, seed, min_rank=2, sound=sound)
     x = keras.layers.Reshape((samples,), name="wave")(x)
     x = keras.layers.MelSpectrogram(fft_length=fft, sequence_stride=hop,
                                     num_mel_bins=p.mels, name="spectrogram")(x)

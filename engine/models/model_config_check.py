@@ -71,6 +71,8 @@ FILE_SETTINGS = ("vocabulary", "idf_weights")
 OWN_PACKAGE = "practica"
 OWN_OBJECTS = {
     "engine.models.augmentation": frozenset({"RandomScaling", "RandomTimeShift"}),
+    "engine.models.sound_augmentation": frozenset({"SoundNoise", "RandomStretch",
+                                                   "RandomPitch", "RandomExcerpt"}),
     "engine.training.monitor.optimizer": frozenset({f"Telemetry{name}" for name in (
         "SGD", "Adam", "RMSprop", "Adagrad", "Adadelta", "Nadam")}),
 }

@@ -17,6 +17,12 @@ from engine.core.texts import text
 OPTIMIZERS = ("sgd", "adam", "rmsprop", "adagrad", "adadelta", "nadam")
 SCHEDULES = ("none", "step", "exponential", "inverse_time", "plateau", "warmup_cosine")
 IMBALANCE = ("none", "class_weights", "oversample", "undersample")
+SOUND_CHANGES = ("noise", "shift", "stretch", "pitch", "crop")
+"""The changes sound augmentation may make, each switched on or off by the setting
+``sound_<change>`` (``engine.models.sound_augmentation``)."""
+SOUND_SWITCHES = tuple(f"sound_{change}" for change in SOUND_CHANGES)
+LABEL_KEEPING = ("flip_keeps_label", "rotate_keeps_label")
+"""The user's word that a mirrored / turned picture keeps its label (see ``TrainParams``)."""
 LIMITS: dict[str, tuple[float, float]] = {
     # the numbers a setting may take (both ends included), training and architecture alike;
     # the learning rate's are wide on purpose: a rate that blows the loss up is a lesson the
@@ -67,7 +73,10 @@ class TrainParams:
     changes that keep an example's label, unless the user says that a mirrored picture
     (``flip_keeps_label``) or a slightly turned one (``rotate_keeps_label``) keeps its
     label too: then image augmentation also flips (turns) the pictures. Both are off by
-    default and where a saved run lacks them.
+    default and where a saved run lacks them. Recordings take the changes switched on
+    among ``sound_noise``, ``sound_shift`` (on by default), ``sound_stretch``,
+    ``sound_pitch`` and ``sound_crop`` (off by default: a slower clip or a higher one may
+    mean another class, as a machine running at another speed).
     ``transfer_from`` is a saved ``.keras`` model (or ``keras:<Name>`` for a backbone of
     ``keras.applications`` whose weights are in the local cache); its first
     ``freeze_layers`` layers are frozen (-1: all of them), or with ``transfer_rates`` they
@@ -97,6 +106,11 @@ class TrainParams:
     augment: float = 0.0
     flip_keeps_label: bool = False
     rotate_keeps_label: bool = False
+    sound_noise: bool = True
+    sound_shift: bool = True
+    sound_stretch: bool = False
+    sound_pitch: bool = False
+    sound_crop: bool = False
     transfer_from: str = ""
     freeze_layers: int = 0
     transfer_rates: bool = False
@@ -111,7 +125,7 @@ class TrainParams:
             if getattr(self, name) not in allowed:
                 raise ValueError(f"{name} must be one of {', '.join(allowed)}")
         object.__setattr__(self, "clip_norm", _clip_norm(self.clip_norm))
-        for name in ("flip_keeps_label", "rotate_keeps_label"):  # a typo must not flip
+        for name in (*LABEL_KEEPING, *SOUND_SWITCHES):  # a typo must not flip
             if not isinstance(getattr(self, name), bool):
                 raise ProjectError(text("training.not_yes_no", name=name,
                                         value=getattr(self, name)))
@@ -146,19 +160,36 @@ def _clip_norm(raw: Any) -> float:
     return value
 
 
-LABEL_KEEPING = ("flip_keeps_label", "rotate_keeps_label")
-"""The user's word that a mirrored / turned picture keeps its label (see ``TrainParams``)."""
-
-
 def label_keeping(params: dict[str, Any]) -> dict[str, bool]:
-    """What the user said in a run's settings about mirrored and turned pictures: only the
-    statements made (true), so runs made from them allow what that run allowed and no more.
+    """What the user said in a run's settings about the changes that keep a label: of
+    mirrored and turned pictures only the statements made (true), and the sound changes
+    the run switched on or off, so runs made from them allow what that run allowed and no
+    more.
 
     Example:
         >>> label_keeping({"flip_keeps_label": True, "rotate_keeps_label": False, "width": 8})
         {'flip_keeps_label': True}
+        >>> label_keeping({"sound_pitch": True, "sound_noise": False})
+        {'sound_noise': False, 'sound_pitch': True}
     """
-    return {name: True for name in LABEL_KEEPING if params.get(name) is True}
+    said = {name: True for name in LABEL_KEEPING if params.get(name) is True}
+    said.update({name: params[name] for name in SOUND_SWITCHES
+                 if isinstance(params.get(name), bool)})
+    return said
+
+
+def sound_changes(params: dict[str, Any] | None) -> tuple[str, ...]:
+    """The sound changes switched on in a run's settings (``TrainParams``' defaults where
+    a setting is absent), in ``SOUND_CHANGES`` order.
+
+    Example:
+        >>> sound_changes({}), sound_changes({"sound_pitch": True, "sound_noise": False})
+        (('noise', 'shift'), ('shift', 'pitch'))
+    """
+    defaults = TrainParams()
+    return tuple(change for change in SOUND_CHANGES
+                 if (params or {}).get(f"sound_{change}",
+                                       getattr(defaults, f"sound_{change}")) is True)
 
 
 def params_problem(params: dict[str, Any]) -> str | None:

@@ -41,13 +41,15 @@ TOP_RATE = 0.1
 
 @dataclass(frozen=True)
 class Varied:
-    """The augmentation of the new model: strength, seed, and whether pictures may be
-    mirrored / turned (see ``engine.models.augmentation.augmentation_layers``)."""
+    """The augmentation of the new model: strength, seed, whether pictures may be
+    mirrored / turned, and the changes made to sounds (see
+    ``engine.models.augmentation.augmentation_layers``)."""
 
     strength: float = 0.0
     seed: int | None = None
     flip: bool = False
     rotate: bool = False
+    sound: tuple[str, ...] = ("noise", "shift")
 
 
 @dataclass(frozen=True)
@@ -71,7 +73,8 @@ def transfer_model(source: str, input_shape: tuple[int, ...], task: str, n_class
                    freeze_layers: int = 0, transfer_rates: bool = False, *,
                    augment: float = 0.0, data_kind: str | None = None,
                    seed: int | None = None, flip: bool = False,
-                   rotate: bool = False) -> TransferredModel:
+                   rotate: bool = False,
+                   sound: tuple[str, ...] = ("noise", "shift")) -> TransferredModel:
     """Build this task's model on the layers of ``source``.
 
     Args:
@@ -87,6 +90,7 @@ def transfer_model(source: str, input_shape: tuple[int, ...], task: str, n_class
         seed: seed of the augmentation's draws.
         flip, rotate: image augmentation may mirror / turn the pictures too (only when
             that keeps their label).
+        sound: the changes sound augmentation makes (see ``augmentation_layers``).
 
     Returns:
         The ``TransferredModel``.
@@ -98,7 +102,7 @@ def transfer_model(source: str, input_shape: tuple[int, ...], task: str, n_class
     if int(freeze_layers) < -1:
         raise ProjectError(text("transfer.bad_freeze", n=freeze_layers))
     shape = tuple(int(n) for n in input_shape)
-    varied = Varied(augment, seed, flip, rotate)
+    varied = Varied(augment, seed, flip, rotate, tuple(sound))
     if source.startswith("keras:"):
         model, base_layers, label = _on_backbone(source[len("keras:"):], shape, task,
                                                  n_classes, varied)
@@ -224,7 +228,8 @@ def _on_backbone(name: str, shape: tuple[int, ...], task: str, n_classes: int,
 
 def _augmented(x: Any, data_kind: str, varied: Varied) -> Any:
     for layer in augmentation_layers(data_kind, varied.strength, varied.seed,
-                                     flip=varied.flip, rotate=varied.rotate):
+                                     flip=varied.flip, rotate=varied.rotate,
+                                     sound=varied.sound):
         x = layer(x)
     return x
 
@@ -234,7 +239,8 @@ def _guess_data_kind(src: Any, shape: tuple[int, ...], dtype: str) -> str:
     if "int" in str(dtype):
         return "text"
     names = {layer.name for layer in src.layers}
-    for name, kind in (("augment_time_shift", "sequence"), ("augment_zoom", "images"),
+    for name, kind in (("augment_sound_shift", "sound"), ("augment_sound_noise", "sound"),
+                       ("augment_time_shift", "sequence"), ("augment_zoom", "images"),
                        ("augment_flip", "images"), ("augment_noise", "table")):
         if name in names:
             return kind

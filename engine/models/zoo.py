@@ -31,6 +31,7 @@ from engine.models.cnn_params import CnnParams, SoundCnnParams
 from engine.models.mlp_params import MlpParams
 from engine.models.sequence_params import SequenceParams
 from engine.models.text_params import TextParams
+from engine.models.train_params import sound_changes
 from engine.core.texts import text
 from engine.kinds.registry import DATA_KINDS, data_kind as kind_named
 
@@ -217,7 +218,8 @@ def build_model(kind: str, input_shape: tuple[int, ...] | int, task: str, n_clas
         params: architecture and training settings in one flat dict (its ``seed``, if
             any, seeds the augmentation; its ``flip_keeps_label`` and
             ``rotate_keeps_label``, when true, let image augmentation mirror and turn
-            the pictures).
+            the pictures; its ``sound_*`` switches pick the changes of sound
+            augmentation).
         augment: augmentation strength, 0 (none) to 1 (strong); text has none.
         vocab_size: word numbers of a text model (needed for ``text_*`` kinds).
 
@@ -239,4 +241,7 @@ def build_model(kind: str, input_shape: tuple[int, ...] | int, task: str, n_clas
         return build(input_shape, task, n_classes, arch, augment=augment, seed=seed,
                      flip=(params or {}).get("flip_keeps_label") is True,
                      rotate=(params or {}).get("rotate_keeps_label") is True)
+    if kind_named(fam.data_kind).augmentation == "sound":
+        return build(input_shape, task, n_classes, arch, augment=augment, seed=seed,
+                     sound=sound_changes(params))
     return build(input_shape, task, n_classes, arch, augment=augment, seed=seed)

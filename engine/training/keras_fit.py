@@ -35,7 +35,7 @@ from engine.training.monitor.telemetry import Telemetry
 from engine.training.monitor.digest import TelemetryDigest
 from engine.training.monitor.optimizer import make_optimizer
 from engine.core.texts import text
-from engine.models.train_params import TrainParams
+from engine.models.train_params import TrainParams, sound_changes
 from engine.training.monitor.alerts import non_finite_advice
 from engine.project.parts.goal import Goal
 from engine.models.transfer import transfer_model
@@ -90,7 +90,8 @@ def build_compiled(kind: str, coding, params: dict[str, Any], steps_per_epoch: i
                                freeze_layers=train.freeze_layers,
                                transfer_rates=train.transfer_rates, augment=augment,
                                data_kind=zoo.family(kind).data_kind, seed=train.seed,
-                               flip=train.flip_keeps_label, rotate=train.rotate_keeps_label)
+                               flip=train.flip_keeps_label, rotate=train.rotate_keeps_label,
+                               sound=sound_changes(params))
         model, multipliers, note = moved.model, dict(moved.lr_multipliers), moved.note
     else:
         model = zoo.build_model(kind, coding.input_shape, task, n_classes, arch,

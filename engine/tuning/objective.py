@@ -93,7 +93,8 @@ class TrialObjective:
         project = open_project(self.project_dir)
         self.goal = project.goal or Goal()
         chosen = find_run(project, project.chosen_run)
-        # What the user said of mirrored / turned pictures holds for the trials too.
+        # What the user said of mirrored / turned pictures and of the sound changes holds
+        # for the trials too.
         self.carried = label_keeping(chosen.params) if chosen is not None else {}
         self.overhead: list[float] = []  # seconds per trial outside run_training
         self.scorer = None  # the folds, cut on the first trial that needs them

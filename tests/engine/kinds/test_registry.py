@@ -28,7 +28,7 @@ def test_every_kind_is_registered_under_its_own_name():
 def test_the_traits_say_what_differs_by_kind():
     table, images, text, sequence, sound = (data_kind(n) for n in DATA_KINDS)
     assert [k.augmentation for k in (table, images, text, sequence, sound)] == [
-        "noise", "image", "none", "series", "none"]
+        "noise", "image", "none", "series", "sound"]
     assert [k.default_family for k in (table, images, text, sequence, sound)] == [
         "mlp", "cnn", "text_pool", "conv1d", "sound_cnn"]
     assert [k.name for k in (table, images, text, sequence, sound) if k.folder] == [
