@@ -1,7 +1,8 @@
 """The "More settings" of the Baseline page's neural network: optimizer, learning-rate
 schedule, batch size, early-stopping patience, class imbalance (classification only),
 augmentation (not for text; for pictures, whether mirrored or turned ones keep their right
-answer, off until the user ticks it), hard examples (with the warning that wrong labels get
+answer, off until the user ticks it; for recordings, which of noise, time shift, stretch,
+pitch shift and crop to make, noise and shift ticked at first), hard examples (with the warning that wrong labels get
 weighed up too, shown once it is on) and transfer learning from a saved model.
 
 Every field shows its recommended value (``TrainParams``' default) and a plain tooltip; the
@@ -18,7 +19,7 @@ from PySide6.QtWidgets import (QAbstractSpinBox, QFileDialog, QFormLayout, QLine
 
 from engine.core import text
 from engine.kinds.registry import data_kind as kind_named
-from engine.models import IMBALANCE, OPTIMIZERS, SCHEDULES, TrainParams
+from engine.models import IMBALANCE, OPTIMIZERS, SCHEDULES, SOUND_SWITCHES, TrainParams
 from gui.pages.base import gui_text
 from gui.pages.labels import note
 from gui.pages.setting_rows import (SettingsForm, check_box, choice_combo, int_spin, rate_spin,
@@ -73,6 +74,19 @@ class MoreSettings(QWidget):
         self.rotate = check_box("rotateKeepsLabelCheck", gui_text("deep.keeps_label"))
         for name, box in (("flip_keeps_label", self.flip), ("rotate_keeps_label", self.rotate)):
             self.rows.add(name, box, gui_text("deep.keeps_label_off"))
+        # Recordings only: which changes sound augmentation makes.
+        self.sound_boxes = {}
+        for name in SOUND_SWITCHES:
+            # text keys: gui.deep.{sound_noise_box,sound_shift_box,sound_stretch_box}
+            # text keys: gui.deep.{sound_pitch_box,sound_crop_box}
+            # text keys: gui.deep.{sound_noise,sound_noise_tip,sound_shift,sound_shift_tip}
+            # text keys: gui.deep.{sound_stretch,sound_stretch_tip,sound_pitch,sound_pitch_tip}
+            # text keys: gui.deep.{sound_crop,sound_crop_tip}
+            box = check_box(f"{name}Check", gui_text(f"deep.{name}_box"))
+            self.sound_boxes[name] = box
+            self.rows.add(name, box, gui_text("deep.change_on" if getattr(d, name)
+                                              else "deep.change_off"))
+        self.augment.valueChanged.connect(self._show_rows)
         # Hard examples: the training rows the model gets wrong count more each epoch.
         self.hard = rate_spin("hardExamplesSpin", d.hard_examples, low=0.0, high=1.0,
                               decimals=1)
@@ -112,7 +126,7 @@ class MoreSettings(QWidget):
     def set_data(self, data_kind: str, task: str) -> None:
         """Show the fields that apply: class balance for classes, augmentation not for text."""
         self._data_kind, self._task = data_kind, task
-        # text keys: models.augment_{images,sequence,table}
+        # text keys: models.augment_{images,sequence,sound,table}
         augment_tip = (f"models.augment_{data_kind}" if self._augments()
                        else "models.augment_none_for_text")
         self.augment.setToolTip(gui_text("deep.augment_tip") + "\n\n" + text(augment_tip))
@@ -126,6 +140,10 @@ class MoreSettings(QWidget):
         """Whether the data are pictures (the only kind augmentation may mirror or turn)."""
         return kind_named(self._data_kind).augmentation == "image"
 
+    def _sounds(self) -> bool:
+        """Whether the data are recordings (their augmentation's changes can be picked)."""
+        return kind_named(self._data_kind).augmentation == "sound"
+
     def _show_hard_note(self, *_args) -> None:
         """Once hard examples are on: the warning, and that the labels are checked first."""
         strength = self.hard.value()
@@ -136,6 +154,11 @@ class MoreSettings(QWidget):
         self.rows.show_row("augment", self._augments())
         for name in ("flip_keeps_label", "rotate_keeps_label"):
             self.rows.show_row(name, self._pictures())
+        for name, box in self.sound_boxes.items():
+            self.rows.show_row(name, self._sounds())
+            box.setEnabled(self.augment.value() > 0)  # they change nothing while it is off
+            box.setToolTip(gui_text(f"deep.{name}_tip") + "\n\n"
+                           + gui_text("deep.sound_changes_note"))
         transfer = bool(self.transfer.text().strip())
         self.clear.setEnabled(transfer)
         self.rows.show_row("transfer_mode", transfer)
@@ -156,7 +179,9 @@ class MoreSettings(QWidget):
                              (self.imbalance, d.imbalance), (self.augment, d.augment),
                              (self.flip, d.flip_keeps_label),
                              (self.rotate, d.rotate_keeps_label),
-                             (self.hard, d.hard_examples)):
+                             (self.hard, d.hard_examples),
+                             *((box, getattr(d, name))
+                               for name, box in self.sound_boxes.items())):
             set_value(field, value)
         self._show_hard_note()
         self.transfer.clear()
@@ -175,6 +200,8 @@ class MoreSettings(QWidget):
         if self._pictures():
             out.update(flip_keeps_label=self.flip.isChecked(),
                        rotate_keeps_label=self.rotate.isChecked())
+        if self._sounds():
+            out.update({name: box.isChecked() for name, box in self.sound_boxes.items()})
         if self.hard.value() > 0:
             out["hard_examples"] = round(self.hard.value(), 1)
         source = self.transfer.text().strip()
