@@ -78,7 +78,7 @@ def build_parser() -> PlainParser:
     run.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                      help="a setting of the deep model, e.g. optimizer=sgd, "
                           "schedule=warmup_cosine, imbalance=class_weights, augment=0.5, "
-                          "hard_examples=0.5")
+                          "hard_examples=0.5, sound_pitch=true")
     run.add_argument("--seeds", type=int, default=FINAL_SEEDS, metavar="K",
                      help="final test: train the chosen settings with K seeds in all and "
                           f"give the mean and spread of every metric (default {FINAL_SEEDS})")
