@@ -4,9 +4,9 @@ Like an image folder (``engine.data.image_folder``): the chosen folder holds one
 sub-folder per class and every WAV, FLAC or OGG file inside a class folder, at any depth,
 is one example. The result is a frame with the columns ``file`` and ``class``. Each file
 is read once (``soundfile``, which wraps libsndfile: WAV of any sample format, FLAC, OGG
-Vorbis; any number of channels, mixed down to one) and skipped, with a plain reason, when it cannot be read, holds no
-sound, is silent, is clipped (a large share of its samples at full scale) or is shorter
-than ``MIN_SECONDS``. The read also says what the model will get: one sample rate (the
+Vorbis; any number of channels, mixed down to one) and skipped, with a plain reason, when
+it cannot be read, holds no sound, is silent, is clipped (a large share of its samples at
+full scale) or is shorter than ``MIN_SECONDS``. The read also says what the model will get: one sample rate (the
 most common one, at most ``MAX_RATE``; other rates are resampled) and one length (the
 median length, at most ``MAX_SECONDS``; longer clips are cut, shorter ones padded with
 silence).

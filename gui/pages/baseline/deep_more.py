@@ -2,8 +2,9 @@
 schedule, batch size, early-stopping patience, class imbalance (classification only),
 augmentation (not for text; for pictures, whether mirrored or turned ones keep their right
 answer, off until the user ticks it; for recordings, which of noise, time shift, stretch,
-pitch shift and crop to make, noise and shift ticked at first), hard examples (with the warning that wrong labels get
-weighed up too, shown once it is on) and transfer learning from a saved model.
+pitch shift and crop to make, noise and shift ticked at first), hard examples (with the
+warning that wrong labels get weighed up too, shown once it is on) and transfer learning
+from a saved model.
 
 Every field shows its recommended value (``TrainParams``' default) and a plain tooltip; the
 engine checks the values when the job runs.
@@ -86,6 +87,8 @@ class MoreSettings(QWidget):
             self.sound_boxes[name] = box
             self.rows.add(name, box, gui_text("deep.change_on" if getattr(d, name)
                                               else "deep.change_off"))
+            box.setToolTip(gui_text(f"deep.{name}_tip") + "\n\n"
+                           + gui_text("deep.sound_changes_note"))
         self.augment.valueChanged.connect(self._show_rows)
         # Hard examples: the training rows the model gets wrong count more each epoch.
         self.hard = rate_spin("hardExamplesSpin", d.hard_examples, low=0.0, high=1.0,
@@ -157,8 +160,6 @@ class MoreSettings(QWidget):
         for name, box in self.sound_boxes.items():
             self.rows.show_row(name, self._sounds())
             box.setEnabled(self.augment.value() > 0)  # they change nothing while it is off
-            box.setToolTip(gui_text(f"deep.{name}_tip") + "\n\n"
-                           + gui_text("deep.sound_changes_note"))
         transfer = bool(self.transfer.text().strip())
         self.clear.setEnabled(transfer)
         self.rows.show_row("transfer_mode", transfer)

@@ -1,6 +1,6 @@
-"""A folder of WAV, FLAC and OGG recordings is read as (file, class) rows: broken, empty, silent, clipped
-and too short files are skipped with their reason; other rates are resampled; every clip
-gets one length."""
+"""A folder of WAV, FLAC and OGG recordings is read as (file, class) rows: broken, empty,
+silent, clipped and too short files are skipped with their reason; other rates are
+resampled; every clip gets one length."""
 
 import shutil
 import wave
