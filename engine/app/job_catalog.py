@@ -268,11 +268,13 @@ def _tuning_overview(r: TuningOverviewRequest, progress, cancel):
 
 def _predict(r: PredictRequest, progress, cancel):
     # Imported here to keep pandas, SciPy, scikit-learn out of start-up.
+    from engine.data.sound_picture import SPECTROGRAMS_DIR
     from engine.use.prediction_job import default_output, predict_to_csv
 
     out = r.out or default_output(r.project, r.path)
+    # Recordings' pictures go beside the predictions, for the Use page to show.
     return predict_to_csv(r.project, r.path, out, run_id=r.run or None, progress=progress,
-                          cancel=cancel)
+                          cancel=cancel, pictures=Path(out).parent / SPECTROGRAMS_DIR)
 
 
 def _fetch_weights(r: FetchWeightsRequest, progress, cancel):

@@ -23,6 +23,8 @@ _EXPORTS = {
     "sound_folder": ("SoundFacts", "SoundFolderRead", "check_sound", "chosen_rate",
                      "chosen_samples", "is_sound_file", "is_sound_folder", "read_sound_folder",
                      "read_wave"),
+    "sound_picture": ("SPECTROGRAMS_DIR", "log_mel", "mel_centres", "spectrogram_picture",
+                      "spectrogram_png"),
     "source_reading": ("FOLDER_KINDS", "IMAGE_KIND", "LONG_SEQUENCE_KIND", "SOUND_KIND",
                        "read_source", "source_stamp"),
     "summary": ("column_kind", "summarize", "target_is_categorical"),

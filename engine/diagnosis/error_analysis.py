@@ -32,6 +32,7 @@ from engine.core.errors import JobCancelled, ProjectError
 from engine.goal.decision import decided, rule_for
 from engine.kinds.input_coding import data_kind
 from engine.core.jobs import NEVER, CancelFlag, ProgressFn, StageStarted, ignore
+from engine.data.sound_picture import SPECTROGRAMS_DIR, spectrogram_png
 from engine.diagnosis.label_issues import find_label_issues
 from engine.training.predictor import load_predictor
 from engine.kinds.preprocess_store import load_preprocessor
@@ -277,10 +278,12 @@ def _regression_part(preds, rows: np.ndarray, shown: "_Shower") -> dict[str, Any
 # ----- what a person sees of a row
 class _Shower:
     """Turns a dev row into what is shown of it, as its data kind shows an example: short
-    feature values, the text, a series' first steps or the image's path."""
+    feature values, the text, a series' first steps, the image's path, or a recording's path
+    and the picture of its spectrogram (drawn once into the project's ``spectrograms/``)."""
 
     def __init__(self, project: Project, frame: pd.DataFrame) -> None:
         self.frame = frame
+        self.pictures = Path(project.root) / SPECTROGRAMS_DIR
         goal = project.goal or Goal()
         source = project.source(split_rows(project)["dev"]["source"]) or project.source("main")
         root = Path(source.path) if source is not None else Path(".")
@@ -288,7 +291,11 @@ class _Shower:
         self.show = kind_of(project).example_shower(features, goal.text_column, root)
 
     def __call__(self, row: int) -> dict[str, Any]:
-        return self.show(self.frame.loc[row])
+        shown = self.show(self.frame.loc[row])
+        if shown.get("sound"):
+            picture = spectrogram_png(shown["sound"], self.pictures)
+            shown["image"] = str(picture) if picture is not None else None
+        return shown
 
 
 # ----- reading an analysis

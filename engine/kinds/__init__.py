@@ -22,7 +22,7 @@ _EXPORTS = {
     "sequence_inputs": ("SequenceInputs", "columns_by_channel", "fit_sequence_inputs"),
     "sound_inputs": ("SoundInputs", "fit_sound_inputs", "fit_to"),
     "sound_keys": ("SoundPrints", "sound_keys", "sound_prints", "sound_sides"),
-    "showing": ("image_shower", "row_shower", "series_shower"),
+    "showing": ("image_shower", "row_shower", "series_shower", "sound_shower"),
     "sources": ("check_source", "guess_data_kind"),
     "text_inputs": ("TextInputs", "fit_text_inputs"),
 }

@@ -103,7 +103,8 @@ class DataKind:
     def example_shower(self, features: Sequence[str], text_column: str | None,
                        root: Path) -> Callable[[Any], dict[str, Any]]:
         """What is shown of one example (a row, as a Series): ``{"values", "text",
-        "image"}`` — short feature values, the text's start, or the image's path."""
+        "image"}`` — short feature values, the text's start, or the image's path (and
+        ``"sound"``, a recording's path, for sounds)."""
         # Imported here to keep pandas out of a kind's lookup.
         from engine.kinds.showing import row_shower
 

@@ -1,6 +1,7 @@
 """How one example is shown to a person: short feature values, the start of its text, the
-first steps of each channel of a series, or the path of its image (error analysis, the
-goal page).
+first steps of each channel of a series, the path of its image, or the path of its
+recording (error analysis, the goal page; ``engine.data.sound_picture`` draws a
+recording's picture).
 
 Example:
     >>> import pandas as pd
@@ -57,6 +58,17 @@ def image_shower(root: Path) -> Callable[[pd.Series], dict[str, Any]]:
     def show(values: pd.Series) -> dict[str, Any]:
         name = str(values.get("file", ""))
         return {"values": {"file": name}, "text": None, "image": str(root / name)}
+
+    return show
+
+
+def sound_shower(root: Path) -> Callable[[pd.Series], dict[str, Any]]:
+    """Shows a recording: its file name and the path of the clip (``sound``); its picture
+    (``image``) is drawn where there is a folder for it (``engine.data.sound_picture``)."""
+    def show(values: pd.Series) -> dict[str, Any]:
+        name = str(values.get("file", ""))
+        return {"values": {"file": name}, "text": None, "image": None,
+                "sound": str(root / name)}
 
     return show
 

@@ -66,9 +66,9 @@ class SoundKind(DataKind):
 
     def example_shower(self, features, text_column, root):
         # Imported here to keep pandas out of a kind's lookup.
-        from engine.kinds.showing import row_shower
+        from engine.kinds.showing import sound_shower
 
-        return row_shower(["file"], None, with_text=False)
+        return sound_shower(root)
 
 
 SOUND = SoundKind("sound", augmentation="sound", default_family="sound_cnn", folder=True,

@@ -3,7 +3,9 @@
 
 The CSV is written atomically (all of it or, on a failure or a stop, nothing). The summary
 that comes back is small plain data: counts, the threshold, remarks, and the first rows
-already written as text for a table on screen, so nothing large crosses to the GUI.
+already written as text for a table on screen, so nothing large crosses to the GUI. For a
+sound model asked for ``pictures``, each first row also names its recording and the PNG of
+its spectrogram (``engine.data.sound_picture``), for the GUI to show and play.
 
 Use:
     summary = predict_to_csv("~/Practica/customers", "new.csv", "predictions.csv")
@@ -13,7 +15,7 @@ Use:
 from __future__ import annotations
 
 import shutil
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +24,8 @@ import pandas as pd
 from engine.core import atomic
 from engine.core.errors import DataError
 from engine.core.jobs import NEVER, CancelFlag, ProgressFn, StageStarted, ignore
+from engine.data.sound_picture import spectrogram_png
+from engine.kinds.sound import SOUND
 from engine.use.prediction import (ABSTAIN, CONFIDENCE, PREDICTION, PROBABILITY, Predicted,
                                predict_new)
 from engine.project.project import Project
@@ -38,7 +42,9 @@ PREDICTIONS_DIR = "predictions"
 class PredictionSummary:
     """What a prediction wrote: where, how many rows, how many refused, and a preview.
 
-    ``headers`` and ``preview`` are the first rows as text, the prediction columns first.
+    ``headers`` and ``preview`` are the first rows as text, the prediction columns first;
+    ``clips`` (recordings only) holds, for each of those rows, the path of the recording
+    and of its spectrogram's PNG ("" when it could not be drawn).
     """
 
     out: str
@@ -55,10 +61,12 @@ class PredictionSummary:
     numeric: tuple[int, ...] = field(default=())
     decision_threshold: float | None = None
     calibration: str = ""
+    clips: tuple[tuple[str, str], ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
         d["preview"] = [list(r) for r in self.preview]
+        d["clips"] = [{"sound": sound, "picture": picture} for sound, picture in self.clips]
         for key in ("notes", "headers", "numeric"):
             d[key] = list(d[key])
         d["sentence"] = self.sentence()
@@ -81,8 +89,12 @@ class PredictionSummary:
 
 def predict_to_csv(where: Project | str | Path, path: str | Path, out: str | Path,
                    run_id: str | None = None, progress: ProgressFn = ignore,
-                   cancel: CancelFlag = NEVER) -> PredictionSummary:
+                   cancel: CancelFlag = NEVER,
+                   pictures: str | Path | None = None) -> PredictionSummary:
     """Predict the rows of ``path`` and write them with their predictions to ``out``.
+
+    For a sound model, ``pictures`` (a folder) receives the spectrograms of the first rows'
+    recordings (the summary's ``clips``); None draws nothing.
 
     Raises:
         DataError: ``out`` is the new data file itself (it would be overwritten), or see
@@ -95,7 +107,25 @@ def predict_to_csv(where: Project | str | Path, path: str | Path, out: str | Pat
     predicted = predict_new(usable, path, progress, cancel)
     progress(StageStarted("write", text("use.stage_write")))
     write_predictions(predicted.frame, out)
-    return summarize(predicted, out)
+    summary = summarize(predicted, out)
+    if pictures is not None and predicted.usable.data_kind == SOUND.name:
+        progress(StageStarted("pictures", text("use.stage_pictures")))
+        summary = replace(summary, clips=clip_pictures(predicted, path, pictures))
+    return summary
+
+
+def clip_pictures(predicted: Predicted, path: str | Path, folder: str | Path,
+                  n: int = PREVIEW_ROWS) -> tuple[tuple[str, str], ...]:
+    """The recordings of the first ``n`` predicted rows of the folder (or file) ``path``
+    and their spectrograms drawn into ``folder``: (recording, PNG or "") per row."""
+    path = Path(path).expanduser()
+    root = path if path.is_dir() else path.parent
+    out = []
+    for name in predicted.frame["file"].head(n):
+        clip = root / str(name)
+        picture = spectrogram_png(clip, folder)
+        out.append((str(clip), str(picture) if picture is not None else ""))
+    return tuple(out)
 
 
 def write_predictions(frame: pd.DataFrame, out: str | Path) -> Path:

@@ -87,7 +87,8 @@ class ErrorCase:
     """One dev row shown to the user: its row number in the data file, its true and predicted
     value (class names, or numbers for a regression), the confidence of the prediction and
     the probability of the true class (classes only), the signed error (numbers only), and
-    what is shown of its inputs: short feature values by name, its text, its image's path."""
+    what is shown of its inputs: short feature values by name, its text, its image's path
+    (for a recording: the picture of its spectrogram) and a recording's path (``sound``)."""
 
     row: int
     true: Any = None
@@ -98,11 +99,15 @@ class ErrorCase:
     values: dict[str, str] = field(default_factory=dict)
     text: str | None = None
     image: str | None = None
+    sound: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"row": self.row, "true": self.true, "predicted": self.predicted,
-                "confidence": self.confidence, "p_true": self.p_true, "error": self.error,
-                "values": dict(self.values), "text": self.text, "image": self.image}
+        out = {"row": self.row, "true": self.true, "predicted": self.predicted,
+               "confidence": self.confidence, "p_true": self.p_true, "error": self.error,
+               "values": dict(self.values), "text": self.text, "image": self.image}
+        if self.sound:  # written for recordings only: older projects save back unchanged
+            out["sound"] = self.sound
+        return out
 
     @classmethod
     def from_dict(cls, raw: dict[str, Any]) -> ErrorCase:
@@ -111,7 +116,7 @@ class ErrorCase:
                    predicted=raw.get("predicted"), confidence=raw.get("confidence"),
                    p_true=raw.get("p_true"), error=raw.get("error"),
                    values=dict(values) if isinstance(values, dict) else {},
-                   text=raw.get("text"), image=raw.get("image"))
+                   text=raw.get("text"), image=raw.get("image"), sound=raw.get("sound"))
 
 
 @dataclass(frozen=True)

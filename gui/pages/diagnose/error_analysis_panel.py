@@ -23,6 +23,7 @@ from gui.pages.base import gui_text
 from engine.goal import comparison_sentence, people_and_model
 from gui.pages.diagnose.confusion_view import ConfusionView
 from gui.pages.diagnose.error_examples_table import ExamplesTable
+from gui.pages.sound_player import ClipPlayer
 from gui.pages.labels import note
 from gui.pages.why_view import WhyView
 from gui.result_table import ResultTable
@@ -114,9 +115,15 @@ class ErrorAnalysisPanel(QWidget):
         shown_row.addWidget(self.confident_button)
         shown_row.addWidget(self.show_all_button)
         box.addLayout(shown_row)
+        self.player = ClipPlayer("errorPlayer")
+        self.player.hide()
+        box.addWidget(self.player)
         self.examples = ExamplesTable()
         self.examples.tags_edited.connect(self._tags_typed)
         self.examples.tag_toggled.connect(self._tag_toggled)
+        self.examples.play_requested.connect(self.player.toggle)
+        self.examples.currentCellChanged.connect(
+            lambda line, *_: self.player.set_clip(self.examples.sound(line)))
         box.addWidget(self.examples)
         self.why_view = WhyView("errorWhyView")
         box.addWidget(self.why_view)
@@ -301,6 +308,8 @@ class ErrorAnalysisPanel(QWidget):
         self.show_all_button.setEnabled(which[0] != "all")
         self.examples.fill(cases, analysis.task if analysis else "", self._tags_by_row(),
                            project_suggestions(self.project))
+        self.player.setVisible(any(case.sound for case in cases))
+        self.player.set_clip(self.examples.sound(self.examples.currentRow()))
 
     def _tags_by_row(self) -> dict[int, str]:
         return {int(k): tags_text(v) for k, v in self.project.error_tags.items() if k.isdigit()}

@@ -1,18 +1,20 @@
 """The table of dev mistakes a person reviews and tags (Error analysis tab).
 
 Each line shows one example the engine collected (``engine.diagnosis.error_analysis``): its image as a
-thumbnail, its text, or its feature values; the true and the predicted value, the
+thumbnail (a recording: the picture of its spectrogram the engine drew), its text, or its
+feature values; the true and the predicted value, the
 confidence, and a Tags cell the user types into (comma-separated, with completion of the
 suggested tags and the tags in use). Enter or F2 starts typing; Enter keeps the tags; Tab
 keeps them and moves to the next example's tags. The right-click menu (or the menu key)
-adds or takes away a suggested tag. The table never changes the project: it emits
-``tags_edited`` and ``tag_toggled`` and the panel applies them through the session.
+adds or takes away a suggested tag. Space asks to play the selected recording
+(``play_requested``). The table never changes the project: it emits ``tags_edited`` and
+``tag_toggled`` and the panel applies them through the session.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import QPoint, QSize, Qt, Signal
-from PySide6.QtGui import QFontMetrics, QPixmap
+from PySide6.QtGui import QFontMetrics, QIcon, QPixmap
 from PySide6.QtWidgets import (QAbstractItemDelegate, QAbstractItemView, QCompleter,
                                QHeaderView, QLineEdit, QMenu, QStyledItemDelegate,
                                QTableWidget, QTableWidgetItem)
@@ -26,6 +28,8 @@ THUMB = 64
 EXAMPLE_WIDTH = 340
 MAX_HEIGHT = 560
 ROW_ROLE = Qt.UserRole + 1
+SOUND_ROLE = Qt.UserRole + 2
+SOUND_WIDTH = 2 * THUMB  # a spectrogram is wider than high: time runs across
 
 
 class TagCompleter(QCompleter):
@@ -73,6 +77,7 @@ class ExamplesTable(QTableWidget):
 
     tags_edited = Signal(int, str)    # row number in the data file, the typed text
     tag_toggled = Signal(int, str)    # row number, a suggested tag
+    play_requested = Signal()         # Space: play the selected recording
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -114,9 +119,11 @@ class ExamplesTable(QTableWidget):
             if columns[c] in ("confidence", "p_true"):
                 self.horizontalHeaderItem(c).setToolTip(tip)
         images = any(case.image for case in cases)
+        sounds = any(case.sound for case in cases)
+        thumb = QSize(SOUND_WIDTH if sounds else THUMB, THUMB)
         metrics = QFontMetrics(self.font())
         for r, case in enumerate(cases):
-            example = self._example_item(case, metrics)
+            example = self._example_item(case, metrics, thumb)
             values = [str(case.row), _value(case.true), _value(case.predicted)]
             if regression:
                 values.append(fmt_number(case.error))
@@ -140,9 +147,9 @@ class ExamplesTable(QTableWidget):
         header.setSectionResizeMode(0, QHeaderView.Interactive)
         header.setSectionResizeMode(self.tags_column, QHeaderView.Stretch)
         self.resizeColumnsToContents()
-        self.setColumnWidth(0, EXAMPLE_WIDTH + (THUMB + 8 if images else 0))
+        self.setColumnWidth(0, EXAMPLE_WIDTH + (thumb.width() + 8 if images else 0))
         if images:
-            self.setIconSize(QSize(THUMB, THUMB))
+            self.setIconSize(thumb)
             for r in range(len(cases)):
                 self.setRowHeight(r, THUMB + 6)
         else:
@@ -169,6 +176,11 @@ class ExamplesTable(QTableWidget):
         line = self.currentRow()
         return self.row_number(line) if 0 <= line < self.rowCount() else None
 
+    def sound(self, line: int) -> str | None:
+        """The recording of table line ``line`` (None: not a recording)."""
+        item = self.item(line, 0)
+        return item.data(SOUND_ROLE) if item is not None else None
+
     def tags_text(self, line: int) -> str:
         item = self.item(line, self.tags_column)
         return item.text() if item is not None else ""
@@ -178,6 +190,10 @@ class ExamplesTable(QTableWidget):
         if (event.key() in (Qt.Key_Return, Qt.Key_Enter) and self.state() !=
                 QAbstractItemView.EditingState and self.currentRow() >= 0):
             self.edit_tags(self.currentRow())
+            return
+        if (event.key() == Qt.Key_Space and self.state() != QAbstractItemView.EditingState
+                and self.sound(self.currentRow())):
+            self.play_requested.emit()
             return
         if event.key() == Qt.Key_Menu and self.currentRow() >= 0:
             rect = self.visualItemRect(self.item(self.currentRow(), self.tags_column))
@@ -227,7 +243,8 @@ class ExamplesTable(QTableWidget):
         menu.popup(self.viewport().mapToGlobal(pos))
 
     # ----- pieces
-    def _example_item(self, case: ErrorCase, metrics: QFontMetrics) -> QTableWidgetItem:
+    def _example_item(self, case: ErrorCase, metrics: QFontMetrics,
+                      thumb: QSize) -> QTableWidgetItem:
         line = case_line(case)
         details = case_details(case)
         item = _fixed(metrics.elidedText(line, Qt.ElideRight, EXAMPLE_WIDTH - 12))
@@ -237,8 +254,11 @@ class ExamplesTable(QTableWidget):
             if pixmap.isNull():
                 item.setText(gui_text("error_analysis.no_image") + " " + item.text())
             else:
-                item.setData(Qt.DecorationRole, _thumbnail(pixmap))
+                item.setData(Qt.DecorationRole, _thumbnail(pixmap, thumb))
                 item.setToolTip(str(case.image))
+        if case.sound:
+            item.setData(SOUND_ROLE, str(case.sound))
+            item.setToolTip(f"{case.sound}\n{gui_text('sound.picture_tip')}")
         return item
 
     def _content_height(self) -> int:
@@ -250,11 +270,19 @@ class ExamplesTable(QTableWidget):
         return height + 2
 
 
-def _thumbnail(pixmap: QPixmap) -> QPixmap:
-    """The image scaled to fit THUMB pixels; small images keep sharp pixels."""
-    small = pixmap.width() < THUMB and pixmap.height() < THUMB
+def _thumbnail(pixmap: QPixmap, size: QSize) -> QIcon:
+    """The image scaled to fit ``size``; small images keep sharp pixels. A selected line
+    shows it untinted, so the picture reads the same when selected."""
+    small = pixmap.width() < size.width() and pixmap.height() < size.height()
     mode = Qt.FastTransformation if small else Qt.SmoothTransformation
-    return pixmap.scaled(THUMB, THUMB, Qt.KeepAspectRatio, mode)
+    return steady_icon(pixmap.scaled(size, Qt.KeepAspectRatio, mode))
+
+
+def steady_icon(pixmap: QPixmap) -> QIcon:
+    """An icon that looks the same on a selected line as on any other."""
+    icon = QIcon(pixmap)
+    icon.addPixmap(pixmap, QIcon.Selected)
+    return icon
 
 
 def _fixed(text: str) -> QTableWidgetItem:

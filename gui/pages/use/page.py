@@ -6,14 +6,17 @@ Predicting runs the ``predict`` job in the engine process (progress and Stop in 
 panel); it writes every row to the project's ``predictions/`` folder and sends back the
 first rows already written as text, which the page shows as they are. "Why this answer?"
 runs the ``why_new_row`` job on the selected row and shows which inputs moved its answer.
+For a sound model the first rows also show the picture of each recording's spectrogram
+(drawn by the engine, ``clips`` in the job's result) and a Play button (Space in the table)
+plays the selected one.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import (QFileDialog, QGroupBox, QHBoxLayout, QLabel, QLineEdit,
                                QPushButton, QSizePolicy, QVBoxLayout)
 
@@ -25,9 +28,13 @@ from engine.kinds import kind_of
 from engine.project.parts import Goal
 from gui.pages.base import StepPage, gui_text
 from gui.pages.labels import note, set_role
+from gui.pages.diagnose.error_examples_table import steady_icon
+from gui.pages.sound_player import PLAY_KEYS, ClipPlayer
 from gui.pages.use.export_box import ExportBox
 from gui.pages.why_view import WhyView
 from gui.result_table import ResultTable, settle_layout
+
+PICTURE_WIDTH, PICTURE_HEIGHT = 96, 48  # a recording's spectrogram in the preview
 
 
 def calibration_words(project, run_id: str) -> str:
@@ -86,7 +93,13 @@ class UsePage(StepPage):
         layout.addWidget(self.summary)
         self.caption = note("", "previewCaption", muted=True)
         layout.addWidget(self.caption)
+        self.player = ClipPlayer("usePlayer")
+        self.player.hide()
+        layout.addWidget(self.player)
         self.table = ResultTable("predictionsTable")
+        self.table.currentCellChanged.connect(lambda line, *_: self._clip_selected(line))
+        play = QShortcut(QKeySequence(PLAY_KEYS), self.table, self.player.toggle)
+        play.setContext(Qt.WidgetShortcut)
         # New data can have dozens of columns: this table scrolls sideways within the page
         # instead of widening it past the window.
         self.table.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Fixed)
@@ -261,9 +274,40 @@ class UsePage(StepPage):
         self.summary.show()
         self.caption.setText(gui_text("use.preview_caption", shown=len(result["preview"]),
                                       rows=f"{result['rows']:,}"))
-        self.table.fill(result["headers"], result["preview"], numeric=result.get("numeric", ()))
+        clips = result.get("clips") or []
+        self.player.setVisible(bool(clips))
+        if clips:
+            self._fill_with_pictures(result, clips)
+        else:
+            self.table.fill(result["headers"], result["preview"],
+                            numeric=result.get("numeric", ()))
+        self._clip_selected(self.table.currentRow())
         bar = self.table.horizontalScrollBar().sizeHint().height()
         self.table.setFixedHeight(self.table.maximumHeight() + bar)
+
+    def _fill_with_pictures(self, result: dict, clips: list[dict]) -> None:
+        """The preview with a first column holding each recording's spectrogram."""
+        rows = [["", *row] for row in result["preview"]]
+        numeric = [c + 1 for c in result.get("numeric", ())]
+        self.table.fill([gui_text("use.col_sound"), *result["headers"]], rows, numeric=numeric)
+        size = QSize(PICTURE_WIDTH, PICTURE_HEIGHT)
+        self.table.setIconSize(size)
+        for r, clip in enumerate(clips[:len(rows)]):
+            item = self.table.item(r, 0)
+            pixmap = QPixmap(clip.get("picture") or "")
+            if not pixmap.isNull():
+                item.setData(Qt.DecorationRole, steady_icon(pixmap.scaled(
+                    size, Qt.KeepAspectRatio, Qt.SmoothTransformation)))
+            item.setToolTip(f"{clip['sound']}\n{gui_text('sound.picture_tip')}")
+            self.table.setRowHeight(r, PICTURE_HEIGHT + 6)
+        self.table.setColumnWidth(0, PICTURE_WIDTH + 12)
+        self.table.setFixedHeight(self.table.horizontalHeader().sizeHint().height()
+                                  + sum(self.table.rowHeight(r) for r in range(len(rows)))
+                                  + 2 * self.table.frameWidth())
+
+    def _clip_selected(self, line: int) -> None:
+        clips = (self._result or {}).get("clips") or []
+        self.player.set_clip(clips[line]["sound"] if 0 <= line < len(clips) else None)
 
     def _state_changed(self, _value) -> None:
         self._update_buttons()

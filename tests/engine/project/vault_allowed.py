@@ -37,6 +37,7 @@ FILES_ONLY = {  # take a folder or a path, but read only what the caller names; 
     "engine.data.sample_builders.machine_sounds_folder": "writes a bundled sample",
     "engine.kinds.sound_inputs.fit_sound_inputs": "fits on the training frame it is given",
     "engine.kinds.sound_keys.sound_prints": "reads the recordings it is given",
+    "engine.data.sound_picture.spectrogram_png": "draws the one recording it is given",
     "engine.data.samples.write_sample": "writes a bundled sample",
     "engine.project.source_changes.SourceChange.__init__": "a record of a changed data file",
     "engine.use.model_export.ExportResult.__init__": "a record of written files",
@@ -64,6 +65,8 @@ GIVEN = {  # work only on what they are handed (only the final test hands them t
     "engine.diagnosis.learning_curve.curve_record": "assembles the curve points it is given",
     "engine.kinds.row_keys.image_keys": "keys the image frame it is given",
     "engine.kinds.sound_keys.sound_keys": "keys the sound frame it is given",
+    "engine.use.prediction_job.clip_pictures": "draws the recordings of the predictions it "
+                                               "is given (new data, not the project's rows)",
     "engine.diagnosis.why_example.why_of_row": "explains the one row it is handed (the "
                                                "why_example job hands it a dev row)",
     "engine.cli.move_printer.move_command": "writes the command line of the move it is given "
