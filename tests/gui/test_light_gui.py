@@ -13,6 +13,7 @@ from PySide6.QtCore import Qt
 
 from engine.app.steps import STEPS
 from engine.training.job import TrainingSpec, run_training
+from tests.gui.conftest import save_screenshot
 
 HEAVY = ("tensorflow", "keras", "sklearn", "scipy", "optuna", "matplotlib", "lightgbm", "jax",
          "torch")
@@ -88,4 +89,5 @@ def test_the_sidebar_builds_a_page_when_first_chosen(qtbot, engine_runner, split
     assert "data" in window.pages
     assert window.stack.currentWidget() is window.pages["data"]
     assert set(window.pages) == {"goal", "data"}
+    save_screenshot(window, "light_gui_data_page_on_demand")
     window.session.close()
