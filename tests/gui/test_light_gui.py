@@ -91,3 +91,10 @@ def test_the_sidebar_builds_a_page_when_first_chosen(qtbot, engine_runner, split
     assert set(window.pages) == {"goal", "data"}
     save_screenshot(window, "light_gui_data_page_on_demand")
     window.session.close()
+
+
+def test_the_preloader_imports_only_what_pages_show_with():
+    """The background imports at launch are pandas and pyqtgraph, never a computing library."""
+    from gui.preload import HEAVY as PRELOADED
+
+    assert {name.split(".")[0] for name in PRELOADED} == {"pandas", "pyqtgraph"}
