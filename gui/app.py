@@ -1,7 +1,10 @@
-"""Starting the desktop app: the window shows first, the engine process starts after.
+"""Starting the desktop app: the window shows first, then the Goal page, then the engine
+process starts.
 
-TensorFlow is never imported in the GUI process; the engine process imports it once, in
-the background, while the user reads the first page.
+TensorFlow, scikit-learn, SciPy, Optuna and matplotlib are never imported in the GUI process;
+the engine process imports them, in the background, while the user reads the first page.
+The other pages are built the first time they are shown (``MainWindow.page``); pandas and
+pyqtgraph, which some of them need, are imported in the background meanwhile.
 """
 
 from __future__ import annotations
@@ -48,10 +51,10 @@ def main(argv: list[str] | None = None) -> int:
 
     window = MainWindow(build_pages=False)
     window.show()
+    QTimer.singleShot(0, window.open_pages)
     QTimer.singleShot(0, window.runner.start)
-    preloader = Preloader(window)
-    preloader.loaded.connect(window.build_pages)
-    preloader.start()
+    # Once the Goal page is up, so that the import does not slow it down.
+    QTimer.singleShot(0, Preloader(window).start)
     _quit_on_signals(window)
     return app.exec()
 

@@ -23,8 +23,10 @@ from gui.session import TAKE_OVER, ProjectSession
 from gui.sidebar import StepList
 from gui.window_size import place_window, remember_window
 
-# Pages are imported when they are built: their modules pull in pandas, scikit-learn and
-# pyqtgraph (about 3 s here), which must not delay the window (see gui/app.py).
+# Pages are imported when they are built, each the first time it is shown: the later steps'
+# modules pull in pandas and pyqtgraph (about 1 s here), which must not delay the window
+# nor the Goal page (see gui/app.py). None of them imports scikit-learn, SciPy, Optuna,
+# matplotlib or Keras: the engine process computes (tests/gui/test_light_gui.py).
 PAGES = {"goal": "gui.pages.goal.page:GoalPage", "data": "gui.pages.data.page:DataPage",
          "baseline": "gui.pages.baseline.page:BaselinePage",
          "diagnose": "gui.pages.diagnose.page:DiagnosePage",
@@ -53,6 +55,7 @@ class MainWindow(QMainWindow):
         self.loading.setContentsMargins(24, 24, 24, 24)
         self.stack.addWidget(self.loading)
         self._wanted_step = "goal"
+        self._pages_open = False  # True once pages may be built (on demand, see page())
         self.job_panel = JobPanel(self.runner, self)
         # Shown while the open project's data files changed or went missing underneath it.
         self.data_warning = QLabel()
@@ -78,18 +81,31 @@ class MainWindow(QMainWindow):
         if build_pages:
             self.build_pages()
 
-    def build_pages(self) -> None:
-        """Create the step pages (imports their modules); then the window is usable."""
-        if self.pages:
+    def open_pages(self) -> None:
+        """Build the chosen step's page now, every other page the first time it is shown;
+        then the window is usable (``pages_ready``)."""
+        if self._pages_open:
             return
+        self._pages_open = True
+        self.show_step(self._wanted_step)
+        self.pages_ready.emit()
+
+    def build_pages(self) -> None:
+        """Create every step page at once (imports their modules); then the window is usable."""
         for step in STEPS:
+            self.page(step)
+        self.open_pages()
+
+    def page(self, step: str) -> QWidget:
+        """The page of ``step``, created (its module imported) the first time it is asked for."""
+        if step not in self.pages:
             module, name = PAGES[step].split(":")
             page = getattr(importlib.import_module(module), name)(self.session)
             self.pages[step] = page
             self.stack.addWidget(page)
-        self.stack.removeWidget(self.loading)
-        self.show_step(self._wanted_step)
-        self.pages_ready.emit()
+            if self.stack.indexOf(self.loading) >= 0:
+                self.stack.removeWidget(self.loading)
+        return self.pages[step]
 
     # ----- layout
     def _build_layout(self) -> None:
@@ -136,8 +152,8 @@ class MainWindow(QMainWindow):
     # ----- behaviour
     def show_step(self, step: str) -> None:
         self._wanted_step = step
-        if step in self.pages:
-            self.stack.setCurrentWidget(self.pages[step])
+        if self._pages_open or step in self.pages:
+            self.stack.setCurrentWidget(self.page(step))
         if self.steps.currentRow() != STEPS.index(step):
             self.steps.select(step)
 

@@ -1,8 +1,9 @@
-"""Import the heavy libraries the pages need in a background thread, after the window shows.
+"""Import the libraries later pages need in a background thread, after the Goal page shows.
 
-pandas, scikit-learn, SciPy, matplotlib, reportlab and pyqtgraph take about 3-4 s to import
-on a small machine. Importing them while the window is already on screen keeps launch
-fast; the pages are built on the GUI thread once they are loaded (then cheaply).
+pandas and pyqtgraph take about 1 s to import on a small machine. Importing them while the
+user reads the Goal page makes the first visit of a later page quick; the pages are built
+on the GUI thread when first shown. Nothing here computes: scikit-learn, SciPy, matplotlib,
+reportlab, Optuna and Keras stay in the engine process.
 """
 
 from __future__ import annotations
@@ -12,9 +13,7 @@ import threading
 
 from PySide6.QtCore import QObject, Signal
 
-HEAVY = ("pandas", "scipy.stats", "sklearn.metrics", "sklearn.model_selection",
-         "sklearn.datasets", "matplotlib.backends.backend_agg", "reportlab.platypus",
-         "pyqtgraph")
+HEAVY = ("pandas", "pyqtgraph")
 
 
 class Preloader(QObject):

@@ -15,6 +15,7 @@ _EXPORTS = {
     "backend": ("backend_name", "import_keras", "training_device"),
     "error_details": ("log_folder", "save_error_details"),
     "file_hash": ("file_digest",),
+    "lazy_import": ("LazyModule", "lazy_module"),
     "errors": (
         "DataError", "GoalError", "JobCancelled", "MALFORMED", "MalformedFileError",
         "PracticaError", "ProjectChangedError", "ProjectError", "ProjectLockedError",

@@ -14,7 +14,6 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 
 import numpy as np
-import pandas as pd
 
 from engine.data.summary import (
     class_counts,
@@ -25,6 +24,10 @@ from engine.data.summary import (
     target_not_found_text,
 )
 from engine.core.texts import text
+from engine.core.lazy_import import lazy_module
+
+# pandas loads at the first frame read, which keeps it out of the GUI's start-up.
+pd = lazy_module("pandas")
 
 SEVERITIES = ("blocker", "warning", "info")
 MIN_ROWS_FOR_DEEP_LEARNING = 50

@@ -13,7 +13,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
+
+from engine.core.lazy_import import lazy_module
+
+# pandas loads at the first frame read, which keeps it out of the GUI's start-up.
+pd = lazy_module("pandas")
 
 TEXT_TOPICS = {
     "billing": (["invoice", "charged", "refund", "payment", "bill", "price", "card",

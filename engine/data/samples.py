@@ -11,11 +11,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
-from sklearn import datasets
 
 from engine.data import sample_builders
 from engine.core.texts import RESOURCES
+from engine.core.lazy_import import lazy_module
+
+# pandas loads at the first frame read, which keeps it out of the GUI's start-up.
+pd = lazy_module("pandas")
 
 SAMPLES_DIR = RESOURCES / "samples"
 
@@ -70,6 +72,9 @@ DEMO_SAMPLE = "breast_cancer"
 
 def sample_frame(name: str) -> pd.DataFrame:
     """The sample ``name`` built from scikit-learn's copy of the data."""
+    # Imported here to keep scikit-learn out of start-up (the Goal page lists the samples).
+    from sklearn import datasets
+
     if name == "breast_cancer":
         raw = datasets.load_breast_cancer(as_frame=True)
         frame = raw.data.copy()

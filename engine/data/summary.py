@@ -13,10 +13,13 @@ import math
 from dataclasses import asdict, dataclass
 
 import numpy as np
-import pandas as pd
 
 from engine.core.errors import DataError
 from engine.core.texts import text
+from engine.core.lazy_import import lazy_module
+
+# pandas loads at the first frame read, which keeps it out of the GUI's start-up.
+pd = lazy_module("pandas")
 
 KINDS = ("number", "category", "text", "empty", "constant")
 CATEGORY_MAX_UNIQUE = 50  # more distinct values than this ...

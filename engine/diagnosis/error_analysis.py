@@ -24,7 +24,6 @@ from typing import Any, Sequence
 
 import numpy as np
 import pandas as pd
-from sklearn.metrics import accuracy_score, confusion_matrix, mean_absolute_error
 
 from engine.split.datasets import split_frame, split_rows, target_values
 from engine.project.decisions import now_iso
@@ -194,6 +193,9 @@ def confusion_cells(y_true, y_pred, labels: list[str], rows: np.ndarray,
     """The confusion matrix (rows = true class, columns = predicted), each count as a share
     of its true class (``shares``, 0 for a class without rows) and, for each cell with
     examples, their row numbers (at most ``cap``) keyed ``"i,j"``."""
+    # Imported here to keep scikit-learn out of start-up (the GUI shows stored analyses).
+    from sklearn.metrics import confusion_matrix
+
     matrix = confusion_matrix(y_true, y_pred, labels=labels)
     with np.errstate(invalid="ignore", divide="ignore"):
         shares = confusion_matrix(y_true, y_pred, labels=labels, normalize="true")
@@ -236,6 +238,9 @@ def _classification_part(preds, rows: np.ndarray, labels: list[str], shown: "_Sh
     picked = sorted(picked, key=lambda k: (order.get(y_true[k], len(order)), -confidence[k]))
     confident = wrong[np.argsort(-confidence[wrong], kind="stable")[:MOST_CONFIDENT]]
     confusion = confusion_cells(y_true, y_pred, labels, rows)
+    # Imported here to keep scikit-learn out of start-up.
+    from sklearn.metrics import accuracy_score
+
     error_rate = 1.0 - float(accuracy_score(y_true, y_pred)) if len(y_true) else math.nan
     in_sample = {int(rows[k]) for k in picked}
     extra: list[int] = []
@@ -264,6 +269,9 @@ def _regression_part(preds, rows: np.ndarray, shown: "_Shower") -> dict[str, Any
     def case(k: int) -> ErrorCase:
         return ErrorCase(row=int(rows[k]), true=float(y_true[k]), predicted=float(y_pred[k]),
                          error=float(signed[k]), **shown(int(rows[k])))
+
+    # Imported here to keep scikit-learn out of start-up.
+    from sklearn.metrics import mean_absolute_error
 
     n = len(y_true)
     return {"mistakes": int(len(worst)),

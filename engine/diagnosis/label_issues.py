@@ -28,9 +28,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sklearn.exceptions import ConvergenceWarning
-from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
 from engine.project.parts.error_analysis import Suspect
 from engine.core.errors import JobCancelled
@@ -131,6 +128,11 @@ def out_of_sample_proba(X: np.ndarray, y: np.ndarray, n_classes: int, seed: int 
     Returns:
         (n, n_classes) probabilities; a class absent from ``y`` gets 0.
     """
+    # Imported here to keep scikit-learn out of start-up (the GUI shows stored findings).
+    from sklearn.exceptions import ConvergenceWarning
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import StratifiedKFold, cross_val_predict
+
     y = np.asarray(y, dtype=int)
     present = np.unique(y)
     model = LogisticRegression(max_iter=1000)

@@ -50,7 +50,6 @@ from dataclasses import asdict, dataclass
 from typing import Any, Sequence
 
 import numpy as np
-from scipy import stats
 
 from engine.diagnosis.ladder import ABSOLUTE_FLOOR, RELATIVE_SHARE
 from engine.diagnosis.gap_noise import gap_noise
@@ -136,6 +135,9 @@ def _drop_per_doubling(sizes: Sequence[SizeSummary],
     x = np.log2([r for r, _ in chosen]) if chosen else np.empty(0)
     if len(set(x.tolist())) < 2:
         return None, None
+    # Imported here to keep SciPy out of start-up (the GUI shows stored verdicts).
+    from scipy import stats
+
     fit = stats.linregress(x, [e for _, e in chosen])
     dof = len(chosen) - 2
     noise = float(fit.stderr) if dof >= 1 and math.isfinite(fit.stderr) else None

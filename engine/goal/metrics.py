@@ -37,15 +37,19 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
-import sklearn
-from sklearn import metrics as skm
-from sklearn.exceptions import UndefinedMetricWarning
 
 from engine.core.errors import GoalError
+from engine.core.lazy_import import lazy_module
 from engine.goal.tasks import check_task
 from engine.core.texts import text
 
 CLASSIFICATION = ("binary", "multiclass")
+
+# scikit-learn loads at the first metric computed, which keeps it out of start-up: the GUI
+# reads the registry (names, labels, directions) and never computes a metric.
+sklearn = lazy_module("sklearn")
+skm = lazy_module("sklearn.metrics")
+_sk_exceptions = lazy_module("sklearn.exceptions")
 
 
 @dataclass(frozen=True)
@@ -86,7 +90,7 @@ class Metric:
                 result = float(self.function(y_true, y_pred, y_score, labels, positive_label))
             except ValueError:
                 return float("nan")
-        if any(issubclass(w.category, UndefinedMetricWarning) for w in caught):
+        if any(issubclass(w.category, _sk_exceptions.UndefinedMetricWarning) for w in caught):
             return float("nan")
         return result if np.isfinite(result) else float("nan")
 

@@ -23,10 +23,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import pandas as pd
 
 from engine.core.errors import GoalError
+from engine.core.lazy_import import lazy_module
 from engine.core.texts import text
+
+# pandas loads at the first column read, which keeps it out of the GUI's start-up.
+pd = lazy_module("pandas")
 
 TASK_KINDS = ("binary", "multiclass", "regression")
 

@@ -10,13 +10,15 @@ training rows only, saved as JSON, and offers the same face: ``kind``,
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 from engine.kinds.registry import data_kind as kind_named, kind_of
 from engine.project.project import Project
+
+if TYPE_CHECKING:  # pandas only names types here; keeping it out of the GUI's start-up
+    import pandas as pd
 
 
 def data_kind(project: Project) -> str:

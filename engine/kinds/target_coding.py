@@ -18,7 +18,6 @@ from typing import Any, Iterable
 
 import numpy as np
 import pandas as pd
-from sklearn.preprocessing import StandardScaler
 
 
 @dataclass(frozen=True)
@@ -50,6 +49,9 @@ def fit_target_coding(task: str, labels: Iterable[str] | None,
     """
     if task == "regression":
         y = np.asarray(list(y_train if y_train is not None else []), dtype=float).reshape(-1, 1)
+        # Imported here to keep scikit-learn out of start-up.
+        from sklearn.preprocessing import StandardScaler
+
         scaler = StandardScaler().fit(y)
         return TargetCoding(task, (), float(scaler.mean_[0]), float(scaler.scale_[0]))
     return TargetCoding(task, tuple(labels or ()))

@@ -19,7 +19,6 @@ from typing import Any, Callable, ClassVar
 
 import numpy as np
 import pandas as pd
-from sklearn.feature_extraction.text import CountVectorizer
 
 from engine.core.errors import DataError
 from engine.kinds.target_coding import (TargetCoding, decode_regression, encode_target,
@@ -159,6 +158,9 @@ def fit_text_inputs(train_frame: pd.DataFrame, column: str, task: str,
     if column not in train_frame.columns:
         raise DataError(text("text_data.no_column", column=column))
     texts = _texts(train_frame[column])
+    # Imported here to keep scikit-learn out of start-up.
+    from sklearn.feature_extraction.text import CountVectorizer
+
     vectorizer = CountVectorizer(lowercase=True, max_features=max_tokens)
     try:
         counts = vectorizer.fit_transform(texts)
@@ -177,6 +179,9 @@ def fit_text_inputs(train_frame: pd.DataFrame, column: str, task: str,
 
 def _analyzer() -> Callable[[str], list[str]]:
     """scikit-learn's default word splitter: lower case, words of 2+ letters or digits."""
+    # Imported here to keep scikit-learn out of start-up.
+    from sklearn.feature_extraction.text import CountVectorizer
+
     return CountVectorizer(lowercase=True).build_analyzer()
 
 

@@ -12,8 +12,6 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from sklearn.dummy import DummyClassifier, DummyRegressor
-from sklearn.linear_model import LogisticRegression, Ridge
 
 from engine.models import boosted_trees
 
@@ -32,6 +30,10 @@ def fit(baseline: str, task: str, X: np.ndarray, y: np.ndarray, seed: int = 0,
     if baseline == TREES:
         X_stop, y_stop = stop if stop is not None else (None, None)
         return boosted_trees.fit(task, X, y, X_stop, y_stop, params, seed)
+    # Imported here to keep scikit-learn out of start-up (the GUI reads KINDS and TREES).
+    from sklearn.dummy import DummyClassifier, DummyRegressor
+    from sklearn.linear_model import LogisticRegression, Ridge
+
     majority = baseline == "majority"
     if task == "regression":
         model = DummyRegressor(strategy="mean") if majority else Ridge(alpha=1.0)
@@ -44,6 +46,9 @@ def fit(baseline: str, task: str, X: np.ndarray, y: np.ndarray, seed: int = 0,
 
 def to_dict(model) -> dict[str, Any]:
     """The fitted numbers of ``model`` as JSON-able data."""
+    # Imported here to keep scikit-learn out of start-up .
+    from sklearn.dummy import DummyClassifier, DummyRegressor
+    from sklearn.linear_model import LogisticRegression
     if isinstance(model, boosted_trees.BoostedTrees):
         return boosted_trees.to_dict(model)
     if isinstance(model, DummyClassifier):
@@ -60,6 +65,9 @@ def to_dict(model) -> dict[str, Any]:
 
 def from_dict(d: dict[str, Any], n_inputs: int):
     """Rebuild a fitted scikit-learn estimator from ``to_dict`` output."""
+    # Imported here to keep scikit-learn out of start-up .
+    from sklearn.dummy import DummyClassifier, DummyRegressor
+    from sklearn.linear_model import LogisticRegression, Ridge
     fitted = d["type"]
     if fitted == "lightgbm":
         return boosted_trees.from_dict(d)

@@ -19,7 +19,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sklearn.model_selection import train_test_split
 
 from engine.core.errors import DataError
 from engine.core.texts import text
@@ -177,6 +176,9 @@ def _cut(y: pd.Series, share: float, rng: np.random.RandomState, classification:
             stratify = pd.factorize(y, sort=True)[0]
         else:
             notes.append(text("split.not_stratified"))
+    # Imported here to keep scikit-learn out of start-up (the GUI shows split fractions).
+    from sklearn.model_selection import train_test_split
+
     kept, taken = train_test_split(index, test_size=n_take, random_state=rng,
                                    stratify=stratify)
     return kept, taken

@@ -22,10 +22,15 @@ def test_window_shows_before_the_pages_and_tensorflow(qtbot, engine_runner):
     qtbot.addWidget(window)
     window.show()
     assert window.pages == {} and window.stack.currentWidget() is window.loading
-    preloader = Preloader(window)
-    preloader.loaded.connect(window.build_pages)
+    # As gui.app.main launches: the Goal page only, the others when first shown.
     with qtbot.waitSignal(window.pages_ready, timeout=60_000):
+        window.open_pages()
+    assert set(window.pages) == {"goal"}
+    assert window.stack.currentWidget() is window.pages["goal"]
+    preloader = Preloader(window)  # pandas and pyqtgraph, for the later pages
+    with qtbot.waitSignal(preloader.loaded, timeout=60_000):
         preloader.start()
+    window.build_pages()  # every page at once, as the tests' MainWindow() does
     assert set(window.pages) == set(STEPS)
     assert window.stack.currentWidget() is window.pages["goal"]
 

@@ -30,7 +30,6 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import numpy as np
-from scipy import stats
 
 from engine.final.stats.sign_flip import DEFAULT_RESAMPLES, DEFAULT_SEED, sign_flip_test
 
@@ -70,6 +69,9 @@ def mcnemar_exact(correct_a, correct_b) -> PairedTest:
     only_a = int(np.sum(a & ~b))
     only_b = int(np.sum(~a & b))
     discordant = only_a + only_b
+    # Imported here to keep SciPy out of start-up (the GUI lists the tests by name).
+    from scipy import stats
+
     p = 1.0 if discordant == 0 else float(stats.binomtest(only_a, discordant, 0.5).pvalue)
     details = {"only_a_right": only_a, "only_b_right": only_b,
                "both_right": int(np.sum(a & b)), "both_wrong": int(np.sum(~a & ~b))}
@@ -124,6 +126,9 @@ def seeds_ttest(scores_a, scores_b, higher_is_better: bool = True) -> PairedTest
         return PairedTest(SEEDS_TTEST, math.nan, direction, math.nan, details)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # precision notes on near-ties
+        # Imported here to keep SciPy out of start-up.
+        from scipy import stats
+
         result = stats.ttest_rel(a, b)
     return PairedTest(SEEDS_TTEST, float(result.pvalue), direction, float(result.statistic),
                       details)
