@@ -30,6 +30,7 @@ from engine.words.formatting import (fmt_confidence, fmt_count, fmt_time, fmt_va
                                      metric_label, split_name, task_words, verdict_words)
 
 CARD_FILE = "model_card.md"
+SHOWN_METRICS = 6  # test metrics on the card, the optimizing one first
 SECTIONS = ("use", "data", "splits", "metrics", "limits", "weaknesses", "decision",
             "environment")
 """The card's sections, in order; ``model_card.title_<name>`` is each one's title."""
@@ -85,9 +86,6 @@ def _use(project: Project, goal: Goal, run) -> list[str]:
         lines.append(text("model_card.use_labels",
                           labels=", ".join(map(str, goal.labels[:20]))))
     lines.append(text("model_card.use_metric", metric=metric_label(goal.metric)))
-    for reason in (goal.task_reason, goal.metric_reason):
-        if reason:
-            lines.append(reason)
     if goal.target_error is not None:
         lines.append(text("model_card.use_target", error=fmt_value(goal.target_error)))
     if run is not None:
@@ -137,11 +135,14 @@ def _metrics(project: Project, goal: Goal, run) -> list[str]:
     if run is None:
         return [text("model_card.no_run")]
     lines = []
-    if _tested(project, run):
+    tested = _tested(project, run)
+    if tested:
         final = project.final_test
         lines.append(text("model_card.metrics_test", rows=fmt_count(final.rows),
                           confidence=fmt_confidence(final.confidence)))
-        for name, entry in final.metrics.items():
+        names = [goal.metric] + [n for n in final.metrics if n != goal.metric]
+        for name in [n for n in names if n in final.metrics][:SHOWN_METRICS]:
+            entry = final.metrics[name]
             if entry.value is None:
                 continue
             if _finite(entry.low) and _finite(entry.high):
@@ -155,9 +156,11 @@ def _metrics(project: Project, goal: Goal, run) -> list[str]:
             lines.append(final.retrained)
     else:
         lines.append(text("model_card.metrics_dev_only"))
-    for name, value in (run.metrics.get("dev") or {}).items():
+    dev = run.metrics.get("dev") or {}
+    # Once tested, the dev rows' result of the optimizing metric only (the card fits a page).
+    for name in dev if not tested else [goal.metric] if goal.metric in dev else []:
         lines.append(text("model_card.metric_dev", metric=metric_label(name),
-                          value=fmt_value(value)))
+                          value=fmt_value(dev[name])))
     return lines
 
 
@@ -186,13 +189,13 @@ def _weaknesses(project: Project, run) -> list[str]:
     diagnosis = project.diagnosis
     if diagnosis is not None and diagnosis.verdict:
         lines.append(text("model_card.diagnosis", verdict=verdict_words(diagnosis.verdict)))
-        lines += list(diagnosis.advice[:3])
+        lines += list(diagnosis.advice[:1])
     else:
         lines.append(text("model_card.no_diagnosis"))
     analysis = project.error_analysis
     if analysis is not None and analysis.rows:
         lines.append(text("model_card.mistakes", mistakes=fmt_count(analysis.mistakes),
-                          rows=fmt_count(analysis.rows), split=split_name(analysis.split)))
+                          rows=fmt_count(analysis.rows)))
         cells = _worst_confusions(analysis.confusion)
         if cells:
             lines.append(text("model_card.confusions", cells=cells))
