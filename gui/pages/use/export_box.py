@@ -28,6 +28,7 @@ class ExportBox(QGroupBox):
         self.setObjectName("exportBox")
         self.session = session
         self._root: Path | None = None
+        self._chosen: str | None = None
         layout = QVBoxLayout(self)
         layout.addWidget(note(gui_text("use.export_intro"), "exportIntro"))
         row = QHBoxLayout()
@@ -103,11 +104,16 @@ class ExportBox(QGroupBox):
         self.state.show()
 
     def show_project(self, project, usable: bool, busy: bool) -> None:
-        """Default folder for a newly opened project; buttons follow the project state."""
+        """Default folder for a newly opened project (an earlier export's words go when the
+        project or its chosen model changes); buttons follow the project state."""
         root = project.root if project is not None else None
-        if root != self._root:
+        chosen = project.chosen_run if project is not None else None
+        if (root, chosen) != (self._root, self._chosen):  # another project or model
+            self._chosen = chosen
+            if root != self._root:
+                self.folder_edit.setText(str(root / DEFAULT_FOLDER) if root is not None
+                                         else "")
             self._root = root
-            self.folder_edit.setText(str(root / DEFAULT_FOLDER) if root is not None else "")
             self.state.hide()
         self.export_button.setEnabled(usable and not busy)
         self._show_formats(project)
@@ -121,10 +127,15 @@ class ExportBox(QGroupBox):
         for fmt, box in self.format_boxes.items():
             if fmt == KERAS:
                 continue
+            if fmt not in missing and not box.isEnabled():  # a network chosen again
+                box.setChecked(True)
             box.setEnabled(fmt not in missing)
             box.setToolTip(missing.get(fmt, ""))
             if fmt in missing:
                 box.setChecked(False)
-        lines = [f"{format_name(f)}: {why}" for f, why in missing.items()]
+        by_reason: dict[str, list[str]] = {}
+        for fmt, why in missing.items():  # one line per reason, the formats it concerns
+            by_reason.setdefault(why, []).append(format_name(fmt))
+        lines = [f"{', '.join(names)}: {why}" for why, names in by_reason.items()]
         self.reasons.setText("\n".join(lines))
         self.reasons.setVisible(bool(lines))
