@@ -30,7 +30,7 @@ from engine.words.formatting import (fmt_confidence, fmt_count, fmt_time, fmt_va
                                      metric_label, split_name, task_words, verdict_words)
 
 CARD_FILE = "model_card.md"
-SHOWN_METRICS = 6  # test metrics on the card, the optimizing one first
+SHOWN_METRICS = 6  # metrics on the card, the optimizing one first
 SECTIONS = ("use", "data", "splits", "metrics", "limits", "weaknesses", "decision",
             "environment")
 """The card's sections, in order; ``model_card.title_<name>`` is each one's title."""
@@ -158,7 +158,8 @@ def _metrics(project: Project, goal: Goal, run) -> list[str]:
         lines.append(text("model_card.metrics_dev_only"))
     dev = run.metrics.get("dev") or {}
     # Once tested, the dev rows' result of the optimizing metric only (the card fits a page).
-    for name in dev if not tested else [goal.metric] if goal.metric in dev else []:
+    names = [goal.metric] + [n for n in dev if n != goal.metric]
+    for name in [n for n in names if n in dev][:1 if tested else SHOWN_METRICS]:
         lines.append(text("model_card.metric_dev", metric=metric_label(name),
                           value=fmt_value(dev[name])))
     return lines

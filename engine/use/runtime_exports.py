@@ -68,12 +68,14 @@ def write_runtime_format(model, fmt: str, path: Path, X: np.ndarray) -> RuntimeC
         Exception: whatever the exporter or the runtime raised (the caller turns it into a
             plain note and keeps the rest of the export).
     """
+    X = np.asarray(X)
     with _quiet():
+        # Keras' ONNX exporter needs a model that has been called once (a model loaded
+        # from its file has not); Keras' answers are wanted anyway.
+        expected = np.asarray(model.predict_on_batch(X), dtype=float)
         with atomic_path(path, suffix=path.suffix) as tmp:
             model.export(str(tmp), format=fmt, verbose=False)
         run, runtime = (_onnx_runner if fmt == ONNX else _litert_runner)(path)
-        X = np.asarray(X)
-        expected = np.asarray(model.predict_on_batch(X), dtype=float)
         got = np.asarray(run(X), dtype=float).reshape(expected.shape)
     return RuntimeCheck(
         format=fmt, file=path.name, runtime=runtime, rows=int(len(X)),

@@ -194,3 +194,18 @@ def test_formats_a_backend_or_a_missing_package_cannot_make_say_why(monkeypatch)
                         lambda name: None if name == "tf2onnx" else real(name))
     missing = export_formats.unavailable("mlp", "tensorflow")
     assert list(missing) == ["onnx"] and "pip install tf2onnx" in missing["onnx"]
+
+
+def test_a_model_fresh_from_its_file_is_written_and_checked(trained, tmp_path):
+    """A model loaded from its file has never been called (what ``--formats onnx`` alone
+    meets in a new process): it is written and checked all the same."""
+    from engine.use.runtime_exports import write_runtime_format
+
+    project, ids = trained
+    keras = import_keras()
+    X = load_preprocessor(project).transform(split_frame(project, "dev"))
+    for fmt, name in (("onnx", "model.onnx"), ("litert", "model.tflite")):
+        fresh = keras.saving.load_model(project.run_dir(ids[0]) / "model.keras",
+                                        compile=False, safe_mode=True)
+        check = write_runtime_format(fresh, fmt, tmp_path / name, X)
+        assert check.agrees and check.rows == len(X) and (tmp_path / name).is_file()
