@@ -68,6 +68,8 @@ def cmd_export(args) -> int:
     print(" ".join([text("use.cli_exported", label=run.label, folder=result.folder,
                          files=", ".join(Path(f).name for f in result.files)),
                     *result.notes]))
+    for line in result.skipped_lines():
+        print(line)
     for check in result.checks:
         print(text("export_formats.check",
                    format=format_name(check['format']), file=check["file"],

@@ -92,12 +92,19 @@ class ExportResult:
     """Each runtime format written, run in its runtime: ``format``, ``file``, ``runtime``,
     ``rows``, ``max_difference``, ``ms_per_example``, ``keras_ms_per_example``."""
     skipped: dict[str, str] | None = None
-    """The formats asked for but not made, each with the plain reason."""
+    """The formats asked for but not made, each with the plain reason (``skipped_lines``
+    words them)."""
+
+    def skipped_lines(self) -> list[str]:
+        """One plain line per format asked for but not made."""
+        return [text("export_formats.skipped", format=format_name(f), reason=why)
+                for f, why in (self.skipped or {}).items()]
 
     def to_dict(self) -> dict[str, Any]:
         return {"folder": self.folder, "files": list(self.files),
                 "saved_model": self.saved_model, "notes": list(self.notes),
-                "checks": [dict(c) for c in self.checks], "skipped": dict(self.skipped or {})}
+                "checks": [dict(c) for c in self.checks], "skipped": dict(self.skipped or {}),
+                "skipped_lines": self.skipped_lines()}
 
 
 def export_model(project: Project, folder: str | Path, run_id: str | None = None,
@@ -166,8 +173,8 @@ def export_model(project: Project, folder: str | Path, run_id: str | None = None
                                             progress, cancel)
     skipped.update(failed)
     files += [folder / c["file"] for c in checks]
-    notes += [text("export_formats.skipped", format=format_name(f),
-                   reason=why) for f, why in skipped.items() if f != SAVED_MODEL]
+    if run.model in simple_baselines.KINDS or run.model == ENSEMBLE:
+        skipped.pop(SAVED_MODEL, None)  # never one (an ensemble's note says why)
     if cancel.is_set():
         raise JobCancelled("export cancelled")
     manifest = build_manifest(project, usable, run.model_file, saved, guarded)

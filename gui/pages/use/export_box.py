@@ -94,7 +94,8 @@ class ExportBox(QGroupBox):
         names = ", ".join(Path(f).name for f in result.get("files") or [])
         words = gui_text("use.exported", folder=html.escape(result["folder"]),
                          files=html.escape(names))
-        notes = " ".join(html.escape(n) for n in result.get("notes") or [])
+        notes = " ".join(html.escape(n) for n in [*(result.get("notes") or []),
+                                                  *(result.get("skipped_lines") or [])])
         checks = "".join("<br>" + html.escape(gui_text(
             "use.export_check", format=format_name(c['format']),
             diff=f"{c['max_difference']:.2g}", rows=c["rows"],

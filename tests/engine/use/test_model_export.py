@@ -118,7 +118,7 @@ def test_a_baseline_exports_its_json_and_replaces_an_earlier_export(trained, tmp
     result = export_model(project, folder, run_id=ids[1])  # the linear model, same folder
     assert not result.saved_model and not (folder / "saved_model").exists()
     assert not (folder / "model.onnx").exists() and not (folder / "model.tflite").exists()
-    assert set(result.skipped) == {"savedmodel", "onnx", "litert"}
+    assert set(result.skipped) == {"onnx", "litert"}  # a baseline never had a SavedModel
     assert all("only a neural network" in why.lower() for why in result.skipped.values())
     manifest = json.loads((folder / "manifest.json").read_text())
     assert manifest["model_format"] == "baseline-json" and manifest["run"] == ids[1]
@@ -188,6 +188,11 @@ def test_formats_a_backend_or_a_missing_package_cannot_make_say_why(monkeypatch)
     assert export_formats.unavailable("mlp", "tensorflow") == {}
     jax = export_formats.unavailable("mlp", "jax")
     assert set(jax) == {"savedmodel", "onnx", "litert"} and "jax" in jax["onnx"]
+    # the skipped formats are one plain line each
+    from engine.use.model_export import ExportResult
+
+    lines = ExportResult("f", (), False, skipped=jax).skipped_lines()
+    assert len(lines) == 3 and lines[2].startswith("LiteRT (TensorFlow Lite) not written: ")
     assert "ensemble" in export_formats.unavailable("ensemble", "tensorflow")["litert"]
     real = export_formats.importlib.util.find_spec
     monkeypatch.setattr(export_formats.importlib.util, "find_spec",
