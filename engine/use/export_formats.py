@@ -30,6 +30,9 @@ FORMATS = (KERAS, SAVED_MODEL, ONNX, LITERT)
 # The packages each runtime format needs (module names), beside TensorFlow.
 NEEDS = {ONNX: ("tf2onnx", "onnx", "onnxruntime"), LITERT: ()}
 NETWORK_FREE = ("majority", "linear", "boosted")  # engine.models.simple_baselines.KINDS
+# Networks whose layers a format's converter cannot write (measured: tf2onnx 1.17 writes the
+# sound network's spectrogram as an RFFT node that ONNX Runtime 1.32 refuses to load).
+NOT_CONVERTED = {("sound_cnn", "onnx"): "export_formats.sound_onnx"}
 ENSEMBLE = "ensemble"
 
 
@@ -50,6 +53,8 @@ def unavailable(model: str, backend_name: str | None = None) -> dict[str, str]:
             out[fmt] = text("export_formats.not_network")
         elif backend_name != "tensorflow":
             out[fmt] = text("export_formats.backend", backend=backend_name)
+        elif (model, fmt) in NOT_CONVERTED:
+            out[fmt] = text(NOT_CONVERTED[model, fmt])
         else:
             missing = [m for m in NEEDS.get(fmt, ()) if importlib.util.find_spec(m) is None]
             if missing:

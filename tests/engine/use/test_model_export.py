@@ -194,6 +194,7 @@ def test_formats_a_backend_or_a_missing_package_cannot_make_say_why(monkeypatch)
     lines = ExportResult("f", (), False, skipped=jax).skipped_lines()
     assert len(lines) == 3 and lines[2].startswith("LiteRT (TensorFlow Lite) not written: ")
     assert "ensemble" in export_formats.unavailable("ensemble", "tensorflow")["litert"]
+    assert list(export_formats.unavailable("sound_cnn", "tensorflow")) == ["onnx"]
     real = export_formats.importlib.util.find_spec
     monkeypatch.setattr(export_formats.importlib.util, "find_spec",
                         lambda name: None if name == "tf2onnx" else real(name))
