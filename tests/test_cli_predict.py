@@ -54,6 +54,10 @@ def test_export_then_predict_from_the_exported_folder(trained, tmp_path, capsys)
     assert main(["export", str(project.root), "--to", str(folder)]) == 0
     said = capsys.readouterr().out
     assert str(folder) in said and "model.keras" in said and "saved_model" in said
+    for line in ("ONNX (model.onnx): largest difference from Keras",
+                 "LiteRT (TensorFlow Lite) (model.tflite): largest difference from Keras"):
+        assert line in said and "(the same answers)" in said
+    assert "model_card.md" in said
     a, b = tmp_path / "a.csv", tmp_path / "b.csv"
     assert main(["predict", str(folder), str(new), "--out", str(a)]) == 0
     assert main(["predict", str(project.root), str(new), "--out", str(b)]) == 0
@@ -88,6 +92,14 @@ def test_user_mistakes_are_one_line_and_exit_2(trained, tmp_path, capsys):
     (tmp_path / "other" / "x.txt").write_text("x")
     assert main(["export", str(project.root), "--to", str(tmp_path / "other")]) == 2
     assert "already holds other files" in capsys.readouterr().err
+    assert main(["export", str(project.root), "--to", str(tmp_path / "f"),
+                 "--formats", "onnx,pickle"]) == 2
+    said = capsys.readouterr().err
+    assert said.count("\n") == 1 and "Unknown export format: pickle" in said
+    assert main(["export", str(project.root), "--to", str(tmp_path / "b"), "--run", ids[1],
+                 "--formats", "onnx"]) == 0  # the linear model: one plain line why not
+    said = capsys.readouterr().out
+    assert "ONNX not written: Only a neural network" in said and "largest" not in said
 
 
 def test_a_missing_column_in_a_real_process(trained, tmp_path):

@@ -296,7 +296,7 @@ def _export_model(r: ExportModelRequest, progress, cancel):
     from engine.use.model_export import export_model
 
     return export_model(_project(r), r.to, run_id=r.run or None, progress=progress,
-                        cancel=cancel)
+                        cancel=cancel, formats=r.formats or None)
 
 
 JOBS: dict[type[JobRequest], Job] = {

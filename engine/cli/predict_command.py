@@ -31,6 +31,10 @@ def add_parsers(sub) -> None:
                    help="the folder to write (made when missing; an earlier export in it "
                         "is replaced)")
     e.add_argument("--run", metavar="RUN", help="a run to export instead of the chosen model")
+    e.add_argument("--formats", metavar="LIST",
+                   help="formats to write, joined by commas: keras, savedmodel, onnx, litert "
+                        "(default: every one that can be made; the keras file is always "
+                        "written)")
     e.add_argument("--json", action="store_true", help="print a JSON summary")
 
 
@@ -50,11 +54,12 @@ def cmd_predict(args) -> int:
 
 def cmd_export(args) -> int:
     # Imported here to keep pandas, scikit-learn out of start-up.
+    from engine.use.export_formats import format_name
     from engine.use.model_export import export_model
     from engine.project.project import open_project
 
     project = open_project(args.dir)
-    result = export_model(project, args.to, run_id=args.run,
+    result = export_model(project, args.to, run_id=args.run, formats=args.formats,
                           progress=(lambda _e: None) if args.json else EventPrinter())
     if args.json:
         print(json.dumps(result.to_dict(), indent=2))
@@ -63,4 +68,14 @@ def cmd_export(args) -> int:
     print(" ".join([text("use.cli_exported", label=run.label, folder=result.folder,
                          files=", ".join(Path(f).name for f in result.files)),
                     *result.notes]))
+    for line in result.skipped_lines():
+        print(line)
+    for check in result.checks:
+        print(text("export_formats.check",
+                   format=format_name(check['format']), file=check["file"],
+                   diff=f"{check['max_difference']:.2g}", rows=check["rows"],
+                   verdict=text("export_formats.agrees" if check["agrees"]
+                                else "export_formats.differs"),
+                   ms=f"{check['ms_per_example']:.3g}", runtime=check["runtime"],
+                   keras=f"{check['keras_ms_per_example']:.3g}"))
     return 0

@@ -1,6 +1,6 @@
 """Using a trained model: predictions on new data, written as CSV, why the model answered
 one of those rows as it did, and model exports (which carry the guard of their project's
-test rows).
+test rows, ONNX and LiteRT files checked in their runtimes, and a model card).
 """
 
 from engine.core.front_door import public_names
@@ -9,6 +9,10 @@ from engine.core.front_door import public_names
 _EXPORTS = {
     "requests": ("ExportModelRequest", "PredictRequest", "WhyNewRowRequest"),
     "model_export": ("export_model",),
+    "export_formats": ("FORMATS", "chosen_formats", "format_name", "unavailable"),
+    "model_card": ("CARD_FILE", "card_markdown", "model_card"),
+    "runtime_exports": ("write_runtime_format",),
+    "versions": ("versions",),
     "export_guard": ("GUARD_FILE", "export_guard", "project_identity", "why_locked",
                      "write_guard"),
     "prediction": ("predict_file", "predict_new"),

@@ -15,14 +15,21 @@ The folder holds:
   vault was opened;
 - ``saved_model/``: a TensorFlow SavedModel with a ``serve`` function (TensorFlow backend
   only), for serving without Keras or Practica;
+- ``model.onnx`` and ``model.tflite`` (TensorFlow backend, networks only): the network for
+  ONNX Runtime and for LiteRT, each run in its own runtime on the dev rows after writing
+  and compared with Keras (``engine.use.runtime_exports``); the manifest's ``formats``
+  holds the largest difference and the time per example next to Keras', and
+  ``formats_skipped`` why a format was not made (``engine.use.export_formats``);
+- ``model_card.md``: the model card in plain text (``engine.use.model_card``);
 - ``README.txt``: the same in plain words;
 - ``vault_guard.json`` (only when exported before the vault was opened): the fingerprints
   of the project's test rows, so that predicting with the export leaves them out until that
   project's vault is open (``engine.use.export_guard``).
 
-ONNX is not written: converting a Keras model needs ``tf2onnx`` (with ``onnx`` and a pinned
-``protobuf``), which Keras itself has to patch to work with NumPy 2. The SavedModel is the
-format TensorFlow's own tools convert from.
+ONNX needs ``tf2onnx``, ``onnx`` and ``onnxruntime``; where one is missing the export says
+so and writes the rest. The
+network's inputs are the coded rows in every format: ``preprocess.json`` is how a program
+codes them.
 
 Every file is written atomically; an earlier export's manifest is removed first and the new
 one written last, so a folder with a manifest is complete. A folder that holds other files
@@ -40,11 +47,9 @@ import json
 import shutil
 import tempfile
 from dataclasses import dataclass
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from engine import __version__
 from engine.core import atomic
 from engine.project.decisions import now_iso
 from engine.core.errors import JobCancelled, ProjectError
@@ -58,13 +63,21 @@ from engine.use.usable_model import (CODING_FILE, MANIFEST_FILE, MANIFEST_SCHEMA
 from engine.core.backend import backend_name
 from engine.final.retrain import retrained_path
 from engine.use.export_guard import GUARD_FILE, project_identity, write_guard
+from engine.use.export_formats import (LITERT, ONNX, SAVED_MODEL, chosen_formats,
+                                       format_name, unavailable)
+from engine.use.versions import versions
+from engine.use.model_card import CARD_FILE, card_markdown, model_card
+from engine.split.datasets import split_frame
 
 SAVED_MODEL_DIR = "saved_model"
 README_FILE = "README.txt"
 # What an export folder may hold (the model file is model.keras, or model.json for a baseline,
 # or ensemble.json with the members' folder for an ensemble).
 EXPORT_NAMES = frozenset({MANIFEST_FILE, CODING_FILE, SAVED_MODEL_DIR, README_FILE,
-                          GUARD_FILE, "model.keras", "model.json", MEMBERS_FILE, MEMBERS_DIR})
+                          GUARD_FILE, "model.keras", "model.json", MEMBERS_FILE, MEMBERS_DIR,
+                          "model.onnx", "model.tflite", CARD_FILE})
+RUNTIME_FILES = {ONNX: "model.onnx", LITERT: "model.tflite"}
+CHECK_ROWS = 512  # dev rows each runtime format is checked on
 
 
 @dataclass(frozen=True)
@@ -75,20 +88,37 @@ class ExportResult:
     files: tuple[str, ...]
     saved_model: bool
     notes: tuple[str, ...] = ()
+    checks: tuple[dict[str, Any], ...] = ()
+    """Each runtime format written, run in its runtime: ``format``, ``file``, ``runtime``,
+    ``rows``, ``max_difference``, ``ms_per_example``, ``keras_ms_per_example``."""
+    skipped: dict[str, str] | None = None
+    """The formats asked for but not made, each with the plain reason (``skipped_lines``
+    words them)."""
+
+    def skipped_lines(self) -> list[str]:
+        """One plain line per format asked for but not made."""
+        return [text("export_formats.skipped", format=format_name(f), reason=why)
+                for f, why in (self.skipped or {}).items()]
 
     def to_dict(self) -> dict[str, Any]:
         return {"folder": self.folder, "files": list(self.files),
-                "saved_model": self.saved_model, "notes": list(self.notes)}
+                "saved_model": self.saved_model, "notes": list(self.notes),
+                "checks": [dict(c) for c in self.checks], "skipped": dict(self.skipped or {}),
+                "skipped_lines": self.skipped_lines()}
 
 
 def export_model(project: Project, folder: str | Path, run_id: str | None = None,
-                 progress: ProgressFn = ignore, cancel: CancelFlag = NEVER) -> ExportResult:
+                 progress: ProgressFn = ignore, cancel: CancelFlag = NEVER,
+                 formats: tuple[str, ...] | str | None = None) -> ExportResult:
     """Write the chosen model (or run ``run_id``) of ``project`` to ``folder``.
 
     Args:
         project: a project with a chosen model.
         folder: the export folder; made when missing; it may hold an earlier export.
         run_id: another run of the project.
+        formats: the formats to write (``engine.use.export_formats.FORMATS``, or their
+            names joined by commas); None: every format that can be made. The model file
+            as trained is always written.
         progress, cancel: stages out; a stop before the manifest is written leaves no
             manifest (the folder is then not a usable export).
 
@@ -100,6 +130,8 @@ def export_model(project: Project, folder: str | Path, run_id: str | None = None
             files or cannot be written.
     """
     folder = Path(folder).expanduser().resolve()
+    wanted = chosen_formats(formats) if not isinstance(formats, tuple) else \
+        chosen_formats(",".join(formats))
     _check_folder(folder, project)
     progress(StageStarted("load", text("use.stage_load")))
     usable = from_project(project, run_id)
@@ -122,9 +154,10 @@ def export_model(project: Project, folder: str | Path, run_id: str | None = None
         files.append(folder / GUARD_FILE)
     notes = []
     saved = False
-    if run.model == ENSEMBLE:
+    skipped = {f: why for f, why in unavailable(run.model).items() if f in wanted}
+    if run.model == ENSEMBLE and SAVED_MODEL in wanted:
         notes.append(text("ensemble_run.saved_model_skipped"))
-    elif run.model not in simple_baselines.KINDS:
+    elif SAVED_MODEL in wanted and SAVED_MODEL not in skipped:
         if cancel.is_set():
             raise JobCancelled("export cancelled")
         progress(StageStarted("saved_model", text("use.stage_saved_model")))
@@ -134,9 +167,23 @@ def export_model(project: Project, folder: str | Path, run_id: str | None = None
         notes += [note] if note else []
     if not saved and (folder / SAVED_MODEL_DIR).is_dir():  # an earlier export's
         shutil.rmtree(folder / SAVED_MODEL_DIR, ignore_errors=True)
+    checks, failed = _write_runtime_formats(project, usable, folder,
+                                            [f for f in (ONNX, LITERT)
+                                             if f in wanted and f not in skipped],
+                                            progress, cancel)
+    skipped.update(failed)
+    files += [folder / c["file"] for c in checks]
+    if run.model in simple_baselines.KINDS or run.model == ENSEMBLE:
+        skipped.pop(SAVED_MODEL, None)  # never one (an ensemble's note says why)
     if cancel.is_set():
         raise JobCancelled("export cancelled")
     manifest = build_manifest(project, usable, run.model_file, saved, guarded)
+    manifest["formats"] = {c["format"]: {k: v for k, v in c.items() if k != "format"}
+                           for c in checks}
+    manifest["formats_skipped"] = skipped
+    card = model_card(project, usable.run, manifest)
+    atomic.write_text(folder / CARD_FILE, card_markdown(card))
+    files.append(folder / CARD_FILE)
     atomic.write_text(folder / README_FILE, readme(manifest))
     files.append(folder / README_FILE)
     if earlier and earlier != run.model_file:
@@ -144,7 +191,43 @@ def export_model(project: Project, folder: str | Path, run_id: str | None = None
     atomic.write_json(folder / MANIFEST_FILE, manifest)
     files.append(folder / MANIFEST_FILE)
     return ExportResult(str(folder), tuple(str(f) for f in files), saved,
-                        (*usable.notes, *notes))
+                        (*usable.notes, *notes), tuple(checks), skipped)
+
+
+def _write_runtime_formats(project: Project, usable: UsableModel, folder: Path,
+                           formats: list[str], progress: ProgressFn, cancel: CancelFlag
+                           ) -> tuple[list[dict[str, Any]], dict[str, str]]:
+    """Write and check each of ``formats`` (ONNX, LiteRT) on the dev rows; remove an
+    earlier export's file of a format not written now. Returns the checks and the
+    formats that failed, each with the reason (the rest of the export is kept)."""
+    checks: list[dict[str, Any]] = []
+    failed: dict[str, str] = {}
+    X = None
+    for fmt, name in RUNTIME_FILES.items():
+        if fmt not in formats:
+            (folder / name).unlink(missing_ok=True)
+            continue
+        if cancel.is_set():
+            raise JobCancelled("export cancelled")
+        # text keys: export_formats.stage_{onnx,litert}
+        progress(StageStarted(fmt, text(f"export_formats.stage_{fmt}")))
+        if X is None:
+            X = usable.coding.transform(split_frame(project, "dev").head(CHECK_ROWS))
+        try:
+            # Imported here to keep TensorFlow and the runtimes out of start-up.
+            from engine.use.runtime_exports import write_runtime_format
+
+            check = write_runtime_format(usable.predictor.model, fmt, folder / name, X)
+        except ProjectError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - a network the converter cannot take
+            (folder / name).unlink(missing_ok=True)
+            reason = str(exc).strip().splitlines()[0] if str(exc).strip() else \
+                type(exc).__name__
+            failed[fmt] = text("export_formats.failed", reason=reason[:200])
+            continue
+        checks.append({"format": fmt, **check.to_dict()})
+    return checks, failed
 
 
 def build_manifest(project: Project, usable: UsableModel, model_file: str,
@@ -224,17 +307,6 @@ def _which_model(project: Project, usable: UsableModel, label: str,
     return ""
 
 
-def versions() -> dict[str, str | None]:
-    """Practica's, Keras' and the backend's versions (without importing Keras)."""
-    import os
-
-    backend = os.environ.get("KERAS_BACKEND", "tensorflow")
-    return {"practica": __version__, "keras": _version("keras"), "backend": backend,
-            "backend_version": _version({"torch": "torch", "jax": "jax"}.get(backend,
-                                                                           "tensorflow")),
-            "scikit-learn": _version("scikit-learn"), "lightgbm": _version("lightgbm")}
-
-
 def readme(manifest: dict[str, Any]) -> str:
     """The export's README: what the files are and how to load them, in plain words."""
     labels = ", ".join(map(str, manifest.get("labels") or [])) or "-"
@@ -255,6 +327,10 @@ def readme(manifest: dict[str, Any]) -> str:
     parts.extend(_rule_lines(manifest.get("decision_rule")))
     if manifest.get("saved_model"):
         parts.append(text("use.readme_saved_model"))
+    for fmt, check in (manifest.get("formats") or {}).items():
+        # text keys: export_formats.readme_{onnx,litert}
+        parts.append(text(f"export_formats.readme_{fmt}", file=check["file"]))
+    parts.append(text("export_formats.readme_card"))
     if (manifest.get("vault") or {}).get("test_rows_guarded"):
         parts.append(text("use.readme_guard"))
     parts.append("Made with " + ", ".join(f"{k} {v}" for k, v in manifest["versions"].items()
@@ -333,10 +409,3 @@ def _write_saved_model(usable: UsableModel, target: Path) -> tuple[bool, str]:
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     return True, ""
-
-
-def _version(package: str) -> str | None:
-    try:
-        return metadata.version(package)
-    except metadata.PackageNotFoundError:
-        return None

@@ -24,7 +24,9 @@ class PredictRequest(JobRequest):
 
 @dataclass(frozen=True)
 class ExportModelRequest(JobRequest):
-    """Export ``run`` (empty: the chosen model) into the folder ``to``.
+    """Export ``run`` (empty: the chosen model) into the folder ``to``, in ``formats``
+    (names joined by commas, ``engine.use.export_formats``; empty: every one that can be
+    made).
 
     Result: ``ExportResult`` (``engine.use.model_export``).
     """
@@ -32,6 +34,7 @@ class ExportModelRequest(JobRequest):
     project: str = ""
     to: str = ""
     run: str = ""
+    formats: str = ""
 
 
 @dataclass(frozen=True)

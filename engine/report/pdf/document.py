@@ -28,6 +28,7 @@ from engine.report.pdf import calibration as pdf_calibration
 from engine.report.pdf import error_analysis as pdf_error_analysis
 from engine.report.pdf import importance as pdf_importance
 from engine.report.pdf import kfold as pdf_kfold
+from engine.report.pdf import model_card as pdf_model_card
 from engine.report.pdf import learning_curve as pdf_learning_curve
 from engine.report.pdf import test_curves as pdf_test_curves
 from engine.report.pdf import compare as pdf_compare
@@ -57,6 +58,7 @@ SECTIONS = (
     pdf_results.final_section,
     pdf_test_curves.final_curves_section,
     pdf_threshold.threshold_section,
+    pdf_model_card.model_card_section,
     pdf_results.decisions_section,
     pdf_results.appendix_section,
     pdf_reproduce.reproduce_section,

@@ -161,3 +161,34 @@ def test_dev_predictions_say_where_the_model_would_abstain(done):
         table[[f"probability {c}" for c in project.goal.labels]].to_numpy()))
     expected = (table["confidence"] < threshold) if threshold is not None else False
     assert (table["abstain"] == expected).all()
+
+
+def test_the_model_card_is_a_page_of_the_report_and_a_file_of_every_export(done, tmp_path):
+    from engine.use.model_card import SECTIONS as CARD_SECTIONS, model_card
+    from engine.use.model_export import export_model
+    from engine.words.formatting import fmt_value
+
+    project, _ = done
+    final = project.final_test
+    entry = final.metrics[final.metric]
+    card = model_card(project)
+    interval = f"({fmt_value(entry.low)} to {fmt_value(entry.high)})"
+    assert card.run == final.run
+    assert any(interval in line for line in card.section("metrics"))
+    assert any(line.startswith("Diagnosis: ") for line in card.section("weaknesses"))
+    assert any("mistakes on" in line for line in card.section("weaknesses"))
+    assert any("locked until" in line for line in card.section("splits"))
+    pdf = project.reports_dir / "report.pdf"
+    assert text("model_card.page_title") in _outline(pdf)
+    pages = [" ".join((p.extract_text() or "").split()) for p in PdfReader(pdf).pages]
+    intro = " ".join(text("model_card.page_intro").split())
+    page = next(p for p in pages if f"{text('model_card.page_title')} {intro}" in p)
+    for name in CARD_SECTIONS:
+        assert text(f"model_card.title_{name}") in page, name
+    assert interval in page
+
+    export_model(project, tmp_path / "export", formats="keras")
+    written = (tmp_path / "export" / "model_card.md").read_text()
+    for name in CARD_SECTIONS:
+        assert f"\n## {text(f'model_card.title_{name}')}\n" in written, name
+    assert interval in written and "Diagnosis: " in written and "Made with practica" in written

@@ -1,5 +1,7 @@
 """Exporting a model: the folder reloads with Keras' safe mode and predicts as the project
-does; the manifest says what the model is; folders of other things are refused."""
+does, its ONNX and LiteRT files run in their own runtimes with Keras' answers; the manifest
+says what the model is; the model card has every section; folders of other things are
+refused."""
 
 from __future__ import annotations
 
@@ -34,10 +36,11 @@ def test_the_exported_folder_reloads_and_predicts_the_same(trained, tmp_path):
     folder = tmp_path / "churn model"
     result = export_model(project, folder)
     names = sorted(p.name for p in folder.iterdir())
-    assert names == ["README.txt", "manifest.json", "model.keras", "preprocess.json",
-                     "saved_model", "vault_guard.json"]  # the guard: made before the vault
+    assert names == ["README.txt", "manifest.json", "model.keras", "model.onnx",
+                     "model.tflite", "model_card.md", "preprocess.json", "saved_model",
+                     "vault_guard.json"]  # the guard: made before the vault
     assert "vault_guard.json" in (folder / "README.txt").read_text()
-    assert result.saved_model and len(result.files) == 6
+    assert result.saved_model and len(result.files) == 9 and not result.skipped
 
     manifest = json.loads((folder / "manifest.json").read_text())
     usable = load_usable(project)
@@ -67,6 +70,39 @@ def test_the_exported_folder_reloads_and_predicts_the_same(trained, tmp_path):
     reloaded = tf.saved_model.load(str(folder / "saved_model"))  # kept: it owns the weights
     np.testing.assert_allclose(reloaded.serve(X).numpy(), expected, atol=1e-5)
 
+    # ONNX Runtime and the LiteRT interpreter, each on its own, answer as Keras does.
+    import onnxruntime
+    try:
+        from ai_edge_litert.interpreter import Interpreter
+    except ImportError:  # no LiteRT wheel for this system: TensorFlow's own interpreter
+        Interpreter = tf.lite.Interpreter
+
+    session = onnxruntime.InferenceSession(str(folder / "model.onnx"),
+                                           providers=["CPUExecutionProvider"])
+    onnx_out = session.run(None, {session.get_inputs()[0].name: X.astype(np.float32)})[0]
+    assert np.abs(onnx_out - expected).max() < 1e-4
+    lite = Interpreter(model_path=str(folder / "model.tflite"))
+    entry = lite.get_input_details()[0]
+    lite.resize_tensor_input(entry["index"], X.shape)
+    lite.allocate_tensors()
+    lite.set_tensor(entry["index"], X.astype(np.float32))
+    lite.invoke()
+    lite_out = lite.get_tensor(lite.get_output_details()[0]["index"])
+    assert np.abs(lite_out - expected).max() < 1e-4
+    # The export measured the same on the dev rows and says so in its manifest.
+    for fmt, runtime in (("onnx", "onnxruntime"), ("litert", "")):
+        check = manifest["formats"][fmt]
+        assert check["rows"] == len(dev) and check["agrees"]
+        assert 0 <= check["max_difference"] < 1e-4 and check["runtime"].startswith(runtime)
+        assert check["ms_per_example"] > 0 and check["keras_ms_per_example"] > 0
+    assert manifest["formats_skipped"] == {}
+    card = (folder / "model_card.md").read_text()
+    for title in ("Intended use", "Data", "Splits and the test vault", "Results",
+                  "Limits set in the goal", "Known weaknesses", "Threshold and calibration",
+                  "Environment"):
+        assert f"\n## {title}\n" in card
+    assert "Predicts bought" in card and "still locked" in card and "onnxruntime" in card
+
     # practica predict on the folder gives what it gives on the project.
     path = tmp_path / "dev.csv"
     dev.drop(columns=["bought"]).to_csv(path, index=False)
@@ -81,6 +117,9 @@ def test_a_baseline_exports_its_json_and_replaces_an_earlier_export(trained, tmp
     assert (folder / "saved_model").is_dir()
     result = export_model(project, folder, run_id=ids[1])  # the linear model, same folder
     assert not result.saved_model and not (folder / "saved_model").exists()
+    assert not (folder / "model.onnx").exists() and not (folder / "model.tflite").exists()
+    assert set(result.skipped) == {"onnx", "litert"}  # a baseline never had a SavedModel
+    assert all("only a neural network" in why.lower() for why in result.skipped.values())
     manifest = json.loads((folder / "manifest.json").read_text())
     assert manifest["model_format"] == "baseline-json" and manifest["run"] == ids[1]
     assert not (folder / "model.keras").exists()  # the earlier export's model is gone
@@ -125,3 +164,54 @@ def test_after_the_final_test_the_manifest_holds_the_test_result(tmp_path):
     # with the vault open, the project's own file may be predicted
     out = predict_file(project, project.source("main").path)
     assert len(out) == 200
+
+
+def test_formats_asked_for_are_the_ones_written(trained, tmp_path):
+    project, _ = trained
+    folder = tmp_path / "out"
+    export_model(project, folder)
+    result = export_model(project, folder, formats="keras,onnx")  # an earlier export's go
+    names = sorted(p.name for p in folder.iterdir())
+    assert "model.onnx" in names and "model.tflite" not in names and "saved_model" not in names
+    assert [c["format"] for c in result.checks] == ["onnx"] and result.checks[0]["agrees"]
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert list(manifest["formats"]) == ["onnx"] and manifest["saved_model"] is None
+    with pytest.raises(ProjectError, match="Unknown export format: pickle"):
+        export_model(project, folder, formats="onnx,pickle")
+
+
+def test_formats_a_backend_or_a_missing_package_cannot_make_say_why(monkeypatch):
+    from engine.models import simple_baselines
+    from engine.use import export_formats
+
+    assert export_formats.NETWORK_FREE == simple_baselines.KINDS
+    assert export_formats.unavailable("mlp", "tensorflow") == {}
+    jax = export_formats.unavailable("mlp", "jax")
+    assert set(jax) == {"savedmodel", "onnx", "litert"} and "jax" in jax["onnx"]
+    # the skipped formats are one plain line each
+    from engine.use.model_export import ExportResult
+
+    lines = ExportResult("f", (), False, skipped=jax).skipped_lines()
+    assert len(lines) == 3 and lines[2].startswith("LiteRT (TensorFlow Lite) not written: ")
+    assert "ensemble" in export_formats.unavailable("ensemble", "tensorflow")["litert"]
+    assert list(export_formats.unavailable("sound_cnn", "tensorflow")) == ["onnx"]
+    real = export_formats.importlib.util.find_spec
+    monkeypatch.setattr(export_formats.importlib.util, "find_spec",
+                        lambda name: None if name == "tf2onnx" else real(name))
+    missing = export_formats.unavailable("mlp", "tensorflow")
+    assert list(missing) == ["onnx"] and "pip install tf2onnx" in missing["onnx"]
+
+
+def test_a_model_fresh_from_its_file_is_written_and_checked(trained, tmp_path):
+    """A model loaded from its file has never been called (what ``--formats onnx`` alone
+    meets in a new process): it is written and checked all the same."""
+    from engine.use.runtime_exports import write_runtime_format
+
+    project, ids = trained
+    keras = import_keras()
+    X = load_preprocessor(project).transform(split_frame(project, "dev"))
+    for fmt, name in (("onnx", "model.onnx"), ("litert", "model.tflite")):
+        fresh = keras.saving.load_model(project.run_dir(ids[0]) / "model.keras",
+                                        compile=False, safe_mode=True)
+        check = write_runtime_format(fresh, fmt, tmp_path / name, X)
+        assert check.agrees and check.rows == len(X) and (tmp_path / name).is_file()
