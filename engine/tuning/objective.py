@@ -36,8 +36,9 @@ from engine.tuning.fold_scores import FoldScorer
 from engine.tuning.trial_runs import mark_trial_run
 from engine.tuning.space import SearchSpace, suggest
 from engine.tuning.summary import write_summary
-from engine.tuning.study import (TuningSettings, best_feasible_trial, journal_path,
-                                 open_study, run_tag, study_settings, worker_id)
+from engine.tuning.study import (FOLDER_ATTR, TuningSettings, best_feasible_trial,
+                                 folder_id, journal_path, open_study, run_tag,
+                                 study_settings, worker_id)
 from engine.tuning.trial_store import store_folder, upload_run, where
 from engine.project.parts.goal import Goal
 from engine.goal.run_choice import feasibility
@@ -112,6 +113,7 @@ class TrialObjective:
         self.progress(StageStarted("trial", text(key, trial=trial.number + 1, n=self.started,
                                                  total=self.n_trials)))
         trial.set_user_attr("worker", worker_id())
+        trial.set_user_attr(FOLDER_ATTR, folder_id(self.project_dir))
         trial.set_user_attr("round", self.settings.round)
         params = {**self.carried, **suggest(trial, self.space),
                   "epochs": self.settings.epochs, "patience": self.settings.epochs,

@@ -32,6 +32,7 @@ from engine.tuning.settings import TuningSettings
 
 STUDY_NAME = "practica"
 SETTINGS_ATTR = "settings"
+FOLDER_ATTR = "folder"
 def make_storage(project_dir: str | os.PathLike, storage: str | None = None):
     """The study's storage: the project's journal file, or the database at URL ``storage``."""
     if storage:
@@ -243,16 +244,25 @@ def is_feasible(trial: FrozenTrial, project=None) -> bool:
 
 def is_reachable(trial: FrozenTrial, project=None) -> bool:
     """Whether ``trial``'s run can be reached from ``project``'s folder: there, or in the
-    shared store its worker put it in (``engine.tuning.trial_store``). Always True without
-    a project."""
+    shared store its worker put it in (``engine.tuning.trial_store``). A trial made in
+    another folder (``folder`` attribute: host and path) whose run is in no store cannot;
+    one that names no folder (an older release) is taken as this folder's. Always True
+    without a project."""
     if project is None:
         return True
     # Imported here to keep the archive code out of start-up.
     from engine.tuning.trial_store import ARTIFACT_ATTR, STORE_ATTR, where
 
-    return bool(where(project.root, str(trial.user_attrs.get("run_id", "")),
-                      str(trial.user_attrs.get(ARTIFACT_ATTR, "")),
-                      str(trial.user_attrs.get(STORE_ATTR, ""))))
+    if where(project.root, str(trial.user_attrs.get("run_id", "")),
+             str(trial.user_attrs.get(ARTIFACT_ATTR, "")),
+             str(trial.user_attrs.get(STORE_ATTR, ""))):
+        return True
+    return trial.user_attrs.get(FOLDER_ATTR) in (None, folder_id(project.root))
+
+
+def folder_id(project_dir: str | os.PathLike) -> str:
+    """A project folder as ``host:path``, stored on each trial made in it."""
+    return f"{socket.gethostname()}:{os.path.realpath(project_dir)}"
 
 
 def feasible_trials(study: optuna.Study, project=None) -> list[FrozenTrial]:

@@ -147,3 +147,22 @@ def test_json_summary_names_where_the_best_model_is(two_folders):
     data = json.loads((a / "tuning" / "summary.json").read_text(encoding="utf-8"))
     assert data["best"]["where"] in ("this project folder",
                                      f"the shared store {store_folder(a, storage)}")
+
+
+def test_a_trial_whose_model_stayed_on_another_machine_is_never_named_best(split_project):
+    import optuna
+
+    from engine.tuning.study import FOLDER_ATTR, best_feasible_trial, folder_id
+
+    here = run_training(TrainingSpec(str(split_project.root), "linear")).run_id
+    study = optuna.create_study()
+    for run, folder, value in (("20261207-010101-mlp-t1-abcdef", "other-host:/far/proj", 0.1),
+                               (here, folder_id(split_project.root), 0.2)):
+        study.enqueue_trial({})
+        trial = study.ask()
+        for key, attr in (("run_id", run), (FOLDER_ATTR, folder), ("feasible", True)):
+            trial.set_user_attr(key, attr)
+        study.tell(trial, value)
+    project = open_project(split_project.root)
+    assert best_feasible_trial(study).number == 0  # without a folder to reach it from
+    assert best_feasible_trial(study, project).user_attrs["run_id"] == here
