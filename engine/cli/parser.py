@@ -164,6 +164,7 @@ def build_parser() -> PlainParser:
     diag.add_argument("--run", metavar="RUN_OR_TRIAL",
                       help="with a project folder: read the ladder of this run (its id) or "
                            "tuning trial (its number) and make it the chosen model")
+    use_command.study_options(diag)
 
     tune = sub.add_parser("tune", help="search the settings of a project's network "
                                        "(Optuna; finished trials are kept)")

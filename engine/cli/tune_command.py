@@ -48,8 +48,13 @@ def cmd_tune(args) -> int:
         _small_data_hint(project)
     printer = _printer(args)
     result = search(request, printer, project=project)
+    before = len(project.decisions)
     adoption = adopt_best_trial(project)
     _show(result, args.json, adoption)
+    if not args.json:  # a trial run another worker trained, fetched to be compared
+        for d in project.decisions[before:]:
+            if d.kind == "run_fetched":
+                print(d.text)
     return 0
 
 

@@ -31,7 +31,8 @@ def add_parser(sub) -> None:
                                          "fetching its model when another worker trained it")
     t.add_argument("dir", help="the project folder")
     t.add_argument("trial", metavar="N", help="the trial's number, as 'practica tune' and the "
-                                              "Tune step show it (from 1)")
+                                              "Tune step show it (from 1), or 'best': the "
+                                              "best trial that meets every limit")
     t.add_argument("--json", action="store_true", help="print a JSON object")
     study_options(t)
 
@@ -61,14 +62,22 @@ def refresh_trials(project, storage: str | None) -> None:
 
 def cmd_use_trial(args) -> int:
     # Imported here to keep pandas, scikit-learn out of start-up.
-    from engine.core.errors import GoalError
+    from engine.core.errors import GoalError, ProjectError
     from engine.project.project import open_project
 
+    # Imported here to keep pandas out of start-up.
+    from engine.tuning.summary import read_summary
+
     raw = str(args.trial).strip().lower().removeprefix("trial").strip().lstrip("#")
-    if not raw.isdigit() or int(raw) < 1:
+    if raw != "best" and (not raw.isdigit() or int(raw) < 1):
         raise GoalError(text("cli.use.bad_trial", trial=args.trial))
     project = open_project(args.dir)
     refresh_trials(project, args.storage)
+    if raw == "best":
+        summary = read_summary(project.root)
+        if summary is None or summary.best is None:
+            raise ProjectError(text("tuning.cli_no_best"))
+        raw = str(summary.best.trial)
     return _chosen(project, raw, args)
 
 

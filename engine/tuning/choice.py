@@ -95,6 +95,14 @@ def named_run(project: Project, name: str, artifacts: str = "") -> tuple[RunReco
     return project.run(raw), _trial_of(project, raw)
 
 
+def _trial_of(project: Project, run_id: str) -> int | None:
+    summary = read_summary(project.root)
+    for row in (summary.trials if summary is not None else ()):
+        if row.run_id == run_id:
+            return row.trial
+    return None
+
+
 def choose_run(project: Project, name: str, artifacts: str = "") -> Choice:
     """Make the run or trial ``name`` the chosen model, as the GUI does (its ladder is read,
     the choice logged and the project saved); say which limits it breaks. A trial's run

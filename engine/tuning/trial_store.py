@@ -206,9 +206,10 @@ def _unpack_checked(project, run_id: str, folder: Path, artifact: str, sha256: s
 
 
 def fetch_if_trial(project, *run_ids: str) -> list[str]:
-    """Fetch each of ``run_ids`` that is missing here but was put in a shared store by a
-    tuning trial (the final test and the report call this for the chosen and the tested
-    run); the ids fetched. A missing run that no trial stored is left to the caller.
+    """Fetch each of ``run_ids`` that is missing here but is a tuning trial's run (another
+    worker trained it and put it in a shared store); the final test, the report and the
+    Tune page's "Use this trial" call this. The ids fetched; a missing run that is no
+    trial's is left to the caller.
 
     Raises:
         ProjectError: a trial's run cannot be reached or fails its checksum.
@@ -220,5 +221,5 @@ def fetch_if_trial(project, *run_ids: str) -> list[str]:
     if not missing:
         return []
     summary = read_summary(project.root)
-    stored = {t.run_id for t in (summary.trials if summary else ()) if t.artifact}
-    return [r for r in missing if r in stored and fetch_run(project, r)]
+    trials = {t.run_id for t in (summary.trials if summary else ()) if t.run_id}
+    return [r for r in missing if r in trials and fetch_run(project, r)]

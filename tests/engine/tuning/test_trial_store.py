@@ -166,3 +166,20 @@ def test_a_trial_whose_model_stayed_on_another_machine_is_never_named_best(split
     project = open_project(split_project.root)
     assert best_feasible_trial(study).number == 0  # without a folder to reach it from
     assert best_feasible_trial(study, project).user_attrs["run_id"] == here
+
+
+def test_use_this_trial_on_the_tune_page_fetches_a_trial_of_the_other_folder(two_folders):
+    """The Tune page's "Use this trial" sends the trial's run id to the diagnose job."""
+    from engine.app.job_catalog import JOBS
+    from engine.core.jobs import NEVER, ignore
+    from engine.diagnosis.requests import DiagnoseRequest
+
+    a, b, storage = two_folders
+    summary = write_summary(b, storage)
+    row = next(t for t in summary.trials if t.run_id and not is_local(b, t.run_id)
+               and t.run_id != summary.best.run_id)
+    JOBS[DiagnoseRequest](DiagnoseRequest(project=str(b), run=row.run_id), ignore, NEVER)
+    project = open_project(b)
+    assert project.chosen_run == row.run_id and is_local(b, row.run_id)
+    assert any(d.kind == "run_fetched" and d.details["run"] == row.run_id
+               for d in project.decisions)
