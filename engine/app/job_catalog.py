@@ -123,8 +123,11 @@ def _resumable(r: ResumableRequest, progress, cancel):
 def _diagnose(r: DiagnoseRequest, progress, cancel):
     # Imported here to keep pandas, scikit-learn out of start-up.
     from engine.diagnosis.step import diagnose_project
+    from engine.tuning.trial_store import fetch_if_trial
 
-    return diagnose_project(_project(r), r.run or None)
+    project = _project(r)
+    fetch_if_trial(project, r.run)  # "Use this trial" on a trial another worker trained
+    return diagnose_project(project, r.run or None)
 
 
 def _learning_curve(r: LearningCurveRequest, progress, cancel):

@@ -72,6 +72,7 @@ def cmd_new(args) -> int:
 
 def cmd_run(args) -> int:
     project = open_project(args.dir)
+    _read_study(project, args)
     params = {"epochs": args.epochs, **parse_settings(args.set)}
     fractions = (parse_shares(args.shares, second_file=project.source("target") is not None)
                  if args.shares else None)
@@ -102,7 +103,22 @@ def _tune_request(args, project) -> TuneRequest:
     epochs = args.tune_epochs or min(args.epochs, TUNING_EPOCHS)
     return TuneRequest(trials=args.trials, seconds=args.seconds, workers=args.workers,
                        sampler=args.sampler, pruner=args.pruner or "", epochs=epochs,
-                       space=space, round=round_number, kfold=args.kfold or 0)
+                       space=space, round=round_number, kfold=args.kfold or 0,
+                       storage=args.storage or "", artifacts=args.artifacts or "")
+
+
+def _read_study(project, args) -> None:
+    """With --storage, the trials other workers ran are read from the study first; a trial
+    named with --run that another worker trained is fetched from the shared store."""
+    if not (args.storage or args.artifacts):
+        return
+    # Imported here to keep Optuna, pandas out of start-up.
+    from engine.cli.use_command import refresh_trials
+    from engine.tuning.choice import named_run
+
+    refresh_trials(project, args.storage)
+    if args.run:
+        named_run(project, args.run, args.artifacts or "")
 
 
 def cmd_train(args) -> int:

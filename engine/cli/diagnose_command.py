@@ -23,6 +23,7 @@ from engine.app.steps import step_states
 from engine.core.texts import text
 from engine.project.parts.goal import Goal
 from engine.tuning.choice import choose_run
+from engine.cli.use_command import refresh_trials
 
 
 def cmd_diagnose(args) -> int:
@@ -30,7 +31,8 @@ def cmd_diagnose(args) -> int:
     if getattr(args, "run", None) and not args.dir:
         raise GoalError(text("cli.diagnose_run_needs_dir"))
     if args.dir:
-        result, metric = _project_diagnosis(args.dir, getattr(args, "run", None))
+        result, metric = _project_diagnosis(args.dir, getattr(args, "run", None),
+                                            args.storage, args.artifacts)
     else:
         if args.train is None or args.dev is None:
             raise GoalError(text("cli.diagnose_needs"))
@@ -56,10 +58,13 @@ def _typed_diagnosis(args) -> Diagnosis:
                     train_dev=frac(args.train_dev), test=frac(args.test))
 
 
-def _project_diagnosis(folder: str, run: str | None = None) -> tuple[dict, str | None]:
+def _project_diagnosis(folder: str, run: str | None = None, storage: str | None = None,
+                       artifacts: str | None = None) -> tuple[dict, str | None]:
     project = open_project(folder)
+    if storage:  # the trials other workers ran, read from the study first
+        refresh_trials(project, storage)
     if run:  # the same choice as 'practica use' and the GUI's; the warning goes to stderr
-        choice = choose_run(project, run)
+        choice = choose_run(project, run, artifacts or "")
         if choice.broken:
             print(text("cli.use.warning", warning=text(
                 "workflow.chosen_breaks", label=choice.run.label,

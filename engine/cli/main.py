@@ -29,7 +29,7 @@ from engine.cli.parser import build_parser  # noqa: E402
 from engine.cli.predict_command import cmd_export, cmd_predict  # noqa: E402
 from engine.cli.tags_command import cmd_tags  # noqa: E402
 from engine.cli.tune_command import cmd_tune, cmd_worker  # noqa: E402
-from engine.cli.use_command import cmd_use  # noqa: E402
+from engine.cli.use_command import cmd_use, cmd_use_trial  # noqa: E402
 from engine.cli.weights_command import cmd_weights  # noqa: E402
 from engine.core.error_details import save_error_details  # noqa: E402
 from engine.core.errors import PracticaError, ProjectLockedError  # noqa: E402
@@ -59,6 +59,7 @@ COMMANDS = {
     "predict": cmd_predict,
     "export": cmd_export,
     "use": cmd_use,
+    "use-trial": cmd_use_trial,
     "tags": cmd_tags,
     "costs": cmd_costs,
     "weights": cmd_weights,
@@ -97,7 +98,7 @@ def main(argv: list[str] | None = None) -> int:
 # Commands that change the project in their folder: they hold it while they run, so a
 # second writer (the app, another command) is refused at once instead of after the work.
 WRITERS = frozenset({"run", "train", "check", "diagnose", "report", "tune",
-                     "learning-curve", "explain", "calibrate", "use", "tags", "costs",
+                     "learning-curve", "explain", "calibrate", "use", "use-trial", "tags", "costs",
                      "threshold", "kfold", "ensemble"})
 
 

@@ -122,6 +122,11 @@ def build_parser() -> PlainParser:
     run.add_argument("--run", metavar="RUN_OR_TRIAL",
                      help="diagnose: make this run (its id) or tuning trial (its number) the "
                           "chosen model, as 'practica use' does")
+    run.add_argument("--storage", metavar="URL",
+                     help="tune: the study's database URL, shared by workers on several "
+                          "machines (its trials are read first)")
+    run.add_argument("--artifacts", metavar="PATH",
+                     help="tune: the folder every worker reaches holding the trials' models")
 
     train = sub.add_parser("train", help="train one more model of a split project")
     train.add_argument("dir", help="the project folder")
@@ -159,6 +164,7 @@ def build_parser() -> PlainParser:
     diag.add_argument("--run", metavar="RUN_OR_TRIAL",
                       help="with a project folder: read the ladder of this run (its id) or "
                            "tuning trial (its number) and make it the chosen model")
+    use_command.study_options(diag)
 
     tune = sub.add_parser("tune", help="search the settings of a project's network "
                                        "(Optuna; finished trials are kept)")
@@ -216,6 +222,9 @@ def _budget_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--storage", metavar="URL",
                    help="a database URL (e.g. postgresql://user@host/db) shared by workers "
                         "on several machines; default: a journal file in the project folder")
+    p.add_argument("--artifacts", metavar="PATH",
+                   help="a folder every worker reaches where each trial's model is put "
+                        "(default: beside an SQLite file given with --storage)")
     p.add_argument("--json", action="store_true", help="print a JSON object")
 
 

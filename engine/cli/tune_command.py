@@ -13,6 +13,7 @@ journal file in the project folder or on a database URL.
 from __future__ import annotations
 
 import json
+import sys
 
 from engine.cli.printer import EventPrinter
 from engine.core.errors import GoalError, ProjectError
@@ -40,13 +41,20 @@ def cmd_tune(args) -> int:
                           workers=args.workers, sampler=args.sampler,
                           pruner=args.pruner or "", epochs=args.epochs, kind=args.model or "",
                           seed=args.seed, storage=args.storage or "", space=space,
-                          round=round_number, kfold=args.kfold or 0)
+                          round=round_number, kfold=args.kfold or 0,
+                          artifacts=args.artifacts or "")
+    _store_hint(args)
     if not args.kfold and not args.json:
         _small_data_hint(project)
     printer = _printer(args)
     result = search(request, printer, project=project)
+    before = len(project.decisions)
     adoption = adopt_best_trial(project)
     _show(result, args.json, adoption)
+    if not args.json:  # a trial run another worker trained, fetched to be compared
+        for d in project.decisions[before:]:
+            if d.kind == "run_fetched":
+                print(d.text)
     return 0
 
 
@@ -100,9 +108,21 @@ def cmd_worker(args) -> int:
     _check_budget(args)
     cancel = HelperStop(args.stop_file) if args.stop_file else NEVER
     request = TuneRequest(project=str(args.dir), trials=args.trials, seconds=args.seconds,
-                          storage=args.storage or "", join=True, first_trial=args.first_trial)
+                          storage=args.storage or "", join=True, first_trial=args.first_trial,
+                          artifacts=args.artifacts or "")
+    _store_hint(args)
     _show(search(request, _printer(args), cancel), args.json)
     return 0
+
+
+def _store_hint(args) -> None:
+    """Say so when the trials' models will stay on their machines (a database server and
+    no shared store); on stderr, so that --json output still parses."""
+    # Imported here to keep the archive code out of start-up.
+    from engine.tuning.trial_store import store_folder
+
+    if args.storage and store_folder(args.dir, args.storage, args.artifacts) is None:
+        print(text("tuning.no_store"), file=sys.stderr)
 
 
 def _printer(args):
@@ -140,6 +160,8 @@ def _show(result, as_json: bool, adoption=None) -> None:
     else:
         print(text("tuning.cli_best", trial=result.best_trial + 1, run=result.best_run,
                    error=f"{result.best_value:.4g}"))
+    if result.best_trial is not None and result.best_where:
+        print(text("tuning.cli_best_where", where=result.best_where))
     if result.best_trial is not None:
         print(optimism)
     if adoption is not None:

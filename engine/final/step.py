@@ -64,6 +64,7 @@ from engine.project.parts.decision_rule import DecisionRule
 from engine.project.parts.goal import Goal
 from engine.project.parts.test_curves import CurveBundle
 from engine.final.test_curves import curve_bundle, reject_threshold
+from engine.tuning.trial_store import fetch_if_trial
 
 
 def run_final_test(project: Project, progress: ProgressFn = ignore, cancel: CancelFlag = NEVER,
@@ -96,6 +97,7 @@ def run_final_test(project: Project, progress: ProgressFn = ignore, cancel: Canc
         VaultGateError: the checks before the vault refused (nothing ran, the vault stays
             closed).
     """
+    fetch_if_trial(project, project.chosen_run or "")  # a trial another worker trained
     gate = vault_gate(project)
     gate.require(override, new_experiment)
     if not 1 <= int(seeds) <= MAX_SEEDS:

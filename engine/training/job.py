@@ -53,12 +53,15 @@ SPEC_FILE = "spec.json"
 class TrainingSpec:
     """What to train: a model kind (``majority``, ``linear`` or a family of
     ``engine.models.zoo``) with its architecture and training settings in ``params`` (see
-    ``TrainParams``). ``resume`` names an interrupted run to continue instead."""
+    ``TrainParams``). ``resume`` names an interrupted run to continue instead; ``tag`` ends
+    the new run's id (a tuning trial's number and worker token, so that trials of workers on
+    several machines never share an id)."""
 
     project_dir: str
     model: str = "mlp"
     params: dict[str, Any] = field(default_factory=dict)
     resume: str = ""
+    tag: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -66,7 +69,8 @@ class TrainingSpec:
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> "TrainingSpec":
         return cls(str(d["project_dir"]), str(d.get("model", "mlp")),
-                   dict(d.get("params") or {}), str(d.get("resume") or ""))
+                   dict(d.get("params") or {}), str(d.get("resume") or ""),
+                   str(d.get("tag") or ""))
 
 
 def model_kinds() -> tuple[str, ...]:
@@ -124,7 +128,7 @@ def run_training(spec: TrainingSpec, progress: ProgressFn = ignore,
     X = {name: prep.transform(f) for name, f in frames.items()}
     y_labels = {name: target_values(project, f) for name, f in frames.items()}
     y = {name: prep.encode_target(v) for name, v in y_labels.items()}
-    run_id = spec.resume or new_run_id(project, spec.model)
+    run_id = spec.resume or new_run_id(project, spec.model, spec.tag)
     run_dir = project.run_dir(run_id)
     atomic.write_json(run_dir / SPEC_FILE, {"model": spec.model, "params": spec.params})
     started = time.perf_counter()
@@ -263,8 +267,9 @@ def _fit_baseline(kind: str, task: str, run_dir, X, y, seed: int,
     return Fitted(model, label, "model.json", simple_baselines.parameter_count(model), kept)
 
 
-def new_run_id(project: Project, kind: str) -> str:
-    """A new run's id (``<date>-<time>-<kind>``), its folder made empty under ``runs/``."""
+def new_run_id(project: Project, kind: str, tag: str = "") -> str:
+    """A new run's id (``<date>-<time>-<kind>``, then ``-<tag>`` when given), its folder made
+    empty under ``runs/``."""
     stamp = _dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     try:
         project.runs_dir.mkdir(parents=True, exist_ok=True)
@@ -273,7 +278,7 @@ def new_run_id(project: Project, kind: str) -> str:
                                                 text("faults.what_run"))) from exc
     n = 1
     while True:
-        run_id = f"{stamp}-{kind}" + (f"-{n}" if n > 1 else "")
+        run_id = f"{stamp}-{kind}" + (f"-{tag}" if tag else "") + (f"-{n}" if n > 1 else "")
         try:
             # mkdir either makes the folder or fails: two processes (tuning workers) can
             # never both take the same id.

@@ -36,6 +36,7 @@ from engine.project.fingerprints import split_key
 from engine.project.project import Project
 from engine.project.run_record import RunRecord
 from engine.tuning.summary import read_summary
+from engine.tuning.trial_store import fetch_run
 
 
 @dataclass(frozen=True)
@@ -65,12 +66,15 @@ class Adoption:
                 "error": self.error, "before": self.before, "sentence": self.sentence}
 
 
-def named_run(project: Project, name: str) -> tuple[RunRecord, int | None]:
+def named_run(project: Project, name: str, artifacts: str = "") -> tuple[RunRecord, int | None]:
     """The run ``name`` stands for: a trial number of the search (``3``, ``trial 3``,
-    ``#3``: counted from 1 as the Tune page shows them) or a run id.
+    ``#3``: counted from 1 as the Tune page shows them) or a run id. A trial's run that
+    another worker trained is fetched from the shared store (``artifacts``, else the one the
+    trial recorded) and checked first (``engine.tuning.trial_store.fetch_run``).
 
     Raises:
-        ProjectError: no such trial or run, or the trial made no run.
+        ProjectError: no such trial or run, the trial has not finished or made no run, or
+            its run cannot be reached.
     """
     raw = str(name).strip()
     digits = raw.lower().removeprefix("trial").strip().lstrip("#").strip()
@@ -80,9 +84,14 @@ def named_run(project: Project, name: str) -> tuple[RunRecord, int | None]:
         row = summary.trial_row(number - 1) if summary is not None else None
         if row is None:
             raise ProjectError(text("tuning.no_such_trial", trial=number))
+        if row.state == "running":
+            raise ProjectError(text("tuning.trial_running", trial=number, state=row.state))
         if not row.run_id:
             raise ProjectError(text("tuning.trial_without_run", trial=number, state=row.state))
+        fetch_run(project, row.run_id, artifacts)
         return project.run(row.run_id), number
+    if not any(r.id == raw for r in project.runs):
+        fetch_run(project, raw, artifacts)
     return project.run(raw), _trial_of(project, raw)
 
 
@@ -94,17 +103,19 @@ def _trial_of(project: Project, run_id: str) -> int | None:
     return None
 
 
-def choose_run(project: Project, name: str) -> Choice:
+def choose_run(project: Project, name: str, artifacts: str = "") -> Choice:
     """Make the run or trial ``name`` the chosen model, as the GUI does (its ladder is read,
-    the choice logged and the project saved); say which limits it breaks.
+    the choice logged and the project saved); say which limits it breaks. A trial's run
+    trained by another worker is fetched from the shared store first (``named_run``).
 
     Raises:
-        ProjectError: no such run or trial, or its run did not finish with a dev error.
+        ProjectError: no such run or trial, or its run did not finish with a dev error, or
+            cannot be reached.
     """
     # Imported here to keep scikit-learn out of start-up.
     from engine.diagnosis.step import diagnose_project
 
-    run, trial = named_run(project, name)
+    run, trial = named_run(project, name, artifacts)
     if run.status != "finished" or not math.isfinite(run.errors.get("dev", math.nan)):
         raise ProjectError(text("tuning.run_not_finished", run=run.id, status=run.status))
     if run.split_key != split_key(project):
@@ -116,28 +127,42 @@ def choose_run(project: Project, name: str) -> Choice:
 def best_feasible_trial_run(project: Project) -> tuple[int, RunRecord] | None:
     """The finished trial (from 1) whose run has the lowest dev error among those that meet
     every limit of the goal now and were trained on the current split; None when none. In a
-    search with k-fold the trials are ranked by their mean error over the folds instead."""
+    search with k-fold the trials are ranked by their mean error over the folds instead.
+    A run another worker trained is fetched from the shared store when its trial comes first
+    (``engine.tuning.trial_store``); one that cannot be reached is passed over."""
     summary = read_summary(project.root)
     if summary is None:
         return None
-    runs = {r.id: r for r in project.runs}
     current = split_key(project)
     by_folds = summary.settings is not None and bool(summary.settings.kfold)
+    rows = sorted((r for r in summary.trials if r.state == "complete" and r.run_id
+                   and r.value is not None), key=lambda r: (r.value, r.trial))
     found = []
-    for row in summary.trials:
-        run = runs.get(row.run_id)
-        if (row.state != "complete" or run is None or run.status != "finished"
-                or run.split_key != current):
+    for row in rows:
+        run = _reached(project, row.run_id)
+        if run is None or run.status != "finished" or run.split_key != current:
             continue
         dev = run.errors.get("dev", math.nan)
         if by_folds:
             dev = row.value if row.value is not None else math.nan
         if math.isfinite(dev) and not why_not_offered(project, run):
             found.append((dev, row.trial, run))
+            break  # the rows come in order of their error: no better one follows, and no
+            # other run is fetched
     if not found:
         return None
     _dev, trial, run = min(found, key=lambda f: f[:2])
     return trial, run
+
+
+def _reached(project: Project, run_id: str) -> RunRecord | None:
+    """Run ``run_id``, fetched from the shared store when it is not here; None when it
+    cannot be reached."""
+    try:
+        fetch_run(project, run_id)
+        return project.run(run_id)
+    except ProjectError:
+        return None
 
 
 def adopt_best_trial(project: Project) -> Adoption:

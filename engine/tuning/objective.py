@@ -36,8 +36,10 @@ from engine.tuning.fold_scores import FoldScorer
 from engine.tuning.trial_runs import mark_trial_run
 from engine.tuning.space import SearchSpace, suggest
 from engine.tuning.summary import write_summary
-from engine.tuning.study import (TuningSettings, best_feasible_trial, journal_path,
-                                 open_study, study_settings, worker_id)
+from engine.tuning.study import (FOLDER_ATTR, TuningSettings, best_feasible_trial,
+                                 folder_id, journal_path, open_study, run_tag,
+                                 study_settings, worker_id)
+from engine.tuning.trial_store import store_folder, upload_run, where
 from engine.project.parts.goal import Goal
 from engine.goal.run_choice import feasibility
 from engine.project.project import find_run, open_project
@@ -78,12 +80,15 @@ class TrialObjective:
         progress: receives a ``StageStarted`` per trial and the events of its run.
         cancel: the job's flag; when set the current run stops and the study ends.
         n_trials: the trials this call runs, for "Trial 3 of 20" (None: unknown).
+        store: the shared folder each finished trial's run is put in for the other workers
+            (``engine.tuning.trial_store``); None keeps the runs in this folder only.
     """
 
     def __init__(self, project_dir: str, settings: TuningSettings,
                  progress: ProgressFn = ignore, cancel: CancelFlag = NEVER,
-                 n_trials: int | None = None) -> None:
+                 n_trials: int | None = None, store=None) -> None:
         self.project_dir = str(project_dir)
+        self.store = store
         self.settings = settings
         self.space = SearchSpace.from_dict(settings.space)
         self.progress = progress
@@ -109,6 +114,7 @@ class TrialObjective:
         self.progress(StageStarted("trial", text(key, trial=trial.number + 1, n=self.started,
                                                  total=self.n_trials)))
         trial.set_user_attr("worker", worker_id())
+        trial.set_user_attr(FOLDER_ATTR, folder_id(self.project_dir))
         trial.set_user_attr("round", self.settings.round)
         params = {**self.carried, **suggest(trial, self.space),
                   "epochs": self.settings.epochs, "patience": self.settings.epochs,
@@ -125,7 +131,8 @@ class TrialObjective:
                         flag.pruned = True
 
         inner = time.perf_counter()
-        spec = TrainingSpec(self.project_dir, self.settings.kind, params)
+        spec = TrainingSpec(self.project_dir, self.settings.kind, params,
+                            tag=run_tag(trial.number))
         result = run_training(spec, relay, flag)
         inner = time.perf_counter() - inner
         trial.set_user_attr("run_id", result.run_id)
@@ -150,6 +157,8 @@ class TrialObjective:
         trial.set_user_attr("kfold", int(self.settings.kfold))
         if self.settings.kfold:
             value = self._fold_value(trial, project, run, value)
+        if self.store is not None:
+            upload_run(trial, self.project_dir, result.run_id, self.store)
         self.overhead.append(time.perf_counter() - begun - inner)
         return value
 
@@ -184,6 +193,8 @@ class TuningBudget:
             ``engine.tuning.workers``).
         first_trial: when set, ``n_trials`` counts the study's trials from this number
             on, whoever runs them: workers started together share one budget.
+        artifacts: the shared folder for the trials' runs (empty: beside a study kept in a
+            file, none for a database server; see ``engine.tuning.trial_store``).
     """
 
     project_dir: str
@@ -193,6 +204,7 @@ class TuningBudget:
     storage: str = ""
     workers: int = 1
     first_trial: int | None = None
+    artifacts: str = ""
 
     def __post_init__(self) -> None:
         if self.n_trials is None and self.seconds is None:
@@ -209,7 +221,8 @@ class TuningBudget:
         return cls(str(d["project_dir"]),
                    None if settings is None else TuningSettings.from_dict(settings),
                    d.get("n_trials"), d.get("seconds"), str(d.get("storage") or ""),
-                   int(d.get("workers") or 1), d.get("first_trial"))
+                   int(d.get("workers") or 1), d.get("first_trial"),
+                   str(d.get("artifacts") or ""))
 
 
 @dataclass(frozen=True)
@@ -228,6 +241,7 @@ class TuningResult:
     kfold: int = 0
     best_fold_errors: tuple[float, ...] = ()
     best_spread: float | None = None
+    best_where: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -247,7 +261,8 @@ def run_study(budget: TuningBudget, progress: ProgressFn = ignore,
     with _journal_faults(budget.project_dir):
         study = open_study(budget.project_dir, budget.storage or None, budget.settings)
     objective = TrialObjective(budget.project_dir, study_settings(study), progress, cancel,
-                               budget.n_trials)
+                               budget.n_trials, store_folder(budget.project_dir,
+                                                             budget.storage, budget.artifacts))
     callbacks = [_TrialReporter(budget, progress, study)]
     if budget.first_trial is not None and budget.n_trials is not None:
         share = _StopAtTotal(int(budget.first_trial), int(budget.n_trials))
@@ -285,6 +300,8 @@ def study_result(study: optuna.Study, project_dir: str,
     best = best_feasible_trial(study, open_project(project_dir))
     attrs = {} if best is None else best.user_attrs
     return TuningResult(
+        best_where=where(project_dir, str(attrs.get("run_id", "")),
+                         str(attrs.get("run_artifact", "")), str(attrs.get("run_store", ""))),
         kfold=int(study_settings(study).kfold),
         best_fold_errors=tuple(float(e) for e in attrs.get("fold_errors") or ()),
         best_spread=attrs.get("fold_spread"),
@@ -348,7 +365,8 @@ class _StopAtTotal:
 
 def run_worker(project_dir: str, storage: str = "", n_trials: int | None = None,
                seconds: float | None = None, progress: ProgressFn = ignore,
-               cancel: CancelFlag = NEVER, first_trial: int | None = None) -> TuningResult:
+               cancel: CancelFlag = NEVER, first_trial: int | None = None,
+               artifacts: str = "") -> TuningResult:
     """Join the project's existing study (started by ``run_study`` elsewhere) and run
     trials for it: on this machine with the journal file, or on any machine that reaches
     the database at ``storage``.
@@ -357,4 +375,5 @@ def run_worker(project_dir: str, storage: str = "", n_trials: int | None = None,
         ProjectError: nobody started a study there yet.
     """
     return run_study(TuningBudget(str(project_dir), None, n_trials, seconds, storage,
-                                  first_trial=first_trial), progress, cancel)
+                                  first_trial=first_trial, artifacts=artifacts),
+                     progress, cancel)

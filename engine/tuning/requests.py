@@ -39,6 +39,8 @@ class TuneRequest(JobRequest):
         kfold: 0 scores each trial on the dev rows; K (2 to 10) by its mean error over K
             folds of the non-test rows (``engine.tuning.fold_scores``; offered on small
             data, see ``engine.diagnosis.kfold.data_size``).
+        artifacts: the shared folder for the trials' models (``engine.tuning.trial_store``;
+            empty: beside a study kept in a file).
 
     Result: ``TuningResult`` (``engine.tuning.objective``).
     """
@@ -58,6 +60,7 @@ class TuneRequest(JobRequest):
     join: bool = False
     first_trial: int | None = None
     kfold: int = 0
+    artifacts: str = ""
 
     @property
     def has_budget(self) -> bool:

@@ -83,7 +83,7 @@ def tuning_budget(request: TuneRequest, project: Project | None = None):
                                   kfold=check_folds(request.kfold))
     return TuningBudget(str(request.project), settings, request.trials, request.seconds,
                         request.storage, workers=max(1, int(request.workers)),
-                        first_trial=request.first_trial)
+                        first_trial=request.first_trial, artifacts=request.artifacts)
 
 
 def search(request: TuneRequest, progress: ProgressFn = ignore, cancel: CancelFlag = NEVER,
@@ -108,7 +108,7 @@ def search(request: TuneRequest, progress: ProgressFn = ignore, cancel: CancelFl
 def log_search(project: Project, settings, result) -> None:
     """Record a finished search in the decisions log (and save the project)."""
     best = (text("decision.tuned_best", trial=result.best_trial + 1, run=result.best_run,
-                 error=f"{result.best_value:.4g}")
+                 error=f"{result.best_value:.4g}", where=result.best_where or "-")
             if result.best_trial is not None else text("decision.tuned_no_best"))
     project.log("tuned", text("decision.tuned", trials=result.trials,
                               complete=result.complete, pruned=result.pruned,

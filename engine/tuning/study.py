@@ -15,6 +15,7 @@ Use:
 
 from __future__ import annotations
 
+import hashlib
 import math
 import os
 import socket
@@ -31,6 +32,7 @@ from engine.tuning.settings import TuningSettings
 
 STUDY_NAME = "practica"
 SETTINGS_ATTR = "settings"
+FOLDER_ATTR = "folder"
 def make_storage(project_dir: str | os.PathLike, storage: str | None = None):
     """The study's storage: the project's journal file, or the database at URL ``storage``."""
     if storage:
@@ -173,6 +175,18 @@ def worker_id() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
+def run_tag(number: int) -> str:
+    """The end of a trial's run id: ``t<trial from 1>-<6 hex of host:pid>``. The trial's
+    number is unique in its study, and the token sets apart workers of other studies, so
+    runs trained in the same second on two machines never share an id.
+
+    >>> run_tag(3).startswith("t4-") and len(run_tag(3)) == 9
+    True
+    """
+    token = hashlib.sha1(worker_id().encode("utf-8")).hexdigest()[:6]
+    return f"t{number + 1}-{token}"
+
+
 def _alive(pid: int) -> bool:
     if os.name == "nt":
         return True  # no safe check without extra packages: never fail a Windows trial
@@ -228,10 +242,36 @@ def is_feasible(trial: FrozenTrial, project=None) -> bool:
     return bool(trial.user_attrs.get("feasible", False))
 
 
+def is_reachable(trial: FrozenTrial, project=None) -> bool:
+    """Whether ``trial``'s run can be reached from ``project``'s folder: there, or in the
+    shared store its worker put it in (``engine.tuning.trial_store``). A trial made in
+    another folder (``folder`` attribute: host and path) whose run is in no store cannot;
+    one that names no folder (an older release) is taken as this folder's. Always True
+    without a project."""
+    if project is None:
+        return True
+    # Imported here to keep the archive code out of start-up.
+    from engine.tuning.trial_store import ARTIFACT_ATTR, STORE_ATTR, where
+
+    if where(project.root, str(trial.user_attrs.get("run_id", "")),
+             str(trial.user_attrs.get(ARTIFACT_ATTR, "")),
+             str(trial.user_attrs.get(STORE_ATTR, ""))):
+        return True
+    return trial.user_attrs.get(FOLDER_ATTR) in (None, folder_id(project.root))
+
+
+def folder_id(project_dir: str | os.PathLike) -> str:
+    """A project folder as ``host:path``, stored on each trial made in it."""
+    return f"{socket.gethostname()}:{os.path.realpath(project_dir)}"
+
+
 def feasible_trials(study: optuna.Study, project=None) -> list[FrozenTrial]:
-    """The finished trials that meet every constraint, best (lowest dev error) first."""
+    """The finished trials that meet every constraint and whose run can be reached from
+    ``project``'s folder, best (lowest dev error) first: a trial whose model stayed on
+    another machine is never named best here."""
     done = [t for t in study.get_trials(deepcopy=False, states=(TrialState.COMPLETE,))
-            if t.value is not None and math.isfinite(t.value) and is_feasible(t, project)]
+            if t.value is not None and math.isfinite(t.value) and is_feasible(t, project)
+            and is_reachable(t, project)]
     return sorted(done, key=lambda t: (t.value, t.number))
 
 

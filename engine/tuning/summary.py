@@ -27,6 +27,8 @@ from engine.core.atomic import write_json
 from engine.project.parts.goal import Goal
 from engine.tuning.journal_lock import journal_path
 from engine.tuning.settings import TuningSettings
+from engine.tuning.trial_store import (ARTIFACT_ATTR, MODEL_SHA_ATTR, SHA_ATTR, STORE_ATTR,
+                                       where)
 from engine.tuning.summary_types import (VERSION, Axis, BestTrial, HistoryPoint, TrialCounts,
                                          TrialRow, TuningSummary)
 
@@ -136,12 +138,19 @@ def _describe(study, project, importance: bool) -> dict[str, Any]:
     return {"settings": TuningSettings.read(saved), "trials": rows, "history": _history(rows),
             "best": None if best is None else BestTrial(
                 best.number, best.number + 1, str(best.user_attrs.get("run_id", "")),
-                float(best.value)),
+                float(best.value), _where(project, best)),
             "importance": _importance(trials) if importance else {},
             "proposal": proposal, "next_round": next_round(study),
             "counts": _counts(rows),
             "log_params": tuple(sorted(n for n, a in axes.items() if a[2])),
             "axes": {n: Axis(a[0], a[1], a[2], tuple(a[3])) for n, a in axes.items()}}
+
+
+def _where(project, trial) -> str:
+    """Where ``trial``'s run can be reached from ``project``'s folder, in words."""
+    return where(project.root, str(trial.user_attrs.get("run_id", "")),
+                 str(trial.user_attrs.get(ARTIFACT_ATTR, "")),
+                 str(trial.user_attrs.get(STORE_ATTR, "")))
 
 
 def _axes(trials) -> dict[str, tuple]:
@@ -204,7 +213,10 @@ def _row(t, axes, project, is_feasible) -> TrialRow:
         if state == "complete" else (),
         fold_spread=_plain(t.user_attrs.get("fold_spread")) if state == "complete" else None,
         run_dev_error=_plain(t.user_attrs.get("run_dev_error"))
-        if state == "complete" else None)
+        if state == "complete" else None,
+        artifact=str(t.user_attrs.get(ARTIFACT_ATTR, "")),
+        sha256=str(t.user_attrs.get(SHA_ATTR, "")), store=str(t.user_attrs.get(STORE_ATTR, "")),
+        model_sha256=str(t.user_attrs.get(MODEL_SHA_ATTR, "")))
 
 
 def _place_scores(rows: list[TrialRow]) -> tuple[TrialRow, ...]:

@@ -43,6 +43,9 @@ class TrialRow:
     its error lies among the finished trials (0 the best, 1 the worst). In a search with
     k-fold, ``value`` is the mean of ``fold_errors`` (one per held-out fold), ``fold_spread``
     their standard deviation and ``run_dev_error`` the dev error of the trial's own run.
+    ``artifact``, ``sha256`` and ``store`` say where the trial's run folder was put for the
+    other workers (``engine.tuning.trial_store``; empty when it was not), ``model_sha256``
+    the checksum of its model file.
     """
 
     number: int
@@ -63,6 +66,10 @@ class TrialRow:
     fold_errors: tuple[float, ...] = ()
     fold_spread: float | None = None
     run_dev_error: float | None = None
+    artifact: str = ""
+    sha256: str = ""
+    store: str = ""
+    model_sha256: str = ""
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> TrialRow:
@@ -80,9 +87,16 @@ class TrialRow:
             score_position=_float(d.get("score_position")),
             fold_errors=tuple(float(e) for e in d.get("fold_errors") or ()),
             fold_spread=_float(d.get("fold_spread")),
-            run_dev_error=_float(d.get("run_dev_error")))
+            run_dev_error=_float(d.get("run_dev_error")),
+            artifact=str(d.get("artifact") or ""), sha256=str(d.get("sha256") or ""),
+            store=str(d.get("store") or ""), model_sha256=str(d.get("model_sha256") or ""))
 
     def to_dict(self) -> dict[str, Any]:
+        stored = {k: getattr(self, k) for k in ("artifact", "sha256", "store", "model_sha256")
+                  if getattr(self, k)}
+        return {**self._fields(), **stored}
+
+    def _fields(self) -> dict[str, Any]:
         return {"number": self.number, "trial": self.trial, "state": self.state,
                 "round": self.round, "value": self.value, "feasible": self.feasible,
                 "broken": list(self.broken), "run_id": self.run_id, "params": dict(self.params),
@@ -117,22 +131,24 @@ class HistoryPoint:
 
 @dataclass(frozen=True)
 class BestTrial:
-    """The best feasible trial: its numbers (from 0 and from 1), run and dev error."""
+    """The best feasible trial: its numbers (from 0 and from 1), run and dev error, and
+    ``where`` its run can be reached from this folder, in words (empty in older files)."""
 
     number: int
     trial: int
     run_id: str = ""
     value: float | None = None
+    where: str = ""
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> BestTrial:
         number = int(d.get("number", 0))
         return cls(number, int(d.get("trial", number + 1)), str(d.get("run_id") or ""),
-                   _float(d.get("value")))
+                   _float(d.get("value")), str(d.get("where") or ""))
 
     def to_dict(self) -> dict[str, Any]:
         return {"number": self.number, "trial": self.trial, "run_id": self.run_id,
-                "value": self.value}
+                "value": self.value, **({"where": self.where} if self.where else {})}
 
 
 @dataclass(frozen=True)

@@ -75,6 +75,8 @@ def worker_command(budget: TuningBudget, first_trial: int, stop_file: Path) -> l
         cmd += ["--seconds", str(budget.seconds)]
     if budget.storage:
         cmd += ["--storage", budget.storage]
+    if budget.artifacts:
+        cmd += ["--artifacts", budget.artifacts]
     return cmd
 
 

@@ -157,6 +157,7 @@ def _run_cli(ctx: Context, capsys, monkeypatch) -> dict[str, int]:
         "export": ["export", root, "--to", str(out / "cli-export")],
         "inspect-model": ["inspect-model", str(model)],
         "use": ["use", root, "--json"],
+        "use-trial": ["use-trial", root, "1"],  # no trial: refused in one line
         "tags": ["tags", root, str(out / "tags.csv")],
         "costs": ["costs", root, "--false-alarm", "1", "--miss", "3", "--unit", "euros"],
     }
@@ -222,6 +223,7 @@ def _call_each(ctx: Context) -> None:
         "saved_model": lambda: False, "space": lambda: default_space(ctx.project(), "mlp"),
         "settings": lambda: study_settings(open_study(ctx.root)),
         "table": lambda: None,  # no cost table: set_costs removes the costs
+        "storage": lambda: None,  # the project's own journal
     }
     y_main, fractions, seed = _split_inputs(project)
     fill.update({"y_main": lambda: y_main, "fractions": lambda: fractions})

@@ -23,6 +23,8 @@ OPENS = {  # open the vault on purpose (the final test): run on a copy, must log
 }
 FILES_ONLY = {  # take a folder or a path, but read only what the caller names; no split
     "engine.core.atomic.remove_temp_files": "cleans temporary files in a folder",
+    "engine.tuning.trial_store.upload_run": "packs the run folder of the trial it is given "
+                                            "(run by the tests of a shared store)",
     "engine.kinds.image_fingerprints.image_fingerprints": "reads the pictures it is given",
     "engine.data.image_folder.ImageFolderRead.__init__": "holds a read image folder",
     "engine.data.image_folder.folder_fingerprint": "stats the files of a folder",
@@ -112,6 +114,7 @@ BY_JOBS = {  # long work, or work that changes the project: run by the jobs and 
     "engine.tuning.step.search": "tune, practica tune and worker",
     "engine.tuning.step.tuning_budget": "tune",
     "engine.tuning.step.log_search": "tune",
+    "engine.tuning.study.is_reachable": "tune: looks for the run folder of the trial it is given",
     "engine.tuning.fold_scores.FoldScorer.score": "tune and practica run --kfold",
     "engine.tuning.space_file.custom_space": "practica tune --fix",
     "engine.cli.tune_command.ranges_asked": "practica tune --fix",
