@@ -106,9 +106,16 @@ class Scanner:
         # (module, function) -> the prefix the wrapper puts before its first argument
         self.wrappers: dict[tuple[str, str], str] = {("engine.core.texts", "text"): ""}
         self.forwarding: set[int] = set()  # the calls by which wrappers pass their key on
+        self._imported: dict[str, dict[str, tuple[str, str]]] = {}  # module -> its names
         self._find_wrappers()
 
     def _imports(self, tree: ast.Module, module: str) -> dict[str, tuple[str, str]]:
+        """The names a module binds by import, def or front door (read once per module)."""
+        if module not in self._imported:
+            self._imported[module] = self._read_imports(tree, module)
+        return self._imported[module]
+
+    def _read_imports(self, tree: ast.Module, module: str) -> dict[str, tuple[str, str]]:
         names: dict[str, tuple[str, str]] = {}
         for node in ast.walk(tree):
             if isinstance(node, ast.ImportFrom) and node.module:
