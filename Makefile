@@ -31,8 +31,11 @@ $(STAMP): pyproject.toml
 run: install
 	$(VENV)/bin/practica
 
+# The suite runs in parallel, one worker per core up to four (pytest-xdist); each test file
+# stays on one worker, so the tiny models a file trains once are shared by its tests.
+TEST_WORKERS ?= $(shell n=$$(nproc 2>/dev/null || echo 2); [ $$n -gt 4 ] && n=4; echo $$n)
 test: install
-	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q --durations=20
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -n $(TEST_WORKERS) --dist loadfile --durations=20
 
 test-slow: install
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -m slow

@@ -14,6 +14,12 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 os.environ.setdefault("PRACTICA_LOG_DIR", "/tmp")
 # The engine processes the tests start also run the jobs of tests/job_fixtures.py.
 os.environ.setdefault("PRACTICA_EXTRA_JOBS", "tests.job_fixtures")
+# Under pytest-xdist (`make test`) several workers share the cores: each worker (and the
+# engine processes it starts) computes on its share, instead of every one on all of them.
+if os.environ.get("PYTEST_XDIST_WORKER_COUNT"):
+    _share = str(max(1, (os.cpu_count() or 1) // int(os.environ["PYTEST_XDIST_WORKER_COUNT"])))
+    for _name in ("TF_NUM_INTRAOP_THREADS", "OMP_NUM_THREADS"):
+        os.environ.setdefault(_name, _share)
 
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
@@ -50,6 +56,18 @@ def split_project(tmp_path, mixed_csv):
     project = new_project(tmp_path / "proj", GoalChoice(data=str(mixed_csv), target="bought"))
     do_split(project, seed=3)
     return project
+
+
+@pytest.fixture(autouse=True)
+def _unfrozen_collector():
+    """The app keeps what lives at a job's start out of full garbage collections
+    (gui.quiet_collector); one test process builds hundreds of windows, so each test gives
+    the collector its objects back afterwards."""
+    yield
+    import gc
+
+    if gc.get_freeze_count():
+        gc.unfreeze()
 
 
 @pytest.fixture(scope="session")
