@@ -48,13 +48,16 @@ def main(argv: list[str] | None = None) -> int:
     from gui.main_window import MainWindow
 
     from gui.preload import Preloader
+    from gui.quiet_collector import settle_collector
 
     window = MainWindow(build_pages=False)
     window.show()
     QTimer.singleShot(0, window.open_pages)
     QTimer.singleShot(0, window.runner.start)
     # Once the Goal page is up, so that the import does not slow it down.
-    QTimer.singleShot(0, Preloader(window).start)
+    preloader = Preloader(window)
+    preloader.loaded.connect(settle_collector)  # start-up's objects live as long as the app
+    QTimer.singleShot(0, preloader.start)
     _quit_on_signals(window)
     return app.exec()
 
