@@ -28,7 +28,7 @@ from engine.training.requests import ResumableRequest, RunsResult, TrainRequest
 from engine.tuning.requests import TuneRequest, TuningOverviewRequest
 from engine.use.requests import ExportModelRequest, PredictRequest, WhyNewRowRequest
 from engine.core.jobs import NEVER, ignore
-from engine.tuning.summary import write_summary
+from engine.tuning.summary import refresh_summary
 from engine.kinds.sources import check_source
 
 Job = Callable[[Any, ProgressFn, CancelFlag], Any]
@@ -263,7 +263,7 @@ def _tune(r: TuneRequest, progress, cancel):
 
 
 def _tuning_overview(r: TuningOverviewRequest, progress, cancel):
-    return StepResult(write_summary(r.project, r.storage or None).to_dict())
+    return StepResult(refresh_summary(r.project, r.storage).to_dict())
 
 
 def _predict(r: PredictRequest, progress, cancel):

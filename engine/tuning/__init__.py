@@ -8,6 +8,9 @@ from engine.core.front_door import public_names
 _EXPORTS = {
     "choice": ("Adoption", "Choice", "adopt_best_trial", "best_feasible_trial_run",
                "choose_run", "named_run"),
+    "database": ("GRACE_S", "HEARTBEAT_S", "StorageError", "check_owner",
+                 "connection_problem", "database_storage", "fail_dead_trials",
+                 "public_url"),
     "fold_scores": ("FoldScorer", "FoldScores", "check_folds", "fold_scores",
                     "optimism_sentence"),
     "journal_lock": ("JOURNAL", "JournalFlock", "journal_path"),
@@ -27,7 +30,8 @@ _EXPORTS = {
         "study_settings", "worker_id"),
     "settings": ("DEFAULT_PRUNER", "PRUNERS", "SAMPLERS", "TuningSettings"),
     "summary": (
-        "MIN_FOR_IMPORTANCE", "SUMMARY", "VERSION", "position", "read_summary", "study_summary",
+        "MIN_FOR_IMPORTANCE", "SUMMARY", "VERSION", "current_summary", "position",
+        "read_summary", "refresh_summary", "study_summary",
         "summary_is_stale", "summary_path", "write_summary"),
     "summary_types": (
         "Axis", "BestTrial", "HistoryPoint", "TrialCounts", "TrialRow", "TuningSummary"),

@@ -35,7 +35,7 @@ from engine.goal.run_choice import why_not_offered
 from engine.project.fingerprints import split_key
 from engine.project.project import Project
 from engine.project.run_record import RunRecord
-from engine.tuning.summary import read_summary
+from engine.tuning.summary import current_summary
 
 
 @dataclass(frozen=True)
@@ -76,7 +76,7 @@ def named_run(project: Project, name: str) -> tuple[RunRecord, int | None]:
     digits = raw.lower().removeprefix("trial").strip().lstrip("#").strip()
     if digits.isdigit() and not any(r.id == raw for r in project.runs):
         number = int(digits)
-        summary = read_summary(project.root)
+        summary = current_summary(project.root)
         row = summary.trial_row(number - 1) if summary is not None else None
         if row is None:
             raise ProjectError(text("tuning.no_such_trial", trial=number))
@@ -87,7 +87,7 @@ def named_run(project: Project, name: str) -> tuple[RunRecord, int | None]:
 
 
 def _trial_of(project: Project, run_id: str) -> int | None:
-    summary = read_summary(project.root)
+    summary = current_summary(project.root)
     for row in (summary.trials if summary is not None else ()):
         if row.run_id == run_id:
             return row.trial
@@ -117,7 +117,7 @@ def best_feasible_trial_run(project: Project) -> tuple[int, RunRecord] | None:
     """The finished trial (from 1) whose run has the lowest dev error among those that meet
     every limit of the goal now and were trained on the current split; None when none. In a
     search with k-fold the trials are ranked by their mean error over the folds instead."""
-    summary = read_summary(project.root)
+    summary = current_summary(project.root)
     if summary is None:
         return None
     runs = {r.id: r for r in project.runs}
