@@ -15,6 +15,7 @@ Use:
 from __future__ import annotations
 
 import glob
+import importlib.util
 import os
 import secrets
 import shutil
@@ -29,13 +30,12 @@ USER, DATABASE = "practica", "practica"
 
 def binaries() -> Path:
     """The folder holding ``initdb``, ``pg_ctl`` and ``postgres``."""
-    try:
-        from pgserver._commands import POSTGRES_BIN_PATH
-
-        if (POSTGRES_BIN_PATH / "initdb").is_file():
-            return Path(POSTGRES_BIN_PATH)
-    except ImportError:
-        pass
+    # Found, not imported: importing pgserver sets up more than its binaries.
+    spec = importlib.util.find_spec("pgserver")
+    if spec is not None and spec.origin:
+        bundled = Path(spec.origin).parent / "pginstall" / "bin"
+        if (bundled / "initdb").is_file():
+            return bundled
     for folder in sorted(glob.glob("/usr/lib/postgresql/*/bin"), reverse=True):
         if Path(folder, "initdb").is_file():
             return Path(folder)
