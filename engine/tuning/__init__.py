@@ -9,7 +9,7 @@ _EXPORTS = {
     "choice": ("Adoption", "Choice", "adopt_best_trial", "best_feasible_trial_run",
                "choose_run", "named_run"),
     "database": ("GRACE_S", "HEARTBEAT_S", "StorageError", "check_owner",
-                 "connection_problem", "database_storage", "fail_dead_trials",
+                 "connection_problem", "connection_report", "database_storage", "fail_dead_trials",
                  "public_url"),
     "fold_scores": ("FoldScorer", "FoldScores", "check_folds", "fold_scores",
                     "optimism_sentence"),
@@ -23,7 +23,7 @@ _EXPORTS = {
     "space_file": ("custom_space", "parse_fixed", "parse_range", "read_space_file",
                    "space_round"),
     "step": ("log_search", "search", "tune_project", "tuning_budget", "tuning_done"),
-    "requests": ("TuneRequest", "TuningOverviewRequest"),
+    "requests": ("StorageCheckRequest", "TuneRequest", "TuningOverviewRequest"),
     "study": (
         "STUDY_NAME", "best_feasible_trial",
         "make_pruner", "make_sampler", "make_storage", "open_study",

@@ -97,6 +97,14 @@ def _quiet_heartbeat(base):
     return Storage
 
 
+def connection_report(url: str) -> dict[str, object]:
+    """What the Tune page's "Test the connection" shows: ``ok`` and one plain ``line``."""
+    if not url.strip():
+        return {"ok": True, "line": text("tuning.db_journal")}
+    problem = connection_problem(url.strip())
+    return {"ok": problem is None, "line": problem or text("tuning.db_ok")}
+
+
 def lost_line(url: str) -> str | None:
     """When a search on ``url`` stopped with an error: the line saying the database was
     lost if it no longer answers, else None (the error was something else)."""
