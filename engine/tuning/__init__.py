@@ -9,7 +9,7 @@ _EXPORTS = {
     "choice": ("Adoption", "Choice", "adopt_best_trial", "best_feasible_trial_run",
                "choose_run", "named_run"),
     "database": ("GRACE_S", "HEARTBEAT_S", "StorageError", "check_owner",
-                 "connection_problem", "connection_report", "database_storage", "fail_dead_trials",
+                 "connection_problem", "connection_report", "database_storage", "handed_on", "fail_dead_trials",
                  "public_url"),
     "fold_scores": ("FoldScorer", "FoldScores", "check_folds", "fold_scores",
                     "optimism_sentence"),

@@ -59,6 +59,23 @@ def public_url(url: str) -> str:
     return parsed._replace(password=None).render_as_string(hide_password=False)
 
 
+def handed_on(url: str) -> tuple[str, dict[str, str]]:
+    """How a helper process gets ``url``: a PostgreSQL address without its password on the
+    command line (where ``ps`` shows it) and the password in ``PGPASSWORD``; any other
+    address as it is."""
+    # Imported here to keep SQLAlchemy out of start-up.
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        parsed = make_url(url)
+    except (ArgumentError, ValueError):
+        return url, {}
+    if parsed.password is None or parsed.get_backend_name() != "postgresql":
+        return url, {}
+    return public_url(url), {"PGPASSWORD": str(parsed.password)}
+
+
 def database_storage(url: str):
     """Optuna's ``RDBStorage`` on ``url``, with the heartbeat; one ``StorageError`` line
     when it cannot be reached or used."""

@@ -208,3 +208,15 @@ def test_a_server_lost_mid_trial_stops_the_worker_with_one_line(split_project, m
         assert open_study(str(split_project.root), url).trials[0].state == TrialState.FAIL
     finally:
         server.drop()
+
+
+def test_helpers_get_the_password_in_the_environment_not_the_command_line(split_project):
+    from engine.tuning.database import handed_on
+    from engine.tuning.workers import worker_command
+
+    url = "postgresql://me:s3cret@db:5432/x"
+    budget = TuningBudget(str(split_project.root), n_trials=2, storage=url, workers=2)
+    cmd = worker_command(budget, 0, split_project.root / "stop")
+    assert "s3cret" not in " ".join(cmd) and "postgresql://me@db:5432/x" in cmd
+    assert handed_on(url)[1] == {"PGPASSWORD": "s3cret"}
+    assert handed_on("sqlite:////tmp/a.db") == ("sqlite:////tmp/a.db", {})
