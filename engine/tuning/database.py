@@ -24,6 +24,7 @@ Use:
 from __future__ import annotations
 
 import contextlib
+import time
 import warnings
 from typing import Iterator
 
@@ -35,6 +36,7 @@ HEARTBEAT_S = 10
 GRACE_S = 60
 """How long a running trial may stay silent before it counts as dead and is failed."""
 CONNECT_TIMEOUT_S = 10
+CREATE_TRIES = 5
 OWNER_ATTR = "project"
 
 
@@ -83,7 +85,7 @@ def database_storage(url: str):
     from optuna.exceptions import ExperimentalWarning
     from optuna.storages import RDBStorage
     from sqlalchemy.engine import make_url
-    from sqlalchemy.exc import ArgumentError
+    from sqlalchemy.exc import ArgumentError, IntegrityError
 
     try:
         parsed = make_url(url)
@@ -95,9 +97,17 @@ def database_storage(url: str):
     with storage_faults(url), warnings.catch_warnings():
         # Optuna calls its heartbeat experimental; it is what fails a dead worker's trial.
         warnings.simplefilter("ignore", ExperimentalWarning)
-        return _quiet_heartbeat(RDBStorage)(url, engine_kwargs=kwargs,
-                                            heartbeat_interval=HEARTBEAT_S,
-                                            grace_period=GRACE_S)
+        for attempt in range(CREATE_TRIES):
+            try:
+                return _quiet_heartbeat(RDBStorage)(url, engine_kwargs=kwargs,
+                                                    heartbeat_interval=HEARTBEAT_S,
+                                                    grace_period=GRACE_S)
+            except IntegrityError:
+                # Workers started in the same second on an empty database race to make
+                # its tables; the one that lost finds them made on its next try.
+                if attempt == CREATE_TRIES - 1:
+                    raise
+                time.sleep(0.2 * (attempt + 1))
 
 
 def _quiet_heartbeat(base):
