@@ -200,7 +200,8 @@ def test_a_server_lost_mid_trial_stops_the_worker_with_one_line(split_project, m
         server.stop("immediate")
         out, err = worker.communicate(timeout=120)
         assert worker.returncode == 2, err[-5000:]
-        lines = [line for line in err.splitlines() if line.strip()]
+        assert "Traceback" not in err, err[-3000:]
+        lines = [line for line in err.splitlines() if line.startswith("practica:")]
         assert len(lines) == 1 and ("connection to the database" in lines[0]
                                     or "No database server answers" in lines[0]), lines
         server.restart()
