@@ -15,7 +15,7 @@ FIND_PYTHON := for p in $(PYTHON_CANDIDATES); do \
 	  if $$p -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' >/dev/null 2>&1; then echo $$p; exit 0; fi; \
 	done; echo python3
 
-.PHONY: install run test test-slow test-backends demo bench soak kill-loop bench-big installer installer-check guide clean
+.PHONY: install run test postgres-binaries test-slow test-backends demo bench soak kill-loop bench-big installer installer-check guide clean
 
 install: $(STAMP)
 
@@ -34,8 +34,16 @@ run: install
 # The suite runs in parallel, one worker per core up to four (pytest-xdist); each test file
 # stays on one worker, so the tiny models a file trains once are shared by its tests.
 TEST_WORKERS ?= $(shell n=$$(nproc 2>/dev/null || echo 2); [ $$n -gt 4 ] && n=4; echo $$n)
-test: install
+test: install postgres-binaries
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -n $(TEST_WORKERS) --dist loadfile --durations=20
+
+# The database-study tests start a real PostgreSQL server: from the pgserver wheel (test
+# extra), else the system's binaries, installed here when neither is there.
+postgres-binaries: install
+	@$(PY) -c 'from tests.engine.tuning.pg_server import binaries; binaries()' 2>/dev/null || { \
+	  echo "Installing PostgreSQL for the database tests"; \
+	  if [ "$$(id -u)" = 0 ]; then apt-get install -y -q postgresql; \
+	  else sudo apt-get install -y -q postgresql; fi; }
 
 test-slow: install
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -m slow

@@ -52,7 +52,7 @@ class JobPanel(QWidget):
             # text keys: gui.job.{baselines,diagnose,predict,report,split,train,tune}
             # text keys: gui.job.check_file, gui.job.error_analysis, gui.job.export_model
             # text keys: gui.job.final_test, gui.job.learning_curve, gui.job.new_project
-            # text keys: gui.job.suggest_goal, gui.job.tuning_overview
+            # text keys: gui.job.suggest_goal, gui.job.tuning_overview, gui.job.storage_check
             # text keys: gui.job.why_example, gui.job.why_new_row
             # text keys: gui.job.fetch_weights, gui.job.add_weights
             self.label.setText(gui_text(f"job.{job}"))

@@ -25,10 +25,10 @@ from engine.goal.requests import NewProjectRequest, NewProjectResult, SuggestGoa
 from engine.app.requests import ReportRequest, ReportResult
 from engine.split.requests import SplitRequest
 from engine.training.requests import ResumableRequest, RunsResult, TrainRequest
-from engine.tuning.requests import TuneRequest, TuningOverviewRequest
+from engine.tuning.requests import StorageCheckRequest, TuneRequest, TuningOverviewRequest
 from engine.use.requests import ExportModelRequest, PredictRequest, WhyNewRowRequest
 from engine.core.jobs import NEVER, ignore
-from engine.tuning.summary import write_summary
+from engine.tuning.summary import refresh_summary
 from engine.kinds.sources import check_source
 
 Job = Callable[[Any, ProgressFn, CancelFlag], Any]
@@ -266,7 +266,14 @@ def _tune(r: TuneRequest, progress, cancel):
 
 
 def _tuning_overview(r: TuningOverviewRequest, progress, cancel):
-    return StepResult(write_summary(r.project, r.storage or None).to_dict())
+    return StepResult(refresh_summary(r.project, r.storage).to_dict())
+
+
+def _storage_check(r: StorageCheckRequest, progress, cancel):
+    # Imported here to keep SQLAlchemy out of start-up.
+    from engine.tuning.database import connection_report
+
+    return StepResult(connection_report(r.storage))
 
 
 def _predict(r: PredictRequest, progress, cancel):
@@ -322,6 +329,7 @@ JOBS: dict[type[JobRequest], Job] = {
     FinalTestRequest: _final_test,
     TuneRequest: _tune,
     TuningOverviewRequest: _tuning_overview,
+    StorageCheckRequest: _storage_check,
     EnsembleRequest: _ensemble,
     EnsembleRunRequest: _ensemble_run,
     FetchWeightsRequest: _fetch_weights,

@@ -15,7 +15,7 @@ from __future__ import annotations
 import pandas as pd
 
 from engine.project.project import Project
-from engine.tuning.summary import read_summary, summary_is_stale
+from engine.tuning.summary import current_summary, summary_is_stale
 from engine.tuning.table import COLUMNS, trials_frame
 from engine.tuning.summary import study_summary
 from engine.tuning.summary_types import TuningSummary
@@ -26,7 +26,7 @@ def report_summary(project: Project) -> TuningSummary | None:
     # Imported here to keep Optuna out of start-up.
     from engine.tuning.study import journal_path
 
-    summary = read_summary(project.root)
+    summary = current_summary(project.root)  # a database study: rebuilt from it
     if (journal_path(project.root).is_file() and summary_is_stale(project.root)
             and not (summary is not None and summary.storage)):
         try:

@@ -8,6 +8,9 @@ from engine.core.front_door import public_names
 _EXPORTS = {
     "choice": ("Adoption", "Choice", "adopt_best_trial", "best_feasible_trial_run",
                "choose_run", "named_run"),
+    "database": ("GRACE_S", "HEARTBEAT_S", "StorageError", "check_owner",
+                 "connection_problem", "connection_report", "database_storage", "handed_on", "fail_dead_trials",
+                 "public_url"),
     "fold_scores": ("FoldScorer", "FoldScores", "check_folds", "fold_scores",
                     "optimism_sentence"),
     "journal_lock": ("JOURNAL", "JournalFlock", "journal_path"),
@@ -20,14 +23,15 @@ _EXPORTS = {
     "space_file": ("custom_space", "parse_fixed", "parse_range", "read_space_file",
                    "space_round"),
     "step": ("log_search", "search", "tune_project", "tuning_budget", "tuning_done"),
-    "requests": ("TuneRequest", "TuningOverviewRequest"),
+    "requests": ("StorageCheckRequest", "TuneRequest", "TuningOverviewRequest"),
     "study": (
         "STUDY_NAME", "best_feasible_trial",
         "make_pruner", "make_sampler", "make_storage", "open_study",
         "study_settings", "worker_id"),
     "settings": ("DEFAULT_PRUNER", "PRUNERS", "SAMPLERS", "TuningSettings"),
     "summary": (
-        "MIN_FOR_IMPORTANCE", "SUMMARY", "VERSION", "position", "read_summary", "study_summary",
+        "MIN_FOR_IMPORTANCE", "SUMMARY", "VERSION", "current_summary", "position",
+        "read_summary", "refresh_summary", "study_summary",
         "summary_is_stale", "summary_path", "write_summary"),
     "summary_types": (
         "Axis", "BestTrial", "HistoryPoint", "TrialCounts", "TrialRow", "TuningSummary"),

@@ -35,7 +35,7 @@ from engine.goal.run_choice import why_not_offered
 from engine.project.fingerprints import split_key
 from engine.project.project import Project
 from engine.project.run_record import RunRecord
-from engine.tuning.summary import read_summary
+from engine.tuning.summary import current_summary
 from engine.tuning.trial_store import fetch_run
 
 
@@ -80,7 +80,7 @@ def named_run(project: Project, name: str, artifacts: str = "") -> tuple[RunReco
     digits = raw.lower().removeprefix("trial").strip().lstrip("#").strip()
     if digits.isdigit() and not any(r.id == raw for r in project.runs):
         number = int(digits)
-        summary = read_summary(project.root)
+        summary = current_summary(project.root)
         row = summary.trial_row(number - 1) if summary is not None else None
         if row is None:
             raise ProjectError(text("tuning.no_such_trial", trial=number))
@@ -96,7 +96,7 @@ def named_run(project: Project, name: str, artifacts: str = "") -> tuple[RunReco
 
 
 def _trial_of(project: Project, run_id: str) -> int | None:
-    summary = read_summary(project.root)
+    summary = current_summary(project.root)
     for row in (summary.trials if summary is not None else ()):
         if row.run_id == run_id:
             return row.trial
@@ -130,7 +130,7 @@ def best_feasible_trial_run(project: Project) -> tuple[int, RunRecord] | None:
     search with k-fold the trials are ranked by their mean error over the folds instead.
     A run another worker trained is fetched from the shared store when its trial comes first
     (``engine.tuning.trial_store``); one that cannot be reached is passed over."""
-    summary = read_summary(project.root)
+    summary = current_summary(project.root)
     if summary is None:
         return None
     current = split_key(project)

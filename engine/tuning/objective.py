@@ -32,6 +32,7 @@ from engine.core.jobs import (NEVER, CancelFlag, EpochEnded, Progress, ProgressF
                          TrialEnded, ignore)
 from engine.goal.metrics import error_of
 from engine.core.texts import text
+from engine.tuning.database import StorageError, lost_line
 from engine.tuning.fold_scores import FoldScorer
 from engine.tuning.trial_runs import mark_trial_run
 from engine.tuning.space import SearchSpace, suggest
@@ -273,8 +274,15 @@ def run_study(budget: TuningBudget, progress: ProgressFn = ignore,
         with _journal_faults(budget.project_dir):
             study.optimize(objective, n_trials=budget.n_trials, timeout=budget.seconds,
                            catch=(TrialBroke,), callbacks=callbacks, gc_after_trial=False)
-    finally:
+    except Exception:
+        # A database that went away mid-trial surfaces as whatever Optuna or the driver
+        # was doing at that moment: ask the database itself.
+        lost = lost_line(budget.storage)
+        if lost:
+            raise StorageError(lost) from None
         write_summary(budget.project_dir, budget.storage or None, study)
+        raise
+    write_summary(budget.project_dir, budget.storage or None, study)
     overhead = sum(objective.overhead) / len(objective.overhead) if objective.overhead else None
     return study_result(study, budget.project_dir, overhead)
 

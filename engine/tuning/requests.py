@@ -76,3 +76,13 @@ class TuningOverviewRequest(JobRequest):
 
     project: str = ""
     storage: str = ""
+
+
+@dataclass(frozen=True)
+class StorageCheckRequest(JobRequest):
+    """Try the study's database at ``storage`` (the Tune page's "Test the connection").
+
+    Result: a ``StepResult`` with ``ok`` (it answers) and ``line`` (one plain sentence).
+    """
+
+    storage: str = ""

@@ -15,6 +15,7 @@ Use:
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import math
 import os
@@ -34,9 +35,13 @@ STUDY_NAME = "practica"
 SETTINGS_ATTR = "settings"
 FOLDER_ATTR = "folder"
 def make_storage(project_dir: str | os.PathLike, storage: str | None = None):
-    """The study's storage: the project's journal file, or the database at URL ``storage``."""
+    """The study's storage: the project's journal file, or the database at URL ``storage``
+    (``engine.tuning.database``: with a heartbeat; faults as one ``StorageError`` line)."""
     if storage:
-        return storage
+        # Imported here to keep SQLAlchemy out of start-up.
+        from engine.tuning.database import database_storage
+
+        return database_storage(storage)
     from optuna.storages import JournalStorage
     from optuna.storages.journal import JournalFileBackend
 
@@ -95,25 +100,51 @@ def open_study(project_dir: str | os.PathLike, storage: str | None = None,
     # own events and messages say that in plain words.
     optuna.logging.set_verbosity(optuna.logging.ERROR)
     store = make_storage(project_dir, storage)
-    if settings is None:
-        try:
-            probe = optuna.load_study(study_name=STUDY_NAME, storage=store)
-        except KeyError:
-            raise ProjectError(text("tuning.no_study", path=str(project_dir))) from None
-        saved = probe.user_attrs.get(SETTINGS_ATTR)
-        if not saved:
-            raise ProjectError(text("tuning.no_study", path=str(project_dir)))
-        # A joining worker draws its own random stream: with the saved seed it would
-        # repeat the trials of the worker that started the study.
-        sampler = make_sampler(replace(TuningSettings.from_dict(saved), seed=None))
-        return _open(store, TuningSettings.from_dict(saved), sampler)
-    return _open(store, settings, make_sampler(settings))
+    with _faults(storage):
+        if settings is None:
+            try:
+                probe = optuna.load_study(study_name=STUDY_NAME, storage=store)
+            except KeyError:
+                raise ProjectError(text("tuning.no_study", path=str(project_dir))) from None
+            _check_owner(probe, project_dir, storage)
+            saved = probe.user_attrs.get(SETTINGS_ATTR)
+            if not saved:
+                raise ProjectError(text("tuning.no_study", path=str(project_dir)))
+            # A joining worker draws its own random stream: with the saved seed it would
+            # repeat the trials of the worker that started the study.
+            sampler = make_sampler(replace(TuningSettings.from_dict(saved), seed=None))
+            return _open(store, TuningSettings.from_dict(saved), sampler, storage=storage)
+        return _open(store, settings, make_sampler(settings), project_dir, storage)
 
 
-def _open(store, settings: TuningSettings, sampler) -> optuna.Study:
+def _faults(storage: str | None):
+    """A database's faults as one ``StorageError`` line (nothing to do for the journal)."""
+    if not storage:
+        return contextlib.nullcontext()
+    # Imported here to keep SQLAlchemy out of start-up.
+    from engine.tuning.database import storage_faults
+
+    return storage_faults(storage)
+
+
+def _check_owner(study: optuna.Study, project_dir, storage: str | None) -> None:
+    """A database study belongs to one project and its data (``database.check_owner``)."""
+    if not storage:
+        return
+    # Imported here to keep SQLAlchemy, pandas out of start-up.
+    from engine.project.project import open_project
+    from engine.tuning.database import check_owner
+
+    check_owner(study, open_project(project_dir))
+
+
+def _open(store, settings: TuningSettings, sampler, project_dir=None,
+          storage: str | None = None) -> optuna.Study:
     study = optuna.create_study(study_name=STUDY_NAME, storage=store, direction="minimize",
                                 sampler=sampler, pruner=make_pruner(settings),
                                 load_if_exists=True)
+    if project_dir is not None:
+        _check_owner(study, project_dir, storage)
     made = len(study.get_trials(deepcopy=False))
     if settings.seed is not None and made:
         # Continuing with the same seed would draw the first trials' settings again.
@@ -122,6 +153,12 @@ def _open(store, settings: TuningSettings, sampler) -> optuna.Study:
     if study.user_attrs.get(SETTINGS_ATTR) != settings.to_dict():
         study.set_user_attr(SETTINGS_ATTR, settings.to_dict())
     fail_stale_trials(study)
+    # A database study: the trials whose worker (on any machine) stopped beating.
+    if storage:
+        # Imported here to keep SQLAlchemy out of start-up.
+        from engine.tuning.database import fail_dead_trials
+
+        fail_dead_trials(study)
     return study
 
 

@@ -59,11 +59,42 @@ def read_summary(project_dir: str | os.PathLike) -> TuningSummary | None:
 
 def summary_is_stale(project_dir: str | os.PathLike) -> bool:
     """Whether the summary is missing or older than the journal (trials were made since,
-    e.g. from the command line); a database study is never judged stale here."""
+    e.g. from the command line); the summary of a database study is always stale (other
+    machines add trials without touching this folder): rebuild it from the study."""
     summary, journal = summary_path(project_dir), journal_path(project_dir)
     if not summary.is_file():
         return True
+    saved = read_summary(project_dir)
+    if saved is not None and saved.storage:
+        return True
     return journal.is_file() and journal.stat().st_mtime > summary.stat().st_mtime
+
+
+def refresh_summary(project_dir: str | os.PathLike, storage: str = "") -> TuningSummary:
+    """Rebuild the summary from the study: at ``storage`` when given, else where the saved
+    summary says the study is (a database), else the journal in the project folder."""
+    if not storage:
+        saved = current_summary(project_dir)
+        if saved is not None and saved.storage:
+            return saved
+    return write_summary(project_dir, storage or None)
+
+
+def current_summary(project_dir: str | os.PathLike) -> TuningSummary | None:
+    """The project's summary, rebuilt from the study first when the study is in a database
+    (at the address the summary keeps, without its password: the driver reads it from
+    ``PGPASSWORD`` or ``~/.pgpass``). When the database cannot be reached the saved summary
+    is returned as it is."""
+    saved = read_summary(project_dir)
+    if saved is None or not saved.storage:
+        return saved
+    # Imported here to keep SQLAlchemy out of start-up.
+    from engine.tuning.database import StorageError
+
+    try:
+        return write_summary(project_dir, saved.storage, importance=False)
+    except StorageError:
+        return saved
 
 
 def write_summary(project_dir: str | os.PathLike, storage: str | None = None,
@@ -89,13 +120,15 @@ def study_summary(project_dir: str | os.PathLike, storage: str | None = None, st
     from engine.project.project import open_project
     from engine.tuning.kind import tuning_kind
     from engine.tuning.space import default_space
+    from engine.tuning.database import public_url
 
     project = open_project(project_dir)
     kind = tuning_kind(project)
     base = TuningSummary(
         version=VERSION, updated=datetime.now(timezone.utc).isoformat(),
         metric=(project.goal or Goal()).metric or "", kind=kind,
-        default_space=default_space(project, kind).to_dict(), storage=storage or "")
+        default_space=default_space(project, kind).to_dict(),
+        storage=public_url(storage or ""))
     if study is None:
         study = _existing_study(project_dir, storage)
     if study is None:
@@ -112,11 +145,24 @@ def _existing_study(project_dir, storage):
     if not storage and not journal_path(project_dir).is_file():
         return None
     optuna.logging.set_verbosity(optuna.logging.WARNING)
-    try:
-        return optuna.load_study(study_name=STUDY_NAME, storage=make_storage(project_dir,
-                                                                             storage))
-    except KeyError:
-        return None
+    if not storage:
+        try:
+            return optuna.load_study(study_name=STUDY_NAME,
+                                     storage=make_storage(project_dir, storage))
+        except KeyError:
+            return None
+    # Imported here to keep SQLAlchemy out of start-up.
+    from engine.tuning.database import fail_dead_trials, storage_faults
+
+    with storage_faults(storage):
+        try:
+            study = optuna.load_study(study_name=STUDY_NAME,
+                                      storage=make_storage(project_dir, storage))
+        except KeyError:
+            return None
+        # Trials whose worker stopped beating are failed before they are shown.
+        fail_dead_trials(study)
+        return study
 
 
 def _describe(study, project, importance: bool) -> dict[str, Any]:

@@ -26,6 +26,7 @@ from pathlib import Path
 from engine.core.errors import JobCancelled, ProjectError
 from engine.core.jobs import NEVER, CancelFlag, ProgressFn, ignore
 from engine.core.texts import text
+from engine.tuning.database import handed_on
 from engine.tuning.objective import TuningBudget, TuningResult, run_study, study_result
 from engine.tuning.study import fail_stale_trials, open_study
 from engine.tuning.summary import write_summary
@@ -74,7 +75,7 @@ def worker_command(budget: TuningBudget, first_trial: int, stop_file: Path) -> l
     if budget.seconds is not None:
         cmd += ["--seconds", str(budget.seconds)]
     if budget.storage:
-        cmd += ["--storage", budget.storage]
+        cmd += ["--storage", handed_on(budget.storage)[0]]
     if budget.artifacts:
         cmd += ["--artifacts", budget.artifacts]
     return cmd
@@ -105,6 +106,8 @@ def run_parallel(budget: TuningBudget, workers: int | None = None,
     first = len(study.get_trials(deepcopy=False))
     stop = StopFile(Path(budget.project_dir) / "tuning" / f"stop-{uuid.uuid4().hex}")
     env = helper_env(count)
+    if budget.storage:
+        env.update(handed_on(budget.storage)[1])  # the password, off the command line
     logs = [tempfile.TemporaryFile(mode="w+", encoding="utf-8") for _ in range(count - 1)]
     helpers = [subprocess.Popen(worker_command(budget, first, stop.path), env=env,
                                 stdout=subprocess.DEVNULL, stderr=log) for log in logs]

@@ -12,14 +12,14 @@ import os
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (QComboBox, QGridLayout, QGroupBox, QHBoxLayout, QLabel,
-                               QPushButton, QSpinBox, QVBoxLayout)
+                               QLineEdit, QPushButton, QSpinBox, QVBoxLayout)
 
 from engine.core import TUNING_EPOCHS
 from engine.words import fmt_count
 from engine.tuning import SearchSpace, grid_size
 from engine.tuning import PRUNERS, SAMPLERS, TuneRequest, TuningSettings
 from gui.pages.base import gui_text
-from gui.pages.labels import note
+from gui.pages.labels import note, set_role
 from gui.pages.setting_rows import int_spin
 
 DEFAULT_TRIALS = 20
@@ -41,6 +41,7 @@ class TuneControls(QGroupBox):
 
     start_requested = Signal()
     stop_requested = Signal()
+    test_requested = Signal(str)
     changed = Signal()
 
     def __init__(self, parent=None) -> None:
@@ -82,6 +83,10 @@ class TuneControls(QGroupBox):
             grid.addWidget(field, row, col + 1)
         grid.setColumnStretch(6, 1)
         layout.addLayout(grid)
+        layout.addLayout(self._storage_row())
+        self.storage_note = note("", "storageCheckNote")
+        self.storage_note.hide()
+        layout.addWidget(self.storage_note)
         for spin in (self.trials, self.minutes):
             spin.setSpecialValueText(_ct("no_limit"))
         for combo in (self.sampler, self.pruner, self.kfold):
@@ -105,6 +110,38 @@ class TuneControls(QGroupBox):
         self.state_note = note("", "tuneStateNote", muted=True)
         layout.addWidget(self.state_note)
 
+    def _storage_row(self) -> QHBoxLayout:
+        """Where the study lives: empty for the journal file, or a database address, with
+        the button that tries it."""
+        row = QHBoxLayout()
+        self.storage = QLineEdit()
+        self.storage.setObjectName("storageEdit")
+        self.storage.setPlaceholderText(_ct("storage_placeholder"))
+        self.storage.setToolTip(_ct("storage_tip"))
+        self.storage.setClearButtonEnabled(True)
+        self.storage.textChanged.connect(self._storage_edited)
+        label = QLabel(_ct("storage"))
+        label.setBuddy(self.storage)
+        self.test_button = QPushButton(_ct("test_storage"))
+        self.test_button.setObjectName("testStorageButton")
+        self.test_button.setToolTip(_ct("test_storage_tip"))
+        self.test_button.clicked.connect(
+            lambda: self.test_requested.emit(self.storage.text().strip()))
+        row.addWidget(label)
+        row.addWidget(self.storage, 1)
+        row.addWidget(self.test_button)
+        return row
+
+    def _storage_edited(self, _text: str) -> None:
+        self.storage_note.hide()  # the last answer was about another address
+        self.changed.emit()
+
+    def show_storage_check(self, ok: bool | None, line: str) -> None:
+        """Show the connection check's line (``ok`` None: it is running)."""
+        set_role(self.storage_note, "" if ok is None else "recommended" if ok else "warning")
+        self.storage_note.setText(line)
+        self.storage_note.show()
+
     def _spin(self, name: str, low: int, high: int, value: int) -> QSpinBox:
         spin = int_spin(name, low, high, value)
         spin.setMinimumWidth(90)
@@ -113,7 +150,8 @@ class TuneControls(QGroupBox):
 
     def tab_chain(self) -> list:
         return [self.sampler, self.pruner, self.trials, self.minutes, self.epochs,
-                self.workers, self.round, self.kfold, self.start_button, self.stop_button]
+                self.workers, self.round, self.kfold, self.storage, self.test_button,
+                self.start_button, self.stop_button]
 
     # ----- loading and reading
     def load(self, settings: TuningSettings | None, next_round: int = 1) -> None:
@@ -138,7 +176,8 @@ class TuneControls(QGroupBox):
                            workers=self.workers.value(), sampler=self.sampler.currentData(),
                            pruner=self.pruner.currentData(), epochs=self.epochs.value(),
                            space=space, round=self.round.value(),
-                           kfold=int(self.kfold.currentData() or 0))
+                           kfold=int(self.kfold.currentData() or 0),
+                           storage=self.storage.text().strip())
 
     def has_budget(self) -> bool:
         return bool(self.trials.value() or self.minutes.value())
@@ -154,7 +193,7 @@ class TuneControls(QGroupBox):
             space: the ranges (for the size of a grid), None when they have problems.
         """
         for field in (self.sampler, self.pruner, self.trials, self.minutes, self.epochs,
-                      self.workers, self.round, self.kfold):
+                      self.workers, self.round, self.kfold, self.storage, self.test_button):
             field.setEnabled(not busy)
         self.start_button.setEnabled(ready and not busy and self.has_budget())
         self.stop_button.setEnabled(tuning)

@@ -20,7 +20,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QFileDialog, QWidget
 
 from engine.diagnosis.requests import DiagnoseRequest
-from engine.tuning.requests import TuningOverviewRequest
+from engine.tuning.requests import StorageCheckRequest, TuningOverviewRequest
 from engine.kinds import data_kind
 from engine.core import StageStarted, TrialEnded
 from engine.words import fmt_error, metric_label
@@ -82,6 +82,7 @@ class TunePage(StepPage):
         self.controls.changed.connect(self._update_state)
         self.controls.start_requested.connect(self.start)
         self.controls.stop_requested.connect(self.stop)
+        self.controls.test_requested.connect(self.test_storage)
         self.results.use_requested.connect(self.use_trial)
         self.results.export_requested.connect(self.export_csv)
         self.finish_layout()
@@ -100,6 +101,15 @@ class TunePage(StepPage):
             self._search_started()
             self.results.show_live()
             QTimer.singleShot(0, self, lambda: self.ensureWidgetVisible(self.results, 0, 0))
+
+    def test_storage(self, url: str) -> None:
+        """Try the database address in the engine; its answer is one line under the field."""
+        self.controls.show_storage_check(None, gui_text("tune.controls.testing_storage"))
+        self.session.run(StorageCheckRequest(storage=url), then=self._storage_checked)
+
+    def _storage_checked(self, result) -> None:
+        answer = result if isinstance(result, dict) else result.to_dict()
+        self.controls.show_storage_check(bool(answer.get("ok")), str(answer.get("line", "")))
 
     def stop(self) -> None:
         if self._tuning:
@@ -251,6 +261,8 @@ class TunePage(StepPage):
             if space:
                 self.editor.load(space, summary.default_space, summary.axes)
             self.controls.load(settings, summary.next_round)
+            # A database study: its address (never with a password) for the next search.
+            self.controls.storage.setText(summary.storage)
             self.editor.say("")
         else:
             self.editor.set_axes(summary.axes)
