@@ -43,11 +43,11 @@ def cmd_tune(args) -> int:
                           seed=args.seed, storage=args.storage or "", space=space,
                           round=round_number, kfold=args.kfold or 0,
                           artifacts=args.artifacts or "")
-    _store_hint(args)
     if not args.kfold and not args.json:
         _small_data_hint(project)
     printer = _printer(args)
     result = search(request, printer, project=project)
+    _store_hint(args)  # once the study opened: a storage fault stays the one line said
     before = len(project.decisions)
     adoption = adopt_best_trial(project)
     _show(result, args.json, adoption)
@@ -110,8 +110,9 @@ def cmd_worker(args) -> int:
     request = TuneRequest(project=str(args.dir), trials=args.trials, seconds=args.seconds,
                           storage=args.storage or "", join=True, first_trial=args.first_trial,
                           artifacts=args.artifacts or "")
-    _store_hint(args)
-    _show(search(request, _printer(args), cancel), args.json)
+    result = search(request, _printer(args), cancel)
+    _store_hint(args)  # once the study opened: a storage fault stays the one line said
+    _show(result, args.json)
     return 0
 
 
