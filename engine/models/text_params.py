@@ -42,6 +42,8 @@ class TextParams(ArchParams):
     Example:
         >>> TextParams().label()
         'Keras text model, average of word vectors (32 numbers), dense 1 x 32'
+        >>> TextParams(word_vectors="wordllama", embed_dim=32).vector_size
+        256
     """
 
     encoder: str = "pool"
@@ -65,12 +67,7 @@ class TextParams(ArchParams):
 
     @property
     def vector_size(self) -> int:
-        """Numbers per word vector: ``embed_dim``, or 256 with pretrained vectors.
-
-        Example:
-            >>> TextParams(word_vectors="wordllama", embed_dim=32).vector_size
-            256
-        """
+        """Numbers per word vector: ``embed_dim``, or 256 with pretrained vectors."""
         return PRETRAINED_DIM if self.pretrained else self.embed_dim
 
     def label(self) -> str:
