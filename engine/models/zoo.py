@@ -207,7 +207,8 @@ def arch_params(kind: str, params: dict[str, Any] | None) -> ArchParams:
 
 def build_model(kind: str, input_shape: tuple[int, ...] | int, task: str, n_classes: int,
                 params: dict[str, Any] | None, augment: float = 0.0,
-                vocab_size: int | None = None) -> Any:
+                vocab_size: int | None = None,
+                vocabulary: tuple[str, ...] | None = None) -> Any:
     """Build the uncompiled Keras model of ``kind`` for one example shape and a task.
 
     Args:
@@ -222,6 +223,7 @@ def build_model(kind: str, input_shape: tuple[int, ...] | int, task: str, n_clas
             augmentation).
         augment: augmentation strength, 0 (none) to 1 (strong); text has none.
         vocab_size: word numbers of a text model (needed for ``text_*`` kinds).
+        vocabulary: a text model's words (needed with ``word_vectors`` pretrained).
 
     Returns:
         An uncompiled ``keras.Model``.
@@ -236,7 +238,8 @@ def build_model(kind: str, input_shape: tuple[int, ...] | int, task: str, n_clas
     if kind_named(fam.data_kind).word_inputs:
         if vocab_size is None:
             raise ValueError("text models need vocab_size")
-        return build(input_shape, task, n_classes, arch, vocab_size=vocab_size)
+        return build(input_shape, task, n_classes, arch, vocab_size=vocab_size,
+                     vocabulary=vocabulary)
     if kind_named(fam.data_kind).augmentation == "image":  # the only kind that can mirror
         return build(input_shape, task, n_classes, arch, augment=augment, seed=seed,
                      flip=(params or {}).get("flip_keeps_label") is True,

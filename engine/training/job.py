@@ -36,6 +36,7 @@ from engine.core.jobs import (NEVER, AlertRaised, CancelFlag, ProgressFn, RunFin
 from engine.kinds.input_coding import data_kind
 from engine.kinds.registry import kind_of
 from engine.models import boosted_trees, simple_baselines, zoo
+from engine.models.pretrained.word_vectors import require_word_vectors
 from engine.core.out_of_memory import OUT_OF_MEMORY, is_out_of_memory, out_of_memory_advice
 from engine.training.predictor import Predictor
 from engine.kinds.preprocess_store import load_preprocessor
@@ -122,6 +123,8 @@ def run_training(spec: TrainingSpec, progress: ProgressFn = ignore,
                                 kinds=", ".join(zoo.kinds_for(kind))))
     if spec.model == simple_baselines.TREES and not kind_of(project).tree_baseline:
         raise ProjectError(text("training.no_trees", data=kind))
+    if zoo.is_keras_kind(spec.model) and str(spec.params.get("word_vectors") or "none") != "none":
+        require_word_vectors()  # before a run folder is made: the install sentence, at once
     progress(StageStarted("load", text("stage.loading")))
     prep = load_preprocessor(project)
     frames = {name: split_frame(project, name) for name in DEV_SPLITS}

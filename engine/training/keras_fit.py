@@ -46,6 +46,7 @@ from engine.training.hard_examples import HardExampleBatches, HardExampleMining
 MODEL_FILE = "model.keras"
 PROBE_ROWS = 64
 IMAGE_METRIC_BATCH = 256
+WORD_VECTOR_RATE = 0.1  # fine-tuned pretrained word vectors: a tenth of the learning rate
 
 
 @dataclass
@@ -95,7 +96,9 @@ def build_compiled(kind: str, coding, params: dict[str, Any], steps_per_epoch: i
         model, multipliers, note = moved.model, dict(moved.lr_multipliers), moved.note
     else:
         model = zoo.build_model(kind, coding.input_shape, task, n_classes, arch,
-                                augment=augment, vocab_size=getattr(coding, "vocab_size", None))
+                                augment=augment, vocab_size=getattr(coding, "vocab_size", None),
+                                vocabulary=getattr(coding, "vocabulary", None))
+        multipliers = tuned_word_vector_rates(model, arch)
     lr, callbacks = learning_rate_plan(train, steps_per_epoch)
     optimizer = make_optimizer(train.optimizer, lr, momentum=train.momentum,
                                nesterov=train.nesterov, lr_multipliers=multipliers or None,
@@ -105,6 +108,18 @@ def build_compiled(kind: str, coding, params: dict[str, Any], steps_per_epoch: i
         optimizer.global_clipnorm = train.clip_norm
     model.compile(optimizer=optimizer, loss=loss_for(task))
     return BuiltModel(model, lr, callbacks, note)
+
+
+def tuned_word_vector_rates(model: keras.Model, params: dict[str, Any]) -> dict[str, float]:
+    """Pretrained word vectors that training may adjust learn at a tenth of the rate (they
+    hold what was learnt elsewhere); ``{}`` otherwise."""
+    if not params.get("tune_word_vectors") or params.get("word_vectors", "none") == "none":
+        return {}
+    try:
+        embed = model.get_layer("embed")
+    except ValueError:
+        return {}
+    return {v.path: WORD_VECTOR_RATE for v in embed.trainable_weights}
 
 
 def training_feed(X: np.ndarray, y: np.ndarray, task: str, n_classes: int, train: TrainParams,

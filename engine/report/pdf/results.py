@@ -176,9 +176,16 @@ def pretrained_sentence(params: dict) -> str:
     Example:
         >>> pretrained_sentence({"transfer_from": "keras:MobileNetV2", "freeze_layers": -1})[:45]
         'Pretrained: the model starts from MobileNetV2'
+        >>> pretrained_sentence({"word_vectors": "wordllama"})[:52]
+        'Pretrained: each word of the texts starts from its W'
         >>> pretrained_sentence({"width": 64})
         ''
     """
+    if str(params.get("word_vectors") or "none") != "none":
+        # text keys: report.appendix.how_word_vectors_{fixed,tuned}
+        how = "tuned" if params.get("tune_word_vectors") else "fixed"
+        how = t(f"appendix.how_word_vectors_{how}")
+        return t("appendix.pretrained_word_vectors", how=how)
     source = str(params.get("transfer_from") or "")
     if not source:
         return ""

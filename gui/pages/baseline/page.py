@@ -33,6 +33,7 @@ from gui.pages.baseline.deep_settings import DeepSettings, kind_name
 from gui.pages.baseline.kfold_box import KfoldBox
 from gui.pages.baseline.resume_box import ResumeBox
 from gui.pages.baseline.sanity_box import SanityBox
+from gui.pages.baseline.word_vectors_box import WordVectorsBox
 from gui.result_table import ResultTable, settle_layout
 
 SPLITS = ("train", "train_dev", "dev")
@@ -64,6 +65,8 @@ class BaselinePage(StepPage):
         self.backbones.job.connect(self.weights_job)
         self.backbones.use.connect(self.start_from)
         self.body.addWidget(self.backbones)
+        self.word_vectors = WordVectorsBox()  # texts only: pretrained word vectors
+        self.body.addWidget(self.word_vectors)
         for field in self.settings.findChildren(QAbstractSpinBox):
             field.editingFinished.connect(self._update_button)
             if hasattr(field, "valueChanged"):
@@ -124,7 +127,11 @@ class BaselinePage(StepPage):
     # ----- actions
     def deep_params(self) -> dict:
         """The network's settings as the ``baselines`` job takes them (``deep_params``)."""
-        return self.settings.params()
+        extra = self.word_vectors.params() if self._text_project() else {}
+        return {**self.settings.params(), **extra}
+
+    def _text_project(self) -> bool:
+        return self.project is not None and kind_of(self.project).word_inputs
 
     def request(self) -> BaselinesRequest:
         """The ``baselines`` job this page starts with the settings shown."""
@@ -222,8 +229,12 @@ class BaselinePage(StepPage):
                 self.backbones.refresh()
                 sizes = project.split.sizes if project.split is not None else {}
                 self.backbones.show_proposal(sizes.get("train"))
+            self.word_vectors.setVisible(self._text_project())
+            if self.word_vectors.isVisibleTo(self):
+                self.word_vectors.refresh()
         else:
             self.backbones.hide()
+            self.word_vectors.hide()
             self.resume_box.show_runs([])
             self._resumable_key = None
         self._show_sanity()
@@ -258,6 +269,7 @@ class BaselinePage(StepPage):
         self.resume_box.set_busy(busy)
         self.kfold.set_enabled(ready and not busy)
         self.backbones.set_enabled(not busy)
+        self.word_vectors.setEnabled(not busy)
 
     def _fill_table(self) -> None:
         project = self.project
