@@ -56,7 +56,7 @@ def model_card(project: Project, run_id: str | None = None,
     adds what the export knows (its abstain threshold, versions, formats checked)."""
     goal = project.goal or Goal()
     run_id = run_id or project.chosen_run
-    run = project.run(run_id) if run_id else None
+    run = next((r for r in project.runs if r.id == run_id), None) if run_id else None
     manifest = manifest or {}
     parts = {"use": _use(project, goal, run), "data": _data(project, goal),
              "splits": _splits(project), "metrics": _metrics(project, goal, run),
@@ -127,8 +127,11 @@ def _splits(project: Project) -> list[str]:
 
 
 def _tested(project: Project, run) -> bool:
+    """The run's final test counts only once the vault was opened for it (a record in a
+    project whose vault is locked is not shown: the report's rule too)."""
     final = project.final_test
-    return run is not None and final is not None and final.run == run.id
+    return (run is not None and final is not None and final.run == run.id
+            and project.vault.is_open)
 
 
 def _metrics(project: Project, goal: Goal, run) -> list[str]:
