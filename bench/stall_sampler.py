@@ -72,7 +72,8 @@ class StallSampler:
         for end, lateness in late:
             begin = end - lateness
             gcs = [c for c in self.collections if c[1] > begin and c[0] < end]
-            if gcs:
+            paused = sum(min(c[1], end) - max(c[0], begin) for c in gcs)
+            if gcs and paused > lateness / 2:  # the collection was most of the delay
                 key = f"garbage collection (generation {max(c[2] for c in gcs)})"
             else:
                 inside = [s for s in self.samples if begin <= s[0] <= end]
