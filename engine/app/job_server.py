@@ -1,9 +1,12 @@
 """The engine process: runs one job at a time for the GUI and streams its events back.
 
 The GUI starts ``serve`` in a spawned child process. The child applies the Keras backend and
-thread settings before Keras is ever imported, imports it once, says it is ready (with the
-backend and the training device), then answers job requests until told to stop. Messages
-are plain dicts over a ``multiprocessing`` pipe:
+thread settings before Keras is ever imported, then answers job requests until told to stop.
+Keras is imported meanwhile on a thread of its own, which then says the process is ready
+(with the backend and the training device): a job that needs no Keras (reading a file the
+user just picked) is answered at once instead of after the 5-15 s import, and one that needs
+it waits on Python's import lock. Messages are plain dicts over a ``multiprocessing`` pipe
+(sent under one lock: the ready message and a job's replies come from two threads):
 
     request  {"id": 3, "request": {"type": "TrainRequest", "args": {...}}}   or   {"stop": True}
     replies  {"kind": "ready", "backend": ..., "device": ...}
@@ -24,6 +27,7 @@ job about to write sends a ``StageStarted`` with stage ``saving`` (a stopping fi
 from __future__ import annotations
 
 import os
+import threading
 import time
 import traceback
 from typing import Any
@@ -118,16 +122,36 @@ def run_one(conn, request: dict, cancel) -> None:
                    "details": traceback.format_exc()})
 
 
-def serve(conn, cancel, settings: dict[str, Any] | None = None) -> None:
-    """The child process' main loop (target of ``multiprocessing.Process``)."""
-    apply_settings(settings or {})
+class _SharedPipe:
+    """The pipe's end with ``send`` under a lock, for the two threads that send."""
 
+    def __init__(self, conn) -> None:
+        self._conn, self._lock = conn, threading.Lock()
+
+    def send(self, message) -> None:
+        with self._lock:
+            self._conn.send(message)
+
+    def recv(self):
+        return self._conn.recv()
+
+
+def _announce_ready(conn) -> None:
+    """Import Keras, then tell the GUI the backend and the training device."""
     try:
         conn.send({"kind": "ready", "backend": backend_name(), "device": training_device(),
                    "pid": os.getpid()})
     except Exception as exc:  # noqa: BLE001
         conn.send({"kind": "ready", "backend": "unavailable", "device": "none",
                    "pid": os.getpid(), "problem": str(exc)})
+
+
+def serve(conn, cancel, settings: dict[str, Any] | None = None) -> None:
+    """The child process' main loop (target of ``multiprocessing.Process``)."""
+    apply_settings(settings or {})
+    conn = _SharedPipe(conn)
+    threading.Thread(target=_announce_ready, args=(conn,), name="practica-keras-import",
+                     daemon=True).start()
     while True:
         try:
             request = conn.recv()

@@ -13,9 +13,11 @@ import logging
 import os
 import sys
 import tempfile
+import threading
 from typing import Iterator
 
 _loaded = None
+_loading = threading.Lock()  # the engine process imports Keras on a thread while serving
 
 
 @contextlib.contextmanager
@@ -33,6 +35,11 @@ def _stderr_captured() -> Iterator[tempfile.SpooledTemporaryFile]:
 
 def import_keras():
     """Import Keras (and its backend) once, without the backend's start-up chatter."""
+    with _loading:  # one import at a time: the captured stderr is the process' own
+        return _import_keras_once()
+
+
+def _import_keras_once():
     global _loaded
     if _loaded is not None:
         return _loaded
