@@ -80,3 +80,15 @@ def test_the_public_split_hands_out_no_test_rows():
     assert whole.sealed().rows.keys() == public.rows.keys()
     with pytest.raises(ValueError, match="no test rows"):
         public.indices_dict()
+
+
+@pytest.mark.parametrize("values", [
+    ["yes", "no", None, "yes"], [1.0, 0.0, np.nan, 2.5, 1.0], [3, 1, 3, 2], [True, False, True],
+])
+def test_class_labels_are_each_value_as_text(values):
+    """Labels made once per distinct value are the labels made row by row."""
+    from engine.split.datasets import label_text, labels_of
+
+    series = pd.Series(values, index=np.arange(len(values)) * 3 + 5, name="t")
+    made = labels_of(series)
+    pd.testing.assert_series_equal(made, series.map(label_text))
