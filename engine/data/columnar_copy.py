@@ -87,6 +87,11 @@ def keep_copy(path: str | Path, frame: pd.DataFrame, copy: Path) -> bool:
             "dtypes": [str(t) for t in frame.dtypes]}
     try:
         table = pa.Table.from_pandas(frame, preserve_index=False)
+        # Text as pandas keeps it (large strings): read back without a converted copy.
+        table = table.cast(pa.schema([
+            f.with_type(pa.large_string()) if pa.types.is_string(f.type) else f
+            for f in table.schema], metadata=table.schema.metadata)).combine_chunks()
+        # One record batch: each column is then one run of the file, taken as it is.
         table = table.replace_schema_metadata({**(table.schema.metadata or {}),
                                                _META_KEY: json.dumps(meta).encode()})
         with atomic.atomic_path(copy, suffix=".arrow") as tmp, open(tmp, "wb") as fh:
@@ -132,18 +137,23 @@ def _read_copy(copy: Path, key: tuple) -> pd.DataFrame | None:
     import pyarrow as pa
 
     try:
-        raw = copy.read_bytes()
-        body = len(raw) - len(_TRAILER) - 4
-        if body <= 0 or raw[body:body + len(_TRAILER)] != _TRAILER \
-                or zlib.crc32(memoryview(raw)[:body]) != int.from_bytes(raw[-4:], "little"):
+        # Mapped, not read: the columns are views of the file's pages (no second copy).
+        mapped = pa.memory_map(str(copy))
+        body = mapped.size() - len(_TRAILER) - 4
+        if body <= 0:
             return None
-        reader = pa.ipc.open_file(pa.py_buffer(raw).slice(0, body))
+        whole = mapped.read_buffer()
+        if whole.slice(body, len(_TRAILER)).to_pybytes() != _TRAILER \
+                or zlib.crc32(memoryview(whole.slice(0, body))) \
+                != int.from_bytes(whole.slice(body + len(_TRAILER)).to_pybytes(), "little"):
+            return None
+        reader = pa.ipc.open_file(whole.slice(0, body))
         meta = json.loads((reader.schema.metadata or {}).get(_META_KEY, b"null"))
         if (not isinstance(meta, dict) or meta.get("version") != COPY_VERSION
                 or meta.get("source") != json.loads(json.dumps(list(key)))):
             return None
         table = reader.read_all()
-        del raw, reader
+        del whole, reader
         if table.num_rows != meta["rows"]:
             return None
         frame = table.to_pandas(split_blocks=True, self_destruct=True)
