@@ -29,7 +29,8 @@ from pathlib import Path
 import pandas as pd
 
 from engine.core.jobs import NEVER, CancelFlag, ProgressFn, ignore
-from engine.data.tabular import stat_key, known_fingerprint, read_table, remember_fingerprint
+from engine.data.tabular import (PARQUET_SUFFIXES, file_fingerprint, known_fingerprint,
+                                 read_table, remember_fingerprint, stat_key)
 
 COPY_MIN_BYTES = 1 << 20
 """Smaller files are parsed again each time: that takes well under a tenth of a second."""
@@ -56,25 +57,31 @@ def read_kept(path: str | Path, copy: Path | None, progress: ProgressFn = ignore
         if frame is not None:
             return frame
     frame = read_table(path, progress, cancel).frame
-    if before is not None and stat_key(path) == before:
-        keep_copy(path, frame, copy)
+    if before is not None and stat_key(path) == before and _worth_a_copy(path, before):
+        # A text table's bytes were hashed while read; other kinds are hashed now, and
+        # kept only if the file is still the one read.
+        sha256 = known_fingerprint(path) or file_fingerprint(path)
+        if stat_key(path) == before:
+            keep_copy(path, frame, copy, sha256)
     return frame
 
 
-def keep_copy(path: str | Path, frame: pd.DataFrame, copy: Path) -> bool:
+def keep_copy(path: str | Path, frame: pd.DataFrame, copy: Path,
+              sha256: str | None = None) -> bool:
     """Write ``frame`` (just read from ``path`` by ``read_table``) as the copy ``copy``.
 
     Only when the bytes read are known to be the file's bytes now (``read_table`` hashed
-    them on the way and the file has not changed since), the file is big enough to gain
-    from a copy, and every column comes back from Arrow as it is. A copy that cannot be
+    them on the way and the file has not changed since, or the caller checked it and
+    gives their ``sha256``), the file is big enough to gain from a copy and not columnar
+    already (Parquet), and every column comes back from Arrow as it is. A copy that cannot be
     written (a read-only folder, a full disk) is no error: the source is read instead.
 
     Returns:
         Whether the copy was written.
     """
     key = stat_key(path)
-    sha256 = known_fingerprint(path)
-    if key is None or sha256 is None or key[3] < COPY_MIN_BYTES or not _keepable(frame):
+    sha256 = sha256 or known_fingerprint(path)
+    if key is None or sha256 is None or not _worth_a_copy(path, key) or not _keepable(frame):
         return False
     # Imported here to keep pyarrow out of start-up.
     import pyarrow as pa
@@ -166,6 +173,10 @@ def _read_copy(copy: Path, key: tuple) -> pd.DataFrame | None:
         return None
     remember_fingerprint(key, meta["sha256"])  # these bytes were hashed when it was made
     return frame
+
+
+def _worth_a_copy(path: str | Path, key: tuple) -> bool:
+    return key[3] >= COPY_MIN_BYTES and Path(path).suffix.lower() not in PARQUET_SUFFIXES
 
 
 def _keepable(frame: pd.DataFrame) -> bool:

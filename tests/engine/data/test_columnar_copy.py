@@ -154,3 +154,23 @@ def test_a_project_splits_the_same_rows_from_its_copy(tmp_path, monkeypatch):
 
 def _sha(path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_an_excel_table_gets_its_copy_when_the_split_reads_it(tmp_path, copies_of_any_size,
+                                                             monkeypatch):
+    """Kinds whose bytes are not hashed while read are hashed once, then copied."""
+    path = tmp_path / "table.xlsx"
+    make_mixed_frame(60).to_excel(path, index=False)
+    copy = tmp_path / "main.arrow"
+    first = read_kept(path, copy)
+    assert copy.is_file()
+    _no_source_reads(monkeypatch)
+    pd.testing.assert_frame_equal(read_kept(path, copy), first)
+
+
+def test_a_parquet_table_is_not_copied(tmp_path, copies_of_any_size):
+    path = tmp_path / "table.parquet"
+    make_mixed_frame(60).to_parquet(path, index=False)
+    copy = tmp_path / "main.arrow"
+    read_kept(path, copy)
+    assert not copy.exists()
