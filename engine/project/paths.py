@@ -2,9 +2,10 @@
 
 A project reads and writes its own files only: ``splits.json``, ``preprocess.json``,
 ``runs/<id>/`` with each run's model file and checkpoints, ``tuning/`` (the study's journal
-and summary), ``final/``, ``reports/``, ``predictions/`` and ``data/cache/``. A hand-edited or hostile
-``project.json`` or ``run.json`` could point those elsewhere (``../../etc/passwd``, an
-absolute path, a symbolic link out of the folder), so opening refuses, with one line:
+and summary), ``final/``, ``reports/``, ``predictions/`` and ``data/cache/`` (the columnar
+copy of the data file). A hand-edited or hostile ``project.json`` or ``run.json`` could
+point those elsewhere (``../../etc/passwd``, an absolute path, a symbolic link out of the
+folder), so opening refuses, with one line:
 
 - a link, anywhere among the project's own files, that leads out of the folder;
 - a run name (a run's ``id``, the chosen run, the tested run) that is not a plain folder
