@@ -1,5 +1,6 @@
 """Reading data sources: delimited text, Excel and Parquet tables, image folders, sequences
-kept in tables; the checks made on a source before a project exists; the bundled samples.
+kept in tables; the checks made on a source before a project exists; the bundled samples;
+the columnar copy that spares parsing a big table twice.
 """
 
 from engine.core.front_door import public_names
@@ -7,6 +8,7 @@ from engine.core.front_door import public_names
 # Which module holds each public name; a module is imported when one of its names is used.
 _EXPORTS = {
     "requests": ("CheckFileRequest",),
+    "columnar_copy": ("keep_copy", "read_kept"),
     "csv_dialect": ("clean_header_names", "sniff_delimiter"),
     "csv_reader": ("decode_text", "read_csv_file"),
     "file_check": ("check_file",),

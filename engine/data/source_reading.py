@@ -13,7 +13,7 @@ from typing import Any
 import pandas as pd
 
 from engine.core.jobs import NEVER, CancelFlag, ProgressFn, ignore
-from engine.data.tabular import read_table
+from engine.data.columnar_copy import read_kept
 from engine.data.sequence_table import long_to_wide
 from engine.data.label_vote import with_vote
 
@@ -24,7 +24,8 @@ LONG_SEQUENCE_KIND = "sequence_long"
 
 
 def read_source(path: str | Path, kind: str, options: dict[str, Any] | None = None,
-                progress: ProgressFn = ignore, cancel: CancelFlag = NEVER) -> pd.DataFrame:
+                progress: ProgressFn = ignore, cancel: CancelFlag = NEVER,
+                copy: Path | None = None) -> pd.DataFrame:
     """The examples of the source at ``path`` as a frame.
 
     Args:
@@ -35,6 +36,9 @@ def read_source(path: str | Path, kind: str, options: dict[str, Any] | None = No
             ``vote_column`` and ``vote`` (``majority`` or ``mean``), see
             ``engine.data.label_vote``.
         progress, cancel: ``Progress`` while a big text table is read; stop request in.
+        copy: where the table's columnar copy is kept (``engine.data.columnar_copy``): read
+            from it when it was made from this very file, else made again; None reads the
+            file itself.
 
     Raises:
         DataError: the source cannot be read; the message says what to do.
@@ -49,7 +53,7 @@ def read_source(path: str | Path, kind: str, options: dict[str, Any] | None = No
         from engine.data.sound_folder import read_sound_folder
 
         return read_sound_folder(path).frame
-    frame = read_table(path, progress, cancel).frame
+    frame = read_kept(path, copy, progress, cancel)
     o = options or {}
     if kind == LONG_SEQUENCE_KIND:
         return long_to_wide(frame, o["id"], o["time"], list(o["values"]), o["target"])

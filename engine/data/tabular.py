@@ -91,9 +91,9 @@ def read_table(path: str | Path, progress: ProgressFn = ignore,
         if signature is not None:
             raise DataError(text("data.wrong_content", name=path.name, expected="text table",
                                  actual=text(f"data.{signature}")))
-        before = _stat_key(path)
+        before = stat_key(path)
         read = read_csv_file(path, progress, cancel)
-        if read.sha256 and before is not None and before == _stat_key(path):
+        if read.sha256 and before is not None and before == stat_key(path):
             _remember(before, read.sha256)  # the bytes hashed while reading: no second pass
         return TableRead(read.frame, read.notes, "csv", path)
     if suffix in EXCEL_SUFFIXES:
@@ -126,7 +126,7 @@ def file_fingerprint(path: str | Path, chunk_size: int = 1 << 20) -> str:
     the way, and the hash is reused while the file's inode, size, modification and change
     times stay the same (any write changes the change time).
     """
-    key = _stat_key(path)
+    key = stat_key(path)
     with _HASHES_LOCK:
         known = _HASHES.get(key) if key is not None else None
     if known is not None:
@@ -138,12 +138,27 @@ def file_fingerprint(path: str | Path, chunk_size: int = 1 << 20) -> str:
     return digest.hexdigest()
 
 
+def known_fingerprint(path: str | Path) -> str | None:
+    """The SHA-256 of the file's bytes when they were hashed while the file was as it is
+    now (by ``read_table`` or a columnar copy); None when that is not known."""
+    key = stat_key(path)
+    with _HASHES_LOCK:
+        return _HASHES.get(key) if key is not None else None
+
+
+def remember_fingerprint(key: tuple, sha256: str) -> None:
+    """Record ``sha256`` as the hash of the file whose ``stat_key`` is ``key``."""
+    _remember(key, sha256)
+
+
 _HASHES: dict[tuple, str] = {}
 _HASHES_KEPT = 8
 _HASHES_LOCK = threading.Lock()  # the GUI process reads previews in threads
 
 
-def _stat_key(path: str | Path) -> tuple | None:
+def stat_key(path: str | Path) -> tuple | None:
+    """The file's real path, device, inode, size, modification and change times (None
+    when it cannot be read): any write to the file changes it."""
     try:
         st = os.stat(path)
     except OSError:

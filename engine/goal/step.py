@@ -10,7 +10,8 @@ import pandas as pd
 
 from engine.goal.constraints import parse_constraint
 from engine.goal.cost_table import check_table, describe_costs, table_from_pairs
-from engine.split.datasets import label_text
+from engine.split.datasets import copy_path, label_text
+from engine.data.columnar_copy import keep_copy
 from engine.core.errors import GoalError, JobCancelled
 from engine.goal.edit import check_abstain_accuracy
 from engine.goal.suggestion import positive_label, suggest_metric
@@ -27,7 +28,7 @@ from engine.goal.tasks import TASK_KINDS, infer_task
 from engine.goal.labellers import check_columns, estimate_labellers, proposed_target, vote_kind
 from engine.goal.labellers_text import labellers_line
 from engine.core.texts import text
-from engine.data.source_reading import FOLDER_KINDS
+from engine.data.source_reading import FOLDER_KINDS, LONG_SEQUENCE_KIND
 
 
 @dataclass(frozen=True)
@@ -138,7 +139,20 @@ def new_project(folder: str | Path, choice: GoalChoice, progress: ProgressFn = i
         project.log("target_error_set", text("decision.target_error_set",
                                              error=f"{choice.target_error:.2%}"))
     project.save()
+    _keep_copies(project, check, target_check)
     return project
+
+
+def _keep_copies(project: Project, check: SourceCheck, target_check: SourceCheck | None
+                 ) -> None:
+    """The columnar copy of each data file just read (``engine.data.columnar_copy``), so
+    the split and training do not parse the text again. Only where the frame checked is
+    the file as read (not a vote, not a long sequence turned wide, not a folder)."""
+    for role, found in (("main", check), ("target", target_check)):
+        if found is None or found.source_kind in (*FOLDER_KINDS, LONG_SEQUENCE_KIND) \
+                or found.options.get("label_columns"):
+            continue
+        keep_copy(found.path, found.frame, copy_path(project, role))
 
 
 def _check_labelled(choice: GoalChoice, progress: ProgressFn, cancel: CancelFlag
@@ -201,11 +215,11 @@ def _goal(task: str, task_reason: str, y: pd.Series, choice: GoalChoice, target:
     labels: list[str] = []
     positive = None
     if task != "regression":
-        values = y.map(label_text)
+        # Each distinct value is turned into its label once (not each of a million rows).
+        found = {label_text(v) for v in y.unique()}
         if target_check is not None:
-            values = pd.concat([values, target_check.frame[target].dropna()
-                                .map(label_text)])
-        labels = sorted(values.unique().tolist())
+            found.update(label_text(v) for v in target_check.frame[target].dropna().unique())
+        labels = sorted(found)
         if task == "binary":
             if len(labels) != 2:
                 raise GoalError(text("setup.not_binary", n=len(labels)))

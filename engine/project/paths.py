@@ -2,9 +2,10 @@
 
 A project reads and writes its own files only: ``splits.json``, ``preprocess.json``,
 ``runs/<id>/`` with each run's model file and checkpoints, ``tuning/`` (the study's journal
-and summary), ``final/``, ``reports/`` and ``predictions/``. A hand-edited or hostile
-``project.json`` or ``run.json`` could point those elsewhere (``../../etc/passwd``, an
-absolute path, a symbolic link out of the folder), so opening refuses, with one line:
+and summary), ``final/``, ``reports/``, ``predictions/`` and ``data/cache/`` (the columnar
+copy of the data file). A hand-edited or hostile ``project.json`` or ``run.json`` could
+point those elsewhere (``../../etc/passwd``, an absolute path, a symbolic link out of the
+folder), so opening refuses, with one line:
 
 - a link, anywhere among the project's own files, that leads out of the folder;
 - a run name (a run's ``id``, the chosen run, the tested run) that is not a plain folder
@@ -28,9 +29,10 @@ from engine.core.errors import ProjectError
 from engine.core.texts import text
 
 OWN_ENTRIES = ("project.json", "splits.json", "preprocess.json", "runs", "tuning", "final",
-               "reports", "predictions")
+               "reports", "predictions", "data")
 """What Practica keeps in a project folder (``engine.project.project``, ``engine.tuning.study``,
-``engine.final.ensemble``, ``engine.use.prediction_job``)."""
+``engine.final.ensemble``, ``engine.use.prediction_job``, the columnar copy of the data
+file in ``data/cache``: ``engine.data.columnar_copy``)."""
 PLAIN_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._+-]*$")
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import json
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -23,6 +24,7 @@ from engine.project.vault import require_open
 from engine.project.parts.goal import Goal
 
 DEV_SPLITS = ("train", "train_dev", "dev")
+COPY_FOLDER = "data/cache"
 
 
 def source_frame(project: Project, role: str = "main", progress: ProgressFn = ignore,
@@ -40,7 +42,13 @@ def source_frame(project: Project, role: str = "main", progress: ProgressFn = ig
     except OSError:
         return read_source(source.path, source.kind, source.options)  # the plain "no file" error
     return _read_cached(source.path, source.kind, json.dumps(source.options, sort_keys=True),
-                        stamp, _Reading(progress, cancel))
+                        stamp, _Reading(progress, cancel), str(copy_path(project, role)))
+
+
+def copy_path(project: Project, role: str) -> Path:
+    """Where the columnar copy of the data file of ``role`` is kept in the project
+    (``engine.data.columnar_copy``): the whole file, as the user has it."""
+    return project.root / COPY_FOLDER / f"{role}.arrow"
 
 
 class _Reading:
@@ -58,8 +66,9 @@ class _Reading:
 
 @functools.lru_cache(maxsize=4)
 def _read_cached(path: str, kind: str, options: str, stamp: tuple[int, int],
-                 reading: _Reading) -> pd.DataFrame:
-    return read_source(path, kind, json.loads(options), reading.progress, reading.cancel)
+                 reading: _Reading, copy: str) -> pd.DataFrame:
+    return read_source(path, kind, json.loads(options), reading.progress, reading.cancel,
+                       Path(copy))
 
 
 def split_rows(project: Project) -> dict:
@@ -124,8 +133,16 @@ def target_values(project: Project, frame: pd.DataFrame) -> pd.Series:
         raise ProjectError(text("project.no_target_column", target=goal.target))
     y = frame[goal.target]
     if goal.task in ("binary", "multiclass"):
-        return y.map(label_text)
+        return labels_of(y)
     return y.astype(float)
+
+
+def labels_of(values: pd.Series) -> pd.Series:
+    """``values.map(label_text)``, with each distinct value turned into text once (a
+    million rows of two classes: two calls instead of a million)."""
+    codes, distinct = pd.factorize(values, use_na_sentinel=False)
+    texts = np.array([label_text(v) for v in distinct], dtype=object)
+    return pd.Series(texts[codes], index=values.index, name=values.name, dtype="str")
 
 
 def label_text(value) -> str:

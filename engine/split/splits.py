@@ -176,12 +176,39 @@ def _cut(y: pd.Series, share: float, rng: np.random.RandomState, classification:
             stratify = pd.factorize(y, sort=True)[0]
         else:
             notes.append(text("split.not_stratified"))
+    if stratify is not None:
+        return stratified_draw(index, n_take, stratify, rng)
     # Imported here to keep scikit-learn out of start-up (the GUI shows split fractions).
     from sklearn.model_selection import train_test_split
 
-    kept, taken = train_test_split(index, test_size=n_take, random_state=rng,
-                                   stratify=stratify)
+    kept, taken = train_test_split(index, test_size=n_take, random_state=rng)
     return kept, taken
+
+
+def stratified_draw(index: np.ndarray, n_take: int, codes: np.ndarray,
+                    rng: np.random.RandomState) -> tuple[np.ndarray, np.ndarray]:
+    """``train_test_split(index, test_size=n_take, stratify=codes, random_state=rng)``:
+    the same random numbers drawn in the same order, so the same rows, but the rows of
+    each class are gathered as arrays (scikit-learn extends a Python list one number at a
+    time: about 0.3 s per cut of a million rows). ``codes`` are class numbers 0..k-1, each
+    class at least twice, and both sides take at least one row of each class (the
+    caller's rule, as scikit-learn's)."""
+    # Imported here to keep scikit-learn out of start-up (the GUI shows split fractions).
+    from sklearn.utils.extmath import _approximate_mode
+
+    n_train = len(index) - n_take
+    _, y_indices, class_counts = np.unique(codes, return_inverse=True, return_counts=True)
+    class_indices = np.split(np.argsort(y_indices, kind="stable"), np.cumsum(class_counts)[:-1])
+    n_i = _approximate_mode(class_counts, n_train, rng)
+    t_i = _approximate_mode(class_counts - n_i, n_take, rng)
+    train, test = [], []
+    for i, members in enumerate(class_indices):
+        drawn = members.take(rng.permutation(class_counts[i]), mode="clip")
+        train.append(drawn[: n_i[i]])
+        test.append(drawn[n_i[i]: n_i[i] + t_i[i]])
+    train_rows = rng.permutation(np.concatenate(train))
+    test_rows = rng.permutation(np.concatenate(test))
+    return index[train_rows], index[test_rows]
 
 
 def _class_numbers(y: pd.Series) -> pd.Series:

@@ -198,3 +198,24 @@ def test_every_message_is_filled_in():
         for finding in check_frame(load(name), "label"):
             assert "{" not in finding.line and "\n" not in finding.line
             assert finding.severity in ("info", "warning", "blocker")
+
+
+def test_copies_are_counted_as_pandas_counts_them_and_collisions_never_count(monkeypatch):
+    """The hashed count of copied rows equals ``DataFrame.duplicated`` (gaps, -0.0, text,
+    booleans), and rows that only share a hash are compared value by value."""
+    from engine.data import findings
+
+    rng = np.random.default_rng(1)
+    frame = pd.DataFrame({"x": rng.integers(0, 4, 600).astype(float),
+                          "s": rng.choice(["a", "b", None], 600),
+                          "b": rng.integers(0, 2, 600).astype(bool)})
+    frame.loc[::9, "x"] = np.nan
+    frame.loc[::13, "x"] = -0.0
+    expected = int(frame.duplicated().sum())
+    assert 0 < expected < len(frame)
+    assert findings._duplicate_count(frame) == expected
+    distinct = frame.drop_duplicates().reset_index(drop=True)
+    monkeypatch.setattr(findings.pd.util, "hash_pandas_object",
+                        lambda part, index=False: pd.Series(np.zeros(len(part), np.uint64)))
+    assert findings._duplicate_count(distinct) == 0  # every hash collides, no row is a copy
+    assert findings._duplicate_count(frame) == expected

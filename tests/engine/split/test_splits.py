@@ -80,3 +80,39 @@ def test_the_public_split_hands_out_no_test_rows():
     assert whole.sealed().rows.keys() == public.rows.keys()
     with pytest.raises(ValueError, match="no test rows"):
         public.indices_dict()
+
+
+@pytest.mark.parametrize("values", [
+    ["yes", "no", None, "yes"], [1.0, 0.0, np.nan, 2.5, 1.0], [3, 1, 3, 2], [True, False, True],
+])
+def test_class_labels_are_each_value_as_text(values):
+    """Labels made once per distinct value are the labels made row by row."""
+    from engine.split.datasets import label_text, labels_of
+
+    series = pd.Series(values, index=np.arange(len(values)) * 3 + 5, name="t")
+    made = labels_of(series)
+    pd.testing.assert_series_equal(made, series.map(label_text))
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_the_stratified_draw_is_scikit_learns(seed):
+    """The same rows as ``train_test_split(..., stratify=...)`` from the same random state,
+    for balanced, rare and tied classes, and after earlier draws from that state."""
+    from sklearn.model_selection import train_test_split
+
+    from engine.split.splits import stratified_draw
+
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(40, 5000))
+    k = int(rng.integers(2, 6))
+    weights = rng.dirichlet(np.ones(k) * (0.3 if seed % 2 else 5))
+    codes = rng.choice(k, n, p=weights)
+    codes[:2 * k] = np.repeat(np.arange(k), 2)  # every class at least twice
+    codes = pd.factorize(codes, sort=True)[0]
+    index = np.sort(rng.choice(10 * n, n, replace=False))
+    n_take = int(rng.integers(k, n - k))
+    ours, theirs = np.random.RandomState(seed), np.random.RandomState(seed)
+    for _ in range(3):  # the state moves on identically from one cut to the next
+        mine = stratified_draw(index, n_take, codes, ours)
+        sk = train_test_split(index, test_size=n_take, random_state=theirs, stratify=codes)
+        assert np.array_equal(mine[0], sk[0]) and np.array_equal(mine[1], sk[1])
