@@ -6,7 +6,7 @@ backend and the training device), then answers job requests until told to stop. 
 are plain dicts over a ``multiprocessing`` pipe:
 
     request  {"id": 3, "request": {"type": "TrainRequest", "args": {...}}}   or   {"stop": True}
-    replies  {"kind": "ready", "backend": ..., "device": ...}
+    replies  {"kind": "ready", "backend": ..., "device": ..., "device_sentence": ...}
              {"kind": "events", "id": 3, "events": [event dicts]}   (batched, ~20 per s)
              {"kind": "result", "id": 3, "result": {...}}
              {"kind": "error", "id": 3, "message": "...", "details": "...", "user": bool}
@@ -32,7 +32,8 @@ from engine.core.errors import JobCancelled, PracticaError
 from engine.core.jobs import BatchEnded, Event, TelemetrySampled, decode_request
 from engine.core.texts import text
 from engine.app.job_catalog import JOBS
-from engine.core.backend import backend_name, training_device
+from engine.core.backend import backend_name
+from engine.core.device import device_facts
 
 FLUSH_SECONDS = 0.05
 FREQUENT = (BatchEnded, TelemetrySampled)
@@ -123,8 +124,9 @@ def serve(conn, cancel, settings: dict[str, Any] | None = None) -> None:
     apply_settings(settings or {})
 
     try:
-        conn.send({"kind": "ready", "backend": backend_name(), "device": training_device(),
-                   "pid": os.getpid()})
+        facts = device_facts()
+        conn.send({"kind": "ready", "backend": backend_name(), "device": facts.label,
+                   "device_sentence": facts.sentence(), "pid": os.getpid()})
     except Exception as exc:  # noqa: BLE001
         conn.send({"kind": "ready", "backend": "unavailable", "device": "none",
                    "pid": os.getpid(), "problem": str(exc)})
