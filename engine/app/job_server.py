@@ -6,7 +6,8 @@ backend and the training device), then answers job requests until told to stop. 
 are plain dicts over a ``multiprocessing`` pipe:
 
     request  {"id": 3, "request": {"type": "TrainRequest", "args": {...}}}   or   {"stop": True}
-    replies  {"kind": "ready", "backend": ..., "device": ..., "device_sentence": ...}
+    replies  {"kind": "ready", "backend": ..., "device": ..., "device_sentence": ...,
+              "mixed_precision_refusal": why it is not offered ("" where it is)}
              {"kind": "events", "id": 3, "events": [event dicts]}   (batched, ~20 per s)
              {"kind": "result", "id": 3, "result": {...}}
              {"kind": "error", "id": 3, "message": "...", "details": "...", "user": bool}
@@ -33,7 +34,7 @@ from engine.core.jobs import BatchEnded, Event, TelemetrySampled, decode_request
 from engine.core.texts import text
 from engine.app.job_catalog import JOBS
 from engine.core.backend import backend_name
-from engine.core.device import device_facts
+from engine.core.device import device_facts, mixed_precision_refusal
 
 FLUSH_SECONDS = 0.05
 FREQUENT = (BatchEnded, TelemetrySampled)
@@ -126,7 +127,9 @@ def serve(conn, cancel, settings: dict[str, Any] | None = None) -> None:
     try:
         facts = device_facts()
         conn.send({"kind": "ready", "backend": backend_name(), "device": facts.label,
-                   "device_sentence": facts.sentence(), "pid": os.getpid()})
+                   "device_sentence": facts.sentence(),
+                   "mixed_precision_refusal": mixed_precision_refusal(facts),
+                   "pid": os.getpid()})
     except Exception as exc:  # noqa: BLE001
         conn.send({"kind": "ready", "backend": "unavailable", "device": "none",
                    "pid": os.getpid(), "problem": str(exc)})

@@ -141,7 +141,7 @@ def mixed_precision_choice(setting: str | bool, facts: DeviceFacts) -> tuple[boo
         return True, ""
     if setting == "auto":
         return False, ""
-    return False, mixed_precision_refusal(facts)
+    return False, f"{mixed_precision_refusal(facts)} {text('device.use_setting')}"
 
 
 def mixed_precision_refusal(facts: DeviceFacts) -> str:

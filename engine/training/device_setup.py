@@ -59,7 +59,9 @@ def on_device(params: dict[str, Any], facts: DeviceFacts | None = None,
     """
     facts = facts or device_facts()
     if mixed is None:
-        mixed = mixed_precision_used(params, facts)
+        # 'on' where it does not pay builds in 32 bits: a new run is refused beforehand
+        # (run_training), while a run made on another computer's GPU still retrains here.
+        mixed = mixed_precision_choice(params.get("mixed_precision", "auto"), facts)[0]
     with contextlib.ExitStack() as stack:
         if mixed:
             stack.enter_context(_policy(MIXED_POLICY))

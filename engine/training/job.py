@@ -24,6 +24,7 @@ import numpy as np
 
 from engine.core import atomic
 from engine.core.backend import import_keras
+from engine.core.device import device_facts
 from engine.training.checkpoint_store import remove_checkpoint
 from engine.split.datasets import DEV_SPLITS, split_frame, target_values
 from engine.project.decisions import now_iso
@@ -127,11 +128,10 @@ def run_training(spec: TrainingSpec, progress: ProgressFn = ignore,
         require_word_vectors()  # before a run folder is made: the install sentence, at once
     facts = None
     if zoo.is_keras_kind(spec.model):
+        facts = device_facts()  # loads Keras quietly (engine.core.backend), first
         # Imported here to keep Keras out of start-up.
-        from engine.core.device import device_facts
         from engine.training.device_setup import mixed_precision_used
 
-        facts = device_facts()
         mixed_precision_used(spec.params, facts)  # 'on' where it does not pay: refused now
     progress(StageStarted("load", text("stage.loading")))
     prep = load_preprocessor(project)

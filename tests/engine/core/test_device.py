@@ -38,7 +38,7 @@ def test_on_the_processor_mixed_precision_is_refused_with_the_reason():
     use, refusal = mixed_precision_choice("on", CPU)
     assert use is False
     assert "processor" in refusal and "mixed_precision=auto or off" in refusal
-    assert mixed_precision_refusal(CPU) == refusal
+    assert refusal.startswith(mixed_precision_refusal(CPU))  # the GUI's note: no setting
     use, refusal = mixed_precision_choice("on", DeviceFacts("jax", (K80,)))
     assert not use and "Tesla K80 has 3.7" in refusal and "7.0" in refusal
     assert mixed_precision_refusal(DeviceFacts("torch", (T4,))) == ""

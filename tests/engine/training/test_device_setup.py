@@ -13,7 +13,7 @@ import pytest
 
 from engine.cli.main import main
 from engine.core.backend import import_keras
-from engine.core.device import GIB, DeviceFacts, Gpu, device_facts
+from engine.core.device import GIB, DeviceFacts, Gpu, device_facts, mixed_precision_choice
 from engine.core.errors import ProjectError
 from engine.project.project import open_project
 from engine.training.job import SPEC_FILE, TrainingSpec, run_training
@@ -62,6 +62,26 @@ def test_a_run_on_the_processor_records_it_and_auto_keeps_the_default_batch(proj
     spec = json.loads((project.run_dir(run.id) / SPEC_FILE).read_text())
     assert spec["params"]["batch_size"] == 32  # a resumed run goes on with the number
     assert any("batch_size=auto keeps 32 on the processor" in s for s in said)
+    # The model card and the report's appendix say it; a GPU run's record too.
+    from dataclasses import replace
+
+    from engine.report.pdf.reproduce import device_rows
+    from engine.use.model_card import model_card
+
+    assert "Trained on CPU, in 32-bit arithmetic." in \
+        model_card(open_project(project.root), run.id).section("environment")
+    gpu_run = replace(run, id=f"{run.id}-gpu", device="NVIDIA H100 80GB HBM3",
+                      mixed_precision=True)
+    (project.runs_dir / gpu_run.id).mkdir()
+    gpu_run.save(project.runs_dir / gpu_run.id)
+    reopened = open_project(project.root)
+    assert "Trained on NVIDIA H100 80GB HBM3 with mixed precision (16-bit arithmetic, " \
+        "32-bit weights and output)." in model_card(reopened, gpu_run.id).section("environment")
+    reopened.chosen_run = gpu_run.id
+    rows = dict(map(tuple, device_rows(reopened)))
+    assert rows["trained the chosen model"] == "NVIDIA H100 80GB HBM3"
+    assert rows["arithmetic of the chosen model's training"].startswith("mixed precision")
+    assert rows["trained the networks"] == "CPU, NVIDIA H100 80GB HBM3"
 
 
 def test_a_mixed_precision_model_trains_with_float32_output_and_loss_scaling(coding):
@@ -96,12 +116,19 @@ def test_a_mixed_precision_model_trains_with_float32_output_and_loss_scaling(cod
                                       for g in device_facts().gpus))
 
 
-def test_on_device_refuses_on_where_it_does_not_pay(coding):
-    from engine.training.device_setup import on_device
+def test_a_run_made_with_mixed_precision_elsewhere_builds_in_32_bits_here(coding):
+    """'on' from a GPU's run (the final test retrains it on this processor): 32-bit, no
+    refusal; a new run with 'on' is refused by run_training instead."""
+    from engine.training.device_setup import mixed_precision_used, on_device
+    from engine.training.keras_fit import build_compiled
 
+    params = {"width": 4, "mixed_precision": "on"}
+    with on_device(params, facts=DeviceFacts("tensorflow")):
+        model = build_compiled("mlp", coding, params, 1).model
+    here = mixed_precision_choice("on", device_facts())[0]  # False on the processor
+    assert model.dtype_policy.name == ("mixed_float16" if here else "float32")
     with pytest.raises(ProjectError, match="processor"):
-        with on_device({"mixed_precision": "on"}, facts=DeviceFacts("tensorflow")):
-            pass
+        mixed_precision_used(params, DeviceFacts("tensorflow"))
 
 
 def test_auto_batch_size_from_free_memory(coding):
@@ -140,3 +167,23 @@ def test_a_run_on_the_gpu_records_it_with_mixed_precision_and_an_auto_batch(proj
     batch = run.params["batch_size"]
     assert batch & (batch - 1) == 0 and batch <= open_project(project.root).split.sizes["train"]
     assert any("from the GPU's free memory" in s for s in said)
+
+
+def test_a_run_out_of_gpu_memory_is_saved_with_what_to_try(project):
+    from engine.training.job import _out_of_memory_record, new_run_id
+
+    spec = TrainingSpec(str(project.root), "mlp",
+                        {"width": 4, "batch_size": 1024, "mixed_precision": "off"})
+    run_id = new_run_id(project, "mlp")
+    record = _out_of_memory_record(spec, project, run_id, H100)
+    assert record.status == "failed" and record.device == "NVIDIA H100 80GB HBM3"
+    assert record.message.startswith(
+        "The GPU (NVIDIA H100 80GB HBM3) ran out of its memory (batch size 1024).")
+    for step in ("batch_size=512", "mixed_precision=on", "a smaller model"):
+        assert step in record.message
+    # Mixed precision already on (auto on this GPU): not advised again.
+    auto = TrainingSpec(str(project.root), "mlp", {"width": 4, "batch_size": 1024})
+    assert "mixed_precision" not in _out_of_memory_record(auto, project, run_id, H100).message
+    # On the processor: the computer's memory, as before.
+    cpu = _out_of_memory_record(spec, project, run_id, DeviceFacts("tensorflow"))
+    assert cpu.message.startswith("Training ran out of memory (batch size 1024).")
