@@ -22,7 +22,7 @@ timeout 330 "$PY" -m bench.gpu_check
 bench_rc=$?
 timeout 120 "$PY" -m pytest -q -p no:cacheprovider \
   tests/engine/core/test_device.py tests/engine/training/test_device_setup.py \
-  tests/engine/training/test_nan_oom.py
+  tests/engine/training/test_nan_oom.py tests/engine/training/test_mirrored_build.py
 tests_rc=$?
 echo "gpu-check: bench exit ${bench_rc}, device tests exit ${tests_rc}, $(( $(date +%s) - start )) s"
 [ "$bench_rc" = 0 ] && [ "$tests_rc" = 0 ]
