@@ -15,7 +15,7 @@ FIND_PYTHON := for p in $(PYTHON_CANDIDATES); do \
 	  if $$p -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' >/dev/null 2>&1; then echo $$p; exit 0; fi; \
 	done; echo python3
 
-.PHONY: install run test postgres-binaries test-slow test-backends demo bench soak kill-loop bench-big installer installer-check guide clean
+.PHONY: install run test postgres-binaries test-slow test-backends demo bench soak kill-loop bench-big gpu-check installer installer-check guide clean
 
 install: $(STAMP)
 
@@ -69,6 +69,12 @@ soak: install
 # A 1M-row x 20-column CSV read, checked and split, next to a plain pandas read (bench/big_data.py).
 bench-big: install
 	$(PY) -m bench.big_data
+
+# On a machine with a GPU: the GPU bench (app fit vs bare fit, mixed precision) and the
+# device tests, under 8 minutes (bench/gpu_check.sh); elsewhere it prints "no GPU: skipped".
+# No install step: it runs offline with a .venv carried to the GPU machine.
+gpu-check:
+	PY=$(PY) bash bench/gpu_check.sh
 
 # kill -9 during training and tuning, 200 times; prints "runs lost: 0 in 200 kills" (bench/kill_loop.py).
 kill-loop: install

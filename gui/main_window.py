@@ -214,6 +214,8 @@ class MainWindow(QMainWindow):
     def _engine_ready(self, info: dict) -> None:
         self.engine_label.setText(gui_text("status.engine", backend=info.get("backend", "?"),
                                            device=info.get("device", "?")))
+        # What trains, in a sentence: memory, mixed precision, several GPUs.
+        self.engine_label.setToolTip(info.get("device_sentence", ""))
 
     def _about(self) -> None:
         QMessageBox.about(self, "Practica", gui_text("about", version=__version__))

@@ -9,7 +9,8 @@ it waits on Python's import lock. Messages are plain dicts over a ``multiprocess
 (sent under one lock: the ready message and a job's replies come from two threads):
 
     request  {"id": 3, "request": {"type": "TrainRequest", "args": {...}}}   or   {"stop": True}
-    replies  {"kind": "ready", "backend": ..., "device": ...}
+    replies  {"kind": "ready", "backend": ..., "device": ..., "device_sentence": ...,
+              "mixed_precision_refusal": why it is not offered ("" where it is)}
              {"kind": "events", "id": 3, "events": [event dicts]}   (batched, ~20 per s)
              {"kind": "result", "id": 3, "result": {...}}
              {"kind": "error", "id": 3, "message": "...", "details": "...", "user": bool}
@@ -36,7 +37,8 @@ from engine.core.errors import JobCancelled, PracticaError
 from engine.core.jobs import BatchEnded, Event, TelemetrySampled, decode_request
 from engine.core.texts import text
 from engine.app.job_catalog import JOBS
-from engine.core.backend import backend_name, training_device
+from engine.core.backend import backend_name
+from engine.core.device import device_facts, mixed_precision_refusal
 
 FLUSH_SECONDS = 0.05
 FREQUENT = (BatchEnded, TelemetrySampled)
@@ -139,7 +141,10 @@ class _SharedPipe:
 def _announce_ready(conn) -> None:
     """Import Keras, then tell the GUI the backend and the training device."""
     try:
-        conn.send({"kind": "ready", "backend": backend_name(), "device": training_device(),
+        facts = device_facts()
+        conn.send({"kind": "ready", "backend": backend_name(), "device": facts.label,
+                   "device_sentence": facts.sentence(),
+                   "mixed_precision_refusal": mixed_precision_refusal(facts),
                    "pid": os.getpid()})
     except Exception as exc:  # noqa: BLE001
         conn.send({"kind": "ready", "backend": "unavailable", "device": "none",

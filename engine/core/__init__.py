@@ -13,6 +13,9 @@ _EXPORTS = {
         "MAX_FINAL_SEEDS", "MAX_LEARNING_CURVE_SEEDS", "TUNING_EPOCHS"),
     "atomic": ("atomic_path", "is_write_fault", "write_json", "write_problem", "write_text"),
     "backend": ("backend_name", "import_keras", "training_device"),
+    "device": (
+        "DeviceFacts", "Gpu", "device_facts", "mixed_precision_choice", "mixed_precision_refusal",
+        "suggested_batch_size", "uses_mirrored_strategy"),
     "error_details": ("log_folder", "save_error_details"),
     "file_hash": ("file_digest",),
     "lazy_import": ("LazyModule", "lazy_module"),

@@ -44,6 +44,8 @@ def _import_keras_once():
     if _loaded is not None:
         return _loaded
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    # JAX likewise: memory as needed, not three quarters of the GPU at start.
+    os.environ.setdefault("XLA_PYTHON_CLIENT_PREALLOCATE", "false")
     with _stderr_captured() as sink:
         try:
             import keras
@@ -53,7 +55,13 @@ def _import_keras_once():
                 # "failed call to cuInit" on machines without one: ask now, while hidden.
                 import tensorflow as tf
 
-                tf.config.list_physical_devices("GPU")
+                for gpu in tf.config.list_physical_devices("GPU"):
+                    # Take GPU memory as needed, not all of it at the first operation:
+                    # tuning workers on one GPU each get their share.
+                    try:
+                        tf.config.experimental.set_memory_growth(gpu, True)
+                    except (ValueError, RuntimeError):  # already in use: as it is
+                        pass
                 # Its Python warnings (e.g. "tf.function retracing" when a tuning search
                 # builds many models in one process) mean nothing to our users.
                 logging.getLogger("tensorflow").setLevel(logging.ERROR)
@@ -72,25 +80,9 @@ def backend_name() -> str:
 
 
 def training_device() -> str:
-    """Plain words for the device that trains: ``CPU`` or the GPU's name."""
-    keras = import_keras()
-    name = keras.backend.backend()
-    if name == "tensorflow":
-        import tensorflow as tf
+    """Plain words for the device that trains: ``CPU``, the GPU's name, or ``2 x <name>``
+    (``engine.core.device`` holds the details)."""
+    # Imported here to keep Keras out of start-up (device asks the backend lazily).
+    from engine.core.device import device_facts
 
-        gpus = tf.config.list_physical_devices("GPU")
-        if gpus:
-            details = tf.config.experimental.get_device_details(gpus[0])
-            return details.get("device_name", "GPU")
-    elif name == "jax":
-        import jax
-
-        devices = [d for d in jax.devices() if d.platform == "gpu"]
-        if devices:
-            return devices[0].device_kind
-    elif name == "torch":
-        import torch
-
-        if torch.cuda.is_available():
-            return torch.cuda.get_device_name(0)
-    return "CPU"
+    return device_facts().label

@@ -46,8 +46,19 @@ def is_out_of_memory(exc: BaseException | None) -> bool:
     return False
 
 
-def out_of_memory_advice(batch_size: int | None) -> str:
-    """One line: memory ran out, try a smaller batch (half of ``batch_size``) or model."""
+def out_of_memory_advice(batch_size: int | None, gpu: str = "",
+                         mixed_hint: bool = False) -> str:
+    """One line: memory ran out, try a smaller batch (half of ``batch_size``) or model.
+
+    Args:
+        batch_size: the run's batch size (None: not a network).
+        gpu: the GPU that ran out (its memory, not the computer's), ``""`` on the processor.
+        mixed_hint: also advise mixed precision (a GPU that gains from it, and it was off).
+    """
+    if gpu and batch_size:
+        hint = text("faults.out_of_memory_mixed_hint") if mixed_hint else ""
+        return text("faults.out_of_memory_gpu", gpu=gpu, batch_size=batch_size,
+                    smaller=max(1, int(batch_size) // 2), mixed_hint=hint)
     if not batch_size:
         return text("faults.out_of_memory_short")
     return text("faults.out_of_memory", batch_size=batch_size,

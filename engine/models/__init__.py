@@ -18,8 +18,8 @@ _EXPORTS = {
     "sequence_params": ("SequenceParams",),
     "text_params": ("TextParams",),
     "train_params": (
-        "IMBALANCE", "LABEL_KEEPING", "LIMITS", "OPTIMIZERS", "SCHEDULES", "SOUND_CHANGES",
-        "SOUND_SWITCHES", "TrainParams", "label_keeping", "params_problem", "setting_problem",
+        "IMBALANCE", "LABEL_KEEPING", "LIMITS", "MIXED_PRECISION", "OPTIMIZERS", "SCHEDULES",
+        "SOUND_CHANGES", "SOUND_SWITCHES", "TrainParams", "label_keeping", "params_problem", "setting_problem",
         "sound_changes"),
     "transfer": ("transfer_model",),
 }

@@ -136,8 +136,11 @@ def output_head(x: Any, task: str, n_classes: int, name: str = "head") -> Any:
     Use:
         y = output_head(x, "multiclass", 3)
     """
+    # float32 whatever the global policy: under mixed precision the last layer's softmax
+    # and the loss stay in 32 bits (16-bit softmax over-/underflows).
     if task == "regression":
-        return keras.layers.Dense(1, name=name)(x)
+        return keras.layers.Dense(1, name=name, dtype="float32")(x)
     if int(n_classes) < 2:
         raise ValueError("a classification model needs n_classes >= 2")
-    return keras.layers.Dense(int(n_classes), activation="softmax", name=name)(x)
+    return keras.layers.Dense(int(n_classes), activation="softmax", name=name,
+                              dtype="float32")(x)

@@ -17,6 +17,8 @@ from engine.core.texts import text
 OPTIMIZERS = ("sgd", "adam", "rmsprop", "adagrad", "adadelta", "nadam")
 SCHEDULES = ("none", "step", "exponential", "inverse_time", "plateau", "warmup_cosine")
 IMBALANCE = ("none", "class_weights", "oversample", "undersample")
+MIXED_PRECISION = ("auto", "on", "off")
+"""``mixed_precision``: on where the GPU gains from it (auto), asked for (on), or never."""
 SOUND_CHANGES = ("noise", "shift", "stretch", "pitch", "crop")
 """The changes sound augmentation may make, each switched on or off by the setting
 ``sound_<change>`` (``engine.models.sound_augmentation``)."""
@@ -84,6 +86,9 @@ class TrainParams:
     ``hard_examples`` (0 = off, up to 1) shows the model more of the training rows it
     currently gets most wrong: after every epoch each training row's weight moves, by this
     strength, from 1 towards its loss divided by the mean loss (``engine.training.hard_examples``).
+    ``mixed_precision`` (``auto``, ``on``, ``off``): 16-bit arithmetic with 32-bit weights,
+    ``auto`` using it on a GPU that gains from it and never on the processor, where ``on``
+    is refused with the reason (``engine.core.device``).
 
     Example:
         >>> TrainParams.from_dict({"optimizer": "sgd", "width": 8}).optimizer
@@ -117,6 +122,7 @@ class TrainParams:
     telemetry: bool = True
     clip_norm: float = 0.0
     hard_examples: float = 0.0
+    mixed_precision: str = "auto"
 
     def __post_init__(self) -> None:
         """Raises ``ProjectError`` (plain words) for a setting the engine cannot use."""
@@ -125,6 +131,7 @@ class TrainParams:
             if getattr(self, name) not in allowed:
                 raise ValueError(f"{name} must be one of {', '.join(allowed)}")
         object.__setattr__(self, "clip_norm", _clip_norm(self.clip_norm))
+        object.__setattr__(self, "mixed_precision", _mixed_precision(self.mixed_precision))
         for name in (*LABEL_KEEPING, *SOUND_SWITCHES):  # a typo must not flip
             if not isinstance(getattr(self, name), bool):
                 raise ProjectError(text("training.not_yes_no", name=name,
@@ -157,6 +164,15 @@ def _clip_norm(raw: Any) -> float:
         raise ProjectError(text("faults.bad_clip_norm")) from None
     if not math.isfinite(value) or value < 0:
         raise ProjectError(text("faults.bad_clip_norm"))
+    return value
+
+
+def _mixed_precision(raw: Any) -> str:
+    """``mixed_precision`` as ``auto``, ``on`` or ``off`` (yes/no words become on/off)."""
+    value = {True: "on", False: "off"}.get(raw, raw) if isinstance(raw, bool) else raw
+    value = str(value or "auto").strip().lower()
+    if value not in MIXED_PRECISION:
+        raise ProjectError(text("device.bad_mixed", value=raw))
     return value
 
 

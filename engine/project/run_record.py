@@ -31,6 +31,7 @@ class RunRecord:
         after_vault: True when the run was made after the test set was seen.
         split_key: which split it was trained on (see ``engine.app.steps``).
         device: what trained it (``CPU`` or the GPU's name); empty for non-deep models.
+        mixed_precision: True when it trained with 16-bit arithmetic (32-bit weights).
     """
 
     id: str
@@ -49,6 +50,7 @@ class RunRecord:
     seconds: float = 0.0
     message: str = ""
     device: str = ""
+    mixed_precision: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return {k: getattr(self, k) for k in self.__dataclass_fields__}

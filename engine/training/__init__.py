@@ -13,6 +13,7 @@ _EXPORTS = {
         "restore"),
     "checkpoint_store": (
         "Checkpoint", "JSON_FILE", "load_checkpoint", "remove_checkpoint", "write_checkpoint"),
+    "device_setup": ("activation_numbers", "auto_batch_size", "mixed_precision_used", "on_device"),
     "epoch_metric": ("EpochMetric", "ScoredRows", "goal_metric", "subsample"),
     "footprint": ("BATCH_ROWS", "describe_measured", "measure_footprint", "scoring_function"),
     "hard_examples": ("HardExampleBatches", "HardExampleMining", "hard_weights", "per_row_loss"),

@@ -23,7 +23,8 @@ import numpy as np
 
 
 from engine.core import atomic
-from engine.core.backend import import_keras, training_device
+from engine.core.backend import import_keras
+from engine.core.device import device_facts
 from engine.training.checkpoint_store import remove_checkpoint
 from engine.split.datasets import DEV_SPLITS, split_frame, target_values
 from engine.project.decisions import now_iso
@@ -125,12 +126,21 @@ def run_training(spec: TrainingSpec, progress: ProgressFn = ignore,
         raise ProjectError(text("training.no_trees", data=kind))
     if zoo.is_keras_kind(spec.model) and str(spec.params.get("word_vectors") or "none") != "none":
         require_word_vectors()  # before a run folder is made: the install sentence, at once
+    facts = None
+    if zoo.is_keras_kind(spec.model):
+        facts = device_facts()  # loads Keras quietly (engine.core.backend), first
+        # Imported here to keep Keras out of start-up.
+        from engine.training.device_setup import mixed_precision_used
+
+        mixed_precision_used(spec.params, facts)  # 'on' where it does not pay: refused now
     progress(StageStarted("load", text("stage.loading")))
     prep = load_preprocessor(project)
     frames = {name: split_frame(project, name) for name in DEV_SPLITS}
     X = {name: prep.transform(f) for name, f in frames.items()}
     y_labels = {name: target_values(project, f) for name, f in frames.items()}
     y = {name: prep.encode_target(v) for name, v in y_labels.items()}
+    if facts is not None and spec.params.get("batch_size") == "auto":
+        spec = _auto_batch(spec, prep, len(X["train"]), facts, progress)
     run_id = spec.resume or new_run_id(project, spec.model, spec.tag)
     run_dir = project.run_dir(run_id)
     atomic.write_json(run_dir / SPEC_FILE, {"model": spec.model, "params": spec.params})
@@ -138,11 +148,11 @@ def run_training(spec: TrainingSpec, progress: ProgressFn = ignore,
     progress(StageStarted("train", text("stage.training", model=spec.model)))
     try:
         record = _train_and_score(spec, project, run_id, prep, X, y, y_labels, progress,
-                                  cancel)
+                                  cancel, facts)
     except Exception as exc:
         if not is_out_of_memory(exc):
             raise
-        record = _out_of_memory_record(spec, project, run_id)
+        record = _out_of_memory_record(spec, project, run_id, facts)
         # The live monitor shows it at once; the record keeps it for the runs table.
         progress(AlertRaised(run_id, OUT_OF_MEMORY, "error", record.message))
     record = replace(record, seconds=round(time.perf_counter() - started, 3))
@@ -156,17 +166,19 @@ def run_training(spec: TrainingSpec, progress: ProgressFn = ignore,
 
 
 def _train_and_score(spec: TrainingSpec, project: Project, run_id: str, prep, X, y,
-                     y_labels, progress: ProgressFn, cancel: CancelFlag) -> RunRecord:
+                     y_labels, progress: ProgressFn, cancel: CancelFlag,
+                     facts=None) -> RunRecord:
     """Fit the model, score it on the dev splits and measure it: the run's record."""
     goal = project.goal
     run_dir = project.run_dir(run_id)
-    device = ""
+    device, mixed = "", False
     if zoo.is_keras_kind(spec.model):
         import_keras()
         # Imported here to keep Keras out of start-up.
+        from engine.training.device_setup import mixed_precision_used
         from engine.training.keras_fit import fit_keras
 
-        device = training_device()
+        device, mixed = facts.label, mixed_precision_used(spec.params, facts)
         fitted = fit_keras(run_id, run_dir, spec.model, prep, X, y, spec.params,
                            progress, cancel, goal=goal, resume=bool(spec.resume))
     else:
@@ -189,7 +201,8 @@ def _train_and_score(spec: TrainingSpec, project: Project, run_id: str, prep, X,
         id=run_id, model=spec.model, label=fitted.label, status=status, created=now_iso(),
         params=fitted.param_dict, metrics=metrics, errors=errors, history=fitted.history,
         measured=measured, model_file=fitted.model_file, after_vault=project.vault_open,
-        split_key=split_key(project), device=device, message=fitted.message,
+        split_key=split_key(project), device=device, mixed_precision=mixed,
+        message=fitted.message,
     )
 
 
@@ -213,15 +226,39 @@ def _stopped_run_sample(X: dict, y_labels: dict) -> tuple[dict, dict]:
     return sampled_X, sampled_y
 
 
-def _out_of_memory_record(spec: TrainingSpec, project: Project, run_id: str) -> RunRecord:
-    """The record of a run that ran out of memory: failed, with the advice as its message."""
+def _out_of_memory_record(spec: TrainingSpec, project: Project, run_id: str,
+                          facts=None) -> RunRecord:
+    """The record of a run that ran out of memory: failed, with the advice as its message
+    (on a GPU: its memory, a smaller batch, mixed precision where it was off, a smaller
+    model)."""
     keras_kind = zoo.is_keras_kind(spec.model)
-    batch = TrainParams.from_dict(spec.params).batch_size if keras_kind else None
+    train = TrainParams.from_dict(spec.params) if keras_kind else None
+    batch = train.batch_size if train else None
     label = zoo.arch_params(spec.model, spec.params).label() if keras_kind else spec.model
+    on_gpu = facts is not None and facts.on_gpu
+    mixed_hint = bool(on_gpu and train and train.mixed_precision == "off"
+                      and all(g.gains_from_mixed_precision for g in facts.gpus))
     return RunRecord(
         id=run_id, model=spec.model, label=label, status="failed", created=now_iso(),
         params=dict(spec.params), after_vault=project.vault_open,
-        split_key=split_key(project), message=out_of_memory_advice(batch))
+        split_key=split_key(project), device=facts.label if facts else "",
+        message=out_of_memory_advice(batch, gpu=facts.label if on_gpu else "",
+                                     mixed_hint=mixed_hint))
+
+
+def _auto_batch(spec: TrainingSpec, prep, rows: int, facts, progress: ProgressFn
+                ) -> TrainingSpec:
+    """``batch_size=auto`` made a number (from the GPU's free memory; the default on the
+    processor), said in one line; the run's spec keeps the number, so a resumed run goes
+    on with it."""
+    # Imported here to keep Keras out of start-up.
+    from engine.training.device_setup import auto_batch_size
+    from engine.training.keras_fit import build_compiled
+
+    batch, said = auto_batch_size(lambda p: build_compiled(spec.model, prep, p, 1).model,
+                                  spec.params, rows, None if facts.on_gpu else facts)
+    progress(StageStarted("load", said))
+    return replace(spec, params={**spec.params, "batch_size": batch})
 
 
 def resumable_runs(project: Project) -> list[str]:

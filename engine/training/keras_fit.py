@@ -23,6 +23,7 @@ import numpy as np
 
 from engine.core.atomic import atomic_path
 from engine.training.checkpoint import Checkpointer, load_checkpoint, restore
+from engine.training.device_setup import on_device
 from engine.training.epoch_metric import EpochMetric
 from engine.training.fitted import Fitted
 from engine.core.errors import ProjectError
@@ -77,13 +78,21 @@ def build_compiled(kind: str, coding, params: dict[str, Any], steps_per_epoch: i
         regularize: False turns dropout, L2 and augmentation off (sanity checks).
     """
     train = TrainParams.from_dict(params)
-    task = coding.target.task
-    n_classes = max(len(coding.target.labels), 2)
     arch = dict(params)
     augment = train.augment
     if not regularize:
         arch.update(dropout=0.0, l2=0.0)
         augment = 0.0
+    with on_device(params):  # mixed precision, several GPUs: where they apply
+        model, lr, callbacks, note = _build_and_compile(kind, coding, params, arch, train,
+                                                        augment, steps_per_epoch)
+    return BuiltModel(model, lr, callbacks, note)
+
+
+def _build_and_compile(kind: str, coding, params: dict[str, Any], arch: dict[str, Any],
+                       train: TrainParams, augment: float, steps_per_epoch: int):
+    task = coding.target.task
+    n_classes = max(len(coding.target.labels), 2)
     multipliers: dict[str, float] = {}
     note = ""
     if train.transfer_from:
@@ -107,7 +116,7 @@ def build_compiled(kind: str, coding, params: dict[str, Any], steps_per_epoch: i
         # Keras reads it at every step: caps the norm of all gradients together.
         optimizer.global_clipnorm = train.clip_norm
     model.compile(optimizer=optimizer, loss=loss_for(task))
-    return BuiltModel(model, lr, callbacks, note)
+    return model, lr, callbacks, note
 
 
 def tuned_word_vector_rates(model: keras.Model, params: dict[str, Any]) -> dict[str, float]:

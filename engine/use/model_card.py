@@ -254,7 +254,8 @@ def _environment(run, manifest: dict[str, Any]) -> list[str]:
     lines = [text("model_card.versions",
                   versions=", ".join(f"{k} {v}" for k, v in found.items() if v))]
     if run is not None and run.device:
-        lines.append(text("model_card.device", device=run.device))
+        lines.append(text("model_card.device_mixed" if run.mixed_precision
+                          else "model_card.device", device=run.device))
     for fmt, check in (manifest.get("formats") or {}).items():
         lines.append(text("model_card.format_check", format=format_name(fmt),
                           runtime=check["runtime"], diff=f"{check['max_difference']:.2g}",

@@ -95,7 +95,7 @@ class SettingsForm:
         # text keys: gui.deep.{transfer_mode,transfer_mode_tip,freeze_layers,freeze_layers_tip}
         # text keys: gui.deep.{flip_keeps_label,flip_keeps_label_tip,rotate_keeps_label}
         # text keys: gui.deep.rotate_keeps_label_tip
-        # text keys: gui.deep.{hard_examples,hard_examples_tip}
+        # text keys: gui.deep.{hard_examples,hard_examples_tip,mixed_precision,mixed_precision_tip}
         field.setToolTip(gui_text(f"{self.prefix}.{name}_tip"))
         mark = QLabel()
         mark.setObjectName(f"{name}Recommended")

@@ -426,3 +426,30 @@ def test_a_setting_the_engine_refuses_is_caught_before_a_job(qtbot, engine_runne
     assert len(jobs) == before  # no job asked for
     spin.setValue(0.01)
     assert not note.isVisible() and button.isEnabled()
+
+
+def test_mixed_precision_is_greyed_out_with_the_engines_reason_on_the_processor(
+        qtbot, engine_runner, open_page):
+    qtbot.waitUntil(lambda: engine_runner.ready_info is not None, timeout=120_000)
+    info = engine_runner.ready_info
+    _session, page = open_page(1400)
+    click(qtbot, child(page, QToolButton, "moreSettingsButton"))
+    combo = child(page, QComboBox, "mixedPrecisionCombo")
+    note = child(page, QLabel, "mixedPrecisionNote")
+    assert combo.isVisible() and combo.currentData() == "auto"
+    assert "tensor cores" in combo.toolTip()
+    if info["device"] != "CPU":  # a GPU machine: offered where it pays
+        assert combo.isEnabled() == (info["mixed_precision_refusal"] == "")
+        return
+    assert info["mixed_precision_refusal"] == text("device.mixed_cpu")
+    assert not combo.isEnabled() and note.isVisible()
+    assert note.text() == text("device.mixed_cpu") and "processor" in note.text()
+    assert "mixed_precision" not in page.deep_params()
+    page.resize(980, page.widget().sizeHint().height() + 20)
+    save_screenshot(page.settings, "baseline_mixed_precision_cpu")
+    # Where the engine offers it (a GPU with tensor cores), it can be picked.
+    page.settings.more.set_device({"mixed_precision_refusal": ""})
+    assert combo.isEnabled() and not note.isVisible()
+    choose(combo, "off")
+    assert page.deep_params()["mixed_precision"] == "off"
+    TrainParams.from_dict(page.deep_params())

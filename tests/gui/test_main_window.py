@@ -92,3 +92,17 @@ def test_a_failing_job_shows_a_dialog_and_the_app_goes_on(qtbot, engine_runner):
     handle = engine_runner.run(CheckFileRequest(path=str(SAMPLES["wine"].path)))
     with qtbot.waitSignal(handle.finished, timeout=60_000):
         pass
+
+
+def test_the_status_bar_names_the_device_and_says_more_on_hover(qtbot, engine_runner):
+    from gui.main_window import MainWindow
+
+    window = MainWindow(runner=engine_runner, build_pages=False)
+    qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: "trains on" in window.engine_label.text(), timeout=120_000)
+    info = engine_runner.ready_info
+    assert window.engine_label.text().endswith(f"trains on: {info['device']}")
+    tip = window.engine_label.toolTip()
+    assert tip == info["device_sentence"] and tip.startswith("Training runs on")
+    if info["device"] == "CPU":
+        assert "processor" in tip and "mixed precision is not offered" in tip

@@ -68,6 +68,9 @@ def device_rows(project: Project) -> list[list[str]]:
     rows = []
     if run is not None:
         rows.append([t("reproduce.device_chosen"), run.device or t("reproduce.device_none")])
+        if run.device:
+            rows.append([t("reproduce.precision"), t("reproduce.precision_mixed")
+                         if run.mixed_precision else t("reproduce.precision_full")])
     if devices:
         rows.append([t("reproduce.device_runs"), ", ".join(devices)])
     rows += [[t("reproduce.backend"), keras_backend()],

@@ -3,8 +3,9 @@ schedule, batch size, early-stopping patience, class imbalance (classification o
 augmentation (not for text; for pictures, whether mirrored or turned ones keep their right
 answer, off until the user ticks it; for recordings, which of noise, time shift, stretch,
 pitch shift and crop to make, noise and shift ticked at first), hard examples (with the
-warning that wrong labels get weighed up too, shown once it is on) and transfer learning
-from a saved model.
+warning that wrong labels get weighed up too, shown once it is on), mixed precision
+(greyed out with the engine's reason where the device would not gain from it) and transfer
+learning from a saved model.
 
 Every field shows its recommended value (``TrainParams``' default) and a plain tooltip; the
 engine checks the values when the job runs.
@@ -20,7 +21,8 @@ from PySide6.QtWidgets import (QAbstractSpinBox, QFileDialog, QFormLayout, QLine
 
 from engine.core import text
 from engine.kinds.registry import data_kind as kind_named
-from engine.models import IMBALANCE, OPTIMIZERS, SCHEDULES, SOUND_SWITCHES, TrainParams
+from engine.models import (IMBALANCE, MIXED_PRECISION, OPTIMIZERS, SCHEDULES, SOUND_SWITCHES,
+                           TrainParams)
 from gui.pages.base import gui_text
 from gui.pages.labels import note
 from gui.pages.setting_rows import (SettingsForm, check_box, choice_combo, int_spin, rate_spin,
@@ -100,6 +102,14 @@ class MoreSettings(QWidget):
         self.rows.add("hard_examples", self.hard, gui_text("deep.hard_examples_off"),
                       below=self.hard_note)
         self.hard.valueChanged.connect(self._show_hard_note)
+        # Mixed precision: offered where the engine's device gains from it (set_device).
+        # text keys: gui.deep.mixed_precision_{auto,on,off}
+        self.mixed = choice_combo("mixedPrecisionCombo",
+                                  _choices("mixed_precision", MIXED_PRECISION))
+        self.mixed_note = note("", name="mixedPrecisionNote")
+        self.mixed_note.hide()
+        self.rows.add("mixed_precision", self.mixed, gui_text("deep.mixed_precision_auto"),
+                      below=self.mixed_note)
 
         self.transfer = QLineEdit()
         self.transfer.setObjectName("transferEdit")
@@ -147,6 +157,16 @@ class MoreSettings(QWidget):
         """Whether the data are recordings (their augmentation's changes can be picked)."""
         return kind_named(self._data_kind).augmentation == "sound"
 
+    def set_device(self, info: dict | None) -> None:
+        """The engine said what trains (its ``ready`` message): mixed precision is greyed
+        out, with the engine's reason beneath, where it would not speed training up."""
+        refusal = (info or {}).get("mixed_precision_refusal", "")
+        if refusal:
+            set_value(self.mixed, "auto")
+        self.mixed.setEnabled(not refusal)
+        self.mixed_note.setText(refusal)
+        self.mixed_note.setVisible(bool(refusal))
+
     def _show_hard_note(self, *_args) -> None:
         """Once hard examples are on: the warning, and that the labels are checked first."""
         strength = self.hard.value()
@@ -181,6 +201,7 @@ class MoreSettings(QWidget):
                              (self.flip, d.flip_keeps_label),
                              (self.rotate, d.rotate_keeps_label),
                              (self.hard, d.hard_examples),
+                             (self.mixed, d.mixed_precision),
                              *((box, getattr(d, name))
                                for name, box in self.sound_boxes.items())):
             set_value(field, value)
@@ -203,6 +224,8 @@ class MoreSettings(QWidget):
                        rotate_keeps_label=self.rotate.isChecked())
         if self._sounds():
             out.update({name: box.isChecked() for name, box in self.sound_boxes.items()})
+        if self.mixed.isEnabled() and self.mixed.currentData() != "auto":
+            out["mixed_precision"] = self.mixed.currentData()
         if self.hard.value() > 0:
             out["hard_examples"] = round(self.hard.value(), 1)
         source = self.transfer.text().strip()

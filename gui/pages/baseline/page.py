@@ -122,6 +122,9 @@ class BaselinePage(StepPage):
         self.sanity.run_requested.connect(self.run_sanity)
         self.resume_box.resume.connect(self.resume)
         session.runner.busy_changed.connect(self._busy_changed)
+        # What trains decides whether mixed precision is offered (now, or once it starts).
+        session.runner.engine_ready.connect(self.settings.more.set_device)
+        self.settings.more.set_device(session.runner.ready_info)
         self.finish_layout()
 
     # ----- actions
