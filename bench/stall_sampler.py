@@ -10,6 +10,7 @@ collection that overlapped it.
 from __future__ import annotations
 
 import gc
+import os
 import sys
 import threading
 import time
@@ -17,6 +18,7 @@ import traceback
 from collections import Counter
 
 SAMPLE_S = 0.002
+DEPTH = int(os.environ.get("STALL_DEPTH", "3"))  # frames named per late tick
 OWN_PREFIXES = ("gui", "engine", "pyqtgraph", "bench")
 
 
@@ -63,7 +65,8 @@ class StallSampler:
             main = frames.get(self.main_id)
             others = "; ".join(_where(f, 1) for ident, f in frames.items()
                                if ident not in (self.main_id, me))
-            self.samples.append((time.perf_counter(), _where(main) if main else "", others))
+            self.samples.append((time.perf_counter(), _where(main, DEPTH) if main else "",
+                                 others))
 
     def explain(self, late: list[tuple[float, float]], top: int = 5) -> list[str]:
         """Lines naming what ran during each late tick: ``late`` holds (end time, lateness s)."""

@@ -31,6 +31,7 @@ class LayerColours:
 
     def __init__(self) -> None:
         self._order: dict[str, int] = {}
+        self._pens: dict[tuple[int, float], object] = {}
 
     def clear(self) -> None:
         self._order.clear()
@@ -41,9 +42,12 @@ class LayerColours:
 
     def pen(self, layer: str, width: float = 2):
         index = self._order.setdefault(layer, len(self._order))
-        colour = LAYER_COLOURS[index % len(LAYER_COLOURS)]
-        style = LAYER_STYLES[(index // len(LAYER_COLOURS)) % len(LAYER_STYLES)]
-        return pg.mkPen(colour, width=width, style=style)
+        key = (index, width)
+        if key not in self._pens:  # every sample asks, for every layer of every panel
+            colour = LAYER_COLOURS[index % len(LAYER_COLOURS)]
+            style = LAYER_STYLES[(index // len(LAYER_COLOURS)) % len(LAYER_STYLES)]
+            self._pens[key] = pg.mkPen(colour, width=width, style=style)
+        return self._pens[key]
 
 
 def _drawable(value, log: bool) -> bool:
@@ -54,27 +58,46 @@ def _drawable(value, log: bool) -> bool:
 class LayerCurves:
     """One curve per layer on one plot, in the order the layers first appear."""
 
-    def __init__(self, plot: pg.PlotWidget, log: bool, symbol: str | None = None) -> None:
+    def __init__(self, plot: pg.PlotWidget, log: bool, symbol: str | None = None,
+                 on_new=None) -> None:
         self.plot, self.log, self.symbol = plot, log, symbol
+        self.on_new = on_new  # called with (layer, curve) when a layer's curve is made
         self._series: dict[str, GrowingSeries] = {}
         self._curves: dict[str, pg.PlotDataItem] = {}
+        self._pens: dict[str, object] = {}
+        self._pending: list[str] = []  # layers whose curve the next redraw makes
 
     def add(self, layer: str, x: float, y: float | None, pen) -> bool:
-        """Append (x, y) to the layer's curve (made with ``pen`` on first use); False when
-        ``y`` cannot be drawn."""
+        """Append (x, y) to the layer's series (its curve, drawn with ``pen``, is made at
+        the next ``redraw``); False when ``y`` cannot be drawn."""
         if not _drawable(y, self.log):
             return False
         if layer not in self._series:
             self._series[layer] = GrowingSeries()
+            self._pens[layer] = pen
+            self._pending.append(layer)
+        self._series[layer].append(x, y)
+        return True
+
+    def _make(self, layer: str) -> pg.PlotDataItem:
+        """The layer's curve, made now. Making curves (and their legend rows) costs a few
+        ms each: made at an event, all layers of all panels at once held the window up
+        for 50-70 ms at a run's first sample; made at redraw, one panel's per tick."""
+        if layer not in self._curves:
+            pen = self._pens[layer]
             options = {"pen": pen}
             if self.symbol:
                 options.update(symbol=self.symbol, symbolSize=5, symbolPen=pen.color(),
                                symbolBrush=pen.color())
             self._curves[layer] = self.plot.getPlotItem().plot([], [], **options)
-        self._series[layer].append(x, y)
-        return True
+            if self.on_new is not None:
+                self.on_new(layer, self._curves[layer])
+        return self._curves[layer]
 
     def redraw(self) -> None:
+        for layer in self._pending:
+            self._make(layer)
+        self._pending.clear()
         for layer, series in self._series.items():
             self._curves[layer].setData(*series.data())
 
@@ -83,15 +106,19 @@ class LayerCurves:
             self.plot.getPlotItem().removeItem(curve)
         self._series.clear()
         self._curves.clear()
+        self._pens.clear()
+        self._pending.clear()
 
     def layers(self) -> list[str]:
         return list(self._series)
 
     def curve(self, layer: str) -> pg.PlotDataItem:
-        return self._curves[layer]
+        return self._make(layer)
 
     def shown(self, layer: str) -> tuple[np.ndarray, np.ndarray]:
         """A copy of what the layer's curve shows, as of the last redraw."""
+        if layer not in self._curves:
+            return np.empty(0), np.empty(0)
         x, y = self._curves[layer].getOriginalDataset()
         if x is None or y is None:
             return np.empty(0), np.empty(0)
@@ -155,8 +182,8 @@ class TelemetryPanel(QWidget):
         self.stale = False
         has_data = self.has_data()
         self.waiting.setVisible(not has_data)
+        self._redraw(has_data)  # makes the curves of new layers, and their legend rows
         self.legend_view.setVisible(has_data and bool(self._legend_names))
-        self._redraw(has_data)
 
     def reset(self) -> None:
         self._seen = False
@@ -186,6 +213,12 @@ class TelemetryPanel(QWidget):
 
     def has_data(self) -> bool:
         raise NotImplementedError
+
+    def _curve_made(self, layer: str, curve) -> None:
+        self._add_to_legend(curve, self._legend_label(layer))
+
+    def _legend_label(self, layer: str) -> str:
+        return layer
 
     def _add_to_legend(self, curve, name: str) -> None:
         if name in self._legend_names:

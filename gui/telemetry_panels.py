@@ -38,7 +38,7 @@ class LayerPanel(TelemetryPanel):
     def __init__(self, colours: LayerColours | None = None, parent=None) -> None:
         super().__init__(colours, parent)
         self.plot = self._plot(self.key, log=True, left=RateAxis("left"))
-        self.curves = LayerCurves(self.plot, log=True)
+        self.curves = LayerCurves(self.plot, log=True, on_new=self._curve_made)
 
     def _take(self, event) -> bool:
         if not isinstance(event, TelemetrySampled):
@@ -48,7 +48,6 @@ class LayerPanel(TelemetryPanel):
         self.colours.see(values)
         for layer, value in values.items():
             if self.curves.add(layer, event.step, value, self.colours.pen(layer)):
-                self._add_to_legend(self.curves.curve(layer), layer)
                 changed = True
         return changed
 
@@ -108,12 +107,17 @@ class GradientPanel(LayerPanel):
     def _take(self, event) -> bool:
         changed = super()._take(event)
         if isinstance(event, TelemetrySampled) and self.curves.add(
-                self.GLOBAL, event.step, event.global_grad_norm,
-                pg.mkPen(**GLOBAL_PEN)):
-            self._add_to_legend(self.curves.curve(self.GLOBAL),
-                                gui_text("telemetry.all_layers"))
+                self.GLOBAL, event.step, event.global_grad_norm, self._global_pen()):
             changed = True
         return changed
+
+    def _legend_label(self, layer: str) -> str:
+        return gui_text("telemetry.all_layers") if layer == self.GLOBAL else layer
+
+    def _global_pen(self):
+        if not hasattr(self, "_global"):
+            self._global = pg.mkPen(**GLOBAL_PEN)
+        return self._global
 
 
 class UnitsPanel(TelemetryPanel):
@@ -126,7 +130,8 @@ class UnitsPanel(TelemetryPanel):
         super().__init__(colours, parent)
         self.plots = {stat: self._plot(stat, log=False, left=PercentAxis("left"))
                       for stat in self.STATS}
-        self.curves = {stat: LayerCurves(plot, log=False, symbol="o")
+        self.curves = {stat: LayerCurves(plot, log=False, symbol="o",
+                                         on_new=self._curve_made)
                        for stat, plot in self.plots.items()}
         for plot in self.plots.values():
             plot.getPlotItem().setYRange(0, 1)
@@ -141,7 +146,6 @@ class UnitsPanel(TelemetryPanel):
             for stat in self.STATS:
                 value = (stats or {}).get(stat)
                 if self.curves[stat].add(layer, event.step, value, self.colours.pen(layer)):
-                    self._add_to_legend(self.curves[stat].curve(layer), layer)
                     changed = True
         return changed
 
