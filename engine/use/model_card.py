@@ -23,7 +23,7 @@ from typing import Any
 from engine.core.texts import text
 from engine.goal.constraints import Constraint, check_all
 from engine.project.parts.goal import Goal
-from engine.project.project import Project
+from engine.project.project import Project, find_run
 from engine.use.versions import versions
 from engine.use.export_formats import format_name
 from engine.words.formatting import (fmt_confidence, fmt_count, fmt_time, fmt_value,
@@ -56,7 +56,7 @@ def model_card(project: Project, run_id: str | None = None,
     adds what the export knows (its abstain threshold, versions, formats checked)."""
     goal = project.goal or Goal()
     run_id = run_id or project.chosen_run
-    run = next((r for r in project.runs if r.id == run_id), None) if run_id else None
+    run = find_run(project, run_id)
     manifest = manifest or {}
     parts = {"use": _use(project, goal, run), "data": _data(project, goal),
              "splits": _splits(project), "metrics": _metrics(project, goal, run),
@@ -131,7 +131,7 @@ def _tested(project: Project, run) -> bool:
     project whose vault is locked is not shown: the report's rule too)."""
     final = project.final_test
     return (run is not None and final is not None and final.run == run.id
-            and project.vault.is_open)
+            and project.vault_open)
 
 
 def _metrics(project: Project, goal: Goal, run) -> list[str]:
