@@ -84,7 +84,8 @@ kill-loop: install
 installer: install
 	PY=$(PY) installer/build.sh
 
-# Builds the bundle and runs `practica --version` and `practica demo` from it (slow).
+# Builds the bundle and runs it as a user would (installer/smoke.sh: the window, the demo,
+# exports, the sound sample; slow).
 installer-check: install
 	PY=$(PY) installer/check.sh
 
