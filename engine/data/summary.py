@@ -121,8 +121,11 @@ class DataSummary:
                    target=TargetInfo.from_dict(target) if isinstance(target, dict) else None)
 
 
-def summarize(frame: pd.DataFrame, target: str | None = None) -> DataSummary:
+def summarize(frame: pd.DataFrame, target: str | None = None, stats: dict | None = None
+              ) -> DataSummary:
     """Describe ``frame``; with ``target``, also the distribution of that column.
+    ``stats`` (``engine.data.column_pass.column_stats(frame)``) gives each column's missing
+    and distinct counts and kind when they are already worked out.
 
     Raises:
         DataError: ``target`` is given but is not a column of ``frame``.
@@ -133,6 +136,11 @@ def summarize(frame: pd.DataFrame, target: str | None = None) -> DataSummary:
     infos = []
     for name in frame.columns:
         series = frame[name]
+        known = stats.get(str(name)) if stats else None
+        if known is not None:
+            infos.append(ColumnInfo(name=str(name), kind=known.kind, dtype=str(series.dtype),
+                                    missing=known.missing, unique=known.unique))
+            continue
         unique = distinct_count(series)
         infos.append(ColumnInfo(name=str(name), kind=column_kind(series, unique),
                                 dtype=str(series.dtype), missing=int(series.isna().sum()),

@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from engine.core.errors import JobCancelled
+from engine.data.column_pass import row_hashes
 from engine.kinds.image_fingerprints import ImageFingerprints, image_fingerprints
 from engine.core.jobs import NEVER, CancelFlag
 
@@ -82,10 +83,17 @@ def column_keys(frame: pd.DataFrame, columns: Sequence[str], kind: str,
     # holding two coded copies of the table (about 2.5x its size at 1M rows). The columns
     # are taken from ``frame`` one by one: ``frame[columns]`` would join the number
     # columns into one block, a copy of most of the table.
-    exact = _hash_columns((_exact(frame[c]) for c in _each(columns, cancel)), len(columns),
-                          len(frame))
-    near = _hash_columns((_near(frame[c]) for c in _each(columns, cancel)), len(columns),
-                         len(frame))
+    # A few columns at a time on threads (engine.data.column_pass): the same keys.
+    def exact_of(column):
+        _stop_if(cancel)
+        return _exact(frame[column])
+
+    def near_of(column):
+        _stop_if(cancel)
+        return _near(frame[column])
+
+    exact = row_hashes(columns, len(frame), prepare=exact_of)
+    near = row_hashes(columns, len(frame), prepare=near_of)
     return ExampleKeys(exact, near, kind)
 
 
@@ -177,28 +185,6 @@ def _hash(part: pd.DataFrame) -> np.ndarray:
     return hashed.to_numpy(dtype=np.uint64)
 
 
-def _each(columns: Sequence[str], cancel: CancelFlag):
-    for column in columns:
-        if cancel.is_set():
-            raise JobCancelled("row keys cancelled")
-        yield column
-
-
-def _hash_columns(columns, count: int, rows: int) -> np.ndarray:
-    """``_hash`` of the frame made of ``columns`` (an iterator of ``count`` series of
-    ``rows`` values), taking one column at a time: each column is hashed on its own and
-    the hashes are combined as pandas combines a frame's (CPython's tuple hash)."""
-    out = np.full(rows, 0x345678, dtype=np.uint64)
-    mult = np.uint64(1000003)
-    for i, column in enumerate(columns):
-        try:
-            hashed = pd.util.hash_pandas_object(column, index=False)
-        except TypeError:
-            hashed = pd.util.hash_pandas_object(column.astype(str), index=False)
-        out ^= hashed.to_numpy(dtype=np.uint64)
-        out *= mult
-        mult += np.uint64(82520 + 2 * (count - i))
-    if count == 0:
-        return _hash(pd.DataFrame(index=range(rows)))
-    out += np.uint64(97531)
-    return out
+def _stop_if(cancel: CancelFlag) -> None:
+    if cancel.is_set():
+        raise JobCancelled("row keys cancelled")
