@@ -1,12 +1,12 @@
-"""One pass over a table's columns, on every core: what the checks and the summary need to
-know of each column (missing and distinct counts, kind), and the 64-bit hash of each row.
+"""One pass over a table's columns: what the checks and the summary need to know of each
+column (missing and distinct counts, kind), and the 64-bit hash of each row.
 
 The column checks (``engine.data.findings``) and the summary (``engine.data.summary``) used to
 work each column out twice (its kind, its missing values) and count its distinct values once
 more each; here each column is worked out once and both read the result. The columns are
-taken by a few threads at a time: counting distinct numbers and hashing are numpy and pandas
-loops that let go of Python's lock, so two columns are done at once on two cores. Every
-figure is exact, the same as the straightforward computation on the whole column (tested).
+taken by a few threads at a time: counting distinct values is a pandas loop that lets go of
+Python's lock, so two columns are counted at once on two free cores. Every figure is exact,
+the same as the straightforward computation on the whole column (tested).
 
 Use:
     stats = column_stats(frame)
@@ -55,21 +55,21 @@ def row_hashes(columns: Sequence, rows: int, as_text: bool = True,
                prepare: Callable | None = None) -> np.ndarray:
     """``pandas.util.hash_pandas_object(pandas.concat(columns, axis=1), index=False)`` as
     uint64, without joining the columns into one frame: each column is hashed on its own
-    (a few at a time) and the hashes are combined as pandas combines a frame's (CPython's
-    tuple hash). A column whose cells cannot be hashed (lists) is hashed as text, or, when
-    not ``as_text``, raises ``TypeError`` as pandas does. With ``prepare``, ``columns`` may
-    be anything: each is hashed as ``prepare(column)`` (on the column's thread)."""
-    hash_one = _hash_one if as_text else _hash_strict
-    work = hash_one if prepare is None else (lambda column: hash_one(prepare(column)))
-    hashed = each_column(work, columns, rows)
-    if not hashed:
+    and its hashes folded in at once, as pandas combines a frame's (CPython's tuple hash),
+    so only one column's hashes are held at a time. A column whose cells cannot be hashed
+    (lists) is hashed as text, or, when not ``as_text``, raises ``TypeError`` as pandas
+    does. With ``prepare``, ``columns`` may be anything: each is hashed as
+    ``prepare(column)``, which may also give the column's hashes (uint64) straight away."""
+    columns = list(columns)
+    if not columns:
         return pd.util.hash_pandas_object(pd.DataFrame(index=range(rows)),
                                           index=False).to_numpy(dtype=np.uint64)
+    hash_one = _hash_one if as_text else _hash_strict
     out = np.full(rows, 0x345678, dtype=np.uint64)
     mult = np.uint64(1000003)
-    count = len(hashed)
-    for i, one in enumerate(hashed):
-        out ^= one
+    count = len(columns)
+    for i, column in enumerate(columns):
+        out ^= _hashed(column if prepare is None else prepare(column), hash_one)
         out *= mult
         mult += np.uint64(82520 + 2 * (count - i))
     out += np.uint64(97531)
@@ -91,6 +91,13 @@ def _stats(series: pd.Series) -> ColumnStats:
     unique = distinct_count(series)
     return ColumnStats(missing=int(series.isna().sum()), unique=unique,
                        kind=column_kind(series, unique))
+
+
+def _hashed(prepared, hash_one: Callable) -> np.ndarray:
+    """A prepared column's hashes (``prepare`` may give them already, as uint64)."""
+    if isinstance(prepared, np.ndarray) and prepared.dtype == np.uint64:
+        return prepared
+    return hash_one(prepared)
 
 
 def _hash_strict(column: pd.Series) -> np.ndarray:

@@ -83,14 +83,13 @@ def column_keys(frame: pd.DataFrame, columns: Sequence[str], kind: str,
     # holding two coded copies of the table (about 2.5x its size at 1M rows). The columns
     # are taken from ``frame`` one by one: ``frame[columns]`` would join the number
     # columns into one block, a copy of most of the table.
-    # A few columns at a time on threads (engine.data.column_pass): the same keys.
     def exact_of(column):
         _stop_if(cancel)
         return _exact(frame[column])
 
     def near_of(column):
         _stop_if(cancel)
-        return _near(frame[column])
+        return _near_hashes(frame[column])
 
     exact = row_hashes(columns, len(frame), prepare=exact_of)
     near = row_hashes(columns, len(frame), prepare=near_of)
@@ -167,6 +166,23 @@ def _near(col: pd.Series) -> pd.Series:
         return pd.Series(round_significant(col.to_numpy(dtype=float, na_value=np.nan)),
                          index=col.index)
     return normal_text(_hashable(col))
+
+
+def _near_hashes(col: pd.Series) -> pd.Series | np.ndarray:
+    """``_near(col)``, or for text its hashes straight away: each distinct text is made
+    plain and hashed once and the rows take their text's hash (a row's hash depends on its
+    value only, so these are the hashes of ``_near(col)``, without making a million plain
+    texts and hashing them again)."""
+    if pd.api.types.is_bool_dtype(col) or pd.api.types.is_numeric_dtype(col):
+        return _near(col)
+    codes, uniques = pd.factorize(_hashable(col))
+    plain = normal_text(pd.Series(uniques, dtype=object))
+    if (codes < 0).any():  # a missing value: normal_text keeps it missing
+        plain = pd.concat([plain, normal_text(pd.Series([None], dtype=object))],
+                          ignore_index=True)
+    plain = pd.Series(plain.to_numpy(dtype=object))  # the type normal_text's rows get
+    hashed = pd.util.hash_pandas_object(plain, index=False).to_numpy(dtype=np.uint64)
+    return hashed[codes]
 
 
 def _hashable(col: pd.Series) -> pd.Series:

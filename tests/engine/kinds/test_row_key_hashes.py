@@ -1,0 +1,56 @@
+"""The table row keys (engine/kinds/row_keys.py) are the hashes of the coded columns: the
+near keys of a text column, hashed once per distinct text, equal the hashes of the column
+made plain row by row, and the keys of a table equal the frame-wide hash of its coded
+columns."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from engine.kinds.row_keys import _exact, _near, _near_hashes, column_keys
+
+
+def hashes(series: pd.Series) -> np.ndarray:
+    return pd.util.hash_pandas_object(series, index=False).to_numpy(dtype=np.uint64)
+
+
+@pytest.mark.parametrize("column", [
+    pd.Series(["Hello, World", "hello  world!", None, "x", "X.", "x"], dtype="str"),
+    pd.Series(["Hello, World", "hello  world!", None, "x"], dtype=object),
+    pd.Series(["a", "b", "a"], dtype="string"),
+    pd.Series([None, None, None], dtype=object),
+    pd.Series(["", "!!", " ", None], dtype=object),
+    pd.Series([1, "1", 2.5, None, "two"], dtype=object),
+    pd.Series([[1, 2], [1, 2], [3], None], dtype=object),
+    pd.Series([True, False, True]),
+    pd.Series([1.23456, 1.23499, np.nan, 0.0, -0.0, np.inf]),
+])
+def test_near_hashes_are_the_hashes_of_the_plain_column(column):
+    got = _near_hashes(column)
+    if not isinstance(got, np.ndarray):  # numbers: the rounded column, hashed later
+        got = hashes(got)
+    np.testing.assert_array_equal(got, hashes(_near(column)))
+
+
+def test_table_keys_are_the_frame_hashes_of_the_coded_columns():
+    rng = np.random.default_rng(1)
+    rows = 500
+    frame = pd.DataFrame({
+        "x": rng.normal(size=rows).round(3),
+        "n": rng.integers(0, 9, rows),
+        "city": pd.Series(rng.choice(["Lyon", "lyon!", "Graz", None], rows), dtype="str"),
+        "flag": rng.choice([True, False], rows),
+        "label": rng.choice(["a", "b"], rows),
+    })
+    columns = ["x", "n", "city", "flag"]
+    keys = column_keys(frame, columns, "table")
+    exact = pd.DataFrame({c: _exact(frame[c]) for c in columns})
+    near = pd.DataFrame({c: _near(frame[c]) for c in columns})
+    np.testing.assert_array_equal(keys.copy, hashes_of(exact))
+    np.testing.assert_array_equal(keys.near, hashes_of(near))
+
+
+def hashes_of(frame: pd.DataFrame) -> np.ndarray:
+    return pd.util.hash_pandas_object(frame, index=False).to_numpy(dtype=np.uint64)
