@@ -89,8 +89,8 @@ def each_column(work: Callable, columns: Iterable, rows: int) -> list:
 
 def _stats(series: pd.Series) -> ColumnStats:
     unique = distinct_count(series)
-    return ColumnStats(missing=int(series.isna().sum()), unique=unique,
-                       kind=column_kind(series, unique))
+    missing = int(series.isna().sum())
+    return ColumnStats(missing=missing, unique=unique, kind=column_kind(series, unique, missing))
 
 
 def _hashed(prepared, hash_one: Callable) -> np.ndarray:

@@ -150,10 +150,19 @@ def summarize(frame: pd.DataFrame, target: str | None = None, stats: dict | None
                        target=target_info)
 
 
-def column_kind(series: pd.Series, unique: int | None = None) -> str:
+def column_kind(series: pd.Series, unique: int | None = None, missing: int | None = None
+                ) -> str:
     """"empty" (no values), "constant" (one value, none missing), "number", "category" or
     "text" (strings with many distinct values: more than 50 and more than 20% of the rows).
-    ``unique`` may pass the column's distinct count when it is already known."""
+    ``unique`` may pass the column's distinct count when it is already known; with
+    ``missing`` too, a column of plain numbers is judged from the two counts alone (one
+    distinct value is the smallest equal to the largest) instead of a pass over it."""
+    if unique is not None and missing is not None and not isinstance(
+            series.dtype, pd.api.extensions.ExtensionDtype) and series.dtype.kind in "fiu":
+        present = len(series) - missing
+        if present == 0:
+            return "empty"
+        return "constant" if present == len(series) and unique == 1 else "number"
     present = series.dropna()
     if present.empty:
         return "empty"

@@ -27,6 +27,11 @@ def odd_frame(rows: int = 300) -> pd.DataFrame:
         "flag": rng.choice([True, False], rows),
         "code": [f"c{i}" for i in range(rows)],
         "label": rng.choice(["yes", "no"], rows),
+        "int_same": np.full(rows, 3),
+        "int_gap": np.where(np.arange(rows) == 4, np.nan, 3.0),
+        "nullable": pd.array(np.where(np.arange(rows) % 7 == 0, None, 2), dtype="Int64"),
+        "neg_zero": np.where(np.arange(rows) % 2 == 0, 0.0, -0.0),
+        "small": rng.integers(0, 2, rows).astype(np.uint8),
     })
     frame.loc[5, "x"] = np.inf
     frame.loc[rows - 1] = frame.loc[0]  # one copy
@@ -50,6 +55,8 @@ def test_column_stats_are_the_straightforward_counts(threads):
         assert stats[name].missing == int(series.isna().sum())
         assert stats[name].unique == int(series.nunique(dropna=True))
         assert stats[name].kind == column_kind(series)
+    assert [stats[c].kind for c in ("same", "empty", "int_same", "int_gap", "neg_zero")] \
+        == ["constant", "empty", "constant", "number", "constant"]
 
 
 def test_summary_and_checks_with_the_pass_equal_those_without(threads):
