@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from engine.kinds import row_keys
 from engine.kinds.row_keys import _exact, _near, _near_hashes, column_keys
 
 
@@ -54,3 +55,35 @@ def test_table_keys_are_the_frame_hashes_of_the_coded_columns():
 
 def hashes_of(frame: pd.DataFrame) -> np.ndarray:
     return pd.util.hash_pandas_object(frame, index=False).to_numpy(dtype=np.uint64)
+
+
+def straightforward_few(frame: pd.DataFrame, columns: list[str], near: bool) -> bool:
+    space = sum(np.log(max(int((_near(frame[c]) if near else _exact(frame[c]))
+                               .nunique(dropna=False)), 1)) for c in columns)
+    return bool(space <= np.log(len(frame) / (2 * row_keys.CHANCE_REPEATS)))
+
+
+@pytest.mark.parametrize("first_rows", [5, 40, 10_000])
+@pytest.mark.parametrize("near", [False, True])
+def test_few_distinct_inputs_looking_at_the_first_rows_first_decides_the_same(
+        first_rows, near, monkeypatch):
+    monkeypatch.setattr(row_keys, "FIRST_ROWS", first_rows)
+    rng = np.random.default_rng(2)
+    rows = 400
+    frame = pd.DataFrame({
+        "yes": rng.choice([True, False], rows),
+        "few": rng.integers(0, 3, rows),
+        "late": np.where(np.arange(rows) < 300, 1.0, rng.normal(size=rows)),
+        "many": rng.normal(size=rows),
+        "many2": rng.normal(size=rows),
+        "many3": rng.normal(size=rows),
+        "text": pd.Series(rng.choice(["a", "A!", "b", None], rows), dtype="str"),
+    })
+    decided = set()
+    for columns in (["yes"], ["yes", "few"], ["yes", "few", "text"], ["late"],
+                    ["few", "late"], ["many"], ["yes", "many", "few"], ["many", "many2"],
+                    ["many", "many2", "many3"], ["late", "many"]):
+        decided.add(straightforward_few(frame, columns, near))
+        assert row_keys.few_distinct_inputs(frame, columns, near) \
+            == straightforward_few(frame, columns, near), columns
+    assert decided == {True, False}
