@@ -84,6 +84,7 @@ def test_the_public_split_hands_out_no_test_rows():
 
 @pytest.mark.parametrize("values", [
     ["yes", "no", None, "yes"], [1.0, 0.0, np.nan, 2.5, 1.0], [3, 1, 3, 2], [True, False, True],
+    pd.array(["b", "a", None, "b"], dtype="str"), ["only"],
 ])
 def test_class_labels_are_each_value_as_text(values):
     """Labels made once per distinct value are the labels made row by row."""
