@@ -87,3 +87,18 @@ def test_few_distinct_inputs_looking_at_the_first_rows_first_decides_the_same(
         assert row_keys.few_distinct_inputs(frame, columns, near) \
             == straightforward_few(frame, columns, near), columns
     assert decided == {True, False}
+
+
+@pytest.mark.parametrize("digits", [1, 3, 6])
+def test_round_significant_is_the_straightforward_formula(digits):
+    rng = np.random.default_rng(digits)
+    x = np.concatenate([rng.normal(size=2000) * 10.0 ** rng.integers(-300, 300, 2000),
+                        [0.0, -0.0, np.nan, np.inf, -np.inf, 5e-324, 1.7976931348623157e308,
+                         999.5, -0.00099951, 1.0, 10.0, 0.1]])
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        magnitude = np.floor(np.log10(np.abs(x)))
+        factor = 10.0 ** (digits - 1 - magnitude)
+        expected = np.where(np.isfinite(x) & (x != 0), np.round(x * factor) / factor, x)
+    got = row_keys.round_significant(x, digits)
+    assert got.tobytes() == expected.tobytes()
+    assert row_keys.round_significant([1234.0, 0.0], digits).shape == (2,)
