@@ -43,6 +43,7 @@ def threads(request, monkeypatch):
     if request.param == "threads":
         monkeypatch.setattr(column_pass, "PARALLEL_MIN_ROWS", 0)
         monkeypatch.setattr(column_pass.os, "cpu_count", lambda: 4)
+        monkeypatch.setattr(column_pass.os, "getloadavg", lambda: (0.0, 0.0, 0.0))
     return request.param
 
 
@@ -103,3 +104,10 @@ def test_each_column_keeps_the_order_and_raises_the_first_error(threads):
 
     with pytest.raises(ValueError, match="three"):
         each_column(fails, range(6), 10)
+
+
+@pytest.mark.parametrize("load, free", [(0.0, 4), (1.0, 4), (2.2, 2), (3.5, 1), (9.0, 1)])
+def test_threads_only_on_the_cores_other_programs_leave_free(load, free, monkeypatch):
+    monkeypatch.setattr(column_pass.os, "cpu_count", lambda: 4)
+    monkeypatch.setattr(column_pass.os, "getloadavg", lambda: (load, load, load))
+    assert column_pass._free_cores() == free
