@@ -36,6 +36,7 @@ IMBALANCE_RATIO = 10.0
 MIN_ROWS_FOR_ID_GUESS = 20  # below this, a guess from the values alone is too risky
 HEAVY_MISSING_SHARE = 0.5  # above this share of missing values, missing_values is a warning
 IGNORED_CODES = frozenset({"empty_column", "constant_column", "id_column", "infinite_column"})
+FEW_CANDIDATES = 0.25  # at most this share of rows left: only they are hashed whole
 NUMBERS_AS_TEXT_SHARE = 0.8  # this share of a text column's values read as numbers: a typo
 _SEPARATOR_GUESSES = " :/#~^*!+=-"
 _ID_NAMES = ("id", "uuid", "guid", "key", "index", "row", "rownum", "row_number", "record")
@@ -87,7 +88,7 @@ def check_frame(frame: pd.DataFrame, target: str | None = None,
     rows = len(frame)
     if rows < MIN_ROWS_FOR_DEEP_LEARNING:
         found.append(_finding("too_few_rows", "warning", None, rows=rows))
-    duplicates = _duplicate_count(frame)
+    duplicates = _duplicate_count(frame, stats)
     if duplicates:
         found.append(_finding("duplicate_rows", "warning", None, count=duplicates))
     for name in frame.columns:
@@ -312,17 +313,48 @@ def _looks_numeric(label: str) -> bool:
     return True
 
 
-def _duplicate_count(frame: pd.DataFrame) -> int:
+def _duplicate_count(frame: pd.DataFrame, stats: dict[str, ColumnStats] | None = None
+                     ) -> int:
     """How many rows copy an earlier row exactly. Every row is hashed once (64 bits, in
     vectorised code); only the rows whose hash is shared are then compared value by value,
-    so a hash collision never counts as a copy (1M rows: 0.5 s instead of 2 s)."""
+    so a hash collision never counts as a copy (1M rows: 0.5 s instead of 2 s).
+
+    With the columns' ``stats``, and columns of plain types only (numbers, booleans, text:
+    no mixed cells, nothing unhashable), the rows are first narrowed to those whose value
+    in the column of most distinct values is shared: a copy holds the same value in every
+    column, so no copy is left out, and when few rows share it only they are hashed whole
+    (1M rows x 20 columns: one column hashed instead of twenty)."""
     if frame.shape[1] == 0:
         return 0
-    try:  # the columns hashed a few at a time: the same hashes as the frame's
-        hashes = pd.Series(row_hashes([frame.iloc[:, i] for i in range(frame.shape[1])],
-                                      len(frame), as_text=False))
+    try:
+        return _copies(_candidates(frame, stats))
     except TypeError:  # unhashable cells (lists from Parquet): compare their text
         return int(frame.astype(str).duplicated().sum())
+
+
+def _candidates(frame: pd.DataFrame, stats: dict[str, ColumnStats] | None) -> pd.DataFrame:
+    """The rows that may be copies: all, or (see ``_duplicate_count``) those whose value in
+    the column of most distinct values is shared, when they are few."""
+    if not stats or len(frame) < 2 or not all(_plain_type(t) for t in frame.dtypes):
+        return frame
+    widest = max(range(frame.shape[1]),
+                 key=lambda i: stats[str(frame.columns[i])].unique)
+    hashed = pd.Series(row_hashes([frame.iloc[:, widest]], len(frame), as_text=False))
+    maybe = hashed.duplicated(keep=False).to_numpy()
+    if maybe.sum() > FEW_CANDIDATES * len(frame):
+        return frame
+    return frame[maybe]
+
+
+def _plain_type(dtype) -> bool:
+    return isinstance(dtype, pd.StringDtype) or (
+        not isinstance(dtype, pd.api.extensions.ExtensionDtype) and dtype.kind in "fiub")
+
+
+def _copies(frame: pd.DataFrame) -> int:
+    # The columns hashed one at a time: the same hashes as the frame's.
+    hashes = pd.Series(row_hashes([frame.iloc[:, i] for i in range(frame.shape[1])],
+                                  len(frame), as_text=False))
     shared = hashes.duplicated(keep=False).to_numpy()
     if not shared.any():
         return 0

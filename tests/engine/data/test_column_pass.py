@@ -111,3 +111,34 @@ def test_threads_only_on_the_cores_other_programs_leave_free(load, free, monkeyp
     monkeypatch.setattr(column_pass.os, "cpu_count", lambda: 4)
     monkeypatch.setattr(column_pass.os, "getloadavg", lambda: (load, load, load))
     assert column_pass._free_cores() == free
+
+
+@pytest.mark.parametrize("few", [0.0, 0.25, 1.0])
+@pytest.mark.parametrize("seed", range(4))
+def test_copies_counted_from_the_widest_column_first_are_all_copies(few, seed, monkeypatch):
+    """Narrowing the rows by the column of most distinct values finds the same copies as
+    hashing every row whole (and as pandas' duplicated, zeros of either sign aside)."""
+    from engine.data import findings
+
+    monkeypatch.setattr(findings, "FEW_CANDIDATES", few)
+    rng = np.random.default_rng(seed)
+    rows = 400
+    frame = pd.DataFrame({
+        "x": rng.normal(size=rows).round(seed),
+        "k": rng.integers(0, 3, rows),
+        "g": np.where(rng.random(rows) < 0.1, np.nan, rng.integers(0, 2, rows)),
+        "t": pd.Series(rng.choice(["a", "b", None], rows), dtype="str"),
+        "f": rng.choice([True, False], rows),
+    })
+    copies = rng.choice(rows, 30)
+    frame.iloc[rng.choice(rows, 30)] = frame.iloc[copies].to_numpy()
+    frame = frame.astype({"k": int, "f": bool, "t": "str"})
+    stats = column_stats(frame)
+    narrowed = findings._duplicate_count(frame, stats)
+    assert narrowed == findings._duplicate_count(frame) == int(frame.duplicated().sum()) > 0
+    zeros = pd.DataFrame({"z": [0.0, -0.0, 0.0, -0.0, 1.0], "w": [1, 1, 1, 1, 2]})
+    assert findings._duplicate_count(zeros, column_stats(zeros)) \
+        == findings._duplicate_count(zeros)
+    mixed = pd.DataFrame({"o": [1, "1", 1], "n": [2.0, 2.0, 2.0]})  # object: the old way
+    assert findings._duplicate_count(mixed, column_stats(mixed)) \
+        == findings._duplicate_count(mixed) == 1
