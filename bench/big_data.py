@@ -18,7 +18,10 @@ is subtracted. Printed:
   data in memory (target <= 2x).
 
 Plain read and our load alternate (``--pairs`` of them, 3 by default) and the medians are
-compared: this machine's noise is +-15-25%.
+compared: this machine's noise is +-15-25%. Each step and phase also prints its processor
+time (``time.process_time``: every thread of the process, pyarrow's included), which a
+machine busy with other work changes far less than the wall time: compare runs on a busy
+machine by it.
 
 Run: ``python -m bench.big_data [--rows N] [--pairs P] [--cache DIR]``.
 """
@@ -109,9 +112,10 @@ def phase(name: str, path: str, work: str) -> dict:
     out: dict = {"phase": name}
     if name == "plain":
         base = _peak_mb()
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         frame = pd.read_csv(path, engine="pyarrow")
         out["seconds"] = time.perf_counter() - started
+        out["cpu"] = time.process_time() - cpu
         out["peak_mb"] = _peak_mb() - base
         out["data_mb"] = float(frame.memory_usage(deep=True).sum()) / 2**20
         out["shape"] = list(frame.shape)
@@ -125,45 +129,50 @@ def phase(name: str, path: str, work: str) -> dict:
     elif name == "check":
         phases = _Phases()
         base = _peak_mb()
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         project = new_project(Path(work) / "project", GoalChoice(data=path, target="label"),
                               phases)
         out["seconds"] = time.perf_counter() - started
+        out["cpu"] = time.process_time() - cpu
         out["peak_mb"] = _peak_mb() - base
         out["findings"] = [f"{f['severity']} {f['code']}" for f in project.findings]
-        out["phases"] = phases.durations(started)
+        out["phases"] = phases.durations(started, cpu)
     elif name == "split":
         from engine.project.project import open_project
 
         project = open_project(Path(work) / "project")
         phases = _Phases()
         base = _peak_mb()
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         summary = split_project(project, progress=phases)
         out["seconds"] = time.perf_counter() - started
+        out["cpu"] = time.process_time() - cpu
         out["peak_mb"] = _peak_mb() - base
         out["sizes"] = summary.sizes
-        out["phases"] = phases.durations(started)
+        out["phases"] = phases.durations(started, cpu)
     return out
 
 
 class _Phases:
-    """The app's own progress events, timed: seconds from one phase's first event to the
-    next phase's (the text of a ``Progress`` names the phase)."""
+    """The app's own progress events, timed: seconds (wall and processor) from one phase's
+    first event to the next phase's (the text of a ``Progress`` names the phase)."""
 
     def __init__(self) -> None:
-        self.marks: list[tuple[float, str]] = []
+        self.marks: list[tuple[float, float, str]] = []
 
     def __call__(self, event) -> None:
         words = getattr(event, "text", "")
         if type(event).__name__ == "Progress" and (not self.marks
-                                                   or self.marks[-1][1] != words):
-            self.marks.append((time.perf_counter(), words))
+                                                   or self.marks[-1][2] != words):
+            self.marks.append((time.perf_counter(), time.process_time(), words))
 
-    def durations(self, started: float) -> list[tuple[str, float]]:
-        ends = [t for t, _ in self.marks[1:]] + [time.perf_counter()]
-        out = [("(before the first event)", self.marks[0][0] - started)] if self.marks else []
-        return out + [(words, end - t) for (t, words), end in zip(self.marks, ends)]
+    def durations(self, started: float, cpu: float) -> list[tuple[str, float, float]]:
+        ends = [(t, c) for t, c, _ in self.marks[1:]] + [(time.perf_counter(),
+                                                          time.process_time())]
+        out = [("(before the first event)", self.marks[0][0] - started,
+                self.marks[0][1] - cpu)] if self.marks else []
+        return out + [(words, end - t, end_cpu - c)
+                      for (t, c, words), (end, end_cpu) in zip(self.marks, ends)]
 
 
 def _run_phase(name: str, path: Path, work: Path) -> dict:
@@ -206,11 +215,14 @@ def main(argv: list[str] | None = None) -> dict:
               "load_ratio": t_load / t_plain, "plain_peak_mb": m_plain,
               "load_peak_mb": m_load, "load_memory_ratio": m_load / data_mb,
               "check_s": check["seconds"], "check_peak_mb": check["peak_mb"],
-              "split_s": split["seconds"], "split_peak_mb": split["peak_mb"]}
+              "split_s": split["seconds"], "split_peak_mb": split["peak_mb"],
+              "plain_cpu_s": statistics.median(r["cpu"] for r in plain),
+              "check_cpu_s": check["cpu"], "split_cpu_s": split["cpu"]}
     print(f"  {rows:,} rows x {cols} columns; in memory {data_mb:.0f} MB "
           f"(memory_usage(deep=True))")
     print(f"  plain pandas read (pyarrow) {t_plain:5.2f} s  "
-          f"[{', '.join(f'{r['seconds']:.2f}' for r in plain)}]  peak +{m_plain:.0f} MB")
+          f"[{', '.join(f'{r['seconds']:.2f}' for r in plain)}]  peak +{m_plain:.0f} MB  "
+          f"(CPU {statistics.median(r['cpu'] for r in plain):.2f} s, its threads included)")
     print(f"  our load (read_table)       {t_load:5.2f} s  "
           f"[{', '.join(f'{r['seconds']:.2f}' for r in load)}]  peak +{m_load:.0f} MB")
     print(f"  load / plain read: {result['load_ratio']:.2f}x (target <= {LOAD_TARGET}x); "
@@ -220,18 +232,19 @@ def main(argv: list[str] | None = None) -> dict:
     result.update({"steps_ratio": steps / t_plain, "steps_memory_ratio": peak / data_mb})
     print(f"  new project (read + checks + copy + save) {check['seconds']:5.2f} s "
           f"= {check['seconds'] / t_plain:.2f}x the read  peak +{check['peak_mb']:.0f} MB "
-          f"({check['peak_mb'] / data_mb:.2f}x data)")
+          f"({check['peak_mb'] / data_mb:.2f}x data)  (CPU {check['cpu']:.2f} s)")
     print(f"  split (copy, keys, split, checks, preprocessing, save) {split['seconds']:5.2f} s "
           f"= {split['seconds'] / t_plain:.2f}x the read  peak +{split['peak_mb']:.0f} MB "
-          f"({split['peak_mb'] / data_mb:.2f}x data)")
+          f"({split['peak_mb'] / data_mb:.2f}x data)  (CPU {split['cpu']:.2f} s)")
     fast = "met" if result["steps_ratio"] <= STEPS_TARGET else "NOT met"
     small = "met" if result["steps_memory_ratio"] <= STEPS_MEMORY_TARGET else "NOT met"
     print(f"  new + split: {steps:.2f} s = {result['steps_ratio']:.2f}x one plain read "
           f"(target <= {STEPS_TARGET}x: {fast}); peak {result['steps_memory_ratio']:.2f}x "
-          f"the data (target <= {STEPS_MEMORY_TARGET}x: {small})")
+          f"the data (target <= {STEPS_MEMORY_TARGET}x: {small}); "
+          f"CPU {check['cpu'] + split['cpu']:.2f} s")
     for label, part in (("new project", check), ("split", split)):
-        shown = ", ".join(f"{words} {seconds:.2f} s" for words, seconds in part["phases"]
-                          if seconds >= 0.05)
+        shown = ", ".join(f"{words} {seconds:.2f} s (CPU {cpu:.2f})"
+                          for words, seconds, cpu in part["phases"] if seconds >= 0.05)
         print(f"    {label} phases: {shown}")
     print(f"  findings: {', '.join(check['findings']) or 'none'}; sizes {split['sizes']}")
     return result

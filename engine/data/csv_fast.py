@@ -23,6 +23,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import math
 import time
 from pathlib import Path
 
@@ -255,6 +256,19 @@ def _blank_lines(pc, table) -> bool:
     return bool(pc.any(empty).as_py())
 
 
+def _too_big(pc, column) -> bool:
+    """Whether some finite value of the float ``column`` is at least 2**63 in size. One
+    pass (``min_max``, which skips gaps and NaN) when both ends are finite: the largest size
+    is then at an end. Otherwise (an infinity at an end) the sizes of the finite values."""
+    ends = pc.min_max(column)
+    low, high = ends["min"].as_py(), ends["max"].as_py()
+    if low is not None and math.isfinite(low) and math.isfinite(high):
+        return max(-low, high) >= _LARGEST_INT
+    size = pc.abs(column)
+    top = pc.max(pc.if_else(pc.is_finite(size), size, 0.0)).as_py()
+    return top is not None and top >= _LARGEST_INT
+
+
 def _to_pandas(pa, table, saw_hex: bool) -> pd.DataFrame | None:
     """The frame pandas' C reader would have made; None where they could differ."""
     import pyarrow.compute as pc
@@ -267,9 +281,7 @@ def _to_pandas(pa, table, saw_hex: bool) -> pd.DataFrame | None:
         if not _plain_type(pa, kind) or (saw_hex and pa.types.is_int64(kind)):
             return None
         if pa.types.is_float64(kind):
-            size = pc.abs(table.column(field.name))
-            top = pc.max(pc.if_else(pc.is_finite(size), size, 0.0)).as_py()
-            if top is not None and top >= _LARGEST_INT:
+            if _too_big(pc, table.column(field.name)):
                 return None  # maybe a whole number pandas keeps exactly: let it read it
         elif pa.types.is_null(kind):
             nulls.append(field.name)

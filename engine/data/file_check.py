@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from engine.core.errors import JobCancelled
+from engine.data.column_pass import column_stats
 from engine.data.findings import Finding, check_frame
 from engine.core.jobs import NEVER, CancelFlag, Progress, ProgressFn, ignore
 from engine.data.summary import DataSummary, summarize
@@ -68,10 +69,11 @@ def check_file(path: str | Path, target: str | None = None, progress: ProgressFn
         table = replace(table, frame=with_vote(table.frame, list(labellers["label_columns"]),
                                                labellers["vote_column"], labellers["vote"]))
     _step(0, "big_data.check_columns", progress, cancel)
-    findings = check_frame(table.frame, target)
+    stats = column_stats(table.frame)  # each column once, for the checks and the summary
+    findings = check_frame(table.frame, target, stats)
     known_target = target if target is not None and target in table.frame.columns else None
     _step(1, "big_data.check_summary", progress, cancel)
-    summary = summarize(table.frame, known_target)
+    summary = summarize(table.frame, known_target, stats)
     _step(2, "big_data.check_done", progress, cancel)
     blockers = [f for f in findings if f.severity == "blocker"]
     return FileCheck(table=table, summary=summary, findings=findings, usable=not blockers,

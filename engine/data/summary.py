@@ -121,8 +121,11 @@ class DataSummary:
                    target=TargetInfo.from_dict(target) if isinstance(target, dict) else None)
 
 
-def summarize(frame: pd.DataFrame, target: str | None = None) -> DataSummary:
+def summarize(frame: pd.DataFrame, target: str | None = None, stats: dict | None = None
+              ) -> DataSummary:
     """Describe ``frame``; with ``target``, also the distribution of that column.
+    ``stats`` (``engine.data.column_pass.column_stats(frame)``) gives each column's missing
+    and distinct counts and kind when they are already worked out.
 
     Raises:
         DataError: ``target`` is given but is not a column of ``frame``.
@@ -133,6 +136,11 @@ def summarize(frame: pd.DataFrame, target: str | None = None) -> DataSummary:
     infos = []
     for name in frame.columns:
         series = frame[name]
+        known = stats.get(str(name)) if stats else None
+        if known is not None:
+            infos.append(ColumnInfo(name=str(name), kind=known.kind, dtype=str(series.dtype),
+                                    missing=known.missing, unique=known.unique))
+            continue
         unique = distinct_count(series)
         infos.append(ColumnInfo(name=str(name), kind=column_kind(series, unique),
                                 dtype=str(series.dtype), missing=int(series.isna().sum()),
@@ -142,10 +150,19 @@ def summarize(frame: pd.DataFrame, target: str | None = None) -> DataSummary:
                        target=target_info)
 
 
-def column_kind(series: pd.Series, unique: int | None = None) -> str:
+def column_kind(series: pd.Series, unique: int | None = None, missing: int | None = None
+                ) -> str:
     """"empty" (no values), "constant" (one value, none missing), "number", "category" or
     "text" (strings with many distinct values: more than 50 and more than 20% of the rows).
-    ``unique`` may pass the column's distinct count when it is already known."""
+    ``unique`` may pass the column's distinct count when it is already known; with
+    ``missing`` too, a column of plain numbers is judged from the two counts alone (one
+    distinct value is the smallest equal to the largest) instead of a pass over it."""
+    if unique is not None and missing is not None and not isinstance(
+            series.dtype, pd.api.extensions.ExtensionDtype) and series.dtype.kind in "fiu":
+        present = len(series) - missing
+        if present == 0:
+            return "empty"
+        return "constant" if present == len(series) and unique == 1 else "number"
     present = series.dropna()
     if present.empty:
         return "empty"

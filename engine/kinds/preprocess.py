@@ -127,13 +127,21 @@ def fit_preprocessor(train: pd.DataFrame, features: list[str], task: str,
     # the imputer's and scaler's copies) made the split's peak memory 6.8x the data at 1M rows.
     for name in numeric_names:
         raw = _numbers(column(name))
-        raw = np.where(np.isfinite(raw), raw, np.nan)
-        if np.isnan(raw).all():
-            continue  # nothing to learn from; the checks already said so
-        # The median of the values present: SimpleImputer's, without its masked sort
-        # (np.nanmedian selects instead of sorting: 1M rows 0.02 s instead of 0.2 s).
-        fill = float(np.nanmedian(raw))
-        scaler = StandardScaler().fit(np.where(np.isnan(raw), fill, raw).reshape(-1, 1))
+        finite = np.isfinite(raw)
+        if raw.size and finite.all():
+            # Nothing to fill (the usual case): np.nanmedian of values without NaN is their
+            # np.median, and the filled column is the column (three passes fewer).
+            fill = float(np.median(raw))
+            filled = raw
+        else:
+            raw = np.where(finite, raw, np.nan)
+            if np.isnan(raw).all():
+                continue  # nothing to learn from; the checks already said so
+            # The median of the values present: SimpleImputer's, without its masked sort
+            # (np.nanmedian selects instead of sorting: 1M rows 0.02 s instead of 0.2 s).
+            fill = float(np.nanmedian(raw))
+            filled = np.where(np.isnan(raw), fill, raw)
+        scaler = StandardScaler().fit(filled.reshape(-1, 1))
         numeric.append(NumericColumn(name, fill, float(scaler.mean_[0]),
                                      float(scaler.scale_[0])))
     categorical = []

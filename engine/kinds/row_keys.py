@@ -28,11 +28,15 @@ import numpy as np
 import pandas as pd
 
 from engine.core.errors import JobCancelled
+from engine.data.column_pass import row_hashes
 from engine.kinds.image_fingerprints import ImageFingerprints, image_fingerprints
 from engine.core.jobs import NEVER, CancelFlag
 
 SIGNIFICANT = 3
 CHANCE_REPEATS = 0.01
+FIRST_ROWS = 50_000
+"""``few_distinct_inputs`` looks at this many rows first (their distinct values often
+settle the question for a big table)."""
 _PUNCTUATION = re.compile(r"[^\w\s]")
 
 
@@ -82,10 +86,16 @@ def column_keys(frame: pd.DataFrame, columns: Sequence[str], kind: str,
     # holding two coded copies of the table (about 2.5x its size at 1M rows). The columns
     # are taken from ``frame`` one by one: ``frame[columns]`` would join the number
     # columns into one block, a copy of most of the table.
-    exact = _hash_columns((_exact(frame[c]) for c in _each(columns, cancel)), len(columns),
-                          len(frame))
-    near = _hash_columns((_near(frame[c]) for c in _each(columns, cancel)), len(columns),
-                         len(frame))
+    def exact_of(column):
+        _stop_if(cancel)
+        return _exact(frame[column])
+
+    def near_of(column):
+        _stop_if(cancel)
+        return _near_hashes(frame[column])
+
+    exact = row_hashes(columns, len(frame), prepare=exact_of)
+    near = row_hashes(columns, len(frame), prepare=near_of)
     return ExampleKeys(exact, near, kind)
 
 
@@ -116,12 +126,21 @@ def round_significant(values: np.ndarray, digits: int = SIGNIFICANT) -> np.ndarr
         array([ 1.23e+05,  1.23e-03, -9.88e+00])
     """
     x = np.asarray(values, dtype=float)
-    ok = np.isfinite(x) & (x != 0)
+    # floor(log10|x|), 10 ** (digits - 1 - it), round(x * that) / that, worked in two
+    # buffers (each fresh array of a million numbers costs its page faults).
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        magnitude = np.floor(np.log10(np.abs(x)))
-        factor = 10.0 ** (digits - 1 - magnitude)
-        rounded = np.round(x * factor) / factor
-    return np.where(ok, rounded, x)
+        factor = np.abs(x)
+        np.log10(factor, out=factor)
+        np.floor(factor, out=factor)
+        np.subtract(digits - 1, factor, out=factor)
+        np.power(10.0, factor, out=factor)
+        rounded = np.multiply(x, factor)
+        np.round(rounded, out=rounded)
+        np.divide(rounded, factor, out=rounded)
+    keep = ~np.isfinite(x)
+    keep |= x == 0
+    np.copyto(rounded, x, where=keep)
+    return rounded
 
 
 def few_distinct_inputs(frame: pd.DataFrame, columns: Sequence[str], near: bool = False
@@ -139,13 +158,25 @@ def few_distinct_inputs(frame: pd.DataFrame, columns: Sequence[str], near: bool 
     if rows == 0 or not columns:
         return True
     limit = np.log(rows / (2 * CHANCE_REPEATS))
+    # A part of the rows never takes more distinct values than all of them: when the first
+    # rows already give more inputs than the limit, so do all rows (no pass over them).
+    if rows > FIRST_ROWS and _log_space(frame.iloc[:FIRST_ROWS], columns, near,
+                                        limit) > limit:
+        return False
+    return _log_space(frame, columns, near, limit) <= limit
+
+
+def _log_space(frame: pd.DataFrame, columns: Sequence[str], near: bool, limit: float
+               ) -> float:
+    """The log of the number of inputs the columns' distinct values give, summed column by
+    column until it passes ``limit``."""
     space = 0.0
     for c in columns:
         values = _near(frame[c]) if near else _exact(frame[c])
         space += np.log(max(int(values.nunique(dropna=False)), 1))
         if space > limit:
-            return False
-    return True
+            break
+    return space
 
 
 def _exact(col: pd.Series) -> pd.Series:
@@ -159,6 +190,23 @@ def _near(col: pd.Series) -> pd.Series:
         return pd.Series(round_significant(col.to_numpy(dtype=float, na_value=np.nan)),
                          index=col.index)
     return normal_text(_hashable(col))
+
+
+def _near_hashes(col: pd.Series) -> pd.Series | np.ndarray:
+    """``_near(col)``, or for text its hashes straight away: each distinct text is made
+    plain and hashed once and the rows take their text's hash (a row's hash depends on its
+    value only, so these are the hashes of ``_near(col)``, without making a million plain
+    texts and hashing them again)."""
+    if pd.api.types.is_bool_dtype(col) or pd.api.types.is_numeric_dtype(col):
+        return _near(col)
+    codes, uniques = pd.factorize(_hashable(col))
+    plain = normal_text(pd.Series(uniques, dtype=object))
+    if (codes < 0).any():  # a missing value: normal_text keeps it missing
+        plain = pd.concat([plain, normal_text(pd.Series([None], dtype=object))],
+                          ignore_index=True)
+    plain = pd.Series(plain.to_numpy(dtype=object))  # the type normal_text's rows get
+    hashed = pd.util.hash_pandas_object(plain, index=False).to_numpy(dtype=np.uint64)
+    return hashed[codes]
 
 
 def _hashable(col: pd.Series) -> pd.Series:
@@ -177,28 +225,6 @@ def _hash(part: pd.DataFrame) -> np.ndarray:
     return hashed.to_numpy(dtype=np.uint64)
 
 
-def _each(columns: Sequence[str], cancel: CancelFlag):
-    for column in columns:
-        if cancel.is_set():
-            raise JobCancelled("row keys cancelled")
-        yield column
-
-
-def _hash_columns(columns, count: int, rows: int) -> np.ndarray:
-    """``_hash`` of the frame made of ``columns`` (an iterator of ``count`` series of
-    ``rows`` values), taking one column at a time: each column is hashed on its own and
-    the hashes are combined as pandas combines a frame's (CPython's tuple hash)."""
-    out = np.full(rows, 0x345678, dtype=np.uint64)
-    mult = np.uint64(1000003)
-    for i, column in enumerate(columns):
-        try:
-            hashed = pd.util.hash_pandas_object(column, index=False)
-        except TypeError:
-            hashed = pd.util.hash_pandas_object(column.astype(str), index=False)
-        out ^= hashed.to_numpy(dtype=np.uint64)
-        out *= mult
-        mult += np.uint64(82520 + 2 * (count - i))
-    if count == 0:
-        return _hash(pd.DataFrame(index=range(rows)))
-    out += np.uint64(97531)
-    return out
+def _stop_if(cancel: CancelFlag) -> None:
+    if cancel.is_set():
+        raise JobCancelled("row keys cancelled")

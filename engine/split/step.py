@@ -208,5 +208,5 @@ def _where(counts: dict[str, int]) -> str:
 
 def _labelled(project: Project, frame: pd.DataFrame, target: str) -> pd.Series:
     """The target of the rows that have one, indexed by row number in the file."""
-    kept = frame[frame[target].notna()]
-    return target_values(project, kept)
+    column = frame[target]  # only the target's rows, not the whole frame, are taken
+    return target_values(project, column[column.notna()].to_frame())

@@ -12,6 +12,7 @@ at — must fall back.
 from __future__ import annotations
 
 import hashlib
+import math
 
 import numpy as np
 import pandas as pd
@@ -190,3 +191,27 @@ def test_the_fingerprint_of_a_file_just_read_is_the_hash_taken_while_reading(tmp
     assert file_fingerprint(path) == hashlib.sha256(path.read_bytes()).hexdigest()
     path.write_text(plain_text(base_frame(ROWS - 1)), encoding="utf-8")  # changed underneath
     assert file_fingerprint(path) == hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.mark.parametrize("values", [
+    [1.0, -2.5, None, float("nan")],
+    [float(2**63), 1.0],
+    [-float(2**63), 1.0],
+    [float("inf"), 1.0, float(2**63)],
+    [float("-inf"), float("inf"), 3.0],
+    [float("inf"), -float(2**64), None],
+    [float("nan"), None],
+    [None, None],
+    [float("inf"), float("-inf")],
+    [9.2e18, -9.2e18, float("nan")],
+])
+def test_too_big_matches_the_straightforward_test(values):
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from engine.data.csv_fast import _LARGEST_INT, _too_big
+
+    column = pa.chunked_array([pa.array(values[:2], pa.float64()),
+                               pa.array(values[2:], pa.float64())])
+    finite = [abs(v) for v in values if v is not None and math.isfinite(v)]
+    assert _too_big(pc, column) == (bool(finite) and max(finite) >= _LARGEST_INT)

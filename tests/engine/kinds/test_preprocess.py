@@ -66,3 +66,31 @@ def test_project_scaler_ignores_planted_outlier_outside_train(tmp_path):
     assert age.name == "age"
     assert age.mean == pytest.approx(train["age"].mean())
     assert age.mean < 100
+
+
+@pytest.mark.parametrize("rows", [1, 2, 7, 600, 1001])
+def test_numeric_statistics_are_the_straightforward_ones(rows):
+    """Fill, mean and scale of each number column, with or without gaps and infinities,
+    equal those of the straightforward fit (the median of the finite values, then the
+    scaler on the filled column), to the last bit."""
+    from sklearn.preprocessing import StandardScaler
+
+    rng = np.random.default_rng(rows)
+    frame = pd.DataFrame({
+        "whole": rng.normal(size=rows) * 1e3,
+        "gaps": np.where(rng.random(rows) < 0.3, np.nan, rng.normal(size=rows)),
+        "inf": np.where(np.arange(rows) == 0, np.inf, rng.integers(0, 9, rows)),
+        "ints": rng.integers(-5, 5, rows),
+    })
+    prep = fit_preprocessor(frame, list(frame.columns), "binary", ["a", "b"])
+    found = {c.name: c for c in prep.numeric}
+    for name in frame.columns:
+        raw = frame[name].to_numpy(dtype=float)
+        raw = np.where(np.isfinite(raw), raw, np.nan)
+        if np.isnan(raw).all():
+            assert name not in found
+            continue
+        fill = float(np.nanmedian(raw))
+        scaler = StandardScaler().fit(np.where(np.isnan(raw), fill, raw).reshape(-1, 1))
+        assert (found[name].fill, found[name].mean, found[name].scale) \
+            == (fill, float(scaler.mean_[0]), float(scaler.scale_[0]))

@@ -84,6 +84,7 @@ def test_the_public_split_hands_out_no_test_rows():
 
 @pytest.mark.parametrize("values", [
     ["yes", "no", None, "yes"], [1.0, 0.0, np.nan, 2.5, 1.0], [3, 1, 3, 2], [True, False, True],
+    pd.array(["b", "a", None, "b"], dtype="str"), ["only"],
 ])
 def test_class_labels_are_each_value_as_text(values):
     """Labels made once per distinct value are the labels made row by row."""
@@ -116,3 +117,18 @@ def test_the_stratified_draw_is_scikit_learns(seed):
         mine = stratified_draw(index, n_take, codes, ours)
         sk = train_test_split(index, test_size=n_take, random_state=theirs, stratify=codes)
         assert np.array_equal(mine[0], sk[0]) and np.array_equal(mine[1], sk[1])
+
+
+@pytest.mark.parametrize("codes", [[0, 2, 2, 0, 2, 0, 2, 2], [1, 1, 3, 3, 3, 1, 3, 1, 3]])
+def test_the_stratified_draw_with_class_numbers_not_all_present_is_scikit_learns(codes):
+    """Class numbers with a gap (not the 0..k-1 of every caller) take the general path."""
+    from sklearn.model_selection import train_test_split
+
+    from engine.split.splits import stratified_draw
+
+    codes = np.array(codes)
+    index = np.arange(len(codes)) * 2
+    mine = stratified_draw(index, 3, codes, np.random.RandomState(4))
+    sk = train_test_split(index, test_size=3, random_state=np.random.RandomState(4),
+                          stratify=codes)
+    assert np.array_equal(mine[0], sk[0]) and np.array_equal(mine[1], sk[1])
