@@ -44,6 +44,19 @@ def test_version_and_help():
     assert out.returncode == 0 and "demo" in out.stdout and "diagnose" in out.stdout
 
 
+def test_help_and_usage_errors_load_no_heavy_library():
+    """A command's module is imported when it runs: --help or a mistyped command answers
+    without scikit-learn, SciPy, pandas or Keras."""
+    probe = ("import sys\nfrom gui.launcher import main\n"
+             "for argv in (['--help'], ['frobnicate']):\n"
+             "    try:\n        main(argv)\n    except SystemExit:\n        pass\n"
+             "heavy = ('sklearn', 'scipy', 'pandas', 'keras', 'tensorflow', 'optuna')\n"
+             "print('HEAVY', [m for m in heavy if m in sys.modules])")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                         cwd=ROOT, timeout=120)
+    assert "HEAVY []" in out.stdout, out.stdout + out.stderr
+
+
 @pytest.mark.parametrize("args", [
     ["check", "no/such/file.csv"],
     ["run", "no/such/project", "--until", "split"],

@@ -7,6 +7,7 @@ the details were saved (a new file only Practica creates, ``engine.core.error_de
 from __future__ import annotations
 
 import contextlib
+import importlib
 import os
 import sys
 import traceback
@@ -16,54 +17,56 @@ from typing import Iterator
 # TensorFlow's start-up chatter is not for users; set before Keras is ever imported.
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
-from engine.cli import commands  # noqa: E402
-from engine.cli.calibrate_command import cmd_calibrate  # noqa: E402
-from engine.cli.costs_command import cmd_costs  # noqa: E402
-from engine.cli.diagnose_command import cmd_diagnose  # noqa: E402
-from engine.cli.ensemble_command import cmd_ensemble  # noqa: E402
-from engine.cli.explain_command import cmd_explain  # noqa: E402
-from engine.cli.threshold_command import cmd_threshold  # noqa: E402
-from engine.cli.kfold_command import cmd_kfold  # noqa: E402
-from engine.cli.learning_curve_command import cmd_learning_curve  # noqa: E402
 from engine.cli.parser import build_parser  # noqa: E402
-from engine.cli.predict_command import cmd_export, cmd_predict  # noqa: E402
-from engine.cli.tags_command import cmd_tags  # noqa: E402
-from engine.cli.tune_command import cmd_tune, cmd_worker  # noqa: E402
-from engine.cli.use_command import cmd_use, cmd_use_trial  # noqa: E402
-from engine.cli.weights_command import cmd_weights  # noqa: E402
 from engine.core.error_details import save_error_details  # noqa: E402
 from engine.core.errors import PracticaError, ProjectLockedError  # noqa: E402
 from engine.project.lock import hold  # noqa: E402
 from engine.project.project import PROJECT_FILE, SPLITS_FILE, open_project  # noqa: E402
 from engine.project.split_integrity import split_problems  # noqa: E402
-from engine.models.safe_model_load import child_main  # noqa: E402
 from engine.project.source_changes import describe  # noqa: E402
 from engine.core.texts import text  # noqa: E402
 
+
+class Command:
+    """A command's function, imported when the command runs: ``--help``, ``--version`` and a
+    mistyped command answer at once instead of after loading scikit-learn and pandas."""
+
+    def __init__(self, module: str, name: str) -> None:
+        self.module, self.name = module, name
+
+    def __call__(self, args) -> int:
+        # Imported here to keep scikit-learn, pandas and Keras out of start-up.
+        return getattr(importlib.import_module(self.module), self.name)(args)
+
+    def __repr__(self) -> str:
+        return f"Command({self.module}.{self.name})"
+
+
+_COMMANDS = "engine.cli.commands"
 COMMANDS = {
-    "demo": commands.cmd_demo,
-    "new": commands.cmd_new,
-    "run": commands.cmd_run,
-    "train": commands.cmd_train,
-    "check": commands.cmd_check,
-    "diagnose": cmd_diagnose,
-    "report": commands.cmd_report,
-    "tune": cmd_tune,
-    "worker": cmd_worker,
-    "learning-curve": cmd_learning_curve,
-    "kfold": cmd_kfold,
-    "ensemble": cmd_ensemble,
-    "explain": cmd_explain,
-    "calibrate": cmd_calibrate,
-    "threshold": cmd_threshold,
-    "predict": cmd_predict,
-    "export": cmd_export,
-    "use": cmd_use,
-    "use-trial": cmd_use_trial,
-    "tags": cmd_tags,
-    "costs": cmd_costs,
-    "weights": cmd_weights,
-    "inspect-model": lambda args: child_main([args.file]),
+    "demo": Command(_COMMANDS, "cmd_demo"),
+    "new": Command(_COMMANDS, "cmd_new"),
+    "run": Command(_COMMANDS, "cmd_run"),
+    "train": Command(_COMMANDS, "cmd_train"),
+    "check": Command(_COMMANDS, "cmd_check"),
+    "diagnose": Command("engine.cli.diagnose_command", "cmd_diagnose"),
+    "report": Command(_COMMANDS, "cmd_report"),
+    "tune": Command("engine.cli.tune_command", "cmd_tune"),
+    "worker": Command("engine.cli.tune_command", "cmd_worker"),
+    "learning-curve": Command("engine.cli.learning_curve_command", "cmd_learning_curve"),
+    "kfold": Command("engine.cli.kfold_command", "cmd_kfold"),
+    "ensemble": Command("engine.cli.ensemble_command", "cmd_ensemble"),
+    "explain": Command("engine.cli.explain_command", "cmd_explain"),
+    "calibrate": Command("engine.cli.calibrate_command", "cmd_calibrate"),
+    "threshold": Command("engine.cli.threshold_command", "cmd_threshold"),
+    "predict": Command("engine.cli.predict_command", "cmd_predict"),
+    "export": Command("engine.cli.predict_command", "cmd_export"),
+    "use": Command("engine.cli.use_command", "cmd_use"),
+    "use-trial": Command("engine.cli.use_command", "cmd_use_trial"),
+    "tags": Command("engine.cli.tags_command", "cmd_tags"),
+    "costs": Command("engine.cli.costs_command", "cmd_costs"),
+    "weights": Command("engine.cli.weights_command", "cmd_weights"),
+    "inspect-model": Command("engine.cli.inspect_command", "cmd_inspect_model"),
 }
 
 

@@ -1,4 +1,7 @@
-"""Jobs in the child engine process, driven through the real JobRunner."""
+"""Jobs in the child engine process, driven through the real JobRunner.
+
+Most tests use the engine process the GUI tests share (``engine_runner``); the one that has
+the engine stopped outright starts its own."""
 
 import pytest
 
@@ -21,7 +24,8 @@ def runner(qtbot):
     r.shutdown()
 
 
-def test_a_job_result_comes_back(qtbot, runner):
+def test_a_job_result_comes_back(qtbot, engine_runner):
+    runner = engine_runner
     sample = SAMPLES["wine"]
     handle = runner.run(CheckFileRequest(path=str(sample.path), target=sample.target))
     assert handle is not None and handle.name == "check_file"
@@ -32,14 +36,16 @@ def test_a_job_result_comes_back(qtbot, runner):
     assert not runner.busy
 
 
-def test_a_second_job_waits_for_the_first(qtbot, runner):
+def test_a_second_job_waits_for_the_first(qtbot, engine_runner):
+    runner = engine_runner
     handle = runner.run(SleepForTestRequest(seconds=0.5))
     assert handle is not None and runner.run(SleepForTestRequest(seconds=0)) is None
     with qtbot.waitSignal(handle.finished, timeout=60_000):
         pass
 
 
-def test_a_failing_job_becomes_a_message_and_the_runner_goes_on(qtbot, runner):
+def test_a_failing_job_becomes_a_message_and_the_runner_goes_on(qtbot, engine_runner):
+    runner = engine_runner
     handle = runner.run(RaiseForTestRequest(message="boom"))
     with qtbot.waitSignal(handle.failed, timeout=60_000) as failed:
         pass
@@ -67,7 +73,8 @@ def test_a_job_that_ignores_cancel_is_stopped_outright(qtbot, runner):
         pass
 
 
-def test_training_cancel_mid_epoch(qtbot, runner, split_project):
+def test_training_cancel_mid_epoch(qtbot, engine_runner, split_project):
+    runner = engine_runner
     epochs = []
 
     def on_event(event):
