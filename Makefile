@@ -53,9 +53,12 @@ test-slow: install
 # nvidia-* or triton wheels), else the index's plain torch (the CUDA build: ~5.4 GB with
 # its nvidia-* wheels; it trains on the processor too). test_backends.py trains once on each in a
 # fresh interpreter; the others run in full under each backend.
-BACKEND_TESTS := tests/engine/models/test_model_zoo.py \
-	tests/engine/training/monitor/test_telemetry.py tests/engine/baseline/test_sanity_checks.py \
-	tests/engine/training/test_checkpoint.py tests/engine/training/test_imbalance.py tests/engine/training/test_job.py
+BACKEND_TESTS := tests/engine/models/test_model_zoo.py tests/engine/models/test_sound_cnn.py \
+	tests/engine/models/test_sound_augmentation.py tests/engine/models/test_malicious_models.py \
+	tests/engine/training/monitor/test_telemetry.py tests/engine/training/monitor/test_batch_loss.py \
+	tests/engine/baseline/test_sanity_checks.py tests/engine/training/test_checkpoint.py \
+	tests/engine/training/test_resume_run.py tests/engine/training/test_imbalance.py \
+	tests/engine/training/test_job.py
 TORCH_CPU_INDEX := https://download.pytorch.org/whl/cpu
 test-backends: install
 	$(PY) -m pip install --quiet "jax[cpu]"

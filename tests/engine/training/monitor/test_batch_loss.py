@@ -69,7 +69,7 @@ def test_keras_batches_match_losses_computed_independently():
 
     rng = np.random.default_rng(0)
     X = rng.normal(size=(50, 4)).astype("float32")
-    y = (X[:, 0] > 0).astype("int64")
+    y = (X[:, 0] > 0).astype("int32")  # class indices as the engine codes them
     keras.utils.set_random_seed(0)
     model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(3, activation="relu"),
                               keras.layers.Dense(2, activation="softmax")])
