@@ -2,8 +2,9 @@
 
 Each Keras backend says it differently: TensorFlow raises ``ResourceExhaustedError``, JAX an
 ``XlaRuntimeError`` whose text starts with ``RESOURCE_EXHAUSTED``, PyTorch
-``torch.OutOfMemoryError`` (or a ``RuntimeError`` "CUDA out of memory"), and Python itself
-``MemoryError``. They are matched by class name and message, so this module imports no
+``torch.OutOfMemoryError`` on a GPU (or a ``RuntimeError`` "CUDA out of memory") and a
+``RuntimeError`` "DefaultCPUAllocator: can't allocate memory" on the processor, and Python
+itself ``MemoryError``. They are matched by class name and message, so this module imports no
 backend; a wrapped error is recognised through its cause.
 
 Example:
@@ -22,7 +23,8 @@ OUT_OF_MEMORY = "out_of_memory"
 
 CLASS_NAMES = frozenset({"ResourceExhaustedError", "MemoryError", "OutOfMemoryError",
                          "OutOfMemory"})
-MESSAGE_MARKS = ("RESOURCE_EXHAUSTED", "out of memory", "OOM when allocating")
+MESSAGE_MARKS = ("RESOURCE_EXHAUSTED", "out of memory", "OOM when allocating",
+                 "can't allocate memory")
 
 
 def is_out_of_memory(exc: BaseException | None) -> bool:

@@ -46,6 +46,13 @@ KERAS_SRC_CLASSES = {
     "keras.src.models.functional": frozenset({"Functional"}),
     "keras.src.models.sequential": frozenset({"Sequential"}),
     "keras.src.models.model": frozenset({"Model"}),
+    # On PyTorch a plain keras.optimizers.Adam (...) is made as its fused twin and saved
+    # under that twin's module: the same optimizer, one class per module.
+    **{f"keras.src.backend.torch.optimizers.torch_{module}": frozenset({name})
+       for module, name in (("adadelta", "Adadelta"), ("adagrad", "Adagrad"),
+                            ("adam", "Adam"), ("adamax", "Adamax"), ("adamw", "AdamW"),
+                            ("lion", "Lion"), ("nadam", "Nadam"), ("rmsprop", "RMSprop"),
+                            ("sgd", "SGD"))},
 }
 """The classes Keras writes under its private ``keras.src`` modules (not exported)."""
 KERAS_SRC_OPS = ("keras.src.ops.numpy", "keras.src.ops.nn", "keras.src.ops.math",

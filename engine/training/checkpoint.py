@@ -1,10 +1,10 @@
 """Saving a run's progress after every epoch, and continuing it after an interruption.
 
 ``Checkpointer`` is a Keras callback: at each epoch end it copies to host memory the
-model's weights and random-seed states, the optimizer's variables, the epoch number, the
-history rows and the early-stopping state, then writes them to the run folder
-(``engine.training.checkpoint_store``) in a background thread so training does not wait for the
-disk. A write still running when the next epoch ends, or when training ends, is waited for.
+model's weights and random-seed states (on PyTorch also its global generator), the
+optimizer's variables, the epoch number, the history rows and the early-stopping state,
+then writes them to the run folder (``engine.training.checkpoint_store``) in a background
+thread so training does not wait for the disk. A write still running when the next epoch ends, or when training ends, is waited for.
 
 To continue: build and compile the same model, ``restore`` the checkpoint into it, and fit
 from the saved epoch with a ``ResumableEarlyStopping`` and a ``Checkpointer`` that starts
@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import threading
 import time
+import weakref
 from pathlib import Path
 
 import keras
@@ -67,6 +68,52 @@ def random_state_variables(model: keras.Model) -> list:
     weights = {id(v) for v in model.weights}
     metrics = {id(v) for v in model.metrics_variables}
     return [v for v in model.variables if id(v) not in weights and id(v) not in metrics]
+
+
+def backend_random_states() -> list[np.ndarray]:
+    """The backend's global random generators, where the model's layers draw from them.
+
+    On PyTorch a Dropout layer without a seed draws its masks from torch's global generator
+    (Keras' fast path), not from its seed-state variable, so a resumed run repeats the
+    uninterrupted one only if that generator is saved too: the processor's generator, then
+    each GPU's once CUDA is in use. Other backends keep all randomness in the model's
+    seed-state variables: empty.
+
+    Use:
+        states = backend_random_states()
+    """
+    if keras.backend.backend() != "torch":
+        return []
+    # Imported here to keep PyTorch out of start-up (on PyTorch it is loaded already).
+    import torch
+    states = [torch.random.get_rng_state()]
+    if torch.cuda.is_available() and torch.cuda.is_initialized():
+        states += list(torch.cuda.get_rng_state_all())
+    return [np.array(state.numpy(), copy=True) for state in states]
+
+
+# Generator states that ``restore`` put back, to be put back again when the resumed fit
+# begins (its Checkpointer does it): on PyTorch, fit's own set-up draws from the global
+# generator, which the uninterrupted run did once, before its first epoch.
+_PENDING_RANDOM: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def set_backend_random_states(states: list[np.ndarray]) -> None:
+    """Put back what ``backend_random_states`` saved (on the same backend; nothing for a
+    checkpoint from another backend, and the GPUs' generators only when the GPU count is
+    the same).
+
+    Use:
+        set_backend_random_states(checkpoint.backend_random_states)
+    """
+    if not len(states) or keras.backend.backend() != "torch":
+        return
+    # Imported here to keep PyTorch out of start-up (on PyTorch it is loaded already).
+    import torch
+    tensors = [torch.from_numpy(np.ascontiguousarray(s, dtype=np.uint8)) for s in states]
+    torch.random.set_rng_state(tensors[0])
+    if torch.cuda.is_available() and len(tensors) - 1 == torch.cuda.device_count():
+        torch.cuda.set_rng_state_all(tensors[1:])
 
 
 class Checkpointer(keras.callbacks.Callback):
@@ -120,7 +167,8 @@ class Checkpointer(keras.callbacks.Callback):
             epoch=epoch + 1, history=[dict(r) for r in self.history],
             weights=_host_copy(model.weights),
             optimizer_variables=_host_copy(optimizer.variables if optimizer else []),
-            stopper_state=state, random_states=_host_copy(random_state_variables(model)))
+            stopper_state=state, random_states=_host_copy(random_state_variables(model)),
+            backend_random_states=backend_random_states())
 
     def _write(self, checkpoint: Checkpoint) -> None:
         started = time.perf_counter()
@@ -158,6 +206,10 @@ class Checkpointer(keras.callbacks.Callback):
             self._write(checkpoint)
             self.flush()
 
+    def on_train_begin(self, logs=None):
+        # A restored run's backend generators, as they were when the saved epoch ended.
+        set_backend_random_states(_PENDING_RANDOM.pop(self.model, []))
+
     def on_train_end(self, logs=None):
         self.flush()
 
@@ -172,7 +224,8 @@ def restore(model: keras.Model, checkpoint: Checkpoint,
             stopper: ResumableEarlyStopping | None = None) -> None:
     """Put a checkpoint's state back into a freshly built and compiled model.
 
-    Sets the weights and random-seed states, builds the optimizer if needed and sets its
+    Sets the weights and random-seed states (and the backend's global generator where it
+    was saved; the fit's ``Checkpointer`` sets that again as training begins), builds the optimizer if needed and sets its
     variables (so the iteration count, learning rate and moments continue), and hands the
     early-stopping state to ``stopper``. Then call
     ``model.fit(..., initial_epoch=checkpoint.epoch)``; do not compile again (that makes a
@@ -212,6 +265,9 @@ def restore(model: keras.Model, checkpoint: Checkpoint,
     model.set_weights(checkpoint.weights)
     for variable, value in zip(randoms, checkpoint.random_states):
         variable.assign(value)
+    set_backend_random_states(checkpoint.backend_random_states)
+    if len(checkpoint.backend_random_states):
+        _PENDING_RANDOM[model] = checkpoint.backend_random_states
     for variable, value in zip(optimizer.variables, checkpoint.optimizer_variables):
         variable.assign(value)
     if stopper is not None and state is not None:

@@ -3,8 +3,8 @@
 A checkpoint is two files in the run folder:
 
 - ``checkpoint-0.npz`` or ``checkpoint-1.npz`` (by the epoch's parity): the model's
-  weights, its random-seed states, the optimizer's variables and early stopping's best
-  weights, as plain arrays (``np.savez``; read back with ``allow_pickle=False``);
+  weights, its random-seed states (and the backend's global generator where layers draw
+  from it), the optimizer's variables and early stopping's best weights, as plain arrays (``np.savez``; read back with ``allow_pickle=False``);
 - ``checkpoint.json``: the epoch, the history rows, early stopping's counters, which npz
   file holds the arrays and that file's SHA-256.
 
@@ -34,7 +34,8 @@ from engine.core.file_hash import file_digest
 
 JSON_FILE = "checkpoint.json"
 FORMAT = 1
-_GROUPS = (("weights", "w"), ("optimizer_variables", "o"), ("random_states", "r"))
+_GROUPS = (("weights", "w"), ("optimizer_variables", "o"), ("random_states", "r"),
+           ("backend_random_states", "g"))
 
 
 @dataclass(frozen=True, eq=False)
@@ -52,6 +53,8 @@ class Checkpoint:
             ``None`` when the run had no early stopping.
         random_states: the model's random-seed states (dropout ...), in the order of
             ``model.variables`` minus ``model.weights``.
+        backend_random_states: the backend's own global random generators where layers
+            draw from them (PyTorch's unseeded dropout), as byte arrays; empty elsewhere.
     """
 
     epoch: int
@@ -60,6 +63,7 @@ class Checkpoint:
     optimizer_variables: list[np.ndarray]
     stopper_state: dict[str, Any] | None = None
     random_states: list[np.ndarray] = field(default_factory=list)
+    backend_random_states: list[np.ndarray] = field(default_factory=list)
 
 
 # numpy dtype kinds that np.save can only write with pickle: raw bytes ("V"), which is what
@@ -141,7 +145,9 @@ def load_checkpoint(run_dir: str | Path) -> Checkpoint | None:
             epoch = int(meta["epoch"])
             if int(data["epoch"]) != epoch:
                 return None
-            groups = {name: [data[f"{prefix}{i:05d}"] for i in range(meta["counts"][name])]
+            # A checkpoint written before a group existed has none of its arrays.
+            groups = {name: [data[f"{prefix}{i:05d}"]
+                             for i in range(meta["counts"].get(name, 0))]
                       for name, prefix in _GROUPS}
             stopper = meta.get("stopper")
             if stopper is not None:

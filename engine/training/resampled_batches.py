@@ -69,7 +69,9 @@ class ResampledBatches(keras.utils.PyDataset):
 
     Args:
         X: the inputs, a numpy array of any rank with one row per example.
-        y: the class index of every row (``(n,)`` or ``(n, 1)``); returned as given.
+        y: the class index of every row (``(n,)`` or ``(n, 1)``); returned as given,
+            except 64-bit integers come back as int32 (JAX has no int64 by default and
+            warns that it truncates them; class indices always fit).
         batch_size: rows per batch (the last batch of an epoch may be smaller).
         strategy: ``"oversample"`` or ``"undersample"``.
         seed: the rows of epoch ``e`` are drawn from ``default_rng([seed, e])``.
@@ -96,6 +98,8 @@ class ResampledBatches(keras.utils.PyDataset):
             raise ValueError(f"batch_size must be at least 1, not {batch_size}")
         self.X = np.asarray(X)
         self.y = np.asarray(y)
+        if self.y.dtype.kind in "iu" and self.y.dtype.itemsize > 4:
+            self.y = self.y.astype(np.int32)
         if len(self.X) != len(self.y):
             raise DataError(text("imbalance.length_mismatch", rows=len(self.X),
                                  labels=len(self.y)))

@@ -89,8 +89,9 @@ class _TelemetryMixin:
             if grad is None:
                 continue
             # Sparse (embedding) gradients: the norm of the rows that were touched.
+            # (A PyTorch tensor has indices() and values() methods too: not sparse.)
             values = grad.values if hasattr(grad, "indices") and hasattr(grad, "values") \
-                else grad
+                and not callable(grad.values) else grad
             if keras.backend.standardize_dtype(values.dtype) != "float32":
                 values = ops.cast(values, "float32")
             squares[self._get_variable_index(variable)] = ops.sum(ops.square(values))

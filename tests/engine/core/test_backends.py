@@ -1,8 +1,8 @@
 """The same engine code trains on JAX and PyTorch where they are installed.
 
 Each backend runs in a fresh interpreter (Keras picks its backend once, at import). Skipped
-when the backend is not installed; ``make test-backends`` installs JAX and runs these and
-the engine's Keras tests under it.
+when the backend is not installed; ``make test-backends`` installs JAX and PyTorch, runs
+these and then the engine's Keras tests under each.
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ SCRIPT = textwrap.dedent("""
 @pytest.mark.parametrize("backend", ["jax", "torch"])
 def test_training_runs_on_other_backends(backend, tmp_path):
     if importlib.util.find_spec(backend) is None:
-        pytest.skip(f"{backend} is not installed (make test-backends installs JAX)")
+        pytest.skip(f"{backend} is not installed (make test-backends installs JAX and PyTorch)")
     data = tmp_path / "rows.csv"
     make_mixed_frame(120).to_csv(data, index=False)
     env = {**os.environ, "KERAS_BACKEND": backend}

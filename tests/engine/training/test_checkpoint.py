@@ -208,3 +208,21 @@ def test_files_round_trip_without_pickle(tmp_path):
     _assert_same(back.stopper_state["best_weights"], [np.ones(3)])
     with np.load(tmp_path / "checkpoint-0.npz", allow_pickle=False) as data:
         assert all(data[name].dtype != object for name in data.files)
+
+
+def test_backend_generator_states_round_trip_and_older_checkpoints_load_without(tmp_path):
+    state = np.arange(16, dtype=np.uint8)  # PyTorch's generator state is raw bytes
+    saved = store.Checkpoint(epoch=1, history=[{"loss": 1.0}], weights=[np.ones(2)],
+                             optimizer_variables=[], backend_random_states=[state])
+    store.write_checkpoint(tmp_path, saved)
+    back = load_checkpoint(tmp_path)
+    assert len(back.backend_random_states) == 1
+    assert back.backend_random_states[0].dtype == np.uint8
+    _assert_same(back.backend_random_states, [state])
+    # A checkpoint written before the group existed names no count for it.
+    meta = json.loads((tmp_path / store.JSON_FILE).read_text())
+    del meta["counts"]["backend_random_states"]
+    (tmp_path / store.JSON_FILE).write_text(json.dumps(meta))
+    older = load_checkpoint(tmp_path)
+    assert older is not None and older.backend_random_states == []
+    _assert_same(older.weights, saved.weights)

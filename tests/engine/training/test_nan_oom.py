@@ -118,6 +118,10 @@ def _wrapped():
     (MemoryError, True),
     (lambda: XlaRuntimeError("RESOURCE_EXHAUSTED: Out of memory allocating 4GB"), True),
     (lambda: OutOfMemoryError("CUDA out of memory. Tried to allocate 2.00 GiB"), True),
+    # PyTorch on the processor (a plain RuntimeError).
+    (lambda: RuntimeError("[enforce fail at alloc_cpu.cpp:127] err == 0. DefaultCPUAllocator:"
+                          " can't allocate memory: you tried to allocate 9600000000000 bytes."
+                          " Error code 12 (Cannot allocate memory)"), True),
     (_wrapped, True),
     (lambda: ValueError("the shapes (3, 4) and (5,) do not match"), False),
     (lambda: RuntimeError("CUDA error: device-side assert triggered"), False),

@@ -242,7 +242,9 @@ def test_first_layer_filters_are_sent_each_epoch_scaled_to_unit_range(filters, k
 
 def test_no_filters_without_a_conv2d_and_no_activations_without_probe_rows():
     events = []
-    _mlp().fit(*_data(), epochs=1, verbose=0,
+    X, y = _data()
+    # 0/1 targets for the sigmoid output's binary cross-entropy (PyTorch rejects others).
+    _mlp().fit(X, (y > 0).astype("float32"), epochs=1, verbose=0,
                callbacks=[_exact("r", None, events.append, every=1)])
     assert not [e for e in events if isinstance(e, FiltersSampled)]
     assert _samples(events) and all(e.activations is None for e in _samples(events))
@@ -280,6 +282,31 @@ def test_sampling_never_takes_more_than_its_share_of_the_time():
     seconds = time.monotonic() - start
     # Samples get half the budget: each waits 0.02 s / 0.05 = 0.4 s for the next.
     assert 1 <= len(_samples(sent)) <= seconds / 0.4 + 1
+
+
+def test_the_first_two_samples_keep_to_the_budget_too(monkeypatch):
+    """The first sample waits for nothing (its cost may be a one-off, such as a first
+    call), so the second waits for both: on a clock that moves only by the steps (10 ms)
+    and the samples (20 ms each, a 5 % share), 0.8 s after the second, then 0.4 s."""
+    clock = [0.0]
+    monkeypatch.setattr(time, "perf_counter", lambda: clock[0])
+    taken = []
+
+    def progress(event):
+        if isinstance(event, TelemetrySampled):
+            taken.append(clock[0])
+            clock[0] += 0.02
+
+    telemetry = Telemetry("r", None, progress, every=1, min_interval=0.0, max_overhead=0.1)
+    telemetry.set_model(_linear())
+    telemetry.on_train_begin()
+    for step in range(200):
+        telemetry.on_train_batch_begin(step)
+        clock[0] += 0.01
+    gaps = np.diff(taken)
+    assert gaps[0] == pytest.approx(0.03)  # the second sample at the next step
+    assert 0.82 <= gaps[1] < 0.84  # 2 x 0.02 / 0.05 after the second one ended
+    assert all(0.42 <= gap < 0.44 for gap in gaps[2:]) and len(gaps) >= 4
 
 
 def test_telemetry_events_round_trip_through_plain_json():
