@@ -8,7 +8,7 @@ from gui.launcher import main
 
 if __name__ == "__main__":
     multiprocessing.freeze_support()  # the engine process is spawned from this executable
-    if os.environ.get("PRACTICA_LAUNCH_PROBE"):  # installer/measure.sh times the launch
+    if os.environ.get("PRACTICA_LAUNCH_PROBE"):  # installer/smoke.sh times the launch
         from launch_probe import probe  # beside this file
 
         sys.exit(probe())
