@@ -73,7 +73,7 @@ def text_keys(frame: pd.DataFrame, columns: Sequence[str], kind: str,
         return _no_keys(frame, kind)
     raw = frame[list(columns)].iloc[:, 0]
     raw = raw.where(raw.isna(), raw.astype(str).str.strip())
-    return ExampleKeys(_hash(raw.to_frame()), _hash(normal_text(raw).to_frame()), kind,
+    return ExampleKeys(row_hashes([raw], len(raw)), row_hashes([normal_text(raw)], len(raw)), kind,
                        group_by_near=group_by_near)
 
 
@@ -215,14 +215,6 @@ def _hashable(col: pd.Series) -> pd.Series:
     except TypeError:  # unhashable cells (lists from Parquet): compare their text
         return col.astype(str)
     return col
-
-
-def _hash(part: pd.DataFrame) -> np.ndarray:
-    try:
-        hashed = pd.util.hash_pandas_object(part, index=False)
-    except TypeError:
-        hashed = pd.util.hash_pandas_object(part.astype(str), index=False)
-    return hashed.to_numpy(dtype=np.uint64)
 
 
 def _stop_if(cancel: CancelFlag) -> None:
