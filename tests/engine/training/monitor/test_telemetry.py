@@ -280,8 +280,10 @@ def test_sampling_never_takes_more_than_its_share_of_the_time():
     model.fit(X, y, batch_size=8, epochs=2, verbose=0,
               callbacks=[Telemetry("r", X, slow, every=1, min_interval=0.0, max_overhead=0.1)])
     seconds = time.monotonic() - start
-    # Samples get half the budget: each waits 0.02 s / 0.05 = 0.4 s for the next.
-    assert 1 <= len(_samples(sent)) <= seconds / 0.4 + 1
+    # Samples get half the budget: each waits 0.02 s / 0.05 = 0.4 s for the next. The
+    # first waits for nothing and the second for both (0.8 s), so a fit shorter than that
+    # (0.3 s on JAX on a fast machine) has two samples, and a longer one pays them back.
+    assert 1 <= len(_samples(sent)) <= seconds / 0.4 + 2
 
 
 def test_the_first_two_samples_keep_to_the_budget_too(monkeypatch):
