@@ -7,7 +7,7 @@ from engine.core.front_door import public_names
 # Which module holds each public name; a module is imported when one of its names is used.
 _EXPORTS = {
     "activation_stats": ("activation_kind", "layer_stats"),
-    "alerts": ("Alert", "check_alerts", "non_finite_advice"),
+    "alerts": ("Alert", "blown_up", "check_alerts", "non_finite_advice"),
     "batch_loss": ("BatchLossTracker",),
     "callbacks": ("MIN_EVENT_INTERVAL", "ProgressAndCancel"),
     "digest": ("DIGEST_FILE", "TelemetryDigest", "read_digest"),

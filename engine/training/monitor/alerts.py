@@ -26,6 +26,13 @@ DIVERGING = "diverging"
 MEMORISING = "memorising"
 NOT_LEARNING = "not_learning"
 
+BLOW_UP_FACTOR = 1e6
+"""A finite loss this many times its start (or than 1, if the start was smaller) has
+blown up as surely as an infinite one: training stops at once the same way. A learning
+loss never climbs so far (regression targets are standardized, so losses start near 1);
+on PyTorch a far too large step leaves the loss at 1e12-1e28 for epochs before it turns
+into NaN."""
+
 
 @dataclass(frozen=True)
 class Alert:
@@ -46,6 +53,21 @@ def non_finite_alert(learning_rate: float | None = None) -> Alert:
     """The alert for a loss that became infinite or not a number: a smaller learning rate,
     a look at the data for infinite or extreme values, then gradient clipping."""
     return Alert(NON_FINITE, "error", non_finite_advice(learning_rate))
+
+
+def blown_up(loss: float, first_loss: float | None) -> bool:
+    """Whether a batch's (running mean) ``loss`` has blown up: it is infinite or not a
+    number, or ``BLOW_UP_FACTOR`` times the run's first batch loss (at least 1).
+
+    Example:
+        >>> blown_up(float("nan"), 0.7), blown_up(4e12, 0.99), blown_up(2.0, 0.7)
+        (True, True, False)
+    """
+    if not math.isfinite(loss):
+        return True
+    if first_loss is None or not math.isfinite(first_loss):
+        return False
+    return loss > BLOW_UP_FACTOR * max(first_loss, 1.0)
 
 
 def non_finite_advice(learning_rate: float | None = None) -> str:

@@ -3,9 +3,11 @@
 ``fit`` resets ``model.stop_training`` when it starts, so a cancel requested before or
 during start-up lives in our own token and is checked at train, epoch and batch starts and
 after every batch. Every batch's own loss is recovered from Keras' running mean (see
-``engine.training.monitor.batch_loss``) and checked for NaN/inf, but a ``BatchEnded`` goes out at most about
-20 times a second: for an epoch's first and last batch, for a loss that is not a number,
-and otherwise only when ``min_interval`` (50 ms) has passed since the last one. A batch
+``engine.training.monitor.batch_loss``); a running mean that blew up (NaN, inf, or a
+million times the first batch's loss: ``alerts.blown_up``) stops the fit at once, as does
+a dev loss that is not a number at an epoch's end. A ``BatchEnded`` goes out at most
+about 20 times a second: for an epoch's first and last batch, for a loss that blew up, and
+otherwise only when ``min_interval`` (50 ms) has passed since the last one. A batch
 held back is sent anyway when the epoch ends or the fit stops, so the live line always
 ends at the true last step. The learning rate (reading it waits for the device) rides on
 each epoch's first event, and on a later one once ``lr_every`` steps and ``LR_INTERVAL``
@@ -32,7 +34,8 @@ from engine.training.monitor.batch_loss import BatchLossTracker
 from engine.core.jobs import (AlertRaised, BatchEnded, CancelFlag, EpochEnded, ProgressFn,
                          StageStarted)
 from engine.core.texts import text
-from engine.training.monitor.alerts import NON_FINITE, check_alerts, non_finite_alert
+from engine.training.monitor.alerts import (NON_FINITE, blown_up, check_alerts,
+                                            non_finite_alert)
 
 MIN_EVENT_INTERVAL = 0.05
 """Seconds between two ``BatchEnded`` events (at most ~20 a second)."""
@@ -187,6 +190,10 @@ class ProgressAndCancel(keras.callbacks.Callback):
                     self._turn.notify_all()
 
     def _batch_end(self, batch, logs) -> None:
+        if self.non_finite:
+            # A batch that began before an asynchronous batch end (JAX, PyTorch) saw the
+            # loss blow up: the run has already stopped there, so it is not reported.
+            return
         self._step += 1
         loss = float((logs or {}).get("loss", math.nan))
         batch_loss, smoothed = self._tracker.update(batch, loss)
@@ -194,7 +201,7 @@ class ProgressAndCancel(keras.callbacks.Callback):
             self._first_loss = batch_loss
         first = self._epoch_batches == 0 or batch == 0
         self._epoch_batches += 1
-        finite = math.isfinite(loss)
+        finite = not blown_up(loss, self._first_loss)
         now = time.monotonic()
         rate = self._lr_next
         if rate is not None and rate[0] <= batch:  # read when this batch began
@@ -233,4 +240,7 @@ class ProgressAndCancel(keras.callbacks.Callback):
         for alert in check_alerts(self.history, self._sent, initial_loss=self._first_loss,
                                   learning_rate=self._learning_rate):
             self._alert(alert)
+            if alert.code == NON_FINITE:  # the dev loss: the run cannot go on either
+                self.non_finite = True
+                self._trainer.stop_training = True
         self._check()

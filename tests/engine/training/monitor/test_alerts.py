@@ -7,7 +7,7 @@ import pytest
 
 from engine.core.jobs import AlertRaised, CancelToken, event_from_dict
 from engine.training.monitor.callbacks import ProgressAndCancel
-from engine.training.monitor.alerts import Alert, check_alerts
+from engine.training.monitor.alerts import Alert, blown_up, check_alerts
 
 
 def rows(loss, val=None):
@@ -107,3 +107,37 @@ def test_a_non_finite_batch_stops_the_fit_with_one_alert():
     watcher.on_epoch_end(0, {"loss": math.nan})
     alerts = [e for e in events if isinstance(e, AlertRaised)]
     assert [(a.code, a.severity) for a in alerts] == [("non_finite", "error")]
+
+
+def test_a_loss_a_million_times_its_start_has_blown_up():
+    assert blown_up(math.nan, 0.7) and blown_up(math.inf, None)
+    assert blown_up(4.5e12, 0.99) and not blown_up(9e5, 0.99)
+    # A start below 1 counts as 1, so a tiny first loss does not make a small rise fatal.
+    assert not blown_up(0.5, 1e-9) and blown_up(2e6, 1e-9)
+    assert not blown_up(1e8, None)  # no first loss yet: only NaN and inf count
+
+
+def test_a_finite_loss_that_blew_up_stops_the_fit_like_a_nan():
+    events = []
+    watcher, model = _watcher(events)
+    watcher.on_train_batch_end(0, {"loss": 0.99})
+    watcher.on_train_batch_end(1, {"loss": 4e5})
+    assert not model.stop_training
+    watcher.on_train_batch_end(2, {"loss": 4.5e12})  # PyTorch, SGD at a rate of 1e6
+    assert model.stop_training and watcher.non_finite
+    # A batch that began before the stop was seen (asynchronous batch ends) is not reported.
+    watcher.on_train_batch_end(3, {"loss": 1e28})
+    batches = [e for e in events if type(e).__name__ == "BatchEnded"]
+    assert batches[-1].loss == 4.5e12 and [a.code for a in events
+                                           if isinstance(a, AlertRaised)] == ["non_finite"]
+
+
+def test_a_dev_loss_that_is_not_a_number_stops_the_fit():
+    events = []
+    watcher, model = _watcher(events)
+    watcher.on_train_batch_end(0, {"loss": 0.7})
+    watcher.on_epoch_end(0, {"loss": 0.6, "val_loss": 0.65})
+    assert not model.stop_training
+    watcher.on_epoch_end(1, {"loss": 3e4, "val_loss": math.nan})
+    assert model.stop_training and watcher.non_finite
+    assert [a.code for a in events if isinstance(a, AlertRaised)] == ["non_finite"]
