@@ -1,15 +1,16 @@
 """Which formats an export can hold for a model, and why a format cannot be made.
 
 Light on purpose (no TensorFlow, no ONNX import): the Use page and the CLI ask it before
-any work. A format is made only for a Keras network on the TensorFlow backend, except the
-``.keras`` file (or a baseline's JSON, an ensemble's members), which every export holds
+any work. A format is made only for a Keras network (on every backend: elsewhere than on
+TensorFlow a TensorFlow child process writes it, ``engine.use.tensorflow_formats``), except
+the ``.keras`` file (or a baseline's JSON, an ensemble's members), which every export holds
 because ``practica predict`` reads it. ONNX needs ``tf2onnx``, ``onnx`` and
 ``onnxruntime`` (Practica's dependencies; a format is greyed out with the reason where one
 is missing); LiteRT is checked with ``ai-edge-litert``, or else TensorFlow's own
 ``tf.lite``.
 
 Example:
-    >>> unavailable("boosted", "tensorflow")["onnx"].startswith("Only")
+    >>> unavailable("boosted")["onnx"].startswith("Only")
     True
     >>> chosen_formats("keras,onnx")
     ('keras', 'onnx')
@@ -18,7 +19,6 @@ Example:
 from __future__ import annotations
 
 import importlib.util
-import os
 
 from engine.core.errors import ProjectError
 from engine.core.texts import text
@@ -36,23 +36,15 @@ NOT_CONVERTED = {("sound_cnn", "onnx"): "export_formats.sound_onnx"}
 ENSEMBLE = "ensemble"
 
 
-def backend() -> str:
-    """The Keras backend a new engine process uses (without importing Keras)."""
-    return os.environ.get("KERAS_BACKEND", "tensorflow")
-
-
-def unavailable(model: str, backend_name: str | None = None) -> dict[str, str]:
+def unavailable(model: str) -> dict[str, str]:
     """The formats that cannot be made for a model of kind ``model``, each with the plain
     reason why; the others can be made."""
-    backend_name = backend_name or backend()
     out: dict[str, str] = {}
     for fmt in FORMATS[1:]:
         if model == ENSEMBLE:
             out[fmt] = text("export_formats.ensemble")
         elif model in NETWORK_FREE:
             out[fmt] = text("export_formats.not_network")
-        elif backend_name != "tensorflow":
-            out[fmt] = text("export_formats.backend", backend=backend_name)
         elif (model, fmt) in NOT_CONVERTED:
             out[fmt] = text(NOT_CONVERTED[model, fmt])
         else:

@@ -13,11 +13,13 @@ The folder holds:
   model answers by; ``from_export`` applies it), the goal's cost table (``costs``), the
   Practica, Keras and backend versions, and whether the model was made before or after the
   vault was opened;
-- ``saved_model/``: a TensorFlow SavedModel with a ``serve`` function (TensorFlow backend
-  only), for serving without Keras or Practica;
-- ``model.onnx`` and ``model.tflite`` (TensorFlow backend, networks only): the network for
-  ONNX Runtime and for LiteRT, each run in its own runtime on the dev rows after writing
-  and compared with Keras (``engine.use.runtime_exports``); the manifest's ``formats``
+- ``saved_model/``: a TensorFlow SavedModel with a ``serve`` function, for serving without
+  Keras or Practica;
+- ``model.onnx`` and ``model.tflite`` (networks only): the network for ONNX Runtime and for
+  LiteRT, each run in its own runtime on the dev rows after writing and compared with Keras
+  (``engine.use.runtime_exports``; on a backend other than TensorFlow a TensorFlow child
+  process writes these three from the ``.keras`` file, ``engine.use.tensorflow_formats``);
+  the manifest's ``formats``
   holds the largest difference and the time per example next to Keras', and
   ``formats_skipped`` why a format was not made (``engine.use.export_formats``);
 - ``model_card.md``: the model card in plain text (``engine.use.model_card``);
@@ -45,7 +47,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -60,11 +61,11 @@ from engine.project.project import Project
 from engine.core.texts import text
 from engine.use.usable_model import (CODING_FILE, MANIFEST_FILE, MANIFEST_SCHEMA, UsableModel,
                                  from_project, input_columns)
-from engine.core.backend import backend_name
 from engine.final.retrain import retrained_path
 from engine.use.export_guard import GUARD_FILE, project_identity, write_guard
-from engine.use.export_formats import (LITERT, ONNX, SAVED_MODEL, chosen_formats,
-                                       format_name, unavailable)
+from engine.use.export_formats import (LITERT, NETWORK_FREE, ONNX, SAVED_MODEL,
+                                       chosen_formats, format_name, unavailable)
+from engine.use.tensorflow_formats import write_tensorflow_formats
 from engine.use.versions import versions
 from engine.use.model_card import CARD_FILE, card_markdown, model_card
 from engine.split.datasets import split_frame
@@ -153,25 +154,30 @@ def export_model(project: Project, folder: str | Path, run_id: str | None = None
     if guarded:
         files.append(folder / GUARD_FILE)
     notes = []
-    saved = False
     skipped = {f: why for f, why in unavailable(run.model).items() if f in wanted}
     if run.model == ENSEMBLE and SAVED_MODEL in wanted:
         notes.append(text("ensemble_run.saved_model_skipped"))
-    elif SAVED_MODEL in wanted and SAVED_MODEL not in skipped:
-        if cancel.is_set():
-            raise JobCancelled("export cancelled")
-        progress(StageStarted("saved_model", text("use.stage_saved_model")))
-        saved, note = _write_saved_model(usable, folder / SAVED_MODEL_DIR)
-        if saved:
-            files.append(folder / SAVED_MODEL_DIR)
-        notes += [note] if note else []
-    if not saved and (folder / SAVED_MODEL_DIR).is_dir():  # an earlier export's
+    runtime = {fmt: folder / name for fmt, name in RUNTIME_FILES.items()
+               if fmt in wanted and fmt not in skipped}
+    for fmt, name in RUNTIME_FILES.items():
+        if fmt not in runtime:
+            (folder / name).unlink(missing_ok=True)  # an earlier export's
+    if cancel.is_set():
+        raise JobCancelled("export cancelled")
+    wrote = write_tensorflow_formats(
+        usable.predictor.model if run.model not in NETWORK_FREE + (ENSEMBLE,) else None,
+        folder / run.model_file,
+        folder / SAVED_MODEL_DIR if SAVED_MODEL in wanted and SAVED_MODEL not in skipped
+        else None,
+        runtime, lambda: usable.coding.transform(split_frame(project, "dev").head(CHECK_ROWS)),
+        progress, cancel)
+    saved, checks = wrote.saved, list(wrote.checks)
+    notes += wrote.notes
+    if saved:
+        files.append(folder / SAVED_MODEL_DIR)
+    elif (folder / SAVED_MODEL_DIR).is_dir():  # an earlier export's
         shutil.rmtree(folder / SAVED_MODEL_DIR, ignore_errors=True)
-    checks, failed = _write_runtime_formats(project, usable, folder,
-                                            [f for f in (ONNX, LITERT)
-                                             if f in wanted and f not in skipped],
-                                            progress, cancel)
-    skipped.update(failed)
+    skipped.update(wrote.failed)
     files += [folder / c["file"] for c in checks]
     if run.model in simple_baselines.KINDS or run.model == ENSEMBLE:
         skipped.pop(SAVED_MODEL, None)  # never one (an ensemble's note says why)
@@ -192,42 +198,6 @@ def export_model(project: Project, folder: str | Path, run_id: str | None = None
     files.append(folder / MANIFEST_FILE)
     return ExportResult(str(folder), tuple(str(f) for f in files), saved,
                         (*usable.notes, *notes), tuple(checks), skipped)
-
-
-def _write_runtime_formats(project: Project, usable: UsableModel, folder: Path,
-                           formats: list[str], progress: ProgressFn, cancel: CancelFlag
-                           ) -> tuple[list[dict[str, Any]], dict[str, str]]:
-    """Write and check each of ``formats`` (ONNX, LiteRT) on the dev rows; remove an
-    earlier export's file of a format not written now. Returns the checks and the
-    formats that failed, each with the reason (the rest of the export is kept)."""
-    checks: list[dict[str, Any]] = []
-    failed: dict[str, str] = {}
-    X = None
-    for fmt, name in RUNTIME_FILES.items():
-        if fmt not in formats:
-            (folder / name).unlink(missing_ok=True)
-            continue
-        if cancel.is_set():
-            raise JobCancelled("export cancelled")
-        # text keys: export_formats.stage_{onnx,litert}
-        progress(StageStarted(fmt, text(f"export_formats.stage_{fmt}")))
-        if X is None:
-            X = usable.coding.transform(split_frame(project, "dev").head(CHECK_ROWS))
-        try:
-            # Imported here to keep TensorFlow and the runtimes out of start-up.
-            from engine.use.runtime_exports import write_runtime_format
-
-            check = write_runtime_format(usable.predictor.model, fmt, folder / name, X)
-        except ProjectError:
-            raise
-        except Exception as exc:  # noqa: BLE001 - a network the converter cannot take
-            (folder / name).unlink(missing_ok=True)
-            reason = str(exc).strip().splitlines()[0] if str(exc).strip() else \
-                type(exc).__name__
-            failed[fmt] = text("export_formats.failed", reason=reason[:200])
-            continue
-        checks.append({"format": fmt, **check.to_dict()})
-    return checks, failed
 
 
 def build_manifest(project: Project, usable: UsableModel, model_file: str,
@@ -381,31 +351,3 @@ def _forget_earlier_export(folder: Path) -> str | None:
         name = None
     path.unlink(missing_ok=True)
     return Path(str(name)).name if name else None
-
-
-def _write_saved_model(usable: UsableModel, target: Path) -> tuple[bool, str]:
-    """Write the TensorFlow SavedModel into ``target`` (replacing an earlier one whole)."""
-
-    if backend_name() != "tensorflow":
-        return False, text("use.saved_model_backend", backend=backend_name())
-    target.parent.mkdir(parents=True, exist_ok=True)
-    scratch = Path(tempfile.mkdtemp(prefix=".saved_model.", dir=target.parent))
-    try:
-        usable.predictor.model.export(str(scratch / "model"), format="tf_saved_model",
-                                      verbose=False)
-        old = None
-        if target.exists():
-            old = target.with_name(f".{target.name}.old")
-            shutil.rmtree(old, ignore_errors=True)
-            target.rename(old)
-        (scratch / "model").rename(target)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
-    except OSError as exc:
-        raise ProjectError(text("use.export_write", path=target, problem=exc)) from exc
-    except Exception as exc:  # noqa: BLE001 - a model TensorFlow cannot trace: keep the rest
-        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        return False, text("use.saved_model_failed", reason=reason[:200])
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
-    return True, ""

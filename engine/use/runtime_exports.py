@@ -1,4 +1,5 @@
-"""ONNX and LiteRT files of a Keras network, each checked in its own runtime.
+"""ONNX and LiteRT files of a Keras network, each checked in its own runtime, and its
+TensorFlow SavedModel (TensorFlow backend: ``engine.use.tensorflow_formats`` calls these).
 
 ``write_runtime_format`` writes ``model.onnx`` (Keras' exporter, through ``tf2onnx``) or
 ``model.tflite`` (Keras' LiteRT exporter), then runs the written file with its own runtime
@@ -18,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import shutil
 import statistics
 import sys
 import tempfile
@@ -30,6 +32,8 @@ from typing import Any, Callable
 import numpy as np
 
 from engine.core.atomic import atomic_path
+from engine.core.errors import ProjectError
+from engine.core.texts import text
 from engine.use.export_formats import LITERT, ONNX
 
 FILES = {ONNX: "model.onnx", LITERT: "model.tflite"}
@@ -82,6 +86,37 @@ def write_runtime_format(model, fmt: str, path: Path, X: np.ndarray) -> RuntimeC
         max_difference=float(np.max(np.abs(got - expected))) if len(X) else 0.0,
         ms_per_example=_ms_per_example(run, X),
         keras_ms_per_example=_ms_per_example(model.predict_on_batch, X))
+
+
+def write_saved_model(model, target: Path) -> tuple[bool, str]:
+    """Write ``model`` as a TensorFlow SavedModel into ``target``, replacing an earlier one
+    whole. Returns whether it was written and, when not, the plain reason (a model
+    TensorFlow cannot trace; the rest of the export is kept).
+
+    Raises:
+        ProjectError: the folder could not be written.
+    """
+    target.parent.mkdir(parents=True, exist_ok=True)
+    scratch = Path(tempfile.mkdtemp(prefix=".saved_model.", dir=target.parent))
+    try:
+        with _quiet():
+            model.export(str(scratch / "model"), format="tf_saved_model", verbose=False)
+        old = None
+        if target.exists():
+            old = target.with_name(f".{target.name}.old")
+            shutil.rmtree(old, ignore_errors=True)
+            target.rename(old)
+        (scratch / "model").rename(target)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+    except OSError as exc:
+        raise ProjectError(text("use.export_write", path=target, problem=exc)) from exc
+    except Exception as exc:  # noqa: BLE001 - a model TensorFlow cannot trace: keep the rest
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        return False, text("use.saved_model_failed", reason=reason[:200])
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    return True, ""
 
 
 def _onnx_runner(path: Path) -> tuple[Callable[[np.ndarray], np.ndarray], str]:

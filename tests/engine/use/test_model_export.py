@@ -180,38 +180,92 @@ def test_formats_asked_for_are_the_ones_written(trained, tmp_path):
         export_model(project, folder, formats="onnx,pickle")
 
 
-def test_formats_a_backend_or_a_missing_package_cannot_make_say_why(monkeypatch):
+def test_formats_a_model_or_a_missing_package_cannot_make_say_why(monkeypatch):
     from engine.models import simple_baselines
     from engine.use import export_formats
 
     assert export_formats.NETWORK_FREE == simple_baselines.KINDS
-    assert export_formats.unavailable("mlp", "tensorflow") == {}
-    jax = export_formats.unavailable("mlp", "jax")
-    assert set(jax) == {"savedmodel", "onnx", "litert"} and "jax" in jax["onnx"]
+    # A network gets every format on every backend (TensorFlow writes them; see below).
+    for backend in ("tensorflow", "jax", "torch"):
+        monkeypatch.setenv("KERAS_BACKEND", backend)
+        assert export_formats.unavailable("mlp") == {}
+    boosted = export_formats.unavailable("boosted")
+    assert set(boosted) == {"savedmodel", "onnx", "litert"}
     # the skipped formats are one plain line each
     from engine.use.model_export import ExportResult
 
-    lines = ExportResult("f", (), False, skipped=jax).skipped_lines()
+    lines = ExportResult("f", (), False, skipped=boosted).skipped_lines()
     assert len(lines) == 3 and lines[2].startswith("LiteRT (TensorFlow Lite) not written: ")
-    assert "ensemble" in export_formats.unavailable("ensemble", "tensorflow")["litert"]
-    assert list(export_formats.unavailable("sound_cnn", "tensorflow")) == ["onnx"]
+    assert "ensemble" in export_formats.unavailable("ensemble")["litert"]
+    assert list(export_formats.unavailable("sound_cnn")) == ["onnx"]
     real = export_formats.importlib.util.find_spec
     monkeypatch.setattr(export_formats.importlib.util, "find_spec",
                         lambda name: None if name == "tf2onnx" else real(name))
-    missing = export_formats.unavailable("mlp", "tensorflow")
+    missing = export_formats.unavailable("mlp")
     assert list(missing) == ["onnx"] and "pip install tf2onnx" in missing["onnx"]
+
+
+def test_another_backend_gets_the_tensorflow_formats_from_a_tensorflow_process(
+        trained, tmp_path, monkeypatch):
+    """On JAX or PyTorch a TensorFlow child process writes the SavedModel, ONNX and LiteRT
+    from the .keras file; its stages reach the job, and a stop ends it at once."""
+    from engine.core.jobs import CancelToken, StageStarted
+    from engine.core.errors import JobCancelled
+    from engine.use import tensorflow_formats
+
+    project, ids = trained
+    monkeypatch.setattr(tensorflow_formats, "backend_name", lambda: "jax")
+    children = []
+    real_popen = tensorflow_formats.subprocess.Popen
+
+    def popen(*args, **kwargs):
+        assert kwargs["env"]["KERAS_BACKEND"] == "tensorflow"
+        children.append(real_popen(*args, **kwargs))
+        return children[-1]
+
+    monkeypatch.setattr(tensorflow_formats.subprocess, "Popen", popen)
+    folder, cancel, stages = tmp_path / "out", CancelToken(), []
+
+    def stop_at_onnx(event):
+        stages.append(event)
+        if isinstance(event, StageStarted) and event.stage == "onnx":
+            cancel.cancel()
+
+    with pytest.raises(JobCancelled):
+        export_model(project, folder, progress=stop_at_onnx, cancel=cancel)
+    assert children[0].poll() is not None  # ended, not left running
+    assert not (folder / "manifest.json").exists() and not (folder / "model.onnx").exists()
+
+    stages.clear()
+    result = export_model(project, folder, progress=stages.append)
+    assert [e.stage for e in stages if isinstance(e, StageStarted)][-3:] == \
+        ["saved_model", "onnx", "litert"]
+    assert result.saved_model and not result.skipped and len(children) == 2
+    assert {c["format"]: c["agrees"] for c in result.checks} == {"onnx": True, "litert": True}
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert set(manifest["formats"]) == {"onnx", "litert"} and manifest["formats_skipped"] == {}
+    import tensorflow as tf
+
+    dev = split_frame(project, "dev")
+    X = load_preprocessor(project).transform(dev)
+    reloaded = tf.saved_model.load(str(folder / "saved_model"))
+    np.testing.assert_allclose(reloaded.serve(X).numpy(), own_scores(project, ids[0], dev),
+                               atol=1e-5)
 
 
 def test_a_model_fresh_from_its_file_is_written_and_checked(trained, tmp_path):
     """A model loaded from its file has never been called (what ``--formats onnx`` alone
     meets in a new process): it is written and checked all the same."""
-    from engine.use.runtime_exports import write_runtime_format
+    from engine.core.jobs import NEVER, ignore
+    from engine.use.tensorflow_formats import write_tensorflow_formats
 
     project, ids = trained
     keras = import_keras()
     X = load_preprocessor(project).transform(split_frame(project, "dev"))
+    source = project.run_dir(ids[0]) / "model.keras"
     for fmt, name in (("onnx", "model.onnx"), ("litert", "model.tflite")):
-        fresh = keras.saving.load_model(project.run_dir(ids[0]) / "model.keras",
-                                        compile=False, safe_mode=True)
-        check = write_runtime_format(fresh, fmt, tmp_path / name, X)
-        assert check.agrees and check.rows == len(X) and (tmp_path / name).is_file()
+        fresh = keras.saving.load_model(source, compile=False, safe_mode=True)
+        done = write_tensorflow_formats(fresh, source, None, {fmt: tmp_path / name},
+                                        lambda: X, ignore, NEVER)
+        check, = done.checks
+        assert check["agrees"] and check["rows"] == len(X) and (tmp_path / name).is_file()
