@@ -48,17 +48,12 @@ postgres-binaries: install
 test-slow: install
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -m slow
 
-# The engine's Keras code on JAX and on PyTorch too (installs both into .venv; TensorFlow
-# stays the default). PyTorch's CPU build comes from its own index where that answers (no
-# nvidia-* or triton wheels), else the index's plain torch (the CUDA build: ~5.4 GB with
-# its nvidia-* wheels; it trains on the processor too). test_backends.py trains once on each in a
-# fresh interpreter; the others run in full under each backend.
-BACKEND_TESTS := tests/engine/models/test_model_zoo.py tests/engine/models/test_sound_cnn.py \
-	tests/engine/models/test_sound_augmentation.py tests/engine/models/test_malicious_models.py \
-	tests/engine/training/monitor/test_telemetry.py tests/engine/training/monitor/test_batch_loss.py \
-	tests/engine/baseline/test_sanity_checks.py tests/engine/training/test_checkpoint.py \
-	tests/engine/training/test_resume_run.py tests/engine/training/test_imbalance.py \
-	tests/engine/training/test_job.py
+# The engine's tests on JAX and on PyTorch too (installs both into .venv; TensorFlow stays
+# the default). PyTorch's CPU build comes from its own index where that answers (no nvidia-*
+# or triton wheels), else the index's plain torch (the CUDA build: ~5.4 GB with its nvidia-*
+# wheels; it trains on the processor too). test_backends.py trains once on each in a fresh
+# interpreter; then the whole engine suite runs under each backend.
+BACKEND_TESTS := tests/engine -n $(TEST_WORKERS) --dist loadfile
 TORCH_CPU_INDEX := https://download.pytorch.org/whl/cpu
 test-backends: install
 	$(PY) -m pip install --quiet "jax[cpu]"
