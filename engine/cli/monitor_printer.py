@@ -48,7 +48,9 @@ def monitor_lines(digest: dict, label: str) -> list[str]:
             out.append("  " + text(f"cli.monitor.{key}", share=f"{shares[worst]:.0%}",
                                    layer=worst))
     for alert in alerts:
-        out.append("  " + text("cli.monitor.alert", epochs=alert.get("after_epochs", "?"),
+        # text keys: cli.monitor.alert, cli.monitor.alert_first
+        key = "alert_first" if alert.get("after_epochs") == 0 else "alert"
+        out.append("  " + text(f"cli.monitor.{key}", epochs=alert.get("after_epochs", "?"),
                                severity=alert.get("severity", ""), text=alert.get("text", "")))
     return out
 

@@ -62,7 +62,9 @@ def monitor_section(project: Project) -> list[Flowable]:
         alerts = replay_alerts(run.history)
     if alerts:
         out.append(lead(t("monitor.alerts", n=len(alerts), label=run.label)))
-        out.extend(bullets([t("monitor.alert", epochs=a.get("after_epochs", "?"),
+        # text keys: report.monitor.alert, report.monitor.alert_first
+        out.extend(bullets([t("monitor.alert_first" if a.get("after_epochs") == 0
+                              else "monitor.alert", epochs=a.get("after_epochs", "?"),
                               text=a.get("text", "")) for a in alerts]))
         if replayed:
             out.append(plain(t("monitor.replayed"), "small"))

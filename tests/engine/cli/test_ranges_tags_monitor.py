@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import shutil
 
 import pytest
@@ -159,4 +160,12 @@ def test_train_prints_the_monitors_alerts_and_telemetry(analysed, capsys):
     out = capsys.readouterr().out
     assert "Training monitor of Keras MLP" in out
     assert "error:" in out or "warning:" in out  # raised live by the monitor
-    assert "after 1 epochs" in out or "after 2 epochs" in out or "after 3 epochs" in out
+    # The summary says when each alert came. SGD at a rate of 50 blows the loss up in the
+    # first epoch on TensorFlow and PyTorch (the run stops there and fails); on JAX's first
+    # weights the loss climbs for three epochs instead.
+    said = [line for line in out.splitlines()
+            if re.match(r"  (in the first epoch|after [123] epochs), (error|warning): ", line)]
+    assert said
+    if "blew up" in out:
+        assert said[0].startswith("  in the first epoch, error: The loss blew up")
+        assert ": failed" in out
