@@ -63,8 +63,8 @@ from engine.use.usable_model import (CODING_FILE, MANIFEST_FILE, MANIFEST_SCHEMA
                                  from_project, input_columns)
 from engine.final.retrain import retrained_path
 from engine.use.export_guard import GUARD_FILE, project_identity, write_guard
-from engine.use.export_formats import (LITERT, NETWORK_FREE, ONNX, SAVED_MODEL,
-                                       chosen_formats, format_name, unavailable)
+from engine.use.export_formats import (LITERT, ONNX, SAVED_MODEL, chosen_formats,
+                                       format_name, unavailable)
 from engine.use.tensorflow_formats import write_tensorflow_formats
 from engine.use.versions import versions
 from engine.use.model_card import CARD_FILE, card_markdown, model_card
@@ -162,11 +162,8 @@ def export_model(project: Project, folder: str | Path, run_id: str | None = None
     for fmt, name in RUNTIME_FILES.items():
         if fmt not in runtime:
             (folder / name).unlink(missing_ok=True)  # an earlier export's
-    if cancel.is_set():
-        raise JobCancelled("export cancelled")
     wrote = write_tensorflow_formats(
-        usable.predictor.model if run.model not in NETWORK_FREE + (ENSEMBLE,) else None,
-        folder / run.model_file,
+        usable.predictor.model, folder / run.model_file,
         folder / SAVED_MODEL_DIR if SAVED_MODEL in wanted and SAVED_MODEL not in skipped
         else None,
         runtime, lambda: usable.coding.transform(split_frame(project, "dev").head(CHECK_ROWS)),

@@ -34,9 +34,8 @@ import numpy as np
 from engine.core.atomic import atomic_path
 from engine.core.errors import ProjectError
 from engine.core.texts import text
-from engine.use.export_formats import LITERT, ONNX
+from engine.use.export_formats import ONNX
 
-FILES = {ONNX: "model.onnx", LITERT: "model.tflite"}
 TIMED_ROWS = 50  # rows answered one at a time to time each runtime
 AGREEMENT = 1e-4  # the largest difference that counts as the same answers
 
@@ -88,13 +87,14 @@ def write_runtime_format(model, fmt: str, path: Path, X: np.ndarray) -> RuntimeC
         keras_ms_per_example=_ms_per_example(model.predict_on_batch, X))
 
 
-def write_saved_model(model, target: Path) -> tuple[bool, str]:
+def write_saved_model(model, target: Path) -> None:
     """Write ``model`` as a TensorFlow SavedModel into ``target``, replacing an earlier one
-    whole. Returns whether it was written and, when not, the plain reason (a model
-    TensorFlow cannot trace; the rest of the export is kept).
+    whole.
 
     Raises:
         ProjectError: the folder could not be written.
+        Exception: whatever TensorFlow raised for a model it cannot trace (the caller turns
+            it into a plain note and keeps the rest of the export).
     """
     target.parent.mkdir(parents=True, exist_ok=True)
     scratch = Path(tempfile.mkdtemp(prefix=".saved_model.", dir=target.parent))
@@ -111,12 +111,8 @@ def write_saved_model(model, target: Path) -> tuple[bool, str]:
             shutil.rmtree(old, ignore_errors=True)
     except OSError as exc:
         raise ProjectError(text("use.export_write", path=target, problem=exc)) from exc
-    except Exception as exc:  # noqa: BLE001 - a model TensorFlow cannot trace: keep the rest
-        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        return False, text("use.saved_model_failed", reason=reason[:200])
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
-    return True, ""
 
 
 def _onnx_runner(path: Path) -> tuple[Callable[[np.ndarray], np.ndarray], str]:

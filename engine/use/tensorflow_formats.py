@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import os
+import selectors
 import subprocess
 import sys
 import tempfile
@@ -84,11 +85,18 @@ def write_all(model, saved_target: Path | None, runtime: dict[str, Path],
     # Imported here to keep TensorFlow and the runtimes out of start-up.
     from engine.use.runtime_exports import write_runtime_format, write_saved_model
 
+    # A network TensorFlow or a converter cannot take loses that format only: a plain
+    # note, and the rest of the export is kept. A folder that cannot be written stops all.
     saved, notes = False, []
     if saved_target is not None:
         stage(SAVED_MODEL)
-        saved, note = write_saved_model(model, saved_target)
-        notes += [note] if note else []
+        try:
+            write_saved_model(model, saved_target)
+            saved = True
+        except ProjectError:
+            raise
+        except Exception as exc:  # noqa: BLE001
+            notes.append(text("use.saved_model_failed", reason=_first_line(exc)))
     checks, failed = [], {}
     for fmt, path in runtime.items():
         stage(fmt)
@@ -96,7 +104,7 @@ def write_all(model, saved_target: Path | None, runtime: dict[str, Path],
             check = write_runtime_format(model, fmt, path, X)
         except ProjectError:
             raise
-        except Exception as exc:  # noqa: BLE001 - a network the converter cannot take
+        except Exception as exc:  # noqa: BLE001
             path.unlink(missing_ok=True)
             failed[fmt] = text("export_formats.failed", reason=_first_line(exc))
             continue
@@ -156,8 +164,6 @@ def _in_child(model_file: Path, saved_target: Path | None, runtime: dict[str, Pa
 
 def _follow(child: subprocess.Popen, stage: Callable[[str], None], cancel: CancelFlag) -> None:
     """Pass the child's stages on until it ends; a stop kills it (``stage`` raises)."""
-    import selectors
-
     with selectors.DefaultSelector() as watch:
         watch.register(child.stdout, selectors.EVENT_READ)
         while True:
